@@ -1,0 +1,35 @@
+# Everything a developer or CI needs, from a fresh clone. `make help` lists targets.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DIR ?= $(CURDIR)/.demo
+PYTEST_ARGS ?=
+
+.PHONY: help setup test lint demo bench clean
+
+help:  ## list targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)  ## create .venv and install the package with its test tools
+
+lint: $(STAMP)  ## ruff
+	$(BIN)/ruff check journal tests bench
+
+test: $(STAMP) lint  ## lint, then the whole test suite
+	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
+
+demo: $(STAMP)  ## open the app on a throwaway demo vault (passphrase shown first)
+	$(BIN)/journal demo --dir $(DEMO_DIR)
+
+bench: $(STAMP)  ## print performance figures (see docs/performance.md)
+	$(BIN)/python -m bench
+
+clean:  ## remove the venv, caches and the demo vault
+	rm -rf $(VENV) .pytest_cache .ruff_cache .demo .hypothesis

@@ -1,0 +1,268 @@
+"""Key derivation, key wrapping and record sealing, composed from `cryptography` primitives.
+
+Nothing here is a home-made primitive: Argon2id, HKDF-SHA256, AES-256-GCM, HMAC-SHA256
+and X25519 all come from `cryptography`. See docs/security.md for the design.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import struct
+import time
+import unicodedata
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from journal.core.errors import CryptoUnavailable, VaultDamaged
+
+KEY_LEN = 32
+NONCE_LEN = 12
+TAG_LEN = 16
+PAD_BLOCK = 256
+ENTRY_AAD_PREFIX = b"journal/v1/entry|"
+MANIFEST_PREFIX = b"journal/v1/manifest|"
+SEALED_AAD_PREFIX = b"journal/v1/sealed|"
+
+
+class DecryptError(Exception):
+    """A record failed authentication. Callers turn it into a user-facing error."""
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    """Argon2id parameters; memory in KiB."""
+
+    memory_kib: int
+    iterations: int
+    lanes: int
+
+    #: RFC 9106 second recommended option: the floor for any vault the product creates or opens.
+    @classmethod
+    def floor(cls) -> KdfParams:
+        return cls(memory_kib=64 * 1024, iterations=3, lanes=4)
+
+    @classmethod
+    def fast_for_tests(cls) -> KdfParams:
+        """Deliberately weak. Only the test suite may use it (see `Vault.open(allow_weak=...)`)."""
+        return cls(memory_kib=8 * 1024, iterations=1, lanes=1)
+
+    def is_below_floor(self) -> bool:
+        f = self.floor()
+        return self.memory_kib < f.memory_kib or self.iterations < f.iterations or (
+            self.lanes < f.lanes
+        )
+
+    def is_absurd(self) -> bool:
+        return not (
+            8 <= self.memory_kib <= 4 * 1024 * 1024
+            and 1 <= self.iterations <= 20
+            and 1 <= self.lanes <= 16
+        )
+
+    def to_json(self) -> dict[str, int]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: object) -> KdfParams:
+        try:
+            assert isinstance(data, dict)
+            params = cls(int(data["memory_kib"]), int(data["iterations"]), int(data["lanes"]))
+        except (AssertionError, KeyError, TypeError, ValueError):
+            raise VaultDamaged("the vault header is damaged (key derivation settings)") from None
+        if params.is_absurd():
+            raise VaultDamaged("the vault header asks for key derivation settings out of range")
+        return params
+
+
+def normalise_passphrase(passphrase: str) -> bytes:
+    """NFC-normalise (never trim) and encode; changing this would lock users out."""
+    return unicodedata.normalize("NFC", passphrase).encode("utf-8")
+
+
+def derive_kek(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
+    kdf = Argon2id(
+        salt=salt, length=KEY_LEN, iterations=params.iterations, lanes=params.lanes,
+        memory_cost=params.memory_kib,
+    )
+    return kdf.derive(normalise_passphrase(passphrase))
+
+
+def calibrate(target_seconds: float = 0.4, max_memory_kib: int = 1024 * 1024) -> KdfParams:
+    """Scale memory from the floor so one derivation costs about `target_seconds` here."""
+    floor = KdfParams.floor()
+    start = time.perf_counter()
+    derive_kek("calibration", b"\0" * 16, floor)
+    elapsed = max(time.perf_counter() - start, 1e-3)
+    factor = target_seconds / elapsed
+    if factor <= 1.0:
+        return floor
+    memory = int(floor.memory_kib * factor) // (8 * 1024) * (8 * 1024)
+    return KdfParams(max(floor.memory_kib, min(memory, max_memory_kib)), floor.iterations,
+                     floor.lanes)
+
+
+# RFC 9106 §5.3 Argon2id test vector.
+_RFC9106 = dict(
+    password=b"\x01" * 32, salt=b"\x02" * 16, secret=b"\x03" * 8, ad=b"\x04" * 12,
+    expected="0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659",
+)
+
+
+@lru_cache(maxsize=1)
+def self_test() -> None:
+    """Run the RFC 9106 Argon2id vector once; refuse to work without a correct Argon2id."""
+    try:
+        from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
+        out = Argon2id(
+            salt=_RFC9106["salt"], length=32, iterations=3, lanes=4, memory_cost=32,
+            ad=_RFC9106["ad"], secret=_RFC9106["secret"],
+        ).derive(_RFC9106["password"])
+    except Exception as exc:  # ImportError, UnsupportedAlgorithm, anything from OpenSSL
+        raise CryptoUnavailable(
+            "Argon2id is not available in this Python's 'cryptography' (need >= 44 with its "
+            "bundled OpenSSL); refusing to create or open a vault"
+        ) from exc
+    if out.hex() != _RFC9106["expected"]:
+        raise CryptoUnavailable("Argon2id failed its RFC 9106 self-test; refusing to continue")
+
+
+def subkey(dek: bytes, purpose: str) -> bytes:
+    return HKDF(
+        algorithm=hashes.SHA256(), length=KEY_LEN, salt=None,
+        info=f"journal/v1/{purpose}".encode(),
+    ).derive(dek)
+
+
+# -- AEAD -------------------------------------------------------------------------------------
+def seal(key: bytes, plaintext: bytes, aad: bytes) -> bytes:
+    nonce = os.urandom(NONCE_LEN)
+    return nonce + AESGCM(key).encrypt(nonce, plaintext, aad)
+
+
+def open_sealed(key: bytes, blob: bytes, aad: bytes) -> bytes:
+    if len(blob) < NONCE_LEN + TAG_LEN:
+        raise DecryptError("record too short")
+    try:
+        return AESGCM(key).decrypt(blob[:NONCE_LEN], blob[NONCE_LEN:], aad)
+    except InvalidTag:
+        raise DecryptError("authentication failed") from None
+
+
+def pad(data: bytes, block: int = PAD_BLOCK) -> bytes:
+    """4-byte big-endian length, the data, zeros up to a multiple of `block`."""
+    framed = struct.pack(">I", len(data)) + data
+    return framed + b"\0" * (-len(framed) % block)
+
+
+def unpad(data: bytes) -> bytes:
+    if len(data) < 4:
+        raise DecryptError("padding")
+    (length,) = struct.unpack(">I", data[:4])
+    if length > len(data) - 4 or any(data[4 + length:]):
+        raise DecryptError("padding")
+    return data[4:4 + length]
+
+
+def entry_aad(vault_id: bytes, entry_uuid: bytes, version: int) -> bytes:
+    return ENTRY_AAD_PREFIX + vault_id + entry_uuid + struct.pack(">Q", version)
+
+
+def seal_json(key: bytes, obj: object, aad: bytes) -> bytes:
+    raw = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return seal(key, pad(raw), aad)
+
+
+def open_json(key: bytes, blob: bytes, aad: bytes) -> object:
+    raw = unpad(open_sealed(key, blob, aad))
+    try:
+        return json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise DecryptError("payload is not JSON") from None
+
+
+def digest(blob: bytes) -> bytes:
+    return hashlib.sha256(blob).digest()
+
+
+def manifest_mac(key: bytes, vault_id: bytes, rows: list[tuple[bytes, int, bytes]]) -> bytes:
+    """HMAC over every (uuid, version, digest), sorted: a deleted, duplicated or rolled-back
+    row changes it. Not an incremental (XOR) hash, on purpose (security.md §5.3)."""
+    mac = hmac.new(key, MANIFEST_PREFIX + vault_id + struct.pack(">Q", len(rows)), "sha256")
+    for entry_uuid, version, row_digest in sorted(rows):
+        mac.update(entry_uuid + struct.pack(">Q", version) + row_digest)
+    return mac.digest()
+
+
+# -- recovery codes ---------------------------------------------------------------------------
+def new_recovery_code() -> str:
+    raw = base64.b32encode(os.urandom(KEY_LEN)).decode().rstrip("=")
+    return "-".join(raw[i:i + 4] for i in range(0, len(raw), 4))
+
+
+def recovery_key(code: str, salt: bytes) -> bytes:
+    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    try:
+        raw = base64.b32decode(cleaned + "=" * (-len(cleaned) % 8))
+    except ValueError:
+        raw = b""
+    if len(raw) != KEY_LEN:
+        raw = hashlib.sha256(cleaned.encode()).digest()  # wrong format: derive, fail to unwrap
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_LEN, salt=salt,
+                info=b"journal/v1/recovery").derive(raw)
+
+
+# -- sealed capture (X25519, in the spirit of age) ---------------------------------------------
+def new_seal_keypair() -> tuple[bytes, bytes]:
+    private = X25519PrivateKey.generate()
+    raw_private = private.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+        serialization.NoEncryption(),
+    )
+    raw_public = private.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    return raw_private, raw_public
+
+
+def _sealed_key(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_LEN, salt=ephemeral + recipient,
+                info=b"journal/v1/sealed-entry").derive(shared)
+
+
+def seal_to_public(recipient_public: bytes, plaintext: bytes, aad: bytes) -> bytes:
+    ephemeral = X25519PrivateKey.generate()
+    eph_pub = ephemeral.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient_public))
+    key = _sealed_key(shared, eph_pub, recipient_public)
+    return eph_pub + seal(key, pad(plaintext), SEALED_AAD_PREFIX + aad)
+
+
+def open_from_public(recipient_private: bytes, blob: bytes, aad: bytes) -> bytes:
+    if len(blob) < 32 + NONCE_LEN + TAG_LEN:
+        raise DecryptError("sealed record too short")
+    private = X25519PrivateKey.from_private_bytes(recipient_private)
+    eph_pub = blob[:32]
+    recipient_public = private.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    try:
+        shared = private.exchange(X25519PublicKey.from_public_bytes(eph_pub))
+    except ValueError:
+        raise DecryptError("bad ephemeral key") from None
+    key = _sealed_key(shared, eph_pub, recipient_public)
+    return unpad(open_sealed(key, blob[32:], SEALED_AAD_PREFIX + aad))

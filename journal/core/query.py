@@ -1,0 +1,105 @@
+"""Filtering and full-text search over decrypted entries, in memory (no index on disk).
+
+A query string reads like `#grief @sam kind:contagion context:home since:2026-01-01
+until:2026-03-31 night shift`: tags, people, kind, context and dates filter; the remaining
+words must all appear (case-insensitive) in the body, notes, good things or recovery.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from journal.core.errors import ValidationError
+from journal.core.models import CONTEXTS, KINDS, Entry, normalise_label
+
+
+@dataclass
+class Query:
+    text: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    contexts: list[str] = field(default_factory=list)
+    since: date | None = None
+    until: date | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.text or self.tags or self.people or self.kinds or self.contexts
+                    or self.since or self.until)
+
+    @classmethod
+    def parse(cls, raw: str) -> Query:
+        query = cls()
+        try:
+            words = shlex.split(raw)
+        except ValueError:
+            words = raw.split()
+        for word in words:
+            key, _, value = word.partition(":")
+            if word.startswith("#") and len(word) > 1:
+                query.tags.append(normalise_label(word))
+            elif word.startswith("@") and len(word) > 1:
+                query.people.append(normalise_label(word))
+            elif value and key in ("kind", "context", "since", "until", "from", "to"):
+                query._set(key, value)
+            else:
+                query.text.append(word.casefold())
+        return query
+
+    def _set(self, key: str, value: str) -> None:
+        if key == "kind":
+            if value not in KINDS:
+                raise ValidationError(f"kind must be one of {', '.join(KINDS)}")
+            self.kinds.append(value)
+        elif key == "context":
+            if value not in CONTEXTS:
+                raise ValidationError(f"context must be one of {', '.join(CONTEXTS)}")
+            self.contexts.append(value)
+        else:
+            try:
+                day = date.fromisoformat(value)
+            except ValueError:
+                raise ValidationError(f"{key}: '{value}' is not a date (YYYY-MM-DD)") from None
+            if key in ("since", "from"):
+                self.since = day
+            else:
+                self.until = day
+
+    def matches(self, entry: Entry) -> bool:
+        if self.since and entry.date < self.since:
+            return False
+        if self.until and entry.date > self.until:
+            return False
+        if self.tags and not set(self.tags) <= entry.all_tags:
+            return False
+        if self.people and not set(self.people) <= entry.all_people:
+            return False
+        if (self.kinds or self.contexts) and not any(
+            (not self.kinds or m.kind in self.kinds)
+            and (not self.contexts or m.context in self.contexts)
+            for m in entry.moments
+        ):
+            return False
+        if self.text:
+            haystack = searchable_text(entry)
+            return all(word in haystack for word in self.text)
+        return True
+
+
+def searchable_text(entry: Entry) -> str:
+    parts = [entry.body, *entry.good_things, *entry.recovery]
+    for moment in entry.moments:
+        parts.append(moment.note)
+        parts.extend(moment.tags)
+        parts.extend(moment.people)
+        parts.extend(moment.feelings)
+    return "\n".join(parts).casefold()
+
+
+def search(entries: Iterable[Entry], query: Query) -> list[Entry]:
+    """Matching entries, newest first."""
+    return sorted((e for e in entries if query.matches(e)), key=lambda e: e.date, reverse=True)

@@ -1,0 +1,114 @@
+"""Quick capture without the passphrase: entries sealed to the vault's X25519 public key.
+
+`SealedBox(dir).add(entry)` needs no passphrase: it reads the public key from the vault and
+stores the sealed entry in the `sealed` table. Only the holder of the vault's private key
+(wrapped under the data key) can read it; at the next unlock `merge_sealed` folds each one
+into the entry for its day, exactly once, in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from journal.core import crypto
+from journal.core.errors import VaultDamaged
+from journal.core.models import Entry
+
+if TYPE_CHECKING:
+    from journal.core.vault import Vault
+
+
+class SealedBox:
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+
+    def add(self, entry: Entry) -> str:
+        from journal.core.vault import Vault, _connect, _storage_error, db_path
+
+        header, ro = Vault.read_header(self.directory)
+        ro.close()
+        conn = _connect(db_path(self.directory))
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key='seal_public'").fetchone()
+            if row is None or len(row[0]) != 32:
+                raise VaultDamaged("this vault has no sealing key; unlock it once to add one")
+            sealed_id = uuid.uuid4().bytes
+            payload = json.dumps(entry.to_dict(), ensure_ascii=False).encode()
+            blob = crypto.seal_to_public(row[0], payload, header.vault_id + sealed_id)
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("INSERT INTO sealed(uuid, ct) VALUES (?, ?)", (sealed_id, blob))
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise _storage_error(exc) from None
+        finally:
+            conn.close()
+        return str(uuid.UUID(bytes=sealed_id))
+
+    def pending(self) -> int:
+        from journal.core.vault import Vault
+
+        _, ro = Vault.read_header(self.directory)
+        try:
+            return int(ro.execute("SELECT count(*) FROM sealed").fetchone()[0])
+        finally:
+            ro.close()
+
+
+@dataclass
+class MergeResult:
+    merged: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def merge_into(target: Entry, extra: Entry) -> Entry:
+    """Fold `extra` into `target` (same day): bodies joined, lists united, moments added."""
+    merged = target.copy()
+    if extra.body.strip():
+        merged.body = (f"{merged.body.rstrip()}\n\n{extra.body.strip()}\n"
+                       if merged.body.strip() else extra.body)
+    for name in ("recovery", "good_things"):
+        bucket = getattr(merged, name)
+        bucket.extend(v for v in getattr(extra, name) if v not in bucket)
+    known = {m.id for m in merged.moments}
+    merged.moments.extend(m for m in extra.moments if m.id not in known)
+    merged.sleep = merged.sleep if merged.sleep is not None else extra.sleep
+    merged.energy = merged.energy if merged.energy is not None else extra.energy
+    return merged
+
+
+def merge_sealed(vault: Vault) -> MergeResult:
+    """Decrypt pending sealed entries and merge them; a tampered one is kept and reported."""
+    result = MergeResult()
+    rows = vault._conn.execute("SELECT uuid, ct FROM sealed").fetchall()
+    if not rows:
+        return result
+    private = vault.seal_private_key()
+    by_day: dict = {}
+    done: list[bytes] = []
+    for sealed_id, blob in rows:
+        try:
+            raw = crypto.open_from_public(private, blob, vault.header.vault_id + sealed_id)
+            extra = Entry.from_dict(json.loads(raw))
+        except (crypto.DecryptError, ValueError) as exc:
+            result.problems.append(
+                f"sealed entry {uuid.UUID(bytes=sealed_id)} was tampered with or damaged "
+                f"and was not merged ({exc})")
+            continue
+        base = by_day.get(extra.date) or vault.get_by_date(extra.date)
+        if base is None:
+            extra.version = 0
+            by_day[extra.date] = extra
+        else:
+            by_day[extra.date] = merge_into(base, extra)
+        done.append(sealed_id)
+    if done:
+        with vault._write():
+            vault.put_many(list(by_day.values()))
+            vault._conn.executemany("DELETE FROM sealed WHERE uuid=?", [(d,) for d in done])
+        result.merged = len(done)
+    return result

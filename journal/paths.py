@@ -1,0 +1,46 @@
+"""Where things live on disk. Pure functions: nothing is created until `ensure_dir`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "journal"
+
+
+@dataclass(frozen=True)
+class Paths:
+    vault: Path
+    config_dir: Path
+
+    @property
+    def settings_file(self) -> Path:
+        return self.config_dir / "settings.toml"
+
+    @property
+    def user_themes(self) -> Path:
+        return self.config_dir / "themes"
+
+
+def resolve(vault: str | os.PathLike[str] | None = None,
+            env: Mapping[str, str] | None = None) -> Paths:
+    """`--vault` beats `JOURNAL_VAULT` beats the platform's user data dir."""
+    env = os.environ if env is None else env
+    if vault is not None:
+        vault_dir = Path(vault)
+    elif env.get("JOURNAL_VAULT"):
+        vault_dir = Path(env["JOURNAL_VAULT"])
+    else:
+        vault_dir = platformdirs.user_data_path(APP_NAME, appauthor=False) / "vault"
+    config = (Path(env["JOURNAL_CONFIG_DIR"]) if env.get("JOURNAL_CONFIG_DIR")
+              else platformdirs.user_config_path(APP_NAME, appauthor=False))
+    return Paths(vault=vault_dir.expanduser(), config_dir=config.expanduser())
+
+
+def ensure_dir(path: Path, mode: int = 0o700) -> Path:
+    path.mkdir(mode=mode, parents=True, exist_ok=True)
+    return path

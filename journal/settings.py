@@ -1,0 +1,75 @@
+"""User settings: a small plaintext TOML file in the config dir. It holds no journal content."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+
+import tomlkit
+
+from journal.core.errors import ValidationError
+
+DEFAULT_THEME = "journal-dusk"
+
+
+@dataclass(frozen=True)
+class Settings:
+    autolock_minutes: int = 5
+    """Lock after this many idle minutes; 0 never locks."""
+    guided_prompts: bool = False
+    """Show the end-of-day prompts beside the editor."""
+    theme: str = DEFAULT_THEME
+    """Name of the theme (built-in, or a file in the config dir's themes/)."""
+    work_end: str = "18:00"
+    """When the working day ends; later moments count as off-work for spillover."""
+
+    def validated(self) -> Settings:
+        if not isinstance(self.autolock_minutes, int) or not 0 <= self.autolock_minutes <= 1440:
+            raise ValidationError("must be 0-1440", field="autolock_minutes")
+        if not isinstance(self.guided_prompts, bool):
+            raise ValidationError("must be true or false", field="guided_prompts")
+        if not isinstance(self.theme, str) or not self.theme:
+            raise ValidationError("must be a theme name", field="theme")
+        if not isinstance(self.work_end, str) or not re.match(r"^([01]\d|2[0-3]):[0-5]\d$",
+                                                              self.work_end):
+            raise ValidationError("must be HH:MM", field="work_end")
+        return self
+
+
+def load(path: Path) -> Settings:
+    """Missing file: defaults. Unknown keys are ignored; a bad value is a ValidationError."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings()
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ValidationError(f"{path} is not valid TOML ({exc})") from None
+    known = {f.name for f in fields(Settings)}
+    try:
+        return Settings(**{k: v for k, v in raw.items() if k in known}).validated()
+    except ValidationError as exc:
+        raise ValidationError(f"{path}: {exc}") from None
+
+
+def save(path: Path, settings: Settings) -> None:
+    """Write atomically, keeping any comments the user added to the file."""
+    settings.validated()
+    try:
+        doc = tomlkit.parse(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, Exception):
+        doc = tomlkit.document()
+    for key, value in asdict(settings).items():
+        doc[key] = value
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(tomlkit.dumps(doc), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def update(path: Path, **changes: object) -> Settings:
+    new = replace(load(path), **changes).validated()  # type: ignore[arg-type]
+    save(path, new)
+    return new
