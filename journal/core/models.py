@@ -114,19 +114,28 @@ class Entry:
     id: str = field(default_factory=new_id)
     version: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Built from an encrypted summary (journal.core.summaries): no body or notes. The vault
+    #: refuses to save a partial entry, so it can never overwrite the words it came from.
+    partial: bool = field(default=False, compare=False, repr=False)
+    mentions: tuple[list[str], list[str]] | None = field(default=None, compare=False, repr=False)
+    summary_title: str | None = field(default=None, compare=False, repr=False)
+    body_length: int | None = field(default=None, compare=False, repr=False)
 
     # -- derived -------------------------------------------------------------------------
-    @property
-    def body_tags(self) -> list[str]:
+    def _mentions(self) -> tuple[list[str], list[str]]:
+        if self.mentions is not None:
+            return self.mentions
         from journal.core.markup import extract_mentions
 
-        return extract_mentions(self.body)[0]
+        return extract_mentions(self.body)
+
+    @property
+    def body_tags(self) -> list[str]:
+        return self._mentions()[0]
 
     @property
     def body_people(self) -> list[str]:
-        from journal.core.markup import extract_mentions
-
-        return extract_mentions(self.body)[1]
+        return self._mentions()[1]
 
     @property
     def all_tags(self) -> set[str]:
@@ -145,6 +154,8 @@ class Entry:
     @property
     def title(self) -> str:
         """The first non-empty line of the body, without Markdown heading marks."""
+        if self.summary_title is not None:
+            return self.summary_title
         for line in self.body.splitlines():
             line = line.strip().lstrip("#").strip()
             if line:
