@@ -1,0 +1,120 @@
+"""Helpers shared by the importers: folding several source entries of one calendar day into
+one Entry with time-ordered sections, deterministic ids, tag tokens, passphrases, reading.
+
+Not an import format itself (the registry imports formats by name; this one starts with _).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from journal.core.errors import ValidationError
+from journal.core.models import Entry
+
+#: uuid5 namespace of imported entries: the same source always yields the same entry ids,
+#: so importing a file twice adds nothing (the import command skips identical ids).
+IMPORT_NAMESPACE = uuid.UUID("6f1c0c52-8d0e-5b8a-9d3c-4a7e2b1f0e11")
+
+Passphrase = str | Callable[[], str] | None
+
+_TAG_CHARS = re.compile(r"[^\w-]+", re.UNICODE)
+
+
+@dataclass
+class Piece:
+    """One source entry: when it was written (local time) and its Markdown text."""
+
+    when: datetime
+    text: str
+    source_key: str = ""
+    has_time: bool = True
+
+
+def tag_token(raw: str) -> str:
+    """A source tag as our `#tag` syntax understands it ('' if nothing is left)."""
+    label = _TAG_CHARS.sub("-", raw.strip().lstrip("#@").strip().lower())
+    label = re.sub(r"\s+", "-", label).strip("-_")
+    return f"#{label}" if label else ""
+
+
+def tag_line(tags: Iterable[str]) -> str:
+    tokens: list[str] = []
+    for raw in tags:
+        token = tag_token(raw)
+        if token and token not in tokens:
+            tokens.append(token)
+    return "Tags: " + " ".join(tokens) if tokens else ""
+
+
+def entry_id(fmt: str, day: date, parts: Iterable[str]) -> str:
+    """Deterministic id from the format, the day and the source content of that day."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return str(uuid.uuid5(IMPORT_NAMESPACE, f"{fmt}|{day.isoformat()}|{digest}"))
+
+
+def fold_days(fmt: str, pieces: list[Piece]) -> list[Entry]:
+    """One Entry per calendar day; several pieces on a day become `## HH:MM` sections."""
+    by_day: dict[date, list[Piece]] = {}
+    for piece in pieces:
+        by_day.setdefault(piece.when.date(), []).append(piece)
+    entries: list[Entry] = []
+    for day in sorted(by_day):
+        day_pieces = sorted(by_day[day], key=lambda p: p.when)
+        if len(day_pieces) == 1:
+            body = day_pieces[0].text.strip("\n")
+        else:
+            sections = []
+            for piece in day_pieces:
+                text = piece.text.strip("\n")
+                first, _, rest = text.partition("\n")
+                stamp = f"{piece.when:%H:%M} " if piece.has_time else ""
+                heading = f"## {stamp}{first.strip()}".rstrip()
+                sections.append(f"{heading}\n{rest.strip(chr(10))}".rstrip("\n"))
+            body = "\n\n".join(sections)
+        keys = [f"{p.when.isoformat()}|{p.source_key}|{p.text}" for p in day_pieces]
+        entries.append(Entry(
+            date=day,
+            body=body,
+            written_at=day_pieces[0].when.replace(microsecond=0),
+            updated_at=day_pieces[-1].when.replace(microsecond=0),
+            id=entry_id(fmt, day, keys),
+        ))
+    return entries
+
+
+def resolve_passphrase(source_passphrase: Passphrase, path: Path) -> str:
+    """Call the passphrase source only now that an encrypted file needs it."""
+    value = source_passphrase() if callable(source_passphrase) else source_passphrase
+    if not value:
+        raise ValidationError(f"{path} is encrypted: a jrnl passphrase is needed "
+                              "(--source-passphrase-file FILE or the prompt)")
+    return value
+
+
+def read_bytes(path: Path, limit: int = 512 * 1024 * 1024) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise ValidationError(f"{path} is too large to import ({size} bytes)")
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise ValidationError(f"{path} is a folder, not a file") from None
+    except OSError as exc:
+        raise ValidationError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def decode_text(raw: bytes, path: Path, where: str = "") -> str:
+    """UTF-8 (a BOM is dropped, CRLF becomes LF) or a ValidationError naming the line."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        place = f"{where}, line {line}" if where else f"line {line}"
+        raise ValidationError(f"{path}, {place}: not UTF-8 text (byte {exc.start})") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
