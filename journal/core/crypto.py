@@ -15,7 +15,6 @@ import struct
 import time
 import unicodedata
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
@@ -63,10 +62,13 @@ class KdfParams:
         )
 
     def is_absurd(self) -> bool:
+        """Out of the range any vault of ours can hold (age caps its work factor the same
+        way): refused before any key derivation, so a hostile header cannot make us spend
+        terabytes or hours. Argon2 itself needs at least 8 KiB per lane."""
         return not (
-            8 <= self.memory_kib <= 4 * 1024 * 1024
+            1 <= self.lanes <= 16
+            and max(8, 8 * self.lanes) <= self.memory_kib <= 4 * 1024 * 1024
             and 1 <= self.iterations <= 20
-            and 1 <= self.lanes <= 16
         )
 
     def to_json(self) -> dict[str, int]:
@@ -74,11 +76,13 @@ class KdfParams:
 
     @classmethod
     def from_json(cls, data: object) -> KdfParams:
-        try:
-            assert isinstance(data, dict)
-            params = cls(int(data["memory_kib"]), int(data["iterations"]), int(data["lanes"]))
-        except (AssertionError, KeyError, TypeError, ValueError):
-            raise VaultDamaged("the vault header is damaged (key derivation settings)") from None
+        values = [data.get(k) for k in ("memory_kib", "iterations", "lanes")] if isinstance(
+            data, dict) else None
+        # Exact ints only (no bools, floats or strings): one canonical form per header.
+        if values is None or set(data) != {"memory_kib", "iterations", "lanes"} or not all(
+                type(v) is int for v in values):
+            raise VaultDamaged("the vault header is damaged (key derivation settings)")
+        params = cls(*values)
         if params.is_absurd():
             raise VaultDamaged("the vault header asks for key derivation settings out of range")
         return params
@@ -89,14 +93,37 @@ def normalise_passphrase(passphrase: str) -> bytes:
     return unicodedata.normalize("NFC", passphrase).encode("utf-8")
 
 
-def derive_kek(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
-    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+_UNAVAILABLE = (
+    "Argon2id is not available in this Python's 'cryptography' (need >= 44 with its "
+    "bundled OpenSSL); refusing to create or open a vault"
+)
 
-    kdf = Argon2id(
-        salt=salt, length=KEY_LEN, iterations=params.iterations, lanes=params.lanes,
-        memory_cost=params.memory_kib,
-    )
-    return kdf.derive(normalise_passphrase(passphrase))
+
+def _argon2id() -> type:
+    """The Argon2id class, looked up at each call (never cached: see `self_test`)."""
+    from cryptography.hazmat.primitives.kdf import argon2
+
+    return argon2.Argon2id
+
+
+def derive_kek(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
+    """Argon2id(NFC(passphrase)). Fails closed: any failure of the primitive itself is
+    CryptoUnavailable, never a silently different key or a stray exception."""
+    if params.is_absurd():
+        raise VaultDamaged("the vault header asks for key derivation settings out of range")
+    try:
+        kdf = _argon2id()(
+            salt=salt, length=KEY_LEN, iterations=params.iterations, lanes=params.lanes,
+            memory_cost=params.memory_kib,
+        )
+        key = kdf.derive(normalise_passphrase(passphrase))
+    except MemoryError:
+        raise CryptoUnavailable("not enough memory for the vault's key derivation") from None
+    except Exception as exc:  # ImportError, UnsupportedAlgorithm, anything from OpenSSL
+        raise CryptoUnavailable(_UNAVAILABLE) from exc
+    if not isinstance(key, bytes) or len(key) != KEY_LEN:
+        raise CryptoUnavailable(_UNAVAILABLE)
+    return key
 
 
 def calibrate(target_seconds: float = 0.4, max_memory_kib: int = 1024 * 1024) -> KdfParams:
@@ -120,23 +147,40 @@ _RFC9106 = dict(
 )
 
 
-@lru_cache(maxsize=1)
-def self_test() -> None:
-    """Run the RFC 9106 Argon2id vector once; refuse to work without a correct Argon2id."""
-    try:
-        from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+#: The Argon2id implementation that last passed the vector. The result is remembered per
+#: implementation object, not once per process: if the class is swapped (a test, a broken
+#: reload), the vector runs again, so a cached pass can never hide a missing or wrong KDF.
+_verified: list[object] = []
 
-        out = Argon2id(
+
+def self_test() -> None:
+    """Run the RFC 9106 Argon2id vector; refuse to work without a correct Argon2id."""
+    try:
+        impl = _argon2id()
+    except Exception as exc:
+        _verified.clear()
+        raise CryptoUnavailable(_UNAVAILABLE) from exc
+    if _verified and _verified[0] is impl:
+        return
+    _verified.clear()
+    try:
+        out = impl(
             salt=_RFC9106["salt"], length=32, iterations=3, lanes=4, memory_cost=32,
             ad=_RFC9106["ad"], secret=_RFC9106["secret"],
         ).derive(_RFC9106["password"])
-    except Exception as exc:  # ImportError, UnsupportedAlgorithm, anything from OpenSSL
-        raise CryptoUnavailable(
-            "Argon2id is not available in this Python's 'cryptography' (need >= 44 with its "
-            "bundled OpenSSL); refusing to create or open a vault"
-        ) from exc
-    if out.hex() != _RFC9106["expected"]:
+    except Exception as exc:  # UnsupportedAlgorithm, anything from OpenSSL
+        raise CryptoUnavailable(_UNAVAILABLE) from exc
+    if not isinstance(out, bytes) or not hmac.compare_digest(out.hex(), _RFC9106["expected"]):
         raise CryptoUnavailable("Argon2id failed its RFC 9106 self-test; refusing to continue")
+    _verified.append(impl)
+
+
+def _forget_self_test() -> None:
+    _verified.clear()
+
+
+#: Kept from the lru_cache days: `self_test.cache_clear()` forces the next call to re-run.
+self_test.cache_clear = _forget_self_test  # type: ignore[attr-defined]
 
 
 def subkey(dek: bytes, purpose: str) -> bytes:
@@ -153,7 +197,7 @@ def seal(key: bytes, plaintext: bytes, aad: bytes) -> bytes:
 
 
 def open_sealed(key: bytes, blob: bytes, aad: bytes) -> bytes:
-    if len(blob) < NONCE_LEN + TAG_LEN:
+    if not isinstance(blob, bytes) or len(blob) < NONCE_LEN + TAG_LEN:
         raise DecryptError("record too short")
     try:
         return AESGCM(key).decrypt(blob[:NONCE_LEN], blob[NONCE_LEN:], aad)
@@ -168,7 +212,7 @@ def pad(data: bytes, block: int = PAD_BLOCK) -> bytes:
 
 
 def unpad(data: bytes) -> bytes:
-    if len(data) < 4:
+    if not isinstance(data, bytes) or len(data) < 4:
         raise DecryptError("padding")
     (length,) = struct.unpack(">I", data[:4])
     if length > len(data) - 4 or any(data[4 + length:]):
@@ -186,10 +230,15 @@ def seal_json(key: bytes, obj: object, aad: bytes) -> bytes:
 
 
 def open_json(key: bytes, blob: bytes, aad: bytes) -> object:
-    raw = unpad(open_sealed(key, blob, aad))
+    return parse_json(unpad(open_sealed(key, blob, aad)))
+
+
+def parse_json(raw: bytes) -> object:
+    """JSON from an authenticated payload; anything malformed is a DecryptError (deep
+    nesting included: json raises RecursionError there, not a ValueError)."""
     try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        return json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError):
         raise DecryptError("payload is not JSON") from None
 
 
@@ -253,7 +302,7 @@ def seal_to_public(recipient_public: bytes, plaintext: bytes, aad: bytes) -> byt
 
 
 def open_from_public(recipient_private: bytes, blob: bytes, aad: bytes) -> bytes:
-    if len(blob) < 32 + NONCE_LEN + TAG_LEN:
+    if not isinstance(blob, bytes) or len(blob) < 32 + NONCE_LEN + TAG_LEN:
         raise DecryptError("sealed record too short")
     private = X25519PrivateKey.from_private_bytes(recipient_private)
     eph_pub = blob[:32]

@@ -46,9 +46,16 @@ def user_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(conn: sqlite3.Connection, target: int = LATEST) -> int:
-    """Apply missing migrations in order, each with its version bump in one transaction."""
+def migrate(conn: sqlite3.Connection, target: int | None = None) -> int:
+    """Apply missing migrations in order, each with its version bump in one transaction.
+    A vault written by a newer program (a schema we do not know) is refused untouched."""
+    target = max(MIGRATIONS) if target is None else target
     current = user_version(conn)
+    if current > max(MIGRATIONS):
+        from journal.core.errors import VaultDamaged
+
+        raise VaultDamaged(f"this vault uses storage version {current}, newer than this "
+                           f"program knows ({max(MIGRATIONS)}); update the program")
     for number in range(current + 1, target + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from journal.core import crypto
-from journal.core.errors import VaultDamaged
+from journal.core.errors import JournalError, VaultDamaged
 from journal.core.models import Entry
 
 if TYPE_CHECKING:
@@ -81,26 +81,54 @@ def merge_into(target: Entry, extra: Entry) -> Entry:
     return merged
 
 
+def _name(sealed_id: object) -> str:
+    if isinstance(sealed_id, bytes) and len(sealed_id) == 16:
+        return str(uuid.UUID(bytes=sealed_id))
+    return f"<damaged id {sealed_id!r:.40}>"
+
+
+def open_sealed_entry(private: bytes, vault_id: bytes, sealed_id: bytes, blob: bytes) -> Entry:
+    """Open one sealed record. Anyone holding the public key can seal, so the content is
+    hostile until proven otherwise: every failure, from the AEAD to the model's validation,
+    comes out as crypto.DecryptError and nothing else (fuzzed in the test suite)."""
+    if not isinstance(sealed_id, bytes) or len(sealed_id) != 16:
+        raise crypto.DecryptError("malformed sealed id")
+    raw = crypto.open_from_public(private, blob, vault_id + sealed_id)
+    data = crypto.parse_json(raw)
+    try:
+        entry = Entry.from_dict(data, where="sealed entry")
+    except JournalError as exc:
+        raise crypto.DecryptError(f"invalid entry: {exc}") from None
+    entry.version = 0
+    return entry
+
+
 def merge_sealed(vault: Vault) -> MergeResult:
     """Decrypt pending sealed entries and merge them; a tampered one is kept and reported."""
     result = MergeResult()
     rows = vault._conn.execute("SELECT uuid, ct FROM sealed").fetchall()
     if not rows:
         return result
-    private = vault.seal_private_key()
+    try:
+        private = vault.seal_private_key()
+    except crypto.DecryptError:
+        raise VaultDamaged("the vault's sealing key is damaged; sealed entries were not "
+                           "merged") from None
     by_day: dict = {}
     done: list[bytes] = []
     for sealed_id, blob in rows:
         try:
-            raw = crypto.open_from_public(private, blob, vault.header.vault_id + sealed_id)
-            extra = Entry.from_dict(json.loads(raw))
-        except (crypto.DecryptError, ValueError) as exc:
+            extra = open_sealed_entry(private, vault.header.vault_id, sealed_id, blob)
+        except crypto.DecryptError as exc:
             result.problems.append(
-                f"sealed entry {uuid.UUID(bytes=sealed_id)} was tampered with or damaged "
+                f"sealed entry {_name(sealed_id)} was tampered with or damaged "
                 f"and was not merged ({exc})")
             continue
         base = by_day.get(extra.date) or vault.get_by_date(extra.date)
         if base is None:
+            # Always a fresh id: whoever sealed it chose the old one, and it must never
+            # collide with (and so block or overwrite) an entry already in the vault.
+            extra.id = str(uuid.uuid4())
             extra.version = 0
             by_day[extra.date] = extra
         else:

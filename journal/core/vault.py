@@ -14,6 +14,7 @@ import hmac
 import json
 import os
 import sqlite3
+import struct
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,14 +57,29 @@ class Header:
 
     @classmethod
     def decode(cls, raw: bytes) -> Header:
+        """Parse the stored header. Only VaultDamaged can come out of here (fuzzed in
+        tests/core/test_security_fuzz.py), and only the canonical encoding is accepted, so
+        one header has exactly one byte form (age's rule against malleable headers)."""
+        damaged = VaultDamaged("the vault header is damaged")
+        if not isinstance(raw, bytes):
+            raise damaged
         try:
-            data = json.loads(raw)
-            if data.get("format") != schema.FORMAT or data.get("version") != 1:
-                raise VaultDamaged("this is not a journal vault of a version this program knows")
-            return cls(bytes.fromhex(data["vault_id"]), crypto.KdfParams.from_json(data["kdf"]),
-                       base64.b64decode(data["salt"], validate=True))
-        except (ValueError, KeyError, TypeError, AttributeError):
-            raise VaultDamaged("the vault header is damaged") from None
+            data = json.loads(raw.decode("utf-8"))
+        except (ValueError, RecursionError):
+            raise damaged from None
+        if not isinstance(data, dict):
+            raise damaged
+        if data.get("format") != schema.FORMAT or data.get("version") != 1:
+            raise VaultDamaged("this is not a journal vault of a version this program knows")
+        try:
+            header = cls(bytes.fromhex(data["vault_id"]),
+                         crypto.KdfParams.from_json(data["kdf"]),
+                         base64.b64decode(data["salt"], validate=True))
+        except (ValueError, KeyError, TypeError):
+            raise damaged from None
+        if len(header.vault_id) != 16 or len(header.salt) != 16 or header.encode() != raw:
+            raise damaged
+        return header
 
 
 @dataclass
@@ -105,7 +121,30 @@ def _storage_error(exc: sqlite3.Error) -> Exception:
         return StorageError("the vault is read-only: nothing was written")
     if "locked" in text or "busy" in text:
         return StorageError("the vault is busy in another program; try again")
+    if "I/O error" in text:
+        return StorageError("the disk refused a write (full or failing?): nothing was "
+                            "changed, the last save is intact")
     return StorageError(f"storage error: {text}")
+
+
+def _tighten_modes(directory: Path) -> None:
+    """A vault copied in with looser modes is brought back to 0700 / 0600 (best effort)."""
+    try:
+        if directory.stat().st_mode & 0o077:
+            os.chmod(directory, 0o700)
+        for suffix in ("", "-wal", "-shm"):
+            path = Path(f"{db_path(directory)}{suffix}")
+            if path.exists() and path.stat().st_mode & 0o077:
+                os.chmod(path, 0o600)
+    except OSError:
+        pass
+
+
+def _row_name(raw_uuid: object) -> str:
+    """A printable name for a row whose uuid may itself be damaged."""
+    if isinstance(raw_uuid, bytes) and len(raw_uuid) == 16:
+        return str(uuid.UUID(bytes=raw_uuid))
+    return f"<damaged id {raw_uuid!r:.40}>"
 
 
 class Vault:
@@ -134,6 +173,8 @@ class Vault:
             raise VaultExists(f"{directory} is not empty; choose an empty or new directory")
         if not passphrase:
             raise ValidationError("the passphrase must not be empty")
+        if kdf is not None and kdf.is_absurd():
+            raise ValidationError("key derivation settings out of range")
         kdf = kdf or crypto.calibrate()
         header = Header(os.urandom(16), kdf, os.urandom(16))
         dek = os.urandom(crypto.KEY_LEN)
@@ -198,6 +239,7 @@ class Vault:
         finally:
             ro.close()
         dek = cls._unwrap(header, wraps, passphrase, recovery_code)
+        _tighten_modes(directory)
         conn = _connect(db_path(directory))
         try:
             schema.migrate(conn)
@@ -336,7 +378,10 @@ class Vault:
     def manifest_problems(self) -> list[str]:
         info = self.manifest_info()
         rows = self._manifest_rows()
-        mac = crypto.manifest_mac(self._keys["manifest-mac"], self.header.vault_id, rows)
+        try:
+            mac = crypto.manifest_mac(self._keys["manifest-mac"], self.header.vault_id, rows)
+        except (TypeError, struct.error):  # a row with a non-blob id or non-int version
+            return ["a row of the entries table was altered outside the journal"]
         if hmac.compare_digest(mac.hex(), str(info.get("mac", ""))):
             return []
         count, vsum = len(rows), sum(r[1] for r in rows)
@@ -350,13 +395,29 @@ class Vault:
             return ["an entry was rolled back to an older version outside the journal"]
         return ["the set of entries does not match the integrity manifest"]
 
+    def digest_problems(self) -> list[str]:
+        """Rows whose ciphertext no longer hashes to their digest. With the manifest this
+        proves, without decrypting, that every row is byte for byte one we sealed."""
+        problems = []
+        for raw_uuid, version, ct, row_digest in self._iter_rows():
+            if not isinstance(ct, bytes) or not isinstance(row_digest, bytes) or not (
+                    hmac.compare_digest(crypto.digest(ct), row_digest)):
+                problems.append(f"entry {_row_name(raw_uuid)} (version {version}) was altered "
+                                "outside the journal")
+        return problems
+
     def verify_manifest(self) -> None:
-        problems = self.manifest_problems()
+        """The unlock-time check: the manifest matches the rows and every row its digest."""
+        problems = self.manifest_problems() + self.digest_problems()
         if problems:
             raise IntegrityError("integrity check failed: " + "; ".join(problems), problems)
 
     # -- reading -------------------------------------------------------------------------
     def _decrypt_row(self, raw_uuid: bytes, version: int, ct: bytes, row_digest: bytes) -> Entry:
+        if not (isinstance(raw_uuid, bytes) and len(raw_uuid) == 16 and type(version) is int
+                and 0 < version < 2**63 and isinstance(ct, bytes)
+                and isinstance(row_digest, bytes)):
+            raise crypto.DecryptError("malformed row")
         if not hmac.compare_digest(crypto.digest(ct), row_digest):
             raise crypto.DecryptError("digest mismatch")
         data = crypto.open_json(self._keys["entry-aead"], ct,
@@ -381,7 +442,7 @@ class Vault:
                 try:
                     entry = self._decrypt_row(raw_uuid, version, ct, row_digest)
                 except crypto.DecryptError:
-                    problems.append(f"entry {uuid.UUID(bytes=raw_uuid)} fails authentication")
+                    problems.append(f"entry {_row_name(raw_uuid)} fails authentication")
                     continue
                 cache[entry.id] = entry
             if problems:
@@ -412,9 +473,12 @@ class Vault:
         if row is None:
             return None
         try:
-            return self._decrypt_row(*row)
+            entry = self._decrypt_row(*row)
         except crypto.DecryptError:
             raise VaultDamaged(f"the entry for {day} fails authentication") from None
+        if entry.date != day:  # the day index is outside the AEAD: never trust it alone
+            raise VaultDamaged(f"the day index for {day} was altered (run 'journal check')")
+        return entry
 
     # -- writing -------------------------------------------------------------------------
     def put(self, entry: Entry) -> Entry:
@@ -427,6 +491,9 @@ class Vault:
         saved: list[Entry] = []
         with self._write():
             for original in entries:
+                if getattr(original, "partial", False):
+                    raise ValidationError("a summary-only (partial) entry cannot be saved; "
+                                          "load the full entry first")
                 entry = original.copy()
                 raw_uuid = uuid.UUID(entry.id).bytes
                 row = self._conn.execute("SELECT version FROM entries WHERE uuid=?",
@@ -521,12 +588,17 @@ class Vault:
             self._cache = None
             raise
         self._cache = {e.id: e for e in entries}
-        self._checkpoint()
+        self.compact()
+        return code
+
+    def compact(self) -> None:
+        """VACUUM (no old pages, no forensic traces in free space), then checkpoint the WAL
+        away. Called after key rotation; worth calling after bulk deletes."""
         try:
             self._conn.execute("VACUUM")
         except sqlite3.Error:
             pass
-        return code
+        self._checkpoint()
 
     def _checkpoint(self) -> None:
         try:
@@ -550,7 +622,7 @@ class Vault:
         days: dict[date, str] = {}
         for raw_uuid, version, ct, row_digest in self._iter_rows():
             count += 1
-            name = str(uuid.UUID(bytes=raw_uuid))
+            name = _row_name(raw_uuid)
             try:
                 entry = self._decrypt_row(raw_uuid, version, ct, row_digest)
             except crypto.DecryptError as exc:
@@ -560,6 +632,10 @@ class Vault:
             if entry.date in days:
                 problems.append(f"entry {name}: a second entry for {entry.date}")
             days[entry.date] = name
+            row_day = self._conn.execute("SELECT day_key FROM entries WHERE uuid=?",
+                                         (raw_uuid,)).fetchone()
+            if row_day is None or row_day[0] != self.day_key(entry.date):
+                problems.append(f"entry {name}: its day index was altered outside the journal")
         try:
             problems.extend(self.manifest_problems())
         except IntegrityError as exc:
