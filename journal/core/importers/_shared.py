@@ -24,6 +24,7 @@ IMPORT_NAMESPACE = uuid.UUID("6f1c0c52-8d0e-5b8a-9d3c-4a7e2b1f0e11")
 Passphrase = str | Callable[[], str] | None
 
 _TAG_CHARS = re.compile(r"[^\w-]+", re.UNICODE)
+_HEADING_MARKS = re.compile(r"^#{1,6}(?:\s+|$)")
 
 
 @dataclass
@@ -74,7 +75,7 @@ def fold_days(fmt: str, pieces: list[Piece]) -> list[Entry]:
                 text = piece.text.strip("\n")
                 first, _, rest = text.partition("\n")
                 stamp = f"{piece.when:%H:%M} " if piece.has_time else ""
-                heading = f"## {stamp}{first.strip()}".rstrip()
+                heading = f"## {stamp}{_HEADING_MARKS.sub('', first.strip())}".rstrip()
                 sections.append(f"{heading}\n{rest.strip(chr(10))}".rstrip("\n"))
             body = "\n\n".join(sections)
         keys = [f"{p.when.isoformat()}|{p.source_key}|{p.text}" for p in day_pieces]

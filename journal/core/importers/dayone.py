@@ -1,0 +1,211 @@
+"""Import a Day One JSON export: the zip Day One writes, its extracted folder, or the JSON.
+
+The export holds `<Journal name>.json` files ({"metadata": {"version": "1.0"}, "entries":
+[...]}) beside `photos/`, `audios/`, `videos/` and `pdfs/` folders whose files are named by
+their MD5. Of each entry we read `creationDate` (ISO 8601, UTC, "Z"), `timeZone` (an IANA
+name: the date and time are converted to that local time; UTC when absent), `text`
+(Markdown), `tags`, `starred`, `uuid`, and the attachment lists `photos`, `audios`, `videos`
+and `pdfAttachments`. `richText`, location and weather are ignored.
+
+Attachments are not copied into the vault, but never silently lost: each inline
+`![](dayone-moment://ID)` becomes `[photo id8]` and the entry ends with a line such as
+`Attachments: photo 76f9b0ac (jpeg, photos/<md5>.jpeg)`. Tags and starred entries become a
+`Tags: #tag #starred` line. The zip is read in memory: nothing is extracted to disk.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from journal.core.errors import ValidationError
+from journal.core.importers._shared import (
+    Passphrase,
+    Piece,
+    decode_text,
+    fold_days,
+    read_bytes,
+    tag_line,
+)
+from journal.core.models import Entry
+
+#: (JSON key, word shown in the body, folder in the export, inline-link path segment)
+ATTACHMENT_KINDS = (
+    ("photos", "photo", "photos", ""),
+    ("videos", "video", "videos", "video/"),
+    ("audios", "audio", "audios", "audio/"),
+    ("pdfAttachments", "pdf", "pdfs", "pdfAttachment/"),
+)
+_MOMENT_LINK = re.compile(
+    r"!?\[[^\]\n]*\]\(dayone-moment:/{1,2}(?:(video|audio|pdfAttachment)/)?([0-9A-Za-z-]+)\)"
+)
+_LINK_WORDS = {None: "photo", "video": "video", "audio": "audio", "pdfAttachment": "pdf"}
+_MAX_JSON = 256 * 1024 * 1024
+
+
+def detect(path: Path) -> bool:
+    path = Path(path)
+    try:
+        if path.is_dir():
+            return any(_looks_like_export(p.read_bytes()[:65536]) for p in _folder_jsons(path))
+        if not path.is_file():
+            return False
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                for name in _zip_jsons(archive):
+                    with archive.open(name) as handle:
+                        if _looks_like_export(handle.read(65536)):
+                            return True
+            return False
+        with path.open("rb") as handle:
+            return _looks_like_export(handle.read(65536))
+    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError):
+        return False
+
+
+def _looks_like_export(head: bytes) -> bool:
+    return head.lstrip().startswith(b"{") and b'"entries"' in head and b'"creationDate"' in head
+
+
+def read(path: Path, source_passphrase: Passphrase = None) -> list[Entry]:
+    """Every entry of every journal in the export, one Entry per local calendar day."""
+    path = Path(path)
+    pieces: list[Piece] = []
+    for name, raw in _json_documents(path):
+        pieces.extend(parse_document(raw, path, name))
+    return fold_days("dayone", pieces)
+
+
+def _json_documents(path: Path) -> list[tuple[str, bytes]]:
+    if path.is_dir():
+        files = _folder_jsons(path)
+        if not files:
+            raise ValidationError(f"{path}: no Day One JSON file in this folder")
+        return [(p.name, read_bytes(p, _MAX_JSON)) for p in files]
+    if not path.exists():
+        raise ValidationError(f"{path} does not exist")
+    if not zipfile.is_zipfile(path):
+        return [("", read_bytes(path, _MAX_JSON))]
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = _zip_jsons(archive)
+            if not names:
+                raise ValidationError(f"{path}: the zip holds no Day One JSON file "
+                                      "(expected Journal.json)")
+            out = []
+            for name in names:
+                if archive.getinfo(name).file_size > _MAX_JSON:
+                    raise ValidationError(f"{path}, zip member {name}: too large to import")
+                out.append((name, archive.read(name)))
+            return out
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, RuntimeError) as exc:
+        raise ValidationError(f"{path}: damaged or unsupported zip ({exc})") from None
+    except OSError as exc:
+        raise ValidationError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _folder_jsons(path: Path) -> list[Path]:
+    return sorted(p for p in path.glob("*.json") if p.is_file() and not p.name.startswith("."))
+
+
+def _zip_jsons(archive: zipfile.ZipFile) -> list[str]:
+    """JSON members at the top of the zip, or one folder down (a zipped export folder)."""
+    names = []
+    for info in archive.infolist():
+        parts = PurePosixPath(info.filename).parts
+        if info.is_dir() or not info.filename.lower().endswith(".json") or len(parts) > 2:
+            continue
+        if parts[0] == "__MACOSX" or parts[-1].startswith("."):
+            continue
+        names.append(info.filename)
+    top = [n for n in names if "/" not in n]
+    return sorted(top or names)
+
+
+def parse_document(raw: bytes, path: Path, member: str = "") -> list[Piece]:
+    where = f"{path}, zip member {member}" if member and not path.is_dir() else (
+        str(path / member) if member else str(path))
+    text = decode_text(raw, Path(where))
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(f"{where}, line {exc.lineno} column {exc.colno}: not valid JSON "
+                              f"({exc.msg})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        raise ValidationError(f"{where}: not a Day One export (no \"entries\" list)")
+    return [_piece(item, f"{where}, entry {index}") for index, item in enumerate(data["entries"])]
+
+
+def _piece(item: Any, where: str) -> Piece:
+    if not isinstance(item, dict):
+        raise ValidationError(f"{where}: must be an object")
+    when = _local_time(item, where)
+    text = item.get("text", "")
+    if not isinstance(text, str):
+        raise ValidationError(f"{where}: field 'text' must be text")
+    tags = item.get("tags", []) or []
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise ValidationError(f"{where}: field 'tags' must be a list of text")
+    starred = item.get("starred", False)
+    if not isinstance(starred, bool):
+        raise ValidationError(f"{where}: field 'starred' must be true or false")
+    text = _MOMENT_LINK.sub(
+        lambda m: f"[{_LINK_WORDS[m.group(1)]} {m.group(2).replace('-', '')[:8].lower()}]",
+        text.replace("\u200b", ""),
+    ).strip("\n")
+    extra_lines = [line for line in (
+        tag_line([*tags, *(["starred"] if starred else [])]),
+        _attachment_line(item, where),
+    ) if line]
+    if extra_lines:
+        text = f"{text}\n\n" + "\n".join(extra_lines) if text else "\n" + "\n".join(extra_lines)
+    uuid = item.get("uuid", "")
+    return Piece(when=when, text=text, source_key=f"{uuid}|{item.get('creationDate')}")
+
+
+def _local_time(item: dict, where: str) -> datetime:
+    raw = item.get("creationDate")
+    if not isinstance(raw, str):
+        raise ValidationError(f"{where}: field 'creationDate' is required (ISO 8601 date-time)")
+    try:
+        when = datetime.fromisoformat(raw.strip())
+    except ValueError:
+        raise ValidationError(f"{where}: field 'creationDate' '{raw[:30]}' is not a real "
+                              "date-time") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    zone_name = item.get("timeZone")
+    if zone_name in (None, ""):
+        return when.astimezone(UTC).replace(tzinfo=None)
+    if not isinstance(zone_name, str):
+        raise ValidationError(f"{where}: field 'timeZone' must be a time zone name")
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"{where}: field 'timeZone' '{zone_name[:40]}' is not a known "
+                              "time zone") from None
+    return when.astimezone(zone).replace(tzinfo=None)
+
+
+def _attachment_line(item: dict, where: str) -> str:
+    listed: list[str] = []
+    for key, word, folder, _segment in ATTACHMENT_KINDS:
+        items = item.get(key) or []
+        if not isinstance(items, list):
+            raise ValidationError(f"{where}: field '{key}' must be a list")
+        for index, attachment in enumerate(items):
+            if not isinstance(attachment, dict):
+                raise ValidationError(f"{where}: {key}[{index}] must be an object")
+            ident = str(attachment.get("identifier") or "?").replace("-", "")[:8].lower()
+            kind = str(attachment.get("type") or attachment.get("format") or "").strip()
+            details = [kind] if kind else []
+            md5 = attachment.get("md5")
+            if isinstance(md5, str) and md5:
+                details.append(f"{folder}/{md5}" + (f".{kind}" if kind else ""))
+            listed.append(f"{word} {ident}" + (f" ({', '.join(details)})" if details else ""))
+    return "Attachments: " + "; ".join(listed) if listed else ""
