@@ -1,0 +1,82 @@
+"""Patterns in a user's own entries (issue 4, domain.md §6): explainable counts, never a
+diagnosis. Pure functions over decrypted entries; no I/O, no UI.
+
+    reflect(entries, since=None, until=None, work_end="18:00", today=None) -> dict
+
+returns `{"range": {"from", "to"}, "entries": N, "moments": M, "findings": [...]}`; each
+finding is `{"kind", "title", "status", "notable", "summary", "stats", "evidence",
+["missing"]}`. docs/reflection.md documents every rule, threshold and key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from journal.core.errors import ValidationError
+from journal.core.models import Entry
+from journal.core.reflection.balance import balance
+from journal.core.reflection.days import FORBIDDEN_WORDS, build_days
+from journal.core.reflection.extras import good_things, numbness, withdrawal
+from journal.core.reflection.recovery import recovery
+from journal.core.reflection.selfcare import self_care_gap
+from journal.core.reflection.sleep import sleep_after_contagion
+from journal.core.reflection.spillover import spillover
+from journal.core.reflection.triggers import triggers
+
+__all__ = ["FORBIDDEN_WORDS", "KINDS", "NOT_A_DIAGNOSIS", "bench_reflect", "reflect"]
+
+#: The required kinds, in output order; extras follow them.
+KINDS = ("balance", "spillover", "triggers", "sleep_after_contagion", "recovery",
+         "self_care_gap")
+EXTRA_KINDS = ("withdrawal", "good_things", "numbness")
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+NOT_A_DIAGNOSIS = ("These are patterns in your own notes, counted and shown with their dates. "
+                   "They are not a diagnosis and not a cause; only you know what they mean.")
+
+
+def reflect(entries: Iterable[Entry], *, since: date | None = None, until: date | None = None,
+            work_end: str = "18:00", today: date | None = None) -> dict[str, Any]:
+    """Every finding over the entries dated within [since, until]."""
+    if since and until and since > until:
+        raise ValidationError(f"the start {since} is after the end {until}")
+    if not isinstance(work_end, str) or not _HHMM.match(work_end):
+        raise ValidationError("must be HH:MM", field="work_end")
+    days = build_days(entries, since, until)
+    last = days[-1].date if days else None
+    end = until or (max(today, last) if today and last else today or last) or date.today()
+    start = since or (days[0].date if days else end)
+    findings = [
+        balance(days, end),
+        spillover(days, end, work_end),
+        triggers(days),
+        sleep_after_contagion(days),
+        recovery(days),
+        self_care_gap(days),
+        withdrawal(days, end),
+        good_things(days),
+        numbness(days, end),
+    ]
+    return {
+        "range": {"from": start.isoformat(), "to": end.isoformat()},
+        "entries": len(days),
+        "moments": sum(len(d.moments) for d in days),
+        "findings": findings,
+    }
+
+
+def bench_reflect(n_entries: int = 10_000, seed: int = 7) -> tuple[int, float]:
+    """For `make bench`: reflect over `n_entries` generated entries; returns
+    (n_entries, seconds) for the reflection alone (generation is not timed)."""
+    import time
+
+    from journal.core.demo import generate
+
+    entries = generate(n_entries, seed)
+    started = time.perf_counter()
+    reflect(entries)
+    return n_entries, time.perf_counter() - started

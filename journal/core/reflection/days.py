@@ -1,0 +1,147 @@
+"""The shared ground of every finding: one `Day` per calendar date, built in a single pass,
+plus the thresholds (domain.md §6) and the small helpers findings are written with.
+
+Findings never read entry bodies (no Markdown parsing, no free-text scanning, domain.md §6
+safety note): they use the structured fields only (moments, sleep, recovery, good things).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from journal.core.models import Entry, Moment
+
+# -- thresholds (docs/reflection.md explains each) ----------------------------------------
+MIN_TREND_DAYS = 7          # domain.md §6: at least 7 entries before a trend
+MIN_TREND_WEEKS = 3         # a slope needs a few points
+MIN_COMPARE_DAYS = 14       # domain.md §6: at least 14 entries before a comparison
+MIN_SLEEP_GROUP = 4         # P4: >= 4 days in each group
+SLEEP_GAP = 1.5             # P4: mention a difference of 1.5 points or more
+HEAVY_INTENSITY = 7         # P4: a heavy day's highest contagion intensity
+TRIGGER_MIN_MOMENTS = 5     # issue 4: tags with at least 5 moments
+TRIGGER_MARGIN = 0.15       # a tag stands out at >= 15 points above the rest...
+RECOVERY_MIN_DAYS = 5       # P5: >= 5 days with and >= 5 days without
+RECOVERY_GAP = 0.10         # P5: a gap of 10 points of contagion share
+CHANCE_Z = 1.96             # ...and beyond what chance alone usually gives (two-sided 5%)
+GAP_NOTABLE_DAYS = 7        # a stretch of a week or more without recovery is mentioned
+SPILLOVER_RECENT = 3        # P2: >= 3 spillover days in the last 7
+WITHDRAW_SHARE = 0.40       # P9
+WITHDRAW_RISE = 0.20        # P9
+WITHDRAW_MIN = 5            # P9
+
+#: Words no output may contain (domain.md §8.1): checked by the tests, not at run time.
+FORBIDDEN_WORDS = ("burnout", "compassion fatigue", "sts", "ptsd", "secondary traumatic")
+
+
+@dataclass(slots=True)
+class Day:
+    """Everything the findings need about one date with an entry."""
+
+    date: date
+    entry_id: str
+    sleep: int | None = None
+    recovery: set[str] = field(default_factory=set)
+    good_things: int = 0
+    moments: list[Moment] = field(default_factory=list)
+    contagion: int = 0
+    concern: int = 0
+    max_contagion: int = -1   # -1: no contagion moment that day
+
+    @property
+    def tagged(self) -> int:
+        return self.contagion + self.concern
+
+
+def build_days(entries: Iterable[Entry], since: date | None, until: date | None) -> list[Day]:
+    """One Day per date in [since, until], oldest first. Two entries on one date (only
+    possible in hand-built lists, the vault allows one) are merged; the first id is kept."""
+    by_date: dict[date, Day] = {}
+    for entry in entries:
+        day_date = entry.date
+        if (since is not None and day_date < since) or (until is not None and day_date > until):
+            continue
+        day = by_date.get(day_date)
+        if day is None:
+            day = by_date[day_date] = Day(day_date, entry.id)
+        if day.sleep is None:
+            day.sleep = entry.sleep
+        day.recovery.update(entry.recovery)
+        day.good_things += sum(1 for g in entry.good_things if g.strip())
+        for moment in entry.moments:
+            day.moments.append(moment)
+            if moment.kind == "contagion":
+                day.contagion += 1
+                if moment.intensity > day.max_contagion:
+                    day.max_contagion = moment.intensity
+            elif moment.kind == "concern":
+                day.concern += 1
+    return [by_date[d] for d in sorted(by_date)]
+
+
+# -- building findings -----------------------------------------------------------------------
+def finding(kind: str, title: str, summary: str, stats: dict[str, Any],
+            evidence: Iterable[Day] = (), *, notable: bool = False,
+            missing: str | None = None) -> dict[str, Any]:
+    """The one shape every finding has (docs/reflection.md, "JSON shape")."""
+    out: dict[str, Any] = {
+        "kind": kind,
+        "title": title,
+        "status": "insufficient" if missing else "ok",
+        "notable": bool(notable) and not missing,
+        "summary": summary,
+        "stats": stats,
+        "evidence": evidence_of(evidence),
+    }
+    if missing:
+        out["missing"] = missing
+    return out
+
+
+def evidence_of(days: Iterable[Day]) -> list[dict[str, str]]:
+    seen: set[date] = set()
+    items = []
+    for day in sorted(days, key=lambda d: d.date):
+        if day.date not in seen:
+            seen.add(day.date)
+            items.append({"date": day.date.isoformat(), "entry_id": day.entry_id})
+    return items
+
+
+# -- numbers and words -----------------------------------------------------------------------
+def share(part: int | float, total: int | float) -> float | None:
+    return round(part / total, 3) if total else None
+
+
+def mean(values: list[int] | list[float]) -> float | None:
+    return round(sum(values) / len(values), 2) if values else None
+
+
+def pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{round(value * 100)}%"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def two_proportion_z(a_hits: int, a_n: int, b_hits: int, b_n: int) -> float:
+    """z of the difference between two shares (pooled standard error); 0 when undefined.
+    Used only as a guard against reading chance as a pattern in small counts."""
+    if not a_n or not b_n:
+        return 0.0
+    pooled = (a_hits + b_hits) / (a_n + b_n)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / a_n + 1 / b_n))
+    if se == 0:
+        return 0.0
+    return (a_hits / a_n - b_hits / b_n) / se
+
+
+def minutes(hhmm: str | None) -> int | None:
+    if not hhmm:
+        return None
+    hours, _, mins = hhmm.partition(":")
+    return int(hours) * 60 + int(mins)

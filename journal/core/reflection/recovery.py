@@ -1,0 +1,91 @@
+"""P5: recovery activities and the next day's balance.
+
+For every day D with an entry whose next calendar day D+1 has contagion or concern
+moments, D+1's moments are pooled into "after days with the activity" or "after days
+without it" (the baseline), for each activity label on D. Shares count moments. An
+activity has enough data with >= 5 days with it and >= 5 without; it stands out when the
+two shares differ by >= 10 points and by more than chance usually gives (|z| >= 1.96).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from journal.core.reflection.days import (
+    CHANCE_Z,
+    MIN_COMPARE_DAYS,
+    RECOVERY_GAP,
+    RECOVERY_MIN_DAYS,
+    Day,
+    finding,
+    pct,
+    plural,
+    share,
+    two_proportion_z,
+)
+
+KIND = "recovery"
+TITLE = "What seems to help"
+
+
+def recovery(days: list[Day]) -> dict[str, Any]:
+    by_date = {d.date: d for d in days}
+    one = timedelta(days=1)
+    all_days = all_c = all_n = 0
+    per: dict[str, list[int]] = {}   # activity -> [days, next-day contagion, next-day moments]
+    with_days: dict[str, list[Day]] = {}
+    for day in days:
+        nxt = by_date.get(day.date + one)
+        if nxt is None or not nxt.tagged:
+            continue
+        all_days += 1
+        all_c += nxt.contagion
+        all_n += nxt.tagged
+        for activity in day.recovery:
+            row = per.setdefault(activity, [0, 0, 0])
+            row[0] += 1
+            row[1] += nxt.contagion
+            row[2] += nxt.tagged
+            with_days.setdefault(activity, []).append(day)
+    rows = []
+    for activity, (n_days, c, n) in per.items():
+        base_days, base_c, base_n = all_days - n_days, all_c - c, all_n - n
+        enough = n_days >= RECOVERY_MIN_DAYS and base_days >= RECOVERY_MIN_DAYS
+        after, base = share(c, n), share(base_c, base_n)
+        diff = round(after - base, 3) if after is not None and base is not None else None
+        stands_out = (enough and diff is not None and abs(diff) >= RECOVERY_GAP
+                      and abs(two_proportion_z(c, n, base_c, base_n)) >= CHANCE_Z)
+        rows.append({"activity": activity, "days": n_days, "days_without": base_days,
+                     "next_day_contagion_share": after, "baseline_contagion_share": base,
+                     "difference": diff, "enough_data": enough, "stands_out": stands_out})
+    rows.sort(key=lambda r: (not r["enough_data"], r["difference"] is None,
+                             r["difference"] or 0.0, r["activity"]))
+    outstanding = [r for r in rows if r["stands_out"]]
+    stats: dict[str, Any] = {
+        "activities": rows,
+        "days_compared": all_days,
+        "baseline_definition": "the next-day contagion share after days without the activity",
+        "min_days": RECOVERY_MIN_DAYS,
+    }
+    if all_days < MIN_COMPARE_DAYS or not any(r["enough_data"] for r in rows):
+        missing = (f"Each activity needs at least {RECOVERY_MIN_DAYS} days with it and "
+                   f"{RECOVERY_MIN_DAYS} without, each followed by a day with moments "
+                   f"({MIN_COMPARE_DAYS} such days in all); this range has {all_days}"
+                   + ("" if rows else " and no recovery activity noted") + ".")
+        return finding(KIND, TITLE, "Not enough days with recovery noted to compare yet.",
+                       stats, missing=missing)
+    if outstanding:
+        parts = [f"after you noted {r['activity']}, your contagion share was "
+                 f"{'lower' if r['difference'] < 0 else 'higher'} "
+                 f"({pct(r['next_day_contagion_share'])} against "
+                 f"{pct(r['baseline_contagion_share'])} after days without it; "
+                 f"{plural(r['days'], 'day')})"
+                 for r in outstanding[:3]]
+        summary = ("On days " + "; on days ".join(parts) + ". Your data so far: busier days "
+                   "may leave less room for recovery, so this is not proof of cause.")
+    else:
+        summary = (f"No activity went with a next-day contagion share "
+                   f"{round(RECOVERY_GAP * 100)} or more points away from days without it.")
+    evidence = [d for r in outstanding for d in with_days[r["activity"]]]
+    return finding(KIND, TITLE, summary, stats, evidence, notable=bool(outstanding))

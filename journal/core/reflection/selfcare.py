@@ -1,0 +1,72 @@
+"""The longest stretch without any recovery activity noted.
+
+A stretch is a run of consecutive calendar days that each have an entry listing no
+recovery activity. A day without an entry ends the stretch: nothing is known about it.
+Framing (domain.md §8.5): this describes the notes, it never says the user is failing.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from journal.core.reflection.days import (
+    GAP_NOTABLE_DAYS,
+    MIN_TREND_DAYS,
+    Day,
+    finding,
+    plural,
+)
+
+KIND = "self_care_gap"
+TITLE = "Stretches without recovery"
+
+
+def self_care_gap(days: list[Day]) -> dict[str, Any]:
+    one = timedelta(days=1)
+    best = (0, 0)          # [start, stop) indices into days
+    start = None           # index where the current stretch began
+    long_runs = 0
+    for i, day in enumerate(days):
+        if start is not None and (day.recovery or days[i - 1].date + one != day.date):
+            long_runs += i - start >= GAP_NOTABLE_DAYS
+            start = None
+        if day.recovery:
+            continue
+        if start is None:
+            start = i
+        if i + 1 - start > best[1] - best[0]:
+            best = (start, i + 1)
+    if start is not None:
+        long_runs += len(days) - start >= GAP_NOTABLE_DAYS
+    best_days = days[best[0]:best[1]]
+    with_recovery = sum(1 for d in days if d.recovery)
+    stats: dict[str, Any] = {
+        "longest": ({"from": best_days[0].date.isoformat(),
+                     "to": best_days[-1].date.isoformat(),
+                     "days": len(best_days)}
+                    if best_days else {"from": None, "to": None, "days": 0}),
+        "stretches_of_7_days_or_more": long_runs,
+        "days_with_recovery": with_recovery,
+        "entries": len(days),
+        "definition": ("consecutive calendar days, each with an entry that lists no recovery "
+                       "activity; a day without an entry ends the stretch"),
+    }
+    if len(days) < MIN_TREND_DAYS or not with_recovery:
+        missing = (f"This needs at least {MIN_TREND_DAYS} entries and some recovery noted, "
+                   f"so a stretch without it means something; this range has "
+                   f"{plural(len(days), 'entry', 'entries')} and "
+                   f"{plural(with_recovery, 'day')} with recovery.")
+        return finding(KIND, TITLE, "Not enough recovery noted to find stretches yet.",
+                       stats, missing=missing)
+    if best_days:
+        summary = (f"Your longest stretch without a recovery activity noted was "
+                   f"{plural(len(best_days), 'day')}, from {best_days[0].date} to "
+                   f"{best_days[-1].date}. "
+                   f"You noted recovery on {with_recovery} of {len(days)} days.")
+        if len(best_days) >= GAP_NOTABLE_DAYS:
+            summary += " If rest did not fit then, what around work made it hard?"
+    else:
+        summary = f"You noted recovery on every one of your {len(days)} days."
+    return finding(KIND, TITLE, summary, stats, best_days,
+                   notable=len(best_days) >= GAP_NOTABLE_DAYS)

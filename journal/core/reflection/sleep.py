@@ -1,0 +1,74 @@
+"""P4: sleep after heavy-contagion days against sleep after other days.
+
+Sleep on an entry is the night *before* it, so the night after day D is the sleep on D+1's
+entry. A pair needs an entry on D and a sleep rating on D+1. A heavy day's highest
+contagion intensity is 7 or more; every other day with an entry (including days with no
+contagion at all) is "other".
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from journal.core.reflection.days import (
+    HEAVY_INTENSITY,
+    MIN_COMPARE_DAYS,
+    MIN_SLEEP_GROUP,
+    SLEEP_GAP,
+    Day,
+    finding,
+    mean,
+)
+
+KIND = "sleep_after_contagion"
+TITLE = "Sleep after heavy days"
+
+
+def sleep_after_contagion(days: list[Day]) -> dict[str, Any]:
+    by_date = {d.date: d for d in days}
+    high: list[int] = []
+    other: list[int] = []
+    heavy_days: list[Day] = []
+    one = timedelta(days=1)
+    for day in days:
+        nxt = by_date.get(day.date + one)
+        if nxt is None or nxt.sleep is None:
+            continue
+        if day.max_contagion >= HEAVY_INTENSITY:
+            high.append(nxt.sleep)
+            heavy_days.append(day)
+        else:
+            other.append(nxt.sleep)
+    after_high, after_other = mean(high), mean(other)
+    diff = (round(after_other - after_high, 2)
+            if after_high is not None and after_other is not None else None)
+    stats: dict[str, Any] = {
+        "after_high": after_high,
+        "after_other": after_other,
+        "n_high": len(high),
+        "n_other": len(other),
+        "difference": diff,
+        "heavy_day_definition": (f"a day whose highest contagion intensity is "
+                                 f"{HEAVY_INTENSITY} or more (0-10)"),
+        "sleep_definition": "the sleep rating (0-10) on the next day's entry, for last night",
+        "min_difference": SLEEP_GAP,
+    }
+    if (len(high) < MIN_SLEEP_GROUP or len(other) < MIN_SLEEP_GROUP
+            or len(high) + len(other) < MIN_COMPARE_DAYS):
+        missing = (f"The comparison needs at least {MIN_SLEEP_GROUP} heavy and "
+                   f"{MIN_SLEEP_GROUP} other days followed by an entry with a sleep rating "
+                   f"({MIN_COMPARE_DAYS} in all); this range has {len(high)} and "
+                   f"{len(other)}.")
+        return finding(KIND, TITLE, "Not enough nights with a sleep rating to compare yet.",
+                       stats, heavy_days, missing=missing)
+    assert diff is not None
+    summary = (f"On nights after days when your contagion reached {HEAVY_INTENSITY} or more, "
+               f"you rated sleep {after_high:.1f} on average (n = {len(high)}), against "
+               f"{after_other:.1f} after other days (n = {len(other)}).")
+    notable = abs(diff) >= SLEEP_GAP
+    if not notable:
+        summary += f" That is less than {SLEEP_GAP} points apart, so nothing stands out."
+    else:
+        summary += " This is a pattern in your own entries, not a cause."
+    return finding(KIND, TITLE, summary, stats, heavy_days, notable=notable)

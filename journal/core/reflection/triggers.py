@@ -1,0 +1,88 @@
+"""P6 / issue 4: recurring trigger tags, ranked by their share of contagion moments.
+
+Every tag on at least 5 contagion-or-concern moments is listed, highest contagion share
+first. A tag *stands out* when its share is at least 15 points above the share of all
+other moments and that gap is larger than chance usually gives (two-proportion z >= 1.96):
+five moments, four of them contagion, is not yet a pattern.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from journal.core.reflection.days import (
+    CHANCE_Z,
+    MIN_TREND_DAYS,
+    TRIGGER_MARGIN,
+    TRIGGER_MIN_MOMENTS,
+    Day,
+    finding,
+    pct,
+    plural,
+    share,
+    two_proportion_z,
+)
+
+KIND = "triggers"
+TITLE = "What recurs"
+
+
+def triggers(days: list[Day]) -> dict[str, Any]:
+    counts: dict[str, list[int]] = {}   # tag -> [contagion, concern, contagion intensity]
+    total_c = total_k = 0
+    for day in days:
+        total_c += day.contagion
+        total_k += day.concern
+        for moment in day.moments:
+            for tag in moment.tags:
+                row = counts.setdefault(tag, [0, 0, 0])
+                if moment.kind == "contagion":
+                    row[0] += 1
+                    row[2] += moment.intensity
+                elif moment.kind == "concern":
+                    row[1] += 1
+    total = total_c + total_k
+    rows = []
+    for tag, (c, k, c_int) in counts.items():
+        n = c + k
+        if n < TRIGGER_MIN_MOMENTS:
+            continue
+        rest_c, rest_n = total_c - c, total - n
+        tag_share = c / n
+        rest_share = rest_c / rest_n if rest_n else None
+        stands_out = (rest_share is not None and tag_share - rest_share >= TRIGGER_MARGIN
+                      and two_proportion_z(c, n, rest_c, rest_n) >= CHANCE_Z)
+        rows.append({"tag": tag, "contagion": c, "concern": k,
+                     "contagion_share": share(c, n), "moments": n,
+                     "others_contagion_share": share(rest_c, rest_n),
+                     "mean_contagion_intensity": round(c_int / c, 1) if c else None,
+                     "stands_out": stands_out})
+    rows.sort(key=lambda r: (-r["contagion_share"], -r["moments"], r["tag"]))
+    outstanding = [r for r in rows if r["stands_out"]]
+    stats: dict[str, Any] = {
+        "tags": rows,
+        "min_moments": TRIGGER_MIN_MOMENTS,
+        "overall_contagion_share": share(total_c, total),
+        "standing_out": [r["tag"] for r in outstanding],
+    }
+    if len(days) < MIN_TREND_DAYS or not rows:
+        missing = (f"A tag is ranked once it is on at least {TRIGGER_MIN_MOMENTS} moments "
+                   f"(over at least {MIN_TREND_DAYS} entries); "
+                   + ("no tag is there yet." if not rows else
+                      f"this range has only {plural(len(days), 'entry', 'entries')}."))
+        return finding(KIND, TITLE, "No tag recurs often enough to rank yet.", stats,
+                       missing=missing)
+    if outstanding:
+        parts = [f"#{r['tag']} ({r['contagion']} of {r['moments']} moments, "
+                 f"{pct(r['contagion_share'])})" for r in outstanding[:3]]
+        summary = (f"You noted contagion more often with {', '.join(parts)} than across "
+                   f"your other moments ({pct(share(total_c, total))}).")
+    else:
+        top = rows[0]
+        summary = (f"No tag stood out: the highest contagion share was #{top['tag']} "
+                   f"({pct(top['contagion_share'])} of {top['moments']} moments), against "
+                   f"{pct(share(total_c, total))} overall.")
+    wanted = {r["tag"] for r in outstanding}
+    evidence = [d for d in days
+                if any(m.kind == "contagion" and wanted.intersection(m.tags) for m in d.moments)]
+    return finding(KIND, TITLE, summary, stats, evidence, notable=bool(outstanding))
