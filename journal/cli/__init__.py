@@ -14,6 +14,10 @@ from journal.core.errors import JournalError
 
 #: One module per area; each defines `register(group)`.
 COMMAND_MODULES: list[str] = [
+    "vault_cmds",
+    "entry_cmds",
+    "exchange_cmds",
+    "demo_cmd",
 ]
 
 EXIT_INTERNAL = 70

@@ -31,31 +31,89 @@ class Runtime:
     prompt: Callable[[str], str] = field(default=getpass.getpass)
     vault_override: Path | None = None
     debug: bool = False
+    #: None: decide from the terminal. Tests set True/False to script confirmations.
+    interactive: bool | None = None
 
     @property
     def paths(self) -> paths_mod.Paths:
         return paths_mod.resolve(self.vault_override, self.env)
 
+    @property
+    def is_interactive(self) -> bool:
+        """May we ask the user a yes/no question (stdin is a terminal)?"""
+        return sys.stdin.isatty() if self.interactive is None else self.interactive
+
     def passphrase(self, passphrase_file: Path | None = None, *, confirm: bool = False,
-                   label: str = "Passphrase") -> str:
+                   label: str = "Passphrase", env_ok: bool = True,
+                   missing: str = "no passphrase") -> str:
         """--passphrase-file, then JOURNAL_PASSPHRASE (least safe), then a no-echo prompt."""
         if passphrase_file is not None:
             return read_secret_file(passphrase_file)
-        if self.env.get("JOURNAL_PASSPHRASE"):
+        if env_ok and self.env.get("JOURNAL_PASSPHRASE"):
             return self.env["JOURNAL_PASSPHRASE"]
-        if not sys.stdin.isatty() and self.prompt is getpass.getpass:
-            raise ValidationError("no passphrase: use a terminal, --passphrase-file FILE or "
-                                  "JOURNAL_PASSPHRASE")
+        if self.prompt is getpass.getpass and not _has_terminal():
+            raise ValidationError(f"{missing}: use a terminal, --passphrase-file FILE or "
+                                  "JOURNAL_PASSPHRASE" if env_ok else
+                                  f"{missing}: use a terminal or a passphrase file option")
         first = self.prompt(f"{label}: ")
         if confirm and self.prompt(f"{label} (again): ") != first:
-            raise ValidationError("the passphrases do not match")
+            raise ValidationError("the passphrases do not match; nothing was changed")
         return first
 
-    def open_vault(self, passphrase_file: Path | None = None) -> Vault:
+    def open_vault(self, passphrase_file: Path | None = None, *, verify: bool = True,
+                   merge_sealed: bool = True, recovery_code: str | None = None) -> Vault:
+        """Unlock the vault. After a verified unlock, entries captured with
+        `journal add --sealed` are merged in and the user is told on stderr."""
         directory = self.paths.vault
         Vault.read_header(directory)[1].close()  # not found / not ours, before asking
-        return Vault.open(directory, self.passphrase(passphrase_file),
-                          allow_weak=self.allow_weak, clock=self.clock)
+        if recovery_code is None:
+            secret = self.passphrase(passphrase_file)
+            vault = Vault.open(directory, secret, allow_weak=self.allow_weak,
+                               clock=self.clock, verify=verify)
+        else:
+            vault = Vault.open(directory, recovery_code=recovery_code,
+                               allow_weak=self.allow_weak, clock=self.clock, verify=verify)
+        if verify and merge_sealed:
+            try:
+                self._merge_sealed(vault)
+            except BaseException:
+                vault.close()
+                raise
+        return vault
+
+    @staticmethod
+    def _merge_sealed(vault: Vault) -> None:
+        import click
+
+        from journal.core.sealed import merge_sealed
+
+        result = merge_sealed(vault)
+        if result.merged:
+            plural = "entry" if result.merged == 1 else "entries"
+            click.echo(f"journal: merged {result.merged} sealed {plural} captured with "
+                       "'journal add --sealed'", err=True)
+        for problem in result.problems:
+            click.echo(f"journal: warning: {problem}", err=True)
+
+
+def weak_passphrase_warning(passphrase: str) -> str | None:
+    """A one-line warning for a passphrase that is easy to guess, else None."""
+    length = len(passphrase)
+    if length < 12:
+        return (f"this passphrase is short ({length} characters); a longer one, such as four or "
+                "five random words, is much harder to guess")
+    if len(set(passphrase)) <= 3:
+        return "this passphrase repeats very few characters; it is easy to guess"
+    return None
+
+
+def _has_terminal() -> bool:
+    """getpass reads from /dev/tty, so a piped stdin is fine as long as a terminal exists."""
+    try:
+        with open("/dev/tty", "rb"):
+            return True
+    except OSError:
+        return sys.stdin.isatty()
 
 
 def read_secret_file(path: Path) -> str:

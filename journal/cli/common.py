@@ -1,0 +1,145 @@
+"""Pieces shared by the command modules: options, parameter types, entry rendering."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import uuid
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+
+from journal.cli.moment_syntax import format_moment
+from journal.cli.runtime import Runtime
+from journal.core import exchange
+from journal.core.errors import JournalError, ValidationError
+from journal.core.models import KINDS, Entry
+from journal.core.vault import Vault
+
+pass_runtime = click.make_pass_decorator(Runtime, ensure=True)
+
+
+def passphrase_file_option(func: Any) -> Any:
+    return click.option(
+        "--passphrase-file", type=click.Path(path_type=Path, dir_okay=False),
+        help="Read the vault passphrase from the first line of FILE (instead of a prompt).",
+    )(func)
+
+
+def json_option(func: Any) -> Any:
+    return click.option("--json", "as_json", is_flag=True,
+                        help="Print JSON in the exchange format's shape (docs/format.md).")(func)
+
+
+class DateType(click.ParamType):
+    """YYYY-MM-DD, `today` or `yesterday` (by the runtime's clock)."""
+
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_day(str(value), _today(ctx))
+        except ValidationError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+DATE = DateType()
+
+
+def _today(ctx: click.Context | None) -> date:
+    runtime = ctx.find_object(Runtime) if ctx else None
+    return (runtime or Runtime()).clock.today()
+
+
+def parse_day(text: str, today: date) -> date:
+    word = text.strip().lower()
+    if word == "today":
+        return today
+    if word == "yesterday":
+        return today - timedelta(days=1)
+    try:
+        return date.fromisoformat(word)
+    except ValueError:
+        raise ValidationError(f"'{text}' is not a date: use YYYY-MM-DD, today or "
+                              "yesterday") from None
+
+
+def find_entry(vault: Vault, ref: str, today: date) -> Entry:
+    """An entry by date (YYYY-MM-DD, today, yesterday), full id, or a unique id prefix."""
+    text = ref.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}|today|yesterday", text.lower()):
+        day = parse_day(text, today)
+        entry = vault.get_by_date(day)
+        if entry is None:
+            raise JournalError(f"there is no entry for {day.isoformat()}")
+        return entry
+    try:
+        entry = vault.get(str(uuid.UUID(text)))
+    except ValueError:
+        entry = None
+        if re.fullmatch(r"[0-9a-fA-F-]{4,36}", text):
+            matches = [e for e in vault.entries() if e.id.startswith(text.lower())]
+            if len(matches) > 1:
+                raise JournalError(f"the id prefix '{text}' matches {len(matches)} entries; "
+                                   "give more of it") from None
+            entry = matches[0] if matches else None
+        else:
+            raise ValidationError(f"'{text}' is neither a date (YYYY-MM-DD) nor an entry id") \
+                from None
+    if entry is None:
+        raise JournalError(f"there is no entry with id {text}")
+    return entry
+
+
+# -- rendering --------------------------------------------------------------------------------
+def moment_summary(entry: Entry) -> str:
+    counts = Counter(m.kind for m in entry.moments)
+    return " / ".join(f"{counts[k]} {k}" for k in KINDS if counts[k])
+
+
+def entry_line(entry: Entry, width: int | None = None) -> str:
+    width = width or shutil.get_terminal_size((100, 24)).columns
+    head = f"{entry.date.isoformat()} {entry.date:%a}  {moment_summary(entry) or '-':<24}  "
+    title = entry.title or "(no text)"
+    room = max(width - len(head) - 1, 12)
+    if len(title) > room:
+        title = title[:room - 1].rstrip() + "…"
+    return head + title
+
+
+def render_entry(entry: Entry) -> str:
+    """Markdown: the body, then moments in the compact syntax, then the check-in."""
+    lines = [f"# {entry.date:%A} {entry.date.day} {entry.date:%B %Y}", ""]
+    lines.append(entry.body.rstrip() if entry.body.strip() else "_(no text)_")
+    if entry.moments:
+        lines += ["", "## Moments", ""]
+        lines += [f"- {format_moment(m)}" for m in entry.moments]
+    checkin = []
+    if entry.sleep is not None:
+        checkin.append(f"- sleep last night: {entry.sleep}/10")
+    if entry.energy is not None:
+        checkin.append(f"- energy: {entry.energy}/10")
+    if entry.recovery:
+        checkin.append(f"- recovery: {', '.join(entry.recovery)}")
+    checkin += [f"- good thing: {g}" for g in entry.good_things]
+    if checkin:
+        lines += ["", "## Check-in", "", *checkin]
+    written = entry.written_at.strftime("%Y-%m-%d %H:%M") if entry.written_at else "-"
+    changed = entry.updated_at.strftime("%Y-%m-%d %H:%M") if entry.updated_at else "-"
+    lines += ["", f"<!-- id {entry.id} · written {written} · changed {changed} -->"]
+    return "\n".join(lines)
+
+
+def entries_document(entries: list[Entry]) -> str:
+    """The exchange document for `--json` output, in the order given (newest first)."""
+    return exchange.to_text(exchange.document([exchange.entry_dict(e) for e in entries]))
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (many or word + 's')}"

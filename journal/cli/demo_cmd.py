@@ -1,0 +1,120 @@
+"""`journal demo`: a throwaway vault holding a year of generated entries, then the app."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import click
+import platformdirs
+
+from journal.cli.common import plural
+from journal.cli.runtime import Runtime
+from journal.core.errors import JournalError, ValidationError
+from journal.core.models import KINDS, Entry
+from journal.core.vault import Vault
+
+DEMO_PASSPHRASE = "demo-passphrase-not-secret"
+#: Marks a directory as a demo vault that `journal demo --dir` may replace.
+MARKER = "DEMO-VAULT.txt"
+_DEMO_FILES = {MARKER, "journal.db", "journal.db-wal", "journal.db-shm"}
+
+
+def _prepare(directory: Path | None) -> Path:
+    if directory is None:
+        cache = platformdirs.user_cache_path("journal", appauthor=False)
+        cache.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix="demo-", dir=cache))
+    directory = directory.expanduser()
+    if directory.exists():
+        if not directory.is_dir():
+            raise ValidationError(f"{directory} is not a directory")
+        names = {p.name for p in directory.iterdir()}
+        if names and (MARKER not in names or not names <= _DEMO_FILES):
+            raise ValidationError(f"{directory} is not empty and is not an old demo vault; "
+                                  "refusing to touch it (choose another --dir)")
+        if names:
+            shutil.rmtree(directory)
+    return directory
+
+
+def summary(entries: list[Entry]) -> list[str]:
+    kinds = Counter(m.kind for e in entries for m in e.moments)
+    contexts = Counter(m.context for e in entries for m in e.moments)
+    tags = Counter(t for e in entries for t in e.all_tags)
+    lines = [f"{plural(len(entries), 'entry', 'entries')} from {entries[0].date} to "
+             f"{entries[-1].date}" if entries else "no entries",
+             "moments: " + (", ".join(f"{kinds[k]} {k}" for k in KINDS) or "none")]
+    if contexts:
+        lines.append("where: " + ", ".join(f"{n} {c}" for c, n in contexts.most_common()))
+    if tags:
+        lines.append("most used tags: " + ", ".join(f"#{t} ({n})" for t, n in
+                                                    tags.most_common(6)))
+    return lines
+
+
+@click.command()
+@click.option("--dir", "directory", type=click.Path(path_type=Path, file_okay=False),
+              help="Put the demo vault here (an old demo vault there is replaced). Default: "
+                   "a new folder in your cache directory.")
+@click.option("--no-app", is_flag=True, help="Only create the vault and print a summary.")
+@click.pass_context
+def demo(ctx: click.Context, directory: Path | None, no_app: bool) -> None:
+    """Try the journal on a throwaway vault of generated entries.
+
+    The entries are invented (deterministically) and show the kinds of patterns the
+    reflection view looks for. The demo passphrase is printed; never put real entries in
+    a demo vault.
+
+    \b
+    Examples:
+      journal demo
+      journal demo --dir /tmp/journal-demo --no-app
+    """
+    runtime = ctx.find_object(Runtime) or ctx.ensure_object(Runtime)
+    try:
+        from journal.core.demo import generate_year
+    except ImportError:
+        raise JournalError("the demo data generator is not available in this "
+                           "installation") from None
+    target = _prepare(directory)
+    entries = sorted(generate_year(runtime.clock.today(), seed=7), key=lambda e: e.date)
+    click.echo(f"Creating a demo vault with {plural(len(entries), 'entry', 'entries')} at "
+               f"{target} ...", err=True)
+    vault, _ = Vault.create(target, DEMO_PASSPHRASE, kdf=runtime.kdf, recovery=False,
+                            clock=runtime.clock)
+    try:
+        (target / MARKER).write_text("A journal demo vault with generated entries. "
+                                     "'journal demo --dir' may replace it.\n")
+        vault.put_many(entries)
+    finally:
+        vault.close()
+    click.echo(f"Demo vault: {target}")
+    click.echo(f"Demo passphrase: {DEMO_PASSPHRASE}")
+    for line in summary(entries):
+        click.echo(f"  {line}")
+    runtime.vault_override = target
+    app_cmd = ctx.parent.command.get_command(ctx.parent, "app") if ctx.parent else None
+    if app_cmd is None or no_app:
+        click.echo(f"Look around: journal --vault {target} list   (passphrase above)")
+        return
+    _open_app(ctx, app_cmd, target)
+
+
+def _open_app(ctx: click.Context, app_cmd: click.Command, target: Path) -> None:
+    """Invoke the UI helper's `app` command on the demo vault with the passphrase hint,
+    passing only the parameters that command declares."""
+    declared = {p.name for p in app_cmd.params}
+    kwargs: dict[str, object] = {}
+    for name, value in (("vault", target), ("vault_dir", target),
+                        ("passphrase_hint", DEMO_PASSPHRASE), ("hint", DEMO_PASSPHRASE),
+                        ("demo", True)):
+        if name in declared:
+            kwargs[name] = value
+    ctx.invoke(app_cmd, **kwargs)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(demo)

@@ -1,0 +1,271 @@
+"""Entry commands: add, list, show, search, delete."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from journal.cli.common import (
+    DATE,
+    entries_document,
+    entry_line,
+    find_entry,
+    json_option,
+    moment_summary,
+    pass_runtime,
+    passphrase_file_option,
+    plural,
+    render_entry,
+)
+from journal.cli.moment_syntax import parse_moment
+from journal.cli.runtime import Runtime
+from journal.core import exchange
+from journal.core.errors import JournalError, ValidationError
+from journal.core.models import CONTEXTS, KINDS, Entry, normalise_label
+from journal.core.query import Query, search
+from journal.core.sealed import SealedBox, merge_into
+
+SCALE = click.IntRange(0, 10)
+
+
+@click.command()
+@click.argument("text", nargs=-1)
+@click.option("--date", "day", type=DATE, help="The day (YYYY-MM-DD, today, yesterday). "
+              "Default: today.")
+@click.option("-m", "--moment", "moments", multiple=True, metavar="SPEC",
+              help='A moment: "KIND INTENSITY CONTEXT [HH:MM] [#tag] [@person] [~feeling] '
+                   '[!action][: note]". Repeatable.')
+@click.option("--sleep", type=SCALE, help="How well you slept last night, 0-10.")
+@click.option("--energy", type=SCALE, help="Your energy today, 0-10.")
+@click.option("--recovery", multiple=True, metavar="LABEL",
+              help="Something that helped you recover (walk, music...). Repeatable.")
+@click.option("--good", multiple=True, metavar="TEXT", help="A good thing. Repeatable.")
+@click.option("--sealed", is_flag=True,
+              help="Seal the entry without the passphrase; it merges at the next unlock.")
+@passphrase_file_option
+@pass_runtime
+def add(runtime: Runtime, text: tuple[str, ...], day: date | None, moments: tuple[str, ...],
+        sleep: int | None, energy: int | None, recovery: tuple[str, ...],
+        good: tuple[str, ...], sealed: bool, passphrase_file: Path | None) -> None:
+    """Quick capture: add text and moments to a day's entry.
+
+    TEXT is Markdown (#tags and @people are recognised). With '-', or with nothing else
+    given and a pipe as input, the text is read from standard input. If the day already
+    has an entry, this is appended to it. A moment is written in a compact form (see docs/cli.md):
+
+    \b
+      KIND INTENSITY CONTEXT [HH:MM] [#tag ...] [@person ...] [~feeling ...] [!action][: note]
+      KIND: contagion | concern (or cont, conc)   INTENSITY: 0-10
+      CONTEXT: work | commute | home | elsewhere (or w, c, h, e)
+      ACTION: approached | helped | withdrew | avoided
+
+    \b
+    Examples:
+      journal add "Long shift. Handover ran late. #handover"
+      journal add -m "contagion 7 work 14:30 #yelling @sam ~worried !withdrew: froze" \\
+                  --sleep 5 --energy 3 --recovery walk "Hard afternoon."
+      echo "Quiet evening." | journal add --date yesterday
+      journal add --sealed "Jotted without unlocking."
+    """
+    body = " ".join(text)
+    options_only = bool(moments or sleep is not None or energy is not None or recovery or good)
+    if body == "-" or (not text and not options_only and not sys.stdin.isatty()):
+        body = click.get_text_stream("stdin").read()
+    parsed = [parse_moment(spec, where=f"moment {i + 1}") for i, spec in enumerate(moments)]
+    if not (body.strip() or parsed or sleep is not None or energy is not None or recovery
+            or good):
+        raise click.UsageError("nothing to add: give some text, a moment (-m) or a check-in "
+                               "option")
+    day = day or runtime.clock.today()
+    entry = Entry.from_dict({
+        "date": day.isoformat(), "body": body.strip() + "\n" if body.strip() else "",
+        "sleep": sleep, "energy": energy, "recovery": list(recovery),
+        "good_things": [g.strip() for g in good if g.strip()],
+        "moments": [exchange.moment_dict(m) for m in parsed],
+        "written_at": runtime.clock.now().replace(microsecond=0).isoformat(),
+    }, where="the new entry")
+    if sealed:
+        box = SealedBox(runtime.paths.vault)
+        box.add(entry)
+        click.echo(f"Sealed for {day.isoformat()} without unlocking; it will be merged into "
+                   f"the journal the next time you unlock it ({box.pending()} waiting).")
+        return
+    vault = runtime.open_vault(passphrase_file)
+    try:
+        existing = vault.get_by_date(day)
+        if existing is None:
+            saved = vault.put(entry)
+            verb = "Created"
+        else:
+            merged = merge_into(existing, entry)
+            merged.sleep = sleep if sleep is not None else merged.sleep
+            merged.energy = energy if energy is not None else merged.energy
+            saved = vault.put(merged)
+            verb = "Added to"
+    finally:
+        vault.close()
+    summary = moment_summary(saved)
+    click.echo(f"{verb} the entry for {day:%a} {day.isoformat()}"
+               + (f" ({summary})" if summary else "") + ".")
+
+
+def _since_until(func):  # noqa: ANN001, ANN202 - decorator
+    func = click.option("--until", type=DATE, help="Only entries on or before DATE.")(func)
+    return click.option("--since", type=DATE, help="Only entries on or after DATE.")(func)
+
+
+def _print_entries(entries: list[Entry], as_json: bool, empty: str) -> None:
+    if as_json:
+        click.echo(entries_document(entries), nl=False)
+        return
+    if not entries:
+        click.echo(empty, err=True)
+        return
+    for entry in entries:
+        click.echo(entry_line(entry))
+
+
+@click.command("list")
+@click.option("-n", "limit", type=click.IntRange(min=1), help="Show at most N entries.")
+@_since_until
+@json_option
+@passphrase_file_option
+@pass_runtime
+def list_entries(runtime: Runtime, limit: int | None, since: date | None, until: date | None,
+                 as_json: bool, passphrase_file: Path | None) -> None:
+    """List entries, newest first: date, moments, first line.
+
+    \b
+    Examples:
+      journal list -n 7
+      journal list --since 2026-01-01 --until 2026-03-31
+      journal list --json | jq '.entries[0].date'
+    """
+    vault = runtime.open_vault(passphrase_file)
+    try:
+        entries = [e for e in vault.entries()
+                   if (since is None or e.date >= since) and (until is None or e.date <= until)]
+    finally:
+        vault.close()
+    _print_entries(entries[:limit] if limit else entries, as_json,
+                   "No entries yet. Add one with: journal add \"how today went\"")
+
+
+@click.command()
+@click.argument("ref", metavar="DATE|ID")
+@json_option
+@passphrase_file_option
+@pass_runtime
+def show(runtime: Runtime, ref: str, as_json: bool, passphrase_file: Path | None) -> None:
+    """Show one entry: its text, moments and check-in.
+
+    DATE is YYYY-MM-DD, today or yesterday; ID is an entry id or its first characters.
+
+    \b
+    Examples:
+      journal show today
+      journal show 2026-11-24
+      journal show 3f2a9c --json
+    """
+    vault = runtime.open_vault(passphrase_file)
+    try:
+        entry = find_entry(vault, ref, runtime.clock.today())
+    finally:
+        vault.close()
+    if as_json:
+        click.echo(exchange.to_text(exchange.entry_dict(entry)), nl=False)
+    else:
+        click.echo(render_entry(entry))
+
+
+@click.command("search")
+@click.argument("query", nargs=-1)
+@click.option("--tag", "tags", multiple=True, help="Has this #tag (repeatable: all of them).")
+@click.option("--person", "people", multiple=True,
+              help="Mentions this @person (repeatable: all of them).")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS),
+              help="Has a moment of this kind.")
+@click.option("--context", "contexts", multiple=True, type=click.Choice(CONTEXTS),
+              help="Has a moment in this context.")
+@click.option("-n", "limit", type=click.IntRange(min=1), help="Show at most N entries.")
+@_since_until
+@json_option
+@passphrase_file_option
+@pass_runtime
+def search_cmd(runtime: Runtime, query: tuple[str, ...], tags: tuple[str, ...],
+               people: tuple[str, ...], kinds: tuple[str, ...], contexts: tuple[str, ...],
+               limit: int | None, since: date | None, until: date | None, as_json: bool,
+               passphrase_file: Path | None) -> None:
+    """Search entries (in memory, after unlocking); newest first.
+
+    The query combines words (all must appear), #tag, @person, kind:KIND,
+    context:CONTEXT, since:DATE and until:DATE. Options add the same filters.
+
+    \b
+    Examples:
+      journal search handover
+      journal search "#yelling @sam kind:contagion since:2026-10-01"
+      journal search --kind contagion --context home --json
+    """
+    parsed = Query.parse(" ".join(query))
+    parsed.tags += [normalise_label(t) for t in tags]
+    parsed.people += [normalise_label(p) for p in people]
+    parsed.kinds += list(kinds)
+    parsed.contexts += list(contexts)
+    parsed.since = since or parsed.since
+    parsed.until = until or parsed.until
+    if parsed.since and parsed.until and parsed.since > parsed.until:
+        raise ValidationError(f"since ({parsed.since}) is after until ({parsed.until})")
+    vault = runtime.open_vault(passphrase_file)
+    try:
+        found = search(vault.entries(), parsed)
+    finally:
+        vault.close()
+    if not as_json and found:
+        shown = min(len(found), limit or len(found))
+        click.echo(f"{plural(len(found), 'entry', 'entries')} match"
+                   f"{'es' if len(found) == 1 else ''}"
+                   + (f" (showing {shown})" if shown < len(found) else ""), err=True)
+    _print_entries(found[:limit] if limit else found, as_json, "No entries match.")
+
+
+@click.command()
+@click.argument("ref", metavar="DATE|ID")
+@click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
+@passphrase_file_option
+@pass_runtime
+def delete(runtime: Runtime, ref: str, yes: bool, passphrase_file: Path | None) -> None:
+    """Delete one entry for good.
+
+    Asks for confirmation, unless --yes. Without a terminal to ask on, refuses unless
+    --yes is given.
+
+    \b
+    Examples:
+      journal delete 2026-11-24
+      journal delete 3f2a9c --yes
+    """
+    if not yes and not runtime.is_interactive:
+        raise JournalError("refusing to delete without confirmation: there is no terminal to "
+                           "ask on; add --yes if you are sure")
+    vault = runtime.open_vault(passphrase_file)
+    try:
+        entry = find_entry(vault, ref, runtime.clock.today())
+        detail = ", ".join(p for p in (entry.title[:50], moment_summary(entry)) if p)
+        question = (f"Delete the entry for {entry.date:%a} {entry.date.isoformat()}"
+                    + (f" ({detail})" if detail else "") + "? This cannot be undone.")
+        if not yes and not click.confirm(question, default=False, err=True):
+            click.echo("Nothing deleted.", err=True)
+            return
+        vault.delete(entry.id)
+    finally:
+        vault.close()
+    click.echo(f"Deleted the entry for {entry.date.isoformat()}.")
+
+
+def register(group: click.Group) -> None:
+    for command in (add, list_entries, show, search_cmd, delete):
+        group.add_command(command)

@@ -1,0 +1,158 @@
+"""Exchange commands: import, export."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import click
+
+from journal.cli.common import DATE, pass_runtime, passphrase_file_option, plural
+from journal.cli.runtime import Runtime, read_secret_file
+from journal.core import exchange, exporters, importers
+from journal.core.errors import ValidationError
+from journal.core.importers import plan as planning
+
+#: Below this many entries no progress bar is worth drawing.
+PROGRESS_MIN = 200
+
+
+@contextlib.contextmanager
+def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
+    """A click progress bar on stderr, only when stderr is a terminal and the job is long."""
+    if total < PROGRESS_MIN or not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _span(days: list[date]) -> str:
+    if not days:
+        return ""
+    first, last = min(days), max(days)
+    return f" ({first.isoformat()})" if first == last else \
+        f" ({first.isoformat()} to {last.isoformat()})"
+
+
+@click.command("import")
+@click.argument("source", type=click.Path(path_type=Path, exists=True))
+@click.option("--format", "fmt", type=click.Choice(importers.FORMATS),
+              help="The source format (default: detected from the file).")
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@click.option("--source-passphrase-file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Passphrase of an encrypted source (e.g. a jrnl journal), first line of "
+                   "FILE; otherwise asked only if the source is encrypted.")
+@passphrase_file_option
+@pass_runtime
+def import_cmd(runtime: Runtime, source: Path, fmt: str | None, dry_run: bool,
+               source_passphrase_file: Path | None, passphrase_file: Path | None) -> None:
+    """Import entries (JSON export, jrnl, Day One, Markdown).
+
+    The whole source is checked first; if anything is invalid, nothing is written and the
+    error names the entry and the field. Everything is then written in one transaction.
+    Importing the same file again adds nothing: known entries are skipped, and a day that
+    already has a different entry gets the new text and moments merged into it.
+
+    \b
+    Examples:
+      journal import export.json --dry-run
+      journal import export.json
+      journal import ~/jrnl/journal.txt --format jrnl
+    """
+    def ask_source() -> str:
+        if source_passphrase_file is not None:
+            return read_secret_file(source_passphrase_file)
+        return runtime.passphrase(None, label=f"Passphrase of {source.name}", env_ok=False,
+                                  missing="the source is encrypted and has no passphrase")
+
+    fmt = fmt or importers.detect(source)
+    entries = importers.read(source, fmt, source_passphrase=ask_source)
+    click.echo(f"Read {plural(len(entries), 'entry', 'entries')} from {source} ({fmt})"
+               f"{_span([e.date for e in entries])}; all valid.", err=True)
+    vault = runtime.open_vault(passphrase_file)
+    try:
+        with _progress(len(entries), "Checking against the vault") as tick:
+            result = planning.plan(vault, entries, progress=tick)
+        if not dry_run and result.writes:
+            with _progress(len(result.writes), "Writing") as tick:
+                planning.apply(vault, result, progress=tick)
+    finally:
+        vault.close()
+    prefix = "Would import" if dry_run else "Imported"
+    click.echo(f"{prefix} {plural(len(result.new), 'new entry', 'new entries')}, merged into "
+               f"{plural(len(result.merged), 'existing day')}, "
+               f"{result.unchanged} already present"
+               f"{_span([e.date for e in result.writes])}.")
+    shown = result.conflicts[:20]
+    for line in shown:
+        click.echo(f"  {line}")
+    if len(result.conflicts) > len(shown):
+        click.echo(f"  ... and {len(result.conflicts) - len(shown)} more")
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(exporters.FORMATS), default="json",
+              show_default=True, help="json: one file in the exchange format; markdown: one "
+              "file per day in a directory.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Write to this file (json) or directory (markdown), created readable "
+                   "only by you. json without -o goes to standard output.")
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@click.option("--since", type=DATE, help="Only entries on or after DATE.")
+@click.option("--until", type=DATE, help="Only entries on or before DATE.")
+@passphrase_file_option
+@pass_runtime
+def export_cmd(runtime: Runtime, fmt: str, output: Path | None, force: bool,
+               since: date | None, until: date | None, passphrase_file: Path | None) -> None:
+    """Export entries as plaintext JSON or Markdown.
+
+    The export is NOT encrypted: anyone who can read the file can read your journal, and
+    it may hold details about the people you work with. Keep it somewhere safe and delete
+    it when done. Entries come out sorted by date, so exporting twice gives the same bytes.
+
+    \b
+    Examples:
+      journal export -o ~/journal-backup.json
+      journal export --since 2026-01-01 | jq '.entries | length'
+      journal export --format markdown -o ~/journal-md
+    """
+    if fmt != "json" and output is None:
+        raise click.UsageError(f"--format {fmt} needs -o DIRECTORY")
+    if output is not None and output.exists() and not force and fmt == "json":
+        raise ValidationError(f"{output} already exists; choose another name or use --force")
+    vault = runtime.open_vault(passphrase_file)
+    try:
+        entries = [e for e in vault.entries()
+                   if (since is None or e.date >= since) and (until is None or e.date <= until)]
+    finally:
+        vault.close()
+    if fmt == "json" and output is None:
+        click.echo(exchange.to_json_text(entries), nl=False)
+        if not sys.stdout.isatty():
+            click.echo("journal: warning: this is your journal in plaintext; a file you "
+                       "redirect it to is readable by whatever your umask allows (prefer -o "
+                       "FILE, created 0600)", err=True)
+        return
+    assert output is not None
+    if fmt == "json":
+        from journal.core.exporters import json_v1
+
+        written = json_v1.write(entries, output, replace=force)
+    else:
+        written = exporters.write(fmt, entries, output)
+    click.echo(f"Exported {plural(len(entries), 'entry', 'entries')} to {output}"
+               + (f" ({plural(len(written), 'file')})" if fmt != "json" else "") + ".")
+    click.echo(f"journal: warning: {output} now holds your journal in PLAINTEXT (readable "
+               "only by you). Delete it when you no longer need it; it is not protected by "
+               "your passphrase.", err=True)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(import_cmd)
+    group.add_command(export_cmd)

@@ -1,0 +1,186 @@
+"""Vault commands: init, passwd, rotate-keys, check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from journal.cli.common import pass_runtime, passphrase_file_option, plural
+from journal.cli.runtime import Runtime, read_secret_file, weak_passphrase_warning
+from journal.core.errors import VaultDamaged, VaultExists
+from journal.core.vault import Vault, db_path
+
+RECOVERY_EXPLAINED = """\
+Your recovery code (shown only this once):
+
+    {code}
+
+It unlocks this vault if you forget your passphrase ('journal passwd --recovery-code').
+Write it on paper and keep it somewhere safe, away from this computer: anyone who has it
+can read your journal. Without the passphrase or this code, nobody can recover your entries.
+"""
+
+
+def _warn_weak(passphrase: str) -> None:
+    warning = weak_passphrase_warning(passphrase)
+    if warning:
+        click.echo(f"journal: warning: {warning}", err=True)
+
+
+def _show_recovery(code: str | None) -> None:
+    if code:
+        click.echo(RECOVERY_EXPLAINED.format(code=code))
+
+
+@click.command()
+@passphrase_file_option
+@click.option("--no-recovery-code", is_flag=True,
+              help="Do not create a recovery code (a forgotten passphrase then loses "
+                   "everything).")
+@pass_runtime
+def init(runtime: Runtime, passphrase_file: Path | None, no_recovery_code: bool) -> None:
+    """Create a new, empty, encrypted vault.
+
+    Asks for a passphrase twice (not shown on screen). Refuses to touch an existing vault.
+    Prints a recovery code once, unless --no-recovery-code.
+
+    \b
+    Examples:
+      journal init
+      journal --vault ~/private/journal init --passphrase-file ~/.secrets/journal
+    """
+    directory = runtime.paths.vault
+    if db_path(directory).exists():
+        raise VaultExists(f"a vault already exists at {directory}; refusing to overwrite it")
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise VaultExists(f"{directory} is not an empty directory; choose another place "
+                          "with --vault DIR")
+    passphrase = runtime.passphrase(passphrase_file, confirm=True, label="New passphrase")
+    _warn_weak(passphrase)
+    if runtime.kdf is None:
+        click.echo("Tuning the key derivation to this computer (about a second)...", err=True)
+    vault, code = Vault.create(directory, passphrase, kdf=runtime.kdf,
+                               recovery=not no_recovery_code, clock=runtime.clock)
+    vault.close()
+    click.echo(f"Created an encrypted vault at {directory}")
+    _show_recovery(code)
+    click.echo("Next: journal add \"how today went\"   (journal --help lists every command)")
+
+
+@click.command()
+@passphrase_file_option
+@click.option("--new-passphrase-file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Read the NEW passphrase from the first line of FILE.")
+@click.option("--recovery-code", "use_recovery", is_flag=True,
+              help="Unlock with your recovery code instead of the current passphrase "
+                   "(for a forgotten passphrase); --passphrase-file then holds the code.")
+@pass_runtime
+def passwd(runtime: Runtime, passphrase_file: Path | None, new_passphrase_file: Path | None,
+           use_recovery: bool) -> None:
+    """Change the vault passphrase.
+
+    Asks for the current passphrase (or, with --recovery-code, the recovery code), then
+    the new one twice. Only the key wrap changes, so this is instant whatever the size of
+    the journal. Copies of the vault made earlier still open with the old passphrase: if
+    it may be known to someone, also run 'journal rotate-keys'.
+
+    \b
+    Examples:
+      journal passwd
+      journal passwd --recovery-code        forgot the passphrase
+      journal passwd --passphrase-file old.txt --new-passphrase-file new.txt
+    """
+    code = None
+    if use_recovery:
+        Vault.read_header(runtime.paths.vault)[1].close()
+        code = (read_secret_file(passphrase_file) if passphrase_file else
+                runtime.passphrase(None, label="Recovery code", env_ok=False,
+                                   missing="no recovery code"))
+    vault = runtime.open_vault(passphrase_file, recovery_code=code)
+    try:
+        if new_passphrase_file is not None:
+            new = read_secret_file(new_passphrase_file)
+        else:
+            new = runtime.passphrase(None, confirm=True, label="New passphrase", env_ok=False,
+                                     missing="no new passphrase")
+        _warn_weak(new)
+        vault.change_passphrase(new)
+    finally:
+        vault.close()
+    click.echo("Passphrase changed.")
+    click.echo("Copies or backups of the vault made before now still open with the old "
+               "passphrase; if it may be known, run 'journal rotate-keys'.")
+
+
+@click.command("rotate-keys")
+@passphrase_file_option
+@click.option("--no-recovery-code", is_flag=True,
+              help="Do not create a new recovery code (the old one stops working anyway).")
+@pass_runtime
+def rotate_keys(runtime: Runtime, passphrase_file: Path | None, no_recovery_code: bool) -> None:
+    """Re-encrypt every entry under a new data key.
+
+    Use it when your passphrase or recovery code may have been seen: afterwards old copies
+    of the key are useless against this vault. All entries change in one transaction. The
+    old recovery code stops working; a new one is printed once.
+
+    \b
+    Example:
+      journal rotate-keys
+    """
+    Vault.read_header(runtime.paths.vault)[1].close()
+    passphrase = runtime.passphrase(passphrase_file)
+    with _opened(runtime, passphrase) as vault:
+        count = vault.count()
+        code = vault.rotate_keys(passphrase, new_recovery=not no_recovery_code)
+    click.echo(f"Re-encrypted {plural(count, 'entry', 'entries')} under a new key.")
+    if code:
+        click.echo("The old recovery code no longer works.")
+        _show_recovery(code)
+    else:
+        click.echo("The old recovery code no longer works; this vault now has none.")
+
+
+def _opened(runtime: Runtime, passphrase: str) -> Vault:
+    vault = Vault.open(runtime.paths.vault, passphrase, allow_weak=runtime.allow_weak,
+                       clock=runtime.clock)
+    Runtime._merge_sealed(vault)
+    return vault
+
+
+@click.command()
+@passphrase_file_option
+@pass_runtime
+def check(runtime: Runtime, passphrase_file: Path | None) -> None:
+    """Authenticate every entry and the integrity manifest.
+
+    Prints each problem found (a damaged, deleted, duplicated or rolled-back entry) and
+    exits with status 5 if there is any. Changes nothing.
+
+    \b
+    Example:
+      journal check && echo "all good"
+    """
+    vault = runtime.open_vault(passphrase_file, verify=False, merge_sealed=False)
+    try:
+        report = vault.check()
+        pending = vault.sealed_box().pending()
+    finally:
+        vault.close()
+    for problem in report.problems:
+        click.echo(f"problem: {problem}")
+    if pending:
+        click.echo(f"{plural(pending, 'sealed entry', 'sealed entries')} waiting to be merged "
+                   "at the next unlock")
+    if report.problems:
+        raise VaultDamaged(f"{plural(len(report.problems), 'problem')} found in "
+                           f"{plural(report.entries, 'entry', 'entries')}; see above",
+                           report.problems)
+    click.echo(f"OK: {plural(report.entries, 'entry', 'entries')} authenticated; the integrity "
+               "manifest matches.")
+
+
+def register(group: click.Group) -> None:
+    for command in (init, passwd, rotate_keys, check):
+        group.add_command(command)

@@ -1,0 +1,93 @@
+"""Import formats: a registry of modules `journal.core.importers.<module>`.
+
+Each format module defines
+
+    detect(path: Path) -> bool
+        True if the file (or directory) at `path` looks like this format. Cheap: read at
+        most the first few kilobytes; never ask for a passphrase; never raise for a file
+        that is simply some other format.
+
+    read(path: Path, source_passphrase=None) -> list[Entry]
+        Read and validate the WHOLE source; raise ValidationError (naming the item and the
+        field) on the first problem. Return entries in source order; several entries may
+        share a date (the importer merges them). Never write anything to disk.
+
+`source_passphrase` is the passphrase of an encrypted SOURCE (e.g. an encrypted jrnl
+journal), never the vault's. It is None, a str, or a zero-argument callable returning the
+str: call `secret(source_passphrase)` only once you know the source is encrypted, so the
+user is asked only when needed.
+
+A format whose module is not installed raises ValidationError "format X is not available".
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+from journal.core.errors import ValidationError
+from journal.core.models import Entry
+
+FORMATS = ("json", "jrnl", "dayone", "markdown")
+_MODULES = {"json": "json_v1", "jrnl": "jrnl", "dayone": "dayone", "markdown": "markdown"}
+
+SourcePassphrase = str | Callable[[], str] | None
+
+
+def secret(source_passphrase: SourcePassphrase) -> str | None:
+    """The source passphrase, asking for it (through the callable) only now."""
+    if callable(source_passphrase):
+        return source_passphrase()
+    return source_passphrase
+
+
+def module_for(fmt: str) -> ModuleType:
+    if fmt not in _MODULES:
+        raise ValidationError(f"unknown import format '{fmt}' (known: {', '.join(FORMATS)})")
+    name = f"{__name__}.{_MODULES[fmt]}"
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        raise ValidationError(f"format {fmt} is not available in this installation") from None
+
+
+def available() -> tuple[str, ...]:
+    out = []
+    for fmt in FORMATS:
+        try:
+            module_for(fmt)
+        except ValidationError:
+            continue
+        out.append(fmt)
+    return tuple(out)
+
+
+def detect(path: Path) -> str:
+    """The format of `path`, trying each available format in FORMATS order."""
+    path = Path(path)
+    if not path.exists():
+        raise ValidationError(f"{path} does not exist")
+    for fmt in available():
+        try:
+            if module_for(fmt).detect(path):
+                return fmt
+        except OSError as exc:
+            raise ValidationError(f"cannot read {path}: {exc.strerror or exc}") from None
+    raise ValidationError(f"cannot tell what format {path} is; name it with --format "
+                          f"({', '.join(FORMATS)})")
+
+
+def read(path: Path, fmt: str | None = None,
+         source_passphrase: SourcePassphrase = None) -> list[Entry]:
+    """Every entry of the source, fully validated (nothing is written)."""
+    path = Path(path)
+    fmt = fmt or detect(path)
+    module = module_for(fmt)
+    try:
+        return list(module.read(path, source_passphrase=source_passphrase))
+    except OSError as exc:
+        raise ValidationError(f"cannot read {path}: {exc.strerror or exc}") from None

@@ -1,0 +1,30 @@
+"""Import the journal's own exchange format, version 1 (docs/format.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from journal.core import exchange
+from journal.core.errors import ValidationError
+from journal.core.models import Entry
+
+_SNIFF = 4096
+
+
+def detect(path: Path) -> bool:
+    path = Path(path)
+    if not path.is_file():
+        return False
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF)
+    return head.lstrip().startswith(b"{") and exchange.FORMAT.encode() in head
+
+
+def read(path: Path, source_passphrase: object = None) -> list[Entry]:
+    del source_passphrase  # exports are plaintext JSON
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(f"{path} is not UTF-8 text") from None
+    return exchange.loads(text, source=str(path))

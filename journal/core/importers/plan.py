@@ -1,0 +1,139 @@
+"""Plan an import into an open vault: what is new, what merges, what is already there.
+
+The plan is computed in memory, without writing; `apply` then writes every change in ONE
+transaction. Planning is idempotent: importing the same source twice adds nothing, because
+
+* an entry whose id (or date) is already in the vault with the same content is skipped;
+* merging skips moments already present (same id, or same content without the id) and
+  body paragraphs already present, so merging twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from journal.core import exchange
+from journal.core.models import Entry, Moment, new_id
+from journal.core.sealed import merge_into
+from journal.core.vault import Vault
+
+
+@dataclass
+class ImportPlan:
+    total: int = 0
+    new: list[Entry] = field(default_factory=list)
+    merged: list[Entry] = field(default_factory=list)
+    unchanged: int = 0
+    #: One line per day where imported content meets an existing, different entry.
+    conflicts: list[str] = field(default_factory=list)
+
+    @property
+    def writes(self) -> list[Entry]:
+        return [*self.new, *self.merged]
+
+    @property
+    def date_range(self) -> tuple[date, date] | None:
+        days = [e.date for e in self.writes]
+        return (min(days), max(days)) if days else None
+
+
+def _paragraphs(body: str) -> list[str]:
+    return [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip()]
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _moment_key(moment: Moment) -> tuple:
+    data = exchange.moment_dict(moment)
+    data.pop("id")
+    return tuple(sorted((k, repr(v)) for k, v in data.items()))
+
+
+def merge_idempotent(target: Entry, extra: Entry) -> Entry:
+    """`merge_into`, minus whatever of `extra` is already in `target`."""
+    present = {_norm(p) for p in _paragraphs(target.body)}
+    present_body = _norm(target.body)
+    fresh = [p for p in _paragraphs(extra.body)
+             if _norm(p) not in present and _norm(p) not in present_body]
+    trimmed = extra.copy()
+    trimmed.body = "\n\n".join(fresh)
+    ids = {m.id for m in target.moments}
+    keys = {_moment_key(m) for m in target.moments}
+    trimmed.moments = [m for m in extra.moments
+                       if m.id not in ids and _moment_key(m) not in keys]
+    merged = merge_into(target, trimmed)
+    for key, value in extra.extra.items():
+        merged.extra.setdefault(key, value)
+    return merged
+
+
+def _same(a: Entry, b: Entry) -> bool:
+    da, db = exchange.entry_dict(a), exchange.entry_dict(b)
+    if b.written_at is None:
+        da.pop("written_at")
+        db.pop("written_at")
+    return da == db
+
+
+def plan(vault: Vault, incoming: Iterable[Entry],
+         progress: Callable[[int], None] | None = None) -> ImportPlan:
+    existing = vault.entries()
+    by_id = {e.id: e for e in existing}
+    by_date = {e.date: e for e in existing}
+    result = ImportPlan()
+    pending: dict[date, Entry] = {}  # the planned state of each touched day
+    status: dict[date, str] = {}  # "new" | "merged"
+    for entry in incoming:
+        result.total += 1
+        if progress:
+            progress(1)
+        entry = entry.copy()
+        entry.version = 0
+        holder = by_id.get(entry.id)
+        if holder is not None and holder.date != entry.date:
+            result.conflicts.append(
+                f"{entry.date}: its id is already used by the entry for {holder.date}; "
+                "imported under a new id")
+            entry.id = new_id()
+        base = pending.get(entry.date) or by_date.get(entry.date)
+        if base is None:
+            pending[entry.date] = entry
+            status[entry.date] = "new"
+            continue
+        if _same(base, entry):
+            if entry.date not in status:
+                result.unchanged += 1
+            continue
+        merged = merge_idempotent(base, entry)
+        if _same(base, merged):
+            if entry.date not in status:
+                result.unchanged += 1
+            continue
+        pending[entry.date] = merged
+        if entry.date not in status:
+            status[entry.date] = "merged"
+            result.conflicts.append(f"{entry.date}: merged into the existing entry")
+    for day in sorted(pending):
+        if status.get(day) == "new":
+            result.new.append(pending[day])
+        elif status.get(day) == "merged":
+            result.merged.append(pending[day])
+    return result
+
+
+def apply(vault: Vault, import_plan: ImportPlan, chunk: int = 100,
+          progress: Callable[[int], None] | None = None) -> int:
+    """Write the plan in one transaction (all or nothing). Returns entries written."""
+    writes = import_plan.writes
+    with vault._write():
+        for start in range(0, len(writes), chunk):
+            batch = writes[start:start + chunk]
+            vault.put_many(batch)
+            if progress:
+                progress(len(batch))
+    return len(writes)
