@@ -14,6 +14,7 @@ from journal.core.errors import JournalError
 
 #: One module per area; each defines `register(group)`.
 COMMAND_MODULES: list[str] = [
+    "reflect_cmd",
     "vault_cmds",
     "entry_cmds",
     "exchange_cmds",

@@ -1,0 +1,82 @@
+"""`journal reflect`: patterns in your own entries (docs/reflection.md)."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from journal import settings as settings_mod
+from journal.cli.common import DATE, pass_runtime, passphrase_file_option
+from journal.cli.runtime import Runtime
+from journal.core.errors import ValidationError
+from journal.core.reflection import NOT_A_DIAGNOSIS, reflect
+
+EVIDENCE_SHOWN = 10
+WIDTH = 88
+
+
+@click.command("reflect")
+@click.option("--since", type=DATE, help="First day to include (YYYY-MM-DD). Default: "
+              "your first entry.")
+@click.option("--until", type=DATE, help="Last day to include (YYYY-MM-DD). Default: today.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the findings as JSON (the shape is in docs/reflection.md).")
+@passphrase_file_option
+@pass_runtime
+def reflect_command(runtime: Runtime, since: date | None, until: date | None, as_json: bool,
+                    passphrase_file: Path | None) -> None:
+    """Patterns in your own entries: the contagion/concern balance, work following you
+    home, recurring tags, sleep after heavy days, what seems to help, and stretches
+    without recovery. Counts and dates from your notes, never a diagnosis.
+
+    \b
+    Example:
+      journal reflect --since 2026-09-01
+      journal reflect --json > reflection.json
+    """
+    if since and until and since > until:
+        raise ValidationError(f"--since {since} is after --until {until}")
+    work_end = settings_mod.load(runtime.paths.settings_file).work_end
+    vault = runtime.open_vault(passphrase_file)
+    try:
+        entries = vault.entries()
+    finally:
+        vault.close()
+    result = reflect(entries, since=since, until=until, work_end=work_end,
+                     today=runtime.clock.today())
+    if as_json:
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_text(result))
+
+
+def render_text(result: dict[str, Any]) -> str:
+    """The readable report: each finding's title, summary and evidence dates."""
+    rng = result["range"]
+    lines = [f"Reflection {rng['from']} to {rng['to']}: {result['entries']} entries, "
+             f"{result['moments']} moments", *textwrap.wrap(NOT_A_DIAGNOSIS, WIDTH)]
+    for item in result["findings"]:
+        lines += ["", f"{item['title']} ({item['kind']})"]
+        lines += textwrap.wrap(item["summary"], WIDTH, initial_indent="  ",
+                               subsequent_indent="  ")
+        if item["status"] != "ok":
+            lines += textwrap.wrap(f"Not enough data yet: {item['missing']}", WIDTH,
+                                   initial_indent="  ", subsequent_indent="  ")
+        dates = [e["date"] for e in item["evidence"]]
+        if dates:
+            shown = ", ".join(dates[-EVIDENCE_SHOWN:])
+            more = len(dates) - EVIDENCE_SHOWN
+            head = (f"Evidence ({len(dates)} days, latest {EVIDENCE_SHOWN}; --json lists "
+                    f"all): " if more > 0 else "Evidence: ")
+            lines += textwrap.wrap(head + shown, WIDTH, initial_indent="  ",
+                                   subsequent_indent="    ")
+    return "\n".join(lines)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(reflect_command)
