@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,8 @@ from journal.core import exchange
 from journal.core.errors import StorageError, ValidationError
 from journal.core.exporters import create_private_file
 from journal.core.models import Entry
+
+_SIMPLE_KEY = re.compile(r"[A-Za-z_][\w.-]*")
 
 
 def write(entries: list[Entry], out_dir: Path, *, replace: bool = False) -> list[Path]:
@@ -86,6 +89,8 @@ def render(entry: Entry) -> str:
 
 
 def _field(key: str, value: Any) -> list[str]:
+    if not _SIMPLE_KEY.fullmatch(key):
+        key = _json(key)  # an unusual extra key: quoted, still valid YAML
     if isinstance(value, list):
         return [f"{key}:", *(f"  - {_json(item)}" for item in value)]
     return [f"{key}: {_json(value)}"]
