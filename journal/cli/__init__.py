@@ -19,6 +19,7 @@ COMMAND_MODULES: list[str] = [
     "entry_cmds",
     "exchange_cmds",
     "demo_cmd",
+    "backup_cmds",
 ]
 
 EXIT_INTERNAL = 70
