@@ -73,7 +73,7 @@ def add(runtime: Runtime, text: tuple[str, ...], day: date | None, moments: tupl
     body = " ".join(text)
     options_only = bool(moments or sleep is not None or energy is not None or recovery or good)
     if body == "-" or (not text and not options_only and not sys.stdin.isatty()):
-        body = click.get_text_stream("stdin").read()
+        body = sys.stdin.read()
     parsed = [parse_moment(spec, where=f"moment {i + 1}") for i, spec in enumerate(moments)]
     if not (body.strip() or parsed or sleep is not None or energy is not None or recovery
             or good):
