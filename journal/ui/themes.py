@@ -38,23 +38,23 @@ THEME_VARIABLE_DEFAULTS: dict[str, str] = {
     "contagion": "#e8a06a",
     "concern": "#86b8e0",
     "spillover": "#c9a0dc",
-    "heat-0": "#262a33",
-    "heat-1": "#2d3646",
-    "heat-2": "#36445a",
-    "heat-3": "#41536d",
-    "heat-4": "#4d6180",
+    "heat-0": "#232831",
+    "heat-1": "#2c333f",
+    "heat-2": "#353d4c",
+    "heat-3": "#3d4759",
+    "heat-4": "#455065",
 }
 
 #: Values for a light user theme that leaves our variables out (those of journal-paper).
 LIGHT_VARIABLE_DEFAULTS: dict[str, str] = {
-    "contagion": "#9a4a10",
+    "contagion": "#8c420c",
     "concern": "#1f5f96",
     "spillover": "#7a3f8f",
-    "heat-0": "#f4efe4",
-    "heat-1": "#e6dcc6",
-    "heat-2": "#d8c9a8",
-    "heat-3": "#cbb58a",
-    "heat-4": "#bda06e",
+    "heat-0": "#f3eee4",
+    "heat-1": "#e6ddcd",
+    "heat-2": "#d9ceb8",
+    "heat-3": "#cdbfa4",
+    "heat-4": "#c2b090",
 }
 
 #: Our own variables: every theme ends up with all of them (filled from the defaults).
