@@ -20,6 +20,7 @@ COMMAND_MODULES: list[str] = [
     "exchange_cmds",
     "demo_cmd",
     "backup_cmds",
+    "themes_cmd",
 ]
 
 EXIT_INTERNAL = 70

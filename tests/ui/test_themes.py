@@ -565,3 +565,60 @@ def test_ui_python_has_no_hex_colours():
                 for hit in re.findall(r"#[0-9a-fA-F]{6}\b", node.value):
                     problems.append(f"{path.relative_to(REPO)}:{node.lineno}: {hit}")
     assert problems == []
+
+
+# --- `journal themes` -----------------------------------------------------------------------------
+
+def _run_themes(tmp_path: Path, *args: str):
+    from click.testing import CliRunner
+
+    from journal.cli import cli
+    from journal.cli.runtime import Runtime
+
+    runtime = Runtime(env={"JOURNAL_CONFIG_DIR": str(tmp_path / "config"),
+                           "JOURNAL_VAULT": str(tmp_path / "vault")})
+    return CliRunner().invoke(cli, [*args, "themes"], obj=runtime)
+
+
+def test_themes_command_lists_builtins_and_user_themes_marking_the_configured(tmp_path: Path):
+    from journal import settings
+
+    config = tmp_path / "config"
+    (config / "themes").mkdir(parents=True)
+    shutil.copy(DATA / "sea-glass.toml", config / "themes")
+    settings.update(config / "settings.toml", theme="sea-glass")
+    result = _run_themes(tmp_path)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    rows = {line[2:].split()[0]: line for line in lines if line[2:].startswith(("journal-", "sea"))}
+    assert set(rows) == {p.stem for p in THEME_FILES} | {"sea-glass"}
+    assert [name for name, line in rows.items() if line.startswith("*")] == ["sea-glass"]
+    assert "Colour-blind-safe" in rows["journal-okabe"] and "built-in" in rows["journal-okabe"]
+    assert str(config / "themes" / "sea-glass.toml") in rows["sea-glass"]
+    assert list(rows)[0] == "journal-dusk" and list(rows)[-1] == "sea-glass"
+    assert result.stderr == ""
+
+
+def test_themes_command_reports_broken_files_on_stderr(tmp_path: Path):
+    config = tmp_path / "config"
+    (config / "themes").mkdir(parents=True)
+    shutil.copy(DATA / "broken-colour.toml", config / "themes")
+    result = _run_themes(tmp_path, "--theme", "nope")
+    assert result.exit_code == 0
+    assert result.stderr.strip() == (f"journal: theme skipped: {config / 'themes'}/"
+                                     "broken-colour.toml: field 'primary': 'notacolour' is not "
+                                     "a colour")
+    assert "broken-colour" not in result.stdout
+    assert "* journal-dusk" in result.stdout          # nothing configured: the default
+    assert "--theme nope for this run: not available" in result.stdout
+    assert not (tmp_path / "vault").exists()
+
+
+def test_themes_command_when_configured_theme_is_gone(tmp_path: Path):
+    from journal import settings
+
+    settings.update(tmp_path / "config" / "settings.toml", theme="went-away")
+    result = _run_themes(tmp_path)
+    assert result.exit_code == 0
+    assert "'went-away' is not available; the app uses 'journal-dusk' instead" in result.stdout
+    assert not any(line.startswith("*") for line in result.stdout.splitlines())
