@@ -1,0 +1,1 @@
+"""App timing placeholder until journal.ui.app.make_app lands (replaced below)."""

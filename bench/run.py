@@ -1,0 +1,165 @@
+"""`make bench`: whole-process figures for our CLI and app against jrnl 4.6, core-level
+timings, and PASS/MISS against issue 8's targets. See docs/performance.md.
+
+  python -m bench [--sizes 1000,10000,50000] [--runs 5] [--no-jrnl] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import commands, jrnl, measure, vaults
+from bench.report import Report
+
+PY = sys.executable
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000,50000",
+                        help="comma-separated vault sizes (default: %(default)s)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per figure (median)")
+    parser.add_argument("--no-jrnl", action="store_true", help="skip the jrnl comparison")
+    parser.add_argument("--profile", action="store_true",
+                        help="cProfile the core steps at the largest size (bench/results/)")
+    parser.add_argument("--json", type=Path, default=vaults.RESULTS / "latest.json",
+                        help="where to write the raw results (default: %(default)s)")
+    args = parser.parse_args(argv)
+    args.size_list = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    if not args.size_list or args.runs < 1:
+        parser.error("need at least one size and one run")
+    return args
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = "unknown"
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        ram = f"{kib / 1024 / 1024:.1f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    import cryptography
+    from cryptography.hazmat.backends.openssl.backend import backend
+
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (0, 0, 0)
+    return {"nproc": str(os.cpu_count()), "cpu": cpu, "ram": ram,
+            "python": platform.python_version(), "cryptography": cryptography.__version__,
+            "openssl": backend.openssl_version_text(), "platform": platform.platform(),
+            "load_at_start": " ".join(f"{x:.2f}" for x in load)}
+
+
+def _env(vault_dir: Path, config_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(JOURNAL_PASSPHRASE=vaults.PASSPHRASE, JOURNAL_VAULT=str(vault_dir),
+               JOURNAL_CONFIG_DIR=str(config_dir), NO_COLOR="1", TERM="dumb", COLUMNS="100")
+    return env
+
+
+def measure_size(built: vaults.Built, args: argparse.Namespace, have: dict[str, str],
+                 app: bool, use_jrnl: bool, report: Report) -> None:
+    size, runs = built.size, args.runs
+    terms = dict(built.meta["terms"])
+    terms["add_dates"] = vaults.next_dates(built, 2 * runs + 4)
+    config_dir = Path(tempfile.mkdtemp(prefix="bench-config-"))
+    try:
+        # Core operations, in one fresh process per run.
+        probe_runs = max(1, min(runs, 3))
+        probes = []
+        for i in range(probe_runs):
+            work = vaults.work_copy(built, "probe")
+            cmd = [PY, "-m", "bench.probe", str(built.vault), str(work), terms["tag"],
+                   terms["word"], terms["add_dates"][-1]]
+            if args.profile and i == 0 and size == max(args.size_list):
+                cmd.append("--profile")
+            run = measure.run_once(cmd, env=dict(os.environ, BENCH_PASSPHRASE=vaults.PASSPHRASE))
+            if run.returncode != 0:
+                report.note(f"[{size}] core probe failed: {run.output[-500:]!r}")
+                break
+            probes.append(json.loads(run.output.decode().strip().splitlines()[-1]))
+        report.core(size, probes)
+        if args.profile and probes and probes[0].get("profiles"):
+            path = vaults.RESULTS / f"profile-core-{size}.txt"
+            path.write_text("\n\n".join(f"== {name} ==\n{text}"
+                                        for name, text in probes[0]["profiles"].items()))
+            report.note(f"[{size}] core profiles written to {path}")
+
+        # Whole processes: ours.
+        add_copy = vaults.work_copy(built, "add")
+        for cmd in commands.OURS:
+            if cmd.needs and cmd.needs not in have:
+                report.whole(size, cmd, None, "n/a (not yet implemented)")
+                continue
+            vault_dir = add_copy if cmd.writes else built.vault
+            env = _env(vault_dir, config_dir)
+            result = measure.repeat(
+                runs, lambda i, c=cmd: [PY, "-m", "journal", *c.args(built, terms, i)], env=env)
+            report.whole(size, cmd, result, None if result.ok else result.failure())
+        if app:
+            from bench import app_probe
+
+            report.app(size, app_probe.measure(built, runs, _env(built.vault, config_dir)))
+        else:
+            report.app(size, None)
+
+        # jrnl's equivalents, on the same entries.
+        if use_jrnl and built.jrnl_file is not None:
+            jrnl_copy = built.directory / "work" / "jrnl-add.txt"
+            shutil.copyfile(built.jrnl_file, jrnl_copy)
+            for cmd in commands.jrnl_rows():
+                target = jrnl_copy if cmd.writes else built.jrnl_file
+                with jrnl.Env(target, vaults.PASSPHRASE) as jenv:
+                    result = measure.repeat(
+                        runs, lambda i, c=cmd: jrnl.command(*c.args(built, terms, i)),
+                        env=jenv.env)
+                report.whole(size, cmd, result, None if result.ok else result.failure())
+            jrnl_copy.unlink(missing_ok=True)
+    finally:
+        shutil.rmtree(config_dir, ignore_errors=True)
+        shutil.rmtree(built.directory / "work", ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse(argv)
+    started = time.perf_counter()
+    report = Report(args.size_list, args.runs, machine())
+    kdf = vaults.production_kdf()
+    report.kdf(kdf, [vaults.kdf_seconds(kdf, 1) for _ in range(args.runs)])
+    use_jrnl = not args.no_jrnl
+    if use_jrnl:
+        why = jrnl.ensure()
+        if why:
+            report.note(f"jrnl comparison skipped: {why}")
+            use_jrnl = False
+    have = commands.available()
+    app = commands.app_available()
+    report.note("CLI commands found: " + (", ".join(sorted(have)) or "none") +
+                f"; app: {'yes' if app else 'not yet implemented'}")
+    for size in args.size_list:
+        vaults.log(f"== {size:,} entries ==")
+        built = vaults.build(size, with_jrnl=use_jrnl)
+        report.meta(size, built.meta)
+        measure_size(built, args, have, app, use_jrnl, report)
+    report.note(f"bench took {time.perf_counter() - started:.0f} s; "
+                f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(report.render())
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(report.raw(), indent=1, default=str))
+    vaults.log(f"raw results: {args.json}")
+    return 0
