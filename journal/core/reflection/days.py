@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from statistics import NormalDist
 from typing import Any
 
 from journal.core.models import Entry, Moment
@@ -26,7 +27,7 @@ TRIGGER_MIN_MOMENTS = 5     # issue 4: tags with at least 5 moments
 TRIGGER_MARGIN = 0.15       # a tag stands out at >= 15 points above the rest...
 RECOVERY_MIN_DAYS = 5       # P5: >= 5 days with and >= 5 days without
 RECOVERY_GAP = 0.10         # P5: a gap of 10 points of contagion share
-CHANCE_Z = 1.96             # ...and beyond what chance alone usually gives (two-sided 5%)
+CHANCE_ALPHA = 0.05         # ...and beyond what chance usually gives (5%, Bonferroni)
 GAP_NOTABLE_DAYS = 7        # a stretch of a week or more without recovery is mentioned
 SPILLOVER_RECENT = 3        # P2: >= 3 spillover days in the last 7
 WITHDRAW_SHARE = 0.40       # P9
@@ -138,6 +139,12 @@ def two_proportion_z(a_hits: int, a_n: int, b_hits: int, b_n: int) -> float:
     if se == 0:
         return 0.0
     return (a_hits / a_n - b_hits / b_n) / se
+
+
+def chance_z(comparisons: int, sides: int = 2) -> float:
+    """The |z| a difference must reach to count when `comparisons` are made at once: the
+    5% level split over all of them (Bonferroni); 1.96 for one two-sided comparison."""
+    return NormalDist().inv_cdf(1 - CHANCE_ALPHA / (sides * max(1, comparisons)))
 
 
 def minutes(hhmm: str | None) -> int | None:

@@ -4,7 +4,8 @@ For every day D with an entry whose next calendar day D+1 has contagion or conce
 moments, D+1's moments are pooled into "after days with the activity" or "after days
 without it" (the baseline), for each activity label on D. Shares count moments. An
 activity has enough data with >= 5 days with it and >= 5 without; it stands out when the
-two shares differ by >= 10 points and by more than chance usually gives (|z| >= 1.96).
+two shares differ by >= 10 points and by more than chance usually gives (two-proportion
+z test at the 5% level, Bonferroni-corrected for the number of activities compared).
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from datetime import timedelta
 from typing import Any
 
 from journal.core.reflection.days import (
-    CHANCE_Z,
     MIN_COMPARE_DAYS,
     RECOVERY_GAP,
     RECOVERY_MIN_DAYS,
     Day,
+    chance_z,
     finding,
     pct,
     plural,
@@ -49,13 +50,15 @@ def recovery(days: list[Day]) -> dict[str, Any]:
             row[2] += nxt.tagged
             with_days.setdefault(activity, []).append(day)
     rows = []
+    needed_z = chance_z(sum(1 for v in per.values()
+                            if v[0] >= RECOVERY_MIN_DAYS and all_days - v[0] >= RECOVERY_MIN_DAYS))
     for activity, (n_days, c, n) in per.items():
         base_days, base_c, base_n = all_days - n_days, all_c - c, all_n - n
         enough = n_days >= RECOVERY_MIN_DAYS and base_days >= RECOVERY_MIN_DAYS
         after, base = share(c, n), share(base_c, base_n)
         diff = round(after - base, 3) if after is not None and base is not None else None
         stands_out = (enough and diff is not None and abs(diff) >= RECOVERY_GAP
-                      and abs(two_proportion_z(c, n, base_c, base_n)) >= CHANCE_Z)
+                      and abs(two_proportion_z(c, n, base_c, base_n)) >= needed_z)
         rows.append({"activity": activity, "days": n_days, "days_without": base_days,
                      "next_day_contagion_share": after, "baseline_contagion_share": base,
                      "difference": diff, "enough_data": enough, "stands_out": stands_out})
@@ -67,6 +70,7 @@ def recovery(days: list[Day]) -> dict[str, Any]:
         "days_compared": all_days,
         "baseline_definition": "the next-day contagion share after days without the activity",
         "min_days": RECOVERY_MIN_DAYS,
+        "z_needed": round(needed_z, 2),
     }
     if all_days < MIN_COMPARE_DAYS or not any(r["enough_data"] for r in rows):
         missing = (f"Each activity needs at least {RECOVERY_MIN_DAYS} days with it and "

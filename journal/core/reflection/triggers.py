@@ -2,8 +2,9 @@
 
 Every tag on at least 5 contagion-or-concern moments is listed, highest contagion share
 first. A tag *stands out* when its share is at least 15 points above the share of all
-other moments and that gap is larger than chance usually gives (two-proportion z >= 1.96):
-five moments, four of them contagion, is not yet a pattern.
+other moments and that gap is larger than chance usually gives (one-sided two-proportion
+z test at the 5% level, Bonferroni-corrected for the number of tags ranked): five moments,
+four of them contagion, is not yet a pattern, and among twenty tags one will look odd.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from journal.core.reflection.days import (
-    CHANCE_Z,
     MIN_TREND_DAYS,
     TRIGGER_MARGIN,
     TRIGGER_MIN_MOMENTS,
     Day,
+    chance_z,
     finding,
     pct,
     plural,
@@ -43,15 +44,15 @@ def triggers(days: list[Day]) -> dict[str, Any]:
                     row[1] += 1
     total = total_c + total_k
     rows = []
-    for tag, (c, k, c_int) in counts.items():
+    ranked = {t: v for t, v in counts.items() if v[0] + v[1] >= TRIGGER_MIN_MOMENTS}
+    needed_z = chance_z(len(ranked), sides=1)  # only higher shares are flagged
+    for tag, (c, k, c_int) in ranked.items():
         n = c + k
-        if n < TRIGGER_MIN_MOMENTS:
-            continue
         rest_c, rest_n = total_c - c, total - n
         tag_share = c / n
         rest_share = rest_c / rest_n if rest_n else None
         stands_out = (rest_share is not None and tag_share - rest_share >= TRIGGER_MARGIN
-                      and two_proportion_z(c, n, rest_c, rest_n) >= CHANCE_Z)
+                      and two_proportion_z(c, n, rest_c, rest_n) >= needed_z)
         rows.append({"tag": tag, "contagion": c, "concern": k,
                      "contagion_share": share(c, n), "moments": n,
                      "others_contagion_share": share(rest_c, rest_n),
@@ -64,6 +65,7 @@ def triggers(days: list[Day]) -> dict[str, Any]:
         "min_moments": TRIGGER_MIN_MOMENTS,
         "overall_contagion_share": share(total_c, total),
         "standing_out": [r["tag"] for r in outstanding],
+        "z_needed": round(needed_z, 2),
     }
     if len(days) < MIN_TREND_DAYS or not rows:
         missing = (f"A tag is ranked once it is on at least {TRIGGER_MIN_MOMENTS} moments "
