@@ -15,6 +15,7 @@ from journal.cli.runtime import Runtime, read_secret_file
 from journal.core import exchange, exporters, importers
 from journal.core.errors import ValidationError
 from journal.core.importers import plan as planning
+from journal.core.vault import Vault
 
 #: Below this many entries no progress bar is worth drawing.
 PROGRESS_MIN = 200
@@ -69,6 +70,7 @@ def import_cmd(runtime: Runtime, source: Path, fmt: str | None, dry_run: bool,
         return runtime.passphrase(None, label=f"Passphrase of {source.name}", env_ok=False,
                                   missing="the source is encrypted and has no passphrase")
 
+    Vault.read_header(runtime.paths.vault)[1].close()  # no vault / not ours: say so first
     fmt = fmt or importers.detect(source)
     entries = importers.read(source, fmt, source_passphrase=ask_source)
     click.echo(f"Read {plural(len(entries), 'entry', 'entries')} from {source} ({fmt})"

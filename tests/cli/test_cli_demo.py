@@ -1,0 +1,44 @@
+"""`journal demo`: a throwaway vault with a year of generated entries."""
+
+from __future__ import annotations
+
+from cli_harness import Journal, write
+
+from journal.cli.demo_cmd import DEMO_PASSPHRASE, MARKER
+from journal.core.vault import Vault
+
+
+def test_demo_creates_a_year_and_shows_the_passphrase(journal: Journal, tmp_path):
+    target = tmp_path / "demo"
+    journal.prompts.default = None  # the demo never asks
+    result = journal("demo", "--dir", str(target), "--no-app")
+    assert f"Demo passphrase: {DEMO_PASSPHRASE}" in result.stdout
+    assert (target / MARKER).is_file()
+    vault = Vault.open(target, DEMO_PASSPHRASE, allow_weak=True)
+    try:
+        entries = vault.entries()
+    finally:
+        vault.close()
+    assert len(entries) > 200
+    assert entries[0].date == journal.clock.today()
+    assert (entries[0].date - entries[-1].date).days > 300
+    assert f"{len(entries)} entries from {entries[-1].date}" in result.stdout
+    assert not journal.vault_dir.exists()  # the user's own vault is not touched
+
+
+def test_demo_replaces_an_old_demo_but_never_other_files(journal: Journal, tmp_path):
+    target = tmp_path / "demo"
+    journal("demo", "--dir", str(target), "--no-app")
+    first = (target / "journal.db").read_bytes()
+    journal("demo", "--dir", str(target), "--no-app")
+    assert (target / "journal.db").read_bytes() != first  # a fresh vault (new keys)
+    Vault.open(target, DEMO_PASSPHRASE, allow_weak=True).close()
+    write(target / "my-notes.txt", "precious")
+    result = journal("demo", "--dir", str(target), "--no-app", ok=False)
+    assert result.exit_code == 2 and "refusing to touch it" in result.stderr
+    assert (target / "my-notes.txt").read_text() == "precious"
+    other = tmp_path / "other"
+    other.mkdir()
+    write(other / "journal.db", "not a demo")
+    result = journal("demo", "--dir", str(other), "--no-app", ok=False)
+    assert (other / "journal.db").read_text() == "not a demo"
