@@ -21,6 +21,7 @@ COMMAND_MODULES: list[str] = [
     "demo_cmd",
     "backup_cmds",
     "themes_cmd",
+    "app_cmd",
 ]
 
 EXIT_INTERNAL = 70

@@ -1,0 +1,1 @@
+"""The Textual app: unlock, write, browse, reflect. Nothing here runs at import time."""

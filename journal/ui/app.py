@@ -1,0 +1,286 @@
+"""JournalApp: modes (unlock, write, browse, reflect), global keys, locking, themes.
+
+Everything comes in through `make_app`; nothing happens at import time.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from datetime import date
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.theme import Theme
+
+from journal import settings as settings_mod
+from journal.core.clock import Clock
+from journal.core.crypto import KdfParams
+from journal.paths import Paths
+from journal.settings import DEFAULT_THEME, Settings
+from journal.ui.autosave import IdleTimer
+from journal.ui.commands import journal_commands, parse_day
+from journal.ui.messages import Unlocked
+from journal.ui.screens.confirm import AskScreen, ConfirmScreen
+from journal.ui.screens.unlock import UnlockScreen
+from journal.ui.screens.write import WriteScreen
+
+#: Modes that hold decrypted text: all are dropped on lock.
+CONTENT_MODES = ("write", "browse", "reflect")
+_OTHER_SCREENS = {"browse": ("journal.ui.screens.browse", "BrowseScreen"),
+                  "reflect": ("journal.ui.screens.reflect", "ReflectScreen")}
+
+
+def _optional(module: str, name: str) -> type | None:
+    """A screen another module provides, or None while that module does not exist."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+class JournalApp(App):
+    TITLE = "journal"
+    CSS_PATH = "app.tcss"
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="app.help", tooltip="Every key of the app"),
+        Binding("f2", "today", "Today", id="app.today", tooltip="Tonight's entry",
+                show=False),
+        Binding("f3", "mode('browse')", "Browse", id="app.browse", tooltip="Past entries"),
+        Binding("f4", "mode('reflect')", "Reflect", id="app.reflect",
+                tooltip="Patterns in your entries"),
+        Binding("f5", "settings", "Settings", id="app.settings", show=False,
+                tooltip="Auto-lock, prompts, theme, work end"),
+        Binding("f9", "support", "Support", id="app.support", show=False,
+                tooltip="Crisis lines and resources"),
+        Binding("ctrl+l", "lock", "Lock", id="app.lock", priority=True,
+                tooltip="Save, forget the key, show the unlock screen"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True,
+                tooltip="Save and quit"),
+    ]
+
+    def __init__(self, *, paths: Paths, settings: Settings, clock: Clock,
+                 kdf: KdfParams | None = None, allow_weak: bool = False,
+                 theme: str | None = None, passphrase_hint: str | None = None) -> None:
+        super().__init__()
+        self.paths, self.settings, self.clock = paths, settings, clock
+        self.kdf, self.allow_weak = kdf, allow_weak
+        self.passphrase_hint = passphrase_hint
+        self.vault = None
+        """The open journal.core.vault.Vault, or None while locked."""
+        self.current_day: date = clock.today()
+        """The day the write screen shows (kept across a lock)."""
+        self.idle = IdleTimer(settings.autolock_minutes, clock.now())
+        self.startup_messages: list[str] = []
+        """Warnings to show once the app runs (e.g. a bad settings file)."""
+        self._theme_override = theme
+        self._resume_mode = "write"
+        self._write_screen: WriteScreen | None = None
+
+    # -- themes ------------------------------------------------------------------------
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        try:
+            from journal.ui.themes import THEME_VARIABLE_DEFAULTS
+        except ImportError:
+            return {"contagion": "ansi_bright_red", "concern": "ansi_bright_blue"}
+        return dict(THEME_VARIABLE_DEFAULTS)
+
+    def _setup_themes(self) -> None:
+        errors: list[str] = []
+        try:
+            from journal.ui.themes import register_all
+        except ImportError:
+            register_all = None
+        if register_all is not None:
+            errors = list(register_all(self, self.paths.user_themes))
+        wanted = self._theme_override or self.settings.theme
+        if wanted in self.available_themes:
+            self.theme = wanted
+        else:
+            if DEFAULT_THEME in self.available_themes:
+                self.theme = DEFAULT_THEME
+            errors.append(f"theme '{wanted}' was not found; using '{self.theme}'")
+        if errors:
+            self.notify("\n".join(errors), title="Theme problems", severity="warning",
+                        timeout=12)
+
+    def preview_theme(self, name: str) -> None:
+        if name in self.available_themes:
+            self.theme = name
+
+    def _theme_changed(self, theme: Theme) -> None:
+        from journal.ui.screens.settings import SettingsScreen
+
+        if theme.name != self.settings.theme and not isinstance(self.screen, SettingsScreen):
+            self.apply_settings(Settings(**{**self.settings.__dict__, "theme": theme.name}))
+
+    def apply_settings(self, new: Settings) -> bool:
+        """Save `new` to the settings file and use it. False (and a notice) if it failed."""
+        try:
+            settings_mod.save(self.paths.settings_file, new)
+        except OSError as exc:
+            self.notify(f"Settings not saved: {exc.strerror or exc}", severity="error")
+            return False
+        self.settings = new
+        self.idle.minutes = new.autolock_minutes
+        return True
+
+    # -- lifecycle ---------------------------------------------------------------------
+    async def on_mount(self) -> None:
+        self._setup_themes()
+        for message in self.startup_messages:
+            self.notify(message, severity="warning", timeout=12)
+        self.add_mode("unlock", UnlockScreen)
+        await self.switch_mode("unlock")
+        self.set_interval(1.0, self.check_autolock)
+        self.call_after_refresh(self.theme_changed_signal.subscribe, self, self._theme_changed)
+
+    def on_unmount(self) -> None:
+        if self.vault is not None:
+            self.vault.close()
+            self.vault = None
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown,
+                              events.MouseScrollUp)) and not event.is_forwarded:
+            self.idle.touch(self.clock.now())
+        await super().on_event(event)
+
+    def _new_write_screen(self) -> Screen:
+        self._write_screen = WriteScreen()
+        return self._write_screen
+
+    def has_mode(self, mode: str) -> bool:
+        return mode in self._modes
+
+    async def on_unlocked(self, message: Unlocked) -> None:
+        self.vault = message.vault
+        self.idle.touch(self.clock.now())
+        self.add_mode("write", self._new_write_screen)
+        for mode, (module, name) in _OTHER_SCREENS.items():
+            screen_type = _optional(module, name)
+            if screen_type is not None:
+                self.add_mode(mode, screen_type)
+        await self.switch_mode(self._resume_mode if self.has_mode(self._resume_mode)
+                               else "write")
+        if message.merged:
+            self.notify(f"{message.merged} quick note{'s' if message.merged != 1 else ''} "
+                        "arrived and were added to their days.")
+        if message.problems:
+            self.notify("\n".join(message.problems), title="Quick notes", severity="error",
+                        timeout=15)
+
+    # -- actions -----------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("today", "lock", "mode", "go_to_date") and self.vault is None:
+            return False
+        if action == "mode" and not self.has_mode(str(parameters[0])):
+            return None
+        return True
+
+    async def action_mode(self, mode: str) -> None:
+        if self.vault is not None and self.has_mode(mode):
+            await self.switch_mode(mode)
+
+    def open_day(self, day: date) -> None:
+        """Show `day`'s entry on the write screen (saving what was pending first)."""
+        if self.vault is None:
+            return
+        self.current_day = day
+        self.switch_mode("write")
+        if self._write_screen is not None and self._write_screen.is_mounted:
+            self._write_screen.call_later(self._write_screen.sync_day)
+
+    def action_today(self) -> None:
+        self.open_day(self.clock.today())
+
+    def action_go_to_date(self) -> None:
+        def check(text: str) -> str | None:
+            try:
+                parse_day(text, self.clock.today())
+            except ValueError as exc:
+                return str(exc)
+            return None
+
+        def chosen(text: str | None) -> None:
+            if text is not None:
+                self.open_day(parse_day(text, self.clock.today()))
+
+        self.push_screen(AskScreen("Go to date", "Which day? (YYYY-MM-DD, yesterday, or "
+                                   "days ago)", placeholder="yesterday", check=check), chosen)
+
+    def action_help(self) -> None:
+        from journal.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_settings(self) -> None:
+        from journal.ui.screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen())
+
+    def action_support(self) -> None:
+        support = _optional("journal.ui.screens.support", "SupportScreen")
+        if support is None:
+            self.notify("The support screen is not available in this build.")
+        elif not isinstance(self.screen, support):
+            self.push_screen(support())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from journal_commands(self)
+        yield from super().get_system_commands(screen)
+
+    def _flush(self) -> bool:
+        write = self._write_screen
+        return write is None or not write.is_mounted or write.flush()
+
+    async def action_lock(self, reason: str = "") -> None:
+        """Save, then drop the key and every screen holding decrypted text."""
+        if self.vault is None:
+            return
+        if not self._flush():
+            self.notify("Not locked: your latest text could not be saved yet.",
+                        severity="error")
+            return
+        if self.current_mode in CONTENT_MODES:
+            self._resume_mode = self.current_mode
+        await self.switch_mode("unlock")
+        for mode in CONTENT_MODES:
+            if self.has_mode(mode):
+                await self.remove_mode(mode)
+        self._write_screen = None
+        vault, self.vault = self.vault, None
+        vault.close()
+        if reason:
+            self.notify(reason, timeout=8)
+
+    async def check_autolock(self) -> None:
+        if self.vault is not None and self.idle.expired(self.clock.now()):
+            await self.action_lock(f"Locked after {self.idle.minutes} idle minutes.")
+
+    async def action_quit(self) -> None:
+        if self._flush():
+            self.exit()
+            return
+
+        def decided(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        self.push_screen(ConfirmScreen(
+            "Not saved", "Your latest text could not be saved (see the message). Quit anyway "
+            "and lose it?", yes="Quit anyway", no="Stay"), decided)
+
+
+def make_app(*, paths: Paths, settings: Settings, clock: Clock, kdf: KdfParams | None = None,
+             allow_weak: bool = False, theme: str | None = None,
+             passphrase_hint: str | None = None) -> JournalApp:
+    return JournalApp(paths=paths, settings=settings, clock=clock, kdf=kdf,
+                      allow_weak=allow_weak, theme=theme, passphrase_hint=passphrase_hint)
+
+
+

@@ -1,0 +1,49 @@
+"""Command palette entries (ctrl+p): today, go to date, browse, reflect, lock, settings..."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from textual.app import SystemCommand
+
+if TYPE_CHECKING:
+    from journal.ui.app import JournalApp
+
+
+def parse_day(text: str, today: date) -> date:
+    """'2026-11-20', 'today', 'yesterday', '3' or '-3' (days ago) -> a date; else ValueError."""
+    text = text.strip().lower()
+    if text in ("", "today", "t"):
+        return today
+    if text in ("yesterday", "y"):
+        return today - timedelta(days=1)
+    if re.fullmatch(r"-?\d{1,4}", text):
+        return today - timedelta(days=abs(int(text)))
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"'{text[:20]}' is not a date: use YYYY-MM-DD, 'yesterday' or a "
+                         "number of days ago") from None
+
+
+def journal_commands(app: JournalApp) -> Iterable[SystemCommand]:
+    """Our commands; Textual's own (theme, quit, keys, screenshot) follow them."""
+    if app.vault is not None:
+        yield SystemCommand("Today's entry", "Write tonight's entry (F2)", app.action_today)
+        yield SystemCommand("Go to date…", "Open any day's entry: YYYY-MM-DD, yesterday, "
+                            "or days ago", app.action_go_to_date)
+        if app.has_mode("browse"):
+            yield SystemCommand("Browse", "Past entries, calendar, search (F3)",
+                                lambda: app.action_mode("browse"))
+        if app.has_mode("reflect"):
+            yield SystemCommand("Reflect", "Patterns in your own entries (F4)",
+                                lambda: app.action_mode("reflect"))
+        yield SystemCommand("Lock now", "Save, forget the key, show the unlock screen "
+                            "(ctrl+l)", app.action_lock)
+    yield SystemCommand("Settings", "Auto-lock, guided prompts, theme, work end time (F5)",
+                        app.action_settings)
+    yield SystemCommand("Support", "Crisis lines and resources (F9)", app.action_support)
+    yield SystemCommand("Help: keys", "Every key of the app (F1)", app.action_help)

@@ -1,0 +1,27 @@
+"""App-wide messages: the unlock screen tells the app a vault is open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from textual.message import Message
+
+from journal.core.vault import Vault
+
+
+@dataclass
+class Unlocked(Message):
+    """A vault was opened (or created and its recovery code acknowledged)."""
+
+    vault: Vault
+    merged: int = 0
+    """How many sealed quick notes were merged into entries."""
+    problems: list[str] = field(default_factory=list)
+    """Sealed notes that could not be merged (damaged); shown once to the user."""
+
+
+@dataclass
+class EntrySaved(Message):
+    """The write screen saved an entry (other screens may refresh)."""
+
+    day: object

@@ -1,0 +1,255 @@
+"""Unlock the vault, or create one on first run (passphrase twice, recovery code once).
+
+Key derivation is slow on purpose, so it runs in a thread worker; results come back as
+messages. Nothing here keeps the passphrase: the inputs are cleared once a worker starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Checkbox, Footer, Input, LoadingIndicator, Static
+
+from journal.core.errors import JournalError, VaultNotFound, WrongPassphrase
+from journal.core.sealed import MergeResult, merge_sealed
+from journal.core.vault import Vault
+from journal.ui.messages import Unlocked
+
+if TYPE_CHECKING:
+    from journal.ui.app import JournalApp
+
+COMMON = {"password", "passphrase", "12345678", "123456789", "qwertyuiop", "iloveyou",
+          "letmein", "journal", "password1", "11111111", "abcdefgh"}
+
+
+def passphrase_feedback(passphrase: str) -> tuple[bool, str]:
+    """(acceptable, one line of advice). Short or common ones are refused; short-ish ones
+    get advice. A few unrelated words beat clever symbols."""
+    words = passphrase.split()
+    if len(passphrase) < 8:
+        return False, "Too short: use at least 8 characters (a few unrelated words is best)."
+    if passphrase.lower() in COMMON or len(set(passphrase)) < 4:
+        return False, "Too easy to guess: try three or four unrelated words."
+    if len(passphrase) < 14 and len(words) < 3:
+        return True, "Weak: it works, but three or four unrelated words would be far stronger."
+    return True, "Good: long enough. Make sure you can remember it."
+
+
+class RecoveryCodeScreen(ModalScreen[bool]):
+    """The recovery code, shown once. Continue stays disabled until the box is ticked."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self.code = code
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="recovery-box") as box:
+            box.border_title = "Your recovery code (shown once)"
+            yield Static(
+                "If you forget your passphrase, this code is the [b]only[/] way back into "
+                "your journal. Write it on paper now and keep it somewhere safe, away from "
+                "this computer. Anyone who has it can read your journal. It will not be "
+                "shown again.", classes="recovery-text")
+            yield Static(self.code, id="recovery-code")
+            yield Checkbox("I have written it down", id="written")
+            with Horizontal():
+                yield Button("Continue", id="continue", variant="primary", disabled=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#written").focus()
+
+    @on(Checkbox.Changed)
+    def _ticked(self, event: Checkbox.Changed) -> None:
+        self.query_one("#continue", Button).disabled = not event.value
+
+    @on(Button.Pressed, "#continue")
+    def _continue(self) -> None:
+        self.dismiss(True)
+
+
+class UnlockScreen(Screen):
+    """Asks for the passphrase (or creates the vault) and posts `Unlocked`."""
+
+    CSS_PATH = "unlock.tcss"
+    BINDINGS = [Binding("enter", "go", "Unlock", show=False)]
+
+    @dataclass
+    class Failed(Message):
+        error: JournalError
+
+    @dataclass
+    class Created(Message):
+        vault: Vault
+        code: str | None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.creating = False
+        self.attempts = 0
+
+    @property
+    def journal(self) -> JournalApp:
+        return cast("JournalApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Center(), Vertical(id="unlock-box") as box:
+            box.border_title = "journal"
+            yield Static(id="unlock-intro")
+            yield Static(id="unlock-hint")
+            yield Input(password=True, id="passphrase", placeholder="Passphrase")
+            yield Input(password=True, id="again", placeholder="The same passphrase again")
+            yield Static(id="strength")
+            yield Static(id="unlock-status")
+            yield LoadingIndicator(id="busy")
+            with Horizontal(id="unlock-buttons"):
+                yield Button("Unlock", id="go", variant="primary")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#busy").display = False
+        self.prepare()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.prepare()
+
+    def prepare(self) -> None:
+        """Decide between unlocking and creating, from what is on disk."""
+        directory = self.journal.paths.vault
+        status = ""
+        try:
+            Vault.read_header(directory)[1].close()
+            self.creating = False
+        except VaultNotFound:
+            self.creating = True
+        except JournalError as exc:
+            self.creating = False
+            status = f"[b $error]This vault cannot be opened:[/] {exc}"
+        if self.creating:
+            intro = ("[b]Welcome.[/] There is no journal here yet:\n"
+                     f"[dim]{directory}[/]\n\nChoose a passphrase to create one. Everything "
+                     "you write is encrypted with it; without it (or the recovery code "
+                     "shown next) no one can read your journal, not even you.")
+        else:
+            intro = f"Enter your passphrase to unlock your journal.\n[dim]{directory}[/]"
+        self.query_one("#unlock-intro", Static).update(intro)
+        hint = self.journal.passphrase_hint
+        self.query_one("#unlock-hint", Static).update(
+            f"[b]Demo vault.[/] Its passphrase is: [b]{hint}[/]" if hint else "")
+        self.query_one("#unlock-hint").display = bool(hint)
+        self.query_one("#again").display = self.creating
+        self.query_one("#strength").display = self.creating
+        self.query_one("#go", Button).label = "Create journal" if self.creating else "Unlock"
+        self.query_one("#unlock-status", Static).update(status)
+        for field in self.query(Input):
+            field.value = ""
+        self.query_one("#passphrase").focus()
+
+    def _busy(self, busy: bool, status: str = "") -> None:
+        self.query_one("#busy").display = busy
+        self.query_one("#unlock-buttons").display = not busy
+        for field in self.query(Input):
+            field.disabled = busy
+        self.query_one("#unlock-status", Static).update(status)
+
+    @on(Input.Changed, "#passphrase")
+    def _strength(self, event: Input.Changed) -> None:
+        if self.creating:
+            text = passphrase_feedback(event.value)[1] if event.value else ""
+            self.query_one("#strength", Static).update(f"[dim]{text}[/]")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#go")
+    def action_go(self, event: Message | None = None) -> None:
+        if self.query_one("#busy").display:
+            return
+        first = self.query_one("#passphrase", Input)
+        again = self.query_one("#again", Input)
+        if not first.value:
+            first.focus()
+            return
+        if not self.creating:
+            passphrase, first.value = first.value, ""
+            self._busy(True, "Unlocking: deriving your key (this is slow on purpose)…")
+            self.open_vault(passphrase)
+            return
+        ok, advice = passphrase_feedback(first.value)
+        if not ok:
+            self.query_one("#unlock-status", Static).update(f"[b $error]{advice}[/]")
+            first.focus()
+            return
+        if not again.value:
+            again.focus()
+            return
+        if again.value != first.value:
+            again.value = ""
+            self.query_one("#unlock-status", Static).update(
+                "[b $error]The two passphrases differ.[/] Type it again in the second box.")
+            again.focus()
+            return
+        passphrase = first.value
+        first.value = again.value = ""
+        self._busy(True, "Creating your journal: choosing a strong key setting for this "
+                         "computer (a few seconds)…")
+        self.create_vault(passphrase)
+
+    @work(thread=True, exclusive=True, group="kdf", exit_on_error=False)
+    def open_vault(self, passphrase: str) -> None:
+        app = self.journal
+        try:
+            vault = Vault.open(app.paths.vault, passphrase, allow_weak=app.allow_weak,
+                               clock=app.clock)
+        except JournalError as exc:
+            self.post_message(self.Failed(exc))
+            return
+        try:
+            result = merge_sealed(vault)
+        except JournalError as exc:
+            result = MergeResult(problems=[f"quick notes were not merged: {exc}"])
+        self.post_message(Unlocked(vault, result.merged, result.problems))
+
+    @work(thread=True, exclusive=True, group="kdf", exit_on_error=False)
+    def create_vault(self, passphrase: str) -> None:
+        app = self.journal
+        try:
+            vault, code = Vault.create(app.paths.vault, passphrase, kdf=app.kdf, clock=app.clock)
+        except JournalError as exc:
+            self.post_message(self.Failed(exc))
+            return
+        self.post_message(self.Created(vault, code))
+
+    @on(Failed)
+    def _failed(self, event: Failed) -> None:
+        if isinstance(event.error, WrongPassphrase):
+            self.attempts += 1
+            message = (f"[b $error]That passphrase did not unlock this journal"
+                       f"{f' (try {self.attempts})' if self.attempts > 1 else ''}.[/] Check "
+                       "Caps Lock and the keyboard layout, then try again.")
+        else:
+            message = f"[b $error]{event.error}[/]"
+        self._busy(False, message)
+        self.query_one("#passphrase").focus()
+
+    @on(Created)
+    def _created(self, event: Created) -> None:
+        vault = event.vault
+
+        def acknowledged(_: bool | None) -> None:
+            self.post_message(Unlocked(vault))
+
+        self._busy(False, "")
+        if event.code:
+            self.app.push_screen(RecoveryCodeScreen(event.code), acknowledged)
+        else:
+            acknowledged(True)
+
+    @on(Unlocked)
+    def _unlocked(self, event: Unlocked) -> None:
+        self._busy(False, "")  # the message bubbles on to the app

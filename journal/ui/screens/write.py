@@ -1,0 +1,313 @@
+"""The write screen: one day's entry, its check-in and moments; saves itself as you type."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TextArea
+
+from journal.core.errors import ConflictError, JournalError, StorageError
+from journal.core.models import Entry, Moment
+from journal.core.sealed import merge_into
+from journal.ui.autosave import Debouncer
+from journal.ui.messages import EntrySaved
+from journal.ui.screens.confirm import ConfirmScreen
+from journal.ui.widgets.checkin import CheckIn
+from journal.ui.widgets.moment_form import MomentForm, Vocabulary
+from journal.ui.widgets.moments import MomentList, MomentsPanel
+from journal.ui.widgets.prompts import PromptPanel
+
+if TYPE_CHECKING:
+    from journal.ui.app import JournalApp
+
+
+def _editor_language() -> str | None:
+    """Markdown highlighting needs tree-sitter (textual[syntax]); plain text otherwise."""
+    try:
+        from textual._tree_sitter import TREE_SITTER
+
+        return "markdown" if TREE_SITTER else None
+    except ImportError:
+        return None
+
+
+class WriteScreen(Screen):
+    """Shows `app.current_day`; `show_day(day)` saves what is pending, then switches days."""
+
+    CSS_PATH = "write.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="write.save", priority=True,
+                tooltip="Save now (typing saves by itself after a pause)"),
+        Binding("ctrl+n", "add_moment", "Moment", id="write.add_moment", priority=True,
+                tooltip="Add a moment: kind, intensity, context, tags"),
+        Binding("ctrl+t", "focus_moments", "Moments", id="write.moments", priority=True,
+                tooltip="Go to the moments list", show=False),
+        Binding("ctrl+g", "toggle_prompts", "Prompts", id="write.prompts", priority=True,
+                tooltip="Guided end-of-day prompts on/off", show=False),
+        Binding("f8", "prompt(1)", "Next prompt", id="write.next_prompt", show=False),
+        Binding("shift+f8", "prompt(-1)", "Previous prompt", id="write.prev_prompt",
+                show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.day: date | None = None
+        self.entry: Entry | None = None
+        self.moments: list[Moment] = []
+        self.debounce = Debouncer()
+        self.status = ""
+
+    @property
+    def journal(self) -> JournalApp:
+        return cast("JournalApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="write-title")
+        with Horizontal(id="write-main"):
+            with Vertical(id="write-left"):
+                yield PromptPanel(id="prompts")
+                yield TextArea(id="editor", soft_wrap=True, language=_editor_language(),
+                               show_line_numbers=False, tab_behavior="focus",
+                               placeholder="Tonight's entry. Write about your reaction, not "
+                                           "clients' details. #tag @person work too.")
+            with VerticalScroll(id="write-side"):
+                yield CheckIn(id="checkin")
+                yield MomentsPanel(id="moments")
+        yield Footer(compact=True)
+
+    async def on_mount(self) -> None:
+        self.query_one("#prompts").display = self.journal.settings.guided_prompts
+        self.set_interval(0.5, self.autosave_tick)
+        await self.show_day(self.journal.current_day)
+
+    async def on_screen_resume(self) -> None:
+        if self.day is not None:
+            await self.sync_day()
+            self.query_one("#editor").focus()
+
+    async def sync_day(self) -> None:
+        """Show `app.current_day` if another screen asked for a different day."""
+        day = self.journal.current_day
+        if self.day is not None and day != self.day and not await self.show_day(day):
+            self.journal.current_day = self.day
+
+    # -- loading -----------------------------------------------------------------------
+    async def show_day(self, day: date) -> bool:
+        """Save the current day, then show `day`. False if the save failed (nothing moves)."""
+        if self.day is not None and not self.flush():
+            return False
+        vault = self.journal.vault
+        if vault is None:
+            return False
+        try:
+            entry = vault.get_by_date(day) or Entry(date=day)
+        except JournalError as exc:
+            self.notify(str(exc), title="Cannot open this entry", severity="error")
+            return False
+        await self._load(entry)
+        return True
+
+    async def _load(self, entry: Entry) -> None:
+        self.day, self.entry = entry.date, entry
+        self.moments = [m for m in entry.copy().moments]
+        self.journal.current_day = entry.date
+        vault = self.journal.vault
+        recovery_words: set[str] = set()
+        if vault is not None:
+            for other in vault.entries()[:200]:
+                recovery_words.update(other.recovery)
+        editor = self.query_one("#editor", TextArea)
+        with self.prevent(TextArea.Changed):
+            editor.load_text(entry.body)
+        editor.move_cursor(editor.document.end)
+        self.query_one(CheckIn).load(entry, sorted(recovery_words))
+        await self.query_one(MomentsPanel).show(self.moments)
+        self.debounce.reset()
+        self._set_status("saved" if entry.version else "new")
+        editor.focus()
+
+    # -- saving ------------------------------------------------------------------------
+    def collect(self) -> Entry:
+        assert self.entry is not None
+        entry = self.entry.copy()
+        entry.body = self.query_one("#editor", TextArea).text
+        self.query_one(CheckIn).apply(entry)
+        entry.moments = [m for m in self.moments]
+        return entry
+
+    def flush(self) -> bool:
+        """Save pending edits now. True when nothing is left unsaved."""
+        if not self.debounce.dirty:
+            return True
+        return self.save_now()
+
+    def save_now(self) -> bool:
+        vault = self.journal.vault
+        if vault is None or self.entry is None:
+            return False
+        generation = self.debounce.generation
+        mine = self.collect()
+        try:
+            saved = vault.put(mine)
+        except ConflictError:
+            self._conflict(mine)
+            return False
+        except StorageError as exc:
+            self.debounce.failed(self.journal.clock.now())
+            self._set_status("NOT SAVED")
+            self.notify(f"{exc}. Your text is still here; it will be retried.",
+                        title="Could not save", severity="error", timeout=10)
+            return False
+        self.entry = saved
+        self.debounce.saved(generation)
+        self._set_status("saved")
+        self.post_message(EntrySaved(saved.date))
+        return True
+
+    def autosave_tick(self) -> None:
+        if self.debounce.due(self.journal.clock.now()):
+            self.save_now()
+
+    def _conflict(self, mine: Entry) -> None:
+        """Someone else saved this day. Keep the user's text; offer to merge both."""
+        vault = self.journal.vault
+        assert vault is not None
+        self.debounce.paused = True
+        refresh = getattr(vault, "refresh", None)
+        if callable(refresh):
+            refresh()
+        else:  # drop the cached copies so the other window's save is read from disk
+            vault._cache = None
+        theirs = vault.get_by_date(mine.date)
+        self._set_status("NOT SAVED: changed elsewhere")
+
+        def decided(merge: bool | None) -> None:
+            self.debounce.paused = False
+            if not merge:
+                self.debounce.failed(self.journal.clock.now())  # ask again later, not at once
+                return
+            if theirs is None:  # it was deleted elsewhere: save ours as new
+                chosen = mine.copy()
+                chosen.version = 0
+            else:
+                chosen = merge_into(theirs, mine)
+            try:
+                saved = vault.put(chosen)
+            except JournalError as exc:
+                self.notify(str(exc), title="Could not save", severity="error")
+                return
+            self.entry = saved
+            self.run_worker(self._load(saved), exclusive=True, group="reload")
+            self.notify("Merged both versions and saved.")
+
+        self.app.push_screen(ConfirmScreen(
+            "Changed in another window",
+            f"The entry for {mine.date:%a %d %b} was saved from another window since you "
+            "opened it. Your text is still in the editor.\n\n[b]Merge[/] keeps both (theirs, "
+            "then yours). [b]Not now[/] keeps your text here unsaved; ctrl+s asks again.",
+            yes="Merge", no="Not now"), decided)
+
+    def _set_status(self, status: str) -> None:
+        self.status = status
+        title = f"{self.day:%A %d %B %Y}" if self.day else ""
+        today = self.journal.clock.today()
+        if self.day and self.day != today:
+            title += " [dim](an earlier day: F2 goes back to today)[/]"
+        when = self.journal.clock.now().strftime("%H:%M")
+        mark = {"saved": f"[dim]saved {when}[/]", "new": "[dim]new entry[/]",
+                "editing": "[dim]editing…[/]"}.get(status, f"[b $error]{status}[/]")
+        self.query_one("#write-title", Static).update(f"{title}   {mark}")
+
+    # -- edits -------------------------------------------------------------------------
+    @on(TextArea.Changed, "#editor")
+    @on(CheckIn.Changed)
+    def _edited(self) -> None:
+        self.debounce.changed(self.journal.clock.now())
+        if self.status != "editing" and not self.status.startswith("NOT"):
+            self._set_status("editing")
+
+    def action_save(self) -> None:
+        if not self.debounce.dirty:
+            self.debounce.changed(self.journal.clock.now())
+        if self.save_now():
+            self.notify("Saved (encrypted).", timeout=2)
+
+    def _vocabulary(self) -> Vocabulary:
+        vocab = Vocabulary()
+        vault = self.journal.vault
+        if vault is not None:
+            tags: set[str] = set()
+            people: set[str] = set()
+            feelings: set[str] = set()
+            for entry in [*vault.entries()[:365], self.collect()]:
+                for m in entry.moments:
+                    tags.update(m.tags)
+                    people.update(m.people)
+                    feelings.update(m.feelings)
+            vocab = Vocabulary(sorted(tags), sorted(people), sorted(feelings))
+        return vocab
+
+    def _default_context(self) -> str:
+        now = self.journal.clock.now().strftime("%H:%M")
+        is_today = self.day == self.journal.clock.today()
+        return "home" if is_today and now >= self.journal.settings.work_end else "work"
+
+    def action_add_moment(self) -> None:
+        self._edit_moment(None)
+
+    def _edit_moment(self, index: int | None) -> None:
+        moment = self.moments[index] if index is not None else None
+
+        async def done(result: Moment | None) -> None:
+            if result is None:
+                return
+            if index is None:
+                self.moments.append(result)
+            else:
+                self.moments[index] = result
+            await self.query_one(MomentsPanel).show(self.moments)
+            self._edited()
+            self.save_now()
+
+        self.app.push_screen(MomentForm(moment, vocabulary=self._vocabulary(),
+                                        default_context=self._default_context()), done)
+
+    @on(MomentsPanel.AddRequested)
+    def _add_requested(self) -> None:
+        self._edit_moment(None)
+
+    @on(MomentsPanel.EditRequested)
+    def _edit_requested(self, event: MomentsPanel.EditRequested) -> None:
+        self._edit_moment(event.index)
+
+    @on(MomentsPanel.RemoveRequested)
+    def _remove_requested(self, event: MomentsPanel.RemoveRequested) -> None:
+        index = event.index
+
+        async def done(yes: bool | None) -> None:
+            if yes and index < len(self.moments):
+                del self.moments[index]
+                await self.query_one(MomentsPanel).show(self.moments)
+                self._edited()
+                self.save_now()
+
+        self.app.push_screen(ConfirmScreen("Remove moment", "Remove this moment from the "
+                                           "entry?", yes="Remove", no="Keep"), done)
+
+    def action_focus_moments(self) -> None:
+        self.query_one(MomentList).focus()
+
+    def action_toggle_prompts(self) -> None:
+        panel = self.query_one("#prompts")
+        panel.display = not panel.display
+
+    def action_prompt(self, delta: int) -> None:
+        panel = self.query_one(PromptPanel)
+        panel.display = True
+        panel.move(delta)

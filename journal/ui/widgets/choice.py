@@ -1,0 +1,133 @@
+"""One-key pickers: a choice (kind, context, action) and a 0-10 scale (intensity)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import events
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+#: Kind is never shown by colour alone: a symbol and the word go with it.
+KIND_SYMBOL = {"contagion": "◆", "concern": "○"}
+
+
+def kind_label(kind: str) -> str:
+    """Markup for a kind: its colour variable, symbol and word, e.g. '◆ contagion'."""
+    return f"[${kind}]{KIND_SYMBOL.get(kind, '?')} {kind}[/]"
+
+
+class KeyChoice(Widget, can_focus=True):
+    """Pick one of a few values with a single key; the choice moves focus on."""
+
+    DEFAULT_CSS = """
+    KeyChoice { height: 1; width: 1fr; }
+    KeyChoice:focus { background: $boost; text-style: bold; }
+    """
+
+    value: reactive[str | None] = reactive(None)
+
+    @dataclass
+    class Chosen(Message):
+        choice: KeyChoice
+        value: str | None
+
+    def __init__(self, options: list[tuple[str, str, str]], value: str | None = None, *,
+                 advance: bool = True, id: str | None = None) -> None:
+        """`options`: (key, value, markup label) triples."""
+        super().__init__(id=id)
+        self.options = options
+        self.advance = advance
+        self.set_reactive(KeyChoice.value, value)
+
+    def render(self) -> Content:
+        parts = []
+        for key, value, label in self.options:
+            mark = "●" if value == self.value else " "
+            style = "b reverse" if value == self.value else "dim" if self.value else ""
+            key_part = f"[{style}]" if style else ""
+            end = "[/]" if style else ""
+            parts.append(f"{key_part}{key}{end} {mark}{label}")
+        return Content.from_markup("  ".join(parts))
+
+    def choose(self, value: str | None) -> None:
+        self.value = value
+        self.post_message(self.Chosen(self, value))
+
+    def on_key(self, event: events.Key) -> None:
+        keys = {key: value for key, value, _ in self.options}
+        if event.character in keys:
+            event.stop()
+            event.prevent_default()
+            self.choose(keys[event.character])
+            if self.advance:
+                self.screen.focus_next()
+        elif event.key in ("backspace", "delete"):
+            event.stop()
+            self.choose(None)
+
+    def on_click(self, event: events.Click) -> None:
+        # Clicking a label picks it: find which option's span the x offset falls in.
+        x = 0
+        for key, value, label in self.options:
+            width = len(key) + 2 + Content.from_markup(label).cell_length
+            if x <= event.x < x + width:
+                self.choose(value)
+                return
+            x += width + 2
+
+
+class ScaleChoice(Widget, can_focus=True):
+    """A 0-10 scale: type a digit (1 then 0 for 10), or use left/right/+/-."""
+
+    DEFAULT_CSS = """
+    ScaleChoice { height: 1; width: 1fr; }
+    ScaleChoice:focus { background: $boost; text-style: bold; }
+    """
+
+    value: reactive[int | None] = reactive(None)
+
+    def __init__(self, value: int | None = None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.set_reactive(ScaleChoice.value, value)
+        self._pending_one = False
+
+    def render(self) -> Content:
+        if self.value is None:
+            return Content.from_markup("[dim]type 0-9 (1 then 0 for 10)[/]")
+        bar = "▮" * self.value + "▯" * (10 - self.value)
+        return Content.from_markup(f"{bar} [b]{self.value}[/]/10")
+
+    def on_key(self, event: events.Key) -> None:
+        char = event.character or ""
+        handled = True
+        if char.isdigit() and len(char) == 1:
+            digit = int(char)
+            if self._pending_one and digit == 0:
+                self.value, self._pending_one = 10, False
+                self.screen.focus_next()
+            elif digit == 1:
+                self.value, self._pending_one = 1, True  # wait: it may become 10
+            else:
+                self.value, self._pending_one = digit, False
+                self.screen.focus_next()
+        elif event.key in ("right", "plus") or char == "+":
+            self.value = min(10, (self.value if self.value is not None else -1) + 1)
+        elif event.key in ("left", "minus") or char == "-":
+            self.value = max(0, (self.value if self.value is not None else 1) - 1)
+        elif event.key in ("backspace", "delete"):
+            self.value = None
+        else:
+            handled = False
+        if handled:
+            event.stop()
+            event.prevent_default()
+
+    def on_blur(self) -> None:
+        self._pending_one = False
+
+    def on_click(self, event: events.Click) -> None:
+        if 0 <= event.x <= 10:
+            self.value = min(10, event.x)

@@ -1,0 +1,171 @@
+"""The compact moment form: kind, intensity and context are one key each, Enter saves."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from journal.core.models import (
+    ACTIONS,
+    CONCERN_FEELINGS,
+    CONTEXTS,
+    DISTRESS_FEELINGS,
+    KINDS,
+    OTHER_FEELINGS,
+    Moment,
+)
+from journal.ui.widgets.choice import KeyChoice, ScaleChoice, kind_label
+from journal.ui.widgets.suggest import LastItemSuggester, split_labels
+
+KIND_KEYS = [("c", "contagion", kind_label("contagion")),
+             ("k", "concern", kind_label("concern"))]
+CONTEXT_KEYS = [("w", "work", "work"), ("c", "commute", "commute"), ("h", "home", "home"),
+                ("e", "elsewhere", "elsewhere")]
+ACTION_KEYS = [("a", "approached", "approached"), ("h", "helped", "helped"),
+               ("w", "withdrew", "withdrew"), ("v", "avoided", "avoided")]
+SEED_FEELINGS = CONCERN_FEELINGS + DISTRESS_FEELINGS + OTHER_FEELINGS
+assert {k for _, k, _ in KIND_KEYS} == set(KINDS)
+assert {c for _, c, _ in CONTEXT_KEYS} == set(CONTEXTS)
+assert {a for _, a, _ in ACTION_KEYS} == set(ACTIONS)
+
+
+@dataclass
+class Vocabulary:
+    """Words used before, offered as completions (they come from the open vault)."""
+
+    tags: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+    feelings: list[str] = field(default_factory=list)
+
+
+def parse_time(value: str) -> str | None:
+    """'21:10', '2110', '9:05', '905' -> 'HH:MM'; '' -> None; anything else -> ValueError."""
+    value = value.strip()
+    if not value:
+        return None
+    match = re.fullmatch(r"(\d{1,2}):?(\d{2})", value)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise ValueError("time: use HH:MM, e.g. 21:10")
+    return f"{int(match[1]):02d}:{match[2]}"
+
+
+class MomentForm(ModalScreen["Moment | None"]):
+    """Add or edit one moment. Dismisses with the moment, or None when cancelled."""
+
+    DEFAULT_CSS = """
+    MomentForm {
+        align: center middle;
+        & #moment-box {
+            width: 76; max-width: 100%; height: auto; max-height: 100%;
+            border: round $primary; background: $surface; padding: 0 1;
+        }
+        & #moment-grid {
+            grid-size: 2; grid-columns: 10 1fr; grid-rows: 1; height: auto; grid-gutter: 0 1;
+        }
+        & Label { color: $text-muted; }
+        & Input { border: none; height: 1; padding: 0 1; background: $boost; }
+        & Input:focus { background: $primary 30%; }
+        & #moment-help { color: $text-muted; margin-top: 1; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("enter", "save", "Save", id="moment.save", tooltip="Save this moment"),
+        Binding("ctrl+s", "save", "Save", show=False, priority=True),
+        Binding("escape", "cancel", "Cancel", id="moment.cancel", tooltip="Close, keep nothing"),
+    ]
+
+    def __init__(self, moment: Moment | None = None, *, vocabulary: Vocabulary | None = None,
+                 default_context: str = "work") -> None:
+        super().__init__()
+        self.moment = moment
+        self.vocabulary = vocabulary or Vocabulary()
+        self.default_context = default_context
+
+    def compose(self) -> ComposeResult:
+        m = self.moment
+        vocab = self.vocabulary
+        with Vertical(id="moment-box") as box:
+            box.border_title = "Edit moment" if m else "New moment"
+            with Grid(id="moment-grid"):
+                yield Label("Kind")
+                yield KeyChoice(KIND_KEYS, m.kind if m else None, id="kind")
+                yield Label("Intensity")
+                yield ScaleChoice(m.intensity if m else None, id="intensity")
+                yield Label("Context")
+                yield KeyChoice(CONTEXT_KEYS, m.context if m else self.default_context,
+                                id="context")
+                yield Label("Triggers")
+                yield Input(", ".join(m.tags) if m else "", id="tags",
+                            placeholder="tags, e.g. death, yelling (no names)",
+                            suggester=LastItemSuggester(vocab.tags))
+                yield Label("People")
+                yield Input(", ".join(m.people) if m else "", id="people",
+                            placeholder="initials or roles, e.g. supervisor",
+                            suggester=LastItemSuggester(vocab.people))
+                yield Label("Feelings")
+                yield Input(", ".join(m.feelings) if m else "", id="feelings",
+                            placeholder="e.g. worried, warm, moved, numb",
+                            suggester=LastItemSuggester([*vocab.feelings, *SEED_FEELINGS]))
+                yield Label("Action")
+                yield KeyChoice(ACTION_KEYS, m.action if m else None, id="action")
+                yield Label("Time")
+                yield Input((m.time or "") if m else "", placeholder="HH:MM (optional)",
+                            restrict=r"[0-9:]*", max_length=5, id="time")
+                yield Label("Note")
+                yield Input(m.note if m else "", placeholder="optional, a few words", id="note")
+            yield Static("[b]Enter[/] save  [b]Esc[/] cancel  [b]Tab[/] next field  "
+                         "[b]→[/] accept completion", id="moment-help")
+
+    def on_mount(self) -> None:
+        self.query_one("#kind" if self.moment is None else "#tags").focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def build(self) -> Moment:
+        """The form's moment; ValueError names the first thing missing or wrong."""
+        kind = self.query_one("#kind", KeyChoice).value
+        if kind is None:
+            raise ValueError("kind: press c for contagion or k for concern")
+        intensity = self.query_one("#intensity", ScaleChoice).value
+        if intensity is None:
+            raise ValueError("intensity: type a number 0-10")
+        context = self.query_one("#context", KeyChoice).value
+        if context is None:
+            raise ValueError("context: press w, c, h or e")
+        values = {name: self.query_one(f"#{name}", Input).value
+                  for name in ("time", "tags", "people", "feelings", "note")}
+        fields = dict(kind=kind, intensity=intensity, context=context,
+                      time=parse_time(values["time"]), tags=split_labels(values["tags"]),
+                      people=split_labels(values["people"]),
+                      feelings=split_labels(values["feelings"]),
+                      action=self.query_one("#action", KeyChoice).value,
+                      note=values["note"].strip())
+        if self.moment is not None:
+            return replace(self.moment, **fields)
+        return Moment(**fields)
+
+    def action_save(self) -> None:
+        try:
+            moment = self.build()
+        except ValueError as exc:
+            field_id = str(exc).split(":")[0].strip()
+            self.notify(str(exc), title="Not saved yet", severity="warning")
+            target = self.query(f"#{field_id}")
+            if target:
+                target.first().focus()
+            return
+        self.dismiss(moment)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

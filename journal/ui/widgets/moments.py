@@ -1,0 +1,83 @@
+"""The moments panel: the day's moments, one line each; add, edit, remove by key or mouse."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Label, ListItem, ListView, Static
+
+from journal.core.models import Moment
+from journal.ui.widgets.choice import kind_label
+
+
+def moment_markup(moment: Moment) -> str:
+    """'◆ contagion 7 work 21:10 #death @sam' with the kind's colour (never colour alone)."""
+    parts = [kind_label(moment.kind), f"[b]{moment.intensity}[/]", moment.context]
+    if moment.time:
+        parts.append(moment.time)
+    line = " ".join(parts)
+    extras = [f"#{t}" for t in moment.tags] + [f"@{p}" for p in moment.people]
+    extras += moment.feelings
+    if extras:
+        line += "\n  [dim]" + " ".join(extras).replace("[", r"\[") + "[/]"
+    return line
+
+
+class MomentList(ListView):
+    BINDINGS = [
+        Binding("n,a", "add", "Add", id="moments.add", tooltip="Add a moment"),
+        Binding("delete,x", "remove", "Remove", id="moments.remove",
+                tooltip="Remove the highlighted moment"),
+    ]
+
+    def action_add(self) -> None:
+        self.post_message(MomentsPanel.AddRequested())
+
+    def action_remove(self) -> None:
+        if self.index is not None and self.index < len(self.children):
+            self.post_message(MomentsPanel.RemoveRequested(self.index))
+
+
+class MomentsPanel(Vertical):
+    DEFAULT_CSS = """
+    MomentsPanel { height: 1fr; min-height: 5; }
+    MomentsPanel MomentList { height: 1fr; }
+    MomentsPanel ListItem { height: auto; }
+    """
+
+    class AddRequested(Message):
+        pass
+
+    @dataclass
+    class EditRequested(Message):
+        index: int
+
+    @dataclass
+    class RemoveRequested(Message):
+        index: int
+
+    def compose(self) -> ComposeResult:
+        yield Label("[b]Moments[/] [dim]ctrl+n add, ctrl+t list[/]",
+                    classes="panel-title")
+        yield Static("[dim]None yet. ctrl+n adds one.[/]", id="moments-empty")
+        yield MomentList(id="moment-list")
+
+    async def show(self, moments: list[Moment]) -> None:
+        view = self.query_one(MomentList)
+        index = view.index
+        await view.clear()
+        await view.extend(ListItem(Static(moment_markup(m))) for m in moments)
+        self.query_one("#moments-empty").display = not moments
+        if moments:
+            view.index = min(index or 0, len(moments) - 1)
+
+    @on(ListView.Selected)
+    def _selected(self, event: ListView.Selected) -> None:
+        event.stop()
+        if event.index is not None:
+            self.post_message(self.EditRequested(event.index))

@@ -1,0 +1,90 @@
+"""UI fixtures: an app factory (fast KDF, FixedClock, temp vault and config), no cursor
+blink, and helpers that wait for workers instead of sleeping."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
+
+from journal.core.clock import FixedClock
+from journal.core.crypto import KdfParams
+from journal.core.models import Entry, Moment
+from journal.core.vault import Vault
+from journal.paths import Paths
+from journal.settings import Settings
+from journal.ui.app import JournalApp, make_app
+
+PASSPHRASE = "correct horse battery staple"
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture(autouse=True)
+def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A blinking cursor makes snapshots flaky: keep it on."""
+    monkeypatch.setattr(Input, "cursor_blink", False, raising=False)
+    monkeypatch.setattr(TextArea, "cursor_blink", False, raising=False)
+
+
+@pytest.fixture
+def ui_clock() -> FixedClock:
+    return FixedClock(datetime(2026, 11, 25, 21, 30, 0))
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> Paths:
+    return Paths(vault=tmp_path / "vault", config_dir=tmp_path / "config")
+
+
+@pytest.fixture
+def app_factory(paths: Paths, ui_clock: FixedClock) -> Callable[..., JournalApp]:
+    def factory(**kw) -> JournalApp:
+        kw.setdefault("settings", Settings())
+        return make_app(paths=paths, clock=ui_clock, kdf=KdfParams.fast_for_tests(),
+                        allow_weak=True, **kw)
+
+    return factory
+
+
+@pytest.fixture
+def make_vault(paths: Paths, ui_clock: FixedClock) -> Callable[..., Path]:
+    """Create the vault on disk (closed again) with optional entries."""
+    def factory(entries: list[Entry] = ()) -> Path:
+        vault, _ = Vault.create(paths.vault, PASSPHRASE, kdf=KdfParams.fast_for_tests(),
+                                clock=ui_clock)
+        if entries:
+            vault.put_many(list(entries))
+        vault.close()
+        return paths.vault
+
+    return factory
+
+
+def sample_entries() -> list[Entry]:
+    """Fixed data for snapshots: yesterday's entry with two moments."""
+    return [Entry(date=date(2026, 11, 24), body="# Long day\n\nThe #handover ran late.",
+                  sleep=6, energy=4, recovery=["walk"], good_things=["lunch outside"],
+                  moments=[Moment(kind="contagion", intensity=7, context="work",
+                                  time="15:10", tags=["yelling"], feelings=["upset"]),
+                           Moment(kind="concern", intensity=5, context="home",
+                                  tags=["handover"], people=["supervisor"])])]
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait for every worker (key derivation) and the screen updates that follow."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def unlock(pilot: Pilot, passphrase: str = PASSPHRASE) -> None:
+    app = pilot.app
+    await pilot.pause()
+    app.screen.query_one("#passphrase", Input).value = passphrase
+    await pilot.press("enter")
+    await settle(pilot)
