@@ -1,0 +1,115 @@
+"""`journal reflect` end to end through click, with an injected Runtime and a real vault."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import gen
+import pytest
+from click.testing import CliRunner
+
+from journal import settings
+from journal.cli import cli
+from journal.cli.runtime import Runtime
+from journal.core.clock import FixedClock
+from journal.core.crypto import KdfParams
+from journal.core.demo import generate_year
+from journal.core.reflection import KINDS, reflect
+from journal.core.vault import Vault
+
+PASSPHRASE = "a reflective test passphrase"
+TODAY = date(2026, 11, 25)
+
+
+def _runtime(tmp_path: Path, passphrase: str = PASSPHRASE) -> Runtime:
+    return Runtime(clock=FixedClock(datetime(2026, 11, 25, 21, 30)),
+                   kdf=KdfParams.fast_for_tests(), allow_weak=True,
+                   env={"JOURNAL_VAULT": str(tmp_path / "vault"),
+                        "JOURNAL_CONFIG_DIR": str(tmp_path / "config"),
+                        "JOURNAL_PASSPHRASE": passphrase})
+
+
+def _vault(tmp_path: Path, entries) -> None:
+    vault, _code = Vault.create(tmp_path / "vault", PASSPHRASE, kdf=KdfParams.fast_for_tests())
+    try:
+        vault.put_many(entries)
+    finally:
+        vault.close()
+
+
+def _run(tmp_path: Path, *args: str, runtime: Runtime | None = None):
+    return CliRunner().invoke(cli, ["reflect", *args], obj=runtime or _runtime(tmp_path))
+
+
+@pytest.fixture
+def year(tmp_path: Path):
+    entries = generate_year(TODAY)
+    _vault(tmp_path, entries)
+    return entries
+
+
+def test_reflect_json_on_a_year_reports_all_six_kinds(tmp_path, year):
+    result = _run(tmp_path, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data == json.loads(json.dumps(reflect(year, today=TODAY)))
+    found = {f["kind"]: f for f in data["findings"]}
+    for kind in KINDS:
+        assert found[kind]["status"] == "ok" and found[kind]["evidence"]
+    ids = {e.id: e.date.isoformat() for e in year}
+    for f in data["findings"]:
+        for item in f["evidence"]:
+            assert ids[item["entry_id"]] == item["date"]  # evidence points at real entries
+    assert data["range"]["to"] == TODAY.isoformat()
+
+
+def test_reflect_since_until(tmp_path, year):
+    result = _run(tmp_path, "--json", "--since", "2026-09-01", "--until", "2026-09-30")
+    data = json.loads(result.output)
+    assert data["range"] == {"from": "2026-09-01", "to": "2026-09-30"}
+    assert data["entries"] == sum(1 for e in year if e.date.month == 9 and e.date.year == 2026)
+
+
+def test_reflect_text_lists_titles_summaries_and_evidence_dates(tmp_path, year):
+    result = _run(tmp_path)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "not a diagnosis" in " ".join(out.split())
+    data = reflect(year, today=TODAY)
+    for f in data["findings"]:
+        assert f["title"] in out
+        assert f["evidence"][-1]["date"] in out if f["evidence"] else True
+    assert "Evidence" in out
+
+
+def test_reflect_uses_the_settings_work_end(tmp_path):
+    entries = gen.noise(40, 3, p_home=0.0)
+    monday = next(e for e in entries if e.date.weekday() == 0)
+    monday.moments.append(gen.moment(gen.random.Random(2), "contagion", "work", 19 * 60,
+                                     tags=[monday.moments[0].tags[0]]))
+    _vault(tmp_path, entries)
+
+    def days() -> int:
+        data = json.loads(_run(tmp_path, "--json").output)
+        return next(f for f in data["findings"] if f["kind"] == "spillover")["stats"]["days"]
+
+    assert days() == 1  # 19:00 is after the default 18:00
+    settings.update(tmp_path / "config" / "settings.toml", work_end="20:00")
+    assert days() == 0
+
+
+def test_reflect_errors_are_one_line(tmp_path, year):
+    wrong = _run(tmp_path, "--json", runtime=_runtime(tmp_path, "not the passphrase"))
+    assert wrong.exit_code != 0 and "Traceback" not in wrong.output
+    backwards = _run(tmp_path, "--since", "2026-10-01", "--until", "2026-09-01")
+    assert backwards.exit_code != 0
+    assert "after" in backwards.output and len(backwards.output.strip().splitlines()) == 1
+
+
+def test_reflect_on_an_almost_empty_vault_says_what_is_missing(tmp_path):
+    _vault(tmp_path, gen.noise(3, 1))
+    result = _run(tmp_path)
+    assert result.exit_code == 0
+    assert result.output.count("Not enough data yet") == len(KINDS) + 3
