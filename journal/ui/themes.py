@@ -38,11 +38,11 @@ THEME_VARIABLE_DEFAULTS: dict[str, str] = {
     "contagion": "#e8a06a",
     "concern": "#86b8e0",
     "spillover": "#c9a0dc",
-    "heat-0": "#232831",
-    "heat-1": "#2c333f",
-    "heat-2": "#353d4c",
-    "heat-3": "#3d4759",
-    "heat-4": "#455065",
+    "heat-0": "#1c2028",
+    "heat-1": "#252e40",
+    "heat-2": "#2d3a55",
+    "heat-3": "#344568",
+    "heat-4": "#3b507b",
 }
 
 #: Values for a light user theme that leaves our variables out (those of journal-paper).
@@ -50,11 +50,11 @@ LIGHT_VARIABLE_DEFAULTS: dict[str, str] = {
     "contagion": "#8c420c",
     "concern": "#1f5f96",
     "spillover": "#7a3f8f",
-    "heat-0": "#f3eee4",
-    "heat-1": "#e6ddcd",
-    "heat-2": "#d9ceb8",
-    "heat-3": "#cdbfa4",
-    "heat-4": "#c2b090",
+    "heat-0": "#f5f0e6",
+    "heat-1": "#e8dfcc",
+    "heat-2": "#ddceb2",
+    "heat-3": "#d1be9a",
+    "heat-4": "#c6af83",
 }
 
 #: Our own variables: every theme ends up with all of them (filled from the defaults).
