@@ -106,7 +106,8 @@ def moment_summary(entry: Entry) -> str:
 def entry_line(entry: Entry, width: int | None = None) -> str:
     width = width or shutil.get_terminal_size((100, 24)).columns
     head = f"{entry.date.isoformat()} {entry.date:%a}  {moment_summary(entry) or '-':<24}  "
-    title = entry.title or "(no text)"
+    notes = [m.note for m in entry.moments if m.note.strip()]
+    title = entry.title or (f"({notes[0].strip()})" if notes else "(no text)")
     room = max(width - len(head) - 1, 12)
     if len(title) > room:
         title = title[:room - 1].rstrip() + "…"

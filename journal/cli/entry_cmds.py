@@ -129,7 +129,8 @@ def _print_entries(entries: list[Entry], as_json: bool, empty: str) -> None:
 
 
 @click.command("list")
-@click.option("-n", "limit", type=click.IntRange(min=1), help="Show at most N entries.")
+@click.option("-n", "limit", type=click.IntRange(min=1), metavar="N",
+              help="Show at most N entries.")
 @_since_until
 @json_option
 @passphrase_file_option
@@ -183,14 +184,16 @@ def show(runtime: Runtime, ref: str, as_json: bool, passphrase_file: Path | None
 
 @click.command("search")
 @click.argument("query", nargs=-1)
-@click.option("--tag", "tags", multiple=True, help="Has this #tag (repeatable: all of them).")
-@click.option("--person", "people", multiple=True,
+@click.option("--tag", "tags", multiple=True, metavar="TAG",
+              help="Has this #tag (repeatable: all of them).")
+@click.option("--person", "people", multiple=True, metavar="NAME",
               help="Mentions this @person (repeatable: all of them).")
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS),
               help="Has a moment of this kind.")
 @click.option("--context", "contexts", multiple=True, type=click.Choice(CONTEXTS),
               help="Has a moment in this context.")
-@click.option("-n", "limit", type=click.IntRange(min=1), help="Show at most N entries.")
+@click.option("-n", "limit", type=click.IntRange(min=1), metavar="N",
+              help="Show at most N entries.")
 @_since_until
 @json_option
 @passphrase_file_option

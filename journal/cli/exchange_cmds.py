@@ -73,7 +73,7 @@ def import_cmd(runtime: Runtime, source: Path, fmt: str | None, dry_run: bool,
     Vault.read_header(runtime.paths.vault)[1].close()  # no vault / not ours: say so first
     fmt = fmt or importers.detect(source)
     entries = importers.read(source, fmt, source_passphrase=ask_source)
-    click.echo(f"Read {plural(len(entries), 'entry', 'entries')} from {source} ({fmt})"
+    click.echo(f"Read {plural(len(entries), 'entry', 'entries')} ({fmt}) from {source}"
                f"{_span([e.date for e in entries])}; all valid.", err=True)
     vault = runtime.open_vault(passphrase_file)
     try:

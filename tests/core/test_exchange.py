@@ -150,7 +150,11 @@ def seeded_vault(tmp_path_factory) -> Path:
 
 
 def _snapshot(directory: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+    """The stored bytes: the database and any non-empty WAL (an empty or absent WAL and
+    SQLite's -shm index, which a read-only open may create or drop, hold no content)."""
+    files = {p.name: p.read_bytes() for p in sorted(directory.iterdir())
+             if not p.name.endswith("-shm")}
+    return {name: data for name, data in files.items() if data or not name.endswith("-wal")}
 
 
 json_values = st.recursive(
