@@ -1,0 +1,219 @@
+"""Browse: every entry newest first, a search box, a month heat map and a preview.
+
+The screen is the mediator: its widgets post messages up and it calls their methods.
+Entries are decrypted and indexed in a thread worker each time the screen is shown (an
+entry may have been written meanwhile); nothing is kept outside this screen, which the
+app removes when it locks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import ScreenResume
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input
+
+from journal.core.models import Entry
+from journal.core.query import Query
+from journal.ui.widgets.calendar import DayMark, MonthCalendar, marks_from_entries
+from journal.ui.widgets.entry_list import EntryList
+from journal.ui.widgets.filters import FilterBar, SearchIndex
+from journal.ui.widgets.preview import EntryPreview
+
+PREVIEW_DELAY = 0.08
+SINGLE_KEY_ACTIONS = {"focus_calendar", "focus_list", "focus_search"}
+
+
+@dataclass
+class _Loaded(Message):
+    entries: list[Entry]
+    index: SearchIndex
+    marks: dict[date, DayMark]
+
+
+class BrowseScreen(Screen):
+    """Read back: filter, look at the calendar, preview, and open an entry with Enter."""
+
+    CSS_PATH = "browse.tcss"
+    TITLE = "Browse"
+
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search", id="browse.search",
+                tooltip="Type words, #tags, @people, kind:, context:, since:, until:"),
+        Binding("c", "focus_calendar", "Calendar", id="browse.calendar",
+                tooltip="The month heat map: arrows move a day, PageUp/PageDown a month"),
+        Binding("l", "focus_list", "List", id="browse.list", show=False,
+                tooltip="The list of entries"),
+        Binding("escape", "escape", "Back to list", id="browse.escape", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.index: SearchIndex | None = None
+        self.by_date: dict[date, Entry] = {}
+        self.marks: dict[date, DayMark] = {}
+        self.query_value = Query()
+        self._preview_timer: Timer | None = None
+        self._pending_preview: Entry | None = None
+
+    def compose(self) -> ComposeResult:
+        yield FilterBar(id="browse-filter")
+        with Horizontal(id="browse-body"):
+            yield EntryList(id="browse-list")
+            with Vertical(id="browse-side"):
+                yield MonthCalendar(id="browse-calendar")
+                yield EntryPreview(id="browse-preview")
+        yield Footer()
+
+    # -- widgets ---------------------------------------------------------------------------
+    @property
+    def entry_list(self) -> EntryList:
+        return self.query_one("#browse-list", EntryList)
+
+    @property
+    def calendar(self) -> MonthCalendar:
+        return self.query_one("#browse-calendar", MonthCalendar)
+
+    @property
+    def preview(self) -> EntryPreview:
+        return self.query_one("#browse-preview", EntryPreview)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        return self.query_one("#browse-filter", FilterBar)
+
+    # -- loading ---------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.calendar.set_marks({}, cursor=self.app.clock.today())
+        self.preview.show_message("Opening your entries…")
+        self.entry_list.border_title = "Entries (Enter opens)"
+        self.calendar.border_title = "Calendar (c)"
+        self.preview.border_title = "Preview"
+        self.entry_list.focus()
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    @on(ScreenResume)
+    def _resumed(self) -> None:
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="browse-load", exit_on_error=False)
+    def reload(self) -> None:
+        """Decrypt (from the vault's memory cache) and index every entry, off the UI thread."""
+        entries = self.app.vault.entries()
+        self.post_message(_Loaded(entries, SearchIndex(entries), marks_from_entries(entries)))
+
+    @on(_Loaded)
+    def _loaded(self, message: _Loaded) -> None:
+        self.index = message.index
+        self.by_date = {entry.date: entry for entry in message.entries}
+        self.marks = message.marks
+        self.filter_bar.set_vocabulary(message.index.tags, message.index.people)
+        self.entry_list.set_entries(message.entries, self._matching())
+        self._after_filter()
+        if not message.entries:
+            self.preview.show_message(
+                "No entries yet. The entries you write will appear here, newest first.")
+
+    def _matching(self) -> list[int]:
+        return self.index.matching(self.query_value) if self.index else []
+
+    def _after_filter(self) -> None:
+        shown = self.entry_list.entries_shown
+        self.filter_bar.set_counts(len(shown), self.entry_list.total)
+        if self.query_value.empty:
+            self.calendar.set_marks(self.marks)
+        else:
+            self.calendar.set_marks({e.date: self.marks[e.date] for e in shown})
+        if not shown and self.entry_list.total:
+            self.preview.show_message("Nothing matches this search. Escape clears it.")
+
+    def _theme_changed(self, _theme: object) -> None:
+        self.entry_list.refresh_rows()
+
+    # -- filtering -------------------------------------------------------------------------
+    @on(FilterBar.QueryChanged)
+    def _query_changed(self, event: FilterBar.QueryChanged) -> None:
+        self.query_value = event.query
+        if self.index is not None:
+            self.entry_list.show(self._matching())
+            self._after_filter()
+        if event.submitted:
+            self.entry_list.focus()
+
+    # -- list, preview, calendar -----------------------------------------------------------
+    @on(EntryList.EntryHighlighted)
+    def _entry_highlighted(self, event: EntryList.EntryHighlighted) -> None:
+        if event.entry is None:
+            return
+        self.calendar.move_to(event.entry.date, announce=False)
+        self._preview_later(event.entry)
+
+    def _preview_later(self, entry: Entry) -> None:
+        self._pending_preview = entry
+        if self._preview_timer is None:
+            self._preview_timer = self.set_timer(PREVIEW_DELAY, self._show_pending)
+
+    def _show_pending(self) -> None:
+        self._preview_timer = None
+        self.preview.show_entry(self._pending_preview)
+
+    @on(EntryList.EntryChosen)
+    def _entry_chosen(self, event: EntryList.EntryChosen) -> None:
+        self.app.open_day(event.entry.date)
+
+    @on(MonthCalendar.DayHighlighted)
+    def _day_highlighted(self, event: MonthCalendar.DayHighlighted) -> None:
+        if isinstance(event, MonthCalendar.DaySelected):
+            return
+        entry = self.by_date.get(event.day)
+        if entry is not None:
+            if not self.entry_list.highlight_entry(entry.id):
+                self._preview_later(entry)
+            return
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+            self._preview_timer = None
+        if event.day > self.app.clock.today():
+            self.preview.show_message(f"{_long(event.day)} is still to come.")
+        else:
+            self.preview.show_message(f"No entry on {_long(event.day)}. Enter writes one.")
+
+    @on(MonthCalendar.DaySelected)
+    def _day_selected(self, event: MonthCalendar.DaySelected) -> None:
+        if event.day <= self.app.clock.today():
+            self.app.open_day(event.day)
+
+    # -- keys ------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action in SINGLE_KEY_ACTIONS and isinstance(self.focused, Input))
+
+    def action_focus_search(self) -> None:
+        self.filter_bar.input.focus()
+
+    def action_focus_calendar(self) -> None:
+        self.calendar.focus()
+
+    def action_focus_list(self) -> None:
+        self.entry_list.focus()
+
+    def action_escape(self) -> None:
+        if isinstance(self.focused, Input) and self.filter_bar.input.value:
+            self.filter_bar.clear()
+        elif isinstance(self.focused, Input):
+            self.entry_list.focus()
+        elif not self.query_value.empty:
+            self.filter_bar.clear()
+        else:
+            self.entry_list.focus()
+
+
+def _long(day: date) -> str:
+    return f"{day.strftime('%A')} {day.day} {day.strftime('%B %Y')}"

@@ -1,0 +1,216 @@
+"""Reflect: patterns in the user's own entries, each with the days it rests on.
+
+journal.core.reflection.reflect() runs in a thread worker (the UI never waits for it) and
+its report comes back as a message. Pick a range, pick a finding, read its picture and
+summary, then open any of its evidence days. Wording stays descriptive ("you noted..."),
+never a diagnosis; the support screen is one key away.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import ScreenResume
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static, Tab, Tabs
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from journal.core.errors import JournalError
+from journal.core.models import Entry
+from journal.core.reflection import reflect
+from journal.ui.widgets.calendar import MonthCalendar, add_months
+from journal.ui.widgets.findings import EvidenceList, FindingDetail, FindingList
+
+RANGES = {
+    "weeks4": "Last 4 weeks",
+    "months3": "3 months",
+    "year": "A year",
+    "all": "Everything",
+}
+DISCLAIMER = "Not a diagnostic tool: only patterns in what you noted.  s: support resources"
+
+
+def range_start(key: str, today: date) -> date | None:
+    """The first day of a range that ends today (None: everything)."""
+    if key == "weeks4":
+        return today - timedelta(days=27)
+    if key == "months3":
+        return add_months(today, -3) + timedelta(days=1)
+    if key == "year":
+        return today - timedelta(days=364)
+    return None
+
+
+@dataclass
+class _Reflected(Message):
+    range_key: str
+    report: dict[str, Any]
+    entries: dict[str, Entry]
+
+
+@dataclass
+class _Failed(Message):
+    range_key: str
+    problem: str
+
+
+class ReflectScreen(Screen):
+    """Findings for a range; select one to see its evidence; Enter opens a day."""
+
+    CSS_PATH = "reflect.tcss"
+    TITLE = "Reflect"
+
+    BINDINGS = [
+        Binding("1", "range('weeks4')", "Range", id="reflect.range", key_display="1-4",
+                tooltip="1: last 4 weeks, 2: 3 months, 3: a year, 4: everything"),
+        Binding("2", "range('months3')", "3 months", show=False),
+        Binding("3", "range('year')", "A year", show=False),
+        Binding("4", "range('all')", "Everything", show=False),
+        Binding("e", "focus_evidence", "Evidence", id="reflect.evidence",
+                tooltip="The days the selected finding rests on; Enter opens one"),
+        Binding("s", "support", "Support", id="reflect.support",
+                tooltip="Crisis lines and support resources"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.range_key = "weeks4"
+        self.report: dict[str, Any] | None = None
+        self.entries: dict[str, Entry] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Tabs(*(Tab(label, id=key) for key, label in RANGES.items()), id="reflect-range")
+        yield Static("Looking at your entries…", id="reflect-status")
+        with Horizontal(id="reflect-body"):
+            yield FindingList(id="reflect-findings")
+            with Vertical(id="reflect-side"):
+                yield FindingDetail(id="reflect-detail")
+                yield Static("", id="reflect-evidence-title")
+                yield EvidenceList(id="reflect-evidence")
+        yield Static(DISCLAIMER, id="reflect-disclaimer")
+        yield Footer()
+
+    @property
+    def finding_list(self) -> FindingList:
+        return self.query_one("#reflect-findings", FindingList)
+
+    @property
+    def evidence(self) -> EvidenceList:
+        return self.query_one("#reflect-evidence", EvidenceList)
+
+    def on_mount(self) -> None:
+        self.finding_list.border_title = "Findings (● stands out)"
+        self.query_one("#reflect-detail").border_title = "What you noted"
+        self.evidence.border_title = "Evidence"
+        self.finding_list.focus()
+
+    @on(ScreenResume)
+    def _resumed(self) -> None:
+        self.recompute()
+
+    # -- computing -------------------------------------------------------------------------
+    def recompute(self) -> None:
+        self.query_one("#reflect-status", Static).update(
+            f"Looking at your entries ({RANGES[self.range_key].lower()})…")
+        today = self.app.clock.today()
+        self._reflect(self.range_key, range_start(self.range_key, today), today,
+                      self.app.settings.work_end)
+
+    @work(thread=True, exclusive=True, group="reflect", exit_on_error=False)
+    def _reflect(self, key: str, since: date | None, today: date, work_end: str) -> None:
+        try:
+            entries = self.app.vault.entries()
+            report = reflect(entries, since=since, until=today, work_end=work_end, today=today)
+        except JournalError as exc:
+            self.post_message(_Failed(key, str(exc)))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(_Reflected(key, report, {e.id: e for e in entries}))
+
+    @on(Worker.StateChanged)
+    def _worker_state(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "reflect" and event.state == WorkerState.ERROR:
+            self._show_problem(f"Could not look at your entries: {event.worker.error}")
+
+    @on(_Failed)
+    def _failed(self, message: _Failed) -> None:
+        if message.range_key == self.range_key:
+            self._show_problem(message.problem)
+
+    def _show_problem(self, text: str) -> None:
+        self.query_one("#reflect-status", Static).update(f"⚠ {text}")
+
+    @on(_Reflected)
+    def _reflected(self, message: _Reflected) -> None:
+        if message.range_key != self.range_key:
+            return
+        self.report, self.entries = message.report, message.entries
+        report = message.report
+        span = report.get("range") or {}
+        n, m = report.get("entries", 0), report.get("moments", 0)
+        status = (f"{RANGES[self.range_key]}: {_nice(span.get('from'))} – {_nice(span.get('to'))}"
+                  f" · {n} entr{'y' if n == 1 else 'ies'}, {m} moment{'' if m == 1 else 's'}")
+        self.query_one("#reflect-status", Static).update(status)
+        self.finding_list.set_findings(report.get("findings") or [])
+
+    # -- selection -------------------------------------------------------------------------
+    @on(FindingList.FindingHighlighted)
+    async def _finding(self, event: FindingList.FindingHighlighted) -> None:
+        finding = event.finding
+        await self.query_one("#reflect-detail", FindingDetail).show(finding, self.entries)
+        self.evidence.set_evidence(finding, self.entries)
+        count = len(self.evidence.days)
+        title = self.query_one("#reflect-evidence-title", Static)
+        if finding is None or not count:
+            title.update("No days to list for this finding.")
+        else:
+            title.update(f"{count} day{'s' if count != 1 else ''} behind this, newest first "
+                         "(e, then Enter opens one)")
+
+    @on(EvidenceList.OpenDay)
+    def _open_evidence(self, event: EvidenceList.OpenDay) -> None:
+        self.app.open_day(event.day)
+
+    @on(MonthCalendar.DaySelected)
+    def _calendar_day(self, event: MonthCalendar.DaySelected) -> None:
+        if any(e.date == event.day for e in self.entries.values()):
+            self.app.open_day(event.day)
+
+    @on(MonthCalendar.DayHighlighted)
+    def _calendar_moved(self, event: MonthCalendar.DayHighlighted) -> None:
+        if event.day in self.evidence.days:
+            self.evidence.highlighted = self.evidence.days.index(event.day)
+
+    # -- range -----------------------------------------------------------------------------
+    @on(Tabs.TabActivated, "#reflect-range")
+    def _tab(self, event: Tabs.TabActivated) -> None:
+        key = event.tab.id or "weeks4"
+        if key != self.range_key:
+            self.range_key = key
+            self.recompute()
+
+    def action_range(self, key: str) -> None:
+        self.query_one("#reflect-range", Tabs).active = key
+
+    def action_focus_evidence(self) -> None:
+        self.evidence.focus()
+
+    def action_support(self) -> None:
+        from journal.ui.screens.support import SupportScreen
+
+        self.app.push_screen(SupportScreen())
+
+
+def _nice(value: Any) -> str:
+    try:
+        day = date.fromisoformat(str(value))
+    except ValueError:
+        return "?"
+    return f"{day.day} {day.strftime('%b %Y')}"

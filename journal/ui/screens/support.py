@@ -1,0 +1,70 @@
+"""Support resources: crisis lines and where to find help (domain.md §8), one key away.
+
+Shown as a modal over whatever the user was doing; Escape (or the button) closes it.
+The app never contacts anyone: the text says so plainly.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Markdown, Static
+
+SUPPORT_TEXT = """\
+## If you need support
+
+If you are in danger or thinking of harming yourself, please reach out now:
+
+- **Emergency:** call your local emergency number (911 in the US and Canada,
+  999 in the UK, 112 in the EU and many other countries).
+- **US:** 988 Suicide & Crisis Lifeline: call or text **988**, or chat at 988lifeline.org.
+- **US:** Crisis Text Line: text **HOME** to **741741**.
+- **UK & Ireland:** Samaritans, freephone **116 123**, day or night.
+- **Anywhere else:** findahelpline.com lists free, confidential lines by country.
+
+Talking it over with a supervisor, a peer or your own therapist can also help
+with the weight of the work.
+
+**This app cannot contact anyone and no one monitors your entries.**
+"""
+
+
+class SupportScreen(ModalScreen[None]):
+    """Crisis lines and support resources. Escape or Enter closes."""
+
+    DEFAULT_CSS = """
+    SupportScreen { align: center middle; }
+    SupportScreen > #support-box {
+        width: 76; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    SupportScreen #support-text { height: auto; max-height: 1fr; }
+    SupportScreen #support-text > Markdown { margin: 0; }
+    SupportScreen #support-close-row { height: auto; align-horizontal: right; }
+    SupportScreen #support-hint { width: 1fr; color: $text-muted; padding: 1 0 0 0; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="support.close", tooltip="Back to where you were"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="support-box"):
+            with VerticalScroll(id="support-text", can_focus=False):
+                yield Markdown(SUPPORT_TEXT, open_links=False)
+            with Vertical(id="support-close-row"):
+                yield Static("Escape closes this screen.", id="support-hint")
+                yield Button("Close", id="support-close", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#support-close", Button).focus()
+
+    @on(Button.Pressed, "#support-close")
+    def _close_pressed(self) -> None:
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,196 @@
+"""The list of entries, newest first: one line per day, virtualised by OptionList.
+
+Rows are built once per refresh (`set_entries`); filtering only swaps which of those
+prebuilt rows are shown (`show`), so a keystroke never re-renders 7,300 rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from textual import events
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option, OptionDoesNotExist
+
+from journal.core.models import Entry
+
+CONTAGION_SYMBOL = "◆"
+CONCERN_SYMBOL = "○"
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def balance_counts(entry: Entry) -> tuple[int, int]:
+    """(contagion moments, concern moments) of one entry."""
+    contagion = sum(1 for m in entry.moments if m.kind == "contagion")
+    return contagion, len(entry.moments) - contagion
+
+
+def balance_marker(entry: Entry) -> str:
+    """'◆2 ○1': the moment counts by symbol, readable without colour."""
+    contagion, concern = balance_counts(entry)
+    parts = []
+    if contagion:
+        parts.append(f"{CONTAGION_SYMBOL}{contagion}")
+    if concern:
+        parts.append(f"{CONCERN_SYMBOL}{concern}")
+    return " ".join(parts)
+
+
+def entry_row(entry: Entry, width: int = 9) -> Content:
+    """One list line: date, weekday, balance marker and title (colours via $variables)."""
+    contagion, concern = balance_counts(entry)
+    marker = Content("")
+    if contagion:
+        marker += Content.styled(f"{CONTAGION_SYMBOL}{contagion}", "$contagion")
+    if concern:
+        if contagion:
+            marker += " "
+        marker += Content.styled(f"{CONCERN_SYMBOL}{concern}", "$concern")
+    pad = max(1, width - marker.cell_length)
+    title = entry.title or "(no text)"
+    return Content.assemble(
+        (entry.date.isoformat(), "bold"),
+        " ",
+        (WEEKDAYS[entry.date.weekday()], "$text-muted"),
+        "  ",
+        marker,
+        " " * pad,
+        (title, "" if entry.title else "$text-muted italic"),
+    )
+
+
+@dataclass
+class _Row:
+    entry: Entry
+    option: Option
+
+
+class EntryList(OptionList):
+    """Entries newest first. Click or move to preview; Enter or a second click opens."""
+
+    DEFAULT_CSS = """
+    EntryList { height: 1fr; }
+    """
+
+    class EntryHighlighted(Message):
+        """The highlighted entry changed (None when the list is empty)."""
+
+        def __init__(self, entry_list: EntryList, entry: Entry | None) -> None:
+            super().__init__()
+            self.entry_list = entry_list
+            self.entry = entry
+
+        @property
+        def control(self) -> EntryList:
+            return self.entry_list
+
+    class EntryChosen(Message):
+        """The user asked to open this entry (Enter, or clicking the highlighted row)."""
+
+        def __init__(self, entry_list: EntryList, entry: Entry) -> None:
+            super().__init__()
+            self.entry_list = entry_list
+            self.entry = entry
+
+        @property
+        def control(self) -> EntryList:
+            return self.entry_list
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._rows: list[_Row] = []
+        self._shown: list[int] = []
+        self._by_id: dict[str, int] = {}
+
+    # -- data ------------------------------------------------------------------------------
+    def set_entries(self, entries: Sequence[Entry], shown: Iterable[int] | None = None) -> None:
+        """Build every row once (entries newest first); show `shown` (default: all).
+
+        The highlighted entry stays highlighted if it is still there.
+        """
+        keep = self.highlighted_entry
+        self._rows = [
+            _Row(entry, Option(entry_row(entry), id=entry.id)) for entry in entries
+        ]
+        self._by_id = {row.entry.id: i for i, row in enumerate(self._rows)}
+        self.show(range(len(self._rows)) if shown is None else shown,
+                  keep_id=keep.id if keep else None)
+
+    def show(self, indices: Iterable[int], keep_id: str | None = None) -> None:
+        """Show only these rows (indices into the entries given to `set_entries`).
+
+        Keeps the highlighted entry if it is still shown, else highlights the first row.
+        """
+        if keep_id is None:
+            keep = self.highlighted_entry
+            keep_id = keep.id if keep else None
+        self._shown = list(indices)
+        self.set_options(self._rows[i].option for i in self._shown)
+        if not self._shown:
+            self.post_message(self.EntryHighlighted(self, None))
+            return
+        target = 0
+        if keep_id is not None and keep_id in self._by_id:
+            try:
+                target = self.get_option_index(keep_id)
+            except OptionDoesNotExist:
+                target = 0
+        self.highlighted = target
+        self.scroll_to_highlight(top=target == 0)
+
+    @property
+    def total(self) -> int:
+        return len(self._rows)
+
+    @property
+    def entries_shown(self) -> list[Entry]:
+        return [self._rows[i].entry for i in self._shown]
+
+    @property
+    def highlighted_entry(self) -> Entry | None:
+        if self.highlighted is None or not self._shown:
+            return None
+        if self.highlighted >= len(self._shown):
+            return None
+        return self._rows[self._shown[self.highlighted]].entry
+
+    def highlight_entry(self, entry_id: str) -> bool:
+        """Move the highlight to this entry if it is shown; True if it is."""
+        try:
+            self.highlighted = self.get_option_index(entry_id)
+        except OptionDoesNotExist:
+            return False
+        self.scroll_to_highlight()
+        return True
+
+    def refresh_rows(self) -> None:
+        """Rebuild the prompts (after a theme change: colours are resolved when built)."""
+        for row in self._rows:
+            row.option._set_prompt(entry_row(row.entry))
+        self._clear_caches()
+
+    # -- events ----------------------------------------------------------------------------
+    def _on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self.post_message(self.EntryHighlighted(self, self.highlighted_entry))
+
+    def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        entry = self.highlighted_entry
+        if entry is not None:
+            self.post_message(self.EntryChosen(self, entry))
+
+    async def _on_click(self, event: events.Click) -> None:
+        """First click previews, a click on the highlighted row (or a double click) opens."""
+        event.prevent_default()
+        clicked = event.style.meta.get("option")
+        if clicked is None:
+            return
+        if clicked == self.highlighted or event.chain > 1:
+            self.highlighted = clicked
+            self.action_select()
+        else:
+            self.highlighted = clicked

@@ -1,0 +1,186 @@
+"""Filtering the entry list: one search box that takes the query syntax, with live results.
+
+`#tag @person kind:contagion context:home since:2025-01-01 until:2025-03-31 words`
+(journal.core.query). Typing is debounced (~150 ms); the match itself runs over a
+`SearchIndex` built once per refresh, so a keystroke costs one pass of cheap checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.suggester import Suggester
+from textual.timer import Timer
+from textual.widgets import Input, Static
+
+from journal.core.errors import ValidationError
+from journal.core.models import CONTEXTS, KINDS, Entry, Moment
+from journal.core.query import Query
+
+DEBOUNCE_SECONDS = 0.15
+PLACEHOLDER = "Search: words  #tag  @person  kind:contagion  context:home  since:2025-01-01"
+KEYWORDS = ("kind:", "context:", "since:", "until:")
+
+
+@dataclass
+class _Searchable:
+    """What `Query.matches` reads of an entry, with the Markdown scan done once."""
+
+    date: date
+    body: str
+    good_things: list[str]
+    recovery: list[str]
+    moments: list[Moment]
+    all_tags: set[str] = field(default_factory=set)
+    all_people: set[str] = field(default_factory=set)
+
+
+class SearchIndex:
+    """Entries prepared for repeated matching. Pure data: safe to build in a thread."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self.items = [
+            _Searchable(e.date, e.body, e.good_things, e.recovery, e.moments,
+                        e.all_tags, e.all_people)
+            for e in entries
+        ]
+        self.tags = sorted({t for item in self.items for t in item.all_tags})
+        self.people = sorted({p for item in self.items for p in item.all_people})
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def matching(self, query: Query) -> list[int]:
+        """Indices (in the order given) of the entries the query matches."""
+        if query.empty:
+            return list(range(len(self.items)))
+        return [i for i, item in enumerate(self.items) if query.matches(item)]  # type: ignore[arg-type]
+
+
+class QuerySuggester(Suggester):
+    """Completes the word being typed: #tags, @people, kind:/context: values, keywords."""
+
+    def __init__(self, tags: Iterable[str] = (), people: Iterable[str] = ()) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.tags = list(tags)
+        self.people = list(people)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if not value or value.endswith(" "):
+            return None
+        last = value.rsplit(" ", 1)[-1]
+        if last.startswith("#"):
+            choices = [f"#{t}" for t in self.tags]
+        elif last.startswith("@"):
+            choices = [f"@{p}" for p in self.people]
+        elif last.startswith("kind:"):
+            choices = [f"kind:{k}" for k in KINDS]
+        elif last.startswith("context:"):
+            choices = [f"context:{c}" for c in CONTEXTS]
+        else:
+            choices = list(KEYWORDS) if len(last) >= 2 else []
+        low = last.lower()
+        for choice in choices:
+            if choice.startswith(low) and choice != low:
+                return value + choice[len(last):]
+        return None
+
+
+class FilterBar(Vertical):
+    """The search box and a hint line (symbols legend, match count, query problems)."""
+
+    DEFAULT_CSS = """
+    FilterBar { height: auto; }
+    FilterBar > #filter-hint { height: 1; padding: 0 1; }
+    """
+
+    class QueryChanged(Message):
+        """A new, valid query (after the debounce, or at once on Enter)."""
+
+        def __init__(self, bar: FilterBar, query: Query, submitted: bool) -> None:
+            super().__init__()
+            self.bar = bar
+            self.query = query
+            self.submitted = submitted
+
+        @property
+        def control(self) -> FilterBar:
+            return self.bar
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._timer: Timer | None = None
+        self._suggester = QuerySuggester()
+        self._problem = ""
+        self._counts = (0, 0)
+        self.query = Query()
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder=PLACEHOLDER, id="filter-input", suggester=self._suggester,
+                    tooltip="Filter as you type. Enter jumps to the list, Escape too.")
+        yield Static(id="filter-hint")
+
+    @property
+    def input(self) -> Input:
+        return self.query_one("#filter-input", Input)
+
+    def set_vocabulary(self, tags: Iterable[str], people: Iterable[str]) -> None:
+        self._suggester.tags = list(tags)
+        self._suggester.people = list(people)
+
+    def set_counts(self, shown: int, total: int) -> None:
+        self._counts = (shown, total)
+        self._show_hint()
+
+    def _show_hint(self) -> None:
+        shown, total = self._counts
+        if self._problem:
+            text = Content.styled(f"⚠ {self._problem}", "$text-warning")
+        else:
+            noun = "entry" if total == 1 else "entries"
+            count = (f"{total:,} {noun}" if shown == total and self.query.empty
+                     else f"{shown:,} of {total:,} {noun} match")
+            text = Content.assemble(
+                ("◆", "$contagion"), " contagion  ", ("○", "$concern"), " concern   ",
+                (count, "$text-muted"),
+            )
+        self.query_one("#filter-hint", Static).update(text)
+
+    @on(Input.Changed, "#filter-input")
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE_SECONDS, self._apply)
+
+    @on(Input.Submitted, "#filter-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        self._apply(submitted=True)
+
+    def _apply(self, submitted: bool = False) -> None:
+        self._timer = None
+        raw = self.input.value
+        try:
+            query = Query.parse(raw)
+        except ValidationError as exc:
+            self._problem = f"{exc} (the list is unchanged until the search reads well)"
+            self._show_hint()
+            return
+        self._problem = ""
+        self.query = query
+        self._show_hint()
+        self.post_message(self.QueryChanged(self, query, submitted))
+
+    def clear(self) -> None:
+        """Empty the search box; the list shows everything again (after the debounce)."""
+        self.input.value = ""

@@ -1,0 +1,131 @@
+"""A read-only preview of one entry: its Markdown with #tags and @people highlighted,
+then its check-in and its moments.
+
+Tags become inline code (`#grief`) and people strong text (**@sam**): the Markdown widget
+styles both distinctly in every theme. Code spans and fences are left untouched, so
+`#include` in a code block is not highlighted (the same rule journal.core.markup follows).
+"""
+
+from __future__ import annotations
+
+import re
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Markdown
+
+from journal.core.markup import _PERSON_RE, _TAG_RE
+from journal.core.models import Entry, Moment
+from journal.ui.widgets.entry_list import CONCERN_SYMBOL, CONTAGION_SYMBOL
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)(?:.*?)\1")
+
+
+def _mark(text: str) -> str:
+    text = _TAG_RE.sub(lambda m: f"`#{m.group(1)}`", text)
+    return _PERSON_RE.sub(lambda m: f"**@{m.group(1)}**", text)
+
+
+def highlight_mentions(body: str) -> str:
+    """Wrap #tags in inline code and @people in strong text, outside code."""
+    out: list[str] = []
+    fence: str | None = None
+    for line in body.splitlines(keepends=True):
+        opener = _FENCE.match(line)
+        if fence is not None:
+            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence):
+                fence = None
+            out.append(line)
+        elif opener:
+            fence = opener.group(1)
+            out.append(line)
+        elif line.startswith(("    ", "\t")):
+            out.append(line)
+        else:
+            pos = 0
+            for span in _CODE_SPAN.finditer(line):
+                out.append(_mark(line[pos:span.start()]))
+                out.append(span.group(0))
+                pos = span.end()
+            out.append(_mark(line[pos:]))
+    return "".join(out)
+
+
+def _moment_line(moment: Moment) -> str:
+    symbol = CONTAGION_SYMBOL if moment.kind == "contagion" else CONCERN_SYMBOL
+    parts = [f"{symbol} **{moment.kind}** {moment.intensity}/10", moment.context]
+    if moment.time:
+        parts.append(moment.time)
+    mentions = [f"`#{t}`" for t in moment.tags] + [f"**@{p}**" for p in moment.people]
+    if mentions:
+        parts.append(" ".join(mentions))
+    if moment.feelings:
+        parts.append(", ".join(moment.feelings))
+    if moment.action:
+        parts.append(moment.action)
+    line = " · ".join(parts)
+    if moment.note.strip():
+        line += f" — {highlight_mentions(' '.join(moment.note.split()))}"
+    return f"- {line}"
+
+
+def entry_markdown(entry: Entry) -> str:
+    """The whole preview as one Markdown document."""
+    day = entry.date
+    lines = [f"**{day.strftime('%A')} {day.day} {day.strftime('%B %Y')}**", ""]
+    body = entry.body.strip()
+    lines += [highlight_mentions(body) if body else "*No text written this day.*", ""]
+    checkin = []
+    if entry.sleep is not None:
+        checkin.append(f"slept {entry.sleep}/10 last night")
+    if entry.energy is not None:
+        checkin.append(f"energy {entry.energy}/10")
+    if entry.recovery:
+        checkin.append("recovery: " + ", ".join(entry.recovery))
+    if checkin or entry.good_things or entry.moments:
+        lines += ["---", ""]
+    if checkin:
+        lines += ["**Check-in:** " + " · ".join(checkin), ""]
+    if entry.good_things:
+        lines += ["**Good things**", ""] + [f"- {g}" for g in entry.good_things] + [""]
+    if entry.moments:
+        lines += [f"**Moments** ({len(entry.moments)})", ""]
+        ordered = sorted(entry.moments, key=lambda m: m.time or "99:99")
+        lines += [_moment_line(m) for m in ordered] + [""]
+    return "\n".join(lines)
+
+
+class EntryPreview(VerticalScroll, can_focus=False):
+    """Shows one entry, or a short message when there is none to show."""
+
+    DEFAULT_CSS = """
+    EntryPreview { height: 1fr; }
+    EntryPreview > Markdown { margin: 0 1; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.entry: Entry | None = None
+        self.document = ""
+
+    def compose(self) -> ComposeResult:
+        yield Markdown(self.document, open_links=False)
+
+    def show_entry(self, entry: Entry | None, empty: str = "No entry selected.") -> None:
+        if entry is not None and self.entry is not None and entry.id == self.entry.id \
+                and entry.version == self.entry.version:
+            return
+        self.entry = entry
+        self._set(entry_markdown(entry) if entry else f"*{empty}*")
+
+    def show_message(self, text: str) -> None:
+        self.entry = None
+        self._set(f"*{text}*")
+
+    def _set(self, document: str) -> None:
+        if document == self.document:
+            return
+        self.document = document
+        self.query_one(Markdown).update(document)
+        self.scroll_home(animate=False)

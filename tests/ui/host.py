@@ -1,0 +1,97 @@
+"""A small host App for the browse, reflect and support screens in tests.
+
+It offers what those screens read from the real app (`vault`, `settings`, `clock`,
+`open_day`, the theme variables, F9 for support) and records every `open_day` call, so a
+test can assert what would have been opened without the write screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from textual.app import App
+from textual.binding import Binding
+
+from journal.core.clock import FixedClock
+from journal.core.demo import generate_year
+from journal.core.models import Entry
+from journal.settings import Settings
+from journal.ui.screens.browse import BrowseScreen
+from journal.ui.screens.reflect import ReflectScreen
+from journal.ui.screens.support import SupportScreen
+from journal.ui.themes import DEFAULT_THEME, THEME_VARIABLE_DEFAULTS, register_all
+
+TODAY = date(2026, 11, 25)
+
+
+def fixed_clock() -> FixedClock:
+    return FixedClock(datetime(2026, 11, 25, 21, 30))
+
+
+class MemoryVault:
+    """The part of Vault the screens use (`entries()`: newest first, copies), in memory.
+
+    Tests that check the real vault use journal.core.vault.Vault instead; this one keeps
+    tests with thousands of entries quick.
+    """
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self._entries = {e.id: e.copy() for e in entries}
+        self.reads = 0
+
+    def entries(self) -> list[Entry]:
+        self.reads += 1
+        return sorted((e.copy() for e in self._entries.values()),
+                      key=lambda e: e.date, reverse=True)
+
+    def put(self, entry: Entry) -> Entry:
+        self._entries[entry.id] = entry.copy()
+        return entry.copy()
+
+
+def year_vault(seed: int = 7) -> MemoryVault:
+    return MemoryVault(generate_year(TODAY, seed=seed))
+
+
+class HostApp(App):
+    """Hosts BrowseScreen / ReflectScreen as modes, like JournalApp does after unlocking."""
+
+    MODES = {"browse": BrowseScreen, "reflect": ReflectScreen}
+    BINDINGS = [Binding("f9", "support", "Support"),
+                Binding("f3", "switch_mode('browse')", "Browse"),
+                Binding("f4", "switch_mode('reflect')", "Reflect")]
+
+    def __init__(self, vault: object, *, start: str = "browse",
+                 settings: Settings | None = None, clock: FixedClock | None = None) -> None:
+        super().__init__()
+        self.vault = vault
+        self.settings = settings or Settings()
+        self.clock = clock or fixed_clock()
+        self.opened: list[date] = []
+        self._start = start
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(THEME_VARIABLE_DEFAULTS)
+
+    def on_mount(self) -> None:
+        register_all(self, None)
+        self.theme = DEFAULT_THEME
+        self.switch_mode(self._start)
+
+    def open_day(self, day: date) -> None:
+        self.opened.append(day)
+
+    def action_support(self) -> None:
+        if not isinstance(self.screen, SupportScreen):
+            self.push_screen(SupportScreen())
+
+
+async def settle(pilot, delay: float = 0.0) -> None:
+    """Wait for workers and the messages they post (and optional timers)."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    if delay:
+        await pilot.pause(delay)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
