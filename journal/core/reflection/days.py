@@ -44,6 +44,7 @@ class Day:
 
     date: date
     entry_id: str
+    iso: str = ""
     sleep: int | None = None
     recovery: set[str] = field(default_factory=set)
     good_things: int = 0
@@ -67,11 +68,12 @@ def build_days(entries: Iterable[Entry], since: date | None, until: date | None)
             continue
         day = by_date.get(day_date)
         if day is None:
-            day = by_date[day_date] = Day(day_date, entry.id)
+            day = by_date[day_date] = Day(day_date, entry.id, day_date.isoformat())
         if day.sleep is None:
             day.sleep = entry.sleep
         day.recovery.update(entry.recovery)
-        day.good_things += sum(1 for g in entry.good_things if g.strip())
+        if entry.good_things:
+            day.good_things += sum(1 for g in entry.good_things if g.strip())
         for moment in entry.moments:
             day.moments.append(moment)
             if moment.kind == "contagion":
@@ -103,13 +105,21 @@ def finding(kind: str, title: str, summary: str, stats: dict[str, Any],
 
 
 def evidence_of(days: Iterable[Day]) -> list[dict[str, str]]:
-    seen: set[date] = set()
+    """One item per date, oldest first."""
+    ordered = list(days)
+    if any(a.date > b.date for a, b in zip(ordered, ordered[1:], strict=False)):
+        ordered.sort(key=_date_of)
     items = []
-    for day in sorted(days, key=lambda d: d.date):
-        if day.date not in seen:
-            seen.add(day.date)
-            items.append({"date": day.date.isoformat(), "entry_id": day.entry_id})
+    last = None
+    for day in ordered:
+        if day.date != last:
+            last = day.date
+            items.append({"date": day.iso, "entry_id": day.entry_id})
     return items
+
+
+def _date_of(day: Day) -> date:
+    return day.date
 
 
 # -- numbers and words -----------------------------------------------------------------------
@@ -147,8 +157,9 @@ def chance_z(comparisons: int, sides: int = 2) -> float:
     return NormalDist().inv_cdf(1 - CHANCE_ALPHA / (sides * max(1, comparisons)))
 
 
+#: "HH:MM" -> minutes after midnight (a lookup is much faster than parsing 30,000 times).
+MINUTE_OF = {f"{h:02d}:{m:02d}": h * 60 + m for h in range(24) for m in range(60)}
+
+
 def minutes(hhmm: str | None) -> int | None:
-    if not hhmm:
-        return None
-    hours, _, mins = hhmm.partition(":")
-    return int(hours) * 60 + int(mins)
+    return MINUTE_OF.get(hhmm) if hhmm else None

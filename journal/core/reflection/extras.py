@@ -21,6 +21,7 @@ from journal.core.reflection.days import (
 STEP_AWAY = ("withdrew", "avoided")
 REACH_IN = ("helped", "approached")
 NUMB_WORDS = ("numb", "cynical", "detached-from-them")
+_NUMB = frozenset(NUMB_WORDS)
 
 
 def withdrawal(days: list[Day], end: date) -> dict[str, Any]:
@@ -94,7 +95,10 @@ def numbness(days: list[Day], end: date) -> dict[str, Any]:
     total = last = prior = 0
     evidence: list[Day] = []
     for day in days:
-        hits = sum(1 for m in day.moments if any(f in NUMB_WORDS for f in m.feelings))
+        hits = 0
+        for m in day.moments:
+            if m.feelings and not _NUMB.isdisjoint(m.feelings):
+                hits += 1
         if not hits:
             continue
         total += hits

@@ -16,6 +16,7 @@ from typing import Any
 from journal.core.models import Moment
 from journal.core.reflection.days import (
     MIN_TREND_DAYS,
+    MINUTE_OF,
     SPILLOVER_RECENT,
     Day,
     finding,
@@ -28,7 +29,7 @@ TITLE = "Work following you home"
 RECENT_DAYS = 7
 TOP_LABELS = 5
 
-# A work moment's key -> the earliest minute it was noted that day (None: unknown time).
+# A work tag or person -> the earliest minute it was noted that day (None: unknown time).
 _Keys = dict[str, int | None]
 
 
@@ -36,37 +37,46 @@ def spillover(days: list[Day], end: date, work_end: str) -> dict[str, Any]:
     cutoff = minutes(work_end)
     assert cutoff is not None
     prev_date: date | None = None
-    prev_keys: _Keys = {}
+    prev: tuple[_Keys, _Keys] = ({}, {})
+    none: tuple[_Keys, _Keys] = ({}, {})
+    one = timedelta(days=1)
     hit_days: list[Day] = []
     labels: Counter[str] = Counter()
     by_kind: Counter[str] = Counter()
     hit_moments = 0
     work_days = 0
     for day in days:
-        keys: _Keys = {}
+        tags: _Keys = {}
+        people: _Keys = {}
         off: list[tuple[Moment, int | None]] = []
+        at_work = False
         for moment in day.moments:
-            at = minutes(moment.time)
+            at = MINUTE_OF.get(moment.time) if moment.time else None
             if moment.context == "work" and (at is None or at <= cutoff):
-                for key in _keys_of(moment):
-                    keys[key] = _earliest(keys[key], at) if key in keys else at
+                at_work = True
+                for tag in moment.tags:
+                    tags[tag] = _earliest(tags[tag], at) if tag in tags else at
+                for person in moment.people:
+                    people[person] = _earliest(people[person], at) if person in people else at
             else:
                 off.append((moment, at))
-        if keys:
-            work_days += 1
-        yesterday = prev_keys if prev_date == day.date - timedelta(days=1) else {}
-        day_labels: set[str] = set()
-        for moment, at in off:
-            matched = {k for k in _keys_of(moment)
-                       if k in yesterday or (k in keys and _not_later(keys[k], at))}
-            if matched:
-                hit_moments += 1
-                by_kind[moment.kind] += 1
-                day_labels |= matched
-        if day_labels:
-            hit_days.append(day)
-            labels.update(day_labels)
-        prev_date, prev_keys = day.date, keys
+        work_days += at_work
+        if off:
+            y_tags, y_people = prev if prev_date == day.date - one else none
+            day_labels: set[str] = set()
+            for moment, at in off:
+                matched = ["#" + t for t in moment.tags
+                           if t in y_tags or (t in tags and _not_later(tags[t], at))]
+                matched += ["@" + p for p in moment.people
+                            if p in y_people or (p in people and _not_later(people[p], at))]
+                if matched:
+                    hit_moments += 1
+                    by_kind[moment.kind] += 1
+                    day_labels.update(matched)
+            if day_labels:
+                hit_days.append(day)
+                labels.update(day_labels)
+        prev_date, prev = day.date, (tags, people)
     recent = sum(1 for d in hit_days if d.date > end - timedelta(days=RECENT_DAYS))
     stats: dict[str, Any] = {
         "days": len(hit_days),
@@ -96,10 +106,6 @@ def spillover(days: list[Day], end: date, work_end: str) -> dict[str, Any]:
         summary = (f"On none of your {plural(work_days, 'day')} with moments at work did a "
                    f"tag or person from work come up again off work.")
     return finding(KIND, TITLE, summary, stats, hit_days, notable=recent >= SPILLOVER_RECENT)
-
-
-def _keys_of(moment: Moment) -> set[str]:
-    return {"#" + t for t in moment.tags} | {"@" + p for p in moment.people}
 
 
 def _earliest(a: int | None, b: int | None) -> int | None:

@@ -85,6 +85,6 @@ def triggers(days: list[Day]) -> dict[str, Any]:
                    f"({pct(top['contagion_share'])} of {top['moments']} moments), against "
                    f"{pct(share(total_c, total))} overall.")
     wanted = {r["tag"] for r in outstanding}
-    evidence = [d for d in days
-                if any(m.kind == "contagion" and wanted.intersection(m.tags) for m in d.moments)]
+    evidence = [d for d in days if wanted and any(
+        m.kind == "contagion" and not wanted.isdisjoint(m.tags) for m in d.moments)]
     return finding(KIND, TITLE, summary, stats, evidence, notable=bool(outstanding))
