@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -65,8 +66,8 @@ def demo(ctx: click.Context, directory: Path | None, no_app: bool) -> None:
     """Try the journal on a throwaway vault of generated entries.
 
     The entries are invented (deterministically) and show the kinds of patterns the
-    reflection view looks for. The demo passphrase is printed; never put real entries in
-    a demo vault.
+    reflection view looks for. The demo passphrase is printed, then the app opens (on a
+    terminal; otherwise a summary is printed). Never put real entries in a demo vault.
 
     \b
     Examples:
@@ -97,10 +98,14 @@ def demo(ctx: click.Context, directory: Path | None, no_app: bool) -> None:
         click.echo(f"  {line}")
     runtime.vault_override = target
     app_cmd = ctx.parent.command.get_command(ctx.parent, "app") if ctx.parent else None
-    if app_cmd is None or no_app:
-        click.echo(f"Look around: journal --vault {target} list   (passphrase above)")
+    if app_cmd is None or no_app or not _is_terminal():
+        click.echo(f"Look around: journal --vault {target}   (the passphrase is above)")
         return
     _open_app(ctx, app_cmd, target)
+
+
+def _is_terminal() -> bool:
+    return sys.stdout.isatty()
 
 
 def _open_app(ctx: click.Context, app_cmd: click.Command, target: Path) -> None:

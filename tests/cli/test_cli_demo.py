@@ -42,3 +42,26 @@ def test_demo_replaces_an_old_demo_but_never_other_files(journal: Journal, tmp_p
     write(other / "journal.db", "not a demo")
     result = journal("demo", "--dir", str(other), "--no-app", ok=False)
     assert (other / "journal.db").read_text() == "not a demo"
+
+
+def test_demo_without_a_terminal_prints_how_to_open_it(journal: Journal, tmp_path):
+    target = tmp_path / "demo"
+    result = journal("demo", "--dir", str(target))  # CliRunner's stdout is not a terminal
+    assert f"journal --vault {target}" in result.stdout
+    assert "most used tags: #" in result.stdout
+
+
+def test_demo_opens_the_app_on_the_demo_vault_with_the_hint(journal: Journal, tmp_path,
+                                                            monkeypatch):
+    from journal.cli import app_cmd, demo_cmd
+
+    seen = {}
+
+    def fake_run_app(runtime, *, theme=None, passphrase_hint=None):
+        seen.update(vault=runtime.paths.vault, hint=passphrase_hint)
+
+    monkeypatch.setattr(app_cmd, "run_app", fake_run_app)
+    monkeypatch.setattr(demo_cmd, "_is_terminal", lambda: True)
+    target = tmp_path / "demo"
+    journal("demo", "--dir", str(target))
+    assert seen == {"vault": target, "hint": DEMO_PASSPHRASE}
