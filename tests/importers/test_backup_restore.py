@@ -163,3 +163,36 @@ def test_cli_imports_real_jrnl_once(tmp_path):
         assert vault.check().ok
     finally:
         vault.close()
+
+
+def test_cli_markdown_and_dayone_round_trip(tmp_path):
+    vault = make_vault(tmp_path / "vault")
+    vault.put(Entry(date=date(2026, 11, 20), body="first #work", sleep=4, good_things=["tea"]))
+    vault.put(Entry(date=date(2026, 11, 21), body="second"))
+    before = sorted((e.to_dict() for e in vault.entries()), key=lambda d: d["date"])
+    vault.close()
+    run(tmp_path, "export", "--format", "markdown", "-o", str(tmp_path / "md"))
+    fresh = tmp_path / "fresh"
+    make_vault(fresh).close()
+    run(tmp_path, "import", str(tmp_path / "md"), vault=fresh)
+    again = run(tmp_path, "import", str(tmp_path / "md"), vault=fresh)
+    assert "Imported 0 new entries" in again.stdout
+    reopened = open_vault(fresh)
+    try:
+        after = sorted((e.to_dict() for e in reopened.entries()), key=lambda d: d["date"])
+    finally:
+        reopened.close()
+    assert [d | {"updated_at": None} for d in after] == [
+        d | {"updated_at": None} for d in before]
+    run(tmp_path, "import", str(FIXTURES / "dayone_export"), vault=fresh)
+    reopened = open_vault(fresh)
+    try:
+        merged = {e.date.isoformat(): e for e in reopened.entries()}
+        assert reopened.check().ok
+    finally:
+        reopened.close()
+    assert set(merged) == {"2026-11-19", "2026-11-20", "2026-11-21"}
+    # a Day One day met an exported day: both texts are there, the check-in is kept
+    assert "first #work" in merged["2026-11-20"].body
+    assert "Handover took an hour." in merged["2026-11-20"].body
+    assert merged["2026-11-20"].sleep == 4

@@ -154,3 +154,25 @@ def test_any_entries_round_trip(tmp_path_factory, entries):
     else:
         with pytest.raises(ValidationError, match="no Markdown"):
             md_in.read(out)
+
+
+def test_a_copied_file_with_the_same_id_is_refused(tmp_path):
+    [path] = md_out.write([full_entry()], tmp_path / "out")
+    copy = tmp_path / "out" / "2026-11-21.md"
+    copy.write_text(path.read_text(encoding="utf-8").replace("date: 2026-11-20",
+                                                             "date: 2026-11-21"))
+    with pytest.raises(ValidationError, match="2026-11-21.md: has the same id as"):
+        md_in.read(tmp_path / "out")
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(max_size=200))
+def test_any_markdown_text_gives_an_entry_or_a_clear_error(tmp_path_factory, text):
+    path = tmp_path_factory.mktemp("f") / "2024-05-06.md"
+    path.write_text(text, encoding="utf-8", newline="")
+    try:
+        [entry] = md_in.read(path)
+    except ValidationError as exc:
+        assert str(path) in str(exc)
+    else:
+        assert entry.date == date(2024, 5, 6) or text.startswith("---")

@@ -62,7 +62,15 @@ def read(path: Path, source_passphrase: Passphrase = None) -> list[Entry]:
     for file in files:
         entry = parse_file(file, decode_text(read_bytes(file), file))
         by_day.setdefault(entry.date, []).append((file, entry))
-    return [_fold(day, by_day[day]) for day in sorted(by_day)]
+    entries = [_fold(day, by_day[day]) for day in sorted(by_day)]
+    seen: dict[str, Path] = {}
+    for entry in entries:
+        file = by_day[entry.date][0][0]
+        if entry.id in seen:  # e.g. an exported file copied as a template for another day
+            raise ValidationError(f"{file}: has the same id as {seen[entry.id]}; remove the "
+                                  "'id:' line from one of them")
+        seen[entry.id] = file
+    return entries
 
 
 def _files(folder: Path, limit: int = _MAX_FILES) -> list[Path]:
