@@ -622,3 +622,52 @@ def test_themes_command_when_configured_theme_is_gone(tmp_path: Path):
     assert result.exit_code == 0
     assert "'went-away' is not available; the app uses 'journal-dusk' instead" in result.stdout
     assert not any(line.startswith("*") for line in result.stdout.splitlines())
+
+
+# --- no dimmed text -------------------------------------------------------------------------------
+# `dim` is sent to the terminal as SGR 2 (Textual only blends it itself with TEXTUAL_FILTERS=dim):
+# each terminal decides how faint it is, so its contrast cannot be checked and often fails AA
+# (half-intensity ink on journal-paper is ~3:1). Use the checked `$text-muted` instead:
+# markup "[$text-muted]saved 21:30[/]", TCSS `color: $text-muted;`.
+
+_STYLE_WORDS = {"b", "bold", "i", "italic", "u", "underline", "reverse", "strike", "not",
+                "blink", "dim", "d", "on", "link", "auto"}
+_MARKUP_DIM = re.compile(r"\[(?:[^\[\]/]*\s)?(?:dim|d)(?:\s[^\[\]]*)?\]")
+_TCSS_DIM = re.compile(r"text-style\s*:[^;{}]*\bdim\b")
+
+
+def dimmed_text(source: str, *, python: bool) -> list[str]:
+    """Places that dim text: `[dim]` markup, style strings such as "dim" or "b dim", and
+    `text-style: ... dim` in CSS."""
+    hits = [m.group(0) for m in _TCSS_DIM.finditer(source)]
+    if not python:
+        return hits
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            continue
+        text = node.value
+        hits += [f"{node.lineno}: {m.group(0)}" for m in _MARKUP_DIM.finditer(text)]
+        words = text.split()
+        if "dim" in words and all(w in _STYLE_WORDS or w.startswith(("$", "#")) for w in words):
+            hits.append(f"{node.lineno}: style {text!r}")
+    return hits
+
+
+def test_dim_scanner():
+    code = ('a = "[dim]saved[/]"\nb = "[b dim]x[/]"\nc = "dim" if x else ""\n'
+            'd = "dim the lights"\ne = "[$text-muted]ok[/] [b]fine[/]"\n'
+            'CSS = "X { text-style: bold dim; } Y { text-style: bold; }"\n')
+    assert dimmed_text(code, python=True) == [
+        "text-style: bold dim", "1: [dim]", "2: [b dim]", "3: style 'dim'"]
+    assert dimmed_text("A { text-style: dim; color: $text-muted; }", python=False) \
+        == ["text-style: dim"]
+
+
+def test_ui_text_is_never_dimmed():
+    problems = []
+    for path in sorted(UI_DIR.rglob("*.py")) + sorted(UI_DIR.rglob("*.tcss")):
+        source = path.read_text(encoding="utf-8")
+        for hit in dimmed_text(source, python=path.suffix == ".py"):
+            problems.append(f"{path.relative_to(REPO)}: {hit}")
+    assert problems == [], ("dim text has no checkable contrast; use $text-muted "
+                            "(markup: [$text-muted]...[/]):\n" + "\n".join(problems))
