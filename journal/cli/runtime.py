@@ -55,9 +55,12 @@ class Runtime:
             raise ValidationError(f"{missing}: use a terminal, --passphrase-file FILE or "
                                   "JOURNAL_PASSPHRASE" if env_ok else
                                   f"{missing}: use a terminal or a passphrase file option")
-        first = self.prompt(f"{label}: ")
-        if confirm and self.prompt(f"{label} (again): ") != first:
-            raise ValidationError("the passphrases do not match; nothing was changed")
+        try:
+            first = self.prompt(f"{label}: ")
+            if confirm and self.prompt(f"{label} (again): ") != first:
+                raise ValidationError("the passphrases do not match; nothing was changed")
+        except EOFError:
+            raise ValidationError(f"{missing}: input ended before it was typed") from None
         return first
 
     def open_vault(self, passphrase_file: Path | None = None, *, verify: bool = True,

@@ -22,10 +22,15 @@ can read your journal. Without the passphrase or this code, nobody can recover y
 """
 
 
-def _warn_weak(passphrase: str) -> None:
+def _warn_weak(runtime: Runtime, passphrase: str, typed: bool) -> None:
+    """Warn about a weak passphrase; when it was typed at a terminal, offer to stop."""
     warning = weak_passphrase_warning(passphrase)
-    if warning:
-        click.echo(f"journal: warning: {warning}", err=True)
+    if not warning:
+        return
+    click.echo(f"journal: warning: {warning}", err=True)
+    if typed and runtime.is_interactive and not click.confirm(
+            "Use it anyway?", default=False, err=True):
+        raise click.Abort()
 
 
 def _show_recovery(code: str | None) -> None:
@@ -57,7 +62,8 @@ def init(runtime: Runtime, passphrase_file: Path | None, no_recovery_code: bool)
         raise VaultExists(f"{directory} is not an empty directory; choose another place "
                           "with --vault DIR")
     passphrase = runtime.passphrase(passphrase_file, confirm=True, label="New passphrase")
-    _warn_weak(passphrase)
+    _warn_weak(runtime, passphrase, typed=passphrase_file is None
+               and not runtime.env.get("JOURNAL_PASSPHRASE"))
     if runtime.kdf is None:
         click.echo("Tuning the key derivation to this computer (about a second)...", err=True)
     vault, code = Vault.create(directory, passphrase, kdf=runtime.kdf,
@@ -104,7 +110,7 @@ def passwd(runtime: Runtime, passphrase_file: Path | None, new_passphrase_file: 
         else:
             new = runtime.passphrase(None, confirm=True, label="New passphrase", env_ok=False,
                                      missing="no new passphrase")
-        _warn_weak(new)
+        _warn_weak(runtime, new, typed=new_passphrase_file is None)
         vault.change_passphrase(new)
     finally:
         vault.close()

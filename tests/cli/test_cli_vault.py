@@ -169,3 +169,22 @@ def test_check_reports_a_deleted_entry_without_laundering_the_manifest(initialis
         assert "1 sealed entry waiting" in result.stdout
     result = initialised("list", ok=False)
     assert result.exit_code == 5 and "integrity" in result.stderr
+
+
+def test_init_on_a_terminal_offers_to_stop_on_a_weak_passphrase(journal: Journal):
+    journal.interactive = True
+    journal.prompts.default = "short"
+    result = journal("init", input="n\n", ok=False)
+    assert result.exit_code == 1 and "Use it anyway?" in result.stderr
+    assert not (journal.vault_dir / "journal.db").exists()
+    journal("init", input="y\n")
+    assert (journal.vault_dir / "journal.db").exists()
+
+
+def test_end_of_input_at_the_prompt_is_a_clear_error(initialised: Journal):
+    def eof(_label: str) -> str:
+        raise EOFError
+
+    initialised.prompts = eof  # type: ignore[assignment]
+    result = initialised("list", ok=False)
+    assert result.exit_code == 2 and "input ended" in result.stderr
