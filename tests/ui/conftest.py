@@ -74,6 +74,10 @@ def sample_entries() -> list[Entry]:
                                   tags=["handover"], people=["supervisor"])])]
 
 
+def open_vault(directory: Path) -> Vault:
+    return Vault.open(directory, PASSPHRASE, allow_weak=True)
+
+
 async def settle(pilot: Pilot) -> None:
     """Wait for every worker (key derivation) and the screen updates that follow."""
     await pilot.app.workers.wait_for_complete()

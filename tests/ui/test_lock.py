@@ -1,0 +1,90 @@
+"""Locking: ctrl+l at once, auto-lock by the injected clock, and coming back to the same place."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.widgets import TextArea
+
+from journal.core.models import Entry
+from journal.settings import Settings
+from journal.ui.screens.unlock import UnlockScreen
+from journal.ui.screens.write import WriteScreen
+
+from .conftest import TODAY, open_vault, unlock
+
+
+def _screens_with_text(app) -> list:
+    """Every live screen that holds a TextArea (i.e. could hold decrypted text)."""
+    found = []
+    for stack in app._screen_stacks.values():
+        for screen in stack:
+            if screen.query(TextArea):
+                found.append(screen)
+    return found
+
+
+async def test_ctrl_l_saves_then_drops_the_key_and_the_text(app_factory, make_vault, paths):
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        vault = app.vault
+        await pilot.press(*"before the lock")
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert app.vault is None
+        assert vault._conn is None and vault._dek == b""  # key and cache dropped
+        assert isinstance(app.screen, UnlockScreen)
+        assert _screens_with_text(app) == []
+        await pilot.press("f2", "ctrl+n")  # nothing opens while locked
+        assert isinstance(app.screen, UnlockScreen)
+        await unlock(pilot)
+        assert isinstance(app.screen, WriteScreen)
+        assert app.screen.query_one("#editor", TextArea).text == "before the lock"
+    with open_vault(paths.vault) as vault:
+        assert vault.get_by_date(TODAY).body == "before the lock"
+
+
+async def test_unlock_returns_to_the_same_day(app_factory, make_vault):
+    old = date(2026, 10, 3)
+    make_vault([Entry(date=old, body="October")])
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        app.open_day(old)
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await unlock(pilot)
+        assert app.screen.day == old
+        assert app.screen.query_one("#editor", TextArea).text == "October"
+
+
+async def test_auto_lock_after_idle_minutes(app_factory, make_vault, ui_clock):
+    make_vault()
+    app = app_factory(settings=Settings(autolock_minutes=5))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.press(*"idle text")
+        ui_clock.advance(minutes=4)
+        await app.check_autolock()
+        assert app.vault is not None
+        await pilot.press("space")  # activity resets the idle time
+        ui_clock.advance(minutes=4)
+        await app.check_autolock()
+        assert app.vault is not None
+        ui_clock.advance(minutes=2)
+        await pilot.pause(1.2)  # the app's own 1 s timer notices
+        assert app.vault is None
+        assert isinstance(app.screen, UnlockScreen)
+
+
+async def test_auto_lock_zero_means_never(app_factory, make_vault, ui_clock):
+    make_vault()
+    app = app_factory(settings=Settings(autolock_minutes=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        ui_clock.advance(hours=10)
+        await app.check_autolock()
+        assert app.vault is not None

@@ -1,0 +1,101 @@
+"""Adding a moment in a few keys, editing it, removing it; completion from earlier tags."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.widgets import Input
+
+from journal.core.models import Entry, Moment
+from journal.ui.widgets.moment_form import MomentForm, parse_time
+from journal.ui.widgets.suggest import LastItemSuggester, split_labels
+
+from .conftest import TODAY, open_vault, settle, unlock
+
+
+async def test_add_edit_remove_a_moment(app_factory, make_vault, paths):
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        # ctrl+n, kind, intensity, context: four keys, then the tags, then Enter
+        await pilot.press("ctrl+n", "c", "7", "w")
+        assert isinstance(app.screen, MomentForm)
+        assert app.focused.id == "tags"
+        await pilot.press(*"death, yelling", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, MomentForm)
+        with open_vault(paths.vault) as vault:
+            [moment] = vault.get_by_date(TODAY).moments
+        assert (moment.kind, moment.intensity, moment.context) == ("contagion", 7, "work")
+        assert moment.tags == ["death", "yelling"]
+
+        # edit: from the list, enter opens the form on that moment
+        await pilot.press("ctrl+t", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MomentForm)
+        kind = app.screen.query_one("#kind")
+        kind.focus()
+        await pilot.press("k", "1", "0")  # concern, intensity 10
+        await pilot.press("enter")
+        await settle(pilot)
+        with open_vault(paths.vault) as vault:
+            [edited] = vault.get_by_date(TODAY).moments
+        assert (edited.id, edited.kind, edited.intensity) == (moment.id, "concern", 10)
+
+        # remove: x asks first
+        await pilot.press("ctrl+t", "x")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen.moments == []
+        with open_vault(paths.vault) as vault:
+            assert vault.get_by_date(TODAY).moments == []
+
+
+async def test_moment_form_refuses_until_kind_and_intensity_are_set(app_factory, make_vault):
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.press("ctrl+n", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MomentForm)
+        assert app.focused.id == "kind"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, MomentForm)
+        assert app.screen.moments == []
+
+
+async def test_tags_complete_from_earlier_entries(app_factory, make_vault):
+    earlier = Entry(date=date(2026, 11, 20), moments=[
+        Moment(kind="concern", intensity=4, context="work", tags=["handover"])])
+    make_vault([earlier])
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.press("ctrl+n", "k", "4", "w", *"han")
+        await pilot.pause()
+        await pilot.press("right")  # accept the suggestion
+        assert app.screen.query_one("#tags", Input).value == "handover"
+
+
+async def test_last_item_suggester():
+    suggester = LastItemSuggester(["death", "deadline", "yelling"])
+    assert await suggester.get_suggestion("yelling, dea") == "yelling, deadline"
+    assert await suggester.get_suggestion("#dea") in ("#deadline", "#death")
+    assert await suggester.get_suggestion("deadline, ") is None
+    assert split_labels("#Death,  Sam Smith ,,death") == ["death", "sam-smith"]
+
+
+def test_parse_time():
+    assert parse_time("2110") == "21:10"
+    assert parse_time("9:05") == "09:05"
+    assert parse_time("") is None
+    for bad in ("25:00", "12:75", "abc"):
+        try:
+            parse_time(bad)
+        except ValueError:
+            continue
+        raise AssertionError(bad)

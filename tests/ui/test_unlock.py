@@ -1,0 +1,114 @@
+"""Creating a vault, unlocking, a wrong passphrase, a damaged vault, the demo hint."""
+
+from __future__ import annotations
+
+from textual.widgets import Button, Checkbox, Input, Static
+
+from journal.core.models import Entry
+from journal.core.sealed import SealedBox
+from journal.core.vault import Vault
+from journal.ui.screens.unlock import RecoveryCodeScreen, UnlockScreen, passphrase_feedback
+from journal.ui.screens.write import WriteScreen
+
+from .conftest import PASSPHRASE, TODAY, settle, unlock
+
+
+def _text(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def test_first_run_creates_a_vault_and_shows_the_recovery_code_once(app_factory, paths):
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        assert "no journal here yet" in _text(app, "#unlock-intro")
+        app.screen.query_one("#passphrase", Input).value = "short"
+        await pilot.press("enter")
+        assert "Too short" in _text(app, "#unlock-status")
+        assert not paths.vault.exists()
+        app.screen.query_one("#passphrase", Input).value = PASSPHRASE
+        await pilot.press("enter")  # moves to the second box
+        app.screen.query_one("#again", Input).value = PASSPHRASE + "x"
+        await pilot.press("enter")
+        assert "differ" in _text(app, "#unlock-status")
+        app.screen.query_one("#again", Input).value = PASSPHRASE
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RecoveryCodeScreen)
+        code = app.screen.code
+        assert code in _text(app, "#recovery-code")
+        assert app.screen.query_one("#continue", Button).disabled
+        app.screen.query_one("#written", Checkbox).value = True
+        await pilot.pause()
+        await pilot.click("#continue")
+        await settle(pilot)
+        assert isinstance(app.screen, WriteScreen)
+        assert app.vault is not None
+        assert app.focused is app.screen.query_one("#editor")
+    # the code shown really unlocks the vault
+    Vault.open(paths.vault, recovery_code=code, allow_weak=True).close()
+
+
+async def test_unlock_puts_the_cursor_in_todays_entry(app_factory, make_vault):
+    make_vault([Entry(date=TODAY, body="earlier tonight")])
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        assert isinstance(app.screen, WriteScreen)
+        assert app.screen.day == TODAY
+        assert app.screen.query_one("#editor").text == "earlier tonight"
+        assert app.focused is app.screen.query_one("#editor")
+
+
+async def test_wrong_passphrase_says_so_and_allows_another_try(app_factory, make_vault):
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot, "not the passphrase")
+        assert isinstance(app.screen, UnlockScreen)
+        assert app.vault is None
+        assert "did not unlock" in _text(app, "#unlock-status")
+        assert app.screen.query_one("#passphrase", Input).value == ""
+        await unlock(pilot)
+        assert isinstance(app.screen, WriteScreen)
+
+
+async def test_damaged_vault_is_reported_not_crashed(app_factory, paths):
+    paths.vault.mkdir(parents=True)
+    (paths.vault / "journal.db").write_bytes(b"this is not sqlite at all" * 40)
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "cannot be opened" in _text(app, "#unlock-status")
+        await unlock(pilot)
+        assert isinstance(app.screen, UnlockScreen)
+        assert app.vault is None
+
+
+async def test_quick_notes_are_merged_on_unlock(app_factory, make_vault):
+    directory = make_vault()
+    SealedBox(directory).add(Entry(date=TODAY, body="from the phone"))
+    app = app_factory()
+    notes = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign]
+        await unlock(pilot)
+        assert "from the phone" in app.screen.query_one("#editor").text
+        assert any("1 quick note arrived" in n for n in notes)
+
+
+async def test_demo_hint_is_shown(app_factory, make_vault):
+    make_vault()
+    app = app_factory(passphrase_hint="demo passphrase here")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "demo passphrase here" in _text(app, "#unlock-hint")
+
+
+def test_passphrase_feedback():
+    assert not passphrase_feedback("abc")[0]
+    assert not passphrase_feedback("password")[0]
+    assert passphrase_feedback("tulip-9x")[1].startswith("Weak")
+    assert passphrase_feedback(PASSPHRASE) == (True, passphrase_feedback(PASSPHRASE)[1])
+    assert passphrase_feedback(PASSPHRASE)[1].startswith("Good")

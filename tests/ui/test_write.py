@@ -1,0 +1,172 @@
+"""Writing and saving: ctrl+s, the check-in, quit saves, storage errors, conflicts,
+opening another day, settings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.widgets import Input, Switch, TextArea
+
+from journal import settings as settings_mod
+from journal.core.errors import StorageError
+from journal.core.models import Entry
+from journal.ui.screens.confirm import ConfirmScreen
+from journal.ui.screens.settings import SettingsScreen
+
+from .conftest import TODAY, open_vault, settle, unlock
+
+
+async def test_type_and_save_with_ctrl_s(app_factory, make_vault, paths):
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.press(*"Hard day. #handover")
+        checkin = app.screen.query_one("#checkin")
+        checkin.query_one("#sleep", Input).value = "6"
+        checkin.query_one("#energy", Input).value = "3"
+        checkin.query_one("#recovery", Input).value = "walk, Music"
+        checkin.query_one("#good", TextArea).load_text("tea with Sam\n\nthe sunset")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen.status == "saved"
+    with open_vault(paths.vault) as vault:
+        entry = vault.get_by_date(TODAY)
+    assert entry.body == "Hard day. #handover"
+    assert (entry.sleep, entry.energy) == (6, 3)
+    assert entry.recovery == ["walk", "music"]
+    assert entry.good_things == ["tea with Sam", "the sunset"]
+    assert list((paths.vault).iterdir())  # and nothing but the vault's files
+    for path in paths.vault.iterdir():
+        assert b"Hard day" not in path.read_bytes()
+
+
+async def test_quit_saves_first(app_factory, make_vault, paths):
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.press(*"last words")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.vault is None
+    with open_vault(paths.vault) as vault:
+        assert vault.get_by_date(TODAY).body == "last words"
+
+
+async def test_storage_error_keeps_the_text_and_says_so(app_factory, make_vault, paths):
+    make_vault()
+    app = app_factory()
+    notes = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        app.screen.notify = lambda message, **kw: notes.append(message)  # type: ignore
+        real_put = app.vault.put
+
+        def full(entry):
+            raise StorageError("the disk is full: nothing was written, the last save is intact")
+
+        app.vault.put = full
+        await pilot.press(*"precious")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen.query_one("#editor", TextArea).text == "precious"
+        assert "NOT SAVED" in app.screen.status
+        assert any("disk is full" in n for n in notes)
+        app.vault.put = real_put  # the disk has room again
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen.status == "saved"
+    with open_vault(paths.vault) as vault:
+        assert vault.get_by_date(TODAY).body == "precious"
+
+
+async def test_conflict_keeps_my_text_and_merges_on_request(app_factory, make_vault, paths):
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.press(*"mine")
+        with open_vault(paths.vault) as other:  # another window saves the same day
+            other.put(Entry(date=TODAY, body="theirs"))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        text = app.screen.query_one("#editor", TextArea).text
+        assert "theirs" in text and "mine" in text
+    with open_vault(paths.vault) as vault:
+        body = vault.get_by_date(TODAY).body
+    assert "theirs" in body and "mine" in body
+
+
+async def test_open_day_shows_an_older_entry_and_saves_the_current_one(
+        app_factory, make_vault, paths):
+    old = date(2026, 11, 1)
+    make_vault([Entry(date=old, body="November first")])
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.press(*"tonight")
+        app.open_day(old)
+        await settle(pilot)
+        assert app.screen.day == old
+        assert app.screen.query_one("#editor", TextArea).text == "November first"
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen.day == TODAY
+        assert app.screen.query_one("#editor", TextArea).text == "tonight"
+    with open_vault(paths.vault) as vault:
+        assert vault.get_by_date(TODAY).body == "tonight"
+
+
+async def test_settings_are_saved_to_the_settings_file(app_factory, make_vault, paths):
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        app.screen.query_one("#autolock", Input).value = "12"
+        app.screen.query_one("#guided", Switch).value = True
+        app.screen.query_one("#work_end", Input).value = "17:30"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, SettingsScreen)
+        assert app.idle.minutes == 12
+    saved = settings_mod.load(paths.settings_file)
+    assert (saved.autolock_minutes, saved.guided_prompts, saved.work_end) == (12, True, "17:30")
+    assert "tonight" not in paths.settings_file.read_text()
+
+
+async def test_bad_setting_is_explained(app_factory, make_vault, paths):
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5")
+        await pilot.pause()
+        app.screen.query_one("#work_end", Input).value = "25:00"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        assert "work ends at" in str(app.screen.query_one("#settings-error").render())
+    assert not paths.settings_file.exists()
+
+
+async def test_guided_prompts_toggle_and_step(app_factory, make_vault):
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        panel = app.screen.query_one("#prompts")
+        assert not panel.display
+        await pilot.press("ctrl+g")
+        assert panel.display
+        await pilot.press("f8", "f8")
+        assert panel.step == 2
+        await pilot.press("shift+f8")
+        assert panel.step == 1
+        assert app.focused is app.screen.query_one("#editor")  # typing goes on
