@@ -162,3 +162,13 @@ def test_duplicate_dates_are_merged_not_double_counted_as_days():
     twin.id = gen._id(gen.random.Random(5))
     result = reflect(entries + [twin])
     assert result["entries"] == 20
+
+
+def test_good_things_are_counted_from_partial_entries_too():
+    # Entries rebuilt from the vault's summaries carry placeholders instead of the text.
+    entries = gen.noise(20, 12)
+    for e in entries:
+        e.good_things = [""] * 2 if e.date.day % 2 else []
+    stats = gen.find(reflect(entries), "good_things")["stats"]
+    assert stats["days_with_good_things"] == sum(1 for e in entries if e.date.day % 2)
+    assert stats["good_things"] == 2 * stats["days_with_good_things"]

@@ -72,8 +72,7 @@ def build_days(entries: Iterable[Entry], since: date | None, until: date | None)
         if day.sleep is None:
             day.sleep = entry.sleep
         day.recovery.update(entry.recovery)
-        if entry.good_things:
-            day.good_things += sum(1 for g in entry.good_things if g.strip())
+        day.good_things += len(entry.good_things)  # summaries hold placeholders, not text
         for moment in entry.moments:
             day.moments.append(moment)
             if moment.kind == "contagion":
