@@ -134,3 +134,32 @@ def test_unknown_and_unavailable_formats_are_one_line_errors(initialised: Journa
 def test_markdown_export_needs_a_directory(initialised: Journal):
     result = initialised("export", "--format", "markdown", ok=False)
     assert result.exit_code == 2 and "needs -o DIRECTORY" in result.stderr
+
+
+FIXTURES = Path(__file__).parent.parent / "importers" / "fixtures"
+
+
+def test_jrnl_import_twice_adds_nothing_and_asks_the_source_passphrase_only_if_needed(
+        initialised: Journal, tmp_path: Path):
+    plain = FIXTURES / "jrnl46_plain_default.txt"
+    initialised.prompts.asked.clear()
+    first = initialised("import", str(plain))
+    assert "(jrnl)" in first.stderr and "Imported 2 new entries" in first.stdout
+    assert initialised.prompts.asked == ["Passphrase: "]  # the vault's, never the source's
+    after = [e.to_dict() for e in entries(initialised)]
+    second = initialised("import", str(plain))
+    assert "Imported 0 new entries, merged into 0 existing days" in second.stdout
+    assert [e.to_dict() for e in entries(initialised)] == after
+    encrypted = FIXTURES / "jrnl46_v3.txt"
+    initialised.prompts.asked.clear()
+    initialised.prompts.queue = ["pässword 3"]
+    third = initialised("import", str(encrypted), "--format", "jrnl")
+    assert initialised.prompts.asked[0] == "Passphrase of jrnl46_v3.txt: "
+    assert "Imported 0 new entries, merged into 0 existing days, 2 already present" in \
+        third.stdout
+    secret = write(tmp_path / "src.txt", "not it\n")
+    result = initialised("import", str(encrypted), "--format", "jrnl",
+                         "--source-passphrase-file", str(secret), ok=False)
+    assert result.exit_code == 2 and "wrong jrnl passphrase" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert [e.to_dict() for e in entries(initialised)] == after
