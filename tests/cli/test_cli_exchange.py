@@ -163,3 +163,15 @@ def test_jrnl_import_twice_adds_nothing_and_asks_the_source_passphrase_only_if_n
     assert result.exit_code == 2 and "wrong jrnl passphrase" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert [e.to_dict() for e in entries(initialised)] == after
+
+
+def test_progress_only_on_a_terminal(initialised: Journal, tmp_path: Path, monkeypatch):
+    from journal.cli import exchange_cmds
+
+    monkeypatch.setattr(exchange_cmds, "PROGRESS_MIN", 1)
+    source = write(tmp_path / "in.json", json.dumps({
+        "format": "journal-export", "version": 1,
+        "entries": [{"date": f"2026-01-{d:02d}", "body": "x"} for d in range(1, 6)]}))
+    result = initialised("import", str(source))  # CliRunner's stderr is not a terminal
+    assert "Imported 5 new entries" in result.stdout
+    assert "%" not in result.stderr and "Checking" not in result.stderr

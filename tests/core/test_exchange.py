@@ -226,3 +226,26 @@ def test_malformed_input_is_refused_and_the_vault_is_unchanged(seeded_vault, tmp
         assert result.stderr == f"journal: error: {info.value}\n"
         assert "\n" not in str(info.value)
     assert _snapshot(seeded_vault) == before
+
+
+@given(entries=entry_lists())
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_export_import_export_through_a_vault_is_byte_identical(tmp_path_factory, entries):
+    from journal.core.importers import plan as planning
+
+    for entry in entries:  # an export always carries written_at
+        entry.written_at = entry.written_at or datetime(2026, 1, 1, 8, 0)
+    first = exchange.to_json_text(entries)
+    directory = tmp_path_factory.mktemp("roundtrip") / "vault"
+    vault, _ = Vault.create(directory, PASSPHRASE, kdf=KdfParams.fast_for_tests(),
+                            recovery=False)
+    try:
+        imported = planning.plan(vault, exchange.loads(first))
+        assert len(imported.new) == len(entries)
+        planning.apply(vault, imported)
+        assert exchange.to_json_text(vault.entries()) == first
+        again = planning.plan(vault, exchange.loads(first))
+        assert (again.writes, again.unchanged) == ([], len(entries))
+    finally:
+        vault.close()
