@@ -38,6 +38,27 @@ def test_balance_is_flat_without_drift(seed):
     assert found["stats"]["trend_per_week"] == pytest.approx(0.0, abs=0.003)
 
 
+def test_balance_trend_is_not_called_notable_on_flat_noise():
+    by_trend = 0
+    for seed in range(1, 41):
+        found = gen.find(_reflect(gen.noise(364, seed, p_contagion=0.5)), "balance")
+        by_trend += found["notable"] and not found["stats"]["recent"]["flag"]
+    assert by_trend <= 2
+
+
+def test_balance_flags_a_recent_surge_of_contagion():
+    entries = gen.noise(70, 3, p_contagion=0.4)
+    for entry in entries[-7:]:
+        for m in entry.moments:
+            m.kind = "contagion"
+    found = gen.find(_reflect(entries), "balance")
+    recent = found["stats"]["recent"]
+    assert recent["flag"] and found["notable"]
+    assert recent["last_7_days_share"] == 1.0
+    assert gen.evidence_dates(found) == {e.date for e in entries[-7:] if e.moments}
+    assert "In the last 7 days contagion outweighed concern" in found["summary"]
+
+
 def test_balance_weeks_are_exact_iso_week_counts():
     entries = gen.noise(60, 5)
     expected: Counter = Counter()

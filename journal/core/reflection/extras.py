@@ -116,7 +116,8 @@ def numbness(days: list[Day], end: date) -> dict[str, Any]:
                        f"has {len(days)}.")
     notable = last >= 3 and last >= 2 * prior
     summary = (f"You noted feeling numb or cynical in {plural(total, 'moment')}; "
-               f"{last} in the last 14 days, {prior} in the 14 before.")
+               f"{last} in the last 14 days, {prior} in the 14 before." if total else
+               "You noted no moments with the feeling words numb or cynical.")
     if notable:
         summary += " It may help to talk it over with a supervisor or a peer."
     return finding("numbness", title, summary, stats, evidence, notable=notable)

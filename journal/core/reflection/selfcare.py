@@ -60,9 +60,10 @@ def self_care_gap(days: list[Day]) -> dict[str, Any]:
         return finding(KIND, TITLE, "Not enough recovery noted to find stretches yet.",
                        stats, missing=missing)
     if best_days:
+        when = (f"on {best_days[0].date}" if len(best_days) == 1 else
+                f"from {best_days[0].date} to {best_days[-1].date}")
         summary = (f"Your longest stretch without a recovery activity noted was "
-                   f"{plural(len(best_days), 'day')}, from {best_days[0].date} to "
-                   f"{best_days[-1].date}. "
+                   f"{plural(len(best_days), 'day')}, {when}. "
                    f"You noted recovery on {with_recovery} of {len(days)} days.")
         if len(best_days) >= GAP_NOTABLE_DAYS:
             summary += " If rest did not fit then, what around work made it hard?"

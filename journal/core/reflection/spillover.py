@@ -101,7 +101,8 @@ def spillover(days: list[Day], end: date, work_end: str) -> dict[str, Any]:
                         for x in stats["labels"][:3])
         summary = (f"On {plural(len(hit_days), 'day')} (of {work_days} days with moments at "
                    f"work) a tag or person from work came up again off work, most often "
-                   f"{top}. {recent} of them in the last {RECENT_DAYS} days.")
+                   f"{top}. " + (f"{recent} of them in the last {RECENT_DAYS} days."
+                                 if recent else f"None in the last {RECENT_DAYS} days."))
     else:
         summary = (f"On none of your {plural(work_days, 'day')} with moments at work did a "
                    f"tag or person from work come up again off work.")
