@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+_PREFIX = 6  # bytes: needles sharing these are searched together
+
 
 def encodings(needle: str | bytes) -> list[bytes]:
     """The byte forms a needle can take on disk."""
@@ -77,9 +79,15 @@ class ScanReport:
 
 
 def scan(roots: Iterable[str | os.PathLike[str]], needles: Iterable[str | bytes]) -> ScanReport:
-    """Search every file under `roots` for every needle (all its encodings)."""
-    forms = {str(n) if isinstance(n, str) else n.decode("latin-1"): encodings(n)
-             for n in needles}
+    """Search every file under `roots` for every needle (all its encodings).
+
+    Needles are grouped by their first bytes, so thousands of canaries that share a prefix
+    ("CLIENT-NAME-0001", ...) cost one pass per prefix, not one per needle."""
+    groups: dict[bytes, list[tuple[bytes, str]]] = {}
+    for needle in needles:
+        name = needle if isinstance(needle, str) else needle.decode("latin-1")
+        for form in encodings(needle):
+            groups.setdefault(form[:_PREFIX], []).append((form, name))
     report = ScanReport(files=files_under(roots))
     for path in report.files:
         try:
@@ -87,9 +95,15 @@ def scan(roots: Iterable[str | os.PathLike[str]], needles: Iterable[str | bytes]
         except (FileNotFoundError, PermissionError):
             continue
         report.bytes_scanned += len(data)
-        for name, variants in forms.items():
-            if any(v in data for v in variants):
-                report.found.setdefault(name, []).append(path)
+        seen: set[str] = set()
+        for prefix, members in groups.items():
+            pos = data.find(prefix)
+            while pos != -1:
+                for form, name in members:
+                    if name not in seen and data.startswith(form, pos):
+                        seen.add(name)
+                        report.found.setdefault(name, []).append(path)
+                pos = data.find(prefix, pos + 1)
     return report
 
 
