@@ -133,12 +133,12 @@ class UnlockScreen(Screen):
             self.creating = False
             status = f"[b $error]This vault cannot be opened:[/] {exc}"
         if self.creating:
-            intro = ("[b]Welcome.[/] There is no journal here yet:\n"
-                     f"[dim]{directory}[/]\n\nChoose a passphrase to create one. Everything "
-                     "you write is encrypted with it; without it (or the recovery code "
-                     "shown next) no one can read your journal, not even you.")
+            intro = (f"[b]Welcome.[/] There is no journal here yet ([dim]{directory}[/]). "
+                     "Choose a passphrase to create one. Everything you write is encrypted "
+                     "with it: without it, or the recovery code shown next, no one can read "
+                     "your journal, not even you.")
         else:
-            intro = f"Enter your passphrase to unlock your journal.\n[dim]{directory}[/]"
+            intro = f"Enter your passphrase to unlock your journal ([dim]{directory}[/])."
         self.query_one("#unlock-intro", Static).update(intro)
         hint = self.journal.passphrase_hint
         self.query_one("#unlock-hint", Static).update(

@@ -71,7 +71,7 @@ class MomentForm(ModalScreen["Moment | None"]):
         }
         & Label { color: $text-muted; }
         & Input { border: none; height: 1; padding: 0 1; background: $boost; }
-        & Input:focus { background: $primary 30%; }
+        & Input:focus { border: none; background: $primary 30%; }
         & #moment-help { color: $text-muted; margin-top: 1; }
     }
     """

@@ -62,7 +62,7 @@ class MomentsPanel(Vertical):
         index: int
 
     def compose(self) -> ComposeResult:
-        yield Label("[b]Moments[/] [dim]ctrl+n add, ctrl+t list[/]",
+        yield Label("[b]Moments[/]  [dim]ctrl+n add[/]",
                     classes="panel-title")
         yield Static("[dim]None yet. ctrl+n adds one.[/]", id="moments-empty")
         yield MomentList(id="moment-list")
