@@ -16,6 +16,7 @@ from pathlib import Path
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Footer, Input, Label, OptionList, Static
 
 from journal import paths
@@ -85,8 +86,11 @@ class Preview(App[None]):
                 yield Label("Wednesday 25 November", classes="heading")
                 yield Static(BODY)
                 yield Label("sleep 6 · energy 4 · walked the dog", classes="muted")
-                options = OptionList("2026-11-24  Team meeting ran late",
-                                     "2026-11-23  Quiet day, read in the park")
+                options = OptionList(
+                    Content.assemble(("Tue", "$text-muted"), " 24  ", ("◆2", "$contagion"),
+                                     " ", ("○1", "$concern"), "  Team meeting ran late"),
+                    Content.assemble(("Mon", "$text-muted"), " 23  ", ("○1", "$concern"),
+                                     "     Quiet day in the park"))
                 options.highlighted = 0
                 yield options
                 yield Input(placeholder="Add a good thing…")

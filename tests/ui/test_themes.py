@@ -99,13 +99,15 @@ BASES = ("background", "surface", "panel")
 TEXT_ON_BASES = (
     "foreground", "text", "text-muted", "text-disabled",      # body, secondary, placeholders
     "contagion", "concern", "spillover",                      # kind labels and symbols
-    "primary", "accent", "error",                             # our TCSS/markup uses them as text
+    "primary", "accent", "error", "warning",                  # our TCSS/markup uses them as text
     "text-primary", "text-accent", "text-secondary",          # Textual labels, quotes
     "text-warning", "text-error", "text-success",             # validation, toasts
     "link-color",
 )
 MARKDOWN_ON = ("background", "surface")
 HEAT = tuple(f"heat-{n}" for n in range(5))
+#: What list rows (entry list, options) paint on the cursor row, focused or not.
+ON_CURSOR = ("foreground", "text-muted", "contagion", "concern", "spillover")
 #: The calendar draws each day's balance mark (◆ ○ = ·) in these colours on its heat cell.
 SYMBOLS_ON_HEAT = ("contagion", "concern", "spillover", "text-muted", "foreground")
 
@@ -130,7 +132,12 @@ def text_pairs() -> list[Pair]:
     pairs: list[Pair] = []
     pairs += [(text, base, None, TEXT) for base in BASES for text in TEXT_ON_BASES]
     pairs += [(text, "boost", base, TEXT) for base in BASES
-              for text in ("foreground", "text", "text-muted")]
+              for text in ("foreground", "text", "text-muted", "accent", "warning")]
+    # List rows keep their coloured parts (kind marks, muted dates) under the cursor.
+    pairs += [(text, "block-cursor-background", None, TEXT)
+              for text in ("block-cursor-foreground", *ON_CURSOR)]
+    pairs += [(text, "block-cursor-blurred-background", "surface", TEXT)
+              for text in ("block-cursor-blurred-foreground", *ON_CURSOR)]
     pairs += [("foreground", "primary 30%", "surface", TEXT),
               ("foreground", "primary 30%", "panel", TEXT)]
     pairs += [(f"markdown-h{n}-color", base, None, TEXT)
@@ -142,8 +149,6 @@ def text_pairs() -> list[Pair]:
     pairs += [(t, "panel-lighten-1", None, TEXT) for t in
               ("foreground", "text-success", "text-warning", "text-error")]
     pairs += [
-        ("block-cursor-foreground", "block-cursor-background", None, TEXT),
-        ("block-cursor-blurred-foreground", "block-cursor-blurred-background", "surface", TEXT),
         ("input-selection-foreground", "input-selection-background", "surface", TEXT),
         ("input-cursor-foreground", "input-cursor-background", None, TEXT),
         ("button-foreground", "surface", None, TEXT),
@@ -325,6 +330,26 @@ def test_okabe_kinds_stay_distinguishable(deficiency):
     if deficiency != "tritanopia":  # spillover (purple) nears orange for tritanopes (~11)
         assert ciede2000(seen["spillover"], seen["contagion"]) >= SPILLOVER_DELTA_E
         assert ciede2000(seen["spillover"], seen["concern"]) >= SPILLOVER_DELTA_E
+
+
+#: The list cursor must stand out from the list ($surface) by colour difference, since its
+#: luminance is held down so that coloured text on the row stays readable (see ON_CURSOR).
+CURSOR_DELTA_E = 12.0
+BLURRED_CURSOR_DELTA_E = 6.0
+
+
+@pytest.mark.parametrize("path", THEME_FILES, ids=lambda p: p.stem)
+def test_list_cursor_is_visible(path: Path):
+    theme, _ = theme_from_file(path)
+    v = painted_variables(theme)
+    surface = Color.parse(v["surface"])
+    focused = paint(v["block-cursor-background"], surface)
+    blurred = paint(v["block-cursor-blurred-background"], surface)
+    for deficiency in (None, "protanopia", "deuteranopia"):
+        seen = [lab(simulate(c, deficiency)) for c in (surface, focused, blurred)]
+        assert ciede2000(seen[0], seen[1]) >= CURSOR_DELTA_E, deficiency
+        assert ciede2000(seen[0], seen[2]) >= BLURRED_CURSOR_DELTA_E, deficiency
+        assert ciede2000(seen[0], seen[1]) > ciede2000(seen[0], seen[2]), deficiency
 
 
 # --- the files and the loader ---------------------------------------------------------------------
