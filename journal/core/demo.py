@@ -67,6 +67,10 @@ HOME_SCENES = {
     "mum-health": "Mum rang about her test results.", "money": "Bills spread on the table.",
     "partner": "Short with my partner over nothing.",
 }
+CARRIED = ("At dinner I was still back there with @{p}. #{t}",
+           "Couldn't stop replaying the @{p} conversation in the shower. #{t}",
+           "Lay awake going over #{t} and @{p} again.",
+           "Snapped at the kids; my head was still on @{p}. #{t}")
 OPENINGS = ("Long one today.", "Strange day.", "Busy, mostly fine.", "Heavy ward today.",
             "Quiet start, then not.", "Tired before I got in.")
 EVENINGS = ("Home late, ate standing up.", "Tried to switch off with a film.",
@@ -121,6 +125,13 @@ def generate_year(end: date, seed: int = 7, days: int = 365) -> list[Entry]:
         moments: list[Moment] = []
         lines = [f"# {day.strftime('%A')}", "", rng.choice(OPENINGS)]
         n_work = rng.choice((0, 0, 1)) if weekend else rng.choice((1, 2, 2, 3))
+        yesterday = [m for m in (prev.moments if prev else []) if m.context == "work"]
+        if yesterday and not weekend and n_work <= 2 and rng.random() < 0.06:
+            carried = rng.choice(yesterday)  # yesterday's work, on this morning's bus
+            moments.append(_moment(rng, kind="contagion", context="commute", tag=carried.tags[0],
+                                   person=carried.people[0], at=8 * 60 + rng.randint(0, 20)))
+            lines += ["", f"On the bus I was still going over yesterday with "
+                      f"@{carried.people[0]}. #{carried.tags[0]}"]
         minute = rng.randint(8 * 60 + 30, 10 * 60)
         for _ in range(n_work):
             tag = TRIGGER if rng.random() < 0.09 else rng.choice(WORK_TAGS)
@@ -141,8 +152,7 @@ def generate_year(end: date, seed: int = 7, days: int = 365) -> list[Entry]:
                                    tag=carried.tags[0],
                                    person=carried.people[0] if carried.people else None,
                                    at=rng.randint(19 * 60, 22 * 60 + 30)))
-            lines += ["", f"At dinner I was still back there with @{carried.people[0]}. "
-                      f"#{carried.tags[0]}"]
+            lines += ["", rng.choice(CARRIED).format(p=carried.people[0], t=carried.tags[0])]
         if len(moments) < 4 and rng.random() < (0.45 if weekend else 0.2):
             tag = rng.choice(HOME_TAGS)
             kind = "contagion" if rng.random() < p_contagion else "concern"

@@ -172,3 +172,10 @@ def test_good_things_are_counted_from_partial_entries_too():
     stats = gen.find(reflect(entries), "good_things")["stats"]
     assert stats["days_with_good_things"] == sum(1 for e in entries if e.date.day % 2)
     assert stats["good_things"] == 2 * stats["days_with_good_things"]
+
+
+def test_bench_reflect_runs_on_generated_entries():
+    from journal.core.reflection import bench_reflect
+
+    n, seconds = bench_reflect(60, seed=2)
+    assert n == 60 and seconds > 0
