@@ -16,8 +16,11 @@ from pathlib import Path
 from journal import paths as paths_mod
 from journal.core.clock import Clock, SystemClock
 from journal.core.crypto import KdfParams
-from journal.core.errors import ValidationError
+from journal.core.errors import ValidationError, WrongPassphrase
 from journal.core.vault import Vault
+
+#: Tries for a passphrase typed at the prompt before giving up.
+PROMPT_TRIES = 3
 
 
 @dataclass
@@ -70,22 +73,38 @@ class Runtime:
         directory = self.paths.vault
         Vault.read_header(directory)[1].close()  # not found / not ours, before asking
         if recovery_code is None:
-            secret = self.passphrase(passphrase_file)
-            vault = Vault.open(directory, secret, allow_weak=self.allow_weak,
-                               clock=self.clock, verify=verify)
+            vault = self._unlock(directory, passphrase_file, verify)
         else:
             vault = Vault.open(directory, recovery_code=recovery_code,
                                allow_weak=self.allow_weak, clock=self.clock, verify=verify)
         if verify and merge_sealed:
             try:
-                self._merge_sealed(vault)
+                self.merge_pending(vault)
             except BaseException:
                 vault.close()
                 raise
         return vault
 
+    def _unlock(self, directory: Path, passphrase_file: Path | None, verify: bool) -> Vault:
+        """A typed passphrase gets three tries (each costs a full key derivation)."""
+        typed = passphrase_file is None and not self.env.get("JOURNAL_PASSPHRASE")
+        tries = PROMPT_TRIES if typed else 1
+        for attempt in range(1, tries + 1):
+            secret = self.passphrase(passphrase_file)
+            try:
+                return Vault.open(directory, secret, allow_weak=self.allow_weak,
+                                  clock=self.clock, verify=verify)
+            except WrongPassphrase:
+                if attempt == tries:
+                    raise
+                import click
+
+                click.echo("journal: wrong passphrase, try again", err=True)
+        raise AssertionError("unreachable")
+
     @staticmethod
-    def _merge_sealed(vault: Vault) -> None:
+    def merge_pending(vault: Vault) -> None:
+        """Merge entries sealed with `journal add --sealed`; say so on stderr."""
         import click
 
         from journal.core.sealed import merge_sealed

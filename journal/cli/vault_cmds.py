@@ -151,7 +151,7 @@ def rotate_keys(runtime: Runtime, passphrase_file: Path | None, no_recovery_code
 def _opened(runtime: Runtime, passphrase: str) -> Vault:
     vault = Vault.open(runtime.paths.vault, passphrase, allow_weak=runtime.allow_weak,
                        clock=runtime.clock)
-    Runtime._merge_sealed(vault)
+    Runtime.merge_pending(vault)
     return vault
 
 

@@ -109,7 +109,7 @@ def test_passwd_with_the_recovery_code(journal: Journal):
 
 def test_passwd_wrong_current_passphrase_changes_nothing(initialised: Journal):
     before = (initialised.vault_dir / "journal.db").read_bytes()
-    initialised.prompts.queue = ["not it"]
+    initialised.prompts.queue = ["not it", "nor this", "nor that"]
     result = initialised("passwd", ok=False)
     assert result.exit_code == 4
     assert (initialised.vault_dir / "journal.db").read_bytes() == before
@@ -188,3 +188,19 @@ def test_end_of_input_at_the_prompt_is_a_clear_error(initialised: Journal):
     initialised.prompts = eof  # type: ignore[assignment]
     result = initialised("list", ok=False)
     assert result.exit_code == 2 and "input ended" in result.stderr
+
+
+def test_a_typed_passphrase_gets_three_tries(initialised: Journal):
+    initialised.prompts.queue = ["typo one", "typo two", PASSPHRASE]
+    result = initialised("list")
+    assert result.stderr.count("wrong passphrase, try again") == 2
+    initialised.prompts.queue = ["a", "b", "c", PASSPHRASE]
+    result = initialised("list", ok=False)
+    assert result.exit_code == 4 and result.stderr.count("try again") == 2
+    assert initialised.prompts.queue == [PASSPHRASE]  # gave up after three
+
+
+def test_a_passphrase_from_the_environment_gets_one_try(initialised: Journal):
+    initialised.env_extra["JOURNAL_PASSPHRASE"] = "wrong one"
+    result = initialised("list", ok=False)
+    assert result.exit_code == 4 and "try again" not in result.stderr
