@@ -27,18 +27,27 @@ def _prepare(directory: Path | None) -> Path:
     if directory is None:
         cache = platformdirs.user_cache_path("journal", appauthor=False)
         cache.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for old in cache.glob("demo-*"):  # earlier throwaway demos: ours, replaced
+            if old.is_dir() and _is_old_demo(old):
+                shutil.rmtree(old, ignore_errors=True)
         return Path(tempfile.mkdtemp(prefix="demo-", dir=cache))
     directory = directory.expanduser()
     if directory.exists():
         if not directory.is_dir():
             raise ValidationError(f"{directory} is not a directory")
-        names = {p.name for p in directory.iterdir()}
-        if names and (MARKER not in names or not names <= _DEMO_FILES):
-            raise ValidationError(f"{directory} is not empty and is not an old demo vault; "
-                                  "refusing to touch it (choose another --dir)")
-        if names:
+        if any(directory.iterdir()):
+            if not _is_old_demo(directory):
+                raise ValidationError(f"{directory} is not empty and is not an old demo "
+                                      "vault; refusing to touch it (choose another --dir)")
             shutil.rmtree(directory)
     return directory
+
+
+def _is_old_demo(directory: Path) -> bool:
+    """Only a directory holding our marker and nothing but a vault may be replaced."""
+    names = {p.name for p in directory.iterdir()}
+    return MARKER in names and names <= _DEMO_FILES and all(
+        (directory / n).is_file() and not (directory / n).is_symlink() for n in names)
 
 
 def summary(entries: list[Entry]) -> list[str]:

@@ -65,3 +65,20 @@ def test_demo_opens_the_app_on_the_demo_vault_with_the_hint(journal: Journal, tm
     target = tmp_path / "demo"
     journal("demo", "--dir", str(target))
     assert seen == {"vault": target, "hint": DEMO_PASSPHRASE}
+
+
+def test_default_demo_dir_is_in_the_cache_and_replaces_only_old_demos(journal: Journal,
+                                                                      tmp_path, monkeypatch):
+    import platformdirs
+
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(platformdirs, "user_cache_path", lambda *a, **k: cache)
+    journal("demo", "--no-app")
+    [first] = list(cache.glob("demo-*"))
+    keep = cache / "demo-not-ours"
+    keep.mkdir()
+    write(keep / "notes.txt", "mine")
+    journal("demo", "--no-app")
+    demos = sorted(p.name for p in cache.glob("demo-*"))
+    assert first.name not in demos and "demo-not-ours" in demos and len(demos) == 2
+    assert (keep / "notes.txt").read_text() == "mine"
