@@ -4,7 +4,7 @@
 sleep, energy, recovery, good things) with patterns the reflection view should find:
 
 - `#safeguarding` is mostly contagion (a trigger that stands out);
-- some evenings a work tag or person comes home (spillover);
+- some evenings a work tag or person comes home (spillover), most in the last week;
 - sleep is worse after heavy-contagion days;
 - after a `walk`, the next day's contagion share is lower;
 - a stretch of about two and a half weeks in early summer has no recovery at all;
@@ -146,7 +146,9 @@ def generate_year(end: date, seed: int = 7, days: int = 365) -> list[Entry]:
             minute = min(17 * 60 + 30, minute + rng.randint(60, 180))
         heavy_day = any(m.kind == "contagion" and m.intensity >= 7 for m in moments)
         work = [m for m in moments if m.context == "work"]
-        if work and len(moments) < 4 and rng.random() < (0.22 if heavy_day else 0.06):
+        hard_week = i >= days - 7  # the last week was a hard one: work keeps coming home
+        p_spill = 0.85 if hard_week else (0.22 if heavy_day else 0.06)
+        if work and len(moments) < 4 and rng.random() < p_spill:
             carried = rng.choice(work)
             moments.append(_moment(rng, kind=carried.kind, context="home",
                                    tag=carried.tags[0],
