@@ -116,9 +116,9 @@ def _check_colour(value: Any, where: str) -> str:
     return value
 
 
-def parse_theme(data: dict[str, Any], *, stem: str, dark_default: bool = True) -> ThemeInfo:
-    """Validate one theme's TOML table and build the Theme. Raises ThemeFileError naming
-    the first bad field (without the file name; the caller adds it)."""
+def parse_theme(data: dict[str, Any], *, stem: str) -> tuple[Theme, str]:
+    """Validate one theme's TOML table; return (Theme, description). Raises ThemeFileError
+    naming the first bad field (without the file name; the caller adds it)."""
     unknown = sorted(set(data) - set(COLOUR_FIELDS) - set(OTHER_FIELDS))
     if unknown:
         raise ThemeFileError(f"field {unknown[0]!r}: unknown field (known: "
@@ -130,7 +130,7 @@ def parse_theme(data: dict[str, Any], *, stem: str, dark_default: bool = True) -
     description = data.get("description", "")
     if not isinstance(description, str) or "\n" in description.strip():
         raise ThemeFileError("field 'description': must be one line of text")
-    dark = data.get("dark", dark_default)
+    dark = data.get("dark", True)
     if not isinstance(dark, bool):
         raise ThemeFileError(f"field 'dark': {dark!r} is not true or false")
     for field in REQUIRED_FIELDS:
@@ -155,9 +155,7 @@ def parse_theme(data: dict[str, Any], *, stem: str, dark_default: bool = True) -
             variables[key] = _check_colour(value, where)
     fallback = THEME_VARIABLE_DEFAULTS if dark else LIGHT_VARIABLE_DEFAULTS
     variables = {**fallback, **variables}
-    theme = Theme(name=name, dark=dark, variables=variables, **colours)
-    return ThemeInfo(theme=theme, description=description.strip(), source=Path(stem),
-                     builtin=False)
+    return Theme(name=name, dark=dark, variables=variables, **colours), description.strip()
 
 
 def load_file(path: Path, *, builtin: bool = False) -> ThemeInfo:
@@ -172,11 +170,10 @@ def load_file(path: Path, *, builtin: bool = False) -> ThemeInfo:
     except tomllib.TOMLDecodeError as exc:
         raise ThemeFileError(f"{shown}: not valid TOML ({exc})") from None
     try:
-        info = parse_theme(data, stem=path.stem)
+        theme, description = parse_theme(data, stem=path.stem)
     except ThemeFileError as exc:
         raise ThemeFileError(f"{shown}: {exc}") from None
-    return ThemeInfo(theme=info.theme, description=info.description, source=path,
-                     builtin=builtin)
+    return ThemeInfo(theme=theme, description=description, source=path, builtin=builtin)
 
 
 def _files(directory: Path | None) -> list[Path]:
