@@ -159,6 +159,7 @@ class Vault:
         self.clock = clock
         self._set_dek(dek)
         self._cache: dict[str, Entry] | None = None
+        self._cache_version = -1
 
     # -- lifecycle -----------------------------------------------------------------------
     @classmethod
@@ -434,8 +435,19 @@ class Vault:
     def _iter_rows(self) -> Iterator[tuple[bytes, int, bytes, bytes]]:
         yield from self._conn.execute("SELECT uuid, version, ct, digest FROM entries")
 
+    def _drop_stale_cache(self) -> None:
+        """Another connection (a second app, the CLI) committed since the cache was filled:
+        SQLite's data_version says so for free. Reload rather than show stale entries."""
+        if self._cache is not None and self._data_version() != self._cache_version:
+            self._cache = None
+
+    def _data_version(self) -> int:
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
     def _load(self) -> dict[str, Entry]:
+        self._drop_stale_cache()
         if self._cache is None:
+            self._cache_version = self._data_version()
             cache: dict[str, Entry] = {}
             problems: list[str] = []
             for raw_uuid, version, ct, row_digest in self._iter_rows():
@@ -466,6 +478,7 @@ class Vault:
 
     def get_by_date(self, day: date) -> Entry | None:
         """One row lookup through the blind day index: no need to decrypt everything."""
+        self._drop_stale_cache()
         if self._cache is not None:
             return next((e.copy() for e in self._cache.values() if e.date == day), None)
         row = self._conn.execute("SELECT uuid, version, ct, digest FROM entries WHERE day_key=?",
