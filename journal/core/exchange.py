@@ -126,7 +126,6 @@ def load(data: Any) -> list[Entry]:
         raise ValidationError("'entries' must be a list")
     entries: list[Entry] = []
     ids: dict[str, str] = {}
-    moment_ids: dict[str, str] = {}
     for index, raw in enumerate(raw_entries):
         where = _where(index, raw)
         entry = Entry.from_dict(raw, where=where)
@@ -134,6 +133,7 @@ def load(data: Any) -> list[Entry]:
             raise ValidationError(f"the id {entry.id} is used again ({ids[entry.id]} has it)",
                                   where=where, field="id")
         ids[entry.id] = where
+        moment_ids: dict[str, str] = {}  # unique within an entry (merging relies on it)
         for m_index, moment in enumerate(entry.moments):
             m_where = f"{where} moment {m_index}"
             if moment.id in moment_ids:

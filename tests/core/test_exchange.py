@@ -249,3 +249,15 @@ def test_export_import_export_through_a_vault_is_byte_identical(tmp_path_factory
         assert (again.writes, again.unchanged) == ([], len(entries))
     finally:
         vault.close()
+
+
+def test_moment_ids_are_unique_within_an_entry_only():
+    moment = {"id": "1f0e2d3c-4b5a-4987-8654-3210fedcba98", "kind": "concern",
+              "intensity": 1, "context": "work"}
+    doc = {"format": "journal-export", "version": 1, "entries": [
+        {"date": "2026-01-01", "moments": [moment]},
+        {"date": "2026-01-02", "moments": [moment]}]}
+    assert len(exchange.load(doc)) == 2
+    doc["entries"][1]["moments"].append(moment)
+    with pytest.raises(ValidationError, match=r"entry 1 \(2026-01-02\) moment 1, field 'id'"):
+        exchange.load(doc)
