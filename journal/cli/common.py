@@ -17,6 +17,7 @@ from journal.cli.runtime import Runtime
 from journal.core import exchange
 from journal.core.errors import JournalError, ValidationError
 from journal.core.models import KINDS, Entry
+from journal.core.textsafe import one_line, terminal_safe
 from journal.core.vault import Vault
 
 pass_runtime = click.make_pass_decorator(Runtime, ensure=True)
@@ -107,7 +108,7 @@ def entry_line(entry: Entry, width: int | None = None) -> str:
     width = width or shutil.get_terminal_size((100, 24)).columns
     head = f"{entry.date.isoformat()} {entry.date:%a}  {moment_summary(entry) or '-':<24}  "
     notes = [m.note for m in entry.moments if m.note.strip()]
-    title = entry.title or (f"({notes[0].strip()})" if notes else "(no text)")
+    title = one_line(entry.title or (f"({notes[0].strip()})" if notes else "(no text)"))
     room = max(width - len(head) - 1, 12)
     if len(title) > room:
         title = title[:room - 1].rstrip() + "…"
@@ -115,7 +116,12 @@ def entry_line(entry: Entry, width: int | None = None) -> str:
 
 
 def render_entry(entry: Entry) -> str:
-    """Markdown: the body, then moments in the compact syntax, then the check-in."""
+    """Markdown: the body, then moments in the compact syntax, then the check-in; control
+    characters a terminal would act on are shown escaped (`\x1b`), never sent raw."""
+    return terminal_safe(_markdown(entry))
+
+
+def _markdown(entry: Entry) -> str:
     lines = [f"# {entry.date:%A} {entry.date.day} {entry.date:%B %Y}", ""]
     lines.append(entry.body.rstrip() if entry.body.strip() else "_(no text)_")
     if entry.moments:

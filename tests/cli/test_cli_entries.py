@@ -163,3 +163,20 @@ def test_delete_asks_and_respects_no(initialised: Journal):
     assert len(entries(initialised)) == 3
     initialised("delete", "2026-11-22", input="y\n")
     assert len(entries(initialised)) == 2
+
+
+def test_terminal_escapes_in_text_are_shown_inert(initialised: Journal, tmp_path):
+    import json as json_mod
+
+    source = tmp_path / "evil.json"
+    source.write_text(json_mod.dumps({"format": "journal-export", "version": 1, "entries": [
+        {"date": "2026-11-01", "body": "clear\x1b[2J screen\x9b31m and \x1b]52;c;aGk=\x07",
+         "moments": [{"kind": "concern", "intensity": 1, "context": "work",
+                      "note": "bell\x07"}]}]}))
+    initialised("import", str(source))
+    for output in (initialised("list").stdout, initialised("show", "2026-11-01").stdout,
+                   initialised("search", "clear").stdout):
+        assert "\x1b" not in output and "\x9b" not in output and "\x07" not in output
+        assert "\\x1b" in output
+    raw = json_mod.loads(initialised("show", "2026-11-01", "--json").stdout)
+    assert raw["body"].startswith("clear\x1b[2J")  # data itself is kept exactly
