@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import sqlite_utils
 
@@ -96,11 +97,19 @@ def db_path(vault_dir: Path) -> Path:
     return Path(vault_dir) / schema.DB_NAME
 
 
+SQLITE_MAGIC = b"SQLite format 3\0"
+
+
 def _connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+    """Read-only connections never write a byte: `immutable=1` (no locks, no -wal/-shm
+    created) when the file stands alone, plain `mode=ro` when a -wal beside it holds
+    committed transactions that must be read."""
     try:
         if readonly:
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None,
-                                   timeout=10, check_same_thread=False)
+            flags = "mode=ro" if Path(f"{path}-wal").exists() else "mode=ro&immutable=1"
+            conn = sqlite3.connect(f"file:{quote(str(path))}?{flags}", uri=True,
+                                   isolation_level=None, timeout=10,
+                                   check_same_thread=False)
         else:
             conn = sqlite3.connect(path, isolation_level=None, timeout=10,
                                    check_same_thread=False)
@@ -212,16 +221,28 @@ class Vault:
         path = db_path(directory)
         if not path.is_file():
             raise VaultNotFound(f"no vault at {directory} (create one with 'journal init')")
+        foreign = VaultDamaged(f"{path} is not a journal vault; left unmodified")
+        try:
+            with open(path, "rb") as handle:
+                if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+                    raise foreign  # not even SQLite: never hand it to SQLite at all
+        except OSError as exc:
+            raise StorageError(f"cannot read {path}: {exc.strerror}") from None
         conn = _connect(path, readonly=True)
         try:
             row = conn.execute("SELECT value FROM meta WHERE key='header'").fetchone()
-        except sqlite3.DatabaseError:
+            if row is None:
+                raise VaultDamaged(f"{path} has no vault header; left unmodified")
+            return Header.decode(row[0]), conn
+        except sqlite3.DatabaseError as exc:
             conn.close()
-            raise VaultDamaged(f"{path} is not a journal vault; left unmodified") from None
-        if row is None:
+            text = str(exc)
+            if "no such table" in text or "not a database" in text or "malformed" in text:
+                raise foreign from None
+            raise _storage_error(exc) from None
+        except BaseException:
             conn.close()
-            raise VaultDamaged(f"{path} has no vault header; left unmodified")
-        return Header.decode(row[0]), conn
+            raise
 
     @classmethod
     def open(cls, directory: Path, passphrase: str | None = None, *,
@@ -340,8 +361,11 @@ class Vault:
             raise
 
     def _rollback(self) -> None:
-        if self._conn.in_transaction:
-            self._conn.execute("ROLLBACK")
+        try:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+        except sqlite3.Error:  # e.g. the disk vanished: SQLite rolls back on next open
+            pass
         self._cache = None  # may hold rows of the undone transaction: reload from disk
 
     def _put_meta(self, key: str, value: bytes) -> None:
