@@ -265,12 +265,15 @@ class Vault:
         conn = _connect(db_path(directory))
         try:
             schema.migrate(conn)
+            vault = cls(directory, conn, header, dek, clock or SystemClock())
+            if verify:
+                vault.verify_manifest()
         except sqlite3.Error as exc:
             conn.close()
             raise _storage_error(exc) from None
-        vault = cls(directory, conn, header, dek, clock or SystemClock())
-        if verify:
-            vault.verify_manifest()
+        except BaseException:
+            conn.close()
+            raise
         return vault
 
     @staticmethod
