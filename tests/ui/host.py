@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from textual.app import App
 from textual.binding import Binding
+from textual.worker import WorkerCancelled
 
 from journal.core.clock import FixedClock
 from journal.core.demo import generate_year
@@ -87,11 +88,25 @@ class HostApp(App):
             self.push_screen(SupportScreen())
 
 
+async def _workers_done(app: App) -> None:
+    for _ in range(10):
+        try:
+            await app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:  # an exclusive worker replaced by a newer one
+            continue
+
+
 async def settle(pilot, delay: float = 0.0) -> None:
     """Wait for workers and the messages they post (and optional timers)."""
-    await pilot.app.workers.wait_for_complete()
+    await _workers_done(pilot.app)
     await pilot.pause()
     if delay:
         await pilot.pause(delay)
-    await pilot.app.workers.wait_for_complete()
+    await _workers_done(pilot.app)
     await pilot.pause()
+
+
+def screen_text(app: App) -> str:
+    """What the current screen shows, as plain text (one line per terminal row)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())

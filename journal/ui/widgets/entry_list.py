@@ -39,7 +39,7 @@ def balance_marker(entry: Entry) -> str:
     return " ".join(parts)
 
 
-def entry_row(entry: Entry, width: int = 9) -> Content:
+def entry_row(entry: Entry, width: int = 7) -> Content:
     """One list line: date, weekday, balance marker and title (colours via $variables)."""
     contagion, concern = balance_counts(entry)
     marker = Content("")
@@ -72,7 +72,7 @@ class EntryList(OptionList):
     """Entries newest first. Click or move to preview; Enter or a second click opens."""
 
     DEFAULT_CSS = """
-    EntryList { height: 1fr; }
+    EntryList { height: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     class EntryHighlighted(Message):

@@ -96,6 +96,10 @@ class FindingList(OptionList):
 class EvidenceList(OptionList):
     """The days a finding rests on. Enter (or a click on the highlighted row) opens one."""
 
+    DEFAULT_CSS = """
+    EvidenceList { text-wrap: nowrap; text-overflow: ellipsis; }
+    """
+
     class OpenDay(Message):
         def __init__(self, day: date) -> None:
             super().__init__()

@@ -1,0 +1,286 @@
+"""Browse screen: the list, filtering and search, the preview, the calendar, opening a day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from journal.core.demo import generate
+from journal.core.models import Entry, Moment
+from journal.ui.screens.browse import BrowseScreen
+from journal.ui.widgets.calendar import MonthCalendar
+from journal.ui.widgets.entry_list import EntryList
+from journal.ui.widgets.filters import FilterBar
+from journal.ui.widgets.preview import EntryPreview, highlight_mentions
+from tests.ui.host import TODAY, HostApp, MemoryVault, screen_text, settle
+
+D1, D2, D3, D4, D5 = (date(2026, 11, 25), date(2026, 11, 24), date(2026, 11, 20),
+                      date(2026, 10, 2), date(2025, 12, 31))
+
+
+def sample_entries() -> list[Entry]:
+    return [
+        Entry(D4, body="Commute, still ruminating. #grief", moments=[
+            Moment("contagion", 7, "commute", time="08:10", tags=["grief"])]),
+        Entry(D1, body="Hard day on the ward. #grief with @sam\n\nStill thinking about it.",
+              sleep=4, energy=3, recovery=["walk"], good_things=["tea with Jo"], moments=[
+                  Moment("contagion", 8, "work", time="14:00", tags=["grief"], people=["sam"],
+                         feelings=["upset"], action="withdrew", note="Sat in the car after."),
+                  Moment("concern", 5, "home", time="20:00", tags=["kids"])]),
+        Entry(D3, body="Supervision helped. @jo listened.", moments=[
+            Moment("concern", 6, "work", people=["jo"])]),
+        Entry(D2, body="Quiet admin day. #paperwork", moments=[
+            Moment("concern", 4, "work", tags=["paperwork"])]),
+        Entry(D5, body="Year end, no moments. Code: `#notatag`"),
+    ]
+
+
+def browse(app: HostApp) -> BrowseScreen:
+    screen = app.screen
+    assert isinstance(screen, BrowseScreen)
+    return screen
+
+
+def shown_dates(app: HostApp) -> list[date]:
+    return [e.date for e in app.screen.query_one(EntryList).entries_shown]
+
+
+async def search(pilot, text: str) -> None:
+    bar = pilot.app.screen.query_one(FilterBar)
+    bar.input.focus()
+    bar.input.value = ""
+    await pilot.press(*text)
+    await settle(pilot, 0.3)
+
+
+@pytest.fixture
+def app() -> HostApp:
+    return HostApp(MemoryVault(sample_entries()))
+
+
+async def test_lists_every_entry_newest_first_with_balance_markers(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.2)
+        assert shown_dates(app) == [D1, D2, D3, D4, D5]
+        text = screen_text(app)
+        assert "2026-11-25 Wed  ◆1 ○1" in text
+        assert "2026-11-24 Tue  ○1" in text
+        assert "5 entries" in text
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("#grief", [D1, D4]),
+    ("@jo", [D3]),
+    ("kind:contagion", [D1, D4]),
+    ("context:commute", [D4]),
+    ("since:2026-11-01", [D1, D2, D3]),
+    ("since:2026-01-01 until:2026-10-31", [D4]),
+    ("ward", [D1]),
+    ("#grief context:work", [D1]),
+    ("#notatag", []),
+])
+async def test_search_narrows_the_list(app, query, expected):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.2)
+        await search(pilot, query)
+        assert shown_dates(app) == expected
+        if expected:
+            assert f"{len(expected)} of 5 entries match" in screen_text(app)
+        else:
+            assert "Nothing matches" in browse(app).preview.document
+
+
+async def test_a_query_that_does_not_read_keeps_the_list_and_says_why(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.2)
+        await search(pilot, "kind:bogus")
+        assert shown_dates(app) == [D1, D2, D3, D4, D5]
+        assert "kind must be one of contagion, concern" in screen_text(app)
+        await pilot.press("escape")  # clears the box
+        await settle(pilot, 0.3)
+        assert app.screen.query_one(FilterBar).input.value == ""
+
+
+async def test_enter_in_the_search_box_jumps_to_the_list(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.2)
+        await search(pilot, "#paperwork")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen.focused, EntryList)
+        assert shown_dates(app) == [D2]
+
+
+async def test_single_letter_keys_type_into_the_search_box(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.2)
+        await pilot.press("slash")
+        await pilot.press("c", "l", "/")
+        bar = app.screen.query_one(FilterBar)
+        assert bar.input.value == "cl/"
+        assert app.screen.focused is bar.input
+        await pilot.press("escape", "escape")  # clear, then back to the list
+        assert isinstance(app.screen.focused, EntryList)
+        await pilot.press("c")
+        assert isinstance(app.screen.focused, MonthCalendar)
+
+
+async def test_moving_in_the_list_previews_the_entry_with_tags_and_people(app):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, 0.2)
+        preview = app.screen.query_one(EntryPreview)
+        assert preview.entry is not None and preview.entry.date == D1
+        assert "`#grief`" in preview.document and "**@sam**" in preview.document
+        assert "◆ **contagion** 8/10 · work · 14:00" in preview.document
+        assert "slept 4/10 last night" in preview.document and "tea with Jo" in preview.document
+        await pilot.press("down")
+        await settle(pilot, 0.2)
+        assert preview.entry.date == D2
+        assert "`#paperwork`" in preview.document
+        assert app.opened == []
+
+
+async def test_enter_and_a_second_click_open_the_entry(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.2)
+        await pilot.press("down", "enter")
+        assert app.opened == [D2]
+        # one click previews, a click on the highlighted row opens
+        await pilot.click(EntryList, offset=(3, 3))  # third row: D3
+        await settle(pilot, 0.2)
+        assert app.opened == [D2]
+        assert app.screen.query_one(EntryPreview).entry.date == D3
+        await pilot.click(EntryList, offset=(3, 3))
+        assert app.opened == [D2, D3]
+
+
+async def test_calendar_shows_each_days_balance(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.2)
+        calendar = app.screen.query_one(MonthCalendar)
+        assert calendar.cursor == D1
+        # by intensity: contagion 8 against concern 5, 13 in all
+        assert calendar.marks[D1].tone == "contagion" and calendar.marks[D1].level == 3
+        assert calendar.marks[D2].tone == "concern"
+        assert calendar.marks[D4].tone == "contagion"
+        assert calendar.marks[D5].tone == "calm"
+        text = screen_text(app)
+        assert "November 2026" in text
+        assert "25◆" in text and "24○" in text and "20○" in text
+        assert "23 " in text and "23○" not in text  # no entry that day
+
+
+async def test_calendar_keys_move_preview_and_open(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.2)
+        await pilot.press("c", "left")
+        await settle(pilot, 0.2)
+        screen = browse(app)
+        assert screen.calendar.cursor == D2
+        assert screen.preview.entry.date == D2
+        assert screen.entry_list.highlighted_entry.date == D2
+        await pilot.press("left")
+        await settle(pilot, 0.2)
+        assert "No entry on Monday 23 November 2026" in screen.preview.document
+        await pilot.press("enter")
+        assert app.opened == [date(2026, 11, 23)]
+        await pilot.press("right", "right", "right")  # 26 Nov: still to come
+        await settle(pilot, 0.2)
+        assert "still to come" in screen.preview.document
+        await pilot.press("enter")
+        assert app.opened == [date(2026, 11, 23)]
+        await pilot.press("pageup")
+        assert screen.calendar.cursor == date(2026, 10, 26)
+
+
+async def test_calendar_click_selects_then_opens(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.2)
+        calendar = browse(app).calendar
+        # November 2026 starts on a Sunday: the 20th is a Friday in the 4th week row.
+        x, y = 4 * 4 + 1, 2 + 3
+        assert calendar.day_at(x, y) == D3
+        region = calendar.content_region
+        offset = (region.x - calendar.region.x + x, region.y - calendar.region.y + y)
+        await pilot.click(MonthCalendar, offset=offset)
+        await settle(pilot, 0.2)
+        assert calendar.cursor == D3 and app.opened == []
+        assert browse(app).preview.entry.date == D3
+        await pilot.click(MonthCalendar, offset=offset)
+        assert app.opened == [D3]
+
+
+async def test_a_filter_shows_only_matching_days_on_the_calendar(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.2)
+        await search(pilot, "#grief")
+        assert set(browse(app).calendar.marks) == {D1, D4}
+
+
+async def test_the_list_refreshes_when_the_screen_comes_back(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.2)
+        app.vault.put(Entry(date(2026, 11, 22), body="Written meanwhile"))
+        await app.switch_mode("reflect")
+        await settle(pilot)
+        await app.switch_mode("browse")
+        await settle(pilot, 0.2)
+        assert date(2026, 11, 22) in shown_dates(app)
+        assert "2026-11-22 Sun         Written meanwhile" in screen_text(app)
+
+
+async def test_an_empty_journal_says_so(app):
+    empty = HostApp(MemoryVault([]))
+    async with empty.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.2)
+        assert shown_dates(empty) == []
+        assert "No entries yet" in browse(empty).preview.document
+
+
+async def test_twenty_years_of_entries_move_and_filter():
+    entries = generate(7300, seed=3, start=date(2006, 12, 1), body_bytes=300, moments=2)
+    big = HostApp(MemoryVault(entries))
+    async with big.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, 0.3)
+        screen = browse(big)
+        assert screen.entry_list.option_count == 7300
+        newest = max(e.date for e in entries)
+        assert screen.entry_list.highlighted_entry.date == newest
+        await pilot.press("pagedown", "pagedown", "down")
+        moved = screen.entry_list.highlighted_entry
+        assert moved is not None and moved.date < newest
+        await pilot.press("end")
+        assert screen.entry_list.highlighted_entry.date == min(e.date for e in entries)
+        await search(pilot, "#safeguarding since:2020-01-01")
+        shown = screen.entry_list.entries_shown
+        assert 0 < len(shown) < 7300
+        assert all("safeguarding" in e.all_tags and e.date >= date(2020, 1, 1) for e in shown)
+        expected = sum(1 for e in entries
+                       if "safeguarding" in e.all_tags and e.date >= date(2020, 1, 1))
+        assert len(shown) == expected
+        await pilot.press("escape")
+        await settle(pilot, 0.3)
+        assert screen.entry_list.option_count == 7300
+
+
+async def test_works_on_the_real_vault(vault):
+    vault.put_many(sample_entries())
+    real = HostApp(vault)
+    async with real.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.2)
+        assert shown_dates(real) == [D1, D2, D3, D4, D5]
+        await search(pilot, "@sam")
+        assert shown_dates(real) == [D1]
+
+
+def test_highlighting_leaves_code_alone():
+    body = "A #tag and @pat.\n\n```\n#include <x>\n```\n\nInline `#code` and mail a@b.org"
+    out = highlight_mentions(body)
+    assert "`#tag`" in out and "**@pat**" in out
+    assert "#include <x>" in out and "`#code`" in out and "a@b.org" in out
+    assert "**@b" not in out
+
+
+def test_today_is_the_hosts_fixed_day():
+    assert TODAY == D1
