@@ -11,6 +11,7 @@ import click
 
 from journal.cli.runtime import Runtime
 from journal.core.errors import JournalError
+from journal.core.textsafe import one_line
 
 #: One module per area; each defines `register(group)`.
 COMMAND_MODULES: list[str] = [
@@ -37,7 +38,7 @@ class JournalGroup(click.Group):
         except JournalError as exc:
             if _debug(ctx):
                 raise
-            click.echo(f"journal: error: {exc}", err=True)
+            click.echo(f"journal: error: {one_line(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -47,7 +48,7 @@ class JournalGroup(click.Group):
         except Exception as exc:  # the promise: no traceback without --debug
             if _debug(ctx):
                 raise
-            click.echo(f"journal: internal error: {type(exc).__name__}: {exc} "
+            click.echo(f"journal: internal error: {type(exc).__name__}: {one_line(str(exc))} "
                        "(run with --debug for details)", err=True)
             ctx.exit(EXIT_INTERNAL)
 
