@@ -10,10 +10,15 @@ from datetime import date
 from journal.core import crypto
 from journal.core.models import Entry, Moment
 from journal.core.sealed import SealedBox, merge_into, merge_sealed
-from journal.core.vault import db_path
-from tests.conftest import open_vault
+from journal.core.vault import Vault, db_path
 
 DAY = date(2026, 11, 25)
+
+PASSPHRASE = "correct horse battery staple"  # as in tests/conftest.py
+
+
+def open_vault(directory, passphrase=PASSPHRASE, **kw) -> Vault:
+    return Vault.open(directory, passphrase, allow_weak=True, **kw)
 
 
 def raw_rows(vault_dir):

@@ -18,9 +18,14 @@ from journal.core.errors import (
 )
 from journal.core.models import Entry, Moment
 from journal.core.vault import WRONG, Vault, db_path
-from tests.conftest import PASSPHRASE, open_vault
 
 DAY = date(2026, 11, 25)
+
+PASSPHRASE = "correct horse battery staple"  # as in tests/conftest.py (the fixtures)
+
+
+def open_vault(directory, passphrase=PASSPHRASE, **kw) -> Vault:
+    return Vault.open(directory, passphrase, allow_weak=True, **kw)
 
 
 def cts(vault: Vault) -> dict[bytes, bytes]:
