@@ -51,6 +51,21 @@ def terminal_safe(text: str, *, strip: bool = False) -> str:
     return _CONTROL.sub(_escaped, text)
 
 
+#: One visible character for each control: C0 -> its Unicode control picture (ESC -> ␛),
+#: DEL -> ␡, C1 -> the replacement character. One for one, so offsets do not move.
+_PICTURES = {code: chr(0x2400 + code) for code in range(0x20) if code not in (0x09, 0x0A)}
+_PICTURES[0x7F] = "\u2421"
+_PICTURES.update({code: "\ufffd" for code in range(0x80, 0xA0)})
+
+
+def picture_controls(text: str) -> str:
+    """Each control character (but newline and tab) as one visible character (␛, ␀, ␡, �).
+
+    Length-preserving: for widgets that map offsets to the stored text, such as an editor
+    showing a body that holds an escape sequence (the stored text stays exact)."""
+    return text.translate(_PICTURES)
+
+
 def has_controls(text: str) -> bool:
     """True if `text` holds a character `terminal_safe` would escape."""
     return _CONTROL.search(text) is not None
