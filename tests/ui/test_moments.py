@@ -99,3 +99,23 @@ def test_parse_time():
         except ValueError:
             continue
         raise AssertionError(bad)
+
+
+async def test_keys_typed_faster_than_focus_moves_are_not_lost(app_factory, make_vault):
+    """ctrl+n c 7 w arriving in one burst (a fast typist, or a paste) still fills the
+    kind, intensity and context fields in turn, and the rest goes to the tags."""
+    from textual import events
+
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        for key in ["ctrl+n", "c", "7", "w", "f", "a", "m"]:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, MomentForm)
+        assert form.query_one("#kind").value == "contagion"
+        assert form.query_one("#intensity").value == 7
+        assert form.query_one("#context").value == "work"
+        assert form.query_one("#tags", Input).value == "fam"

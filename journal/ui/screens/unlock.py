@@ -67,7 +67,10 @@ class RecoveryCodeScreen(ModalScreen[bool]):
 
     @on(Checkbox.Changed)
     def _ticked(self, event: Checkbox.Changed) -> None:
-        self.query_one("#continue", Button).disabled = not event.value
+        button = self.query_one("#continue", Button)
+        button.disabled = not event.value
+        if event.value:
+            button.focus()
 
     @on(Button.Pressed, "#continue")
     def _continue(self) -> None:
@@ -93,6 +96,8 @@ class UnlockScreen(Screen):
         super().__init__()
         self.creating = False
         self.attempts = 0
+        self.opening = False
+        """True between a successful open/create and the app taking over."""
 
     @property
     def journal(self) -> JournalApp:
@@ -117,7 +122,7 @@ class UnlockScreen(Screen):
         self.prepare()
 
     def on_screen_resume(self) -> None:
-        if self.is_mounted:
+        if self.is_mounted and not self.opening:
             self.prepare()
 
     def prepare(self) -> None:
@@ -244,7 +249,8 @@ class UnlockScreen(Screen):
         def acknowledged(_: bool | None) -> None:
             self.post_message(Unlocked(vault))
 
-        self._busy(False, "")
+        self.opening = True
+        self._busy(True, "Opening your journal…")
         if event.code:
             self.app.push_screen(RecoveryCodeScreen(event.code), acknowledged)
         else:
@@ -252,4 +258,5 @@ class UnlockScreen(Screen):
 
     @on(Unlocked)
     def _unlocked(self, event: Unlocked) -> None:
+        self.opening = False
         self._busy(False, "")  # the message bubbles on to the app

@@ -219,7 +219,8 @@ class WriteScreen(Screen):
         today = self.journal.clock.today()
         if self.day and self.day != today:
             title += " [dim](an earlier day: F2 goes back to today)[/]"
-        when = self.journal.clock.now().strftime("%H:%M")
+        saved_at = self.entry.updated_at if self.entry is not None else None
+        when = (saved_at or self.journal.clock.now()).strftime("%H:%M")
         mark = {"saved": f"[dim]saved {when}[/]", "new": "[dim]new entry[/]",
                 "editing": "[dim]editing…[/]"}.get(status, f"[b $error]{status}[/]")
         self.query_one("#write-title", Static).update(f"{title}   {mark}")

@@ -52,21 +52,32 @@ class KeyChoice(Widget, can_focus=True):
             parts.append(f"{key_part}{key}{end} {mark}{label}")
         return Content.from_markup("  ".join(parts))
 
+    def accepts(self, event: events.Key) -> bool:
+        return event.character in {k for k, _, _ in self.options} or event.key in (
+            "backspace", "delete")
+
     def choose(self, value: str | None) -> None:
         self.value = value
         self.post_message(self.Chosen(self, value))
 
     def on_key(self, event: events.Key) -> None:
-        keys = {key: value for key, value, _ in self.options}
-        if event.character in keys:
+        if self.handle(event):
             event.stop()
             event.prevent_default()
+
+    def handle(self, event: events.Key) -> bool:
+        """Act on a key now (MomentForm calls this from priority bindings, in typing
+        order, so keys typed fast are not lost in a focus change). True if used."""
+        keys = {key: value for key, value, _ in self.options}
+        if event.character in keys:
             self.choose(keys[event.character])
             if self.advance:
                 self.screen.focus_next()
-        elif event.key in ("backspace", "delete"):
-            event.stop()
+            return True
+        if event.key in ("backspace", "delete"):
             self.choose(None)
+            return True
+        return False
 
     def on_click(self, event: events.Click) -> None:
         # Clicking a label picks it: find which option's span the x offset falls in.
@@ -101,6 +112,12 @@ class ScaleChoice(Widget, can_focus=True):
         return Content.from_markup(f"{bar} [b]{self.value}[/]/10")
 
     def on_key(self, event: events.Key) -> None:
+        if self.handle(event):
+            event.stop()
+            event.prevent_default()
+
+    def handle(self, event: events.Key) -> bool:
+        """Act on a key now; True if used (see KeyChoice.handle)."""
         char = event.character or ""
         handled = True
         if char.isdigit() and len(char) == 1:
@@ -121,9 +138,12 @@ class ScaleChoice(Widget, can_focus=True):
             self.value = None
         else:
             handled = False
-        if handled:
-            event.stop()
-            event.prevent_default()
+        return handled
+
+    def accepts(self, event: events.Key) -> bool:
+        char = event.character or ""
+        return (len(char) == 1 and char in "0123456789+-") or event.key in (
+            "left", "right", "plus", "minus", "backspace", "delete")
 
     def on_blur(self) -> None:
         self._pending_one = False

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from textual import on
+from textual import events, on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
@@ -30,6 +31,8 @@ CONTEXT_KEYS = [("w", "work", "work"), ("c", "commute", "commute"), ("h", "home"
                 ("e", "elsewhere", "elsewhere")]
 ACTION_KEYS = [("a", "approached", "approached"), ("h", "helped", "helped"),
                ("w", "withdrew", "withdrew"), ("v", "avoided", "avoided")]
+PICKER_KEYS = (*"ckwhea v0123456789".replace(" ", ""), "minus", "plus", "left", "right",
+               "backspace", "delete")
 SEED_FEELINGS = CONCERN_FEELINGS + DISTRESS_FEELINGS + OTHER_FEELINGS
 assert {k for _, k, _ in KIND_KEYS} == set(KINDS)
 assert {c for _, c, _ in CONTEXT_KEYS} == set(CONTEXTS)
@@ -80,6 +83,7 @@ class MomentForm(ModalScreen["Moment | None"]):
         Binding("enter", "save", "Save", id="moment.save", tooltip="Save this moment"),
         Binding("ctrl+s", "save", "Save", show=False, priority=True),
         Binding("escape", "cancel", "Cancel", id="moment.cancel", tooltip="Close, keep nothing"),
+        *[Binding(key, f"pick({key!r})", show=False, priority=True) for key in PICKER_KEYS],
     ]
 
     def __init__(self, moment: Moment | None = None, *, vocabulary: Vocabulary | None = None,
@@ -88,6 +92,7 @@ class MomentForm(ModalScreen["Moment | None"]):
         self.moment = moment
         self.vocabulary = vocabulary or Vocabulary()
         self.default_context = default_context
+        self._early: list[str] = []
 
     def compose(self) -> ComposeResult:
         m = self.moment
@@ -125,7 +130,27 @@ class MomentForm(ModalScreen["Moment | None"]):
                          "[b]→[/] accept completion", id="moment-help")
 
     def on_mount(self) -> None:
-        self.query_one("#kind" if self.moment is None else "#tags").focus()
+        self.set_focus(self.query_one("#kind" if self.moment is None else "#tags"))
+
+        for key in self._early:  # typed before the form was on screen
+            self.action_pick(key)
+        self._early.clear()
+
+    def action_pick(self, key: str) -> None:
+        """One-key fields. Bound with priority so keys are handled in typing order even
+        when they arrive faster than focus moves ("c7w" at once fills three fields)."""
+        focused = self.focused
+        if focused is None:
+            if not self.is_mounted:
+                self._early.append(key)
+                return
+            raise SkipAction()
+        if not isinstance(focused, (KeyChoice, ScaleChoice)):
+            raise SkipAction()
+        event = events.Key(key, {"minus": "-", "plus": "+"}.get(key, key if len(key) == 1
+                                                                    else None))
+        if not focused.handle(event):
+            raise SkipAction()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
