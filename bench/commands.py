@@ -31,7 +31,7 @@ def _show(b: Built, terms: dict, i: int) -> list[str]:
 
 
 def _list(b: Built, terms: dict, i: int) -> list[str]:
-    return ["list"]
+    return ["list", "-n", "20"]
 
 
 def _search_text(b: Built, terms: dict, i: int) -> list[str]:
@@ -39,7 +39,7 @@ def _search_text(b: Built, terms: dict, i: int) -> list[str]:
 
 
 def _search_tag(b: Built, terms: dict, i: int) -> list[str]:
-    return ["search", f"#{terms['tag']}"]
+    return ["search", "-n", "10", f"#{terms['tag']}"]
 
 
 def _reflect(b: Built, terms: dict, i: int) -> list[str]:
@@ -54,9 +54,10 @@ def _add(b: Built, terms: dict, i: int) -> list[str]:
 OURS = [
     Command("startup", "start-up only (`journal --version`)", "", lambda b, t, i: ["--version"]),
     Command("show", "show one entry (unlock + 1 row)", "show", _show),
-    Command("list", "list (all entries)", "list", _list),
-    Command("search_text", "text search (`search WORD`)", "search", _search_text),
-    Command("search_tag", "tag filter (`search #tag`)", "search", _search_tag),
+    Command("list", "list a screenful (`list -n 20`)", "list", _list),
+    Command("search_text", "text search, all matches (`search WORD`)", "search",
+            _search_text),
+    Command("search_tag", "tag filter (`search -n 10 #tag`)", "search", _search_tag),
     Command("reflect", "reflect", "reflect", _reflect),
     Command("add", "add one entry", "add", _add, writes=True),
 ]

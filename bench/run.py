@@ -114,7 +114,8 @@ def measure_size(built: vaults.Built, args: argparse.Namespace, have: dict[str, 
         if app:
             from bench import app_probe
 
-            report.app(size, app_probe.measure(built, runs, _env(built.vault, config_dir)))
+            report.app(size, app_probe.measure_app(built.vault, runs,
+                                                  _env(built.vault, config_dir)))
         else:
             report.app(size, None)
 
