@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from journal.ui.screens.browse import BrowseScreen
-from journal.ui.screens.support import SUPPORT_TEXT, SupportScreen
+from journal.ui.screens.support import NO_ONE_WATCHES, SUPPORT_TEXT, SupportScreen
 from tests.ui.host import HostApp, MemoryVault, screen_text, settle
 
 
@@ -34,6 +34,6 @@ async def test_close_button_and_no_diagnosis_words():
         await pilot.click("#support-close")
         await pilot.pause()
         assert isinstance(app.screen, BrowseScreen)
-    lowered = SUPPORT_TEXT.lower()
+    lowered = (SUPPORT_TEXT + NO_ONE_WATCHES).lower()
     for word in ("burnout", "compassion fatigue", "ptsd", "you have"):
         assert word not in lowered

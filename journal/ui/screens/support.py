@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Markdown, Static
 
@@ -27,9 +27,9 @@ If you are in danger or thinking of harming yourself, please reach out now:
 
 Talking it over with a supervisor, a peer or your own therapist can also help
 with the weight of the work.
-
-**This app cannot contact anyone and no one monitors your entries.**
 """
+
+NO_ONE_WATCHES = "This app cannot contact anyone and no one monitors your entries."
 
 
 class SupportScreen(ModalScreen[None]):
@@ -41,9 +41,11 @@ class SupportScreen(ModalScreen[None]):
         width: 76; max-width: 100%; height: auto; max-height: 100%;
         border: thick $primary; background: $surface; padding: 0 1;
     }
-    SupportScreen #support-text { height: auto; max-height: 1fr; }
+    SupportScreen #support-text { height: auto; max-height: 70vh; }
     SupportScreen #support-text > Markdown { margin: 0; }
-    SupportScreen #support-close-row { height: auto; align-horizontal: right; }
+    SupportScreen #support-text MarkdownH2 { margin: 0 0 1 0; }
+    SupportScreen #support-note { text-style: bold; padding: 0 1; }
+    SupportScreen #support-close-row { height: 3; }
     SupportScreen #support-hint { width: 1fr; color: $text-muted; padding: 1 0 0 0; }
     """
 
@@ -55,7 +57,8 @@ class SupportScreen(ModalScreen[None]):
         with Vertical(id="support-box"):
             with VerticalScroll(id="support-text", can_focus=False):
                 yield Markdown(SUPPORT_TEXT, open_links=False)
-            with Vertical(id="support-close-row"):
+            yield Static(NO_ONE_WATCHES, id="support-note")
+            with Horizontal(id="support-close-row"):
                 yield Static("Escape closes this screen.", id="support-hint")
                 yield Button("Close", id="support-close", variant="primary")
 
