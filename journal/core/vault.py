@@ -41,6 +41,8 @@ from journal.core.models import Entry
 from journal.core.sealed import SealedBox
 
 WRONG = "wrong passphrase (or the vault header is damaged)"
+KEYS_CHANGED = ("the vault's keys were changed by another program since it was unlocked "
+                "(or its manifest is damaged); lock and unlock again")
 
 
 @dataclass(frozen=True)
@@ -353,6 +355,7 @@ class Vault:
         except sqlite3.Error as exc:
             raise _storage_error(exc) from None
         try:
+            self._check_keys_current()
             with self.db.atomic():
                 yield
             self._conn.execute("COMMIT")
@@ -362,6 +365,23 @@ class Vault:
         except BaseException:
             self._rollback()
             raise
+
+    def _keys_current(self) -> bool:
+        """Is the manifest on disk sealed under our data key? False once another program
+        (a second window, the CLI) rotated the keys since we unlocked."""
+        blob = self._meta("manifest")
+        if blob is None:  # only while the vault is being created
+            return True
+        try:
+            crypto.open_json(self._keys["manifest-info"], blob,
+                             crypto.MANIFEST_PREFIX + self.header.vault_id)
+        except crypto.DecryptError:
+            return False
+        return True
+
+    def _check_keys_current(self) -> None:
+        if not self._keys_current():
+            raise ConflictError(KEYS_CHANGED)
 
     def _rollback(self) -> None:
         try:
@@ -484,6 +504,8 @@ class Vault:
                     problems.append(f"entry {_row_name(raw_uuid)} fails authentication")
                     continue
                 cache[entry.id] = entry
+            if problems and not self._keys_current():
+                raise ConflictError(KEYS_CHANGED)
             if problems:
                 raise VaultDamaged(f"{len(problems)} damaged entr"
                                    f"{'y' if len(problems) == 1 else 'ies'}: {problems[0]}"
@@ -588,22 +610,26 @@ class Vault:
 
     def rotate_keys(self, passphrase: str, *, new_recovery: bool = True) -> str | None:
         """A new data key; every entry re-encrypted in one transaction. Returns the new
-        recovery code (the old one stops working), or None."""
+        recovery code (the old one stops working), or None. The passphrase, the header and
+        the entries are all read inside the transaction, so a concurrent writer (another
+        window, the CLI) can neither lose an entry nor be left with a mismatched key wrap."""
         from journal.core.sealed import merge_sealed
 
-        entries = list(self._load().values())
         merge_sealed(self)
-        entries = list(self._load().values())
-        kek = crypto.derive_kek(passphrase, self.header.salt, self.header.kdf)
-        try:
-            crypto.open_sealed(kek, self._meta("dek_wrap") or b"", self.header.encode())
-        except crypto.DecryptError:
-            raise WrongPassphrase(WRONG) from None
-        old_keys, old_dek = self._keys, self._dek
-        self._set_dek(os.urandom(crypto.KEY_LEN))
         code = crypto.new_recovery_code() if new_recovery else None
+        old_keys, old_dek, old_header = self._keys, self._dek, self.header
         try:
             with self._write():
+                header = Header.decode(self._meta("header") or b"")
+                kek = crypto.derive_kek(passphrase, header.salt, header.kdf)
+                try:
+                    crypto.open_sealed(kek, self._meta("dek_wrap") or b"", header.encode())
+                except crypto.DecryptError:
+                    raise WrongPassphrase(WRONG) from None
+                self._cache = None
+                entries = list(self._load().values())
+                self.header = header
+                self._set_dek(os.urandom(crypto.KEY_LEN))
                 self._conn.execute("DELETE FROM entries")
                 for entry in entries:
                     entry.version += 1
@@ -624,10 +650,11 @@ class Vault:
                 self._new_seal_keys()
                 self._write_manifest()
         except BaseException:
-            self._keys, self._dek = old_keys, old_dek
+            self._keys, self._dek, self.header = old_keys, old_dek, old_header
             self._cache = None
             raise
         self._cache = {e.id: e for e in entries}
+        self._cache_version = self._data_version()
         self.compact()
         return code
 

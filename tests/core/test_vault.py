@@ -232,3 +232,45 @@ def test_close_drops_keys_and_cache(vault_dir, vault):
     vault.close()  # twice is fine
     assert sorted(p.name for p in vault_dir.iterdir()) == ["journal.db"]
     assert db_path(vault_dir).stat().st_size > 0
+
+
+def test_a_rotation_elsewhere_stops_stale_writers_instead_of_mixing_keys(vault_dir, vault):
+    saved = vault.put(Entry(date=DAY, body="before"))
+    vault.entries()
+    other = open_vault(vault_dir)
+    try:
+        other.rotate_keys(PASSPHRASE)
+        stale = vault.get(saved.id)  # cache dropped (data_version), reload fails: keys moved
+    except ConflictError:
+        stale = None
+    finally:
+        other.close()
+    assert stale is None
+    with pytest.raises(ConflictError, match="keys were changed"):
+        vault.put(Entry(date=date(2026, 1, 1), body="would be sealed under the old key"))
+    with open_vault(vault_dir) as fresh:
+        assert fresh.check().ok and [e.body for e in fresh.entries()] == ["before"]
+
+
+def test_rotation_keeps_an_entry_another_handle_just_wrote(vault_dir, vault):
+    vault.put(Entry(date=DAY, body="mine"))
+    vault.entries()  # a warm cache that is about to be stale
+    with open_vault(vault_dir) as other:
+        other.put(Entry(date=date(2026, 1, 1), body="theirs"))
+    vault.rotate_keys(PASSPHRASE)
+    assert sorted(e.body for e in vault.entries()) == ["mine", "theirs"]
+    with open_vault(vault_dir) as fresh:
+        assert fresh.check().ok and fresh.count() == 2
+
+
+def test_rotation_after_a_passphrase_change_elsewhere_uses_the_stored_header(vault_dir,
+                                                                              vault):
+    vault.put(Entry(date=DAY, body="x"))
+    with open_vault(vault_dir) as other:
+        other.change_passphrase("changed elsewhere")
+    with pytest.raises(WrongPassphrase):
+        vault.rotate_keys(PASSPHRASE)  # the old passphrase no longer unwraps
+    vault.rotate_keys("changed elsewhere")
+    vault.close()
+    with open_vault(vault_dir, "changed elsewhere") as fresh:
+        assert fresh.check().ok and fresh.get_by_date(DAY).body == "x"
