@@ -13,17 +13,16 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.theme import Theme
 
-from journal import settings as settings_mod
 from journal.core.clock import Clock
 from journal.core.crypto import KdfParams
 from journal.paths import Paths
-from journal.settings import DEFAULT_THEME, Settings
+from journal.settings import Settings
+from journal.ui import session
 from journal.ui.autosave import IdleTimer
-from journal.ui.commands import journal_commands, parse_day
+from journal.ui.commands import ask_for_date, journal_commands
 from journal.ui.messages import Unlocked
-from journal.ui.screens.confirm import AskScreen, ConfirmScreen
+from journal.ui.screens.confirm import ConfirmScreen
 from journal.ui.screens.unlock import UnlockScreen
 from journal.ui.screens.write import WriteScreen
 
@@ -79,63 +78,28 @@ class JournalApp(App):
         self._resume_mode = "write"
         self._write_screen: WriteScreen | None = None
 
-    # -- themes ------------------------------------------------------------------------
+    # -- settings and themes (journal.ui.session) --------------------------------------
     def get_theme_variable_defaults(self) -> dict[str, str]:
-        try:
-            from journal.ui.themes import THEME_VARIABLE_DEFAULTS
-        except ImportError:
-            return {"contagion": "ansi_bright_red", "concern": "ansi_bright_blue"}
-        return dict(THEME_VARIABLE_DEFAULTS)
-
-    def _setup_themes(self) -> None:
-        errors: list[str] = []
-        try:
-            from journal.ui.themes import register_all
-        except ImportError:
-            register_all = None
-        if register_all is not None:
-            errors = list(register_all(self, self.paths.user_themes))
-        wanted = self._theme_override or self.settings.theme
-        if wanted in self.available_themes:
-            self.theme = wanted
-        else:
-            if DEFAULT_THEME in self.available_themes:
-                self.theme = DEFAULT_THEME
-            errors.append(f"theme '{wanted}' was not found; using '{self.theme}'")
-        if errors:
-            self.notify("\n".join(errors), title="Theme problems", severity="warning",
-                        timeout=12)
+        return session.theme_variable_defaults()
 
     def preview_theme(self, name: str) -> None:
         if name in self.available_themes:
             self.theme = name
 
-    def _theme_changed(self, theme: Theme) -> None:
-        from journal.ui.screens.settings import SettingsScreen
-
-        if theme.name != self.settings.theme and not isinstance(self.screen, SettingsScreen):
-            self.apply_settings(Settings(**{**self.settings.__dict__, "theme": theme.name}))
-
     def apply_settings(self, new: Settings) -> bool:
         """Save `new` to the settings file and use it. False (and a notice) if it failed."""
-        try:
-            settings_mod.save(self.paths.settings_file, new)
-        except OSError as exc:
-            self.notify(f"Settings not saved: {exc.strerror or exc}", severity="error")
-            return False
-        self.settings = new
-        self.idle.minutes = new.autolock_minutes
-        return True
+        return session.save_settings(self, new)
 
     # -- lifecycle ---------------------------------------------------------------------
     async def on_mount(self) -> None:
-        self._setup_themes()
+        session.setup_themes(self, self._theme_override or self.settings.theme)
         for message in self.startup_messages:
             self.notify(message, severity="warning", timeout=12)
         self.add_mode("unlock", UnlockScreen)
         await self.switch_mode("unlock")
         self.set_interval(1.0, self.check_autolock)
-        self.call_after_refresh(self.theme_changed_signal.subscribe, self, self._theme_changed)
+        self.call_after_refresh(self.theme_changed_signal.subscribe, self,
+                                lambda theme: session.persist_theme(self, theme))
 
     def on_unmount(self) -> None:
         if self.vault is not None:
@@ -197,19 +161,7 @@ class JournalApp(App):
         self.open_day(self.clock.today())
 
     def action_go_to_date(self) -> None:
-        def check(text: str) -> str | None:
-            try:
-                parse_day(text, self.clock.today())
-            except ValueError as exc:
-                return str(exc)
-            return None
-
-        def chosen(text: str | None) -> None:
-            if text is not None:
-                self.open_day(parse_day(text, self.clock.today()))
-
-        self.push_screen(AskScreen("Go to date", "Which day? (YYYY-MM-DD, yesterday, or "
-                                   "days ago)", placeholder="yesterday", check=check), chosen)
+        ask_for_date(self)
 
     def action_help(self) -> None:
         from journal.ui.screens.help import HelpScreen

@@ -47,3 +47,22 @@ def journal_commands(app: JournalApp) -> Iterable[SystemCommand]:
                         app.action_settings)
     yield SystemCommand("Support", "Crisis lines and resources (F9)", app.action_support)
     yield SystemCommand("Help: keys", "Every key of the app (F1)", app.action_help)
+
+
+def ask_for_date(app: JournalApp) -> None:
+    """Ask which day to open (YYYY-MM-DD, yesterday, days ago) and open it."""
+    from journal.ui.screens.confirm import AskScreen
+
+    def check(text: str) -> str | None:
+        try:
+            parse_day(text, app.clock.today())
+        except ValueError as exc:
+            return str(exc)
+        return None
+
+    def chosen(text: str | None) -> None:
+        if text is not None:
+            app.open_day(parse_day(text, app.clock.today()))
+
+    app.push_screen(AskScreen("Go to date", "Which day? (YYYY-MM-DD, yesterday, or days ago)",
+                              placeholder="yesterday", check=check), chosen)

@@ -112,3 +112,27 @@ def test_passphrase_feedback():
     assert passphrase_feedback("tulip-9x")[1].startswith("Weak")
     assert passphrase_feedback(PASSPHRASE) == (True, passphrase_feedback(PASSPHRASE)[1])
     assert passphrase_feedback(PASSPHRASE)[1].startswith("Good")
+
+
+def test_journal_without_arguments_opens_the_app(monkeypatch, tmp_path):
+    """`journal` -> the `app` command -> make_app with the runtime's paths, KDF and hint."""
+    from click.testing import CliRunner
+
+    from journal.cli import cli
+    from journal.cli.runtime import Runtime
+    from journal.core.crypto import KdfParams
+    from journal.ui.app import JournalApp
+
+    ran = []
+    monkeypatch.setattr(JournalApp, "run", lambda self: ran.append(self))
+    runtime = Runtime(kdf=KdfParams.fast_for_tests(), allow_weak=True,
+                      env={"JOURNAL_VAULT": str(tmp_path / "v"),
+                           "JOURNAL_CONFIG_DIR": str(tmp_path / "c")})
+    result = CliRunner().invoke(cli, [], obj=runtime)
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(cli, ["--theme", "nope", "app", "--passphrase-hint", "pw"],
+                                obj=runtime)
+    assert result.exit_code == 0, result.output
+    first, second = ran
+    assert first.paths.vault == tmp_path / "v" and first.allow_weak
+    assert second.passphrase_hint == "pw" and second._theme_override == "nope"

@@ -170,3 +170,31 @@ async def test_guided_prompts_toggle_and_step(app_factory, make_vault):
         await pilot.press("shift+f8")
         assert panel.step == 1
         assert app.focused is app.screen.query_one("#editor")  # typing goes on
+
+
+async def test_go_to_date_from_the_palette_command(app_factory, make_vault):
+    old = date(2026, 11, 20)
+    make_vault([Entry(date=old, body="the twentieth")])
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        app.action_go_to_date()
+        await pilot.pause()
+        await pilot.press(*"not a day", "enter")
+        assert "not a date" in str(app.screen.query_one(".dialog-error").render())
+        app.screen.query_one(Input).value = "5"  # five days ago
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.day == old
+        assert app.screen.query_one("#editor", TextArea).text == "the twentieth"
+
+
+async def test_theme_chosen_outside_settings_is_remembered(app_factory, paths):
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        other = next(name for name in app.available_themes if name != app.theme)
+        app.theme = other
+        await pilot.pause()
+        await pilot.pause()
+    assert settings_mod.load(paths.settings_file).theme == other
