@@ -88,7 +88,11 @@ class JournalApp(App):
 
     def apply_settings(self, new: Settings) -> bool:
         """Save `new` to the settings file and use it. False (and a notice) if it failed."""
-        return session.save_settings(self, new)
+        if not session.save_settings(self, new):
+            return False
+        if self._write_screen is not None and self._write_screen.is_mounted:
+            self._write_screen.query_one("#prompts").display = new.guided_prompts
+        return True
 
     # -- lifecycle ---------------------------------------------------------------------
     async def on_mount(self) -> None:

@@ -198,3 +198,13 @@ async def test_theme_chosen_outside_settings_is_remembered(app_factory, paths):
         await pilot.pause()
         await pilot.pause()
     assert settings_mod.load(paths.settings_file).theme == other
+
+
+def test_usage_doc_lists_every_key():
+    from pathlib import Path
+
+    from journal.ui.screens.help import KEYS
+
+    usage = (Path(__file__).parents[2] / "docs" / "usage.md").read_text(encoding="utf-8")
+    for _where, key, what in KEYS:
+        assert f"`{key}` | {what}" in usage, key
