@@ -7,8 +7,13 @@ leaks through a hidden rowid (security.md §2.6).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import quote
+
+from journal.core.errors import StorageError, VaultDamaged
 
 FORMAT = "journal-vault"
 DB_NAME = "journal.db"
@@ -52,8 +57,6 @@ def migrate(conn: sqlite3.Connection, target: int | None = None) -> int:
     target = max(MIGRATIONS) if target is None else target
     current = user_version(conn)
     if current > max(MIGRATIONS):
-        from journal.core.errors import VaultDamaged
-
         raise VaultDamaged(f"this vault uses storage version {current}, newer than this "
                            f"program knows ({max(MIGRATIONS)}); update the program")
     for number in range(current + 1, target + 1):
@@ -66,3 +69,60 @@ def migrate(conn: sqlite3.Connection, target: int | None = None) -> int:
             conn.execute("ROLLBACK")
             raise
     return max(current, target)
+
+
+# -- files and connections --------------------------------------------------------------
+def db_path(vault_dir: Path) -> Path:
+    return Path(vault_dir) / DB_NAME
+
+
+SQLITE_MAGIC = b"SQLite format 3\0"
+
+
+def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+    """Read-only connections never write a byte: `immutable=1` (no locks, no -wal/-shm
+    created) when the file stands alone, plain `mode=ro` when a -wal beside it holds
+    committed transactions that must be read."""
+    try:
+        if readonly:
+            flags = "mode=ro" if Path(f"{path}-wal").exists() else "mode=ro&immutable=1"
+            conn = sqlite3.connect(f"file:{quote(str(path))}?{flags}", uri=True,
+                                   isolation_level=None, timeout=10,
+                                   check_same_thread=False)
+        else:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=10,
+                                   check_same_thread=False)
+            for pragma in PRAGMAS:
+                conn.execute(pragma)
+        return conn
+    except sqlite3.DatabaseError as exc:
+        raise storage_error(exc) from None
+
+
+def storage_error(exc: sqlite3.Error) -> Exception:
+    text = str(exc)
+    if "not a database" in text or "malformed" in text:
+        return VaultDamaged("the vault file is not a journal vault or is damaged; left unmodified")
+    if "full" in text:
+        return StorageError("the disk is full: nothing was written, the last save is intact")
+    if "readonly" in text or "read-only" in text:
+        return StorageError("the vault is read-only: nothing was written")
+    if "locked" in text or "busy" in text:
+        return StorageError("the vault is busy in another program; try again")
+    if "I/O error" in text:
+        return StorageError("the disk refused a write (full or failing?): nothing was "
+                            "changed, the last save is intact")
+    return StorageError(f"storage error: {text}")
+
+
+def tighten_modes(directory: Path) -> None:
+    """A vault copied in with looser modes is brought back to 0700 / 0600 (best effort)."""
+    try:
+        if directory.stat().st_mode & 0o077:
+            os.chmod(directory, 0o700)
+        for suffix in ("", "-wal", "-shm"):
+            path = Path(f"{db_path(directory)}{suffix}")
+            if path.exists() and path.stat().st_mode & 0o077:
+                os.chmod(path, 0o600)
+    except OSError:
+        pass

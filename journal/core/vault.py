@@ -9,19 +9,14 @@ catches deleted, duplicated and rolled-back rows at unlock.
 
 from __future__ import annotations
 
-import base64
 import hmac
-import json
 import os
 import sqlite3
-import struct
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from urllib.parse import quote
 
 import sqlite_utils
 
@@ -29,136 +24,27 @@ from journal.core import crypto, schema
 from journal.core.clock import Clock, SystemClock
 from journal.core.errors import (
     ConflictError,
-    IntegrityError,
     StorageError,
     ValidationError,
     VaultDamaged,
     VaultExists,
     VaultNotFound,
-    WrongPassphrase,
 )
 from journal.core.models import Entry
+from journal.core.schema import SQLITE_MAGIC, db_path
+from journal.core.schema import connect as _connect
+from journal.core.schema import storage_error as _storage_error
+from journal.core.schema import tighten_modes as _tighten_modes
 from journal.core.sealed import SealedBox
+from journal.core.vault_integrity import CheckReport, Integrity, _row_name
+from journal.core.vault_keys import KEYS_CHANGED, WRONG, Header, KeyRing
 
-WRONG = "wrong passphrase (or the vault header is damaged)"
-KEYS_CHANGED = ("the vault's keys were changed by another program since it was unlocked "
-                "(or its manifest is damaged); lock and unlock again")
-
-
-@dataclass(frozen=True)
-class Header:
-    vault_id: bytes
-    kdf: crypto.KdfParams
-    salt: bytes
-
-    def encode(self) -> bytes:
-        return json.dumps(
-            {"format": schema.FORMAT, "version": 1, "vault_id": self.vault_id.hex(),
-             "kdf": self.kdf.to_json(), "salt": base64.b64encode(self.salt).decode()},
-            sort_keys=True, separators=(",", ":"),
-        ).encode()
-
-    @classmethod
-    def decode(cls, raw: bytes) -> Header:
-        """Parse the stored header. Only VaultDamaged can come out of here (fuzzed in
-        tests/core/test_security_fuzz.py), and only the canonical encoding is accepted, so
-        one header has exactly one byte form (age's rule against malleable headers)."""
-        damaged = VaultDamaged("the vault header is damaged")
-        if not isinstance(raw, bytes):
-            raise damaged
-        try:
-            data = json.loads(raw.decode("utf-8"))
-        except (ValueError, RecursionError):
-            raise damaged from None
-        if not isinstance(data, dict):
-            raise damaged
-        if data.get("format") != schema.FORMAT or data.get("version") != 1:
-            raise VaultDamaged("this is not a journal vault of a version this program knows")
-        try:
-            header = cls(bytes.fromhex(data["vault_id"]),
-                         crypto.KdfParams.from_json(data["kdf"]),
-                         base64.b64decode(data["salt"], validate=True))
-        except (ValueError, KeyError, TypeError):
-            raise damaged from None
-        if len(header.vault_id) != 16 or len(header.salt) != 16 or header.encode() != raw:
-            raise damaged
-        return header
+#: The names other modules import from here (the vault's public face).
+__all__ = ["WRONG", "KEYS_CHANGED", "CheckReport", "Header", "Vault", "db_path",
+           "SQLITE_MAGIC", "_connect", "_storage_error", "_tighten_modes"]
 
 
-@dataclass
-class CheckReport:
-    entries: int
-    problems: list[str]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-def db_path(vault_dir: Path) -> Path:
-    return Path(vault_dir) / schema.DB_NAME
-
-
-SQLITE_MAGIC = b"SQLite format 3\0"
-
-
-def _connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
-    """Read-only connections never write a byte: `immutable=1` (no locks, no -wal/-shm
-    created) when the file stands alone, plain `mode=ro` when a -wal beside it holds
-    committed transactions that must be read."""
-    try:
-        if readonly:
-            flags = "mode=ro" if Path(f"{path}-wal").exists() else "mode=ro&immutable=1"
-            conn = sqlite3.connect(f"file:{quote(str(path))}?{flags}", uri=True,
-                                   isolation_level=None, timeout=10,
-                                   check_same_thread=False)
-        else:
-            conn = sqlite3.connect(path, isolation_level=None, timeout=10,
-                                   check_same_thread=False)
-            for pragma in schema.PRAGMAS:
-                conn.execute(pragma)
-        return conn
-    except sqlite3.DatabaseError as exc:
-        raise _storage_error(exc) from None
-
-
-def _storage_error(exc: sqlite3.Error) -> Exception:
-    text = str(exc)
-    if "not a database" in text or "malformed" in text:
-        return VaultDamaged("the vault file is not a journal vault or is damaged; left unmodified")
-    if "full" in text:
-        return StorageError("the disk is full: nothing was written, the last save is intact")
-    if "readonly" in text or "read-only" in text:
-        return StorageError("the vault is read-only: nothing was written")
-    if "locked" in text or "busy" in text:
-        return StorageError("the vault is busy in another program; try again")
-    if "I/O error" in text:
-        return StorageError("the disk refused a write (full or failing?): nothing was "
-                            "changed, the last save is intact")
-    return StorageError(f"storage error: {text}")
-
-
-def _tighten_modes(directory: Path) -> None:
-    """A vault copied in with looser modes is brought back to 0700 / 0600 (best effort)."""
-    try:
-        if directory.stat().st_mode & 0o077:
-            os.chmod(directory, 0o700)
-        for suffix in ("", "-wal", "-shm"):
-            path = Path(f"{db_path(directory)}{suffix}")
-            if path.exists() and path.stat().st_mode & 0o077:
-                os.chmod(path, 0o600)
-    except OSError:
-        pass
-
-
-def _row_name(raw_uuid: object) -> str:
-    """A printable name for a row whose uuid may itself be damaged."""
-    if isinstance(raw_uuid, bytes) and len(raw_uuid) == 16:
-        return str(uuid.UUID(bytes=raw_uuid))
-    return f"<damaged id {raw_uuid!r:.40}>"
-
-
-class Vault:
+class Vault(KeyRing, Integrity):
     """An unlocked vault. Create with `Vault.create`, open with `Vault.open`."""
 
     def __init__(self, directory: Path, conn: sqlite3.Connection, header: Header, dek: bytes,
@@ -278,25 +164,6 @@ class Vault:
             raise
         return vault
 
-    @staticmethod
-    def _unwrap(header: Header, wraps: dict[str, bytes], passphrase: str | None,
-                recovery_code: str | None) -> bytes:
-        try:
-            if recovery_code is not None:
-                blob = wraps.get("recovery_wrap")
-                if blob is None:
-                    raise WrongPassphrase("this vault has no recovery code")
-                salt, wrapped = blob[:16], blob[16:]
-                return crypto.open_sealed(crypto.recovery_key(recovery_code, salt), wrapped,
-                                          b"journal/v1/recovery|" + header.vault_id)
-            if passphrase is None:
-                raise WrongPassphrase("a passphrase is needed to unlock the vault")
-            kek = crypto.derive_kek(passphrase, header.salt, header.kdf)
-            return crypto.open_sealed(kek, wraps.get("dek_wrap", b""), header.encode())
-        except crypto.DecryptError:
-            message = WRONG if recovery_code is None else "wrong recovery code"
-            raise WrongPassphrase(message) from None
-
     def close(self) -> None:
         """Checkpoint the WAL away, drop keys and every decrypted entry."""
         if self._conn is None:
@@ -318,28 +185,6 @@ class Vault:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    # -- keys ----------------------------------------------------------------------------
-    def _set_dek(self, dek: bytes) -> None:
-        self._dek = dek
-        self._keys = {p: crypto.subkey(dek, p) for p in
-                      ("entry-aead", "manifest-mac", "manifest-info", "blind-index", "seal-key")}
-
-    def _wrap_recovery(self, code: str) -> None:
-        salt = os.urandom(16)
-        wrapped = crypto.seal(crypto.recovery_key(code, salt), self._dek,
-                              b"journal/v1/recovery|" + self.header.vault_id)
-        self._put_meta("recovery_wrap", salt + wrapped)
-
-    def _new_seal_keys(self) -> None:
-        private, public = crypto.new_seal_keypair()
-        self._put_meta("seal_public", public)
-        self._put_meta("seal_private", crypto.seal(self._keys["seal-key"], private,
-                                                   b"journal/v1/seal-private"))
-
-    def day_key(self, day: date) -> bytes:
-        return hmac.new(self._keys["blind-index"], f"day|{day.isoformat()}".encode(),
-                        "sha256").digest()[:16]
 
     # -- transactions & meta -------------------------------------------------------------
     @contextmanager
@@ -366,23 +211,6 @@ class Vault:
             self._rollback()
             raise
 
-    def _keys_current(self) -> bool:
-        """Is the manifest on disk sealed under our data key? False once another program
-        (a second window, the CLI) rotated the keys since we unlocked."""
-        blob = self._meta("manifest")
-        if blob is None:  # only while the vault is being created
-            return True
-        try:
-            crypto.open_json(self._keys["manifest-info"], blob,
-                             crypto.MANIFEST_PREFIX + self.header.vault_id)
-        except crypto.DecryptError:
-            return False
-        return True
-
-    def _check_keys_current(self) -> None:
-        if not self._keys_current():
-            raise ConflictError(KEYS_CHANGED)
-
     def _rollback(self) -> None:
         try:
             if self._conn.in_transaction:
@@ -397,68 +225,6 @@ class Vault:
     def _meta(self, key: str) -> bytes | None:
         row = self._conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return row[0] if row else None
-
-    # -- manifest ------------------------------------------------------------------------
-    def _manifest_rows(self) -> list[tuple[bytes, int, bytes]]:
-        return self._conn.execute("SELECT uuid, version, digest FROM entries").fetchall()
-
-    def _write_manifest(self) -> None:
-        rows = self._manifest_rows()
-        info = {
-            "mac": crypto.manifest_mac(self._keys["manifest-mac"], self.header.vault_id,
-                                       rows).hex(),
-            "count": len(rows), "version_sum": sum(r[1] for r in rows),
-            "saved_at": self.clock.now().replace(microsecond=0).isoformat(),
-        }
-        self._put_meta("manifest", crypto.seal_json(
-            self._keys["manifest-info"], info, crypto.MANIFEST_PREFIX + self.header.vault_id))
-
-    def manifest_info(self) -> dict:
-        blob = self._meta("manifest")
-        try:
-            info = crypto.open_json(self._keys["manifest-info"], blob or b"",
-                                    crypto.MANIFEST_PREFIX + self.header.vault_id)
-        except crypto.DecryptError:
-            raise IntegrityError("the integrity manifest is missing or damaged") from None
-        assert isinstance(info, dict)
-        return info
-
-    def manifest_problems(self) -> list[str]:
-        info = self.manifest_info()
-        rows = self._manifest_rows()
-        try:
-            mac = crypto.manifest_mac(self._keys["manifest-mac"], self.header.vault_id, rows)
-        except (TypeError, struct.error):  # a row with a non-blob id or non-int version
-            return ["a row of the entries table was altered outside the journal"]
-        if hmac.compare_digest(mac.hex(), str(info.get("mac", ""))):
-            return []
-        count, vsum = len(rows), sum(r[1] for r in rows)
-        if count < info["count"]:
-            return [f"{info['count'] - count} entr{'y' if info['count'] - count == 1 else 'ies'}"
-                    f" deleted outside the journal (expected {info['count']}, found {count})"]
-        if count > info["count"]:
-            return [f"{count - info['count']} entr{'y' if count - info['count'] == 1 else 'ies'}"
-                    f" added outside the journal (expected {info['count']}, found {count})"]
-        if vsum < info["version_sum"]:
-            return ["an entry was rolled back to an older version outside the journal"]
-        return ["the set of entries does not match the integrity manifest"]
-
-    def digest_problems(self) -> list[str]:
-        """Rows whose ciphertext no longer hashes to their digest. With the manifest this
-        proves, without decrypting, that every row is byte for byte one we sealed."""
-        problems = []
-        for raw_uuid, version, ct, row_digest in self._iter_rows():
-            if not isinstance(ct, bytes) or not isinstance(row_digest, bytes) or not (
-                    hmac.compare_digest(crypto.digest(ct), row_digest)):
-                problems.append(f"entry {_row_name(raw_uuid)} (version {version}) was altered "
-                                "outside the journal")
-        return problems
-
-    def verify_manifest(self) -> None:
-        """The unlock-time check: the manifest matches the rows and every row its digest."""
-        problems = self.manifest_problems() + self.digest_problems()
-        if problems:
-            raise IntegrityError("integrity check failed: " + "; ".join(problems), problems)
 
     # -- reading -------------------------------------------------------------------------
     def _decrypt_row(self, raw_uuid: bytes, version: int, ct: bytes, row_digest: bytes) -> Entry:
@@ -595,69 +361,7 @@ class Vault:
             self._cache.pop(entry_id, None)
         return cur.rowcount > 0
 
-    # -- keys management -----------------------------------------------------------------
-    def change_passphrase(self, new_passphrase: str, kdf: crypto.KdfParams | None = None) -> None:
-        """Re-wrap the data key under a new passphrase: O(1), entries untouched."""
-        if not new_passphrase:
-            raise ValidationError("the passphrase must not be empty")
-        header = Header(self.header.vault_id, kdf or self.header.kdf, os.urandom(16))
-        kek = crypto.derive_kek(new_passphrase, header.salt, header.kdf)
-        with self._write():
-            self._put_meta("header", header.encode())
-            self._put_meta("dek_wrap", crypto.seal(kek, self._dek, header.encode()))
-        self.header = header
-        self._checkpoint()
-
-    def rotate_keys(self, passphrase: str, *, new_recovery: bool = True) -> str | None:
-        """A new data key; every entry re-encrypted in one transaction. Returns the new
-        recovery code (the old one stops working), or None. The passphrase, the header and
-        the entries are all read inside the transaction, so a concurrent writer (another
-        window, the CLI) can neither lose an entry nor be left with a mismatched key wrap."""
-        from journal.core.sealed import merge_sealed
-
-        merge_sealed(self)
-        code = crypto.new_recovery_code() if new_recovery else None
-        old_keys, old_dek, old_header = self._keys, self._dek, self.header
-        try:
-            with self._write():
-                header = Header.decode(self._meta("header") or b"")
-                kek = crypto.derive_kek(passphrase, header.salt, header.kdf)
-                try:
-                    crypto.open_sealed(kek, self._meta("dek_wrap") or b"", header.encode())
-                except crypto.DecryptError:
-                    raise WrongPassphrase(WRONG) from None
-                self._cache = None
-                entries = list(self._load().values())
-                self.header = header
-                self._set_dek(os.urandom(crypto.KEY_LEN))
-                self._conn.execute("DELETE FROM entries")
-                for entry in entries:
-                    entry.version += 1
-                    raw_uuid = uuid.UUID(entry.id).bytes
-                    ct = crypto.seal_json(self._keys["entry-aead"], entry.to_dict(),
-                                          crypto.entry_aad(self.header.vault_id, raw_uuid,
-                                                           entry.version))
-                    self._conn.execute(
-                        "INSERT INTO entries(uuid, version, day_key, ct, digest)"
-                        " VALUES (?, ?, ?, ?, ?)",
-                        (raw_uuid, entry.version, self.day_key(entry.date), ct,
-                         crypto.digest(ct)),
-                    )
-                self._put_meta("dek_wrap", crypto.seal(kek, self._dek, self.header.encode()))
-                self._conn.execute("DELETE FROM meta WHERE key='recovery_wrap'")
-                if code:
-                    self._wrap_recovery(code)
-                self._new_seal_keys()
-                self._write_manifest()
-        except BaseException:
-            self._keys, self._dek, self.header = old_keys, old_dek, old_header
-            self._cache = None
-            raise
-        self._cache = {e.id: e for e in entries}
-        self._cache_version = self._data_version()
-        self.compact()
-        return code
-
+    # -- housekeeping --------------------------------------------------------------------
     def compact(self) -> None:
         """VACUUM (no old pages, no forensic traces in free space), then checkpoint the WAL
         away. Called after key rotation; worth calling after bulk deletes."""
@@ -674,48 +378,5 @@ class Vault:
             pass
 
     # -- sealed capture ------------------------------------------------------------------
-    def seal_private_key(self) -> bytes:
-        return crypto.open_sealed(self._keys["seal-key"], self._meta("seal_private") or b"",
-                                  b"journal/v1/seal-private")
-
     def sealed_box(self) -> SealedBox:
         return SealedBox(self.directory)
-
-    # -- checking ------------------------------------------------------------------------
-    def check(self) -> CheckReport:
-        """Authenticate every record and the manifest; name each damaged record."""
-        problems: list[str] = []
-        count = 0
-        days: dict[date, str] = {}
-        for raw_uuid, version, ct, row_digest in self._iter_rows():
-            count += 1
-            name = _row_name(raw_uuid)
-            try:
-                entry = self._decrypt_row(raw_uuid, version, ct, row_digest)
-            except crypto.DecryptError as exc:
-                problems.append(f"entry {name} (version {version}): fails authentication "
-                                f"({exc})")
-                continue
-            if entry.date in days:
-                problems.append(f"entry {name}: a second entry for {entry.date}")
-            days[entry.date] = name
-            row_day = self._conn.execute("SELECT day_key FROM entries WHERE uuid=?",
-                                         (raw_uuid,)).fetchone()
-            if row_day is None or row_day[0] != self.day_key(entry.date):
-                problems.append(f"entry {name}: its day index was altered outside the journal")
-        try:
-            problems.extend(self.manifest_problems())
-        except IntegrityError as exc:
-            problems.append(str(exc))
-        try:
-            integrity = self._conn.execute("PRAGMA integrity_check").fetchone()[0]
-            if integrity != "ok":
-                problems.append(f"SQLite integrity check: {integrity}")
-        except sqlite3.DatabaseError as exc:
-            problems.append(f"SQLite integrity check: {exc}")
-        return CheckReport(count, problems)
-
-    def last_saved(self) -> tuple[datetime | None, int]:
-        info = self.manifest_info()
-        saved = info.get("saved_at")
-        return (datetime.fromisoformat(saved) if saved else None), int(info.get("count", 0))
