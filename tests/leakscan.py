@@ -3,6 +3,7 @@
 Used by the vault leak tests (T7/T7b in tests/core/test_security_leak.py) and meant for any
 other test that must prove "no plaintext on disk" (app sessions, exports, the temp dir):
 
+    sys.path.insert(0, str(TESTS_DIR))  # tests/ is not a package: put it on the path
     from leakscan import scan
     report = scan([vault_dir, tempfile.gettempdir()], ["CLIENT-NAME-0042", ...])
     assert report.found == {}, report.describe()
