@@ -159,8 +159,10 @@ def main(argv: list[str] | None = None) -> int:
         measure_size(built, args, have, app, use_jrnl, report)
     report.note(f"bench took {time.perf_counter() - started:.0f} s; "
                 f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(report.render())
+    text = report.render()
+    print(text)
     args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.with_suffix(".md").write_text(text + "\n")
     args.json.write_text(json.dumps(report.raw(), indent=1, default=str))
     vaults.log(f"raw results: {args.json}")
     return 0

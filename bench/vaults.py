@@ -77,6 +77,8 @@ def build(size: int, *, with_jrnl: bool) -> Built:
     if meta is None:
         if directory.exists():
             shutil.rmtree(directory)  # a half-built cache from an interrupted run
+        for stale in directory.parent.glob(f"*-{size}-*"):  # older generator or schema
+            shutil.rmtree(stale, ignore_errors=True)
         directory.mkdir(parents=True)
         log(f"[{size}] generating {size:,} entries with {gen.generator_name()} ...")
         t0 = time.perf_counter()
