@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -25,6 +25,7 @@ from journal.ui.messages import Unlocked
 from journal.ui.screens.confirm import ConfirmScreen
 from journal.ui.screens.unlock import UnlockScreen
 from journal.ui.screens.write import WriteScreen
+from journal.ui.widgets.moment_form import Vocabulary
 
 #: Modes that hold decrypted text: all are dropped on lock.
 CONTENT_MODES = ("write", "browse", "reflect")
@@ -72,6 +73,8 @@ class JournalApp(App):
         self.current_day: date = clock.today()
         """The day the write screen shows (kept across a lock)."""
         self.idle = IdleTimer(settings.autolock_minutes, clock.now())
+        self.vocabulary = Vocabulary()
+        """Words used before (tags, people, feelings, recovery), for completion."""
         self.startup_messages: list[str] = []
         """Warnings to show once the app runs (e.g. a bad settings file)."""
         self._theme_override = theme
@@ -125,6 +128,7 @@ class JournalApp(App):
 
     async def on_unlocked(self, message: Unlocked) -> None:
         self.vault = message.vault
+        self.vocabulary = message.vocabulary or Vocabulary()
         self.idle.touch(self.clock.now())
         self.add_mode("write", self._new_write_screen)
         for mode, (module, name) in _OTHER_SCREENS.items():
@@ -199,8 +203,9 @@ class JournalApp(App):
         if self.vault is None:
             return
         if not self._flush():
-            self.notify("Not locked: your latest text could not be saved yet.",
-                        severity="error")
+            self.notify("Not locked: your latest text could not be saved yet; "
+                        "trying again in a minute.", severity="error")
+            self.idle.touch(self.clock.now() - timedelta(minutes=self.idle.minutes - 1))
             return
         if self.current_mode in CONTENT_MODES:
             self._resume_mode = self.current_mode
@@ -209,6 +214,7 @@ class JournalApp(App):
             if self.has_mode(mode):
                 await self.remove_mode(mode)
         self._write_screen = None
+        self.vocabulary = Vocabulary()
         vault, self.vault = self.vault, None
         vault.close()
         if reason:

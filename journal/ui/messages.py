@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from textual.message import Message
 
 from journal.core.vault import Vault
+from journal.ui.widgets.moment_form import Vocabulary
 
 
 @dataclass
@@ -18,6 +19,8 @@ class Unlocked(Message):
     """How many sealed quick notes were merged into entries."""
     problems: list[str] = field(default_factory=list)
     """Sealed notes that could not be merged (damaged); shown once to the user."""
+    vocabulary: Vocabulary | None = None
+    """Tags, people, feelings and recovery words used before (for completion)."""
 
 
 @dataclass

@@ -88,3 +88,28 @@ async def test_auto_lock_zero_means_never(app_factory, make_vault, ui_clock):
         ui_clock.advance(hours=10)
         await app.check_autolock()
         assert app.vault is not None
+
+
+async def test_auto_lock_never_drops_unsaved_text(app_factory, make_vault, ui_clock):
+    from journal.core.errors import StorageError
+
+    make_vault()
+    app = app_factory(settings=Settings(autolock_minutes=5))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.press(*"unsaved")
+
+        def full(entry):
+            raise StorageError("the disk is full: nothing was written")
+
+        app.vault.put = full
+        ui_clock.advance(minutes=6)
+        await app.check_autolock()
+        assert app.vault is not None  # not locked: the text would have been lost
+        assert app.screen.query_one("#editor", TextArea).text == "unsaved"
+        await app.check_autolock()  # and it does not retry at once
+        assert app.vault is not None
+        del app.vault.put  # space again
+        ui_clock.advance(minutes=1)
+        await app.check_autolock()
+        assert app.vault is None

@@ -21,6 +21,7 @@ from journal.core.errors import JournalError, VaultNotFound, WrongPassphrase
 from journal.core.sealed import MergeResult, merge_sealed
 from journal.core.vault import Vault
 from journal.ui.messages import Unlocked
+from journal.ui.widgets.moment_form import Vocabulary
 
 if TYPE_CHECKING:
     from journal.ui.app import JournalApp
@@ -218,7 +219,12 @@ class UnlockScreen(Screen):
             result = merge_sealed(vault)
         except JournalError as exc:
             result = MergeResult(problems=[f"quick notes were not merged: {exc}"])
-        self.post_message(Unlocked(vault, result.merged, result.problems))
+        try:  # decrypt everything here, off the UI thread: it warms the vault's cache too
+            vocabulary = Vocabulary().add(vault.entries())
+        except JournalError as exc:
+            vocabulary = Vocabulary()
+            result.problems.append(str(exc))
+        self.post_message(Unlocked(vault, result.merged, result.problems, vocabulary))
 
     @work(thread=True, exclusive=True, group="kdf", exit_on_error=False)
     def create_vault(self, passphrase: str) -> None:

@@ -117,16 +117,11 @@ class WriteScreen(Screen):
         self.day, self.entry = entry.date, entry
         self.moments = [m for m in entry.copy().moments]
         self.journal.current_day = entry.date
-        vault = self.journal.vault
-        recovery_words: set[str] = set()
-        if vault is not None:
-            for other in vault.entries()[:200]:
-                recovery_words.update(other.recovery)
         editor = self.query_one("#editor", TextArea)
         with self.prevent(TextArea.Changed):
             editor.load_text(entry.body)
         editor.move_cursor(editor.document.end)
-        self.query_one(CheckIn).load(entry, sorted(recovery_words))
+        self.query_one(CheckIn).load(entry, self.journal.vocabulary.recovery)
         await self.query_one(MomentsPanel).show(self.moments)
         self.debounce.reset()
         self._set_status("saved" if entry.version else "new")
@@ -165,6 +160,7 @@ class WriteScreen(Screen):
                         title="Could not save", severity="error", timeout=10)
             return False
         self.entry = saved
+        self.journal.vocabulary.add([saved])
         self.debounce.saved(generation)
         self._set_status("saved")
         self.post_message(EntrySaved(saved.date))
@@ -178,6 +174,8 @@ class WriteScreen(Screen):
         """Someone else saved this day. Keep the user's text; offer to merge both."""
         vault = self.journal.vault
         assert vault is not None
+        if self.debounce.paused:  # the question is already on screen
+            return
         self.debounce.paused = True
         refresh = getattr(vault, "refresh", None)
         if callable(refresh):
@@ -240,19 +238,9 @@ class WriteScreen(Screen):
             self.notify("Saved (encrypted).", timeout=2)
 
     def _vocabulary(self) -> Vocabulary:
-        vocab = Vocabulary()
-        vault = self.journal.vault
-        if vault is not None:
-            tags: set[str] = set()
-            people: set[str] = set()
-            feelings: set[str] = set()
-            for entry in [*vault.entries()[:365], self.collect()]:
-                for m in entry.moments:
-                    tags.update(m.tags)
-                    people.update(m.people)
-                    feelings.update(m.feelings)
-            vocab = Vocabulary(sorted(tags), sorted(people), sorted(feelings))
-        return vocab
+        known = self.journal.vocabulary
+        return Vocabulary(list(known.tags), list(known.people), list(known.feelings),
+                          list(known.recovery)).add([self.collect()])
 
     def _default_context(self) -> str:
         now = self.journal.clock.now().strftime("%H:%M")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from textual import events, on
@@ -20,6 +21,7 @@ from journal.core.models import (
     DISTRESS_FEELINGS,
     KINDS,
     OTHER_FEELINGS,
+    Entry,
     Moment,
 )
 from journal.ui.widgets.choice import KeyChoice, ScaleChoice, kind_label
@@ -41,11 +43,27 @@ assert {a for _, a, _ in ACTION_KEYS} == set(ACTIONS)
 
 @dataclass
 class Vocabulary:
-    """Words used before, offered as completions (they come from the open vault)."""
+    """Words used before, offered as completions. Gathered once per unlock (in the key
+    derivation worker, so the UI thread never decrypts the whole journal for it)."""
 
     tags: list[str] = field(default_factory=list)
     people: list[str] = field(default_factory=list)
     feelings: list[str] = field(default_factory=list)
+    recovery: list[str] = field(default_factory=list)
+
+    def add(self, entries: Iterable[Entry]) -> Vocabulary:
+        """Fold the words of `entries` in (sorted, no duplicates); returns self."""
+        sets = {name: set(getattr(self, name)) for name in ("tags", "people", "feelings",
+                                                             "recovery")}
+        for entry in entries:
+            sets["recovery"].update(entry.recovery)
+            for m in entry.moments:
+                sets["tags"].update(m.tags)
+                sets["people"].update(m.people)
+                sets["feelings"].update(m.feelings)
+        for name, words in sets.items():
+            setattr(self, name, sorted(words))
+        return self
 
 
 def parse_time(value: str) -> str | None:
