@@ -94,12 +94,26 @@ async def test_search_narrows_the_list(app, query, expected):
 async def test_a_query_that_does_not_read_keeps_the_list_and_says_why(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, 0.2)
-        await search(pilot, "kind:bogus")
+        bar = app.screen.query_one(FilterBar)
+        bar.input.focus()
+        bar.input.value = "kind:bogus"  # at once: while typing, "kind" alone is a word
+        await settle(pilot, 0.3)
         assert shown_dates(app) == [D1, D2, D3, D4, D5]
         assert "kind must be one of contagion, concern" in screen_text(app)
         await pilot.press("escape")  # clears the box
         await settle(pilot, 0.3)
         assert app.screen.query_one(FilterBar).input.value == ""
+
+
+async def test_a_tag_being_typed_points_at_its_completion(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.2)
+        await search(pilot, "#gri")
+        assert shown_dates(app) == []
+        assert "no entry has #gri: → completes #grief" in screen_text(app)
+        await pilot.press("right")  # accepts the suggestion
+        await settle(pilot, 0.3)
+        assert shown_dates(app) == [D1, D4]
 
 
 async def test_enter_in_the_search_box_jumps_to_the_list(app):

@@ -106,7 +106,8 @@ class ReflectScreen(Screen):
         return self.query_one("#reflect-evidence", EvidenceList)
 
     def on_mount(self) -> None:
-        self.finding_list.border_title = "Findings (● stands out)"
+        self.finding_list.border_title = "Findings"
+        self.finding_list.border_subtitle = "● stands out"
         self.query_one("#reflect-detail").border_title = "What you noted"
         self.evidence.border_title = "Evidence"
         self.finding_list.focus()

@@ -27,8 +27,9 @@ from journal.core.models import Entry
 
 MONTH_WIDTH = 27
 GAP = 2
-TONES = ("contagion", "concern", "even", "calm", "spillover")
-SYMBOLS = {"contagion": "◆", "concern": "○", "even": "=", "calm": "·", "spillover": "⌂"}
+TONES = ("contagion", "concern", "even", "calm", "spillover", "plain")
+SYMBOLS = {"contagion": "◆", "concern": "○", "even": "=", "calm": "·", "spillover": "⌂",
+           "plain": " "}
 LEGEND = (("◆", "contagion"), ("○", "concern"), ("=", "even"), ("·", "no moments"))
 
 
@@ -87,6 +88,7 @@ class MonthCalendar(Widget, can_focus=True):
     MonthCalendar > .calendar--even { color: $foreground; }
     MonthCalendar > .calendar--calm { color: $text-muted; }
     MonthCalendar > .calendar--spillover { color: $spillover; text-style: bold; }
+    MonthCalendar > .calendar--plain { color: $foreground; }
     MonthCalendar > .calendar--title { color: $text; text-style: bold; }
     MonthCalendar > .calendar--weekday { color: $text-muted; }
     MonthCalendar > .calendar--cursor { text-style: bold underline; }

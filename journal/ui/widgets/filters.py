@@ -139,10 +139,23 @@ class FilterBar(Vertical):
         self._counts = (shown, total)
         self._show_hint()
 
+    def _unknown_label(self) -> str:
+        """A hint for a #tag or @person no entry has (often one still being typed)."""
+        for sign, labels, known in (("#", self.query.tags, self._suggester.tags),
+                                    ("@", self.query.people, self._suggester.people)):
+            for label in labels:
+                if label not in known:
+                    close = next((k for k in known if k.startswith(label)), None)
+                    if close:
+                        return f"no entry has {sign}{label}: → completes {sign}{close}"
+                    return f"no entry has {sign}{label}"
+        return ""
+
     def _show_hint(self) -> None:
         shown, total = self._counts
-        if self._problem:
-            text = Content.styled(f"⚠ {self._problem}", "$text-warning")
+        unknown = self._unknown_label() if total else ""
+        if self._problem or unknown:
+            text = Content.styled(f"⚠ {self._problem or unknown}", "$text-warning")
         else:
             noun = "entry" if total == 1 else "entries"
             count = (f"{total:,} {noun}" if shown == total and self.query.empty

@@ -193,10 +193,10 @@ class FindingDetail(VerticalScroll, can_focus=False):
     def _kind_spillover(self, finding: Finding, stats: dict, entries: dict) -> list[Widget]:
         days = [d for d in (_day(e.get("date")) for e in finding.get("evidence") or []) if d]
         marks: dict[date, DayMark] = {
-            e.date: DayMark(mark_for(e).level, "calm") for e in entries.values()
+            e.date: DayMark(mark_for(e).level, "plain") for e in entries.values()
         }
         for day in days:
-            marks[day] = DayMark(max(2, marks.get(day, DayMark(2, "calm")).level), "spillover")
+            marks[day] = DayMark(max(2, marks.get(day, DayMark(2, "plain")).level), "spillover")
         calendar = MonthCalendar(id="spillover-calendar")
         calendar.set_marks(marks, cursor=max(days) if days else None)
         return [calendar, Static("⌂ a day you noted a work tag or person after work.",
