@@ -261,3 +261,9 @@ def test_error_messages_do_not_echo_controls(tmp_path):
     result = cli("import", str(zone), "--format", "dayone", ok=False)
     assert "timeZone" in result.stderr
     assert raw_controls(result.stderr) == [], repr(result.stderr)
+    odd_name = tmp_path / "notes\n\x1b[2Jday.md"  # a file name is user input too
+    odd_name.write_text("no date here", encoding="utf-8")
+    result = cli("import", str(odd_name), "--format", "markdown", ok=False)
+    assert "no date" in result.stderr
+    assert result.stderr.count("\n") == 1, repr(result.stderr)
+    assert raw_controls(result.stderr) == [], repr(result.stderr)
