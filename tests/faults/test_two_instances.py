@@ -19,7 +19,6 @@ from textual.widgets import Input, TextArea
 from journal.core.crypto import KdfParams
 from journal.core.errors import ConflictError, JournalError
 from journal.core.models import Entry
-from journal.core.vault import Vault
 from journal.paths import Paths
 from journal.settings import Settings
 from journal.ui.app import make_app
