@@ -76,7 +76,7 @@ class AskScreen(ModalScreen["str | None"]):
             yield Label(self.label)
             yield Input(self.value, placeholder=self.placeholder)
             yield Static("", classes="dialog-error")
-            yield Static("[dim]Enter to go · Esc to cancel[/]")
+            yield Static("[$text-muted]Enter to go · Esc to cancel[/]")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

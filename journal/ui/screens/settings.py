@@ -70,7 +70,7 @@ class SettingsScreen(ModalScreen[bool]):
                 yield Input(current.work_end, id="work_end", restrict=r"[0-9:]{0,5}",
                             placeholder="HH:MM")
             yield Static("", id="settings-error")
-            yield Static(f"[dim]Saved to {self.journal.paths.settings_file} "
+            yield Static(f"[$text-muted]Saved to {self.journal.paths.settings_file} "
                          "(no journal content is stored there).[/]", classes="settings-note")
             with Horizontal():
                 yield Button("Cancel (esc)", id="cancel")

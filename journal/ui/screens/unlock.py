@@ -139,12 +139,12 @@ class UnlockScreen(Screen):
             self.creating = False
             status = f"[b $error]This vault cannot be opened:[/] {exc}"
         if self.creating:
-            intro = (f"[b]Welcome.[/] There is no journal here yet ([dim]{directory}[/]). "
+            intro = (f"[b]Welcome.[/] There is no journal here yet ([$text-muted]{directory}[/]). "
                      "Choose a passphrase to create one. Everything you write is encrypted "
                      "with it: without it, or the recovery code shown next, no one can read "
                      "your journal, not even you.")
         else:
-            intro = f"Enter your passphrase to unlock your journal ([dim]{directory}[/])."
+            intro = f"Enter your passphrase to unlock your journal ([$text-muted]{directory}[/])."
         self.query_one("#unlock-intro", Static).update(intro)
         hint = self.journal.passphrase_hint
         self.query_one("#unlock-hint", Static).update(
@@ -169,7 +169,7 @@ class UnlockScreen(Screen):
     def _strength(self, event: Input.Changed) -> None:
         if self.creating:
             text = passphrase_feedback(event.value)[1] if event.value else ""
-            self.query_one("#strength", Static).update(f"[dim]{text}[/]")
+            self.query_one("#strength", Static).update(f"[$text-muted]{text}[/]")
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#go")

@@ -216,11 +216,11 @@ class WriteScreen(Screen):
         title = f"{self.day:%A %d %B %Y}" if self.day else ""
         today = self.journal.clock.today()
         if self.day and self.day != today:
-            title += " [dim](an earlier day: F2 goes back to today)[/]"
+            title += " [$text-muted](an earlier day: F2 goes back to today)[/]"
         saved_at = self.entry.updated_at if self.entry is not None else None
         when = (saved_at or self.journal.clock.now()).strftime("%H:%M")
-        mark = {"saved": f"[dim]saved {when}[/]", "new": "[dim]new entry[/]",
-                "editing": "[dim]editing…[/]"}.get(status, f"[b $error]{status}[/]")
+        mark = {"saved": f"[$text-muted]saved {when}[/]", "new": "[$text-muted]new entry[/]",
+                "editing": "[$text-muted]editing…[/]"}.get(status, f"[b $error]{status}[/]")
         self.query_one("#write-title", Static).update(f"{title}   {mark}")
 
     # -- edits -------------------------------------------------------------------------

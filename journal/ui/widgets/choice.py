@@ -46,7 +46,7 @@ class KeyChoice(Widget, can_focus=True):
         parts = []
         for key, value, label in self.options:
             mark = "●" if value == self.value else " "
-            style = "b reverse" if value == self.value else "dim" if self.value else ""
+            style = "b reverse" if value == self.value else "$text-muted" if self.value else ""
             key_part = f"[{style}]" if style else ""
             end = "[/]" if style else ""
             parts.append(f"{key_part}{key}{end} {mark}{label}")
@@ -107,7 +107,7 @@ class ScaleChoice(Widget, can_focus=True):
 
     def render(self) -> Content:
         if self.value is None:
-            return Content.from_markup("[dim]type 0-9 (1 then 0 for 10)[/]")
+            return Content.from_markup("[$text-muted]type 0-9 (1 then 0 for 10)[/]")
         bar = "▮" * self.value + "▯" * (10 - self.value)
         return Content.from_markup(f"{bar} [b]{self.value}[/]/10")
 

@@ -24,7 +24,7 @@ def moment_markup(moment: Moment) -> str:
     extras = [f"#{t}" for t in moment.tags] + [f"@{p}" for p in moment.people]
     extras += moment.feelings
     if extras:
-        line += "\n  [dim]" + " ".join(extras).replace("[", r"\[") + "[/]"
+        line += "\n  [$text-muted]" + " ".join(extras).replace("[", r"\[") + "[/]"
     return line
 
 
@@ -62,9 +62,9 @@ class MomentsPanel(Vertical):
         index: int
 
     def compose(self) -> ComposeResult:
-        yield Label("[b]Moments[/]  [dim]ctrl+n add[/]",
+        yield Label("[b]Moments[/]  [$text-muted]ctrl+n add[/]",
                     classes="panel-title")
-        yield Static("[dim]None yet. ctrl+n adds one.[/]", id="moments-empty")
+        yield Static("[$text-muted]None yet. ctrl+n adds one.[/]", id="moments-empty")
         yield MomentList(id="moment-list")
 
     async def show(self, moments: list[Moment]) -> None:

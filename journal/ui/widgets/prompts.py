@@ -36,7 +36,7 @@ class PromptPanel(Static):
         title, question = PROMPTS[step]
         self.update(
             f"[b]{step + 1}/{len(PROMPTS)} {title}.[/] {question}\n"
-            "[dim]f8 next · shift+f8 back · ctrl+g hide · skip any step[/]"
+            "[$text-muted]f8 next · shift+f8 back · ctrl+g hide · skip any step[/]"
         )
 
     def on_mount(self) -> None:
