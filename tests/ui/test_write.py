@@ -208,3 +208,38 @@ def test_usage_doc_lists_every_key():
     usage = (Path(__file__).parents[2] / "docs" / "usage.md").read_text(encoding="utf-8")
     for _where, key, what in KEYS:
         assert f"`{key}` | {what}" in usage, key
+
+
+async def test_theme_picker_previews_live_and_escape_restores(app_factory, paths):
+    from textual.widgets import Select
+
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        before = app.theme
+        await pilot.press("f5")
+        await pilot.pause()
+        other = next(name for name in sorted(app.available_themes) if name != before)
+        app.screen.query_one("#theme", Select).value = other
+        await pilot.pause()
+        assert app.theme == other  # previewed at once
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.theme == before
+    assert not paths.settings_file.exists()  # nothing saved by a preview
+
+
+def test_bad_settings_file_falls_back_to_defaults(monkeypatch, tmp_path):
+    from journal.cli.app_cmd import run_app
+    from journal.cli.runtime import Runtime
+    from journal.ui.app import JournalApp
+
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "settings.toml").write_text("autolock_minutes = 'soon'\n")
+    ran = []
+    monkeypatch.setattr(JournalApp, "run", lambda self: ran.append(self))
+    run_app(Runtime(env={"JOURNAL_VAULT": str(tmp_path / "v"),
+                         "JOURNAL_CONFIG_DIR": str(tmp_path / "c")}))
+    [app] = ran
+    assert app.settings.autolock_minutes == 5
+    assert any("Settings file ignored" in m for m in app.startup_messages)
