@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from textual.color import Color
 
 from journal.core.demo import generate
+from journal.core.errors import VaultDamaged
 from journal.core.models import Entry, Moment
 from journal.ui.screens.browse import BrowseScreen
 from journal.ui.widgets.calendar import MonthCalendar
@@ -250,6 +252,35 @@ async def test_an_empty_journal_says_so(app):
         await settle(pilot, 0.2)
         assert shown_dates(empty) == []
         assert "No entries yet" in browse(empty).preview.document
+
+
+def _marker_colour(app: HostApp) -> str:
+    entry_list = app.screen.query_one(EntryList)
+    strip = entry_list.render_line(0)
+    segment = next(seg for seg in strip if "◆" in seg.text)
+    return segment.style.color.triplet.hex
+
+
+async def test_colours_follow_the_theme(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.2)
+        assert _marker_colour(app) == Color.parse(app.theme_variables["contagion"]).hex.lower()
+        app.theme = "journal-paper"
+        await settle(pilot, 0.2)
+        paper = Color.parse(app.theme_variables["contagion"]).hex.lower()
+        assert _marker_colour(app) == paper
+
+
+async def test_a_vault_that_cannot_be_read_says_so():
+    class Broken(MemoryVault):
+        def entries(self):
+            raise VaultDamaged("1 damaged entry: entry x fails authentication")
+
+    broken = HostApp(Broken([]))
+    async with broken.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.2)
+        await pilot.pause()
+        assert "could not be read: 1 damaged entry" in browse(broken).preview.document
 
 
 async def test_twenty_years_of_entries_move_and_filter():

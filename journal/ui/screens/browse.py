@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
+from textual.worker import Worker, WorkerState
 
 from journal.core.models import Entry
 from journal.core.query import Query
@@ -109,6 +110,11 @@ class BrowseScreen(Screen):
         """Decrypt (from the vault's memory cache) and index every entry, off the UI thread."""
         entries = self.app.vault.entries()
         self.post_message(_Loaded(entries, SearchIndex(entries), marks_from_entries(entries)))
+
+    @on(Worker.StateChanged)
+    def _worker_state(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "browse-load" and event.state == WorkerState.ERROR:
+            self.preview.show_message(f"Your entries could not be read: {event.worker.error}")
 
     @on(_Loaded)
     def _loaded(self, message: _Loaded) -> None:
