@@ -99,7 +99,6 @@ class BrowseScreen(Screen):
         self.calendar.border_title = "Calendar (c)"
         self.preview.border_title = "Preview"
         self.entry_list.focus()
-        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
 
     @on(ScreenResume)
     def _resumed(self) -> None:
@@ -140,9 +139,6 @@ class BrowseScreen(Screen):
             self.calendar.set_marks({e.date: self.marks[e.date] for e in shown})
         if not shown and self.entry_list.total:
             self.preview.show_message("Nothing matches this search. Escape clears it.")
-
-    def _theme_changed(self, _theme: object) -> None:
-        self.entry_list.refresh_rows()
 
     # -- filtering -------------------------------------------------------------------------
     @on(FilterBar.QueryChanged)

@@ -40,7 +40,11 @@ def balance_marker(entry: Entry) -> str:
 
 
 def entry_row(entry: Entry, width: int = 7) -> Content:
-    """One list line: date, weekday, balance marker and title (colours via $variables)."""
+    """One list line: date, weekday, balance marker and title.
+
+    Styles name theme variables ($contagion, ...): they are resolved when drawn, so the
+    rows follow a theme change without being rebuilt.
+    """
     contagion, concern = balance_counts(entry)
     marker = Content("")
     if contagion:
@@ -165,12 +169,6 @@ class EntryList(OptionList):
             return False
         self.scroll_to_highlight()
         return True
-
-    def refresh_rows(self) -> None:
-        """Rebuild the prompts (after a theme change: colours are resolved when built)."""
-        for row in self._rows:
-            row.option._set_prompt(entry_row(row.entry))
-        self._clear_caches()
 
     # -- events ----------------------------------------------------------------------------
     def _on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
