@@ -47,8 +47,10 @@ class MemoryVault:
                       key=lambda e: e.date, reverse=True)
 
     def put(self, entry: Entry) -> Entry:
-        self._entries[entry.id] = entry.copy()
-        return entry.copy()
+        stored = entry.copy()
+        stored.version += 1  # as the vault does on every save
+        self._entries[entry.id] = stored
+        return stored.copy()
 
 
 def year_vault(seed: int = 7) -> MemoryVault:

@@ -10,10 +10,11 @@ from textual.color import Color
 from journal.core.demo import generate
 from journal.core.errors import VaultDamaged
 from journal.core.models import Entry, Moment
+from journal.core.query import Query
 from journal.ui.screens.browse import BrowseScreen
 from journal.ui.widgets.calendar import MonthCalendar
 from journal.ui.widgets.entry_list import EntryList
-from journal.ui.widgets.filters import FilterBar
+from journal.ui.widgets.filters import FilterBar, SearchIndex
 from journal.ui.widgets.preview import EntryPreview, highlight_mentions
 from tests.ui.host import TODAY, HostApp, MemoryVault, screen_text, settle
 
@@ -317,6 +318,19 @@ async def test_works_on_the_real_vault(vault):
         assert shown_dates(real) == [D1, D2, D3, D4, D5]
         await search(pilot, "@sam")
         assert shown_dates(real) == [D1]
+
+
+def test_a_new_index_reuses_unchanged_entries_only():
+    entries = MemoryVault(sample_entries()).entries()
+    first = SearchIndex(entries)
+    edited = entries[1].copy()
+    edited.body, edited.moments, edited.version = "Now about #admin", [], edited.version + 1
+    second = SearchIndex([entries[0], edited, *entries[2:]], previous=first)
+    assert second.items[0] is first.items[0] and second.items[2] is first.items[2]
+    assert second.items[1] is not first.items[1]
+    assert second.matching(Query.parse("#admin")) == [1]
+    assert first.matching(Query.parse("#paperwork")) == [1]
+    assert second.matching(Query.parse("#paperwork")) == []
 
 
 def test_highlighting_leaves_code_alone():

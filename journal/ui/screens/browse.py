@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from journal.core.models import Entry
 from journal.core.query import Query
@@ -36,8 +36,13 @@ SINGLE_KEY_ACTIONS = {"focus_calendar", "focus_list", "focus_search"}
 @dataclass
 class _Loaded(Message):
     entries: list[Entry]
-    index: SearchIndex
     marks: dict[date, DayMark]
+
+
+@dataclass
+class _Indexed(Message):
+    entries: list[Entry]
+    index: SearchIndex
 
 
 class BrowseScreen(Screen):
@@ -59,6 +64,8 @@ class BrowseScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.index: SearchIndex | None = None
+        self.ready = False
+        """True once the index matches the entries in the list (filtering can run)."""
         self.by_date: dict[date, Entry] = {}
         self.marks: dict[date, DayMark] = {}
         self.query_value = Query()
@@ -106,9 +113,15 @@ class BrowseScreen(Screen):
 
     @work(thread=True, exclusive=True, group="browse-load", exit_on_error=False)
     def reload(self) -> None:
-        """Decrypt (from the vault's memory cache) and index every entry, off the UI thread."""
+        """Read every entry (the vault keeps them decrypted in memory) off the UI thread:
+        first the list and calendar, then the search index (the slow part on a first
+        load: it reuses the previous index for entries that did not change)."""
+        previous = self.index
         entries = self.app.vault.entries()
-        self.post_message(_Loaded(entries, SearchIndex(entries), marks_from_entries(entries)))
+        self.post_message(_Loaded(entries, marks_from_entries(entries)))
+        index = SearchIndex(entries, previous=previous)
+        if not get_current_worker().is_cancelled:
+            self.post_message(_Indexed(entries, index))
 
     @on(Worker.StateChanged)
     def _worker_state(self, event: Worker.StateChanged) -> None:
@@ -117,15 +130,24 @@ class BrowseScreen(Screen):
 
     @on(_Loaded)
     def _loaded(self, message: _Loaded) -> None:
-        self.index = message.index
         self.by_date = {entry.date: entry for entry in message.entries}
         self.marks = message.marks
-        self.filter_bar.set_vocabulary(message.index.tags, message.index.people)
-        self.entry_list.set_entries(message.entries, self._matching())
-        self._after_filter()
+        self.ready = False
+        if self.query_value.empty:  # else the list waits for the index to filter it
+            self.entry_list.set_entries(message.entries)
+            self._after_filter()
         if not message.entries:
             self.preview.show_message(
                 "No entries yet. The entries you write will appear here, newest first.")
+
+    @on(_Indexed)
+    def _indexed(self, message: _Indexed) -> None:
+        self.index = message.index
+        self.ready = True
+        self.filter_bar.set_vocabulary(message.index.tags, message.index.people)
+        if not self.query_value.empty:
+            self.entry_list.set_entries(message.entries, self._matching())
+            self._after_filter()
 
     def _matching(self) -> list[int]:
         return self.index.matching(self.query_value) if self.index else []
@@ -144,9 +166,11 @@ class BrowseScreen(Screen):
     @on(FilterBar.QueryChanged)
     def _query_changed(self, event: FilterBar.QueryChanged) -> None:
         self.query_value = event.query
-        if self.index is not None:
+        if self.ready:
             self.entry_list.show(self._matching())
             self._after_filter()
+        else:
+            self.filter_bar.set_preparing()
         if event.submitted:
             self.entry_list.focus()
 

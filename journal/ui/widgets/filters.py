@@ -22,7 +22,7 @@ from textual.widgets import Input, Static
 
 from journal.core.errors import ValidationError
 from journal.core.models import CONTEXTS, KINDS, Entry, Moment
-from journal.core.query import Query
+from journal.core.query import Query, searchable_text
 
 DEBOUNCE_SECONDS = 0.15
 PLACEHOLDER = "Search: words  #tag  @person  kind:contagion  context:home  since:2025-01-01"
@@ -33,6 +33,7 @@ KEYWORDS = ("kind:", "context:", "since:", "until:")
 class _Searchable:
     """What `Query.matches` reads of an entry, with the Markdown scan done once."""
 
+    key: tuple[str, int]
     date: date
     body: str
     good_things: list[str]
@@ -40,17 +41,24 @@ class _Searchable:
     moments: list[Moment]
     all_tags: set[str] = field(default_factory=set)
     all_people: set[str] = field(default_factory=set)
+    haystack: str = ""
+
+    @classmethod
+    def of(cls, e: Entry) -> _Searchable:
+        return cls((e.id, e.version), e.date, e.body, e.good_things, e.recovery, e.moments,
+                   e.all_tags, e.all_people, searchable_text(e))
 
 
 class SearchIndex:
-    """Entries prepared for repeated matching. Pure data: safe to build in a thread."""
+    """Entries prepared for repeated matching. Pure data: safe to build in a thread.
 
-    def __init__(self, entries: Sequence[Entry]) -> None:
-        self.items = [
-            _Searchable(e.date, e.body, e.good_things, e.recovery, e.moments,
-                        e.all_tags, e.all_people)
-            for e in entries
-        ]
+    Scanning Markdown for tags is the slow part (20 years: seconds), so an index can
+    reuse the items of a `previous` one for entries whose (id, version) did not change.
+    """
+
+    def __init__(self, entries: Sequence[Entry], previous: SearchIndex | None = None) -> None:
+        known = {item.key: item for item in previous.items} if previous else {}
+        self.items = [known.get((e.id, e.version)) or _Searchable.of(e) for e in entries]
         self.tags = sorted({t for item in self.items for t in item.all_tags})
         self.people = sorted({p for item in self.items for p in item.all_people})
 
@@ -61,7 +69,10 @@ class SearchIndex:
         """Indices (in the order given) of the entries the query matches."""
         if query.empty:
             return list(range(len(self.items)))
-        return [i for i, item in enumerate(self.items) if query.matches(item)]  # type: ignore[arg-type]
+        words = query.text
+        return [i for i, item in enumerate(self.items)
+                if all(w in item.haystack for w in words)  # a cheap first pass
+                and query.matches(item)]  # type: ignore[arg-type]
 
 
 class QuerySuggester(Suggester):
@@ -120,6 +131,7 @@ class FilterBar(Vertical):
         self._suggester = QuerySuggester()
         self._problem = ""
         self._counts = (0, 0)
+        self._preparing = False
         self.query = Query()
 
     def compose(self) -> ComposeResult:
@@ -137,6 +149,12 @@ class FilterBar(Vertical):
 
     def set_counts(self, shown: int, total: int) -> None:
         self._counts = (shown, total)
+        self._preparing = False
+        self._show_hint()
+
+    def set_preparing(self) -> None:
+        """The search runs as soon as the entries are indexed (a first load of years)."""
+        self._preparing = True
         self._show_hint()
 
     def _unknown_label(self) -> str:
@@ -154,7 +172,10 @@ class FilterBar(Vertical):
     def _show_hint(self) -> None:
         shown, total = self._counts
         unknown = self._unknown_label() if total else ""
-        if self._problem or unknown:
+        if self._preparing and not self._problem:
+            text = Content.styled(f"Preparing the search over {total:,} entries…",
+                                  "$text-muted")
+        elif self._problem or unknown:
             text = Content.styled(f"⚠ {self._problem or unknown}", "$text-warning")
         else:
             noun = "entry" if total == 1 else "entries"
