@@ -113,3 +113,19 @@ async def test_auto_lock_never_drops_unsaved_text(app_factory, make_vault, ui_cl
         ui_clock.advance(minutes=1)
         await app.check_autolock()
         assert app.vault is None
+
+
+async def test_locking_with_the_moment_form_open_keeps_a_complete_moment(
+        app_factory, make_vault, paths):
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.press("ctrl+n", "k", "6", "h", *"bedtime")
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert app.vault is None
+    with open_vault(paths.vault) as vault:
+        [moment] = vault.get_by_date(TODAY).moments
+    assert (moment.kind, moment.intensity, moment.context, moment.tags) == (
+        "concern", 6, "home", ["bedtime"])

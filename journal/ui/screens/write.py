@@ -137,10 +137,28 @@ class WriteScreen(Screen):
         return entry
 
     def flush(self) -> bool:
-        """Save pending edits now. True when nothing is left unsaved."""
+        """Save pending edits now (a moment still open in its form too, if complete).
+        True when nothing is left unsaved."""
+        self._absorb_open_form()
         if not self.debounce.dirty:
             return True
         return self.save_now()
+
+    def _absorb_open_form(self) -> None:
+        """Locking or quitting with the moment form open keeps that moment if complete."""
+        form = self.app.screen
+        if not isinstance(form, MomentForm):
+            return
+        try:
+            moment = form.build()
+        except ValueError:
+            return
+        ids = [m.id for m in self.moments]
+        if moment.id in ids:
+            self.moments[ids.index(moment.id)] = moment
+        else:
+            self.moments.append(moment)
+        self.debounce.changed(self.journal.clock.now())
 
     def save_now(self) -> bool:
         vault = self.journal.vault
