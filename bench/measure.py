@@ -20,6 +20,7 @@ class Run:
     maxrss_mb: float
     returncode: int
     output: bytes
+    cpu_seconds: float | None = None  # user + system, from GNU time
 
 
 @dataclass
@@ -41,6 +42,11 @@ class Result:
             return None
         values = [r.seconds for r in self.runs]
         return min(values), max(values)
+
+    @property
+    def cpu(self) -> float | None:
+        values = [r.cpu_seconds for r in self.runs if r.cpu_seconds is not None]
+        return statistics.median(values) if self.ok and values else None
 
     @property
     def maxrss_mb(self) -> float | None:
@@ -67,11 +73,13 @@ def run_once(cmd: Sequence[str], *, env: dict[str, str] | None = None,
     with tempfile.NamedTemporaryFile(prefix="bench-rss-", suffix=".txt") as rss_file:
         wrapped = list(cmd)
         if os.access(TIME, os.X_OK):
-            wrapped = [TIME, "-q", "-f", "%M", "-o", rss_file.name, *wrapped]
+            wrapped = [TIME, "-q", "-f", "%M %U %S", "-o", rss_file.name, *wrapped]
         run = _spawn(wrapped, env, stdin, cwd)
         try:
-            run.maxrss_mb = int(Path(rss_file.name).read_text().split()[-1]) / 1024
-        except (OSError, ValueError, IndexError):
+            rss, user, system = Path(rss_file.name).read_text().split()[-3:]
+            run.maxrss_mb = int(rss) / 1024
+            run.cpu_seconds = float(user) + float(system)
+        except (OSError, ValueError):
             pass
     return run
 

@@ -113,7 +113,11 @@ class Report:
         if whole.result is None or not whole.result.ok:
             return (whole.note or "failed").replace("|", "/")[:90]
         lo, hi = whole.result.spread
-        return f"{_s(whole.result.median)} ({_s(lo)}-{_s(hi)}) · {whole.result.maxrss_mb:.0f} MB"
+        cpu = whole.result.cpu
+        spread = f"{_s(lo)}-{_s(hi)}" if len(whole.result.runs) > 1 else "1 run"
+        return (f"{_s(whole.result.median)} ({spread})"
+                + (f" cpu {_s(cpu)}" if cpu is not None else "")
+                + f" · {whole.result.maxrss_mb:.0f} MB")
 
     def render(self) -> str:
         m = self.machine
@@ -131,8 +135,8 @@ class Report:
             f"(min {_s(min(self.kdf_times))}, max {_s(max(self.kdf_times))}, "
             f"{len(self.kdf_times)} runs)",
             "",
-            f"### Whole process (fresh `python -m journal ...` per run: median of {self.runs} "
-            "after one warm-up, (min-max), peak RSS of the largest run)",
+            f"### Whole process (fresh `python -m journal ...` per run: wall-clock median of "
+            f"{self.runs} after one warm-up (min-max), CPU time (user+sys) median, peak RSS)",
             "",
             *self._head("operation"),
             "| key derivation alone (in-process) | "
@@ -253,6 +257,7 @@ class Report:
             "kdf": self.kdf_params.to_json() if self.kdf_params else None,
             "kdf_times": self.kdf_times, "metas": self.metas, "cores": self.cores,
             "whole": {s: {k: {"median": w.result.median if w.result else None,
+                              "cpu": w.result.cpu if w.result else None,
                               "runs": [r.seconds for r in w.result.runs] if w.result else [],
                               "maxrss_mb": w.result.maxrss_mb if w.result else None,
                               "note": w.note} for k, w in d.items()}
