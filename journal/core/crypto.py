@@ -286,6 +286,13 @@ def new_seal_keypair() -> tuple[bytes, bytes]:
     return raw_private, raw_public
 
 
+def public_of(recipient_private: bytes) -> bytes:
+    """The X25519 public key that belongs to a raw private key."""
+    return X25519PrivateKey.from_private_bytes(recipient_private).public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+
+
 def _sealed_key(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=KEY_LEN, salt=ephemeral + recipient,
                 info=b"journal/v1/sealed-entry").derive(shared)

@@ -106,6 +106,11 @@ def open_sealed_entry(private: bytes, vault_id: bytes, sealed_id: bytes, blob: b
 def merge_sealed(vault: Vault) -> MergeResult:
     """Decrypt pending sealed entries and merge them; a tampered one is kept and reported."""
     result = MergeResult()
+    problem = vault.sealing_key_problem()
+    if problem is not None:
+        result.problems.append(problem)
+        if "replaced" in problem:
+            vault.restore_sealing_key()  # future captures are safe again
     rows = vault._conn.execute("SELECT uuid, ct FROM sealed").fetchall()
     if not rows:
         return result

@@ -125,6 +125,9 @@ class Integrity:
             problems.extend(self.manifest_problems())
         except IntegrityError as exc:
             problems.append(str(exc))
+        sealing = self.sealing_key_problem()
+        if sealing is not None:
+            problems.append(sealing.replace(" (key restored)", ""))
         try:
             integrity = self._conn.execute("PRAGMA integrity_check").fetchone()[0]
             if integrity != "ok":

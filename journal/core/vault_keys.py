@@ -188,3 +188,23 @@ class KeyRing:
     def seal_private_key(self) -> bytes:
         return crypto.open_sealed(self._keys["seal-key"], self._meta("seal_private") or b"",
                                   b"journal/v1/seal-private")
+
+    def sealing_key_problem(self) -> str | None:
+        """Quick capture seals to the public key on disk, which nothing can authenticate
+        without the passphrase. Someone able to write the vault directory could swap in a
+        key of their own and read later captures; at each unlock we compare it with the
+        (authenticated) private key, so the swap is found and reported."""
+        try:
+            expected = crypto.public_of(self.seal_private_key())
+        except (crypto.DecryptError, ValueError):
+            return "the vault's sealing key is damaged"
+        stored = self._meta("seal_public")
+        if isinstance(stored, bytes) and hmac.compare_digest(stored, expected):
+            return None
+        return ("the public key for quick capture was replaced outside the journal: entries "
+                "captured with it may be readable by whoever replaced it (key restored)")
+
+    def restore_sealing_key(self) -> None:
+        """Put back the public key that belongs to our private key."""
+        with self._write():
+            self._put_meta("seal_public", crypto.public_of(self.seal_private_key()))

@@ -126,3 +126,31 @@ def test_merge_into_keeps_the_target_and_adds():
     merged = merge_into(target, extra)
     assert (merged.body, merged.sleep, merged.energy) == ("only text", 5, 3)
     assert target.body == ""  # not mutated
+
+
+def test_a_swapped_public_key_is_found_reported_and_restored(vault_dir, vault):
+    """The one thing sealing cannot authenticate: the public key on disk. An attacker who can
+    write the directory swaps it; the next unlock finds it, says so, and puts ours back."""
+    ours = vault._meta("seal_public")
+    vault.close()
+    attacker_private, attacker_public = crypto.new_seal_keypair()
+    conn = sqlite3.connect(db_path(vault_dir))
+    conn.execute("UPDATE meta SET value=? WHERE key='seal_public'", (attacker_public,))
+    conn.commit()
+    conn.close()
+    SealedBox(vault_dir).add(Entry(date=DAY, body="typed after the swap"))
+    with open_vault(vault_dir) as opened:
+        problems = opened.check().problems
+        assert any("replaced outside the journal" in p for p in problems), problems
+        result = merge_sealed(opened)
+        assert any("key restored" in p for p in result.problems)
+        assert result.merged == 0  # our key cannot open what went to theirs
+        assert opened._meta("seal_public") == ours
+        assert opened.check().ok  # repaired
+    assert SealedBox(vault_dir).pending() == 1  # the unreadable capture is kept...
+    (sealed_id, blob), = raw_rows(vault_dir)
+    assert b"after the swap" in crypto.open_from_public(  # ...and was exposed: the reason
+        attacker_private, blob, opened.header.vault_id + sealed_id)  # we report it
+    SealedBox(vault_dir).add(Entry(date=date(2026, 11, 26), body="after the repair"))
+    with open_vault(vault_dir) as opened:
+        assert merge_sealed(opened).merged == 1
