@@ -360,3 +360,26 @@ def test_t5_non_canonical_header_is_refused(tiny):
         sql(vault_dir, "UPDATE meta SET value=? WHERE key='header'", (variant,))
         with pytest.raises(VaultDamaged):
             open_tiny(vault_dir)
+
+
+def test_t1_every_bit_flip_of_the_manifest_and_of_a_sealed_capture_is_rejected(vault):
+    from journal.core.sealed import open_sealed_entry
+
+    vault.put(Entry(date=date(2026, 11, 1), body="x"))
+    blob = vault._meta("manifest")
+    aad = crypto.MANIFEST_PREFIX + vault.header.vault_id
+    assert crypto.open_json(vault._keys["manifest-info"], blob, aad)["count"] == 1
+    for bit in range(len(blob) * 8):
+        with pytest.raises(DecryptError):
+            crypto.open_json(vault._keys["manifest-info"], flip(blob, bit), aad)
+    sealed_id = uuid.uuid4().bytes
+    capture = crypto.seal_to_public(vault._meta("seal_public"),
+                                    b'{"date": "2026-11-02", "body": "quick"}',
+                                    vault.header.vault_id + sealed_id)
+    private = vault.seal_private_key()
+    assert open_sealed_entry(private, vault.header.vault_id, sealed_id, capture).body == "quick"
+    for bit in range(len(capture) * 8):
+        with pytest.raises(DecryptError):
+            open_sealed_entry(private, vault.header.vault_id, sealed_id, flip(capture, bit))
+    figure(f"T1 manifest_bits={len(blob) * 8} sealed_capture_bits={len(capture) * 8} "
+           "all rejected")
