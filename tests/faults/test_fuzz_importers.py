@@ -37,8 +37,8 @@ from journal.core.errors import ValidationError
 from journal.core.importers import dayone, jrnl, markdown
 
 LONG = os.environ.get("JOURNAL_FUZZ") == "long"
-#: Cases per target: 8 targets, so the long profile runs > 100,000 in one go.
-EXAMPLES = int(os.environ.get("JOURNAL_FUZZ_EXAMPLES") or (13_000 if LONG else 250))
+#: Cases per target: 7 hypothesis targets, so the long profile runs > 100,000 in one go.
+EXAMPLES = int(os.environ.get("JOURNAL_FUZZ_EXAMPLES") or (15_000 if LONG else 250))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not LONG, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.filter_too_much,
