@@ -124,3 +124,32 @@ def test_a_vault_copied_between_two_writes_is_committed_or_absent(tmp_path):
         with snapshot.open() as vault:
             assert vault.check().ok
             assert sorted(e.body for e in vault.entries()) == bodies
+
+
+@pytest.mark.parametrize("name", ["[/]broken", "back\\slash\\"])
+async def test_the_app_opens_a_vault_at_an_odd_path(tmp_path, name):
+    """Folder names are user input too: brackets (markup), a backslash at the end."""
+    from textual.widgets import Input
+
+    from journal.core.crypto import KdfParams
+    from journal.paths import Paths
+    from journal.settings import Settings
+    from journal.ui.app import make_app
+
+    cli = CliJournal(tmp_path / name)
+    expected = _fill(cli, 3)
+    app = make_app(paths=Paths(vault=cli.vault_dir, config_dir=cli.config_dir),
+                   settings=Settings(), clock=cli.clock, kdf=KdfParams.fast_for_tests(),
+                   allow_weak=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.is_running
+        app.screen.query_one("#passphrase", Input).value = "correct horse battery staple"
+        await pilot.press("enter")
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert app.vault is not None and app.is_running
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    _assert_same(cli, expected)
