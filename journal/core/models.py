@@ -199,7 +199,7 @@ class Entry:
             day = date.fromisoformat(raw_date)
         except ValueError:
             raise ValidationError(
-                f"'{raw_date[:20]}' is not a real date (YYYY-MM-DD)", where=where, field="date"
+                f"{raw_date[:20]!r} is not a real date (YYYY-MM-DD)", where=where, field="date"
             ) from None
         where = f"{where} ({day.isoformat()})" if "(" not in where else where
         body = data.get("body", "")
@@ -290,6 +290,6 @@ def _parse_dt(value: Any, where: str, name: str) -> datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise ValidationError(
-            f"'{value[:30]}' is not a date-time (YYYY-MM-DDTHH:MM:SS)", where=where, field=name
+            f"{value[:30]!r} is not a date-time (YYYY-MM-DDTHH:MM:SS)", where=where, field=name
         ) from None
     return parsed.replace(tzinfo=None) if parsed.tzinfo else parsed

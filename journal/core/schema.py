@@ -43,7 +43,14 @@ def _v2(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE TABLE sealed (uuid BLOB PRIMARY KEY, ct BLOB NOT NULL) WITHOUT ROWID")
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2}
+def _v3(conn: sqlite3.Connection) -> None:
+    # One compact sealed summary per entry (journal.core.summaries): list, filter and
+    # reflect without decrypting every full entry. Filled lazily for older vaults.
+    conn.execute("CREATE TABLE summaries (uuid BLOB PRIMARY KEY, version INTEGER NOT NULL,"
+                 " sct BLOB NOT NULL) WITHOUT ROWID")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2, 3: _v3}
 LATEST = max(MIGRATIONS)
 
 

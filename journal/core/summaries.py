@@ -89,7 +89,8 @@ def load_all(conn: sqlite3.Connection, key: bytes, vault_id: bytes
     aead = AESGCM(key)
     nonce_len = crypto.NONCE_LEN
     out: list[Entry] = []
-    for raw_uuid, version, sct in conn.execute("SELECT uuid, version, sct FROM summaries"):
+    for raw_uuid, version, sct in conn.execute(
+            "SELECT uuid, version, CAST(sct AS BLOB) FROM summaries"):
         if current.get(raw_uuid) != version:
             continue
         try:

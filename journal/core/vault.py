@@ -38,13 +38,14 @@ from journal.core.schema import tighten_modes as _tighten_modes
 from journal.core.sealed import SealedBox
 from journal.core.vault_integrity import CheckReport, Integrity, _row_name
 from journal.core.vault_keys import KEYS_CHANGED, WRONG, Header, KeyRing
+from journal.core.vault_rows import Rows
 
 #: The names other modules import from here (the vault's public face).
 __all__ = ["WRONG", "KEYS_CHANGED", "CheckReport", "Header", "Vault", "db_path",
            "SQLITE_MAGIC", "_connect", "_storage_error", "_tighten_modes"]
 
 
-class Vault(KeyRing, Integrity):
+class Vault(KeyRing, Integrity, Rows):
     """An unlocked vault. Create with `Vault.create`, open with `Vault.open`."""
 
     def __init__(self, directory: Path, conn: sqlite3.Connection, header: Header, dek: bytes,
@@ -177,6 +178,7 @@ class Vault(KeyRing, Integrity):
         self._keys = {}
         self._dek = b""
         self._cache = None
+        self._summary_cache = None
 
     lock = close
 
@@ -191,6 +193,7 @@ class Vault(KeyRing, Integrity):
     def _write(self) -> Iterator[None]:
         """BEGIN IMMEDIATE ... COMMIT: one writer at a time, all-or-nothing. Nested use
         becomes a savepoint inside the outer transaction."""
+        self._summary_cache = None  # own commits do not move PRAGMA data_version
         if self._conn.in_transaction:
             with self.db.atomic():
                 yield
@@ -288,8 +291,12 @@ class Vault(KeyRing, Integrity):
         return int(self._conn.execute("SELECT count(*) FROM entries").fetchone()[0])
 
     def get(self, entry_id: str) -> Entry | None:
-        entry = self._load().get(entry_id)
-        return entry.copy() if entry else None
+        """One entry by id: from the decrypted cache if warm, else just its row."""
+        self._drop_stale_cache()
+        if self._cache is not None:
+            entry = self._cache.get(entry_id)
+            return entry.copy() if entry else None
+        return self._read_row(entry_id)
 
     def get_by_date(self, day: date) -> Entry | None:
         """One row lookup through the blind day index: no need to decrypt everything."""
@@ -337,14 +344,7 @@ class Vault(KeyRing, Integrity):
                 entry.written_at = entry.written_at or now
                 entry.updated_at = now
                 entry.version = current + 1
-                ct = crypto.seal_json(self._keys["entry-aead"], entry.to_dict(),
-                                      crypto.entry_aad(self.header.vault_id, raw_uuid,
-                                                       entry.version))
-                self._conn.execute(
-                    "INSERT OR REPLACE INTO entries(uuid, version, day_key, ct, digest)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (raw_uuid, entry.version, self.day_key(entry.date), ct, crypto.digest(ct)),
-                )
+                self._store_row(entry)
                 saved.append(entry)
             self._write_manifest()
         if self._cache is not None:
@@ -356,6 +356,7 @@ class Vault(KeyRing, Integrity):
         raw_uuid = uuid.UUID(entry_id).bytes
         with self._write():
             cur = self._conn.execute("DELETE FROM entries WHERE uuid=?", (raw_uuid,))
+            self._conn.execute("DELETE FROM summaries WHERE uuid=?", (raw_uuid,))
             self._write_manifest()
         if self._cache is not None:
             self._cache.pop(entry_id, None)

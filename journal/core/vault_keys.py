@@ -11,7 +11,6 @@ import base64
 import hmac
 import json
 import os
-import uuid
 from dataclasses import dataclass
 from datetime import date
 
@@ -88,7 +87,8 @@ class KeyRing:
     def _set_dek(self, dek: bytes) -> None:
         self._dek = dek
         self._keys = {p: crypto.subkey(dek, p) for p in
-                      ("entry-aead", "manifest-mac", "manifest-info", "blind-index", "seal-key")}
+                      ("entry-aead", "summary-aead", "manifest-mac", "manifest-info", "blind-index",
+                       "seal-key")}
 
     def _wrap_recovery(self, code: str) -> None:
         salt = os.urandom(16)
@@ -158,18 +158,10 @@ class KeyRing:
                 self.header = header
                 self._set_dek(os.urandom(crypto.KEY_LEN))
                 self._conn.execute("DELETE FROM entries")
+                self._conn.execute("DELETE FROM summaries")
                 for entry in entries:
                     entry.version += 1
-                    raw_uuid = uuid.UUID(entry.id).bytes
-                    ct = crypto.seal_json(self._keys["entry-aead"], entry.to_dict(),
-                                          crypto.entry_aad(self.header.vault_id, raw_uuid,
-                                                           entry.version))
-                    self._conn.execute(
-                        "INSERT INTO entries(uuid, version, day_key, ct, digest)"
-                        " VALUES (?, ?, ?, ?, ?)",
-                        (raw_uuid, entry.version, self.day_key(entry.date), ct,
-                         crypto.digest(ct)),
-                    )
+                    self._store_row(entry)
                 self._put_meta("dek_wrap", crypto.seal(kek, self._dek, self.header.encode()))
                 self._conn.execute("DELETE FROM meta WHERE key='recovery_wrap'")
                 if code:

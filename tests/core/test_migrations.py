@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from journal.core import schema
+from journal.core import schema, summaries
 from journal.core.errors import StorageError, VaultDamaged
 from journal.core.models import Entry
 from journal.core.sealed import SealedBox, merge_sealed
@@ -43,6 +43,7 @@ def v1_vault(vault_dir, fast_kdf, monkeypatch):
     """A vault exactly as the first schema wrote it."""
     with monkeypatch.context() as patch:
         patch.setattr(schema, "MIGRATIONS", {1: schema.MIGRATIONS[1]})
+        patch.setattr(summaries, "write", lambda *args: None)  # schema 1 had no summaries
         vault, code = Vault.create(vault_dir, PASSPHRASE, kdf=fast_kdf)
         vault.put(Entry(date=DAY, body="written under schema 1"))
         vault.close()

@@ -167,13 +167,12 @@ def test_t10_entry_from_dict(data):
     assert again.to_dict() == entry.to_dict()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "found by the long fuzz profile: Entry.from_dict puts the raw date text into its message, "
-    "so a newline or a terminal escape reaches the user's terminal; fix in models.py: "
-    "show it with !r like the other fields. Strict: passes the day it is fixed, then drop"))
 def test_t10_found_validation_messages_stay_one_printable_line():
     with pytest.raises(ValidationError) as caught:
         Entry.from_dict({"date": "\n\x1b[31mred"})
+    assert "\n" not in str(caught.value) and "\x1b" not in str(caught.value)
+    with pytest.raises(ValidationError) as caught:
+        Entry.from_dict({"date": "2024-01-01", "written_at": "\n\x1b[2J"})
     assert "\n" not in str(caught.value) and "\x1b" not in str(caught.value)
 
 
