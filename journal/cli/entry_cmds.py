@@ -25,7 +25,7 @@ from journal.cli.runtime import Runtime
 from journal.core import exchange
 from journal.core.errors import JournalError, ValidationError
 from journal.core.models import CONTEXTS, KINDS, Entry, normalise_label
-from journal.core.query import Query, search
+from journal.core.query import Query, search_vault
 from journal.core.sealed import SealedBox, merge_into
 
 SCALE = click.IntRange(0, 10)
@@ -147,11 +147,14 @@ def list_entries(runtime: Runtime, limit: int | None, since: date | None, until:
     """
     vault = runtime.open_vault(passphrase_file)
     try:
-        entries = [e for e in vault.entries()
+        entries = [e for e in vault.summaries()
                    if (since is None or e.date >= since) and (until is None or e.date <= until)]
+        entries = entries[:limit] if limit else entries
+        if as_json:
+            entries = vault.get_many([e.id for e in entries])
     finally:
         vault.close()
-    _print_entries(entries[:limit] if limit else entries, as_json,
+    _print_entries(entries, as_json,
                    "No entries yet. Add one with: journal add \"how today went\"")
 
 
@@ -224,15 +227,18 @@ def search_cmd(runtime: Runtime, query: tuple[str, ...], tags: tuple[str, ...],
         raise ValidationError(f"since ({parsed.since}) is after until ({parsed.until})")
     vault = runtime.open_vault(passphrase_file)
     try:
-        found = search(vault.entries(), parsed)
+        found = search_vault(vault, parsed)
+        shown = found[:limit] if limit else found
+        if as_json:
+            shown = vault.get_many([e.id for e in shown])
     finally:
         vault.close()
     if not as_json and found:
-        shown = min(len(found), limit or len(found))
+        n_shown = len(shown)
         click.echo(f"{plural(len(found), 'entry', 'entries')} match"
                    f"{'es' if len(found) == 1 else ''}"
-                   + (f" (showing {shown})" if shown < len(found) else ""), err=True)
-    _print_entries(found[:limit] if limit else found, as_json, "No entries match.")
+                   + (f" (showing {n_shown})" if n_shown < len(found) else ""), err=True)
+    _print_entries(shown, as_json, "No entries match.")
 
 
 @click.command()

@@ -44,7 +44,7 @@ def reflect_command(runtime: Runtime, since: date | None, until: date | None, as
     work_end = settings_mod.load(runtime.paths.settings_file).work_end
     vault = runtime.open_vault(passphrase_file)
     try:
-        entries = vault.entries()
+        entries = vault.summaries()  # reflection needs no bodies: no full decrypts
     finally:
         vault.close()
     result = reflect(entries, since=since, until=until, work_end=work_end,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from journal.core.errors import ValidationError
@@ -103,3 +103,15 @@ def searchable_text(entry: Entry) -> str:
 def search(entries: Iterable[Entry], query: Query) -> list[Entry]:
     """Matching entries, newest first."""
     return sorted((e for e in entries if query.matches(e)), key=lambda e: e.date, reverse=True)
+
+
+def search_vault(vault: object, query: Query) -> list[Entry]:
+    """Two phases, so 50,000 entries do not all get decrypted for a tag filter: filter the
+    vault's encrypted summaries on everything but free text, then decrypt only the
+    candidates to match the words. Returns full entries only when text was searched
+    (partial ones otherwise; load full ones with `vault.get_many`)."""
+    candidates = search(vault.summaries(), replace(query, text=[]))  # type: ignore[attr-defined]
+    if not query.text:
+        return candidates
+    full = vault.get_many([e.id for e in candidates])  # type: ignore[attr-defined]
+    return search(full, query)

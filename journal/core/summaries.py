@@ -38,8 +38,10 @@ def summary_aad(vault_id: bytes, raw_uuid: bytes, version: int) -> bytes:
 def summarise(entry: Entry) -> list[Any]:
     """A compact, positional form (short JSON is the fast path at 50,000 rows)."""
     tags, people = extract_mentions(entry.body)
+    notes = [m.note.strip() for m in entry.moments if m.note.strip()]
+    title = entry.title or (f"({notes[0]})" if notes else "")
     return [
-        entry.date.isoformat(), entry.title[:TITLE_MAX], tags, people, entry.sleep, entry.energy,
+        entry.date.isoformat(), title[:TITLE_MAX], tags, people, entry.sleep, entry.energy,
         entry.recovery, len(entry.good_things),
         [[m.kind, m.intensity, m.context, m.time, m.tags, m.people, m.action, m.feelings]
          for m in entry.moments],
