@@ -84,6 +84,10 @@ class Report:
         whole = self.wholes.get(size, {}).get(key)
         return whole.result.median if whole and whole.result else None
 
+    def stopped(self, size: int, key: str) -> float | None:
+        whole = self.wholes.get(size, {}).get(key)
+        return whole.result.timed_out if whole and whole.result else None
+
     def rss(self, size: int, key: str) -> float | None:
         whole = self.wholes.get(size, {}).get(key)
         return whole.result.maxrss_mb if whole and whole.result else None
@@ -160,7 +164,9 @@ class Report:
                 cells = []
                 for s in self.sizes:
                     a, b = self.seconds(s, ours_key), self.seconds(s, jrnl_key)
-                    cells.append(f"{b / a:.1f}x" if a and b else "-")
+                    floor = self.stopped(s, jrnl_key)
+                    cells.append(f"{b / a:.1f}x" if a and b else
+                                 f">= {floor / a:.0f}x" if a and floor else "-")
                 out.append(f"| jrnl / ours: {ours_key} | " + " | ".join(cells) + " |")
         out += ["", "### Core operations (in-process, one fresh process per run, median of "
                 f"{min(self.runs, 3)})", "", *self._head("step")]

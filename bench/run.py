@@ -29,6 +29,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
                         help="comma-separated vault sizes (default: %(default)s)")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per figure (median)")
     parser.add_argument("--no-jrnl", action="store_true", help="skip the jrnl comparison")
+    parser.add_argument("--timeout", type=float, default=300.0,
+                        help="stop one command after this many seconds and report it as "
+                             "'> N s' (jrnl adding to 50,000 entries: default %(default)s)")
     parser.add_argument("--profile", action="store_true",
                         help="cProfile the core steps at the largest size (bench/results/)")
     parser.add_argument("--json", type=Path, default=vaults.RESULTS / "latest.json",
@@ -109,13 +112,14 @@ def measure_size(built: vaults.Built, args: argparse.Namespace, have: dict[str, 
             vault_dir = add_copy if cmd.writes else built.vault
             env = _env(vault_dir, config_dir)
             result = measure.repeat(
-                runs, lambda i, c=cmd: [PY, "-m", "journal", *c.args(built, terms, i)], env=env)
+                runs, lambda i, c=cmd: [PY, "-m", "journal", *c.args(built, terms, i)], env=env,
+                timeout=args.timeout)
             report.whole(size, cmd, result, None if result.ok else result.failure())
         if app:
             from bench import app_probe
 
-            report.app(size, app_probe.measure_app(built.vault, runs,
-                                                  _env(built.vault, config_dir)))
+            app_env = dict(_env(built.vault, config_dir), BENCH_APP_TIMEOUT=str(args.timeout))
+            report.app(size, app_probe.measure_app(built.vault, runs, app_env))
         else:
             report.app(size, None)
 
@@ -128,7 +132,7 @@ def measure_size(built: vaults.Built, args: argparse.Namespace, have: dict[str, 
                 with jrnl.Env(target, vaults.PASSPHRASE) as jenv:
                     result = measure.repeat(
                         runs, lambda i, c=cmd: jrnl.command(*c.args(built, terms, i)),
-                        env=jenv.env)
+                        env=jenv.env, timeout=args.timeout)
                 report.whole(size, cmd, result, None if result.ok else result.failure())
             jrnl_copy.unlink(missing_ok=True)
     finally:
