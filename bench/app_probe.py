@@ -91,7 +91,8 @@ def measure_app(vault_dir: Path, runs: int, env: dict[str, str]) -> dict:
         if run.returncode != 0:
             tail = run.output.decode("utf-8", "replace").strip().splitlines()[-3:]
             if any("TimeoutError" in line for line in tail):
-                return {"error": f"> {TIMEOUT:.0f} s (stopped): {tail[-1][:120]}"}
+                limit = float(env.get("BENCH_APP_TIMEOUT", TIMEOUT))
+                return {"error": f"> {limit:.0f} s (stopped): {tail[-1][:120]}"}
             return {"error": f"app probe failed: {' | '.join(tail)[:200]}"}
         figure = json.loads(run.output.decode().strip().splitlines()[-1])
         if i == 0 and run.seconds <= measure.SLOW:

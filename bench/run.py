@@ -82,6 +82,14 @@ def measure_size(built: vaults.Built, args: argparse.Namespace, have: dict[str, 
     terms["add_dates"] = vaults.next_dates(built, 2 * runs + 4)
     config_dir = Path(tempfile.mkdtemp(prefix="bench-config-"))
     try:
+        # Key derivation alone, in fresh processes, just before this size's commands.
+        kdf_times = []
+        for _ in range(runs):
+            run = measure.run_once([PY, "-m", "bench.kdf_probe", str(built.vault)])
+            if run.returncode == 0:
+                kdf_times.append(float(run.output.decode().split()[-1]))
+        report.kdf_at(size, kdf_times)
+
         # Core operations, in one fresh process per run.
         probe_runs = max(1, min(runs, 3))
         probes = []
