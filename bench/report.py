@@ -16,6 +16,10 @@ CORE_ROWS = [
     ("derive_kek", "key derivation (Argon2id) alone"),
     ("open_no_verify", "Vault.open (KDF + unwrap, no manifest)"),
     ("verify_manifest", "verify_manifest"),
+    ("summaries_load", "vault.summaries(): all encrypted summaries"),
+    ("search_vault_tag", "query.search_vault #tag (summaries)"),
+    ("search_vault_text", "query.search_vault WORD (summaries, then candidates)"),
+    ("reflect_summaries", "reflect over the summaries"),
     ("decrypt_all", "vault.entries(): decrypt + parse all"),
     ("entries_cached", "vault.entries() again (cached: copy + sort)"),
     ("search_tag", "query.search #tag (cold markdown cache)"),
@@ -27,6 +31,7 @@ CORE_ROWS = [
 ]
 MEM_ROWS = [
     ("after_kdf_peak", "peak RSS after key derivation"),
+    ("summaries_peak", "peak RSS after the summaries (reset after KDF)"),
     ("data_peak", "peak RSS of the data alone (reset after KDF)"),
     ("process_peak", "peak RSS of the whole probe"),
 ]
