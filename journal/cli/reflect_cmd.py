@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import textwrap
 from datetime import date
 from pathlib import Path
@@ -13,6 +12,7 @@ import click
 from journal import settings as settings_mod
 from journal.cli.common import DATE, pass_runtime, passphrase_file_option
 from journal.cli.runtime import Runtime
+from journal.core import exchange
 from journal.core.errors import ValidationError
 from journal.core.reflection import NOT_A_DIAGNOSIS, reflect
 
@@ -50,7 +50,7 @@ def reflect_command(runtime: Runtime, since: date | None, until: date | None, as
     result = reflect(entries, since=since, until=until, work_end=work_end,
                      today=runtime.clock.today())
     if as_json:
-        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        click.echo(exchange.to_text(result), nl=False)
     else:
         click.echo(render_text(result))
 

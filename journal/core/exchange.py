@@ -17,6 +17,7 @@ ValidationError naming the entry (its index in `entries`, counted from 0 as in j
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -62,9 +63,15 @@ def dump(entries: Iterable[Entry]) -> dict[str, Any]:
     return document([entry_dict(e) for e in ordered])
 
 
+_RAW_C1 = re.compile("[\x7f-\x9f]")
+
+
 def to_text(data: Any) -> str:
-    """The one JSON rendering used everywhere: 2-space indent, UTF-8 kept, final newline."""
-    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    """The one JSON rendering used everywhere: 2-space indent, UTF-8 kept, final newline.
+    DEL and C1 controls (which json leaves raw with ensure_ascii=False) are written as
+    \\u escapes: the same JSON data, and nothing a terminal would obey."""
+    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return _RAW_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def to_json_text(entries: Iterable[Entry]) -> str:

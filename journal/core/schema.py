@@ -103,11 +103,23 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
                 conn.execute(pragma)
         return conn
     except sqlite3.DatabaseError as exc:
-        raise storage_error(exc) from None
+        raise storage_error(exc, path) from None
 
 
-def storage_error(exc: sqlite3.Error) -> Exception:
+def _read_only_folder(directory: Path) -> bool:
+    try:
+        return bool(os.statvfs(directory).f_flag & os.ST_RDONLY) or not os.access(
+            directory, os.W_OK)
+    except OSError:
+        return False
+
+
+def storage_error(exc: sqlite3.Error, path: Path | None = None) -> Exception:
     text = str(exc)
+    if "unable to open" in text and path is not None and _read_only_folder(Path(path).parent):
+        return StorageError(f"the vault's folder {Path(path).parent} is read-only (a read-only "
+                            "disk or permissions): the journal must write there, even to "
+                            "unlock; nothing was changed")
     if "not a database" in text or "malformed" in text:
         return VaultDamaged("the vault file is not a journal vault or is damaged; left unmodified")
     if "full" in text:

@@ -12,6 +12,8 @@ import hmac
 import sqlite3
 import struct
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -38,6 +40,19 @@ def _row_name(raw_uuid: object) -> str:
 
 class Integrity:
     """Manifest and checks of an unlocked vault (mixed into `Vault`)."""
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """A read transaction (WAL: one consistent snapshot for every read inside it)."""
+        if self._conn.in_transaction:
+            yield
+            return
+        self._conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if self._conn.in_transaction:
+                self._conn.execute("COMMIT")
 
     def _manifest_rows(self) -> list[tuple[bytes, int, bytes]]:
         return self._conn.execute("SELECT uuid, version, digest FROM entries").fetchall()
@@ -95,8 +110,10 @@ class Integrity:
         return problems
 
     def verify_manifest(self) -> None:
-        """The unlock-time check: the manifest matches the rows and every row its digest."""
-        problems = self.manifest_problems() + self.digest_problems()
+        """The unlock-time check: the manifest matches the rows and every row its digest.
+        Read in one snapshot, so another program committing meanwhile is no false alarm."""
+        with self._snapshot():
+            problems = self.manifest_problems() + self.digest_problems()
         if problems:
             raise IntegrityError("integrity check failed: " + "; ".join(problems), problems)
 

@@ -35,6 +35,9 @@ class Piece:
     text: str
     source_key: str = ""
     has_time: bool = True
+    #: The absolute time, when the source knows it (Day One): orders pieces written in the
+    #: hour a daylight-saving switch repeats, whose local times are equal or reversed.
+    instant: datetime | None = None
 
 
 def tag_token(raw: str) -> str:
@@ -66,7 +69,9 @@ def fold_days(fmt: str, pieces: list[Piece]) -> list[Entry]:
         by_day.setdefault(piece.when.date(), []).append(piece)
     entries: list[Entry] = []
     for day in sorted(by_day):
-        day_pieces = sorted(by_day[day], key=lambda p: p.when)
+        timed = all(p.instant is not None for p in by_day[day])
+        day_pieces = sorted(by_day[day], key=(lambda p: p.instant) if timed else
+                            (lambda p: p.when))
         if len(day_pieces) == 1:
             body = day_pieces[0].text.strip("\n")
         else:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -64,7 +65,7 @@ def detect(path: Path) -> bool:
             return False
         with path.open("rb") as handle:
             return _looks_like_export(handle.read(65536))
-    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError):
+    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError, IndexError, zlib.error):
         return False
 
 
@@ -103,7 +104,8 @@ def _json_documents(path: Path) -> list[tuple[str, bytes]]:
                     raise ValidationError(f"{path}, zip member {name}: too large to import")
                 out.append((name, archive.read(name)))
             return out
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, RuntimeError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, RuntimeError, ValueError,
+            IndexError, zlib.error) as exc:
         raise ValidationError(f"{path}: damaged or unsupported zip ({exc})") from None
     except OSError as exc:
         raise ValidationError(f"cannot read {path}: {exc.strerror or exc}") from None
@@ -136,6 +138,8 @@ def parse_document(raw: bytes, path: Path, member: str = "") -> list[Piece]:
     except json.JSONDecodeError as exc:
         raise ValidationError(f"{where}, line {exc.lineno} column {exc.colno}: not valid JSON "
                               f"({exc.msg})") from None
+    except RecursionError:
+        raise ValidationError(f"{where}: nested too deeply to be a Day One export") from None
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise ValidationError(f"{where}: not a Day One export (no \"entries\" list)")
     return [_piece(item, f"{where}, entry {index}") for index, item in enumerate(data["entries"])]
@@ -165,7 +169,8 @@ def _piece(item: Any, where: str) -> Piece:
     if extra_lines:
         text = f"{text}\n\n" + "\n".join(extra_lines) if text else "\n" + "\n".join(extra_lines)
     uuid = item.get("uuid", "")
-    return Piece(when=when, text=text, source_key=f"{uuid}|{item.get('creationDate')}")
+    return Piece(when=when, text=text, source_key=f"{uuid}|{item.get('creationDate')}",
+                 instant=_instant(item))
 
 
 def _local_time(item: dict, where: str) -> datetime:
@@ -180,6 +185,14 @@ def _local_time(item: dict, where: str) -> datetime:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     zone_name = item.get("timeZone")
+    try:
+        return _in_zone(when, zone_name, where)
+    except OverflowError:
+        raise ValidationError(f"{where}: field 'creationDate' '{raw[:30]}' is out of range "
+                              "(years 1-9999 in its time zone)") from None
+
+
+def _in_zone(when: datetime, zone_name: object, where: str) -> datetime:
     if zone_name in (None, ""):
         return when.astimezone(UTC).replace(tzinfo=None)
     if not isinstance(zone_name, str):
@@ -190,6 +203,15 @@ def _local_time(item: dict, where: str) -> datetime:
         raise ValidationError(f"{where}: field 'timeZone' '{zone_name[:40]}' is not a known "
                               "time zone") from None
     return when.astimezone(zone).replace(tzinfo=None)
+
+
+def _instant(item: dict) -> datetime | None:
+    """The UTC instant (already validated by _local_time): orders the repeated hour."""
+    when = datetime.fromisoformat(item["creationDate"].strip())
+    try:
+        return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 at the edge: local order will do
+        return None
 
 
 def _attachment_line(item: dict, where: str) -> str:

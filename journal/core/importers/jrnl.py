@@ -213,7 +213,7 @@ def _decrypt_v3(raw: bytes, path: Path, source_passphrase: Passphrase) -> str:
         except binascii.Error:  # early v3 builds stored the JSON header unencoded
             header = json.loads(field)
         salt = base64.urlsafe_b64decode(header["salt"])
-    except (ValueError, KeyError, TypeError, binascii.Error):
+    except (ValueError, KeyError, TypeError, binascii.Error, RecursionError):
         raise ValidationError(f"{path}: the jrnl v3 header is damaged") from None
     if not salt:
         raise ValidationError(f"{path}: the jrnl v3 header has an empty salt")

@@ -178,6 +178,9 @@ def _value(raw: str, path: Path, line_no: int) -> Any:
     if raw[:1] in "{[\"" or raw in ("true", "false") or re.fullmatch(r"-?\d+(\.\d+)?", raw):
         try:
             return json.loads(raw, parse_constant=_no_constant)
+        except RecursionError:
+            raise ValidationError(f"{path}, line {line_no}: front matter value is nested too "
+                                  "deeply") from None
         except (json.JSONDecodeError, ValueError):
             if raw.startswith("[") and raw.endswith("]"):  # YAML flow list of bare words
                 return [_bare(p) for p in raw[1:-1].split(",") if p.strip()]
