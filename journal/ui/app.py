@@ -6,6 +6,7 @@ Everything comes in through `make_app`; nothing happens at import time.
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Iterable
 from datetime import date, timedelta
 
@@ -18,7 +19,7 @@ from journal.core.clock import Clock
 from journal.core.crypto import KdfParams
 from journal.paths import Paths
 from journal.settings import Settings
-from journal.ui import session
+from journal.ui import session, vault_access
 from journal.ui.autosave import IdleTimer
 from journal.ui.commands import ask_for_date, journal_commands
 from journal.ui.messages import Unlocked
@@ -70,6 +71,8 @@ class JournalApp(App):
         self.passphrase_hint = passphrase_hint
         self.vault = None
         """The open journal.core.vault.Vault, or None while locked."""
+        self.vault_lock = threading.RLock()
+        """Held by whoever uses `vault` (journal.ui.vault_access): one thread at a time."""
         self.current_day: date = clock.today()
         """The day the write screen shows (kept across a lock)."""
         self.idle = IdleTimer(settings.autolock_minutes, clock.now())
@@ -109,9 +112,10 @@ class JournalApp(App):
                                 lambda theme: session.persist_theme(self, theme))
 
     def on_unmount(self) -> None:
-        if self.vault is not None:
-            self.vault.close()
-            self.vault = None
+        with self.vault_lock:
+            if self.vault is not None:
+                self.vault.close()
+                self.vault = None
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown,
@@ -215,8 +219,11 @@ class JournalApp(App):
                 await self.remove_mode(mode)
         self._write_screen = None
         self.vocabulary = Vocabulary()
-        vault, self.vault = self.vault, None
-        vault.close()
+        with self.vault_lock:  # waits for a worker's current vault call to end
+            vault, self.vault = self.vault, None
+            if vault is not None:  # (a second lock that ran during the awaits above)
+                vault.close()
+        vault_access.thaw()
         if reason:
             self.notify(reason, timeout=8)
 
@@ -243,6 +250,3 @@ def make_app(*, paths: Paths, settings: Settings, clock: Clock, kdf: KdfParams |
              passphrase_hint: str | None = None) -> JournalApp:
     return JournalApp(paths=paths, settings=settings, clock=clock, kdf=kdf,
                       allow_weak=allow_weak, theme=theme, passphrase_hint=passphrase_hint)
-
-
-

@@ -7,6 +7,8 @@ test can assert what would have been opened without the write screen.
 
 from __future__ import annotations
 
+import json
+import threading
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -17,6 +19,7 @@ from textual.worker import WorkerCancelled
 from journal.core.clock import FixedClock
 from journal.core.demo import generate_year
 from journal.core.models import Entry
+from journal.core.summaries import summarise, to_entry
 from journal.settings import Settings
 from journal.ui.screens.browse import BrowseScreen
 from journal.ui.screens.reflect import ReflectScreen
@@ -31,7 +34,8 @@ def fixed_clock() -> FixedClock:
 
 
 class MemoryVault:
-    """The part of Vault the screens use (`entries()`: newest first, copies), in memory.
+    """The part of Vault the screens use (`summaries()`: partial entries newest first,
+    `get`/`get_many`: full copies), in memory.
 
     Tests that check the real vault use journal.core.vault.Vault instead; this one keeps
     tests with thousands of entries quick.
@@ -40,11 +44,27 @@ class MemoryVault:
     def __init__(self, entries: Iterable[Entry]) -> None:
         self._entries = {e.id: e.copy() for e in entries}
         self.reads = 0
+        """Full reads of every entry (`entries()`): the screens should need none."""
+        self.rows_read = 0
 
     def entries(self) -> list[Entry]:
         self.reads += 1
         return sorted((e.copy() for e in self._entries.values()),
                       key=lambda e: e.date, reverse=True)
+
+    def summaries(self) -> list[Entry]:
+        """Partial entries built the way the real vault builds them (no body, no notes)."""
+        newest_first = sorted(self._entries.values(), key=lambda e: e.date, reverse=True)
+        return [to_entry(e.id, e.version, json.loads(json.dumps(summarise(e))))
+                for e in newest_first]
+
+    def get(self, entry_id: str) -> Entry | None:
+        self.rows_read += 1
+        found = self._entries.get(entry_id)
+        return found.copy() if found else None
+
+    def get_many(self, entry_ids: Iterable[str]) -> list[Entry]:
+        return [e for e in map(self.get, entry_ids) if e is not None]
 
     def put(self, entry: Entry) -> Entry:
         stored = entry.copy()
@@ -69,6 +89,7 @@ class HostApp(App):
                  settings: Settings | None = None, clock: FixedClock | None = None) -> None:
         super().__init__()
         self.vault = vault
+        self.vault_lock = threading.RLock()
         self.settings = settings or Settings()
         self.clock = clock or fixed_clock()
         self.opened: list[date] = []

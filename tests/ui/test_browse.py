@@ -274,7 +274,7 @@ async def test_colours_follow_the_theme(app):
 
 async def test_a_vault_that_cannot_be_read_says_so():
     class Broken(MemoryVault):
-        def entries(self):
+        def summaries(self):
             raise VaultDamaged("1 damaged entry: entry x fails authentication")
 
     broken = HostApp(Broken([]))
@@ -318,6 +318,37 @@ async def test_works_on_the_real_vault(vault):
         assert shown_dates(real) == [D1, D2, D3, D4, D5]
         await search(pilot, "@sam")
         assert shown_dates(real) == [D1]
+
+
+async def test_browse_reads_summaries_then_one_row_per_preview(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.2)
+        screen = browse(app)
+        assert all(e.partial and not e.body for e in screen.entry_list.entries_shown)
+        assert "Still thinking about it." in screen.preview.document
+        await pilot.press("down")
+        await settle(pilot, 0.2)
+        assert "Quiet admin day." in screen.preview.document
+        reads = app.vault.rows_read
+        await pilot.press("up", "down")  # back to an entry already read: read again, once
+        await settle(pilot, 0.2)
+        assert app.vault.rows_read - reads <= 2
+        await search(pilot, "ruminating")
+        assert shown_dates(app) == [D4]
+        await search(pilot, "car after")  # a moment's note: only in the full entry
+        assert shown_dates(app) == [D1]
+    assert app.vault.reads == 0  # never every full entry at once
+
+
+async def test_a_second_word_search_reuses_what_the_first_read(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.2)
+        await search(pilot, "ward")
+        assert shown_dates(app) == [D1]
+        reads = app.vault.rows_read
+        await search(pilot, "still")
+        assert shown_dates(app) == [D1, D4]
+        assert app.vault.rows_read == reads
 
 
 def test_a_new_index_reuses_unchanged_entries_only():

@@ -38,3 +38,30 @@ async def test_browse_open_reflect_and_lock_in_the_real_app(app_factory, make_va
         assert not any(isinstance(s, (BrowseScreen, ReflectScreen)) for s in live)
         await unlock(pilot)
         assert isinstance(app.screen, ReflectScreen)  # back where the user was
+
+
+async def test_unlock_browse_and_reflect_never_decrypt_every_entry(app_factory, make_vault):
+    """Unlock gathers completions from the summaries; browse lists summaries, previews one
+    decrypted row and searches words in the full text; the full-entry cache stays cold."""
+    make_vault(sample_entries())
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        assert app.vault._cache is None
+        assert "grief" in app.vocabulary.tags and "sam" in app.vocabulary.people
+        await pilot.press("f3")
+        await settle(pilot, 0.3)
+        screen = app.screen
+        assert all(e.partial for e in screen.entry_list.entries_shown)
+        assert "Still thinking about it." in screen.preview.document  # D1's full body
+        await pilot.press("down")
+        await settle(pilot, 0.3)
+        assert "Quiet admin day." in screen.preview.document
+        screen.filter_bar.input.value = "ruminating"
+        screen.filter_bar._apply(submitted=True)
+        await settle(pilot, 0.3)
+        assert [e.date for e in screen.entry_list.entries_shown] == [D4]
+        await pilot.press("f4")
+        await settle(pilot)
+        assert app.screen.report["entries"] == 3
+        assert app.vault._cache is None

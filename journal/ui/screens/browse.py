@@ -1,15 +1,19 @@
 """Browse: every entry newest first, a search box, a month heat map and a preview.
 
 The screen is the mediator: its widgets post messages up and it calls their methods.
-Entries are decrypted and indexed in a thread worker each time the screen is shown (an
-entry may have been written meanwhile); nothing is kept outside this screen, which the
-app removes when it locks.
+The list, calendar and filters read the vault's encrypted summaries (no bodies) in a
+thread worker each time the screen is shown (an entry may have been written meanwhile);
+the preview decrypts just the highlighted entry; words are searched in the full text by a
+thread worker that reads the entries in small chunks, showing matches as it goes, and
+keeps what it read for the next search. Nothing is kept outside this screen, which the
+app removes when it locks. Every vault call holds `app.vault_lock` (journal.ui.vault_access).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from time import monotonic
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,14 +26,21 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from journal.core.errors import JournalError
 from journal.core.models import Entry
 from journal.core.query import Query
+from journal.ui.vault_access import allocation_burst, vault_in_use
 from journal.ui.widgets.calendar import DayMark, MonthCalendar, marks_from_entries
-from journal.ui.widgets.entry_list import EntryList
-from journal.ui.widgets.filters import FilterBar, SearchIndex
+from journal.ui.widgets.entry_list import EntryList, prepare_rows
+from journal.ui.widgets.filters import FilterBar, SearchIndex, WordSearch
 from journal.ui.widgets.preview import EntryPreview
 
 PREVIEW_DELAY = 0.08
+PREVIEW_WAIT = 0.1
+"""The longest the UI thread waits for a worker's vault call before trying again later."""
+WORDS_CHUNK = 400
+"""Full entries decrypted per vault call by the word search (~40 ms each)."""
+PROGRESS_EVERY = 0.25
 SINGLE_KEY_ACTIONS = {"focus_calendar", "focus_list", "focus_search"}
 
 
@@ -37,12 +48,25 @@ SINGLE_KEY_ACTIONS = {"focus_calendar", "focus_list", "focus_search"}
 class _Loaded(Message):
     entries: list[Entry]
     marks: dict[date, DayMark]
+    rows: list
 
 
 @dataclass
 class _Indexed(Message):
     entries: list[Entry]
     index: SearchIndex
+
+
+@dataclass
+class _Searched(Message):
+    query: Query
+    found: list[int]
+    read: int
+    of: int
+
+    @property
+    def done(self) -> bool:
+        return self.read >= self.of
 
 
 class BrowseScreen(Screen):
@@ -66,7 +90,11 @@ class BrowseScreen(Screen):
         self.index: SearchIndex | None = None
         self.ready = False
         """True once the index matches the entries in the list (filtering can run)."""
+        self.entries: list[Entry] = []
+        """The vault's summaries (partial entries), newest first, as in the list."""
+        self._rows: list | None = None
         self.by_date: dict[date, Entry] = {}
+        self.words = WordSearch()
         self.marks: dict[date, DayMark] = {}
         self.query_value = Query()
         self._preview_timer: Timer | None = None
@@ -113,28 +141,39 @@ class BrowseScreen(Screen):
 
     @work(thread=True, exclusive=True, group="browse-load", exit_on_error=False)
     def reload(self) -> None:
-        """Read every entry (the vault keeps them decrypted in memory) off the UI thread:
-        first the list and calendar, then the search index (the slow part on a first
-        load: it reuses the previous index for entries that did not change)."""
+        """Read the summaries off the UI thread: first the list and calendar, then the
+        filter index (it reuses the previous index for entries that did not change)."""
         previous = self.index
-        entries = self.app.vault.entries()
-        self.post_message(_Loaded(entries, marks_from_entries(entries)))
-        index = SearchIndex(entries, previous=previous)
+        with allocation_burst():
+            with vault_in_use(self.app) as vault:
+                if vault is None:
+                    return
+                entries = vault.summaries()
+            self.post_message(_Loaded(entries, marks_from_entries(entries),
+                                      prepare_rows(entries)))
+            index = SearchIndex(entries, previous=previous)
         if not get_current_worker().is_cancelled:
             self.post_message(_Indexed(entries, index))
 
     @on(Worker.StateChanged)
     def _worker_state(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "browse-load" and event.state == WorkerState.ERROR:
+        if event.state != WorkerState.ERROR:
+            return
+        if event.worker.group == "browse-load":
             self.preview.show_message(f"Your entries could not be read: {event.worker.error}")
+        elif event.worker.group == "browse-words":
+            self.filter_bar.set_counts(0, self.entry_list.total)
+            self.preview.show_message(f"The search could not read: {event.worker.error}")
 
     @on(_Loaded)
     def _loaded(self, message: _Loaded) -> None:
+        self.entries = message.entries
         self.by_date = {entry.date: entry for entry in message.entries}
         self.marks = message.marks
         self.ready = False
+        self._rows = message.rows
         if self.query_value.empty:  # else the list waits for the index to filter it
-            self.entry_list.set_entries(message.entries)
+            self.entry_list.set_entries(message.entries, rows=message.rows)
             self._after_filter()
         if not message.entries:
             self.preview.show_message(
@@ -146,11 +185,66 @@ class BrowseScreen(Screen):
         self.ready = True
         self.filter_bar.set_vocabulary(message.index.tags, message.index.people)
         if not self.query_value.empty:
-            self.entry_list.set_entries(message.entries, self._matching())
-            self._after_filter()
+            self._filter(rebuild=True)
 
-    def _matching(self) -> list[int]:
-        return self.index.matching(self.query_value) if self.index else []
+    def _filter(self, rebuild: bool = False) -> None:
+        """Show what the query matches: at once for tags, people, kinds, contexts and
+        dates; words go to the word search worker, which shows its matches as it reads."""
+        query = self.query_value
+        matching = self.index.matching(query) if self.index else []
+        if query.text:
+            if rebuild:
+                self.entry_list.set_entries(self.entries, [], rows=self._rows)
+            self.filter_bar.set_progress(0, 0, len(matching))
+            self._search_words(query, matching, self.entries)
+            return
+        self.workers.cancel_group(self, "browse-words")
+        if rebuild:
+            self.entry_list.set_entries(self.entries, matching, rows=self._rows)
+        else:
+            self.entry_list.show(matching)
+        self._after_filter()
+
+    @work(thread=True, exclusive=True, group="browse-words", exit_on_error=False)
+    def _search_words(self, query: Query, candidates: list[int], entries: list[Entry]) -> None:
+        """Match the query's words in the full text of `candidates` (indices into
+        `entries`), newest first, reading WORDS_CHUNK entries per vault call."""
+        worker = get_current_worker()
+        words, found, todo = query.text, [], []
+        for i in candidates:
+            text = self.words.known(entries[i])
+            if text is None:
+                todo.append(i)
+            elif all(w in text for w in words):
+                found.append(i)
+        read, last_post = len(candidates) - len(todo), 0.0
+        for start in range(0, len(todo), WORDS_CHUNK):
+            if monotonic() - last_post > PROGRESS_EVERY:
+                self.post_message(_Searched(query, sorted(found), read, len(candidates)))
+                last_post = monotonic()
+            chunk = todo[start:start + WORDS_CHUNK]
+            with vault_in_use(self.app) as vault:
+                if vault is None or worker.is_cancelled:
+                    return
+                full = vault.get_many([entries[i].id for i in chunk])
+            texts = {e.id: self.words.learn(e) for e in full}
+            found += [i for i in chunk
+                      if all(w in texts.get(entries[i].id, "") for w in words)]
+            read += len(chunk)
+        if not worker.is_cancelled:
+            self.post_message(_Searched(query, sorted(found), read, len(candidates)))
+
+    @on(_Searched)
+    def _searched(self, message: _Searched) -> None:
+        if message.query != self.query_value:
+            return  # an older search's last words
+        self.entry_list.show(message.found)
+        if message.done:
+            self._after_filter()
+        else:
+            self.filter_bar.set_progress(len(message.found), message.read, message.of)
+            self.calendar.set_marks({e.date: self.marks[e.date]
+                                     for e in self.entry_list.entries_shown})
 
     def _after_filter(self) -> None:
         shown = self.entry_list.entries_shown
@@ -167,8 +261,7 @@ class BrowseScreen(Screen):
     def _query_changed(self, event: FilterBar.QueryChanged) -> None:
         self.query_value = event.query
         if self.ready:
-            self.entry_list.show(self._matching())
-            self._after_filter()
+            self._filter()
         else:
             self.filter_bar.set_preparing()
         if event.submitted:
@@ -188,8 +281,26 @@ class BrowseScreen(Screen):
             self._preview_timer = self.set_timer(PREVIEW_DELAY, self._show_pending)
 
     def _show_pending(self) -> None:
+        """Show the full entry behind the highlighted summary: one row decrypted here, on
+        the UI thread, if no worker is using the vault; else try again a moment later."""
         self._preview_timer = None
-        self.preview.show_entry(self._pending_preview)
+        entry, shown = self._pending_preview, self.preview.entry
+        if entry is None or (shown is not None and (shown.id, shown.version)
+                             == (entry.id, entry.version)):
+            return
+        if entry.partial:
+            try:
+                with vault_in_use(self.app, timeout=PREVIEW_WAIT) as vault:
+                    if vault is None:
+                        if self.app.vault is not None:  # busy: a worker's call
+                            self._preview_timer = self.set_timer(PREVIEW_DELAY,
+                                                                 self._show_pending)
+                        return
+                    entry = vault.get(entry.id) or entry
+            except JournalError as exc:
+                self.preview.show_message(f"This entry could not be read: {exc}")
+                return
+        self.preview.show_entry(entry)
 
     @on(EntryList.EntryChosen)
     def _entry_chosen(self, event: EntryList.EntryChosen) -> None:

@@ -25,6 +25,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from journal.core.errors import JournalError
 from journal.core.models import Entry
 from journal.core.reflection import reflect
+from journal.ui.vault_access import allocation_burst, vault_in_use
 from journal.ui.widgets.calendar import MonthCalendar, add_months
 from journal.ui.widgets.findings import EvidenceList, FindingDetail, FindingList
 
@@ -126,8 +127,11 @@ class ReflectScreen(Screen):
 
     @work(thread=True, exclusive=True, group="reflect", exit_on_error=False)
     def _reflect(self, key: str, since: date | None, today: date, work_end: str) -> None:
-        try:
-            entries = self.app.vault.entries()
+        try:  # the summaries are enough: reflection reads no bodies or notes
+            with allocation_burst(), vault_in_use(self.app) as vault:
+                if vault is None:
+                    return
+                entries = vault.summaries()
             report = reflect(entries, since=since, until=today, work_end=work_end, today=today)
         except JournalError as exc:
             self.post_message(_Failed(key, str(exc)))

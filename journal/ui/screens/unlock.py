@@ -21,6 +21,7 @@ from journal.core.errors import JournalError, VaultNotFound, WrongPassphrase
 from journal.core.sealed import MergeResult, merge_sealed
 from journal.core.vault import Vault
 from journal.ui.messages import Unlocked
+from journal.ui.vault_access import allocation_burst
 from journal.ui.widgets.moment_form import Vocabulary
 
 if TYPE_CHECKING:
@@ -219,8 +220,10 @@ class UnlockScreen(Screen):
             result = merge_sealed(vault)
         except JournalError as exc:
             result = MergeResult(problems=[f"quick notes were not merged: {exc}"])
-        try:  # decrypt everything here, off the UI thread: it warms the vault's cache too
-            vocabulary = Vocabulary().add(vault.entries())
+        try:  # the words used before, from the small encrypted summaries (no bodies):
+            # off the UI thread, and the summaries stay cached in the vault for browse
+            with allocation_burst():
+                vocabulary = Vocabulary().add(vault.summaries())
         except JournalError as exc:
             vocabulary = Vocabulary()
             result.problems.append(str(exc))

@@ -18,6 +18,7 @@ from journal.core.sealed import merge_into
 from journal.ui.autosave import Debouncer
 from journal.ui.messages import EntrySaved
 from journal.ui.screens.confirm import ConfirmScreen
+from journal.ui.vault_access import vault_in_use
 from journal.ui.widgets.checkin import CheckIn
 from journal.ui.widgets.moment_form import MomentForm, Vocabulary
 from journal.ui.widgets.moments import MomentList, MomentsPanel
@@ -102,11 +103,11 @@ class WriteScreen(Screen):
         """Save the current day, then show `day`. False if the save failed (nothing moves)."""
         if self.day is not None and not self.flush():
             return False
-        vault = self.journal.vault
-        if vault is None:
-            return False
         try:
-            entry = vault.get_by_date(day) or Entry(date=day)
+            with vault_in_use(self.journal) as vault:
+                if vault is None:
+                    return False
+                entry = vault.get_by_date(day) or Entry(date=day)
         except JournalError as exc:
             self.notify(str(exc), title="Cannot open this entry", severity="error")
             return False
@@ -160,14 +161,18 @@ class WriteScreen(Screen):
             self.moments.append(moment)
         self.debounce.changed(self.journal.clock.now())
 
-    def save_now(self) -> bool:
-        vault = self.journal.vault
-        if vault is None or self.entry is None:
+    def save_now(self, wait: bool = True) -> bool:
+        """Save now. With wait=False (autosave) give up at once if a worker is reading the
+        vault this moment: the next tick tries again."""
+        if self.entry is None:
             return False
         generation = self.debounce.generation
         mine = self.collect()
         try:
-            saved = vault.put(mine)
+            with vault_in_use(self.journal, blocking=wait) as vault:
+                if vault is None:
+                    return False
+                saved = vault.put(mine)
         except ConflictError:
             self._conflict(mine)
             return False
@@ -186,21 +191,21 @@ class WriteScreen(Screen):
 
     def autosave_tick(self) -> None:
         if self.debounce.due(self.journal.clock.now()):
-            self.save_now()
+            self.save_now(wait=False)
 
     def _conflict(self, mine: Entry) -> None:
         """Someone else saved this day. Keep the user's text; offer to merge both."""
-        vault = self.journal.vault
-        assert vault is not None
         if self.debounce.paused:  # the question is already on screen
             return
         self.debounce.paused = True
-        refresh = getattr(vault, "refresh", None)
-        if callable(refresh):
-            refresh()
-        else:  # drop the cached copies so the other window's save is read from disk
-            vault._cache = None
-        theirs = vault.get_by_date(mine.date)
+        with vault_in_use(self.journal) as vault:
+            assert vault is not None
+            refresh = getattr(vault, "refresh", None)
+            if callable(refresh):
+                refresh()
+            else:  # drop the cached copies so the other window's save is read from disk
+                vault._cache = None
+            theirs = vault.get_by_date(mine.date)
         self._set_status("NOT SAVED: changed elsewhere")
 
         def decided(merge: bool | None) -> None:
@@ -214,7 +219,10 @@ class WriteScreen(Screen):
             else:
                 chosen = merge_into(theirs, mine)
             try:
-                saved = vault.put(chosen)
+                with vault_in_use(self.journal) as vault:
+                    if vault is None:
+                        return
+                    saved = vault.put(chosen)
             except JournalError as exc:
                 self.notify(str(exc), title="Could not save", severity="error")
                 return

@@ -11,6 +11,7 @@ fit are drawn side by side, the cursor's month on the right.
 from __future__ import annotations
 
 import calendar
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -59,6 +60,12 @@ def mark_for(entry: Entry) -> DayMark:
         tone = "concern"
     else:
         tone = "even"
+    return _day_mark(level, tone)
+
+
+@functools.cache
+def _day_mark(level: int, tone: str) -> DayMark:
+    """Marks are few and immutable: share them (50,000 days build in a fraction)."""
     return DayMark(level, tone)
 
 

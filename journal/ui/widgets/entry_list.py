@@ -1,7 +1,9 @@
 """The list of entries, newest first: one line per day, virtualised by OptionList.
 
-Rows are built once per refresh (`set_entries`); filtering only swaps which of those
-prebuilt rows are shown (`show`), so a keystroke never re-renders 7,300 rows.
+Rows are built once per refresh (`prepare_rows`, pure: a thread worker may build them);
+filtering only swaps which of those prebuilt rows are shown (`show`), so a keystroke never
+re-renders 7,300 rows. Each row is one line (`OneLine`), so OptionList need not lay out
+50,000 rows to learn their heights before the first paint.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from textual import events
-from textual.content import Content
+from textual.content import Content, Span
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
@@ -39,37 +41,53 @@ def balance_marker(entry: Entry) -> str:
     return " ".join(parts)
 
 
+class OneLine(Content):
+    """Content that is always one line high (the list neither wraps nor grows rows):
+    answering `get_height` without laying the text out saves seconds at 50,000 rows."""
+
+    __slots__ = ()
+
+    def get_height(self, rules: object, width: int) -> int:
+        return 1
+
+
 def entry_row(entry: Entry, width: int = 7) -> Content:
     """One list line: date, weekday, balance marker and title.
 
     Styles name theme variables ($contagion, ...): they are resolved when drawn, so the
-    rows follow a theme change without being rebuilt.
+    rows follow a theme change without being rebuilt. Built from spans directly (not
+    Content.assemble): 50,000 rows must take a fraction of a second.
     """
     contagion, concern = balance_counts(entry)
-    marker = Content("")
+    day = entry.date
+    head = f"{day.isoformat()} {WEEKDAYS[day.weekday()]}  "
+    spans = [Span(0, 10, "bold"), Span(11, 14, "$text-muted")]
+    marker = ""
     if contagion:
-        marker += Content.styled(f"{CONTAGION_SYMBOL}{contagion}", "$contagion")
+        marker = f"{CONTAGION_SYMBOL}{contagion}"
+        spans.append(Span(len(head), len(head) + len(marker), "$contagion"))
     if concern:
-        if contagion:
+        if marker:
             marker += " "
-        marker += Content.styled(f"{CONCERN_SYMBOL}{concern}", "$concern")
-    pad = max(1, width - marker.cell_length)
-    title = entry.title or "(no text)"
-    return Content.assemble(
-        (entry.date.isoformat(), "bold"),
-        " ",
-        (WEEKDAYS[entry.date.weekday()], "$text-muted"),
-        "  ",
-        marker,
-        " " * pad,
-        (title, "" if entry.title else "$text-muted italic"),
-    )
+        start = len(head) + len(marker)
+        marker += f"{CONCERN_SYMBOL}{concern}"
+        spans.append(Span(start, len(head) + len(marker), "$concern"))
+    text = head + marker + " " * max(1, width - len(marker))
+    title = entry.title
+    if not title:
+        spans.append(Span(len(text), len(text) + 9, "$text-muted italic"))
+    return OneLine(text + (title or "(no text)"), spans)
 
 
 @dataclass
 class _Row:
     entry: Entry
     option: Option
+
+
+def prepare_rows(entries: Sequence[Entry]) -> list[_Row]:
+    """The list's rows for `entries` (newest first). Pure data: safe in a thread."""
+    return [_Row(entry, Option(entry_row(entry), id=entry.id)) for entry in entries]
 
 
 class EntryList(OptionList):
@@ -110,15 +128,15 @@ class EntryList(OptionList):
         self._by_id: dict[str, int] = {}
 
     # -- data ------------------------------------------------------------------------------
-    def set_entries(self, entries: Sequence[Entry], shown: Iterable[int] | None = None) -> None:
-        """Build every row once (entries newest first); show `shown` (default: all).
+    def set_entries(self, entries: Sequence[Entry], shown: Iterable[int] | None = None,
+                    rows: list[_Row] | None = None) -> None:
+        """Build every row once (entries newest first; or take `rows` that
+        `prepare_rows(entries)` made); show `shown` (default: all).
 
         The highlighted entry stays highlighted if it is still there.
         """
         keep = self.highlighted_entry
-        self._rows = [
-            _Row(entry, Option(entry_row(entry), id=entry.id)) for entry in entries
-        ]
+        self._rows = prepare_rows(entries) if rows is None else rows
         self._by_id = {row.entry.id: i for i, row in enumerate(self._rows)}
         self.show(range(len(self._rows)) if shown is None else shown,
                   keep_id=keep.id if keep else None)

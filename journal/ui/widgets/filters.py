@@ -1,14 +1,15 @@
 """Filtering the entry list: one search box that takes the query syntax, with live results.
 
 `#tag @person kind:contagion context:home since:2025-01-01 until:2025-03-31 words`
-(journal.core.query). Typing is debounced (~150 ms); the match itself runs over a
-`SearchIndex` built once per refresh, so a keystroke costs one pass of cheap checks.
+(journal.core.query). Typing is debounced (~150 ms). Tags, people, kinds, contexts and
+dates match over a `SearchIndex` of the vault's summaries, built once per refresh, so a
+keystroke costs one pass of cheap checks; words need the full text (`WordSearch`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from textual import on
@@ -27,33 +28,30 @@ from journal.core.query import Query, searchable_text
 DEBOUNCE_SECONDS = 0.15
 PLACEHOLDER = "Search: words  #tag  @person  kind:contagion  context:home  since:2025-01-01"
 KEYWORDS = ("kind:", "context:", "since:", "until:")
+WORDS_BUDGET = 64_000_000
 
 
 @dataclass
 class _Searchable:
-    """What `Query.matches` reads of an entry, with the Markdown scan done once."""
+    """What `Query.matches` reads of an entry apart from its words, computed once."""
 
     key: tuple[str, int]
     date: date
-    body: str
-    good_things: list[str]
-    recovery: list[str]
     moments: list[Moment]
     all_tags: set[str] = field(default_factory=set)
     all_people: set[str] = field(default_factory=set)
-    haystack: str = ""
 
     @classmethod
     def of(cls, e: Entry) -> _Searchable:
-        return cls((e.id, e.version), e.date, e.body, e.good_things, e.recovery, e.moments,
-                   e.all_tags, e.all_people, searchable_text(e))
+        return cls((e.id, e.version), e.date, e.moments, e.all_tags, e.all_people)
 
 
 class SearchIndex:
-    """Entries prepared for repeated matching. Pure data: safe to build in a thread.
+    """Entries (the vault's summaries will do) prepared for repeated filtering on tags,
+    people, kinds, contexts and dates. Pure data: safe to build in a thread. An index
+    reuses the items of a `previous` one for entries whose (id, version) did not change.
 
-    Scanning Markdown for tags is the slow part (20 years: seconds), so an index can
-    reuse the items of a `previous` one for entries whose (id, version) did not change.
+    Words need the full text: `matching` leaves them out; see `WordSearch`.
     """
 
     def __init__(self, entries: Sequence[Entry], previous: SearchIndex | None = None) -> None:
@@ -66,13 +64,34 @@ class SearchIndex:
         return len(self.items)
 
     def matching(self, query: Query) -> list[int]:
-        """Indices (in the order given) of the entries the query matches."""
-        if query.empty:
+        """Indices (in the order given) of the entries the query matches, words aside."""
+        rest = replace(query, text=[])
+        if rest.empty:
             return list(range(len(self.items)))
-        words = query.text
         return [i for i, item in enumerate(self.items)
-                if all(w in item.haystack for w in words)  # a cheap first pass
-                and query.matches(item)]  # type: ignore[arg-type]
+                if rest.matches(item)]  # type: ignore[arg-type]
+
+
+class WordSearch:
+    """The searchable text of full entries (body, notes, good things...), casefolded and
+    kept once read, so the next searches need not decrypt those entries again. Kept in
+    memory only, up to `budget` characters (years of entries fit; beyond, the rest is
+    decrypted again at each search). Pure data: used from one search worker at a time."""
+
+    def __init__(self, budget: int = WORDS_BUDGET) -> None:
+        self.budget = budget
+        self.size = 0
+        self._texts: dict[tuple[str, int], str] = {}
+
+    def known(self, entry: Entry) -> str | None:
+        return self._texts.get((entry.id, entry.version))
+
+    def learn(self, full: Entry) -> str:
+        text = searchable_text(full)
+        if self.size + len(text) <= self.budget:
+            self._texts[(full.id, full.version)] = text
+            self.size += len(text)
+        return text
 
 
 class QuerySuggester(Suggester):
@@ -157,6 +176,13 @@ class FilterBar(Vertical):
         self._preparing = True
         self._show_hint()
 
+    def set_progress(self, shown: int, read: int, of: int) -> None:
+        """A word search is reading the entries: `shown` matches so far."""
+        self._counts = (shown, self._counts[1])
+        self._preparing = False
+        self._show_hint(f"Searching the words of {of:,} entries: {read:,} read, "
+                        f"{shown:,} match so far…")
+
     def _unknown_label(self) -> str:
         """A hint for a #tag or @person no entry has (often one still being typed)."""
         for sign, labels, known in (("#", self.query.tags, self._suggester.tags),
@@ -169,11 +195,11 @@ class FilterBar(Vertical):
                     return f"no entry has {sign}{label}"
         return ""
 
-    def _show_hint(self) -> None:
+    def _show_hint(self, progress: str = "") -> None:
         shown, total = self._counts
         unknown = self._unknown_label() if total else ""
-        if self._preparing and not self._problem:
-            text = Content.styled(f"Preparing the search over {total:,} entries…",
+        if (self._preparing or progress) and not self._problem:
+            text = Content.styled(progress or f"Preparing the search over {total:,} entries…",
                                   "$text-muted")
         elif self._problem or unknown:
             text = Content.styled(f"⚠ {self._problem or unknown}", "$text-warning")
