@@ -109,11 +109,15 @@ class Integrity:
                                 "outside the journal")
         return problems
 
-    def verify_manifest(self) -> None:
-        """The unlock-time check: the manifest matches the rows and every row its digest.
-        Read in one snapshot, so another program committing meanwhile is no false alarm."""
+    def verify_manifest(self, *, digests: bool = False) -> None:
+        """The unlock-time check: the manifest matches the set of (uuid, version, digest)
+        rows: a deleted, duplicated or rolled-back entry stops the unlock. Each row's
+        ciphertext is checked against its digest (and authenticated) when it is read, so
+        hashing every ciphertext here (`digests=True`, 0.6 s at 50,000 entries) only moves
+        that detection earlier; `check()` does it for every row. Read in one snapshot, so
+        another program committing meanwhile is no false alarm."""
         with self._snapshot():
-            problems = self.manifest_problems() + self.digest_problems()
+            problems = self.manifest_problems() + (self.digest_problems() if digests else [])
         if problems:
             raise IntegrityError("integrity check failed: " + "; ".join(problems), problems)
 
