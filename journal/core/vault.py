@@ -21,6 +21,7 @@ from pathlib import Path
 import sqlite_utils
 
 from journal.core import crypto, schema
+from journal.core.bulk import paused_gc
 from journal.core.clock import Clock, SystemClock
 from journal.core.errors import (
     ConflictError,
@@ -266,13 +267,14 @@ class Vault(KeyRing, Integrity, Rows):
             self._cache_version = self._data_version()
             cache: dict[str, Entry] = {}
             problems: list[str] = []
-            for raw_uuid, version, ct, row_digest in self._iter_rows():
-                try:
-                    entry = self._decrypt_row(raw_uuid, version, ct, row_digest)
-                except crypto.DecryptError:
-                    problems.append(f"entry {_row_name(raw_uuid)} fails authentication")
-                    continue
-                cache[entry.id] = entry
+            with paused_gc():
+                for raw_uuid, version, ct, row_digest in self._iter_rows():
+                    try:
+                        entry = self._decrypt_row(raw_uuid, version, ct, row_digest)
+                    except crypto.DecryptError:
+                        problems.append(f"entry {_row_name(raw_uuid)} fails authentication")
+                        continue
+                    cache[entry.id] = entry
             if problems and not self._keys_current():
                 raise ConflictError(KEYS_CHANGED)
             if problems:
@@ -284,8 +286,10 @@ class Vault(KeyRing, Integrity, Rows):
 
     def entries(self) -> list[Entry]:
         """Every entry, newest date first (copies: editing them changes nothing stored)."""
-        return sorted((e.copy() for e in self._load().values()),
-                      key=lambda e: e.date, reverse=True)
+        loaded = self._load()
+        with paused_gc():
+            return sorted((e.copy() for e in loaded.values()), key=lambda e: e.date,
+                          reverse=True)
 
     def count(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM entries").fetchone()[0])

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from journal.core import crypto, summaries
+from journal.core.bulk import paused_gc
 from journal.core.errors import StorageError, VaultDamaged
 from journal.core.models import Entry
 from journal.core.vault_integrity import _row_name
@@ -75,8 +76,9 @@ class Rows:
         version = self._data_version()
         if self._summary_cache is not None and self._summary_version == version:
             return list(self._summary_cache)
-        found, missing = summaries.load_all(self._conn, self._keys["summary-aead"],
-                                            self.header.vault_id)
+        with paused_gc():
+            found, missing = summaries.load_all(self._conn, self._keys["summary-aead"],
+                                                self.header.vault_id)
         if missing:
             found.extend(self._heal_summaries(missing))
         found.sort(key=lambda e: e.date, reverse=True)
