@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -133,6 +134,7 @@ async def probe(vault_dir: Path, passphrase: str) -> dict[str, float | int | str
         lag.stop()
     out["worst_ui_stall"] = lag.worst
     out["worst_ui_stall_during"] = lag.where
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
 

@@ -28,7 +28,8 @@ from journal.core.query import Query, searchable_text
 DEBOUNCE_SECONDS = 0.15
 PLACEHOLDER = "Search: words  #tag  @person  kind:contagion  context:home  since:2025-01-01"
 KEYWORDS = ("kind:", "context:", "since:", "until:")
-WORDS_BUDGET = 64_000_000
+WORDS_BUDGET = 32_000_000
+"""Characters of full text kept for word searches (~32 MB): 20 years of 1.5 KB entries."""
 
 
 @dataclass
