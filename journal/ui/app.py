@@ -146,7 +146,7 @@ class JournalApp(App):
                         "arrived and were added to their days.")
         if message.problems:
             self.notify("\n".join(message.problems), title="Quick notes", severity="error",
-                        timeout=15)
+                        timeout=15, markup=False)
 
     # -- actions -----------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -19,6 +19,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, LoadingIndicator, S
 
 from journal.core.errors import JournalError, VaultNotFound, WrongPassphrase
 from journal.core.sealed import MergeResult, merge_sealed
+from journal.core.textsafe import for_markup
 from journal.core.vault import Vault
 from journal.ui.messages import Unlocked
 from journal.ui.vault_access import allocation_burst
@@ -138,14 +139,15 @@ class UnlockScreen(Screen):
             self.creating = True
         except JournalError as exc:
             self.creating = False
-            status = f"[b $error]This vault cannot be opened:[/] {exc}"
+            status = f"[b $error]This vault cannot be opened:[/] {for_markup(str(exc))}"
+        shown = for_markup(str(directory))  # a folder name is user text: never markup
         if self.creating:
-            intro = (f"[b]Welcome.[/] There is no journal here yet ([$text-muted]{directory}[/]). "
+            intro = (f"[b]Welcome.[/] There is no journal here yet ([$text-muted]{shown}[/]). "
                      "Choose a passphrase to create one. Everything you write is encrypted "
                      "with it: without it, or the recovery code shown next, no one can read "
                      "your journal, not even you.")
         else:
-            intro = f"Enter your passphrase to unlock your journal ([$text-muted]{directory}[/])."
+            intro = f"Enter your passphrase to unlock your journal ([$text-muted]{shown}[/])."
         self.query_one("#unlock-intro", Static).update(intro)
         hint = self.journal.passphrase_hint
         self.query_one("#unlock-hint", Static).update(
@@ -247,7 +249,7 @@ class UnlockScreen(Screen):
                        f"{f' (try {self.attempts})' if self.attempts > 1 else ''}.[/] Check "
                        "Caps Lock and the keyboard layout, then try again.")
         else:
-            message = f"[b $error]{event.error}[/]"
+            message = f"[b $error]{for_markup(str(event.error))}[/]"
         self._busy(False, message)
         self.query_one("#passphrase").focus()
 

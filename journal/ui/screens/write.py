@@ -5,16 +5,19 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, cast
 
+from rich.segment import Segment
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widgets import Footer, Static, TextArea
 
 from journal.core.errors import ConflictError, JournalError, StorageError
 from journal.core.models import Entry, Moment
 from journal.core.sealed import merge_into
+from journal.core.textsafe import has_controls, picture_controls
 from journal.ui.autosave import Debouncer
 from journal.ui.messages import EntrySaved
 from journal.ui.screens.confirm import ConfirmScreen
@@ -36,6 +39,18 @@ def _editor_language() -> str | None:
         return "markdown" if TREE_SITTER else None
     except ImportError:
         return None
+
+
+class SafeTextArea(TextArea):
+    """The editor, painting control characters as visible symbols (ESC as ␛): Textual
+    sends them to the terminal raw. One symbol per character, so the cursor stays right;
+    the text itself is kept exactly as typed or imported."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        if not any(has_controls(segment.text) for segment in strip):
+            return strip
+        return Strip([Segment(picture_controls(s.text), s.style, s.control) for s in strip])
 
 
 class WriteScreen(Screen):
@@ -73,7 +88,7 @@ class WriteScreen(Screen):
         with Horizontal(id="write-main"):
             with Vertical(id="write-left"):
                 yield PromptPanel(id="prompts")
-                yield TextArea(id="editor", soft_wrap=True, language=_editor_language(),
+                yield SafeTextArea(id="editor", soft_wrap=True, language=_editor_language(),
                                show_line_numbers=False, tab_behavior="focus",
                                placeholder="Tonight's entry. Write about your reaction, not "
                                            "clients' details. #tag @person work too.")

@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from journal.core.models import Entry
 from journal.core.reflection import NOT_A_DIAGNOSIS
+from journal.core.textsafe import terminal_safe
 from journal.ui.widgets.calendar import DayMark, MonthCalendar, mark_for
 from journal.ui.widgets.charts import BalanceChart, ComparisonBars
 from journal.ui.widgets.entry_list import CONCERN_SYMBOL, CONTAGION_SYMBOL, entry_row
@@ -167,7 +168,8 @@ class FindingDetail(VerticalScroll, can_focus=False):
 
     def _widgets(self, finding: Finding, entries: dict[str, Entry]) -> list[Widget]:
         summary = str(finding.get("summary") or "")
-        widgets: list[Widget] = [Static(summary, classes="finding-summary")]
+        widgets: list[Widget] = [Static(terminal_safe(summary), classes="finding-summary",
+                                        markup=False)]
         stats = finding.get("stats") or {}
         if finding.get("status", "ok") != "ok":
             missing = finding.get("missing")
@@ -207,7 +209,8 @@ class FindingDetail(VerticalScroll, can_focus=False):
         table.add_columns("Tag", f"{CONTAGION_SYMBOL} contagion", f"{CONCERN_SYMBOL} concern",
                           "Contagion share")
         for row in stats.get("tags") or []:
-            table.add_row(f"#{row.get('tag')}", row.get("contagion", 0), row.get("concern", 0),
+            tag = Content(terminal_safe(f"#{row.get('tag')}"))  # plain text, never markup
+            table.add_row(tag, row.get("contagion", 0), row.get("concern", 0),
                           share(row.get("contagion_share")), key=str(row.get("tag")))
         return [table]
 

@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.widgets import Label, ListItem, ListView, Static
 
 from journal.core.models import Moment
+from journal.core.textsafe import for_markup
 from journal.ui.widgets.choice import kind_label
 
 
@@ -24,7 +25,7 @@ def moment_markup(moment: Moment) -> str:
     extras = [f"#{t}" for t in moment.tags] + [f"@{p}" for p in moment.people]
     extras += moment.feelings
     if extras:
-        line += "\n  [$text-muted]" + " ".join(extras).replace("[", r"\[") + "[/]"
+        line += "\n  [$text-muted]" + for_markup(" ".join(extras)) + "[/]"
     return line
 
 

@@ -16,6 +16,7 @@ from textual.widgets import Markdown
 
 from journal.core.markup import _PERSON_RE, _TAG_RE
 from journal.core.models import Entry, Moment
+from journal.core.textsafe import picture_controls
 from journal.ui.widgets.entry_list import CONCERN_SYMBOL, CONTAGION_SYMBOL
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -124,6 +125,7 @@ class EntryPreview(VerticalScroll, can_focus=False):
         self._set(f"*{text}*")
 
     def _set(self, document: str) -> None:
+        document = picture_controls(document)  # Markdown passes ESC and C1 to the terminal
         if document == self.document:
             return
         self.document = document
