@@ -47,7 +47,7 @@ def normalise_label(value: str) -> str:
     return re.sub(r"\s+", "-", value.strip().lstrip("#@").strip()).lower()
 
 
-@dataclass
+@dataclass(slots=True)
 class Moment:
     kind: str
     intensity: int
@@ -98,7 +98,7 @@ class Moment:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One calendar day's end-of-day entry. `version` is storage bookkeeping (0 = unsaved)."""
 
