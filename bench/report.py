@@ -31,7 +31,8 @@ CORE_ROWS = [
 ]
 MEM_ROWS = [
     ("after_kdf_peak", "peak RSS after key derivation"),
-    ("summaries_peak", "peak RSS after the summaries (reset after KDF)"),
+    ("after_summaries_rss", "RSS holding all summaries (after open: ~40 MB)"),
+    ("summaries_peak", "peak RSS after summaries + text search (reset after KDF)"),
     ("data_peak", "peak RSS of the data alone (reset after KDF)"),
     ("process_peak", "peak RSS of the whole probe"),
 ]
