@@ -222,6 +222,7 @@ class Vault(KeyRing, Integrity, Rows):
         except sqlite3.Error:  # e.g. the disk vanished: SQLite rolls back on next open
             pass
         self._cache = None  # may hold rows of the undone transaction: reload from disk
+        self._summary_cache = None
 
     def _put_meta(self, key: str, value: bytes) -> None:
         self._conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
@@ -328,6 +329,7 @@ class Vault(KeyRing, Integrity, Rows):
         (0 for new); a newer row on disk means someone else wrote it: ConflictError."""
         now = self.clock.now().replace(microsecond=0)
         saved: list[Entry] = []
+        previous = self._fresh_summaries()
         with self._write():
             for original in entries:
                 if getattr(original, "partial", False):
@@ -354,16 +356,19 @@ class Vault(KeyRing, Integrity, Rows):
         if self._cache is not None:
             for entry in saved:
                 self._cache[entry.id] = entry.copy()
+        self._patch_summaries(previous, saved, [])
         return saved
 
     def delete(self, entry_id: str) -> bool:
         raw_uuid = uuid.UUID(entry_id).bytes
+        previous = self._fresh_summaries()
         with self._write():
             cur = self._conn.execute("DELETE FROM entries WHERE uuid=?", (raw_uuid,))
             self._conn.execute("DELETE FROM summaries WHERE uuid=?", (raw_uuid,))
             self._write_manifest()
         if self._cache is not None:
             self._cache.pop(entry_id, None)
+        self._patch_summaries(previous, [], [entry_id])
         return cur.rowcount > 0
 
     # -- housekeeping --------------------------------------------------------------------

@@ -85,6 +85,25 @@ class Rows:
         self._summary_cache, self._summary_version = found, self._data_version()
         return list(found)
 
+    def _fresh_summaries(self: Vault) -> list[Entry] | None:
+        """The summary cache, if nobody else committed since it was read."""
+        if self._summary_cache is not None and self._summary_version == self._data_version():
+            return self._summary_cache
+        return None
+
+    def _patch_summaries(self: Vault, previous: list[Entry] | None, saved: list[Entry],
+                         deleted: list[str]) -> None:
+        """After our own commit, update the summary cache in place instead of reloading all
+        of it (an autosave must not cost a 50,000-row reload on the next browse)."""
+        if previous is None or self._conn.in_transaction:
+            return  # nothing cached, or inside an outer transaction that may still roll back
+        gone = set(deleted) | {e.id for e in saved}
+        with paused_gc():
+            fresh = [summaries.to_entry(e.id, e.version, summaries.summarise(e)) for e in saved]
+            updated = [e for e in previous if e.id not in gone] + fresh
+            updated.sort(key=lambda e: e.date, reverse=True)
+        self._summary_cache, self._summary_version = updated, self._data_version()
+
     def _heal_summaries(self: Vault, missing: set[bytes]) -> list[Entry]:
         """Summaries are a cache: rebuild missing or stale ones from their entries (a vault
         from before summaries existed, or one whose summary row was damaged)."""

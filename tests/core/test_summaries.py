@@ -158,3 +158,23 @@ def test_rotation_reseals_summaries(vault, vault_dir):
     conn.close()
     assert all(p.partial for p in parts)  # opened under the new key, no rebuild needed
     v.close()
+
+
+def test_own_writes_patch_the_summary_cache_instead_of_reloading(vault, monkeypatch):
+    from journal.core import summaries as summaries_mod
+
+    vault.put_many(_entries(5))
+    vault.summaries()
+    loads = []
+    real = summaries_mod.load_all
+    monkeypatch.setattr(summaries_mod, "load_all", lambda *a: loads.append(1) or real(*a))
+    entry = vault.get_by_date(date(2026, 1, 2))
+    entry.body = "# Patched #newtag"
+    vault.put(entry)
+    vault.delete(vault.get_by_date(date(2026, 1, 3)).id)
+    parts = vault.summaries()
+    assert loads == []  # patched in place, not reloaded
+    assert len(parts) == 4 and date(2026, 1, 3) not in [p.date for p in parts]
+    patched = next(p for p in parts if p.date == date(2026, 1, 2))
+    assert patched.title == "Patched #newtag" and "newtag" in patched.all_tags and patched.partial
+    assert [p.date for p in parts] == sorted((p.date for p in parts), reverse=True)
