@@ -10,13 +10,13 @@ told to) and let the caller warn the user where the plaintext now lives.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
 
 from journal.core.errors import StorageError, ValidationError
+from journal.core.formats import load_format
 from journal.core.models import Entry
 
 FORMATS = ("json", "markdown")
@@ -24,15 +24,7 @@ _MODULES = {"json": "json_v1", "markdown": "markdown"}
 
 
 def module_for(fmt: str) -> ModuleType:
-    if fmt not in _MODULES:
-        raise ValidationError(f"unknown export format '{fmt}' (known: {', '.join(FORMATS)})")
-    name = f"{__name__}.{_MODULES[fmt]}"
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        raise ValidationError(f"format {fmt} is not available in this installation") from None
+    return load_format(__name__, _MODULES, FORMATS, fmt, "export")
 
 
 def write(fmt: str, entries: Iterable[Entry], out: Path) -> list[Path]:

@@ -22,12 +22,12 @@ A format whose module is not installed raises ValidationError "format X is not a
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 from journal.core.errors import ValidationError
+from journal.core.formats import load_format
 from journal.core.models import Entry
 
 FORMATS = ("json", "jrnl", "dayone", "markdown")
@@ -44,15 +44,7 @@ def secret(source_passphrase: SourcePassphrase) -> str | None:
 
 
 def module_for(fmt: str) -> ModuleType:
-    if fmt not in _MODULES:
-        raise ValidationError(f"unknown import format '{fmt}' (known: {', '.join(FORMATS)})")
-    name = f"{__name__}.{_MODULES[fmt]}"
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        raise ValidationError(f"format {fmt} is not available in this installation") from None
+    return load_format(__name__, _MODULES, FORMATS, fmt, "import")
 
 
 def available() -> tuple[str, ...]:
