@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from journal import settings as settings_mod
-from journal.cli.common import DATE, pass_runtime, passphrase_file_option
+from journal.cli.common import DATE, pass_runtime, passphrase_file_option, plural
 from journal.cli.runtime import Runtime
 from journal.core import exchange
 from journal.core.errors import ValidationError
@@ -58,8 +58,9 @@ def reflect_command(runtime: Runtime, since: date | None, until: date | None, as
 def render_text(result: dict[str, Any]) -> str:
     """The readable report: each finding's title, summary and evidence dates."""
     rng = result["range"]
-    lines = [f"Reflection {rng['from']} to {rng['to']}: {result['entries']} entries, "
-             f"{result['moments']} moments", *textwrap.wrap(NOT_A_DIAGNOSIS, WIDTH)]
+    lines = [f"Reflection {rng['from']} to {rng['to']}: "
+             f"{plural(result['entries'], 'entry', 'entries')}, "
+             f"{plural(result['moments'], 'moment')}", *textwrap.wrap(NOT_A_DIAGNOSIS, WIDTH)]
     for item in result["findings"]:
         lines += ["", f"{item['title']} ({item['kind']})"]
         lines += textwrap.wrap(item["summary"], WIDTH, initial_indent="  ",

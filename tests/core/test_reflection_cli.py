@@ -113,3 +113,11 @@ def test_reflect_on_an_almost_empty_vault_says_what_is_missing(tmp_path):
     result = _run(tmp_path)
     assert result.exit_code == 0
     assert result.output.count("Not enough data yet") == len(KINDS) + 3
+
+
+def test_reflect_text_counts_read_naturally(tmp_path):
+    from journal.core.models import Entry, Moment
+
+    _vault(tmp_path, [Entry(date=date(2026, 11, 20), moments=[Moment("concern", 4, "work")])])
+    out = _run(tmp_path, "reflect").stdout
+    assert ": 1 entry, 1 moment" in out.splitlines()[0]
