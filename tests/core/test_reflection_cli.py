@@ -119,5 +119,5 @@ def test_reflect_text_counts_read_naturally(tmp_path):
     from journal.core.models import Entry, Moment
 
     _vault(tmp_path, [Entry(date=date(2026, 11, 20), moments=[Moment("concern", 4, "work")])])
-    out = _run(tmp_path, "reflect").stdout
+    out = _run(tmp_path).stdout
     assert ": 1 entry, 1 moment" in out.splitlines()[0]
