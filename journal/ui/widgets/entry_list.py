@@ -125,6 +125,20 @@ def prepare_rows(entries: Sequence[Entry]) -> list[_Row]:
     return [_Row(entry, Option(LazyRow(entry), id=entry.id)) for entry in entries]
 
 
+def click_option(option_list: OptionList, event: events.Click) -> None:
+    """A click on an option list's row: the first click highlights it (so a preview can
+    follow), a click on the highlighted row or a double click selects it (opens)."""
+    event.prevent_default()
+    clicked = event.style.meta.get("option")
+    if clicked is None:
+        return
+    if clicked == option_list.highlighted or event.chain > 1:
+        option_list.highlighted = clicked
+        option_list.action_select()
+    else:
+        option_list.highlighted = clicked
+
+
 class EntryList(OptionList):
     """Entries newest first. Click or move to preview; Enter or a second click opens."""
 
@@ -236,12 +250,4 @@ class EntryList(OptionList):
 
     async def _on_click(self, event: events.Click) -> None:
         """First click previews, a click on the highlighted row (or a double click) opens."""
-        event.prevent_default()
-        clicked = event.style.meta.get("option")
-        if clicked is None:
-            return
-        if clicked == self.highlighted or event.chain > 1:
-            self.highlighted = clicked
-            self.action_select()
-        else:
-            self.highlighted = clicked
+        click_option(self, event)

@@ -24,7 +24,12 @@ from journal.core.reflection import NOT_A_DIAGNOSIS
 from journal.core.textsafe import terminal_safe
 from journal.ui.widgets.calendar import DayMark, MonthCalendar, mark_for
 from journal.ui.widgets.charts import BalanceChart, ComparisonBars
-from journal.ui.widgets.entry_list import CONCERN_SYMBOL, CONTAGION_SYMBOL, entry_row
+from journal.ui.widgets.entry_list import (
+    CONCERN_SYMBOL,
+    CONTAGION_SYMBOL,
+    click_option,
+    entry_row,
+)
 
 Finding = dict[str, Any]
 
@@ -132,15 +137,7 @@ class EvidenceList(OptionList):
         self.post_message(self.OpenDay(self.days[event.option_index]))
 
     async def _on_click(self, event: Any) -> None:
-        event.prevent_default()
-        clicked = event.style.meta.get("option")
-        if clicked is None:
-            return
-        if clicked == self.highlighted or event.chain > 1:
-            self.highlighted = clicked
-            self.action_select()
-        else:
-            self.highlighted = clicked
+        click_option(self, event)
 
 
 class FindingDetail(VerticalScroll, can_focus=False):
