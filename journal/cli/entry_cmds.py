@@ -112,6 +112,11 @@ def add(runtime: Runtime, text: tuple[str, ...], day: date | None, moments: tupl
                + (f" ({summary})" if summary else "") + ".")
 
 
+def _limit(func):  # noqa: ANN001, ANN202 - decorator
+    return click.option("-n", "limit", type=click.IntRange(min=1), metavar="N",
+                        help="Show at most N entries.")(func)
+
+
 def _since_until(func):  # noqa: ANN001, ANN202 - decorator
     func = click.option("--until", type=DATE, help="Only entries on or before DATE.")(func)
     return click.option("--since", type=DATE, help="Only entries on or after DATE.")(func)
@@ -129,8 +134,7 @@ def _print_entries(entries: list[Entry], as_json: bool, empty: str) -> None:
 
 
 @click.command("list")
-@click.option("-n", "limit", type=click.IntRange(min=1), metavar="N",
-              help="Show at most N entries.")
+@_limit
 @_since_until
 @json_option
 @passphrase_file_option
@@ -195,8 +199,7 @@ def show(runtime: Runtime, ref: str, as_json: bool, passphrase_file: Path | None
               help="Has a moment of this kind.")
 @click.option("--context", "contexts", multiple=True, type=click.Choice(CONTEXTS),
               help="Has a moment in this context.")
-@click.option("-n", "limit", type=click.IntRange(min=1), metavar="N",
-              help="Show at most N entries.")
+@_limit
 @_since_until
 @json_option
 @passphrase_file_option
