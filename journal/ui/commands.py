@@ -41,6 +41,13 @@ def journal_commands(app: JournalApp) -> Iterable[SystemCommand]:
         if app.has_mode("reflect"):
             yield SystemCommand("Reflect", "Patterns in your own entries (F4)",
                                 lambda: app.action_mode("reflect"))
+        yield SystemCommand("Import…", "Bring in entries: exchange JSON, jrnl, Day One, "
+                            "Markdown (checked first, then one step)",
+                            lambda: open_transfer(app, "ImportScreen"))
+        yield SystemCommand("Export…", "Write your entries as plaintext JSON or Markdown",
+                            lambda: open_transfer(app, "ExportScreen"))
+        yield SystemCommand("Backup…", "An encrypted copy of the vault in a new file",
+                            lambda: open_transfer(app, "BackupScreen"))
         yield SystemCommand("Lock now", "Save, forget the key, show the unlock screen "
                             "(ctrl+l)", app.action_lock)
     yield SystemCommand("Settings", "Auto-lock, guided prompts, theme, work end time (F5)",
@@ -66,3 +73,10 @@ def ask_for_date(app: JournalApp) -> None:
 
     app.push_screen(AskScreen("Go to date", "Which day? (YYYY-MM-DD, yesterday, or days ago)",
                               placeholder="yesterday", check=check), chosen)
+
+
+def open_transfer(app: JournalApp, name: str) -> None:
+    """Show the Import, Export or Backup dialog (journal.ui.screens.transfer)."""
+    from journal.ui.screens import transfer
+
+    app.push_screen(getattr(transfer, name)())

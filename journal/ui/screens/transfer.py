@@ -1,0 +1,295 @@
+"""Import…, Export… and Backup… (command palette): the same core calls as the CLI's
+`journal import/export/backup`, run in a thread worker that takes the vault through
+`vault_in_use`. Every path or message a user (or a file) wrote is shown without markup."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from journal.core import backup as backup_mod
+from journal.core import exporters, importers
+from journal.core.errors import JournalError, ValidationError
+from journal.core.importers import plan as planning
+from journal.core.models import Entry
+from journal.core.textsafe import for_markup, one_line
+from journal.ui.screens.confirm import DIALOG_CSS, ConfirmScreen
+from journal.ui.vault_access import vault_in_use
+
+LOCKED = "The journal is locked: unlock it and try again."
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
+
+
+def _span(days: list) -> str:
+    first, last = (min(days), max(days)) if days else (None, None)
+    return "" if first is None else f" ({first})" if first == last else f" ({first} to {last})"
+
+
+def _problem(exc: BaseException) -> str:
+    """One line for the user, whatever went wrong."""
+    if isinstance(exc, JournalError):
+        return one_line(str(exc))
+    if isinstance(exc, OSError):
+        return one_line(f"{exc.filename or 'the file'}: {exc.strerror or exc}")
+    return one_line(f"unexpected problem ({type(exc).__name__}): {exc}")
+
+
+class _Dialog(ModalScreen[None]):
+    """A dialog with some fields, one error line, Cancel and a go button; `start` runs
+    when the button is pressed or Enter is hit in an input."""
+
+    TITLE_TEXT = ""
+    GO = "Go"
+    AUTO_FOCUS = "#path"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.busy = False
+
+    def fields(self) -> Iterator:
+        raise NotImplementedError
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = self.TITLE_TEXT
+            yield from self.fields()
+            yield Static("", classes="dialog-error", markup=False)
+            with Horizontal():
+                yield Button("Cancel (Esc)", id="cancel")
+                yield Button(self.GO, id="go", variant="primary")
+
+    def path(self) -> Path | None:
+        text = self.query_one("#path", Input).value.strip()
+        return Path(text).expanduser() if text else None
+
+    @on(Button.Pressed, "#go")
+    @on(Input.Submitted)
+    def _go(self) -> None:
+        if self.busy:
+            return
+        self.show_error("")
+        if self.path() is None:
+            self.show_error("Name the file first.")
+            return
+        self.busy = True
+        self.start()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        if self.is_current:
+            self.dismiss(None)
+
+    def show_error(self, text: str) -> None:
+        self.query_one(".dialog-error", Static).update(one_line(text))
+
+    def failed(self, text: str) -> None:
+        self.busy = False
+        if self.is_attached:
+            self.show_error(text)
+
+    def finished(self, text: str, severity: str = "information") -> None:
+        self.busy = False
+        self.app.notify(text, severity=severity, timeout=12, markup=False)
+        if self.is_current:
+            self.dismiss(None)
+
+    def ask(self, title: str, body: str, yes: str, then: Callable[[], None]) -> None:
+        """Confirm (body already markup-safe); on no, the dialog is usable again."""
+        def answered(ok: bool | None) -> None:
+            if ok:
+                then()
+            else:
+                self.busy = False
+
+        self.app.push_screen(ConfirmScreen(title, body, yes=yes, no="Back"), answered)
+
+    def run_guarded(self, job: Callable[[], str]) -> None:
+        """In a worker thread: run `job`; report its message, or its error on one line."""
+        try:
+            message = job()
+        except Exception as exc:  # a worker must not crash the app: say what went wrong
+            self.app.call_from_thread(self.failed, _problem(exc))
+            return
+        if message:
+            self.app.call_from_thread(self.finished, message)
+
+
+class ImportScreen(_Dialog):
+    """Read and check the whole source, show the dry run, then import in one transaction."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ImportScreen") + \
+        "ImportScreen > Vertical { width: 76; } ImportScreen Select { margin-bottom: 1; }"
+    TITLE_TEXT = "Import"
+    GO = "Check"
+
+    def fields(self) -> Iterator:
+        yield Label("File or folder to import (exchange JSON, jrnl, Day One, Markdown)")
+        yield Input(placeholder="~/Downloads/export.json", id="path")
+        yield Label("Format")
+        yield Select([("Detect from the file", "auto"),
+                      *((fmt, fmt) for fmt in importers.FORMATS)],
+                     value="auto", allow_blank=False, id="format")
+        yield Input(placeholder="Passphrase of the jrnl journal (if it is encrypted)",
+                    password=True, id="source-passphrase")
+
+    def on_mount(self) -> None:
+        self.query_one("#source-passphrase").display = False
+
+    @on(Select.Changed, "#format")
+    def _format_changed(self, event: Select.Changed) -> None:
+        if event.value == "jrnl":
+            self.show_passphrase()
+
+    def show_passphrase(self) -> None:
+        self.query_one("#source-passphrase").display = True
+
+    def start(self) -> None:
+        fmt = self.query_one("#format", Select).value
+        passphrase = self.query_one("#source-passphrase", Input).value
+        self.check(self.path(), None if fmt == "auto" else str(fmt), passphrase)
+
+    @work(thread=True, exclusive=True, group="transfer")
+    def check(self, path: Path, fmt: str | None, passphrase: str) -> None:
+        def job() -> str:
+            found = fmt or importers.detect(path)
+            if found == "jrnl":
+                self.app.call_from_thread(self.show_passphrase)
+
+            def source_passphrase() -> str:
+                if passphrase:
+                    return passphrase
+                raise ValidationError(f"{path} is encrypted: enter the jrnl passphrase")
+
+            entries = importers.read(path, found, source_passphrase=source_passphrase)
+            with vault_in_use(self.app) as vault:
+                if vault is None:
+                    raise ValidationError(LOCKED)
+                result = planning.plan(vault, entries)
+            self.app.call_from_thread(self.review, path, found, entries, result)
+            return ""
+
+        self.run_guarded(job)
+
+    def review(self, path: Path, fmt: str, entries: list[Entry],
+               result: planning.ImportPlan) -> None:
+        read = f"Read {plural(len(entries), 'entry', 'entries')} ({fmt}) from {path}, all valid."
+        if not result.writes:
+            self.finished(f"{read} Nothing to import: every entry is already in the journal.")
+            return
+        lines = [read, "",
+                 f"Will import {plural(len(result.new), 'new entry', 'new entries')}, merge "
+                 f"into {plural(len(result.merged), 'existing day')}, {result.unchanged} "
+                 f"already present{_span([e.date for e in result.writes])}."]
+        if result.conflicts:
+            lines += ["", "Conflicts:", *(f"  {c}" for c in result.conflicts[:6])]
+            if len(result.conflicts) > 6:
+                lines.append(f"  ... and {len(result.conflicts) - 6} more")
+        lines += ["", "Everything is written in one step: all of it, or nothing."]
+        body = "\n".join(for_markup(line) for line in lines)
+        self.ask("Import these entries?", body, "Import", lambda: self.apply(entries))
+
+    @work(thread=True, exclusive=True, group="transfer")
+    def apply(self, entries: list[Entry]) -> None:
+        def job() -> str:
+            with vault_in_use(self.app) as vault:  # plan again: exactly what gets written
+                if vault is None:
+                    raise ValidationError(LOCKED)
+                result = planning.plan(vault, entries)
+                planning.apply(vault, result)
+            return (f"Imported {plural(len(result.new), 'new entry', 'new entries')}, merged "
+                    f"into {plural(len(result.merged), 'existing day')}, {result.unchanged} "
+                    f"already present{_span([e.date for e in result.writes])}.")
+
+        self.run_guarded(job)
+
+
+class ExportScreen(_Dialog):
+    """Write every entry as plaintext JSON or Markdown, after a clear warning."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ExportScreen") + \
+        "ExportScreen Select { margin-bottom: 1; } ExportScreen .warning { color: $warning; }"
+    TITLE_TEXT = "Export"
+    GO = "Export"
+
+    def fields(self) -> Iterator:
+        yield Label("Format")
+        yield Select([("JSON (one file, exchange format)", "json"),
+                      ("Markdown (one file per day, in a new folder)", "markdown")],
+                     value="json", allow_blank=False, id="format")
+        yield Label("Save to (a new file for JSON, a new or empty folder for Markdown)")
+        yield Input(placeholder="~/journal-export.json", id="path")
+        yield Static("The export is PLAINTEXT: not encrypted, not protected by your "
+                     "passphrase.", classes="warning dialog-body")
+
+    def start(self) -> None:
+        fmt = str(self.query_one("#format", Select).value)
+        path = self.path()
+        assert path is not None
+        body = (f"Your whole journal will be written [b]UNENCRYPTED[/b] ({fmt}) to\n\n"
+                f"  {for_markup(str(path))}\n\nreadable only by you (mode 0600), but not "
+                "protected by your passphrase: anyone who gets the file can read it. "
+                "Delete it when you no longer need it.")
+        self.ask("Write a plaintext copy?", body, "Export plaintext",
+                 lambda: self._maybe_replace(fmt, path))
+
+    def _maybe_replace(self, fmt: str, path: Path) -> None:
+        if fmt == "json" and path.is_file():
+            self.ask("Replace the file?", f"{for_markup(str(path))} already exists. "
+                     "Replace it with this export?", "Replace",
+                     lambda: self.export(fmt, path, True))
+        else:
+            self.export(fmt, path, False)
+
+    @work(thread=True, exclusive=True, group="transfer")
+    def export(self, fmt: str, path: Path, replace: bool) -> None:
+        def job() -> str:
+            with vault_in_use(self.app) as vault:
+                if vault is None:
+                    raise ValidationError(LOCKED)
+                entries = vault.entries()
+            written = exporters.module_for(fmt).write(entries, path, replace=replace)
+            files = f" ({plural(len(written), 'file')})" if fmt != "json" else ""
+            return (f"Exported {plural(len(entries), 'entry', 'entries')} to {path}{files}. "
+                    "It is PLAINTEXT: delete it when you no longer need it.")
+
+        self.run_guarded(job)
+
+    def finished(self, text: str, severity: str = "warning") -> None:
+        super().finished(text, severity)
+
+
+class BackupScreen(_Dialog):
+    """An encrypted copy of the vault in a new file (no passphrase needed)."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="BackupScreen")
+    TITLE_TEXT = "Backup"
+    GO = "Back up"
+
+    def fields(self) -> Iterator:
+        yield Label("New backup file (stays encrypted; opens with your passphrase)")
+        day = self.app.clock.today().isoformat()
+        yield Input(f"~/journal-{day}.vault", id="path")
+
+    def start(self) -> None:
+        self.backup(self.path())
+
+    @work(thread=True, exclusive=True, group="transfer")
+    def backup(self, dest: Path) -> None:
+        def job() -> str:
+            result = backup_mod.backup(self.app.paths.vault, dest)
+            sealed = f" and {plural(result.sealed, 'quick note')}" if result.sealed else ""
+            return (f"Backed up {plural(result.entries, 'entry', 'entries')}{sealed} to "
+                    f"{dest} ({result.size:,} bytes, encrypted).")
+
+        self.run_guarded(job)

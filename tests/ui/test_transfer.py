@@ -1,0 +1,179 @@
+"""Import…, Export… and Backup… from the app: the palette commands, the dialogs, the files."""
+
+from __future__ import annotations
+
+import json
+import stat
+from datetime import date
+
+from textual.widgets import Input, Select
+
+from journal.core import exchange
+from journal.core.models import Entry, Moment
+from journal.core.vault import Vault
+from journal.ui.commands import journal_commands
+from journal.ui.screens.confirm import ConfirmScreen
+from journal.ui.screens.transfer import BackupScreen, ExportScreen, ImportScreen
+from tests.ui.conftest import PASSPHRASE, open_vault, sample_entries, settle, unlock
+
+INCOMING = [Entry(date=date(2026, 10, 1), body="Imported first day #moved",
+                  moments=[Moment(kind="concern", intensity=4, context="work")]),
+            Entry(date=date(2026, 10, 3), body="Imported second day")]
+
+
+def _notes(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def _fill(pilot, path) -> None:
+    """Type the path and hit Enter (a second click on a button within 0.2 s is ignored)."""
+    field = pilot.app.screen.query_one("#path", Input)
+    field.value = str(path)
+    field.focus()
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_palette_offers_import_export_backup_when_unlocked(app_factory, make_vault):
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        titles = [c.title for c in journal_commands(app)]
+        assert {"Import…", "Export…", "Backup…"} <= set(titles)
+        command = next(c for c in journal_commands(app) if c.title == "Import…")
+        command.callback()
+        await pilot.pause()
+        assert isinstance(app.screen, ImportScreen)
+
+
+async def test_import_json_after_the_dry_run(app_factory, make_vault, paths, tmp_path):
+    make_vault(sample_entries())
+    source = tmp_path / "ex[b]port.json"  # shown literally, not as markup
+    source.write_text(exchange.to_json_text(INCOMING), encoding="utf-8")
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        app.push_screen(ImportScreen())
+        await pilot.pause()
+        await _fill(pilot, source)
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        shown = str(confirm.query_one(".dialog-body").render())
+        assert "2 new entries" in shown and "2026-10-01 to 2026-10-03" in shown
+        assert "ex[b]port.json" in shown
+        with open_vault(paths.vault) as vault:  # the dry run wrote nothing
+            assert vault.count() == 1
+        await pilot.press("y")
+        await settle(pilot)
+        assert not isinstance(app.screen, (ImportScreen, ConfirmScreen))
+        assert any("Imported 2 new entries" in n for n in _notes(app))
+    vault = open_vault(paths.vault)
+    try:
+        bodies = {e.date: e.body for e in vault.entries()}
+        assert bodies[date(2026, 10, 1)] == "Imported first day #moved"
+        assert bodies[date(2026, 10, 3)] == "Imported second day"
+        assert vault.count() == 3
+    finally:
+        vault.close()
+
+
+async def test_malformed_file_is_one_line_and_the_vault_unchanged(
+        app_factory, make_vault, paths, tmp_path):
+    make_vault(sample_entries())
+    good = json.loads(exchange.to_json_text(INCOMING))
+    good["entries"][1]["date"] = "2026-02-30"  # impossible date in the second entry
+    source = tmp_path / "bad [red]name.json"
+    source.write_text(json.dumps(good), encoding="utf-8")
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        app.push_screen(ImportScreen())
+        await pilot.pause()
+        await _fill(pilot, source)
+        assert isinstance(app.screen, ImportScreen)  # no confirmation offered
+        error = str(app.screen.query_one(".dialog-error").render())
+        assert error and "\n" not in error
+        assert "2026-02-30" in error or "date" in error
+        await _fill(pilot, tmp_path / "missing.json")
+        assert "does not exist" in str(app.screen.query_one(".dialog-error").render())
+    vault = open_vault(paths.vault)
+    try:
+        assert [e.date for e in vault.entries()] == [date(2026, 11, 24)]
+    finally:
+        vault.close()
+
+
+async def test_export_json_is_private_and_round_trips(app_factory, make_vault, tmp_path):
+    make_vault(sample_entries() + INCOMING)
+    out = tmp_path / "out.json"
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        app.push_screen(ExportScreen())
+        await pilot.pause()
+        await _fill(pilot, out)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "UNENCRYPTED" in app.screen.body and str(out) in app.screen.body
+        assert not out.exists()  # nothing before the confirmation
+        await pilot.press("y")
+        await settle(pilot)
+        assert any("PLAINTEXT" in n and "3 entries" in n for n in _notes(app))
+        with open_vault(app.paths.vault) as vault:
+            expected = {e.date: e.body for e in vault.entries()}
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    back = exchange.loads(out.read_text(encoding="utf-8"))
+    assert {e.date: e.body for e in back} == expected
+    assert sum(len(e.moments) for e in back) == 3
+
+
+async def test_export_asks_before_replacing_a_file(app_factory, make_vault, tmp_path):
+    make_vault(sample_entries())
+    out = tmp_path / "out.json"
+    out.write_text("keep me", encoding="utf-8")
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        app.push_screen(ExportScreen())
+        await pilot.pause()
+        await _fill(pilot, out)
+        await pilot.press("y")  # yes, plaintext
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen) and "already exists" in app.screen.body
+        await pilot.press("n")  # do not replace
+        await settle(pilot)
+        assert out.read_text(encoding="utf-8") == "keep me"
+        assert isinstance(app.screen, ExportScreen)
+        app.screen.query_one("#format", Select).value = "markdown"
+        await _fill(pilot, tmp_path / "md")
+        await pilot.press("y")
+        await settle(pilot)
+    assert (tmp_path / "md" / "2026-11-24.md").stat().st_mode & 0o077 == 0
+
+
+async def test_backup_makes_a_vault_that_checks(app_factory, make_vault, tmp_path):
+    make_vault(sample_entries() + INCOMING)
+    dest = tmp_path / "backups" / "j.vault"
+    dest.parent.mkdir()
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        app.push_screen(BackupScreen())
+        await pilot.pause()
+        await _fill(pilot, dest)
+        assert any("Backed up 3 entries" in n and "bytes" in n for n in _notes(app))
+        await pilot.pause()
+        app.push_screen(BackupScreen())
+        await pilot.pause()
+        await _fill(pilot, dest)  # never overwrites
+        assert str(app.screen.query_one(".dialog-error").render())
+    restored = tmp_path / "restored"
+    from journal.core.backup import restore
+
+    restore(dest, restored)
+    vault = Vault.open(restored, PASSPHRASE, allow_weak=True)
+    try:
+        report = vault.check()
+        assert not report.problems and report.entries == 3
+    finally:
+        vault.close()
