@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import stat
 from datetime import date
+from pathlib import Path
 
 from textual.widgets import Input, Select
 
@@ -76,6 +77,32 @@ async def test_import_json_after_the_dry_run(app_factory, make_vault, paths, tmp
         assert vault.count() == 3
     finally:
         vault.close()
+
+
+async def test_encrypted_jrnl_asks_for_its_passphrase(app_factory, make_vault, paths):
+    make_vault()
+    source = Path(__file__).parent.parent / "importers" / "fixtures" / "jrnl46_v3.txt"
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        app.push_screen(ImportScreen())
+        await pilot.pause()
+        secret = app.screen.query_one("#source-passphrase", Input)
+        assert not secret.display
+        await _fill(pilot, source)
+        assert secret.display and secret.password
+        assert "is encrypted" in str(app.screen.query_one(".dialog-error").render())
+        secret.value = "wrong"
+        await _fill(pilot, source)
+        assert "wrong jrnl passphrase" in str(app.screen.query_one(".dialog-error").render())
+        secret.value = "pässword 3"
+        await _fill(pilot, source)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert any("Imported 2 new entries" in n for n in _notes(app))
+    with open_vault(paths.vault) as vault:
+        assert vault.count() == 2
 
 
 async def test_malformed_file_is_one_line_and_the_vault_unchanged(
