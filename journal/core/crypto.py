@@ -126,8 +126,11 @@ def derive_kek(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
     return key
 
 
-def calibrate(target_seconds: float = 0.4, max_memory_kib: int = 1024 * 1024) -> KdfParams:
-    """Scale memory from the floor so one derivation costs about `target_seconds` here."""
+def calibrate(target_seconds: float = 0.4, max_memory_kib: int = 128 * 1024) -> KdfParams:
+    """Parameters that cost about `target_seconds` per derivation on this machine, never
+    below the floor: memory grows first, up to `max_memory_kib`, then the passes. The
+    memory cap keeps an unlock's peak memory within the product's budget (250 MB for a
+    50,000-entry search, issue 8); past it, time is bought with passes (cost ~ m x t)."""
     floor = KdfParams.floor()
     start = time.perf_counter()
     derive_kek("calibration", b"\0" * 16, floor)
@@ -135,9 +138,11 @@ def calibrate(target_seconds: float = 0.4, max_memory_kib: int = 1024 * 1024) ->
     factor = target_seconds / elapsed
     if factor <= 1.0:
         return floor
-    memory = int(floor.memory_kib * factor) // (8 * 1024) * (8 * 1024)
-    return KdfParams(max(floor.memory_kib, min(memory, max_memory_kib)), floor.iterations,
-                     floor.lanes)
+    memory_factor = min(factor, max(max_memory_kib, floor.memory_kib) / floor.memory_kib)
+    memory = max(floor.memory_kib,
+                 int(floor.memory_kib * memory_factor) // (8 * 1024) * (8 * 1024))
+    passes = round(floor.iterations * factor * floor.memory_kib / memory)
+    return KdfParams(memory, min(max(floor.iterations, passes), 20), floor.lanes)
 
 
 # RFC 9106 §5.3 Argon2id test vector.
