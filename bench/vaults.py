@@ -11,6 +11,7 @@ Layout under bench/results/ (git-ignored):
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import shutil
 import statistics
@@ -37,13 +38,17 @@ def production_kdf() -> crypto.KdfParams:
     """crypto.calibrate() as `journal init` runs it, once per machine (median memory of
     three calibrations), so every cached vault shares one setting."""
     path = RESULTS / "kdf.json"
+    source = hashlib.sha256(inspect.getsource(crypto.calibrate).encode()).hexdigest()[:12]
     if path.is_file():
-        return crypto.KdfParams.from_json(json.loads(path.read_text())["kdf"])
+        cached = json.loads(path.read_text())
+        if cached.get("calibrate_source") == source:  # recalibrate when calibrate() changes
+            return crypto.KdfParams.from_json(cached["kdf"])
     crypto.derive_kek("warm-up", b"\0" * 16, crypto.KdfParams.floor())
     found = [crypto.calibrate() for _ in range(3)]
     params = sorted(found, key=lambda p: p.memory_kib)[1]
     RESULTS.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"kdf": params.to_json(), "how": "median of 3 calibrate()",
+                                "calibrate_source": source,
                                 "all": [p.to_json() for p in found]}, indent=1))
     return params
 
