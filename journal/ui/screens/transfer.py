@@ -23,6 +23,9 @@ from journal.core.textsafe import for_markup, one_line
 from journal.ui.screens.confirm import DIALOG_CSS, ConfirmScreen
 from journal.ui.vault_access import vault_in_use
 
+#: Wider than the other dialogs (paths are long); labels wrap instead of being cut.
+EXTRA_CSS = "{name} > Vertical {{ width: 76; }} {name} Label {{ width: 1fr; }} " \
+    "{name} Select {{ margin-bottom: 1; }}"
 LOCKED = "The journal is locked: unlock it and try again."
 
 
@@ -128,8 +131,7 @@ class _Dialog(ModalScreen[None]):
 class ImportScreen(_Dialog):
     """Read and check the whole source, show the dry run, then import in one transaction."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="ImportScreen") + \
-        "ImportScreen > Vertical { width: 76; } ImportScreen Select { margin-bottom: 1; }"
+    DEFAULT_CSS = (DIALOG_CSS + EXTRA_CSS).format(name="ImportScreen")
     TITLE_TEXT = "Import"
     GO = "Check"
 
@@ -217,8 +219,8 @@ class ImportScreen(_Dialog):
 class ExportScreen(_Dialog):
     """Write every entry as plaintext JSON or Markdown, after a clear warning."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="ExportScreen") + \
-        "ExportScreen Select { margin-bottom: 1; } ExportScreen .warning { color: $warning; }"
+    DEFAULT_CSS = (DIALOG_CSS + EXTRA_CSS).format(name="ExportScreen") + \
+        "ExportScreen .warning { color: $warning; }"
     TITLE_TEXT = "Export"
     GO = "Export"
 
@@ -272,7 +274,7 @@ class ExportScreen(_Dialog):
 class BackupScreen(_Dialog):
     """An encrypted copy of the vault in a new file (no passphrase needed)."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="BackupScreen")
+    DEFAULT_CSS = (DIALOG_CSS + EXTRA_CSS).format(name="BackupScreen")
     TITLE_TEXT = "Backup"
     GO = "Back up"
 
