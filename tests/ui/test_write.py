@@ -243,3 +243,22 @@ def test_bad_settings_file_falls_back_to_defaults(monkeypatch, tmp_path):
     [app] = ran
     assert app.settings.autolock_minutes == 5
     assert any("Settings file ignored" in m for m in app.startup_messages)
+
+
+async def test_returning_to_the_day_shows_what_changed_on_disk(app_factory, make_vault, paths):
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await pilot.press(*"Mine.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        with open_vault(paths.vault) as other:  # e.g. an import merging into today
+            entry = other.get_by_date(TODAY)
+            entry.body += "\n\nImported paragraph."
+            other.put(entry)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen.query_one("#editor", TextArea).text == "Mine.\n\nImported paragraph."

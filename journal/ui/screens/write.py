@@ -108,10 +108,24 @@ class WriteScreen(Screen):
             self.query_one("#editor").focus()
 
     async def sync_day(self) -> None:
-        """Show `app.current_day` if another screen asked for a different day."""
+        """Show `app.current_day` if another screen asked for a different day; reload the
+        same day if it changed on disk meanwhile (an import merged into it) and nothing
+        typed here is waiting to be saved."""
         day = self.journal.current_day
-        if self.day is not None and day != self.day and not await self.show_day(day):
-            self.journal.current_day = self.day
+        if self.day is not None and day != self.day:
+            if not await self.show_day(day):
+                self.journal.current_day = self.day
+        elif self.day is not None and not self.debounce.dirty and self._changed_on_disk():
+            await self.show_day(self.day)
+
+    def _changed_on_disk(self) -> bool:
+        try:
+            with vault_in_use(self.journal) as vault:
+                stored = vault.get_by_date(self.day) if vault is not None else None
+        except JournalError:
+            return False
+        return stored is not None and (self.entry is None
+                                       or stored.version != self.entry.version)
 
     # -- loading -----------------------------------------------------------------------
     async def show_day(self, day: date) -> bool:
