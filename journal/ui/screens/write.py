@@ -19,6 +19,7 @@ from journal.core.models import Entry, Moment
 from journal.core.sealed import merge_into
 from journal.core.textsafe import has_controls, picture_controls
 from journal.ui.autosave import Debouncer
+from journal.ui.editor_theme import follow_app_theme
 from journal.ui.messages import EntrySaved
 from journal.ui.screens.confirm import ConfirmScreen
 from journal.ui.vault_access import vault_in_use
@@ -44,7 +45,11 @@ def _editor_language() -> str | None:
 class SafeTextArea(TextArea):
     """The editor, painting control characters as visible symbols (ESC as ␛): Textual
     sends them to the terminal raw. One symbol per character, so the cursor stays right;
-    the text itself is kept exactly as typed or imported."""
+    the text itself is kept exactly as typed or imported. Markdown highlighting takes its
+    colours from the app theme (journal.ui.editor_theme)."""
+
+    def on_mount(self) -> None:
+        follow_app_theme(self)
 
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
