@@ -20,8 +20,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from rich.style import Style
-from textual._text_area_theme import TextAreaTheme
 from textual.color import Color, ColorParseError
+from textual.widgets.text_area import TextAreaTheme
 
 if TYPE_CHECKING:
     from textual.widgets import TextArea
