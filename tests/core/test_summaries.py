@@ -178,3 +178,13 @@ def test_own_writes_patch_the_summary_cache_instead_of_reloading(vault, monkeypa
     patched = next(p for p in parts if p.date == date(2026, 1, 2))
     assert patched.title == "Patched #newtag" and "newtag" in patched.all_tags and patched.partial
     assert [p.date for p in parts] == sorted((p.date for p in parts), reverse=True)
+
+
+def test_uuid_text_matches_the_standard_form():
+    import uuid
+
+    from journal.core.summaries import uuid_text
+
+    for _ in range(200):
+        u = uuid.uuid4()
+        assert uuid_text(u.bytes) == str(u)
