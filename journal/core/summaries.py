@@ -60,7 +60,7 @@ def uuid_text(raw: bytes) -> str:
 
 
 def _labels(values: list[str]) -> list[str]:
-    return [_i(v) for v in values]
+    return list(map(_i, values)) if values else []
 
 
 def to_entry(entry_id: str, version: int, data: list[Any]) -> Entry:
