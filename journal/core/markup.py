@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 _TAG_RE = re.compile(r"(?<![\w&#/])#([^\W_][\w-]*)", re.UNICODE)
 _PERSON_RE = re.compile(r"(?<![\w@.])@([^\W_][\w.-]*[\w]|[^\W_])", re.UNICODE)
@@ -17,6 +19,9 @@ _PERSON_RE = re.compile(r"(?<![\w@.])@([^\W_][\w.-]*[\w]|[^\W_])", re.UNICODE)
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # imported on first use: commands that never parse
+    # a body (list, add, check) start faster
+
     return MarkdownIt("commonmark")
 
 
