@@ -9,11 +9,11 @@ never waits on a bulk read. Locking the app closes the vault under the same lock
 
 from __future__ import annotations
 
-import gc
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
+
+from journal.core.bulk import paused_gc, thaw
 
 if TYPE_CHECKING:
     from journal.core.vault import Vault
@@ -35,37 +35,7 @@ def vault_in_use(app: Any, blocking: bool = True, timeout: float = -1
         lock.release()
 
 
-_burst_lock = threading.Lock()
-_burst_depth = 0
-_burst_reenable = False
+#: The core's collector pause (nesting, thread-aware), under the name the screens use.
+allocation_burst = paused_gc
 
-
-@contextmanager
-def allocation_burst() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a worker builds many long-lived
-    objects at once (50,000 summaries, list rows, index items): each collection walks the
-    whole growing heap, which made those loads about three times slower. Reference
-    counting still frees everything as usual. When the last burst (of any thread) ends,
-    the survivors are frozen (gc.freeze: later collections skip them, else the first one,
-    on the UI thread, would walk them all: a second's stall at 50,000 entries) and the
-    collector resumes. `thaw()` (on lock) hands them back to the collector."""
-    global _burst_depth, _burst_reenable
-    with _burst_lock:
-        if _burst_depth == 0:
-            _burst_reenable = gc.isenabled()
-            gc.disable()
-        _burst_depth += 1
-    try:
-        yield
-    finally:
-        with _burst_lock:
-            _burst_depth -= 1
-            if _burst_depth == 0 and _burst_reenable:
-                gc.freeze()
-                gc.enable()
-
-
-def thaw() -> None:
-    """Let the collector see what bursts froze again (the app locked: it is garbage now,
-    and any reference cycles in it can only be freed by the collector)."""
-    gc.unfreeze()
+__all__ = ["allocation_burst", "thaw", "vault_in_use"]
