@@ -47,6 +47,9 @@ class Rows:
             raw_uuid = uuid.UUID(entry_id).bytes
         except ValueError:
             return None
+        return self._read_raw(raw_uuid)
+
+    def _read_raw(self: Vault, raw_uuid: bytes) -> Entry | None:
         row = self._conn.execute(_ROW, (raw_uuid,)).fetchone()
         if row is None:
             return None
@@ -98,16 +101,15 @@ class Rows:
         if previous is None or self._conn.in_transaction:
             return  # nothing cached, or inside an outer transaction that may still roll back
         gone = set(deleted) | {e.id for e in saved}
-        with paused_gc():
-            fresh = [summaries.to_entry(e.id, e.version, summaries.summarise(e)) for e in saved]
-            updated = [e for e in previous if e.id not in gone] + fresh
-            updated.sort(key=lambda e: e.date, reverse=True)
+        fresh = [summaries.to_entry(e.id, e.version, summaries.summarise(e)) for e in saved]
+        updated = [e for e in previous if e.id not in gone] + fresh
+        updated.sort(key=lambda e: e.date, reverse=True)
         self._summary_cache, self._summary_version = updated, self._data_version()
 
     def _heal_summaries(self: Vault, missing: set[bytes]) -> list[Entry]:
         """Summaries are a cache: rebuild missing or stale ones from their entries (a vault
         from before summaries existed, or one whose summary row was damaged)."""
-        rebuilt = [e for e in (self._read_row(str(uuid.UUID(bytes=r))) for r in missing) if e]
+        rebuilt = [e for e in map(self._read_raw, missing) if e]
         try:
             with self._write():
                 for entry in rebuilt:
