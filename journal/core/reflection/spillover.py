@@ -82,7 +82,7 @@ def spillover(days: list[Day], end: date, work_end: str) -> dict[str, Any]:
         "days": len(hit_days),
         "moments": hit_moments,
         "by_kind": dict(sorted(by_kind.items())),
-        "labels": [{"label": k, "days": n} for k, n in labels.most_common(TOP_LABELS)],
+        "labels": [{"label": k, "days": n} for k, n in _top(labels)],
         "work_days": work_days,
         "last_7_days": recent,
         "work_end": work_end,
@@ -107,6 +107,11 @@ def spillover(days: list[Day], end: date, work_end: str) -> dict[str, Any]:
         summary = (f"On none of your {plural(work_days, 'day')} with moments at work did a "
                    f"tag or person from work come up again off work.")
     return finding(KIND, TITLE, summary, stats, hit_days, notable=recent >= SPILLOVER_RECENT)
+
+
+def _top(labels: Counter[str]) -> list[tuple[str, int]]:
+    """The most frequent labels; ties by label, so the order never depends on set order."""
+    return sorted(labels.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_LABELS]
 
 
 def _earliest(a: int | None, b: int | None) -> int | None:
