@@ -1,4 +1,6 @@
-"""Where things live on disk. Pure functions: nothing is created until `ensure_dir`."""
+"""Where things live on disk. Pure functions: nothing is created until `ensure_dir`.
+
+platformdirs is imported only when an environment override does not already say where."""
 
 from __future__ import annotations
 
@@ -6,8 +8,6 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-import platformdirs
 
 APP_NAME = "journal"
 
@@ -35,9 +35,15 @@ def resolve(vault: str | os.PathLike[str] | None = None,
     elif env.get("JOURNAL_VAULT"):
         vault_dir = Path(env["JOURNAL_VAULT"])
     else:
+        import platformdirs
+
         vault_dir = platformdirs.user_data_path(APP_NAME, appauthor=False) / "vault"
-    config = (Path(env["JOURNAL_CONFIG_DIR"]) if env.get("JOURNAL_CONFIG_DIR")
-              else platformdirs.user_config_path(APP_NAME, appauthor=False))
+    if env.get("JOURNAL_CONFIG_DIR"):
+        config = Path(env["JOURNAL_CONFIG_DIR"])
+    else:
+        import platformdirs
+
+        config = platformdirs.user_config_path(APP_NAME, appauthor=False)
     return Paths(vault=vault_dir.expanduser(), config_dir=config.expanduser())
 
 

@@ -1,16 +1,18 @@
-"""User settings: a small plaintext TOML file in the config dir. It holds no journal content."""
+"""User settings: a small plaintext TOML file in the config dir. It holds no journal content.
+
+The TOML libraries are imported by `load`/`save`, not with this module."""
 
 from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import asdict, dataclass, fields, replace
-from pathlib import Path
-
-import tomlkit
+from typing import TYPE_CHECKING
 
 from journal.core.errors import ValidationError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 DEFAULT_THEME = "journal-dusk"
 
@@ -41,6 +43,8 @@ class Settings:
 
 def load(path: Path) -> Settings:
     """Missing file: defaults. Unknown keys are ignored; a bad value is a ValidationError."""
+    import tomllib
+
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -56,6 +60,8 @@ def load(path: Path) -> Settings:
 
 def save(path: Path, settings: Settings) -> None:
     """Write atomically, keeping any comments the user added to the file."""
+    import tomlkit
+
     settings.validated()
     try:
         doc = tomlkit.parse(path.read_text(encoding="utf-8"))

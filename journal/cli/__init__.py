@@ -1,36 +1,87 @@
-"""The `journal` command line (click). Commands live in sibling modules, one per area,
-and register themselves on the `cli` group through COMMAND_MODULES."""
+"""The `journal` command line (click).
+
+Commands live in sibling modules, one per area, and each module is imported only when one
+of its commands runs or shows its own help: COMMANDS names every command, its module and
+its one-line summary, so `journal --help` and `journal --version` load none of them (and
+none of the vault, crypto, Markdown, import or Textual code behind them). A test checks
+that COMMANDS matches the real commands, so the table cannot drift.
+"""
 
 from __future__ import annotations
 
 import importlib
 import sys
-from pathlib import Path
 
 import click
 
+import journal
 from journal.cli.runtime import Runtime
 from journal.core.errors import JournalError
-from journal.core.textsafe import one_line
 
-#: One module per area; each defines `register(group)`.
-COMMAND_MODULES: list[str] = [
-    "reflect_cmd",
-    "vault_cmds",
-    "entry_cmds",
-    "exchange_cmds",
-    "demo_cmd",
-    "backup_cmds",
-    "themes_cmd",
-    "app_cmd",
-]
+#: command name -> (module under journal.cli, attribute, summary). The summary is the
+#: command's own short help (the first sentence of its docstring), shown by `journal --help`
+#: without importing the module; tests/cli/test_startup.py keeps it in step.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "add": ("entry_cmds", "add", "Quick capture: add text and moments to a day's entry."),
+    "app": ("app_cmd", "app_command",
+            "Open the journal app (the default when no command is given)."),
+    "backup": ("backup_cmds", "backup_cmd", "Copy the vault, still encrypted, to the new FILE."),
+    "check": ("vault_cmds", "check", "Authenticate every entry and the integrity manifest."),
+    "delete": ("entry_cmds", "delete", "Delete one entry for good."),
+    "demo": ("demo_cmd", "demo", "Try the journal on a throwaway vault of generated entries."),
+    "export": ("exchange_cmds", "export_cmd", "Export entries as plaintext JSON or Markdown."),
+    "import": ("exchange_cmds", "import_cmd",
+               "Import entries (JSON export, jrnl, Day One, Markdown)."),
+    "init": ("vault_cmds", "init", "Create a new, empty, encrypted vault."),
+    "list": ("entry_cmds", "list_entries",
+             "List entries, newest first: date, moments, first line."),
+    "passwd": ("vault_cmds", "passwd", "Change the vault passphrase."),
+    "reflect": ("reflect_cmd", "reflect_command",
+                "Patterns in your own entries: the contagion/concern balance, work following "
+                "you home, recurring tags, sleep after heavy days, what seems to help, and "
+                "stretches without recovery."),
+    "restore": ("backup_cmds", "restore_cmd",
+                "Bring back a backup made with 'journal backup' as the vault in a new "
+                "directory."),
+    "rotate-keys": ("vault_cmds", "rotate_keys", "Re-encrypt every entry under a new data key."),
+    "search": ("entry_cmds", "search_cmd",
+               "Search entries (in memory, after unlocking); newest first."),
+    "show": ("entry_cmds", "show", "Show one entry: its text, moments and check-in."),
+    "themes": ("themes_cmd", "themes_cmd",
+               "List the themes: the built-ins, then yours, with the configured one marked *."),
+}
 
 EXIT_INTERNAL = 70
 
 
 class JournalGroup(click.Group):
-    """Turns every JournalError into one line on stderr and a non-zero exit code;
-    a traceback only with --debug."""
+    """Loads each command's module on first use (click's lazy-subcommand pattern), and turns
+    every JournalError into one line on stderr and a non-zero exit code; a traceback only
+    with --debug."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = self.commands.get(cmd_name)
+        if command is None and cmd_name in COMMANDS:
+            module_name, attribute, _summary = COMMANDS[cmd_name]
+            module = importlib.import_module(f"journal.cli.{module_name}")
+            command = getattr(module, attribute)
+            self.add_command(command, cmd_name)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from COMMANDS' summaries, through click's own formatting (a
+        stand-in command per summary), so `--help` imports no command module."""
+        listed = {name: self.commands.get(name) or click.Command(name, help=COMMANDS[name][2])
+                  for name in self.list_commands(ctx)}
+        shown = [(name, cmd) for name, cmd in listed.items() if not cmd.hidden]
+        if not shown:
+            return
+        limit = formatter.width - 6 - max(len(name) for name, _ in shown)
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in shown])
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -38,7 +89,7 @@ class JournalGroup(click.Group):
         except JournalError as exc:
             if _debug(ctx):
                 raise
-            click.echo(f"journal: error: {one_line(str(exc))}", err=True)
+            click.echo(f"journal: error: {_one_line(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -48,7 +99,7 @@ class JournalGroup(click.Group):
         except Exception as exc:  # the promise: no traceback without --debug
             if _debug(ctx):
                 raise
-            click.echo(f"journal: internal error: {type(exc).__name__}: {one_line(str(exc))} "
+            click.echo(f"journal: internal error: {type(exc).__name__}: {_one_line(str(exc))} "
                        "(run with --debug for details)", err=True)
             ctx.exit(EXIT_INTERNAL)
 
@@ -58,15 +109,30 @@ def _debug(ctx: click.Context) -> bool:
     return bool(runtime and runtime.debug)
 
 
+def _one_line(text: str) -> str:
+    from journal.core.textsafe import one_line
+
+    return one_line(text)
+
+
+def _vault_dir(_ctx: click.Context, _param: click.Parameter, value: str | None) -> object:
+    """--vault as a Path (pathlib is imported only when the option is given)."""
+    if value is None:
+        return None
+    from pathlib import Path
+
+    return Path(value)
+
+
 @click.group(cls=JournalGroup, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--vault", "vault", type=click.Path(path_type=Path), envvar=None,
+@click.option("--vault", "vault", type=click.Path(), envvar=None, callback=_vault_dir,
               help="The vault directory (default: $JOURNAL_VAULT, else your user data dir).")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks on errors.")
 @click.option("--theme", default=None, help="Use this theme for this run only.")
-@click.version_option(package_name="journal-tui", prog_name="journal")
+@click.version_option(version=journal.__version__, prog_name="journal")
 @click.pass_context
-def cli(ctx: click.Context, vault: Path | None, debug: bool, theme: str | None) -> None:
+def cli(ctx: click.Context, vault: object, debug: bool, theme: str | None) -> None:
     """An encrypted end-of-day journal. With no command, opens the app.
 
     \b
@@ -77,7 +143,7 @@ def cli(ctx: click.Context, vault: Path | None, debug: bool, theme: str | None) 
     runtime = ctx.ensure_object(Runtime)
     runtime.debug = runtime.debug or debug
     if vault is not None:
-        runtime.vault_override = vault
+        runtime.vault_override = vault  # type: ignore[assignment] - a Path, from _vault_dir
     ctx.meta["theme"] = theme
     if ctx.invoked_subcommand is None:
         app_cmd = cli.get_command(ctx, "app")
@@ -85,10 +151,6 @@ def cli(ctx: click.Context, vault: Path | None, debug: bool, theme: str | None) 
             click.echo(ctx.get_help())
             return
         ctx.invoke(app_cmd)
-
-
-for _name in COMMAND_MODULES:
-    importlib.import_module(f"journal.cli.{_name}").register(cli)
 
 
 def main(args: list[str] | None = None, obj: Runtime | None = None) -> None:

@@ -8,17 +8,18 @@ import uuid
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from journal.cli.moment_syntax import format_moment
 from journal.cli.runtime import Runtime
-from journal.core import exchange
 from journal.core.errors import JournalError, ValidationError
 from journal.core.models import KINDS, Entry
 from journal.core.textsafe import one_line, terminal_safe
-from journal.core.vault import Vault
+
+if TYPE_CHECKING:
+    from journal.core.vault import Vault
 
 pass_runtime = click.make_pass_decorator(Runtime, ensure=True)
 
@@ -145,6 +146,8 @@ def _markdown(entry: Entry) -> str:
 
 def entries_document(entries: list[Entry]) -> str:
     """The exchange document for `--json` output, in the order given (newest first)."""
+    from journal.core import exchange
+
     return exchange.to_text(exchange.document([exchange.entry_dict(e) for e in entries]))
 
 

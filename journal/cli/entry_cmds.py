@@ -1,4 +1,7 @@
-"""Entry commands: add, list, show, search, delete."""
+"""Entry commands: add, list, show, search, delete.
+
+The query engine and the sealed box are imported by the commands that use them, so that
+`journal add` does not load search code and `--help` loads no crypto."""
 
 from __future__ import annotations
 
@@ -25,8 +28,6 @@ from journal.cli.runtime import Runtime
 from journal.core import exchange
 from journal.core.errors import JournalError, ValidationError
 from journal.core.models import CONTEXTS, KINDS, Entry, normalise_label
-from journal.core.query import Query, search_vault
-from journal.core.sealed import SealedBox, merge_into
 
 SCALE = click.IntRange(0, 10)
 
@@ -87,6 +88,8 @@ def add(runtime: Runtime, text: tuple[str, ...], day: date | None, moments: tupl
         "moments": [exchange.moment_dict(m) for m in parsed],
         "written_at": runtime.clock.now().replace(microsecond=0).isoformat(),
     }, where="the new entry")
+    from journal.core.sealed import SealedBox, merge_into
+
     if sealed:
         box = SealedBox(runtime.paths.vault)
         box.add(entry)
@@ -219,6 +222,8 @@ def search_cmd(runtime: Runtime, query: tuple[str, ...], tags: tuple[str, ...],
       journal search "#yelling @sam kind:contagion since:2026-10-01"
       journal search --kind contagion --context home --json
     """
+    from journal.core.query import Query, search_vault
+
     parsed = Query.parse(" ".join(query))
     parsed.tags += [normalise_label(t) for t in tags]
     parsed.people += [normalise_label(p) for p in people]

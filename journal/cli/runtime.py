@@ -11,13 +11,17 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from journal import paths as paths_mod
 from journal.core.clock import Clock, SystemClock
-from journal.core.crypto import KdfParams
 from journal.core.errors import ValidationError, WrongPassphrase
-from journal.core.vault import Vault
+
+if TYPE_CHECKING:  # imported where used: `journal --version` must not load the vault
+    from pathlib import Path
+
+    from journal import paths as paths_mod
+    from journal.core.crypto import KdfParams
+    from journal.core.vault import Vault
 
 #: Tries for a passphrase typed at the prompt before giving up.
 PROMPT_TRIES = 3
@@ -39,6 +43,8 @@ class Runtime:
 
     @property
     def paths(self) -> paths_mod.Paths:
+        from journal import paths as paths_mod
+
         return paths_mod.resolve(self.vault_override, self.env)
 
     @property
@@ -70,6 +76,8 @@ class Runtime:
                    merge_sealed: bool = True, recovery_code: str | None = None) -> Vault:
         """Unlock the vault. After a verified unlock, entries captured with
         `journal add --sealed` are merged in and the user is told on stderr."""
+        from journal.core.vault import Vault
+
         directory = self.paths.vault
         Vault.read_header(directory)[1].close()  # not found / not ours, before asking
         if recovery_code is None:
@@ -88,6 +96,8 @@ class Runtime:
     def _unlock(self, directory: Path, passphrase_file: Path | None, verify: bool) -> Vault:
         """A typed passphrase gets three tries (each costs a full key derivation)."""
         typed = passphrase_file is None and not self.env.get("JOURNAL_PASSPHRASE")
+        from journal.core.vault import Vault
+
         tries = PROMPT_TRIES if typed else 1
         for attempt in range(1, tries + 1):
             secret = self.passphrase(passphrase_file)
@@ -140,6 +150,8 @@ def _has_terminal() -> bool:
 
 def read_secret_file(path: Path) -> str:
     """The file's first line, without its line ending (other whitespace is kept)."""
+    from pathlib import Path
+
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
