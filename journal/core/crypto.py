@@ -20,6 +20,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.hmac import HMAC
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from journal.core.errors import CryptoUnavailable, VaultDamaged
@@ -30,6 +31,8 @@ TAG_LEN = 16
 PAD_BLOCK = 256
 ENTRY_AAD_PREFIX = b"journal/v1/entry|"
 MANIFEST_PREFIX = b"journal/v1/manifest|"
+MANIFEST_BUCKET_PREFIX = b"journal/v1/manifest-bucket|"
+MANIFEST_BUCKETS = 256  # one per value of a raw uuid's first byte
 SEALED_AAD_PREFIX = b"journal/v1/sealed|"
 
 
@@ -258,6 +261,44 @@ def manifest_mac(key: bytes, vault_id: bytes, rows: list[tuple[bytes, int, bytes
     for entry_uuid, version, row_digest in sorted(rows):
         mac.update(entry_uuid + struct.pack(">Q", version) + row_digest)
     return mac.digest()
+
+
+def manifest_row_ok(row: object) -> bool:
+    """A (uuid, version, digest) row as the vault writes it: 16-byte id, version in
+    1..2**63-1, 32-byte digest. Fixed widths keep the MAC input unambiguous."""
+    return (type(row) is tuple and len(row) == 3 and type(row[0]) is bytes
+            and len(row[0]) == 16 and type(row[1]) is int and 0 < row[1] < 2**63
+            and type(row[2]) is bytes and len(row[2]) == 32)
+
+
+_U64 = struct.Struct(">Q").pack
+
+
+def manifest_bucket_mac(key: bytes, vault_id: bytes, bucket: int,
+                        rows: list[tuple[bytes, int, bytes]]) -> bytes:
+    """HMAC-SHA256 over one bucket of the manifest:
+
+        "journal/v1/manifest-bucket|" ‖ vault_id ‖ bucket (1 byte) ‖ count (8 bytes BE)
+        ‖ for each row sorted by uuid: uuid (16) ‖ version (8 bytes BE) ‖ digest (32)
+
+    where the bucket holds every row whose raw uuid starts with the byte `bucket`. A full
+    HMAC per bucket, not an incremental (XOR/sum) set hash (docs/security.md, "Manifest").
+    Raises ValueError on a malformed row or a row of another bucket."""
+    if not 0 <= bucket < MANIFEST_BUCKETS:
+        raise ValueError(f"bucket {bucket} out of range")
+    try:
+        rows = sorted(rows)
+        well_formed = all(
+            type(u) is bytes and len(u) == 16 and u[0] == bucket and type(v) is int
+            and 0 < v < 2**63 and type(d) is bytes and len(d) == 32 for u, v, d in rows)
+    except (TypeError, ValueError):  # mixed types, or not three columns
+        well_formed = False
+    if not well_formed:
+        raise ValueError("malformed manifest row")
+    mac = HMAC(key, hashes.SHA256())
+    mac.update(MANIFEST_BUCKET_PREFIX + vault_id + bytes((bucket,)) + _U64(len(rows)))
+    mac.update(b"".join([u + _U64(v) + d for u, v, d in rows]))
+    return mac.finalize()
 
 
 # -- recovery codes ---------------------------------------------------------------------------
