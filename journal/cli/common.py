@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import uuid
 from collections import Counter
 from datetime import date, timedelta
@@ -106,6 +105,8 @@ def moment_summary(entry: Entry) -> str:
 
 
 def entry_line(entry: Entry, width: int | None = None) -> str:
+    import shutil  # with its compression modules: 2-3 ms that `journal add` does not need
+
     width = width or shutil.get_terminal_size((100, 24)).columns
     head = f"{entry.date.isoformat()} {entry.date:%a}  {moment_summary(entry) or '-':<24}  "
     notes = [m.note for m in entry.moments if m.note.strip()]
