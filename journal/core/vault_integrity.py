@@ -146,21 +146,40 @@ class Integrity:
 
     @staticmethod
     def _stored_buckets(info: dict) -> dict[int, Bucket]:
-        """The buckets of a bucketed manifest. It was authenticated when it was opened, so
-        a malformed one means a bug or a newer writer: refused all the same."""
+        """The non-empty buckets of a bucketed manifest (`buckets`: a list of 256 items,
+        each null for an empty bucket or [base64 MAC, count, version sum]). The manifest
+        was authenticated when it was opened, so a malformed one means a bug or a newer
+        writer: refused all the same."""
+        stored = info.get("buckets")
+        if not isinstance(stored, list) or len(stored) != crypto.MANIFEST_BUCKETS:
+            raise IntegrityError(_DAMAGED)
         try:
-            return {int(name, 16): (base64.b64decode(mac, validate=True), int(count), int(vsum))
-                    for name, (mac, count, vsum) in info["buckets"].items()}
-        except (KeyError, TypeError, ValueError, AttributeError, binascii.Error):
+            return {b: (base64.b64decode(item[0], validate=True), int(item[1]), int(item[2]))
+                    for b, item in enumerate(stored) if item is not None}
+        except (IndexError, TypeError, ValueError, binascii.Error):
             raise IntegrityError(_DAMAGED) from None
 
+    def bucket_stamps(self) -> list[str] | None:
+        """For caches kept per bucket (the index chunks): 256 strings, each the base64 MAC
+        of that bucket as sealed in the manifest ("" for an empty bucket), or None while
+        the manifest is a legacy one. A stamp changes whenever a row of its bucket does, and
+        unlock verified every bucket against the rows, so a cache recorded with the current
+        stamp is current. Raises IntegrityError if the manifest is missing or damaged."""
+        info = self.manifest_info()
+        if self._is_legacy(info):
+            return None
+        stored = self._stored_buckets(info)
+        return [base64.b64encode(stored[b][0]).decode("ascii") if b in stored else ""
+                for b in range(crypto.MANIFEST_BUCKETS)]
+
     def _seal_manifest(self, buckets: dict[int, Bucket]) -> None:
+        live = {b: state for b, state in buckets.items() if state[1]}
         info = {
             "format": BUCKETED,
-            "buckets": {f"{b:02x}": [base64.b64encode(mac).decode("ascii"), count, vsum]
-                        for b, (mac, count, vsum) in sorted(buckets.items()) if count},
-            "count": sum(state[1] for state in buckets.values()),
-            "version_sum": sum(state[2] for state in buckets.values()),
+            "buckets": [[base64.b64encode(live[b][0]).decode("ascii"), live[b][1], live[b][2]]
+                        if b in live else None for b in range(crypto.MANIFEST_BUCKETS)],
+            "count": sum(state[1] for state in live.values()),
+            "version_sum": sum(state[2] for state in live.values()),
             "saved_at": self.clock.now().replace(microsecond=0).isoformat(),
         }
         self._put_meta("manifest", crypto.seal_json(
