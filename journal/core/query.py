@@ -8,9 +8,10 @@ words must all appear (case-insensitive) in the body, notes, good things or reco
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from journal.core.errors import ValidationError
 from journal.core.models import CONTEXTS, KINDS, Entry, normalise_label
@@ -105,13 +106,21 @@ def search(entries: Iterable[Entry], query: Query) -> list[Entry]:
     return sorted((e for e in entries if query.matches(e)), key=lambda e: e.date, reverse=True)
 
 
-def search_vault(vault: object, query: Query) -> list[Entry]:
-    """Two phases, so 50,000 entries do not all get decrypted for a tag filter: filter the
-    vault's encrypted summaries on everything but free text, then decrypt only the
-    candidates to match the words. Returns full entries only when text was searched
-    (partial ones otherwise; load full ones with `vault.get_many`)."""
-    candidates = search(vault.summaries(), replace(query, text=[]))  # type: ignore[attr-defined]
+#: Full entries decrypted at a time by a text search: matches are kept, the rest dropped.
+TEXT_BATCH = 256
+
+
+def search_vault(vault: Any, query: Query) -> Sequence[Entry]:
+    """Matches newest first, in two phases so 50,000 entries do not all get decrypted for
+    a tag filter: the vault's encrypted index answers everything but free text (and gives
+    partial entries, built only when read: load full ones with `vault.get_many`); words are
+    then matched in the candidates' full entries, decrypted a batch at a time so only the
+    matches stay in memory (full entries are returned then)."""
+    hits = vault.index().select(query)
     if not query.text:
-        return candidates
-    full = vault.get_many([e.id for e in candidates])  # type: ignore[attr-defined]
-    return search(full, query)
+        return hits
+    ids = hits.ids()
+    found: list[Entry] = []
+    for start in range(0, len(ids), TEXT_BATCH):
+        found += filter(query.matches, vault.get_many(ids[start:start + TEXT_BATCH]))
+    return found

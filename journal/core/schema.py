@@ -50,7 +50,18 @@ def _v3(conn: sqlite3.Connection) -> None:
                  " sct BLOB NOT NULL) WITHOUT ROWID")
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2, 3: _v3}
+def _v4(conn: sqlite3.Connection) -> None:
+    # The summaries move into at most 256 sealed index chunks (journal.core.index), one per
+    # bucket of entry ids: one decrypt per ~n/256 entries instead of one per entry. The
+    # chunks are a cache, built from the entries on first use (secure_delete zeroes the
+    # dropped rows).
+    conn.execute("CREATE TABLE index_chunks (bucket INTEGER PRIMARY KEY, ct BLOB NOT NULL)"
+                 " WITHOUT ROWID")
+    conn.execute("DROP TABLE summaries")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _v1, 2: _v2, 3: _v3, 4: _v4}
 LATEST = max(MIGRATIONS)
 
 

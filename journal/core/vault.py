@@ -18,8 +18,6 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-import sqlite_utils
-
 from journal.core import crypto, schema
 from journal.core.bulk import paused_gc
 from journal.core.clock import Clock, SystemClock
@@ -53,7 +51,6 @@ class Vault(KeyRing, Integrity, Rows):
                  clock: Clock) -> None:
         self.directory = Path(directory)
         self._conn = conn
-        self.db = sqlite_utils.Database(conn)
         self.header = header
         self.clock = clock
         self._set_dek(dek)
@@ -179,7 +176,7 @@ class Vault(KeyRing, Integrity, Rows):
         self._keys = {}
         self._dek = b""
         self._cache = None
-        self._summary_cache = None
+        self._index = None
 
     lock = close
 
@@ -194,9 +191,11 @@ class Vault(KeyRing, Integrity, Rows):
     def _write(self) -> Iterator[None]:
         """BEGIN IMMEDIATE ... COMMIT: one writer at a time, all-or-nothing. Nested use
         becomes a savepoint inside the outer transaction."""
-        self._summary_cache = None  # own commits do not move PRAGMA data_version
+        self._index = None  # own commits do not move PRAGMA data_version
         if self._conn.in_transaction:
-            with self.db.atomic():
+            import sqlite_utils  # only for nested writes: keeps it off every command's start
+
+            with sqlite_utils.Database(self._conn).atomic():
                 yield
             return
         try:
@@ -205,8 +204,7 @@ class Vault(KeyRing, Integrity, Rows):
             raise _storage_error(exc) from None
         try:
             self._check_keys_current()
-            with self.db.atomic():
-                yield
+            yield
             self._conn.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback()
@@ -222,7 +220,7 @@ class Vault(KeyRing, Integrity, Rows):
         except sqlite3.Error:  # e.g. the disk vanished: SQLite rolls back on next open
             pass
         self._cache = None  # may hold rows of the undone transaction: reload from disk
-        self._summary_cache = None
+        self._index = None
 
     def _put_meta(self, key: str, value: bytes) -> None:
         self._conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
@@ -329,8 +327,9 @@ class Vault(KeyRing, Integrity, Rows):
         (0 for new); a newer row on disk means someone else wrote it: ConflictError."""
         now = self.clock.now().replace(microsecond=0)
         saved: list[Entry] = []
-        previous = self._fresh_summaries()
+        previous = self._fresh_index()
         with self._write():
+            before = self._bucket_stamps()
             for original in entries:
                 if getattr(original, "partial", False):
                     raise ValidationError("a summary-only (partial) entry cannot be saved; "
@@ -353,22 +352,24 @@ class Vault(KeyRing, Integrity, Rows):
                 self._store_row(entry)
                 saved.append(entry)
             self._write_manifest()
+            changed = self._update_index(previous, before, saved, ())
         if self._cache is not None:
             for entry in saved:
                 self._cache[entry.id] = entry.copy()
-        self._patch_summaries(previous, saved, [])
+        self._patch_index(previous, changed)
         return saved
 
     def delete(self, entry_id: str) -> bool:
         raw_uuid = uuid.UUID(entry_id).bytes
-        previous = self._fresh_summaries()
+        previous = self._fresh_index()
         with self._write():
+            before = self._bucket_stamps()
             cur = self._conn.execute("DELETE FROM entries WHERE uuid=?", (raw_uuid,))
-            self._conn.execute("DELETE FROM summaries WHERE uuid=?", (raw_uuid,))
             self._write_manifest()
+            changed = self._update_index(previous, before, [], [raw_uuid])
         if self._cache is not None:
             self._cache.pop(entry_id, None)
-        self._patch_summaries(previous, [], [entry_id])
+        self._patch_index(previous, changed)
         return cur.rowcount > 0
 
     # -- housekeeping --------------------------------------------------------------------

@@ -158,7 +158,6 @@ class KeyRing:
                 self.header = header
                 self._set_dek(os.urandom(crypto.KEY_LEN))
                 self._conn.execute("DELETE FROM entries")
-                self._conn.execute("DELETE FROM summaries")
                 for entry in entries:
                     entry.version += 1
                     self._store_row(entry)
@@ -168,6 +167,7 @@ class KeyRing:
                     self._wrap_recovery(code)
                 self._new_seal_keys()
                 self._write_manifest()
+                self._write_index_from(entries)
         except BaseException:
             self._keys, self._dek, self.header = old_keys, old_dek, old_header
             self._cache = None

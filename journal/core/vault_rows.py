@@ -1,8 +1,9 @@
 """Writing entry rows and reading them back cheaply: a mixin of `Vault`.
 
-Every save writes two sealed rows in one transaction: the full entry (`entries`) and its
-compact summary (`summaries`, see journal.core.summaries). Listing, filtering and
-reflection read the summaries; showing or editing one day decrypts just that row.
+Every save writes, in one transaction, the sealed full entry (`entries`), the manifest, and
+the sealed index chunk of the entry's bucket (`index_chunks`, see journal.core.index).
+Listing, filtering and reflection read the index; showing or editing one day decrypts
+just that row.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from journal.core import crypto, summaries
+from journal.core import crypto
 from journal.core.bulk import paused_gc
 from journal.core.errors import StorageError, VaultDamaged
+from journal.core.index import BUCKETS, Chunk, Hits, Index, record_of
 from journal.core.models import Entry
 from journal.core.vault_integrity import _row_name
 
@@ -21,16 +23,23 @@ if TYPE_CHECKING:
     from journal.core.vault import Vault
 
 _ROW = "SELECT uuid, version, ct, digest FROM entries WHERE uuid=?"
+_BUCKET_ROWS = "SELECT uuid, version, ct, digest FROM entries WHERE uuid >= ? AND uuid < ?"
+_CHUNKS = "SELECT bucket, CAST(ct AS BLOB) FROM index_chunks"
+_BUCKET_ANY = "SELECT 1 FROM entries WHERE uuid >= ? AND uuid < ? LIMIT 1"
+
+
+def _bucket_range(bucket: int) -> tuple[bytes, bytes]:
+    return bytes([bucket]), bytes([bucket + 1]) if bucket < BUCKETS - 1 else b"\xff" * 17
 
 
 class Rows:
-    """Mixin: needs the Vault's connection, keys, header, cache and _decrypt_row."""
+    """Mixin: needs the Vault's connection, keys, header, manifest and _decrypt_row."""
 
-    _summary_cache: list[Entry] | None = None
-    _summary_version: int = -1
+    _index: Index | None = None
+    _index_version: int = -1
 
     def _store_row(self: Vault, entry: Entry) -> None:
-        """Seal `entry` (already at its new version) and its summary; inside a transaction."""
+        """Seal `entry` (already at its new version); inside a transaction."""
         raw_uuid = uuid.UUID(entry.id).bytes
         ct = crypto.seal_json(self._keys["entry-aead"], entry.to_dict(),
                               crypto.entry_aad(self.header.vault_id, raw_uuid, entry.version))
@@ -39,8 +48,6 @@ class Rows:
             " VALUES (?, ?, ?, ?, ?)",
             (raw_uuid, entry.version, self.day_key(entry.date), ct, crypto.digest(ct)),
         )
-        summaries.write(self._conn, self._keys["summary-aead"], self.header.vault_id, raw_uuid,
-                        entry.version, entry)
 
     def _read_row(self: Vault, entry_id: str) -> Entry | None:
         try:
@@ -51,13 +58,14 @@ class Rows:
 
     def _read_raw(self: Vault, raw_uuid: bytes) -> Entry | None:
         row = self._conn.execute(_ROW, (raw_uuid,)).fetchone()
-        if row is None:
-            return None
+        return None if row is None else self._open_row(row)
+
+    def _open_row(self: Vault, row: tuple[bytes, int, bytes, bytes]) -> Entry:
         try:
             return self._decrypt_row(*row)
         except crypto.DecryptError:
             self._check_keys_current()  # another program rotated the keys: ConflictError
-            raise VaultDamaged(f"entry {_row_name(raw_uuid)} fails authentication "
+            raise VaultDamaged(f"entry {_row_name(row[0])} fails authentication "
                                "(run 'journal check')") from None
 
     def get_many(self: Vault, entry_ids: Iterable[str]) -> list[Entry]:
@@ -68,54 +76,142 @@ class Rows:
         found = (self._read_row(i) for i in entry_ids)
         return [e for e in found if e is not None]
 
-    def summaries(self: Vault) -> list[Entry]:
-        """Every entry as a *partial* Entry (no body, no notes), newest first: enough to
-        list, filter by tag/person/kind/context/date, and reflect. Cheap: one small sealed
-        row each. Treat the result as read-only; the vault refuses to save partial entries.
-        When the full entries are already decrypted, they are returned instead."""
-        self._drop_stale_cache()
-        if self._cache is not None:
-            return sorted(self._cache.values(), key=lambda e: e.date, reverse=True)
+    # -- the index -------------------------------------------------------------------------
+    def index(self: Vault) -> Index:
+        """Every entry's sealed summary, decoded (cached until anyone commits; own saves
+        patch it). Cheap: at most 256 small decrypts, no full entry."""
         version = self._data_version()
-        if self._summary_cache is not None and self._summary_version == version:
-            return list(self._summary_cache)
+        if self._index is not None and self._index_version == version:
+            return self._index
         with paused_gc():
-            found, missing = summaries.load_all(self._conn, self._keys["summary-aead"],
-                                                self.header.vault_id)
-        if missing:
-            found.extend(self._heal_summaries(missing))
-        found.sort(key=lambda e: e.date, reverse=True)
-        self._summary_cache, self._summary_version = found, self._data_version()
-        return list(found)
+            index = self._load_index()
+        self._index, self._index_version = index, version
+        return index
 
-    def _fresh_summaries(self: Vault) -> list[Entry] | None:
-        """The summary cache, if nobody else committed since it was read."""
-        if self._summary_cache is not None and self._summary_version == self._data_version():
-            return self._summary_cache
-        return None
+    def summaries(self: Vault) -> Hits:
+        """Every entry as a *partial* Entry (no body, no notes), newest first, each built
+        when read: enough to list, filter by tag/person/kind/context/date, and reflect.
+        The vault refuses to save partial entries."""
+        return self.index().select()
 
-    def _patch_summaries(self: Vault, previous: list[Entry] | None, saved: list[Entry],
-                         deleted: list[str]) -> None:
-        """After our own commit, update the summary cache in place instead of reloading all
-        of it (an autosave must not cost a 50,000-row reload on the next browse)."""
-        if previous is None or self._conn.in_transaction:
-            return  # nothing cached, or inside an outer transaction that may still roll back
-        gone = set(deleted) | {e.id for e in saved}
-        fresh = [summaries.to_entry(e.id, e.version, summaries.summarise(e)) for e in saved]
-        updated = [e for e in previous if e.id not in gone] + fresh
-        updated.sort(key=lambda e: e.date, reverse=True)
-        self._summary_cache, self._summary_version = updated, self._data_version()
+    def _bucket_stamps(self: Vault) -> list[str]:
+        """What each bucket's index chunk must record to be current: the manifest's MAC
+        of that bucket (verified against the rows at unlock)."""
+        buckets = self.manifest_info().get("buckets")
+        if isinstance(buckets, list) and len(buckets) == BUCKETS:
+            return [str(b) for b in buckets]
+        # A manifest from before the buckets (rewritten by the next save): count and
+        # version sum per bucket, enough to notice a chunk that missed a save.
+        stamps = [""] * BUCKETS
+        for first, count, total in self._conn.execute(
+                "SELECT substr(uuid, 1, 1), count(*), total(version) FROM entries GROUP BY 1"):
+            if isinstance(first, bytes) and len(first) == 1:
+                stamps[first[0]] = f"legacy:{count}:{int(total)}"
+        return stamps
 
-    def _heal_summaries(self: Vault, missing: set[bytes]) -> list[Entry]:
-        """Summaries are a cache: rebuild missing or stale ones from their entries (a vault
-        from before summaries existed, or one whose summary row was damaged)."""
-        rebuilt = [e for e in map(self._read_raw, missing) if e]
+    def _load_index(self: Vault) -> Index:
+        with self._snapshot():
+            stamps = self._bucket_stamps()
+            key, vault_id = self._keys["summary-aead"], self.header.vault_id
+            chunks: dict[int, Chunk] = {}
+            for bucket, blob in self._conn.execute(_CHUNKS):
+                if type(bucket) is not int or not 0 <= bucket < BUCKETS:
+                    continue
+                try:
+                    chunk = Chunk.open(key, vault_id, bucket, blob)
+                except crypto.DecryptError:
+                    continue  # damaged or from other keys: rebuilt below
+                if chunk.mac == stamps[bucket]:
+                    chunks[bucket] = chunk
+            stale = [b for b in range(BUCKETS) if b not in chunks
+                     and self._conn.execute(_BUCKET_ANY, _bucket_range(b)).fetchone()]
+        if stale:
+            chunks.update(self._heal_index(stale))
+        return Index(chunks)
+
+    def _chunk_from_rows(self: Vault, bucket: int, stamp: str) -> Chunk:
+        rows = self._conn.execute(_BUCKET_ROWS, _bucket_range(bucket)).fetchall()
+        return Chunk.from_records(bucket, [record_of(self._open_row(r)) for r in rows], stamp)
+
+    def _heal_index(self: Vault, buckets: list[int]) -> dict[int, Chunk]:
+        """The index is a cache: rebuild chunks that are missing or do not match the
+        manifest (a vault from before the index, an older or damaged chunk) from the
+        entries themselves, and store them when the vault is writable."""
         try:
             with self._write():
-                for entry in rebuilt:
-                    summaries.write(self._conn, self._keys["summary-aead"],
-                                    self.header.vault_id, uuid.UUID(entry.id).bytes,
-                                    entry.version, entry)
-        except StorageError:
-            pass  # read-only vault: still readable, the summaries are rebuilt next time
-        return rebuilt
+                stamps = self._bucket_stamps()
+                rebuilt = {b: self._chunk_from_rows(b, stamps[b]) for b in buckets}
+                for chunk in rebuilt.values():
+                    self._put_chunk(chunk)
+            return rebuilt
+        except StorageError:  # read-only: still readable, rebuilt again next time
+            with self._snapshot():
+                stamps = self._bucket_stamps()
+                return {b: self._chunk_from_rows(b, stamps[b]) for b in buckets}
+
+    def _put_chunk(self: Vault, chunk: Chunk) -> None:
+        self._conn.execute("INSERT OR REPLACE INTO index_chunks(bucket, ct) VALUES (?, ?)",
+                           (chunk.bucket, chunk.seal(self._keys["summary-aead"],
+                                                     self.header.vault_id)))
+
+    def _read_chunk(self: Vault, bucket: int) -> Chunk | None:
+        row = self._conn.execute("SELECT CAST(ct AS BLOB) FROM index_chunks WHERE bucket=?",
+                                 (bucket,)).fetchone()
+        if row is None:
+            return None
+        try:
+            return Chunk.open(self._keys["summary-aead"], self.header.vault_id, bucket, row[0])
+        except crypto.DecryptError:
+            return None
+
+    def _fresh_index(self: Vault) -> Index | None:
+        """The cached index, if nobody else committed since it was read."""
+        if self._index is not None and self._index_version == self._data_version():
+            return self._index
+        return None
+
+    def _update_index(self: Vault, previous: Index | None, before: list[str],
+                      saved: list[Entry], deleted: Iterable[bytes]) -> dict[int, Chunk]:
+        """Inside the write transaction, after the rows and the manifest: rewrite the
+        chunk of every touched bucket. A chunk that did not match the manifest before this
+        save is rebuilt from its rows rather than patched (never launder a stale chunk)."""
+        stamps = self._bucket_stamps()
+        gone: dict[int, set[str]] = {}
+        added: dict[int, list[Entry]] = {}
+        for raw_uuid in deleted:
+            gone.setdefault(raw_uuid[0], set()).add(str(uuid.UUID(bytes=raw_uuid)))
+        for entry in saved:
+            bucket = uuid.UUID(entry.id).bytes[0]
+            gone.setdefault(bucket, set()).add(entry.id)
+            added.setdefault(bucket, []).append(entry)
+        changed: dict[int, Chunk] = {}
+        for bucket, ids in gone.items():
+            old = previous.chunks.get(bucket) if previous is not None else None
+            if old is None:
+                old = self._read_chunk(bucket)
+            if old is None or old.mac != before[bucket]:  # new, stale or damaged
+                chunk = self._chunk_from_rows(bucket, stamps[bucket])
+            else:
+                records = [r for r in old.records() if r[0] not in ids]
+                records += map(record_of, added.get(bucket, ()))
+                chunk = Chunk.from_records(bucket, records, stamps[bucket])
+            self._put_chunk(chunk)
+            changed[bucket] = chunk
+        return changed
+
+    def _write_index_from(self: Vault, entries: list[Entry]) -> None:
+        """Every chunk anew from these entries (key rotation); inside a transaction."""
+        stamps = self._bucket_stamps()
+        by_bucket: dict[int, list[list]] = {}
+        for entry in entries:
+            by_bucket.setdefault(uuid.UUID(entry.id).bytes[0], []).append(record_of(entry))
+        self._conn.execute("DELETE FROM index_chunks")
+        for bucket, records in by_bucket.items():
+            self._put_chunk(Chunk.from_records(bucket, records, stamps[bucket]))
+
+    def _patch_index(self: Vault, previous: Index | None, changed: dict[int, Chunk]) -> None:
+        """After our own commit, keep the cached index current without reloading it (an
+        autosave must not cost a 50,000-row reload on the next browse)."""
+        if previous is None or self._conn.in_transaction:
+            return  # nothing cached, or inside an outer transaction that may still roll back
+        self._index, self._index_version = previous.with_chunks(changed), self._data_version()

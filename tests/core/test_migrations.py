@@ -7,11 +7,12 @@ from datetime import date
 
 import pytest
 
-from journal.core import schema, summaries
+from journal.core import schema
 from journal.core.errors import StorageError, VaultDamaged
 from journal.core.models import Entry
 from journal.core.sealed import SealedBox, merge_sealed
 from journal.core.vault import Vault, db_path
+from journal.core.vault_rows import Rows
 
 DAY = date(2026, 11, 25)
 
@@ -43,13 +44,33 @@ def v1_vault(vault_dir, fast_kdf, monkeypatch):
     """A vault exactly as the first schema wrote it."""
     with monkeypatch.context() as patch:
         patch.setattr(schema, "MIGRATIONS", {1: schema.MIGRATIONS[1]})
-        patch.setattr(summaries, "write", lambda *args: None)  # schema 1 had no summaries
+        patch.setattr(Rows, "_update_index", lambda *args: {})  # schema 1 had no index
         vault, code = Vault.create(vault_dir, PASSPHRASE, kdf=fast_kdf)
         vault.put(Entry(date=DAY, body="written under schema 1"))
         vault.close()
     assert user_version(db_path(vault_dir)) == 1
     assert "sealed" not in tables(db_path(vault_dir))
     return vault_dir
+
+
+def test_v3_vault_drops_its_summaries_and_builds_the_index(vault_dir, fast_kdf, monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(schema, "MIGRATIONS", {n: schema.MIGRATIONS[n] for n in (1, 2, 3)})
+        patch.setattr(Rows, "_update_index", lambda *args: {})
+        vault, _ = Vault.create(vault_dir, PASSPHRASE, kdf=fast_kdf)
+        vault.put_many([Entry(date=date(2026, 1, d), body=f"#day{d} under schema 3")
+                        for d in range(1, 21)])
+        vault.close()
+    path = db_path(vault_dir)
+    assert "summaries" in tables(path) and user_version(path) == 3
+    with open_vault(vault_dir) as vault:
+        parts = list(vault.summaries())
+        assert [p.date for p in parts] == [date(2026, 1, d) for d in range(20, 0, -1)]
+        assert all(p.partial and f"day{p.date.day}" in p.all_tags for p in parts)
+    assert "summaries" not in tables(path) and user_version(path) == schema.LATEST
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*) FROM index_chunks").fetchone()[0] > 0  # stored
+    conn.close()
 
 
 def test_migrations_are_numbered_from_one_without_gaps():

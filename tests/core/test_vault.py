@@ -211,14 +211,17 @@ def test_only_ids_versions_digests_and_keys_are_in_clear(vault):
     vault.put(Entry(date=DAY, body="secret words"))
     tables = {r[0] for r in vault._conn.execute(
         "SELECT name FROM sqlite_master WHERE type='table'")}
-    assert tables <= {"meta", "entries", "sealed", "summaries"}
+    assert tables <= {"meta", "entries", "sealed", "index_chunks"}
     columns = {r[1] for r in vault._conn.execute("PRAGMA table_info(entries)")}
     assert columns == {"uuid", "version", "day_key", "ct", "digest"}
+    columns = {r[1] for r in vault._conn.execute("PRAGMA table_info(index_chunks)")}
+    assert columns == {"bucket", "ct"}  # the bucket is the first byte of ids already in clear
     assert {r[0] for r in vault._conn.execute("SELECT key FROM meta")} <= {
         "header", "dek_wrap", "recovery_wrap", "seal_public", "seal_private", "manifest"}
     # WITHOUT ROWID: no hidden insertion order.
-    with pytest.raises(sqlite3.OperationalError):
-        vault._conn.execute("SELECT rowid FROM entries")
+    for table in ("entries", "index_chunks"):
+        with pytest.raises(sqlite3.OperationalError):
+            vault._conn.execute(f"SELECT rowid FROM {table}")
     raw_uuid = uuid.UUID(vault.get_by_date(DAY).id).bytes
     assert vault._conn.execute("SELECT length(uuid) FROM entries WHERE uuid=?",
                                (raw_uuid,)).fetchone()[0] == 16

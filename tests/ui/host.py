@@ -7,7 +7,6 @@ test can assert what would have been opened without the write screen.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -18,8 +17,8 @@ from textual.worker import WorkerCancelled
 
 from journal.core.clock import FixedClock
 from journal.core.demo import generate_year
+from journal.core.index import partial_of
 from journal.core.models import Entry
-from journal.core.summaries import summarise, to_entry
 from journal.settings import Settings
 from journal.ui.screens.browse import BrowseScreen
 from journal.ui.screens.reflect import ReflectScreen
@@ -55,8 +54,7 @@ class MemoryVault:
     def summaries(self) -> list[Entry]:
         """Partial entries built the way the real vault builds them (no body, no notes)."""
         newest_first = sorted(self._entries.values(), key=lambda e: e.date, reverse=True)
-        return [to_entry(e.id, e.version, json.loads(json.dumps(summarise(e))))
-                for e in newest_first]
+        return [partial_of(e) for e in newest_first]
 
     def get(self, entry_id: str) -> Entry | None:
         self.rows_read += 1
