@@ -329,6 +329,7 @@ class Vault(KeyRing, Integrity, Rows):
         saved: list[Entry] = []
         previous = self._fresh_index()
         with self._write():
+            self._verify_buckets(uuid.UUID(e.id).bytes for e in entries)
             before = self._bucket_stamps()
             for original in entries:
                 if getattr(original, "partial", False):
@@ -351,7 +352,7 @@ class Vault(KeyRing, Integrity, Rows):
                 entry.version = current + 1
                 self._store_row(entry)
                 saved.append(entry)
-            self._write_manifest()
+            self._write_manifest(uuid.UUID(e.id).bytes for e in saved)
             changed = self._update_index(previous, before, saved, ())
         if self._cache is not None:
             for entry in saved:
@@ -363,9 +364,10 @@ class Vault(KeyRing, Integrity, Rows):
         raw_uuid = uuid.UUID(entry_id).bytes
         previous = self._fresh_index()
         with self._write():
+            self._verify_buckets([raw_uuid])
             before = self._bucket_stamps()
             cur = self._conn.execute("DELETE FROM entries WHERE uuid=?", (raw_uuid,))
-            self._write_manifest()
+            self._write_manifest([raw_uuid])
             changed = self._update_index(previous, before, [], [raw_uuid])
         if self._cache is not None:
             self._cache.pop(entry_id, None)

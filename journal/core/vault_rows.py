@@ -96,12 +96,12 @@ class Rows:
 
     def _bucket_stamps(self: Vault) -> list[str]:
         """What each bucket's index chunk must record to be current: the manifest's MAC
-        of that bucket (verified against the rows at unlock)."""
-        buckets = self.manifest_info().get("buckets")
-        if isinstance(buckets, list) and len(buckets) == BUCKETS:
-            return [str(b) for b in buckets]
-        # A manifest from before the buckets (rewritten by the next save): count and
-        # version sum per bucket, enough to notice a chunk that missed a save.
+        of that bucket (verified against the rows at unlock, "" when empty)."""
+        stamps = self.bucket_stamps()
+        if stamps is not None:
+            return stamps
+        # A manifest from before the buckets (read-only vaults keep it; a writable one is
+        # upgraded before chunks are stored): count and version sum per bucket.
         stamps = [""] * BUCKETS
         for first, count, total in self._conn.execute(
                 "SELECT substr(uuid, 1, 1), count(*), total(version) FROM entries GROUP BY 1"):
@@ -139,6 +139,9 @@ class Rows:
         entries themselves, and store them when the vault is writable."""
         try:
             with self._write():
+                if self.bucket_stamps() is None:  # a legacy manifest: verify, then upgrade
+                    self._verify_buckets(())
+                    self._write_manifest()
                 stamps = self._bucket_stamps()
                 rebuilt = {b: self._chunk_from_rows(b, stamps[b]) for b in buckets}
                 for chunk in rebuilt.values():
