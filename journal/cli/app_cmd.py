@@ -36,7 +36,3 @@ def app_command(ctx: click.Context, passphrase_hint: str | None) -> None:
     """Open the journal app (the default when no command is given)."""
     runtime = ctx.ensure_object(Runtime)
     run_app(runtime, theme=ctx.meta.get("theme"), passphrase_hint=passphrase_hint)
-
-
-def register(group: click.Group) -> None:
-    group.add_command(app_command)

@@ -54,8 +54,3 @@ def restore_cmd(runtime: Runtime, file: Path, vault_dir: Path | None) -> None:
     click.echo(f"Restored {file} into {target}.")
     click.echo(f"Next: journal --vault {target} check   (asks for the passphrase the vault "
                "had when it was backed up)")
-
-
-def register(group: click.Group) -> None:
-    group.add_command(backup_cmd)
-    group.add_command(restore_cmd)

@@ -128,7 +128,3 @@ def _open_app(ctx: click.Context, app_cmd: click.Command, target: Path) -> None:
         if name in declared:
             kwargs[name] = value
     ctx.invoke(app_cmd, **kwargs)
-
-
-def register(group: click.Group) -> None:
-    group.add_command(demo)

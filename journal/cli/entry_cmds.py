@@ -281,8 +281,3 @@ def delete(runtime: Runtime, ref: str, yes: bool, passphrase_file: Path | None) 
     finally:
         vault.close()
     click.echo(f"Deleted the entry for {entry.date.isoformat()}.")
-
-
-def register(group: click.Group) -> None:
-    for command in (add, list_entries, show, search_cmd, delete):
-        group.add_command(command)

@@ -153,8 +153,3 @@ def export_cmd(runtime: Runtime, fmt: str, output: Path | None, force: bool,
     click.echo(f"journal: warning: {output} now holds your journal in PLAINTEXT (readable "
                "only by you). Delete it when you no longer need it; it is not protected by "
                "your passphrase.", err=True)
-
-
-def register(group: click.Group) -> None:
-    group.add_command(import_cmd)
-    group.add_command(export_cmd)

@@ -77,7 +77,3 @@ def render_text(result: dict[str, Any]) -> str:
             lines += textwrap.wrap(head + shown, WIDTH, initial_indent="  ",
                                    subsequent_indent="    ")
     return "\n".join(lines)
-
-
-def register(group: click.Group) -> None:
-    group.add_command(reflect_command)

@@ -57,7 +57,3 @@ def themes_cmd(ctx: click.Context, runtime: Runtime) -> None:
     click.echo(f"Your themes go in: {paths.user_themes}/  (see docs/themes.md)")
     for error in errors:
         click.echo(f"journal: theme skipped: {error}", err=True)
-
-
-def register(group: click.Group) -> None:
-    group.add_command(themes_cmd)

@@ -185,8 +185,3 @@ def check(runtime: Runtime, passphrase_file: Path | None) -> None:
                            report.problems)
     click.echo(f"OK: {plural(report.entries, 'entry', 'entries')} authenticated; the integrity "
                "manifest matches.")
-
-
-def register(group: click.Group) -> None:
-    for command in (init, passwd, rotate_keys, check):
-        group.add_command(command)
