@@ -105,8 +105,9 @@ class JournalGroup(click.Group):
 
 
 def _debug(ctx: click.Context) -> bool:
+    """--debug counts even before the group's callback ran (a command that fails to load)."""
     runtime = ctx.find_object(Runtime)
-    return bool(runtime and runtime.debug)
+    return bool((runtime and runtime.debug) or ctx.params.get("debug"))
 
 
 def _one_line(text: str) -> str:

@@ -178,3 +178,14 @@ def test_errors_in_a_lazily_loaded_command_stay_one_line(tmp_path: Path):
 def test_debug_still_lets_the_exception_through(tmp_path: Path):
     result = CliRunner().invoke(cli, ["--debug", "list"], obj=_runtime(tmp_path))
     assert isinstance(result.exception, VaultNotFound)
+
+
+def test_a_command_that_fails_to_load_is_one_line_or_a_traceback_with_debug(monkeypatch):
+    monkeypatch.setitem(COMMANDS, "broken", ("no_such_module", "cmd", "Never loads."))
+    monkeypatch.delitem(cli.commands, "broken", raising=False)
+    result = CliRunner().invoke(cli, ["broken"], obj=Runtime())
+    assert result.exit_code == 70
+    assert result.stderr.startswith("journal: internal error: ModuleNotFoundError")
+    assert len(result.stderr.strip().splitlines()) == 1
+    result = CliRunner().invoke(cli, ["--debug", "broken"], obj=Runtime())
+    assert isinstance(result.exception, ModuleNotFoundError)
