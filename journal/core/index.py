@@ -230,6 +230,15 @@ class Index:
         self.chunks = {b: c for b, c in chunks.items() if len(c)}
         self._order: list[int] | None = None
 
+    @classmethod
+    def from_entries(cls, entries: Iterable[Entry]) -> Index:
+        """An index over entries in memory (tests, stand-ins for a vault)."""
+        records: dict[int, list[list[Any]]] = {}
+        for entry in entries:
+            records.setdefault(int(entry.id.replace("-", "")[:2], 16), []).append(
+                record_of(entry))
+        return cls({b: Chunk.from_records(b, r, "") for b, r in records.items()})
+
     def with_chunks(self, changed: dict[int, Chunk]) -> Index:
         return Index({**self.chunks, **changed})
 

@@ -8,7 +8,7 @@ test can assert what would have been opened without the write screen.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from textual.app import App
@@ -17,7 +17,7 @@ from textual.worker import WorkerCancelled
 
 from journal.core.clock import FixedClock
 from journal.core.demo import generate_year
-from journal.core.index import partial_of
+from journal.core.index import Index
 from journal.core.models import Entry
 from journal.settings import Settings
 from journal.ui.screens.browse import BrowseScreen
@@ -51,10 +51,12 @@ class MemoryVault:
         return sorted((e.copy() for e in self._entries.values()),
                       key=lambda e: e.date, reverse=True)
 
-    def summaries(self) -> list[Entry]:
-        """Partial entries built the way the real vault builds them (no body, no notes)."""
-        newest_first = sorted(self._entries.values(), key=lambda e: e.date, reverse=True)
-        return [partial_of(e) for e in newest_first]
+    def index(self) -> Index:
+        """The index the real vault keeps (partial entries: no body, no notes)."""
+        return Index.from_entries(self._entries.values())
+
+    def summaries(self) -> Sequence[Entry]:
+        return self.index().select()
 
     def get(self, entry_id: str) -> Entry | None:
         self.rows_read += 1
