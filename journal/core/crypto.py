@@ -284,8 +284,8 @@ def manifest_bucket_mac(key: bytes, vault_id: bytes, bucket: int,
     where the bucket holds every row whose raw uuid starts with the byte `bucket`. A full
     HMAC per bucket, not an incremental (XOR/sum) set hash (docs/security.md, "Manifest").
     Raises ValueError on a malformed row or a row of another bucket."""
-    if not 0 <= bucket < MANIFEST_BUCKETS:
-        raise ValueError(f"bucket {bucket} out of range")
+    if type(bucket) is not int or not 0 <= bucket < MANIFEST_BUCKETS:
+        raise ValueError(f"bucket {bucket!r:.20} out of range")
     try:
         rows = sorted(rows)
         well_formed = all(
