@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 
 _TAG_RE = re.compile(r"(?<![\w&#/])#([^\W_][\w-]*)", re.UNICODE)
 _PERSON_RE = re.compile(r"(?<![\w@.])@([^\W_][\w.-]*[\w]|[^\W_])", re.UNICODE)
+#: What could make Markdown hide or reshape a mention: code, links, HTML, entities,
+#: escapes, emphasis, indented code. A body with none of it reads the same as plain text.
+_MARKUP_RE = re.compile(r"[`~\[\]<>\\&*_]|^(?: {4}|\t)", re.MULTILINE)
 
 
 @lru_cache(maxsize=1)
@@ -32,6 +35,9 @@ def extract_mentions(body: str) -> tuple[list[str], list[str]]:
         return [], []
     tags: list[str] = []
     people: list[str] = []
+    if not _MARKUP_RE.search(body):  # plain prose (most quick notes): no parser needed
+        _scan(body, tags, people)
+        return tags, people
     for token in _parser().parse(body):
         if token.type != "inline" or not token.children:
             continue
@@ -42,11 +48,15 @@ def extract_mentions(body: str) -> tuple[list[str], list[str]]:
             elif child.type == "link_close":
                 in_link = max(0, in_link - 1)
             elif child.type == "text":
-                for match in _TAG_RE.finditer(child.content):
-                    _add(tags, match.group(1))
-                for match in _PERSON_RE.finditer(child.content):
-                    _add(people, match.group(1))
+                _scan(child.content, tags, people)
     return tags, people
+
+
+def _scan(text: str, tags: list[str], people: list[str]) -> None:
+    for match in _TAG_RE.finditer(text):
+        _add(tags, match.group(1))
+    for match in _PERSON_RE.finditer(text):
+        _add(people, match.group(1))
 
 
 def _add(bucket: list[str], raw: str) -> None:

@@ -1,5 +1,9 @@
 """#tags and @people are found in prose only, with markdown-it-py."""
 
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from journal.core import markup
 from journal.core.markup import extract_mentions
 
 
@@ -16,3 +20,30 @@ def test_code_is_not_prose():
 def test_headings_need_a_space_and_emails_are_not_people():
     assert extract_mentions("# Heading\n\nmail me at a@b.org") == ([], [])
     assert extract_mentions("#tag at the start of a line") == (["tag"], [])
+
+
+def _parsed(body: str) -> tuple[list[str], list[str]]:
+    """The mentions as the Markdown parser finds them (the fast path bypassed)."""
+    tags: list[str] = []
+    people: list[str] = []
+    for token in markup._parser().parse(body):
+        for child in token.children or ():
+            if child.type == "text":
+                markup._scan(child.content, tags, people)
+    return tags, people
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab Zé1#@-.!:=+%$^{}()'\"?,;/\n", max_size=80))
+def test_plain_prose_fast_path_agrees_with_the_parser(body):
+    assume(not markup._MARKUP_RE.search(body))
+    markup.extract_mentions.cache_clear()
+    assert markup.extract_mentions(body) == _parsed(body)
+
+
+def test_bodies_with_markup_still_go_through_the_parser():
+    markup.extract_mentions.cache_clear()
+    assert markup.extract_mentions("`#code` and #real") == (["real"], [])
+    assert markup.extract_mentions("    #indented code\n\n#prose") == (["prose"], [])
+    for body in ("\\#escaped &#35;entity @sam", "*#em* _@jo_ [#link](#x)", "<b>#html</b> #y"):
+        assert markup.extract_mentions(body) == _parsed(body)
