@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import itemgetter
 
 from journal.core import crypto
 from journal.core.errors import IntegrityError
@@ -110,7 +111,7 @@ class Integrity:
         """Raises ValueError on a malformed row."""
         mac = crypto.manifest_bucket_mac(self._keys["manifest-mac"], self.header.vault_id,
                                          bucket, rows)
-        return mac, len(rows), sum(r[1] for r in rows)
+        return mac, len(rows), sum(map(itemgetter(1), rows))
 
     def _all_buckets(self, rows: list[tuple[bytes, int, bytes]]) -> dict[int, Bucket]:
         """Every non-empty bucket, from all rows. Raises ValueError on a malformed row."""
