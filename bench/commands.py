@@ -81,7 +81,7 @@ PAIRS = {"search_tag": "jrnl_tag", "search_text": "jrnl_contains", "add": "jrnl_
 def available() -> dict[str, str]:
     """The CLI's commands and their --help text (empty dict if the CLI cannot load)."""
     code = ("import json; from journal.cli import cli;"
-            "print(json.dumps(sorted(cli.commands)))")
+            "print(json.dumps(sorted(cli.list_commands(None))))")
     try:
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120,
                              check=True).stdout

@@ -16,10 +16,11 @@ CORE_ROWS = [
     ("derive_kek", "key derivation (Argon2id) alone"),
     ("open_no_verify", "Vault.open (KDF + unwrap, no manifest)"),
     ("verify_manifest", "verify_manifest"),
-    ("summaries_load", "vault.summaries(): all encrypted summaries"),
-    ("search_vault_tag", "query.search_vault #tag (summaries)"),
-    ("search_vault_text", "query.search_vault WORD (summaries, then candidates)"),
-    ("reflect_summaries", "reflect over the summaries"),
+    ("index_load", "vault.index(): load the encrypted index (256 chunks)"),
+    ("search_vault_tag", "query.search_vault #tag (index)"),
+    ("first_10_of_tag", "the newest 10 tag matches as entries"),
+    ("search_vault_text", "query.search_vault WORD (index, then candidates in batches)"),
+    ("reflect_index", "reflect over the index (day rows)"),
     ("decrypt_all", "vault.entries(): decrypt + parse all"),
     ("entries_cached", "vault.entries() again (cached: copy + sort)"),
     ("search_tag", "query.search #tag (cold markdown cache)"),
@@ -31,8 +32,8 @@ CORE_ROWS = [
 ]
 MEM_ROWS = [
     ("after_kdf_peak", "peak RSS after key derivation"),
-    ("after_summaries_rss", "RSS holding all summaries (after open: ~40 MB)"),
-    ("summaries_peak", "peak RSS after summaries + text search (reset after KDF)"),
+    ("after_index_rss", "RSS holding the index (after open: ~40 MB)"),
+    ("index_peak", "peak RSS after index, text search and reflect (reset after KDF)"),
     ("data_peak", "peak RSS of the data alone (reset after KDF)"),
     ("process_peak", "peak RSS of the whole probe"),
 ]
@@ -247,8 +248,9 @@ class Report:
         beyond = reflect - kdf if reflect is not None else None
         rows.append((f"reflect at {n:,} within 1 s (end to end minus KDF)", _s(beyond), "1.00 s",
                      verdict(beyond, 1.0)))
-        core = self.core_s(n, "reflect")
-        rows.append((f"reflect at {n:,}: the computation alone (core)", _s(core), "1.00 s",
+        core = self.core_s(n, "reflect_index")
+        rows.append((f"reflect at {n:,}: the computation alone (core, over the index)",
+                     _s(core), "1.00 s",
                      verdict(core, 1.0)))
         app = self.app_s(n)
         rows.append((f"app unlock to first painted list at {n:,} <= KDF + 1.5 s", _s(app),
@@ -261,8 +263,8 @@ class Report:
         rows.append((f"peak memory of any command at {n:,} < 250 MB",
                      f"{peak:.0f} MB" if peak else "-", "250 MB",
                      verdict(peak, 249.99)))
-        data = self.core_mb(n, "data_peak")
-        rows.append((f"peak memory without the KDF's own (core, at {n:,})",
+        data = self.core_mb(n, "index_peak")
+        rows.append((f"peak memory of the index path without the KDF's own (core, at {n:,})",
                      f"{data:.0f} MB" if data else "-", "250 MB", verdict(data, 249.99)))
         return rows
 
