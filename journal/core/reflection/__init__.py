@@ -1,6 +1,7 @@
 """Patterns in a user's own entries (issue 4, domain.md §6): explainable counts, never a
-diagnosis. Pure functions over decrypted entries; no I/O, no UI.
+diagnosis. Pure functions over decrypted entries or compact rows; no I/O, no UI.
 
+    reflect_rows(rows, since=None, until=None, work_end="18:00", today=None) -> dict
     reflect(entries, since=None, until=None, work_end="18:00", today=None) -> dict
 
 returns `{"range": {"from", "to"}, "entries": N, "moments": M, "findings": [...]}`; each
@@ -18,7 +19,14 @@ from typing import Any
 from journal.core.errors import ValidationError
 from journal.core.models import Entry
 from journal.core.reflection.balance import balance
-from journal.core.reflection.days import FORBIDDEN_WORDS, build_days
+from journal.core.reflection.days import (
+    FORBIDDEN_WORDS,
+    DayRow,
+    MomentRow,
+    build_days,
+    minutes,
+    rows_from_entries,
+)
 from journal.core.reflection.extras import good_things, numbness, withdrawal
 from journal.core.reflection.recovery import recovery
 from journal.core.reflection.selfcare import self_care_gap
@@ -26,7 +34,8 @@ from journal.core.reflection.sleep import sleep_after_contagion
 from journal.core.reflection.spillover import spillover
 from journal.core.reflection.triggers import triggers
 
-__all__ = ["FORBIDDEN_WORDS", "KINDS", "NOT_A_DIAGNOSIS", "bench_reflect", "reflect"]
+__all__ = ["FORBIDDEN_WORDS", "KINDS", "NOT_A_DIAGNOSIS", "DayRow", "MomentRow", "bench_reflect",
+           "reflect", "reflect_rows", "rows_from_entries"]
 
 #: The required kinds, in output order; extras follow them.
 KINDS = ("balance", "spillover", "triggers", "sleep_after_contagion", "recovery",
@@ -42,14 +51,21 @@ NOT_A_DIAGNOSIS = ("These are patterns in your own notes, counted and shown with
 def reflect(entries: Iterable[Entry], *, since: date | None = None, until: date | None = None,
             work_end: str = "18:00", today: date | None = None) -> dict[str, Any]:
     """Every finding over the entries dated within [since, until]."""
-    if since and until and since > until:
-        raise ValidationError(f"the start {since} is after the end {until}")
-    if not isinstance(work_end, str) or not _HHMM.match(work_end):
-        raise ValidationError("must be HH:MM", field="work_end")
-    days = build_days(entries, since, until)
-    last = days[-1].date if days else None
+    _check(since, until, work_end)
+    return reflect_rows(rows_from_entries(entries), since=since, until=until,
+                        work_end=work_end, today=today)
+
+
+def reflect_rows(rows: Iterable[DayRow], *, since: date | None = None,
+                 until: date | None = None, work_end: str = "18:00",
+                 today: date | None = None) -> dict[str, Any]:
+    """Every finding over the rows (days.DayRow, in any order) dated within [since, until];
+    the same dict `reflect` gives over the entries the rows were made from."""
+    _check(since, until, work_end)
+    days = build_days(rows, since, until, minutes(work_end))  # type: ignore[arg-type]
+    last = days.dates[-1] if len(days) else None
     end = until or (max(today, last) if today and last else today or last) or date.today()
-    start = since or (days[0].date if days else end)
+    start = since or (days.dates[0] if len(days) else end)
     findings = [
         balance(days, end),
         spillover(days, end, work_end),
@@ -64,9 +80,16 @@ def reflect(entries: Iterable[Entry], *, since: date | None = None, until: date 
     return {
         "range": {"from": start.isoformat(), "to": end.isoformat()},
         "entries": len(days),
-        "moments": sum(len(d.moments) for d in days),
+        "moments": sum(map(len, days.moments)),
         "findings": findings,
     }
+
+
+def _check(since: date | None, until: date | None, work_end: str) -> None:
+    if since and until and since > until:
+        raise ValidationError(f"the start {since} is after the end {until}")
+    if not isinstance(work_end, str) or not _HHMM.match(work_end):
+        raise ValidationError("must be HH:MM", field="work_end")
 
 
 def bench_reflect(n_entries: int = 10_000, seed: int = 7) -> tuple[int, float]:

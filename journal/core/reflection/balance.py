@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+from bisect import bisect_right
+from datetime import date
+from itertools import compress, repeat
+from operator import floordiv, mul, ne
 from typing import Any
 
 from journal.core.reflection.days import (
     MIN_TREND_DAYS,
     MIN_TREND_WEEKS,
-    Day,
+    Days,
     chance_z,
     finding,
     pct,
     plural,
+    segment_sums,
     share,
     two_proportion_z,
 )
@@ -29,45 +33,34 @@ RECENT_MIN_DAYS = 4
 TREND_NOTABLE_WEEKS = 8
 
 
-def balance(days: list[Day], end: date) -> dict[str, Any]:
-    weeks: dict[tuple[int, int], list[int]] = {}
-    for day in days:
-        iso = day.date.isocalendar()
-        counts = weeks.setdefault((iso.year, iso.week), [0, 0, 0, 0])
-        counts[0] += day.contagion
-        counts[1] += day.concern
-        for moment in day.moments:
-            if moment.kind == "contagion":
-                counts[2] += moment.intensity
-            elif moment.kind == "concern":
-                counts[3] += moment.intensity
+def balance(days: Days, end: date) -> dict[str, Any]:
+    weeks = _weeks(days)
     rows = [
-        {"week": f"{y}-W{w:02d}", "contagion": c[0], "concern": c[1],
-         "contagion_share": share(c[0], c[0] + c[1]),
-         "contagion_intensity": c[2], "concern_intensity": c[3]}
-        for (y, w), c in sorted(weeks.items())
+        {"week": _week_label(monday), "contagion": c, "concern": k,
+         "contagion_share": share(c, c + k),
+         "contagion_intensity": c_sum, "concern_intensity": k_sum}
+        for monday, c, k, c_sum, k_sum in weeks
     ]
-    points = [(date.fromisocalendar(y, w, 1).toordinal() / 7, c[0] / (c[0] + c[1]))
-              for (y, w), c in sorted(weeks.items()) if c[0] + c[1]]
-    total_c = sum(d.contagion for d in days)
-    total_k = sum(d.concern for d in days)
-    tagged_days = [d for d in days if d.tagged]
-    recent = _recent(tagged_days, end)
+    points = [(monday / 7, c / (c + k)) for monday, c, k, _, _ in weeks if c + k]
+    total_c = sum(days.contagion)
+    total_k = sum(days.concern)
+    tagged_days = sum(1 for c, k in zip(days.contagion, days.concern, strict=True) if c or k)
+    recent = _recent(days, end)
     stats: dict[str, Any] = {
         "weeks": rows,
         "trend_per_week": None,
         "contagion": total_c,
         "concern": total_k,
         "contagion_share": share(total_c, total_c + total_k),
-        "days_with_moments": len(tagged_days),
+        "days_with_moments": tagged_days,
         "weeks_with_moments": len(points),
         "share_counts": "moments (each moment counts once, whatever its intensity)",
         "recent": recent,
     }
-    if len(tagged_days) < MIN_TREND_DAYS or len(points) < MIN_TREND_WEEKS:
+    if tagged_days < MIN_TREND_DAYS or len(points) < MIN_TREND_WEEKS:
         missing = (f"A trend needs moments on at least {MIN_TREND_DAYS} days across "
                    f"{MIN_TREND_WEEKS} weeks; this range has "
-                   f"{plural(len(tagged_days), 'day')} with moments in "
+                   f"{plural(tagged_days, 'day')} with moments in "
                    f"{plural(len(points), 'week')}.")
         summary = (f"You noted {plural(total_c, 'contagion moment')} and "
                    f"{plural(total_k, 'concern moment')} so far.")
@@ -97,8 +90,37 @@ def balance(days: list[Day], end: date) -> dict[str, Any]:
                     f"({pct(recent['last_7_days_share'])} against "
                     f"{pct(recent['previous_14_days_share'])} in the 14 days before).")
     notable = recent["flag"] or steady
-    evidence = [d for d in tagged_days if d.date > end - timedelta(days=RECENT_DAYS)]
-    return finding(KIND, TITLE, summary, stats, evidence, notable=notable)
+    since = bisect_right(days.ordinals, end.toordinal() - RECENT_DAYS)
+    evidence = [i for i in range(since, len(days)) if days.contagion[i] or days.concern[i]]
+    return finding(KIND, TITLE, summary, stats, days.evidence(evidence), notable=notable)
+
+
+def _weeks(days: Days) -> list[tuple[int, int, int, int, int]]:
+    """Per ISO week with an entry, oldest first: (its Monday's ordinal, contagion moments,
+    concern moments, their intensity sums). Days are sorted, so a week is one slice."""
+    if not len(days):
+        return []
+    # date.fromordinal(1) is a Monday: (ordinal - 1) // 7 numbers the Monday-based weeks.
+    week = list(map(floordiv, map(_PREVIOUS, days.ordinals), repeat(7)))
+    starts = [0, *compress(range(1, len(week)), map(ne, week[1:], week)), len(week)]
+    cuts = list(map(days.bounds.__getitem__, starts))   # the weeks' first moments
+    contagion, concern = days.is_contagion, days.is_concern
+    return list(zip(
+        (week[i] * 7 + 1 for i in starts[:-1]),
+        segment_sums(contagion, cuts),
+        segment_sums(concern, cuts),
+        segment_sums(map(mul, contagion, days.intensity), cuts),
+        segment_sums(map(mul, concern, days.intensity), cuts),
+        strict=True,
+    ))
+
+
+_PREVIOUS = (-1).__add__
+
+
+def _week_label(monday: int) -> str:
+    year, week, _ = date.fromordinal(monday).isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 def _pooled(rows: list[dict[str, Any]], part: slice) -> float | None:
@@ -122,19 +144,23 @@ def _slope(points: list[tuple[float, float]]) -> tuple[float, float]:
     return slope, math.sqrt(resid / (n - 2) / sxx)
 
 
-def _recent(tagged: list[Day], end: date) -> dict[str, Any]:
+def _recent(days: Days, end: date) -> dict[str, Any]:
     """P1's flag: the last 7 days' share >= 60% and >= 15 points above the 14 days before,
     on >= 4 days with moments, and more than chance (one-sided z test at 5%)."""
-    recent_from = end - timedelta(days=RECENT_DAYS)
-    prior_from = recent_from - timedelta(days=PRIOR_DAYS)
-    last = [d for d in tagged if recent_from < d.date <= end]
-    prior = [d for d in tagged if prior_from < d.date <= recent_from]
-    last_share = share(sum(d.contagion for d in last), sum(d.tagged for d in last))
-    prior_share = share(sum(d.contagion for d in prior), sum(d.tagged for d in prior))
-    last_c, last_n = sum(d.contagion for d in last), sum(d.tagged for d in last)
-    prior_c, prior_n = sum(d.contagion for d in prior), sum(d.tagged for d in prior)
-    flag = (len(last) >= RECENT_MIN_DAYS and last_share is not None and prior_share is not None
+    end_at = end.toordinal()
+    recent_from = end_at - RECENT_DAYS
+    prior_from = recent_from - PRIOR_DAYS
+    at = days.ordinals
+    lo, mid, hi = (bisect_right(at, o) for o in (prior_from, recent_from, end_at))
+    c, k = days.contagion, days.concern
+    last_days = sum(1 for i in range(mid, hi) if c[i] or k[i])
+    last_c, last_n = sum(c[mid:hi]), sum(c[mid:hi]) + sum(k[mid:hi])
+    prior_c, prior_n = sum(c[lo:mid]), sum(c[lo:mid]) + sum(k[lo:mid])
+    last_share = share(last_c, last_n)
+    prior_share = share(prior_c, prior_n)
+    flag = (last_days >= RECENT_MIN_DAYS and last_share is not None
+            and prior_share is not None
             and last_share >= RECENT_SHARE and last_share - prior_share >= RECENT_RISE
             and two_proportion_z(last_c, last_n, prior_c, prior_n) >= chance_z(1, sides=1))
     return {"last_7_days_share": last_share, "previous_14_days_share": prior_share,
-            "days": len(last), "flag": flag}
+            "days": last_days, "flag": flag}

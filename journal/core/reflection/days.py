@@ -1,5 +1,6 @@
-"""The shared ground of every finding: one `Day` per calendar date, built in a single pass,
-plus the thresholds (domain.md §6) and the small helpers findings are written with.
+"""The shared ground of every finding: the days in range as one column table (`Days`), built
+from compact rows in a single pass, plus the thresholds (domain.md §6) and the small helpers
+findings are written with.
 
 Findings never read entry bodies (no Markdown parsing, no free-text scanning, domain.md §6
 safety note): they use the structured fields only (moments, sleep, recovery, good things).
@@ -8,13 +9,15 @@ safety note): they use the structured fields only (moments, sleep, recovery, goo
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from datetime import date
+from itertools import accumulate, chain, compress, repeat
+from operator import and_, eq, is_not, itemgetter, sub
 from statistics import NormalDist
 from typing import Any
 
-from journal.core.models import Entry, Moment
+from journal.core.models import Entry
 
 # -- thresholds (docs/reflection.md explains each) ----------------------------------------
 MIN_TREND_DAYS = 7          # domain.md §6: at least 7 entries before a trend
@@ -34,61 +37,162 @@ WITHDRAW_SHARE = 0.40       # P9
 WITHDRAW_RISE = 0.20        # P9
 WITHDRAW_MIN = 5            # P9
 
+STEP_AWAY = frozenset(("withdrew", "avoided"))   # P9: actions that step away
+REACH_IN = frozenset(("helped", "approached"))   # P8: actions that reach in
+NUMB_WORDS = ("numb", "cynical", "detached-from-them")   # P10
+
 #: Words no output may contain (domain.md §8.1): checked by the tests, not at run time.
 FORBIDDEN_WORDS = ("burnout", "compassion fatigue", "sts", "ptsd", "secondary traumatic")
 
+# -- the input rows ------------------------------------------------------------------------
+#: One moment, positional: (kind, intensity, context, minute, tags, people, action,
+#: feelings). `minute` is the moment's time as minutes after midnight ("HH:MM" -> h*60+m),
+#: None when it has none; the rest is what `models.Moment` holds.
+MomentRow = Sequence[Any]
+#: One entry, positional: (date, entry_id, sleep or None, recovery labels, number of good
+#: things, moments). Rows may come in any order; two on one date are merged (first id kept).
+DayRow = tuple[date, str, int | None, Sequence[str], int, Sequence[MomentRow]]
 
-@dataclass(slots=True)
-class Day:
-    """Everything the findings need about one date with an entry."""
-
-    date: date
-    entry_id: str
-    iso: str = ""
-    sleep: int | None = None
-    recovery: set[str] = field(default_factory=set)
-    good_things: int = 0
-    moments: list[Moment] = field(default_factory=list)
-    contagion: int = 0
-    concern: int = 0
-    max_contagion: int = -1   # -1: no contagion moment that day
-
-    @property
-    def tagged(self) -> int:
-        return self.contagion + self.concern
+#: "HH:MM" -> minutes after midnight (a lookup is much faster than parsing).
+MINUTE_OF = {f"{h:02d}:{m:02d}": h * 60 + m for h in range(24) for m in range(60)}
 
 
-def build_days(entries: Iterable[Entry], since: date | None, until: date | None) -> list[Day]:
-    """One Day per date in [since, until], oldest first. Two entries on one date (only
-    possible in hand-built lists, the vault allows one) are merged; the first id is kept."""
-    by_date: dict[date, Day] = {}
-    for entry in entries:
-        day_date = entry.date
-        if (since is not None and day_date < since) or (until is not None and day_date > until):
-            continue
-        day = by_date.get(day_date)
-        if day is None:
-            day = by_date[day_date] = Day(day_date, entry.id, day_date.isoformat())
-        if day.sleep is None:
-            day.sleep = entry.sleep
-        day.recovery.update(entry.recovery)
-        day.good_things += len(entry.good_things)  # summaries hold placeholders, not text
-        for moment in entry.moments:
-            day.moments.append(moment)
-            if moment.kind == "contagion":
-                day.contagion += 1
-                if moment.intensity > day.max_contagion:
-                    day.max_contagion = moment.intensity
-            elif moment.kind == "concern":
-                day.concern += 1
-    return [by_date[d] for d in sorted(by_date)]
+def minutes(hhmm: str | None) -> int | None:
+    return MINUTE_OF.get(hhmm) if hhmm else None
+
+
+def rows_from_entries(entries: Iterable[Entry]) -> list[DayRow]:
+    """The rows `reflect_rows` reads, from entries (full or summaries)."""
+    minute = MINUTE_OF.get
+    return [(e.date, e.id, e.sleep, e.recovery, len(e.good_things),
+             [(m.kind, m.intensity, m.context, minute(m.time) if m.time else None, m.tags,
+               m.people, m.action, m.feelings) for m in e.moments])
+            for e in entries]
+
+
+# -- the table -------------------------------------------------------------------------------
+class Days:
+    """The days with an entry in range, oldest first, one distinct date each, as columns:
+    per day (`x[i]` is day i's x) and per moment (`x[j]` is moment j's; day i's moments are
+    `bounds[i]:bounds[i + 1]`). Findings derive what they count from whole columns with C
+    loops (map, compress, accumulate, Counter), not by walking Python objects."""
+
+    __slots__ = ("dates", "ordinals", "ids", "sleep", "recovery", "good", "moments", "follows",
+                 "bounds", "kind", "intensity", "context", "minute", "tags", "people",
+                 "action", "feelings", "is_contagion", "is_concern", "at_work", "contagion",
+                 "concern", "_items")
+
+    # per day
+    dates: Sequence[date]
+    ordinals: list[int]                  # date.toordinal()
+    ids: Sequence[str]
+    sleep: Sequence[int | None]
+    recovery: Sequence[Sequence[str]]    # labels as given (may repeat; merged days: a set)
+    good: Sequence[int]
+    moments: Sequence[Sequence[MomentRow]]
+    follows: list[bool]                  # [i]: day i+1 is the calendar day after day i
+    contagion: list[int]                 # contagion moments
+    concern: list[int]                   # concern moments
+    # per moment, oldest day first (MomentRow's fields, then flags)
+    bounds: list[int]
+    kind: Sequence[str]
+    intensity: Sequence[int]
+    context: Sequence[str]
+    minute: Sequence[int | None]
+    tags: Sequence[Sequence[str]]
+    people: Sequence[Sequence[str]]
+    action: Sequence[str | None]
+    feelings: Sequence[Sequence[str]]
+    is_contagion: list[bool]
+    is_concern: list[bool]
+    at_work: list[bool]                  # context work, not timed after the work end
+
+    def __len__(self) -> int:
+        return len(self.ordinals)
+
+    def per_day(self, values: Iterable[int]) -> list[int]:
+        """The sum of a per-moment column (numbers or bools) over each day's moments."""
+        return segment_sums(values, self.bounds)
+
+    def evidence(self, indices: Iterable[int]) -> list[dict[str, str]]:
+        """One item per day for ascending, distinct day indices (so oldest first)."""
+        return list(map(self._evidence_items().__getitem__, indices))
+
+    def evidence_where(self, flags: Iterable[Any]) -> list[dict[str, str]]:
+        """One item per day whose flag (in day order) is true."""
+        return list(compress(self._evidence_items(), flags))
+
+    def _evidence_items(self) -> list[dict[str, str]]:
+        # Made once and shared by every finding's evidence: the result is read-only.
+        if self._items is None:
+            self._items = [{"date": d, "entry_id": i}
+                           for d, i in zip(map(date.isoformat, self.dates), self.ids,
+                                           strict=True)]
+        return self._items
+
+
+def build_days(rows: Iterable[DayRow], since: date | None, until: date | None,
+               work_end: int) -> Days:
+    """The Days in [since, until] from rows in any order (`work_end`: minutes after
+    midnight; a work moment timed after it counts as off work)."""
+    rows = sorted(rows, key=_DATE)   # stable: of two rows on one date, the first stays first
+    if since is not None or until is not None:
+        dates = list(map(_DATE, rows))
+        rows = rows[bisect_left(dates, since) if since else 0:
+                    bisect_right(dates, until) if until else len(rows)]
+    days = Days()
+    days._items = None
+    columns = list(zip(*rows, strict=True)) or [()] * 6
+    if len(set(columns[0])) < len(rows):
+        columns = list(zip(*_merged(rows), strict=True))
+    days.dates, days.ids, days.sleep, days.recovery, days.good, days.moments = columns
+    days.ordinals = ordinals = list(map(date.toordinal, days.dates))
+    days.follows = list(map(eq, ordinals[1:], map(_NEXT, ordinals)))
+    days.bounds = list(accumulate(map(len, days.moments), initial=0))
+    moments = list(chain.from_iterable(days.moments))
+    (days.kind, days.intensity, days.context, days.minute, days.tags, days.people,
+     days.action, days.feelings) = zip(*moments, strict=True) if moments else [()] * 8
+    days.is_contagion = list(map("contagion".__eq__, days.kind))
+    days.is_concern = list(map("concern".__eq__, days.kind))
+    # work_end >= minute is True, False, or NotImplemented for an untimed moment (at work)
+    not_after = map(is_not, map(work_end.__ge__, days.minute), repeat(False))
+    days.at_work = list(map(and_, map("work".__eq__, days.context), not_after))
+    days.contagion = days.per_day(days.is_contagion)
+    days.concern = days.per_day(days.is_concern)
+    return days
+
+
+def segment_sums(values: Iterable[int], cuts: list[int]) -> list[int]:
+    """Sums of `values` over [cuts[0]:cuts[1]], [cuts[1]:cuts[2]]... (ascending cuts)."""
+    running = list(accumulate(values, initial=0))
+    at = list(map(running.__getitem__, cuts))
+    return list(map(sub, at[1:], at))
+
+
+_DATE = itemgetter(0)
+_NEXT = (1).__add__
+
+
+def _merged(rows: list[DayRow]) -> list[DayRow]:
+    """Sorted rows with one row per date: sleep is the first given, recovery the union, good
+    things and moments add up, the first id is kept (only hand-built lists repeat a date)."""
+    out: list[DayRow] = []
+    for row in rows:
+        if out and out[-1][0] == row[0]:
+            day, entry_id, sleep, recovery, good, moments = out[-1]
+            out[-1] = (day, entry_id, row[2] if sleep is None else sleep,
+                       set(recovery).union(row[3]), good + row[4], [*moments, *row[5]])
+        else:
+            out.append(row)
+    return out
 
 
 # -- building findings -----------------------------------------------------------------------
 def finding(kind: str, title: str, summary: str, stats: dict[str, Any],
-            evidence: Iterable[Day] = (), *, notable: bool = False,
+            evidence: list[dict[str, str]] | None = None, *, notable: bool = False,
             missing: str | None = None) -> dict[str, Any]:
-    """The one shape every finding has (docs/reflection.md, "JSON shape")."""
+    """The one shape every finding has (docs/reflection.md, "JSON shape"); `evidence` is
+    `Days.evidence(...)`."""
     out: dict[str, Any] = {
         "kind": kind,
         "title": title,
@@ -96,29 +200,11 @@ def finding(kind: str, title: str, summary: str, stats: dict[str, Any],
         "notable": bool(notable) and not missing,
         "summary": summary,
         "stats": stats,
-        "evidence": evidence_of(evidence),
+        "evidence": evidence or [],
     }
     if missing:
         out["missing"] = missing
     return out
-
-
-def evidence_of(days: Iterable[Day]) -> list[dict[str, str]]:
-    """One item per date, oldest first."""
-    ordered = list(days)
-    if any(a.date > b.date for a, b in zip(ordered, ordered[1:], strict=False)):
-        ordered.sort(key=_date_of)
-    items = []
-    last = None
-    for day in ordered:
-        if day.date != last:
-            last = day.date
-            items.append({"date": day.iso, "entry_id": day.entry_id})
-    return items
-
-
-def _date_of(day: Day) -> date:
-    return day.date
 
 
 # -- numbers and words -----------------------------------------------------------------------
@@ -154,11 +240,3 @@ def chance_z(comparisons: int, sides: int = 2) -> float:
     """The |z| a difference must reach to count when `comparisons` are made at once: the
     5% level split over all of them (Bonferroni); 1.96 for one two-sided comparison."""
     return NormalDist().inv_cdf(1 - CHANCE_ALPHA / (sides * max(1, comparisons)))
-
-
-#: "HH:MM" -> minutes after midnight (a lookup is much faster than parsing 30,000 times).
-MINUTE_OF = {f"{h:02d}:{m:02d}": h * 60 + m for h in range(24) for m in range(60)}
-
-
-def minutes(hhmm: str | None) -> int | None:
-    return MINUTE_OF.get(hhmm) if hhmm else None

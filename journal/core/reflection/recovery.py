@@ -10,14 +10,16 @@ z test at the 5% level, Bonferroni-corrected for the number of activities compar
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections import Counter
+from itertools import compress
+from operator import add, and_, not_
 from typing import Any
 
 from journal.core.reflection.days import (
     MIN_COMPARE_DAYS,
     RECOVERY_GAP,
     RECOVERY_MIN_DAYS,
-    Day,
+    Days,
     chance_z,
     finding,
     pct,
@@ -30,25 +32,22 @@ KIND = "recovery"
 TITLE = "What seems to help"
 
 
-def recovery(days: list[Day]) -> dict[str, Any]:
-    by_date = {d.date: d for d in days}
-    one = timedelta(days=1)
-    all_days = all_c = all_n = 0
+def recovery(days: Days) -> dict[str, Any]:
+    next_c = days.contagion[1:]
+    next_n = list(map(add, next_c, days.concern[1:]))
+    # pairs[i]: day i+1 follows day i and has moments
+    pairs = list(map(and_, days.follows, map(bool, next_n)))
+    all_days, all_c, all_n = sum(pairs), sum(compress(next_c, pairs)), sum(compress(next_n, pairs))
     per: dict[str, list[int]] = {}   # activity -> [days, next-day contagion, next-day moments]
-    with_days: dict[str, list[Day]] = {}
-    for day in days:
-        nxt = by_date.get(day.date + one)
-        if nxt is None or not nxt.tagged:
-            continue
-        all_days += 1
-        all_c += nxt.contagion
-        all_n += nxt.tagged
-        for activity in day.recovery:
+    # one C loop counts the pairs by (activities, next-day contagion, next-day moments)
+    combos = Counter(zip(map(frozenset, compress(days.recovery, pairs)),
+                         compress(next_c, pairs), compress(next_n, pairs), strict=True))
+    for (activities, c, n), times in combos.items():
+        for activity in activities:
             row = per.setdefault(activity, [0, 0, 0])
-            row[0] += 1
-            row[1] += nxt.contagion
-            row[2] += nxt.tagged
-            with_days.setdefault(activity, []).append(day)
+            row[0] += times
+            row[1] += c * times
+            row[2] += n * times
     rows = []
     needed_z = chance_z(sum(1 for v in per.values()
                             if v[0] >= RECOVERY_MIN_DAYS and all_days - v[0] >= RECOVERY_MIN_DAYS))
@@ -91,5 +90,7 @@ def recovery(days: list[Day]) -> dict[str, Any]:
     else:
         summary = (f"No activity went with a next-day contagion share "
                    f"{round(RECOVERY_GAP * 100)} or more points away from days without it.")
-    evidence = [d for r in outstanding for d in with_days[r["activity"]]]
+    wanted = {r["activity"] for r in outstanding}
+    evidence = days.evidence_where(map(and_, pairs, map(not_, map(wanted.isdisjoint,
+                                                                  days.recovery))))
     return finding(KIND, TITLE, summary, stats, evidence, notable=bool(outstanding))

@@ -7,13 +7,12 @@ Framing (domain.md §8.5): this describes the notes, it never says the user is f
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from journal.core.reflection.days import (
     GAP_NOTABLE_DAYS,
     MIN_TREND_DAYS,
-    Day,
+    Days,
     finding,
     plural,
 )
@@ -22,16 +21,16 @@ KIND = "self_care_gap"
 TITLE = "Stretches without recovery"
 
 
-def self_care_gap(days: list[Day]) -> dict[str, Any]:
-    one = timedelta(days=1)
+def self_care_gap(days: Days) -> dict[str, Any]:
     best = (0, 0)          # [start, stop) indices into days
     start = None           # index where the current stretch began
     long_runs = 0
-    for i, day in enumerate(days):
-        if start is not None and (day.recovery or days[i - 1].date + one != day.date):
+    ordinals = days.ordinals
+    for i, activities in enumerate(days.recovery):
+        if start is not None and (activities or ordinals[i - 1] + 1 != ordinals[i]):
             long_runs += i - start >= GAP_NOTABLE_DAYS
             start = None
-        if day.recovery:
+        if activities:
             continue
         if start is None:
             start = i
@@ -39,11 +38,11 @@ def self_care_gap(days: list[Day]) -> dict[str, Any]:
             best = (start, i + 1)
     if start is not None:
         long_runs += len(days) - start >= GAP_NOTABLE_DAYS
-    best_days = days[best[0]:best[1]]
-    with_recovery = sum(1 for d in days if d.recovery)
+    best_days = [days.dates[i] for i in range(*best)]
+    with_recovery = sum(1 for activities in days.recovery if activities)
     stats: dict[str, Any] = {
-        "longest": ({"from": best_days[0].date.isoformat(),
-                     "to": best_days[-1].date.isoformat(),
+        "longest": ({"from": best_days[0].isoformat(),
+                     "to": best_days[-1].isoformat(),
                      "days": len(best_days)}
                     if best_days else {"from": None, "to": None, "days": 0}),
         "stretches_of_7_days_or_more": long_runs,
@@ -60,8 +59,8 @@ def self_care_gap(days: list[Day]) -> dict[str, Any]:
         return finding(KIND, TITLE, "Not enough recovery noted to find stretches yet.",
                        stats, missing=missing)
     if best_days:
-        when = (f"on {best_days[0].date}" if len(best_days) == 1 else
-                f"from {best_days[0].date} to {best_days[-1].date}")
+        when = (f"on {best_days[0]}" if len(best_days) == 1 else
+                f"from {best_days[0]} to {best_days[-1]}")
         summary = (f"Your longest stretch without a recovery activity noted was "
                    f"{plural(len(best_days), 'day')}, {when}. "
                    f"You noted recovery on {with_recovery} of {len(days)} days.")
@@ -69,5 +68,5 @@ def self_care_gap(days: list[Day]) -> dict[str, Any]:
             summary += " If rest did not fit then, what around work made it hard?"
     else:
         summary = f"You noted recovery on every one of your {len(days)} days."
-    return finding(KIND, TITLE, summary, stats, best_days,
+    return finding(KIND, TITLE, summary, stats, days.evidence(range(*best)),
                    notable=len(best_days) >= GAP_NOTABLE_DAYS)

@@ -8,7 +8,8 @@ contagion at all) is "other".
 
 from __future__ import annotations
 
-from datetime import timedelta
+from itertools import compress, repeat
+from operator import and_, gt, is_not
 from typing import Any
 
 from journal.core.reflection.days import (
@@ -16,7 +17,7 @@ from journal.core.reflection.days import (
     MIN_COMPARE_DAYS,
     MIN_SLEEP_GROUP,
     SLEEP_GAP,
-    Day,
+    Days,
     finding,
     mean,
 )
@@ -25,21 +26,15 @@ KIND = "sleep_after_contagion"
 TITLE = "Sleep after heavy days"
 
 
-def sleep_after_contagion(days: list[Day]) -> dict[str, Any]:
-    by_date = {d.date: d for d in days}
-    high: list[int] = []
-    other: list[int] = []
-    heavy_days: list[Day] = []
-    one = timedelta(days=1)
-    for day in days:
-        nxt = by_date.get(day.date + one)
-        if nxt is None or nxt.sleep is None:
-            continue
-        if day.max_contagion >= HEAVY_INTENSITY:
-            high.append(nxt.sleep)
-            heavy_days.append(day)
-        else:
-            other.append(nxt.sleep)
+def sleep_after_contagion(days: Days) -> dict[str, Any]:
+    heavy = days.per_day(map(and_, days.is_contagion,
+                             map(HEAVY_INTENSITY.__le__, days.intensity)))
+    nights = days.sleep[1:]      # [i]: the night after day i, when day i+1 follows it
+    pairs = list(map(and_, days.follows, map(is_not, nights, repeat(None))))
+    after_heavy = list(map(and_, pairs, map(bool, heavy)))
+    high: list[int] = list(compress(nights, after_heavy))
+    other: list[int] = list(compress(nights, map(gt, pairs, after_heavy)))  # pair, not heavy
+    heavy_days = days.evidence_where(after_heavy)
     after_high, after_other = mean(high), mean(other)
     diff = (round(after_other - after_high, 2)
             if after_high is not None and after_other is not None else None)

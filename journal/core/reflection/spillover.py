@@ -10,17 +10,16 @@ Tags and people from entry bodies are not used: only moments say where something
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date
+from itertools import compress
+from operator import ne
 from typing import Any
 
-from journal.core.models import Moment
 from journal.core.reflection.days import (
     MIN_TREND_DAYS,
-    MINUTE_OF,
     SPILLOVER_RECENT,
-    Day,
+    Days,
     finding,
-    minutes,
     plural,
 )
 
@@ -33,51 +32,44 @@ TOP_LABELS = 5
 _Keys = dict[str, int | None]
 
 
-def spillover(days: list[Day], end: date, work_end: str) -> dict[str, Any]:
-    cutoff = minutes(work_end)
-    assert cutoff is not None
-    prev_date: date | None = None
-    prev: tuple[_Keys, _Keys] = ({}, {})
-    none: tuple[_Keys, _Keys] = ({}, {})
-    one = timedelta(days=1)
-    hit_days: list[Day] = []
-    labels: Counter[str] = Counter()
-    by_kind: Counter[str] = Counter()
-    hit_moments = 0
-    work_days = 0
-    for day in days:
-        tags: _Keys = {}
-        people: _Keys = {}
-        off: list[tuple[Moment, int | None]] = []
-        at_work = False
-        for moment in day.moments:
-            at = MINUTE_OF.get(moment.time) if moment.time else None
-            if moment.context == "work" and (at is None or at <= cutoff):
-                at_work = True
-                for tag in moment.tags:
-                    tags[tag] = _earliest(tags[tag], at) if tag in tags else at
-                for person in moment.people:
-                    people[person] = _earliest(people[person], at) if person in people else at
-            else:
-                off.append((moment, at))
-        work_days += at_work
-        if off:
-            y_tags, y_people = prev if prev_date == day.date - one else none
-            day_labels: set[str] = set()
-            for moment, at in off:
-                matched = ["#" + t for t in moment.tags
-                           if t in y_tags or (t in tags and _not_later(tags[t], at))]
-                matched += ["@" + p for p in moment.people
-                            if p in y_people or (p in people and _not_later(people[p], at))]
-                if matched:
-                    hit_moments += 1
-                    by_kind[moment.kind] += 1
-                    day_labels.update(matched)
-            if day_labels:
-                hit_days.append(day)
-                labels.update(day_labels)
-        prev_date, prev = day.date, (tags, people)
-    recent = sum(1 for d in hit_days if d.date > end - timedelta(days=RECENT_DAYS))
+def spillover(days: Days, end: date, work_end: str) -> dict[str, Any]:
+    at_work = days.at_work
+    work = days.per_day(at_work)
+    work_days = len(work) - work.count(0)
+    hit_days: list[int] = []
+    hit_labels: list[str] = []    # each label once per day it came home
+    hit_kinds: list[str] = []     # each spillover moment's kind
+    bounds, follows, minute, tags, people = (days.bounds, days.follows, days.minute,
+                                             days.tags, days.people)
+    # days with a moment off work, oldest first
+    for i in compress(range(len(days)), map(ne, map(len, days.moments), work)):
+        lo, hi = bounds[i], bounds[i + 1]
+        w_tags, w_people = _work_keys(days, lo, hi)
+        if i and follows[i - 1]:
+            y_tags, y_people = _work_keys(days, bounds[i - 1], lo)
+        elif not (w_tags or w_people):
+            continue
+        else:
+            y_tags = y_people = {}
+        day_labels: set[str] = set()
+        for j in range(lo, hi):
+            if at_work[j]:
+                continue
+            at = minute[j]
+            matched = ["#" + t for t in tags[j] if t in y_tags or (
+                t in w_tags and (at is None or w_tags[t] is None or w_tags[t] <= at))]
+            matched += ["@" + p for p in people[j] if p in y_people or (
+                p in w_people and (at is None or w_people[p] is None or w_people[p] <= at))]
+            if matched:
+                hit_kinds.append(days.kind[j])
+                day_labels.update(matched)
+        if day_labels:
+            hit_days.append(i)
+            hit_labels.extend(day_labels)
+    recent_from = end.toordinal() - RECENT_DAYS
+    recent = sum(1 for i in hit_days if days.ordinals[i] > recent_from)
+    labels, by_kind = Counter(hit_labels), Counter(hit_kinds)
+    hit_moments = len(hit_kinds)
     stats: dict[str, Any] = {
         "days": len(hit_days),
         "moments": hit_moments,
@@ -106,18 +98,28 @@ def spillover(days: list[Day], end: date, work_end: str) -> dict[str, Any]:
     else:
         summary = (f"On none of your {plural(work_days, 'day')} with moments at work did a "
                    f"tag or person from work come up again off work.")
-    return finding(KIND, TITLE, summary, stats, hit_days, notable=recent >= SPILLOVER_RECENT)
+    return finding(KIND, TITLE, summary, stats, days.evidence(hit_days),
+                   notable=recent >= SPILLOVER_RECENT)
+
+
+def _work_keys(days: Days, lo: int, hi: int) -> tuple[_Keys, _Keys]:
+    """The tags and people of moments lo:hi at work (before the work end), each with the
+    earliest minute it was noted; an unknown time (None) counts as the earliest."""
+    tags: _Keys = {}
+    people: _Keys = {}
+    for j in compress(range(lo, hi), days.at_work[lo:hi]):
+        at = days.minute[j]
+        for keys, labels in ((tags, days.tags[j]), (people, days.people[j])):
+            for label in labels:
+                known = keys.get(label, _UNSEEN)
+                if known is _UNSEEN or at is None or (known is not None and at < known):
+                    keys[label] = at
+    return tags, people
+
+
+_UNSEEN: Any = object()
 
 
 def _top(labels: Counter[str]) -> list[tuple[str, int]]:
     """The most frequent labels; ties by label, so the order never depends on set order."""
     return sorted(labels.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_LABELS]
-
-
-def _earliest(a: int | None, b: int | None) -> int | None:
-    """The earlier of two times; unknown (None) wins, as it may be the earliest."""
-    return None if a is None or b is None else min(a, b)
-
-
-def _not_later(work_at: int | None, off_at: int | None) -> bool:
-    return work_at is None or off_at is None or work_at <= off_at

@@ -9,13 +9,15 @@ four of them contagion, is not yet a pattern, and among twenty tags one will loo
 
 from __future__ import annotations
 
+from collections import Counter
+from operator import and_, not_
 from typing import Any
 
 from journal.core.reflection.days import (
     MIN_TREND_DAYS,
     TRIGGER_MARGIN,
     TRIGGER_MIN_MOMENTS,
-    Day,
+    Days,
     chance_z,
     finding,
     pct,
@@ -28,20 +30,10 @@ KIND = "triggers"
 TITLE = "What recurs"
 
 
-def triggers(days: list[Day]) -> dict[str, Any]:
-    counts: dict[str, list[int]] = {}   # tag -> [contagion, concern, contagion intensity]
-    total_c = total_k = 0
-    for day in days:
-        total_c += day.contagion
-        total_k += day.concern
-        for moment in day.moments:
-            for tag in moment.tags:
-                row = counts.setdefault(tag, [0, 0, 0])
-                if moment.kind == "contagion":
-                    row[0] += 1
-                    row[2] += moment.intensity
-                elif moment.kind == "concern":
-                    row[1] += 1
+def triggers(days: Days) -> dict[str, Any]:
+    counts = _tag_counts(days)   # tag -> [contagion, concern, contagion intensity]
+    total_c = sum(days.contagion)
+    total_k = sum(days.concern)
     total = total_c + total_k
     rows = []
     ranked = {t: v for t, v in counts.items() if v[0] + v[1] >= TRIGGER_MIN_MOMENTS}
@@ -85,6 +77,22 @@ def triggers(days: list[Day]) -> dict[str, Any]:
                    f"({pct(top['contagion_share'])} of {top['moments']} moments), against "
                    f"{pct(share(total_c, total))} overall.")
     wanted = {r["tag"] for r in outstanding}
-    evidence = [d for d in days if wanted and any(
-        m.kind == "contagion" and not wanted.isdisjoint(m.tags) for m in d.moments)]
+    hits = map(and_, days.is_contagion, map(not_, map(wanted.isdisjoint, days.tags)))
+    evidence = days.evidence_where(days.per_day(hits)) if wanted else []
     return finding(KIND, TITLE, summary, stats, evidence, notable=bool(outstanding))
+
+
+def _tag_counts(days: Days) -> dict[str, list[int]]:
+    """Per tag: [contagion moments, concern moments, sum of contagion intensities]. Moments
+    are first counted by (kind, intensity, tags) in one C loop; few such combinations exist."""
+    counts: dict[str, list[int]] = {}
+    combos = Counter(zip(days.kind, days.intensity, map(tuple, days.tags), strict=True))
+    for (kind, intensity, tags), n in combos.items():
+        for tag in tags:
+            row = counts.setdefault(tag, [0, 0, 0])
+            if kind == "contagion":
+                row[0] += n
+                row[2] += n * intensity
+            elif kind == "concern":
+                row[1] += n
+    return counts
