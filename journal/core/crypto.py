@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from operator import itemgetter
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hmac import HMAC
@@ -327,21 +327,12 @@ def recovery_key(code: str, salt: bytes) -> bytes:
 # -- sealed capture (X25519, in the spirit of age) ---------------------------------------------
 def new_seal_keypair() -> tuple[bytes, bytes]:
     private = X25519PrivateKey.generate()
-    raw_private = private.private_bytes(
-        serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
-        serialization.NoEncryption(),
-    )
-    raw_public = private.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    )
-    return raw_private, raw_public
+    return private.private_bytes_raw(), private.public_key().public_bytes_raw()
 
 
 def public_of(recipient_private: bytes) -> bytes:
     """The X25519 public key that belongs to a raw private key."""
-    return X25519PrivateKey.from_private_bytes(recipient_private).public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    )
+    return X25519PrivateKey.from_private_bytes(recipient_private).public_key().public_bytes_raw()
 
 
 def _sealed_key(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:
@@ -351,9 +342,7 @@ def _sealed_key(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:
 
 def seal_to_public(recipient_public: bytes, plaintext: bytes, aad: bytes) -> bytes:
     ephemeral = X25519PrivateKey.generate()
-    eph_pub = ephemeral.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    )
+    eph_pub = ephemeral.public_key().public_bytes_raw()
     shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient_public))
     key = _sealed_key(shared, eph_pub, recipient_public)
     return eph_pub + seal(key, pad(plaintext), SEALED_AAD_PREFIX + aad)
@@ -364,9 +353,7 @@ def open_from_public(recipient_private: bytes, blob: bytes, aad: bytes) -> bytes
         raise DecryptError("sealed record too short")
     private = X25519PrivateKey.from_private_bytes(recipient_private)
     eph_pub = blob[:32]
-    recipient_public = private.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    )
+    recipient_public = private.public_key().public_bytes_raw()
     try:
         shared = private.exchange(X25519PublicKey.from_public_bytes(eph_pub))
     except ValueError:
