@@ -85,11 +85,11 @@ def find_entry(vault: Vault, ref: str, today: date) -> Entry:
     except ValueError:
         entry = None
         if re.fullmatch(r"[0-9a-fA-F-]{4,36}", text):
-            matches = [e for e in vault.summaries() if e.id.startswith(text.lower())]
+            matches = vault.index().ids_starting(text.lower())
             if len(matches) > 1:
                 raise JournalError(f"the id prefix '{text}' matches {len(matches)} entries; "
                                    "give more of it") from None
-            entry = vault.get(matches[0].id) if matches else None  # full, not the summary
+            entry = vault.get(matches[0]) if matches else None
         else:
             raise ValidationError(f"'{text}' is neither a date (YYYY-MM-DD) nor an entry id") \
                 from None

@@ -13,8 +13,9 @@ from journal import settings as settings_mod
 from journal.cli.common import DATE, pass_runtime, passphrase_file_option, plural
 from journal.cli.runtime import Runtime
 from journal.core import exchange
+from journal.core.bulk import paused_gc
 from journal.core.errors import ValidationError
-from journal.core.reflection import NOT_A_DIAGNOSIS, reflect
+from journal.core.reflection import NOT_A_DIAGNOSIS, reflect_rows
 
 EVIDENCE_SHOWN = 10
 WIDTH = 88
@@ -44,11 +45,12 @@ def reflect_command(runtime: Runtime, since: date | None, until: date | None, as
     work_end = settings_mod.load(runtime.paths.settings_file).work_end
     vault = runtime.open_vault(passphrase_file)
     try:
-        entries = vault.summaries()  # reflection needs no bodies: no full decrypts
+        index = vault.index()  # reflection needs no bodies: no full decrypts
     finally:
         vault.close()
-    result = reflect(entries, since=since, until=until, work_end=work_end,
-                     today=runtime.clock.today())
+    with paused_gc():
+        result = reflect_rows(index.day_rows(), since=since, until=until, work_end=work_end,
+                              today=runtime.clock.today())
     if as_json:
         click.echo(exchange.to_text(result), nl=False)
     else:

@@ -153,6 +153,7 @@ class KeyRing:
                     crypto.open_sealed(kek, self._meta("dek_wrap") or b"", header.encode())
                 except crypto.DecryptError:
                     raise WrongPassphrase(WRONG) from None
+                self.verify_manifest()  # never re-MAC rows that were tampered with
                 self._cache = None
                 entries = list(self._load().values())
                 self.header = header

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 from cli_harness import PASSPHRASE, Journal
 
@@ -180,3 +181,26 @@ def test_terminal_escapes_in_text_are_shown_inert(initialised: Journal, tmp_path
         assert "\\x1b" in output
     raw = json_mod.loads(initialised("show", "2026-11-01", "--json").stdout)
     assert raw["body"].startswith("clear\x1b[2J")  # data itself is kept exactly
+
+
+def test_add_checks_only_the_bucket_it_changes_and_reads_check_everything(
+        initialised: Journal):
+    """`add` costs the same at any size: it verifies the manifest bucket of the entry it
+    saves, not the whole vault; damage elsewhere is reported by the next reading command."""
+    import sqlite3
+
+    from journal.core.vault import Vault, db_path
+
+    for day in range(1, 29):
+        initialised("add", "--date", f"2026-11-{day:02d}", f"Entry for day {day}.")
+    with Vault.open(initialised.vault_dir, PASSPHRASE, allow_weak=True) as vault:
+        by_bucket = {uuid.UUID(e.id).bytes[0]: e for e in vault.entries()}
+    assert len(by_bucket) >= 2  # 28 random ids fill more than one bucket
+    keep, gone = list(by_bucket.values())[:2]
+    conn = sqlite3.connect(db_path(initialised.vault_dir))
+    conn.execute("DELETE FROM entries WHERE uuid=?", (uuid.UUID(gone.id).bytes,))
+    conn.commit()
+    conn.close()
+    initialised("add", "--date", keep.date.isoformat(), "More words.")  # saved
+    result = initialised("list", ok=False)
+    assert result.exit_code != 0 and "deleted outside the journal" in result.stderr

@@ -11,6 +11,7 @@ import pytest
 from journal.core import crypto
 from journal.core.errors import (
     ConflictError,
+    IntegrityError,
     ValidationError,
     VaultExists,
     VaultNotFound,
@@ -253,6 +254,23 @@ def test_a_rotation_elsewhere_stops_stale_writers_instead_of_mixing_keys(vault_d
         vault.put(Entry(date=date(2026, 1, 1), body="would be sealed under the old key"))
     with open_vault(vault_dir) as fresh:
         assert fresh.check().ok and [e.body for e in fresh.entries()] == ["before"]
+
+
+def test_rotation_refuses_a_tampered_vault_instead_of_sealing_it_anew(vault_dir, vault):
+    """Rotation re-MACs every row: it must check them first, or a row deleted or rolled
+    back outside the journal would come out under a fresh, valid manifest."""
+    vault.put_many([Entry(date=date(2026, 10, d), body=f"entry {d}") for d in range(1, 6)])
+    vault.close()
+    conn = sqlite3.connect(db_path(vault_dir))
+    conn.execute("DELETE FROM entries WHERE uuid=(SELECT min(uuid) FROM entries)")
+    conn.commit()
+    conn.close()
+    tampered = open_vault(vault_dir, verify=False)
+    with pytest.raises(IntegrityError, match="deleted outside the journal"):
+        tampered.rotate_keys(PASSPHRASE, new_recovery=False)
+    tampered.close()
+    with pytest.raises(IntegrityError):  # still reported, not laundered
+        open_vault(vault_dir)
 
 
 def test_rotation_keeps_an_entry_another_handle_just_wrote(vault_dir, vault):
