@@ -80,7 +80,7 @@ def reflect_rows(rows: Iterable[DayRow], *, since: date | None = None,
     return {
         "range": {"from": start.isoformat(), "to": end.isoformat()},
         "entries": len(days),
-        "moments": sum(map(len, days.moments)),
+        "moments": sum(days.moment_count),
         "findings": findings,
     }
 

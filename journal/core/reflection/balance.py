@@ -6,7 +6,7 @@ import math
 from bisect import bisect_right
 from datetime import date
 from itertools import compress, repeat
-from operator import floordiv, mul, ne
+from operator import floordiv, ne
 from typing import Any
 
 from journal.core.reflection.days import (
@@ -17,7 +17,6 @@ from journal.core.reflection.days import (
     finding,
     pct,
     plural,
-    segment_sums,
     share,
     two_proportion_z,
 )
@@ -103,16 +102,9 @@ def _weeks(days: Days) -> list[tuple[int, int, int, int, int]]:
     # date.fromordinal(1) is a Monday: (ordinal - 1) // 7 numbers the Monday-based weeks.
     week = list(map(floordiv, map(_PREVIOUS, days.ordinals), repeat(7)))
     starts = [0, *compress(range(1, len(week)), map(ne, week[1:], week)), len(week)]
-    cuts = list(map(days.bounds.__getitem__, starts))   # the weeks' first moments
-    contagion, concern = days.is_contagion, days.is_concern
-    return list(zip(
-        (week[i] * 7 + 1 for i in starts[:-1]),
-        segment_sums(contagion, cuts),
-        segment_sums(concern, cuts),
-        segment_sums(map(mul, contagion, days.intensity), cuts),
-        segment_sums(map(mul, concern, days.intensity), cuts),
-        strict=True,
-    ))
+    cols = (days.contagion, days.concern, days.contagion_intensity, days.concern_intensity)
+    return [(week[a] * 7 + 1, *(sum(col[a:b]) for col in cols))  # type: ignore[misc]
+            for a, b in zip(starts, starts[1:], strict=False)]
 
 
 _PREVIOUS = (-1).__add__

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
-from itertools import accumulate, chain, compress, repeat
-from operator import and_, eq, is_not, itemgetter, sub
+from itertools import compress
+from operator import eq, itemgetter
 from statistics import NormalDist
 from typing import Any
 
@@ -72,17 +73,16 @@ def rows_from_entries(entries: Iterable[Entry]) -> list[DayRow]:
 
 # -- the table -------------------------------------------------------------------------------
 class Days:
-    """The days with an entry in range, oldest first, one distinct date each, as columns:
-    per day (`x[i]` is day i's x) and per moment (`x[j]` is moment j's; day i's moments are
-    `bounds[i]:bounds[i + 1]`). Findings derive what they count from whole columns with C
-    loops (map, compress, accumulate, Counter), not by walking Python objects."""
+    """The days with an entry in range, oldest first, one distinct date each, as columns
+    (`x[i]` is day i's x): the rows' own fields, plus the counts findings need, taken in one
+    pass over the moments. Findings read whole columns with C loops (map, compress, sum);
+    only spillover walks moments again, on the days with moments off work."""
 
     __slots__ = ("dates", "ordinals", "ids", "sleep", "recovery", "good", "moments", "follows",
-                 "bounds", "kind", "intensity", "context", "minute", "tags", "people",
-                 "action", "feelings", "is_contagion", "is_concern", "at_work", "contagion",
-                 "concern", "_items")
+                 "moment_count", "contagion", "concern", "contagion_intensity",
+                 "concern_intensity", "heavy", "stepped_away", "with_action", "helped", "numb",
+                 "at_work", "contagion_tags", "concern_tags", "_items")
 
-    # per day
     dates: Sequence[date]
     ordinals: list[int]                  # date.toordinal()
     ids: Sequence[str]
@@ -91,28 +91,22 @@ class Days:
     good: Sequence[int]
     moments: Sequence[Sequence[MomentRow]]
     follows: list[bool]                  # [i]: day i+1 is the calendar day after day i
-    contagion: list[int]                 # contagion moments
-    concern: list[int]                   # concern moments
-    # per moment, oldest day first (MomentRow's fields, then flags)
-    bounds: list[int]
-    kind: Sequence[str]
-    intensity: Sequence[int]
-    context: Sequence[str]
-    minute: Sequence[int | None]
-    tags: Sequence[Sequence[str]]
-    people: Sequence[Sequence[str]]
-    action: Sequence[str | None]
-    feelings: Sequence[Sequence[str]]
-    is_contagion: list[bool]
-    is_concern: list[bool]
-    at_work: list[bool]                  # context work, not timed after the work end
+    contagion: list[int]                 # moments of each kind
+    concern: list[int]
+    contagion_intensity: list[int]       # their intensity sums
+    concern_intensity: list[int]
+    heavy: list[int]                     # contagion moments of HEAVY_INTENSITY or more
+    stepped_away: list[int]              # moments whose action is in STEP_AWAY
+    with_action: list[int]               # moments with any action
+    helped: list[int]                    # concern moments whose action is in REACH_IN
+    numb: list[int]                      # moments with a NUMB_WORDS feeling
+    at_work: list[int]                   # moments at work, not timed after the work end
+    moment_count: list[int]              # moments
+    contagion_tags: dict[int, list[str]]  # intensity -> the tags of its contagion moments
+    concern_tags: list[str]              # the tags of concern moments (a tag once a moment)
 
     def __len__(self) -> int:
         return len(self.ordinals)
-
-    def per_day(self, values: Iterable[int]) -> list[int]:
-        """The sum of a per-moment column (numbers or bools) over each day's moments."""
-        return segment_sums(values, self.bounds)
 
     def evidence(self, indices: Iterable[int]) -> list[dict[str, str]]:
         """One item per day for ascending, distinct day indices (so oldest first)."""
@@ -148,27 +142,45 @@ def build_days(rows: Iterable[DayRow], since: date | None, until: date | None,
     days.dates, days.ids, days.sleep, days.recovery, days.good, days.moments = columns
     days.ordinals = ordinals = list(map(date.toordinal, days.dates))
     days.follows = list(map(eq, ordinals[1:], map(_NEXT, ordinals)))
-    days.bounds = list(accumulate(map(len, days.moments), initial=0))
-    moments = list(chain.from_iterable(days.moments))
-    (days.kind, days.intensity, days.context, days.minute, days.tags, days.people,
-     days.action, days.feelings) = zip(*moments, strict=True) if moments else [()] * 8
-    days.is_contagion = list(map("contagion".__eq__, days.kind))
-    days.is_concern = list(map("concern".__eq__, days.kind))
-    # work_end >= minute is True, False, or NotImplemented for an untimed moment (at work)
-    not_after = map(is_not, map(work_end.__ge__, days.minute), repeat(False))
-    days.at_work = list(map(and_, map("work".__eq__, days.context), not_after))
-    days.contagion = days.per_day(days.is_contagion)
-    days.concern = days.per_day(days.is_concern)
+    c_tags: defaultdict[int, list[str]] = defaultdict(list)
+    k_tags: list[str] = []
+    add_k = k_tags.extend
+    numb_free = _NUMB.isdisjoint
+    heavy_from = HEAVY_INTENSITY
+    counts: list[int] = []   # _COUNTS numbers per day, one day after the other
+    add = counts.extend
+    for moments in days.moments:
+        c = k = c_sum = k_sum = heavy = away = acted = helped = numb = work = 0
+        for kind, intensity, context, minute, tags, _, action, feelings in moments:
+            if kind == "contagion":
+                c += 1
+                c_sum += intensity
+                heavy += intensity >= heavy_from
+                c_tags[intensity].extend(tags)
+            elif kind == "concern":
+                k += 1
+                k_sum += intensity
+                add_k(tags)
+            if action is not None:
+                acted += 1
+                if action in STEP_AWAY:
+                    away += 1
+                elif kind == "concern" and action in REACH_IN:
+                    helped += 1
+            if feelings and not numb_free(feelings):
+                numb += 1
+            if context == "work" and (minute is None or minute <= work_end):
+                work += 1
+        add((len(moments), c, k, c_sum, k_sum, heavy, away, acted, helped, numb, work))
+    (days.moment_count, days.contagion, days.concern, days.contagion_intensity,
+     days.concern_intensity, days.heavy, days.stepped_away, days.with_action, days.helped,
+     days.numb, days.at_work) = (counts[n::_COUNTS] for n in range(_COUNTS))
+    days.contagion_tags, days.concern_tags = dict(c_tags), k_tags
     return days
 
 
-def segment_sums(values: Iterable[int], cuts: list[int]) -> list[int]:
-    """Sums of `values` over [cuts[0]:cuts[1]], [cuts[1]:cuts[2]]... (ascending cuts)."""
-    running = list(accumulate(values, initial=0))
-    at = list(map(running.__getitem__, cuts))
-    return list(map(sub, at[1:], at))
-
-
+_COUNTS = 11
+_NUMB = frozenset(NUMB_WORDS)
 _DATE = itemgetter(0)
 _NEXT = (1).__add__
 

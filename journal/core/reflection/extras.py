@@ -5,15 +5,11 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import date
-from itertools import repeat
-from operator import and_, is_not, not_
 from typing import Any
 
 from journal.core.reflection.days import (
     MIN_TREND_DAYS,
     NUMB_WORDS,
-    REACH_IN,
-    STEP_AWAY,
     WITHDRAW_MIN,
     WITHDRAW_RISE,
     WITHDRAW_SHARE,
@@ -24,14 +20,11 @@ from journal.core.reflection.days import (
     share,
 )
 
-_NUMB = frozenset(NUMB_WORDS)
-
 
 def withdrawal(days: Days, end: date) -> dict[str, Any]:
     """P9: the share of moments with an action where the action was to step away."""
     recent_from, prior_from = _windows(days, end)
-    away_col = days.per_day(map(STEP_AWAY.__contains__, days.action))
-    acted_col = days.per_day(map(is_not, days.action, repeat(None)))
+    away_col, acted_col = days.stepped_away, days.with_action
     totals = {"all": [sum(away_col), sum(acted_col)],   # [stepped away, with action]
               "last": [sum(away_col[recent_from:]), sum(acted_col[recent_from:])],
               "prior": [sum(away_col[prior_from:recent_from]),
@@ -68,7 +61,7 @@ def good_things(days: Days) -> dict[str, Any]:
     """P8: days with at least one good thing, and concern moments where you helped. Counts
     only; this finding never flags."""
     with_good = days.evidence_where(days.good)
-    reached = sum(map(and_, days.is_concern, map(REACH_IN.__contains__, days.action)))
+    reached = sum(days.helped)
     stats = {"days_with_good_things": len(with_good), "entries": len(days),
              "good_things": sum(days.good), "helped_moments": reached}
     title = "Good things and moments you helped"
@@ -84,7 +77,7 @@ def good_things(days: Days) -> dict[str, Any]:
 def numbness(days: Days, end: date) -> dict[str, Any]:
     """P10: moments with a numb/cynical feeling word, last 2 weeks against the 2 before."""
     recent_from, prior_from = _windows(days, end)
-    numb = days.per_day(map(not_, map(_NUMB.isdisjoint, days.feelings)))
+    numb = days.numb
     total, last, prior = sum(numb), sum(numb[recent_from:]), sum(numb[prior_from:recent_from])
     evidence = days.evidence_where(numb)
     stats = {"moments": total, "last_14_days": last, "previous_14_days": prior,

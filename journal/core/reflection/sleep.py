@@ -27,8 +27,7 @@ TITLE = "Sleep after heavy days"
 
 
 def sleep_after_contagion(days: Days) -> dict[str, Any]:
-    heavy = days.per_day(map(and_, days.is_contagion,
-                             map(HEAVY_INTENSITY.__le__, days.intensity)))
+    heavy = days.heavy
     nights = days.sleep[1:]      # [i]: the night after day i, when day i+1 follows it
     pairs = list(map(and_, days.follows, map(is_not, nights, repeat(None))))
     after_heavy = list(map(and_, pairs, map(bool, heavy)))

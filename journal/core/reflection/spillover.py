@@ -10,6 +10,7 @@ Tags and people from entry bodies are not used: only moments say where something
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date
 from itertools import compress
 from operator import ne
@@ -19,7 +20,9 @@ from journal.core.reflection.days import (
     MIN_TREND_DAYS,
     SPILLOVER_RECENT,
     Days,
+    MomentRow,
     finding,
+    minutes,
     plural,
 )
 
@@ -33,35 +36,36 @@ _Keys = dict[str, int | None]
 
 
 def spillover(days: Days, end: date, work_end: str) -> dict[str, Any]:
-    at_work = days.at_work
-    work = days.per_day(at_work)
-    work_days = len(work) - work.count(0)
+    cutoff = minutes(work_end)
+    assert cutoff is not None
+    work_days = len(days) - days.at_work.count(0)
     hit_days: list[int] = []
     hit_labels: list[str] = []    # each label once per day it came home
     hit_kinds: list[str] = []     # each spillover moment's kind
-    bounds, follows, minute, tags, people = (days.bounds, days.follows, days.minute,
-                                             days.tags, days.people)
-    # days with a moment off work, oldest first
-    for i in compress(range(len(days)), map(ne, map(len, days.moments), work)):
-        lo, hi = bounds[i], bounds[i + 1]
-        w_tags, w_people = _work_keys(days, lo, hi)
-        if i and follows[i - 1]:
-            y_tags, y_people = _work_keys(days, bounds[i - 1], lo)
+    moments, follows = days.moments, days.follows
+    last: tuple[int, _Keys, _Keys] = (-2, {}, {})   # the last day whose keys were made
+    # the days with a moment off work, oldest first
+    for i in compress(range(len(days)), map(ne, days.moment_count, days.at_work)):
+        day = moments[i]
+        w_tags, w_people = _work_keys(day, cutoff)
+        if i and follows[i - 1]:   # yesterday's keys, made already if it was such a day too
+            y_tags, y_people = (last[1:] if last[0] == i - 1
+                                else _work_keys(moments[i - 1], cutoff))
         elif not (w_tags or w_people):
             continue
         else:
             y_tags = y_people = {}
+        last = (i, w_tags, w_people)
         day_labels: set[str] = set()
-        for j in range(lo, hi):
-            if at_work[j]:
+        for kind, _, context, at, tags, people, *_ in day:
+            if context == "work" and (at is None or at <= cutoff):
                 continue
-            at = minute[j]
-            matched = ["#" + t for t in tags[j] if t in y_tags or (
+            matched = ["#" + t for t in tags if t in y_tags or (
                 t in w_tags and (at is None or w_tags[t] is None or w_tags[t] <= at))]
-            matched += ["@" + p for p in people[j] if p in y_people or (
+            matched += ["@" + p for p in people if p in y_people or (
                 p in w_people and (at is None or w_people[p] is None or w_people[p] <= at))]
             if matched:
-                hit_kinds.append(days.kind[j])
+                hit_kinds.append(kind)
                 day_labels.update(matched)
         if day_labels:
             hit_days.append(i)
@@ -102,18 +106,21 @@ def spillover(days: Days, end: date, work_end: str) -> dict[str, Any]:
                    notable=recent >= SPILLOVER_RECENT)
 
 
-def _work_keys(days: Days, lo: int, hi: int) -> tuple[_Keys, _Keys]:
-    """The tags and people of moments lo:hi at work (before the work end), each with the
+def _work_keys(moments: Sequence[MomentRow], cutoff: int) -> tuple[_Keys, _Keys]:
+    """The tags and people of a day's moments at work (before the work end), each with the
     earliest minute it was noted; an unknown time (None) counts as the earliest."""
     tags: _Keys = {}
     people: _Keys = {}
-    for j in compress(range(lo, hi), days.at_work[lo:hi]):
-        at = days.minute[j]
-        for keys, labels in ((tags, days.tags[j]), (people, days.people[j])):
-            for label in labels:
-                known = keys.get(label, _UNSEEN)
+    for _, _, context, at, m_tags, m_people, _, _ in moments:
+        if context == "work" and (at is None or at <= cutoff):
+            for label in m_tags:
+                known = tags.get(label, _UNSEEN)
                 if known is _UNSEEN or at is None or (known is not None and at < known):
-                    keys[label] = at
+                    tags[label] = at
+            for label in m_people:
+                known = people.get(label, _UNSEEN)
+                if known is _UNSEEN or at is None or (known is not None and at < known):
+                    people[label] = at
     return tags, people
 
 

@@ -10,7 +10,6 @@ four of them contagion, is not yet a pattern, and among twenty tags one will loo
 from __future__ import annotations
 
 from collections import Counter
-from operator import and_, not_
 from typing import Any
 
 from journal.core.reflection.days import (
@@ -77,22 +76,21 @@ def triggers(days: Days) -> dict[str, Any]:
                    f"({pct(top['contagion_share'])} of {top['moments']} moments), against "
                    f"{pct(share(total_c, total))} overall.")
     wanted = {r["tag"] for r in outstanding}
-    hits = map(and_, days.is_contagion, map(not_, map(wanted.isdisjoint, days.tags)))
-    evidence = days.evidence_where(days.per_day(hits)) if wanted else []
-    return finding(KIND, TITLE, summary, stats, evidence, notable=bool(outstanding))
+    evidence = [i for i, moments in enumerate(days.moments) if wanted and days.contagion[i]
+                and any(m[0] == "contagion" and not wanted.isdisjoint(m[4]) for m in moments)]
+    return finding(KIND, TITLE, summary, stats, days.evidence(evidence),
+                   notable=bool(outstanding))
 
 
 def _tag_counts(days: Days) -> dict[str, list[int]]:
-    """Per tag: [contagion moments, concern moments, sum of contagion intensities]. Moments
-    are first counted by (kind, intensity, tags) in one C loop; few such combinations exist."""
+    """Per tag: [contagion moments, concern moments, sum of contagion intensities]. The
+    days keep the tags of contagion moments by intensity, so counting is C loops."""
     counts: dict[str, list[int]] = {}
-    combos = Counter(zip(days.kind, days.intensity, map(tuple, days.tags), strict=True))
-    for (kind, intensity, tags), n in combos.items():
-        for tag in tags:
+    for intensity, tags in days.contagion_tags.items():
+        for tag, n in Counter(tags).items():
             row = counts.setdefault(tag, [0, 0, 0])
-            if kind == "contagion":
-                row[0] += n
-                row[2] += n * intensity
-            elif kind == "concern":
-                row[1] += n
+            row[0] += n
+            row[2] += n * intensity
+    for tag, n in Counter(days.concern_tags).items():
+        counts.setdefault(tag, [0, 0, 0])[1] += n
     return counts
