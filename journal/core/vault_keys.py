@@ -154,6 +154,7 @@ class KeyRing:
                 except crypto.DecryptError:
                     raise WrongPassphrase(WRONG) from None
                 self.verify_manifest()  # never re-MAC rows that were tampered with
+                index = self.index()  # its summaries carry over: no body is parsed again
                 self._cache = None
                 entries = list(self._load().values())
                 self.header = header
@@ -168,7 +169,7 @@ class KeyRing:
                     self._wrap_recovery(code)
                 self._new_seal_keys()
                 self._write_manifest()
-                self._write_index_from(entries)
+                self._reseal_index(index)
         except BaseException:
             self._keys, self._dek, self.header = old_keys, old_dek, old_header
             self._cache = None

@@ -231,14 +231,15 @@ class Rows:
             changed[bucket] = chunk
         return changed
 
-    def _write_index_from(self: Vault, entries: list[Entry]) -> None:
-        """Every chunk anew from these entries (key rotation); inside a transaction."""
+    def _reseal_index(self: Vault, index: Index) -> None:
+        """Every chunk again under the current keys and manifest, each entry one version
+        on (key rotation re-saves every entry); inside the rotation's transaction."""
         stamps = self._bucket_stamps()
-        by_bucket: dict[int, list[list]] = {}
-        for entry in entries:
-            by_bucket.setdefault(uuid.UUID(entry.id).bytes[0], []).append(record_of(entry))
         self._conn.execute("DELETE FROM index_chunks")
-        for bucket, records in by_bucket.items():
+        for bucket, chunk in index.chunks.items():
+            records = chunk.records()
+            for record in records:
+                record[1] += 1
             self._put_chunk(Chunk.from_records(bucket, records, stamps[bucket]))
 
     def _patch_index(self: Vault, previous: Index | None, changed: dict[int, Chunk]) -> None:
