@@ -63,6 +63,18 @@ def test_pragmas(vault):
     assert pragma("secure_delete") == 1
     assert pragma("temp_store") == 2  # MEMORY
     assert pragma("foreign_keys") == 1
+    assert pragma("page_size") == 16384  # whole entries fit in a leaf page
+
+
+def test_big_pages_hold_entries_without_overflow_pages(vault, vault_dir):
+    vault.put_many([Entry(date=date(2026, 1, 1) + timedelta(days=i), body="word " * 400)
+                    for i in range(60)])
+    vault.close()
+    conn = sqlite3.connect(db_path(vault_dir))
+    overflow = conn.execute("SELECT count(*) FROM dbstat WHERE name='entries'"
+                            " AND pagetype='overflow'").fetchone()[0]
+    conn.close()
+    assert overflow == 0
 
 
 def _foreign_files(tmp_path: Path) -> dict[str, Path]:
