@@ -19,8 +19,8 @@ from typing import Any
 from journal.core.errors import ValidationError
 from journal.core.models import Entry
 from journal.core.reflection.balance import balance
+from journal.core.reflection.common import FORBIDDEN_WORDS
 from journal.core.reflection.days import (
-    FORBIDDEN_WORDS,
     DayRow,
     MomentRow,
     build_days,

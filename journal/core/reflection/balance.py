@@ -9,10 +9,9 @@ from itertools import compress, repeat
 from operator import floordiv, ne
 from typing import Any
 
-from journal.core.reflection.days import (
+from journal.core.reflection.common import (
     MIN_TREND_DAYS,
     MIN_TREND_WEEKS,
-    Days,
     chance_z,
     finding,
     pct,
@@ -20,6 +19,7 @@ from journal.core.reflection.days import (
     share,
     two_proportion_z,
 )
+from journal.core.reflection.days import Days
 
 KIND = "balance"
 TITLE = "Feeling it with them, and wanting to help"

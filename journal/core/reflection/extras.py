@@ -7,18 +7,18 @@ from bisect import bisect_right
 from datetime import date
 from typing import Any
 
-from journal.core.reflection.days import (
+from journal.core.reflection.common import (
     MIN_TREND_DAYS,
     NUMB_WORDS,
     WITHDRAW_MIN,
     WITHDRAW_RISE,
     WITHDRAW_SHARE,
-    Days,
     finding,
     pct,
     plural,
     share,
 )
+from journal.core.reflection.days import Days
 
 
 def withdrawal(days: Days, end: date) -> dict[str, Any]:

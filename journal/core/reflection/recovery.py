@@ -15,11 +15,10 @@ from itertools import compress
 from operator import add, and_, not_
 from typing import Any
 
-from journal.core.reflection.days import (
+from journal.core.reflection.common import (
     MIN_COMPARE_DAYS,
     RECOVERY_GAP,
     RECOVERY_MIN_DAYS,
-    Days,
     chance_z,
     finding,
     pct,
@@ -27,6 +26,7 @@ from journal.core.reflection.days import (
     share,
     two_proportion_z,
 )
+from journal.core.reflection.days import Days
 
 KIND = "recovery"
 TITLE = "What seems to help"

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from journal.core.reflection.days import (
+from journal.core.reflection.common import (
     GAP_NOTABLE_DAYS,
     MIN_TREND_DAYS,
-    Days,
     finding,
     plural,
 )
+from journal.core.reflection.days import Days
 
 KIND = "self_care_gap"
 TITLE = "Stretches without recovery"

@@ -12,15 +12,15 @@ from itertools import compress, repeat
 from operator import and_, gt, is_not
 from typing import Any
 
-from journal.core.reflection.days import (
+from journal.core.reflection.common import (
     HEAVY_INTENSITY,
     MIN_COMPARE_DAYS,
     MIN_SLEEP_GROUP,
     SLEEP_GAP,
-    Days,
     finding,
     mean,
 )
+from journal.core.reflection.days import Days
 
 KIND = "sleep_after_contagion"
 TITLE = "Sleep after heavy days"

@@ -16,15 +16,13 @@ from itertools import compress
 from operator import ne
 from typing import Any
 
-from journal.core.reflection.days import (
+from journal.core.reflection.common import (
     MIN_TREND_DAYS,
     SPILLOVER_RECENT,
-    Days,
-    MomentRow,
     finding,
-    minutes,
     plural,
 )
+from journal.core.reflection.days import Days, MomentRow, minutes
 
 KIND = "spillover"
 TITLE = "Work following you home"

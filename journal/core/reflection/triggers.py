@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from journal.core.reflection.days import (
+from journal.core.reflection.common import (
     MIN_TREND_DAYS,
     TRIGGER_MARGIN,
     TRIGGER_MIN_MOMENTS,
-    Days,
     chance_z,
     finding,
     pct,
@@ -24,6 +23,7 @@ from journal.core.reflection.days import (
     share,
     two_proportion_z,
 )
+from journal.core.reflection.days import Days
 
 KIND = "triggers"
 TITLE = "What recurs"

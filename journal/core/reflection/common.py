@@ -1,0 +1,91 @@
+"""What every finding is written with: the thresholds (domain.md §6, docs/reflection.md),
+the one shape a finding has, and the small number and word helpers.
+
+Findings never read entry bodies (no Markdown parsing, no free-text scanning, domain.md §6
+safety note): they use the structured fields only (moments, sleep, recovery, good things).
+"""
+
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+from typing import Any
+
+# -- thresholds (docs/reflection.md explains each) ----------------------------------------
+MIN_TREND_DAYS = 7          # domain.md §6: at least 7 entries before a trend
+MIN_TREND_WEEKS = 3         # a slope needs a few points
+MIN_COMPARE_DAYS = 14       # domain.md §6: at least 14 entries before a comparison
+MIN_SLEEP_GROUP = 4         # P4: >= 4 days in each group
+SLEEP_GAP = 1.5             # P4: mention a difference of 1.5 points or more
+HEAVY_INTENSITY = 7         # P4: a heavy day's highest contagion intensity
+TRIGGER_MIN_MOMENTS = 5     # issue 4: tags with at least 5 moments
+TRIGGER_MARGIN = 0.15       # a tag stands out at >= 15 points above the rest...
+RECOVERY_MIN_DAYS = 5       # P5: >= 5 days with and >= 5 days without
+RECOVERY_GAP = 0.10         # P5: a gap of 10 points of contagion share
+CHANCE_ALPHA = 0.05         # ...and beyond what chance usually gives (5%, Bonferroni)
+GAP_NOTABLE_DAYS = 7        # a stretch of a week or more without recovery is mentioned
+SPILLOVER_RECENT = 3        # P2: >= 3 spillover days in the last 7
+WITHDRAW_SHARE = 0.40       # P9
+WITHDRAW_RISE = 0.20        # P9
+WITHDRAW_MIN = 5            # P9
+
+STEP_AWAY = frozenset(("withdrew", "avoided"))   # P9: actions that step away
+REACH_IN = frozenset(("helped", "approached"))   # P8: actions that reach in
+NUMB_WORDS = ("numb", "cynical", "detached-from-them")   # P10
+
+#: Words no output may contain (domain.md §8.1): checked by the tests, not at run time.
+FORBIDDEN_WORDS = ("burnout", "compassion fatigue", "sts", "ptsd", "secondary traumatic")
+
+# -- building findings -----------------------------------------------------------------------
+def finding(kind: str, title: str, summary: str, stats: dict[str, Any],
+            evidence: list[dict[str, str]] | None = None, *, notable: bool = False,
+            missing: str | None = None) -> dict[str, Any]:
+    """The one shape every finding has (docs/reflection.md, "JSON shape"); `evidence` is
+    `Days.evidence(...)`."""
+    out: dict[str, Any] = {
+        "kind": kind,
+        "title": title,
+        "status": "insufficient" if missing else "ok",
+        "notable": bool(notable) and not missing,
+        "summary": summary,
+        "stats": stats,
+        "evidence": evidence or [],
+    }
+    if missing:
+        out["missing"] = missing
+    return out
+
+
+# -- numbers and words -----------------------------------------------------------------------
+def share(part: int | float, total: int | float) -> float | None:
+    return round(part / total, 3) if total else None
+
+
+def mean(values: list[int] | list[float]) -> float | None:
+    return round(sum(values) / len(values), 2) if values else None
+
+
+def pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{round(value * 100)}%"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def two_proportion_z(a_hits: int, a_n: int, b_hits: int, b_n: int) -> float:
+    """z of the difference between two shares (pooled standard error); 0 when undefined.
+    Used only as a guard against reading chance as a pattern in small counts."""
+    if not a_n or not b_n:
+        return 0.0
+    pooled = (a_hits + b_hits) / (a_n + b_n)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / a_n + 1 / b_n))
+    if se == 0:
+        return 0.0
+    return (a_hits / a_n - b_hits / b_n) / se
+
+
+def chance_z(comparisons: int, sides: int = 2) -> float:
+    """The |z| a difference must reach to count when `comparisons` are made at once: the
+    5% level split over all of them (Bonferroni); 1.96 for one two-sided comparison."""
+    return NormalDist().inv_cdf(1 - CHANCE_ALPHA / (sides * max(1, comparisons)))
