@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import struct
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
@@ -328,8 +327,3 @@ class Hits(Sequence[Entry]):
     def ids(self) -> list[str]:
         chunks = self._index.chunks
         return [chunks[(ref % _REF_DAY) // _REF_ROW].ids[ref % _REF_ROW] for ref in self.refs]
-
-    def position_of(self, day: date) -> int:
-        """Where `day` is, or would be, in this newest-first list."""
-        keys = [-(ref // _REF_DAY) for ref in self.refs]
-        return bisect_left(keys, -day.toordinal())

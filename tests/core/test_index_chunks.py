@@ -1,0 +1,138 @@
+"""The index's chunks and queries on their own (no vault): what goes in comes back, and
+every filter agrees with filtering full entries."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import date, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from journal.core import crypto
+from journal.core.index import Chunk, Index, partial_of, record_of
+from journal.core.models import CONTEXTS, KINDS, Entry, Moment
+from journal.core.query import Query, search
+
+TAGS = ["grief", "handover", "yelling", "night-shift", "café", "a\nb"]
+PEOPLE = ["sam", "ana", "mr-k"]
+
+
+def _entry(rng: random.Random, day: date) -> Entry:
+    def pick(pool):
+        return rng.sample(pool, rng.randrange(3))
+
+    return Entry(
+        date=day,
+        body=f"# Title {rng.random():.3f} \u202e\n" + " ".join(f"#{t}" for t in pick(TAGS[:5]))
+        + " " + " ".join(f"@{p}" for p in pick(PEOPLE)),
+        written_at=datetime(day.year, day.month, day.day, 21, 30) if rng.random() < 0.8
+        else None,
+        sleep=rng.choice([None, *range(11)]), energy=rng.choice([None, 3]),
+        recovery=pick(["walk", "music", "friends"]), good_things=["x"] * rng.randrange(3),
+        moments=[Moment(rng.choice(KINDS), rng.randrange(11), rng.choice(CONTEXTS),
+                        time=rng.choice([None, "00:00", "13:05", "23:59"]), tags=pick(TAGS),
+                        people=pick(PEOPLE), feelings=pick(["warm", "numb"]),
+                        action=rng.choice([None, "approached", "withdrew"]),
+                        note="a note")
+                 for _ in range(rng.randrange(4))],
+    )
+
+
+def _entries(n: int, seed: int = 1) -> list[Entry]:
+    rng = random.Random(seed)
+    days = rng.sample(range(5000), n)
+    return [_entry(rng, date(2010, 1, 1) + timedelta(days=d)) for d in days]
+
+
+def _view(e: Entry) -> tuple:
+    return (e.id, e.version, e.date, e.title, sorted(e.all_tags), sorted(e.all_people),
+            e.sleep, e.energy, e.recovery, len(e.good_things), e.written_at,
+            [(m.kind, m.intensity, m.context, m.time, m.tags, m.people, m.action, m.feelings)
+             for m in e.moments])
+
+
+def test_a_chunk_round_trips_through_its_sealed_form():
+    entries = _entries(40)
+    chunk = Chunk.from_records(7, [record_of(e) for e in entries], "stamp")
+    key, vault_id = b"k" * 32, b"v" * 16
+    opened = Chunk.open(key, vault_id, 7, chunk.seal(key, vault_id))
+    assert opened.mac == "stamp" and len(opened) == 40
+    newest_first = sorted(entries, key=lambda e: e.date, reverse=True)
+    assert [_view(opened.entry(i)) for i in range(40)] == [_view(e) for e in newest_first]
+    assert all(opened.entry(i).partial and opened.entry(i).body == "" for i in range(40))
+
+
+def test_a_sealed_chunk_is_bound_to_its_vault_and_bucket():
+    chunk = Chunk.from_records(7, [record_of(e) for e in _entries(3)], "s")
+    blob = chunk.seal(b"k" * 32, b"v" * 16)
+    for vault_id, bucket in ((b"w" * 16, 7), (b"v" * 16, 8)):
+        with pytest.raises(crypto.DecryptError):
+            Chunk.open(b"k" * 32, vault_id, bucket, blob)
+
+
+@pytest.mark.parametrize("plaintext", [b"", b"{}", b'{"v":1}\n[]', b'{"v":2,"mac":""}\n[]',
+                                       b"[1,2]\n[]", b'{"v":1,"mac":"","id":[1]}\n[]'])
+def test_malformed_chunks_are_refused(plaintext):
+    with pytest.raises(crypto.DecryptError):
+        Chunk.decode(0, plaintext)
+
+
+def test_columns_of_different_lengths_are_refused():
+    chunk = Chunk.from_records(0, [record_of(e) for e in _entries(3)], "")
+    raw = chunk.encode().replace(b'"ver":[', b'"ver":[9,', 1)
+    with pytest.raises(crypto.DecryptError):
+        Chunk.decode(0, raw)
+
+
+def test_partial_of_is_what_the_index_gives_back():
+    for entry in _entries(20, seed=4):
+        assert _view(partial_of(entry)) == _view(entry)
+
+
+QUERY_PARTS = ["#grief", "#café", "@sam", "@ana", "kind:contagion", "kind:concern",
+               "context:home", "context:work", "since:2015-01-01", "until:2020-06-30",
+               "#nothing-like-this"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(QUERY_PARTS), max_size=3), st.integers(0, 3))
+def test_select_agrees_with_filtering_full_entries(parts, seed):
+    entries = _entries(150, seed)
+    index = Index.from_entries(entries)
+    query = Query.parse(" ".join(parts))
+    hits = index.select(query)
+    expected = search(entries, query)
+    assert [e.id for e in hits] == [e.id for e in expected]
+    assert hits.ids() == [e.id for e in expected]
+    assert hits.dates() == [e.date for e in expected]
+    assert len(hits) == len(expected)
+
+
+def test_hits_build_entries_only_for_the_rows_read(monkeypatch):
+    index = Index.from_entries(_entries(300))
+    built = []
+    real = Chunk.entry
+    monkeypatch.setattr(Chunk, "entry", lambda self, i: built.append(i) or real(self, i))
+    hits = index.select()
+    assert len(hits) == 300 and built == []
+    first = hits[:5]
+    assert len(first) == 5 and len(built) == 5
+    assert [e.date for e in first] == sorted(index.dates(), reverse=True)[:5]
+
+
+def test_counts_rows_and_prefixes():
+    entries = _entries(200, seed=9)
+    index = Index.from_entries(entries)
+    tags, people = index.label_counts()
+    assert tags == Counter(t for e in entries for t in e.all_tags)
+    assert people == Counter(p for e in entries for p in e.all_people)
+    rows = sorted(index.day_rows())
+    assert [(r[0], r[1], r[2], list(r[3]), r[4]) for r in rows] == sorted(
+        (e.date, e.id, e.sleep, e.recovery, len(e.good_things)) for e in entries)
+    one = entries[17].id
+    assert index.ids_starting(one[:8]) == [one]
+    assert len(index.ids_starting("")) == 200
+    assert index.dates() == sorted((e.date for e in entries), reverse=True)
