@@ -84,7 +84,10 @@ def test_columns_of_different_lengths_are_refused():
     chunk = Chunk.from_records(0, [record_of(e) for e in _entries(3)], "")
     raw = chunk.encode().replace(b'"ver":[', b'"ver":[9,', 1)
     with pytest.raises(crypto.DecryptError):
-        Chunk.decode(0, raw)
+        Chunk.decode(0, raw).columns()  # decoded when first needed, checked then
+    raw = chunk.encode().rsplit(b"\n", 1)[0] + b"\n[[]]"
+    with pytest.raises(crypto.DecryptError):
+        Chunk.decode(0, raw).moments()
 
 
 def test_partial_of_is_what_the_index_gives_back():
@@ -136,3 +139,5 @@ def test_counts_rows_and_prefixes():
     assert index.ids_starting(one[:8]) == [one]
     assert len(index.ids_starting("")) == 200
     assert index.dates() == sorted((e.date for e in entries), reverse=True)
+    assert index.recovery_labels() == {r for e in entries for r in e.recovery}
+    assert index.feeling_labels() == {f for e in entries for m in e.moments for f in m.feelings}
