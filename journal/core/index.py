@@ -22,8 +22,12 @@ them, so a summary can never overwrite the words it came from.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import struct
+import sys
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
@@ -41,6 +45,8 @@ PAD_BLOCK = 1024
 #: minute of the day -> "HH:MM"
 HHMM = [f"{h:02d}:{m:02d}" for h in range(24) for m in range(60)]
 _MINUTE = {text: i for i, text in enumerate(HHMM)}
+#: array typecode of a 4-byte signed int (dates as proleptic ordinals; tested to be 4 bytes)
+_DAY_TYPE = "i"
 _REF_ROW = 1 << 16
 _REF_DAY = 1 << 24
 
@@ -94,34 +100,36 @@ class Chunk:
     __slots__ = ("bucket", "mac", "days", "ptag", "pperson", "_cols", "_cols_raw", "_moms",
                  "_moms_raw")
 
-    def __init__(self, bucket: int, keys: dict[str, Any], cols: dict[str, list] | bytes,
-                 moms: list[list[list[Any]]] | bytes) -> None:
+    def __init__(self, bucket: int, mac: str, days: array[int], ptag: dict[str, str],
+                 pperson: dict[str, str], cols: dict[str, list] | memoryview,
+                 moms: list[list[list[Any]]] | memoryview) -> None:
         self.bucket = bucket
-        self.mac: str = keys["mac"]
-        self.days: list[int] = keys["day"]
-        self.ptag: dict[str, list[int]] = keys["ptag"]
-        self.pperson: dict[str, list[int]] = keys["pperson"]
-        if not (isinstance(self.mac, str) and isinstance(self.days, list)
-                and isinstance(self.ptag, dict) and isinstance(self.pperson, dict)):
-            raise crypto.DecryptError("index chunk keys of the wrong type")
-        self._cols, self._cols_raw = (None, cols) if isinstance(cols, bytes) else (cols, None)
-        self._moms, self._moms_raw = (None, moms) if isinstance(moms, bytes) else (moms, None)
+        self.mac = mac
+        self.days = days
+        """Each row's date as a proleptic ordinal, newest first."""
+        self.ptag = ptag
+        """tag -> the rows carrying it (body or moments), as a bit mask in hex."""
+        self.pperson = pperson
+        self._cols, self._cols_raw = (cols, None) if isinstance(cols, dict) else (None, cols)
+        self._moms, self._moms_raw = (moms, None) if isinstance(moms, list) else (None, moms)
 
     # -- building and encoding -------------------------------------------------------------
     @classmethod
     def from_records(cls, bucket: int, records: list[list[Any]], mac: str) -> Chunk:
         records = sorted(records, key=lambda r: r[2], reverse=True)  # newest first
-        ptag: dict[str, list[int]] = {}
-        pperson: dict[str, list[int]] = {}
+        ptag: dict[str, int] = {}
+        pperson: dict[str, int] = {}
         for row, record in enumerate(records):
             moments = record[12]
             for tag in set(record[9]).union(*(m[4] for m in moments)):
-                ptag.setdefault(tag, []).append(row)
+                ptag[tag] = ptag.get(tag, 0) | 1 << row
             for person in set(record[10]).union(*(m[5] for m in moments)):
-                pperson.setdefault(person, []).append(row)
+                pperson[person] = pperson.get(person, 0) | 1 << row
         columns = {name: [r[i] for r in records] for i, name in enumerate(_RECORD)}
-        keys = {"mac": mac, "day": columns.pop("day"), "ptag": ptag, "pperson": pperson}
-        return cls(bucket, keys, columns, [r[12] for r in records])
+        days = array(_DAY_TYPE, columns.pop("day"))
+        return cls(bucket, mac, days, {k: format(v, "x") for k, v in ptag.items()},
+                   {k: format(v, "x") for k, v in pperson.items()}, columns,
+                   [r[12] for r in records])
 
     def records(self) -> list[list[Any]]:
         cols, moms = self.columns(), self.moments()
@@ -129,22 +137,34 @@ class Chunk:
                  moms[i]] for i in range(len(self))]
 
     def encode(self) -> bytes:
-        keys = {"v": FORMAT, "mac": self.mac, "day": self.days, "ptag": self.ptag,
-                "pperson": self.pperson}
+        days = array(_DAY_TYPE, self.days)
+        if sys.byteorder != "little":
+            days.byteswap()
+        keys = {"v": FORMAT, "mac": self.mac, "day": base64.b64encode(days).decode("ascii"),
+                "ptag": self.ptag, "pperson": self.pperson}
         dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
         # Compact JSON escapes every newline inside strings, so b"\n" separates the parts.
         return f"{dump(keys)}\n{dump(self.columns())}\n{dump(self.moments())}".encode()
 
     @classmethod
     def decode(cls, bucket: int, plaintext: bytes) -> Chunk:
-        parts = plaintext.split(b"\n")
-        keys = crypto.parse_json(parts[0])
-        if len(parts) != 3 or not isinstance(keys, dict) or keys.get("v") != FORMAT:
+        first = plaintext.find(b"\n")
+        second = plaintext.find(b"\n", first + 1)
+        keys = crypto.parse_json(plaintext[:first])
+        if first < 0 or second < 0 or not isinstance(keys, dict) or keys.get("v") != FORMAT:
             raise crypto.DecryptError("not an index chunk of this format")
+        mac, packed, ptag, pperson = (keys.get(k) for k in ("mac", "day", "ptag", "pperson"))
+        if not (isinstance(mac, str) and isinstance(packed, str) and isinstance(ptag, dict)
+                and isinstance(pperson, dict)):
+            raise crypto.DecryptError("index chunk keys missing or of the wrong type")
         try:
-            return cls(bucket, keys, parts[1], parts[2])
-        except KeyError as exc:
-            raise crypto.DecryptError(f"index chunk: no {exc}") from None
+            days = array(_DAY_TYPE, base64.b64decode(packed, validate=True))
+        except (ValueError, binascii.Error):
+            raise crypto.DecryptError("index chunk dates") from None
+        if sys.byteorder != "little":
+            days.byteswap()
+        view = memoryview(plaintext)  # the other parts are decoded, and copied, when needed
+        return cls(bucket, mac, days, ptag, pperson, view[first + 1:second], view[second + 1:])
 
     def seal(self, key: bytes, vault_id: bytes) -> bytes:
         return crypto.seal(key, crypto.pad(self.encode(), PAD_BLOCK),
@@ -162,7 +182,7 @@ class Chunk:
     def columns(self) -> dict[str, list[Any]]:
         """The row columns, decoded on first use."""
         if self._cols is None:
-            cols = crypto.parse_json(self._cols_raw or b"")
+            cols = crypto.parse_json(bytes(self._cols_raw or b""))
             if not isinstance(cols, dict) or any(
                     not isinstance(cols.get(name), list) or len(cols[name]) != len(self)
                     for name in _COLUMNS):
@@ -177,7 +197,7 @@ class Chunk:
     def moments(self) -> list[list[list[Any]]]:
         """Each row's moments, decoded on first use (only reflection and shown rows)."""
         if self._moms is None:
-            moms = crypto.parse_json(self._moms_raw or b"")
+            moms = crypto.parse_json(bytes(self._moms_raw or b""))
             if not isinstance(moms, list) or len(moms) != len(self):
                 raise crypto.DecryptError("index chunk moments differ in length")
             self._moms, self._moms_raw = moms, None
@@ -206,14 +226,16 @@ class Chunk:
     def rows_matching(self, query: Any) -> Iterable[int]:
         """Rows that pass the query's tag, person, kind, context and date filters (its free
         text is the caller's: it needs the bodies)."""
-        rows: set[int] | None = None
+        mask: int | None = None
         for wanted, postings in ((query.tags, self.ptag), (query.people, self.pperson)):
             for label in wanted:
                 found = postings.get(label)
-                if not found:
+                if found is None:
                     return ()
-                rows = set(found) if rows is None else rows.intersection(found)
-        candidates: Iterable[int] = range(len(self)) if rows is None else rows
+                mask = int(found, 16) if mask is None else mask & int(found, 16)
+                if not mask:
+                    return ()
+        candidates: Iterable[int] = range(len(self)) if mask is None else _rows_of(mask)
         if query.since or query.until:
             low = query.since.toordinal() if query.since else 0
             high = query.until.toordinal() if query.until else 1 << 30
@@ -227,8 +249,9 @@ class Chunk:
         return candidates
 
 
-def empty_chunk(bucket: int, mac: str) -> Chunk:
-    return Chunk.from_records(bucket, [], mac)
+def _rows_of(mask: int) -> list[int]:
+    """The set bits of `mask`, lowest first."""
+    return [i for i, bit in enumerate(bin(mask)[:1:-1]) if bit == "1"]
 
 
 class Index:
@@ -309,10 +332,10 @@ class Index:
         tags: Counter[str] = Counter()
         people: Counter[str] = Counter()
         for chunk in self.chunks.values():
-            for label, rows in chunk.ptag.items():
-                tags[label] += len(rows)
-            for label, rows in chunk.pperson.items():
-                people[label] += len(rows)
+            for label, mask in chunk.ptag.items():
+                tags[label] += int(mask, 16).bit_count()
+            for label, mask in chunk.pperson.items():
+                people[label] += int(mask, 16).bit_count()
         return tags, people
 
 

@@ -65,6 +65,17 @@ def test_a_chunk_round_trips_through_its_sealed_form():
     assert all(opened.entry(i).partial and opened.entry(i).body == "" for i in range(40))
 
 
+def test_dates_are_packed_as_4_byte_little_endian_ints():
+    from array import array
+
+    from journal.core import index
+
+    assert array(index._DAY_TYPE).itemsize == 4
+    chunk = Chunk.from_records(0, [record_of(e) for e in _entries(3)], "")
+    opened = Chunk.decode(0, chunk.encode())
+    assert list(opened.days) == list(chunk.days) == sorted(chunk.days, reverse=True)
+
+
 def test_a_sealed_chunk_is_bound_to_its_vault_and_bucket():
     chunk = Chunk.from_records(7, [record_of(e) for e in _entries(3)], "s")
     blob = chunk.seal(b"k" * 32, b"v" * 16)
