@@ -14,7 +14,7 @@ from journal.core.query import Query
 from journal.ui.screens.browse import BrowseScreen
 from journal.ui.widgets.calendar import MonthCalendar
 from journal.ui.widgets.entry_list import EntryList
-from journal.ui.widgets.filters import FilterBar, SearchIndex
+from journal.ui.widgets.filters import FilterBar
 from journal.ui.widgets.preview import EntryPreview, highlight_mentions
 from tests.ui.host import TODAY, HostApp, MemoryVault, screen_text, settle
 
@@ -274,7 +274,7 @@ async def test_colours_follow_the_theme(app):
 
 async def test_a_vault_that_cannot_be_read_says_so():
     class Broken(MemoryVault):
-        def summaries(self):
+        def index(self):
             raise VaultDamaged("1 damaged entry: entry x fails authentication")
 
     broken = HostApp(Broken([]))
@@ -349,19 +349,6 @@ async def test_a_second_word_search_reuses_what_the_first_read(app):
         await search(pilot, "still")
         assert shown_dates(app) == [D1, D4]
         assert app.vault.rows_read == reads
-
-
-def test_a_new_index_reuses_unchanged_entries_only():
-    entries = MemoryVault(sample_entries()).entries()
-    first = SearchIndex(entries)
-    edited = entries[1].copy()
-    edited.body, edited.moments, edited.version = "Now about #admin", [], edited.version + 1
-    second = SearchIndex([entries[0], edited, *entries[2:]], previous=first)
-    assert second.items[0] is first.items[0] and second.items[2] is first.items[2]
-    assert second.items[1] is not first.items[1]
-    assert second.matching(Query.parse("#admin")) == [1]
-    assert first.matching(Query.parse("#paperwork")) == [1]
-    assert second.matching(Query.parse("#paperwork")) == []
 
 
 def test_highlighting_leaves_code_alone():

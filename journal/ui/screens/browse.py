@@ -1,12 +1,15 @@
 """Browse: every entry newest first, a search box, a month heat map and a preview.
 
 The screen is the mediator: its widgets post messages up and it calls their methods.
-The list, calendar and filters read the vault's encrypted summaries (no bodies) in a
-thread worker each time the screen is shown (an entry may have been written meanwhile);
-the preview decrypts just the highlighted entry; words are searched in the full text by a
-thread worker that reads the entries in small chunks, showing matches as it goes, and
-keeps what it read for the next search. Nothing is kept outside this screen, which the
-app removes when it locks. Every vault call holds `app.vault_lock` (journal.ui.vault_access).
+Each time the screen is shown (an entry may have been written meanwhile) a thread worker
+takes the vault's encrypted index (no bodies; cached in the vault, so usually no reading
+at all) and the list shows it as it is: the list and the calendar build Entry objects only
+for the rows and months on screen. Tags, people, kinds, contexts and dates are answered
+by the index in a worker (a few milliseconds); words are searched in the full text by the
+same worker, which reads the candidates in small chunks, shows matches as it goes, and
+keeps what it read for the next search. The preview decrypts just the highlighted entry.
+Nothing is kept outside this screen, which the app removes when it locks. Every vault
+call holds `app.vault_lock` (journal.ui.vault_access).
 """
 
 from __future__ import annotations
@@ -27,12 +30,14 @@ from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from journal.core.errors import JournalError
+from journal.core.index import Hits, Index
 from journal.core.models import Entry
 from journal.core.query import Query
 from journal.ui.vault_access import allocation_burst, vault_in_use
-from journal.ui.widgets.calendar import DayMark, MonthCalendar, marks_from_entries
-from journal.ui.widgets.entry_list import EntryList, prepare_rows
-from journal.ui.widgets.filters import FilterBar, SearchIndex, WordSearch
+from journal.ui.widgets.calendar import DayMarks, MonthCalendar
+from journal.ui.widgets.entry_list import EntryList
+from journal.ui.widgets.entry_view import EntryView
+from journal.ui.widgets.filters import FilterBar, WordSearch
 from journal.ui.widgets.preview import EntryPreview
 
 PREVIEW_DELAY = 0.08
@@ -44,23 +49,25 @@ PROGRESS_EVERY = 0.25
 SINGLE_KEY_ACTIONS = {"focus_calendar", "focus_list", "focus_search"}
 
 
+def most_used(counts: dict[str, int]) -> list[str]:
+    """Labels, the most used first (then by name): the order completion offers them."""
+    return [label for label, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
 @dataclass
 class _Loaded(Message):
-    entries: list[Entry]
-    marks: dict[date, DayMark]
-    rows: list
-
-
-@dataclass
-class _Indexed(Message):
-    entries: list[Entry]
-    index: SearchIndex
+    index: Index
+    entries: EntryView
+    tags: list[str]
+    people: list[str]
 
 
 @dataclass
 class _Searched(Message):
+    """What `query` matches so far: `read` of `of` candidates looked at."""
+
     query: Query
-    found: list[int]
+    found: EntryView
     read: int
     of: int
 
@@ -87,15 +94,14 @@ class BrowseScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.index: SearchIndex | None = None
+        self.index: Index | None = None
         self.ready = False
-        """True once the index matches the entries in the list (filtering can run)."""
-        self.entries: list[Entry] = []
-        """The vault's summaries (partial entries), newest first, as in the list."""
-        self._rows: list | None = None
-        self.by_date: dict[date, Entry] = {}
+        """True once the index is loaded (filtering can run)."""
+        self.entries = EntryView()
+        """Every entry (partial: no body, no notes), newest first, built when read."""
+        self.marks = DayMarks(self.entries)
+        """The calendar marks of every entry (worked out a month at a time)."""
         self.words = WordSearch()
-        self.marks: dict[date, DayMark] = {}
         self.query_value = Query()
         self._preview_timer: Timer | None = None
         self._pending_preview: Entry | None = None
@@ -141,19 +147,17 @@ class BrowseScreen(Screen):
 
     @work(thread=True, exclusive=True, group="browse-load", exit_on_error=False)
     def reload(self) -> None:
-        """Read the summaries off the UI thread: first the list and calendar, then the
-        filter index (it reuses the previous index for entries that did not change)."""
-        previous = self.index
+        """Take the vault's index off the UI thread (cached in the vault: usually no read
+        at all) and its order, dates and label counts (milliseconds at 50,000)."""
         with allocation_burst():
             with vault_in_use(self.app) as vault:
                 if vault is None:
                     return
-                entries = vault.summaries()
-            self.post_message(_Loaded(entries, marks_from_entries(entries),
-                                      prepare_rows(entries)))
-            index = SearchIndex(entries, previous=previous)
+                index = vault.index()
+            entries = EntryView(index.select())
+            tags, people = index.label_counts()
         if not get_current_worker().is_cancelled:
-            self.post_message(_Indexed(entries, index))
+            self.post_message(_Loaded(index, entries, most_used(tags), most_used(people)))
 
     @on(Worker.StateChanged)
     def _worker_state(self, event: Worker.StateChanged) -> None:
@@ -161,99 +165,92 @@ class BrowseScreen(Screen):
             return
         if event.worker.group == "browse-load":
             self.preview.show_message(f"Your entries could not be read: {event.worker.error}")
-        elif event.worker.group == "browse-words":
-            self.filter_bar.set_counts(0, self.entry_list.total)
+        elif event.worker.group == "browse-search":
+            self.filter_bar.set_counts(0, len(self.entries))
             self.preview.show_message(f"The search could not read: {event.worker.error}")
 
     @on(_Loaded)
     def _loaded(self, message: _Loaded) -> None:
-        self.entries = message.entries
-        self.by_date = {entry.date: entry for entry in message.entries}
-        self.marks = message.marks
-        self.ready = False
-        self._rows = message.rows
-        if self.query_value.empty:  # else the list waits for the index to filter it
-            self.entry_list.set_entries(message.entries, rows=message.rows)
-            self._after_filter()
+        self.index, self.entries = message.index, message.entries
+        self.marks = DayMarks(self.entries)
+        self.ready = True
+        self.filter_bar.set_vocabulary(message.tags, message.people)
+        if self.query_value.empty:
+            self._show(self.entries)
+        else:  # the list keeps what it shows until the search answers
+            self._filter()
         if not message.entries:
             self.preview.show_message(
                 "No entries yet. The entries you write will appear here, newest first.")
 
-    @on(_Indexed)
-    def _indexed(self, message: _Indexed) -> None:
-        self.index = message.index
-        self.ready = True
-        self.filter_bar.set_vocabulary(message.index.tags, message.index.people)
-        if not self.query_value.empty:
-            self._filter(rebuild=True)
-
-    def _filter(self, rebuild: bool = False) -> None:
-        """Show what the query matches: at once for tags, people, kinds, contexts and
-        dates; words go to the word search worker, which shows its matches as it reads."""
-        query = self.query_value
-        matching = self.index.matching(query) if self.index else []
-        if query.text:
-            if rebuild:
-                self.entry_list.set_entries(self.entries, [], rows=self._rows)
-            self.filter_bar.set_progress(0, 0, len(matching))
-            self._search_words(query, matching, self.entries)
-            return
-        self.workers.cancel_group(self, "browse-words")
-        if rebuild:
-            self.entry_list.set_entries(self.entries, matching, rows=self._rows)
-        else:
-            self.entry_list.show(matching)
+    def _show(self, entries: EntryView) -> None:
+        self.entry_list.set_entries(entries, total=len(self.entries))
         self._after_filter()
 
-    @work(thread=True, exclusive=True, group="browse-words", exit_on_error=False)
-    def _search_words(self, query: Query, candidates: list[int], entries: list[Entry]) -> None:
-        """Match the query's words in the full text of `candidates` (indices into
-        `entries`), newest first, reading WORDS_CHUNK entries per vault call."""
+    def _filter(self) -> None:
+        """Show what the query matches: tags, people, kinds, contexts and dates come from
+        the index at once; words go on to the full text, with matches shown as found."""
+        if self.query_value.empty:
+            self.workers.cancel_group(self, "browse-search")
+            self._show(self.entries)
+        elif self.index is not None:
+            self._search(self.query_value, self.index)
+
+    @work(thread=True, exclusive=True, group="browse-search", exit_on_error=False)
+    def _search(self, query: Query, index: Index) -> None:
+        """The index's answer to `query`, then (if it has words) the candidates whose full
+        text holds every word, newest first, reading WORDS_CHUNK entries per vault call."""
         worker = get_current_worker()
-        words, found, todo = query.text, [], []
-        for i in candidates:
-            text = self.words.known(entries[i])
-            if text is None:
-                todo.append(i)
-            elif all(w in text for w in words):
-                found.append(i)
-        read, last_post = len(candidates) - len(todo), 0.0
-        for start in range(0, len(todo), WORDS_CHUNK):
+        with allocation_burst():
+            candidates = index.select(query)
+        if not query.text:
+            if not worker.is_cancelled:
+                found = EntryView(candidates)
+                self.post_message(_Searched(query, found, len(found), len(found)))
+            return
+        words, found_at, last_post = query.text, [], 0.0
+        for start in range(0, len(candidates), WORDS_CHUNK):
             if monotonic() - last_post > PROGRESS_EVERY:
-                self.post_message(_Searched(query, sorted(found), read, len(candidates)))
+                self.post_message(_Searched(query, _part(index, candidates, found_at),
+                                            start, len(candidates)))
                 last_post = monotonic()
-            chunk = todo[start:start + WORDS_CHUNK]
-            with vault_in_use(self.app) as vault:
-                if vault is None or worker.is_cancelled:
-                    return
-                full = vault.get_many([entries[i].id for i in chunk])
-            texts = {e.id: self.words.learn(e) for e in full}
-            found += [i for i in chunk
-                      if all(w in texts.get(entries[i].id, "") for w in words)]
-            read += len(chunk)
-        if not worker.is_cancelled:
-            self.post_message(_Searched(query, sorted(found), read, len(candidates)))
+            chunk = candidates[start:start + WORDS_CHUNK]
+            todo = []
+            for at, entry in enumerate(chunk, start):
+                text = self.words.known(entry)
+                if text is None:
+                    todo.append(entry)
+                elif all(w in text for w in words):
+                    found_at.append(at)
+            if todo:
+                with vault_in_use(self.app) as vault:
+                    if vault is None or worker.is_cancelled:
+                        return
+                    full = vault.get_many([e.id for e in todo])
+                texts = {e.id: self.words.learn(e) for e in full}
+                found_at += [at for at, entry in enumerate(chunk, start)
+                             if entry.id in texts and all(w in texts[entry.id] for w in words)]
+            if worker.is_cancelled:
+                return
+        self.post_message(_Searched(query, _part(index, candidates, found_at),
+                                    len(candidates), len(candidates)))
 
     @on(_Searched)
     def _searched(self, message: _Searched) -> None:
         if message.query != self.query_value:
             return  # an older search's last words
-        self.entry_list.show(message.found)
+        self.entry_list.set_entries(message.found, total=len(self.entries))
         if message.done:
             self._after_filter()
         else:
             self.filter_bar.set_progress(len(message.found), message.read, message.of)
-            self.calendar.set_marks({e.date: self.marks[e.date]
-                                     for e in self.entry_list.entries_shown})
+            self.calendar.set_marks(DayMarks(message.found))
 
     def _after_filter(self) -> None:
-        shown = self.entry_list.entries_shown
-        self.filter_bar.set_counts(len(shown), self.entry_list.total)
-        if self.query_value.empty:
-            self.calendar.set_marks(self.marks)
-        else:
-            self.calendar.set_marks({e.date: self.marks[e.date] for e in shown})
-        if not shown and self.entry_list.total:
+        shown = self.entry_list.view
+        self.filter_bar.set_counts(len(shown), len(self.entries))
+        self.calendar.set_marks(self.marks if shown is self.entries else DayMarks(shown))
+        if not shown and self.entries:
             self.preview.show_message("Nothing matches this search. Escape clears it.")
 
     # -- filtering -------------------------------------------------------------------------
@@ -310,9 +307,9 @@ class BrowseScreen(Screen):
     def _day_highlighted(self, event: MonthCalendar.DayHighlighted) -> None:
         if isinstance(event, MonthCalendar.DaySelected):
             return
-        entry = self.by_date.get(event.day)
+        entry = self.entries.on(event.day)
         if entry is not None:
-            if not self.entry_list.highlight_entry(entry.id):
+            if not self.entry_list.highlight_day(event.day):
                 self._preview_later(entry)
             return
         if self._preview_timer is not None:
@@ -354,3 +351,9 @@ class BrowseScreen(Screen):
 
 def _long(day: date) -> str:
     return f"{day.strftime('%A')} {day.day} {day.strftime('%B %Y')}"
+
+
+def _part(index: Index, candidates: Hits, positions: list[int]) -> EntryView:
+    """The candidates at these positions, newest first, still built only when read."""
+    refs = candidates.refs
+    return EntryView(Hits(index, [refs[i] for i in sorted(positions)]))

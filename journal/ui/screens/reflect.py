@@ -1,9 +1,11 @@
 """Reflect: patterns in the user's own entries, each with the days it rests on.
 
-journal.core.reflection.reflect() runs in a thread worker (the UI never waits for it) and
-its report comes back as a message. Pick a range, pick a finding, read its picture and
-summary, then open any of its evidence days. Wording stays descriptive ("you noted..."),
-never a diagnosis; the support screen is one key away.
+journal.core.reflection.reflect_rows() runs over the vault's encrypted index in a thread
+worker (the UI never waits for it; no full entry is decrypted) and its report comes back as
+a message; the entries behind the evidence are built from the index only when shown. Pick
+a range, pick a finding, read its picture and summary, then open any of its evidence days.
+Wording stays descriptive ("you noted..."), never a diagnosis; the support screen is one
+key away.
 """
 
 from __future__ import annotations
@@ -23,10 +25,10 @@ from textual.widgets import Footer, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from journal.core.errors import JournalError
-from journal.core.models import Entry
-from journal.core.reflection import reflect
+from journal.core.reflection import reflect_rows
 from journal.ui.vault_access import allocation_burst, vault_in_use
 from journal.ui.widgets.calendar import MonthCalendar, add_months
+from journal.ui.widgets.entry_view import EntryView
 from journal.ui.widgets.findings import EvidenceList, FindingDetail, FindingList
 
 RANGES = {
@@ -53,7 +55,7 @@ def range_start(key: str, today: date) -> date | None:
 class _Reflected(Message):
     range_key: str
     report: dict[str, Any]
-    entries: dict[str, Entry]
+    entries: EntryView
 
 
 @dataclass
@@ -84,7 +86,8 @@ class ReflectScreen(Screen):
         super().__init__()
         self.range_key = "weeks4"
         self.report: dict[str, Any] | None = None
-        self.entries: dict[str, Entry] = {}
+        self.entries = EntryView()
+        """Every entry (partial, from the index), newest first: the evidence rows."""
 
     def compose(self) -> ComposeResult:
         yield Tabs(*(Tab(label, id=key) for key, label in RANGES.items()), id="reflect-range")
@@ -127,17 +130,21 @@ class ReflectScreen(Screen):
 
     @work(thread=True, exclusive=True, group="reflect", exit_on_error=False)
     def _reflect(self, key: str, since: date | None, today: date, work_end: str) -> None:
-        try:  # the summaries are enough: reflection reads no bodies or notes
-            with allocation_burst(), vault_in_use(self.app) as vault:
-                if vault is None:
-                    return
-                entries = vault.summaries()
-            report = reflect(entries, since=since, until=today, work_end=work_end, today=today)
+        try:  # the index is enough: reflection reads no bodies or notes
+            with allocation_burst():
+                with vault_in_use(self.app) as vault:
+                    if vault is None:
+                        return
+                    index = vault.index()
+                entries = EntryView(index.select())
+                entries.position_of_id("")  # the id lookup, built here, not on the UI thread
+                report = reflect_rows(index.day_rows(), since=since, until=today,
+                                      work_end=work_end, today=today)
         except JournalError as exc:
             self.post_message(_Failed(key, str(exc)))
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(_Reflected(key, report, {e.id: e for e in entries}))
+            self.post_message(_Reflected(key, report, entries))
 
     @on(Worker.StateChanged)
     def _worker_state(self, event: Worker.StateChanged) -> None:
@@ -185,7 +192,7 @@ class ReflectScreen(Screen):
 
     @on(MonthCalendar.DaySelected)
     def _calendar_day(self, event: MonthCalendar.DaySelected) -> None:
-        if any(e.date == event.day for e in self.entries.values()):
+        if self.entries.on(event.day) is not None:
             self.app.open_day(event.day)
 
     @on(MonthCalendar.DayHighlighted)

@@ -222,10 +222,12 @@ class UnlockScreen(Screen):
             result = merge_sealed(vault)
         except JournalError as exc:
             result = MergeResult(problems=[f"quick notes were not merged: {exc}"])
-        try:  # the words used before, from the small encrypted summaries (no bodies):
-            # off the UI thread, and the summaries stay cached in the vault for browse
+        try:  # the words used before, from the encrypted index (no bodies): off the UI
+            # thread, and the index stays cached in the vault for browse and reflect
             with allocation_burst():
-                vocabulary = Vocabulary().add(vault.summaries())
+                index = vault.index()
+                vocabulary = Vocabulary.from_index(index)
+                index.select()  # puts the index in order once, here, for browse
         except JournalError as exc:
             vocabulary = Vocabulary()
             result.problems.append(str(exc))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import calendar
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -25,6 +25,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from journal.core.models import Entry
+from journal.ui.widgets.entry_view import EntryView
 
 MONTH_WIDTH = 27
 GAP = 2
@@ -71,6 +72,43 @@ def _day_mark(level: int, tone: str) -> DayMark:
 
 def marks_from_entries(entries: Iterable[Entry]) -> dict[date, DayMark]:
     return {entry.date: mark_for(entry) for entry in entries}
+
+
+class DayMarks(Mapping[date, DayMark]):
+    """The marks of the days in `view`, worked out a month at a time when a month is drawn
+    (or a day is looked up): 50,000 entries cost nothing until their month is shown."""
+
+    def __init__(self, view: EntryView, mark: Callable[[Entry], DayMark] = mark_for) -> None:
+        self.view = view
+        self._mark = mark
+        self._months: dict[tuple[int, int], dict[date, DayMark]] = {}
+
+    def month(self, year: int, month: int) -> dict[date, DayMark]:
+        found = self._months.get((year, month))
+        if found is None:
+            last = calendar.monthrange(year, month)[1]
+            rows = self.view.between(date(year, month, 1), date(year, month, last))
+            found = self._month_marks(year, month, self.view[rows.start:rows.stop])
+            self._months[(year, month)] = found
+        return found
+
+    def _month_marks(self, year: int, month: int, entries: list[Entry]) -> dict[date, DayMark]:
+        return {e.date: self._mark(e) for e in entries}
+
+    def __getitem__(self, day: date) -> DayMark:
+        return self.month(day.year, day.month)[day]
+
+    def get(self, day: date, default: DayMark | None = None) -> DayMark | None:  # type: ignore[override]
+        return self.month(day.year, day.month).get(day, default)
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and day in self.month(day.year, day.month)
+
+    def __iter__(self) -> Iterator[date]:
+        return iter(self.view.dates)
+
+    def __len__(self) -> int:
+        return len(self.view)
 
 
 def add_months(day: date, months: int) -> date:
@@ -135,11 +173,13 @@ class MonthCalendar(Widget, can_focus=True):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.marks: dict[date, DayMark] = {}
+        self.marks: Mapping[date, DayMark] = {}
         self._quiet = False
 
     # -- data ------------------------------------------------------------------------------
-    def set_marks(self, marks: dict[date, DayMark], cursor: date | None = None) -> None:
+    def set_marks(self, marks: Mapping[date, DayMark], cursor: date | None = None) -> None:
+        """What to draw on each day: a dict, or `DayMarks` (only the months shown are
+        worked out)."""
         self.marks = marks
         if cursor is not None:
             self.move_to(cursor, announce=False)

@@ -1,31 +1,33 @@
-"""The list of entries, newest first: one line per day, virtualised by OptionList.
+"""The list of entries, newest first: one line per day, drawn with the Line API.
 
-Rows are built once per refresh (`prepare_rows`, pure: a thread worker may build them);
-filtering only swaps which of those prebuilt rows are shown (`show`), so a keystroke never
-re-renders 7,300 rows. Each row is one line (`OneLine`), so OptionList need not lay out
-50,000 rows to learn their heights before the first paint.
+The list holds a sequence (usually the index's `Hits`, whose Entries are built only when
+read) and draws only the rows on screen: showing 50,000 entries builds about a screenful
+of Entry objects and rows, and filtering swaps the sequence. Each row is one line, so the
+list's height is its length without laying anything out. Keys, mouse and look follow
+Textual's OptionList (the list used to be one).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from datetime import date
+from typing import ClassVar
 
 from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.content import Content, Span
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.visual import Visual
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import Padding, Visual
 from textual.widgets import OptionList
-from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from journal.core.models import Entry
-
-if TYPE_CHECKING:
-    from textual.css.styles import RulesMap
-    from textual.strip import Strip
-    from textual.style import Style
-    from textual.visual import RenderOptions
+from journal.ui.widgets.entry_view import EntryView
 
 CONTAGION_SYMBOL = "◆"
 CONCERN_SYMBOL = "○"
@@ -87,45 +89,11 @@ def entry_row(entry: Entry, width: int = 7) -> Content:
     return OneLine(text + (title or "(no text)"), spans)
 
 
-class LazyRow(Visual):
-    """An entry's row, built the first time it is drawn: OptionList draws only the rows
-    on screen, so 50,000 entries cost 50,000 small objects, not 50,000 Contents."""
-
-    __slots__ = ("entry", "_content")
-
-    def __init__(self, entry: Entry) -> None:
-        self.entry = entry
-        self._content: Content | None = None
-
-    @property
-    def content(self) -> Content:
-        if self._content is None:
-            self._content = entry_row(self.entry)
-        return self._content
-
-    def render_strips(self, width: int, height: int | None, style: Style,
-                      options: RenderOptions) -> list[Strip]:
-        return self.content.render_strips(width, height, style, options)
-
-    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
-        return self.content.get_optimal_width(rules, container_width)
-
-    def get_height(self, rules: RulesMap, width: int) -> int:
-        return 1
+ROW_CACHE = 512
+"""Rows (Entry and Content) kept built: a few screens' worth."""
 
 
-@dataclass
-class _Row:
-    entry: Entry
-    option: Option
-
-
-def prepare_rows(entries: Sequence[Entry]) -> list[_Row]:
-    """The list's rows for `entries` (newest first). Pure data: safe in a thread."""
-    return [_Row(entry, Option(LazyRow(entry), id=entry.id)) for entry in entries]
-
-
-def click_option(option_list: OptionList, event: events.Click) -> None:
+def click_option(option_list: OptionList | EntryList, event: events.Click) -> None:
     """A click on an option list's row: the first click highlights it (so a preview can
     follow), a click on the highlighted row or a double click selects it (opens)."""
     event.prevent_default()
@@ -139,12 +107,62 @@ def click_option(option_list: OptionList, event: events.Click) -> None:
         option_list.highlighted = clicked
 
 
-class EntryList(OptionList):
+class EntryList(ScrollView, can_focus=True):
     """Entries newest first. Click or move to preview; Enter or a second click opens."""
 
+    ALLOW_SELECT = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "cursor_down", "Down", show=False),
+        Binding("end", "last", "Last", show=False),
+        Binding("enter", "select", "Select", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("pagedown", "page_down", "Page Down", show=False),
+        Binding("pageup", "page_up", "Page Up", show=False),
+        Binding("up", "cursor_up", "Up", show=False),
+    ]
+
+    # OptionList's look, under this widget's own component classes.
     DEFAULT_CSS = """
-    EntryList { height: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
+    EntryList {
+        height: 1fr;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+        color: $foreground;
+        overflow-x: hidden;
+        border: tall $border-blurred;
+        padding: 0 1;
+        background: $surface;
+        & > .entry-list--option-highlighted {
+            color: $block-cursor-blurred-foreground;
+            background: $block-cursor-blurred-background;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus {
+            border: tall $border;
+            background-tint: $foreground 5%;
+            & > .entry-list--option-highlighted {
+                color: $block-cursor-foreground;
+                background: $block-cursor-background;
+                text-style: $block-cursor-text-style;
+            }
+        }
+        & > .entry-list--option-highlighted {
+            color: $foreground;
+            background: $block-cursor-blurred-background;
+        }
+        & > .entry-list--option-hover {
+            background: $block-hover-background;
+        }
+    }
     """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "entry-list--option", "entry-list--option-highlighted", "entry-list--option-hover",
+    }
+
+    highlighted: reactive[int | None] = reactive(None)
+    """The position of the highlighted entry in the list, or None when it is empty."""
+    _hover: reactive[int | None] = reactive(None)
 
     class EntryHighlighted(Message):
         """The highlighted entry changed (None when the list is empty)."""
@@ -172,81 +190,174 @@ class EntryList(OptionList):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self._rows: list[_Row] = []
-        self._shown: list[int] = []
-        self._by_id: dict[str, int] = {}
+        self.view = EntryView()
+        """What the list shows, newest first."""
+        self.total = 0
+        """How many entries there are in all (the list may show a filtered part)."""
+        self._rows: LRUCache[int, tuple[Entry, Content]] = LRUCache(ROW_CACHE)
+        self._strips: LRUCache[tuple[int, Style], Strip] = LRUCache(ROW_CACHE * 2)
 
     # -- data ------------------------------------------------------------------------------
-    def set_entries(self, entries: Sequence[Entry], shown: Iterable[int] | None = None,
-                    rows: list[_Row] | None = None) -> None:
-        """Build every row once (entries newest first; or take `rows` that
-        `prepare_rows(entries)` made); show `shown` (default: all).
+    def set_entries(self, entries: Sequence[Entry] | EntryView, total: int | None = None,
+                    keep: Entry | None = None) -> None:
+        """Show `entries` (newest first; an `EntryView`, or a sequence to wrap in one).
 
-        The highlighted entry stays highlighted if it is still there.
+        The highlight stays on `keep` (default: the highlighted entry) if it is still
+        there, else goes to the first row.
         """
-        keep = self.highlighted_entry
-        self._rows = prepare_rows(entries) if rows is None else rows
-        self._by_id = {row.entry.id: i for i, row in enumerate(self._rows)}
-        self.show(range(len(self._rows)) if shown is None else shown,
-                  keep_id=keep.id if keep else None)
-
-    def show(self, indices: Iterable[int], keep_id: str | None = None) -> None:
-        """Show only these rows (indices into the entries given to `set_entries`).
-
-        Keeps the highlighted entry if it is still shown, else highlights the first row.
-        """
-        if keep_id is None:
-            keep = self.highlighted_entry
-            keep_id = keep.id if keep else None
-        self._shown = list(indices)
-        self.set_options(self._rows[i].option for i in self._shown)
-        if not self._shown:
-            self.post_message(self.EntryHighlighted(self, None))
-            return
-        target = 0
-        if keep_id is not None and keep_id in self._by_id:
-            try:
-                target = self.get_option_index(keep_id)
-            except OptionDoesNotExist:
-                target = 0
-        self.highlighted = target
-        self.scroll_to_highlight(top=target == 0)
+        keep = keep or self.highlighted_entry
+        self.view = entries if isinstance(entries, EntryView) else EntryView(entries)
+        self.total = len(self.view) if total is None else total
+        self._rows.clear()
+        self._strips.clear()
+        target = None if keep is None else self.view.position_of_day(keep.date)
+        if target is not None and self._row(target)[0].id != keep.id:
+            target = None
+        self._update_size()
+        self.set_reactive(EntryList.highlighted, (target or 0) if len(self.view) else None)
+        self.refresh()
+        if self.is_mounted:
+            self.scroll_to_highlight(top=not target)
+        self.post_message(self.EntryHighlighted(self, self.highlighted_entry))
 
     @property
-    def total(self) -> int:
-        return len(self._rows)
+    def option_count(self) -> int:
+        """How many entries the list shows (OptionList's name for it)."""
+        return len(self.view)
 
     @property
     def entries_shown(self) -> list[Entry]:
-        return [self._rows[i].entry for i in self._shown]
+        """Every entry shown, built (tests; the screens never need them all at once)."""
+        return list(self.view)
 
     @property
     def highlighted_entry(self) -> Entry | None:
-        if self.highlighted is None or not self._shown:
+        if self.highlighted is None or not 0 <= self.highlighted < len(self.view):
             return None
-        if self.highlighted >= len(self._shown):
-            return None
-        return self._rows[self._shown[self.highlighted]].entry
+        return self._row(self.highlighted)[0]
 
     def highlight_entry(self, entry_id: str) -> bool:
         """Move the highlight to this entry if it is shown; True if it is."""
-        try:
-            self.highlighted = self.get_option_index(entry_id)
-        except OptionDoesNotExist:
+        found = self.view.position_of_id(entry_id)
+        if found is None:
             return False
-        self.scroll_to_highlight()
+        self.highlighted = found
         return True
 
-    # -- events ----------------------------------------------------------------------------
-    def _on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        event.stop()
+    def highlight_day(self, day: date) -> bool:
+        """Move the highlight to the entry of `day` if it is shown; True if it is."""
+        found = self.view.position_of_day(day)
+        if found is None:
+            return False
+        self.highlighted = found
+        return True
+
+    def _row(self, index: int) -> tuple[Entry, Content]:
+        row = self._rows.get(index)
+        if row is None:
+            entry = self.view[index]
+            row = (entry, entry_row(entry))
+            self._rows[index] = row
+        return row
+
+    # -- drawing ---------------------------------------------------------------------------
+    def _update_size(self) -> None:
+        size = Size(self.scrollable_content_region.width, len(self.view))
+        if size != self.virtual_size:
+            self.virtual_size = size
+            self._scroll_update(size)
+
+    def _on_resize(self) -> None:
+        self._strips.clear()
+        self._update_size()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        self._strips.clear()
+        self.refresh()
+        super().notify_style_update()
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        if not 0 <= index < len(self.view):
+            return Strip.blank(width, self.get_visual_style("entry-list--option").rich_style)
+        state = ("entry-list--option-highlighted" if index == self.highlighted
+                 else "entry-list--option-hover" if index == self._hover else "")
+        style = (self.get_visual_style("entry-list--option", state) if state
+                 else self.get_visual_style("entry-list--option"))
+        strip = self._strips.get((index, style))
+        if strip is None:
+            visual: Visual = self._row(index)[1]
+            padding = self.get_component_styles("entry-list--option").padding
+            if padding:
+                visual = Padding(visual, padding)
+            strips = Visual.to_strips(self, visual, width, 1, style)
+            strip = strips[0].extend_cell_length(width, style.rich_style).crop(0, width)
+            strip = strip.apply_meta({"option": index})
+            self._strips[(index, style)] = strip
+        return strip
+
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+        if new is None:
+            return
+        self.scroll_to_highlight()
         self.post_message(self.EntryHighlighted(self, self.highlighted_entry))
 
-    def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
+    def validate_highlighted(self, value: int | None) -> int | None:
+        if value is None or not len(self.view):
+            return None
+        return max(0, min(value, len(self.view) - 1))
+
+    def scroll_to_highlight(self, top: bool = False) -> None:
+        if self.highlighted is None or not self.is_mounted:
+            return
+        self._update_size()
+        self.scroll_to_region(Region(0, self.highlighted, self.scrollable_content_region.width,
+                                     1), force=True, animate=False, top=top, immediate=True)
+
+    def on_show(self) -> None:
+        self.scroll_to_highlight()
+
+    # -- keys ------------------------------------------------------------------------------
+    def _move(self, to: int) -> None:
+        if len(self.view):
+            self.highlighted = to
+
+    def action_cursor_down(self) -> None:
+        """Down a row; from the last, to the first (as OptionList does)."""
+        current = self.highlighted
+        self._move(0 if current is None or current + 1 >= len(self.view) else current + 1)
+
+    def action_cursor_up(self) -> None:
+        current = self.highlighted
+        self._move(len(self.view) - 1 if current is None or current == 0 else current - 1)
+
+    def action_first(self) -> None:
+        self._move(0)
+
+    def action_last(self) -> None:
+        self._move(len(self.view) - 1)
+
+    def action_page_down(self) -> None:
+        page = max(1, self.scrollable_content_region.height)
+        self._move(min(len(self.view) - 1, (self.highlighted or 0) + page))
+
+    def action_page_up(self) -> None:
+        page = max(1, self.scrollable_content_region.height)
+        self._move(max(0, (self.highlighted or 0) - page))
+
+    def action_select(self) -> None:
         entry = self.highlighted_entry
         if entry is not None:
             self.post_message(self.EntryChosen(self, entry))
+
+    # -- mouse -----------------------------------------------------------------------------
+    def _on_mouse_move(self, event: events.MouseMove) -> None:
+        self._hover = event.style.meta.get("option")
+
+    def _on_leave(self, _: events.Leave) -> None:
+        self._hover = None
 
     async def _on_click(self, event: events.Click) -> None:
         """First click previews, a click on the highlighted row (or a double click) opens."""

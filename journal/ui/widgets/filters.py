@@ -2,15 +2,13 @@
 
 `#tag @person kind:contagion context:home since:2025-01-01 until:2025-03-31 words`
 (journal.core.query). Typing is debounced (~150 ms). Tags, people, kinds, contexts and
-dates match over a `SearchIndex` of the vault's summaries, built once per refresh, so a
-keystroke costs one pass of cheap checks; words need the full text (`WordSearch`).
+dates are answered by the vault's encrypted index (`Index.select`, posting lists: a few
+milliseconds at 50,000 entries); words need the full text (`WordSearch`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date
+from collections.abc import Iterable
 
 from textual import on
 from textual.app import ComposeResult
@@ -22,7 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from journal.core.errors import ValidationError
-from journal.core.models import CONTEXTS, KINDS, Entry, Moment
+from journal.core.models import CONTEXTS, KINDS, Entry
 from journal.core.query import Query, searchable_text
 
 DEBOUNCE_SECONDS = 0.15
@@ -30,47 +28,6 @@ PLACEHOLDER = "Search: words  #tag  @person  kind:contagion  context:home  since
 KEYWORDS = ("kind:", "context:", "since:", "until:")
 WORDS_BUDGET = 32_000_000
 """Characters of full text kept for word searches (~32 MB): 20 years of 1.5 KB entries."""
-
-
-@dataclass
-class _Searchable:
-    """What `Query.matches` reads of an entry apart from its words, computed once."""
-
-    key: tuple[str, int]
-    date: date
-    moments: list[Moment]
-    all_tags: set[str] = field(default_factory=set)
-    all_people: set[str] = field(default_factory=set)
-
-    @classmethod
-    def of(cls, e: Entry) -> _Searchable:
-        return cls((e.id, e.version), e.date, e.moments, e.all_tags, e.all_people)
-
-
-class SearchIndex:
-    """Entries (the vault's summaries will do) prepared for repeated filtering on tags,
-    people, kinds, contexts and dates. Pure data: safe to build in a thread. An index
-    reuses the items of a `previous` one for entries whose (id, version) did not change.
-
-    Words need the full text: `matching` leaves them out; see `WordSearch`.
-    """
-
-    def __init__(self, entries: Sequence[Entry], previous: SearchIndex | None = None) -> None:
-        known = {item.key: item for item in previous.items} if previous else {}
-        self.items = [known.get((e.id, e.version)) or _Searchable.of(e) for e in entries]
-        self.tags = sorted({t for item in self.items for t in item.all_tags})
-        self.people = sorted({p for item in self.items for p in item.all_people})
-
-    def __len__(self) -> int:
-        return len(self.items)
-
-    def matching(self, query: Query) -> list[int]:
-        """Indices (in the order given) of the entries the query matches, words aside."""
-        rest = replace(query, text=[])
-        if rest.empty:
-            return list(range(len(self.items)))
-        return [i for i, item in enumerate(self.items)
-                if rest.matches(item)]  # type: ignore[arg-type]
 
 
 class WordSearch:
@@ -164,6 +121,7 @@ class FilterBar(Vertical):
         return self.query_one("#filter-input", Input)
 
     def set_vocabulary(self, tags: Iterable[str], people: Iterable[str]) -> None:
+        """The labels to complete, in the order to offer them (most used first)."""
         self._suggester.tags = list(tags)
         self._suggester.people = list(people)
 

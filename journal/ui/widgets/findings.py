@@ -8,6 +8,7 @@ A finding is the dict journal.core.reflection.reflect() returns per kind: `kind`
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -22,7 +23,7 @@ from textual.widgets.option_list import Option
 from journal.core.models import Entry
 from journal.core.reflection import NOT_A_DIAGNOSIS
 from journal.core.textsafe import terminal_safe
-from journal.ui.widgets.calendar import DayMark, MonthCalendar, mark_for
+from journal.ui.widgets.calendar import DayMark, DayMarks, MonthCalendar, mark_for
 from journal.ui.widgets.charts import BalanceChart, ComparisonBars
 from journal.ui.widgets.entry_list import (
     CONCERN_SYMBOL,
@@ -30,8 +31,32 @@ from journal.ui.widgets.entry_list import (
     click_option,
     entry_row,
 )
+from journal.ui.widgets.entry_view import EntryView
 
 Finding = dict[str, Any]
+
+
+class SpilloverMarks(DayMarks):
+    """Every entry's heat in plain tone, and the spillover days marked (⌂): worked out a
+    month at a time, as the calendar draws it."""
+
+    def __init__(self, view: EntryView, days: list[date]) -> None:
+        super().__init__(view, mark=lambda e: DayMark(mark_for(e).level, "plain"))
+        self.days = days
+
+    def _month_marks(self, year: int, month: int, entries: list[Entry]) -> dict[date, DayMark]:
+        marks = super()._month_marks(year, month, entries)
+        for day in self.days:
+            if (day.year, day.month) == (year, month):
+                base = marks.get(day)
+                marks[day] = DayMark(max(2, base.level if base else 2), "spillover")
+        return marks
+
+    def __iter__(self) -> Iterator[date]:
+        return iter(sorted({*self.view.dates, *self.days}, reverse=True))
+
+    def __len__(self) -> int:
+        return len({*self.view.dates, *self.days})
 
 
 def share(value: Any) -> str:
@@ -115,7 +140,7 @@ class EvidenceList(OptionList):
         super().__init__(id=id)
         self.days: list[date] = []
 
-    def set_evidence(self, finding: Finding | None, entries: dict[str, Entry]) -> None:
+    def set_evidence(self, finding: Finding | None, entries: EntryView) -> None:
         """List the finding's evidence days, newest first, as entry rows."""
         by_day: dict[date, str] = {}
         for item in (finding or {}).get("evidence") or []:
@@ -154,7 +179,7 @@ class FindingDetail(VerticalScroll, can_focus=False):
         super().__init__(id=id)
         self.finding: Finding | None = None
 
-    async def show(self, finding: Finding | None, entries: dict[str, Entry]) -> None:
+    async def show(self, finding: Finding | None, entries: EntryView) -> None:
         self.finding = finding
         await self.remove_children()
         if finding is None:
@@ -163,7 +188,7 @@ class FindingDetail(VerticalScroll, can_focus=False):
         await self.mount_all(list(self._widgets(finding, entries)))
         self.scroll_home(animate=False)
 
-    def _widgets(self, finding: Finding, entries: dict[str, Entry]) -> list[Widget]:
+    def _widgets(self, finding: Finding, entries: EntryView) -> list[Widget]:
         summary = str(finding.get("summary") or "")
         widgets: list[Widget] = [Static(terminal_safe(summary), classes="finding-summary",
                                         markup=False)]
@@ -179,7 +204,7 @@ class FindingDetail(VerticalScroll, can_focus=False):
         widgets.append(Static(NOT_A_DIAGNOSIS, classes="finding-note"))
         return widgets
 
-    def _kind_balance(self, finding: Finding, stats: dict, entries: dict) -> list[Widget]:
+    def _kind_balance(self, finding: Finding, stats: dict, entries: EntryView) -> list[Widget]:
         out: list[Widget] = [BalanceChart(stats.get("weeks") or [], id="balance-chart")]
         trend = stats.get("trend_per_week")
         if trend is not None:
@@ -189,19 +214,14 @@ class FindingDetail(VerticalScroll, can_focus=False):
                               classes="finding-note"))
         return out
 
-    def _kind_spillover(self, finding: Finding, stats: dict, entries: dict) -> list[Widget]:
+    def _kind_spillover(self, finding: Finding, stats: dict, entries: EntryView) -> list[Widget]:
         days = [d for d in (_day(e.get("date")) for e in finding.get("evidence") or []) if d]
-        marks: dict[date, DayMark] = {
-            e.date: DayMark(mark_for(e).level, "plain") for e in entries.values()
-        }
-        for day in days:
-            marks[day] = DayMark(max(2, marks.get(day, DayMark(2, "plain")).level), "spillover")
         calendar = MonthCalendar(id="spillover-calendar")
-        calendar.set_marks(marks, cursor=max(days) if days else None)
+        calendar.set_marks(SpilloverMarks(entries, days), cursor=max(days) if days else None)
         return [calendar, Static("⌂ a day you noted a work tag or person after work.",
                                  classes="finding-note")]
 
-    def _kind_triggers(self, finding: Finding, stats: dict, entries: dict) -> list[Widget]:
+    def _kind_triggers(self, finding: Finding, stats: dict, entries: EntryView) -> list[Widget]:
         table: DataTable = DataTable(id="trigger-table", cursor_type="row", zebra_stripes=True)
         table.add_columns("Tag", f"{CONTAGION_SYMBOL} contagion", f"{CONCERN_SYMBOL} concern",
                           "Contagion share")
@@ -212,7 +232,7 @@ class FindingDetail(VerticalScroll, can_focus=False):
         return [table]
 
     def _kind_sleep_after_contagion(self, finding: Finding, stats: dict,
-                                    entries: dict) -> list[Widget]:
+                                    entries: EntryView) -> list[Widget]:
         rows = [("After heavy-contagion days", stats.get("after_high"), stats.get("n_high", 0)),
                 ("After other days", stats.get("after_other"), stats.get("n_other", 0))]
         out: list[Widget] = [ComparisonBars(rows, id="sleep-bars")]
@@ -223,7 +243,7 @@ class FindingDetail(VerticalScroll, can_focus=False):
                           "not a cause.", classes="finding-note"))
         return out
 
-    def _kind_recovery(self, finding: Finding, stats: dict, entries: dict) -> list[Widget]:
+    def _kind_recovery(self, finding: Finding, stats: dict, entries: EntryView) -> list[Widget]:
         table: DataTable = DataTable(id="recovery-table", cursor_type="row", zebra_stripes=True)
         table.add_columns("Activity", "Days", "Next-day contagion", "Usual")
         for row in stats.get("activities") or []:
@@ -233,7 +253,8 @@ class FindingDetail(VerticalScroll, can_focus=False):
                           key=str(row.get("activity")))
         return [table]
 
-    def _kind_self_care_gap(self, finding: Finding, stats: dict, entries: dict) -> list[Widget]:
+    def _kind_self_care_gap(self, finding: Finding, stats: dict,
+                            entries: EntryView) -> list[Widget]:
         longest = stats.get("longest") or {}
         if not longest.get("days"):
             return []
