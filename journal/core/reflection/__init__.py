@@ -19,12 +19,11 @@ from typing import Any
 from journal.core.errors import ValidationError
 from journal.core.models import Entry
 from journal.core.reflection.balance import balance
-from journal.core.reflection.common import FORBIDDEN_WORDS
+from journal.core.reflection.common import FORBIDDEN_WORDS, minutes
 from journal.core.reflection.days import (
     DayRow,
     MomentRow,
     build_days,
-    minutes,
     rows_from_entries,
 )
 from journal.core.reflection.extras import good_things, numbness, withdrawal

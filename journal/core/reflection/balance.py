@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from datetime import date
-from itertools import compress, repeat
-from operator import floordiv, ne
+from itertools import accumulate, compress, repeat
+from operator import add, floordiv, ne, sub
 from typing import Any
 
 from journal.core.reflection.common import (
@@ -43,7 +43,7 @@ def balance(days: Days, end: date) -> dict[str, Any]:
     points = [(monday / 7, c / (c + k)) for monday, c, k, _, _ in weeks if c + k]
     total_c = sum(days.contagion)
     total_k = sum(days.concern)
-    tagged_days = sum(1 for c, k in zip(days.contagion, days.concern, strict=True) if c or k)
+    tagged_days = sum(map(bool, map(add, days.contagion, days.concern)))
     recent = _recent(days, end)
     stats: dict[str, Any] = {
         "weeks": rows,
@@ -101,10 +101,18 @@ def _weeks(days: Days) -> list[tuple[int, int, int, int, int]]:
         return []
     # date.fromordinal(1) is a Monday: (ordinal - 1) // 7 numbers the Monday-based weeks.
     week = list(map(floordiv, map(_PREVIOUS, days.ordinals), repeat(7)))
-    starts = [0, *compress(range(1, len(week)), map(ne, week[1:], week)), len(week)]
+    starts = [0, *compress(range(1, len(week)), map(ne, week[1:], week))]
+    cuts = [*starts, len(week)]
+    mondays = [week[i] * 7 + 1 for i in starts]
     cols = (days.contagion, days.concern, days.contagion_intensity, days.concern_intensity)
-    return [(week[a] * 7 + 1, *(sum(col[a:b]) for col in cols))  # type: ignore[misc]
-            for a, b in zip(starts, starts[1:], strict=False)]
+    return list(zip(mondays, *(_sums(col, cuts) for col in cols), strict=True))
+
+
+def _sums(values: list[int], cuts: list[int]) -> list[int]:
+    """The sums of values[cuts[0]:cuts[1]], values[cuts[1]:cuts[2]]..."""
+    running = list(accumulate(values, initial=0))
+    at = list(map(running.__getitem__, cuts))
+    return list(map(sub, at[1:], at))
 
 
 _PREVIOUS = (-1).__add__

@@ -36,6 +36,14 @@ NUMB_WORDS = ("numb", "cynical", "detached-from-them")   # P10
 #: Words no output may contain (domain.md §8.1): checked by the tests, not at run time.
 FORBIDDEN_WORDS = ("burnout", "compassion fatigue", "sts", "ptsd", "secondary traumatic")
 
+#: "HH:MM" -> minutes after midnight (a lookup is much faster than parsing).
+MINUTE_OF = {f"{h:02d}:{m:02d}": h * 60 + m for h in range(24) for m in range(60)}
+
+
+def minutes(hhmm: str | None) -> int | None:
+    return MINUTE_OF.get(hhmm) if hhmm else None
+
+
 # -- building findings -----------------------------------------------------------------------
 def finding(kind: str, title: str, summary: str, stats: dict[str, Any],
             evidence: list[dict[str, str]] | None = None, *, notable: bool = False,

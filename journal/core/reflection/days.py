@@ -14,7 +14,14 @@ from operator import eq, itemgetter
 from typing import Any
 
 from journal.core.models import Entry
-from journal.core.reflection.common import HEAVY_INTENSITY, NUMB_WORDS, REACH_IN, STEP_AWAY
+from journal.core.reflection.common import (
+    HEAVY_INTENSITY,
+    MINUTE_OF,
+    NUMB_WORDS,
+    REACH_IN,
+    STEP_AWAY,
+)
+from journal.core.reflection.spillover import carried_home
 
 # -- the input rows ------------------------------------------------------------------------
 #: One moment, positional: (kind, intensity, context, minute, tags, people, action,
@@ -24,14 +31,6 @@ MomentRow = Sequence[Any]
 #: One entry, positional: (date, entry_id, sleep or None, recovery labels, number of good
 #: things, moments). Rows may come in any order; two on one date are merged (first id kept).
 DayRow = tuple[date, str, int | None, Sequence[str], int, Sequence[MomentRow]]
-
-#: "HH:MM" -> minutes after midnight (a lookup is much faster than parsing).
-MINUTE_OF = {f"{h:02d}:{m:02d}": h * 60 + m for h in range(24) for m in range(60)}
-
-
-def minutes(hhmm: str | None) -> int | None:
-    return MINUTE_OF.get(hhmm) if hhmm else None
-
 
 def rows_from_entries(entries: Iterable[Entry]) -> list[DayRow]:
     """The rows `reflect_rows` reads, from entries (full or summaries)."""
@@ -46,13 +45,12 @@ def rows_from_entries(entries: Iterable[Entry]) -> list[DayRow]:
 class Days:
     """The days with an entry in range, oldest first, one distinct date each, as columns
     (`x[i]` is day i's x): the rows' own fields, plus the counts findings need, taken in one
-    pass over the moments. Findings read whole columns with C loops (map, compress, sum);
-    only spillover walks moments again, on the days with moments off work."""
+    pass over the moments. Findings read whole columns with C loops (map, compress, sum)."""
 
     __slots__ = ("dates", "ordinals", "ids", "sleep", "recovery", "good", "moments", "follows",
                  "moment_count", "contagion", "concern", "contagion_intensity",
                  "concern_intensity", "heavy", "stepped_away", "with_action", "helped", "numb",
-                 "at_work", "contagion_tags", "concern_tags", "_items")
+                 "at_work", "carried", "contagion_tags", "concern_tags", "_items")
 
     dates: Sequence[date]
     ordinals: list[int]                  # date.toordinal()
@@ -72,6 +70,7 @@ class Days:
     helped: list[int]                    # concern moments whose action is in REACH_IN
     numb: list[int]                      # moments with a NUMB_WORDS feeling
     at_work: list[int]                   # moments at work, not timed after the work end
+    carried: dict[int, tuple[set[str], set[str], list[str]]]   # carried_home() by day
     moment_count: list[int]              # moments
     contagion_tags: dict[int, list[str]]  # intensity -> the tags of its contagion moments
     concern_tags: list[str]              # the tags of concern moments (a tag once a moment)
@@ -120,7 +119,9 @@ def build_days(rows: Iterable[DayRow], since: date | None, until: date | None,
     heavy_from = HEAVY_INTENSITY
     counts: list[int] = []   # _COUNTS numbers per day, one day after the other
     add = counts.extend
-    for moments in days.moments:
+    days.carried = carried = {}
+    last, last_ordinal = (), 0   # the previous day's moments, and its ordinal
+    for i, (ordinal, moments) in enumerate(zip(ordinals, days.moments, strict=True)):
         c = k = c_sum = k_sum = heavy = away = acted = helped = numb = work = 0
         for kind, intensity, context, minute, tags, _, action, feelings in moments:
             if kind == "contagion":
@@ -143,6 +144,11 @@ def build_days(rows: Iterable[DayRow], since: date | None, until: date | None,
             if context == "work" and (minute is None or minute <= work_end):
                 work += 1
         add((len(moments), c, k, c_sum, k_sum, heavy, away, acted, helped, numb, work))
+        if work < len(moments):   # spillover, while this day and the day before are in cache
+            hit = carried_home(moments, last if last_ordinal == ordinal - 1 else None, work_end)
+            if hit is not None:
+                carried[i] = hit
+        last, last_ordinal = moments, ordinal
     (days.moment_count, days.contagion, days.concern, days.contagion_intensity,
      days.concern_intensity, days.heavy, days.stepped_away, days.with_action, days.helped,
      days.numb, days.at_work) = (counts[n::_COUNTS] for n in range(_COUNTS))

@@ -40,10 +40,10 @@ def recovery(days: Days) -> dict[str, Any]:
     all_days, all_c, all_n = sum(pairs), sum(compress(next_c, pairs)), sum(compress(next_n, pairs))
     per: dict[str, list[int]] = {}   # activity -> [days, next-day contagion, next-day moments]
     # one C loop counts the pairs by (activities, next-day contagion, next-day moments)
-    combos = Counter(zip(map(frozenset, compress(days.recovery, pairs)),
+    combos = Counter(zip(map(tuple, compress(days.recovery, pairs)),
                          compress(next_c, pairs), compress(next_n, pairs), strict=True))
     for (activities, c, n), times in combos.items():
-        for activity in activities:
+        for activity in set(activities):   # a label listed twice on a day counts once
             row = per.setdefault(activity, [0, 0, 0])
             row[0] += times
             row[1] += c * times
@@ -91,6 +91,6 @@ def recovery(days: Days) -> dict[str, Any]:
         summary = (f"No activity went with a next-day contagion share "
                    f"{round(RECOVERY_GAP * 100)} or more points away from days without it.")
     wanted = {r["activity"] for r in outstanding}
-    evidence = days.evidence_where(map(and_, pairs, map(not_, map(wanted.isdisjoint,
-                                                                  days.recovery))))
+    evidence = days.evidence_where(map(and_, pairs, map(not_, map(
+        wanted.isdisjoint, days.recovery)))) if wanted else []
     return finding(KIND, TITLE, summary, stats, evidence, notable=bool(outstanding))

@@ -7,6 +7,8 @@ Framing (domain.md §8.5): this describes the notes, it never says the user is f
 
 from __future__ import annotations
 
+from itertools import compress
+from operator import and_, not_, or_
 from typing import Any
 
 from journal.core.reflection.common import (
@@ -22,24 +24,19 @@ TITLE = "Stretches without recovery"
 
 
 def self_care_gap(days: Days) -> dict[str, Any]:
-    best = (0, 0)          # [start, stop) indices into days
-    start = None           # index where the current stretch began
-    long_runs = 0
-    ordinals = days.ordinals
-    for i, activities in enumerate(days.recovery):
-        if start is not None and (activities or ordinals[i - 1] + 1 != ordinals[i]):
-            long_runs += i - start >= GAP_NOTABLE_DAYS
-            start = None
-        if activities:
-            continue
-        if start is None:
-            start = i
-        if i + 1 - start > best[1] - best[0]:
-            best = (start, i + 1)
-    if start is not None:
-        long_runs += len(days) - start >= GAP_NOTABLE_DAYS
+    has = list(map(bool, days.recovery))
+    # Day i continues day i-1's stretch when neither lists recovery and it is the next
+    # calendar day; cutting where that fails leaves stretches (and single days with recovery)
+    links = map(and_, days.follows, map(not_, map(or_, has, has[1:])))
+    cuts = [0, *compress(range(1, len(has)), map(not_, links)), len(has)] if has else [0]
+    starts = cuts[:-1]
+    lengths = [0 if has[a] else b - a for a, b in zip(starts, cuts[1:], strict=True)]
+    longest = max(lengths, default=0)
+    first = starts[lengths.index(longest)] if longest else 0   # the earliest of the longest
+    best = (first, first + longest)
+    long_runs = sum(map(GAP_NOTABLE_DAYS.__le__, lengths))
     best_days = [days.dates[i] for i in range(*best)]
-    with_recovery = sum(1 for activities in days.recovery if activities)
+    with_recovery = sum(has)
     stats: dict[str, Any] = {
         "longest": ({"from": best_days[0].isoformat(),
                      "to": best_days[-1].isoformat(),

@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
-from itertools import compress
-from operator import ne
-from typing import Any
+from itertools import chain
+from typing import TYPE_CHECKING, Any
 
 from journal.core.reflection.common import (
     MIN_TREND_DAYS,
@@ -22,56 +21,57 @@ from journal.core.reflection.common import (
     finding,
     plural,
 )
-from journal.core.reflection.days import Days, MomentRow, minutes
+
+if TYPE_CHECKING:   # days.py imports carried_home
+    from journal.core.reflection.days import Days, MomentRow
 
 KIND = "spillover"
 TITLE = "Work following you home"
 RECENT_DAYS = 7
 TOP_LABELS = 5
 
-# A work tag or person -> the earliest minute it was noted that day (None: unknown time).
-_Keys = dict[str, int | None]
+def carried_home(day: Sequence[MomentRow], before: Sequence[MomentRow] | None,
+                 work_end: int) -> tuple[set[str], set[str], list[str]] | None:
+    """On a day with moments off work: the tags and the people its off-work moments carried
+    from work (`before`: the previous calendar day's moments, if it has an entry), and the
+    kinds of those moments, one per moment; None when nothing came home. build_days calls
+    this while both days are in the CPU cache."""
+    tags: set[str] = set()       # today's and yesterday's work tags...
+    people: set[str] = set()     # ...and people
+    latest = _at_work(day, work_end, tags, people)
+    if before is not None:
+        _at_work(before, work_end, tags, people)
+    if not (tags or people):
+        return None
+    tags_home: set[str] = set()
+    people_home: set[str] = set()
+    kinds: list[str] = []
+    for kind, _, context, at, m_tags, m_people, _, _ in day:
+        if context == "work" and (at is None or at <= work_end):
+            continue
+        if at is None or at >= latest:   # no work moment of the day came later
+            found_tags, found_people = tags.intersection(m_tags), people.intersection(m_people)
+        else:
+            found_tags, found_people = _exact(day, before, work_end, at, m_tags, m_people)
+        if found_tags or found_people:
+            kinds.append(kind)
+            tags_home |= found_tags
+            people_home |= found_people
+    return (tags_home, people_home, kinds) if kinds else None
 
 
 def spillover(days: Days, end: date, work_end: str) -> dict[str, Any]:
-    cutoff = minutes(work_end)
-    assert cutoff is not None
     work_days = len(days) - days.at_work.count(0)
-    hit_days: list[int] = []
-    hit_labels: list[str] = []    # each label once per day it came home
-    hit_kinds: list[str] = []     # each spillover moment's kind
-    moments, follows = days.moments, days.follows
-    last: tuple[int, _Keys, _Keys] = (-2, {}, {})   # the last day whose keys were made
-    # the days with a moment off work, oldest first
-    for i in compress(range(len(days)), map(ne, days.moment_count, days.at_work)):
-        day = moments[i]
-        w_tags, w_people = _work_keys(day, cutoff)
-        if i and follows[i - 1]:   # yesterday's keys, made already if it was such a day too
-            y_tags, y_people = (last[1:] if last[0] == i - 1
-                                else _work_keys(moments[i - 1], cutoff))
-        elif not (w_tags or w_people):
-            continue
-        else:
-            y_tags = y_people = {}
-        last = (i, w_tags, w_people)
-        day_labels: set[str] = set()
-        for kind, _, context, at, tags, people, *_ in day:
-            if context == "work" and (at is None or at <= cutoff):
-                continue
-            matched = ["#" + t for t in tags if t in y_tags or (
-                t in w_tags and (at is None or w_tags[t] is None or w_tags[t] <= at))]
-            matched += ["@" + p for p in people if p in y_people or (
-                p in w_people and (at is None or w_people[p] is None or w_people[p] <= at))]
-            if matched:
-                hit_kinds.append(kind)
-                day_labels.update(matched)
-        if day_labels:
-            hit_days.append(i)
-            hit_labels.extend(day_labels)
+    hit_days = list(days.carried)   # oldest first
+    carried = days.carried.values()
+    labels = Counter({"#" + tag: n for tag, n in
+                      Counter(chain.from_iterable(tags for tags, _, _ in carried)).items()})
+    labels.update({"@" + person: n for person, n in
+                   Counter(chain.from_iterable(people for _, people, _ in carried)).items()})
+    by_kind = Counter(chain.from_iterable(kinds for _, _, kinds in carried))
+    hit_moments = sum(by_kind.values())
     recent_from = end.toordinal() - RECENT_DAYS
     recent = sum(1 for i in hit_days if days.ordinals[i] > recent_from)
-    labels, by_kind = Counter(hit_labels), Counter(hit_kinds)
-    hit_moments = len(hit_kinds)
     stats: dict[str, Any] = {
         "days": len(hit_days),
         "moments": hit_moments,
@@ -104,21 +104,51 @@ def spillover(days: Days, end: date, work_end: str) -> dict[str, Any]:
                    notable=recent >= SPILLOVER_RECENT)
 
 
-def _work_keys(moments: Sequence[MomentRow], cutoff: int) -> tuple[_Keys, _Keys]:
-    """The tags and people of a day's moments at work (before the work end), each with the
-    earliest minute it was noted; an unknown time (None) counts as the earliest."""
+def _at_work(moments: Sequence[MomentRow], work_end: int, tags: set[str],
+             people: set[str]) -> int:
+    """Adds the tags and people of a day's moments at work (not timed after the work end)
+    to `tags` and `people`; returns the latest of their known times (-1 if none is known)."""
+    latest = -1
+    for _, _, context, at, m_tags, m_people, _, _ in moments:
+        if context == "work" and (at is None or at <= work_end):
+            tags.update(m_tags)
+            people.update(m_people)
+            if at is not None and at > latest:
+                latest = at
+    return latest
+
+
+def _exact(day: Sequence[MomentRow], before: Sequence[MomentRow] | None, work_end: int,
+           at: int, m_tags: Sequence[str], m_people: Sequence[str]) -> tuple[set[str], set[str]]:
+    """The tags and people of an off-work moment at `at` found at work the day before, or
+    at work the same day no later than `at` (some work moment that day came later)."""
+    y_tags: set[str] = set()
+    y_people: set[str] = set()
+    if before is not None:
+        _at_work(before, work_end, y_tags, y_people)
+    e_tags, e_people = _earliest_at_work(day, work_end)
+    return ({t for t in m_tags if t in y_tags or (
+                t in e_tags and (e_tags[t] is None or e_tags[t] <= at))},
+            {p for p in m_people if p in y_people or (
+                p in e_people and (e_people[p] is None or e_people[p] <= at))})
+
+
+# A work tag or person -> the earliest minute it was noted that day (None: unknown time).
+_Keys = dict[str, "int | None"]
+
+
+def _earliest_at_work(moments: Sequence[MomentRow], work_end: int) -> tuple[_Keys, _Keys]:
+    """The tags and people of a day's moments at work, each with the earliest minute it was
+    noted; an unknown time (None) counts as the earliest."""
     tags: _Keys = {}
     people: _Keys = {}
     for _, _, context, at, m_tags, m_people, _, _ in moments:
-        if context == "work" and (at is None or at <= cutoff):
-            for label in m_tags:
-                known = tags.get(label, _UNSEEN)
-                if known is _UNSEEN or at is None or (known is not None and at < known):
-                    tags[label] = at
-            for label in m_people:
-                known = people.get(label, _UNSEEN)
-                if known is _UNSEEN or at is None or (known is not None and at < known):
-                    people[label] = at
+        if context == "work" and (at is None or at <= work_end):
+            for keys, labels in ((tags, m_tags), (people, m_people)):
+                for label in labels:
+                    known = keys.get(label, _UNSEEN)
+                    if known is _UNSEEN or at is None or (known is not None and at < known):
+                        keys[label] = at
     return tags, people
 
 
