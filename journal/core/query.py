@@ -106,22 +106,13 @@ def search(entries: Iterable[Entry], query: Query) -> list[Entry]:
     return sorted((e for e in entries if query.matches(e)), key=lambda e: e.date, reverse=True)
 
 
-#: Full entries decrypted at a time by a text search: matches are kept, the rest dropped.
-TEXT_BATCH = 256
-
-
 def search_vault(vault: Any, query: Query) -> Sequence[Entry]:
     """Matches newest first, in two phases so 50,000 entries do not all get decrypted for
     a tag filter: the vault's encrypted index answers everything but free text (and gives
     partial entries, built only when read: load full ones with `vault.get_many`); words are
-    then matched in the candidates' full entries, decrypted a batch at a time so only the
-    matches stay in memory (full entries are returned then)."""
+    then matched in the candidates' full entries, of which only the matches are parsed and
+    kept (full entries are returned then)."""
     hits = vault.index().select(query)
     if not query.text:
         return hits
-    ids = hits.ids()
-    found: list[Entry] = []
-    for start in range(0, len(ids), TEXT_BATCH):
-        batch = vault.entries_containing(ids[start:start + TEXT_BATCH], query.text)
-        found += filter(query.matches, batch)
-    return found
+    return [e for e in vault.entries_containing(hits.ids(), query.text) if query.matches(e)]

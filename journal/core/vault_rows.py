@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from journal.core import crypto
@@ -25,10 +25,20 @@ if TYPE_CHECKING:
 
 #: Characters JSON writes escaped: a word holding one may not appear verbatim in a payload.
 _JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')
+_MANY = 500
 _ROW = "SELECT uuid, version, ct, digest FROM entries WHERE uuid=?"
 _BUCKET_ROWS = "SELECT uuid, version, ct, digest FROM entries WHERE uuid >= ? AND uuid < ?"
 _CHUNKS = "SELECT bucket, CAST(ct AS BLOB) FROM index_chunks"
 _BUCKET_ANY = "SELECT 1 FROM entries WHERE uuid >= ? AND uuid < ? LIMIT 1"
+
+
+def _raw_id(entry_id: str) -> bytes:
+    """The 16 bytes of a text uuid (b"" if it is not one); 5x faster than uuid.UUID."""
+    try:
+        raw = bytes.fromhex(entry_id.replace("-", ""))
+    except (ValueError, TypeError, AttributeError):
+        return b""
+    return raw if len(raw) == 16 else b""
 
 
 def _bucket_range(bucket: int) -> tuple[bytes, bytes]:
@@ -79,31 +89,46 @@ class Rows:
         self._drop_stale_cache()
         if self._cache is not None:
             return [self._cache[i].copy() for i in entry_ids if i in self._cache]
-        found = (self._read_row(i) for i in entry_ids)
-        return [e for e in found if e is not None]
+        return [self._open_row(row) for row in self._rows_for(entry_ids)]
 
-    def entries_containing(self: Vault, entry_ids: Iterable[str],
+    def _rows_for(self: Vault, entry_ids: Iterable[str]) -> Iterator[tuple]:
+        """The rows of these ids, in their order (unknown or malformed ids skipped): one
+        query per few hundred ids, not one per id (50,000 point queries cost ~2 s)."""
+        wanted = list(entry_ids)
+        for start in range(0, len(wanted), _MANY):
+            raws = [raw for raw in map(_raw_id, wanted[start:start + _MANY]) if raw]
+            marks = ",".join("?" * len(raws))
+            found = {row[0]: row for row in self._conn.execute(
+                f"SELECT uuid, version, ct, digest FROM entries WHERE uuid IN ({marks})", raws)}
+            yield from (found[raw] for raw in raws if raw in found)
+
+    def entries_containing(self: Vault, entry_ids: Sequence[str],
                            words: list[str]) -> list[Entry]:
-        """Full entries among these ids whose decrypted text holds every (casefolded) word.
-        Every row is decrypted and authenticated, but only rows whose JSON contains all the
-        words are parsed into entries (parsing and validating is ~90% of a full decrypt).
-        Callers still match exactly (`Query.matches`): this only drops rows that cannot."""
+        """Full entries among these ids (in their order) whose decrypted text holds every
+        (casefolded) word. Every row is decrypted and authenticated, but only rows whose
+        JSON contains all the words are parsed (parsing and validating is ~90% of a full
+        decrypt), and only those stay in memory. Many ids are read in one pass over the
+        table. Callers still match exactly (`Query.matches`): this only drops rows that
+        cannot match."""
         self._drop_stale_cache()
         if self._cache is not None or any(map(_JSON_ESCAPED.search, words)):
             return self.get_many(entry_ids)  # a word JSON would escape: no shortcut
-        found: list[Entry] = []
-        for entry_id in entry_ids:
-            row = self._conn.execute(_ROW, (uuid.UUID(entry_id).bytes,)).fetchone()
-            if row is None:
-                continue
+        if len(entry_ids) * 4 > self.count():  # a scan reads ~7x faster than seeks
+            wanted = set(map(_raw_id, entry_ids))
+            rows: Iterable[tuple] = (row for row in self._iter_rows() if row[0] in wanted)
+        else:
+            rows = self._rows_for(entry_ids)
+        found: dict[str, Entry] = {}
+        for row in rows:
             try:
                 payload = self._open_payload(*row)
                 folded = payload.decode("utf-8", "replace").casefold()
                 if all(word in folded for word in words):
-                    found.append(self._entry_of(row[0], row[1], crypto.parse_json(payload)))
+                    entry = self._entry_of(row[0], row[1], crypto.parse_json(payload))
+                    found[entry.id] = entry
             except crypto.DecryptError:
                 raise self._damaged(row[0]) from None
-        return found
+        return [found[i] for i in entry_ids if i in found]
 
     # -- the index -------------------------------------------------------------------------
     def index(self: Vault) -> Index:

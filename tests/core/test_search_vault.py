@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from journal.core import query as query_mod
 from journal.core.models import Entry, Moment
 from journal.core.query import Query, search, search_vault
 
@@ -58,9 +57,11 @@ def test_rows_that_cannot_match_are_not_parsed(filled, monkeypatch):
     monkeypatch.setattr(Entry, "from_dict",
                         classmethod(lambda cls, d, where="entry": parsed.append(1)
                                     or real.__func__(cls, d, where)))
-    monkeypatch.setattr(query_mod, "TEXT_BATCH", 7)  # several batches
-    found = search_vault(filled, Query.parse("handover grief"))
+    found = search_vault(filled, Query.parse("handover grief"))  # every row: one scan
     assert found and len(parsed) == len(found) < 120
+    parsed.clear()
+    found = search_vault(filled, Query.parse("#t1 handover"))  # a few rows: looked up
+    assert found and len(parsed) == len(found) < 24
 
 
 def test_a_word_json_would_escape_still_matches(filled):
