@@ -70,8 +70,7 @@ class Vocabulary:
         """Tags and people (body and moments) and recovery words from the index's columns
         (milliseconds at 50,000 entries); feelings when first read."""
         tags, people = index.label_counts()
-        recovery = index.recovery_labels()
-        return cls(sorted(tags), sorted(people), (), sorted(recovery),
+        return cls(sorted(tags), sorted(people), (), sorted(index.recovery_labels()),
                    past_feelings=lambda: feelings_in(index))
 
     @property
