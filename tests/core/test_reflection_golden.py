@@ -1,23 +1,34 @@
 """The reflection's output is pinned: golden results captured from the pass-per-finding
-implementation (before the row-based rewrite) must come out of `reflect()` over entries and
-out of `reflect_rows()` over the equivalent rows, bit for bit.
+implementation (before the row-based rewrite, commit e2fdb14) must come out of `reflect()`
+over entries and out of `reflect_rows()` over the equivalent rows, bit for bit.
 
-The goldens live in tests/core/data/reflection_golden.json. Long lists (evidence, weekly
-rows) are stored condensed (length, sha256 of their JSON, first items) to keep the file
-small; every result also carries the sha256 of its whole JSON text (key order included).
-Regenerate ONLY from a trusted implementation:
+- tests/core/data/reflection_golden.json: named datasets (demo data, planted patterns,
+  duplicates, ranges). Long lists (evidence, weekly rows) are stored condensed (length,
+  sha256 of their JSON, first items) to keep the file small; every result also carries the
+  sha256 of its whole JSON text (key order included).
+- tests/core/data/reflection_fuzz_golden.json: the sha256 of the result for each of
+  FUZZ_CASES small random journals full of edge cases (gaps, repeated dates, untimed and
+  late moments, off-work moments before work ones, repeated labels, ranges, work ends).
 
-    .venv/bin/python tests/core/test_reflection_golden.py capture
+Regenerate ONLY from a trusted implementation; REFLECT_IMPL names the module to capture
+from (default journal.core.reflection), e.g. an older copy put on PYTHONPATH:
+
+    REFLECT_IMPL=oldrefl PYTHONPATH=/tmp/old .venv/bin/python \
+        tests/core/test_reflection_golden.py capture
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import importlib
 import json
+import os
 import random
 import sys
+import uuid
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +41,12 @@ import gen
 
 from journal.core.demo import generate, generate_year
 from journal.core.models import Entry, Moment
-from journal.core.reflection import reflect
+from journal.core.reflection import DayRow, reflect, reflect_rows, rows_from_entries
 
 GOLDEN = Path(__file__).parent / "data" / "reflection_golden.json"
+FUZZ_GOLDEN = Path(__file__).parent / "data" / "reflection_fuzz_golden.json"
 LONG = 12   # lists longer than this are stored condensed
+FUZZ_CASES = 300
 
 
 # -- the datasets ------------------------------------------------------------------------------
@@ -120,6 +133,76 @@ CASES: dict[str, tuple[Callable[[], list[Entry]], dict[str, Any]]] = {
 }
 
 
+# -- small random journals full of edge cases -----------------------------------------------
+_TAGS = ("a", "b", "c", "d")
+_PEOPLE = ("p", "q", "r")
+_ACTIVITIES = ("walk", "music", "yoga")
+_FEELINGS = ("numb", "cynical", "detached-from-them", "sad", "warm")
+_WORK_ENDS = ("18:00", "17:00", "09:30", "23:59", "00:00", "12:00")
+
+
+def fuzz(seed: int) -> tuple[list[Entry], dict[str, Any]]:
+    rng = random.Random(seed)
+    start = date(2024, 1, 1) + timedelta(days=rng.randint(0, 400))
+    entries = []
+    p_recovery, p_contagion = rng.choice((0.1, 0.5, 0.9)), rng.choice((0.2, 0.5, 0.8))
+    for i in range(rng.choice((rng.randint(0, 20), rng.randint(20, 90)))):
+        if rng.random() < 0.15:
+            continue   # a gap
+        for _ in range(1 + (rng.random() < 0.08)):   # now and then two entries on a date
+            entries.append(_fuzz_entry(rng, start + timedelta(days=i), p_recovery,
+                                       min(0.95, p_contagion + i / 200)))
+    if rng.random() < 0.5:
+        rng.shuffle(entries)
+    kw: dict[str, Any] = {"work_end": rng.choice(_WORK_ENDS)}
+    last = start + timedelta(days=len(entries))
+    if rng.random() < 0.3:
+        kw["since"] = start + timedelta(days=rng.randint(0, 30))
+    if rng.random() < 0.3:
+        kw["until"] = (kw.get("since") or start) + timedelta(days=rng.randint(0, 30))
+    if entries and "until" not in kw and rng.random() < 0.2:
+        pass   # no `today`: the range ends on the last entry
+    else:
+        kw["today"] = last + timedelta(days=rng.randint(-40, 10))
+    return entries, kw
+
+
+def _fuzz_entry(rng: random.Random, day: date, p_recovery: float,
+                p_contagion: float) -> Entry:
+    recovery = rng.sample(_ACTIVITIES, rng.randint(1, 3)) if rng.random() < p_recovery else []
+    if recovery and rng.random() < 0.1:
+        recovery.append(recovery[0])   # a label listed twice
+    moments = []
+    for _ in range(rng.randint(0, 4)):
+        minute = None if rng.random() < 0.25 else rng.randint(0, 24 * 60 - 1)
+        moments.append(Moment(
+            kind="contagion" if rng.random() < p_contagion else "concern",
+            intensity=rng.randint(0, 10),
+            context=rng.choice(("work", "work", "commute", "home", "elsewhere")),
+            time=None if minute is None else f"{minute // 60:02d}:{minute % 60:02d}",
+            tags=rng.sample(_TAGS, rng.choice((0, 1, 1, 2))),
+            people=rng.sample(_PEOPLE, rng.choice((0, 1, 1, 2))),
+            action=rng.choice((None, None, "approached", "helped", "withdrew", "avoided")),
+            feelings=rng.sample(_FEELINGS, rng.randint(0, 2)), id=_fuzz_id(rng)))
+    return Entry(date=day, body="", sleep=None if rng.random() < 0.2 else rng.randint(0, 10),
+                 recovery=recovery, good_things=["x"] * rng.randint(0, 2), moments=moments,
+                 id=_fuzz_id(rng))
+
+
+def _fuzz_id(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+# -- rows as an index might hand them over -----------------------------------------------------
+def index_rows(entries: list[Entry]) -> list[DayRow]:
+    """The rows with tuples instead of lists, grouped per calendar year (newest year first),
+    oldest first within a year."""
+    rows = [(d, i, s, tuple(r), g, tuple(tuple((*m[:4], tuple(m[4]), tuple(m[5]), m[6],
+                                                tuple(m[7]))) for m in ms))
+            for d, i, s, r, g, ms in rows_from_entries(entries)]
+    return sorted(rows, key=lambda row: (-row[0].year, row[0]))
+
+
 # -- condensing --------------------------------------------------------------------------------
 def _text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
@@ -145,10 +228,15 @@ def record(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def capture() -> None:
-    out = {name: record(reflect(build(), **kw)) for name, (build, kw) in CASES.items()}
+    trusted = importlib.import_module(os.environ.get("REFLECT_IMPL", "journal.core.reflection"))
+    out = {name: record(trusted.reflect(build(), **kw)) for name, (build, kw) in CASES.items()}
     GOLDEN.parent.mkdir(exist_ok=True)
     GOLDEN.write_text(json.dumps(out, indent=1, ensure_ascii=False, default=str) + "\n")
     print(f"wrote {GOLDEN} ({GOLDEN.stat().st_size} bytes, {len(out)} cases)")
+    fuzzed = {str(seed): _sha(trusted.reflect(entries, **kw))
+              for seed, (entries, kw) in ((n, fuzz(n)) for n in range(FUZZ_CASES))}
+    FUZZ_GOLDEN.write_text(json.dumps(fuzzed, indent=0) + "\n")
+    print(f"wrote {FUZZ_GOLDEN} ({FUZZ_GOLDEN.stat().st_size} bytes, {len(fuzzed)} cases)")
 
 
 # -- the tests ---------------------------------------------------------------------------------
@@ -167,6 +255,46 @@ def test_reflect_over_entries_matches_the_golden(golden, name):
     result = reflect(build(), **kw)
     assert condense(result) == golden[name]["result"]   # a readable diff first...
     assert _sha(result) == golden[name]["sha256"]       # ...then every bit and key order
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_reflect_rows_over_the_same_rows_matches_the_golden(golden, name):
+    build, kw = CASES[name]
+    entries = build()
+    rows = index_rows(entries)
+    before = copy.deepcopy(rows)
+    result = reflect_rows(rows, **kw)
+    assert condense(result) == golden[name]["result"]
+    assert _sha(result) == golden[name]["sha256"]
+    assert rows == before   # the rows are read, never changed
+    # newest first (rows on one date keep their order: the first one's id is kept)
+    newest_first = sorted(rows_from_entries(entries), key=lambda row: -row[0].toordinal())
+    assert reflect_rows(newest_first, **kw) == result
+
+
+def test_fuzzed_journals_match_the_goldens():
+    golden = json.loads(FUZZ_GOLDEN.read_text())
+    assert len(golden) == FUZZ_CASES
+    wrong = []
+    for seed in range(FUZZ_CASES):
+        entries, kw = fuzz(seed)
+        if _sha(reflect(entries, **kw)) != golden[str(seed)]:
+            wrong.append(f"reflect seed {seed}")
+        if _sha(reflect_rows(index_rows(entries), **kw)) != golden[str(seed)]:
+            wrong.append(f"reflect_rows seed {seed}")
+    assert not wrong
+
+
+def test_the_fuzzed_journals_reach_the_edge_cases():
+    """The fuzz data really holds what it is there for (else the goldens prove little)."""
+    results = [reflect(entries, **kw) for entries, kw in map(fuzz, range(FUZZ_CASES))]
+    kinds = {(f["kind"], f["status"], f["notable"]) for r in results for f in r["findings"]}
+    for kind in ("balance", "spillover", "triggers", "sleep_after_contagion", "recovery",
+                 "self_care_gap", "withdrawal", "numbness"):
+        assert (kind, "ok", True) in kinds and (kind, "ok", False) in kinds, kind
+    repeated = sum(1 for seed in range(FUZZ_CASES)
+                   if len({e.date for e in fuzz(seed)[0]}) < len(fuzz(seed)[0]))
+    assert repeated >= 20
 
 
 if __name__ == "__main__":
