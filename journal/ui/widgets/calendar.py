@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import calendar
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -68,10 +68,6 @@ def mark_for(entry: Entry) -> DayMark:
 def _day_mark(level: int, tone: str) -> DayMark:
     """Marks are few and immutable: share them (50,000 days build in a fraction)."""
     return DayMark(level, tone)
-
-
-def marks_from_entries(entries: Iterable[Entry]) -> dict[date, DayMark]:
-    return {entry.date: mark_for(entry) for entry in entries}
 
 
 class DayMarks(Mapping[date, DayMark]):

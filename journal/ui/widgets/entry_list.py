@@ -40,17 +40,6 @@ def balance_counts(entry: Entry) -> tuple[int, int]:
     return contagion, len(entry.moments) - contagion
 
 
-def balance_marker(entry: Entry) -> str:
-    """'◆2 ○1': the moment counts by symbol, readable without colour."""
-    contagion, concern = balance_counts(entry)
-    parts = []
-    if contagion:
-        parts.append(f"{CONTAGION_SYMBOL}{contagion}")
-    if concern:
-        parts.append(f"{CONCERN_SYMBOL}{concern}")
-    return " ".join(parts)
-
-
 class OneLine(Content):
     """Content that is always one line high (the list neither wraps nor grows rows):
     answering `get_height` without laying the text out saves seconds at 50,000 rows."""
