@@ -10,7 +10,6 @@ from textual.color import Color
 from journal.core.demo import generate
 from journal.core.errors import VaultDamaged
 from journal.core.models import Entry, Moment
-from journal.core.query import Query
 from journal.ui.screens.browse import BrowseScreen
 from journal.ui.widgets.calendar import MonthCalendar
 from journal.ui.widgets.entry_list import EntryList

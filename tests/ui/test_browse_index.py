@@ -178,9 +178,17 @@ async def test_reflect_builds_only_the_evidence_it_shows(entries, counted):
         assert isinstance(screen, ReflectScreen)
         assert screen.report["entries"] == N
         assert len(screen.entries) == N
-        assert sum(built.values()) < N // 4
-        shown = screen.evidence.days
-        assert shown and all(screen.entries.on(day) is not None for day in shown[:5])
+        built.clear()
+        kinds = [f["kind"] for f in screen.finding_list.findings]
+        screen.finding_list.highlighted = kinds.index("spillover")
+        await settle(pilot, 0.3)
+        days = screen.evidence.days
+        assert len(days) > N // 10  # spillover over ten years: hundreds of days
+        assert days == sorted({date.fromisoformat(e["date"]) for e in
+                               screen.report["findings"][kinds.index("spillover")]["evidence"]},
+                              reverse=True)
+        assert sum(built.values()) <= FIRST_PAINT_MOST  # yet only what is shown is built
+        assert screen.evidence.highlighted_entry.date == days[0]
 
 
 def test_entry_view_finds_days_months_and_ids(entries):

@@ -188,13 +188,13 @@ class EntryList(ScrollView, can_focus=True):
 
     # -- data ------------------------------------------------------------------------------
     def set_entries(self, entries: Sequence[Entry] | EntryView, total: int | None = None,
-                    keep: Entry | None = None) -> None:
+                    keep: Entry | None | bool = True) -> None:
         """Show `entries` (newest first; an `EntryView`, or a sequence to wrap in one).
 
-        The highlight stays on `keep` (default: the highlighted entry) if it is still
-        there, else goes to the first row.
+        The highlight stays on `keep` (True: the highlighted entry) if it is still there,
+        else goes to the first row (None: always).
         """
-        keep = keep or self.highlighted_entry
+        keep = self.highlighted_entry if keep is True else keep or None
         self.view = entries if isinstance(entries, EntryView) else EntryView(entries)
         self.total = len(self.view) if total is None else total
         self._rows.clear()

@@ -81,3 +81,28 @@ class EntryView(Sequence[Entry]):
     def get(self, entry_id: str) -> Entry | None:
         i = self.position_of_id(entry_id)
         return None if i is None else self.entries[i]
+
+    def pick(self, positions: Sequence[int]) -> EntryView:
+        """The entries at these positions (newest first, as here), still built when read."""
+        return EntryView(_Picked(self.entries, list(positions)),
+                         [self.dates[i] for i in positions])
+
+
+class _Picked(Sequence[Entry]):
+    def __init__(self, entries: Sequence[Entry], positions: list[int]) -> None:
+        self._entries = entries
+        self._positions = positions
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    @overload
+    def __getitem__(self, item: int) -> Entry: ...
+
+    @overload
+    def __getitem__(self, item: slice) -> list[Entry]: ...
+
+    def __getitem__(self, item: int | slice) -> Entry | list[Entry]:
+        if isinstance(item, slice):
+            return [self._entries[i] for i in self._positions[item]]
+        return self._entries[self._positions[item]]

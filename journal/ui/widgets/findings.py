@@ -25,12 +25,7 @@ from journal.core.reflection import NOT_A_DIAGNOSIS
 from journal.core.textsafe import terminal_safe
 from journal.ui.widgets.calendar import DayMark, DayMarks, MonthCalendar, mark_for
 from journal.ui.widgets.charts import BalanceChart, ComparisonBars
-from journal.ui.widgets.entry_list import (
-    CONCERN_SYMBOL,
-    CONTAGION_SYMBOL,
-    click_option,
-    entry_row,
-)
+from journal.ui.widgets.entry_list import CONCERN_SYMBOL, CONTAGION_SYMBOL, EntryList
 from journal.ui.widgets.entry_view import EntryView
 
 Finding = dict[str, Any]
@@ -124,45 +119,31 @@ class FindingList(OptionList):
         self.post_message(self.FindingHighlighted(self.highlighted_finding))
 
 
-class EvidenceList(OptionList):
-    """The days a finding rests on. Enter (or a click on the highlighted row) opens one."""
-
-    DEFAULT_CSS = """
-    EvidenceList { text-wrap: nowrap; text-overflow: ellipsis; }
-    """
+class EvidenceList(EntryList):
+    """The days a finding rests on, as entry rows (drawn only when on screen: "everything"
+    at 50,000 entries may rest on every day). Enter (or a click on the highlighted row)
+    opens one."""
 
     class OpenDay(Message):
         def __init__(self, day: date) -> None:
             super().__init__()
             self.day = day
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.days: list[date] = []
+    @property
+    def days(self) -> list[date]:
+        """The evidence days listed, newest first."""
+        return self.view.dates
 
     def set_evidence(self, finding: Finding | None, entries: EntryView) -> None:
-        """List the finding's evidence days, newest first, as entry rows."""
-        by_day: dict[date, str] = {}
-        for item in (finding or {}).get("evidence") or []:
-            day = _day(item.get("date"))
-            if day is not None and day not in by_day:
-                by_day[day] = str(item.get("entry_id"))
-        self.days = sorted(by_day, reverse=True)
-        options = []
-        for day in self.days:
-            entry = entries.get(by_day[day])
-            prompt = entry_row(entry) if entry else Content(f"{day.isoformat()}  (entry not found)")
-            options.append(Option(prompt))
-        self.set_options(options)
-        if options:
-            self.highlighted = 0
+        """List the finding's evidence days that have an entry, newest first."""
+        days = {d for d in (_day(item.get("date"))
+                            for item in (finding or {}).get("evidence") or []) if d}
+        found = (entries.position_of_day(day) for day in sorted(days, reverse=True))
+        self.set_entries(entries.pick([i for i in found if i is not None]), keep=None)
 
-    def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.post_message(self.OpenDay(self.days[event.option_index]))
-
-    async def _on_click(self, event: Any) -> None:
-        click_option(self, event)
+    def action_select(self) -> None:
+        if self.highlighted is not None and self.highlighted < len(self.days):
+            self.post_message(self.OpenDay(self.days[self.highlighted]))
 
 
 class FindingDetail(VerticalScroll, can_focus=False):
