@@ -6,7 +6,7 @@ moments that also takes every per-day count the findings need.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 from itertools import compress
@@ -50,7 +50,8 @@ class Days:
     __slots__ = ("dates", "ordinals", "ids", "sleep", "recovery", "good", "moments", "follows",
                  "moment_count", "contagion", "concern", "contagion_intensity",
                  "concern_intensity", "heavy", "stepped_away", "with_action", "helped", "numb",
-                 "at_work", "carried", "contagion_tags", "concern_tags", "_items")
+                 "at_work", "carried_days", "carried_tags", "carried_people", "carried_kinds",
+                 "contagion_tags", "concern_tags", "_items")
 
     dates: Sequence[date]
     ordinals: list[int]                  # date.toordinal()
@@ -70,10 +71,15 @@ class Days:
     helped: list[int]                    # concern moments whose action is in REACH_IN
     numb: list[int]                      # moments with a NUMB_WORDS feeling
     at_work: list[int]                   # moments at work, not timed after the work end
-    carried: dict[int, tuple[set[str], set[str], list[str]]]   # carried_home() by day
     moment_count: list[int]              # moments
-    contagion_tags: dict[int, list[str]]  # intensity -> the tags of its contagion moments
-    concern_tags: list[str]              # the tags of concern moments (a tag once a moment)
+    # spillover.carried_home(): the days something came home, and per label or kind the
+    # days it came home on (labels) or its moments (kinds)
+    carried_days: list[int]
+    carried_tags: Counter[str]
+    carried_people: Counter[str]
+    carried_kinds: Counter[str]
+    contagion_tags: dict[int, Counter[str]]  # intensity -> its contagion moments' tags
+    concern_tags: Counter[str]           # concern moments' tags
 
     def __len__(self) -> int:
         return len(self.ordinals)
@@ -112,14 +118,20 @@ def build_days(rows: Iterable[DayRow], since: date | None, until: date | None,
     days.dates, days.ids, days.sleep, days.recovery, days.good, days.moments = columns
     days.ordinals = ordinals = list(map(date.toordinal, days.dates))
     days.follows = list(map(eq, ordinals[1:], map(_NEXT, ordinals)))
-    c_tags: defaultdict[int, list[str]] = defaultdict(list)
+    # Labels to count are appended (references only) while their moments are in the CPU
+    # cache, and counted by C loops every _BLOCK days, while they still are.
+    c_tags: defaultdict[int, list[str]] = defaultdict(list)   # by contagion intensity
     k_tags: list[str] = []
+    home_tags: list[str] = []
+    home_people: list[str] = []
+    home_kinds: list[str] = []
+    tallies = _Tallies()
     add_k = k_tags.extend
     numb_free = _NUMB.isdisjoint
     heavy_from = HEAVY_INTENSITY
     counts: list[int] = []   # _COUNTS numbers per day, one day after the other
     add = counts.extend
-    days.carried = carried = {}
+    days.carried_days = carried = []
     last, last_ordinal = (), 0   # the previous day's moments, and its ordinal
     for i, (ordinal, moments) in enumerate(zip(ordinals, days.moments, strict=True)):
         c = k = c_sum = k_sum = heavy = away = acted = helped = numb = work = 0
@@ -147,15 +159,45 @@ def build_days(rows: Iterable[DayRow], since: date | None, until: date | None,
         if work < len(moments):   # spillover, while this day and the day before are in cache
             hit = carried_home(moments, last if last_ordinal == ordinal - 1 else None, work_end)
             if hit is not None:
-                carried[i] = hit
+                carried.append(i)
+                home_tags.extend(hit[0])
+                home_people.extend(hit[1])
+                home_kinds.extend(hit[2])
         last, last_ordinal = moments, ordinal
+        if i % _BLOCK == 0:
+            tallies.count(c_tags, k_tags, home_tags, home_people, home_kinds)
+    tallies.count(c_tags, k_tags, home_tags, home_people, home_kinds)
     (days.moment_count, days.contagion, days.concern, days.contagion_intensity,
      days.concern_intensity, days.heavy, days.stepped_away, days.with_action, days.helped,
      days.numb, days.at_work) = (counts[n::_COUNTS] for n in range(_COUNTS))
-    days.contagion_tags, days.concern_tags = dict(c_tags), k_tags
+    days.contagion_tags = tallies.contagion
+    days.concern_tags, days.carried_tags, days.carried_people, days.carried_kinds = (
+        tallies.concern, tallies.home_tags, tallies.home_people, tallies.home_kinds)
     return days
 
 
+class _Tallies:
+    """The Counters build_days fills from its lists of labels, a block of days at a time."""
+
+    def __init__(self) -> None:
+        self.contagion: dict[int, Counter[str]] = {}
+        self.concern: Counter[str] = Counter()
+        self.home_tags: Counter[str] = Counter()
+        self.home_people: Counter[str] = Counter()
+        self.home_kinds: Counter[str] = Counter()
+
+    def count(self, contagion: dict[int, list[str]], *others: list[str]) -> None:
+        """Counts the lists' labels, then empties the lists."""
+        for intensity, tags in contagion.items():
+            self.contagion.setdefault(intensity, Counter()).update(tags)
+            tags.clear()
+        for counter, labels in zip((self.concern, self.home_tags, self.home_people,
+                                    self.home_kinds), others, strict=True):
+            counter.update(labels)
+            labels.clear()
+
+
+_BLOCK = 512
 _COUNTS = 11
 _NUMB = frozenset(NUMB_WORDS)
 _DATE = itemgetter(0)

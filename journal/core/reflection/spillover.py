@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
-from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from journal.core.reflection.common import (
@@ -62,13 +61,10 @@ def carried_home(day: Sequence[MomentRow], before: Sequence[MomentRow] | None,
 
 def spillover(days: Days, end: date, work_end: str) -> dict[str, Any]:
     work_days = len(days) - days.at_work.count(0)
-    hit_days = list(days.carried)   # oldest first
-    carried = days.carried.values()
-    labels = Counter({"#" + tag: n for tag, n in
-                      Counter(chain.from_iterable(tags for tags, _, _ in carried)).items()})
-    labels.update({"@" + person: n for person, n in
-                   Counter(chain.from_iterable(people for _, people, _ in carried)).items()})
-    by_kind = Counter(chain.from_iterable(kinds for _, _, kinds in carried))
+    hit_days = days.carried_days   # oldest first
+    labels = Counter({"#" + tag: n for tag, n in days.carried_tags.items()})
+    labels.update({"@" + person: n for person, n in days.carried_people.items()})
+    by_kind = days.carried_kinds
     hit_moments = sum(by_kind.values())
     recent_from = end.toordinal() - RECENT_DAYS
     recent = sum(1 for i in hit_days if days.ordinals[i] > recent_from)

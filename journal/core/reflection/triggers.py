@@ -9,7 +9,6 @@ four of them contagion, is not yet a pattern, and among twenty tags one will loo
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from journal.core.reflection.common import (
@@ -76,21 +75,21 @@ def triggers(days: Days) -> dict[str, Any]:
                    f"({pct(top['contagion_share'])} of {top['moments']} moments), against "
                    f"{pct(share(total_c, total))} overall.")
     wanted = {r["tag"] for r in outstanding}
-    evidence = [i for i, moments in enumerate(days.moments) if wanted and days.contagion[i]
-                and any(m[0] == "contagion" and not wanted.isdisjoint(m[4]) for m in moments)]
+    evidence = [i for i, moments in enumerate(days.moments) if days.contagion[i] and any(
+        m[0] == "contagion" and not wanted.isdisjoint(m[4]) for m in moments)] if wanted else []
     return finding(KIND, TITLE, summary, stats, days.evidence(evidence),
                    notable=bool(outstanding))
 
 
 def _tag_counts(days: Days) -> dict[str, list[int]]:
     """Per tag: [contagion moments, concern moments, sum of contagion intensities]. The
-    days keep the tags of contagion moments by intensity, so counting is C loops."""
+    days count the tags of contagion moments by intensity."""
     counts: dict[str, list[int]] = {}
     for intensity, tags in days.contagion_tags.items():
-        for tag, n in Counter(tags).items():
+        for tag, n in tags.items():
             row = counts.setdefault(tag, [0, 0, 0])
             row[0] += n
             row[2] += n * intensity
-    for tag, n in Counter(days.concern_tags).items():
+    for tag, n in days.concern_tags.items():
         counts.setdefault(tag, [0, 0, 0])[1] += n
     return counts
