@@ -57,7 +57,7 @@ class Days:
     ordinals: list[int]                  # date.toordinal()
     ids: Sequence[str]
     sleep: Sequence[int | None]
-    recovery: Sequence[Sequence[str]]    # labels as given (may repeat; merged days: a set)
+    recovery: Sequence[tuple[str, ...]]  # labels as given (may repeat); equal ones shared
     good: Sequence[int]
     moments: Sequence[Sequence[MomentRow]]
     follows: list[bool]                  # [i]: day i+1 is the calendar day after day i
@@ -129,11 +129,15 @@ def build_days(rows: Iterable[DayRow], since: date | None, until: date | None,
     add_k = k_tags.extend
     numb_free = _NUMB.isdisjoint
     heavy_from = HEAVY_INTENSITY
-    counts: list[int] = []   # _COUNTS numbers per day, one day after the other
+    counts: list[Any] = []   # _COUNTS values per day, one day after the other
     add = counts.extend
     days.carried_days = carried = []
+    one_of: dict[tuple[str, ...], tuple[str, ...]] = {}   # one tuple per distinct recovery
+    same_recovery = one_of.setdefault
     last, last_ordinal = (), 0   # the previous day's moments, and its ordinal
-    for i, (ordinal, moments) in enumerate(zip(ordinals, days.moments, strict=True)):
+    for i, (ordinal, moments, recovery) in enumerate(zip(ordinals, days.moments, days.recovery,
+                                                         strict=True)):
+        recovery = tuple(recovery)
         c = k = c_sum = k_sum = heavy = away = acted = helped = numb = work = 0
         for kind, intensity, context, minute, tags, _, action, feelings in moments:
             if kind == "contagion":
@@ -155,7 +159,8 @@ def build_days(rows: Iterable[DayRow], since: date | None, until: date | None,
                 numb += 1
             if context == "work" and (minute is None or minute <= work_end):
                 work += 1
-        add((len(moments), c, k, c_sum, k_sum, heavy, away, acted, helped, numb, work))
+        add((len(moments), c, k, c_sum, k_sum, heavy, away, acted, helped, numb, work,
+             same_recovery(recovery, recovery)))
         if work < len(moments):   # spillover, while this day and the day before are in cache
             hit = carried_home(moments, last if last_ordinal == ordinal - 1 else None, work_end)
             if hit is not None:
@@ -169,7 +174,7 @@ def build_days(rows: Iterable[DayRow], since: date | None, until: date | None,
     tallies.count(c_tags, k_tags, home_tags, home_people, home_kinds)
     (days.moment_count, days.contagion, days.concern, days.contagion_intensity,
      days.concern_intensity, days.heavy, days.stepped_away, days.with_action, days.helped,
-     days.numb, days.at_work) = (counts[n::_COUNTS] for n in range(_COUNTS))
+     days.numb, days.at_work, days.recovery) = (counts[n::_COUNTS] for n in range(_COUNTS))
     days.contagion_tags = tallies.contagion
     days.concern_tags, days.carried_tags, days.carried_people, days.carried_kinds = (
         tallies.concern, tallies.home_tags, tallies.home_people, tallies.home_kinds)
@@ -198,7 +203,7 @@ class _Tallies:
 
 
 _BLOCK = 512
-_COUNTS = 11
+_COUNTS = 12
 _NUMB = frozenset(NUMB_WORDS)
 _DATE = itemgetter(0)
 _NEXT = (1).__add__

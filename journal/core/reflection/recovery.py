@@ -40,7 +40,7 @@ def recovery(days: Days) -> dict[str, Any]:
     all_days, all_c, all_n = sum(pairs), sum(compress(next_c, pairs)), sum(compress(next_n, pairs))
     per: dict[str, list[int]] = {}   # activity -> [days, next-day contagion, next-day moments]
     # one C loop counts the pairs by (activities, next-day contagion, next-day moments)
-    combos = Counter(zip(map(tuple, compress(days.recovery, pairs)),
+    combos = Counter(zip(compress(days.recovery, pairs),
                          compress(next_c, pairs), compress(next_n, pairs), strict=True))
     for (activities, c, n), times in combos.items():
         for activity in set(activities):   # a label listed twice on a day counts once
