@@ -6,6 +6,7 @@ messages. Nothing here keeps the passphrase: the inputs are cleared once a worke
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -27,6 +28,10 @@ from journal.ui.widgets.moment_form import Vocabulary
 
 if TYPE_CHECKING:
     from journal.ui.app import JournalApp
+
+WARM_MODULES = ("journal.ui.screens.browse", "journal.ui.screens.reflect")
+"""Imported while the key is derived (one core waits on Argon2 meanwhile), so switching to
+browse or reflect after unlocking does not stop to import Markdown and the rest."""
 
 COMMON = {"password", "passphrase", "12345678", "123456789", "qwertyuiop", "iloveyou",
           "letmein", "journal", "password1", "11111111", "abcdefgh"}
@@ -188,6 +193,7 @@ class UnlockScreen(Screen):
             passphrase, first.value = first.value, ""
             self._busy(True, "Unlocking: deriving your key (this is slow on purpose)…")
             self.open_vault(passphrase)
+            self._warm_up()
             return
         ok, advice = passphrase_feedback(first.value)
         if not ok:
@@ -232,6 +238,11 @@ class UnlockScreen(Screen):
             vocabulary = Vocabulary()
             result.problems.append(str(exc))
         self.post_message(Unlocked(vault, result.merged, result.problems, vocabulary))
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def _warm_up(self) -> None:
+        for module in WARM_MODULES:
+            importlib.import_module(module)
 
     @work(thread=True, exclusive=True, group="kdf", exit_on_error=False)
     def create_vault(self, passphrase: str) -> None:
