@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from datetime import date
-from itertools import accumulate, compress, repeat
-from operator import add, floordiv, ne, sub
+from itertools import compress, repeat
+from operator import add, floordiv, ne
 from typing import Any
 
 from journal.core.reflection.common import (
@@ -35,10 +35,11 @@ TREND_NOTABLE_WEEKS = 8
 def balance(days: Days, end: date) -> dict[str, Any]:
     weeks = _weeks(days)
     rows = [
-        {"week": _week_label(monday), "contagion": c, "concern": k,
-         "contagion_share": share(c, c + k),
+        {"week": label, "contagion": c, "concern": k,
+         "contagion_share": round(c / (c + k), 3) if c + k else None,   # share(), inlined
          "contagion_intensity": c_sum, "concern_intensity": k_sum}
-        for monday, c, k, c_sum, k_sum in weeks
+        for label, (_, c, k, c_sum, k_sum) in zip(_week_labels([w[0] for w in weeks]), weeks,
+                                                  strict=True)
     ]
     points = [(monday / 7, c / (c + k)) for monday, c, k, _, _ in weeks if c + k]
     total_c = sum(days.contagion)
@@ -97,30 +98,41 @@ def balance(days: Days, end: date) -> dict[str, Any]:
 def _weeks(days: Days) -> list[tuple[int, int, int, int, int]]:
     """Per ISO week with an entry, oldest first: (its Monday's ordinal, contagion moments,
     concern moments, their intensity sums). Days are sorted, so a week is one slice."""
-    if not len(days):
-        return []
     # date.fromordinal(1) is a Monday: (ordinal - 1) // 7 numbers the Monday-based weeks.
     week = list(map(floordiv, map(_PREVIOUS, days.ordinals), repeat(7)))
-    starts = [0, *compress(range(1, len(week)), map(ne, week[1:], week))]
-    cuts = [*starts, len(week)]
-    mondays = [week[i] * 7 + 1 for i in starts]
-    cols = (days.contagion, days.concern, days.contagion_intensity, days.concern_intensity)
-    return list(zip(mondays, *(_sums(col, cuts) for col in cols), strict=True))
-
-
-def _sums(values: list[int], cuts: list[int]) -> list[int]:
-    """The sums of values[cuts[0]:cuts[1]], values[cuts[1]:cuts[2]]..."""
-    running = list(accumulate(values, initial=0))
-    at = list(map(running.__getitem__, cuts))
-    return list(map(sub, at[1:], at))
+    cuts = [0, *compress(range(1, len(week)), map(ne, week[1:], week)), len(week)]
+    c, k, c_sum, k_sum = (days.contagion, days.concern, days.contagion_intensity,
+                          days.concern_intensity)
+    return [(week[a] * 7 + 1, sum(c[a:b]), sum(k[a:b]), sum(c_sum[a:b]), sum(k_sum[a:b]))
+            for a, b in zip(cuts, cuts[1:], strict=False) if a < b]
 
 
 _PREVIOUS = (-1).__add__
 
 
-def _week_label(monday: int) -> str:
-    year, week, _ = date.fromordinal(monday).isocalendar()
-    return f"{year}-W{week:02d}"
+def _week_labels(mondays: list[int]) -> list[str]:
+    """"YYYY-Www" for ascending Mondays' ordinals (counted on from the week before when it is
+    the week before: date.isocalendar() for every week was a fifth of this finding)."""
+    labels = []
+    last, year, week, last_week = None, 0, 0, 0
+    for monday in mondays:
+        follows = last is not None and monday == last + 7
+        if follows and week < last_week:
+            week += 1
+        elif follows:
+            year, week = year + 1, 1
+            last_week = _iso_weeks(year)
+        else:
+            year, week, _ = date.fromordinal(monday).isocalendar()
+            last_week = _iso_weeks(year)
+        labels.append(f"{year}-W{week:02d}")
+        last = monday
+    return labels
+
+
+def _iso_weeks(year: int) -> int:
+    """52 or 53: the ISO week of 28 December is always the year's last."""
+    return date(year, 12, 28).isocalendar()[1]
 
 
 def _pooled(rows: list[dict[str, Any]], part: slice) -> float | None:
