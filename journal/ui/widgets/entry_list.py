@@ -184,7 +184,7 @@ class EntryList(ScrollView, can_focus=True):
         self.total = 0
         """How many entries there are in all (the list may show a filtered part)."""
         self._rows: LRUCache[int, tuple[Entry, Content]] = LRUCache(ROW_CACHE)
-        self._strips: LRUCache[tuple[int, Style], Strip] = LRUCache(ROW_CACHE * 2)
+        self._strips: LRUCache[tuple[int, Style, int], Strip] = LRUCache(ROW_CACHE * 2)
 
     # -- data ------------------------------------------------------------------------------
     def set_entries(self, entries: Sequence[Entry] | EntryView, total: int | None = None,
@@ -275,7 +275,7 @@ class EntryList(ScrollView, can_focus=True):
                  else "entry-list--option-hover" if index == self._hover else "")
         style = (self.get_visual_style("entry-list--option", state) if state
                  else self.get_visual_style("entry-list--option"))
-        strip = self._strips.get((index, style))
+        strip = self._strips.get((index, style, width))
         if strip is None:
             visual: Visual = self._row(index)[1]
             padding = self.get_component_styles("entry-list--option").padding
@@ -284,7 +284,7 @@ class EntryList(ScrollView, can_focus=True):
             strips = Visual.to_strips(self, visual, width, 1, style)
             strip = strips[0].extend_cell_length(width, style.rich_style).crop(0, width)
             strip = strip.apply_meta({"option": index})
-            self._strips[(index, style)] = strip
+            self._strips[(index, style, width)] = strip
         return strip
 
     def watch_highlighted(self, old: int | None, new: int | None) -> None:
