@@ -1,0 +1,93 @@
+"""reflect_rows: the compact rows the encrypted index hands over (DayRow, MomentRow), how
+entries become rows, how rows on one date merge, and the ISO week labels counted on from
+week to week. Whole results are pinned by test_reflection_golden.py."""
+
+from __future__ import annotations
+
+import importlib
+import random
+from datetime import date, timedelta
+
+import gen
+import pytest
+
+from journal.core.errors import ValidationError
+from journal.core.models import Entry, Moment
+from journal.core.reflection import reflect, reflect_rows, rows_from_entries
+
+balance_module = importlib.import_module("journal.core.reflection.balance")
+
+
+def _find(result, kind):
+    return next(f for f in result["findings"] if f["kind"] == kind)
+
+
+def test_rows_from_entries_holds_the_fields_in_order_with_minutes():
+    moment = Moment(kind="contagion", intensity=8, context="home", time="21:45",
+                    tags=["kids"], people=["sister"], feelings=["numb"], action="withdrew")
+    untimed = Moment(kind="concern", intensity=3, context="work", time=None)
+    entry = Entry(date=date(2026, 3, 2), body="x", sleep=4, recovery=["walk"],
+                  good_things=["a", "b"], moments=[moment, untimed])
+    [row] = rows_from_entries([entry])
+    assert row[:5] == (date(2026, 3, 2), entry.id, 4, ["walk"], 2)
+    assert list(row[5][0]) == ["contagion", 8, "home", 21 * 60 + 45, ["kids"], ["sister"],
+                               "withdrew", ["numb"]]
+    assert row[5][1][3] is None
+
+
+def test_reflect_rows_reads_a_generator_and_gives_what_reflect_gives():
+    entries = gen.noise(90, 3, p_action=0.4)
+    kw = {"today": date(2026, 4, 10), "work_end": "17:30"}
+    rows = rows_from_entries(entries)
+    assert reflect_rows((row for row in rows), **kw) == reflect(entries, **kw)
+
+
+def test_reflect_rows_checks_its_range_and_work_end_like_reflect():
+    rows = rows_from_entries(gen.noise(10, 1))
+    with pytest.raises(ValidationError):
+        reflect_rows(rows, since=date(2026, 2, 1), until=date(2026, 1, 1))
+    with pytest.raises(ValidationError):
+        reflect_rows(rows, work_end="25:00")
+    with pytest.raises(TypeError):
+        reflect_rows(rows, None)   # the options are keyword-only
+
+
+def test_two_rows_on_one_date_merge_and_the_first_id_is_kept():
+    day = date(2026, 5, 4)
+    first = (day, "id-first", None, ("walk",), 1,
+             [("contagion", 9, "work", 600, ("a",), (), "withdrew", ())])
+    second = (day, "id-second", 3, ("music", "walk"), 2,
+              [("concern", 2, "home", 1200, ("a",), (), "helped", ("numb",))])
+    later = (day + timedelta(days=1), "id-next", 6, (), 0, [])
+    result = reflect_rows([later, first, second], today=day + timedelta(days=1))
+    assert result["entries"] == 2 and result["moments"] == 2
+    good = _find(result, "good_things")["stats"]
+    assert good["good_things"] == 3 and good["helped_moments"] == 1
+    withdrawal = _find(result, "withdrawal")
+    assert withdrawal["stats"]["stepped_away"] == 1
+    assert withdrawal["evidence"] == [{"date": day.isoformat(), "entry_id": "id-first"}]
+    sleep = _find(result, "sleep_after_contagion")
+    assert sleep["stats"]["n_high"] == 1   # the 9 at work makes the day heavy...
+    assert sleep["stats"]["after_high"] == 6   # ...and the next night is rated 6
+    # the other order keeps the other id
+    swapped = reflect_rows([second, first, later], today=day + timedelta(days=1))
+    assert _find(swapped, "withdrawal")["evidence"][0]["entry_id"] == "id-second"
+
+
+def test_rows_outside_the_range_are_left_out_whatever_their_order():
+    entries = gen.noise(60, 2)
+    rows = rows_from_entries(entries)
+    random.Random(5).shuffle(rows)
+    since, until = entries[10].date, entries[40].date
+    result = reflect_rows(rows, since=since, until=until)
+    assert result["entries"] == 31
+    assert result["range"] == {"from": since.isoformat(), "to": until.isoformat()}
+
+
+def test_week_labels_counted_on_match_isocalendar_over_five_centuries():
+    mondays = list(range(date(1900, 1, 1).toordinal(), date(2400, 1, 1).toordinal(), 7))
+    rng = random.Random(8)
+    for chosen in (mondays, sorted(rng.sample(mondays, 4000)), mondays[::53], []):
+        expected = [f"{y}-W{w:02d}" for y, w, _ in
+                    (date.fromordinal(m).isocalendar() for m in chosen)]
+        assert balance_module._week_labels(chosen) == expected
