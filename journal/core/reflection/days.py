@@ -32,6 +32,7 @@ MomentRow = Sequence[Any]
 #: things, moments). Rows may come in any order; two on one date are merged (first id kept).
 DayRow = tuple[date, str, int | None, Sequence[str], int, Sequence[MomentRow]]
 
+
 def rows_from_entries(entries: Iterable[Entry]) -> list[DayRow]:
     """The rows `reflect_rows` reads, from entries (full or summaries)."""
     minute = MINUTE_OF.get
@@ -72,12 +73,11 @@ class Days:
     numb: list[int]                      # moments with a NUMB_WORDS feeling
     at_work: list[int]                   # moments at work, not timed after the work end
     moment_count: list[int]              # moments
-    # spillover.carried_home(): the days something came home, and per label or kind the
-    # days it came home on (labels) or its moments (kinds)
-    carried_days: list[int]
-    carried_tags: Counter[str]
-    carried_people: Counter[str]
-    carried_kinds: Counter[str]
+    # from spillover.carried_home():
+    carried_days: list[int]              # the days something came home from work
+    carried_tags: Counter[str]           # tag -> the days it came home on
+    carried_people: Counter[str]         # person -> the days they came home on
+    carried_kinds: Counter[str]          # kind -> the moments that carried something home
     contagion_tags: dict[int, Counter[str]]  # intensity -> its contagion moments' tags
     concern_tags: Counter[str]           # concern moments' tags
 
