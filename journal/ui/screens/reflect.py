@@ -137,7 +137,6 @@ class ReflectScreen(Screen):
                         return
                     index = vault.index()
                 entries = EntryView(index.select())
-                entries.position_of_id("")  # the id lookup, built here, not on the UI thread
                 report = reflect_rows(index.day_rows(), since=since, until=today,
                                       work_end=work_end, today=today)
         except JournalError as exc:
