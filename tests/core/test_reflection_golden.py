@@ -11,8 +11,12 @@ over entries and out of `reflect_rows()` over the equivalent rows, bit for bit.
   late moments, off-work moments before work ones, repeated labels, ranges, work ends).
 
 Regenerate ONLY from a trusted implementation; REFLECT_IMPL names the module to capture
-from (default journal.core.reflection), e.g. an older copy put on PYTHONPATH:
+from (default journal.core.reflection). The goldens were captured from e2fdb14's
+journal/core/reflection copied to /tmp/old/oldrefl (its imports renamed to oldrefl):
 
+    git archive e2fdb14 journal/core/reflection | tar -x -C /tmp/old
+    mv /tmp/old/journal/core/reflection /tmp/old/oldrefl
+    sed -i 's/journal\.core\.reflection/oldrefl/g' /tmp/old/oldrefl/*.py
     REFLECT_IMPL=oldrefl PYTHONPATH=/tmp/old .venv/bin/python \
         tests/core/test_reflection_golden.py capture
 """
