@@ -1,4 +1,4 @@
-"""The reflection's output is pinned: golden results captured from the pass-per-finding
+r"""The reflection's output is pinned: golden results captured from the pass-per-finding
 implementation (before the row-based rewrite, commit e2fdb14) must come out of `reflect()`
 over entries and out of `reflect_rows()` over the equivalent rows, bit for bit.
 
