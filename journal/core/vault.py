@@ -9,7 +9,6 @@ catches deleted, duplicated and rolled-back rows at unlock.
 
 from __future__ import annotations
 
-import hmac
 import os
 import sqlite3
 import uuid
@@ -230,37 +229,6 @@ class Vault(KeyRing, Integrity, Rows):
         return row[0] if row else None
 
     # -- reading -------------------------------------------------------------------------
-    def _decrypt_row(self, raw_uuid: bytes, version: int, ct: bytes, row_digest: bytes) -> Entry:
-        payload = self._open_payload(raw_uuid, version, ct, row_digest)
-        return self._entry_of(raw_uuid, version, crypto.parse_json(payload))
-
-    def _open_payload(self, raw_uuid: bytes, version: int, ct: bytes,
-                      row_digest: bytes) -> bytes:
-        """A row's authenticated JSON (digest and AEAD checked), not yet parsed."""
-        if not (isinstance(raw_uuid, bytes) and len(raw_uuid) == 16 and type(version) is int
-                and 0 < version < 2**63 and isinstance(ct, bytes)
-                and isinstance(row_digest, bytes)):
-            raise crypto.DecryptError("malformed row")
-        if not hmac.compare_digest(crypto.digest(ct), row_digest):
-            raise crypto.DecryptError("digest mismatch")
-        return crypto.unpad(crypto.open_sealed(
-            self._keys["entry-aead"], ct,
-            crypto.entry_aad(self.header.vault_id, raw_uuid, version)))
-
-    @staticmethod
-    def _entry_of(raw_uuid: bytes, version: int, data: object) -> Entry:
-        try:
-            entry = Entry.from_dict(data)
-        except ValidationError as exc:
-            raise crypto.DecryptError(f"payload: {exc}") from None
-        if entry.id != str(uuid.UUID(bytes=raw_uuid)):
-            raise crypto.DecryptError("id mismatch")
-        entry.version = version
-        return entry
-
-    def _iter_rows(self) -> Iterator[tuple[bytes, int, bytes, bytes]]:
-        yield from self._conn.execute("SELECT uuid, version, ct, digest FROM entries")
-
     def _drop_stale_cache(self) -> None:
         """Another connection (a second app, the CLI) committed since the cache was filled:
         SQLite's data_version says so for free. Reload rather than show stale entries."""

@@ -8,6 +8,7 @@ just that row.
 
 from __future__ import annotations
 
+import hmac
 import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from journal.core import crypto
 from journal.core.bulk import paused_gc
-from journal.core.errors import StorageError, VaultDamaged
+from journal.core.errors import StorageError, ValidationError, VaultDamaged
 from journal.core.index import BUCKETS, Chunk, Hits, Index, record_of
 from journal.core.models import Entry
 from journal.core.vault_integrity import _row_name
@@ -61,6 +62,38 @@ class Rows:
             " VALUES (?, ?, ?, ?, ?)",
             (raw_uuid, entry.version, self.day_key(entry.date), ct, crypto.digest(ct)),
         )
+
+    def _decrypt_row(self: Vault, raw_uuid: bytes, version: int, ct: bytes,
+                     row_digest: bytes) -> Entry:
+        payload = self._open_payload(raw_uuid, version, ct, row_digest)
+        return self._entry_of(raw_uuid, version, crypto.parse_json(payload))
+
+    def _open_payload(self: Vault, raw_uuid: bytes, version: int, ct: bytes,
+                      row_digest: bytes) -> bytes:
+        """A row's authenticated JSON (digest and AEAD checked), not yet parsed."""
+        if not (isinstance(raw_uuid, bytes) and len(raw_uuid) == 16 and type(version) is int
+                and 0 < version < 2**63 and isinstance(ct, bytes)
+                and isinstance(row_digest, bytes)):
+            raise crypto.DecryptError("malformed row")
+        if not hmac.compare_digest(crypto.digest(ct), row_digest):
+            raise crypto.DecryptError("digest mismatch")
+        return crypto.unpad(crypto.open_sealed(
+            self._keys["entry-aead"], ct,
+            crypto.entry_aad(self.header.vault_id, raw_uuid, version)))
+
+    @staticmethod
+    def _entry_of(raw_uuid: bytes, version: int, data: object) -> Entry:
+        try:
+            entry = Entry.from_dict(data)
+        except ValidationError as exc:
+            raise crypto.DecryptError(f"payload: {exc}") from None
+        if entry.id != str(uuid.UUID(bytes=raw_uuid)):
+            raise crypto.DecryptError("id mismatch")
+        entry.version = version
+        return entry
+
+    def _iter_rows(self: Vault) -> Iterator[tuple[bytes, int, bytes, bytes]]:
+        yield from self._conn.execute("SELECT uuid, version, ct, digest FROM entries")
 
     def _read_row(self: Vault, entry_id: str) -> Entry | None:
         try:
