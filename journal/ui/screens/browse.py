@@ -214,7 +214,10 @@ class BrowseScreen(Screen):
                 self.post_message(_Searched(query, _part(index, candidates, found_at),
                                             start, len(candidates)))
                 last_post = monotonic()
-            chunk = candidates[start:start + WORDS_CHUNK]
+            # The index parts decoded for these rows stay (frozen once built), so the
+            # collector's full passes skip them: else each walked them for ~0.1 s, GIL held.
+            with allocation_burst():
+                chunk = candidates[start:start + WORDS_CHUNK]
             todo = []
             for at, entry in enumerate(chunk, start):
                 text = self.words.known(entry)
