@@ -77,7 +77,7 @@ async def test_browse_workers_and_saves_take_turns_and_no_save_is_lost(vault, va
         await settle(pilot, 0.2)
         assert "could not" not in screen.preview.document
     assert guard.most_at_once == 1
-    assert guard.calls.get("index", 0) >= 2 and guard.calls.get("get_many", 0) >= 2
+    assert guard.calls.get("index", 0) >= 2 and guard.calls.get("entries_containing", 0) >= 2
     assert guard.calls.get("put") == 12
     assert len(guard.threads) >= 2  # the workers really ran in other threads
     vault.close()
