@@ -66,7 +66,7 @@ class _LagMeter:
 
 
 async def probe(vault_dir: Path, passphrase: str) -> dict[str, float | int | str]:
-    from textual.widgets import Input, OptionList
+    from textual.widgets import Input
 
     from journal import paths as paths_mod
     from journal.core.clock import SystemClock
@@ -101,7 +101,7 @@ async def probe(vault_dir: Path, passphrase: str) -> dict[str, float | int | str
         def rows() -> int:
             found = app.screen.query("#browse-list")
             widget = found.first() if found else None
-            return widget.option_count if isinstance(widget, OptionList) else 0
+            return getattr(widget, "option_count", 0)
 
         await _until(lambda: rows() > 0, "the browse list")
         await pilot.pause()
