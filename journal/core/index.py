@@ -97,11 +97,12 @@ class Chunk:
     person posting lists: enough to filter and order), the row columns (ids, titles,
     check-in, labels: to show, list or reflect) and the moments."""
 
-    __slots__ = ("bucket", "mac", "days", "ptag", "pperson", "_cols", "_cols_raw", "_moms",
-                 "_moms_raw")
+    __slots__ = ("bucket", "mac", "days", "ptag", "pperson", "words", "_cols", "_cols_raw",
+                 "_moms", "_moms_raw")
 
     def __init__(self, bucket: int, mac: str, days: array[int], ptag: dict[str, str],
-                 pperson: dict[str, str], cols: dict[str, list] | memoryview,
+                 pperson: dict[str, str], words: dict[str, list[str]],
+                 cols: dict[str, list] | memoryview,
                  moms: list[list[list[Any]]] | memoryview) -> None:
         self.bucket = bucket
         self.mac = mac
@@ -110,6 +111,9 @@ class Chunk:
         self.ptag = ptag
         """tag -> the rows carrying it (body or moments), as a bit mask in hex."""
         self.pperson = pperson
+        self.words = words
+        """The distinct recovery ("rec") and feeling ("feel") words of the chunk (for
+        completion, without decoding rows or moments)."""
         self._cols, self._cols_raw = (cols, None) if isinstance(cols, dict) else (None, cols)
         self._moms, self._moms_raw = (moms, None) if isinstance(moms, list) else (None, moms)
 
@@ -127,8 +131,10 @@ class Chunk:
                 pperson[person] = pperson.get(person, 0) | 1 << row
         columns = {name: [r[i] for r in records] for i, name in enumerate(_RECORD)}
         days = array(_DAY_TYPE, columns.pop("day"))
+        words = {"rec": sorted({w for r in records for w in r[11]}),
+                 "feel": sorted({w for r in records for m in r[12] for w in m[7]})}
         return cls(bucket, mac, days, {k: format(v, "x") for k, v in ptag.items()},
-                   {k: format(v, "x") for k, v in pperson.items()}, columns,
+                   {k: format(v, "x") for k, v in pperson.items()}, words, columns,
                    [r[12] for r in records])
 
     def records(self) -> list[list[Any]]:
@@ -141,7 +147,7 @@ class Chunk:
         if sys.byteorder != "little":
             days.byteswap()
         keys = {"v": FORMAT, "mac": self.mac, "day": base64.b64encode(days).decode("ascii"),
-                "ptag": self.ptag, "pperson": self.pperson}
+                "ptag": self.ptag, "pperson": self.pperson, "words": self.words}
         dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
         # Compact JSON escapes every newline inside strings, so b"\n" separates the parts.
         return f"{dump(keys)}\n{dump(self.columns())}\n{dump(self.moments())}".encode()
@@ -153,9 +159,11 @@ class Chunk:
         keys = crypto.parse_json(plaintext[:first])
         if first < 0 or second < 0 or not isinstance(keys, dict) or keys.get("v") != FORMAT:
             raise crypto.DecryptError("not an index chunk of this format")
-        mac, packed, ptag, pperson = (keys.get(k) for k in ("mac", "day", "ptag", "pperson"))
+        mac, packed, ptag, pperson, words = (
+            keys.get(k) for k in ("mac", "day", "ptag", "pperson", "words"))
         if not (isinstance(mac, str) and isinstance(packed, str) and isinstance(ptag, dict)
-                and isinstance(pperson, dict)):
+                and isinstance(pperson, dict) and isinstance(words, dict)
+                and all(isinstance(words.get(k), list) for k in ("rec", "feel"))):
             raise crypto.DecryptError("index chunk keys missing or of the wrong type")
         try:
             days = array(_DAY_TYPE, base64.b64decode(packed, validate=True))
@@ -164,7 +172,8 @@ class Chunk:
         if sys.byteorder != "little":
             days.byteswap()
         view = memoryview(plaintext)  # the other parts are decoded, and copied, when needed
-        return cls(bucket, mac, days, ptag, pperson, view[first + 1:second], view[second + 1:])
+        return cls(bucket, mac, days, ptag, pperson, words, view[first + 1:second],
+                   view[second + 1:])
 
     def seal(self, key: bytes, vault_id: bytes) -> bytes:
         return crypto.seal(key, crypto.pad(self.encode(), PAD_BLOCK),
@@ -180,28 +189,40 @@ class Chunk:
         return len(self.days)
 
     def columns(self) -> dict[str, list[Any]]:
-        """The row columns, decoded on first use."""
-        if self._cols is None:
-            cols = crypto.parse_json(bytes(self._cols_raw or b""))
+        """The row columns, decoded on first use. Safe from several threads: each may
+        decode, and the last one's result (equal to the others') is kept."""
+        cols = self._cols
+        if cols is None:
+            raw = self._cols_raw
+            if raw is None:  # another thread decoded it between the two reads
+                return self._cols  # type: ignore[return-value]
+            cols = crypto.parse_json(bytes(raw))
             if not isinstance(cols, dict) or any(
                     not isinstance(cols.get(name), list) or len(cols[name]) != len(self)
                     for name in _COLUMNS):
                 raise crypto.DecryptError("index chunk columns differ in length")
-            self._cols, self._cols_raw = cols, None
-        return self._cols
+            self._cols = cols
+            self._cols_raw = None
+        return cols
 
     @property
     def ids(self) -> list[str]:
         return self.columns()["id"]
 
     def moments(self) -> list[list[list[Any]]]:
-        """Each row's moments, decoded on first use (only reflection and shown rows)."""
-        if self._moms is None:
-            moms = crypto.parse_json(bytes(self._moms_raw or b""))
+        """Each row's moments, decoded on first use (only reflection and shown rows);
+        thread-safe like `columns`."""
+        moms = self._moms
+        if moms is None:
+            raw = self._moms_raw
+            if raw is None:
+                return self._moms  # type: ignore[return-value]
+            moms = crypto.parse_json(bytes(raw))
             if not isinstance(moms, list) or len(moms) != len(self):
                 raise crypto.DecryptError("index chunk moments differ in length")
-            self._moms, self._moms_raw = moms, None
-        return self._moms
+            self._moms = moms
+            self._moms_raw = None
+        return moms
 
     def entry(self, i: int) -> Entry:
         """Row `i` as a partial Entry (no body, no notes, good things as placeholders)."""
@@ -320,12 +341,11 @@ class Index:
                            cols["good"], chunk.moments(), strict=True)
 
     def recovery_labels(self) -> set[str]:
-        return {w for c in self.chunks.values() for words in c.columns()["rec"] for w in words}
+        return {w for c in self.chunks.values() for w in c.words["rec"]}
 
     def feeling_labels(self) -> set[str]:
-        """Every feeling word of every moment (decodes the moments: ~0.2 s at 50,000)."""
-        return {w for c in self.chunks.values() for moments in c.moments() for m in moments
-                for w in m[7]}
+        """Every feeling word of every moment."""
+        return {w for c in self.chunks.values() for w in c.words["feel"]}
 
     def label_counts(self) -> tuple[Counter[str], Counter[str]]:
         """How many entries carry each tag and each person (body or moments)."""

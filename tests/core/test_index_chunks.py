@@ -3,6 +3,7 @@ every filter agrees with filtering full entries."""
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 from datetime import date, datetime, timedelta
@@ -152,3 +153,36 @@ def test_counts_rows_and_prefixes():
     assert index.dates() == sorted((e.date for e in entries), reverse=True)
     assert index.recovery_labels() == {r for e in entries for r in e.recovery}
     assert index.feeling_labels() == {f for e in entries for m in e.moments for f in m.feelings}
+    reopened = Index({b: Chunk.decode(b, c.encode()) for b, c in index.chunks.items()})
+    assert reopened.recovery_labels() == index.recovery_labels()
+    assert reopened.feeling_labels() == index.feeling_labels()
+    assert all(c._cols is None and c._moms is None for c in reopened.chunks.values())
+
+
+class _Racing(Chunk):
+    """A chunk on which another thread finishes decoding exactly between this thread's
+    look at the decoded part and its look at the raw one (the window of the race)."""
+
+    __slots__ = ()
+
+    @property
+    def _cols_raw(self):
+        raw = Chunk._cols_raw.__get__(self)
+        if raw is not None and Chunk._cols.__get__(self) is None:
+            Chunk._cols.__set__(self, json.loads(bytes(raw)))  # the other thread's result
+            Chunk._cols_raw.__set__(self, None)
+            return None
+        return raw
+
+    @_cols_raw.setter
+    def _cols_raw(self, value):
+        Chunk._cols_raw.__set__(self, value)
+
+
+def test_a_chunk_decoded_by_another_thread_meanwhile_is_not_decoded_from_nothing():
+    """The UI draws rows while a worker reflects: both may decode one chunk at once."""
+    raw = Chunk.from_records(0, [record_of(e) for e in _entries(30)], "").encode()
+    chunk = Chunk.decode(0, raw)
+    racing = _Racing(0, chunk.mac, chunk.days, chunk.ptag, chunk.pperson, chunk.words,
+                     Chunk._cols_raw.__get__(chunk), Chunk._moms_raw.__get__(chunk))
+    assert racing.columns()["id"] == chunk.columns()["id"]
