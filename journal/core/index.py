@@ -82,9 +82,10 @@ def partial_of(entry: Entry) -> Entry:
     return chunk.entry(0)
 
 
-#: The per-row columns decoded only when a row is shown, listed or reflected on.
-_COLUMNS = ("id", "ver", "title", "sleep", "energy", "good", "blen", "written", "btags",
-            "bpeople", "rec")
+#: The per-row columns, in two documents decoded when first needed: what reflection and
+#: lookups by id read, and what only showing a row needs.
+_CORE = ("id", "sleep", "rec", "good")
+_SHOWN = ("ver", "title", "energy", "blen", "written", "btags", "bpeople")
 #: A record's fields, in order: the columns above plus the date (2) and the moments (12).
 _RECORD = ("id", "ver", "day", "title", "sleep", "energy", "good", "blen", "written", "btags",
            "bpeople", "rec")
@@ -93,17 +94,17 @@ _RECORD = ("id", "ver", "day", "title", "sleep", "energy", "good", "blen", "writ
 class Chunk:
     """The decoded summaries of one bucket, as columns. Read-only once built.
 
-    Three JSON documents, each decoded when first needed: the keys (dates and the tag and
-    person posting lists: enough to filter and order), the row columns (ids, titles,
-    check-in, labels: to show, list or reflect) and the moments."""
+    Four JSON documents: the keys (dates, the tag and person posting lists, the words for
+    completion: enough to filter and order), decoded at once; then, each when first
+    needed, the core columns (ids, sleep, recovery, good things: for reflection and lookups
+    by id), the shown columns (version, title, energy, body length, time written, body
+    labels) and the moments."""
 
-    __slots__ = ("bucket", "mac", "days", "ptag", "pperson", "words", "_cols", "_cols_raw",
-                 "_moms", "_moms_raw")
+    __slots__ = ("bucket", "mac", "days", "ptag", "pperson", "words", "_parts", "_raws")
 
     def __init__(self, bucket: int, mac: str, days: array[int], ptag: dict[str, str],
                  pperson: dict[str, str], words: dict[str, list[str]],
-                 cols: dict[str, list] | memoryview,
-                 moms: list[list[list[Any]]] | memoryview) -> None:
+                 parts: list[Any]) -> None:
         self.bucket = bucket
         self.mac = mac
         self.days = days
@@ -114,8 +115,11 @@ class Chunk:
         self.words = words
         """The distinct recovery ("rec") and feeling ("feel") words of the chunk (for
         completion, without decoding rows or moments)."""
-        self._cols, self._cols_raw = (cols, None) if isinstance(cols, dict) else (None, cols)
-        self._moms, self._moms_raw = (moms, None) if isinstance(moms, list) else (None, moms)
+        decoded = [not isinstance(part, memoryview) for part in parts]
+        self._parts: list[Any] = [p if d else None for p, d in zip(parts, decoded, strict=True)]
+        """core columns, shown columns, moments (None until decoded)"""
+        self._raws: list[memoryview | None] = [
+            None if d else p for p, d in zip(parts, decoded, strict=True)]
 
     # -- building and encoding -------------------------------------------------------------
     @classmethod
@@ -130,12 +134,13 @@ class Chunk:
             for person in set(record[10]).union(*(m[5] for m in moments)):
                 pperson[person] = pperson.get(person, 0) | 1 << row
         columns = {name: [r[i] for r in records] for i, name in enumerate(_RECORD)}
-        days = array(_DAY_TYPE, columns.pop("day"))
+        days = array(_DAY_TYPE, columns["day"])
         words = {"rec": sorted({w for r in records for w in r[11]}),
                  "feel": sorted({w for r in records for m in r[12] for w in m[7]})}
         return cls(bucket, mac, days, {k: format(v, "x") for k, v in ptag.items()},
-                   {k: format(v, "x") for k, v in pperson.items()}, words, columns,
-                   [r[12] for r in records])
+                   {k: format(v, "x") for k, v in pperson.items()}, words,
+                   [{k: columns[k] for k in _CORE}, {k: columns[k] for k in _SHOWN},
+                    [r[12] for r in records]])
 
     def records(self) -> list[list[Any]]:
         cols, moms = self.columns(), self.moments()
@@ -150,14 +155,16 @@ class Chunk:
                 "ptag": self.ptag, "pperson": self.pperson, "words": self.words}
         dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
         # Compact JSON escapes every newline inside strings, so b"\n" separates the parts.
-        return f"{dump(keys)}\n{dump(self.columns())}\n{dump(self.moments())}".encode()
+        parts = (keys, self._part(0), self._part(1), self._part(2))
+        return "\n".join(map(dump, parts)).encode()
 
     @classmethod
     def decode(cls, bucket: int, plaintext: bytes) -> Chunk:
-        first = plaintext.find(b"\n")
-        second = plaintext.find(b"\n", first + 1)
-        keys = crypto.parse_json(plaintext[:first])
-        if first < 0 or second < 0 or not isinstance(keys, dict) or keys.get("v") != FORMAT:
+        ends = [plaintext.find(b"\n")]
+        for _ in range(2):
+            ends.append(plaintext.find(b"\n", ends[-1] + 1))
+        keys = crypto.parse_json(plaintext[:ends[0]])
+        if -1 in ends or not isinstance(keys, dict) or keys.get("v") != FORMAT:
             raise crypto.DecryptError("not an index chunk of this format")
         mac, packed, ptag, pperson, words = (
             keys.get(k) for k in ("mac", "day", "ptag", "pperson", "words"))
@@ -172,8 +179,9 @@ class Chunk:
         if sys.byteorder != "little":
             days.byteswap()
         view = memoryview(plaintext)  # the other parts are decoded, and copied, when needed
-        return cls(bucket, mac, days, ptag, pperson, words, view[first + 1:second],
-                   view[second + 1:])
+        starts = [end + 1 for end in ends]
+        return cls(bucket, mac, days, ptag, pperson, words,
+                   [view[starts[0]:ends[1]], view[starts[1]:ends[2]], view[starts[2]:]])
 
     def seal(self, key: bytes, vault_id: bytes) -> bytes:
         return crypto.seal(key, crypto.pad(self.encode(), PAD_BLOCK),
@@ -188,41 +196,43 @@ class Chunk:
     def __len__(self) -> int:
         return len(self.days)
 
-    def columns(self) -> dict[str, list[Any]]:
-        """The row columns, decoded on first use. Safe from several threads: each may
-        decode, and the last one's result (equal to the others') is kept."""
-        cols = self._cols
-        if cols is None:
-            raw = self._cols_raw
+    def _part(self, n: int) -> Any:
+        """Part `n` (0 core columns, 1 shown columns, 2 moments), decoded on first use.
+        Safe from several threads: each may decode, and the last result is kept (equal to
+        the others); a thread that finds the raw part gone takes the decoded one."""
+        part = self._parts[n]
+        if part is None:
+            raw = self._raws[n]
             if raw is None:  # another thread decoded it between the two reads
-                return self._cols  # type: ignore[return-value]
-            cols = crypto.parse_json(bytes(raw))
-            if not isinstance(cols, dict) or any(
-                    not isinstance(cols.get(name), list) or len(cols[name]) != len(self)
-                    for name in _COLUMNS):
-                raise crypto.DecryptError("index chunk columns differ in length")
-            self._cols = cols
-            self._cols_raw = None
-        return cols
+                return self._parts[n]
+            part = crypto.parse_json(bytes(raw))
+            if n == 2:
+                good = isinstance(part, list) and len(part) == len(self)
+            else:
+                good = isinstance(part, dict) and all(
+                    isinstance(part.get(k), list) and len(part[k]) == len(self)
+                    for k in (_CORE, _SHOWN)[n])
+            if not good:
+                raise crypto.DecryptError("index chunk parts differ in length")
+            self._parts[n] = part
+            self._raws[n] = None
+        return part
+
+    def core(self) -> dict[str, list[Any]]:
+        """id, sleep, rec (recovery labels), good (number of good things) per row."""
+        return self._part(0)
+
+    def columns(self) -> dict[str, list[Any]]:
+        """Every row column (the core and the shown ones) by name."""
+        return {**self._part(0), **self._part(1)}
 
     @property
     def ids(self) -> list[str]:
-        return self.columns()["id"]
+        return self._part(0)["id"]
 
     def moments(self) -> list[list[list[Any]]]:
-        """Each row's moments, decoded on first use (only reflection and shown rows);
-        thread-safe like `columns`."""
-        moms = self._moms
-        if moms is None:
-            raw = self._moms_raw
-            if raw is None:
-                return self._moms  # type: ignore[return-value]
-            moms = crypto.parse_json(bytes(raw))
-            if not isinstance(moms, list) or len(moms) != len(self):
-                raise crypto.DecryptError("index chunk moments differ in length")
-            self._moms = moms
-            self._moms_raw = None
-        return moms
+        """Each row's moments, decoded on first use (only reflection and shown rows)."""
+        return self._part(2)
 
     def entry(self, i: int) -> Entry:
         """Row `i` as a partial Entry (no body, no notes, good things as placeholders)."""
@@ -336,7 +346,7 @@ class Index:
         """(date, id, sleep, recovery, good things, moments) per entry: reflection's DayRow."""
         fromordinal = date.fromordinal
         for chunk in self.chunks.values():
-            cols = chunk.columns()
+            cols = chunk.core()
             yield from zip(map(fromordinal, chunk.days), cols["id"], cols["sleep"], cols["rec"],
                            cols["good"], chunk.moments(), strict=True)
 

@@ -156,33 +156,31 @@ def test_counts_rows_and_prefixes():
     reopened = Index({b: Chunk.decode(b, c.encode()) for b, c in index.chunks.items()})
     assert reopened.recovery_labels() == index.recovery_labels()
     assert reopened.feeling_labels() == index.feeling_labels()
-    assert all(c._cols is None and c._moms is None for c in reopened.chunks.values())
+    assert all(c._parts == [None, None, None] for c in reopened.chunks.values())
 
 
-class _Racing(Chunk):
-    """A chunk on which another thread finishes decoding exactly between this thread's
-    look at the decoded part and its look at the raw one (the window of the race)."""
+class _RacingRaws(list):
+    """A chunk's raw parts, on which another thread finishes decoding exactly between this
+    thread's look at the decoded part and its look at the raw one (the race's window)."""
 
-    __slots__ = ()
+    def __init__(self, chunk: Chunk) -> None:
+        super().__init__(chunk._raws)
+        self.chunk = chunk
 
-    @property
-    def _cols_raw(self):
-        raw = Chunk._cols_raw.__get__(self)
-        if raw is not None and Chunk._cols.__get__(self) is None:
-            Chunk._cols.__set__(self, json.loads(bytes(raw)))  # the other thread's result
-            Chunk._cols_raw.__set__(self, None)
+    def __getitem__(self, n):
+        raw = super().__getitem__(n)
+        if raw is not None and self.chunk._parts[n] is None:
+            self.chunk._parts[n] = json.loads(bytes(raw))  # the other thread's result
+            super().__setitem__(n, None)
             return None
         return raw
-
-    @_cols_raw.setter
-    def _cols_raw(self, value):
-        Chunk._cols_raw.__set__(self, value)
 
 
 def test_a_chunk_decoded_by_another_thread_meanwhile_is_not_decoded_from_nothing():
     """The UI draws rows while a worker reflects: both may decode one chunk at once."""
     raw = Chunk.from_records(0, [record_of(e) for e in _entries(30)], "").encode()
-    chunk = Chunk.decode(0, raw)
-    racing = _Racing(0, chunk.mac, chunk.days, chunk.ptag, chunk.pperson, chunk.words,
-                     Chunk._cols_raw.__get__(chunk), Chunk._moms_raw.__get__(chunk))
-    assert racing.columns()["id"] == chunk.columns()["id"]
+    plain = Chunk.decode(0, raw)
+    racing = Chunk.decode(0, raw)
+    racing._raws = _RacingRaws(racing)
+    assert racing.columns() == plain.columns()
+    assert racing.moments() == plain.moments()
