@@ -110,6 +110,7 @@ def main(argv: list[str]) -> None:
     hits = p.time("search_vault_text",
                   lambda: query.search_vault(vault, query.Query.parse(word)))
     p.out["counts"]["search_vault_text"] = len(hits)
+    hits = []  # as separate commands would, reflect without the text search's matches
 
     def reflect_index() -> dict:
         with paused_gc():  # as `journal reflect` does
