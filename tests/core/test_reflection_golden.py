@@ -43,9 +43,26 @@ if __name__ == "__main__":  # capture mode: make `gen` importable as under pytes
 
 import gen
 
+import journal.core.reflection as reflection_package
 from journal.core.demo import generate, generate_year
 from journal.core.models import Entry, Moment
 from journal.core.reflection import DayRow, reflect, reflect_rows, rows_from_entries
+
+#: The goldens were captured on this day. A range with no entry in it and no `today` ends on
+#: the real today (`date.today()`), so every test here runs as if on that day.
+CAPTURED_ON = date(2026, 11, 25)
+
+
+class _CapturedOn(date):
+    @classmethod
+    def today(cls) -> date:
+        return CAPTURED_ON
+
+
+@pytest.fixture(autouse=True)
+def _on_the_capture_day(monkeypatch):
+    monkeypatch.setattr(reflection_package, "date", _CapturedOn)
+
 
 GOLDEN = Path(__file__).parent / "data" / "reflection_golden.json"
 FUZZ_GOLDEN = Path(__file__).parent / "data" / "reflection_fuzz_golden.json"
@@ -304,4 +321,5 @@ def test_the_fuzzed_journals_reach_the_edge_cases():
 if __name__ == "__main__":
     if sys.argv[1:] != ["capture"]:
         sys.exit(__doc__)
+    reflection_package.date = _CapturedOn  # type: ignore[misc]
     capture()
