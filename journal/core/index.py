@@ -29,14 +29,15 @@ import struct
 import sys
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from itertools import chain
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 from journal.core import crypto
 from journal.core.models import Entry, Moment
 
+T = TypeVar("T")
 BUCKETS = 256
 INDEX_AAD_PREFIX = b"journal/v1/index|"
 FORMAT = 1
@@ -369,29 +370,38 @@ class Index:
         return tags, people
 
 
-class Hits(Sequence[Entry]):
+class LazySequence(Sequence[T]):
+    """`build(key)` for each of `keys`, computed when read (never cached)."""
+
+    def __init__(self, keys: list[Any], build: Callable[[Any], T]) -> None:
+        self.keys = keys
+        self._build = build
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @overload
+    def __getitem__(self, item: int) -> T: ...
+
+    @overload
+    def __getitem__(self, item: slice) -> list[T]: ...
+
+    def __getitem__(self, item: int | slice) -> T | list[T]:
+        if isinstance(item, slice):
+            return list(map(self._build, self.keys[item]))
+        return self._build(self.keys[item])
+
+    def __iter__(self) -> Iterator[T]:
+        return map(self._build, self.keys)
+
+
+class Hits(LazySequence[Entry]):
     """Index rows newest first; an Entry is built only for the rows read."""
 
     def __init__(self, index: Index, refs: list[int]) -> None:
+        super().__init__(refs, index.entry)
         self._index = index
         self.refs = refs
-
-    def __len__(self) -> int:
-        return len(self.refs)
-
-    @overload
-    def __getitem__(self, item: int) -> Entry: ...
-
-    @overload
-    def __getitem__(self, item: slice) -> list[Entry]: ...
-
-    def __getitem__(self, item: int | slice) -> Entry | list[Entry]:
-        if isinstance(item, slice):
-            return [self._index.entry(ref) for ref in self.refs[item]]
-        return self._index.entry(self.refs[item])
-
-    def __iter__(self) -> Iterator[Entry]:
-        return map(self._index.entry, self.refs)
 
     def dates(self) -> list[date]:
         return [date.fromordinal(ref // _REF_DAY) for ref in self.refs]

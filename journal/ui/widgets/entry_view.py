@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import overload
 
+from journal.core.index import LazySequence
 from journal.core.models import Entry
 
 
@@ -84,25 +85,5 @@ class EntryView(Sequence[Entry]):
 
     def pick(self, positions: Sequence[int]) -> EntryView:
         """The entries at these positions (newest first, as here), still built when read."""
-        return EntryView(_Picked(self.entries, list(positions)),
+        return EntryView(LazySequence(list(positions), self.entries.__getitem__),
                          [self.dates[i] for i in positions])
-
-
-class _Picked(Sequence[Entry]):
-    def __init__(self, entries: Sequence[Entry], positions: list[int]) -> None:
-        self._entries = entries
-        self._positions = positions
-
-    def __len__(self) -> int:
-        return len(self._positions)
-
-    @overload
-    def __getitem__(self, item: int) -> Entry: ...
-
-    @overload
-    def __getitem__(self, item: slice) -> list[Entry]: ...
-
-    def __getitem__(self, item: int | slice) -> Entry | list[Entry]:
-        if isinstance(item, slice):
-            return [self._entries[i] for i in self._positions[item]]
-        return self._entries[self._positions[item]]
