@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from journal.core.bulk import paused_gc, thaw
 
 if TYPE_CHECKING:
+    from journal.core.index import Index
     from journal.core.vault import Vault
 
 
@@ -35,7 +36,14 @@ def vault_in_use(app: Any, blocking: bool = True, timeout: float = -1
         lock.release()
 
 
+def vault_index(app: Any) -> Index | None:
+    """The open vault's index (the vault caches it until someone commits), or None when
+    the app is locked. Call it from a worker: a first load reads every chunk."""
+    with vault_in_use(app) as vault:
+        return None if vault is None else vault.index()
+
+
 #: The core's collector pause (nesting, thread-aware), under the name the screens use.
 allocation_burst = paused_gc
 
-__all__ = ["allocation_burst", "thaw", "vault_in_use"]
+__all__ = ["allocation_burst", "thaw", "vault_in_use", "vault_index"]

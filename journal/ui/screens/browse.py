@@ -33,7 +33,7 @@ from journal.core.errors import JournalError
 from journal.core.index import Hits, Index
 from journal.core.models import Entry
 from journal.core.query import Query
-from journal.ui.vault_access import allocation_burst, vault_in_use
+from journal.ui.vault_access import allocation_burst, vault_in_use, vault_index
 from journal.ui.widgets.calendar import DayMarks, MonthCalendar
 from journal.ui.widgets.entry_list import EntryList
 from journal.ui.widgets.entry_view import EntryView
@@ -150,10 +150,9 @@ class BrowseScreen(Screen):
         """Take the vault's index off the UI thread (cached in the vault: usually no read
         at all) and its order, dates and label counts (milliseconds at 50,000)."""
         with allocation_burst():
-            with vault_in_use(self.app) as vault:
-                if vault is None:
-                    return
-                index = vault.index()
+            index = vault_index(self.app)
+            if index is None:
+                return
             entries = EntryView(index.select())
             tags, people = index.label_counts()
         if not get_current_worker().is_cancelled:

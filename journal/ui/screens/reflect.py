@@ -26,7 +26,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from journal.core.errors import JournalError
 from journal.core.reflection import reflect_rows
-from journal.ui.vault_access import allocation_burst, vault_in_use
+from journal.ui.vault_access import allocation_burst, vault_index
 from journal.ui.widgets.calendar import MonthCalendar, add_months
 from journal.ui.widgets.entry_view import EntryView
 from journal.ui.widgets.findings import EvidenceList, FindingDetail, FindingList
@@ -132,10 +132,9 @@ class ReflectScreen(Screen):
     def _reflect(self, key: str, since: date | None, today: date, work_end: str) -> None:
         try:  # the index is enough: reflection reads no bodies or notes
             with allocation_burst():
-                with vault_in_use(self.app) as vault:
-                    if vault is None:
-                        return
-                    index = vault.index()
+                index = vault_index(self.app)
+                if index is None:
+                    return
                 entries = EntryView(index.select())
                 report = reflect_rows(index.day_rows(), since=since, until=today,
                                       work_end=work_end, today=today)
