@@ -276,10 +276,12 @@ class Rows:
             added.setdefault(bucket, []).append(entry)
         changed: dict[int, Chunk] = {}
         for bucket, ids in gone.items():
-            old = previous.chunks.get(bucket) if previous is not None else None
-            if old is None:
-                old = self._read_chunk(bucket)
-            if old is None or old.mac != before[bucket]:  # new, stale or damaged
+            if before[bucket] == "":  # the bucket had no rows: nothing to read back
+                old: Chunk | None = Chunk.from_records(bucket, [], "")
+            else:
+                old = previous.chunks.get(bucket) if previous is not None else None
+                old = old or self._read_chunk(bucket)
+            if old is None or old.mac != before[bucket]:  # stale or damaged
                 chunk = self._chunk_from_rows(bucket, stamps[bucket])
             else:
                 records = [r for r in old.records() if r[0] not in ids]

@@ -210,3 +210,16 @@ def test_own_writes_patch_the_cached_index_instead_of_reloading(vault, monkeypat
     patched = next(p for p in parts if p.date == date(2026, 1, 2))
     assert patched.title == "Patched #newtag" and "newtag" in patched.all_tags and patched.partial
     assert [p.date for p in parts] == sorted((p.date for p in parts), reverse=True)
+
+
+def test_saving_into_empty_buckets_reads_nothing_back(vault, monkeypatch):
+    """An import into a new vault must not decrypt what it has just written."""
+    from journal.core.vault_rows import Rows
+
+    rebuilt = []
+    real = Rows._chunk_from_rows
+    monkeypatch.setattr(Rows, "_chunk_from_rows",
+                        lambda self, *a: rebuilt.append(a) or real(self, *a))
+    vault.put_many(_entries(40))
+    assert rebuilt == []
+    _agrees_with_entries(vault)
