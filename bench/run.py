@@ -21,6 +21,9 @@ from bench import commands, jrnl, measure, vaults
 from bench.report import Report
 
 PY = sys.executable
+#: What a user runs: the installed `journal` script (as jrnl is run through its own script).
+_SCRIPT = Path(sys.executable).with_name("journal")
+JOURNAL = [str(_SCRIPT)] if _SCRIPT.is_file() else [PY, "-m", "journal"]
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -121,7 +124,7 @@ def measure_size(built: vaults.Built, args: argparse.Namespace, have: dict[str, 
             vault_dir = add_copy if cmd.writes else built.vault
             env = _env(vault_dir, config_dir)
             result = measure.repeat(
-                runs, lambda i, c=cmd: [PY, "-m", "journal", *c.args(built, terms, i)], env=env,
+                runs, lambda i, c=cmd: [*JOURNAL, *c.args(built, terms, i)], env=env,
                 timeout=args.timeout)
             report.whole(size, cmd, result, None if result.ok else result.failure())
         if app:
