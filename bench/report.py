@@ -155,7 +155,7 @@ class Report:
             f"(min {_s(min(self.kdf_times))}, max {_s(max(self.kdf_times))}, "
             f"{len(self.kdf_times)} runs)",
             "",
-            f"### Whole process (fresh `python -m journal ...` per run: wall-clock median of "
+            f"### Whole process (fresh `journal ...` process per run: wall-clock median of "
             f"{self.runs} after one warm-up (min-max), CPU time (user+sys) median, peak RSS)",
             "",
             *self._head("operation"),
