@@ -13,8 +13,6 @@ import json
 import os
 import struct
 import time
-import unicodedata
-from dataclasses import asdict, dataclass
 from operator import itemgetter
 
 from cryptography.exceptions import InvalidTag
@@ -24,9 +22,17 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hmac import HMAC
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from journal.core.errors import CryptoUnavailable, VaultDamaged
+from journal.core.errors import CryptoUnavailable
+from journal.core.kdf import (
+    KEY_LEN,
+    UNAVAILABLE,
+    KdfParams,
+    argon2id,
+    derive_kek,
+    derive_kek_early,
+    normalise_passphrase,
+)
 
-KEY_LEN = 32
 NONCE_LEN = 12
 TAG_LEN = 16
 PAD_BLOCK = 256
@@ -41,93 +47,7 @@ class DecryptError(Exception):
     """A record failed authentication. Callers turn it into a user-facing error."""
 
 
-@dataclass(frozen=True)
-class KdfParams:
-    """Argon2id parameters; memory in KiB."""
-
-    memory_kib: int
-    iterations: int
-    lanes: int
-
-    #: RFC 9106 second recommended option: the floor for any vault the product creates or opens.
-    @classmethod
-    def floor(cls) -> KdfParams:
-        return cls(memory_kib=64 * 1024, iterations=3, lanes=4)
-
-    @classmethod
-    def fast_for_tests(cls) -> KdfParams:
-        """Deliberately weak. Only the test suite may use it (see `Vault.open(allow_weak=...)`)."""
-        return cls(memory_kib=8 * 1024, iterations=1, lanes=1)
-
-    def is_below_floor(self) -> bool:
-        f = self.floor()
-        return self.memory_kib < f.memory_kib or self.iterations < f.iterations or (
-            self.lanes < f.lanes
-        )
-
-    def is_absurd(self) -> bool:
-        """Out of the range any vault of ours can hold (age caps its work factor the same
-        way): refused before any key derivation, so a hostile header cannot make us spend
-        terabytes or hours. Argon2 itself needs at least 8 KiB per lane."""
-        return not (
-            1 <= self.lanes <= 16
-            and max(8, 8 * self.lanes) <= self.memory_kib <= 4 * 1024 * 1024
-            and 1 <= self.iterations <= 20
-        )
-
-    def to_json(self) -> dict[str, int]:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: object) -> KdfParams:
-        values = [data.get(k) for k in ("memory_kib", "iterations", "lanes")] if isinstance(
-            data, dict) else None
-        # Exact ints only (no bools, floats or strings): one canonical form per header.
-        if values is None or set(data) != {"memory_kib", "iterations", "lanes"} or not all(
-                type(v) is int for v in values):
-            raise VaultDamaged("the vault header is damaged (key derivation settings)")
-        params = cls(*values)
-        if params.is_absurd():
-            raise VaultDamaged("the vault header asks for key derivation settings out of range")
-        return params
-
-
-def normalise_passphrase(passphrase: str) -> bytes:
-    """NFC-normalise (never trim) and encode; changing this would lock users out."""
-    return unicodedata.normalize("NFC", passphrase).encode("utf-8")
-
-
-_UNAVAILABLE = (
-    "Argon2id is not available in this Python's 'cryptography' (need >= 44 with its "
-    "bundled OpenSSL); refusing to create or open a vault"
-)
-
-
-def _argon2id() -> type:
-    """The Argon2id class, looked up at each call (never cached: see `self_test`)."""
-    from cryptography.hazmat.primitives.kdf import argon2
-
-    return argon2.Argon2id
-
-
-def derive_kek(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
-    """Argon2id(NFC(passphrase)). Fails closed: any failure of the primitive itself is
-    CryptoUnavailable, never a silently different key or a stray exception."""
-    if params.is_absurd():
-        raise VaultDamaged("the vault header asks for key derivation settings out of range")
-    try:
-        kdf = _argon2id()(
-            salt=salt, length=KEY_LEN, iterations=params.iterations, lanes=params.lanes,
-            memory_cost=params.memory_kib,
-        )
-        key = kdf.derive(normalise_passphrase(passphrase))
-    except MemoryError:
-        raise CryptoUnavailable("not enough memory for the vault's key derivation") from None
-    except Exception as exc:  # ImportError, UnsupportedAlgorithm, anything from OpenSSL
-        raise CryptoUnavailable(_UNAVAILABLE) from exc
-    if not isinstance(key, bytes) or len(key) != KEY_LEN:
-        raise CryptoUnavailable(_UNAVAILABLE)
-    return key
+__all__ = ["KdfParams", "derive_kek", "derive_kek_early", "normalise_passphrase"]
 
 
 def calibrate(target_seconds: float = 0.4, max_memory_kib: int = 128 * 1024) -> KdfParams:
@@ -165,10 +85,10 @@ _verified: list[object] = []
 def self_test() -> None:
     """Run the RFC 9106 Argon2id vector; refuse to work without a correct Argon2id."""
     try:
-        impl = _argon2id()
+        impl = argon2id()
     except Exception as exc:
         _verified.clear()
-        raise CryptoUnavailable(_UNAVAILABLE) from exc
+        raise CryptoUnavailable(UNAVAILABLE) from exc
     if _verified and _verified[0] is impl:
         return
     _verified.clear()
@@ -178,7 +98,7 @@ def self_test() -> None:
             ad=_RFC9106["ad"], secret=_RFC9106["secret"],
         ).derive(_RFC9106["password"])
     except Exception as exc:  # UnsupportedAlgorithm, anything from OpenSSL
-        raise CryptoUnavailable(_UNAVAILABLE) from exc
+        raise CryptoUnavailable(UNAVAILABLE) from exc
     if not isinstance(out, bytes) or not hmac.compare_digest(out.hex(), _RFC9106["expected"]):
         raise CryptoUnavailable("Argon2id failed its RFC 9106 self-test; refusing to continue")
     _verified.append(impl)

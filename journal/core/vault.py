@@ -26,8 +26,8 @@ from journal.core.errors import (
     ValidationError,
     VaultDamaged,
     VaultExists,
-    VaultNotFound,
 )
+from journal.core.header import Header, read_header
 from journal.core.models import Entry
 from journal.core.schema import SQLITE_MAGIC, db_path
 from journal.core.schema import connect as _connect
@@ -35,7 +35,7 @@ from journal.core.schema import storage_error as _storage_error
 from journal.core.schema import tighten_modes as _tighten_modes
 from journal.core.sealed import SealedBox
 from journal.core.vault_integrity import CheckReport, Integrity, _row_name
-from journal.core.vault_keys import KEYS_CHANGED, WRONG, Header, KeyRing
+from journal.core.vault_keys import KEYS_CHANGED, WRONG, KeyRing
 from journal.core.vault_rows import Rows
 
 #: The names other modules import from here (the vault's public face).
@@ -104,31 +104,7 @@ class Vault(KeyRing, Integrity, Rows):
     @classmethod
     def read_header(cls, directory: Path) -> tuple[Header, sqlite3.Connection]:
         """Open read-only and check this is our vault, before any pragma can touch it."""
-        path = db_path(directory)
-        if not path.is_file():
-            raise VaultNotFound(f"no vault at {directory} (create one with 'journal init')")
-        foreign = VaultDamaged(f"{path} is not a journal vault; left unmodified")
-        try:
-            with open(path, "rb") as handle:
-                if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
-                    raise foreign  # not even SQLite: never hand it to SQLite at all
-        except OSError as exc:
-            raise StorageError(f"cannot read {path}: {exc.strerror}") from None
-        conn = _connect(path, readonly=True)
-        try:
-            row = conn.execute("SELECT value FROM meta WHERE key='header'").fetchone()
-            if row is None:
-                raise VaultDamaged(f"{path} has no vault header; left unmodified")
-            return Header.decode(row[0]), conn
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            text = str(exc)
-            if "no such table" in text or "not a database" in text or "malformed" in text:
-                raise foreign from None
-            raise _storage_error(exc) from None
-        except BaseException:
-            conn.close()
-            raise
+        return read_header(directory)
 
     @classmethod
     def open(cls, directory: Path, passphrase: str | None = None, *,

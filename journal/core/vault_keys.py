@@ -1,65 +1,24 @@
 """The vault's keys: unwrapping at unlock, the subkeys, passphrase change and key rotation.
 
 `KeyRing` is a part of `journal.core.vault.Vault` (a mixin: it uses the vault's connection,
-transactions and cache). The header, whose canonical bytes are the associated data of the
-data-key wrap, lives here too. Design: docs/security.md, "Key hierarchy".
+transactions and cache). The header (journal.core.header), whose canonical bytes are the
+associated data of the data-key wrap, is re-exported here. Design: docs/security.md, "Key
+hierarchy".
 """
 
 from __future__ import annotations
 
-import base64
 import hmac
-import json
 import os
-from dataclasses import dataclass
 from datetime import date
 
-from journal.core import crypto, schema
-from journal.core.errors import ConflictError, ValidationError, VaultDamaged, WrongPassphrase
+from journal.core import crypto
+from journal.core.errors import ConflictError, ValidationError, WrongPassphrase
+from journal.core.header import Header
 
 WRONG = "wrong passphrase (or the vault header is damaged)"
 KEYS_CHANGED = ("the vault's keys were changed by another program since it was unlocked "
                 "(or its manifest is damaged); lock and unlock again")
-
-
-@dataclass(frozen=True)
-class Header:
-    vault_id: bytes
-    kdf: crypto.KdfParams
-    salt: bytes
-
-    def encode(self) -> bytes:
-        return json.dumps(
-            {"format": schema.FORMAT, "version": 1, "vault_id": self.vault_id.hex(),
-             "kdf": self.kdf.to_json(), "salt": base64.b64encode(self.salt).decode()},
-            sort_keys=True, separators=(",", ":"),
-        ).encode()
-
-    @classmethod
-    def decode(cls, raw: bytes) -> Header:
-        """Parse the stored header. Only VaultDamaged can come out of here (fuzzed in
-        tests/core/test_security_fuzz.py), and only the canonical encoding is accepted, so
-        one header has exactly one byte form (age's rule against malleable headers)."""
-        damaged = VaultDamaged("the vault header is damaged")
-        if not isinstance(raw, bytes):
-            raise damaged
-        try:
-            data = json.loads(raw.decode("utf-8"))
-        except (ValueError, RecursionError):
-            raise damaged from None
-        if not isinstance(data, dict):
-            raise damaged
-        if data.get("format") != schema.FORMAT or data.get("version") != 1:
-            raise VaultDamaged("this is not a journal vault of a version this program knows")
-        try:
-            header = cls(bytes.fromhex(data["vault_id"]),
-                         crypto.KdfParams.from_json(data["kdf"]),
-                         base64.b64decode(data["salt"], validate=True))
-        except (ValueError, KeyError, TypeError):
-            raise damaged from None
-        if len(header.vault_id) != 16 or len(header.salt) != 16 or header.encode() != raw:
-            raise damaged
-        return header
 
 
 class KeyRing:
