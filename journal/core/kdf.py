@@ -14,6 +14,9 @@ from dataclasses import asdict, dataclass
 from journal.core.errors import CryptoUnavailable, VaultDamaged
 
 KEY_LEN = 32
+#: Two Argon2id derivations running at once in one process can hang inside OpenSSL (seen
+#: with a head start and the self-test's vector); every derivation holds this lock.
+ONE_AT_A_TIME = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,8 @@ def _derive(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
             salt=salt, length=KEY_LEN, iterations=params.iterations, lanes=params.lanes,
             memory_cost=params.memory_kib,
         )
-        key = kdf.derive(normalise_passphrase(passphrase))
+        with ONE_AT_A_TIME:
+            key = kdf.derive(normalise_passphrase(passphrase))
     except MemoryError:
         raise CryptoUnavailable("not enough memory for the vault's key derivation") from None
     except Exception as exc:  # ImportError, UnsupportedAlgorithm, anything from OpenSSL

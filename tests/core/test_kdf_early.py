@@ -43,3 +43,31 @@ def test_a_head_start_on_other_inputs_is_not_used(counted, other):
 def test_no_head_start_for_settings_out_of_range(counted):
     kdf.derive_kek_early("pass phrase", b"s" * 16, KdfParams(8, 99, 1))
     assert kdf._early == {} and counted == []
+
+
+def test_every_argon2id_derivation_holds_the_one_at_a_time_lock(monkeypatch):
+    """Two derivations at once in one process hung inside OpenSSL (a head start beside the
+    self-test's vector, under load): each must run under kdf.ONE_AT_A_TIME."""
+    from cryptography.hazmat.primitives.kdf import argon2
+
+    from journal.core import crypto
+
+    held = []
+    real = argon2.Argon2id
+
+    class Watched:
+        def __init__(self, **kwargs):
+            self._impl = real(**kwargs)
+
+        def derive(self, secret):
+            held.append(kdf.ONE_AT_A_TIME.locked())
+            return self._impl.derive(secret)
+
+    monkeypatch.setattr(argon2, "Argon2id", Watched)
+    crypto._forget_self_test()
+    crypto.self_test()
+    kdf.derive_kek("pass phrase", b"s" * 16, FAST)
+    kdf.derive_kek_early("pass phrase", b"t" * 16, FAST)
+    kdf.derive_kek("pass phrase", b"t" * 16, FAST)
+    crypto._forget_self_test()
+    assert held == [True, True, True]
