@@ -69,9 +69,9 @@ def test_a_chunk_round_trips_through_its_sealed_form():
 def test_dates_are_packed_as_4_byte_little_endian_ints():
     from array import array
 
-    from journal.core import index
+    from journal.core import index_chunk
 
-    assert array(index._DAY_TYPE).itemsize == 4
+    assert array(index_chunk._DAY_TYPE).itemsize == 4
     chunk = Chunk.from_records(0, [record_of(e) for e in _entries(3)], "")
     opened = Chunk.decode(0, chunk.encode())
     assert list(opened.days) == list(chunk.days) == sorted(chunk.days, reverse=True)

@@ -1,0 +1,260 @@
+"""One chunk of the encrypted index (journal.core.index): the summaries of the entries
+whose id starts with one byte, as columns, sealed as one blob; what a summary holds
+(`record_of`) and how a chunk is encoded, sealed, opened and read (docs/format.md).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import struct
+import sys
+from array import array
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from journal.core import crypto
+from journal.core.models import Entry, Moment
+
+BUCKETS = 256
+INDEX_AAD_PREFIX = b"journal/v1/index|"
+FORMAT = 1
+TITLE_MAX = 160
+PAD_BLOCK = 1024
+#: minute of the day -> "HH:MM"
+HHMM = [f"{h:02d}:{m:02d}" for h in range(24) for m in range(60)]
+_MINUTE = {text: i for i, text in enumerate(HHMM)}
+#: array typecode of a 4-byte signed int (dates as proleptic ordinals; tested to be 4 bytes)
+_DAY_TYPE = "i"
+
+
+def chunk_aad(vault_id: bytes, bucket: int) -> bytes:
+    return INDEX_AAD_PREFIX + vault_id + struct.pack(">B", bucket)
+
+
+def record_of(entry: Entry) -> list[Any]:
+    """One entry's summary: [id, version, date ordinal, title, sleep, energy, good things,
+    body length, written_at, body tags, body people, recovery, moments]; a moment is
+    [kind, intensity, context, minute, tags, people, action, feelings] (reflection's
+    MomentRow)."""
+    notes = [m.note.strip() for m in entry.moments if m.note.strip()]
+    title = entry.title or (f"({notes[0]})" if notes else "")
+    return [
+        entry.id, entry.version, entry.date.toordinal(), title[:TITLE_MAX], entry.sleep,
+        entry.energy, len(entry.good_things), len(entry.body),
+        entry.written_at.isoformat() if entry.written_at else None,
+        list(entry.body_tags), list(entry.body_people), list(entry.recovery),
+        [[m.kind, m.intensity, m.context, _MINUTE.get(m.time or ""), list(m.tags),
+          list(m.people), m.action, list(m.feelings)] for m in entry.moments],
+    ]
+
+
+def partial_of(entry: Entry) -> Entry:
+    """The partial entry the index gives back for `entry` (what list and filters see)."""
+    chunk = Chunk.from_records(0, [record_of(entry)], "")
+    return chunk.entry(0)
+
+
+#: The per-row columns, in two documents decoded when first needed: what reflection and
+#: lookups by id read, and what only showing a row needs.
+_CORE = ("id", "sleep", "rec", "good")
+_SHOWN = ("ver", "title", "energy", "blen", "written", "btags", "bpeople")
+#: A record's fields, in order: the columns above plus the date (2) and the moments (12).
+_RECORD = ("id", "ver", "day", "title", "sleep", "energy", "good", "blen", "written", "btags",
+           "bpeople", "rec")
+
+
+class Chunk:
+    """The decoded summaries of one bucket, as columns. Read-only once built.
+
+    Four JSON documents: the keys (dates, the tag and person posting lists, the words for
+    completion: enough to filter and order), decoded at once; then, each when first
+    needed, the core columns (ids, sleep, recovery, good things: for reflection and lookups
+    by id), the shown columns (version, title, energy, body length, time written, body
+    labels) and the moments."""
+
+    __slots__ = ("bucket", "mac", "days", "ptag", "pperson", "words", "_parts", "_raws")
+
+    def __init__(self, bucket: int, mac: str, days: array[int], ptag: dict[str, str],
+                 pperson: dict[str, str], words: dict[str, list[str]],
+                 parts: list[Any]) -> None:
+        self.bucket = bucket
+        self.mac = mac
+        self.days = days
+        """Each row's date as a proleptic ordinal, newest first."""
+        self.ptag = ptag
+        """tag -> the rows carrying it (body or moments), as a bit mask in hex."""
+        self.pperson = pperson
+        self.words = words
+        """The distinct recovery ("rec") and feeling ("feel") words of the chunk (for
+        completion, without decoding rows or moments)."""
+        decoded = [not isinstance(part, memoryview) for part in parts]
+        self._parts: list[Any] = [p if d else None for p, d in zip(parts, decoded, strict=True)]
+        """core columns, shown columns, moments (None until decoded)"""
+        self._raws: list[memoryview | None] = [
+            None if d else p for p, d in zip(parts, decoded, strict=True)]
+
+    # -- building and encoding -------------------------------------------------------------
+    @classmethod
+    def from_records(cls, bucket: int, records: list[list[Any]], mac: str) -> Chunk:
+        records = sorted(records, key=lambda r: r[2], reverse=True)  # newest first
+        ptag: dict[str, int] = {}
+        pperson: dict[str, int] = {}
+        for row, record in enumerate(records):
+            moments = record[12]
+            for tag in set(record[9]).union(*(m[4] for m in moments)):
+                ptag[tag] = ptag.get(tag, 0) | 1 << row
+            for person in set(record[10]).union(*(m[5] for m in moments)):
+                pperson[person] = pperson.get(person, 0) | 1 << row
+        columns = {name: [r[i] for r in records] for i, name in enumerate(_RECORD)}
+        days = array(_DAY_TYPE, columns["day"])
+        words = {"rec": sorted({w for r in records for w in r[11]}),
+                 "feel": sorted({w for r in records for m in r[12] for w in m[7]})}
+        return cls(bucket, mac, days, {k: format(v, "x") for k, v in ptag.items()},
+                   {k: format(v, "x") for k, v in pperson.items()}, words,
+                   [{k: columns[k] for k in _CORE}, {k: columns[k] for k in _SHOWN},
+                    [r[12] for r in records]])
+
+    def records(self) -> list[list[Any]]:
+        cols, moms = self.columns(), self.moments()
+        return [[*(cols[name][i] if name != "day" else self.days[i] for name in _RECORD),
+                 moms[i]] for i in range(len(self))]
+
+    def encode(self) -> bytes:
+        days = array(_DAY_TYPE, self.days)
+        if sys.byteorder != "little":
+            days.byteswap()
+        keys = {"v": FORMAT, "mac": self.mac, "day": base64.b64encode(days).decode("ascii"),
+                "ptag": self.ptag, "pperson": self.pperson, "words": self.words}
+        dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        # Compact JSON escapes every newline inside strings, so b"\n" separates the parts.
+        parts = (keys, self._part(0), self._part(1), self._part(2))
+        return "\n".join(map(dump, parts)).encode()
+
+    @classmethod
+    def decode(cls, bucket: int, plaintext: bytes) -> Chunk:
+        ends = [plaintext.find(b"\n")]
+        for _ in range(2):
+            ends.append(plaintext.find(b"\n", ends[-1] + 1))
+        keys = crypto.parse_json(plaintext[:ends[0]])
+        if -1 in ends or not isinstance(keys, dict) or keys.get("v") != FORMAT:
+            raise crypto.DecryptError("not an index chunk of this format")
+        mac, packed, ptag, pperson, words = (
+            keys.get(k) for k in ("mac", "day", "ptag", "pperson", "words"))
+        if not (isinstance(mac, str) and isinstance(packed, str) and isinstance(ptag, dict)
+                and isinstance(pperson, dict) and isinstance(words, dict)
+                and all(isinstance(words.get(k), list) for k in ("rec", "feel"))):
+            raise crypto.DecryptError("index chunk keys missing or of the wrong type")
+        try:
+            days = array(_DAY_TYPE, base64.b64decode(packed, validate=True))
+        except (ValueError, binascii.Error):
+            raise crypto.DecryptError("index chunk dates") from None
+        if sys.byteorder != "little":
+            days.byteswap()
+        view = memoryview(plaintext)  # the other parts are decoded, and copied, when needed
+        starts = [end + 1 for end in ends]
+        return cls(bucket, mac, days, ptag, pperson, words,
+                   [view[starts[0]:ends[1]], view[starts[1]:ends[2]], view[starts[2]:]])
+
+    def seal(self, key: bytes, vault_id: bytes) -> bytes:
+        return crypto.seal(key, crypto.pad(self.encode(), PAD_BLOCK),
+                           chunk_aad(vault_id, self.bucket))
+
+    @classmethod
+    def open(cls, key: bytes, vault_id: bytes, bucket: int, blob: bytes) -> Chunk:
+        plaintext = crypto.unpad(crypto.open_sealed(key, blob, chunk_aad(vault_id, bucket)))
+        return cls.decode(bucket, plaintext)
+
+    # -- reading -----------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.days)
+
+    def _part(self, n: int) -> Any:
+        """Part `n` (0 core columns, 1 shown columns, 2 moments), decoded on first use.
+        Safe from several threads: each may decode, and the last result is kept (equal to
+        the others); a thread that finds the raw part gone takes the decoded one."""
+        part = self._parts[n]
+        if part is None:
+            raw = self._raws[n]
+            if raw is None:  # another thread decoded it between the two reads
+                return self._parts[n]
+            part = crypto.parse_json(bytes(raw))
+            if n == 2:
+                good = isinstance(part, list) and len(part) == len(self)
+            else:
+                good = isinstance(part, dict) and all(
+                    isinstance(part.get(k), list) and len(part[k]) == len(self)
+                    for k in (_CORE, _SHOWN)[n])
+            if not good:
+                raise crypto.DecryptError("index chunk parts differ in length")
+            self._parts[n] = part
+            self._raws[n] = None
+        return part
+
+    def core(self) -> dict[str, list[Any]]:
+        """id, sleep, rec (recovery labels), good (number of good things) per row."""
+        return self._part(0)
+
+    def columns(self) -> dict[str, list[Any]]:
+        """Every row column (the core and the shown ones) by name."""
+        return {**self._part(0), **self._part(1)}
+
+    @property
+    def ids(self) -> list[str]:
+        return self._part(0)["id"]
+
+    def moments(self) -> list[list[list[Any]]]:
+        """Each row's moments, decoded on first use (only reflection and shown rows)."""
+        return self._part(2)
+
+    def entry(self, i: int) -> Entry:
+        """Row `i` as a partial Entry (no body, no notes, good things as placeholders)."""
+        cols = self.columns()
+        written = cols["written"][i]
+        entry = Entry(
+            date=date.fromordinal(self.days[i]), body="", sleep=cols["sleep"][i],
+            energy=cols["energy"][i], recovery=list(cols["rec"][i]),
+            good_things=[""] * cols["good"][i],
+            moments=[Moment(kind=k, intensity=n, context=c, time=None if t is None else HHMM[t],
+                            tags=list(mt), people=list(mp), action=a, feelings=list(f), id="")
+                     for k, n, c, t, mt, mp, a, f in self.moments()[i]],
+            id=cols["id"][i], version=cols["ver"][i],
+            written_at=datetime.fromisoformat(written) if written else None,
+        )
+        entry.partial = True
+        entry.summary_title = cols["title"][i]
+        entry.mentions = (list(cols["btags"][i]), list(cols["bpeople"][i]))
+        entry.body_length = cols["blen"][i]
+        return entry
+
+    def rows_matching(self, query: Any) -> Iterable[int]:
+        """Rows that pass the query's tag, person, kind, context and date filters (its free
+        text is the caller's: it needs the bodies)."""
+        mask: int | None = None
+        for wanted, postings in ((query.tags, self.ptag), (query.people, self.pperson)):
+            for label in wanted:
+                found = postings.get(label)
+                if found is None:
+                    return ()
+                mask = int(found, 16) if mask is None else mask & int(found, 16)
+                if not mask:
+                    return ()
+        candidates: Iterable[int] = range(len(self)) if mask is None else _rows_of(mask)
+        if query.since or query.until:
+            low = query.since.toordinal() if query.since else 0
+            high = query.until.toordinal() if query.until else 1 << 30
+            days = self.days
+            candidates = [i for i in candidates if low <= days[i] <= high]
+        if query.kinds or query.contexts:
+            kinds, contexts, moms = set(query.kinds), set(query.contexts), self.moments()
+            candidates = [i for i in candidates if any(
+                (not kinds or m[0] in kinds) and (not contexts or m[2] in contexts)
+                for m in moms[i])]
+        return candidates
+
+
+def _rows_of(mask: int) -> list[int]:
+    """The set bits of `mask`, lowest first."""
+    return [i for i, bit in enumerate(bin(mask)[:1:-1]) if bit == "1"]
