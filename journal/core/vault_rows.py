@@ -30,7 +30,6 @@ _MANY = 500
 _ROW = "SELECT uuid, version, ct, digest FROM entries WHERE uuid=?"
 _BUCKET_ROWS = "SELECT uuid, version, ct, digest FROM entries WHERE uuid >= ? AND uuid < ?"
 _CHUNKS = "SELECT bucket, CAST(ct AS BLOB) FROM index_chunks"
-_BUCKET_ANY = "SELECT 1 FROM entries WHERE uuid >= ? AND uuid < ? LIMIT 1"
 
 
 def _raw_id(entry_id: str) -> bytes:
@@ -210,8 +209,9 @@ class Rows:
                     continue  # damaged or from other keys: rebuilt below
                 if chunk.mac == stamps[bucket]:
                     chunks[bucket] = chunk
-            stale = [b for b in range(BUCKETS) if b not in chunks
-                     and self._conn.execute(_BUCKET_ANY, _bucket_range(b)).fetchone()]
+            # A bucket without a current chunk needs one unless the manifest says it is
+            # empty ("" stamp): no query per bucket.
+            stale = [b for b in range(BUCKETS) if b not in chunks and stamps[b]]
         if stale:
             chunks.update(self._heal_index(stale))
         return Index(chunks)
