@@ -41,6 +41,13 @@ ENTRY_AAD_PREFIX = b"journal/v1/entry|"
 MANIFEST_PREFIX = b"journal/v1/manifest|"
 MANIFEST_BUCKET_PREFIX = b"journal/v1/manifest-bucket|"
 MANIFEST_BUCKETS = 256  # one per value of a raw uuid's first byte
+
+
+def manifest_bucket(raw_uuid: bytes) -> int:
+    """The manifest bucket of a row (and the index chunk of its entry)."""
+    if type(raw_uuid) is not bytes or len(raw_uuid) != 16:
+        raise ValueError(f"not a raw 16-byte uuid: {raw_uuid!r:.40}")
+    return raw_uuid[0]
 SEALED_AAD_PREFIX = b"journal/v1/sealed|"
 
 

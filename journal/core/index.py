@@ -22,12 +22,14 @@ them, so a summary can never overwrite the words it came from.
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from itertools import chain
 from typing import Any, TypeVar, overload
 
+from journal.core import crypto
 from journal.core.index_chunk import BUCKETS, Chunk, partial_of, record_of
 from journal.core.models import Entry
 
@@ -52,8 +54,8 @@ class Index:
         """An index over entries in memory (tests, stand-ins for a vault)."""
         records: dict[int, list[list[Any]]] = {}
         for entry in entries:
-            records.setdefault(int(entry.id.replace("-", "")[:2], 16), []).append(
-                record_of(entry))
+            bucket = crypto.manifest_bucket(uuid.UUID(entry.id).bytes)
+            records.setdefault(bucket, []).append(record_of(entry))
         return cls({b: Chunk.from_records(b, r, "") for b, r in records.items()})
 
     def with_chunks(self, changed: dict[int, Chunk]) -> Index:

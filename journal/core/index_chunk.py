@@ -18,7 +18,7 @@ from typing import Any
 from journal.core import crypto
 from journal.core.models import Entry, Moment
 
-BUCKETS = 256
+BUCKETS = crypto.MANIFEST_BUCKETS  # one chunk per manifest bucket
 INDEX_AAD_PREFIX = b"journal/v1/index|"
 FORMAT = 1
 TITLE_MAX = 160

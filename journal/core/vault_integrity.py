@@ -72,12 +72,6 @@ def _diagnose(expected: tuple[int, int], found: tuple[int, int], *, totals: bool
     return "the set of entries does not match the integrity manifest"
 
 
-def _bucket_of(raw_uuid: bytes) -> int:
-    if type(raw_uuid) is not bytes or len(raw_uuid) != 16:
-        raise ValueError(f"not a raw 16-byte uuid: {raw_uuid!r:.40}")
-    return raw_uuid[0]
-
-
 class Integrity:
     """Manifest and checks of an unlocked vault (mixed into `Vault`)."""
 
@@ -203,7 +197,7 @@ class Integrity:
         if changed is None:
             self._write_all_buckets()
             return
-        buckets_changed = {_bucket_of(u) for u in changed}
+        buckets_changed = {crypto.manifest_bucket(u) for u in changed}
         info = self.manifest_info()  # missing or damaged: IntegrityError, never laundered
         if self._is_legacy(info):
             self._write_all_buckets()
@@ -230,7 +224,7 @@ class Integrity:
         rows change, with every uuid the write will insert, update or delete. With a legacy
         manifest it checks the whole legacy MAC (once: the next save upgrades it).
         Raises IntegrityError naming the problem, like `manifest_problems()`."""
-        wanted = {_bucket_of(u) for u in raw_uuids}
+        wanted = {crypto.manifest_bucket(u) for u in raw_uuids}
         with self._snapshot():
             info = self.manifest_info()
             if self._is_legacy(info):

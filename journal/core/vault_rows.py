@@ -269,9 +269,10 @@ class Rows:
         gone: dict[int, set[str]] = {}
         added: dict[int, list[Entry]] = {}
         for raw_uuid in deleted:
-            gone.setdefault(raw_uuid[0], set()).add(str(uuid.UUID(bytes=raw_uuid)))
+            gone.setdefault(crypto.manifest_bucket(raw_uuid), set()).add(
+                str(uuid.UUID(bytes=raw_uuid)))
         for entry in saved:
-            bucket = uuid.UUID(entry.id).bytes[0]
+            bucket = crypto.manifest_bucket(uuid.UUID(entry.id).bytes)
             gone.setdefault(bucket, set()).add(entry.id)
             added.setdefault(bucket, []).append(entry)
         changed: dict[int, Chunk] = {}
