@@ -30,10 +30,10 @@ from itertools import chain
 from typing import Any, TypeVar, overload
 
 from journal.core import crypto
-from journal.core.index_chunk import BUCKETS, Chunk, partial_of, record_of
+from journal.core.index_chunk import BUCKETS, Chunk, record_of
 from journal.core.models import Entry
 
-__all__ = ["BUCKETS", "Chunk", "Hits", "Index", "LazySequence", "partial_of", "record_of"]
+__all__ = ["BUCKETS", "Chunk", "Hits", "Index", "LazySequence", "record_of"]
 
 T = TypeVar("T")
 #: An index row's reference: its date, bucket and row packed in one int (sortable by date).
@@ -93,10 +93,6 @@ class Index:
 
     def ids_starting(self, prefix: str) -> list[str]:
         return [i for c in self.chunks.values() for i in c.ids if i.startswith(prefix)]
-
-    def dates(self) -> list[date]:
-        """Every entry's date, newest first."""
-        return [date.fromordinal(ref // _REF_DAY) for ref in self.order()]
 
     def day_rows(self) -> Iterator[tuple[date, str, int | None, list[str], int, list[Any]]]:
         """(date, id, sleep, recovery, good things, moments) per entry: reflection's DayRow."""

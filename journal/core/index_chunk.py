@@ -51,12 +51,6 @@ def record_of(entry: Entry) -> list[Any]:
     ]
 
 
-def partial_of(entry: Entry) -> Entry:
-    """The partial entry the index gives back for `entry` (what list and filters see)."""
-    chunk = Chunk.from_records(0, [record_of(entry)], "")
-    return chunk.entry(0)
-
-
 #: The per-row columns, in two documents decoded when first needed: what reflection and
 #: lookups by id read, and what only showing a row needs.
 _CORE = ("id", "sleep", "rec", "good")
