@@ -70,7 +70,7 @@ async def probe(vault_dir: Path, passphrase: str) -> dict[str, float | int | str
 
     from journal import paths as paths_mod
     from journal.core.clock import SystemClock
-    from journal.core.vault import Vault
+    from journal.core.store.vault import Vault
     from journal.settings import Settings
     from journal.ui.app import make_app
 

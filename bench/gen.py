@@ -15,7 +15,7 @@ import uuid
 from collections import Counter
 from datetime import date, datetime, timedelta
 
-from journal.core.models import ACTIONS, CONTEXTS, KINDS, Entry, Moment
+from journal.core.model.entries import ACTIONS, CONTEXTS, KINDS, Entry, Moment
 
 FALLBACK_VERSION = "bench-gen-1"
 END = date(2026, 11, 24)

@@ -8,8 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-from journal.core import crypto
-from journal.core.vault import Vault
+from journal.core.store import crypto
+from journal.core.store.vault import Vault
 
 
 def main(vault_dir: str) -> None:

@@ -79,10 +79,11 @@ def main(argv: list[str]) -> None:
     passphrase = os.environ["BENCH_PASSPHRASE"]
     p = Probe(profile)
     t_import = time.perf_counter()
-    from journal.core import crypto, query
-    from journal.core.markup import extract_mentions
-    from journal.core.models import Entry, Moment
-    from journal.core.vault import Vault
+    from journal.core.model import query
+    from journal.core.model.entries import Entry, Moment
+    from journal.core.model.markup import extract_mentions
+    from journal.core.store import crypto
+    from journal.core.store.vault import Vault
     p.out["seconds"]["import_core"] = time.perf_counter() - t_import
 
     header, conn = Vault.read_header(Path(vault_dir))
@@ -97,8 +98,8 @@ def main(argv: list[str]) -> None:
         p.out["notes"].append("could not reset the peak RSS: data peak includes the KDF")
     p.out["counts"]["entries_in_vault"] = vault.count()
 
-    from journal.core.bulk import paused_gc
     from journal.core.reflection import reflect_rows
+    from journal.core.store.bulk import paused_gc
 
     index = p.time("index_load", vault.index)  # the encrypted index (schema 4)
     p.out["memory_mb"]["after_index_rss"] = _status("VmRSS")

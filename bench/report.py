@@ -9,7 +9,7 @@ from typing import Any
 
 from bench.commands import PAIRS, Command
 from bench.measure import Result
-from journal.core.crypto import KdfParams
+from journal.core.store.crypto import KdfParams
 
 NA = "n/a (not yet implemented)"
 CORE_ROWS = [

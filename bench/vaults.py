@@ -23,8 +23,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from bench import gen, jrnl
-from journal.core import crypto, schema
-from journal.core.vault import Vault
+from journal.core.store import crypto, schema
+from journal.core.store.vault import Vault
 
 RESULTS = Path(__file__).resolve().parent / "results"
 PASSPHRASE = "bench: correct horse battery staple"

@@ -57,8 +57,8 @@ def early_unlock(argv: Sequence[str], env: Mapping[str, str]) -> bool:
     if command not in UNLOCKING or any(a.partition("=")[0] in OTHER_SOURCE for a in argv):
         return False
     from journal import paths
-    from journal.core import kdf
-    from journal.core.header import read_header
+    from journal.core.store import kdf
+    from journal.core.store.header import read_header
 
     header, conn = read_header(paths.resolve(vault, env).vault)
     conn.close()

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from journal.core.clock import FixedClock
-from journal.core.crypto import KdfParams
-from journal.core.vault import Vault
+from journal.core.store.crypto import KdfParams
+from journal.core.store.vault import Vault
 
 PASSPHRASE = "correct horse battery staple"
 

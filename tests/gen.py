@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from journal.core.models import Entry, Moment
+from journal.core.model.entries import Entry, Moment
 
 START = date(2026, 1, 5)  # a Monday
 WORK_TAGS = ("discharge", "family-meeting", "paperwork", "new-admission", "team",

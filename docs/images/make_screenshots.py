@@ -16,9 +16,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from journal.core.clock import FixedClock
-from journal.core.crypto import KdfParams
-from journal.core.models import Entry, Moment
-from journal.core.vault import Vault
+from journal.core.store.crypto import KdfParams
+from journal.core.model.entries import Entry, Moment
+from journal.core.store.vault import Vault
 from journal.paths import Paths
 from journal.settings import Settings
 from journal.ui.app import make_app

@@ -8,7 +8,7 @@ import click
 
 from journal.cli.common import pass_runtime, plural
 from journal.cli.runtime import Runtime
-from journal.core import backup as backup_mod
+from journal.core.store import backup as backup_mod
 
 
 @click.command("backup")

@@ -14,11 +14,11 @@ import click
 from journal.cli.moment_syntax import format_moment
 from journal.cli.runtime import Runtime
 from journal.core.errors import JournalError, ValidationError
-from journal.core.models import KINDS, Entry
+from journal.core.model.entries import KINDS, Entry
 from journal.core.textsafe import one_line, terminal_safe
 
 if TYPE_CHECKING:
-    from journal.core.vault import Vault
+    from journal.core.store.vault import Vault
 
 pass_runtime = click.make_pass_decorator(Runtime, ensure=True)
 
@@ -147,7 +147,7 @@ def _markdown(entry: Entry) -> str:
 
 def entries_document(entries: list[Entry]) -> str:
     """The exchange document for `--json` output, in the order given (newest first)."""
-    from journal.core import exchange
+    from journal.core.exchange import format_v1 as exchange
 
     return exchange.to_text(exchange.document([exchange.entry_dict(e) for e in entries]))
 

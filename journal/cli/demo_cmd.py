@@ -14,8 +14,8 @@ import platformdirs
 from journal.cli.common import plural
 from journal.cli.runtime import Runtime
 from journal.core.errors import JournalError, ValidationError
-from journal.core.models import KINDS, Entry
-from journal.core.vault import Vault
+from journal.core.model.entries import KINDS, Entry
+from journal.core.store.vault import Vault
 
 DEMO_PASSPHRASE = "demo-passphrase-not-secret"
 #: Marks a directory as a demo vault that `journal demo --dir` may replace.

@@ -25,9 +25,9 @@ from journal.cli.common import (
 )
 from journal.cli.moment_syntax import parse_moment
 from journal.cli.runtime import Runtime
-from journal.core import exchange
 from journal.core.errors import JournalError, ValidationError
-from journal.core.models import CONTEXTS, KINDS, Entry, normalise_label
+from journal.core.exchange import format_v1 as exchange
+from journal.core.model.entries import CONTEXTS, KINDS, Entry, normalise_label
 
 SCALE = click.IntRange(0, 10)
 
@@ -88,7 +88,7 @@ def add(runtime: Runtime, text: tuple[str, ...], day: date | None, moments: tupl
         "moments": [exchange.moment_dict(m) for m in parsed],
         "written_at": runtime.clock.now().replace(microsecond=0).isoformat(),
     }, where="the new entry")
-    from journal.core.sealed import SealedBox, merge_into
+    from journal.core.store.sealed import SealedBox, merge_into
 
     if sealed:
         box = SealedBox(runtime.paths.vault)
@@ -156,7 +156,7 @@ def list_entries(runtime: Runtime, limit: int | None, since: date | None, until:
     """
     vault = runtime.open_vault(passphrase_file)
     try:
-        from journal.core.query import Query
+        from journal.core.model.query import Query
 
         hits = vault.index().select(Query(since=since, until=until))
         entries = hits[:limit] if limit else list(hits)
@@ -225,7 +225,7 @@ def search_cmd(runtime: Runtime, query: tuple[str, ...], tags: tuple[str, ...],
       journal search "#yelling @sam kind:contagion since:2026-10-01"
       journal search --kind contagion --context home --json
     """
-    from journal.core.query import Query, search_vault
+    from journal.core.model.query import Query, search_vault
 
     parsed = Query.parse(" ".join(query))
     parsed.tags += [normalise_label(t) for t in tags]

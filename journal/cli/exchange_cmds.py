@@ -12,10 +12,11 @@ import click
 
 from journal.cli.common import DATE, pass_runtime, passphrase_file_option, plural
 from journal.cli.runtime import Runtime, read_secret_file
-from journal.core import exchange, exporters, importers
 from journal.core.errors import ValidationError
-from journal.core.importers import plan as planning
-from journal.core.vault import Vault
+from journal.core.exchange import exporters, importers
+from journal.core.exchange import format_v1 as exchange
+from journal.core.exchange.importers import plan as planning
+from journal.core.store.vault import Vault
 
 #: Below this many entries no progress bar is worth drawing.
 PROGRESS_MIN = 200
@@ -143,7 +144,7 @@ def export_cmd(runtime: Runtime, fmt: str, output: Path | None, force: bool,
         return
     assert output is not None
     if fmt == "json":
-        from journal.core.exporters import json_v1
+        from journal.core.exchange.exporters import json_v1
 
         written = json_v1.write(entries, output, replace=force)
     else:

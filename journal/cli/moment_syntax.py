@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from journal.core.errors import ValidationError
-from journal.core.models import ACTIONS, CONTEXTS, KINDS, Moment, normalise_label
+from journal.core.model.entries import ACTIONS, CONTEXTS, KINDS, Moment, normalise_label
 
 _NOTE_SPLIT = re.compile(r":(?:\s|$)")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")

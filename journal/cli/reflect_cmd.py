@@ -12,10 +12,10 @@ import click
 from journal import settings as settings_mod
 from journal.cli.common import DATE, pass_runtime, passphrase_file_option, plural
 from journal.cli.runtime import Runtime
-from journal.core import exchange
-from journal.core.bulk import paused_gc
 from journal.core.errors import ValidationError
+from journal.core.exchange import format_v1 as exchange
 from journal.core.reflection import NOT_A_DIAGNOSIS, reflect_rows
+from journal.core.store.bulk import paused_gc
 
 EVIDENCE_SHOWN = 10
 WIDTH = 88

@@ -20,8 +20,8 @@ if TYPE_CHECKING:  # imported where used: `journal --version` must not load the 
     from pathlib import Path
 
     from journal import paths as paths_mod
-    from journal.core.crypto import KdfParams
-    from journal.core.vault import Vault
+    from journal.core.store.crypto import KdfParams
+    from journal.core.store.vault import Vault
 
 #: Tries for a passphrase typed at the prompt before giving up.
 PROMPT_TRIES = 3
@@ -76,7 +76,7 @@ class Runtime:
                    merge_sealed: bool = True, recovery_code: str | None = None) -> Vault:
         """Unlock the vault. After a verified unlock, entries captured with
         `journal add --sealed` are merged in and the user is told on stderr."""
-        from journal.core.vault import Vault
+        from journal.core.store.vault import Vault
 
         directory = self.paths.vault
         Vault.read_header(directory)[1].close()  # not found / not ours, before asking
@@ -96,7 +96,7 @@ class Runtime:
     def _unlock(self, directory: Path, passphrase_file: Path | None, verify: bool) -> Vault:
         """A typed passphrase gets three tries (each costs a full key derivation)."""
         typed = passphrase_file is None and not self.env.get("JOURNAL_PASSPHRASE")
-        from journal.core.vault import Vault
+        from journal.core.store.vault import Vault
 
         tries = PROMPT_TRIES if typed else 1
         for attempt in range(1, tries + 1):
@@ -117,7 +117,7 @@ class Runtime:
         """Merge entries sealed with `journal add --sealed`; say so on stderr."""
         import click
 
-        from journal.core.sealed import merge_sealed
+        from journal.core.store.sealed import merge_sealed
 
         result = merge_sealed(vault)
         if result.merged:

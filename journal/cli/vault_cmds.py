@@ -9,7 +9,7 @@ import click
 from journal.cli.common import pass_runtime, passphrase_file_option, plural
 from journal.cli.runtime import Runtime, read_secret_file, weak_passphrase_warning
 from journal.core.errors import VaultDamaged, VaultExists
-from journal.core.vault import Vault, db_path
+from journal.core.store.vault import Vault, db_path
 
 RECOVERY_EXPLAINED = """\
 Your recovery code (shown only this once):

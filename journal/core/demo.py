@@ -21,7 +21,7 @@ import random
 import uuid
 from datetime import date, datetime, time, timedelta
 
-from journal.core.models import Entry, Moment
+from journal.core.model.entries import Entry, Moment
 
 WORK_TAGS = ("family-meeting", "discharge", "end-of-life", "bad-news", "paperwork",
              "new-admission", "grief", "home-visit", "team")

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from journal.core.clock import Clock
-from journal.core.crypto import KdfParams
+from journal.core.store.crypto import KdfParams
 from journal.paths import Paths
 from journal.settings import Settings
 from journal.ui import session, vault_access
@@ -70,7 +70,7 @@ class JournalApp(App):
         self.kdf, self.allow_weak = kdf, allow_weak
         self.passphrase_hint = passphrase_hint
         self.vault = None
-        """The open journal.core.vault.Vault, or None while locked."""
+        """The open journal.core.store.vault.Vault, or None while locked."""
         self.vault_lock = threading.RLock()
         """Held by whoever uses `vault` (journal.ui.vault_access): one thread at a time."""
         self.current_day: date = clock.today()

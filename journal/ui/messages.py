@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from journal.core.vault import Vault
+from journal.core.store.vault import Vault
 from journal.ui.widgets.moment_form import Vocabulary
 
 

@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from journal.core.bulk import paused_gc, thaw
+from journal.core.store.bulk import paused_gc, thaw
 
 if TYPE_CHECKING:
-    from journal.core.index import Index
-    from journal.core.vault import Vault
+    from journal.core.store.index import Index
+    from journal.core.store.vault import Vault
 
 
 @contextmanager

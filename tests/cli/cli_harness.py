@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 from journal.cli import cli
 from journal.cli.runtime import Runtime
 from journal.core.clock import FixedClock
-from journal.core.crypto import KdfParams
+from journal.core.store.crypto import KdfParams
 
 PASSPHRASE = "correct horse battery staple"
 

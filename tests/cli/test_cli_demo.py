@@ -5,7 +5,7 @@ from __future__ import annotations
 from cli_harness import Journal, write
 
 from journal.cli.demo_cmd import DEMO_PASSPHRASE, MARKER
-from journal.core.vault import Vault
+from journal.core.store.vault import Vault
 
 
 def test_demo_creates_a_year_and_shows_the_passphrase(journal: Journal, tmp_path):

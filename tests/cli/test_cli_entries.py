@@ -7,7 +7,7 @@ import uuid
 
 from cli_harness import PASSPHRASE, Journal
 
-from journal.core.vault import Vault
+from journal.core.store.vault import Vault
 
 
 def entries(j: Journal):
@@ -189,7 +189,7 @@ def test_add_checks_only_the_bucket_it_changes_and_reads_check_everything(
     saves, not the whole vault; damage elsewhere is reported by the next reading command."""
     import sqlite3
 
-    from journal.core.vault import Vault, db_path
+    from journal.core.store.vault import Vault, db_path
 
     for day in range(1, 29):
         initialised("add", "--date", f"2026-11-{day:02d}", f"Entry for day {day}.")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cli_harness import PASSPHRASE, Journal, Prompts, write
 
-from journal.core.vault import Vault
+from journal.core.store.vault import Vault
 
 
 def entries(j: Journal):

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from journal.cli.moment_syntax import format_moment, parse_moment
 from journal.core.errors import ValidationError
-from journal.core.models import ACTIONS, CONTEXTS, KINDS, Moment
+from journal.core.model.entries import ACTIONS, CONTEXTS, KINDS, Moment
 
 
 def test_the_documented_example():

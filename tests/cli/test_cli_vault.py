@@ -8,7 +8,7 @@ import stat
 
 from cli_harness import PASSPHRASE, Journal, write
 
-from journal.core.vault import Vault
+from journal.core.store.vault import Vault
 
 CODE = re.compile(r"\b([A-Z2-7]{4}(?:-[A-Z2-7]{1,4}){8,})\b")
 

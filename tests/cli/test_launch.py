@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from journal import launch
-from journal.core import kdf
-from journal.core.kdf import KdfParams
-from journal.core.vault import Vault
+from journal.core.store import kdf
+from journal.core.store.kdf import KdfParams
+from journal.core.store.vault import Vault
 
 PASSPHRASE = "correct horse battery staple"
 

@@ -28,11 +28,11 @@ from journal.core.errors import VaultNotFound
 ROOT = Path(__file__).resolve().parents[2]
 
 #: Never needed to print the version, the help, or a command's help.
-HEAVY = ("textual", "markdown_it", "sqlite_utils", "dateutil", "journal.core.importers",
-         "journal.core.exporters", "journal.ui")
+HEAVY = ("textual", "markdown_it", "sqlite_utils", "dateutil", "journal.core.exchange.importers",
+         "journal.core.exchange.exporters", "journal.ui")
 #: Not needed before a command runs at all.
-NOT_BEFORE_A_COMMAND = ("journal.core.vault", "journal.core.crypto", "cryptography",
-                        "importlib.metadata", "platformdirs", "tomlkit", "journal.core.query")
+NOT_BEFORE_A_COMMAND = ("journal.core.store.vault", "journal.core.store.crypto", "cryptography",
+                        "importlib.metadata", "platformdirs", "tomlkit", "journal.core.model.query")
 
 PROBE = """
 import runpy, sys

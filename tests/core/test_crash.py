@@ -31,10 +31,10 @@ from pathlib import Path
 
 import pytest
 
-from journal.core.crypto import KdfParams
 from journal.core.errors import WrongPassphrase
-from journal.core.models import Entry, Moment
-from journal.core.vault import Vault
+from journal.core.model.entries import Entry, Moment
+from journal.core.store.crypto import KdfParams
+from journal.core.store.vault import Vault
 
 LONG = bool(os.environ.get("JOURNAL_LONG"))
 KILLS = 400 if LONG else 60

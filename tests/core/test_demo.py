@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from journal.core import demo
 from journal.core.demo import generate, generate_year
-from journal.core.models import Entry
+from journal.core.model.entries import Entry
 from journal.core.reflection import KINDS, reflect
 
 END = date(2026, 11, 25)

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journal.core import exchange
-from journal.core.crypto import KdfParams
 from journal.core.errors import ValidationError
-from journal.core.models import ACTIONS, CONTEXTS, KINDS, Entry, Moment
-from journal.core.vault import Vault
+from journal.core.exchange import format_v1 as exchange
+from journal.core.model.entries import ACTIONS, CONTEXTS, KINDS, Entry, Moment
+from journal.core.store.crypto import KdfParams
+from journal.core.store.vault import Vault
 
 PASSPHRASE = "correct horse battery staple"
 
@@ -232,7 +232,7 @@ def test_malformed_input_is_refused_and_the_vault_is_unchanged(seeded_vault, tmp
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_export_import_export_through_a_vault_is_byte_identical(tmp_path_factory, entries):
-    from journal.core.importers import plan as planning
+    from journal.core.exchange.importers import plan as planning
 
     for entry in entries:  # an export always carries written_at
         entry.written_at = entry.written_at or datetime(2026, 1, 1, 8, 0)

@@ -14,10 +14,10 @@ def _modules_after(code: str) -> set[str]:
 
 def test_core_imports_no_textual():
     mods = _modules_after(
-        "import journal.core.vault, journal.core.query, journal.core.models, "
-        "journal.core.sealed, journal.core.markup, journal.settings, journal.paths"
+        "import journal.core.store.vault, journal.core.model.query, journal.core.model.entries, "
+        "journal.core.store.sealed, journal.core.model.markup, journal.settings, journal.paths"
     )
-    assert "journal.core.vault" in mods  # the probe really imported the core
+    assert "journal.core.store.vault" in mods  # the probe really imported the core
     assert not any(m == "textual" or m.startswith("textual.") for m in mods)
 
 

@@ -10,9 +10,9 @@ from datetime import date, timedelta
 import pytest
 
 from journal.core.errors import ValidationError
-from journal.core.models import Entry, Moment
-from journal.core.query import Query, search
-from journal.core.vault import db_path
+from journal.core.model.entries import Entry, Moment
+from journal.core.model.query import Query, search
+from journal.core.store.vault import db_path
 from tests.conftest import open_vault
 from tests.leakscan import scan
 
@@ -193,7 +193,7 @@ def test_rotation_reseals_summaries(vault, vault_dir):
 
 
 def test_own_writes_patch_the_cached_index_instead_of_reloading(vault, monkeypatch):
-    from journal.core.vault_rows import Rows
+    from journal.core.store.vault_rows import Rows
 
     vault.put_many(_entries(5))
     vault.summaries()
@@ -214,7 +214,7 @@ def test_own_writes_patch_the_cached_index_instead_of_reloading(vault, monkeypat
 
 def test_saving_into_empty_buckets_reads_nothing_back(vault, monkeypatch):
     """An import into a new vault must not decrypt what it has just written."""
-    from journal.core.vault_rows import Rows
+    from journal.core.store.vault_rows import Rows
 
     rebuilt = []
     real = Rows._chunk_from_rows

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journal.core import crypto
-from journal.core.index import Chunk, Index, record_of
-from journal.core.models import CONTEXTS, KINDS, Entry, Moment
-from journal.core.query import Query, search
+from journal.core.model.entries import CONTEXTS, KINDS, Entry, Moment
+from journal.core.model.query import Query, search
+from journal.core.store import crypto
+from journal.core.store.index import Chunk, Index, record_of
 
 TAGS = ["grief", "handover", "yelling", "night-shift", "café", "a\nb"]
 PEOPLE = ["sam", "ana", "mr-k"]
@@ -69,7 +69,7 @@ def test_a_chunk_round_trips_through_its_sealed_form():
 def test_dates_are_packed_as_4_byte_little_endian_ints():
     from array import array
 
-    from journal.core import index_chunk
+    from journal.core.store import index_chunk
 
     assert array(index_chunk._DAY_TYPE).itemsize == 4
     chunk = Chunk.from_records(0, [record_of(e) for e in _entries(3)], "")

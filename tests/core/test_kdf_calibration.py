@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from journal.core import crypto
-from journal.core.crypto import KdfParams
+from journal.core.store import crypto
+from journal.core.store.crypto import KdfParams
 
 
 def _calibrate_as_if(monkeypatch, floor_seconds: float, **kw) -> KdfParams:

@@ -1,4 +1,4 @@
-"""A head start on the key derivation (journal.core.kdf): the same key, derived once, and
+"""A head start on the key derivation (journal.core.store.kdf): the same key, derived once, and
 never two Argon2id buffers at once when the guess was wrong."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
-from journal.core import kdf
-from journal.core.kdf import KdfParams
+from journal.core.store import kdf
+from journal.core.store.kdf import KdfParams
 
 FAST = KdfParams.fast_for_tests()
 
@@ -50,7 +50,7 @@ def test_every_argon2id_derivation_holds_the_one_at_a_time_lock(monkeypatch):
     self-test's vector, under load): each must run under kdf.ONE_AT_A_TIME."""
     from cryptography.hazmat.primitives.kdf import argon2
 
-    from journal.core import crypto
+    from journal.core.store import crypto
 
     held = []
     real = argon2.Argon2id

@@ -22,13 +22,13 @@ from cryptography.hazmat.primitives import hmac as chmac
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journal.core import crypto
 from journal.core.clock import FixedClock
-from journal.core.crypto import KdfParams
 from journal.core.errors import IntegrityError
-from journal.core.models import Entry
-from journal.core.vault import Vault, db_path
-from journal.core.vault_integrity import BUCKETED
+from journal.core.model.entries import Entry
+from journal.core.store import crypto
+from journal.core.store.crypto import KdfParams
+from journal.core.store.vault import Vault, db_path
+from journal.core.store.vault_integrity import BUCKETED
 from tests.conftest import PASSPHRASE, open_vault
 
 GOLDEN = Path(__file__).parent.parent / "data" / "golden-v1"
@@ -102,7 +102,7 @@ def seal_legacy(v: Vault) -> None:
 
 # -- the format ---------------------------------------------------------------------------------
 def test_bucket_mac_framing_is_frozen():
-    """Computed here with cryptography's HMAC, independently of journal.core.crypto."""
+    """Computed here with cryptography's HMAC, independently of journal.core.store.crypto."""
     rows = [(b"\x07" + b"\2" * 15, 3, b"\3" * 32), (b"\x07" + b"\1" * 15, 1, b"\4" * 32)]
     mac = chmac.HMAC(b"\5" * 32, hashes.SHA256())
     mac.update(b"journal/v1/manifest-bucket|" + b"V" * 16 + b"\x07" + (2).to_bytes(8, "big")
@@ -143,10 +143,10 @@ def test_manifest_is_bucketed_and_matches_a_recomputation(filled):
 
 def test_bucket_query_is_an_index_search():
     """The per-save cost depends on this: a range search of an index, not a table scan."""
-    from journal.core.vault_integrity import _LAST_RANGE, _RANGE
+    from journal.core.store.vault_integrity import _LAST_RANGE, _RANGE
 
     conn = sqlite3.connect(":memory:")
-    from journal.core import schema
+    from journal.core.store import schema
 
     schema.migrate(conn, target=1)
     for statement, params in ((_RANGE, (b"\x10", b"\x11")), (_LAST_RANGE, (b"\xff",))):

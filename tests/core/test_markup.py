@@ -3,8 +3,8 @@
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from journal.core import markup
-from journal.core.markup import extract_mentions
+from journal.core.model import markup
+from journal.core.model.markup import extract_mentions
 
 
 def test_tags_and_people_in_prose_in_order_without_duplicates():

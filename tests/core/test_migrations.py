@@ -7,12 +7,12 @@ from datetime import date
 
 import pytest
 
-from journal.core import schema
 from journal.core.errors import StorageError, VaultDamaged
-from journal.core.models import Entry
-from journal.core.sealed import SealedBox, merge_sealed
-from journal.core.vault import Vault, db_path
-from journal.core.vault_rows import Rows
+from journal.core.model.entries import Entry
+from journal.core.store import schema
+from journal.core.store.sealed import SealedBox, merge_sealed
+from journal.core.store.vault import Vault, db_path
+from journal.core.store.vault_rows import Rows
 
 DAY = date(2026, 11, 25)
 

@@ -14,10 +14,10 @@ from journal import settings
 from journal.cli import cli
 from journal.cli.runtime import Runtime
 from journal.core.clock import FixedClock
-from journal.core.crypto import KdfParams
 from journal.core.demo import generate_year
 from journal.core.reflection import KINDS, reflect
-from journal.core.vault import Vault
+from journal.core.store.crypto import KdfParams
+from journal.core.store.vault import Vault
 
 PASSPHRASE = "a reflective test passphrase"
 TODAY = date(2026, 11, 25)
@@ -116,7 +116,7 @@ def test_reflect_on_an_almost_empty_vault_says_what_is_missing(tmp_path):
 
 
 def test_reflect_text_counts_read_naturally(tmp_path):
-    from journal.core.models import Entry, Moment
+    from journal.core.model.entries import Entry, Moment
 
     _vault(tmp_path, [Entry(date=date(2026, 11, 20), moments=[Moment("concern", 4, "work")])])
     out = _run(tmp_path).stdout

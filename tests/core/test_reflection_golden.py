@@ -45,7 +45,7 @@ import gen
 
 import journal.core.reflection as reflection_package
 from journal.core.demo import generate, generate_year
-from journal.core.models import Entry, Moment
+from journal.core.model.entries import Entry, Moment
 from journal.core.reflection import DayRow, reflect, reflect_rows, rows_from_entries
 
 #: The goldens were captured on this day. A range with no entry in it and no `today` ends on

@@ -12,7 +12,7 @@ import gen
 import pytest
 
 from journal.core.errors import ValidationError
-from journal.core.models import Entry, Moment
+from journal.core.model.entries import Entry, Moment
 from journal.core.reflection import reflect, reflect_rows, rows_from_entries
 
 balance_module = importlib.import_module("journal.core.reflection.balance")

@@ -7,10 +7,10 @@ import sqlite3
 import uuid
 from datetime import date
 
-from journal.core import crypto
-from journal.core.models import Entry, Moment
-from journal.core.sealed import SealedBox, merge_into, merge_sealed
-from journal.core.vault import Vault, db_path
+from journal.core.model.entries import Entry, Moment
+from journal.core.store import crypto
+from journal.core.store.sealed import SealedBox, merge_into, merge_sealed
+from journal.core.store.vault import Vault, db_path
 
 DAY = date(2026, 11, 25)
 

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from journal.core.models import Entry, Moment
-from journal.core.query import Query, search, search_vault
+from journal.core.model.entries import Entry, Moment
+from journal.core.model.query import Query, search, search_vault
 
 WORDS = ["Straße", "night", "SHIFT", "café", "handover", "grief", "walk", "tea", "Ünïcode"]
 

@@ -14,10 +14,10 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import kdf as kdf_package
 from cryptography.hazmat.primitives.kdf import argon2
 
-from journal.core import crypto
-from journal.core.crypto import KdfParams
 from journal.core.errors import CryptoUnavailable
-from journal.core.vault import Vault, db_path
+from journal.core.store import crypto
+from journal.core.store.crypto import KdfParams
+from journal.core.store.vault import Vault, db_path
 
 PASS = "fail closed"
 

@@ -20,12 +20,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journal.core import crypto
-from journal.core.crypto import DecryptError, KdfParams
 from journal.core.errors import ValidationError, VaultDamaged
-from journal.core.models import Entry
-from journal.core.sealed import open_sealed_entry
-from journal.core.vault import Header
+from journal.core.model.entries import Entry
+from journal.core.store import crypto
+from journal.core.store.crypto import DecryptError, KdfParams
+from journal.core.store.sealed import open_sealed_entry
+from journal.core.store.vault import Header
 
 LONG = bool(os.environ.get("JOURNAL_LONG"))
 CASES = 12_500 if LONG else 150

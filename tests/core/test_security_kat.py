@@ -1,7 +1,7 @@
 """T0: known-answer vectors for every primitive we compose, and a frozen golden vault.
 
 The expected values are published test vectors, copied here independently of
-journal.core.crypto (so a wrong constant there cannot make its own test pass), plus the
+journal.core.store.crypto (so a wrong constant there cannot make its own test pass), plus the
 golden vault tests/data/golden-v1 written once by tests/data/make_golden.py: a vault of
 this format must open forever.
 """
@@ -20,9 +20,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from journal.core import crypto
-from journal.core.sealed import SealedBox, merge_sealed
-from journal.core.vault import Vault, db_path
+from journal.core.store import crypto
+from journal.core.store.sealed import SealedBox, merge_sealed
+from journal.core.store.vault import Vault, db_path
 
 GOLDEN = Path(__file__).parent.parent / "data" / "golden-v1"
 GOLDEN_PASSPHRASE = "golden vault: Ünïcödé café, 2026"

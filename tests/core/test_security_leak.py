@@ -65,9 +65,9 @@ def workload(put, edit, delete) -> None:
 
 # -- the child (run as a script) --------------------------------------------------------------
 def child_vault(vault_dir: Path) -> dict:
-    from journal.core.crypto import KdfParams
-    from journal.core.models import Entry
-    from journal.core.vault import Vault
+    from journal.core.model.entries import Entry
+    from journal.core.store.crypto import KdfParams
+    from journal.core.store.vault import Vault
 
     vault, _ = Vault.create(vault_dir, "leak test", kdf=KdfParams.fast_for_tests())
 

@@ -8,9 +8,9 @@ import unicodedata
 
 import pytest
 
-from journal.core.crypto import KdfParams
 from journal.core.errors import WrongPassphrase
-from journal.core.vault import WRONG, Vault
+from journal.core.store.crypto import KdfParams
+from journal.core.store.vault import WRONG, Vault
 
 RIGHT = "Café au lait, s'il vous plaît"  # NFC, with a space to disturb
 

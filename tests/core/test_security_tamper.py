@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from journal.core import crypto
-from journal.core.crypto import DecryptError, KdfParams
 from journal.core.errors import IntegrityError, VaultDamaged, WrongPassphrase
-from journal.core.models import Entry
-from journal.core.vault import WRONG, Header, Vault, db_path
+from journal.core.model.entries import Entry
+from journal.core.store import crypto
+from journal.core.store.crypto import DecryptError, KdfParams
+from journal.core.store.vault import WRONG, Header, Vault, db_path
 
 PASS = "tamper test passphrase"
 TINY_KDF = KdfParams(memory_kib=64, iterations=1, lanes=1)  # tests only
@@ -363,7 +363,7 @@ def test_t5_non_canonical_header_is_refused(tiny):
 
 
 def test_t1_every_bit_flip_of_the_manifest_and_of_a_sealed_capture_is_rejected(vault):
-    from journal.core.sealed import open_sealed_entry
+    from journal.core.store.sealed import open_sealed_entry
 
     vault.put(Entry(date=date(2026, 11, 1), body="x"))
     blob = vault._meta("manifest")

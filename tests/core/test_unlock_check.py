@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from journal.core.errors import IntegrityError, VaultDamaged
-from journal.core.models import Entry
-from journal.core.vault import db_path
+from journal.core.model.entries import Entry
+from journal.core.store.vault import db_path
 from tests.conftest import open_vault
 
 

@@ -8,7 +8,6 @@ from datetime import date
 
 import pytest
 
-from journal.core import crypto
 from journal.core.errors import (
     ConflictError,
     IntegrityError,
@@ -17,8 +16,9 @@ from journal.core.errors import (
     VaultNotFound,
     WrongPassphrase,
 )
-from journal.core.models import Entry, Moment
-from journal.core.vault import WRONG, Vault, db_path
+from journal.core.model.entries import Entry, Moment
+from journal.core.store import crypto
+from journal.core.store.vault import WRONG, Vault, db_path
 
 DAY = date(2026, 11, 25)
 

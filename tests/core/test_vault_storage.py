@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from journal.core.crypto import KdfParams
 from journal.core.errors import StorageError, VaultDamaged, VaultNotFound
-from journal.core.models import Entry
-from journal.core.sealed import SealedBox
-from journal.core.vault import Vault, db_path
+from journal.core.model.entries import Entry
+from journal.core.store.crypto import KdfParams
+from journal.core.store.sealed import SealedBox
+from journal.core.store.vault import Vault, db_path
 
 DAY = date(2026, 11, 25)
 

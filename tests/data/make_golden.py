@@ -14,10 +14,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 from journal.core.clock import FixedClock
-from journal.core.crypto import KdfParams
-from journal.core.models import Entry, Moment
-from journal.core.sealed import SealedBox
-from journal.core.vault import Vault
+from journal.core.model.entries import Entry, Moment
+from journal.core.store.crypto import KdfParams
+from journal.core.store.sealed import SealedBox
+from journal.core.store.vault import Vault
 
 PASSPHRASE = "golden vault: Ünïcödé café, 2026"
 

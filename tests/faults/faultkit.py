@@ -14,8 +14,8 @@ from click.testing import CliRunner, Result
 from journal.cli import cli
 from journal.cli.runtime import Runtime
 from journal.core.clock import FixedClock
-from journal.core.crypto import KdfParams
-from journal.core.vault import Vault
+from journal.core.store.crypto import KdfParams
+from journal.core.store.vault import Vault
 
 PASSPHRASE = "correct horse battery staple"
 NOW = datetime(2026, 11, 25, 21, 30, 0)

@@ -14,10 +14,10 @@ from faultkit import ESCAPES, PASSPHRASE, RAW_CONTROL
 from textual.widgets import Input, TextArea
 
 from journal.core.clock import FixedClock
-from journal.core.crypto import KdfParams
 from journal.core.demo import generate_year
-from journal.core.models import Entry, Moment
-from journal.core.vault import Vault
+from journal.core.model.entries import Entry, Moment
+from journal.core.store.crypto import KdfParams
+from journal.core.store.vault import Vault
 from journal.paths import Paths
 from journal.settings import Settings
 from journal.ui.app import make_app

@@ -31,9 +31,9 @@ from faultkit import PASSPHRASE, add_tests_dir_to_path
 from textual.widgets import Input, TextArea
 
 from journal.core.clock import FixedClock
-from journal.core.crypto import KdfParams
-from journal.core.models import Entry
-from journal.core.vault import Vault
+from journal.core.model.entries import Entry
+from journal.core.store.crypto import KdfParams
+from journal.core.store.vault import Vault
 from journal.paths import Paths
 from journal.settings import Settings
 from journal.ui.app import make_app

@@ -20,9 +20,9 @@ import pytest
 from faultkit import PASSPHRASE, CliJournal
 from textual.widgets import Input, TextArea
 
-from journal.core.crypto import KdfParams
 from journal.core.errors import StorageError
-from journal.core.models import Entry
+from journal.core.model.entries import Entry
+from journal.core.store.crypto import KdfParams
 from journal.paths import Paths
 from journal.settings import Settings
 from journal.ui.app import make_app

@@ -32,9 +32,10 @@ from cryptography.fernet import Fernet
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journal.core import exchange, importers
 from journal.core.errors import ValidationError
-from journal.core.importers import dayone, jrnl, markdown
+from journal.core.exchange import format_v1 as exchange
+from journal.core.exchange import importers
+from journal.core.exchange.importers import dayone, jrnl, markdown
 
 LONG = os.environ.get("JOURNAL_FUZZ") == "long"
 #: Cases per target: 7 hypothesis targets, so the long profile runs > 100,000 in one go.

@@ -21,10 +21,10 @@ from faultkit import ESCAPES, ODD_TEXT, CliJournal, raw_controls
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journal.core import exchange
-from journal.core.exporters import markdown as md_export
-from journal.core.importers import markdown as md_import
-from journal.core.models import Entry, Moment
+from journal.core.exchange import format_v1 as exchange
+from journal.core.exchange.exporters import markdown as md_export
+from journal.core.exchange.importers import markdown as md_import
+from journal.core.model.entries import Entry, Moment
 from journal.core.textsafe import (
     escape_markup,
     has_controls,

@@ -16,10 +16,10 @@ from pathlib import Path
 from faultkit import PASSPHRASE, CliJournal
 from textual.widgets import Input, TextArea
 
-from journal.core.crypto import KdfParams
 from journal.core.errors import ConflictError, JournalError
-from journal.core.models import Entry
-from journal.core.vault import Vault
+from journal.core.model.entries import Entry
+from journal.core.store.crypto import KdfParams
+from journal.core.store.vault import Vault
 from journal.paths import Paths
 from journal.settings import Settings
 from journal.ui.app import make_app

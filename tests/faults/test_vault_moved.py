@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from faultkit import CliJournal
 
-from journal.core import exchange
-from journal.core.models import Entry, Moment
+from journal.core.exchange import format_v1 as exchange
+from journal.core.model.entries import Entry, Moment
 
 DB = "journal.db"
 
@@ -131,7 +131,7 @@ async def test_the_app_opens_a_vault_at_an_odd_path(tmp_path, name):
     """Folder names are user input too: brackets (markup), a backslash at the end."""
     from textual.widgets import Input
 
-    from journal.core.crypto import KdfParams
+    from journal.core.store.crypto import KdfParams
     from journal.paths import Paths
     from journal.settings import Settings
     from journal.ui.app import make_app

@@ -13,13 +13,13 @@ from click.testing import CliRunner
 
 from journal.cli import cli
 from journal.cli.runtime import Runtime
-from journal.core import backup
 from journal.core.clock import FixedClock
-from journal.core.crypto import KdfParams
 from journal.core.errors import ValidationError, VaultDamaged, VaultExists, VaultNotFound
-from journal.core.models import Entry
-from journal.core.sealed import SealedBox
-from journal.core.vault import Vault
+from journal.core.model.entries import Entry
+from journal.core.store import backup
+from journal.core.store.crypto import KdfParams
+from journal.core.store.sealed import SealedBox
+from journal.core.store.vault import Vault
 
 PASSPHRASE = "correct horse battery staple"
 FIXTURES = Path(__file__).parent / "fixtures"

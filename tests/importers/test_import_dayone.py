@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from journal.core.errors import ValidationError
-from journal.core.importers import dayone
+from journal.core.exchange.importers import dayone
 
 EXPORT = Path(__file__).parent / "fixtures" / "dayone_export"
 

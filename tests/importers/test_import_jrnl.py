@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from jrnl_writers import JRNL_V2_SALT, _key, write_v1, write_v2, write_v3
 
 from journal.core.errors import ValidationError
-from journal.core.importers import jrnl
+from journal.core.exchange.importers import jrnl
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PLAIN = FIXTURES / "jrnl46_plain_default.txt"  # jrnl 4.6, default timeformat "%F %r"

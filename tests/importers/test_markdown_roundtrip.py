@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journal.core import exchange
 from journal.core.errors import ValidationError
-from journal.core.exporters import markdown as md_out
-from journal.core.importers import markdown as md_in
-from journal.core.models import ACTIONS, CONTEXTS, KINDS, Entry, Moment
+from journal.core.exchange import format_v1 as exchange
+from journal.core.exchange.exporters import markdown as md_out
+from journal.core.exchange.importers import markdown as md_in
+from journal.core.model.entries import ACTIONS, CONTEXTS, KINDS, Entry, Moment
 
 
 def shape(entries):

@@ -17,8 +17,8 @@ from textual.worker import WorkerCancelled
 
 from journal.core.clock import FixedClock
 from journal.core.demo import generate_year
-from journal.core.index import Index
-from journal.core.models import Entry
+from journal.core.model.entries import Entry
+from journal.core.store.index import Index
 from journal.settings import Settings
 from journal.ui.screens.browse import BrowseScreen
 from journal.ui.screens.reflect import ReflectScreen
@@ -36,7 +36,7 @@ class MemoryVault:
     """The part of Vault the screens use (`summaries()`: partial entries newest first,
     `get`/`get_many`: full copies), in memory.
 
-    Tests that check the real vault use journal.core.vault.Vault instead; this one keeps
+    Tests that check the real vault use journal.core.store.vault.Vault instead; this one keeps
     tests with thousands of entries quick.
     """
 

@@ -9,7 +9,7 @@ from textual.color import Color
 
 from journal.core.demo import generate
 from journal.core.errors import VaultDamaged
-from journal.core.models import Entry, Moment
+from journal.core.model.entries import Entry, Moment
 from journal.ui.screens.browse import BrowseScreen
 from journal.ui.widgets.calendar import MonthCalendar
 from journal.ui.widgets.entry_list import EntryList

@@ -1,6 +1,6 @@
 """Browse and reflect over thousands of entries: only what is on screen gets built.
 
-The index (journal.core.index) builds an Entry only when a row of `Hits` is read
+The index (journal.core.store.index) builds an Entry only when a row of `Hits` is read
 (`Chunk.entry`); these tests count those constructions and the list rows drawn, and check
 that filtering through the index gives what `query.search` gives over the full entries.
 """
@@ -12,10 +12,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from journal.core import index as index_module
 from journal.core.demo import generate
-from journal.core.models import Entry, Moment
-from journal.core.query import Query, search
+from journal.core.model.entries import Entry, Moment
+from journal.core.model.query import Query, search
+from journal.core.store import index as index_module
 from journal.ui.screens.browse import BrowseScreen
 from journal.ui.screens.reflect import ReflectScreen
 from journal.ui.widgets import entry_list as entry_list_module

@@ -6,7 +6,7 @@ from datetime import date
 
 from textual.widgets import TextArea
 
-from journal.core.models import Entry
+from journal.core.model.entries import Entry
 from journal.settings import Settings
 from journal.ui.screens.unlock import UnlockScreen
 from journal.ui.screens.write import WriteScreen

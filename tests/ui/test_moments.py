@@ -6,7 +6,7 @@ from datetime import date
 
 from textual.widgets import Input
 
-from journal.core.models import Entry, Moment
+from journal.core.model.entries import Entry, Moment
 from journal.ui.widgets.moment_form import MomentForm, parse_time
 from journal.ui.widgets.suggest import LastItemSuggester, split_labels
 

@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import DataTable, Tabs
 
 from journal.core.demo import generate_year
-from journal.core.models import Entry, Moment
+from journal.core.model.entries import Entry, Moment
 from journal.core.reflection import KINDS, reflect
 from journal.ui.screens.reflect import ReflectScreen, range_start
 from journal.ui.screens.support import SupportScreen

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from journal.core.clock import FixedClock
-from journal.core.crypto import KdfParams
-from journal.core.models import Entry, Moment
-from journal.core.vault import Vault
+from journal.core.model.entries import Entry, Moment
+from journal.core.store.crypto import KdfParams
+from journal.core.store.vault import Vault
 from journal.paths import Paths
 from journal.settings import Settings
 from journal.ui.app import make_app

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from textual.widgets import Input, Select
 
-from journal.core import exchange
-from journal.core.models import Entry, Moment
-from journal.core.vault import Vault
+from journal.core.exchange import format_v1 as exchange
+from journal.core.model.entries import Entry, Moment
+from journal.core.store.vault import Vault
 from journal.ui.commands import journal_commands
 from journal.ui.screens.confirm import ConfirmScreen
 from journal.ui.screens.transfer import BackupScreen, ExportScreen, ImportScreen
@@ -195,7 +195,7 @@ async def test_backup_makes_a_vault_that_checks(app_factory, make_vault, tmp_pat
         await _fill(pilot, dest)  # never overwrites
         assert str(app.screen.query_one(".dialog-error").render())
     restored = tmp_path / "restored"
-    from journal.core.backup import restore
+    from journal.core.store.backup import restore
 
     restore(dest, restored)
     vault = Vault.open(restored, PASSPHRASE, allow_weak=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from textual.widgets import Button, Checkbox, Input, Static
 
-from journal.core.models import Entry
-from journal.core.sealed import SealedBox
-from journal.core.vault import Vault
+from journal.core.model.entries import Entry
+from journal.core.store.sealed import SealedBox
+from journal.core.store.vault import Vault
 from journal.ui.screens.unlock import RecoveryCodeScreen, UnlockScreen, passphrase_feedback
 from journal.ui.screens.write import WriteScreen
 
@@ -120,7 +120,7 @@ def test_journal_without_arguments_opens_the_app(monkeypatch, tmp_path):
 
     from journal.cli import cli
     from journal.cli.runtime import Runtime
-    from journal.core.crypto import KdfParams
+    from journal.core.store.crypto import KdfParams
     from journal.ui.app import JournalApp
 
     ran = []

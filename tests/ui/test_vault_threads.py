@@ -12,7 +12,7 @@ import time
 from datetime import date
 
 from journal.core.demo import generate
-from journal.core.models import Entry
+from journal.core.model.entries import Entry
 from journal.ui.screens.browse import BrowseScreen
 from journal.ui.vault_access import vault_in_use
 from journal.ui.widgets.filters import FilterBar

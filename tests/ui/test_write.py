@@ -9,7 +9,7 @@ from textual.widgets import Input, Switch, TextArea
 
 from journal import settings as settings_mod
 from journal.core.errors import StorageError
-from journal.core.models import Entry
+from journal.core.model.entries import Entry
 from journal.ui.screens.confirm import ConfirmScreen
 from journal.ui.screens.settings import SettingsScreen
 

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from journal.core.errors import ValidationError
-from journal.core.models import Entry
+from journal.core.model.entries import Entry
 from journal.core.reflection.balance import balance
 from journal.core.reflection.common import FORBIDDEN_WORDS, minutes
 from journal.core.reflection.days import (
@@ -102,8 +102,8 @@ def bench_reflect(n_entries: int = 10_000, seed: int = 7) -> tuple[int, float]:
     reflection alone (generating the entries and their rows is not timed)."""
     import time
 
-    from journal.core.bulk import paused_gc
     from journal.core.demo import generate
+    from journal.core.store.bulk import paused_gc
 
     rows = rows_from_entries(generate(n_entries, seed))
     with paused_gc():

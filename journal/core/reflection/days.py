@@ -13,7 +13,7 @@ from itertools import compress
 from operator import eq, itemgetter
 from typing import Any
 
-from journal.core.models import Entry
+from journal.core.model.entries import Entry
 from journal.core.reflection.common import (
     HEAVY_INTENSITY,
     MINUTE_OF,

@@ -30,9 +30,9 @@ from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from journal.core.errors import JournalError
-from journal.core.index import Hits, Index
-from journal.core.models import Entry
-from journal.core.query import Query
+from journal.core.model.entries import Entry
+from journal.core.model.query import Query
+from journal.core.store.index import Hits, Index
 from journal.ui.vault_access import allocation_burst, vault_in_use, vault_index
 from journal.ui.widgets.calendar import DayMarks, MonthCalendar
 from journal.ui.widgets.entry_list import EntryList

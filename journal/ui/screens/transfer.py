@@ -14,11 +14,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from journal.core import backup as backup_mod
-from journal.core import exporters, importers
 from journal.core.errors import JournalError, ValidationError
-from journal.core.importers import plan as planning
-from journal.core.models import Entry
+from journal.core.exchange import exporters, importers
+from journal.core.exchange.importers import plan as planning
+from journal.core.model.entries import Entry
+from journal.core.store import backup as backup_mod
 from journal.core.textsafe import for_markup, one_line
 from journal.ui.screens.confirm import DIALOG_CSS, ConfirmScreen
 from journal.ui.vault_access import vault_in_use

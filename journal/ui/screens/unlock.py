@@ -19,9 +19,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, Footer, Input, LoadingIndicator, Static
 
 from journal.core.errors import JournalError, VaultNotFound, WrongPassphrase
-from journal.core.sealed import MergeResult, merge_sealed
+from journal.core.store.sealed import MergeResult, merge_sealed
+from journal.core.store.vault import Vault
 from journal.core.textsafe import for_markup
-from journal.core.vault import Vault
 from journal.ui.messages import Unlocked
 from journal.ui.vault_access import allocation_burst
 from journal.ui.widgets.moment_form import Vocabulary

@@ -15,8 +15,8 @@ from textual.strip import Strip
 from textual.widgets import Footer, Static, TextArea
 
 from journal.core.errors import ConflictError, JournalError, StorageError
-from journal.core.models import Entry, Moment
-from journal.core.sealed import merge_into
+from journal.core.model.entries import Entry, Moment
+from journal.core.store.sealed import merge_into
 from journal.core.textsafe import has_controls, picture_controls
 from journal.ui.autosave import Debouncer
 from journal.ui.editor_theme import follow_app_theme

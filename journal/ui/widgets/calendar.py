@@ -24,7 +24,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from journal.core.models import Entry
+from journal.core.model.entries import Entry
 from journal.ui.widgets.entry_view import EntryView
 
 MONTH_WIDTH = 27

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, TextArea
 
-from journal.core.models import Entry
+from journal.core.model.entries import Entry
 from journal.ui.widgets.suggest import LastItemSuggester, split_labels
 
 #: Offered for "recovery" until the user's own labels take over (REQ dimensions, domain §3a).

@@ -26,7 +26,7 @@ from textual.style import Style
 from textual.visual import Padding, Visual
 from textual.widgets import OptionList
 
-from journal.core.models import Entry
+from journal.core.model.entries import Entry
 from journal.ui.widgets.entry_view import EntryView
 
 CONTAGION_SYMBOL = "◆"

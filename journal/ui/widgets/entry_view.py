@@ -1,7 +1,7 @@
 """A newest-first run of entries and the lookups the screens need, proportional to what
 is asked for.
 
-The entries are usually a `journal.core.index.Hits` (an Entry is built only when read);
+The entries are usually a `journal.core.store.index.Hits` (an Entry is built only when read);
 a plain list works too. Dates are kept as one list (one entry per day), so finding a day,
 a month's entries or an entry's position is a bisection, never a pass that builds every
 Entry. Pure data: a worker may build one (the first `dates` pass is the only O(n) work).
@@ -14,8 +14,8 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import overload
 
-from journal.core.index import LazySequence
-from journal.core.models import Entry
+from journal.core.model.entries import Entry
+from journal.core.store.index import LazySequence
 
 
 def _dates_of(entries: Sequence[Entry]) -> list[date]:

@@ -1,7 +1,7 @@
 """Filtering the entry list: one search box that takes the query syntax, with live results.
 
 `#tag @person kind:contagion context:home since:2025-01-01 until:2025-03-31 words`
-(journal.core.query). Typing is debounced (~150 ms). Tags, people, kinds, contexts and
+(journal.core.model.query). Typing is debounced (~150 ms). Tags, people, kinds, contexts and
 dates are answered by the vault's encrypted index (`Index.select`, posting lists: a few
 milliseconds at 50,000 entries); words need the full text (`WordSearch`).
 """
@@ -20,8 +20,8 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from journal.core.errors import ValidationError
-from journal.core.models import CONTEXTS, KINDS, Entry
-from journal.core.query import Query, searchable_text
+from journal.core.model.entries import CONTEXTS, KINDS, Entry
+from journal.core.model.query import Query, searchable_text
 
 DEBOUNCE_SECONDS = 0.15
 PLACEHOLDER = "Search: words  #tag  @person  kind:contagion  context:home  since:2025-01-01"

@@ -20,7 +20,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
-from journal.core.models import Entry
+from journal.core.model.entries import Entry
 from journal.core.reflection import NOT_A_DIAGNOSIS
 from journal.core.textsafe import terminal_safe
 from journal.ui.widgets.calendar import DayMark, DayMarks, MonthCalendar, mark_for

@@ -16,8 +16,7 @@ from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from journal.core.bulk import paused_gc
-from journal.core.models import (
+from journal.core.model.entries import (
     ACTIONS,
     CONCERN_FEELINGS,
     CONTEXTS,
@@ -27,6 +26,7 @@ from journal.core.models import (
     Entry,
     Moment,
 )
+from journal.core.store.bulk import paused_gc
 from journal.ui.widgets.choice import KeyChoice, ScaleChoice, kind_label
 from journal.ui.widgets.suggest import LastItemSuggester, split_labels
 
@@ -40,7 +40,7 @@ PICKER_KEYS = (*"ckwhea v0123456789".replace(" ", ""), "minus", "plus", "left", 
                "backspace", "delete")
 SEED_FEELINGS = CONCERN_FEELINGS + DISTRESS_FEELINGS + OTHER_FEELINGS
 if TYPE_CHECKING:
-    from journal.core.index import Index
+    from journal.core.store.index import Index
 
 assert {k for _, k, _ in KIND_KEYS} == set(KINDS)
 assert {c for _, c, _ in CONTEXT_KEYS} == set(CONTEXTS)

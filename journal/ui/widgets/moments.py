@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Label, ListItem, ListView, Static
 
-from journal.core.models import Moment
+from journal.core.model.entries import Moment
 from journal.core.textsafe import for_markup
 from journal.ui.widgets.choice import kind_label
 

@@ -3,7 +3,7 @@ then its check-in and its moments.
 
 Tags become inline code (`#grief`) and people strong text (**@sam**): the Markdown widget
 styles both distinctly in every theme. Code spans and fences are left untouched, so
-`#include` in a code block is not highlighted (the same rule journal.core.markup follows).
+`#include` in a code block is not highlighted (the same rule journal.core.model.markup follows).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 
-from journal.core.markup import _PERSON_RE, _TAG_RE
-from journal.core.models import Entry, Moment
+from journal.core.model.entries import Entry, Moment
+from journal.core.model.markup import _PERSON_RE, _TAG_RE
 from journal.core.textsafe import picture_controls
 from journal.ui.widgets.entry_list import CONCERN_SYMBOL, CONTAGION_SYMBOL
 

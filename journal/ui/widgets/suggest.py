@@ -32,7 +32,7 @@ class LastItemSuggester(Suggester):
 
 def split_labels(value: str) -> list[str]:
     """'#death, Sam ,, warm' -> ['death', 'sam', 'warm'] (normalised like the model does)."""
-    from journal.core.models import normalise_label
+    from journal.core.model.entries import normalise_label
 
     out: list[str] = []
     for part in value.split(","):

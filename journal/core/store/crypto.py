@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.hmac import HMAC
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from journal.core.errors import CryptoUnavailable
-from journal.core.kdf import (
+from journal.core.store.kdf import (
     KEY_LEN,
     ONE_AT_A_TIME,
     UNAVAILABLE,
@@ -101,7 +101,7 @@ def self_test() -> None:
         return
     _verified.clear()
     try:
-        with ONE_AT_A_TIME:  # a head start may be deriving (journal.core.kdf)
+        with ONE_AT_A_TIME:  # a head start may be deriving (journal.core.store.kdf)
             out = impl(
                 salt=_RFC9106["salt"], length=32, iterations=3, lanes=4, memory_cost=32,
                 ad=_RFC9106["ad"], secret=_RFC9106["secret"],

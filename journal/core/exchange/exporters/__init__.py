@@ -1,4 +1,4 @@
-"""Export formats: a registry of modules `journal.core.exporters.<module>`.
+"""Export formats: a registry of modules `journal.core.exchange.exporters.<module>`.
 
 Each format module defines `write(entries, out) -> list[Path]`: it writes `entries` (any
 order) to `out` and returns the files it created. For "json" `out` is a file; for
@@ -16,8 +16,8 @@ from pathlib import Path
 from types import ModuleType
 
 from journal.core.errors import StorageError, ValidationError
-from journal.core.formats import load_format
-from journal.core.models import Entry
+from journal.core.exchange.registry import load_format
+from journal.core.model.entries import Entry
 
 FORMATS = ("json", "markdown")
 _MODULES = {"json": "json_v1", "markdown": "markdown"}

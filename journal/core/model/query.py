@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from journal.core.errors import ValidationError
-from journal.core.models import CONTEXTS, KINDS, Entry, normalise_label
+from journal.core.model.entries import CONTEXTS, KINDS, Entry, normalise_label
 
 
 @dataclass

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from journal.core import exchange
-from journal.core.exporters import create_private_file
-from journal.core.models import Entry
+from journal.core.exchange import format_v1 as exchange
+from journal.core.exchange.exporters import create_private_file
+from journal.core.model.entries import Entry
 
 
 def write(entries: list[Entry], out: Path, *, replace: bool = False) -> list[Path]:

@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from journal.core import exchange
-from journal.core.models import Entry, Moment, new_id
-from journal.core.sealed import merge_into
-from journal.core.vault import Vault
+from journal.core.exchange import format_v1 as exchange
+from journal.core.model.entries import Entry, Moment, new_id
+from journal.core.store.sealed import merge_into
+from journal.core.store.vault import Vault
 
 
 @dataclass

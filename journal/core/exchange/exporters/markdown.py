@@ -16,7 +16,7 @@ lists are written one item per line (`  - "a walk"`), each moment as one JSON ob
     ---
     The body, exactly as written.
 
-Empty values are left out. `journal.core.importers.markdown` reads these files back to the
+Empty values are left out. `journal.core.exchange.importers.markdown` reads these files back to the
 same entries. Everything written here is PLAINTEXT: files are created 0600 in a 0700 folder,
 and the caller warns the user where the plaintext now lives.
 """
@@ -30,10 +30,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from journal.core import exchange
 from journal.core.errors import StorageError, ValidationError
-from journal.core.exporters import create_private_file
-from journal.core.models import Entry
+from journal.core.exchange import format_v1 as exchange
+from journal.core.exchange.exporters import create_private_file
+from journal.core.model.entries import Entry
 
 _SIMPLE_KEY = re.compile(r"[A-Za-z_][\w.-]*")
 

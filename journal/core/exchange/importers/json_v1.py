@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from journal.core import exchange
 from journal.core.errors import ValidationError
-from journal.core.models import Entry
+from journal.core.exchange import format_v1 as exchange
+from journal.core.model.entries import Entry
 
 _SNIFF = 4096
 

@@ -1,6 +1,6 @@
 """Integrity of the set of entries: the manifest, per-row digests and `check()`.
 
-`Integrity` is a part of `journal.core.vault.Vault` (a mixin). The manifest partitions the
+`Integrity` is a part of `journal.core.store.vault.Vault` (a mixin). The manifest partitions the
 (uuid, version, digest) rows into 256 buckets by the first byte of the raw uuid and keeps a
 full HMAC per bucket (`crypto.manifest_bucket_mac`), each bucket's count and version sum,
 and the totals, all in one AES-GCM-sealed blob rewritten in the same transaction as every
@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from operator import itemgetter
 
-from journal.core import crypto
 from journal.core.errors import IntegrityError
+from journal.core.store import crypto
 
 #: The sealed manifest's `format`; legacy manifests (one `mac` over all rows) have none.
 BUCKETED = 2

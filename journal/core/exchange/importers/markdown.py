@@ -21,14 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from journal.core.errors import ValidationError
-from journal.core.importers._shared import (
+from journal.core.exchange.importers._shared import (
     Passphrase,
     decode_text,
     entry_id,
     read_bytes,
     tag_line,
 )
-from journal.core.models import Entry
+from journal.core.model.entries import Entry
 
 _NAME_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?!\d)")
 _KEY_LINE = re.compile(r'^("(?:[^"\\]|\\.)*"|[A-Za-z_][\w.-]*)\s*:(?:\s+(.*?))?\s*$')

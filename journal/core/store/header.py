@@ -12,10 +12,10 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from journal.core import schema
 from journal.core.errors import StorageError, VaultDamaged, VaultNotFound
-from journal.core.kdf import KdfParams
-from journal.core.schema import SQLITE_MAGIC, connect, db_path, storage_error
+from journal.core.store import schema
+from journal.core.store.kdf import KdfParams
+from journal.core.store.schema import SQLITE_MAGIC, connect, db_path, storage_error
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Writing entry rows and reading them back cheaply: a mixin of `Vault`.
 
 Every save writes, in one transaction, the sealed full entry (`entries`), the manifest, and
-the sealed index chunk of the entry's bucket (`index_chunks`, see journal.core.index).
+the sealed index chunk of the entry's bucket (`index_chunks`, see journal.core.store.index).
 Listing, filtering and reflection read the index; showing or editing one day decrypts
 just that row.
 """
@@ -14,15 +14,15 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from journal.core import crypto
-from journal.core.bulk import paused_gc
 from journal.core.errors import StorageError, ValidationError, VaultDamaged
-from journal.core.index import BUCKETS, Chunk, Hits, Index, record_of
-from journal.core.models import Entry
-from journal.core.vault_integrity import _row_name
+from journal.core.model.entries import Entry
+from journal.core.store import crypto
+from journal.core.store.bulk import paused_gc
+from journal.core.store.index import BUCKETS, Chunk, Hits, Index, record_of
+from journal.core.store.vault_integrity import _row_name
 
 if TYPE_CHECKING:
-    from journal.core.vault import Vault
+    from journal.core.store.vault import Vault
 
 #: Characters JSON writes escaped: a word holding one may not appear verbatim in a payload.
 _JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from journal.core.errors import StorageError, ValidationError, VaultDamaged, VaultExists
-from journal.core.vault import Header, Vault, db_path
+from journal.core.store.vault import Header, Vault, db_path
 
 _SIDE_FILES = ("-journal", "-wal", "-shm")
 

@@ -125,7 +125,7 @@ class Entry:
     def _mentions(self) -> tuple[list[str], list[str]]:
         if self.mentions is not None:
             return self.mentions
-        from journal.core.markup import extract_mentions
+        from journal.core.model.markup import extract_mentions
 
         return extract_mentions(self.body)
 

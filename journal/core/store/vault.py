@@ -17,8 +17,6 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from journal.core import crypto, schema
-from journal.core.bulk import paused_gc
 from journal.core.clock import Clock, SystemClock
 from journal.core.errors import (
     ConflictError,
@@ -27,16 +25,18 @@ from journal.core.errors import (
     VaultDamaged,
     VaultExists,
 )
-from journal.core.header import Header, read_header
-from journal.core.models import Entry
-from journal.core.schema import SQLITE_MAGIC, db_path
-from journal.core.schema import connect as _connect
-from journal.core.schema import storage_error as _storage_error
-from journal.core.schema import tighten_modes as _tighten_modes
-from journal.core.sealed import SealedBox
-from journal.core.vault_integrity import CheckReport, Integrity, _row_name
-from journal.core.vault_keys import KEYS_CHANGED, WRONG, KeyRing
-from journal.core.vault_rows import Rows
+from journal.core.model.entries import Entry
+from journal.core.store import crypto, schema
+from journal.core.store.bulk import paused_gc
+from journal.core.store.header import Header, read_header
+from journal.core.store.schema import SQLITE_MAGIC, db_path
+from journal.core.store.schema import connect as _connect
+from journal.core.store.schema import storage_error as _storage_error
+from journal.core.store.schema import tighten_modes as _tighten_modes
+from journal.core.store.sealed import SealedBox
+from journal.core.store.vault_integrity import CheckReport, Integrity, _row_name
+from journal.core.store.vault_keys import KEYS_CHANGED, WRONG, KeyRing
+from journal.core.store.vault_rows import Rows
 
 #: The names other modules import from here (the vault's public face).
 __all__ = ["WRONG", "KEYS_CHANGED", "CheckReport", "Header", "Vault", "db_path",

@@ -8,13 +8,13 @@ body, no note, no good thing's text. Entries are grouped by the first byte of th
 id (the integrity manifest's buckets), so an entry never moves between chunks, a save
 rewrites one chunk of about n/256 summaries, and a chunk's size says nothing about dates.
 
-A chunk (journal.core.index_chunk) is columns, not objects: packed dates and tag/person
+A chunk (journal.core.store.index_chunk) is columns, not objects: packed dates and tag/person
 posting lists (bit masks) decoded at once, then row columns and moments decoded only when
 needed (reflection, showing a row). Loading 50,000 summaries is then 256 small decrypts and
 JSON decodes (~30 ms), and an `Entry` is built only for a row that is read (`Hits`). Each
 chunk records the manifest bucket MAC it was written with: a chunk that does not match the
 manifest (older, swapped, from before the index existed) is rebuilt from the entries, never
-believed (journal.core.vault_rows).
+believed (journal.core.store.vault_rows).
 
 Entries built from summaries are *partial* (no body, no notes); the vault refuses to save
 them, so a summary can never overwrite the words it came from.
@@ -29,9 +29,9 @@ from datetime import date
 from itertools import chain
 from typing import Any, TypeVar, overload
 
-from journal.core import crypto
-from journal.core.index_chunk import BUCKETS, Chunk, record_of
-from journal.core.models import Entry
+from journal.core.model.entries import Entry
+from journal.core.store import crypto
+from journal.core.store.index_chunk import BUCKETS, Chunk, record_of
 
 __all__ = ["BUCKETS", "Chunk", "Hits", "Index", "LazySequence", "record_of"]
 

@@ -1,4 +1,4 @@
-"""Import formats: a registry of modules `journal.core.importers.<module>`.
+"""Import formats: a registry of modules `journal.core.exchange.importers.<module>`.
 
 Each format module defines
 
@@ -27,8 +27,8 @@ from pathlib import Path
 from types import ModuleType
 
 from journal.core.errors import ValidationError
-from journal.core.formats import load_format
-from journal.core.models import Entry
+from journal.core.exchange.registry import load_format
+from journal.core.model.entries import Entry
 
 FORMATS = ("json", "jrnl", "dayone", "markdown")
 _MODULES = {"json": "json_v1", "jrnl": "jrnl", "dayone": "dayone", "markdown": "markdown"}

@@ -1,7 +1,7 @@
 """Argon2id key derivation: its parameters, the passphrase's normal form, and the
 derivation itself, with a head start (`derive_kek_early`).
 
-Kept apart from journal.core.crypto so that a command can start deriving its key after
+Kept apart from journal.core.store.crypto so that a command can start deriving its key after
 importing only this module and `cryptography`'s Argon2id (~20 ms), not the whole core.
 """
 

@@ -1,7 +1,7 @@
 """The vault's keys: unwrapping at unlock, the subkeys, passphrase change and key rotation.
 
-`KeyRing` is a part of `journal.core.vault.Vault` (a mixin: it uses the vault's connection,
-transactions and cache). The header (journal.core.header), whose canonical bytes are the
+`KeyRing` is a part of `journal.core.store.vault.Vault` (a mixin: it uses the vault's connection,
+transactions and cache). The header (journal.core.store.header), whose canonical bytes are the
 associated data of the data-key wrap, is re-exported here. Design: docs/security.md, "Key
 hierarchy".
 """
@@ -12,9 +12,9 @@ import hmac
 import os
 from datetime import date
 
-from journal.core import crypto
 from journal.core.errors import ConflictError, ValidationError, WrongPassphrase
-from journal.core.header import Header
+from journal.core.store import crypto
+from journal.core.store.header import Header
 
 WRONG = "wrong passphrase (or the vault header is damaged)"
 KEYS_CHANGED = ("the vault's keys were changed by another program since it was unlocked "
@@ -99,7 +99,7 @@ class KeyRing:
         recovery code (the old one stops working), or None. The passphrase, the header and
         the entries are all read inside the transaction, so a concurrent writer (another
         window, the CLI) can neither lose an entry nor be left with a mismatched key wrap."""
-        from journal.core.sealed import merge_sealed
+        from journal.core.store.sealed import merge_sealed
 
         merge_sealed(self)
         code = crypto.new_recovery_code() if new_recovery else None

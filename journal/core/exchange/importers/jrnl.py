@@ -34,7 +34,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from journal.core.errors import ValidationError
-from journal.core.importers._shared import (
+from journal.core.exchange.importers._shared import (
     Passphrase,
     Piece,
     decode_text,
@@ -42,7 +42,7 @@ from journal.core.importers._shared import (
     read_bytes,
     resolve_passphrase,
 )
-from journal.core.models import Entry
+from journal.core.model.entries import Entry
 
 V3_MAGIC = b"JRNLv3"
 V2_PREFIX = b"gAAAAA"  # a Fernet token: version byte 0x80, base64url

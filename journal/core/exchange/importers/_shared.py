@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from journal.core.errors import ValidationError
-from journal.core.models import Entry
+from journal.core.model.entries import Entry
 
 #: uuid5 namespace of imported entries: the same source always yields the same entry ids,
 #: so importing a file twice adds nothing (the import command skips identical ids).

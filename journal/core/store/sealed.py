@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from journal.core import crypto
 from journal.core.errors import JournalError, VaultDamaged
-from journal.core.models import Entry
+from journal.core.model.entries import Entry
+from journal.core.store import crypto
 
 if TYPE_CHECKING:
-    from journal.core.vault import Vault
+    from journal.core.store.vault import Vault
 
 
 class SealedBox:
@@ -28,7 +28,7 @@ class SealedBox:
         self.directory = Path(directory)
 
     def add(self, entry: Entry) -> str:
-        from journal.core.vault import Vault, _connect, _storage_error, db_path
+        from journal.core.store.vault import Vault, _connect, _storage_error, db_path
 
         header, ro = Vault.read_header(self.directory)
         ro.close()
@@ -50,7 +50,7 @@ class SealedBox:
         return str(uuid.UUID(bytes=sealed_id))
 
     def pending(self) -> int:
-        from journal.core.vault import Vault
+        from journal.core.store.vault import Vault
 
         _, ro = Vault.read_header(self.directory)
         try:

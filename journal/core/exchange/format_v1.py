@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from journal.core.errors import ValidationError
-from journal.core.models import Entry, Moment
+from journal.core.model.entries import Entry, Moment
 
 FORMAT = "journal-export"
 VERSION = 1

@@ -56,7 +56,7 @@ def _v3(conn: sqlite3.Connection) -> None:
 
 
 def _v4(conn: sqlite3.Connection) -> None:
-    # The summaries move into at most 256 sealed index chunks (journal.core.index), one per
+    # The summaries move into at most 256 sealed index chunks (journal.core.store.index), one per
     # bucket of entry ids: one decrypt per ~n/256 entries instead of one per entry. The
     # chunks are a cache, built from the entries on first use (secure_delete zeroes the
     # dropped rows).

@@ -25,7 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from journal.core.errors import ValidationError
-from journal.core.importers._shared import (
+from journal.core.exchange.importers._shared import (
     Passphrase,
     Piece,
     decode_text,
@@ -33,7 +33,7 @@ from journal.core.importers._shared import (
     read_bytes,
     tag_line,
 )
-from journal.core.models import Entry
+from journal.core.model.entries import Entry
 
 #: (JSON key, word shown in the body, folder in the export, inline-link path segment)
 ATTACHMENT_KINDS = (

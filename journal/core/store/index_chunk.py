@@ -1,4 +1,4 @@
-"""One chunk of the encrypted index (journal.core.index): the summaries of the entries
+"""One chunk of the encrypted index (journal.core.store.index): the summaries of the entries
 whose id starts with one byte, as columns, sealed as one blob; what a summary holds
 (`record_of`) and how a chunk is encoded, sealed, opened and read (docs/format.md).
 """
@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from journal.core import crypto
-from journal.core.models import Entry, Moment
+from journal.core.model.entries import Entry, Moment
+from journal.core.store import crypto
 
 BUCKETS = crypto.MANIFEST_BUCKETS  # one chunk per manifest bucket
 INDEX_AAD_PREFIX = b"journal/v1/index|"

@@ -1,5 +1,5 @@
-"""Lookup shared by the import and export format registries (journal.core.importers and
-journal.core.exporters): a format name -> its module, imported only when asked for."""
+"""Lookup shared by the import and export format registries (journal.core.exchange.importers and
+journal.core.exchange.exporters): a format name -> its module, imported only when asked for."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""Exchange formats: the JSON format v1, importers and exporters."""

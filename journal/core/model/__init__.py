@@ -1,0 +1,1 @@
+"""The data model: entries and moments, their Markdown markup, queries over them."""

@@ -1,0 +1,1 @@
+"""The encrypted store: keys, sealed rows, manifest, index, quick capture, backup."""
