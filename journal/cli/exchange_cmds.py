@@ -102,7 +102,8 @@ def import_cmd(runtime: Runtime, source: Path, fmt: str | None, dry_run: bool,
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(exporters.FORMATS), default="json",
               show_default=True, help="json: one file in the exchange format; markdown: one "
-              "file per day in a directory.")
+              "file per day in a directory; jrnl: a plain jrnl journal; dayone: a Day One "
+              "JSON export (.zip).")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Write to this file (json) or directory (markdown), created readable "
                    "only by you. json without -o goes to standard output.")
@@ -113,7 +114,7 @@ def import_cmd(runtime: Runtime, source: Path, fmt: str | None, dry_run: bool,
 @pass_runtime
 def export_cmd(runtime: Runtime, fmt: str, output: Path | None, force: bool,
                since: date | None, until: date | None, passphrase_file: Path | None) -> None:
-    """Export entries as plaintext JSON or Markdown.
+    """Export entries as plaintext JSON, Markdown, jrnl or Day One.
 
     The export is NOT encrypted: anyone who can read the file can read your journal, and
     it may hold details about the people you work with. Keep it somewhere safe and delete
@@ -124,10 +125,13 @@ def export_cmd(runtime: Runtime, fmt: str, output: Path | None, force: bool,
       journal export -o ~/journal-backup.json
       journal export --since 2026-01-01 | jq '.entries | length'
       journal export --format markdown -o ~/journal-md
+      journal export --format jrnl -o ~/journal.txt
+      journal export --format dayone -o ~/dayone-export.zip
     """
     if fmt != "json" and output is None:
-        raise click.UsageError(f"--format {fmt} needs -o DIRECTORY")
-    if output is not None and output.exists() and not force and fmt == "json":
+        raise click.UsageError(f"--format {fmt} needs -o "
+                               f"{'FILE' if fmt in exporters.FILE_FORMATS else 'DIRECTORY'}")
+    if output is not None and output.exists() and not force and fmt in exporters.FILE_FORMATS:
         raise ValidationError(f"{output} already exists; choose another name or use --force")
     vault = runtime.open_vault(passphrase_file)
     try:
@@ -148,9 +152,9 @@ def export_cmd(runtime: Runtime, fmt: str, output: Path | None, force: bool,
 
         written = json_v1.write(entries, output, replace=force)
     else:
-        written = exporters.write(fmt, entries, output)
+        written = exporters.write(fmt, entries, output, replace=force)
     click.echo(f"Exported {plural(len(entries), 'entry', 'entries')} to {output}"
-               + (f" ({plural(len(written), 'file')})" if fmt != "json" else "") + ".")
+               + (f" ({plural(len(written), 'file')})" if fmt == "markdown" else "") + ".")
     click.echo(f"journal: warning: {output} now holds your journal in PLAINTEXT (readable "
                "only by you). Delete it when you no longer need it; it is not protected by "
                "your passphrase.", err=True)

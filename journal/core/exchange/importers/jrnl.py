@@ -1,8 +1,18 @@
 """Import jrnl journals (jrnl-org/jrnl): plain text and its encrypted v3, v2 and v1 files.
 
-Plain text, as jrnl writes it: each entry starts with `[<date>] Title` at the start of a line
-(jrnl's timeformats "%Y-%m-%d %H:%M" and its default config "%F %r", i.e. with seconds and
-AM/PM), body lines follow, a blank line separates entries; a title ending in `*` is starred.
+Plain text, as jrnl writes it: each entry starts with `[<date>] Title` at the start of a line,
+body lines follow, a blank line separates entries; a title ending in `*` is starred. A date is
+read as jrnl 4.6 reads it (Journal._parse, jrnl.time.parse): first with the journal's
+`timeformat` (an option; by default jrnl's "%Y-%m-%d %H:%M" and "%F %r"), then as dateutil
+reads it with jrnl's defaults (a missing day is the 1st, a missing time 00:00: `[2019-07
+14:23]` is 2019-07-01 14:23). A bracket of at most 6 characters (`[1]`, a footnote) or
+without any digit (`[link]`) is body text, as in jrnl. Anything else in brackets at the start
+of a line that is not a date with a year is refused with its line number: jrnl would guess it
+from today's date, or glue the entry onto the one before.
+
+jrnl 1.x plain text (`YYYY-MM-DD HH:MM Title` lines, no brackets) is read as jrnl's upgrade
+reads it (LegacyJournal): a bracketed line inside it is body text, indented by one space.
+A folder journal (`YYYY/MM/DD.txt`, jrnl's Folder) takes each entry's day from its path.
 
 Encrypted files, read with `cryptography` only, byte layouts as in jrnl 4.6's source:
 * v3 (jrnl >= 4.6): b"JRNLv3" | u16 big-endian header length | header (base64 of JSON
@@ -62,10 +72,18 @@ _FORMATS = (
 #: jrnl's tag pattern (Entry.tag_regex) with its default tagsymbols "#@"; we rewrite only @.
 _AT_TAG = re.compile(r"(?<!\S)@(?=[-+*#/\w])")
 _LEGACY_START = re.compile(r"^(\d{4}-\d{2}-\d{2} \d{2}:\d{2})(?: (.*))?$")
+#: jrnl's Journal default timeformat; "%F %r" (its default config) is tried as well.
+DEFAULT_TIMEFORMAT = "%Y-%m-%d %H:%M"
+#: jrnl.time: dateutil fills what a date leaves out from 9999-01-01 00:00; the year 9999
+#: means "no year", which jrnl replaces by the current year (so we refuse it).
+_NO_YEAR = datetime(9999, 1, 1)
+_FOLDER_DAY = re.compile(r"^\d{4}/[01]\d/[0123]\d\.txt$")
 
 
 def detect(path: Path) -> bool:
     path = Path(path)
+    if path.is_dir():
+        return bool(folder_files(path, limit=1))
     if not path.is_file():
         return False
     try:
@@ -78,37 +96,102 @@ def detect(path: Path) -> bool:
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
     first = next((line for line in text.splitlines() if line.strip()), "")
     match = re.match(r"\[([^\]]+)\] ", first)
-    return bool(match and _DATE_LIKE.match(match.group(1).strip()))
+    if match and (_DATE_LIKE.match(match.group(1).strip()) or (
+            len(match.group(1)) > 6 and any(ch.isdigit() for ch in match.group(1)))):
+        return True  # a jrnl header (read() refuses one it cannot date, with its line)
+    if _LEGACY_START.match(first.rstrip()):
+        return True
+    # jrnl 1.x encrypted: no text, whole AES blocks after a 16-byte IV
+    size = path.stat().st_size
+    return (path.suffix.lower() in (".journal", ".txt", "") and size >= 32 and size % 16 == 0
+            and not _is_utf8(head, complete=size <= len(head)))
 
 
-def read(path: Path, source_passphrase: Passphrase = None) -> list[Entry]:
+def _is_utf8(head: bytes, complete: bool) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return not complete and exc.start >= len(head) - 3  # cut inside a character
+    return True
+
+
+def read(path: Path, source_passphrase: Passphrase = None,
+         timeformat: str | None = None) -> list[Entry]:
+    """`timeformat`: the journal's jrnl `timeformat` when it is not jrnl's default."""
     path = Path(path)
+    if path.is_dir():
+        return read_folder(path, timeformat)
     raw = read_bytes(path)
     if raw.startswith(V3_MAGIC):
-        return parse_text(_decrypt_v3(raw, path, source_passphrase), path, "jrnl v3")
+        return parse_text(_decrypt_v3(raw, path, source_passphrase), path, "jrnl v3",
+                          timeformat)
     if raw.startswith(V2_PREFIX):
         key = _fernet_key(resolve_passphrase(source_passphrase, path), V2_SALT)
-        return parse_text(_fernet_open(key, raw, path, "v2"), path, "jrnl v2")
+        return parse_text(_fernet_open(key, raw, path, "v2"), path, "jrnl v2", timeformat)
     try:
         raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         if len(raw) >= 32 and len(raw) % 16 == 0:  # shaped like jrnl 1.x ciphertext
-            return parse_legacy(_decrypt_v1(raw, path, source_passphrase), path)
-    return parse_text(decode_text(raw, path), path)
+            return parse_legacy(_decrypt_v1(raw, path, source_passphrase), path,
+                                timeformat=timeformat)
+    text = decode_text(raw, path)
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    if _LEGACY_START.match(first.rstrip()) or (
+            timeformat and not first.startswith("[") and _legacy_when(first, timeformat)):
+        return parse_legacy(text, path, "jrnl 1.x", timeformat)
+    return parse_text(text, path, timeformat=timeformat)
+
+
+def folder_files(folder: Path, limit: int = 1_000_000) -> list[Path]:
+    """jrnl's Folder journal: `YYYY/MM/DD.txt` below `folder`, in date order."""
+    found = []
+    for file in sorted(folder.glob("[0-9][0-9][0-9][0-9]/[01][0-9]/[0123][0-9].txt")):
+        if _FOLDER_DAY.match(file.relative_to(folder).as_posix()) and file.is_file():
+            found.append(file)
+            if len(found) >= limit:
+                break
+    return found
+
+
+def read_folder(folder: Path, timeformat: str | None = None) -> list[Entry]:
+    """A jrnl folder journal: the path is each entry's day (jrnl #2006), the header its time."""
+    files = folder_files(folder)
+    if not files:
+        raise ValidationError(f"{folder}: no jrnl journal here (neither a folder journal's "
+                              "YYYY/MM/DD.txt files nor a journal file)")
+    pieces: list[Piece] = []
+    for file in files:
+        year, month, day = file.relative_to(folder).with_suffix("").parts
+        text = decode_text(read_bytes(file), file)
+        for piece in text_pieces(text, str(file), timeformat):
+            try:
+                piece.when = piece.when.replace(year=int(year), month=int(month), day=int(day))
+            except ValueError:
+                raise ValidationError(f"{file}: {year}-{month}-{day} is not a real day") \
+                    from None
+            piece.source_key = f"{file.relative_to(folder).as_posix()}|{piece.source_key}"
+            pieces.append(piece)
+    return fold_days("jrnl", pieces)
 
 
 # -- plain text ----------------------------------------------------------------------------
-def parse_text(text: str, path: Path, kind: str = "") -> list[Entry]:
+def parse_text(text: str, path: Path, kind: str = "",
+               timeformat: str | None = None) -> list[Entry]:
     """jrnl 2+ text (as `jrnl` writes it) -> one Entry per day."""
-    text = text.replace("\r\n", "\n")
     where = f"{path} ({kind})" if kind else str(path)
+    return fold_days("jrnl", text_pieces(text, where, timeformat))
+
+
+def text_pieces(text: str, where: str, timeformat: str | None = None) -> list[Piece]:
+    text = text.replace("\r\n", "\n")
     starts: list[tuple[int, int, datetime]] = []
     for match in _ENTRY_START.finditer(text):
-        blob = match.group(1).strip()
-        if not _DATE_LIKE.match(blob):
-            continue  # a bracketed word in the body, as jrnl would leave it
+        blob = match.group(1)
         line_no = text.count("\n", 0, match.start(1)) + 1
-        starts.append((match.start(1) - 1, match.end(), _parse_when(blob, where, line_no)))
+        when = read_date(blob, timeformat, where, line_no)
+        if when is None:
+            continue  # a bracketed word in the body, as jrnl would leave it
+        starts.append((match.start(1) - 1, match.end(), when))
     if not starts:
         if text.strip():
             raise ValidationError(f"{where}: no jrnl entries found (expected lines like "
@@ -120,16 +203,47 @@ def parse_text(text: str, path: Path, kind: str = "") -> list[Entry]:
     for index, (_start, body_start, when) in enumerate(starts):
         end = starts[index + 1][0] if index + 1 < len(starts) else len(text)
         pieces.append(_piece(when, text[body_start:end]))
-    return fold_days("jrnl", pieces)
+    return pieces
 
 
-def _parse_when(blob: str, where: str, line_no: int) -> datetime:
-    for fmt in _FORMATS:
+def read_date(blob: str, timeformat: str | None, where: str, line_no: int) -> datetime | None:
+    """The date of a `[blob] ` entry header as jrnl reads it; None if jrnl keeps it as body
+    text; ValidationError (with the line) for a header jrnl would misfile."""
+    for fmt in (timeformat or DEFAULT_TIMEFORMAT, "%Y-%m-%d %I:%M:%S %p", *_FORMATS):
         try:
             return datetime.strptime(blob, fmt)
         except ValueError:
             continue
-    raise ValidationError(f"{where}, line {line_no}: '{blob}' is not a real date and time")
+    if len(blob) <= 6 or not any(ch.isdigit() for ch in blob):
+        return None  # jrnl: "probably a markdown footnote"; or a word such as [link]
+    when = _dateutil(blob)
+    if when is None:
+        raise ValidationError(f"{where}, line {line_no}: '[{blob[:40]}]' is not a date jrnl "
+                              "can read (fix the date, or it would be glued onto the entry "
+                              "before or filed under today)")
+    return when
+
+
+def _dateutil(blob: str) -> datetime | None:
+    from dateutil.parser import ParserError  # jrnl's own date reader
+    from dateutil.parser import parse as dateparse
+
+    try:
+        when = dateparse(blob, default=_NO_YEAR)
+    except (ParserError, ValueError, OverflowError, TypeError, LookupError):
+        return None
+    if when.year == _NO_YEAR.year:
+        return None  # jrnl would take the current year
+    return when.replace(tzinfo=None, microsecond=0)
+
+
+def _legacy_when(line: str, timeformat: str) -> datetime | None:
+    """jrnl 1.x: the line starts with a date in `timeformat` (as long as one it writes)."""
+    length = len(datetime(2000, 10, 10, 10, 10, 10).strftime(timeformat))
+    try:
+        return datetime.strptime(line[:length], timeformat)
+    except ValueError:
+        return None
 
 
 def _piece(when: datetime, raw: str, starred: bool = False) -> Piece:
@@ -145,26 +259,28 @@ def _piece(when: datetime, raw: str, starred: bool = False) -> Piece:
     return Piece(when=when, text=text, source_key=raw)
 
 
-def parse_legacy(text: str, path: Path) -> list[Entry]:
-    """jrnl 1.x text (inside v1 files): `YYYY-MM-DD HH:MM Title` lines, no brackets."""
+def parse_legacy(text: str, path: Path, kind: str = "jrnl v1",
+                 timeformat: str | None = None) -> list[Entry]:
+    """jrnl 1.x text: `YYYY-MM-DD HH:MM Title` lines, no brackets (jrnl's LegacyJournal)."""
+    timeformat = timeformat or DEFAULT_TIMEFORMAT
+    length = len(datetime(2000, 10, 10, 10, 10, 10).strftime(timeformat))
     pieces: list[Piece] = []
     when: datetime | None = None
     lines: list[str] = []
     for line_no, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
-        match = _LEGACY_START.match(line.rstrip())
-        if match:
-            try:
-                new_when = datetime.strptime(match.group(1), "%Y-%m-%d %H:%M")
-            except ValueError:
-                raise ValidationError(f"{path} (jrnl v1), line {line_no}: '{match.group(1)}' "
-                                      "is not a real date and time") from None
+        line = line.rstrip()
+        new_when = _legacy_when(line, timeformat)
+        if new_when is None and _LEGACY_START.match(line) and timeformat == DEFAULT_TIMEFORMAT:
+            raise ValidationError(f"{path} ({kind}), line {line_no}: '{line[:16]}' is not a "
+                                  "real date and time")
+        if new_when is not None:
             if when is not None:
                 pieces.append(_piece(when, "\n".join(lines)))
-            when, lines = new_when, [match.group(2) or ""]
+            when, lines = new_when, [line[length + 1:]]
         elif when is not None:
-            lines.append(line)
+            lines.append(f" {line}" if re.match(r"^\[[^\]]+\]", line) else line)
         elif line.strip():
-            raise ValidationError(f"{path} (jrnl v1), line {line_no}: text before the first "
+            raise ValidationError(f"{path} ({kind}), line {line_no}: text before the first "
                                   "entry")
     if when is not None:
         pieces.append(_piece(when, "\n".join(lines)))
@@ -222,9 +338,6 @@ def _decrypt_v3(raw: bytes, path: Path, source_passphrase: Passphrase) -> str:
 
 
 def _decrypt_v1(raw: bytes, path: Path, source_passphrase: Passphrase) -> str:
-    if source_passphrase is None:
-        raise ValidationError(f"{path}: not UTF-8 text (if it is a jrnl 1.x encrypted "
-                              "journal, give its passphrase)")
     passphrase = resolve_passphrase(source_passphrase, path)
     key = hashlib.sha256(passphrase.encode("utf-8")).digest()
     decryptor = Cipher(algorithms.AES(key), modes.CBC(raw[:16])).decryptor()
