@@ -14,7 +14,6 @@ its passphrase, `legacy=True` for jrnl 1.x plain text, as jrnl's upgrade does).
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 from pathlib import Path

@@ -196,6 +196,9 @@ def _piece(item: Any, where: str, media: set[str] | None = None) -> Piece:
     tags = item.get("tags", []) or []
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise ValidationError(f"{where}: field 'tags' must be a list of text")
+    if "photo" in item and "photos" not in item:
+        raise ValidationError(f"{where}: field 'photo' is not Day One's (its photos are listed "
+                              "under 'photos')")
     starred = item.get("starred", False)
     if not isinstance(starred, bool):
         raise ValidationError(f"{where}: field 'starred' must be true or false")
@@ -265,7 +268,7 @@ def _attachment_line(item: dict, where: str, media: set[str] | None = None) -> s
             if not isinstance(attachment, dict):
                 raise ValidationError(f"{where}: {key}[{index}] must be an object")
             ident = str(attachment.get("identifier") or "?").replace("-", "")[:8].lower()
-            kind = _clean(attachment.get("type") or attachment.get("format"))
+            kind = _clean(attachment.get("type") or attachment.get("format")).lstrip(".")
             details = [kind] if kind else []
             title = _clean(attachment.get(title_key)) if title_key else ""
             if title:

@@ -82,6 +82,10 @@ _FOLDER_DAY = re.compile(r"^\d{4}/[01]\d/[0123]\d\.txt$")
 
 def detect(path: Path) -> bool:
     path = Path(path)
+    from journal.core.exchange.importers import jrnl_exports  # it builds on this module
+
+    if jrnl_exports.detect(path):
+        return True
     if path.is_dir():
         return bool(folder_files(path, limit=1))
     if not path.is_file():
@@ -119,6 +123,10 @@ def read(path: Path, source_passphrase: Passphrase = None,
          timeformat: str | None = None) -> list[Entry]:
     """`timeformat`: the journal's jrnl `timeformat` when it is not jrnl's default."""
     path = Path(path)
+    from journal.core.exchange.importers import jrnl_exports  # it builds on this module
+
+    if jrnl_exports.detect(path):
+        return jrnl_exports.read(path, timeformat)
     if path.is_dir():
         return read_folder(path, timeformat)
     raw = read_bytes(path)
@@ -202,11 +210,12 @@ def text_pieces(text: str, where: str, timeformat: str | None = None) -> list[Pi
     pieces: list[Piece] = []
     for index, (_start, body_start, when) in enumerate(starts):
         end = starts[index + 1][0] if index + 1 < len(starts) else len(text)
-        pieces.append(_piece(when, text[body_start:end]))
+        pieces.append(make_piece(when, text[body_start:end]))
     return pieces
 
 
-def read_date(blob: str, timeformat: str | None, where: str, line_no: int) -> datetime | None:
+def read_date(blob: str, timeformat: str | None, where: str,
+              line_no: int | None = None) -> datetime | None:
     """The date of a `[blob] ` entry header as jrnl reads it; None if jrnl keeps it as body
     text; ValidationError (with the line) for a header jrnl would misfile."""
     for fmt in (timeformat or DEFAULT_TIMEFORMAT, "%Y-%m-%d %I:%M:%S %p", *_FORMATS):
@@ -218,9 +227,10 @@ def read_date(blob: str, timeformat: str | None, where: str, line_no: int) -> da
         return None  # jrnl: "probably a markdown footnote"; or a word such as [link]
     when = _dateutil(blob)
     if when is None:
-        raise ValidationError(f"{where}, line {line_no}: '[{blob[:40]}]' is not a date jrnl "
-                              "can read (fix the date, or it would be glued onto the entry "
-                              "before or filed under today)")
+        place = f"{where}, line {line_no}" if line_no else where
+        raise ValidationError(f"{place}: '{blob[:40]}' is not a real date and time that jrnl "
+                              "can read (jrnl would glue this entry onto the one before, or "
+                              "file it under today)")
     return when
 
 
@@ -246,7 +256,8 @@ def _legacy_when(line: str, timeformat: str) -> datetime | None:
         return None
 
 
-def _piece(when: datetime, raw: str, starred: bool = False) -> Piece:
+def make_piece(when: datetime, raw: str, starred: bool = False) -> Piece:
+    """One jrnl entry's text (title line, body) as jrnl reads it: a trailing `*` stars it."""
     lines = raw.strip("\n").split("\n")
     title = lines[0].rstrip()
     if title.endswith("*"):  # jrnl: a title ending in * is starred
@@ -275,7 +286,7 @@ def parse_legacy(text: str, path: Path, kind: str = "jrnl v1",
                                   "real date and time")
         if new_when is not None:
             if when is not None:
-                pieces.append(_piece(when, "\n".join(lines)))
+                pieces.append(make_piece(when, "\n".join(lines)))
             when, lines = new_when, [line[length + 1:]]
         elif when is not None:
             lines.append(f" {line}" if re.match(r"^\[[^\]]+\]", line) else line)
@@ -283,7 +294,7 @@ def parse_legacy(text: str, path: Path, kind: str = "jrnl v1",
             raise ValidationError(f"{path} ({kind}), line {line_no}: text before the first "
                                   "entry")
     if when is not None:
-        pieces.append(_piece(when, "\n".join(lines)))
+        pieces.append(make_piece(when, "\n".join(lines)))
     return fold_days("jrnl", pieces)
 
 
