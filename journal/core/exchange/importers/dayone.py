@@ -79,12 +79,12 @@ def detect(path: Path) -> bool:
 
 
 def _looks_like_export(head: bytes) -> bool:
-    """Day One's JSON: `entries` with a `creationDate`, or an empty export (Empty.json)."""
+    """Day One's JSON: `entries` with a `creationDate`, or beside Day One's `metadata`."""
     head = head.lstrip()
     if not head.startswith(b"{") or b'"entries"' not in head:
         return False
-    return b'"creationDate"' in head or (
-        b'"metadata"' in head and re.search(rb'"entries"\s*:\s*\[\s*\]', head) is not None)
+    # an empty export (Empty.json), or one cut short: read() then names the line
+    return b'"creationDate"' in head or b'"metadata"' in head
 
 
 def read(path: Path, source_passphrase: Passphrase = None) -> list[Entry]:
