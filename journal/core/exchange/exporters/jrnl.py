@@ -81,5 +81,5 @@ def _block(when: datetime, text: str) -> str:
     title, _, rest = text.partition("\n")
     rest = _BRACKET_LINE.sub(lambda m: " " + m.group(0), rest)
     head = f"[{when.strftime(TIMEFORMAT)}] {title.rstrip()}"
-    rest = rest.strip("\n")
-    return f"{head}\n{rest}\n" if rest else f"{head}\n"
+    rest = rest.rstrip("\n")  # a blank line after the title stays
+    return f"{head}\n{rest}\n" if rest.strip() else f"{head}\n"

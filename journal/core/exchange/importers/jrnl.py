@@ -72,6 +72,7 @@ _FORMATS = (
 #: jrnl's tag pattern (Entry.tag_regex) with its default tagsymbols "#@"; we rewrite only @.
 _AT_TAG = re.compile(r"(?<!\S)@(?=[-+*#/\w])")
 _LEGACY_START = re.compile(r"^(\d{4}-\d{2}-\d{2} \d{2}:\d{2})(?: (.*))?$")
+_ESCAPED_DATE = re.compile(r"^ (\[\d[^\]\n]*\] )")
 #: jrnl's Journal default timeformat; "%F %r" (its default config) is tried as well.
 DEFAULT_TIMEFORMAT = "%Y-%m-%d %H:%M"
 #: jrnl.time: dateutil fills what a date leaves out from 9999-01-01 00:00; the year 9999
@@ -265,7 +266,10 @@ def make_piece(when: datetime, raw: str, starred: bool = False) -> Piece:
         title = title.rstrip("* ").rstrip()
     if starred:
         title = f"{title} #starred".strip()
-    body = "\n".join(line.rstrip() for line in lines[1:]).strip("\n")
+    # ` [2019-08-03 12:55] text`: a body line jrnl (and our jrnl export) indents by one
+    # space so that it is not read as a new entry; the space is not the writer's
+    body = "\n".join(_ESCAPED_DATE.sub(r"\1", line.rstrip())
+                     for line in lines[1:]).rstrip("\n")
     text = _AT_TAG.sub("#", f"{title}\n{body}" if body else title)
     return Piece(when=when, text=text, source_key=raw)
 
