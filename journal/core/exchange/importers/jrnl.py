@@ -129,6 +129,10 @@ def read(path: Path, source_passphrase: Passphrase = None,
     if jrnl_exports.detect(path):
         return jrnl_exports.read(path, timeformat)
     if path.is_dir():
+        from journal.core.exchange.importers import dayone_classic
+
+        if dayone_classic.detect(path):  # jrnl opens a .dayone package as a journal too
+            return dayone_classic.read(path)
         return read_folder(path, timeformat)
     raw = read_bytes(path)
     if raw.startswith(V3_MAGIC):
