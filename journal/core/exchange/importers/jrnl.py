@@ -109,7 +109,8 @@ def detect(path: Path) -> bool:
     # jrnl 1.x encrypted: no text, whole AES blocks after a 16-byte IV
     size = path.stat().st_size
     return (path.suffix.lower() in (".journal", ".txt", "") and size >= 32 and size % 16 == 0
-            and not _is_utf8(head, complete=size <= len(head)))
+            and not _is_utf8(head, complete=size <= len(head))
+            and not head.startswith((b"PK\x03\x04", b"SQLite format 3\x00")))
 
 
 def _is_utf8(head: bytes, complete: bool) -> bool:
