@@ -283,3 +283,11 @@ def test_classic_dayone_entry_is_in_its_time_zone():
     # Creation Date 2013-06-17T18:38:29Z in Europe/Berlin (its Time Zone) is 20:38
     assert entries["2013-06-17"].written_at == datetime(2013, 6, 17, 20, 38, 29)
     assert datetime(2013, 6, 17, 18, 38, 29, tzinfo=UTC)  # the plist's instant, for the eye
+
+
+def test_a_markdown_folder_that_only_looks_like_jrnl_stays_markdown(tmp_path):
+    (tmp_path / "2026-11-20_notes.md").write_text("# 2026-11-20 Thursday\nA note.\n", "utf-8")
+    (tmp_path / "2026-11-21_more.md").write_text("---\ntitle: x\nbody: |\n---\nText\n", "utf-8")
+    assert importers.detect(tmp_path) == "markdown"
+    assert [e.date.isoformat() for e in importers.read(tmp_path)] == ["2026-11-20",
+                                                                      "2026-11-21"]

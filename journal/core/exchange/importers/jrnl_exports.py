@@ -42,24 +42,30 @@ _JRNL_TAG = re.compile(r"(?<!\S)([#@][-+*#/\w]+)")
 
 
 def kind(path: Path) -> str:
-    """"json", "markdown", "markdown-folder", "yaml-folder", or "" (not a jrnl export)."""
+    """"json", "markdown", "markdown-folder", "yaml-folder", or "" (not a jrnl export).
+
+    Only jrnl's fingerprints count, so that an Obsidian folder is never taken for one: a
+    jrnl Markdown entry ends with a line holding one space, a yaml one with `...` after a
+    `body: |` block."""
     path = Path(path)
     try:
         if path.is_dir():
             files = sorted(p for p in path.glob("*.md") if p.is_file())
             if not files or not all(_FILE_NAME.match(p.name) for p in files):
                 return ""
-            with files[0].open("rb") as handle:
-                head = handle.read(4096).decode("utf-8", "replace")
-            if head.startswith("---\ntitle: "):
+            text = _tail_and_head(files[0])
+            if text[0].startswith("---\ntitle: ") and "\nbody: |" in text[0] \
+                    and text[1].rstrip().endswith("\n..."):
                 return "yaml-folder"
-            return "markdown-folder" if head.startswith("# ") else ""
+            if re.match(r"# \d", text[0]) and text[1].endswith("\n "):
+                return "markdown-folder"
+            return ""
         if not path.is_file():
             return ""
-        with path.open("rb") as handle:
-            head = handle.read(4096).decode("utf-8", "replace").lstrip("\ufeff")
+        head, tail = _tail_and_head(path)
     except OSError:
         return ""
+    head = head.lstrip("\ufeff")
     if head.lstrip().startswith("{"):
         squeezed = re.sub(r"\s+", "", head)
         if squeezed.startswith(('{"tags":', '{"entries":')) and '"title":' in squeezed \
@@ -67,10 +73,20 @@ def kind(path: Path) -> str:
             return "json"
         return ""
     lines = head.split("\n")
-    if path.suffix.lower() == ".md" and _YEAR.match(lines[0]) and any(
+    if path.suffix.lower() == ".md" and _YEAR.match(lines[0]) and tail.endswith("\n ") and any(
             line.startswith("### ") for line in lines):
         return "markdown"
     return ""
+
+
+def _tail_and_head(path: Path) -> tuple[str, str]:
+    """The first and the last 4 KiB of a file, as text."""
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+        size = handle.seek(0, 2)
+        handle.seek(max(0, size - 4096))
+        tail = handle.read(4096)
+    return head.decode("utf-8", "replace"), tail.decode("utf-8", "replace")
 
 
 def detect(path: Path) -> bool:
