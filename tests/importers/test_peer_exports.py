@@ -89,7 +89,14 @@ def test_the_dayone_zip_has_what_day_one_converters_read():
         assert archive.namelist() == ["Journal.json"]
         document = json.loads(archive.read("Journal.json"))
     assert document["metadata"] == {"version": "1.0"}
+    # required by kulapard/dayone-to-obsidian (pydantic Entry: no defaults) and by
+    # MarcDonald/obsidian-day-one-importer (zod: modifiedDate, creationDate, uuid)
+    required = {"starred": bool, "modifiedDate": str, "uuid": str, "isPinned": bool,
+                "creationDate": str, "isAllDay": bool, "timeZone": str, "text": str,
+                "tags": list, "creationDevice": str, "duration": int}
     for item in document["entries"]:
+        for key, kind in required.items():
+            assert isinstance(item[key], kind), key
         assert re.fullmatch(r"[0-9A-F]{32}", item["uuid"])
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", item["creationDate"])
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", item["modifiedDate"])

@@ -5,7 +5,11 @@ Each day is one Day One entry: `uuid` (the entry id, 32 upper-case hex digits),
 `creationDate` (its `written_at`, or noon of its day, in UTC: the local time is written as
 UTC with `timeZone` "UTC", so the day and time read back unchanged), `modifiedDate`,
 `text` (the body, then moments and the check-in as lines, see plain_day), `tags` (every tag
-of the body and the moments), `starred` false, `duration` and `editingTime` 0. The zip is
+of the body and the moments), `starred`, `isPinned` and `isAllDay` false, `creationDevice`
+"journal", `duration` and `editingTime` 0: every field the converters' parsers require
+(kulapard/dayone-to-obsidian's pydantic `Entry`, MarcDonald/obsidian-day-one-importer's zod
+schema). ergebnis/day-one-to-obsidian-converter's JSON schema predates `isPinned` and
+`isAllDay`, which current Day One exports carry, and refuses any field it does not list. The zip is
 built in memory and written as one 0600 file: PLAINTEXT.
 """
 
@@ -63,6 +67,9 @@ def entry_dict(entry: Entry) -> dict[str, Any]:
         "modifiedDate": modified.strftime(_STAMP),
         "timeZone": "UTC",
         "starred": False,
+        "isPinned": False,
+        "isAllDay": False,
+        "creationDevice": "journal",
         "duration": 0,
         "editingTime": 0,
         "tags": sorted(entry.all_tags),
