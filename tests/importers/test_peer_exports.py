@@ -20,7 +20,7 @@ from peer_sample import sample_entries
 from journal.core.exchange.exporters import dayone as dayone_export
 from journal.core.exchange.exporters import jrnl as jrnl_export
 from journal.core.exchange.exporters.plain_day import day_text, extra_lines
-from journal.core.exchange.importers import dayone, jrnl
+from journal.core.exchange.importers import dayone, jrnl, jrnl_text
 
 OURS = Path(__file__).resolve().parents[1] / "data" / "peer" / "ours"
 _SECTION = re.compile(r"^## (\d\d:\d\d) ", re.MULTILINE)
@@ -108,4 +108,4 @@ def test_the_dayone_zip_has_what_day_one_converters_read():
 def test_a_body_line_that_looks_like_a_jrnl_date_is_not_a_new_jrnl_entry():
     text = jrnl_export.render(sample_entries())
     assert "\n [2026-11-01 10:00] was when it started." in text
-    assert len(jrnl.text_pieces(text, "export")) == 5
+    assert len(jrnl_text.text_pieces(text, "export")) == 5

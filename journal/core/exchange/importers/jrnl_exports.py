@@ -10,7 +10,7 @@
   lines holding only tags from this body: tags it lists that the text lacks come back on a
   `Tags:` line.
 
-Each entry then maps as jrnl text does (`jrnl._piece`: `@tag` -> `#tag`, a star ->
+Each entry then maps as jrnl text does (`jrnl_text.make_piece`: `@tag` -> `#tag`, a star ->
 `#starred`), one Entry per day. Dates are read with the journal's `timeformat` (jrnl's
 default "%Y-%m-%d %H:%M" when not given). Not a format of its own: `jrnl` hands these here.
 """
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from journal.core.errors import ValidationError
-from journal.core.exchange.importers import jrnl
+from journal.core.exchange.importers import jrnl_text
 from journal.core.exchange.importers._shared import (
     Piece,
     decode_text,
@@ -112,7 +112,7 @@ def read(path: Path, timeformat: str | None = None) -> list[Entry]:
 
 
 def _when(value: str, timeformat: str | None, where: str) -> datetime:
-    when = jrnl.read_date(value.strip(), timeformat, where) if value.strip() else None
+    when = jrnl_text.read_date(value.strip(), timeformat, where) if value.strip() else None
     if when is None:
         raise ValidationError(f"{where}: '{value[:40]}' is not a date jrnl can read")
     return when
@@ -121,7 +121,7 @@ def _when(value: str, timeformat: str | None, where: str) -> datetime:
 def _piece(when: datetime, title: str, body: str, starred: bool, tags: list[str],
            source: str) -> Piece:
     raw = f"{title}\n{body}" if body.strip() else title
-    piece = jrnl.make_piece(when, raw, starred)
+    piece = jrnl_text.make_piece(when, raw, starred)
     present = {t[1:].lower() for t in _JRNL_TAG.findall(f"{title}\n{body}")}
     lost = [t for t in tags if t.lstrip("#@").lower() not in present]
     line = tag_line(lost)
@@ -168,7 +168,7 @@ def _json_pieces(path: Path, timeformat: str | None) -> list[Piece]:
 
 def _split_header(rest: str, timeformat: str | None, where: str) -> tuple[datetime, str]:
     """`<date time> <title>`: the date as long as the timeformat writes it."""
-    fmt = timeformat or jrnl.DEFAULT_TIMEFORMAT
+    fmt = timeformat or jrnl_text.DEFAULT_TIMEFORMAT
     length = len(datetime(2000, 10, 10, 10, 10, 10).strftime(fmt))
     return _when(rest[:length], fmt, where), rest[length + 1:]
 
