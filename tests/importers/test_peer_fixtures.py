@@ -291,3 +291,10 @@ def test_a_markdown_folder_that_only_looks_like_jrnl_stays_markdown(tmp_path):
     assert importers.detect(tmp_path) == "markdown"
     assert [e.date.isoformat() for e in importers.read(tmp_path)] == ["2026-11-20",
                                                                       "2026-11-21"]
+
+
+def test_a_classic_dayone_package_reads_under_either_format_name():
+    path = PEER / "jrnl" / "dayone.dayone"
+    detected = importers.read(path)
+    assert importers.read(path, "dayone") == detected == importers.read(path, "jrnl")
+    assert len(detected) == 4
