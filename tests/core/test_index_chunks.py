@@ -97,9 +97,13 @@ def test_columns_of_different_lengths_are_refused():
     raw = chunk.encode().replace(b'"ver":[', b'"ver":[9,', 1)
     with pytest.raises(crypto.DecryptError):
         Chunk.decode(0, raw).columns()  # decoded when first needed, checked then
-    raw = chunk.encode().rsplit(b"\n", 1)[0] + b"\n[[]]"
+    lines = chunk.encode().split(b"\n")
+    raw = b"\n".join([*lines[:3], b"[[]]", lines[4]])
     with pytest.raises(crypto.DecryptError):
         Chunk.decode(0, raw).moments()
+    raw = b"\n".join([*lines[:4], b'{"w":["a"],"m":[]}'])
+    with pytest.raises(crypto.DecryptError):
+        Chunk.decode(0, raw).text()
 
 
 def test_the_index_gives_back_each_entry_as_it_was_summarised():
@@ -156,7 +160,7 @@ def test_counts_rows_and_prefixes():
     reopened = Index({b: Chunk.decode(b, c.encode()) for b, c in index.chunks.items()})
     assert reopened.recovery_labels() == index.recovery_labels()
     assert reopened.feeling_labels() == index.feeling_labels()
-    assert all(c._parts == [None, None, None] for c in reopened.chunks.values())
+    assert all(c._parts == [None, None, None, None] for c in reopened.chunks.values())
 
 
 class _RacingRaws(list):

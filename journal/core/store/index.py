@@ -79,9 +79,10 @@ class Index:
         return self._order
 
     def select(self, query: Any = None) -> Hits:
-        """Summaries passing `query`'s non-text filters (all when None), newest first."""
+        """Summaries passing `query`'s filters (all when None), newest first; its words
+        through each chunk's word filter (exact unless a word holds white space)."""
         if query is None or not (query.tags or query.people or query.kinds or query.contexts
-                                 or query.since or query.until):
+                                 or query.since or query.until or query.text):
             return Hits(self, self.order())
         refs = list(chain.from_iterable(self._refs(b, c.rows_matching(query))
                                         for b, c in self.chunks.items()))

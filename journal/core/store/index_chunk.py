@@ -16,11 +16,14 @@ from datetime import date, datetime
 from typing import Any
 
 from journal.core.model.entries import Entry, Moment
+from journal.core.model.query import searchable_text
 from journal.core.store import crypto
 
 BUCKETS = crypto.MANIFEST_BUCKETS  # one chunk per manifest bucket
 INDEX_AAD_PREFIX = b"journal/v1/index|"
-FORMAT = 1
+#: 2: a fifth part, the words of every row (the word filter). A chunk of another format
+#: does not open, so it is rebuilt from its rows like a stale one.
+FORMAT = 2
 TITLE_MAX = 160
 PAD_BLOCK = 1024
 #: minute of the day -> "HH:MM"
@@ -34,11 +37,18 @@ def chunk_aad(vault_id: bytes, bucket: int) -> bytes:
     return INDEX_AAD_PREFIX + vault_id + struct.pack(">B", bucket)
 
 
+def words_of(entry: Entry) -> list[str]:
+    """The distinct words of everything a search looks in (`searchable_text`, casefolded),
+    split at white space. A word without white space occurs in that text exactly when it
+    occurs inside one of these, so a filter built on them is exact."""
+    return sorted(set(searchable_text(entry).split()))
+
+
 def record_of(entry: Entry) -> list[Any]:
     """One entry's summary: [id, version, date ordinal, title, sleep, energy, good things,
-    body length, written_at, body tags, body people, recovery, moments]; a moment is
+    body length, written_at, body tags, body people, recovery, moments, words]; a moment is
     [kind, intensity, context, minute, tags, people, action, feelings] (reflection's
-    MomentRow)."""
+    MomentRow); words as `words_of`."""
     notes = [m.note.strip() for m in entry.moments if m.note.strip()]
     title = entry.title or (f"({notes[0]})" if notes else "")
     return [
@@ -48,6 +58,7 @@ def record_of(entry: Entry) -> list[Any]:
         list(entry.body_tags), list(entry.body_people), list(entry.recovery),
         [[m.kind, m.intensity, m.context, _MINUTE.get(m.time or ""), list(m.tags),
           list(m.people), m.action, list(m.feelings)] for m in entry.moments],
+        words_of(entry),
     ]
 
 
@@ -55,7 +66,8 @@ def record_of(entry: Entry) -> list[Any]:
 #: lookups by id read, and what only showing a row needs.
 _CORE = ("id", "sleep", "rec", "good")
 _SHOWN = ("ver", "title", "energy", "blen", "written", "btags", "bpeople")
-#: A record's fields, in order: the columns above plus the date (2) and the moments (12).
+#: A record's fields, in order: the columns above plus the date (2), the moments (12) and
+#: the words (13).
 _RECORD = ("id", "ver", "day", "title", "sleep", "energy", "good", "blen", "written", "btags",
            "bpeople", "rec")
 
@@ -63,11 +75,12 @@ _RECORD = ("id", "ver", "day", "title", "sleep", "energy", "good", "blen", "writ
 class Chunk:
     """The decoded summaries of one bucket, as columns. Read-only once built.
 
-    Four JSON documents: the keys (dates, the tag and person posting lists, the words for
+    Five JSON documents: the keys (dates, the tag and person posting lists, the words for
     completion: enough to filter and order), decoded at once; then, each when first
     needed, the core columns (ids, sleep, recovery, good things: for reflection and lookups
     by id), the shown columns (version, title, energy, body length, time written, body
-    labels) and the moments."""
+    labels), the moments, and the word filter (every distinct word of the rows' searchable
+    text with the rows holding it, as bit masks: only a word search decodes it)."""
 
     __slots__ = ("bucket", "mac", "days", "ptag", "pperson", "words", "_parts", "_raws")
 
@@ -86,7 +99,7 @@ class Chunk:
         completion, without decoding rows or moments)."""
         decoded = [not isinstance(part, memoryview) for part in parts]
         self._parts: list[Any] = [p if d else None for p, d in zip(parts, decoded, strict=True)]
-        """core columns, shown columns, moments (None until decoded)"""
+        """core columns, shown columns, moments, words (None until decoded)"""
         self._raws: list[memoryview | None] = [
             None if d else p for p, d in zip(parts, decoded, strict=True)]
 
@@ -106,15 +119,28 @@ class Chunk:
         days = array(_DAY_TYPE, columns["day"])
         words = {"rec": sorted({w for r in records for w in r[11]}),
                  "feel": sorted({w for r in records for m in r[12] for w in m[7]})}
+        vocabulary: dict[str, int] = {}
+        for row, record in enumerate(records):
+            bit = 1 << row
+            for word in record[13]:
+                vocabulary[word] = vocabulary.get(word, 0) | bit
+        ordered = sorted(vocabulary)
         return cls(bucket, mac, days, {k: format(v, "x") for k, v in ptag.items()},
                    {k: format(v, "x") for k, v in pperson.items()}, words,
                    [{k: columns[k] for k in _CORE}, {k: columns[k] for k in _SHOWN},
-                    [r[12] for r in records]])
+                    [r[12] for r in records],
+                    {"w": ordered, "m": [format(vocabulary[w], "x") for w in ordered]}])
 
     def records(self) -> list[list[Any]]:
         cols, moms = self.columns(), self.moments()
+        text = self.text()
+        words: list[list[str]] = [[] for _ in range(len(self))]
+        every = (1 << len(self)) - 1
+        for word, mask in zip(text["w"], text["m"], strict=True):
+            for row in _rows_of(int(mask, 16) & every):
+                words[row].append(word)
         return [[*(cols[name][i] if name != "day" else self.days[i] for name in _RECORD),
-                 moms[i]] for i in range(len(self))]
+                 moms[i], words[i]] for i in range(len(self))]
 
     def encode(self) -> bytes:
         days = array(_DAY_TYPE, self.days)
@@ -124,13 +150,13 @@ class Chunk:
                 "ptag": self.ptag, "pperson": self.pperson, "words": self.words}
         dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
         # Compact JSON escapes every newline inside strings, so b"\n" separates the parts.
-        parts = (keys, self._part(0), self._part(1), self._part(2))
+        parts = (keys, self._part(0), self._part(1), self._part(2), self._part(3))
         return "\n".join(map(dump, parts)).encode()
 
     @classmethod
     def decode(cls, bucket: int, plaintext: bytes) -> Chunk:
         ends = [plaintext.find(b"\n")]
-        for _ in range(2):
+        for _ in range(3):
             ends.append(plaintext.find(b"\n", ends[-1] + 1))
         keys = crypto.parse_json(plaintext[:ends[0]])
         if -1 in ends or not isinstance(keys, dict) or keys.get("v") != FORMAT:
@@ -150,7 +176,8 @@ class Chunk:
         view = memoryview(plaintext)  # the other parts are decoded, and copied, when needed
         starts = [end + 1 for end in ends]
         return cls(bucket, mac, days, ptag, pperson, words,
-                   [view[starts[0]:ends[1]], view[starts[1]:ends[2]], view[starts[2]:]])
+                   [view[starts[0]:ends[1]], view[starts[1]:ends[2]], view[starts[2]:ends[3]],
+                    view[starts[3]:]])
 
     def seal(self, key: bytes, vault_id: bytes) -> bytes:
         return crypto.seal(key, crypto.pad(self.encode(), PAD_BLOCK),
@@ -166,7 +193,7 @@ class Chunk:
         return len(self.days)
 
     def _part(self, n: int) -> Any:
-        """Part `n` (0 core columns, 1 shown columns, 2 moments), decoded on first use.
+        """Part `n` (0 core columns, 1 shown columns, 2 moments, 3 words), decoded on first use.
         Safe from several threads: each may decode, and the last result is kept (equal to
         the others); a thread that finds the raw part gone takes the decoded one."""
         part = self._parts[n]
@@ -177,6 +204,9 @@ class Chunk:
             part = crypto.parse_json(bytes(raw))
             if n == 2:
                 good = isinstance(part, list) and len(part) == len(self)
+            elif n == 3:
+                good = isinstance(part, dict) and isinstance(part.get("w"), list) and \
+                    isinstance(part.get("m"), list) and len(part["w"]) == len(part["m"])
             else:
                 good = isinstance(part, dict) and all(
                     isinstance(part.get(k), list) and len(part[k]) == len(self)
@@ -203,6 +233,29 @@ class Chunk:
         """Each row's moments, decoded on first use (only reflection and shown rows)."""
         return self._part(2)
 
+    def text(self) -> dict[str, list[str]]:
+        """The word filter: "w" the distinct words of the rows (sorted), "m" for each the
+        rows holding it as a bit mask in hex."""
+        return self._part(3)
+
+    def rows_with_words(self, words: Iterable[str]) -> int:
+        """A bit mask of the rows whose searchable text holds every one of `words`
+        (casefolded): exact for a word without white space; one with white space counts
+        as its pieces (a superset: its caller checks the full entries)."""
+        text = self.text()
+        vocabulary, masks = text["w"], text["m"]
+        mask = (1 << len(self)) - 1
+        for word in words:
+            for piece in word.split():
+                found = 0
+                for i, known in enumerate(vocabulary):
+                    if piece in known:
+                        found |= int(masks[i], 16)
+                mask &= found
+                if not mask:
+                    return 0
+        return mask
+
     def entry(self, i: int) -> Entry:
         """Row `i` as a partial Entry (no body, no notes, good things as placeholders)."""
         cols = self.columns()
@@ -224,8 +277,8 @@ class Chunk:
         return entry
 
     def rows_matching(self, query: Any) -> Iterable[int]:
-        """Rows that pass the query's tag, person, kind, context and date filters (its free
-        text is the caller's: it needs the bodies)."""
+        """Rows that pass the query's tag, person, kind, context and date filters and hold
+        its words (exact for words without white space: `rows_with_words`)."""
         mask: int | None = None
         for wanted, postings in ((query.tags, self.ptag), (query.people, self.pperson)):
             for label in wanted:
@@ -235,6 +288,11 @@ class Chunk:
                 mask = int(found, 16) if mask is None else mask & int(found, 16)
                 if not mask:
                     return ()
+        if query.text:
+            found = self.rows_with_words(query.text)
+            mask = found if mask is None else mask & found
+            if not mask:
+                return ()
         candidates: Iterable[int] = range(len(self)) if mask is None else _rows_of(mask)
         if query.since or query.until:
             low = query.since.toordinal() if query.since else 0
