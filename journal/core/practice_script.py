@@ -31,8 +31,7 @@ TITLE = "A short practice toward concern"
 INTRO = ("A few quiet steps, a minute or two in all. Skip any of them, or stop at any time. "
          "Research suggests this may help; it is not a treatment.")
 #: The one line the write screen shows after a heavy contagion moment is saved.
-OFFER = ("That moment was heavy. A two-minute practice toward concern? "
-         "[p] starts it; any other key carries on.")
+OFFER = "That was heavy. A two-minute practice? p starts it; any other key carries on."
 OFFER_KEY = "p"
 DONE = ("Kept with the moment: the steps you took and your two ratings. "
         "Nothing you thought during the practice was written down.")
