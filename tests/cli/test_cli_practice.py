@@ -98,3 +98,32 @@ def test_free_text_is_never_scanned(initialised: Journal):
 def test_a_bad_check_in_is_one_line(initialised: Journal):
     result = initialised("add", "--check-in", "fine", ok=False)
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_reflect_json_reports_the_practice_finding(initialised: Journal):
+    from datetime import date, timedelta
+
+    from cli_harness import PASSPHRASE
+
+    from journal.core.model.entries import Entry, Moment
+    from journal.core.model.practice import Practice
+    from journal.core.store.vault import Vault
+
+    start = date(2026, 10, 1)
+    entries = []
+    for i in range(40):
+        practice = Practice(2, ("land", "close"), 8, 5) if i % 3 == 0 else None
+        entries.append(Entry(date=start + timedelta(days=i), moments=[
+            Moment("contagion", 8, "work", practice=practice),
+            Moment("concern" if i % 3 == 1 else "contagion", 5, "home")]))
+    vault = Vault.open(initialised.vault_dir, PASSPHRASE, allow_weak=True)
+    vault.put_many(entries)
+    vault.close()
+    result = initialised("reflect", "--json", "--since", "2026-10-01")
+    found = next(f for f in json.loads(result.stdout)["findings"] if f["kind"] == "practice")
+    stats = found["stats"]
+    assert stats["practices"] == 14 and stats["mean_change"] == -3.0
+    assert {"next_day_share_after", "next_day_share_other"} <= set(stats)
+    assert isinstance(found["notable"], bool)
+    text = initialised("reflect", "--since", "2026-10-01").stdout
+    assert "(practice)" in text
