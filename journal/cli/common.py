@@ -155,16 +155,9 @@ def _markdown(entry: Entry) -> str:
 
 def practice_line(practice: Practice) -> str:
     """'practice: 2 min, 6 of 6 steps, activation 8 -> 5' (the steps taken, their ratings)."""
-    from journal.core.model.practice import STEPS
+    from journal.core.practice_script import describe
 
-    parts = [f"{practice.minutes} min" if practice.minutes else "no timer",
-             f"{len(practice.steps)} of {len(STEPS)} steps"
-             + (f" ({', '.join(practice.steps)})" if 0 < len(practice.steps) < len(STEPS)
-                else "")]
-    if practice.before is not None or practice.after is not None:
-        shown = ["-" if r is None else str(r) for r in (practice.before, practice.after)]
-        parts.append(f"activation {shown[0]} -> {shown[1]}")
-    return "practice: " + ", ".join(parts)
+    return "practice: " + describe(practice)
 
 
 def entries_document(entries: list[Entry]) -> str:

@@ -80,6 +80,19 @@ TIMER_TEXT = "Stay with your breath for a while if you like. Any key ends the ti
 BREATH_IN, BREATH_OUT = 4.0, 6.0
 
 
+def describe(practice: Practice) -> str:
+    """'2 min, 6 of 6 steps, activation 8 -> 5': a kept practice in one line (journal show,
+    the browse preview)."""
+    parts = [f"{practice.minutes} min" if practice.minutes else "no timer",
+             f"{len(practice.steps)} of {len(STEPS)} steps"
+             + (f" ({', '.join(practice.steps)})" if 0 < len(practice.steps) < len(STEPS)
+                else "")]
+    if practice.before is not None or practice.after is not None:
+        shown = ["-" if r is None else str(r) for r in (practice.before, practice.after)]
+        parts.append(f"activation {shown[0]} -> {shown[1]}")
+    return ", ".join(parts)
+
+
 def every_text() -> list[str]:
     """Every sentence a practice shows (for the wording tests and the docs)."""
     out = [TITLE, INTRO, OFFER, DONE, TIMER_TEXT]

@@ -130,3 +130,15 @@ def test_a_vault_with_index_chunks_from_before_issue_17_still_opens(vault, vault
     after = conn.execute("SELECT ct FROM index_chunks").fetchall()
     conn.close()
     assert len(before) == len(after) == 1 and before != after  # rebuilt and stored
+
+
+def test_the_markdown_export_round_trips_practice_and_check_in():
+    from pathlib import Path
+
+    from journal.core.exchange.exporters import markdown as exporter
+    from journal.core.exchange.importers import markdown as importer
+
+    entry = format_v1.load(DOC)[0]
+    back = importer.parse_file(Path("2026-11-24.md"), exporter.render(entry))
+    assert back == entry and back.check_in == "struggling"
+    assert back.moments[0].practice == Practice(2, STEPS, 8, 5)

@@ -254,3 +254,23 @@ def test_settings_refuse_a_bad_threshold():
 
     with pytest.raises(ValidationError):
         replace(Settings(), practice_offer_from=11).validated()
+
+
+def test_the_browse_preview_shows_practice_and_check_in():
+    from journal.ui.widgets.preview import entry_markdown
+
+    entry = Entry(date=TODAY, check_in="struggling", moments=[
+        Moment("contagion", 8, "work", practice=Practice(2, STEPS, 8, 5))])
+    text = entry_markdown(entry)
+    assert "safety check-in: struggling" in text
+    assert "practice:* 2 min, 6 of 6 steps, activation 8 -> 5" in text
+
+
+def test_the_support_screen_and_the_cli_give_the_same_resources():
+    from journal.core.safety import NO_ONE_WATCHES as CORE_NOTE
+    from journal.core.safety import SUPPORT_LINES
+    from journal.ui.screens.support import NO_ONE_WATCHES, SUPPORT_TEXT
+
+    assert CORE_NOTE == NO_ONE_WATCHES
+    for needle in ("988", "741741", "116 123", "findahelpline.com", "911", "999", "112"):
+        assert needle in SUPPORT_TEXT and any(needle in line for line in SUPPORT_LINES)
