@@ -96,7 +96,7 @@ def add(runtime: Runtime, text: tuple[str, ...], day: date | None, moments: tupl
         "written_at": runtime.clock.now().replace(microsecond=0).isoformat(),
         "check_in": check_in,
     }, where="the new entry")
-    from journal.core.store.sealed import SealedBox, merge_into
+    from journal.core.store.captures import SealedBox, merge_into
 
     if sealed:
         box = SealedBox(runtime.paths.vault)

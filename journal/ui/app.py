@@ -196,8 +196,8 @@ class JournalApp(App):
 
     async def action_practice(self) -> None:
         """The practice toward concern, any time; kept with the write screen's latest
-        contagion moment that has none (journal.ui.practice_flow)."""
-        from journal.ui.practice_flow import start_practice
+        contagion moment that has none (journal.ui.screens.practice_flow)."""
+        from journal.ui.screens.practice_flow import start_practice
 
         if self.vault is None:
             return

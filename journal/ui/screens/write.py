@@ -16,14 +16,14 @@ from textual.widgets import Footer, Static, TextArea
 
 from journal.core.errors import ConflictError, JournalError, StorageError
 from journal.core.model.entries import Entry, Moment
-from journal.core.store.sealed import merge_into
+from journal.core.store.captures import merge_into
 from journal.core.textsafe import has_controls, picture_controls
 from journal.ui.autosave import Debouncer
 from journal.ui.editor_theme import follow_app_theme
 from journal.ui.messages import EntrySaved
-from journal.ui.practice_flow import offer_after
-from journal.ui.safety_flow import after_check_in
 from journal.ui.screens.confirm import ConfirmScreen
+from journal.ui.screens.practice_flow import offer_after
+from journal.ui.screens.safety_flow import after_check_in
 from journal.ui.vault_access import vault_in_use
 from journal.ui.widgets.checkin import CheckIn
 from journal.ui.widgets.moment_form import MomentForm, Vocabulary

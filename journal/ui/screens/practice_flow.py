@@ -5,14 +5,29 @@ moment), the practice screen, and keeping its record with the moment on the writ
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from journal.core.model.entries import Moment
 from journal.core.model.practice import Practice
 from journal.core.practice_script import DONE
 
-if TYPE_CHECKING:
-    from journal.ui.screens.write import WriteScreen
+
+class WriteScreen(Protocol):
+    """What this module uses of journal.ui.screens.write.WriteScreen (named here, not
+    imported: the write screen imports this module)."""
+
+    moments: list[Moment]
+    practice_offered: set[str]
+
+    @property
+    def journal(self) -> Any: ...
+
+    @property
+    def app(self) -> Any: ...
+
+    def notify(self, message: str, *, title: str = "", timeout: float | None = None) -> None: ...
+
+    def moment_changed(self) -> None: ...
 
 
 def should_offer(screen: WriteScreen, moment: Moment) -> bool:

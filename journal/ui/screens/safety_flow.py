@@ -4,14 +4,25 @@ support screen at once. Only the choice is read, never what was written."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import date
+from typing import Any, Protocol
 
 from journal.core.errors import JournalError
 from journal.core.safety import check_ins_before, needs_support
 from journal.ui.vault_access import vault_in_use
 
-if TYPE_CHECKING:
-    from journal.ui.screens.write import WriteScreen
+
+class WriteScreen(Protocol):
+    """What this module uses of journal.ui.screens.write.WriteScreen (named here, not
+    imported: the write screen imports this module)."""
+
+    day: date | None
+
+    @property
+    def journal(self) -> Any: ...
+
+    @property
+    def app(self) -> Any: ...
 
 
 def after_check_in(screen: WriteScreen, check_in: str | None) -> None:
