@@ -274,3 +274,19 @@ def test_the_support_screen_and_the_cli_give_the_same_resources():
     assert CORE_NOTE == NO_ONE_WATCHES
     for needle in ("988", "741741", "116 123", "findahelpline.com", "911", "999", "112"):
         assert needle in SUPPORT_TEXT and any(needle in line for line in SUPPORT_LINES)
+
+
+async def test_locking_in_the_middle_of_a_practice_keeps_what_was_taken(app_factory,
+                                                                        make_vault, paths):
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await _add_moment(pilot, "c", "9")
+        await pilot.press("p", "enter", "9", "enter", "enter")  # land 9, theirs and mine
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeScreen)
+        await app.action_lock()
+        await settle(pilot)
+        [moment] = _stored_moments(paths)
+        assert moment.practice == Practice(0, ("land", "theirs_and_mine"), 9, None)

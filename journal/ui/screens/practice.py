@@ -58,8 +58,12 @@ class PracticeScreen(ModalScreen[Practice | None]):
         Binding("escape", "stop", "Stop", id="practice.stop", show=False),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, moment_id: str | None = None) -> None:
         super().__init__()
+        self.moment_id = moment_id
+        """The moment the practice follows (None: the day's latest contagion moment)."""
+        self.kept = False
+        """Set when what was taken has been kept already (the app locked meanwhile)."""
         self.run = PracticeRun()
         self.page = -1
         self.timer: CalmTimer | None = None

@@ -57,8 +57,10 @@ def start_practice(screen: WriteScreen, moment_id: str | None = None) -> None:
     latest contagion moment without a practice (the palette's way in)."""
     from journal.ui.screens.practice import PracticeScreen
 
+    screen_of_practice = PracticeScreen(moment_id)
+
     def finished(practice: Practice | None) -> None:
-        if practice is None:
+        if practice is None or screen_of_practice.kept:
             return
         if keep(screen, practice, moment_id):
             screen.notify(DONE, title="Practice kept", timeout=6)
@@ -66,7 +68,20 @@ def start_practice(screen: WriteScreen, moment_id: str | None = None) -> None:
             screen.notify("This day has no contagion moment to keep it with, so it was "
                           "not kept. Thank you for taking the time.", timeout=6)
 
-    screen.app.push_screen(PracticeScreen(), finished)
+    screen.app.push_screen(screen_of_practice, finished)
+
+
+def absorb_open_practice(screen: WriteScreen) -> None:
+    """Locking or quitting in the middle of a practice keeps what was taken so far."""
+    from journal.ui.screens.practice import PracticeScreen
+
+    open_practice = screen.app.screen
+    if not isinstance(open_practice, PracticeScreen) or open_practice.kept:
+        return
+    practice = open_practice.run.result()
+    open_practice.kept = True
+    if practice is not None:
+        keep(screen, practice, open_practice.moment_id)
 
 
 def keep(screen: WriteScreen, practice: Practice, moment_id: str | None) -> bool:

@@ -22,7 +22,7 @@ from journal.ui.autosave import Debouncer
 from journal.ui.editor_theme import follow_app_theme
 from journal.ui.messages import EntrySaved
 from journal.ui.screens.confirm import ConfirmScreen
-from journal.ui.screens.practice_flow import offer_after
+from journal.ui.screens.practice_flow import absorb_open_practice, offer_after
 from journal.ui.screens.safety_flow import after_check_in
 from journal.ui.vault_access import vault_in_use
 from journal.ui.widgets.checkin import CheckIn
@@ -183,6 +183,7 @@ class WriteScreen(Screen):
         """Save pending edits now (a moment still open in its form too, if complete).
         True when nothing is left unsaved."""
         self._absorb_open_form()
+        absorb_open_practice(self)
         if not self.debounce.dirty:
             return True
         return self.save_now()
