@@ -13,7 +13,8 @@ Two things, both "your data so far", neither a promise:
 Chance is checked by permutation, within weekdays: which comparable-or-practice days had a
 practice is reshuffled (keeping each weekday's number of practice days) PERMUTATIONS times
 with a fixed seed, and the share of reshuffles giving a gap at least as large as the one
-seen is the chance figure. The finding is notable when there are enough days
+seen is the chance figure (reshuffling stops early once ENOUGH_AT_LEAST reach it: the figure
+is then surely above 5%, and rougher). The finding is notable when there are enough days
 (PRACTICE_MIN_DAYS in each group), the gap is at least PRACTICE_GAP and the chance figure
 is below CHANCE_ALPHA. Issue 12 brings one permutation machinery for every finding; this
 module has its own until then (docs/reflection.md).
@@ -40,6 +41,9 @@ PracticeRow = Sequence[Any]
 PRACTICE_MIN_DAYS = 5      # days in each group before comparing
 PRACTICE_GAP = 0.10        # a gap of 10 points of next-day contagion share
 PERMUTATIONS = 999         # reshuffles for the chance figure (p never below 1/1000)
+#: Stop reshuffling once this many reach the gap seen: the figure is then above 5% whatever
+#: the rest would give (51/1000 at the latest), so the decision is the same, sooner.
+ENOUGH_AT_LEAST = 50
 _SEED = 17                 # the same data always gives the same figure
 
 
@@ -58,7 +62,8 @@ def practice(days: Days, practices: Iterable[PracticeRow]) -> dict[str, Any] | N
     gap = (round(share_after - share_other, 3)
            if share_after is not None and share_other is not None else None)
     enough = len(after) >= PRACTICE_MIN_DAYS and len(other) >= PRACTICE_MIN_DAYS
-    p_value = _permutation_p(after, other, strata) if enough and gap is not None else None
+    p_value, tries = (_permutation_p(after, other, strata) if enough and gap is not None
+                      else (None, 0))
     notable = bool(enough and gap is not None and abs(gap) >= PRACTICE_GAP
                    and p_value is not None and p_value < CHANCE_ALPHA)
     stats: dict[str, Any] = {
@@ -73,7 +78,7 @@ def practice(days: Days, practices: Iterable[PracticeRow]) -> dict[str, Any] | N
         "days_other": len(other),
         "difference": gap,
         "chance": p_value,
-        "permutations": PERMUTATIONS if p_value is not None else 0,
+        "permutations": tries,
         "comparable_definition": "days with a contagion moment and no practice, each "
                                  "followed by a day with moments",
         "min_days": PRACTICE_MIN_DAYS,
@@ -92,13 +97,17 @@ def practice(days: Days, practices: Iterable[PracticeRow]) -> dict[str, Any] | N
     assert p_value is not None
     summary.append(
         f"Shuffling which days had a practice (within each weekday) gave a gap this large in "
-        f"{round(p_value * 100)}% of {PERMUTATIONS} tries"
+        f"{_percent(p_value)} of {tries} tries"
         + ("; that is more than chance usually gives." if notable else
            "; chance alone could explain it." if p_value >= CHANCE_ALPHA else
            f", but the gap is under {round(PRACTICE_GAP * 100)} points."))
     summary.append("Your data so far: you choose when to practise, so this is not proof of "
                    "cause.")
     return finding(KIND, TITLE, " ".join(summary), stats, evidence, notable=notable)
+
+
+def _percent(p_value: float) -> str:
+    return "under 1%" if p_value < 0.01 else f"{round(p_value * 100)}%"
 
 
 def _within(changes: list[int]) -> str:
@@ -140,9 +149,10 @@ def _mean_share(values: list[float]) -> float | None:
     return round(sum(values) / len(values), 3) if values else None
 
 
-def _permutation_p(after: list[float], other: list[float], weekdays: list[int]) -> float:
+def _permutation_p(after: list[float], other: list[float],
+                   weekdays: list[int]) -> tuple[float, int]:
     """Two-sided: the share of within-weekday reshuffles (and the data itself) whose gap
-    between the means is at least the one seen."""
+    between the means is at least the one seen; and how many reshuffles were made."""
     values = after + other
     n_after, n_other = len(after), len(other)
     total = sum(values)
@@ -156,9 +166,10 @@ def _permutation_p(after: list[float], other: list[float], weekdays: list[int]) 
     rng = random.Random(_SEED)
     sample = rng.sample
     groups = [(members, quota.get(w, 0)) for w, members in strata.items()]
-    at_least = 0
-    for _ in range(PERMUTATIONS):
+    at_least = tries = 0
+    while tries < PERMUTATIONS and at_least < ENOUGH_AT_LEAST:
+        tries += 1
         picked = sum(sum(sample(members, k)) for members, k in groups if k)
         if abs(picked / n_after - (total - picked) / n_other) >= seen - 1e-12:
             at_least += 1
-    return round((at_least + 1) / (PERMUTATIONS + 1), 4)
+    return round((at_least + 1) / (tries + 1), 4), tries
