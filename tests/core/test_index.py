@@ -171,7 +171,7 @@ def test_chunks_of_the_format_before_the_word_filter_are_rebuilt(vault, vault_di
     for bucket, blob in _chunks(vault_dir):
         lines = Chunk.open(*keys, bucket, blob).encode().split(b"\n")
         head = json.loads(lines[0])
-        head["v"] = 1
+        head["v"] = 2
         old = b"\n".join([json.dumps(head).encode(), *lines[1:4]])
         _sql(vault_dir, "UPDATE index_chunks SET ct=? WHERE bucket=?",
              crypto.seal(keys[0], crypto.pad(old, PAD_BLOCK), chunk_aad(keys[1], bucket)),
@@ -187,7 +187,7 @@ def test_chunks_of_the_format_before_the_word_filter_are_rebuilt(vault, vault_di
     v.close()
     for bucket, blob in _chunks(vault_dir):
         plaintext = crypto.unpad(crypto.open_sealed(keys[0], blob, chunk_aad(keys[1], bucket)))
-        assert json.loads(plaintext.split(b"\n")[0])["v"] == FORMAT == 2
+        assert json.loads(plaintext.split(b"\n")[0])["v"] == FORMAT == 3
 
 
 def test_summaries_hold_no_plaintext_on_disk(vault, vault_dir):

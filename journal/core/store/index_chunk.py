@@ -16,14 +16,16 @@ from datetime import date, datetime
 from typing import Any
 
 from journal.core.model.entries import Entry, Moment
+from journal.core.model.practice import Practice
 from journal.core.model.query import searchable_text
 from journal.core.store import crypto
 
 BUCKETS = crypto.MANIFEST_BUCKETS  # one chunk per manifest bucket
 INDEX_AAD_PREFIX = b"journal/v1/index|"
-#: 2: a fifth part, the words of every row (the word filter). A chunk of another format
-#: does not open, so it is rebuilt from its rows like a stale one.
-FORMAT = 2
+#: 2 added the check-in and practices (issue 17); 3 a fifth part, the words of every
+#: row (the word filter, issue 19). A chunk of an older format does not open, so it
+#: is rebuilt from its rows like a stale one.
+FORMAT = 3
 TITLE_MAX = 160
 PAD_BLOCK = 1024
 #: minute of the day -> "HH:MM"
@@ -46,9 +48,10 @@ def words_of(entry: Entry) -> list[str]:
 
 def record_of(entry: Entry) -> list[Any]:
     """One entry's summary: [id, version, date ordinal, title, sleep, energy, good things,
-    body length, written_at, body tags, body people, recovery, moments, words]; a moment is
-    [kind, intensity, context, minute, tags, people, action, feelings] (reflection's
-    MomentRow); words as `words_of`."""
+    body length, written_at, body tags, body people, recovery, moments, check-in,
+    practices, words]; a moment is [kind, intensity, context, minute, tags, people, action,
+    feelings] (reflection's MomentRow), a practice [moment index, minutes, steps, before,
+    after]; words as `words_of`."""
     notes = [m.note.strip() for m in entry.moments if m.note.strip()]
     title = entry.title or (f"({notes[0]})" if notes else "")
     return [
@@ -58,18 +61,22 @@ def record_of(entry: Entry) -> list[Any]:
         list(entry.body_tags), list(entry.body_people), list(entry.recovery),
         [[m.kind, m.intensity, m.context, _MINUTE.get(m.time or ""), list(m.tags),
           list(m.people), m.action, list(m.feelings)] for m in entry.moments],
+        entry.check_in,
+        [[i, p.minutes, list(p.steps), p.before, p.after]
+         for i, p in enumerate(m.practice for m in entry.moments) if p is not None],
         words_of(entry),
     ]
 
 
 #: The per-row columns, in two documents decoded when first needed: what reflection and
 #: lookups by id read, and what only showing a row needs.
-_CORE = ("id", "sleep", "rec", "good")
+_CORE = ("id", "sleep", "rec", "good", "chk", "prac")
 _SHOWN = ("ver", "title", "energy", "blen", "written", "btags", "bpeople")
-#: A record's fields, in order: the columns above plus the date (2), the moments (12) and
-#: the words (13).
+#: A record's fields, in order: the columns above plus the date (2), then the moments (12),
+#: then the check-in and practices (_TAIL), then the words (15).
 _RECORD = ("id", "ver", "day", "title", "sleep", "energy", "good", "blen", "written", "btags",
            "bpeople", "rec")
+_TAIL = ("chk", "prac")
 
 
 class Chunk:
@@ -116,13 +123,14 @@ class Chunk:
             for person in set(record[10]).union(*(m[5] for m in moments)):
                 pperson[person] = pperson.get(person, 0) | 1 << row
         columns = {name: [r[i] for r in records] for i, name in enumerate(_RECORD)}
+        columns.update((name, [r[13 + i] for r in records]) for i, name in enumerate(_TAIL))
         days = array(_DAY_TYPE, columns["day"])
         words = {"rec": sorted({w for r in records for w in r[11]}),
                  "feel": sorted({w for r in records for m in r[12] for w in m[7]})}
         vocabulary: dict[str, int] = {}
         for row, record in enumerate(records):
             bit = 1 << row
-            for word in record[13]:
+            for word in record[15]:
                 vocabulary[word] = vocabulary.get(word, 0) | bit
         ordered = sorted(vocabulary)
         return cls(bucket, mac, days, {k: format(v, "x") for k, v in ptag.items()},
@@ -140,7 +148,8 @@ class Chunk:
             for row in _rows_of(int(mask, 16) & every):
                 words[row].append(word)
         return [[*(cols[name][i] if name != "day" else self.days[i] for name in _RECORD),
-                 moms[i], words[i]] for i in range(len(self))]
+                 moms[i], *(cols[name][i] for name in _TAIL), words[i]]
+                for i in range(len(self))]
 
     def encode(self) -> bytes:
         days = array(_DAY_TYPE, self.days)
@@ -218,7 +227,8 @@ class Chunk:
         return part
 
     def core(self) -> dict[str, list[Any]]:
-        """id, sleep, rec (recovery labels), good (number of good things) per row."""
+        """id, sleep, rec (recovery labels), good (number of good things), chk (check-in),
+        prac (practices: [moment index, minutes, steps, before, after]) per row."""
         return self._part(0)
 
     def columns(self) -> dict[str, list[Any]]:
@@ -270,6 +280,9 @@ class Chunk:
             id=cols["id"][i], version=cols["ver"][i],
             written_at=datetime.fromisoformat(written) if written else None,
         )
+        for index, minutes, steps, before, after in cols["prac"][i]:
+            entry.moments[index].practice = Practice(minutes, tuple(steps), before, after)
+        entry.check_in = cols["chk"][i]
         entry.partial = True
         entry.summary_title = cols["title"][i]
         entry.mentions = (list(cols["btags"][i]), list(cols["bpeople"][i]))
