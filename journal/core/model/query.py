@@ -110,7 +110,7 @@ def needs_full_text(query: Query) -> bool:
     """Whether the index's answer to `query` is only a set of candidates: the word filter
     of its chunks is exact for words without white space, so only a word holding some (a
     quoted phrase) must still be looked for in the full entries."""
-    return any(len(word.split()) != 1 for word in query.text)
+    return any(not word or any(c.isspace() for c in word) for word in query.text)
 
 
 def search_vault(vault: Any, query: Query) -> Sequence[Entry]:
