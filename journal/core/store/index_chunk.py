@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from journal.core.model.entries import Entry, Moment
+from journal.core.model.entries import KINDS, Entry, Moment
 from journal.core.model.practice import Practice
 from journal.core.model.query import searchable_text
 from journal.core.store import crypto
@@ -71,7 +71,7 @@ def record_of(entry: Entry) -> list[Any]:
 #: The per-row columns, in two documents decoded when first needed: what reflection and
 #: lookups by id read, and what only showing a row needs.
 _CORE = ("id", "sleep", "rec", "good", "chk", "prac")
-_SHOWN = ("ver", "title", "energy", "blen", "written", "btags", "bpeople")
+_SHOWN = ("ver", "title", "energy", "blen", "written", "btags", "bpeople", "kinds")
 #: A record's fields, in order: the columns above plus the date (2), then the moments (12),
 #: then the check-in and practices (_TAIL), then the words (15).
 _RECORD = ("id", "ver", "day", "title", "sleep", "energy", "good", "blen", "written", "btags",
@@ -124,6 +124,8 @@ class Chunk:
                 pperson[person] = pperson.get(person, 0) | 1 << row
         columns = {name: [r[i] for r in records] for i, name in enumerate(_RECORD)}
         columns.update((name, [r[13 + i] for r in records]) for i, name in enumerate(_TAIL))
+        columns["kinds"] = [[sum(m[0] == kind for m in r[12]) for kind in KINDS]
+                            for r in records]
         days = array(_DAY_TYPE, columns["day"])
         words = {"rec": sorted({w for r in records for w in r[11]}),
                  "feel": sorted({w for r in records for m in r[12] for w in m[7]})}
@@ -265,6 +267,12 @@ class Chunk:
                 if not mask:
                     return 0
         return mask
+
+    def line(self, i: int) -> tuple[date, str, list[int]]:
+        """What a one-line listing of row `i` shows: its date, title and the number of its
+        moments of each kind (in `KINDS` order), without decoding its moments."""
+        shown = self._part(1)
+        return date.fromordinal(self.days[i]), shown["title"][i], shown["kinds"][i]
 
     def entry(self, i: int) -> Entry:
         """Row `i` as a partial Entry (no body, no notes, good things as placeholders)."""
