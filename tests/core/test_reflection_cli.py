@@ -87,7 +87,9 @@ def test_reflect_text_lists_titles_summaries_and_evidence_dates(tmp_path, year):
 def test_reflect_uses_the_settings_work_end(tmp_path):
     entries = gen.noise(40, 3, p_home=0.0)
     monday = next(e for e in entries if e.date.weekday() == 0)
-    monday.moments.append(gen.moment(gen.random.Random(2), "contagion", "work", 19 * 60,
+    for m in monday.moments:   # untimed work moments are taken to end by the work end
+        m.time = None
+    monday.moments.append(gen.moment(gen.random.Random(2), "contagion", "home", 19 * 60,
                                      tags=[monday.moments[0].tags[0]]))
     _vault(tmp_path, entries)
 
