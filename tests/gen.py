@@ -177,7 +177,7 @@ def find(result: dict, kind: str) -> dict:
     return next(f for f in result["findings"] if f["kind"] == kind)
 
 
-def drift(seed: int, days: int = 364, points: float = 0.10, moments: int = 10) -> list[Entry]:
+def drift(seed: int, days: int = 364, points: float = 0.10, moments: int = 12) -> list[Entry]:
     """A year whose contagion share drifts `points` toward concern (from 0.5 + points/2 to
     0.5 - points/2), with about `moments` moments on each day: work on weekdays, home
     every day. Nothing else is planted."""

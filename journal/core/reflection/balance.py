@@ -28,7 +28,7 @@ RECENT_SHARE = 0.60
 RECENT_RISE = 0.15
 RECENT_MIN_DAYS = 4
 TREND_NOTABLE_WEEKS = 8
-TREND_MIN_CHANGE = 0.08   # a fitted change under 8 points over the range is not tested
+TREND_MIN_CHANGE = 0.05   # a fitted change under 5 points over the range is not tested
 
 
 def balance(days: Days, end: date) -> tuple[dict[str, Any], list[Chance]]:
