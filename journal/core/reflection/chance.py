@@ -70,7 +70,7 @@ class Chance:
             return head + ", so chance alone is an unlikely explanation."
         if self.p < FAMILY_ALPHA:
             return head + ("; with several patterns checked at once, that is not rare "
-                           "enough to mark.")
+                           "enough to tell from chance.")
         return head + ": this could easily be chance."
 
     def as_dict(self) -> dict[str, object]:

@@ -119,8 +119,8 @@ def numbness(days: Days, end: date) -> tuple[dict[str, Any], list[Chance]]:
     title = "Feeling numb, cynical or detached"
     what = "a rise this large"
     if not felt:
-        return finding("numbness", title, "Feeling words on moments: not used yet in this "
-                       "range.", stats, missing="This needs feeling words on your moments; "
+        return finding("numbness", title, "Feeling words: not used yet in this range.",
+                       stats, missing="This needs feeling words on your moments; "
                        f"none of this range's {plural(sum(days.moment_count), 'moment')} "
                        "has one."), [Chance(what)]
     if len(days) < MIN_TREND_DAYS:
