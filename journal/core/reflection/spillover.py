@@ -38,18 +38,20 @@ MIN_DAYS = 3            # fewer spillover days than this is never marked
 
 def spillover(days: Days, end: date, work_end: str, cutoff: int
               ) -> tuple[dict[str, Any], list[Chance]]:
-    work, own_home = _labels(days.moments)
+    work, own_home, work_sets, evenings = _labels(days.moments)
     home_labels = {label for label, n in own_home.items() if n > work.get(label, 0)}
+    if home_labels:
+        work_sets = [w - home_labels if w else w for w in work_sets]
+        evenings = [e - home_labels if e else e for e in evenings]
     hit_days: list[int] = []
     concern_days = 0
     labels: Counter[str] = Counter()
     moments = 0
-    evenings: list[frozenset[str]] = []   # per day: off-work contagion labels seen at work
-    work_sets: list[frozenset[str]] = []
-    for i, day in enumerate(days.moments):
-        found, concern, n, evening, at_work = _day(day, cutoff, home_labels)
-        evenings.append(evening)
-        work_sets.append(at_work)
+    for i, (day, at_work, count) in enumerate(zip(days.moments, days.at_work,
+                                                  days.moment_count, strict=True)):
+        if not at_work or at_work == count:   # nothing off work, or no work that day
+            continue
+        found, concern, n = _day(day, cutoff, home_labels)
         if found:
             hit_days.append(i)
             labels.update(found)
@@ -110,27 +112,41 @@ def spillover(days: Days, end: date, work_end: str, cutoff: int
                    n=work_days), [overall, lately]
 
 
-def _labels(all_days: Sequence[Sequence[MomentRow]]) -> tuple[Counter[str], Counter[str]]:
+def _labels(all_days: Sequence[Sequence[MomentRow]]
+            ) -> tuple[Counter[str], Counter[str], list[frozenset[str]], list[frozenset[str]]]:
     """Per label ("#tag", "@person"): the days it was noted at work, and the days it was
-    noted off work without being noted at work that day."""
+    noted off work without being noted at work that day; per day: its work labels, and
+    the labels of its off-work contagion moments (its evening, for the chance check)."""
     work: Counter[str] = Counter()
     home: Counter[str] = Counter()
+    work_sets: list[frozenset[str]] = []
+    evenings: list[frozenset[str]] = []
+    empty: frozenset[str] = frozenset()
     for day in all_days:
         at_work: set[str] = set()
         off: set[str] = set()
-        for _, _, context, _, tags, people, _, _ in day:
-            (at_work if context == "work" else off).update(
-                *(["#" + t for t in tags], ["@" + p for p in people]))
+        evening: set[str] = set()
+        for kind, _, context, _, tags, people, _, _ in day:
+            if not (tags or people):
+                continue
+            found = {*("#" + t for t in tags), *("@" + p for p in people)}
+            if context == "work":
+                at_work |= found
+            else:
+                off |= found
+                if kind == "contagion":
+                    evening |= found
         work.update(at_work)
         home.update(off - at_work)
-    return work, home
+        work_sets.append(frozenset(at_work) if at_work else empty)
+        evenings.append(frozenset(evening) if evening else empty)
+    return work, home, work_sets, evenings
 
 
 def _day(day: Sequence[MomentRow], cutoff: int, home_labels: set[str]
-         ) -> tuple[set[str], bool, int, frozenset[str], frozenset[str]]:
-    """One day: the labels contagion carried home (in order), whether concern carried any,
-    how many contagion moments did, the evening's contagion labels also seen at work that
-    day or any (for the chance check), and the day's work labels."""
+         ) -> tuple[set[str], bool, int]:
+    """One day with moments at work and off work: the labels contagion carried home (in
+    order), whether concern carried any, and how many contagion moments did."""
     first: dict[str, int] = {}   # work label -> the earliest minute it was noted
     for _, _, context, at, tags, people, _, _ in day:
         if context == "work":
@@ -138,11 +154,11 @@ def _day(day: Sequence[MomentRow], cutoff: int, home_labels: set[str]
             for label in (*("#" + t for t in tags), *("@" + p for p in people)):
                 if label not in home_labels and when < first.get(label, DAY * 2):
                     first[label] = when
-    if not first:
-        return set(), False, 0, _evening(day, home_labels), frozenset()
     found: set[str] = set()
     concern = False
     n = 0
+    if not first:
+        return found, concern, n
     for kind, _, context, at, tags, people, _, _ in day:
         if context == "work":
             continue
@@ -156,14 +172,7 @@ def _day(day: Sequence[MomentRow], cutoff: int, home_labels: set[str]
             n += 1
         elif kind == "concern":
             concern = True
-    return found, concern, n, _evening(day, home_labels), frozenset(first)
-
-
-def _evening(day: Sequence[MomentRow], home_labels: set[str]) -> frozenset[str]:
-    return frozenset(label for kind, _, context, _, tags, people, _, _ in day
-                     if kind == "contagion" and context != "work"
-                     for label in (*("#" + t for t in tags), *("@" + p for p in people))
-                     if label not in home_labels)
+    return found, concern, n
 
 
 def _chance_overlap(evenings: list[frozenset[str]], work_sets: list[frozenset[str]],
