@@ -112,10 +112,10 @@ def numbness(days: Days, end: date) -> tuple[dict[str, Any], list[Chance]]:
     total, last, prior = sum(numb), sum(numb[recent_from:]), sum(numb[prior_from:recent_from])
     evidence = days.evidence_where(numb)
     rates = _rates(numb, days.moment_count, prior_from, recent_from)
-    felt = sum(1 for day in days.moments for m in day if m[7])
+    felt = any(m[7] for day in days.moments for m in day)
     stats = {"moments": total, "last_14_days": last, "previous_14_days": prior,
              "last_14_days_rate": rates["last"], "previous_14_days_rate": rates["prior"],
-             "moments_with_feelings": felt, "words": ["numb", "cynical", "detached-from-them"]}
+             "feelings_used": felt, "words": ["numb", "cynical", "detached-from-them"]}
     title = "Feeling numb, cynical or detached"
     what = "a rise this large"
     if not felt:

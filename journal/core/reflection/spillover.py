@@ -9,7 +9,8 @@ home, commute or elsewhere) carries a tag or a person from one of that day's wor
 - off-work *concern* about work (caring, with the boundary held) is counted apart and
   never called spillover;
 - a label that belongs at home more than at work (noted off work, without work, on more
-  days than at work: a family member, say) is not by itself a work label.
+  days than at work: a family member, say) is not by itself a work label. Tags and people
+  are matched as one vocabulary (a word is a word) and shown as #tag and @person.
 
 Chance: if the evenings had nothing to do with the day's work, an evening would share a
 label with its own day's work about as often as with another day's work of the same
@@ -114,9 +115,10 @@ def spillover(days: Days, end: date, work_end: str, cutoff: int
 
 def _labels(all_days: Sequence[Sequence[MomentRow]]
             ) -> tuple[Counter[str], Counter[str], list[frozenset[str]], list[frozenset[str]]]:
-    """Per label ("#tag", "@person"): the days it was noted at work, and the days it was
-    noted off work without being noted at work that day; per day: its work labels, and
-    the labels of its off-work contagion moments (its evening, for the chance check)."""
+    """Per label (a tag or a person: matching treats them as one vocabulary, a word is a
+    word): the days it was noted at work, and the days it was noted off work without being
+    noted at work that day; per day: its work labels, and the labels of its off-work
+    contagion moments (its evening, for the chance check). Set updates run in C."""
     work: Counter[str] = Counter()
     home: Counter[str] = Counter()
     work_sets: list[frozenset[str]] = []
@@ -127,18 +129,19 @@ def _labels(all_days: Sequence[Sequence[MomentRow]]
         off: set[str] = set()
         evening: set[str] = set()
         for kind, _, context, _, tags, people, _, _ in day:
-            if not (tags or people):
-                continue
-            found = {*("#" + t for t in tags), *("@" + p for p in people)}
             if context == "work":
-                at_work |= found
+                at_work.update(tags, people)
             else:
-                off |= found
+                off.update(tags, people)
                 if kind == "contagion":
-                    evening |= found
-        work.update(at_work)
-        home.update(off - at_work)
-        work_sets.append(frozenset(at_work) if at_work else empty)
+                    evening.update(tags, people)
+        if at_work:
+            work.update(at_work)
+            work_sets.append(frozenset(at_work))
+        else:
+            work_sets.append(empty)
+        if off:
+            home.update(off - at_work if at_work else off)
         evenings.append(frozenset(evening) if evening else empty)
     return work, home, work_sets, evenings
 
@@ -146,13 +149,14 @@ def _labels(all_days: Sequence[Sequence[MomentRow]]
 def _day(day: Sequence[MomentRow], cutoff: int, home_labels: set[str]
          ) -> tuple[set[str], bool, int]:
     """One day with moments at work and off work: the labels contagion carried home (in
-    order), whether concern carried any, and how many contagion moments did."""
+    order; "#tag", "@person"), whether concern carried any, and how many contagion moments
+    did."""
     first: dict[str, int] = {}   # work label -> the earliest minute it was noted
     for _, _, context, at, tags, people, _, _ in day:
         if context == "work":
             when = cutoff if at is None else at
-            for label in (*("#" + t for t in tags), *("@" + p for p in people)):
-                if label not in home_labels and when < first.get(label, DAY * 2):
+            for label in (*tags, *people):
+                if when < first.get(label, _NEVER) and label not in home_labels:
                     first[label] = when
     found: set[str] = set()
     concern = False
@@ -160,41 +164,66 @@ def _day(day: Sequence[MomentRow], cutoff: int, home_labels: set[str]
     if not first:
         return found, concern, n
     for kind, _, context, at, tags, people, _, _ in day:
-        if context == "work":
+        if context == "work" or kind not in ("contagion", "concern"):
             continue
         when = DAY if at is None else at + DAY if at < NIGHT_END else at
-        carried = {label for label in (*("#" + t for t in tags), *("@" + p for p in people))
-                   if first.get(label, DAY * 2) <= when}
+        carried = {"#" + t for t in tags if first.get(t, _NEVER) <= when}
+        carried.update("@" + p for p in people if first.get(p, _NEVER) <= when)
         if not carried:
             continue
         if kind == "contagion":
             found |= carried
             n += 1
-        elif kind == "concern":
+        else:
             concern = True
     return found, concern, n
+
+
+_NEVER = DAY * 2
 
 
 def _chance_overlap(evenings: list[frozenset[str]], work_sets: list[frozenset[str]],
                     weekday: list[int]) -> list[float]:
     """Per day: the share of days of its weekday whose work labels overlap its evening's
     contagion labels (the chance its evening would count if evenings were shuffled among
-    the days of the same weekday). Bitsets over days keep this fast on long journals."""
-    bits: dict[str, int] = {}
-    for i, labels in enumerate(work_sets):
-        for label in labels:
-            bits[label] = bits.get(label, 0) | (1 << i)
-    masks = [0] * 7
-    for i, w in enumerate(weekday):
-        masks[w] |= 1 << i
-    sizes = [m.bit_count() for m in masks]
+    the days of the same weekday). One label: counted per weekday; more: bitsets over
+    days, so this stays fast on long journals."""
+    sizes = [0] * 7
+    for w in weekday:
+        sizes[w] += 1
+    wanted = set().union(*evenings)
+    counts: dict[tuple[str, int], int] = {}
+    for labels, w in zip(work_sets, weekday, strict=True):
+        for label in labels & wanted if labels else ():
+            counts[label, w] = counts.get((label, w), 0) + 1
+    bits: dict[str, int] | None = None
+    masks: list[int] = []
     out = []
     for labels, w in zip(evenings, weekday, strict=True):
-        hit = 0
-        for label in labels:
-            hit |= bits.get(label, 0)
-        out.append((hit & masks[w]).bit_count() / sizes[w] if hit else 0.0)
+        if not labels:
+            out.append(0.0)
+        elif len(labels) == 1:
+            out.append(counts.get((next(iter(labels)), w), 0) / sizes[w])
+        else:
+            if bits is None:
+                bits, masks = _bitsets(work_sets, weekday, wanted)
+            hit = 0
+            for label in labels:
+                hit |= bits.get(label, 0)
+            out.append((hit & masks[w]).bit_count() / sizes[w])
     return out
+
+
+def _bitsets(work_sets: list[frozenset[str]], weekday: list[int], wanted: set[str]
+             ) -> tuple[dict[str, int], list[int]]:
+    """Per wanted label, the days whose work noted it; per weekday, its days (bits i)."""
+    bits: dict[str, int] = {}
+    masks = [0] * 7
+    for i, (labels, w) in enumerate(zip(work_sets, weekday, strict=True)):
+        masks[w] |= 1 << i
+        for label in labels & wanted if labels else ():
+            bits[label] = bits.get(label, 0) | (1 << i)
+    return bits, masks
 
 
 def _top(labels: Counter[str]) -> list[tuple[str, int]]:
