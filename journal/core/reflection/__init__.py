@@ -46,8 +46,9 @@ KINDS = ("balance", "spillover", "triggers", "sleep_after_contagion", "recovery"
 EXTRA_KINDS = ("withdrawal", "good_things", "numbness")
 
 #: A finding's share of the family's alpha (1 unless named): the balance (P1) is the
-#: primary pattern, so its trend can be marked on a drift of about 10 points a year.
-WEIGHT = {"balance": 2.5}
+#: primary pattern, so its trend can be marked on a drift of about 10 points a year; the
+#: triggers split theirs over every tag ranked, so they get a little more.
+WEIGHT = {"balance": 2.5, "triggers": 1.5}
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
