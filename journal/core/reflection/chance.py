@@ -116,12 +116,13 @@ def shuffle_test(values: Sequence[float], scores: Sequence[float], strata: Seque
         if n > 1:
             var += (sum((a - mv) ** 2 for a in v) * sum((b - mx) ** 2 for b in x)) / (n - 1)
     delta = observed - mean
-    if sides == 1 and delta <= 1e-12:
-        return Chance(what, 1.0, SHUFFLES, approximate=False)
     if var <= 1e-12:
         return Chance(what, 1.0 if abs(delta) <= 1e-12 else 0.0,
                       SHUFFLES if abs(delta) <= 1e-12 else 0, approximate=True)
     cost = sum(min(k := sum(1 for i in m if scores[i]), len(m) - k) for m in groups.values())
+    if sides == 1 and delta <= 0:   # not above the shuffles' mean: no need to shuffle
+        p = _normal_p(delta / math.sqrt(var), 1)
+        return Chance(what, p, round(p * SHUFFLES), approximate=True)
     if _indicator(scores) and cost * SHUFFLES <= SHUFFLE_BUDGET:
         hits = _shuffled_indicator(values, scores, groups, rng, observed, mean, sides)
         p = (hits + 1) / (SHUFFLES + 1)
