@@ -17,6 +17,7 @@ from journal.core.support import NO_ONE_WATCHES, SUPPORT_TEXT
 
 __all__ = ["NO_ONE_WATCHES", "SUPPORT_TEXT", "SupportScreen"]
 
+
 class SupportScreen(ModalScreen[None]):
     """Crisis lines and support resources. Escape or Enter closes."""
 
