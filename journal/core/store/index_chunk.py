@@ -139,15 +139,15 @@ class Chunk:
                    {k: format(v, "x") for k, v in pperson.items()}, words,
                    [{k: columns[k] for k in _CORE}, {k: columns[k] for k in _SHOWN},
                     [r[12] for r in records],
-                    {"w": ordered, "m": [format(vocabulary[w], "x") for w in ordered]}])
+                    {"w": ordered, "m": [_posting(vocabulary[w]) for w in ordered]}])
 
     def records(self) -> list[list[Any]]:
         cols, moms = self.columns(), self.moments()
         text = self.text()
         words: list[list[str]] = [[] for _ in range(len(self))]
         every = (1 << len(self)) - 1
-        for word, mask in zip(text["w"], text["m"], strict=True):
-            for row in _rows_of(int(mask, 16) & every):
+        for word, posting in zip(text["w"], text["m"], strict=True):
+            for row in _rows_of(_mask(posting) & every):
                 words[row].append(word)
         return [[*(cols[name][i] if name != "day" else self.days[i] for name in _RECORD),
                  moms[i], *(cols[name][i] for name in _TAIL), words[i]]
@@ -247,7 +247,8 @@ class Chunk:
 
     def text(self) -> dict[str, list[str]]:
         """The word filter: "w" the distinct words of the rows (sorted), "m" for each the
-        rows holding it as a bit mask in hex."""
+        rows holding it (`_posting`: a row number, a list of up to three, or a bit mask in
+        hex)."""
         return self._part(3)
 
     def rows_with_words(self, words: Iterable[str]) -> int:
@@ -262,7 +263,7 @@ class Chunk:
                 found = 0
                 for i, known in enumerate(vocabulary):
                     if piece in known:
-                        found |= int(masks[i], 16)
+                        found |= _mask(masks[i])
                 mask &= found
                 if not mask:
                     return 0
@@ -326,6 +327,29 @@ class Chunk:
                 (not kinds or m[0] in kinds) and (not contexts or m[2] in contexts)
                 for m in moms[i])]
         return candidates
+
+
+def _posting(mask: int) -> int | list[int] | str:
+    """The rows of `mask` as stored in the word filter: most words of real prose are in one
+    or two rows of a chunk, and a row number is shorter than a mask reaching it."""
+    if mask.bit_count() > 3:
+        return format(mask, "x")
+    rows = _rows_of(mask)
+    return rows[0] if len(rows) == 1 else rows
+
+
+def _mask(posting: Any) -> int:
+    """A posting of the word filter back as a bit mask (DecryptError if malformed)."""
+    if type(posting) is int and 0 <= posting < 1 << 24:
+        return 1 << posting
+    if type(posting) is str:
+        try:
+            return int(posting, 16)
+        except ValueError:
+            pass
+    elif type(posting) is list and all(type(r) is int and 0 <= r < 1 << 24 for r in posting):
+        return sum(1 << r for r in set(posting))
+    raise crypto.DecryptError("index chunk word filter malformed")
 
 
 def _rows_of(mask: int) -> list[int]:
