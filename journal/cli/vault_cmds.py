@@ -157,12 +157,16 @@ def _opened(runtime: Runtime, passphrase: str) -> Vault:
 
 @click.command()
 @passphrase_file_option
+@click.option("--rebuild-index", is_flag=True,
+              help="First drop the index of summaries (a cache), so it is rebuilt from the "
+                   "verified entries: the repair for an index chunk check names.")
 @pass_runtime
-def check(runtime: Runtime, passphrase_file: Path | None) -> None:
-    """Authenticate every entry and the integrity manifest.
+def check(runtime: Runtime, passphrase_file: Path | None, rebuild_index: bool) -> None:
+    """Authenticate every entry, the integrity manifest, the index and pending captures.
 
-    Prints each problem found (a damaged, deleted, duplicated or rolled-back entry) and
-    exits with status 5 if there is any. Changes nothing.
+    Prints each problem found (a damaged, deleted, duplicated or rolled-back entry, an
+    index chunk that does not match the entries, a quick capture that does not open) and
+    exits with status 5 if there is any. Changes nothing, unless --rebuild-index.
 
     \b
     Example:
@@ -170,6 +174,9 @@ def check(runtime: Runtime, passphrase_file: Path | None) -> None:
     """
     vault = runtime.open_vault(passphrase_file, verify=False, merge_sealed=False)
     try:
+        if rebuild_index:
+            vault.drop_index()
+            click.echo("Dropped the index; it is rebuilt from the verified entries.")
         report = vault.check()
         pending = vault.sealed_box().pending()
     finally:

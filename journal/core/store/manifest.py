@@ -203,16 +203,19 @@ class Manifest:
         rows change, with every uuid the write will insert, update or delete. With a legacy
         manifest it checks the whole legacy MAC (once: the next save upgrades it).
         Raises IntegrityError naming the problem, like `problems()`."""
-        wanted = {crypto.manifest_bucket(u) for u in raw_uuids}
-        with snapshot(self._conn):
-            info = self.info()
-            if self._is_legacy(info):
-                problems = self.problems()
-            else:
-                problems = self._bucket_problems(self._stored_buckets(info), wanted)
+        problems = self.problems_in({crypto.manifest_bucket(u) for u in raw_uuids})
         if problems:
             raise IntegrityError("integrity check failed, nothing was saved: "
                                  + "; ".join(problems) + " (run 'journal check')", problems)
+
+    def problems_in(self, buckets: set[int]) -> list[str]:
+        """What is wrong with the rows of these buckets against their sealed MACs (with a
+        legacy manifest: with every row), read in one snapshot; [] when they match."""
+        with snapshot(self._conn):
+            info = self.info()
+            if self._is_legacy(info):
+                return self.problems()
+            return self._bucket_problems(self._stored_buckets(info), buckets)
 
     def _bucket_problems(self, stored: dict[int, Bucket], wanted: set[int]) -> list[str]:
         expected = found = (0, 0)

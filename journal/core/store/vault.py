@@ -27,6 +27,7 @@ from pathlib import Path
 from journal.core.clock import Clock, SystemClock
 from journal.core.errors import (
     ConflictError,
+    IntegrityError,
     StorageError,
     ValidationError,
     VaultDamaged,
@@ -161,7 +162,7 @@ class Vault:
         self._conn = None  # type: ignore[assignment]
         self.keyring.forget()
         self._cache = None
-        self.indexes.forget()
+        self.indexes.drop()
 
     lock = close
 
@@ -335,6 +336,7 @@ class Vault:
                 saved.append(entry)
             self.manifest.write(uuid.UUID(e.id).bytes for e in saved)
             changed = self.indexes.update(previous, before, saved, ())
+            changed.update(self.indexes.store_healed(changed))
         if self._cache is not None:
             for entry in saved:
                 self._cache[entry.id] = entry.copy()
@@ -350,6 +352,7 @@ class Vault:
             removed = self.records.remove(raw_uuid)
             self.manifest.write([raw_uuid])
             changed = self.indexes.update(previous, before, [], [raw_uuid])
+            changed.update(self.indexes.store_healed(changed))
         if self._cache is not None:
             self._cache.pop(entry_id, None)
         self.indexes.patch(previous, changed)
@@ -380,19 +383,23 @@ class Vault:
     def _heal_index(self, buckets: list[int]) -> dict[int, Chunk]:
         """The index is a cache: rebuild chunks that are missing or do not match the
         manifest (a vault from before the index, an older or damaged chunk) from the
-        entries themselves, and store them when the vault is writable."""
-        try:
-            with self._write():
-                if self.manifest.bucket_stamps() is None:  # legacy: verify, then upgrade
-                    self.manifest.verify_buckets(())
-                    self.manifest.write()
-                rebuilt = self.indexes.rebuild(buckets)
-                for chunk in rebuilt.values():
-                    self.indexes.store(chunk)
-            return rebuilt
-        except StorageError:  # read-only: still readable, rebuilt again next time
-            with snapshot(self._conn):
-                return self.indexes.rebuild(buckets)
+        entries themselves, only after checking those entries against the manifest (a row
+        deleted and its chunk with it must never give a chunk stamped current without that
+        row). A read never writes the vault: the next save stores them."""
+        with snapshot(self._conn):
+            problems = self.manifest.problems_in(set(buckets))
+            if problems:
+                raise IntegrityError("integrity check failed: " + "; ".join(problems)
+                                     + " (run 'journal check')", problems)
+            rebuilt = self.indexes.rebuild(buckets)
+        self.indexes.remember_healed(rebuilt)
+        return rebuilt
+
+    def drop_index(self) -> None:
+        """Delete every index chunk: the next read rebuilds them from entries verified
+        against the manifest (the repair for a chunk `check()` names)."""
+        with self._write():
+            self.indexes.clear()
 
     # -- integrity -----------------------------------------------------------------------
     def manifest_info(self) -> dict:
@@ -407,7 +414,8 @@ class Vault:
 
     def check(self) -> CheckReport:
         """Authenticate every record and the manifest; name each damaged record."""
-        return check_vault(self._conn, self.keyring, self.records, self.manifest)
+        return check_vault(self._conn, self.keyring, self.records, self.manifest, self.indexes,
+                           self.captures)
 
     def last_saved(self) -> tuple[datetime | None, int]:
         return self.manifest.last_saved()
