@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # imported where used: `journal --version` must not load the 
 
     from journal import paths as paths_mod
     from journal.core.store.crypto import KdfParams
+    from journal.core.store.rollback import SeenSaves
     from journal.core.store.vault import Vault
 
 #: Tries for a passphrase typed at the prompt before giving up.
@@ -84,7 +85,9 @@ class Runtime:
             vault = self._unlock(directory, passphrase_file, verify)
         else:
             vault = Vault.open(directory, recovery_code=recovery_code,
-                               allow_weak=self.allow_weak, clock=self.clock, verify=verify)
+                               allow_weak=self.allow_weak, clock=self.clock, verify=verify,
+                               seen=self.seen_saves())
+        self.warn_rollback(vault)
         if verify and merge_sealed:
             try:
                 self.merge_pending(vault)
@@ -103,7 +106,7 @@ class Runtime:
             secret = self.passphrase(passphrase_file)
             try:
                 return Vault.open(directory, secret, allow_weak=self.allow_weak,
-                                  clock=self.clock, verify=verify)
+                                  clock=self.clock, verify=verify, seen=self.seen_saves())
             except WrongPassphrase:
                 if attempt == tries:
                     raise
@@ -111,6 +114,19 @@ class Runtime:
 
                 click.echo("journal: wrong passphrase, try again", err=True)
         raise AssertionError("unreachable")
+
+    def seen_saves(self) -> SeenSaves:
+        from journal.core.store.rollback import SeenSaves
+
+        return SeenSaves(self.paths.seen_saves_file)
+
+    @staticmethod
+    def warn_rollback(vault: Vault) -> None:
+        """The vault is older than one this user saw: say so on stderr, with the dates."""
+        if vault.rollback_warning:
+            import click
+
+            click.echo(f"journal: warning: {vault.rollback_warning}", err=True)
 
     @staticmethod
     def merge_pending(vault: Vault) -> None:

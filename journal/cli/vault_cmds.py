@@ -150,7 +150,8 @@ def rotate_keys(runtime: Runtime, passphrase_file: Path | None, no_recovery_code
 
 def _opened(runtime: Runtime, passphrase: str) -> Vault:
     vault = Vault.open(runtime.paths.vault, passphrase, allow_weak=runtime.allow_weak,
-                       clock=runtime.clock)
+                       clock=runtime.clock, seen=runtime.seen_saves())
+    Runtime.warn_rollback(vault)
     Runtime.merge_pending(vault)
     return vault
 

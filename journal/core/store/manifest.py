@@ -65,6 +65,7 @@ class Manifest:
         self._conn = conn
         self._keys = keys
         self._clock = clock
+        self._counter = 0  # the highest save counter read or written by this connection
 
     # -- reading the rows ------------------------------------------------------------------
     def rows(self) -> list[tuple[bytes, int, bytes]]:
@@ -105,7 +106,18 @@ class Manifest:
             raise IntegrityError(_DAMAGED) from None
         if not isinstance(info, dict):
             raise IntegrityError(_DAMAGED)
+        self._counter = max(self._counter, self._counter_of(info))
         return info
+
+    @staticmethod
+    def _counter_of(info: dict) -> int:
+        counter = info.get("counter", 0)
+        return counter if type(counter) is int and counter >= 0 else 0
+
+    def counter(self) -> int:
+        """The save counter sealed in the manifest: one more at every save, never lower
+        (0 for a manifest written before it existed)."""
+        return self._counter_of(self.info())
 
     @staticmethod
     def _is_legacy(info: dict) -> bool:
@@ -154,7 +166,10 @@ class Manifest:
             "count": sum(state[1] for state in live.values()),
             "version_sum": sum(state[2] for state in live.values()),
             "saved_at": self._clock.now().replace(microsecond=0).isoformat(),
+            # carried over a key rotation by the cache: the old manifest is read first
+            "counter": self._counter + 1,
         }
+        self._counter += 1
         put_meta(self._conn, "manifest", crypto.seal_json(
             self._keys.subkeys["manifest-info"], info,
             crypto.MANIFEST_PREFIX + self._keys.vault_id))

@@ -28,6 +28,7 @@ from journal.core.clock import Clock, SystemClock
 from journal.core.errors import (
     ConflictError,
     IntegrityError,
+    JournalError,
     StorageError,
     ValidationError,
     VaultDamaged,
@@ -45,6 +46,7 @@ from journal.core.store.index_store import IndexStore
 from journal.core.store.keyring import KEYS_CHANGED, WRONG, KeyRing, unwrap
 from journal.core.store.manifest import Manifest
 from journal.core.store.records import Records, needs_full_parse, row_name
+from journal.core.store.rollback import SeenSaves
 from journal.core.store.schema import SQLITE_MAGIC, db_path, snapshot
 
 #: The names other modules import from here (the vault's public face).
@@ -67,6 +69,9 @@ class Vault:
         self.captures = Captures(conn, self.keyring)
         self._cache: dict[str, Entry] | None = None
         self._cache_version = -1
+        self._seen: SeenSaves | None = None
+        #: Set at unlock when the vault is older than one this user saw (`SeenSaves`).
+        self.rollback_warning: str | None = None
 
     @property
     def header(self) -> Header:
@@ -124,7 +129,9 @@ class Vault:
     @classmethod
     def open(cls, directory: Path, passphrase: str | None = None, *,
              recovery_code: str | None = None, allow_weak: bool = False, verify: bool = True,
-             clock: Clock | None = None) -> Vault:
+             clock: Clock | None = None, seen: SeenSaves | None = None) -> Vault:
+        """Unlock. `seen` (the user's record of save counters) turns on the rollback
+        warning: `rollback_warning` says so when this vault went back in time."""
         crypto.self_test()
         directory = Path(directory)
         header, ro = cls.read_header(directory)
@@ -145,6 +152,9 @@ class Vault:
             vault = cls(directory, conn, header, dek, clock or SystemClock())
             if verify:
                 vault.verify_manifest()
+            if seen is not None:
+                vault._seen = seen
+                vault.rollback_warning = vault._observe_counter()
         except sqlite3.Error as exc:
             conn.close()
             raise schema.storage_error(exc) from None
@@ -157,6 +167,8 @@ class Vault:
         """Checkpoint the WAL away, drop keys and every decrypted entry."""
         if self._conn is None:
             return
+        if self._seen is not None:  # the saves of this session count as seen
+            self._observe_counter()
         self._checkpoint()
         self._conn.close()
         self._conn = None  # type: ignore[assignment]
@@ -165,6 +177,16 @@ class Vault:
         self.indexes.drop()
 
     lock = close
+
+    def _observe_counter(self) -> str | None:
+        if self._seen is None:
+            return None
+        try:
+            counter = self.manifest.counter()
+            saved_at, _ = self.manifest.last_saved()
+        except (JournalError, ValueError, sqlite3.Error):
+            return None  # a damaged manifest is reported by the integrity check
+        return self._seen.observe(self.header.vault_id, counter, saved_at, self.clock.now())
 
     def __enter__(self) -> Vault:
         return self
