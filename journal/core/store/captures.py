@@ -9,6 +9,7 @@ once, in one transaction (`Vault.merge_captures`).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import uuid
@@ -17,13 +18,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from journal.core.errors import JournalError, VaultDamaged
+from journal.core.errors import IntegrityError, JournalError, VaultDamaged
 from journal.core.model.entries import Entry
 from journal.core.store import crypto
 from journal.core.store.header import read_header
 from journal.core.store.keyring import KeyRing
+from journal.core.store.manifest import MERGED_CAPTURES, Manifest
 from journal.core.store.records import row_name
-from journal.core.store.schema import connect, db_path, meta, storage_error
+from journal.core.store.schema import connect, db_path, meta, put_meta, storage_error
+
+_MERGED_AAD = b"journal/v1/merged-captures|"
+_MERGED_DAMAGED = ("the record of merged quick captures was removed, altered or rolled back "
+                   "outside the journal; quick captures were not merged (run 'journal check')")
 
 
 class SealedBox:
@@ -99,11 +105,37 @@ def open_sealed_entry(private: bytes, vault_id: bytes, sealed_id: bytes, blob: b
 
 
 class Captures:
-    """The pending sealed captures of an unlocked vault, opened with its sealing key."""
+    """The pending sealed captures of an unlocked vault, opened with its sealing key, and
+    the record of every capture ever merged (sealed, its digest in the manifest), so an
+    old capture put back is refused as a replay."""
 
-    def __init__(self, conn: sqlite3.Connection, keys: KeyRing) -> None:
+    def __init__(self, conn: sqlite3.Connection, keys: KeyRing, manifest: Manifest) -> None:
         self._conn = conn
         self._keys = keys
+        self._manifest = manifest
+
+    def merged(self) -> set[bytes]:
+        """The sealed ids of every capture merged so far; IntegrityError if the record
+        does not match the digest the manifest sealed."""
+        blob = meta(self._conn, MERGED_CAPTURES)
+        expected = self._manifest.info().get("captures")
+        if blob is None and expected is None:
+            return set()  # nothing merged since the record existed
+        if blob is None or expected != hashlib.sha256(blob).hexdigest():
+            raise IntegrityError(_MERGED_DAMAGED)
+        try:
+            raw = crypto.open_sealed(self._keys.subkeys["manifest-info"], blob,
+                                     _MERGED_AAD + self._keys.vault_id)
+        except crypto.DecryptError:
+            raise IntegrityError(_MERGED_DAMAGED) from None
+        return {raw[i:i + 16] for i in range(0, len(raw), 16)}
+
+    def write_merged(self, sealed_ids: set[bytes]) -> None:
+        """Inside the owner's write transaction, before the manifest is resealed (which
+        binds this record)."""
+        put_meta(self._conn, MERGED_CAPTURES, crypto.seal(
+            self._keys.subkeys["manifest-info"], b"".join(sorted(sealed_ids)),
+            _MERGED_AAD + self._keys.vault_id))
 
     def pending(self) -> list[tuple[bytes, bytes]]:
         """Every pending (sealed id, blob); either may be damaged."""

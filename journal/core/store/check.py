@@ -97,11 +97,19 @@ def _index_problems(indexes: IndexStore, summaries: dict[int, dict[str, list[Any
 
 
 def _capture_problems(captures: Captures) -> list[str]:
-    """Every pending quick capture must open with the vault's sealing key."""
+    """The record of merged captures must match the manifest; every pending capture must
+    open with the vault's sealing key and must not be one merged before (a replay)."""
+    try:
+        done = captures.merged()
+    except JournalError as exc:
+        return [str(exc)]
     pending = captures.pending()
     if not pending:
         return []
     try:
-        return captures.open_all(pending)[1]
+        opened, problems = captures.open_all(pending)
     except JournalError as exc:
         return [f"{len(pending)} pending quick captures cannot be opened: {exc}"]
+    return problems + [f"sealed entry {row_name(sealed_id)} was merged before: a replay of "
+                       "an old quick capture (refused at the next unlock)"
+                       for sealed_id, _ in opened if sealed_id in done]

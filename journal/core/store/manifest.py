@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import hmac
 import sqlite3
 from collections.abc import Iterable
@@ -34,6 +35,10 @@ _DAMAGED = "the integrity manifest is missing or damaged"
 _RANGE = "SELECT uuid, version, digest FROM entries WHERE uuid >= ? AND uuid < ?"
 _LAST_RANGE = "SELECT uuid, version, digest FROM entries WHERE uuid >= ?"
 _ALL_ROWS = "SELECT uuid, version, ct, digest FROM entries"
+
+#: The meta row holding the sealed ids of every quick capture ever merged (captures.py);
+#: the manifest seals its SHA-256, so it cannot be rolled back or removed on its own.
+MERGED_CAPTURES = "merged_captures"
 
 #: One bucket's state: (HMAC, row count, version sum). Empty buckets are not stored.
 Bucket = tuple[bytes, int, int]
@@ -170,6 +175,9 @@ class Manifest:
             "counter": self._counter + 1,
         }
         self._counter += 1
+        merged = meta(self._conn, MERGED_CAPTURES)
+        if merged is not None:
+            info["captures"] = hashlib.sha256(merged).hexdigest()
         put_meta(self._conn, "manifest", crypto.seal_json(
             self._keys.subkeys["manifest-info"], info,
             crypto.MANIFEST_PREFIX + self._keys.vault_id))

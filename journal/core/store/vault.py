@@ -66,7 +66,7 @@ class Vault:
         self.records = Records(conn, self.keyring)
         self.manifest = Manifest(conn, self.keyring, clock)
         self.indexes = IndexStore(conn, self.keyring, self.manifest, self.records)
-        self.captures = Captures(conn, self.keyring)
+        self.captures = Captures(conn, self.keyring, self.manifest)
         self._cache: dict[str, Entry] | None = None
         self._cache_version = -1
         self._seen: SeenSaves | None = None
@@ -463,10 +463,13 @@ class Vault:
             with self._write():
                 header, kek = self.keyring.kek_on_disk(passphrase)
                 self.manifest.verify()  # never re-MAC rows that were tampered with
+                merged = self.captures.merged()  # resealed under the new keys below
                 index = self.index()  # its summaries carry over: no body is parsed again
                 self._cache = None
                 entries = list(self._load().values())
                 self.keyring.rekey(header, kek, code)
+                if merged:
+                    self.captures.write_merged(merged)
                 self.records.remove_all()
                 for entry in entries:
                     entry.version += 1
@@ -511,12 +514,25 @@ class Vault:
             return result
         opened, problems = self.captures.open_all(rows)
         result.problems.extend(problems)
-        if opened:
-            merged = fold_captures(opened, self.get_by_date)
-            with self._write():
-                self.put_many(merged)
-                self.captures.discard([sealed_id for sealed_id, _ in opened])
-            result.merged = len(opened)
+        if not opened:
+            return result
+        try:
+            done = self.captures.merged()
+        except IntegrityError as exc:
+            result.problems.append(str(exc))
+            return result
+        fresh = [(sealed_id, entry) for sealed_id, entry in opened if sealed_id not in done]
+        replays = [sealed_id for sealed_id, _ in opened if sealed_id in done]
+        result.problems.extend(
+            f"sealed entry {row_name(sealed_id)} was merged before: a replay of an old quick "
+            "capture, refused and removed" for sealed_id in replays)
+        merged = fold_captures(fresh, self.get_by_date)
+        with self._write():
+            if fresh:
+                self.captures.write_merged(done | {sealed_id for sealed_id, _ in fresh})
+                self.put_many(merged)  # reseals the manifest, binding the record
+            self.captures.discard([sealed_id for sealed_id, _ in opened])
+        result.merged = len(fresh)
         return result
 
     # -- housekeeping --------------------------------------------------------------------
