@@ -39,23 +39,27 @@ class SealedBox:
         self.directory = Path(directory)
 
     def add(self, entry: Entry) -> str:
+        """Seal `entry` to the public key and store it. The key is read inside the write
+        transaction, so a key rotation commits either before (the new key is used) or
+        after (its own transaction merges this capture first): never sealed to a key that
+        was just discarded (issue 13 item 7)."""
         header, ro = read_header(self.directory)
         ro.close()
+        sealed_id = uuid.uuid4().bytes
+        payload = json.dumps(entry.to_dict(), ensure_ascii=False).encode()
         conn = connect(db_path(self.directory))
         try:
+            conn.execute("BEGIN IMMEDIATE")
             public = meta(conn, "seal_public")
             if public is None or len(public) != 32:
                 raise VaultDamaged("this vault has no sealing key; unlock it once to add one")
-            sealed_id = uuid.uuid4().bytes
-            payload = json.dumps(entry.to_dict(), ensure_ascii=False).encode()
             blob = crypto.seal_to_public(public, payload, header.vault_id + sealed_id)
-            conn.execute("BEGIN IMMEDIATE")
             conn.execute("INSERT INTO sealed(uuid, ct) VALUES (?, ?)", (sealed_id, blob))
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             raise storage_error(exc) from None
         finally:
-            conn.close()
+            conn.close()  # an uncommitted transaction is rolled back
         return str(uuid.UUID(bytes=sealed_id))
 
     def pending(self) -> int:

@@ -455,13 +455,16 @@ class Vault:
         """A new data key; every entry re-encrypted in one transaction. Returns the new
         recovery code (the old one stops working), or None. The passphrase, the header and
         the entries are all read inside the transaction, so a concurrent writer (another
-        window, the CLI) can neither lose an entry nor be left with a mismatched key wrap."""
-        self.merge_captures()
+        window, the CLI) can neither lose an entry nor be left with a mismatched key wrap.
+        Pending quick captures are merged inside that transaction too: one committed before
+        it is merged with the old key, one after it is sealed to the new key."""
         code = crypto.new_recovery_code() if new_recovery else None
         old_keys = self.keyring.state()
         try:
             with self._write():
                 header, kek = self.keyring.kek_on_disk(passphrase)
+                self._cache = None  # merged below from what is on disk now
+                self.merge_captures()
                 self.manifest.verify()  # never re-MAC rows that were tampered with
                 merged = self.captures.merged()  # resealed under the new keys below
                 index = self.index()  # its summaries carry over: no body is parsed again
