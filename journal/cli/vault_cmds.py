@@ -111,9 +111,11 @@ def passwd(runtime: Runtime, passphrase_file: Path | None, new_passphrase_file: 
             new = runtime.passphrase(None, confirm=True, label="New passphrase", env_ok=False,
                                      missing="no new passphrase")
         _warn_weak(runtime, new, typed=new_passphrase_file is None)
-        vault.change_passphrase(new)
+        note = vault.change_passphrase(new)
     finally:
         vault.close()
+    if note:
+        click.echo(f"journal: note: {note}", err=True)
     click.echo("Passphrase changed.")
     click.echo("Copies or backups of the vault made before now still open with the old "
                "passphrase; if it may be known, run 'journal rotate-keys'.")

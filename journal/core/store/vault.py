@@ -43,7 +43,7 @@ from journal.core.store.header import Header, read_header
 from journal.core.store.index import Hits, Index
 from journal.core.store.index_chunk import Chunk
 from journal.core.store.index_store import IndexStore
-from journal.core.store.keyring import KEYS_CHANGED, WRONG, KeyRing, unwrap
+from journal.core.store.keyring import KEYS_CHANGED, WRAPS, WRONG, KeyRing, unwrap
 from journal.core.store.manifest import Manifest
 from journal.core.store.records import Records, needs_full_parse, row_name
 from journal.core.store.rollback import SeenSaves
@@ -58,11 +58,11 @@ class Vault:
     """An unlocked vault. Create with `Vault.create`, open with `Vault.open`."""
 
     def __init__(self, directory: Path, conn: sqlite3.Connection, header: Header, dek: bytes,
-                 clock: Clock) -> None:
+                 clock: Clock, trusted_kdf: crypto.KdfParams | None = None) -> None:
         self.directory = Path(directory)
         self.clock = clock
         self._conn = conn
-        self.keyring = KeyRing(conn, header, dek)
+        self.keyring = KeyRing(conn, header, dek, trusted_kdf)
         self.records = Records(conn, self.keyring)
         self.manifest = Manifest(conn, self.keyring, clock)
         self.indexes = IndexStore(conn, self.keyring, self.manifest, self.records)
@@ -106,7 +106,7 @@ class Vault:
         conn = schema.connect(path)
         try:
             schema.migrate(conn)
-            vault = cls(directory, conn, header, dek, clock or SystemClock())
+            vault = cls(directory, conn, header, dek, clock or SystemClock(), header.kdf)
             code = crypto.new_recovery_code() if recovery else None
             with vault._write():
                 vault.keyring.write_wrap(header, kek)
@@ -140,16 +140,16 @@ class Vault:
                 raise VaultDamaged("the vault's key derivation is below the safe minimum; "
                                    "refusing to open it")
             wraps = dict(ro.execute(
-                "SELECT key, value FROM meta WHERE key IN ('dek_wrap', 'recovery_wrap')"
-            ).fetchall())
+                f"SELECT key, value FROM meta WHERE key IN ({','.join('?' * len(WRAPS))})",
+                WRAPS).fetchall())
         finally:
             ro.close()
-        dek = unwrap(header, wraps, passphrase, recovery_code)
+        dek, trusted_kdf = unwrap(header, wraps, passphrase, recovery_code)
         schema.tighten_modes(directory)
         conn = schema.connect(db_path(directory))
         try:
             schema.migrate(conn)
-            vault = cls(directory, conn, header, dek, clock or SystemClock())
+            vault = cls(directory, conn, header, dek, clock or SystemClock(), trusted_kdf)
             if verify:
                 vault.verify_manifest()
             if seen is not None:
@@ -443,13 +443,18 @@ class Vault:
         return self.manifest.last_saved()
 
     # -- keys ----------------------------------------------------------------------------
-    def change_passphrase(self, new_passphrase: str, kdf: crypto.KdfParams | None = None) -> None:
-        """Re-wrap the data key under a new passphrase: O(1), entries untouched."""
-        header, kek = KeyRing.new_passphrase_wrap(self.header, new_passphrase, kdf)
+    def change_passphrase(self, new_passphrase: str,
+                          kdf: crypto.KdfParams | None = None) -> str | None:
+        """Re-wrap the data key under a new passphrase: O(1), entries untouched. Keeps the
+        key-derivation settings the unlock vouched for (never lowers them silently);
+        returns a note for the person when there is something to say about them."""
+        header, kek, note = self.keyring.new_passphrase_wrap(new_passphrase, kdf)
         with self._write():
             self.keyring.write_wrap(header, kek)
         self.keyring.header = header
+        self.keyring.trusted_kdf = header.kdf
         self._checkpoint()
+        return note
 
     def rotate_keys(self, passphrase: str, *, new_recovery: bool = True) -> str | None:
         """A new data key; every entry re-encrypted in one transaction. Returns the new
