@@ -24,7 +24,7 @@ from journal.cli.common import (
     render_entry,
 )
 from journal.cli.moment_syntax import parse_moment
-from journal.cli.runtime import Runtime
+from journal.cli.runtime import Runtime, provenance_line
 from journal.core.errors import JournalError, ValidationError
 from journal.core.exchange import format_v1 as exchange
 from journal.core.model.entries import CONTEXTS, KINDS, Entry, normalise_label
@@ -187,12 +187,15 @@ def show(runtime: Runtime, ref: str, as_json: bool, passphrase_file: Path | None
     vault = runtime.open_vault(passphrase_file)
     try:
         entry = find_entry(vault, ref, runtime.clock.today())
+        arrivals = vault.arrivals(entry.date)
     finally:
         vault.close()
     if as_json:
         click.echo(exchange.to_text(exchange.entry_dict(entry)), nl=False)
     else:
         click.echo(render_entry(entry))
+        for arrival in arrivals:  # issue 13 item 3: what quick capture brought in
+            click.echo(provenance_line(arrival))
 
 
 @click.command("search")

@@ -20,9 +20,24 @@ if TYPE_CHECKING:  # imported where used: `journal --version` must not load the 
     from pathlib import Path
 
     from journal import paths as paths_mod
+    from journal.core.store.captures import Arrival
     from journal.core.store.crypto import KdfParams
     from journal.core.store.rollback import SeenSaves
     from journal.core.store.vault import Vault
+
+def _quoted(words: str) -> str:
+    from journal.core.textsafe import one_line
+
+    return f"\u201c{one_line(words)}\u201d"
+
+
+def provenance_line(arrival: Arrival) -> str:
+    """How `journal show` marks text and moments that came by quick capture."""
+    claimed = (f", says it was written {arrival.claimed:%Y-%m-%d %H:%M}"
+               if arrival.claimed else "")
+    return (f"[quick capture merged {arrival.arrived:%Y-%m-%d %H:%M}{claimed}; sealed without "
+            f"the passphrase, not in an unlocked session] {_quoted(arrival.words)}")
+
 
 #: Tries for a passphrase typed at the prompt before giving up.
 PROMPT_TRIES = 3
@@ -139,7 +154,11 @@ class Runtime:
         if result.merged:
             plural = "entry" if result.merged == 1 else "entries"
             click.echo(f"journal: merged {result.merged} sealed {plural} captured with "
-                       "'journal add --sealed'", err=True)
+                       "'journal add --sealed' (not written in an unlocked session; "
+                       "anyone who can write the vault folder can send one):", err=True)
+            for arrival in result.arrivals:
+                click.echo(f"journal:   {arrival.day.isoformat()}  {_quoted(arrival.words)}",
+                           err=True)
         for problem in result.problems:
             click.echo(f"journal: warning: {problem}", err=True)
 

@@ -15,7 +15,7 @@ import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from journal.core.errors import IntegrityError, JournalError, VaultDamaged
@@ -70,10 +70,51 @@ class SealedBox:
             ro.close()
 
 
+@dataclass(frozen=True)
+class Arrival:
+    """Provenance of one merged quick capture (issue 13 item 3): it was sealed without the
+    passphrase, so by anyone who could write the vault directory, not in an unlocked
+    session. `arrived` is when it was merged; `claimed` the time it says it was written
+    (chosen by whoever sealed it); `words` its first words."""
+
+    day: date
+    arrived: datetime
+    words: str
+    claimed: datetime | None = None
+
+    def to_json(self) -> dict:
+        return {"day": self.day.isoformat(), "arrived": self.arrived.isoformat(),
+                "words": self.words,
+                "claimed": self.claimed.isoformat() if self.claimed else None}
+
+    @classmethod
+    def from_json(cls, data: object) -> Arrival | None:
+        if not isinstance(data, dict):
+            return None
+        try:
+            claimed = data.get("claimed")
+            return cls(date.fromisoformat(data["day"]), datetime.fromisoformat(data["arrived"]),
+                       str(data.get("words", "")),
+                       datetime.fromisoformat(claimed) if isinstance(claimed, str) else None)
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+def first_words(entry: Entry, count: int = 8) -> str:
+    """How a capture is named to the person: its first words, or its first moment."""
+    words = entry.body.split()
+    if not words and entry.moments:
+        moment = entry.moments[0]
+        words = [moment.kind, *(f"#{t}" for t in moment.tags), *moment.note.split()]
+    text = " ".join(words[:count])
+    return text + (" …" if len(words) > count else "")
+
+
 @dataclass
 class MergeResult:
     merged: int = 0
     problems: list[str] = field(default_factory=list)
+    arrivals: list[Arrival] = field(default_factory=list)
 
 
 def merge_into(target: Entry, extra: Entry) -> Entry:
@@ -118,28 +159,44 @@ class Captures:
         self._keys = keys
         self._manifest = manifest
 
-    def merged(self) -> set[bytes]:
-        """The sealed ids of every capture merged so far; IntegrityError if the record
-        does not match the digest the manifest sealed."""
+    def _record(self) -> dict:
+        """The record of merged captures: {"ids": [hex sealed id, ...], "arrivals": [...]};
+        IntegrityError if it does not match the digest the manifest sealed."""
         blob = meta(self._conn, MERGED_CAPTURES)
         expected = self._manifest.info().get("captures")
         if blob is None and expected is None:
-            return set()  # nothing merged since the record existed
+            return {"ids": [], "arrivals": []}  # nothing merged since the record existed
         if blob is None or expected != hashlib.sha256(blob).hexdigest():
             raise IntegrityError(_MERGED_DAMAGED)
         try:
-            raw = crypto.open_sealed(self._keys.subkeys["manifest-info"], blob,
-                                     _MERGED_AAD + self._keys.vault_id)
+            record = crypto.open_json(self._keys.subkeys["manifest-info"], blob,
+                                      _MERGED_AAD + self._keys.vault_id)
         except crypto.DecryptError:
             raise IntegrityError(_MERGED_DAMAGED) from None
-        return {raw[i:i + 16] for i in range(0, len(raw), 16)}
+        if not isinstance(record, dict) or not isinstance(record.get("ids"), list) or (
+                not isinstance(record.get("arrivals"), list)):
+            raise IntegrityError(_MERGED_DAMAGED)
+        return record
 
-    def write_merged(self, sealed_ids: set[bytes]) -> None:
+    def merged(self) -> set[bytes]:
+        """The sealed ids of every capture merged so far."""
+        try:
+            return {bytes.fromhex(i) for i in self._record()["ids"]}
+        except (TypeError, ValueError):
+            raise IntegrityError(_MERGED_DAMAGED) from None
+
+    def arrivals(self, day: date | None = None) -> list[Arrival]:
+        """What quick capture brought in, oldest first (for one day, or all)."""
+        found = [Arrival.from_json(a) for a in self._record()["arrivals"]]
+        return [a for a in found if a is not None and (day is None or a.day == day)]
+
+    def write_merged(self, sealed_ids: set[bytes], arrivals: list[Arrival]) -> None:
         """Inside the owner's write transaction, before the manifest is resealed (which
-        binds this record)."""
-        put_meta(self._conn, MERGED_CAPTURES, crypto.seal(
-            self._keys.subkeys["manifest-info"], b"".join(sorted(sealed_ids)),
-            _MERGED_AAD + self._keys.vault_id))
+        binds this record): every id merged so far and every arrival, in full."""
+        record = {"ids": sorted(i.hex() for i in sealed_ids),
+                  "arrivals": [a.to_json() for a in arrivals]}
+        put_meta(self._conn, MERGED_CAPTURES, crypto.seal_json(
+            self._keys.subkeys["manifest-info"], record, _MERGED_AAD + self._keys.vault_id))
 
     def pending(self) -> list[tuple[bytes, bytes]]:
         """Every pending (sealed id, blob); either may be damaged."""

@@ -37,7 +37,14 @@ from journal.core.errors import (
 from journal.core.model.entries import Entry
 from journal.core.store import crypto, schema
 from journal.core.store.bulk import paused_gc
-from journal.core.store.captures import Captures, MergeResult, SealedBox, fold_captures
+from journal.core.store.captures import (
+    Arrival,
+    Captures,
+    MergeResult,
+    SealedBox,
+    first_words,
+    fold_captures,
+)
 from journal.core.store.check import CheckReport, check_vault
 from journal.core.store.header import Header, read_header
 from journal.core.store.index import Hits, Index
@@ -472,12 +479,13 @@ class Vault:
                 self.merge_captures()
                 self.manifest.verify()  # never re-MAC rows that were tampered with
                 merged = self.captures.merged()  # resealed under the new keys below
+                arrived = self.captures.arrivals()
                 index = self.index()  # its summaries carry over: no body is parsed again
                 self._cache = None
                 entries = list(self._load().values())
                 self.keyring.rekey(header, kek, code)
-                if merged:
-                    self.captures.write_merged(merged)
+                if merged or arrived:
+                    self.captures.write_merged(merged, arrived)
                 self.records.remove_all()
                 for entry in entries:
                     entry.version += 1
@@ -534,14 +542,23 @@ class Vault:
         result.problems.extend(
             f"sealed entry {row_name(sealed_id)} was merged before: a replay of an old quick "
             "capture, refused and removed" for sealed_id in replays)
+        now = self.clock.now().replace(microsecond=0)
+        arrivals = [Arrival(entry.date, now, first_words(entry), entry.written_at)
+                    for _, entry in fresh]
         merged = fold_captures(fresh, self.get_by_date)
         with self._write():
             if fresh:
-                self.captures.write_merged(done | {sealed_id for sealed_id, _ in fresh})
+                self.captures.write_merged(done | {sealed_id for sealed_id, _ in fresh},
+                                           self.captures.arrivals() + arrivals)
                 self.put_many(merged)  # reseals the manifest, binding the record
             self.captures.discard([sealed_id for sealed_id, _ in opened])
         result.merged = len(fresh)
+        result.arrivals = arrivals
         return result
+
+    def arrivals(self, day: date | None = None) -> list[Arrival]:
+        """Provenance of what quick capture brought into the entry of `day` (or all)."""
+        return self.captures.arrivals(day)
 
     # -- housekeeping --------------------------------------------------------------------
     def compact(self) -> None:

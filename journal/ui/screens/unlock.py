@@ -22,7 +22,7 @@ from journal.core.errors import JournalError, VaultNotFound, WrongPassphrase
 from journal.core.store.captures import MergeResult
 from journal.core.store.rollback import SeenSaves
 from journal.core.store.vault import Vault, merge_sealed
-from journal.core.textsafe import for_markup
+from journal.core.textsafe import for_markup, one_line
 from journal.ui.messages import Unlocked
 from journal.ui.vault_access import allocation_burst
 from journal.ui.widgets.moment_form import Vocabulary
@@ -240,7 +240,10 @@ class UnlockScreen(Screen):
         except JournalError as exc:
             vocabulary = Vocabulary()
             result.problems.append(str(exc))
-        self.post_message(Unlocked(vault, result.merged, result.problems, vocabulary))
+        arrivals = [f"{a.day.isoformat()}  \u201c{one_line(a.words)}\u201d"
+                    for a in result.arrivals]
+        self.post_message(Unlocked(vault, result.merged, result.problems, vocabulary,
+                                   arrivals))
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
