@@ -332,6 +332,23 @@ class Vault:
     def day_key(self, day: date) -> bytes:
         return self.keyring.day_key(day)
 
+    def salvage(self) -> tuple[list[Entry], list[str]]:
+        """Every entry that still authenticates (newest first) and a name for each one that
+        does not: the way out of a vault with a damaged row (issue 13 item 12)."""
+        with snapshot(self._conn):
+            entries, damaged = self.records.salvage()
+        if damaged:
+            self.keyring.check_current()  # keys rotated elsewhere is not damage
+        return sorted(entries, key=lambda e: e.date, reverse=True), damaged
+
+    def damaged_among(self, entry_ids: Iterable[str]) -> set[str]:
+        """Which of these entries were altered outside the journal (their digest fails)."""
+        return self.records.damaged_among(entry_ids)
+
+    def damaged_count(self) -> int:
+        """How many rows fail their digest: every ciphertext hashed, none decrypted."""
+        return len(self.manifest.digest_problems())
+
     # -- writing -------------------------------------------------------------------------
     def put(self, entry: Entry) -> Entry:
         return self.put_many([entry])[0]
