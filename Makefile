@@ -33,4 +33,4 @@ bench: $(STAMP)  ## print performance figures (see docs/performance.md)
 	$(BIN)/python -m bench
 
 clean:  ## remove the venv, caches and the demo vault
-	rm -rf $(VENV) .pytest_cache .ruff_cache .demo .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .demo .hypothesis .grimp_cache .import_linter_cache
