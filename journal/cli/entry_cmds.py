@@ -210,7 +210,8 @@ def show(runtime: Runtime, ref: str, as_json: bool, passphrase_file: Path | None
     else:
         click.echo(render_entry(entry))
         for arrival in arrivals:  # issue 13 item 3: what quick capture brought in
-            click.echo(provenance_line(arrival))
+            if not arrival.discarded:
+                click.echo(provenance_line(arrival))
 
 
 @click.command("search")

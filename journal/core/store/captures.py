@@ -81,11 +81,16 @@ class Arrival:
     arrived: datetime
     words: str
     claimed: datetime | None = None
+    body: str = ""  # the text it added (to take it out again)
+    moments: tuple[str, ...] = ()  # the ids of the moments it brought
+    discarded: bool = False
 
     def to_json(self) -> dict:
         return {"day": self.day.isoformat(), "arrived": self.arrived.isoformat(),
                 "words": self.words,
-                "claimed": self.claimed.isoformat() if self.claimed else None}
+                "claimed": self.claimed.isoformat() if self.claimed else None,
+                "body": self.body, "moments": list(self.moments),
+                "discarded": self.discarded}
 
     @classmethod
     def from_json(cls, data: object) -> Arrival | None:
@@ -95,9 +100,23 @@ class Arrival:
             claimed = data.get("claimed")
             return cls(date.fromisoformat(data["day"]), datetime.fromisoformat(data["arrived"]),
                        str(data.get("words", "")),
-                       datetime.fromisoformat(claimed) if isinstance(claimed, str) else None)
+                       datetime.fromisoformat(claimed) if isinstance(claimed, str) else None,
+                       str(data.get("body", "")), tuple(map(str, data.get("moments", ()))),
+                       data.get("discarded") is True)
         except (KeyError, TypeError, ValueError):
             return None
+
+
+def without_capture(entry: Entry, arrival: Arrival) -> Entry:
+    """`entry` with the text and the moments `arrival` brought taken out again (a check-in,
+    recovery or good things it filled in stay)."""
+    kept = entry.copy()
+    if arrival.body and arrival.body in kept.body:
+        before, _, after = kept.body.partition(arrival.body)
+        kept.body = "\n\n".join(p for p in (before.strip(), after.strip()) if p)
+        kept.body += "\n" if kept.body else ""
+    kept.moments = [m for m in kept.moments if m.id not in arrival.moments]
+    return kept
 
 
 def first_words(entry: Entry, count: int = 8) -> str:

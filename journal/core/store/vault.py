@@ -21,6 +21,7 @@ import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -44,6 +45,7 @@ from journal.core.store.captures import (
     SealedBox,
     first_words,
     fold_captures,
+    without_capture,
 )
 from journal.core.store.check import CheckReport, check_vault
 from journal.core.store.header import Header, read_header
@@ -560,7 +562,8 @@ class Vault:
             f"sealed entry {row_name(sealed_id)} was merged before: a replay of an old quick "
             "capture, refused and removed" for sealed_id in replays)
         now = self.clock.now().replace(microsecond=0)
-        arrivals = [Arrival(entry.date, now, first_words(entry), entry.written_at)
+        arrivals = [Arrival(entry.date, now, first_words(entry), entry.written_at,
+                            entry.body.strip(), tuple(m.id for m in entry.moments))
                     for _, entry in fresh]
         merged = fold_captures(fresh, self.get_by_date)
         with self._write():
@@ -576,6 +579,32 @@ class Vault:
     def arrivals(self, day: date | None = None) -> list[Arrival]:
         """Provenance of what quick capture brought into the entry of `day` (or all)."""
         return self.captures.arrivals(day)
+
+    def discard_capture(self, number: int) -> Arrival:
+        """Take out of its day the text and moments the `number`-th merged capture (1 =
+        the oldest, as `arrivals()` lists them) brought; an entry left with nothing is
+        deleted. The record keeps it, marked discarded."""
+        every = self.captures.arrivals()
+        if not 1 <= number <= len(every):
+            raise ValidationError(f"there is no quick capture number {number} "
+                                  f"({len(every)} merged)")
+        arrival = every[number - 1]
+        if arrival.discarded:
+            raise ValidationError(f"quick capture {number} was already discarded")
+        done = self.captures.merged()
+        every[number - 1] = replace(arrival, discarded=True)
+        with self._write():
+            self.captures.write_merged(done, every)  # before the manifest binds it
+            entry = self.get_by_date(arrival.day)
+            if entry is not None:
+                kept = without_capture(entry, arrival)
+                if not kept.body.strip() and not kept.moments:
+                    self.delete(entry.id)
+                else:
+                    self.put(kept)
+            else:
+                self.manifest.write([])  # bind the record all the same
+        return every[number - 1]
 
     # -- housekeeping --------------------------------------------------------------------
     def compact(self) -> None:
