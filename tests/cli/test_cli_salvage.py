@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import uuid
 
@@ -40,11 +41,18 @@ def test_list_marks_the_damaged_entry(damaged):
     assert "Shift on 2026-11-22" in lines[0] and "[damaged" not in lines[0]
 
 
-def test_add_saves_and_warns(damaged):
-    journal, _ = damaged
+def test_add_saves_and_warns(damaged, monkeypatch):
+    """`add` hashes the records of the bucket it saves to (its cost does not grow with the
+    vault): a new entry landing beside the damaged one warns."""
+    journal, victim = damaged
+    result = journal("add", "a day elsewhere", "--date", "2026-11-23")
+    assert "Created the entry" in result.stdout  # another bucket, most likely: no word
+    beside = uuid.UUID(bytes=uuid.UUID(victim).bytes[:1] + os.urandom(15))
+    monkeypatch.setattr(uuid, "uuid4", lambda: beside)  # the new entry's id: same bucket
     result = journal("add", "a new day", "--date", "2026-11-24")
     assert "Created the entry" in result.stdout
-    assert "journal: warning: this vault has 1 damaged entry" in result.stderr
+    assert ("journal: warning: the entry was saved, but this vault has 1 damaged entry"
+            in result.stderr)
 
 
 def test_export_skip_damaged_saves_the_rest_and_names_the_damaged(damaged, tmp_path):

@@ -172,6 +172,12 @@ class Records:
                 if not (isinstance(row[2], bytes) and isinstance(row[3], bytes)
                         and hmac.compare_digest(crypto.digest(row[2]), row[3]))}
 
+    def damaged_in_bucket(self, bucket: int) -> list[str]:
+        """The names of the rows of one manifest bucket whose digest fails."""
+        return [row_name(row[0]) for row in self.bucket_rows(bucket)
+                if not (isinstance(row[2], bytes) and isinstance(row[3], bytes)
+                        and hmac.compare_digest(crypto.digest(row[2]), row[3]))]
+
     def salvage(self) -> tuple[list[Entry], list[str]]:
         """Every entry that opens, and a name for each row that does not."""
         entries: list[Entry] = []
