@@ -152,3 +152,14 @@ async def test_quick_notes_that_arrived_are_listed_with_their_first_words(app_fa
         [note] = [n for n in notes if "quick note arrived" in n]
         assert f"{TODAY.isoformat()}  \u201csent from" in note and "\x1b" not in note
         assert "without the passphrase" in note
+
+
+async def test_the_write_screen_says_a_day_holds_quick_captures(app_factory, make_vault):
+    directory = make_vault()
+    SealedBox(directory).add(Entry(date=TODAY, body="sent while locked"))
+    app = app_factory()
+    async with app.run_test(size=(120, 24)) as pilot:
+        await unlock(pilot)
+        assert "sent while locked" in app.screen.query_one("#editor").text
+        assert "1 quick capture here, sent without the passphrase" in _text(app,
+                                                                            "#write-title")
