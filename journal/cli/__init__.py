@@ -40,6 +40,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "list": ("entry_cmds", "list_entries",
              "List entries, newest first: date, moments, first line."),
     "passwd": ("vault_cmds", "passwd", "Change the vault passphrase."),
+    "practice": ("practice_cmd", "practice_command",
+                 "A short practice toward concern, as plain prompts; every step can be "
+                 "skipped."),
     "reflect": ("reflect_cmd", "reflect_command",
                 "Patterns in your own entries: the contagion/concern balance, work following "
                 "you home, recurring tags, sleep after heavy days, what seems to help, and "
@@ -51,6 +54,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "search": ("entry_cmds", "search_cmd",
                "Search entries (in memory, after unlocking); newest first."),
     "show": ("entry_cmds", "show", "Show one entry: its text, moments and check-in."),
+    "support": ("support_cmd", "support_command",
+                "Crisis lines and support resources (the same text as the app's support "
+                "screen)."),
     "themes": ("themes_cmd", "themes_cmd",
                "List the themes: the built-ins, then yours, with the configured one marked *."),
 }
