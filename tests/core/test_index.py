@@ -121,6 +121,11 @@ def test_missing_or_damaged_chunks_are_rebuilt(vault, vault_dir):
          " WHERE bucket=?", second)
     v = open_vault(vault_dir)
     _agrees_with_entries(v)
+    conn = sqlite3.connect(db_path(vault_dir))
+    assert conn.execute("SELECT count(*) FROM index_chunks WHERE bucket=?",
+                        (first,)).fetchone()[0] == 0  # a read does not write the vault...
+    conn.close()
+    v.put(Entry(date=date(2027, 1, 1), body="a save"))  # ...the next save stores them
     v.close()
     healed = dict(_chunks(vault_dir))
     assert first in healed and len(healed[second]) > 50  # rebuilt and stored again
@@ -159,8 +164,9 @@ def test_an_older_chunk_put_back_is_not_believed(vault, vault_dir):
 
 
 def test_chunks_of_the_format_before_the_word_filter_are_rebuilt(vault, vault_dir):
-    """A vault written before the word filter (chunk format 1: four parts) is searched
-    right, and its chunks are rewritten in the current format on first use."""
+    """A vault written before the word filter (chunk format 2: four parts) is searched
+    right (the chunks rebuilt in memory), and its chunks are stored again in the current
+    format by the next save (a read never writes)."""
     import json
 
     from journal.core.store import crypto
@@ -184,6 +190,7 @@ def test_chunks_of_the_format_before_the_word_filter_are_rebuilt(vault, vault_di
     assert [e.id for e in v.index().select(Query.parse("summary-canary-1"))] == [
         e.id for e in found]
     keys = v.keyring.subkeys["summary-aead"], v.keyring.vault_id
+    v.put(Entry(date=date(2027, 1, 1), body="a save stores the rebuilt chunks"))
     v.close()
     for bucket, blob in _chunks(vault_dir):
         plaintext = crypto.unpad(crypto.open_sealed(keys[0], blob, chunk_aad(keys[1], bucket)))
