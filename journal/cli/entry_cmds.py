@@ -123,8 +123,11 @@ def _limit(func):  # noqa: ANN001, ANN202 - decorator
 
 
 def _since_until(func):  # noqa: ANN001, ANN202 - decorator
-    func = click.option("--until", type=DATE, help="Only entries on or before DATE.")(func)
-    return click.option("--since", type=DATE, help="Only entries on or after DATE.")(func)
+    func = click.option("--until", "--to", "until", type=DATE,
+                        help="Only entries on or before DATE.")(func)
+    return click.option("--since", "--from", "since", type=DATE,
+                        help="Only entries on or after DATE (e.g. 2026-01-01, 'last friday', "
+                             "'2 weeks ago').")(func)
 
 
 def _print_entries(entries: list[Entry], as_json: bool, empty: str) -> None:
@@ -227,7 +230,7 @@ def search_cmd(runtime: Runtime, query: tuple[str, ...], tags: tuple[str, ...],
     """
     from journal.core.model.query import Query, search_vault
 
-    parsed = Query.parse(" ".join(query))
+    parsed = Query.parse(" ".join(query), runtime.clock.today())
     parsed.tags += [normalise_label(t) for t in tags]
     parsed.people += [normalise_label(p) for p in people]
     parsed.kinds += list(kinds)

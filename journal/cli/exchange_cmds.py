@@ -107,8 +107,8 @@ def import_cmd(runtime: Runtime, source: Path, fmt: str | None, dry_run: bool,
               help="Write to this file (json) or directory (markdown), created readable "
                    "only by you. json without -o goes to standard output.")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
-@click.option("--since", type=DATE, help="Only entries on or after DATE.")
-@click.option("--until", type=DATE, help="Only entries on or before DATE.")
+@click.option("--since", "--from", "since", type=DATE, help="Only entries on or after DATE.")
+@click.option("--until", "--to", "until", type=DATE, help="Only entries on or before DATE.")
 @passphrase_file_option
 @pass_runtime
 def export_cmd(runtime: Runtime, fmt: str, output: Path | None, force: bool,

@@ -128,17 +128,6 @@ class Runtime:
             click.echo(f"journal: warning: {problem}", err=True)
 
 
-def weak_passphrase_warning(passphrase: str) -> str | None:
-    """A one-line warning for a passphrase that is easy to guess, else None."""
-    length = len(passphrase)
-    if length < 12:
-        return (f"this passphrase is short ({length} characters); a longer one, such as four or "
-                "five random words, is much harder to guess")
-    if len(set(passphrase)) <= 3:
-        return "this passphrase repeats very few characters; it is easy to guess"
-    return None
-
-
 def _has_terminal() -> bool:
     """getpass reads from /dev/tty, so a piped stdin is fine as long as a terminal exists."""
     try:

@@ -19,6 +19,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, Footer, Input, LoadingIndicator, Static
 
 from journal.core.errors import JournalError, VaultNotFound, WrongPassphrase
+from journal.core.passphrase_policy import judge
 from journal.core.store.sealed import MergeResult, merge_sealed
 from journal.core.store.vault import Vault
 from journal.core.textsafe import for_markup
@@ -32,23 +33,6 @@ if TYPE_CHECKING:
 WARM_MODULES = ("journal.ui.screens.browse", "journal.ui.screens.reflect")
 """Imported while the key is derived (one core waits on Argon2 meanwhile), so switching to
 browse or reflect after unlocking does not stop to import Markdown and the rest."""
-
-COMMON = {"password", "passphrase", "12345678", "123456789", "qwertyuiop", "iloveyou",
-          "letmein", "journal", "password1", "11111111", "abcdefgh"}
-
-
-def passphrase_feedback(passphrase: str) -> tuple[bool, str]:
-    """(acceptable, one line of advice). Short or common ones are refused; short-ish ones
-    get advice. A few unrelated words beat clever symbols."""
-    words = passphrase.split()
-    if len(passphrase) < 8:
-        return False, "Too short: use at least 8 characters (a few unrelated words is best)."
-    if passphrase.lower() in COMMON or len(set(passphrase)) < 4:
-        return False, "Too easy to guess: try three or four unrelated words."
-    if len(passphrase) < 14 and len(words) < 3:
-        return True, "Weak: it works, but three or four unrelated words would be far stronger."
-    return True, "Good: long enough. Make sure you can remember it."
-
 
 class RecoveryCodeScreen(ModalScreen[bool]):
     """The recovery code, shown once. Continue stays disabled until the box is ticked."""
@@ -176,7 +160,7 @@ class UnlockScreen(Screen):
     @on(Input.Changed, "#passphrase")
     def _strength(self, event: Input.Changed) -> None:
         if self.creating:
-            text = passphrase_feedback(event.value)[1] if event.value else ""
+            text = judge(event.value).advice if event.value else ""
             self.query_one("#strength", Static).update(f"[$text-muted]{text}[/]")
 
     @on(Input.Submitted)
@@ -195,9 +179,10 @@ class UnlockScreen(Screen):
             self.open_vault(passphrase)
             self._warm_up()
             return
-        ok, advice = passphrase_feedback(first.value)
-        if not ok:
-            self.query_one("#unlock-status", Static).update(f"[b $error]{advice}[/]")
+        verdict = judge(first.value)
+        if not verdict.acceptable:  # said once, where the advice already is, in red
+            self.query_one("#strength", Static).update(f"[b $error]{verdict.advice}[/]")
+            self.query_one("#unlock-status", Static).update("")
             first.focus()
             return
         if not again.value:

@@ -16,12 +16,10 @@ from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from journal.core.model import vocabulary
 from journal.core.model.entries import (
-    ACTIONS,
     CONCERN_FEELINGS,
-    CONTEXTS,
     DISTRESS_FEELINGS,
-    KINDS,
     OTHER_FEELINGS,
     Entry,
     Moment,
@@ -30,21 +28,16 @@ from journal.core.store.bulk import paused_gc
 from journal.ui.widgets.choice import KeyChoice, ScaleChoice, kind_label
 from journal.ui.widgets.suggest import LastItemSuggester, split_labels
 
-KIND_KEYS = [("c", "contagion", kind_label("contagion")),
-             ("k", "concern", kind_label("concern"))]
-CONTEXT_KEYS = [("w", "work", "work"), ("c", "commute", "commute"), ("h", "home", "home"),
-                ("e", "elsewhere", "elsewhere")]
-ACTION_KEYS = [("a", "approached", "approached"), ("h", "helped", "helped"),
-               ("w", "withdrew", "withdrew"), ("v", "avoided", "avoided")]
-PICKER_KEYS = (*"ckwhea v0123456789".replace(" ", ""), "minus", "plus", "left", "right",
-               "backspace", "delete")
+KIND_KEYS = [(key, kind, kind_label(kind)) for key, kind in vocabulary.KIND_KEYS.items()]
+CONTEXT_KEYS = [(key, word, word) for key, word in vocabulary.CONTEXT_KEYS.items()]
+ACTION_KEYS = [(key, word, word) for key, word in vocabulary.ACTION_KEYS.items()]
+PICKER_KEYS = (*dict.fromkeys([*vocabulary.KIND_KEYS, *vocabulary.CONTEXT_KEYS,
+                               *vocabulary.ACTION_KEYS, *"0123456789"]),
+               "minus", "plus", "left", "right", "backspace", "delete")
 SEED_FEELINGS = CONCERN_FEELINGS + DISTRESS_FEELINGS + OTHER_FEELINGS
 if TYPE_CHECKING:
     from journal.core.store.index import Index
 
-assert {k for _, k, _ in KIND_KEYS} == set(KINDS)
-assert {c for _, c, _ in CONTEXT_KEYS} == set(CONTEXTS)
-assert {a for _, a, _ in ACTION_KEYS} == set(ACTIONS)
 
 
 class Vocabulary:
