@@ -47,6 +47,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "search": ("entry_cmds", "search_cmd",
                "Search entries (in memory, after unlocking); newest first."),
     "show": ("entry_cmds", "show", "Show one entry: its text, moments and check-in."),
+    "tags": ("entry_cmds", "tags_cmd",
+             "List #tags and @people, with how many entries carry each."),
     "themes": ("themes_cmd", "themes_cmd",
                "List the themes: the built-ins, then yours, with the configured one marked *."),
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -28,53 +29,72 @@ from journal.cli.runtime import Runtime
 from journal.core.errors import JournalError, ValidationError
 from journal.core.exchange import format_v1 as exchange
 from journal.core.model.entries import CONTEXTS, KINDS, Entry, normalise_label
+from journal.core.textsafe import one_line
+
+if TYPE_CHECKING:
+    from journal.core.store.vault import Vault
 
 SCALE = click.IntRange(0, 10)
 
 
 @click.command()
 @click.argument("text", nargs=-1)
-@click.option("--date", "day", type=DATE, help="The day (YYYY-MM-DD, today, yesterday). "
-              "Default: today.")
+@click.option("--date", "day", type=DATE, help="The day (YYYY-MM-DD, today, yesterday, "
+              "'last friday'...). Default: today.")
 @click.option("-m", "--moment", "moments", multiple=True, metavar="SPEC",
-              help='A moment: "KIND INTENSITY CONTEXT [HH:MM] [#tag] [@person] [~feeling] '
-                   '[!action][: note]". Repeatable.')
+              help="A moment: 'KIND INTENSITY CONTEXT [HH:MM] [#tag] [@person] [~feeling] "
+                   "[!action][: note]'. Repeatable.")
 @click.option("--sleep", type=SCALE, help="How well you slept last night, 0-10.")
 @click.option("--energy", type=SCALE, help="Your energy today, 0-10.")
 @click.option("--recovery", multiple=True, metavar="LABEL",
               help="Something that helped you recover (walk, music...). Repeatable.")
 @click.option("--good", multiple=True, metavar="TEXT", help="A good thing. Repeatable.")
+@click.option("-e", "--edit", is_flag=True,
+              help="Write the text in $VISUAL / $EDITOR (the default when nothing else is "
+                   "given at a terminal).")
 @click.option("--sealed", is_flag=True,
               help="Seal the entry without the passphrase; it merges at the next unlock.")
 @passphrase_file_option
 @pass_runtime
 def add(runtime: Runtime, text: tuple[str, ...], day: date | None, moments: tuple[str, ...],
         sleep: int | None, energy: int | None, recovery: tuple[str, ...],
-        good: tuple[str, ...], sealed: bool, passphrase_file: Path | None) -> None:
+        good: tuple[str, ...], edit: bool, sealed: bool, passphrase_file: Path | None) -> None:
     """Quick capture: add text and moments to a day's entry.
 
-    TEXT is Markdown (#tags and @people are recognised). With '-', or with nothing else
-    given and a pipe as input, the text is read from standard input. If the day already
-    has an entry, this is appended to it. A moment is written in a compact form (see docs/cli.md):
+    TEXT is Markdown (#tags and @people are recognised). Keep it off the command line
+    where you can: text given as arguments is visible to other users of this computer
+    (in the process list) and stays in your shell history. The private ways:
+
+    \b
+      journal add                 opens $VISUAL or $EDITOR on a file in memory (/dev/shm)
+      journal add < notes.md      reads a pipe or file ('-' reads standard input too)
+
+    Piped text and -m moments combine. If the day already has an entry, this is appended
+    to it. A moment is written in a compact form, with the app's one-letter keys (see
+    docs/cli.md):
 
     \b
       KIND INTENSITY CONTEXT [HH:MM] [#tag ...] [@person ...] [~feeling ...] [!action][: note]
-      KIND: contagion | concern (or cont, conc)   INTENSITY: 0-10
-      CONTEXT: work | commute | home | elsewhere (or w, c, h, e)
-      ACTION: approached | helped | withdrew | avoided
+      KIND: contagion | concern (c, k)   INTENSITY: 0-10
+      CONTEXT: work | commute | home | elsewhere (w, c, h, e)
+      ACTION: approached | helped | withdrew | avoided (a, h, w, v)
 
     \b
-    Examples:
-      journal add "Long shift. Handover ran late. #handover"
-      journal add -m "contagion 7 work 14:30 #yelling @sam ~worried !withdrew: froze" \\
-                  --sleep 5 --energy 3 --recovery walk "Hard afternoon."
-      echo "Quiet evening." | journal add --date yesterday
-      journal add --sealed "Jotted without unlocking."
+    Examples (single quotes: bash and zsh treat '!' in double quotes as history):
+      journal add
+      journal add -m 'contagion 7 work 14:30 #yelling @sam ~worried !withdrew: froze' \\
+                  --sleep 5 --energy 3 --recovery walk
+      echo 'Quiet evening. #rest' | journal add -m 'c 3 w #triage' --date yesterday
+      journal add --sealed
     """
     body = " ".join(text)
     options_only = bool(moments or sleep is not None or energy is not None or recovery or good)
-    if body == "-" or (not text and not options_only and not sys.stdin.isatty()):
-        body = sys.stdin.read()
+    if body == "-" or (not text and not edit and not runtime.is_interactive):
+        body = sys.stdin.read() if body == "-" or not sys.stdin.isatty() else ""
+    elif edit or not (text or options_only):  # at a terminal with nothing given
+        from journal.external_editor import edit as edit_in_editor
+
+        body = edit_in_editor(body, env=runtime.env)
     parsed = [parse_moment(spec, where=f"moment {i + 1}") for i, spec in enumerate(moments)]
     if not (body.strip() or parsed or sleep is not None or energy is not None or recovery
             or good):
@@ -95,6 +115,7 @@ def add(runtime: Runtime, text: tuple[str, ...], day: date | None, moments: tupl
         box.add(entry)
         click.echo(f"Sealed for {day.isoformat()} without unlocking; it will be merged into "
                    f"the journal the next time you unlock it ({box.pending()} waiting).")
+        _argument_tip(runtime, text, edit)
         return
     # No whole-vault check here: the save verifies the manifest bucket of the entry it
     # changes (and the row read is authenticated), so adding costs the same at any size.
@@ -115,6 +136,41 @@ def add(runtime: Runtime, text: tuple[str, ...], day: date | None, moments: tupl
     summary = moment_summary(saved)
     click.echo(f"{verb} the entry for {day:%a} {day.isoformat()}"
                + (f" ({summary})" if summary else "") + ".")
+    _argument_tip(runtime, text, edit)
+
+
+def _argument_tip(runtime: Runtime, text: tuple[str, ...], edit: bool) -> None:
+    """After text given as arguments was saved: the private ways, said once."""
+    if text and text != ("-",) and not edit:
+        _tip_once(runtime, "argv-text",
+                  "tip: text given as arguments shows in the process list and your shell "
+                  "history; 'journal add' alone opens your editor, or pipe it in "
+                  "(shown once)")
+
+
+def _tip_once(runtime: Runtime, name: str, tip: str) -> None:
+    """Print `tip` on stderr the first time only, remembered in the config dir (never the
+    vault); a config dir that cannot be written just means the tip may come again."""
+    path = runtime.paths.tips_file
+    try:
+        shown = path.read_text(encoding="utf-8").split()
+    except (OSError, UnicodeDecodeError):
+        shown = []
+    if name in shown:
+        return
+    click.echo(tip, err=True)
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8", opener=_private) as handle:
+            handle.write(name + "\n")
+    except OSError:
+        pass
+
+
+def _private(path: str, flags: int) -> int:
+    import os
+
+    return os.open(path, flags, 0o600)
 
 
 def _limit(func):  # noqa: ANN001, ANN202 - decorator
@@ -172,30 +228,83 @@ def list_entries(runtime: Runtime, limit: int | None, since: date | None, until:
 
 
 @click.command()
-@click.argument("ref", metavar="DATE|ID")
+@click.argument("ref", metavar="[DATE|ID]", required=False)
 @json_option
 @passphrase_file_option
 @pass_runtime
-def show(runtime: Runtime, ref: str, as_json: bool, passphrase_file: Path | None) -> None:
+def show(runtime: Runtime, ref: str | None, as_json: bool,
+         passphrase_file: Path | None) -> None:
     """Show one entry: its text, moments and check-in.
 
-    DATE is YYYY-MM-DD, today or yesterday; ID is an entry id or its first characters.
+    With no argument: today's entry, or the newest one. DATE is YYYY-MM-DD, today,
+    yesterday, 'last friday', '3 days ago' or 'nov 20'; ID is an entry id or its first
+    characters.
 
     \b
     Examples:
-      journal show today
-      journal show 2026-11-24
+      journal show
+      journal show yesterday
+      journal show 'last friday'
       journal show 3f2a9c --json
     """
     vault = runtime.open_vault(passphrase_file)
     try:
-        entry = find_entry(vault, ref, runtime.clock.today())
+        if ref is None:
+            entry = vault.get_by_date(runtime.clock.today()) or _newest(vault)
+        else:
+            entry = find_entry(vault, ref, runtime.clock.today())
     finally:
         vault.close()
     if as_json:
         click.echo(exchange.to_text(exchange.entry_dict(entry)), nl=False)
     else:
         click.echo(render_entry(entry))
+
+
+def _newest(vault: Vault) -> Entry:
+    hits = vault.index().select()
+    entry = vault.get(hits[0].id) if len(hits) else None
+    if entry is None:
+        raise JournalError("there are no entries yet; write one with: journal add")
+    return entry
+
+
+@click.command("tags")
+@json_option
+@passphrase_file_option
+@pass_runtime
+def tags_cmd(runtime: Runtime, as_json: bool, passphrase_file: Path | None) -> None:
+    """List #tags and @people, with how many entries carry each.
+
+    Most used first. Counts come from the encrypted index (body and moments alike).
+
+    \b
+    Examples:
+      journal tags
+      journal tags --json | jq '.tags | keys'
+    """
+    vault = runtime.open_vault(passphrase_file)
+    try:
+        tags, people = vault.index().label_counts()
+    finally:
+        vault.close()
+    ranked = {name: sorted(((label, n) for label, n in counts.items() if n),
+                           key=lambda item: (-item[1], item[0]))
+              for name, counts in (("tags", tags), ("people", people))}
+    if as_json:
+        import json
+
+        click.echo(json.dumps({name: dict(items) for name, items in ranked.items()},
+                              ensure_ascii=False, indent=2))
+        return
+    rows = [(f"#{label}", n) for label, n in ranked["tags"]]
+    rows += [(f"@{label}", n) for label, n in ranked["people"]]
+    if not rows:
+        click.echo("No tags yet. Tag a day with #words in the text or a moment.", err=True)
+        return
+    width = max(len(one_line(label)) for label, _ in rows)
+    for label, count in rows:
+        click.echo(f"{one_line(label):<{width}}  {count}")
 
 
 @click.command("search")
