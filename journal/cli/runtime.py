@@ -70,6 +70,10 @@ class Runtime:
                 raise ValidationError("the passphrases do not match; nothing was changed")
         except EOFError:
             raise ValidationError(f"{missing}: input ended before it was typed") from None
+        except KeyboardInterrupt:  # the cursor is still after "Passphrase: "
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+            raise
         return first
 
     def open_vault(self, passphrase_file: Path | None = None, *, verify: bool = True,

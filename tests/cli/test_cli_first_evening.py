@@ -166,3 +166,16 @@ def test_tags_lists_tags_and_people_with_counts(initialised: Journal):
 def test_tags_with_no_entries(initialised: Journal):
     result = initialised("tags")
     assert result.stdout == "" and "No tags yet" in result.stderr
+
+
+def test_ctrl_c_at_the_passphrase_prompt_ends_the_prompt_line(initialised: Journal):
+    """Item 10: "Passphrase: journal: interrupted..." was printed on one line."""
+    def interrupted(label: str) -> str:
+        sys.stderr.write(f"{label}")  # what getpass shows before the key press
+        raise KeyboardInterrupt
+
+    initialised.prompts = interrupted  # type: ignore[assignment]
+    result = initialised("list", ok=False)
+    assert result.exit_code == 130
+    assert result.stderr.splitlines() == ["Passphrase: ",
+                                          "journal: interrupted; nothing half-written was kept"]
