@@ -224,6 +224,7 @@ class JournalApp(App):
             if vault is not None:  # (a second lock that ran during the awaits above)
                 vault.close()
         vault_access.thaw()
+        self.refresh_bindings()  # the footer: no Browse, Reflect or Lock while locked
         if reason:
             self.notify(reason, timeout=8)
 

@@ -34,6 +34,17 @@ WARM_MODULES = ("journal.ui.screens.browse", "journal.ui.screens.reflect")
 """Imported while the key is derived (one core waits on Argon2 meanwhile), so switching to
 browse or reflect after unlocking does not stop to import Markdown and the rest."""
 
+def as_journal_error(exc: Exception) -> JournalError:
+    """A worker's failure as one line for the unlock screen: the project's own errors as
+    they are, anything else (an OS error, a bug) named, never a silent hang."""
+    if isinstance(exc, JournalError):
+        return exc
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f" ({exc.filename})" if exc.filename else ""
+        return JournalError(f"cannot use this place: {exc.strerror}{where}")
+    return JournalError(f"something went wrong: {type(exc).__name__}: {exc}")
+
+
 class RecoveryCodeScreen(ModalScreen[bool]):
     """The recovery code, shown once. Continue stays disabled until the box is ticked."""
 
@@ -122,6 +133,9 @@ class UnlockScreen(Screen):
         directory = self.journal.paths.vault
         status = ""
         try:
+            if directory.exists() and not directory.is_dir():
+                raise JournalError(f"{directory} is a file, not a folder; start the journal "
+                                   "with --vault DIR pointing at a folder")
             Vault.read_header(directory)[1].close()
             self.creating = False
         except VaultNotFound:
@@ -206,8 +220,8 @@ class UnlockScreen(Screen):
         try:
             vault = Vault.open(app.paths.vault, passphrase, allow_weak=app.allow_weak,
                                clock=app.clock)
-        except JournalError as exc:
-            self.post_message(self.Failed(exc))
+        except Exception as exc:  # noqa: BLE001 - every failure reaches the person
+            self.post_message(self.Failed(as_journal_error(exc)))
             return
         try:
             result = merge_sealed(vault)
@@ -234,8 +248,8 @@ class UnlockScreen(Screen):
         app = self.journal
         try:
             vault, code = Vault.create(app.paths.vault, passphrase, kdf=app.kdf, clock=app.clock)
-        except JournalError as exc:
-            self.post_message(self.Failed(exc))
+        except Exception as exc:  # noqa: BLE001 - every failure reaches the person
+            self.post_message(self.Failed(as_journal_error(exc)))
             return
         self.post_message(self.Created(vault, code))
 

@@ -1,0 +1,126 @@
+"""Issue 14: a new user's first evening in the app, driven as it was found: the moment
+form at human and at paste speed, a vault path that is a file, the lock screen's keys."""
+
+from __future__ import annotations
+
+import pytest
+
+from journal.ui.screens.unlock import UnlockScreen
+from journal.ui.widgets.moment_form import MomentForm
+
+from .conftest import TODAY, open_vault, settle, unlock
+from .fast_keys import burst
+
+
+def saved_moments(paths):
+    with open_vault(paths.vault) as vault:
+        entry = vault.get_by_date(TODAY)
+        return entry.moments if entry else []
+
+
+@pytest.mark.parametrize("speed", ["human", "paste"])
+async def test_intensity_1_then_a_context_key_and_a_trigger_are_kept(app_factory, make_vault,
+                                                                     paths, speed):
+    """Item 1: ctrl+n, k, 1, w, a trigger, Enter saved "concern 1 home" with no trigger
+    (the form waited for a possible "0" and dropped what came next)."""
+    make_vault()
+    app = app_factory()
+    keys = ["ctrl+n", "k", "1", "c", *"escalation", "enter"]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        if speed == "human":
+            await pilot.press(*keys)
+        else:
+            await burst(pilot, *keys)
+        await settle(pilot)
+        assert not isinstance(app.screen, MomentForm)
+        [moment] = saved_moments(paths)
+        assert (moment.kind, moment.intensity, moment.context, moment.tags) == (
+            "concern", 1, "commute", ["escalation"])
+
+
+@pytest.mark.parametrize("speed", ["human", "paste"])
+async def test_one_then_zero_is_still_ten(app_factory, make_vault, paths, speed):
+    make_vault()
+    app = app_factory()
+    keys = ["ctrl+n", "c", "1", "0", "h", *"noise", "enter"]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await (pilot.press(*keys) if speed == "human" else burst(pilot, *keys))
+        await settle(pilot)
+        [moment] = saved_moments(paths)
+        assert (moment.kind, moment.intensity, moment.context, moment.tags) == (
+            "contagion", 10, "home", ["noise"])
+
+
+@pytest.mark.parametrize("speed", ["human", "paste"])
+async def test_fields_keep_their_boundaries_at_any_speed(app_factory, make_vault, paths,
+                                                         speed):
+    """Item 2: escalation<Tab>family<Tab>tens at paste speed landed as one trigger."""
+    make_vault()
+    app = app_factory()
+    keys = ["ctrl+n", "c", "7", "w", *"escalation", "tab", *"family", "tab", *"tense",
+            "enter"]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await (pilot.press(*keys) if speed == "human" else burst(pilot, *keys))
+        await settle(pilot)
+        assert not isinstance(app.screen, MomentForm)
+        [moment] = saved_moments(paths)
+        assert (moment.tags, moment.people, moment.feelings) == (
+            ["escalation"], ["family"], ["tense"])
+
+
+async def test_a_vault_path_that_is_a_file_is_said_at_once(app_factory, paths):
+    """Item 3: `journal --vault FILE` said "There is no journal here yet", and creating
+    one then sat on "Creating your journal..." forever."""
+    paths.vault.parent.mkdir(parents=True, exist_ok=True)
+    paths.vault.write_text("not a folder")
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, UnlockScreen)
+        assert "no journal here yet" not in str(screen.query_one("#unlock-intro").render())
+        assert "is a file, not a folder" in str(screen.query_one("#unlock-status").render())
+        await pilot.press(*"correct horse battery staple", "enter")
+        await settle(pilot)
+        assert not screen.query_one("#busy").display
+        assert screen.query_one("#passphrase").has_focus
+        assert paths.vault.read_text() == "not a folder"
+
+
+async def test_any_worker_failure_reaches_the_person(app_factory, paths, monkeypatch):
+    """Item 3: the create worker caught only JournalError; anything else hung the screen."""
+    from journal.core.store.vault import Vault
+
+    def broken(*_a, **_k):
+        raise PermissionError(13, "Permission denied", str(paths.vault))
+
+    monkeypatch.setattr(Vault, "create", broken)
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press(*"correct horse battery staple", "enter")
+        await pilot.press(*"correct horse battery staple", "enter")
+        await settle(pilot)
+        status = str(screen.query_one("#unlock-status").render())
+        assert not screen.query_one("#busy").display
+        assert "Permission denied" in status and str(paths.vault) in status
+
+
+async def test_the_lock_screen_shows_no_keys_that_do_nothing_there(app_factory, make_vault):
+    """Item 8: after a lock the footer still offered f3 Browse, f4 Reflect and ^l Lock."""
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        shown = {key for key, b in app.screen.active_bindings.items() if b.binding.show
+                 and b.enabled}
+        assert shown.isdisjoint({"f3", "f4", "ctrl+l"}), shown
+        footer = " ".join(str(w.render()) for w in app.screen.query("FooterKey"))
+        assert "Browse" not in footer and "Reflect" not in footer and "Lock" not in footer
