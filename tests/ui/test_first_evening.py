@@ -124,3 +124,17 @@ async def test_the_lock_screen_shows_no_keys_that_do_nothing_there(app_factory, 
         assert shown.isdisjoint({"f3", "f4", "ctrl+l"}), shown
         footer = " ".join(str(w.render()) for w in app.screen.query("FooterKey"))
         assert "Browse" not in footer and "Reflect" not in footer and "Lock" not in footer
+
+
+async def test_ctrl_s_at_paste_speed_saves_what_was_typed_before_it(app_factory, make_vault,
+                                                                    paths):
+    """Ctrl+S is a priority key: it must not overtake the letters queued before it."""
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await burst(pilot, "ctrl+n", "k", "4", "h", *"dinner", "tab", *"kids", "ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, MomentForm)
+        [moment] = saved_moments(paths)
+        assert (moment.tags, moment.people) == (["dinner"], ["kids"])

@@ -135,6 +135,10 @@ class MomentForm(ModalScreen["Moment | None"]):
         Binding("enter", "save", "Save", id="moment.save", tooltip="Save this moment"),
         Binding("ctrl+s", "save", "Save", show=False, priority=True),
         Binding("escape", "cancel", "Cancel", id="moment.cancel", tooltip="Close, keep nothing"),
+        # With priority, focus moves when Tab is read, in typing order: keys pasted after a
+        # Tab land in the next field, not in the one they were queued for.
+        Binding("tab", "next_field", show=False, priority=True),
+        Binding("shift+tab", "previous_field", show=False, priority=True),
         *[Binding(key, f"pick({key!r})", show=False, priority=True) for key in PICKER_KEYS],
     ]
 
@@ -201,8 +205,25 @@ class MomentForm(ModalScreen["Moment | None"]):
             raise SkipAction()
         event = events.Key(key, {"minus": "-", "plus": "+"}.get(key, key if len(key) == 1
                                                                     else None))
+        if isinstance(focused, ScaleChoice) and focused.waiting_for_zero and key != "0":
+            focused.settle()  # "1" then "w": intensity 1, and the w is the context's
+            self.action_pick(key)
+            return
         if not focused.handle(event):
             raise SkipAction()
+
+    def action_next_field(self) -> None:
+        scale = self.focused
+        if isinstance(scale, ScaleChoice) and scale.waiting_for_zero:
+            scale.settle()  # the 1 stands; focus is already on the next field
+        else:
+            self.focus_next()
+
+    def action_previous_field(self) -> None:
+        scale = self.focused
+        if isinstance(scale, ScaleChoice):
+            scale.on_blur()
+        self.focus_previous()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -233,6 +254,26 @@ class MomentForm(ModalScreen["Moment | None"]):
         return Moment(**fields)
 
     def action_save(self) -> None:
+        """Save once every text field has taken the keys queued for it: Ctrl+S is read
+        before the letters typed just ahead of it reach their fields (each field reads its
+        own queue), so it waits for a callback queued behind them in each field."""
+        fields = list(self.query(Input))
+        waiting = len(fields)
+
+        def typed_in(_field: Input) -> None:
+            nonlocal waiting
+            waiting -= 1
+            if waiting == 0 and self.is_attached:
+                self.call_later(self._save_now)
+
+        for field in fields:
+            field.call_later(typed_in, field)
+        if not fields:
+            self._save_now()
+
+    def _save_now(self) -> None:
+        if self.app.screen is not self:  # saved (or closed) by an earlier key
+            return
         try:
             moment = self.build()
         except ValueError as exc:
