@@ -194,9 +194,14 @@ class JournalApp(App):
         elif not isinstance(self.screen, support):
             self.push_screen(support())
 
+    #: Textual's own palette commands that would only repeat ours ("Keys" beside "Help:
+    #: keys") or do nothing useful in this app.
+    HIDDEN_SYSTEM_COMMANDS = frozenset({"Keys", "Maximize", "Minimize"})
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from journal_commands(self)
-        yield from super().get_system_commands(screen)
+        yield from (command for command in super().get_system_commands(screen)
+                    if command.title not in self.HIDDEN_SYSTEM_COMMANDS)
 
     def _flush(self) -> bool:
         write = self._write_screen

@@ -138,3 +138,85 @@ async def test_ctrl_s_at_paste_speed_saves_what_was_typed_before_it(app_factory,
         assert not isinstance(app.screen, MomentForm)
         [moment] = saved_moments(paths)
         assert (moment.tags, moment.people) == (["dinner"], ["kids"])
+
+
+async def test_moments_are_listed_and_kept_in_time_order(app_factory, make_vault, paths):
+    """Item 10: the moments list was in the order they were added, not the day's."""
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        for kind, hhmm in (("c", "2110"), ("k", "0915"), ("c", "1330")):
+            await pilot.press("ctrl+n", kind, "5", "w")
+            app.screen.query_one("#time").focus()
+            await pilot.press(*hhmm, "enter")
+            await settle(pilot)
+        rows = [str(item.query_one("Static").render()) for item in
+                app.screen.query_one("#moment-list").children]
+        assert [r.split()[4] for r in rows] == ["09:15", "13:30", "21:10"], rows
+        assert [m.time for m in saved_moments(paths)] == ["09:15", "13:30", "21:10"]
+
+
+async def test_removing_a_moment_says_which(app_factory, make_vault):
+    from journal.core.model.entries import Entry, Moment
+
+    make_vault([Entry(date=TODAY, moments=[
+        Moment(kind="contagion", intensity=7, context="work", time="15:10", tags=["yelling"])])])
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.press("ctrl+t", "x")
+        await pilot.pause()
+        body = str(app.screen.query_one(".dialog-body").render())
+        assert body == "Remove contagion 7 work 15:10 #yelling from this entry?"
+
+
+def test_the_guided_prompts_count_what_the_docs_list():
+    """Item 10: the app counted 1/9 while docs/usage.md listed 8."""
+    import re
+    from pathlib import Path
+
+    from journal.ui.widgets.prompts import PROMPTS
+
+    usage = Path(__file__).parents[2].joinpath("docs", "usage.md").read_text()
+    section = usage.split("### Guided prompts", 1)[1].split("##", 1)[0]
+    listed = re.search(r"above the editor: (.*?)\. `F8`", " ".join(section.split()))[1]
+    steps = [s.strip().removeprefix("and ").split(" (")[0] for s in listed.split(",")]
+    assert len(steps) == len(PROMPTS)
+    assert [s.lower() for s in steps] == [t.lower() for t, _ in PROMPTS]
+
+
+async def test_the_palette_has_one_help_and_no_maximize(app_factory, make_vault):
+    """Item 10: "Help: keys" sat beside Textual's own "Keys" and "Maximize"."""
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Help: keys" in titles
+        assert not {"Keys", "Maximize", "Minimize"} & set(titles), titles
+
+
+async def test_wrong_passphrases_cost_growing_waits(app_factory, make_vault):
+    """Item 10: the app allowed unlimited wrong passphrases with no growing delay."""
+    from textual.widgets import Input
+
+    from journal.ui.screens.unlock import wait_after
+
+    assert [wait_after(n) for n in range(1, 9)] == [0, 0, 2, 4, 8, 16, 32, 60]
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(2):
+            await unlock(pilot, "wrong guess")
+            assert not app.screen.held
+        await unlock(pilot, "wrong guess")
+        screen = app.screen
+        assert screen.held and screen.query_one("#passphrase", Input).disabled
+        assert "try again in 2 seconds" in str(screen.query_one("#unlock-status").render())
+        screen.query_one("#passphrase", Input).value = "another guess"
+        screen.action_go()  # a try during the wait is not taken
+        await settle(pilot)
+        assert screen.attempts == 3
+        await pilot.pause(2.2)
+        assert not screen.held and not screen.query_one("#passphrase", Input).disabled

@@ -34,6 +34,17 @@ WARM_MODULES = ("journal.ui.screens.browse", "journal.ui.screens.reflect")
 """Imported while the key is derived (one core waits on Argon2 meanwhile), so switching to
 browse or reflect after unlocking does not stop to import Markdown and the rest."""
 
+#: Wrong passphrases allowed without a pause (typos); after that each wait doubles.
+FREE_TRIES = 2
+MAX_WAIT = 60
+
+
+def wait_after(failures: int) -> int:
+    """Seconds to wait before the next try after `failures` wrong passphrases in a row:
+    0, 0, then 2, 4, 8... up to a minute (the CLI stops after three)."""
+    return 0 if failures <= FREE_TRIES else min(MAX_WAIT, 2 ** (failures - FREE_TRIES))
+
+
 def as_journal_error(exc: Exception) -> JournalError:
     """A worker's failure as one line for the unlock screen: the project's own errors as
     they are, anything else (an OS error, a bug) named, never a silent hang."""
@@ -101,6 +112,8 @@ class UnlockScreen(Screen):
         self.attempts = 0
         self.opening = False
         """True between a successful open/create and the app taking over."""
+        self.held = False
+        """True while a pause after wrong passphrases runs: no try is taken."""
 
     @property
     def journal(self) -> JournalApp:
@@ -180,7 +193,7 @@ class UnlockScreen(Screen):
     @on(Input.Submitted)
     @on(Button.Pressed, "#go")
     def action_go(self, event: Message | None = None) -> None:
-        if self.query_one("#busy").display:
+        if self.query_one("#busy").display or self.held:
             return
         first = self.query_one("#passphrase", Input)
         again = self.query_one("#again", Input)
@@ -255,15 +268,34 @@ class UnlockScreen(Screen):
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
+        wait = 0
         if isinstance(event.error, WrongPassphrase):
             self.attempts += 1
+            wait = wait_after(self.attempts)
             message = (f"[b $error]That passphrase did not unlock this journal"
                        f"{f' (try {self.attempts})' if self.attempts > 1 else ''}.[/] Check "
-                       "Caps Lock and the keyboard layout, then try again.")
+                       "Caps Lock and the keyboard layout, then try again"
+                       + (f" in {wait} seconds." if wait else "."))
         else:
             message = f"[b $error]{for_markup(str(event.error))}[/]"
         self._busy(False, message)
+        if wait:
+            self._hold(wait)
         self.query_one("#passphrase").focus()
+
+    def _hold(self, seconds: int) -> None:
+        """No tries for `seconds`: each wrong passphrase costs a guesser more time."""
+        self.held = True
+        for widget in (*self.query(Input), self.query_one("#go", Button)):
+            widget.disabled = True
+
+        def release() -> None:
+            self.held = False
+            for widget in (*self.query(Input), self.query_one("#go", Button)):
+                widget.disabled = False
+            self.query_one("#passphrase").focus()
+
+        self.set_timer(seconds, release)
 
     @on(Created)
     def _created(self, event: Created) -> None:

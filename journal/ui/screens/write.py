@@ -17,7 +17,7 @@ from textual.widgets import Footer, Static, TextArea
 from journal.core.errors import ConflictError, JournalError, StorageError
 from journal.core.model.entries import Entry, Moment
 from journal.core.store.sealed import merge_into
-from journal.core.textsafe import has_controls, picture_controls
+from journal.core.textsafe import for_markup, has_controls, picture_controls
 from journal.ui.autosave import Debouncer
 from journal.ui.editor_theme import follow_app_theme
 from journal.ui.messages import EntrySaved
@@ -25,7 +25,7 @@ from journal.ui.screens.confirm import ConfirmScreen
 from journal.ui.vault_access import vault_in_use
 from journal.ui.widgets.checkin import CheckIn
 from journal.ui.widgets.moment_form import MomentForm, Vocabulary
-from journal.ui.widgets.moments import MomentList, MomentsPanel
+from journal.ui.widgets.moments import MomentList, MomentsPanel, moment_words
 from journal.ui.widgets.prompts import PromptPanel
 
 if TYPE_CHECKING:
@@ -346,8 +346,10 @@ class WriteScreen(Screen):
                 self._edited()
                 self.save_now()
 
-        self.app.push_screen(ConfirmScreen("Remove moment", "Remove this moment from the "
-                                           "entry?", yes="Remove", no="Keep"), done)
+        named = for_markup(moment_words(self.moments[index])) if index < len(self.moments) \
+            else "this moment"
+        self.app.push_screen(ConfirmScreen("Remove moment", f"Remove [b]{named}[/] from "
+                                           "this entry?", yes="Remove", no="Keep"), done)
 
     def action_focus_moments(self) -> None:
         self.query_one(MomentList).focus()
