@@ -220,3 +220,87 @@ async def test_wrong_passphrases_cost_growing_waits(app_factory, make_vault):
         assert screen.attempts == 3
         await pilot.pause(2.2)
         assert not screen.held and not screen.query_one("#passphrase", Input).disabled
+
+
+def _fake_editor(tmp_path, appended: str):
+    import sys
+
+    log = tmp_path / "seen.txt"
+    script = tmp_path / "fake-editor"
+    script.write_text(f"#!{sys.executable}\nimport sys\npath = sys.argv[-1]\n"
+                      f"text = open(path).read()\nopen({str(log)!r}, 'w').write(path)\n"
+                      f"open(path, 'w').write(text + {appended!r})\n")
+    script.chmod(0o700)
+    return script, log
+
+
+async def test_ctrl_e_writes_tonights_entry_in_the_editor_and_takes_it_back(
+        app_factory, make_vault, paths, tmp_path, monkeypatch):
+    """jrnl habit: the entry in $EDITOR; the app suspends meanwhile (App.suspend)."""
+    import contextlib
+    from pathlib import Path
+
+    from journal.core.model.entries import Entry
+
+    make_vault([Entry(date=TODAY, body="Started in the app.")])
+    script, log = _fake_editor(tmp_path, "\nFinished in my editor. #handover\n")
+    monkeypatch.setenv("EDITOR", str(script))
+    monkeypatch.delenv("VISUAL", raising=False)
+    app = app_factory()
+    suspended = []
+
+    @contextlib.contextmanager
+    def suspend():
+        suspended.append(True)
+        yield
+
+    monkeypatch.setattr(app, "suspend", suspend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert suspended == [True]
+        text = app.screen.query_one("#editor").text
+        assert text == "Started in the app.\nFinished in my editor. #handover\n"
+        assert app.focused is app.screen.query_one("#editor")
+    assert not Path(log.read_text()).exists()
+    with open_vault(paths.vault) as vault:
+        assert vault.get_by_date(TODAY).body == text
+
+
+async def test_ctrl_e_where_the_terminal_cannot_be_handed_over(app_factory, make_vault,
+                                                               tmp_path, monkeypatch):
+    script, log = _fake_editor(tmp_path, "never")
+    monkeypatch.setenv("EDITOR", str(script))
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:  # the headless driver cannot suspend
+        await unlock(pilot)
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert not log.exists()
+        assert any("cannot be opened from this terminal" in str(n.message)
+                   for n in app._notifications)
+
+
+def _text_of(app) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def test_f1_help_fits_80x24_without_scrolling(app_factory, make_vault):
+    """Item 9: F1 needed scrolling to reach the moment form's keys."""
+    from textual.widgets import DataTable
+
+    from journal.ui.screens.help import KEYS
+
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        assert table.max_scroll_y == 0 and table.max_scroll_x == 0
+        shown = _text_of(app)
+        for _where, key, what in KEYS:
+            assert what in shown and key in shown, what

@@ -71,6 +71,9 @@ class WriteScreen(Screen):
                 tooltip="Go to the moments list", show=False),
         Binding("ctrl+g", "toggle_prompts", "Prompts", id="write.prompts", priority=True,
                 tooltip="Guided end-of-day prompts on/off", show=False),
+        Binding("ctrl+e", "external_editor", "Editor", id="write.editor", priority=True,
+                tooltip="Write this entry in your own editor ($VISUAL / $EDITOR)",
+                show=False),
         Binding("f8", "prompt(1)", "Next prompt", id="write.next_prompt", show=False),
         Binding("shift+f8", "prompt(-1)", "Previous prompt", id="write.prev_prompt",
                 show=False),
@@ -296,6 +299,35 @@ class WriteScreen(Screen):
             self.debounce.changed(self.journal.clock.now())
         if self.save_now():
             self.notify("Saved (encrypted).", timeout=2)
+
+    def action_external_editor(self) -> None:
+        """The entry's text in $VISUAL / $EDITOR, the app suspended meanwhile; what the
+        editor saves comes back and is saved (the file lives in memory: external_editor)."""
+        import os
+
+        from textual.app import SuspendNotSupported
+
+        from journal.external_editor import EditorError, edit
+
+        editor = self.query_one("#editor", TextArea)
+        try:
+            with self.app.suspend():
+                text = edit(editor.text, env=os.environ)
+        except SuspendNotSupported:
+            self.notify("Your own editor cannot be opened from this terminal.",
+                        severity="warning")
+            return
+        except EditorError as exc:
+            self.notify(str(exc), title="Editor", severity="error", markup=False)
+            return
+        finally:
+            self.journal.idle.touch(self.journal.clock.now())  # time in the editor counts
+        if text != editor.text:
+            editor.load_text(text)
+            editor.move_cursor(editor.document.end)
+            self._edited()
+            self.save_now()
+        editor.focus()
 
     def _vocabulary(self) -> Vocabulary:
         known = self.journal.vocabulary
