@@ -154,7 +154,8 @@ class JournalApp(App):
             return False
         if action == "mode" and not self.has_mode(str(parameters[0])):
             return None
-        return True
+        # no footer key for the screen already shown (room at 80 columns)
+        return not (action == "mode" and parameters[0] == self.current_mode)
 
     async def action_mode(self, mode: str) -> None:
         if self.vault is not None and self.has_mode(mode):

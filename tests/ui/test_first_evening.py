@@ -304,3 +304,68 @@ async def test_f1_help_fits_80x24_without_scrolling(app_factory, make_vault):
         shown = _text_of(app)
         for _where, key, what in KEYS:
             assert what in shown and key in shown, what
+
+
+@pytest.fixture
+def demo_vault(make_vault):
+    """The demo's year, ending yesterday (as `journal demo` makes it)."""
+    from datetime import timedelta
+
+    from journal.core.demo import generate_year
+
+    return make_vault(generate_year(TODAY - timedelta(days=1)))
+
+
+async def test_browse_at_80x24_cuts_nothing(app_factory, demo_vault):
+    """Item 9: the Browse footer was cut mid-word and the search hint lost "since:"."""
+    from journal.ui.widgets.filters import PLACEHOLDER
+
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        lines = _text_of(app).splitlines()
+        assert any(PLACEHOLDER in line for line in lines)
+        footer = lines[-1]
+        for key in ("/ Search", "c Calendar", "^q Quit", "f1 Help", "f4 Reflect", "^l Lock",
+                    "^p palette"):
+            assert key in footer, footer
+        assert "f3 Browse" not in footer  # the screen already shown
+
+
+async def test_reflect_at_80x24_cuts_nothing(app_factory, demo_vault):
+    """Item 9: the Reflect footer and evidence caption were cut; evidence showed 3 rows."""
+    import re
+
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.pause(0.3)
+        lines = _text_of(app).splitlines()
+        footer = lines[-1]
+        for key in ("1-4 Range", "e Evidence", "^q Quit", "f1 Help", "f3 Browse", "^l Lock",
+                    "^p palette"):
+            assert key in footer, footer
+        caption = [line for line in lines if "behind this" in line]
+        assert len(caption) == 1 and caption[0].rstrip().endswith("e, Enter opens"), caption
+        evidence = app.screen.query_one("#reflect-evidence")
+        rows = [line for line in lines[evidence.region.y:evidence.region.bottom]
+                if re.search(r"\d{4}-\d{2}-\d{2} \w{3}", line)]
+        assert len(rows) >= 4, rows
+
+
+async def test_settings_at_80x24_cuts_nothing(app_factory, make_vault):
+    """Item 9: the Settings buttons lost their bottom border."""
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.press("f5")
+        await pilot.pause()
+        lines = _text_of(app).splitlines()
+        [at] = [i for i, line in enumerate(lines) if "Cancel (esc)" in line]
+        assert "▔" in lines[at - 1] and "▁" in lines[at + 1], lines[at - 1:at + 2]
+        assert lines[at + 2].strip().startswith("╰")

@@ -31,10 +31,10 @@ class SettingsScreen(ModalScreen[bool]):
         align: center middle;
         & > Vertical {
             width: 72; max-width: 100%; height: auto; max-height: 100%;
-            border: round $primary; background: $surface; padding: 1 2;
+            border: round $primary; background: $surface; padding: 0 2;
         }
         & Grid { grid-size: 2; grid-columns: 24 1fr; grid-rows: auto; height: auto;
-                 grid-gutter: 1 1; }
+                 grid-gutter: 0 1; }
         & Label { color: $text-muted; padding-top: 1; }
         & #settings-error { color: $error; height: auto; }
         & .settings-note { color: $text-muted; height: auto; }

@@ -25,7 +25,7 @@ from journal.core.model.entries import CONTEXTS, KINDS, Entry
 from journal.core.model.query import Query, searchable_text
 
 DEBOUNCE_SECONDS = 0.15
-PLACEHOLDER = "Search: words  #tag  @person  kind:contagion  context:home  since:2025-01-01"
+PLACEHOLDER = "Search: words #tag @person kind:contagion context:home since:yesterday"
 KEYWORDS = ("kind:", "context:", "since:", "until:")
 WORDS_BUDGET = 32_000_000
 """Characters of full text kept for word searches (~32 MB): 20 years of 1.5 KB entries."""
