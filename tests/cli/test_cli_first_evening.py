@@ -179,3 +179,26 @@ def test_ctrl_c_at_the_passphrase_prompt_ends_the_prompt_line(initialised: Journ
     assert result.exit_code == 130
     assert result.stderr.splitlines() == ["Passphrase: ",
                                           "journal: interrupted; nothing half-written was kept"]
+
+
+def test_version_and_shell_completion_for_bash_zsh_fish(tmp_path: Path):
+    """jrnl habits: `journal --version`, and click's completion scripts (docs/cli.md)."""
+    import subprocess
+
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path),
+           "JOURNAL_CONFIG_DIR": str(tmp_path / "config"), "LANG": "C.UTF-8"}
+
+    def run(*args: str, **extra: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "journal", *args], env={**env, **extra},
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    from journal import __version__
+
+    assert run("--version") == f"journal, version {__version__}\n"
+    for shell, marker in (("bash", "complete -o nosort -F _journal_completion journal"),
+                          ("zsh", "#compdef journal"), ("fish", "complete --no-files")):
+        assert marker in run(_JOURNAL_COMPLETE=f"{shell}_source"), shell
+    words = run(COMP_WORDS="journal ta", COMP_CWORD="1", _JOURNAL_COMPLETE="bash_complete")
+    assert words.split() == ["plain,tags"]
