@@ -224,7 +224,7 @@ def list_entries(runtime: Runtime, limit: int | None, since: date | None, until:
     finally:
         vault.close()
     _print_entries(entries, as_json,
-                   "No entries yet. Add one with: journal add \"how today went\"")
+                   "No entries yet. Add one with: journal add   (opens your editor)")
 
 
 @click.command()

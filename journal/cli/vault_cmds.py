@@ -76,7 +76,7 @@ def init(runtime: Runtime, passphrase_file: Path | None, no_recovery_code: bool)
     vault.close()
     click.echo(f"Created an encrypted vault at {directory}")
     _show_recovery(code)
-    click.echo("Next: journal add \"how today went\"   (journal --help lists every command)")
+    click.echo("Next: journal add   (opens your editor; journal --help lists every command)")
 
 
 @click.command()

@@ -369,3 +369,63 @@ async def test_settings_at_80x24_cuts_nothing(app_factory, make_vault):
         [at] = [i for i, line in enumerate(lines) if "Cancel (esc)" in line]
         assert "▔" in lines[at - 1] and "▁" in lines[at + 1], lines[at - 1:at + 2]
         assert lines[at + 2].strip().startswith("╰")
+
+
+async def test_the_first_evening_from_the_demo_to_finding_three_moments(tmp_path, ui_clock):
+    """Done-when of issue 14: `journal demo`, write tonight's entry with three moments at
+    paste speed, quit, reopen, find them; no more keys than before (per moment: ctrl+n,
+    kind, intensity, context, the trigger's letters, Enter; one Enter for the entry)."""
+    from click.testing import CliRunner
+
+    from journal.cli import cli
+    from journal.cli.demo_cmd import DEMO_PASSPHRASE
+    from journal.cli.runtime import Runtime
+    from journal.core.store.crypto import KdfParams
+    from journal.paths import Paths
+    from journal.settings import Settings
+    from journal.ui.app import make_app
+    from journal.ui.screens.write import WriteScreen
+
+    demo = tmp_path / "demo"
+    runtime = Runtime(clock=ui_clock, kdf=KdfParams.fast_for_tests(), allow_weak=True,
+                      env={"JOURNAL_CONFIG_DIR": str(tmp_path / "config")}, interactive=False)
+    done = CliRunner().invoke(cli, ["demo", "--dir", str(demo), "--no-app"], obj=runtime)
+    assert done.exit_code == 0, done.output
+    paths = Paths(vault=demo, config_dir=tmp_path / "config")
+
+    def app():
+        return make_app(paths=paths, settings=Settings(), clock=ui_clock,
+                        kdf=KdfParams.fast_for_tests(), allow_weak=True,
+                        passphrase_hint=DEMO_PASSPHRASE)
+
+    moments = [("c", "7", "w", "yelling"), ("k", "1", "c", "handover"),
+               ("k", "4", "h", "dinner")]
+    first = app()
+    async with first.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*DEMO_PASSPHRASE, "enter")
+        await settle(pilot)
+        screen = first.screen
+        assert isinstance(screen, WriteScreen) and screen.day == TODAY
+        assert screen.query_one("#editor").text == "" and screen.moments == []  # tonight
+        await pilot.press(*"Long shift.")
+        for kind, intensity, context, trigger in moments:
+            keys = ["ctrl+n", kind, intensity, context, *trigger, "enter"]
+            assert len(keys) - len(trigger) == 5
+            await burst(pilot, *keys)
+            await settle(pilot)
+        await pilot.press("ctrl+q")
+    again = app()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*DEMO_PASSPHRASE, "enter")
+        await settle(pilot)
+        screen = again.screen
+        assert isinstance(screen, WriteScreen) and screen.day == TODAY
+        assert screen.query_one("#editor").text == "Long shift."
+        found = {(m.kind[0] if m.kind == "contagion" else "k", str(m.intensity),
+                  m.context[0], m.tags[0]) for m in screen.moments}
+        assert found == set(moments)
+        shown = _text_of(again)
+        for *_keys, trigger in moments:
+            assert f"#{trigger}" in shown
