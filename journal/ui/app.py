@@ -13,7 +13,8 @@ from datetime import date, timedelta
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Input
 
 from journal.core.clock import Clock
 from journal.core.store.crypto import KdfParams
@@ -26,6 +27,7 @@ from journal.ui.messages import Unlocked
 from journal.ui.screens.confirm import ConfirmScreen
 from journal.ui.screens.unlock import UnlockScreen
 from journal.ui.screens.write import WriteScreen
+from journal.ui.typing_order import typed_in
 from journal.ui.widgets.moment_form import Vocabulary
 
 #: Modes that hold decrypted text: all are dropped on lock.
@@ -208,10 +210,21 @@ class JournalApp(App):
         write = self._write_screen
         return write is None or not write.is_mounted or write.flush()
 
+    async def _typed(self) -> None:
+        """Let keys typed just before Ctrl+Q or Ctrl+L reach their fields first."""
+        write = self._write_screen
+        if write is not None and write.is_mounted:
+            fields = write.text_fields()
+            if isinstance(self.screen, ModalScreen):  # an open moment form, say
+                fields += list(self.screen.query(Input))
+            await typed_in(fields)
+            await typed_in([write])  # and the screen has heard that they changed
+
     async def action_lock(self, reason: str = "") -> None:
         """Save, then drop the key and every screen holding decrypted text."""
         if self.vault is None:
             return
+        await self._typed()
         if not self._flush():
             self.notify("Not locked: your latest text could not be saved yet; "
                         "trying again in a minute.", severity="error")
@@ -239,6 +252,7 @@ class JournalApp(App):
             await self.action_lock(f"Locked after {self.idle.minutes} idle minutes.")
 
     async def action_quit(self) -> None:
+        await self._typed()
         if self._flush():
             self.exit()
             return

@@ -429,3 +429,34 @@ async def test_the_first_evening_from_the_demo_to_finding_three_moments(tmp_path
         shown = _text_of(again)
         for *_keys, trigger in moments:
             assert f"#{trigger}" in shown
+
+
+@pytest.mark.parametrize("speed", ["human", "paste"])
+async def test_the_write_screen_keeps_field_boundaries_at_any_speed(app_factory, make_vault,
+                                                                     paths, speed):
+    """Item 2, on the write screen: text, Tab, sleep, Tab, energy, Tab, recovery."""
+    make_vault()
+    app = app_factory()
+    keys = [*"Long shift", "tab", "6", "tab", "4", "tab", *"walk", "ctrl+s"]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await (pilot.press(*keys) if speed == "human" else burst(pilot, *keys))
+        await settle(pilot)
+        with open_vault(paths.vault) as vault:
+            entry = vault.get_by_date(TODAY)
+        assert (entry.body, entry.sleep, entry.energy, entry.recovery) == (
+            "Long shift", 6, 4, ["walk"])
+
+
+@pytest.mark.parametrize("closing", ["ctrl+q", "ctrl+l"])
+async def test_text_typed_just_before_quit_or_lock_is_saved(app_factory, make_vault, paths,
+                                                            closing):
+    """Ctrl+Q and Ctrl+L are read before the letters queued ahead of them reach the editor."""
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await burst(pilot, *"Typed fast, then gone", closing)
+        await settle(pilot)
+    with open_vault(paths.vault) as vault:
+        assert vault.get_by_date(TODAY).body == "Typed fast, then gone"

@@ -12,7 +12,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.strip import Strip
-from textual.widgets import Footer, Static, TextArea
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Static, TextArea
 
 from journal.core.errors import ConflictError, JournalError, StorageError
 from journal.core.model.entries import Entry, Moment
@@ -22,6 +23,7 @@ from journal.ui.autosave import Debouncer
 from journal.ui.editor_theme import follow_app_theme
 from journal.ui.messages import EntrySaved
 from journal.ui.screens.confirm import ConfirmScreen
+from journal.ui.typing_order import typed_in
 from journal.ui.vault_access import vault_in_use
 from journal.ui.widgets.checkin import CheckIn
 from journal.ui.widgets.moment_form import MomentForm, Vocabulary
@@ -74,6 +76,10 @@ class WriteScreen(Screen):
         Binding("ctrl+e", "external_editor", "Editor", id="write.editor", priority=True,
                 tooltip="Write this entry in your own editor ($VISUAL / $EDITOR)",
                 show=False),
+        # Priority: focus moves when Tab is read, so pasted keys after it land in the next
+        # field (journal.ui.typing_order).
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
         Binding("f8", "prompt(1)", "Next prompt", id="write.next_prompt", show=False),
         Binding("shift+f8", "prompt(-1)", "Previous prompt", id="write.prev_prompt",
                 show=False),
@@ -100,7 +106,7 @@ class WriteScreen(Screen):
                                show_line_numbers=False, tab_behavior="focus",
                                placeholder="Tonight's entry. Write about your reaction, not "
                                            "clients' details. #tag @person work too.")
-            with VerticalScroll(id="write-side"):
+            with VerticalScroll(id="write-side", can_focus=False):
                 yield CheckIn(id="checkin")
                 yield MomentsPanel(id="moments")
         yield Footer(compact=True)
@@ -294,7 +300,12 @@ class WriteScreen(Screen):
         if self.status != "editing" and not self.status.startswith("NOT"):
             self._set_status("editing")
 
-    def action_save(self) -> None:
+    def text_fields(self) -> list[Widget]:
+        """Where typed keys may still be queued (journal.ui.typing_order)."""
+        return [*self.query(TextArea), *self.query(Input)]
+
+    async def action_save(self) -> None:
+        await typed_in(self.text_fields())
         if not self.debounce.dirty:
             self.debounce.changed(self.journal.clock.now())
         if self.save_now():

@@ -25,6 +25,7 @@ from journal.core.model.entries import (
     Moment,
 )
 from journal.core.store.bulk import paused_gc
+from journal.ui.typing_order import typed_in
 from journal.ui.widgets.choice import KeyChoice, ScaleChoice, kind_label
 from journal.ui.widgets.suggest import LastItemSuggester, split_labels
 
@@ -226,9 +227,9 @@ class MomentForm(ModalScreen["Moment | None"]):
         self.focus_previous()
 
     @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
+    async def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.action_save()
+        await self.action_save()
 
     def build(self) -> Moment:
         """The form's moment; ValueError names the first thing missing or wrong."""
@@ -253,23 +254,11 @@ class MomentForm(ModalScreen["Moment | None"]):
             return replace(self.moment, **fields)
         return Moment(**fields)
 
-    def action_save(self) -> None:
-        """Save once every text field has taken the keys queued for it: Ctrl+S is read
-        before the letters typed just ahead of it reach their fields (each field reads its
-        own queue), so it waits for a callback queued behind them in each field."""
-        fields = list(self.query(Input))
-        waiting = len(fields)
-
-        def typed_in(_field: Input) -> None:
-            nonlocal waiting
-            waiting -= 1
-            if waiting == 0 and self.is_attached:
-                self.call_later(self._save_now)
-
-        for field in fields:
-            field.call_later(typed_in, field)
-        if not fields:
-            self._save_now()
+    async def action_save(self) -> None:
+        """Save once every text field has taken the keys queued ahead of Enter or Ctrl+S
+        (journal.ui.typing_order)."""
+        await typed_in(self.query(Input))
+        self._save_now()
 
     def _save_now(self) -> None:
         if self.app.screen is not self:  # saved (or closed) by an earlier key
