@@ -202,3 +202,13 @@ def test_version_and_shell_completion_for_bash_zsh_fish(tmp_path: Path):
         assert marker in run(_JOURNAL_COMPLETE=f"{shell}_source"), shell
     words = run(COMP_WORDS="journal ta", COMP_CWORD="1", _JOURNAL_COMPLETE="bash_complete")
     assert words.split() == ["plain,tags"]
+
+
+def test_the_apps_letters_work_in_add_and_search(initialised: Journal):
+    """Item 6: in the app `c` is contagion; `journal add -m "c 5 w"` said "two places"."""
+    initialised("add", "-m", "c 5 w #handover", "-m", "k 3 c", input="")
+    moments = entry_of(initialised, "2026-11-25").moments
+    assert [(m.kind, m.context) for m in moments] == [("contagion", "work"),
+                                                      ("concern", "commute")]
+    assert initialised("search", "kind:c", "context:w").stdout.startswith("2026-11-25")
+    assert initialised("search", "kind:k", "context:h").stdout == ""

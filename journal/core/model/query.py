@@ -15,6 +15,7 @@ from typing import Any
 
 from journal.core.errors import ValidationError
 from journal.core.model.entries import CONTEXTS, KINDS, Entry, normalise_label
+from journal.core.model.vocabulary import CONTEXT_KEYS, KIND_KEYS, expand
 
 
 @dataclass
@@ -54,14 +55,16 @@ class Query:
         return query
 
     def _set(self, key: str, value: str, today: date | None = None) -> None:
-        if key == "kind":
-            if value not in KINDS:
+        if key == "kind":  # the words, or the app's keys (kind:c, context:h)
+            kind = expand(value, KIND_KEYS, 4)
+            if kind is None:
                 raise ValidationError(f"kind must be one of {', '.join(KINDS)}")
-            self.kinds.append(value)
+            self.kinds.append(kind)
         elif key == "context":
-            if value not in CONTEXTS:
+            context = expand(value, CONTEXT_KEYS)
+            if context is None:
                 raise ValidationError(f"context must be one of {', '.join(CONTEXTS)}")
-            self.contexts.append(value)
+            self.contexts.append(context)
         else:
             day = _day(key, value, today)
             if key in ("since", "from"):
