@@ -89,13 +89,45 @@ def add(runtime: Runtime, text: tuple[str, ...], day: date | None, moments: tupl
     """
     body = " ".join(text)
     options_only = bool(moments or sleep is not None or energy is not None or recovery or good)
-    if body == "-" or (not text and not edit and not runtime.is_interactive):
-        body = sys.stdin.read() if body == "-" or not sys.stdin.isatty() else ""
-    elif edit or not (text or options_only):  # at a terminal with nothing given
-        from journal.external_editor import edit as edit_in_editor
-
-        body = edit_in_editor(body, env=runtime.env)
     parsed = [parse_moment(spec, where=f"moment {i + 1}") for i, spec in enumerate(moments)]
+    use_editor = body != "-" and (edit or (runtime.is_interactive and not (text or
+                                                                          options_only)))
+    if body == "-" or (not text and not use_editor):
+        body = sys.stdin.read() if body == "-" or not sys.stdin.isatty() else ""
+    vault = None
+    if use_editor:  # unlock (or find the vault) first: what is written is never lost to
+        if sealed:  # a missing vault or a mistyped passphrase after the editor closes
+            from journal.core.store.vault import Vault
+
+            Vault.read_header(runtime.paths.vault)[1].close()
+        else:
+            vault = runtime.open_vault(passphrase_file, verify=False)
+    try:
+        if use_editor:
+            from journal.external_editor import edit as edit_in_editor
+
+            body = edit_in_editor(body, env=runtime.env)
+        verb, saved = _add(runtime, vault, body, day, parsed, sleep, energy, recovery, good,
+                           sealed, passphrase_file)
+    finally:
+        if vault is not None:
+            vault.close()
+    day = saved.date
+    if sealed:
+        click.echo(f"Sealed for {day.isoformat()} without unlocking; it will be merged into "
+                   f"the journal the next time you unlock it ({verb} waiting).")
+    else:
+        summary = moment_summary(saved)
+        click.echo(f"{verb} the entry for {day:%a} {day.isoformat()}"
+                   + (f" ({summary})" if summary else "") + ".")
+    _argument_tip(runtime, text, edit)
+
+
+def _add(runtime: Runtime, vault: Vault | None, body: str, day: date | None,
+         parsed: list, sleep: int | None, energy: int | None, recovery: tuple[str, ...],
+         good: tuple[str, ...], sealed: bool, passphrase_file: Path | None
+         ) -> tuple[str, Entry]:
+    """Build the entry and seal it, or save it into its day: (verb or pending count, entry)."""
     if not (body.strip() or parsed or sleep is not None or energy is not None or recovery
             or good):
         raise click.UsageError("nothing to add: give some text, a moment (-m) or a check-in "
@@ -113,30 +145,21 @@ def add(runtime: Runtime, text: tuple[str, ...], day: date | None, moments: tupl
     if sealed:
         box = SealedBox(runtime.paths.vault)
         box.add(entry)
-        click.echo(f"Sealed for {day.isoformat()} without unlocking; it will be merged into "
-                   f"the journal the next time you unlock it ({box.pending()} waiting).")
-        _argument_tip(runtime, text, edit)
-        return
+        return str(box.pending()), entry
     # No whole-vault check here: the save verifies the manifest bucket of the entry it
     # changes (and the row read is authenticated), so adding costs the same at any size.
-    vault = runtime.open_vault(passphrase_file, verify=False)
+    opened = vault or runtime.open_vault(passphrase_file, verify=False)
     try:
-        existing = vault.get_by_date(day)
+        existing = opened.get_by_date(day)
         if existing is None:
-            saved = vault.put(entry)
-            verb = "Created"
-        else:
-            merged = merge_into(existing, entry)
-            merged.sleep = sleep if sleep is not None else merged.sleep
-            merged.energy = energy if energy is not None else merged.energy
-            saved = vault.put(merged)
-            verb = "Added to"
+            return "Created", opened.put(entry)
+        merged = merge_into(existing, entry)
+        merged.sleep = sleep if sleep is not None else merged.sleep
+        merged.energy = energy if energy is not None else merged.energy
+        return "Added to", opened.put(merged)
     finally:
-        vault.close()
-    summary = moment_summary(saved)
-    click.echo(f"{verb} the entry for {day:%a} {day.isoformat()}"
-               + (f" ({summary})" if summary else "") + ".")
-    _argument_tip(runtime, text, edit)
+        if vault is None:
+            opened.close()
 
 
 def _argument_tip(runtime: Runtime, text: tuple[str, ...], edit: bool) -> None:

@@ -212,3 +212,21 @@ def test_the_apps_letters_work_in_add_and_search(initialised: Journal):
                                                       ("concern", "commute")]
     assert initialised("search", "kind:c", "context:w").stdout.startswith("2026-11-25")
     assert initialised("search", "kind:k", "context:h").stdout == ""
+
+
+def test_the_editor_opens_only_after_the_vault_is_unlocked(journal: Journal, tmp_path: Path):
+    """What is written in the editor is never lost to a missing vault or a wrong
+    passphrase typed after it: both are found out before the editor opens."""
+    script, log = fake_editor(tmp_path, "A long evening's writing.\n")
+    journal.interactive = True
+    journal.env_extra["EDITOR"] = str(script)
+    missing = journal("add", ok=False)
+    assert missing.exit_code == 2 and "no vault" in missing.stderr and not log.exists()
+    assert journal("add", "--sealed", ok=False).exit_code == 2 and not log.exists()
+    journal.init()
+    journal.prompts.queue = ["wrong one", "wrong two", "wrong three"]
+    wrong = journal("add", ok=False)
+    assert wrong.exit_code == 4 and not log.exists()
+    sealed = journal("add", "--sealed")
+    assert log.exists() and "Sealed for 2026-11-25" in sealed.stdout
+    assert "A long evening's writing." in journal("show").stdout  # merged at unlock
