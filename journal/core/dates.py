@@ -4,7 +4,9 @@ DATE arguments and options, `since:`/`until:` in a search, the app's "Go to date
 A small parser for a documented set of phrases rather than a general library: the
 well-kept one (dateparser) brings hundreds of locale files and regex tables and takes
 longer to import than `journal add` takes to run, to understand phrases a journal never
-needs ("in two hours", other languages). The set (docs/cli.md, "Dates"):
+needs ("in two hours", other languages); python-dateutil (already a dependency) reads
+absolute dates only, and its fuzzy mode guesses where a typo should be refused. The set
+(docs/cli.md, "Dates"):
 
     2026-11-20                ISO date
     today, yesterday          (also t, y)
