@@ -220,11 +220,12 @@ class JournalApp(App):
             await typed_in(fields)
             await typed_in([write])  # and the screen has heard that they changed
 
-    async def action_lock(self, reason: str = "") -> None:
+    async def action_lock(self, reason: str = "", after_typing: bool = True) -> None:
         """Save, then drop the key and every screen holding decrypted text."""
         if self.vault is None:
             return
-        await self._typed()
+        if after_typing:  # a key (ctrl+l) may have overtaken letters typed just before it
+            await self._typed()
         if not self._flush():
             self.notify("Not locked: your latest text could not be saved yet; "
                         "trying again in a minute.", severity="error")
@@ -249,7 +250,8 @@ class JournalApp(App):
 
     async def check_autolock(self) -> None:
         if self.vault is not None and self.idle.expired(self.clock.now()):
-            await self.action_lock(f"Locked after {self.idle.minutes} idle minutes.")
+            await self.action_lock(f"Locked after {self.idle.minutes} idle minutes.",
+                                   after_typing=False)  # idle: nothing is on its way
 
     async def action_quit(self) -> None:
         await self._typed()
