@@ -28,7 +28,8 @@ from journal.cli.moment_syntax import parse_moment
 from journal.cli.runtime import Runtime
 from journal.core.errors import JournalError, ValidationError
 from journal.core.exchange import format_v1 as exchange
-from journal.core.model.entries import CONTEXTS, KINDS, Entry, normalise_label
+from journal.core.model.entries import CHECK_INS, CONTEXTS, KINDS, Entry, normalise_label
+from journal.core.safety import NO_ONE_WATCHES, SUPPORT_LINES, check_ins_before, needs_support
 from journal.core.textsafe import one_line
 
 if TYPE_CHECKING:
@@ -49,6 +50,9 @@ SCALE = click.IntRange(0, 10)
 @click.option("--recovery", multiple=True, metavar="LABEL",
               help="Something that helped you recover (walk, music...). Repeatable.")
 @click.option("--good", multiple=True, metavar="TEXT", help="A good thing. Repeatable.")
+@click.option("--check-in", "check_in", type=click.Choice(CHECK_INS),
+              help="The optional safety check-in: ok, struggling or not_safe. not_safe (or "
+                   "struggling three entries in a row) prints support resources.")
 @click.option("-e", "--edit", is_flag=True,
               help="Write the text in $VISUAL / $EDITOR (the default when nothing else is "
                    "given at a terminal).")
@@ -58,7 +62,8 @@ SCALE = click.IntRange(0, 10)
 @pass_runtime
 def add(runtime: Runtime, text: tuple[str, ...], day: date | None, moments: tuple[str, ...],
         sleep: int | None, energy: int | None, recovery: tuple[str, ...],
-        good: tuple[str, ...], edit: bool, sealed: bool, passphrase_file: Path | None) -> None:
+        good: tuple[str, ...], check_in: str | None, edit: bool, sealed: bool,
+        passphrase_file: Path | None) -> None:
     """Quick capture: add text and moments to a day's entry.
 
     TEXT is Markdown (#tags and @people are recognised). Keep it off the command line
@@ -86,9 +91,11 @@ def add(runtime: Runtime, text: tuple[str, ...], day: date | None, moments: tupl
                   --sleep 5 --energy 3 --recovery walk
       echo 'Quiet evening. #rest' | journal add -m 'c 3 w #triage' --date yesterday
       journal add --sealed
+      journal add --check-in struggling
     """
     body = " ".join(text)
-    options_only = bool(moments or sleep is not None or energy is not None or recovery or good)
+    options_only = bool(moments or sleep is not None or energy is not None or recovery or good
+                        or check_in)
     parsed = [parse_moment(spec, where=f"moment {i + 1}") for i, spec in enumerate(moments)]
     use_editor = body != "-" and (edit or (runtime.is_interactive and not (text or
                                                                           options_only)))
@@ -107,8 +114,8 @@ def add(runtime: Runtime, text: tuple[str, ...], day: date | None, moments: tupl
             from journal.external_editor import edit as edit_in_editor
 
             body = edit_in_editor(body, env=runtime.env)
-        verb, saved = _add(runtime, vault, body, day, parsed, sleep, energy, recovery, good,
-                           sealed, passphrase_file)
+        verb, saved, earlier = _add(runtime, vault, body, day, parsed, sleep, energy,
+                                    recovery, good, check_in, sealed, passphrase_file)
     finally:
         if vault is not None:
             vault.close()
@@ -120,16 +127,27 @@ def add(runtime: Runtime, text: tuple[str, ...], day: date | None, moments: tupl
         summary = moment_summary(saved)
         click.echo(f"{verb} the entry for {day:%a} {day.isoformat()}"
                    + (f" ({summary})" if summary else "") + ".")
+    # sealed: earlier check-ins are sealed away, only this one counts (earlier is empty)
+    if needs_support(check_in, earlier):
+        _print_support()
     _argument_tip(runtime, text, edit)
+
+
+def _print_support() -> None:
+    """The support resources, after what was saved (domain.md §8.2)."""
+    click.echo("")
+    for line in (*SUPPORT_LINES, NO_ONE_WATCHES):
+        click.echo(line)
 
 
 def _add(runtime: Runtime, vault: Vault | None, body: str, day: date | None,
          parsed: list, sleep: int | None, energy: int | None, recovery: tuple[str, ...],
-         good: tuple[str, ...], sealed: bool, passphrase_file: Path | None
-         ) -> tuple[str, Entry]:
-    """Build the entry and seal it, or save it into its day: (verb or pending count, entry)."""
+         good: tuple[str, ...], check_in: str | None, sealed: bool,
+         passphrase_file: Path | None) -> tuple[str, Entry, list]:
+    """Build the entry and seal it, or save it into its day: (verb or pending count, the
+    entry, the check-ins of the entries before it when this one is 'struggling')."""
     if not (body.strip() or parsed or sleep is not None or energy is not None or recovery
-            or good):
+            or good or check_in):
         raise click.UsageError("nothing to add: give some text, a moment (-m) or a check-in "
                                "option")
     day = day or runtime.clock.today()
@@ -139,24 +157,29 @@ def _add(runtime: Runtime, vault: Vault | None, body: str, day: date | None,
         "good_things": [g.strip() for g in good if g.strip()],
         "moments": [exchange.moment_dict(m) for m in parsed],
         "written_at": runtime.clock.now().replace(microsecond=0).isoformat(),
+        "check_in": check_in,
     }, where="the new entry")
     from journal.core.store.captures import SealedBox, merge_into
 
     if sealed:
         box = SealedBox(runtime.paths.vault)
         box.add(entry)
-        return str(box.pending()), entry
+        return str(box.pending()), entry, []
     # No whole-vault check here: the save verifies the manifest bucket of the entry it
     # changes (and the row read is authenticated), so adding costs the same at any size.
     opened = vault or runtime.open_vault(passphrase_file, verify=False)
     try:
         existing = opened.get_by_date(day)
         if existing is None:
-            return "Created", opened.put(entry)
-        merged = merge_into(existing, entry)
-        merged.sleep = sleep if sleep is not None else merged.sleep
-        merged.energy = energy if energy is not None else merged.energy
-        return "Added to", opened.put(merged)
+            verb, saved = "Created", opened.put(entry)
+        else:
+            merged = merge_into(existing, entry)
+            merged.sleep = sleep if sleep is not None else merged.sleep
+            merged.energy = energy if energy is not None else merged.energy
+            merged.check_in = check_in or merged.check_in
+            verb, saved = "Added to", opened.put(merged)
+        earlier = check_ins_before(opened.summaries(), day) if check_in == "struggling" else []
+        return verb, saved, earlier
     finally:
         if vault is None:
             opened.close()

@@ -460,3 +460,21 @@ async def test_text_typed_just_before_quit_or_lock_is_saved(app_factory, make_va
         await settle(pilot)
     with open_vault(paths.vault) as vault:
         assert vault.get_by_date(TODAY).body == "Typed fast, then gone"
+
+
+@pytest.mark.parametrize("intensity", ["5"])
+async def test_two_moments_in_one_paste(app_factory, make_vault, paths, intensity):
+    """Enter is read in typing order: the keys pasted after it open the next moment
+    instead of landing in this form's fields. (With a heavy contagion moment, the practice
+    offer of issue 17 comes between them: see the report, not yet lossless at paste
+    speed within one burst; tested per moment in the first-evening test.)"""
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await burst(pilot, "ctrl+n", "c", intensity, "w", *"yelling", "enter",
+                    "ctrl+n", "k", "4", "h", *"dinner", "enter")
+        await settle(pilot)
+        await pilot.pause(0.3)
+        assert [(m.kind, m.intensity, m.tags) for m in saved_moments(paths)] == [
+            ("contagion", int(intensity), ["yelling"]), ("concern", 4, ["dinner"])]

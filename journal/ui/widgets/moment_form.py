@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import threading
 from collections.abc import Callable, Iterable
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
@@ -133,7 +135,10 @@ class MomentForm(ModalScreen["Moment | None"]):
     """
 
     BINDINGS = [
-        Binding("enter", "save", "Save", id="moment.save", tooltip="Save this moment"),
+        # Priority, like Tab below: read in typing order, so keys pasted after Enter wait
+        # for the save instead of landing in a field of this form.
+        Binding("enter", "save", "Save", id="moment.save", tooltip="Save this moment",
+                priority=True),
         Binding("ctrl+s", "save", "Save", show=False, priority=True),
         Binding("escape", "cancel", "Cancel", id="moment.cancel", tooltip="Close, keep nothing"),
         # With priority, focus moves when Tab is read, in typing order: keys pasted after a
@@ -258,11 +263,15 @@ class MomentForm(ModalScreen["Moment | None"]):
         """Save once every text field has taken the keys queued ahead of Enter or Ctrl+S
         (journal.ui.typing_order)."""
         await typed_in(self.query(Input))
-        self._save_now()
+        closing = self._save_now()
+        if closing is not None and asyncio.current_task() is not self._task:
+            # Enter and Ctrl+S are read by the app: the keys after them wait until the form
+            # has gone, so they reach the write screen, not this form.
+            await closing
 
-    def _save_now(self) -> None:
+    def _save_now(self) -> AwaitComplete | None:
         if self.app.screen is not self:  # saved (or closed) by an earlier key
-            return
+            return None
         try:
             moment = self.build()
         except ValueError as exc:
@@ -271,8 +280,8 @@ class MomentForm(ModalScreen["Moment | None"]):
             target = self.query(f"#{field_id}")
             if target:
                 target.first().focus()
-            return
-        self.dismiss(moment)
+            return None
+        return self.dismiss(moment)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
