@@ -344,6 +344,23 @@ class Vault(KeyRing, Integrity, Rows):
         except sqlite3.Error:
             pass
 
+    # -- for sync (journal.core.sync) -----------------------------------------------------
+    def derived_key(self, purpose: str) -> bytes:
+        """A key for another part of the program, derived from the data key (HKDF)."""
+        return crypto.subkey(self._dek, f"derived/{purpose}")
+
+    def versions(self) -> dict[str, int]:
+        """Every entry's id and version, without decrypting anything."""
+        return {str(uuid.UUID(bytes=u)): v for u, v in
+                self._conn.execute("SELECT uuid, version FROM entries")}
+
+    def replace_many(self, entries: list[Entry], delete_ids: list[str]) -> list[Entry]:
+        """Delete some entries and save others, all in one transaction."""
+        with self._write():
+            for entry_id in delete_ids:
+                self.delete(entry_id)
+            return self.put_many(entries)
+
     # -- sealed capture ------------------------------------------------------------------
     def sealed_box(self) -> SealedBox:
         return SealedBox(self.directory)

@@ -1,0 +1,487 @@
+"""One sync between a vault and its folder: push this machine's changes, read every other
+machine's chain, merge, and write the merged days into the vault.
+
+The order makes every step safe to interrupt: local changes become revisions and this
+machine's next record in one sync.db transaction (the *outbox*) before the record is copied
+to the folder; remote revisions are stored and their days marked *pending* in one
+transaction before the vault is written; a day stops being pending only after its merged
+entry is in the vault. Re-running after a crash redoes what was left, and nothing is
+applied twice (revision ids are content hashes).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from journal.core.errors import JournalError, StorageError, WrongPassphrase
+from journal.core.model.entries import Entry
+from journal.core.store import crypto
+from journal.core.sync import folder_keys, record
+from journal.core.sync.chain import read_chain
+from journal.core.sync.layout import Folder, read
+from journal.core.sync.merge import resolve
+from journal.core.sync.revisions import Revision, content_of
+from journal.core.sync.state import Link, SyncState
+
+if TYPE_CHECKING:
+    from journal.core.store.vault import Vault
+
+REVS_PER_RECORD = 500
+LINK_PURPOSE = "sync-link"
+
+
+class NotLinked(JournalError):
+    exit_code = 2
+
+
+class SyncRefused(JournalError):
+    """Something in the folder was refused (tampered, replayed, rolled back)."""
+
+    exit_code = 5
+
+
+@dataclass
+class SyncReport:
+    machine: str = ""
+    sent: int = 0
+    received: int = 0
+    days_changed: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)
+    restored: int = 0
+
+    @property
+    def in_step(self) -> bool:
+        return not self.refused and not self.waiting
+
+    def to_json(self) -> dict[str, Any]:
+        return {"machine": self.machine, "sent": self.sent, "received": self.received,
+                "days_changed": sorted(self.days_changed), "conflicts": sorted(self.conflicts),
+                "refused": self.refused, "waiting": self.waiting, "restored": self.restored,
+                "in_step": self.in_step}
+
+
+# -- keys -------------------------------------------------------------------------------------
+def _keys_blob(keys: dict[int, bytes]) -> bytes:
+    return json.dumps({str(e): k.hex() for e, k in sorted(keys.items())}).encode()
+
+
+def _open_folder_keys(folder: Folder, passphrase: str, allow_weak: bool,
+                      folder_id: str | None = None) -> tuple[str, dict[int, bytes]]:
+    """The folder id and every epoch's sync key, from the newest key file the passphrase
+    opens (each try costs one key derivation, newest epoch first)."""
+    decoded = []
+    for path in folder.key_files():
+        data = read(path)
+        try:
+            if data is not None:
+                decoded.append(folder_keys.KeyFile.decode(data))
+        except JournalError:
+            continue
+    decoded = [k for k in decoded if folder_id is None or k.folder_id == folder_id]
+    decoded.sort(key=lambda k: -k.epoch)
+    tried: set[tuple[bytes, int]] = set()
+    for key_file in decoded:
+        if (key_file.salt, key_file.epoch) in tried:
+            continue
+        tried.add((key_file.salt, key_file.epoch))
+        try:
+            secret = key_file.open(passphrase, allow_weak=allow_weak)
+        except WrongPassphrase:
+            continue
+        try:
+            keys = {int(e): bytes.fromhex(k) for e, k in json.loads(secret).items()}
+        except (ValueError, AttributeError):
+            continue
+        return key_file.folder_id, keys
+    if not decoded:
+        raise NotLinked(f"{folder.base} holds no journal sync keys (not a sync folder?)")
+    raise WrongPassphrase("the passphrase opens none of the sync folder's keys")
+
+
+def _write_key_file(folder: Folder, link: Link, passphrase: str, vault: Vault) -> None:
+    key_file = folder_keys.wrap(_keys_blob(link.keys), passphrase, link.folder_id,
+                                link.machine, link.epoch, vault.header.kdf)
+    folder.write(folder.key_path(link.machine), key_file.encode())
+
+
+# -- linking ----------------------------------------------------------------------------------
+def is_linked(vault: Vault) -> bool:
+    return SyncState.exists(vault.directory)
+
+
+def link(vault: Vault, directory: Path, passphrase: str, *, allow_weak: bool = False,
+         opened: tuple[str, dict[int, bytes]] | None = None) -> Link:
+    """Link this vault to a sync folder: a new one, or one other machines already use."""
+    if is_linked(vault):
+        conn = SyncState.connect(vault.directory)
+        try:
+            if SyncState.sealed_link(conn) is not None:
+                raise JournalError("this vault is already linked to a sync folder "
+                                   "('journal sync status' says which)")
+        finally:
+            conn.close()
+    folder = Folder(Path(directory).expanduser().resolve())
+    if opened is not None:
+        folder_id, keys = opened
+    elif folder.exists() and folder.key_files():
+        folder_id, keys = _open_folder_keys(folder, passphrase, allow_weak)
+    else:
+        folder.create()
+        folder_id, keys = os.urandom(8).hex(), {1: os.urandom(crypto.KEY_LEN)}
+    new = Link(os.urandom(8).hex(), str(folder.base), folder_id, max(keys), keys)
+    _write_key_file(folder, new, passphrase, vault)
+    conn = SyncState.connect(vault.directory)
+    state = SyncState(conn, new)
+    with state.transaction():
+        state.save_link(vault.derived_key(LINK_PURPOSE))
+    conn.close()
+    return new
+
+
+def open_state(vault: Vault, passphrase: str | None = None, *,
+               allow_weak: bool = False) -> SyncState:
+    if not is_linked(vault):
+        raise NotLinked("this vault is not linked to a sync folder; run 'journal sync init "
+                        "DIR' first")
+    conn = SyncState.connect(vault.directory)
+    try:
+        blob = SyncState.sealed_link(conn)
+        if blob is None:
+            raise NotLinked("this vault is not linked to a sync folder; run 'journal sync "
+                            "init DIR' first")
+        try:
+            return SyncState(conn, SyncState.open_link(blob, vault.derived_key(LINK_PURPOSE)))
+        except crypto.DecryptError:
+            pass
+        # The vault's keys were rotated since: the folder gives the sync keys back.
+        machine = SyncState.machine_of(conn)
+        if passphrase is None or machine is None:
+            raise NotLinked("this vault's keys changed since it was linked; sync once with "
+                            "the passphrase ('journal sync')")
+        folder_path = _folder_of_key_file(conn)
+        folder = Folder(Path(folder_path))
+        folder_id, keys = _open_folder_keys(folder, passphrase, allow_weak)
+        state = SyncState(conn, Link(machine, folder_path, folder_id, max(keys), keys))
+        with state.transaction():
+            state.save_link(vault.derived_key(LINK_PURPOSE))
+        return state
+    except BaseException:
+        conn.close()
+        raise
+
+
+def _folder_of_key_file(conn: sqlite3.Connection) -> str:
+    row = conn.execute("SELECT value FROM meta WHERE key='folder'").fetchone()
+    if row is None:
+        raise NotLinked("the sync state does not say which folder; run 'journal sync init' "
+                        "again")
+    return str(row[0].decode())
+
+
+# -- one sync ---------------------------------------------------------------------------------
+def sync(vault: Vault, passphrase: str | None = None, *, allow_weak: bool = False) -> SyncReport:
+    state = open_state(vault, passphrase, allow_weak=allow_weak)
+    try:
+        return _Sync(vault, state, passphrase, allow_weak).run()
+    except sqlite3.Error as exc:
+        raise StorageError(f"the sync state could not be written: {exc}") from None
+    finally:
+        state.close()
+
+
+class _Sync:
+    def __init__(self, vault: Vault, state: SyncState, passphrase: str | None,
+                 allow_weak: bool) -> None:
+        self.vault, self.state = vault, state
+        self.passphrase, self.allow_weak = passphrase, allow_weak
+        self.link = state.link
+        self.folder = Folder(Path(self.link.folder))
+        self.report = SyncReport(machine=self.link.machine)
+        self.created: set[int] = set()
+
+    def run(self) -> SyncReport:
+        if not self.folder.root.is_dir():
+            raise StorageError(f"the sync folder {self.folder.base} is not there (not "
+                               "mounted, or moved?)")
+        self._push()
+        self._publish()
+        self._pull()
+        self._apply(self.state.pending())
+        return self.report
+
+    # -- this machine's changes -----------------------------------------------------------
+    def _push(self, extra: dict[str, Any] | None = None) -> None:
+        state = self.state
+        versions = self.vault.versions()
+        applied = state.applied()
+        changed = [i for i, v in versions.items() if applied.get(i, (b"", -1))[1] != v]
+        gone = [(i, dkey) for i, (dkey, _v) in applied.items() if i not in versions]
+        new: list[Revision] = []
+        marks: list[tuple[str, str, int]] = []
+        cleared: list[str] = []
+        for entry in self.vault.get_many(changed) if changed else []:
+            day = entry.date.isoformat()
+            heads = state.day(day)["heads"]
+            content = content_of(entry)
+            current = resolve(state.revs_of(day))[0] if heads else None
+            if current != content:
+                new.append(Revision.make(day, heads, content))
+            marks.append((entry.id, day, entry.version))
+        for _entry_id, dkey in gone:
+            day = state.day_of_key(dkey)
+            if day is None:
+                continue
+            heads = state.day(day)["heads"]
+            if heads and resolve(state.revs_of(day))[0] is not None:
+                new.append(Revision.make(day, heads, None))
+            cleared.append(day)
+        if not new and not marks and not cleared and not extra:
+            return
+        with state.transaction():
+            state.add_revs(new)
+            for rev in new:
+                state.save_day({"day": rev.day, "heads": [rev.id], "conflict": False})
+            for day in cleared:
+                state.clear_applied(day)
+            for entry_id, day, version in marks:
+                state.set_applied(entry_id, day, version)
+            if new or extra:
+                self._records(new, extra or {})
+        self.report.sent += len(new)
+
+    def _records(self, revs: list[Revision], extra: dict[str, Any]) -> None:
+        seen = self.state.seen(self.link.machine)
+        seq = max(seen, default=0)
+        prev = seen.get(seq)
+        key = record.record_key(self.link.keys[self.link.epoch])
+        chunks = [revs[i:i + REVS_PER_RECORD] for i in range(0, len(revs), REVS_PER_RECORD)]
+        for n, chunk in enumerate(chunks or [[]]):
+            seq += 1
+            payload = {"seq": seq, "machine": self.link.machine, "prev": prev.hex() if prev
+                       else "", "time": self.vault.clock.now().isoformat(timespec="seconds"),
+                       "revs": [r.to_json() for r in chunk]}
+            if n == 0:
+                payload.update(extra)
+            data = record.seal_record(key, self.link.epoch, self.link.folder_id,
+                                      self.link.machine, seq, payload)
+            prev = crypto.digest(data)
+            self.state.add_seen(self.link.machine, seq, prev)
+            self.state.add_outbox(seq, data)
+            self.created.add(seq)
+
+    def _publish(self) -> None:
+        """Copy this machine's records to the folder: new ones, and any the folder lost."""
+        outbox = self.state.outbox()
+        files = self.folder.records(self.link.machine)
+        for seq, data in sorted(outbox.items()):
+            path = self.folder.record_path(self.link.machine, seq)
+            if seq in files.primary and read(path) == data:
+                continue
+            self.report.restored += seq not in self.created
+            self.folder.write(path, data)
+
+    # -- other machines -------------------------------------------------------------------
+    def _pull(self) -> None:
+        peers = self.state.peers()
+        for machine in self.folder.machines():
+            if machine == self.link.machine:
+                continue
+            chain = self._chain(machine)
+            self.report.refused += chain.refused
+            self.report.waiting += chain.waiting
+            retired = peers.get(machine, {}).get("retired")
+            for seq, digest, payload in chain.accepted:
+                if retired is not None and seq > retired:
+                    self.report.refused.append(f"machine {machine}: record {seq} comes after "
+                                               "it was retired ('sync forget'); refused")
+                    break
+                if not self._take(machine, seq, digest, payload, peers):
+                    break
+        with self.state.transaction():
+            self.state.save_peers(peers)
+
+    def _chain(self, machine: str):  # noqa: ANN202 - a chain.Chain
+        seen = self.state.seen(machine)
+        chain = read_chain(self.folder, self.link.folder_id, machine, seen, self.link.keys)
+        if chain.missing_epoch is not None and self._learn_keys():
+            chain = read_chain(self.folder, self.link.folder_id, machine, seen, self.link.keys)
+        if chain.missing_epoch is not None:
+            chain.waiting.append(f"machine {machine}: its records use sync keys rotated on "
+                                 "another machine; sync once with the passphrase used there")
+        return chain
+
+    def _learn_keys(self) -> bool:
+        if self.passphrase is None:
+            return False
+        try:
+            _fid, keys = _open_folder_keys(self.folder, self.passphrase, self.allow_weak,
+                                           self.link.folder_id)
+        except JournalError:
+            return False
+        if not set(keys) - set(self.link.keys):
+            return False
+        self.link.keys.update(keys)
+        self.link.epoch = max(self.link.keys)
+        with self.state.transaction():
+            self.state.save_link(self.vault.derived_key(LINK_PURPOSE))
+        _write_key_file(self.folder, self.link, self.passphrase, self.vault)
+        return True
+
+    def _take(self, machine: str, seq: int, digest: bytes, payload: dict[str, Any],
+              peers: dict[str, dict[str, Any]]) -> bool:
+        try:
+            revs = [Revision.from_json(r) for r in payload.get("revs", [])]
+        except (ValueError, JournalError):
+            self.report.refused.append(f"machine {machine}: record {seq} holds a malformed "
+                                       "revision; refused")
+            return False
+        new = [r for r in revs if not self.state.has_rev(r.id)]
+        with self.state.transaction():
+            self.state.add_revs(new)
+            for day in sorted({r.day for r in new}):
+                self.state.mark_pending(day)
+            self.state.add_seen(machine, seq, digest)
+        peer = peers.setdefault(machine, {})
+        peer.update(head=seq, time=str(payload.get("time", "")))
+        for gone, head in payload.get("retire", []):
+            if isinstance(gone, str) and isinstance(head, int):
+                peers.setdefault(gone, {})["retired"] = head
+        self.report.received += len(new)
+        return True
+
+    # -- merged days into the vault -------------------------------------------------------
+    def _apply(self, days: list[str]) -> None:
+        if not days:
+            return
+        state = self.state
+        known = state.applied()
+        applied = {dkey: entry_id for entry_id, (dkey, _v) in known.items()}
+        versions = self.vault.versions()
+        puts: list[Entry] = []
+        deletes: list[str] = []
+        results: list[tuple[str, list[str], bool, Entry | None]] = []
+        for day in sorted(days):
+            revs = state.revs_of(day)
+            heads = sorted(r for r in revs if r not in {p for x in revs.values()
+                                                         for p in x.parents})
+            content, conflict = resolve(revs)
+            local_id = applied.get(state.day_key(day))
+            local = self.vault.get(local_id) if local_id in versions else None
+            if local is None:
+                from datetime import date
+
+                local = self.vault.get_by_date(date.fromisoformat(day))
+            if local is not None and known.get(local.id, (b"", -1))[1] != local.version:
+                continue  # written here since this sync pushed: the next sync takes it first
+            if content is None:
+                if local is not None:
+                    deletes.append(local.id)
+                results.append((day, heads, conflict, None))
+                continue
+            if local is not None and content_of(local) == content:
+                results.append((day, heads, conflict, local))
+                continue
+            entry = Entry.from_dict(dict(content))
+            if local is not None and local.id == entry.id:
+                entry.version = local.version
+            elif local is not None:
+                deletes.append(local.id)
+            puts.append(entry)
+            results.append((day, heads, conflict, entry))
+            self.report.days_changed.append(day)
+        saved = {e.id: e for e in self.vault.replace_many(puts, deletes)} if puts or deletes \
+            else {}
+        with state.transaction():
+            for day, heads, conflict, entry in results:
+                state.save_day({"day": day, "heads": heads, "conflict": conflict})
+                if entry is None:
+                    state.clear_applied(day)
+                else:
+                    final = saved.get(entry.id, entry)
+                    state.set_applied(final.id, day, final.version)
+                if conflict:
+                    self.report.conflicts.append(day)
+                state.clear_pending(day)
+
+
+def join(directory: Path, vault_dir: Path, passphrase: str, *, kdf: crypto.KdfParams | None,
+         clock: Any = None, allow_weak: bool = False) -> tuple[Vault, str | None, SyncReport]:
+    """A new vault on this machine, filled from a sync folder other machines write."""
+    from journal.core.store.vault import Vault
+
+    folder = Folder(Path(directory).expanduser().resolve())
+    if not folder.exists():
+        raise NotLinked(f"{directory} is not a journal sync folder (no journal-sync/keys)")
+    opened = _open_folder_keys(folder, passphrase, allow_weak)  # before creating anything
+    vault, code = Vault.create(vault_dir, passphrase, kdf=kdf, clock=clock)
+    try:
+        link(vault, folder.base, passphrase, allow_weak=allow_weak, opened=opened)
+        report = sync(vault, passphrase, allow_weak=allow_weak)
+    except BaseException:
+        vault.close()
+        raise
+    return vault, code, report
+
+
+def forget(vault: Vault, machine: str, passphrase: str, *, allow_weak: bool = False) -> int:
+    """Retire a machine: its records after the last one seen are refused everywhere, and a
+    new sync key (a new epoch, wrapped under the passphrase) seals what is written from now
+    on. Returns the new epoch."""
+    state = open_state(vault, passphrase, allow_weak=allow_weak)
+    try:
+        peers = state.peers()
+        if machine == state.link.machine:
+            raise JournalError("this is the machine you are on; retire it from another one")
+        if machine not in peers:
+            raise JournalError(f"no machine {machine} has written to this sync folder "
+                               "('journal sync status' lists them)")
+        head = int(peers[machine].get("head", 0))
+        run = _Sync(vault, state, passphrase, allow_weak)
+        link_ = state.link
+        link_.epoch = max(link_.keys) + 1
+        link_.keys[link_.epoch] = os.urandom(crypto.KEY_LEN)
+        with state.transaction():
+            state.save_link(vault.derived_key(LINK_PURPOSE))
+        _write_key_file(run.folder, link_, passphrase, vault)
+        run._push(extra={"retire": [[machine, head]]})
+        run._publish()
+        peers[machine]["retired"] = head
+        with state.transaction():
+            state.save_peers(peers)
+        return link_.epoch
+    finally:
+        state.close()
+
+
+def status(vault: Vault) -> dict[str, Any]:
+    """The machines seen, when each last wrote, and what is waiting (no key derivation)."""
+    state = open_state(vault)
+    try:
+        folder = Folder(Path(state.link.folder))
+        peers = state.peers()
+        versions = vault.versions()
+        applied = state.applied()
+        pending_out = sum(1 for i, v in versions.items() if applied.get(i, (b"", -1))[1] != v)
+        pending_out += sum(1 for i in applied if i not in versions)
+        machines = []
+        for machine in sorted(set(folder.machines()) | set(peers)):
+            seen = max(state.seen(machine), default=0)
+            unread = sum(1 for s in folder.records(machine).primary if s > seen)
+            info = peers.get(machine, {})
+            own = machine == state.link.machine
+            machines.append({"machine": machine, "this": own, "records": seen,
+                             "last_wrote": info.get("time") if not own else None,
+                             "unread": 0 if own else unread,
+                             "retired": info.get("retired") is not None})
+        return {"machine": state.link.machine, "folder": state.link.folder,
+                "epoch": state.link.epoch, "pending_out": pending_out,
+                "pending_in": len(state.pending()), "machines": machines}
+    finally:
+        state.close()
