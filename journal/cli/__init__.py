@@ -47,6 +47,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "search": ("entry_cmds", "search_cmd",
                "Search entries (in memory, after unlocking); newest first."),
     "show": ("entry_cmds", "show", "Show one entry: its text, moments and check-in."),
+    "sync": ("sync_cmds", "sync", "Exchange changes with the sync folder now."),
     "themes": ("themes_cmd", "themes_cmd",
                "List the themes: the built-ins, then yours, with the configured one marked *."),
 }

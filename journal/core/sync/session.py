@@ -18,7 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from journal.core.errors import JournalError, StorageError, WrongPassphrase
+from journal.core.errors import (
+    JournalError,
+    NotLinked,
+    StorageError,
+    SyncRefused,
+    WrongPassphrase,
+)
 from journal.core.model.entries import Entry
 from journal.core.store import crypto
 from journal.core.sync import folder_keys, record
@@ -33,16 +39,6 @@ if TYPE_CHECKING:
 
 REVS_PER_RECORD = 500
 LINK_PURPOSE = "sync-link"
-
-
-class NotLinked(JournalError):
-    exit_code = 2
-
-
-class SyncRefused(JournalError):
-    """Something in the folder was refused (tampered, replayed, rolled back)."""
-
-    exit_code = 5
 
 
 @dataclass
@@ -65,6 +61,13 @@ class SyncReport:
                 "days_changed": sorted(self.days_changed), "conflicts": sorted(self.conflicts),
                 "refused": self.refused, "waiting": self.waiting, "restored": self.restored,
                 "in_step": self.in_step}
+
+    def refusal(self) -> SyncRefused | None:
+        if not self.refused:
+            return None
+        many = len(self.refused)
+        return SyncRefused(f"{many} problem{'s' if many != 1 else ''} in the sync folder: "
+                           f"{self.refused[0]}", self.refused)
 
 
 # -- keys -------------------------------------------------------------------------------------

@@ -1,0 +1,176 @@
+"""Hypothesis stateful test: three machines, one hostile folder engine.
+
+The engine delays (files move only when a rule says so), reorders (any pending file may go
+next), duplicates (delivering again, conflict copies), drops files and later restores them,
+leaves partial files, tampers with records and replays old ones. Properties: a tampered,
+replayed or rolled-back record is refused and reported at once; sync never raises; after an
+honest catch-up every machine shows the same journal (the same export, byte for byte) and
+every acknowledged write is in it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
+from sync_sim import World, put
+
+DAYS = [date(2026, 3, d) for d in (1, 2, 3)]
+
+
+class HostileFolder(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tmp = Path(tempfile.mkdtemp(prefix="journal-sync-prop-"))
+        self.world = World.make(self.tmp, 3)
+        self.written: list[tuple[date, str]] = []
+        self.counter = 0
+
+    def teardown(self) -> None:
+        try:
+            self._converge()
+        finally:
+            self.world.close()
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # -- users -----------------------------------------------------------------------
+    @rule(m=st.integers(0, 2), day=st.sampled_from(DAYS))
+    def write(self, m: int, day: date) -> None:
+        self.counter += 1
+        token = f"tok{self.counter}-m{m}"
+        self.world.machines[m].write(day, token)
+        self.written.append((day, token))
+
+    @rule(m=st.integers(0, 2))
+    def sync(self, m: int) -> None:
+        self.world.machines[m].sync()  # refusals are reported, never raised
+
+    # -- the engine ------------------------------------------------------------------
+    def _missing(self, dst: int) -> list[tuple[str, bytes]]:
+        have = self.world.files(self.world.machines[dst].view)
+        return sorted((rel, data) for rel, data in self.world.genuine().items()
+                      if have.get(rel) != data)
+
+    @rule(dst=st.integers(0, 2), pick=st.integers(0, 10**6),
+          how=st.sampled_from(["copy", "copy", "copy", "partial", "conflict-copy"]))
+    def deliver(self, dst: int, pick: int, how: str) -> None:
+        missing = self._missing(dst)
+        if not missing:
+            return
+        rel, data = missing[pick % len(missing)]
+        target = self.world.machines[dst].view / rel
+        if how == "partial":
+            put(target, data[: len(data) // 2])
+        elif how == "conflict-copy" and rel.endswith(".jsr"):
+            put(target.with_name(target.stem + ".sync-conflict-20260301-101010-ABCDEFG.jsr"),
+                data)
+        else:
+            put(target, data)
+
+    @rule(dst=st.integers(0, 2), pick=st.integers(0, 10**6))
+    def drop(self, dst: int, pick: int) -> None:
+        view = self.world.machines[dst].view
+        files = sorted(p for p in view.rglob("*.jsr"))
+        if files:
+            files[pick % len(files)].unlink()  # an honest catch-up restores it later
+
+    @rule(dst=st.integers(0, 2), pick=st.integers(0, 10**6), at=st.integers(0, 10**6))
+    def tamper(self, dst: int, pick: int, at: int) -> None:
+        machine = self.world.machines[dst]
+        own = machine.view / "journal-sync" / "records" / _own(machine)
+        others = sorted(p for p in machine.view.rglob("*.jsr")
+                        if p.parent != own and ".sync-conflict-" not in p.name)
+        if not others:
+            return
+        target = others[pick % len(others)]
+        data = bytearray(target.read_bytes())
+        if len(data) < 13:
+            return
+        spot = 12 + at % (len(data) - 12)
+        data[spot] ^= 0x01
+        target.write_bytes(bytes(data))
+        report = machine.sync()
+        name = target.parent.name
+        assert any(name in line for line in report.refused), (target.name, report)
+
+    @rule(dst=st.integers(0, 2), pick=st.integers(0, 10**6))
+    def replay(self, dst: int, pick: int) -> None:
+        machine = self.world.machines[dst]
+        own = machine.view / "journal-sync" / "records" / _own(machine)
+        chains = sorted({p.parent for p in machine.view.rglob("*.jsr") if p.parent != own})
+        if not chains:
+            return
+        chain = chains[pick % len(chains)]
+        files = sorted(p for p in chain.glob("*.jsr") if ".sync-conflict-" not in p.name)
+        if not files:
+            return
+        nxt = max(int(p.name[:8]) for p in files) + 1
+        put(chain / f"{nxt:08d}.jsr", files[pick % len(files)].read_bytes())
+        report = machine.sync()
+        assert any(chain.name in line for line in report.refused), report
+
+    @precondition(lambda self: True)
+    @rule(dst=st.integers(0, 2), src=st.integers(0, 2))
+    def roll_back(self, dst: int, src: int) -> None:
+        """The folder puts back an older state of another machine's chain."""
+        machine = self.world.machines[dst]
+        writer = _own(self.world.machines[src])
+        if src == dst:
+            return
+        from journal.core.sync import session
+
+        state = session.open_state(machine.vault)
+        try:
+            seen = state.seen(writer)
+        finally:
+            state.close()
+        if not seen:
+            return
+        chain = machine.view / "journal-sync" / "records" / writer
+        newest = chain / f"{max(seen):08d}.jsr"
+        if not newest.exists():
+            return
+        newest.unlink()
+        for copy in chain.glob(f"{max(seen):08d}.*"):
+            copy.unlink()
+        report = machine.sync()
+        assert any(writer in line for line in report.refused), report
+
+    # -- the end ---------------------------------------------------------------------
+    def _converge(self) -> None:
+        world = self.world
+        for machine in world.machines:
+            machine.sync()
+        world.deliver_all()
+        for machine in world.machines:
+            report = machine.sync()
+            assert report.refused == [] and report.waiting == [], report
+        world.deliver_all()
+        reports = [m.sync() for m in world.machines]
+        assert all(r.in_step and r.sent == 0 for r in reports), reports
+        exports = [m.export() for m in world.machines]
+        assert exports[0] == exports[1] == exports[2]
+        for day, token in self.written:
+            entry = world.machines[0].vault.get_by_date(day)
+            assert entry is not None and token in entry.body, (day, token)
+
+
+def _own(machine) -> str:  # noqa: ANN001
+    from journal.core.sync import session
+
+    state = session.open_state(machine.vault)
+    try:
+        return state.link.machine
+    finally:
+        state.close()
+
+
+HostileFolder.TestCase.settings = settings(
+    max_examples=25, stateful_step_count=30, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+TestHostileFolder = HostileFolder.TestCase
