@@ -442,11 +442,13 @@ def forget(vault: Vault, machine: str, passphrase: str, *, allow_weak: bool = Fa
         peers = state.peers()
         if machine == state.link.machine:
             raise JournalError("this is the machine you are on; retire it from another one")
-        if machine not in peers:
-            raise JournalError(f"no machine {machine} has written to this sync folder "
-                               "('journal sync status' lists them)")
-        head = int(peers[machine].get("head", 0))
         run = _Sync(vault, state, passphrase, allow_weak)
+        known = set(peers) | set(run.folder.machines()) | {
+            p.name[:16] for p in run.folder.key_files()}
+        if machine not in known:
+            raise JournalError(f"no machine {machine} uses this sync folder "
+                               "('journal sync status' lists them)")
+        head = int(peers.get(machine, {}).get("head", 0))
         link_ = state.link
         link_.epoch = max(link_.keys) + 1
         link_.keys[link_.epoch] = os.urandom(crypto.KEY_LEN)
@@ -455,7 +457,7 @@ def forget(vault: Vault, machine: str, passphrase: str, *, allow_weak: bool = Fa
         _write_key_file(run.folder, link_, passphrase, vault)
         run._push(extra={"retire": [[machine, head]]})
         run._publish()
-        peers[machine]["retired"] = head
+        peers.setdefault(machine, {})["retired"] = head
         with state.transaction():
             state.save_peers(peers)
         return link_.epoch
