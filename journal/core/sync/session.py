@@ -31,7 +31,7 @@ from journal.core.sync import folder_keys, record
 from journal.core.sync.chain import read_chain
 from journal.core.sync.layout import Folder, read
 from journal.core.sync.merge import resolve
-from journal.core.sync.revisions import Revision, content_of
+from journal.core.sync.revisions import Revision, content_of, heads
 from journal.core.sync.state import Link, SyncState
 
 if TYPE_CHECKING:
@@ -229,13 +229,15 @@ class _Sync:
         new: list[Revision] = []
         marks: list[tuple[str, str, int]] = []
         cleared: list[str] = []
-        for entry in self.vault.get_many(changed) if changed else []:
+        entries = self.vault.get_many(changed) if changed else []
+        known_heads = state.heads_of_days([e.date.isoformat() for e in entries])
+        for entry in entries:
             day = entry.date.isoformat()
-            heads = state.day(day)["heads"]
+            tips = known_heads[day]
             content = content_of(entry)
-            current = resolve(state.revs_of(day))[0] if heads else None
+            current = resolve(state.revs_of(day))[0] if tips else None
             if current != content:
-                new.append(Revision.make(day, heads, content))
+                new.append(Revision.make(day, tips, content))
             marks.append((entry.id, day, entry.version))
         for _entry_id, dkey in gone:
             day = state.day_of_key(dkey)
@@ -249,12 +251,10 @@ class _Sync:
             return
         with state.transaction():
             state.add_revs(new)
-            for rev in new:
-                state.save_day({"day": rev.day, "heads": [rev.id], "conflict": False})
+            state.save_days([{"day": r.day, "heads": [r.id], "conflict": False} for r in new])
             for day in cleared:
                 state.clear_applied(day)
-            for entry_id, day, version in marks:
-                state.set_applied(entry_id, day, version)
+            state.set_applied_many(marks)
             if new or extra:
                 self._records(new, extra or {})
         self.report.sent += len(new)
@@ -367,52 +367,59 @@ class _Sync:
         known = state.applied()
         applied = {dkey: entry_id for entry_id, (dkey, _v) in known.items()}
         versions = self.vault.versions()
+        all_revs = state.revs_of_days(sorted(days))
         puts: list[Entry] = []
         deletes: list[str] = []
         results: list[tuple[str, list[str], bool, Entry | None]] = []
         for day in sorted(days):
-            revs = state.revs_of(day)
-            heads = sorted(r for r in revs if r not in {p for x in revs.values()
-                                                         for p in x.parents})
+            revs = all_revs[day]
             content, conflict = resolve(revs)
-            local_id = applied.get(state.day_key(day))
-            local = self.vault.get(local_id) if local_id in versions else None
-            if local is None:
-                from datetime import date
-
-                local = self.vault.get_by_date(date.fromisoformat(day))
+            local = self._local(day, applied.get(state.day_key(day)), versions)
             if local is not None and known.get(local.id, (b"", -1))[1] != local.version:
                 continue  # written here since this sync pushed: the next sync takes it first
-            if content is None:
+            try:
+                entry = Entry.from_dict(dict(content)) if content is not None else None
+            except JournalError as exc:
+                self.report.refused.append(f"the merged entry for {day} is not valid ({exc}); "
+                                           "left as it was here")
+                continue
+            results.append((day, heads(revs), conflict, entry if entry else None))
+            if entry is None:
                 if local is not None:
                     deletes.append(local.id)
-                results.append((day, heads, conflict, None))
+                    self.report.days_changed.append(day)
                 continue
             if local is not None and content_of(local) == content:
-                results.append((day, heads, conflict, local))
+                results[-1] = (day, heads(revs), conflict, local)
                 continue
-            entry = Entry.from_dict(dict(content))
             if local is not None and local.id == entry.id:
                 entry.version = local.version
             elif local is not None:
                 deletes.append(local.id)
             puts.append(entry)
-            results.append((day, heads, conflict, entry))
             self.report.days_changed.append(day)
         saved = {e.id: e for e in self.vault.replace_many(puts, deletes)} if puts or deletes \
             else {}
         with state.transaction():
-            for day, heads, conflict, entry in results:
-                state.save_day({"day": day, "heads": heads, "conflict": conflict})
+            state.save_days([{"day": d, "heads": h, "conflict": c} for d, h, c, _e in results])
+            for day, _h, _c, entry in results:
                 if entry is None:
                     state.clear_applied(day)
-                else:
-                    final = saved.get(entry.id, entry)
-                    state.set_applied(final.id, day, final.version)
-                if conflict:
-                    self.report.conflicts.append(day)
-                state.clear_pending(day)
+            state.set_applied_many([(saved.get(e.id, e).id, day, saved.get(e.id, e).version)
+                                    for day, _h, _c, e in results if e is not None])
+            self.report.conflicts += [day for day, _h, conflict, _e in results if conflict]
+            state.clear_pending_many([day for day, _h, _c, _e in results])
 
+    def _local(self, day: str, applied_id: str | None,
+               versions: dict[str, int]) -> Entry | None:
+        """This vault's entry for the day, if any (no lookup at all in an empty vault)."""
+        if not versions:
+            return None
+        if applied_id in versions:
+            return self.vault.get(applied_id)
+        from datetime import date
+
+        return self.vault.get_by_date(date.fromisoformat(day))
 
 def join(directory: Path, vault_dir: Path, passphrase: str, *, kdf: crypto.KdfParams | None,
          clock: Any = None, allow_weak: bool = False) -> tuple[Vault, str | None, SyncReport]:

@@ -181,6 +181,32 @@ class SyncState:
             out[rid] = Revision(obj["id"], obj["day"], tuple(obj["parents"]), obj["entry"])
         return out
 
+    def revs_of_days(self, days: list[str]) -> dict[str, dict[str, Revision]]:
+        """revs_of for many days, a few queries in all."""
+        by_key = {self.day_key(d): d for d in days}
+        out: dict[str, dict[str, Revision]] = {d: {} for d in days}
+        keys = list(by_key)
+        for i in range(0, len(keys), 500):
+            part = keys[i:i + 500]
+            query = f"SELECT id, dkey, blob FROM revs WHERE dkey IN ({','.join('?' * len(part))})"
+            for rid, dkey, blob in self.conn.execute(query, part):
+                obj = self._open(blob, rid.encode())
+                out[by_key[dkey]][rid] = Revision(obj["id"], obj["day"], tuple(obj["parents"]),
+                                                  obj["entry"])
+        return out
+
+    def heads_of_days(self, days: list[str]) -> dict[str, list[str]]:
+        """Each day's heads (empty for a day never synced), a few queries in all."""
+        by_key = {self.day_key(d): d for d in days}
+        out: dict[str, list[str]] = {d: [] for d in days}
+        keys = list(by_key)
+        for i in range(0, len(keys), 500):
+            part = keys[i:i + 500]
+            query = f"SELECT dkey, blob FROM days WHERE dkey IN ({','.join('?' * len(part))})"
+            for dkey, blob in self.conn.execute(query, part):
+                out[by_key[dkey]] = self._open(blob, dkey)["heads"]
+        return out
+
     def day(self, day: str) -> dict[str, Any]:
         dkey = self.day_key(day)
         row = self.conn.execute("SELECT blob FROM days WHERE dkey=?", (dkey,)).fetchone()
@@ -200,9 +226,23 @@ class SyncState:
                 self.conn.execute("SELECT uuid, dkey, version FROM applied")}
 
     def set_applied(self, entry_id: str, day: str, version: int) -> None:
-        self.conn.execute("DELETE FROM applied WHERE dkey=?", (self.day_key(day),))
-        self.conn.execute("INSERT OR REPLACE INTO applied VALUES (?, ?, ?)",
-                          (entry_id, self.day_key(day), version))
+        self.set_applied_many([(entry_id, day, version)])
+
+    def set_applied_many(self, rows: list[tuple[str, str, int]]) -> None:
+        keyed = [(entry_id, self.day_key(day), version) for entry_id, day, version in rows]
+        self.conn.executemany("DELETE FROM applied WHERE dkey=?", [(k,) for _i, k, _v in keyed])
+        self.conn.executemany("INSERT OR REPLACE INTO applied VALUES (?, ?, ?)", keyed)
+
+    def save_days(self, states: list[dict[str, Any]]) -> None:
+        rows = []
+        for state in states:
+            dkey = self.day_key(state["day"])
+            rows.append((dkey, self._seal(state, dkey)))
+        self.conn.executemany("INSERT OR REPLACE INTO days VALUES (?, ?)", rows)
+
+    def clear_pending_many(self, days: list[str]) -> None:
+        self.conn.executemany("DELETE FROM pending WHERE dkey=?",
+                              [(self.day_key(d),) for d in days])
 
     def mark_pending(self, day: str) -> None:
         dkey = self.day_key(day)
