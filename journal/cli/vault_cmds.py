@@ -140,9 +140,15 @@ def passwd(runtime: Runtime, passphrase_file: Path | None, new_passphrase_file: 
                                      missing="no new passphrase")
         _warn_weak(runtime, new, typed=new_passphrase_file is None)
         vault.change_passphrase(new)
+        from journal.core.sync import session
+
+        rewrapped = session.rewrap(vault, new)
     finally:
         vault.close()
     click.echo("Passphrase changed.")
+    if rewrapped:
+        click.echo("This machine's key in the sync folder now opens with the new passphrase; "
+                   "change it on your other machines too.")
     click.echo("Copies or backups of the vault made before now still open with the old "
                "passphrase; if it may be known, run 'journal rotate-keys'.")
 

@@ -117,3 +117,23 @@ def test_sync_without_a_link_says_so_in_one_line(tmp_path):
     journal.init()
     out = journal("sync", ok=False)
     assert out.exit_code == 2 and "sync init" in out.output
+
+
+def test_a_new_passphrase_lets_a_new_machine_join_and_rotation_keeps_the_link(pair, tmp_path):
+    a, _b, folder = pair
+    new = tmp_path / "new.txt"
+    new.write_text("a brand new passphrase for the journal\n")
+    old = tmp_path / "old.txt"
+    old.write_text("correct horse battery staple\n")
+    out = a("passwd", "--passphrase-file", str(old), "--new-passphrase-file", str(new))
+    assert "sync folder" in out.output
+    c = _machine(tmp_path, "third")
+    c("init", "--from-sync", str(folder), "--passphrase-file", str(new))
+    assert SECRET_A in c("show", "2026-11-20", "--passphrase-file", str(new)).output
+    # a new data key on one machine: the next sync finds its sync keys again
+    a("rotate-keys", "--passphrase-file", str(new))
+    a("add", "after rotation", "--date", "2026-11-23", "--passphrase-file", str(new))
+    report = json.loads(a("sync", "--json", "--passphrase-file", str(new)).output)
+    assert report["sent"] == 1 and report["in_step"]
+    c("sync", "--passphrase-file", str(new))
+    assert "after rotation" in c("show", "2026-11-23", "--passphrase-file", str(new)).output

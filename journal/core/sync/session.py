@@ -440,6 +440,19 @@ def join(directory: Path, vault_dir: Path, passphrase: str, *, kdf: crypto.KdfPa
     return vault, code, report
 
 
+def rewrap(vault: Vault, passphrase: str) -> bool:
+    """After a passphrase change: this machine's key file in the folder under the new one
+    (so a new machine can join with it). False when the vault is not linked."""
+    if not is_linked(vault):
+        return False
+    state = open_state(vault)
+    try:
+        _write_key_file(Folder(Path(state.link.folder)), state.link, passphrase, vault)
+    finally:
+        state.close()
+    return True
+
+
 def forget(vault: Vault, machine: str, passphrase: str, *, allow_weak: bool = False) -> int:
     """Retire a machine: its records after the last one seen are refused everywhere, and a
     new sync key (a new epoch, wrapped under the passphrase) seals what is written from now
