@@ -60,9 +60,19 @@ class Revision:
         made = cls.make(obj["day"], obj["parents"], obj["entry"])
         if made.id != obj.get("id"):
             raise ValueError("revision id does not match its content")
-        if made.content is not None and made.content.get("date") != made.day:
-            raise ValueError("revision of another day")
+        if made.content is not None and not _well_formed(made.content, made.day):
+            raise ValueError("malformed entry in a revision")
         return made  # the model validates the content when the day is written (session)
+
+
+def _well_formed(content: dict[str, Any], day: str) -> bool:
+    """Enough shape for the merge to run on (the model validates the rest when the merged
+    day is written): a cheap check, as a first sync reads thousands of revisions."""
+    moments = content.get("moments", [])
+    return (content.get("date") == day and isinstance(content.get("body", ""), str)
+            and isinstance(content.get("id"), str) and isinstance(moments, list)
+            and all(isinstance(m, dict) and isinstance(m.get("id"), str) for m in moments)
+            and all(isinstance(content.get(k, []), list) for k in ("recovery", "good_things")))
 
 
 def heads(revs: dict[str, Revision]) -> list[str]:

@@ -341,7 +341,8 @@ class _Sync:
               peers: dict[str, dict[str, Any]]) -> bool:
         try:
             revs = [Revision.from_json(r) for r in payload.get("revs", [])]
-        except (ValueError, JournalError):
+            retire = [(str(m), int(h)) for m, h in payload.get("retire", [])]
+        except (ValueError, TypeError, JournalError):
             self.report.refused.append(f"machine {machine}: record {seq} holds a malformed "
                                        "revision; refused")
             return False
@@ -353,9 +354,8 @@ class _Sync:
             self.state.add_seen(machine, seq, digest)
         peer = peers.setdefault(machine, {})
         peer.update(head=seq, time=str(payload.get("time", "")))
-        for gone, head in payload.get("retire", []):
-            if isinstance(gone, str) and isinstance(head, int):
-                peers.setdefault(gone, {})["retired"] = head
+        for gone, head in retire:
+            peers.setdefault(gone, {})["retired"] = head
         self.report.received += len(new)
         return True
 
