@@ -83,7 +83,8 @@ class World:
         return out
 
     def deliver_all(self) -> None:
-        """An honest engine catches up: every view holds exactly the genuine files."""
+        """An honest engine catches up: every view holds exactly the genuine files (and
+        no longer those their writer removed after a compaction)."""
         truth = self.genuine()
         for m in self.machines:
             for rel in self.files(m.view):

@@ -143,3 +143,50 @@ def test_a_deletion_propagates_and_an_edit_beats_a_concurrent_deletion(world):
     b.sync()
     assert "edited meanwhile" in b.vault.get_by_date(DAY).body
     assert a.export() == b.export()
+
+
+def test_compaction_folds_old_records_and_every_machine_still_agrees(world, tmp_path,
+                                                                      monkeypatch):
+    monkeypatch.setattr(session, "COMPACT_EVERY", 3)
+    a, b = world.machines
+    for n in range(5):
+        a.write(date(2026, 3, 1 + n), f"day {n}")
+        a.sync()
+        if n == 1:
+            world.deliver_all()
+            b.sync()  # b has read records 1-2 one by one
+    mine = a.view / "journal-sync" / "records" / _link(a).machine
+    names = sorted(p.name for p in mine.iterdir())
+    assert names == ["00000001-00000003.jsc", "00000004.jsr", "00000005.jsr"]
+    world.deliver_all()
+    report = b.sync()  # records 1-2 are gone but covered: no "deleted" report
+    assert report.in_step and report.received == 3, report
+    # a machine joining now reads the compaction, then the records after it
+    from sync_sim import PASSPHRASE, Machine
+
+    from journal.core.store.crypto import KdfParams
+
+    vault, _code, joined = session.join(a.view, tmp_path / "late", PASSPHRASE,
+                                        kdf=KdfParams.fast_for_tests(), allow_weak=True)
+    late = Machine("late", vault, a.view)
+    try:
+        assert joined.in_step and joined.received == 5, joined
+        assert late.export() == a.export()
+    finally:
+        vault.close()
+    assert a.export() == b.export()
+
+
+def test_a_tampered_compaction_is_refused(world, monkeypatch):
+    monkeypatch.setattr(session, "COMPACT_EVERY", 2)
+    a, b = world.machines
+    for n in range(3):
+        a.write(date(2026, 3, 1 + n), f"day {n}")
+        a.sync()
+    world.deliver_all()
+    packed = next((b.view / "journal-sync" / "records").rglob("*.jsc"))
+    data = bytearray(packed.read_bytes())
+    data[-5] ^= 1
+    packed.write_bytes(bytes(data))
+    report = b.sync()
+    assert any("compaction" in line and "refused" in line for line in report.refused)

@@ -26,6 +26,10 @@ DAYS = [date(2026, 3, d) for d in (1, 2, 3)]
 class HostileFolder(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
+        from journal.core.sync import session
+
+        self._compact_every = session.COMPACT_EVERY
+        session.COMPACT_EVERY = 3  # compactions happen within a run of a few steps
         self.tmp = Path(tempfile.mkdtemp(prefix="journal-sync-prop-"))
         self.world = World.make(self.tmp, 3)
         self.written: list[tuple[date, str]] = []
@@ -35,6 +39,9 @@ class HostileFolder(RuleBasedStateMachine):
         try:
             self._converge()
         finally:
+            from journal.core.sync import session
+
+            session.COMPACT_EVERY = self._compact_every
             self.world.close()
             shutil.rmtree(self.tmp, ignore_errors=True)
 
@@ -84,7 +91,7 @@ class HostileFolder(RuleBasedStateMachine):
         machine = self.world.machines[dst]
         own = machine.view / "journal-sync" / "records" / _own(machine)
         others = sorted(p for p in machine.view.rglob("*.jsr")
-                        if p.parent != own and ".sync-conflict-" not in p.name)
+                        if p.parent != own and ".sync-conflict-" not in p.name and _whole(p))
         if not others:
             return
         target = others[pick % len(others)]
@@ -102,11 +109,13 @@ class HostileFolder(RuleBasedStateMachine):
     def replay(self, dst: int, pick: int) -> None:
         machine = self.world.machines[dst]
         own = machine.view / "journal-sync" / "records" / _own(machine)
-        chains = sorted({p.parent for p in machine.view.rglob("*.jsr") if p.parent != own})
+        chains = sorted({p.parent for p in machine.view.rglob("*.jsr") if p.parent != own
+                         and not any(p.parent.glob("*.jsc"))})
         if not chains:
             return
         chain = chains[pick % len(chains)]
-        files = sorted(p for p in chain.glob("*.jsr") if ".sync-conflict-" not in p.name)
+        files = sorted(p for p in chain.glob("*.jsr")
+                       if ".sync-conflict-" not in p.name and _whole(p))
         if not files:
             return
         nxt = max(int(p.name[:8]) for p in files) + 1
@@ -158,6 +167,19 @@ class HostileFolder(RuleBasedStateMachine):
         for day, token in self.written:
             entry = world.machines[0].vault.get_by_date(day)
             assert entry is not None and token in entry.body, (day, token)
+
+
+def _whole(path: Path) -> bool:
+    """Not a partial copy (a partial file is "still being copied", not yet refused)."""
+    from journal.core.sync import record
+
+    try:
+        record.epoch_of(path.read_bytes())
+    except record.Incomplete:
+        return False
+    except record.Refused:
+        return True
+    return True
 
 
 def _own(machine) -> str:  # noqa: ANN001

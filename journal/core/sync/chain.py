@@ -16,7 +16,7 @@ from typing import Any
 
 from journal.core.store import crypto
 from journal.core.sync import record
-from journal.core.sync.layout import Folder, read
+from journal.core.sync.layout import Folder, MachineFiles, read
 
 
 @dataclass
@@ -32,6 +32,36 @@ def _runs(seqs: list[int]) -> str:
         if seqs[-1] - seqs[0] == len(seqs) - 1 else ", ".join(map(str, seqs))
 
 
+def _compaction(files: MachineFiles, folder_id: str, machine: str, keys: dict[int, bytes],
+                out: Chain) -> tuple[int, dict[str, Any]] | None:
+    """The newest authentic compaction of the machine's records 1..last, if any."""
+    for last in sorted(files.compactions, reverse=True):
+        for path in files.compactions[last]:
+            data = read(path)
+            if data is None:
+                continue
+            try:
+                epoch = record.epoch_of(data)
+                if epoch not in keys:
+                    out.missing_epoch = epoch
+                    continue
+                payload = record.open_record(record.record_key(keys[epoch]), data, folder_id,
+                                             machine, record.compaction_place(last))
+                digests = payload.get("digests")
+                if not isinstance(digests, list) or len(digests) != last:
+                    raise record.Refused("its list of records is malformed")
+                payload["_covers"] = {i + 1: bytes.fromhex(d) for i, d in enumerate(digests)}
+            except record.Incomplete:
+                out.waiting.append(f"machine {machine}: its compaction is still being copied")
+                continue
+            except (record.Refused, ValueError, TypeError) as exc:
+                out.refused.append(f"machine {machine}: compaction of records 1-{last} "
+                                   f"refused: {exc}")
+                continue
+            return last, payload
+    return None
+
+
 def read_chain(folder: Folder, folder_id: str, machine: str, seen: dict[int, bytes],
                keys: dict[int, bytes], *, check_old: bool = True) -> Chain:
     out = Chain()
@@ -39,6 +69,18 @@ def read_chain(folder: Folder, folder_id: str, machine: str, seen: dict[int, byt
     present = files.seqs()
     head = max(seen, default=0)
     gone = sorted(s for s in seen if s not in present)
+    packed = None
+    if files.compactions and (gone or head < max(files.compactions)):
+        packed = _compaction(files, folder_id, machine, keys, out)
+    if packed is not None:
+        covers = packed[1]["_covers"]
+        if any(covers[s] != d for s, d in seen.items() if s in covers):
+            out.refused.append(f"machine {machine}: its compaction disagrees with records we "
+                               "hold; refused")
+            packed = None
+        else:
+            gone = [s for s in gone if s not in covers]
+            present |= set(covers)
     if gone:
         top = max(present, default=0)
         if top < head and gone == list(range(top + 1, head + 1)):
@@ -48,7 +90,7 @@ def read_chain(folder: Folder, folder_id: str, machine: str, seen: dict[int, byt
             out.refused.append(f"machine {machine}: record {_runs(gone)} was deleted from the "
                                "folder after we had it")
     if check_old:
-        for seq in sorted(s for s in present if s in seen):
+        for seq in sorted(s for s in files.seqs() if s in seen):
             for path in files.candidates(seq):
                 data = read(path)
                 if data is not None and crypto.digest(data) != seen[seq] and path.name == \
@@ -57,10 +99,14 @@ def read_chain(folder: Folder, folder_id: str, machine: str, seen: dict[int, byt
                                        "folder by a different one (refused; ours is kept)")
     prev = seen.get(head)
     seq = head + 1
+    if packed is not None and head < packed[0]:
+        last, payload = packed
+        out.accepted.append((last, payload["_covers"][last], payload))
+        prev, seq = payload["_covers"][last], last + 1
     while True:
         candidates = files.candidates(seq)
         if not candidates:
-            later = sorted(s for s in present if s > seq)
+            later = sorted(s for s in files.seqs() if s > seq)
             if later:
                 out.waiting.append(f"machine {machine}: record {seq} is missing; "
                                    f"{len(later)} later record(s) wait for it")

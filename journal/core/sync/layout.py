@@ -2,6 +2,7 @@
 
     DIR/journal-sync/keys/<machine>.key              the sync key wrapped (folder_keys)
     DIR/journal-sync/records/<machine>/<seq>.jsr     that machine's change records (record)
+    DIR/journal-sync/records/<machine>/1-<last>.jsc  its records 1..last in one (compaction)
 
 Each machine writes only files under its own name, each once (atomically: a temporary
 name, then a rename), so the engine never has two writers on a file. What engines add is
@@ -24,6 +25,7 @@ ROOT = "journal-sync"
 MACHINE_RE = re.compile(r"[0-9a-f]{16}")
 _RECORD = re.compile(r"(\d{8})(.*)\.jsr")
 _KEY = re.compile(r"([0-9a-f]{16})(.*)\.key")
+_COMPACTION = re.compile(r"(\d{8})-(\d{8})(.*)\.jsc")
 _TEMPORARY = (".", "~")
 _TEMP_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", ".download")
 
@@ -42,6 +44,8 @@ class MachineFiles:
 
     primary: dict[int, Path] = field(default_factory=dict)
     copies: dict[int, list[Path]] = field(default_factory=dict)
+    #: compactions (records 1..last in one file), by last, copies included
+    compactions: dict[int, list[Path]] = field(default_factory=dict)
 
     def seqs(self) -> set[int]:
         return set(self.primary) | set(self.copies)
@@ -90,6 +94,10 @@ class Folder:
         for path in _listdir(self.root / "records" / machine):
             if is_temporary(path.name):
                 continue
+            packed = _COMPACTION.fullmatch(path.name)
+            if packed and int(packed.group(1)) == 1:
+                files.compactions.setdefault(int(packed.group(2)), []).append(path)
+                continue
             match = _RECORD.fullmatch(path.name)
             if not match:
                 continue
@@ -102,6 +110,16 @@ class Folder:
 
     def record_path(self, machine: str, seq: int) -> Path:
         return self.root / "records" / machine / record_name(seq)
+
+    def compaction_path(self, machine: str, last: int) -> Path:
+        return self.root / "records" / machine / f"{1:08d}-{last:08d}.jsc"
+
+    def remove(self, path: Path) -> None:
+        """Remove one of this machine's own files (after a compaction covers it)."""
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass  # a read-only or vanished file: the compaction covers it anyway
 
     def write(self, path: Path, data: bytes) -> None:
         """Write a whole file under a temporary name, then rename it into place."""

@@ -33,11 +33,11 @@ def record_key(sync_key: bytes) -> bytes:
     return crypto.subkey(sync_key, "sync-record")
 
 
-def _aad(folder_id: str, machine: str, seq: int) -> bytes:
+def _aad(folder_id: str, machine: str, seq: int | str) -> bytes:
     return AAD_PREFIX + f"{folder_id}|{machine}|{seq}".encode()
 
 
-def seal_record(key: bytes, epoch: int, folder_id: str, machine: str, seq: int,
+def seal_record(key: bytes, epoch: int, folder_id: str, machine: str, seq: int | str,
                 payload: dict[str, Any]) -> bytes:
     import json
 
@@ -62,7 +62,7 @@ def epoch_of(data: bytes) -> int:
 
 
 def open_record(key: bytes, data: bytes, folder_id: str, machine: str,
-                seq: int) -> dict[str, Any]:
+                seq: int | str) -> dict[str, Any]:
     epoch_of(data)
     try:
         payload = crypto.open_json(key, data[_HEAD.size:], _aad(folder_id, machine, seq))
@@ -72,3 +72,8 @@ def open_record(key: bytes, data: bytes, folder_id: str, machine: str,
             or payload.get("machine") != machine:
         raise Refused("payload does not match its place")
     return payload
+
+
+def compaction_place(last: int) -> str:
+    """The place a compaction of records 1..last is sealed for (never a record's)."""
+    return f"compaction-1-{last}"

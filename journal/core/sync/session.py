@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from journal.core.store.vault import Vault
 
 REVS_PER_RECORD = 500
+#: A machine folds its records into one compaction file once it has written this many more.
+COMPACT_EVERY = 64
 LINK_PURPOSE = "sync-link"
 
 
@@ -214,6 +216,7 @@ class _Sync:
             raise StorageError(f"the sync folder {self.folder.base} is not there (not "
                                "mounted, or moved?)")
         self._push()
+        self._compact()
         self._publish()
         self._pull()
         self._apply(self.state.pending())
@@ -279,10 +282,52 @@ class _Sync:
             self.state.add_outbox(seq, data)
             self.created.add(seq)
 
+    def _compact(self) -> None:
+        """Fold this machine's records 1..head into one compaction (the same revisions,
+        one file), once COMPACT_EVERY more records were written since the last one."""
+        state, me = self.state, self.link.machine
+        seen = state.seen(me)
+        head = max(seen, default=0)
+        done, previous = state.compaction()
+        if head - done < COMPACT_EVERY:
+            return
+        revs: list[Any] = []
+        retire: list[Any] = []
+        parts = [(record.compaction_place(done), previous)] if previous else []
+        parts += [(seq, data) for seq, data in sorted(state.outbox().items()) if seq > done]
+        for place, data in parts:
+            epoch = record.epoch_of(data)
+            payload = record.open_record(record.record_key(self.link.keys[epoch]), data,
+                                         self.link.folder_id, me, place)
+            revs += payload.get("revs", [])
+            retire += payload.get("retire", [])
+        place = record.compaction_place(head)
+        payload = {"seq": place, "machine": me, "last": head, "revs": revs, "retire": retire,
+                   "digests": [seen[s].hex() for s in range(1, head + 1)],
+                   "time": self.vault.clock.now().isoformat(timespec="seconds")}
+        data = record.seal_record(record.record_key(self.link.keys[self.link.epoch]),
+                                  self.link.epoch, self.link.folder_id, me, place, payload)
+        with state.transaction():
+            state.set_compaction(head, data)
+        self.created.add(-head)
+
     def _publish(self) -> None:
-        """Copy this machine's records to the folder: new ones, and any the folder lost."""
+        """Copy this machine's records to the folder: new ones, and any the folder lost;
+        then remove the files a compaction covers."""
         outbox = self.state.outbox()
         files = self.folder.records(self.link.machine)
+        done, packed = self.state.compaction()
+        if packed is not None:
+            path = self.folder.compaction_path(self.link.machine, done)
+            if read(path) != packed:
+                self.report.restored += -done not in self.created
+                self.folder.write(path, packed)
+            for last, paths in files.compactions.items():
+                for stale in paths if last != done else []:
+                    self.folder.remove(stale)
+            for seq in [s for s in files.seqs() if s <= done]:
+                for stale in files.candidates(seq):
+                    self.folder.remove(stale)
         for seq, data in sorted(outbox.items()):
             path = self.folder.record_path(self.link.machine, seq)
             if seq in files.primary and read(path) == data:
@@ -351,7 +396,8 @@ class _Sync:
             self.state.add_revs(new)
             for day in sorted({r.day for r in new}):
                 self.state.mark_pending(day)
-            self.state.add_seen(machine, seq, digest)
+            for covered, covered_digest in payload.get("_covers", {seq: digest}).items():
+                self.state.add_seen(machine, covered, covered_digest)
         peer = peers.setdefault(machine, {})
         peer.update(head=seq, time=str(payload.get("time", "")))
         for gone, head in retire:

@@ -163,6 +163,17 @@ class SyncState:
     def add_outbox(self, seq: int, data: bytes) -> None:
         self.conn.execute("INSERT INTO outbox VALUES (?, ?)", (seq, data))
 
+    def compaction(self) -> tuple[int, bytes | None]:
+        """(last, bytes) of this machine's latest compaction, or (0, None)."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key='compaction'").fetchone()
+        return (int.from_bytes(row[0][:8], "big"), row[0][8:]) if row else (0, None)
+
+    def set_compaction(self, last: int, data: bytes) -> None:
+        """Keep the compaction of records 1..last in place of those records."""
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('compaction', ?)",
+                          (last.to_bytes(8, "big") + data,))
+        self.conn.execute("DELETE FROM outbox WHERE seq <= ?", (last,))
+
     # -- revisions and days --------------------------------------------------------------
     def has_rev(self, rev_id: str) -> bool:
         return self.conn.execute("SELECT 1 FROM revs WHERE id=?", (rev_id,)).fetchone() \
