@@ -117,7 +117,7 @@ class Runtime:
         """Merge entries sealed with `journal add --sealed`; say so on stderr."""
         import click
 
-        from journal.core.store.sealed import merge_sealed
+        from journal.core.store.vault import merge_sealed
 
         result = merge_sealed(vault)
         if result.merged:

@@ -444,8 +444,12 @@ class _Sync:
                 deletes.append(local.id)
             puts.append(entry)
             self.report.days_changed.append(day)
-        saved = {e.id: e for e in self.vault.replace_many(puts, deletes)} if puts or deletes \
-            else {}
+        saved: dict[str, Entry] = {}
+        if puts or deletes:
+            with self.vault.transaction():  # a day whose id changes: both or neither
+                for entry_id in deletes:
+                    self.vault.delete(entry_id)
+                saved = {e.id: e for e in self.vault.put_many(puts)}
         with state.transaction():
             state.save_days([{"day": d, "heads": h, "conflict": c} for d, h, c, _e in results])
             for day, _h, _c, entry in results:
