@@ -12,13 +12,10 @@ The app never holds the passphrase for this: keys rotated elsewhere need one
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from journal.core.errors import JournalError
 from journal.ui.vault_access import vault_in_use
-
-if TYPE_CHECKING:
-    from journal.ui.app import JournalApp
 
 #: Seconds after the last save before syncing it, and between looks at the folder.
 DEBOUNCE_SECONDS = 5.0
@@ -26,7 +23,8 @@ POLL_SECONDS = 3.0
 
 
 class SyncHook:
-    def __init__(self, app: JournalApp) -> None:
+    def __init__(self, app: Any) -> None:
+        """`app` is the JournalApp (not imported: the app imports this module)."""
         self.app = app
         self.folder: Path | None = None
         self.status = ""
@@ -124,8 +122,12 @@ class SyncHook:
             self.app.call_from_thread(method, *args)
 
     def _show_error(self, exc: JournalError) -> None:
-        self.status = f"sync: {exc}"
-        self.app.notify(str(exc), title="Sync", severity="error", timeout=10, markup=False)
+        status = f"sync: {exc}"
+        if status != self.status:  # the same problem (a folder not mounted) is said once
+            self.app.notify(str(exc), title="Sync", severity="error", timeout=10,
+                            markup=False)
+        self.status = status
+        self.app.sub_title = status
 
     def _show(self, report: Any) -> None:
         when = self.app.clock.now().strftime("%H:%M")

@@ -137,3 +137,13 @@ def test_a_new_passphrase_lets_a_new_machine_join_and_rotation_keeps_the_link(pa
     assert report["sent"] == 1 and report["in_step"]
     c("sync", "--passphrase-file", str(new))
     assert "after rotation" in c("show", "2026-11-23", "--passphrase-file", str(new)).output
+
+
+def test_joining_with_a_wrong_passphrase_creates_nothing(pair, tmp_path):
+    _a, _b, folder = pair
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("not the passphrase\n")
+    c = _machine(tmp_path, "intruder")
+    out = c("init", "--from-sync", str(folder), "--passphrase-file", str(wrong), ok=False)
+    assert out.exit_code == 4 and "passphrase" in out.output
+    assert not c.vault_dir.exists()

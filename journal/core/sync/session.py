@@ -40,6 +40,10 @@ if TYPE_CHECKING:
 REVS_PER_RECORD = 500
 #: A machine folds its records into one compaction file once it has written this many more.
 COMPACT_EVERY = 64
+#: Key files tried per opening (each try is one Argon2id derivation), and the most memory
+#: one may ask for (calibration stays at or below 128 MiB; the floor is 64 MiB).
+MAX_KEY_FILE_TRIES = 16
+MAX_KEY_FILE_KIB = 1024 * 1024
 LINK_PURPOSE = "sync-link"
 
 
@@ -89,8 +93,12 @@ def _open_folder_keys(folder: Folder, passphrase: str, allow_weak: bool,
                 decoded.append(folder_keys.KeyFile.decode(data))
         except JournalError:
             continue
-    decoded = [k for k in decoded if folder_id is None or k.folder_id == folder_id]
+    # A hostile folder could hold many key files asking for costly derivations: try only
+    # parameters a vault of ours would choose, and a bounded number of them.
+    decoded = [k for k in decoded if (folder_id is None or k.folder_id == folder_id)
+               and k.kdf.memory_kib <= MAX_KEY_FILE_KIB and k.kdf.iterations <= 20]
     decoded.sort(key=lambda k: -k.epoch)
+    decoded = decoded[:MAX_KEY_FILE_TRIES]
     tried: set[tuple[bytes, int]] = set()
     for key_file in decoded:
         if (key_file.salt, key_file.epoch) in tried:
