@@ -171,10 +171,17 @@ def rotate_keys(runtime: Runtime, passphrase_file: Path | None, no_recovery_code
     """
     Vault.read_header(runtime.paths.vault)[1].close()
     passphrase = runtime.passphrase(passphrase_file)
+    from journal.core.sync import session
+
     with _opened(runtime, passphrase) as vault:
         count = vault.count()
         code = vault.rotate_keys(passphrase, new_recovery=not no_recovery_code)
+        epoch = (session.new_epoch(vault, passphrase, allow_weak=runtime.allow_weak)
+                 if session.is_linked(vault) else None)
     click.echo(f"Re-encrypted {plural(count, 'entry', 'entries')} under a new key.")
+    if epoch is not None:
+        click.echo(f"New sync keys (epoch {epoch}) for what is written from now on; your "
+                   "other machines take them up at their next 'journal sync'.")
     if code:
         click.echo("The old recovery code no longer works.")
         _show_recovery(code)

@@ -147,3 +147,27 @@ def test_joining_with_a_wrong_passphrase_creates_nothing(pair, tmp_path):
     out = c("init", "--from-sync", str(folder), "--passphrase-file", str(wrong), ok=False)
     assert out.exit_code == 4 and "passphrase" in out.output
     assert not c.vault_dir.exists()
+
+
+def test_a_passphrase_changed_on_one_machine_opens_the_others(pair, tmp_path):
+    a, b, _folder = pair
+    new = tmp_path / "new.txt"
+    new.write_text("changed on the laptop tonight\n")
+    old = tmp_path / "old.txt"
+    old.write_text("correct horse battery staple\n")
+    a("passwd", "--passphrase-file", str(old), "--new-passphrase-file", str(new))
+    out = b("list", "--passphrase-file", str(new))  # b never heard of it
+    assert "changed on another machine" in out.stderr and "2026-11-20" in out.output
+    assert b("list", "--passphrase-file", str(new)).stderr == ""  # now b's own passphrase
+    assert b("list", "--passphrase-file", str(old), ok=False).exit_code == 4
+
+
+def test_rotate_keys_starts_new_sync_keys_the_others_take_up(pair):
+    a, b, _folder = pair
+    out = a("rotate-keys")
+    assert "epoch 2" in out.output
+    a("add", "sealed under epoch 2", "--date", "2026-11-24")
+    a("sync")
+    b("sync")
+    assert "sealed under epoch 2" in b("show", "2026-11-24").output
+    assert json.loads(b("sync", "status", "--json").output)["epoch"] == 2

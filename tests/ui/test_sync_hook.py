@@ -52,3 +52,23 @@ async def test_an_unlinked_vault_does_not_sync(app_factory, make_vault):
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(pilot)
         assert not app.sync.linked and app.sync.status == ""
+
+
+async def test_the_app_unlocks_with_a_passphrase_changed_on_another_machine(
+        app_factory, make_vault, paths, tmp_path):
+    folder = tmp_path / "Sync"
+    folder.mkdir()
+    make_vault()
+    with open_vault(paths.vault) as mine:
+        session.link(mine, folder, PASSPHRASE, allow_weak=True)
+    other = _other_machine(tmp_path, folder)
+    new = "a new passphrase chosen on the desktop"
+    other.change_passphrase(new)
+    session.rewrap(other, new)
+    other.close()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot, new)
+        assert app.vault is not None
+    with Vault.open(paths.vault, new, allow_weak=True):
+        pass  # from now on it is this vault's own passphrase

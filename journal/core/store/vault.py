@@ -123,7 +123,9 @@ class Vault:
     @classmethod
     def open(cls, directory: Path, passphrase: str | None = None, *,
              recovery_code: str | None = None, allow_weak: bool = False, verify: bool = True,
-             clock: Clock | None = None) -> Vault:
+             clock: Clock | None = None, data_key: bytes | None = None) -> Vault:
+        """Unlock with the passphrase, the recovery code, or the data key itself (sync's
+        escrow, journal.core.sync.escrow: a wrong key fails the manifest check)."""
         crypto.self_test()
         directory = Path(directory)
         header, ro = cls.read_header(directory)
@@ -136,7 +138,8 @@ class Vault:
             ).fetchall())
         finally:
             ro.close()
-        dek = unwrap(header, wraps, passphrase, recovery_code)
+        dek = data_key if data_key is not None else unwrap(header, wraps, passphrase,
+                                                            recovery_code)
         schema.tighten_modes(directory)
         conn = schema.connect(db_path(directory))
         try:

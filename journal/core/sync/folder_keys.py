@@ -13,11 +13,17 @@ import json
 import os
 from dataclasses import dataclass
 
-from journal.core.errors import ValidationError, WrongPassphrase
+from journal.core.errors import JournalError, NotLinked, ValidationError, WrongPassphrase
 from journal.core.store import crypto
 from journal.core.store.kdf import KdfParams
+from journal.core.sync.layout import Folder, read
 
 FORMAT = "journal-sync-key"
+#: Key files tried per opening (each try is one Argon2id derivation), and the most memory
+#: one may ask for (calibration stays at or below 128 MiB; the floor is 64 MiB): a hostile
+#: folder cannot make us derive without end.
+MAX_KEY_FILE_TRIES = 16
+MAX_KEY_FILE_KIB = 1024 * 1024
 _AAD = b"journal/sync/v1/key|"
 
 
@@ -75,3 +81,40 @@ def wrap(secret: bytes, passphrase: str, folder_id: str, machine: str, epoch: in
     kek = crypto.derive_kek(passphrase, blank.salt, kdf)
     return KeyFile(folder_id, machine, epoch, kdf, blank.salt,
                    crypto.seal(kek, secret, blank._aad()))
+
+
+def open_any(folder: Folder, passphrase: str, allow_weak: bool,
+             folder_id: str | None = None) -> tuple[str, dict[int, bytes]]:
+    """The folder id and every epoch's sync key, from the newest key file the passphrase
+    opens (each try costs one key derivation, newest epoch first)."""
+    decoded = []
+    for path in folder.key_files():
+        data = read(path)
+        try:
+            if data is not None:
+                decoded.append(KeyFile.decode(data))
+        except JournalError:
+            continue
+    # A hostile folder could hold many key files asking for costly derivations: try only
+    # parameters a vault of ours would choose, and a bounded number of them.
+    decoded = [k for k in decoded if (folder_id is None or k.folder_id == folder_id)
+               and k.kdf.memory_kib <= MAX_KEY_FILE_KIB and k.kdf.iterations <= 20]
+    decoded.sort(key=lambda k: -k.epoch)
+    decoded = decoded[:MAX_KEY_FILE_TRIES]
+    tried: set[tuple[bytes, int]] = set()
+    for key_file in decoded:
+        if (key_file.salt, key_file.epoch) in tried:
+            continue
+        tried.add((key_file.salt, key_file.epoch))
+        try:
+            secret = key_file.open(passphrase, allow_weak=allow_weak)
+        except JournalError:  # wrong passphrase, or parameters below the floor
+            continue
+        try:
+            keys = {int(e): bytes.fromhex(k) for e, k in json.loads(secret).items()}
+        except (ValueError, AttributeError):
+            continue
+        return key_file.folder_id, keys
+    if not decoded:
+        raise NotLinked(f"{folder.base} holds no journal sync keys (not a sync folder?)")
+    raise WrongPassphrase("the passphrase opens none of the sync folder's keys")

@@ -23,11 +23,10 @@ from journal.core.errors import (
     NotLinked,
     StorageError,
     SyncRefused,
-    WrongPassphrase,
 )
 from journal.core.model.entries import Entry
 from journal.core.store import crypto
-from journal.core.sync import folder_keys, record
+from journal.core.sync import escrow, folder_keys, record
 from journal.core.sync.chain import read_chain
 from journal.core.sync.layout import Folder, read
 from journal.core.sync.merge import resolve
@@ -40,10 +39,7 @@ if TYPE_CHECKING:
 REVS_PER_RECORD = 500
 #: A machine folds its records into one compaction file once it has written this many more.
 COMPACT_EVERY = 64
-#: Key files tried per opening (each try is one Argon2id derivation), and the most memory
-#: one may ask for (calibration stays at or below 128 MiB; the floor is 64 MiB).
-MAX_KEY_FILE_TRIES = 16
-MAX_KEY_FILE_KIB = 1024 * 1024
+
 LINK_PURPOSE = "sync-link"
 
 
@@ -81,43 +77,6 @@ def _keys_blob(keys: dict[int, bytes]) -> bytes:
     return json.dumps({str(e): k.hex() for e, k in sorted(keys.items())}).encode()
 
 
-def _open_folder_keys(folder: Folder, passphrase: str, allow_weak: bool,
-                      folder_id: str | None = None) -> tuple[str, dict[int, bytes]]:
-    """The folder id and every epoch's sync key, from the newest key file the passphrase
-    opens (each try costs one key derivation, newest epoch first)."""
-    decoded = []
-    for path in folder.key_files():
-        data = read(path)
-        try:
-            if data is not None:
-                decoded.append(folder_keys.KeyFile.decode(data))
-        except JournalError:
-            continue
-    # A hostile folder could hold many key files asking for costly derivations: try only
-    # parameters a vault of ours would choose, and a bounded number of them.
-    decoded = [k for k in decoded if (folder_id is None or k.folder_id == folder_id)
-               and k.kdf.memory_kib <= MAX_KEY_FILE_KIB and k.kdf.iterations <= 20]
-    decoded.sort(key=lambda k: -k.epoch)
-    decoded = decoded[:MAX_KEY_FILE_TRIES]
-    tried: set[tuple[bytes, int]] = set()
-    for key_file in decoded:
-        if (key_file.salt, key_file.epoch) in tried:
-            continue
-        tried.add((key_file.salt, key_file.epoch))
-        try:
-            secret = key_file.open(passphrase, allow_weak=allow_weak)
-        except WrongPassphrase:
-            continue
-        try:
-            keys = {int(e): bytes.fromhex(k) for e, k in json.loads(secret).items()}
-        except (ValueError, AttributeError):
-            continue
-        return key_file.folder_id, keys
-    if not decoded:
-        raise NotLinked(f"{folder.base} holds no journal sync keys (not a sync folder?)")
-    raise WrongPassphrase("the passphrase opens none of the sync folder's keys")
-
-
 def _write_key_file(folder: Folder, link: Link, passphrase: str, vault: Vault) -> None:
     key_file = folder_keys.wrap(_keys_blob(link.keys), passphrase, link.folder_id,
                                 link.machine, link.epoch, vault.header.kdf)
@@ -144,7 +103,7 @@ def link(vault: Vault, directory: Path, passphrase: str, *, allow_weak: bool = F
     if opened is not None:
         folder_id, keys = opened
     elif folder.exists() and folder.key_files():
-        folder_id, keys = _open_folder_keys(folder, passphrase, allow_weak)
+        folder_id, keys = folder_keys.open_any(folder, passphrase, allow_weak)
     else:
         folder.create()
         folder_id, keys = os.urandom(8).hex(), {1: os.urandom(crypto.KEY_LEN)}
@@ -154,6 +113,7 @@ def link(vault: Vault, directory: Path, passphrase: str, *, allow_weak: bool = F
     state = SyncState(conn, new)
     with state.transaction():
         state.save_link(vault.derived_key(LINK_PURPOSE))
+        escrow.store(state, vault)
     conn.close()
     return new
 
@@ -180,10 +140,11 @@ def open_state(vault: Vault, passphrase: str | None = None, *,
                             "the passphrase ('journal sync')")
         folder_path = _folder_of_key_file(conn)
         folder = Folder(Path(folder_path))
-        folder_id, keys = _open_folder_keys(folder, passphrase, allow_weak)
+        folder_id, keys = folder_keys.open_any(folder, passphrase, allow_weak)
         state = SyncState(conn, Link(machine, folder_path, folder_id, max(keys), keys))
         with state.transaction():
             state.save_link(vault.derived_key(LINK_PURPOSE))
+            escrow.store(state, vault)  # the data key changed (rotate-keys)
         return state
     except BaseException:
         conn.close()
@@ -223,6 +184,9 @@ class _Sync:
         if not self.folder.root.is_dir():
             raise StorageError(f"the sync folder {self.folder.base} is not there (not "
                                "mounted, or moved?)")
+        if escrow.stale(self.state):
+            with self.state.transaction():
+                escrow.store(self.state, self.vault)
         self._push()
         self._compact()
         self._publish()
@@ -377,7 +341,7 @@ class _Sync:
         if self.passphrase is None:
             return False
         try:
-            _fid, keys = _open_folder_keys(self.folder, self.passphrase, self.allow_weak,
+            _fid, keys = folder_keys.open_any(self.folder, self.passphrase, self.allow_weak,
                                            self.link.folder_id)
         except JournalError:
             return False
@@ -387,6 +351,7 @@ class _Sync:
         self.link.epoch = max(self.link.keys)
         with self.state.transaction():
             self.state.save_link(self.vault.derived_key(LINK_PURPOSE))
+            escrow.store(self.state, self.vault)
         _write_key_file(self.folder, self.link, self.passphrase, self.vault)
         return True
 
@@ -487,7 +452,7 @@ def join(directory: Path, vault_dir: Path, passphrase: str, *, kdf: crypto.KdfPa
     folder = Folder(Path(directory).expanduser().resolve())
     if not folder.exists():
         raise NotLinked(f"{directory} is not a journal sync folder (no journal-sync/keys)")
-    opened = _open_folder_keys(folder, passphrase, allow_weak)  # before creating anything
+    opened = folder_keys.open_any(folder, passphrase, allow_weak)  # before creating anything
     vault, code = Vault.create(vault_dir, passphrase, kdf=kdf, clock=clock)
     try:
         link(vault, folder.base, passphrase, allow_weak=allow_weak, opened=opened)
@@ -496,6 +461,29 @@ def join(directory: Path, vault_dir: Path, passphrase: str, *, kdf: crypto.KdfPa
         vault.close()
         raise
     return vault, code, report
+
+
+def unlock_with_new_passphrase(directory: Path, passphrase: str, *, allow_weak: bool = False,
+                               clock: Any = None) -> Vault | None:
+    """The vault, when `passphrase` was set on another machine of its sync folder: opened
+    with its escrowed data key (journal.core.sync.escrow) and re-wrapped under the new
+    passphrase, here and in this machine's key file. None when that does not apply."""
+    from journal.core.store.vault import Vault
+
+    dek = escrow.data_key(Path(directory), passphrase, allow_weak)
+    if dek is None:
+        return None
+    try:
+        vault = Vault.open(directory, data_key=dek, allow_weak=allow_weak, clock=clock)
+    except JournalError:
+        return None
+    try:
+        vault.change_passphrase(passphrase)
+        rewrap(vault, passphrase)
+    except BaseException:
+        vault.close()
+        raise
+    return vault
 
 
 def rewrap(vault: Vault, passphrase: str) -> bool:
@@ -515,27 +503,39 @@ def forget(vault: Vault, machine: str, passphrase: str, *, allow_weak: bool = Fa
     """Retire a machine: its records after the last one seen are refused everywhere, and a
     new sync key (a new epoch, wrapped under the passphrase) seals what is written from now
     on. Returns the new epoch."""
+    return new_epoch(vault, passphrase, allow_weak=allow_weak, retire=machine)
+
+
+def new_epoch(vault: Vault, passphrase: str, *, allow_weak: bool = False,
+              retire: str | None = None) -> int:
+    """A new random sync key for everything written from now on (after `rotate-keys`, or
+    retiring a machine), wrapped under the passphrase in this machine's key file; the other
+    machines take it up at their next sync with the passphrase. Returns the new epoch."""
     state = open_state(vault, passphrase, allow_weak=allow_weak)
     try:
         peers = state.peers()
-        if machine == state.link.machine:
-            raise JournalError("this is the machine you are on; retire it from another one")
         run = _Sync(vault, state, passphrase, allow_weak)
-        known = set(peers) | set(run.folder.machines()) | {
-            p.name[:16] for p in run.folder.key_files()}
-        if machine not in known:
-            raise JournalError(f"no machine {machine} uses this sync folder "
-                               "('journal sync status' lists them)")
-        head = int(peers.get(machine, {}).get("head", 0))
+        extra: dict[str, Any] = {}
+        if retire is not None:
+            if retire == state.link.machine:
+                raise JournalError("this is the machine you are on; retire it from another one")
+            known = set(peers) | set(run.folder.machines()) | {
+                p.name[:16] for p in run.folder.key_files()}
+            if retire not in known:
+                raise JournalError(f"no machine {retire} uses this sync folder "
+                                   "('journal sync status' lists them)")
+            head = int(peers.get(retire, {}).get("head", 0))
+            extra["retire"] = [[retire, head]]
+            peers.setdefault(retire, {})["retired"] = head
         link_ = state.link
         link_.epoch = max(link_.keys) + 1
         link_.keys[link_.epoch] = os.urandom(crypto.KEY_LEN)
         with state.transaction():
             state.save_link(vault.derived_key(LINK_PURPOSE))
+            escrow.store(state, vault)
         _write_key_file(run.folder, link_, passphrase, vault)
-        run._push(extra={"retire": [[machine, head]]})
+        run._push(extra=extra or {"epoch": link_.epoch})
         run._publish()
-        peers.setdefault(machine, {})["retired"] = head
         with state.transaction():
             state.save_peers(peers)
         return link_.epoch

@@ -221,6 +221,18 @@ class UnlockScreen(Screen):
         try:
             vault = Vault.open(app.paths.vault, passphrase, allow_weak=app.allow_weak,
                                clock=app.clock)
+        except WrongPassphrase as exc:  # changed on another synced machine? (docs/sync.md)
+            from journal.core.sync import session
+
+            try:
+                found = session.unlock_with_new_passphrase(
+                    app.paths.vault, passphrase, allow_weak=app.allow_weak, clock=app.clock)
+            except JournalError:
+                found = None
+            if found is None:
+                self.post_message(self.Failed(exc))
+                return
+            vault = found
         except JournalError as exc:
             self.post_message(self.Failed(exc))
             return
