@@ -190,3 +190,24 @@ def test_a_tampered_compaction_is_refused(world, monkeypatch):
     packed.write_bytes(bytes(data))
     report = b.sync()
     assert any("compaction" in line and "refused" in line for line in report.refused)
+
+
+def test_a_folder_of_costly_key_files_is_refused_without_deriving(tmp_path, monkeypatch):
+    """A hostile folder cannot make us spend a derivation per file, or a huge one."""
+    from journal.core.errors import NotLinked
+    from journal.core.store import crypto
+    from journal.core.store.kdf import KdfParams
+    from journal.core.sync.folder_keys import KeyFile
+
+    folder = Folder(tmp_path)
+    folder.create()
+    for n in range(40):
+        costly = KeyFile("f" * 16, f"{n:016x}", 1, KdfParams(4 * 1024 * 1024, 20, 4),
+                         b"\0" * 16, b"\0" * 60)
+        folder.write(folder.key_path(f"{n:016x}"), costly.encode())
+    derived: list[object] = []
+    monkeypatch.setattr(crypto, "derive_kek", lambda *args: derived.append(args))
+    with pytest.raises(NotLinked):
+        session.join(tmp_path, tmp_path / "vault", "pw", kdf=None, allow_weak=True)
+    assert derived == []  # not one of 40 derivations of 4 GiB
+    assert not (tmp_path / "vault").exists()
