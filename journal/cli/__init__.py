@@ -37,6 +37,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "list": ("entry_cmds", "list_entries",
              "List entries, newest first: date, moments, first line."),
     "passwd": ("vault_cmds", "passwd", "Change the vault passphrase."),
+    "practice": ("practice_cmd", "practice_command",
+                 "A short practice toward concern, as plain prompts; every step can be "
+                 "skipped."),
     "reflect": ("reflect_cmd", "reflect_command",
                 "Patterns in your own entries: the contagion/concern balance, work following "
                 "you home, recurring tags, sleep after heavy days, what seems to help, and "
