@@ -2,7 +2,8 @@
 
 The engine delays (files move only when a rule says so), reorders (any pending file may go
 next), duplicates (delivering again, conflict copies), drops files and later restores them,
-leaves partial files, tampers with records and replays old ones. Properties: a tampered,
+leaves partial files, tampers with records and replays old ones; users write and delete
+days. Properties: a tampered,
 replayed or rolled-back record is refused and reported at once; sync never raises; after an
 honest catch-up every machine shows the same journal (the same export, byte for byte) and
 every acknowledged write is in it.
@@ -10,6 +11,7 @@ every acknowledged write is in it.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from datetime import date
@@ -33,6 +35,7 @@ class HostileFolder(RuleBasedStateMachine):
         self.tmp = Path(tempfile.mkdtemp(prefix="journal-sync-prop-"))
         self.world = World.make(self.tmp, 3)
         self.written: list[tuple[date, str]] = []
+        self.deleted: set[date] = set()  # days deleted somewhere: convergence only
         self.counter = 0
 
     def teardown(self) -> None:
@@ -52,6 +55,14 @@ class HostileFolder(RuleBasedStateMachine):
         token = f"tok{self.counter}-m{m}"
         self.world.machines[m].write(day, token)
         self.written.append((day, token))
+
+    @rule(m=st.integers(0, 2), day=st.sampled_from(DAYS))
+    def delete(self, m: int, day: date) -> None:
+        vault = self.world.machines[m].vault
+        entry = vault.get_by_date(day)
+        if entry is not None:
+            vault.delete(entry.id)
+            self.deleted.add(day)
 
     @rule(m=st.integers(0, 2))
     def sync(self, m: int) -> None:
@@ -165,6 +176,8 @@ class HostileFolder(RuleBasedStateMachine):
         exports = [m.export() for m in world.machines]
         assert exports[0] == exports[1] == exports[2]
         for day, token in self.written:
+            if day in self.deleted:
+                continue
             entry = world.machines[0].vault.get_by_date(day)
             assert entry is not None and token in entry.body, (day, token)
 
@@ -192,7 +205,8 @@ def _own(machine) -> str:  # noqa: ANN001
         state.close()
 
 
+LONG = bool(os.environ.get("JOURNAL_LONG"))  # the long profile: JOURNAL_LONG=1
 HostileFolder.TestCase.settings = settings(
-    max_examples=25, stateful_step_count=30, deadline=None,
+    max_examples=300 if LONG else 25, stateful_step_count=60 if LONG else 30, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 TestHostileFolder = HostileFolder.TestCase
