@@ -211,3 +211,35 @@ def test_a_folder_of_costly_key_files_is_refused_without_deriving(tmp_path, monk
         session.join(tmp_path, tmp_path / "vault", "pw", kdf=None, allow_weak=True)
     assert derived == []  # not one of 40 derivations of 4 GiB
     assert not (tmp_path / "vault").exists()
+
+
+@pytest.mark.parametrize("crashing", [0, 1])
+def test_a_sync_interrupted_after_writing_the_vault_is_finished_by_the_next(world, monkeypatch,
+                                                                            crashing):
+    """The merged day is in the vault but sync.db did not commit (a crash): the next sync
+    must neither delete the day nor lose a text, even when the merge changed its id."""
+    from journal.core.sync.state import SyncState
+
+    a, b = world.machines
+    a.write(DAY, "laptop text")
+    b.write(DAY, "desktop text")  # two new entries for one day: two ids, one survives
+    a.sync()
+    b.sync()
+    world.deliver_all()
+    real = SyncState.clear_pending_many
+
+    def crash(self, days):  # noqa: ANN001
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(SyncState, "clear_pending_many", crash)
+    with pytest.raises(RuntimeError):
+        world.machines[crashing].sync()
+    monkeypatch.setattr(SyncState, "clear_pending_many", real)
+    for _ in range(2):
+        for machine in world.machines:
+            machine.sync()
+        world.deliver_all()
+    for machine in world.machines:
+        body = machine.vault.get_by_date(DAY).body
+        assert "laptop text" in body and "desktop text" in body
+    assert a.export() == b.export()

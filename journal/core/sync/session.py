@@ -15,6 +15,7 @@ import json
 import os
 import sqlite3
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -218,10 +219,11 @@ class _Sync:
             day = state.day_of_key(dkey)
             if day is None:
                 continue
-            heads = state.day(day)["heads"]
-            if heads and resolve(state.revs_of(day))[0] is not None:
-                new.append(Revision.make(day, heads, None))
-            cleared.append(day)
+            tips = state.day(day)["heads"]
+            replaced = self.vault.get_by_date(date.fromisoformat(day)) is not None
+            if tips and not replaced and resolve(state.revs_of(day))[0] is not None:
+                new.append(Revision.make(day, tips, None))
+            cleared.append(day)  # (a day whose id sync changed, interrupted: not deleted)
         if not new and not marks and not cleared and not extra:
             return
         with state.transaction():
@@ -440,8 +442,6 @@ class _Sync:
             return None
         if applied_id in versions:
             return self.vault.get(applied_id)
-        from datetime import date
-
         return self.vault.get_by_date(date.fromisoformat(day))
 
 def join(directory: Path, vault_dir: Path, passphrase: str, *, kdf: crypto.KdfParams | None,
