@@ -171,3 +171,11 @@ def test_rotate_keys_starts_new_sync_keys_the_others_take_up(pair):
     b("sync")
     assert "sealed under epoch 2" in b("show", "2026-11-24").output
     assert json.loads(b("sync", "status", "--json").output)["epoch"] == 2
+
+
+def test_a_missing_folder_is_one_line_and_exit_7(pair):
+    a, _b, folder = pair
+    folder.rename(folder.with_name("Unmounted"))
+    out = a("sync", ok=False)
+    assert out.exit_code == 7 and "not there" in out.output
+    assert "Traceback" not in out.output and len(out.stderr.strip().splitlines()) == 1
