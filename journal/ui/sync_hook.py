@@ -132,8 +132,13 @@ class SyncHook:
     def _show(self, report: Any) -> None:
         when = self.app.clock.now().strftime("%H:%M")
         problems = report.refused + report.waiting
+        keys = [line for line in report.waiting if "passphrase" in line]
+        if keys and keys[0] not in self.status:  # new sync keys from another machine
+            self.app.notify(keys[0], title="Sync", severity="warning", timeout=12,
+                            markup=False)
         self.status = (f"synced {when}" if not problems
-                       else f"sync {when}: {len(problems)} problem(s)")
+                       else f"sync {when}: {len(problems)} problem(s)" +
+                       (f" ({keys[0]})" if keys else ""))
         self.app.sub_title = self.status
         if report.days_changed:
             days = len(report.days_changed)

@@ -72,3 +72,26 @@ async def test_the_app_unlocks_with_a_passphrase_changed_on_another_machine(
         assert app.vault is not None
     with Vault.open(paths.vault, new, allow_weak=True):
         pass  # from now on it is this vault's own passphrase
+
+
+async def test_new_sync_keys_from_another_machine_are_announced(app_factory, make_vault,
+                                                                paths, tmp_path):
+    folder = tmp_path / "Sync"
+    folder.mkdir()
+    make_vault()
+    with open_vault(paths.vault) as mine:
+        session.link(mine, folder, PASSPHRASE, allow_weak=True)
+    other = _other_machine(tmp_path, folder)
+    try:
+        session.new_epoch(other, PASSPHRASE, allow_weak=True)
+        other.put(Entry(date=date(2026, 11, 21), body="under the new keys"))
+        session.sync(other, PASSPHRASE, allow_weak=True)
+    finally:
+        other.close()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "passphrase" in app.sync.status
+        assert app.vault.get_by_date(date(2026, 11, 21)) is None  # not readable yet
