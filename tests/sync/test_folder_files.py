@@ -243,3 +243,20 @@ def test_a_sync_interrupted_after_writing_the_vault_is_finished_by_the_next(worl
         body = machine.vault.get_by_date(DAY).body
         assert "laptop text" in body and "desktop text" in body
     assert a.export() == b.export()
+
+
+def test_an_entry_moved_to_another_date_leaves_its_old_day_on_every_machine(world):
+    a, b = world.machines
+    a.write(DAY, "written on the wrong day")
+    a.sync()
+    world.deliver_all()
+    b.sync()
+    entry = a.vault.get_by_date(DAY)
+    entry.date = date(2026, 3, 4)
+    a.vault.put(entry)
+    a.sync()
+    world.deliver_all()
+    b.sync()
+    assert b.vault.get_by_date(DAY) is None
+    assert "wrong day" in b.vault.get_by_date(date(2026, 3, 4)).body
+    assert a.export() == b.export()

@@ -11,6 +11,7 @@ every acknowledged write is in it.
 
 from __future__ import annotations
 
+import difflib
 import os
 import shutil
 import tempfile
@@ -111,10 +112,12 @@ class HostileFolder(RuleBasedStateMachine):
             return
         spot = 12 + at % (len(data) - 12)
         data[spot] ^= 0x01
+        reachable = int(target.name[:8]) <= _head(machine, target.parent.name) + 1
         target.write_bytes(bytes(data))
         report = machine.sync()
-        name = target.parent.name
-        assert any(name in line for line in report.refused), (target.name, report)
+        if reachable:  # behind a gap it is not read yet (refused when the gap fills)
+            name = target.parent.name
+            assert any(name in line for line in report.refused), (target.name, report)
 
     @rule(dst=st.integers(0, 2), pick=st.integers(0, 10**6))
     def replay(self, dst: int, pick: int) -> None:
@@ -130,9 +133,11 @@ class HostileFolder(RuleBasedStateMachine):
         if not files:
             return
         nxt = max(int(p.name[:8]) for p in files) + 1
+        reachable = nxt <= _head(machine, chain.name) + 1
         put(chain / f"{nxt:08d}.jsr", files[pick % len(files)].read_bytes())
         report = machine.sync()
-        assert any(chain.name in line for line in report.refused), report
+        if reachable:
+            assert any(chain.name in line for line in report.refused), report
 
     @precondition(lambda self: True)
     @rule(dst=st.integers(0, 2), src=st.integers(0, 2))
@@ -174,7 +179,9 @@ class HostileFolder(RuleBasedStateMachine):
         reports = [m.sync() for m in world.machines]
         assert all(r.in_step and r.sent == 0 for r in reports), reports
         exports = [m.export() for m in world.machines]
-        assert exports[0] == exports[1] == exports[2]
+        for other in exports[1:]:
+            assert exports[0] == other, "\n".join(difflib.unified_diff(
+                exports[0].splitlines(), other.splitlines(), lineterm=""))
         for day, token in self.written:
             if day in self.deleted:
                 continue
@@ -193,6 +200,17 @@ def _whole(path: Path) -> bool:
     except record.Refused:
         return True
     return True
+
+
+def _head(machine, writer: str) -> int:  # noqa: ANN001
+    """The last record of `writer` this machine has accepted."""
+    from journal.core.sync import session
+
+    state = session.open_state(machine.vault)
+    try:
+        return max(state.seen(writer), default=0)
+    finally:
+        state.close()
 
 
 def _own(machine) -> str:  # noqa: ANN001

@@ -31,7 +31,7 @@ from journal.core.sync import escrow, folder_keys, record
 from journal.core.sync.chain import read_chain
 from journal.core.sync.layout import Folder, read
 from journal.core.sync.merge import resolve
-from journal.core.sync.revisions import Revision, content_of, heads
+from journal.core.sync.revisions import Revision, ancestry, content_of, heads
 from journal.core.sync.state import Link, SyncState
 
 if TYPE_CHECKING:
@@ -171,6 +171,15 @@ def sync(vault: Vault, passphrase: str | None = None, *, allow_weak: bool = Fals
         state.close()
 
 
+def _based_on(revs: dict[str, Revision], tips: list[str]) -> Any:
+    """The day as sync last wrote it here: the merge of `tips` alone (revisions that
+    arrived since and are not yet applied do not count as this machine's change)."""
+    closure: set[str] = set()
+    for tip in tips:
+        closure |= ancestry(revs, tip)
+    return resolve({k: v for k, v in revs.items() if k in closure})[0]
+
+
 class _Sync:
     def __init__(self, vault: Vault, state: SyncState, passphrase: str | None,
                  allow_weak: bool) -> None:
@@ -211,10 +220,13 @@ class _Sync:
             day = entry.date.isoformat()
             tips = known_heads[day]
             content = content_of(entry)
-            current = resolve(state.revs_of(day))[0] if tips else None
+            current = _based_on(state.revs_of(day), tips) if tips else None
             if current != content:
                 new.append(Revision.make(day, tips, content))
             marks.append((entry.id, day, entry.version))
+            moved_from = applied.get(entry.id, (None, 0))[0]
+            if moved_from is not None and moved_from != state.day_key(day):
+                gone.append((entry.id, moved_from))  # its date changed: the old day is gone
         for _entry_id, dkey in gone:
             day = state.day_of_key(dkey)
             if day is None:
