@@ -18,12 +18,13 @@ def _unlocked(runtime: Runtime, passphrase_file: Path | None) -> tuple[Vault, st
     passphrase = runtime.passphrase(passphrase_file)
     try:
         vault = Vault.open(runtime.paths.vault, passphrase, allow_weak=runtime.allow_weak,
-                           clock=runtime.clock)
+                           clock=runtime.clock, seen=runtime.seen_saves())
     except WrongPassphrase:
         found = runtime.open_through_sync(runtime.paths.vault, passphrase)
         if found is None:
             raise
         vault = found
+    runtime.warn_rollback(vault)
     try:
         Runtime.merge_pending(vault)
     except BaseException:

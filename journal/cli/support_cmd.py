@@ -1,0 +1,18 @@
+"""`journal support`: crisis lines and support resources, the app's support screen's text."""
+
+from __future__ import annotations
+
+import click
+
+from journal.core.support import support_plain
+
+
+@click.command("support")
+def support_command() -> None:
+    """Crisis lines and support resources (the same text as the app's support screen).
+
+    \b
+    Example:
+      journal support
+    """
+    click.echo(support_plain(), nl=False)
