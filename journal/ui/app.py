@@ -152,6 +152,8 @@ class JournalApp(App):
             self.notify(f"{message.merged} quick note{'s' if message.merged != 1 else ''} "
                         "arrived and were added to their days (sent without the passphrase: "
                         f"check they are yours):{lines}", timeout=15, markup=False)
+        for notice in message.notices:
+            self.notify(notice, timeout=10, markup=False)
         if message.problems:
             self.notify("\n".join(message.problems), title="Quick notes", severity="error",
                         timeout=15, markup=False)
