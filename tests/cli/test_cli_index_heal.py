@@ -80,3 +80,14 @@ def test_a_busy_vault_keeps_the_command_going_and_names_the_repair(unindexed):
     assert ("journal: the encrypted index was rebuilt (3 entries) but could not be stored; "
             "run 'journal check --rebuild-index'") in result.stderr
     assert _sql(journal, "SELECT bucket FROM index_chunks") == []
+
+
+def test_check_rebuild_index_stores_the_index_at_once(unindexed):
+    journal, rebuilds = unindexed
+    result = journal("check", "--rebuild-index")
+    assert "Rebuilt the index from the verified entries (3 entries)." in result.stdout
+    assert "OK: 3 entries authenticated" in result.stdout
+    assert len(rebuilds) == 1 and "rebuilt (" not in result.stderr
+    listed = journal("list")
+    assert len(rebuilds) == 1 and listed.stderr == ""
+    assert len(listed.stdout.splitlines()) == 3
