@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from journal.cli.common import pass_runtime, plural
+from journal.cli.output import say
 from journal.cli.runtime import Runtime
 from journal.core.store import backup as backup_mod
 
@@ -29,8 +30,8 @@ def backup_cmd(runtime: Runtime, file: Path) -> None:
     result = backup_mod.backup(runtime.paths.vault, file)
     sealed = f" and {plural(result.sealed, 'sealed entry', 'sealed entries')}" \
         if result.sealed else ""
-    click.echo(f"Backed up {plural(result.entries, 'entry', 'entries')}{sealed} to {file} "
-               f"({result.size:,} bytes, encrypted).")
+    say(f"Backed up {plural(result.entries, 'entry', 'entries')}{sealed} to {file} "
+        f"({result.size:,} bytes, encrypted).")
 
 
 @click.command("restore")
@@ -51,6 +52,6 @@ def restore_cmd(runtime: Runtime, file: Path, vault_dir: Path | None) -> None:
     """
     target = vault_dir if vault_dir is not None else runtime.paths.vault
     backup_mod.restore(file, target)
-    click.echo(f"Restored {file} into {target}.")
-    click.echo(f"Next: journal --vault {target} check   (asks for the passphrase the vault "
-               "had when it was backed up)")
+    say(f"Restored {file} into {target}.")
+    say(f"Next: journal --vault {target} check   (asks for the passphrase the vault "
+        "had when it was backed up)")

@@ -12,6 +12,7 @@ import click
 import platformdirs
 
 from journal.cli.common import plural
+from journal.cli.output import say
 from journal.cli.runtime import Runtime
 from journal.core.errors import JournalError, ValidationError
 from journal.core.model.entries import KINDS, Entry
@@ -91,8 +92,8 @@ def demo(ctx: click.Context, directory: Path | None, no_app: bool) -> None:
                            "installation") from None
     target = _prepare(directory)
     entries = sorted(generate_year(runtime.clock.today(), seed=7), key=lambda e: e.date)
-    click.echo(f"Creating a demo vault with {plural(len(entries), 'entry', 'entries')} at "
-               f"{target} ...", err=True)
+    say(f"Creating a demo vault with {plural(len(entries), 'entry', 'entries')} at "
+        f"{target} ...", err=True)
     vault, _ = Vault.create(target, DEMO_PASSPHRASE, kdf=runtime.kdf, recovery=False,
                             clock=runtime.clock)
     try:
@@ -101,14 +102,14 @@ def demo(ctx: click.Context, directory: Path | None, no_app: bool) -> None:
         vault.put_many(entries)
     finally:
         vault.close()
-    click.echo(f"Demo vault: {target}")
-    click.echo(f"Demo passphrase: {DEMO_PASSPHRASE}")
+    say(f"Demo vault: {target}")
+    say(f"Demo passphrase: {DEMO_PASSPHRASE}")
     for line in summary(entries):
-        click.echo(f"  {line}")
+        say(f"  {line}")
     runtime.vault_override = target
     app_cmd = ctx.parent.command.get_command(ctx.parent, "app") if ctx.parent else None
     if app_cmd is None or no_app or not _is_terminal():
-        click.echo(f"Look around: journal --vault {target}   (the passphrase is above)")
+        say(f"Look around: journal --vault {target}   (the passphrase is above)")
         return
     _open_app(ctx, app_cmd, target)
 

@@ -24,6 +24,7 @@ from journal.cli.common import (
     render_entry,
 )
 from journal.cli.moment_syntax import parse_moment
+from journal.cli.output import confirm, say, say_json
 from journal.cli.runtime import Runtime
 from journal.core.errors import JournalError, ValidationError
 from journal.core.exchange import format_v1 as exchange
@@ -93,8 +94,8 @@ def add(runtime: Runtime, text: tuple[str, ...], day: date | None, moments: tupl
     if sealed:
         box = SealedBox(runtime.paths.vault)
         box.add(entry)
-        click.echo(f"Sealed for {day.isoformat()} without unlocking; it will be merged into "
-                   f"the journal the next time you unlock it ({box.pending()} waiting).")
+        say(f"Sealed for {day.isoformat()} without unlocking; it will be merged into "
+            f"the journal the next time you unlock it ({box.pending()} waiting).")
         return
     # No whole-vault check here: the save verifies the manifest bucket of the entry it
     # changes (and the row read is authenticated), so adding costs the same at any size.
@@ -113,8 +114,8 @@ def add(runtime: Runtime, text: tuple[str, ...], day: date | None, moments: tupl
     finally:
         vault.close()
     summary = moment_summary(saved)
-    click.echo(f"{verb} the entry for {day:%a} {day.isoformat()}"
-               + (f" ({summary})" if summary else "") + ".")
+    say(f"{verb} the entry for {day:%a} {day.isoformat()}"
+        + (f" ({summary})" if summary else "") + ".")
 
 
 def _limit(func):  # noqa: ANN001, ANN202 - decorator
@@ -129,13 +130,13 @@ def _since_until(func):  # noqa: ANN001, ANN202 - decorator
 
 def _print_entries(entries: list[Entry], as_json: bool, empty: str) -> None:
     if as_json:
-        click.echo(entries_document(entries), nl=False)
+        say_json(entries_document(entries))
         return
     if not entries:
-        click.echo(empty, err=True)
+        say(empty, err=True)
         return
     for entry in entries:
-        click.echo(entry_line(entry))
+        say(entry_line(entry))
 
 
 @click.command("list")
@@ -190,9 +191,9 @@ def show(runtime: Runtime, ref: str, as_json: bool, passphrase_file: Path | None
     finally:
         vault.close()
     if as_json:
-        click.echo(exchange.to_text(exchange.entry_dict(entry)), nl=False)
+        say_json(exchange.to_text(exchange.entry_dict(entry)))
     else:
-        click.echo(render_entry(entry))
+        say(render_entry(entry))
 
 
 @click.command("search")
@@ -246,9 +247,9 @@ def search_cmd(runtime: Runtime, query: tuple[str, ...], tags: tuple[str, ...],
         vault.close()
     if not as_json and found:
         n_shown = len(shown)
-        click.echo(f"{plural(len(found), 'entry', 'entries')} match"
-                   f"{'es' if len(found) == 1 else ''}"
-                   + (f" (showing {n_shown})" if n_shown < len(found) else ""), err=True)
+        say(f"{plural(len(found), 'entry', 'entries')} match"
+            f"{'es' if len(found) == 1 else ''}"
+            + (f" (showing {n_shown})" if n_shown < len(found) else ""), err=True)
     _print_entries(shown, as_json, "No entries match.")
 
 
@@ -277,10 +278,10 @@ def delete(runtime: Runtime, ref: str, yes: bool, passphrase_file: Path | None) 
         detail = ", ".join(p for p in (entry.title[:50], moment_summary(entry)) if p)
         question = (f"Delete the entry for {entry.date:%a} {entry.date.isoformat()}"
                     + (f" ({detail})" if detail else "") + "? This cannot be undone.")
-        if not yes and not click.confirm(question, default=False, err=True):
-            click.echo("Nothing deleted.", err=True)
+        if not yes and not confirm(question):
+            say("Nothing deleted.", err=True)
             return
         vault.delete(entry.id)
     finally:
         vault.close()
-    click.echo(f"Deleted the entry for {entry.date.isoformat()}.")
+    say(f"Deleted the entry for {entry.date.isoformat()}.")

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from journal.cli.output import say, warn
 from journal.core.clock import Clock, SystemClock
 from journal.core.errors import ValidationError, WrongPassphrase
 
@@ -107,25 +108,21 @@ class Runtime:
             except WrongPassphrase:
                 if attempt == tries:
                     raise
-                import click
-
-                click.echo("journal: wrong passphrase, try again", err=True)
+                say("journal: wrong passphrase, try again", err=True)
         raise AssertionError("unreachable")
 
     @staticmethod
     def merge_pending(vault: Vault) -> None:
         """Merge entries sealed with `journal add --sealed`; say so on stderr."""
-        import click
-
         from journal.core.store.sealed import merge_sealed
 
         result = merge_sealed(vault)
         if result.merged:
             plural = "entry" if result.merged == 1 else "entries"
-            click.echo(f"journal: merged {result.merged} sealed {plural} captured with "
-                       "'journal add --sealed'", err=True)
+            say(f"journal: merged {result.merged} sealed {plural} captured with "
+                "'journal add --sealed'", err=True)
         for problem in result.problems:
-            click.echo(f"journal: warning: {problem}", err=True)
+            warn(problem)
 
 
 def weak_passphrase_warning(passphrase: str) -> str | None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from journal.cli.common import pass_runtime, passphrase_file_option, plural
+from journal.cli.output import confirm, say
 from journal.cli.runtime import Runtime, read_secret_file, weak_passphrase_warning
 from journal.core.errors import VaultDamaged, VaultExists
 from journal.core.store.vault import Vault, db_path
@@ -27,15 +28,14 @@ def _warn_weak(runtime: Runtime, passphrase: str, typed: bool) -> None:
     warning = weak_passphrase_warning(passphrase)
     if not warning:
         return
-    click.echo(f"journal: warning: {warning}", err=True)
-    if typed and runtime.is_interactive and not click.confirm(
-            "Use it anyway?", default=False, err=True):
+    say(f"journal: warning: {warning}", err=True)
+    if typed and runtime.is_interactive and not confirm("Use it anyway?"):
         raise click.Abort()
 
 
 def _show_recovery(code: str | None) -> None:
     if code:
-        click.echo(RECOVERY_EXPLAINED.format(code=code))
+        say(RECOVERY_EXPLAINED.format(code=code))
 
 
 @click.command()
@@ -65,13 +65,13 @@ def init(runtime: Runtime, passphrase_file: Path | None, no_recovery_code: bool)
     _warn_weak(runtime, passphrase, typed=passphrase_file is None
                and not runtime.env.get("JOURNAL_PASSPHRASE"))
     if runtime.kdf is None:
-        click.echo("Tuning the key derivation to this computer (about a second)...", err=True)
+        say("Tuning the key derivation to this computer (about a second)...", err=True)
     vault, code = Vault.create(directory, passphrase, kdf=runtime.kdf,
                                recovery=not no_recovery_code, clock=runtime.clock)
     vault.close()
-    click.echo(f"Created an encrypted vault at {directory}")
+    say(f"Created an encrypted vault at {directory}")
     _show_recovery(code)
-    click.echo("Next: journal add \"how today went\"   (journal --help lists every command)")
+    say("Next: journal add \"how today went\"   (journal --help lists every command)")
 
 
 @click.command()
@@ -114,9 +114,9 @@ def passwd(runtime: Runtime, passphrase_file: Path | None, new_passphrase_file: 
         vault.change_passphrase(new)
     finally:
         vault.close()
-    click.echo("Passphrase changed.")
-    click.echo("Copies or backups of the vault made before now still open with the old "
-               "passphrase; if it may be known, run 'journal rotate-keys'.")
+    say("Passphrase changed.")
+    say("Copies or backups of the vault made before now still open with the old "
+        "passphrase; if it may be known, run 'journal rotate-keys'.")
 
 
 @click.command("rotate-keys")
@@ -140,12 +140,12 @@ def rotate_keys(runtime: Runtime, passphrase_file: Path | None, no_recovery_code
     with _opened(runtime, passphrase) as vault:
         count = vault.count()
         code = vault.rotate_keys(passphrase, new_recovery=not no_recovery_code)
-    click.echo(f"Re-encrypted {plural(count, 'entry', 'entries')} under a new key.")
+    say(f"Re-encrypted {plural(count, 'entry', 'entries')} under a new key.")
     if code:
-        click.echo("The old recovery code no longer works.")
+        say("The old recovery code no longer works.")
         _show_recovery(code)
     else:
-        click.echo("The old recovery code no longer works; this vault now has none.")
+        say("The old recovery code no longer works; this vault now has none.")
 
 
 def _opened(runtime: Runtime, passphrase: str) -> Vault:
@@ -175,13 +175,13 @@ def check(runtime: Runtime, passphrase_file: Path | None) -> None:
     finally:
         vault.close()
     for problem in report.problems:
-        click.echo(f"problem: {problem}")
+        say(f"problem: {problem}")
     if pending:
-        click.echo(f"{plural(pending, 'sealed entry', 'sealed entries')} waiting to be merged "
-                   "at the next unlock")
+        say(f"{plural(pending, 'sealed entry', 'sealed entries')} waiting to be merged "
+            "at the next unlock")
     if report.problems:
         raise VaultDamaged(f"{plural(len(report.problems), 'problem')} found in "
                            f"{plural(report.entries, 'entry', 'entries')}; see above",
                            report.problems)
-    click.echo(f"OK: {plural(report.entries, 'entry', 'entries')} authenticated; the integrity "
-               "manifest matches.")
+    say(f"OK: {plural(report.entries, 'entry', 'entries')} authenticated; the integrity "
+        "manifest matches.")
