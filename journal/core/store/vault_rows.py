@@ -11,7 +11,7 @@ from __future__ import annotations
 import hmac
 import re
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from journal.core.errors import StorageError, ValidationError, VaultDamaged
@@ -123,7 +123,7 @@ class Rows:
             return [self._cache[i].copy() for i in entry_ids if i in self._cache]
         return [self._open_row(row) for row in self._rows_for(entry_ids)]
 
-    def _rows_for(self: Vault, entry_ids: Iterable[str]) -> Iterator[tuple]:
+    def _rows_for(self: Vault, entry_ids: Iterable[str]) -> Generator[tuple, None, None]:
         """The rows of these ids, in their order (unknown or malformed ids skipped): one
         query per few hundred ids, not one per id (50,000 point queries cost ~2 s)."""
         wanted = list(entry_ids)
@@ -147,19 +147,26 @@ class Rows:
             return self.get_many(entry_ids)  # a word JSON would escape: no shortcut
         if len(entry_ids) * 4 > self.count():  # a scan reads ~7x faster than seeks
             wanted = set(map(_raw_id, entry_ids))
-            rows: Iterable[tuple] = (row for row in self._iter_rows() if row[0] in wanted)
+            rows: Generator[tuple, None, None] = (
+                row for row in self._iter_rows() if row[0] in wanted)
         else:
             rows = self._rows_for(entry_ids)
         found: dict[str, Entry] = {}
-        for row in rows:
-            try:
-                payload = self._open_payload(*row)
-                folded = payload.decode("utf-8", "replace").casefold()
-                if all(word in folded for word in words):
-                    entry = self._entry_of(row[0], row[1], crypto.parse_json(payload))
-                    found[entry.id] = entry
-            except crypto.DecryptError:
-                raise self._damaged(row[0]) from None
+        try:
+            for row in rows:
+                try:
+                    payload = self._open_payload(*row)
+                    folded = payload.decode("utf-8", "replace").casefold()
+                    if all(word in folded for word in words):
+                        entry = self._entry_of(row[0], row[1], crypto.parse_json(payload))
+                        found[entry.id] = entry
+                except crypto.DecryptError:
+                    raise self._damaged(row[0]) from None
+        finally:
+            # Finish the cursor now, while the connection is open: a damaged row's error
+            # keeps the suspended generator alive, and finalising it after the vault
+            # closed printed "Exception ignored ... closed database" (issue 13, item 11).
+            rows.close()
         return [found[i] for i in entry_ids if i in found]
 
     # -- the index -------------------------------------------------------------------------
