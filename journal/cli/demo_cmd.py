@@ -16,6 +16,7 @@ from journal.cli.output import say
 from journal.cli.runtime import Runtime
 from journal.core.errors import JournalError, ValidationError
 from journal.core.model.entries import KINDS, Entry
+from journal.core.private_dirs import make_private_dirs
 from journal.core.store.vault import Vault
 
 DEMO_PASSPHRASE = "demo-passphrase-not-secret"
@@ -27,7 +28,7 @@ _DEMO_FILES = {MARKER, "journal.db", "journal.db-wal", "journal.db-shm"}
 def _prepare(directory: Path | None) -> Path:
     if directory is None:
         cache = platformdirs.user_cache_path("journal", appauthor=False)
-        cache.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_dirs(cache)
         for old in cache.glob("demo-*"):  # earlier throwaway demos: ours, replaced
             if old.is_dir() and _is_old_demo(old):
                 shutil.rmtree(old, ignore_errors=True)

@@ -146,13 +146,26 @@ def _has_terminal() -> bool:
 
 
 def read_secret_file(path: Path) -> str:
-    """The file's first line, without its line ending (other whitespace is kept)."""
-    from pathlib import Path
+    """The file's first line, without its line ending (other whitespace is kept).
+
+    A regular file that group or others may read or write is refused, as ssh refuses such
+    a private key: a passphrase in a file other users can read is already shared. Pipes
+    (`--passphrase-file <(pass show journal)`) and other non-regular files are read as
+    they are."""
+    import stat
 
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            if stat.S_ISREG(mode) and mode & 0o077:
+                raise ValidationError(
+                    f"{path} is open to other users (mode {stat.S_IMODE(mode):04o}): refusing "
+                    f"to read a passphrase from it; make it private: chmod 600 {path}")
+            raw = handle.read()
     except OSError as exc:
         raise ValidationError(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ValidationError(f"{path} is not UTF-8 text") from None
     line = text.splitlines()[0] if text else ""

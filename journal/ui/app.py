@@ -80,6 +80,8 @@ class JournalApp(App):
         """Words used before (tags, people, feelings, recovery), for completion."""
         self.startup_messages: list[str] = []
         """Warnings to show once the app runs (e.g. a bad settings file)."""
+        self.settings_saved_here = False
+        """True once this run saved the settings (then they are the user's own choice)."""
         self._theme_override = theme
         self._resume_mode = "write"
         self._write_screen: WriteScreen | None = None
@@ -147,6 +149,7 @@ class JournalApp(App):
         if message.problems:
             self.notify("\n".join(message.problems), title="Quick notes", severity="error",
                         timeout=15, markup=False)
+        session.notice_autolock_off(self)
 
     # -- actions -----------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
