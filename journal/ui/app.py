@@ -21,7 +21,7 @@ from journal.paths import Paths
 from journal.settings import Settings
 from journal.ui import session, vault_access
 from journal.ui.autosave import IdleTimer
-from journal.ui.commands import ask_for_date, journal_commands
+from journal.ui.commands import ask_for_date, journal_commands, kept_built_ins
 from journal.ui.messages import Unlocked
 from journal.ui.screens.confirm import ConfirmScreen
 from journal.ui.screens.unlock import UnlockScreen
@@ -199,7 +199,33 @@ class JournalApp(App):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from journal_commands(self)
-        yield from super().get_system_commands(screen)
+        yield from kept_built_ins(super().get_system_commands(screen))
+
+    # Textual's ways of writing the screen (or any file) to disk, by action, by the
+    # TEXTUAL_SCREENSHOT variable or from the palette, would put journal text in a
+    # plaintext file: refused. `export_screenshot` (a string, for snapshot tests) stays.
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        self._refuse_screen_to_disk()
+
+    def save_screenshot(self, *_args: object, **_kwargs: object) -> str:
+        self._refuse_screen_to_disk()
+        return ""
+
+    def deliver_screenshot(self, *_args: object, **_kwargs: object) -> str | None:
+        self._refuse_screen_to_disk()
+        return None
+
+    def deliver_text(self, *_args: object, **_kwargs: object) -> str | None:
+        self._refuse_screen_to_disk()
+        return None
+
+    def deliver_binary(self, *_args: object, **_kwargs: object) -> str | None:
+        self._refuse_screen_to_disk()
+        return None
+
+    def _refuse_screen_to_disk(self) -> None:
+        self.notify("Screenshots and file downloads are off: they would write your "
+                    "journal to disk unencrypted.", severity="warning")
 
     def _flush(self) -> bool:
         write = self._write_screen
