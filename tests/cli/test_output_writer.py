@@ -101,3 +101,11 @@ def test_confirm_escapes_the_question():
     result = CliRunner().invoke(command, [], input="y\n")
     assert result.stdout == "yes\n"
     assert "\x1b" not in result.stderr and "Delete x\\x1b]2;pwned" in result.stderr
+
+
+def test_click_usage_errors_quoting_a_value_are_escaped(initialised):
+    """click prints its own usage errors; a bad value quoted in one is escaped too."""
+    result = initialised("list", "--since", "2026\x1b]2;pwned\x07\x1b[8m", ok=False)
+    assert result.exit_code == 2
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "2026\\x1b]2;pwned\\x07" in result.stderr
