@@ -80,8 +80,9 @@ class JournalApp(App):
         """Words used before (tags, people, feelings, recovery), for completion."""
         self.startup_messages: list[str] = []
         """Warnings to show once the app runs (e.g. a bad settings file)."""
-        self.settings_saved_here = False
-        """True once this run saved the settings (then they are the user's own choice)."""
+        self.autolock_chosen_here = False
+        """True once the Settings screen saved in this run: auto-lock is the user's choice
+        (a theme picked from the palette saves the settings too, but chooses nothing else)."""
         self._theme_override = theme
         self._resume_mode = "write"
         self._write_screen: WriteScreen | None = None
@@ -98,6 +99,7 @@ class JournalApp(App):
         """Save `new` to the settings file and use it. False (and a notice) if it failed."""
         if not session.save_settings(self, new):
             return False
+        self.autolock_chosen_here = True
         if self._write_screen is not None and self._write_screen.is_mounted:
             self._write_screen.query_one("#prompts").display = new.guided_prompts
         return True

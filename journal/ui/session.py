@@ -56,7 +56,6 @@ def save_settings(app: JournalApp, new: Settings) -> bool:
         return False
     app.settings = new
     app.idle.minutes = new.autolock_minutes
-    app.settings_saved_here = True
     return True
 
 
@@ -71,7 +70,7 @@ def notice_autolock_off(app: JournalApp) -> None:
     """At unlock, say so when auto-lock is off and this run did not set it: the settings
     file is plaintext and unauthenticated (issue 13, item 13), so anyone able to write it
     could have switched auto-lock off to leave an unattended journal open."""
-    if app.settings.autolock_minutes == 0 and not app.settings_saved_here:
+    if app.settings.autolock_minutes == 0 and not app.autolock_chosen_here:
         app.notify(AUTOLOCK_OFF, title="Auto-lock is off", severity="warning", timeout=20,
                    markup=False)
 

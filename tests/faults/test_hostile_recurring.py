@@ -56,7 +56,7 @@ TEXT_COMMANDS = {
     "list": ["list"],
     "show": ["show", LAST.isoformat()],
     "search-words": ["search", "shift"],
-    "search-tag": ["search", "--kind", "contagion"],
+    "search-kind": ["search", "--kind", "contagion"],
     "reflect": ["reflect"],
     "reflect-range": ["reflect", "--since", "2026-11-01"],
 }

@@ -146,6 +146,14 @@ async def test_auto_lock_off_from_the_settings_file_gets_a_notice_at_unlock(
     async with app.run_test(size=(100, 30)) as pilot:
         await unlock(pilot)
         assert any("Auto-lock is off" in n for n in _notices(app)), _notices(app)
+        app.theme = "journal-paper"  # saves settings.toml too, but chooses no auto-lock
+        await pilot.pause()
+        assert settings_mod.load(paths.settings_file).theme == "journal-paper"
+        app.clear_notifications()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await unlock(pilot)
+        assert any("Auto-lock is off" in n for n in _notices(app)), _notices(app)
     on = app_factory(settings=Settings(autolock_minutes=5))
     async with on.run_test(size=(100, 30)) as pilot:
         await unlock(pilot)
