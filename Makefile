@@ -19,8 +19,9 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)  ## create .venv and install the package with its test tools
 
-lint: $(STAMP)  ## ruff
+lint: $(STAMP)  ## ruff, then the architecture's import contracts (import-linter)
 	$(BIN)/ruff check journal tests bench
+	$(BIN)/lint-imports
 
 test: $(STAMP) lint  ## lint, then the whole test suite
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)

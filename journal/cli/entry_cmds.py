@@ -89,7 +89,7 @@ def add(runtime: Runtime, text: tuple[str, ...], day: date | None, moments: tupl
         "moments": [exchange.moment_dict(m) for m in parsed],
         "written_at": runtime.clock.now().replace(microsecond=0).isoformat(),
     }, where="the new entry")
-    from journal.core.store.sealed import SealedBox, merge_into
+    from journal.core.store.captures import SealedBox, merge_into
 
     if sealed:
         box = SealedBox(runtime.paths.vault)

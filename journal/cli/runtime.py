@@ -114,7 +114,7 @@ class Runtime:
     @staticmethod
     def merge_pending(vault: Vault) -> None:
         """Merge entries sealed with `journal add --sealed`; say so on stderr."""
-        from journal.core.store.sealed import merge_sealed
+        from journal.core.store.vault import merge_sealed
 
         result = merge_sealed(vault)
         if result.merged:

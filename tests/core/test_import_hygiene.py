@@ -15,7 +15,7 @@ def _modules_after(code: str) -> set[str]:
 def test_core_imports_no_textual():
     mods = _modules_after(
         "import journal.core.store.vault, journal.core.model.query, journal.core.model.entries, "
-        "journal.core.store.sealed, journal.core.model.markup, journal.settings, journal.paths"
+        "journal.core.store.captures, journal.core.model.markup, journal.settings, journal.paths"
     )
     assert "journal.core.store.vault" in mods  # the probe really imported the core
     assert not any(m == "textual" or m.startswith("textual.") for m in mods)

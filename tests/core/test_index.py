@@ -193,13 +193,13 @@ def test_rotation_reseals_summaries(vault, vault_dir):
 
 
 def test_own_writes_patch_the_cached_index_instead_of_reloading(vault, monkeypatch):
-    from journal.core.store.vault_rows import Rows
+    from journal.core.store.index_store import IndexStore
 
     vault.put_many(_entries(5))
     vault.summaries()
     loads = []
-    real = Rows._load_index
-    monkeypatch.setattr(Rows, "_load_index", lambda *a: loads.append(1) or real(*a))
+    real = IndexStore.read
+    monkeypatch.setattr(IndexStore, "read", lambda *a: loads.append(1) or real(*a))
     entry = vault.get_by_date(date(2026, 1, 2))
     entry.body = "# Patched #newtag"
     vault.put(entry)
@@ -214,11 +214,11 @@ def test_own_writes_patch_the_cached_index_instead_of_reloading(vault, monkeypat
 
 def test_saving_into_empty_buckets_reads_nothing_back(vault, monkeypatch):
     """An import into a new vault must not decrypt what it has just written."""
-    from journal.core.store.vault_rows import Rows
+    from journal.core.store.index_store import IndexStore
 
     rebuilt = []
-    real = Rows._chunk_from_rows
-    monkeypatch.setattr(Rows, "_chunk_from_rows",
+    real = IndexStore.chunk_from_rows
+    monkeypatch.setattr(IndexStore, "chunk_from_rows",
                         lambda self, *a: rebuilt.append(a) or real(self, *a))
     vault.put_many(_entries(40))
     assert rebuilt == []

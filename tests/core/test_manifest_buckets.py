@@ -25,10 +25,10 @@ from hypothesis import strategies as st
 from journal.core.clock import FixedClock
 from journal.core.errors import IntegrityError
 from journal.core.model.entries import Entry
-from journal.core.store import crypto
+from journal.core.store import crypto, schema
 from journal.core.store.crypto import KdfParams
+from journal.core.store.manifest import BUCKETED
 from journal.core.store.vault import Vault, db_path
-from journal.core.store.vault_integrity import BUCKETED
 from tests.conftest import PASSPHRASE, open_vault
 
 GOLDEN = Path(__file__).parent.parent / "data" / "golden-v1"
@@ -84,20 +84,22 @@ def recompute(v: Vault) -> list:
         groups.setdefault(r[0][0], []).append(r)
     out: list = [None] * 256
     for b, rows in groups.items():
-        mac = crypto.manifest_bucket_mac(v._keys["manifest-mac"], v.header.vault_id, b, rows)
+        mac = crypto.manifest_bucket_mac(v.keyring.subkeys["manifest-mac"], v.header.vault_id,
+                                         b, rows)
         out[b] = [base64.b64encode(mac).decode(), len(rows), sum(r[1] for r in rows)]
     return out
 
 
 def seal_legacy(v: Vault) -> None:
     """Write the manifest as the previous version did: one HMAC over every row."""
-    rows = v._manifest_rows()
-    info = {"mac": crypto.manifest_mac(v._keys["manifest-mac"], v.header.vault_id, rows).hex(),
+    rows = v.manifest.rows()
+    mac = crypto.manifest_mac(v.keyring.subkeys["manifest-mac"], v.header.vault_id, rows)
+    info = {"mac": mac.hex(),
             "count": len(rows), "version_sum": sum(r[1] for r in rows),
             "saved_at": "2026-11-20T10:00:00"}
     with v._write():
-        v._put_meta("manifest", crypto.seal_json(
-            v._keys["manifest-info"], info, crypto.MANIFEST_PREFIX + v.header.vault_id))
+        schema.put_meta(v._conn, "manifest", crypto.seal_json(
+            v.keyring.subkeys["manifest-info"], info, crypto.MANIFEST_PREFIX + v.header.vault_id))
 
 
 # -- the format ---------------------------------------------------------------------------------
@@ -143,7 +145,7 @@ def test_manifest_is_bucketed_and_matches_a_recomputation(filled):
 
 def test_bucket_query_is_an_index_search():
     """The per-save cost depends on this: a range search of an index, not a table scan."""
-    from journal.core.store.vault_integrity import _LAST_RANGE, _RANGE
+    from journal.core.store.manifest import _LAST_RANGE, _RANGE
 
     conn = sqlite3.connect(":memory:")
     from journal.core.store import schema
@@ -216,8 +218,8 @@ def test_manifest_of_unknown_format_is_refused(filled):
     vault_dir, _ = filled
     with open_vault(vault_dir) as v:
         with v._write():
-            v._put_meta("manifest", crypto.seal_json(
-                v._keys["manifest-info"], {"format": 99, "count": 12},
+            schema.put_meta(v._conn, "manifest", crypto.seal_json(
+                v.keyring.subkeys["manifest-info"], {"format": 99, "count": 12},
                 crypto.MANIFEST_PREFIX + v.header.vault_id))
     with pytest.raises(IntegrityError, match="format this program does not know"):
         open_vault(vault_dir)
@@ -228,12 +230,12 @@ def test_verify_buckets_checks_only_the_buckets_it_is_given(filled):
     vault_dir, ids = filled
     sql(vault_dir, "DELETE FROM entries WHERE uuid=?", (ids[2],))  # bucket 0x42
     with open_vault(vault_dir, verify=False) as v:
-        v._verify_buckets([ids[0], ids[8], raw_id(0x43, 7)])  # untouched buckets: no error
-        v._verify_buckets([])
+        v.manifest.verify_buckets([ids[0], ids[8], raw_id(0x43, 7)])  # untouched buckets: no error
+        v.manifest.verify_buckets([])
         with pytest.raises(IntegrityError, match="1 entry deleted outside the journal"):
-            v._verify_buckets([ids[1]])  # another row of the tampered bucket
+            v.manifest.verify_buckets([ids[1]])  # another row of the tampered bucket
         with pytest.raises(IntegrityError, match="nothing was saved"):
-            v._verify_buckets([raw_id(0x42, 500)])  # a new id that lands in it
+            v.manifest.verify_buckets([raw_id(0x42, 500)])  # a new id that lands in it
 
 
 @pytest.mark.parametrize("index", [0, 8])  # bucket 0x00 and 0xff: the edges of the ranges
@@ -248,14 +250,14 @@ def test_verify_buckets_sees_rollback_and_insert_at_the_range_edges(filled, inde
         (old[1], old[3], old[4], ids[index]))
     with open_vault(vault_dir, verify=False) as v:
         with pytest.raises(IntegrityError, match="rolled back"):
-            v._verify_buckets([ids[index]])
-        v._verify_buckets([ids[1]])
+            v.manifest.verify_buckets([ids[index]])
+        v.manifest.verify_buckets([ids[1]])
     sql(vault_dir, "DELETE FROM entries WHERE uuid=?", (ids[index],))
     sql(vault_dir, "INSERT INTO entries(uuid, version, day_key, ct, digest) VALUES (?,?,?,?,?)",
         (raw_id(ids[index][0], 777), 2, old[2], old[3], old[4]))  # moved within its bucket
     with open_vault(vault_dir, verify=False) as v:
         with pytest.raises(IntegrityError, match="does not match"):
-            v._verify_buckets([ids[index]])
+            v.manifest.verify_buckets([ids[index]])
 
 
 def test_a_save_in_another_bucket_does_not_launder_a_tampered_one(filled):
@@ -267,10 +269,10 @@ def test_a_save_in_another_bucket_does_not_launder_a_tampered_one(filled):
         entry = v.get(str(uuid.UUID(bytes=ids[9])))
         entry.body += " edited"
         with v._write():
-            v._verify_buckets([ids[9]])
-            v._store_row(Entry.from_dict({**entry.to_dict(), "body": entry.body}))
+            v.manifest.verify_buckets([ids[9]])
+            v.records.store(Entry.from_dict({**entry.to_dict(), "body": entry.body}))
             v._conn.execute("UPDATE entries SET version=2 WHERE uuid=?", (ids[9],))
-            v._write_manifest([ids[9]])
+            v.manifest.write([ids[9]])
         assert v.manifest_info()["buckets"][0x10][1:] == [1, 2]
     assert "1 entry deleted outside the journal (expected 12, found 11)" in problems_of(
         vault_dir)
@@ -282,9 +284,9 @@ def test_write_manifest_with_changed_refuses_a_missing_manifest(filled):
         v._conn.execute("BEGIN IMMEDIATE")
         v._conn.execute("DELETE FROM meta WHERE key='manifest'")
         with pytest.raises(IntegrityError, match="missing or damaged"):
-            v._write_manifest([ids[0]])
+            v.manifest.write([ids[0]])
         with pytest.raises(IntegrityError, match="missing or damaged"):
-            v._verify_buckets([ids[0]])
+            v.manifest.verify_buckets([ids[0]])
         v._conn.execute("ROLLBACK")
 
 
@@ -313,8 +315,8 @@ def test_legacy_manifest_verifies_is_checked_whole_and_is_upgraded(filled):
     with open_vault(vault_dir) as v:  # verifies at unlock
         assert "buckets" not in v.manifest_info()
         with v._write():
-            v._verify_buckets([ids[0]])
-            v._write_manifest([ids[0]])  # the next save writes the new format, all buckets
+            v.manifest.verify_buckets([ids[0]])
+            v.manifest.write([ids[0]])  # the next save writes the new format, all buckets
         info = v.manifest_info()
         assert info["format"] == BUCKETED and info["buckets"] == recompute(v)
         assert info["count"] == 12
@@ -330,9 +332,9 @@ def test_legacy_manifest_tamper_is_caught_by_any_bucket_check(filled):
         vault_dir)
     with open_vault(vault_dir, verify=False) as v:
         with pytest.raises(IntegrityError, match="deleted"):  # a bucket far from the damage
-            v._verify_buckets([ids[8]])
+            v.manifest.verify_buckets([ids[8]])
         with pytest.raises(IntegrityError, match="deleted"):
-            v._verify_buckets([])
+            v.manifest.verify_buckets([])
 
 
 def test_legacy_manifest_is_upgraded_by_write_manifest_none(filled):
@@ -340,7 +342,7 @@ def test_legacy_manifest_is_upgraded_by_write_manifest_none(filled):
     with open_vault(vault_dir) as v:
         seal_legacy(v)
         with v._write():
-            v._write_manifest(None)
+            v.manifest.write(None)
         assert v.manifest_info()["buckets"] == recompute(v)
 
 
@@ -353,8 +355,8 @@ def test_golden_vault_legacy_manifest_is_upgraded_on_its_next_save(tmp_path):
         assert "mac" in v.manifest_info() and v.bucket_stamps() is None
         raw = uuid.UUID("6f1b7a52-0c1e-4d0a-9a51-3d5f2f0f6a01").bytes
         with v._write():
-            v._verify_buckets([raw])
-            v._write_manifest([raw])
+            v.manifest.verify_buckets([raw])
+            v.manifest.write([raw])
         info = v.manifest_info()
         assert info["format"] == BUCKETED and info["buckets"] == recompute(v)
         assert (info["count"], info["version_sum"]) == (2, 3)
@@ -381,19 +383,19 @@ def test_incremental_manifest_equals_a_recomputation(tmp_path_factory, ops):
             raw = raw_id(first, n)
             current = v.get(str(uuid.UUID(bytes=raw)))
             with v._write():
-                v._verify_buckets([raw])
+                v.manifest.verify_buckets([raw])
                 if op == "put":
                     day = days.setdefault(raw, DAY0 + timedelta(days=len(days)))
                     entry = current or Entry(date=day, id=str(uuid.UUID(bytes=raw)))
                     entry.body = f"step {step}"
                     entry.version = (current.version if current else 0) + 1
-                    v._store_row(entry)
+                    v.records.store(entry)
                 else:
                     v._conn.execute("DELETE FROM entries WHERE uuid=?", (raw,))
-                v._write_manifest([raw])
+                v.manifest.write([raw])
             v._cache = None
             info = v.manifest_info()
             assert info["buckets"] == recompute(v)
-            rows = v._manifest_rows()
+            rows = v.manifest.rows()
             assert (info["count"], info["version_sum"]) == (len(rows), sum(r[1] for r in rows))
             v.verify_manifest()

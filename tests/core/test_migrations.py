@@ -10,9 +10,9 @@ import pytest
 from journal.core.errors import StorageError, VaultDamaged
 from journal.core.model.entries import Entry
 from journal.core.store import schema
-from journal.core.store.sealed import SealedBox, merge_sealed
-from journal.core.store.vault import Vault, db_path
-from journal.core.store.vault_rows import Rows
+from journal.core.store.captures import SealedBox
+from journal.core.store.index_store import IndexStore
+from journal.core.store.vault import Vault, db_path, merge_sealed
 
 DAY = date(2026, 11, 25)
 
@@ -44,7 +44,7 @@ def v1_vault(vault_dir, fast_kdf, monkeypatch):
     """A vault exactly as the first schema wrote it."""
     with monkeypatch.context() as patch:
         patch.setattr(schema, "MIGRATIONS", {1: schema.MIGRATIONS[1]})
-        patch.setattr(Rows, "_update_index", lambda *args: {})  # schema 1 had no index
+        patch.setattr(IndexStore, "update", lambda *args: {})  # schema 1 had no index
         vault, code = Vault.create(vault_dir, PASSPHRASE, kdf=fast_kdf)
         vault.put(Entry(date=DAY, body="written under schema 1"))
         vault.close()
@@ -56,7 +56,7 @@ def v1_vault(vault_dir, fast_kdf, monkeypatch):
 def test_v3_vault_drops_its_summaries_and_builds_the_index(vault_dir, fast_kdf, monkeypatch):
     with monkeypatch.context() as patch:
         patch.setattr(schema, "MIGRATIONS", {n: schema.MIGRATIONS[n] for n in (1, 2, 3)})
-        patch.setattr(Rows, "_update_index", lambda *args: {})
+        patch.setattr(IndexStore, "update", lambda *args: {})
         vault, _ = Vault.create(vault_dir, PASSPHRASE, kdf=fast_kdf)
         vault.put_many([Entry(date=date(2026, 1, d), body=f"#day{d} under schema 3")
                         for d in range(1, 21)])

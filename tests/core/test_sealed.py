@@ -9,8 +9,8 @@ from datetime import date
 
 from journal.core.model.entries import Entry, Moment
 from journal.core.store import crypto
-from journal.core.store.sealed import SealedBox, merge_into, merge_sealed
-from journal.core.store.vault import Vault, db_path
+from journal.core.store.captures import SealedBox, merge_into
+from journal.core.store.vault import Vault, db_path, merge_sealed
 
 DAY = date(2026, 11, 25)
 

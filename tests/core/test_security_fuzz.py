@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from journal.core.errors import ValidationError, VaultDamaged
 from journal.core.model.entries import Entry
 from journal.core.store import crypto
+from journal.core.store.captures import open_sealed_entry
 from journal.core.store.crypto import DecryptError, KdfParams
-from journal.core.store.sealed import open_sealed_entry
 from journal.core.store.vault import Header
 
 LONG = bool(os.environ.get("JOURNAL_LONG"))

@@ -21,8 +21,8 @@ from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from journal.core.store import crypto
-from journal.core.store.sealed import SealedBox, merge_sealed
-from journal.core.store.vault import Vault, db_path
+from journal.core.store.captures import SealedBox
+from journal.core.store.vault import Vault, db_path, merge_sealed
 
 GOLDEN = Path(__file__).parent.parent / "data" / "golden-v1"
 GOLDEN_PASSPHRASE = "golden vault: Ünïcödé café, 2026"

@@ -67,7 +67,7 @@ def _record(vault: Vault):
     raw_uuid = uuid.UUID(entry.id).bytes
     version, ct, row_digest = vault._conn.execute(
         "SELECT version, ct, digest FROM entries WHERE uuid=?", (raw_uuid,)).fetchone()
-    assert vault._decrypt_row(raw_uuid, version, ct, row_digest).body == entry.body  # control
+    assert vault.records.decrypt(raw_uuid, version, ct, row_digest).body == entry.body  # control
     return raw_uuid, version, ct
 
 
@@ -78,7 +78,7 @@ def test_t1_every_bit_flip_of_an_entry_record_is_rejected(vault):
         bad = flip(ct, bit)
         # The attacker recomputes the plain digest too: only the AEAD tag stands in the way.
         with pytest.raises(DecryptError):
-            vault._decrypt_row(raw_uuid, version, bad, crypto.digest(bad))
+            vault.records.decrypt(raw_uuid, version, bad, crypto.digest(bad))
         rejected += 1
     figure(f"T1 record={len(ct)}B bit_flips={len(ct) * 8} rejected={rejected}")
     assert rejected == len(ct) * 8 >= 16_000
@@ -111,14 +111,14 @@ def test_t2_every_truncation_and_extension_is_rejected(vault):
     for length in range(len(ct)):
         short = ct[:length]
         with pytest.raises(DecryptError):
-            vault._decrypt_row(raw_uuid, version, short, crypto.digest(short))
+            vault.records.decrypt(raw_uuid, version, short, crypto.digest(short))
     appended = 0
     for extra in (1, 16, 32):
         for filler in (b"\0" * extra, bytes(random.Random(extra).randrange(256)
                                             for _ in range(extra))):
             longer = ct + filler
             with pytest.raises(DecryptError):
-                vault._decrypt_row(raw_uuid, version, longer, crypto.digest(longer))
+                vault.records.decrypt(raw_uuid, version, longer, crypto.digest(longer))
             appended += 1
     figure(f"T2 truncations={len(ct)} rejected={len(ct)} appends={appended} "
            f"rejected={appended}")
@@ -133,11 +133,11 @@ def test_t3_ciphertext_is_bound_to_its_entry_id_version_and_vault(vault, tmp_pat
     ct_a = row[ua][2]
     cases = 0
     with pytest.raises(DecryptError):  # A's ciphertext under B's uuid
-        vault._decrypt_row(ub, row[ub][1], ct_a, crypto.digest(ct_a))
+        vault.records.decrypt(ub, row[ub][1], ct_a, crypto.digest(ct_a))
     cases += 1
     for wrong_version in (row[ua][1] + 1, row[ua][1] - 1):  # right uuid, wrong version
         with pytest.raises(DecryptError):
-            vault._decrypt_row(ua, wrong_version, ct_a, crypto.digest(ct_a))
+            vault.records.decrypt(ua, wrong_version, ct_a, crypto.digest(ct_a))
     cases += 1
     # The same uuid and version in another vault with the same passphrase.
     other, _ = Vault.create(tmp_path / "other", "correct horse battery staple",
@@ -147,10 +147,10 @@ def test_t3_ciphertext_is_bound_to_its_entry_id_version_and_vault(vault, tmp_pat
         assert twin.version == row[ua][1]
         ct_twin = other._conn.execute("SELECT ct FROM entries").fetchone()[0]
         with pytest.raises(DecryptError):
-            vault._decrypt_row(ua, twin.version, ct_twin, crypto.digest(ct_twin))
+            vault.records.decrypt(ua, twin.version, ct_twin, crypto.digest(ct_twin))
     cases += 1
     # Isolate the vault-id binding from the key: same key, only the vault id differs.
-    key = vault._keys["entry-aead"]
+    key = vault.keyring.subkeys["entry-aead"]
     sealed = crypto.seal_json(key, {"x": 1}, crypto.entry_aad(b"\1" * 16, ua, 1))
     assert crypto.open_json(key, sealed, crypto.entry_aad(b"\1" * 16, ua, 1)) == {"x": 1}
     with pytest.raises(DecryptError):
@@ -414,15 +414,15 @@ def test_t5_non_canonical_header_is_refused(tiny):
 
 
 def test_t1_every_bit_flip_of_the_manifest_and_of_a_sealed_capture_is_rejected(vault):
-    from journal.core.store.sealed import open_sealed_entry
+    from journal.core.store.captures import open_sealed_entry
 
     vault.put(Entry(date=date(2026, 11, 1), body="x"))
     blob = vault._meta("manifest")
     aad = crypto.MANIFEST_PREFIX + vault.header.vault_id
-    assert crypto.open_json(vault._keys["manifest-info"], blob, aad)["count"] == 1
+    assert crypto.open_json(vault.keyring.subkeys["manifest-info"], blob, aad)["count"] == 1
     for bit in range(len(blob) * 8):
         with pytest.raises(DecryptError):
-            crypto.open_json(vault._keys["manifest-info"], flip(blob, bit), aad)
+            crypto.open_json(vault.keyring.subkeys["manifest-info"], flip(blob, bit), aad)
     sealed_id = uuid.uuid4().bytes
     capture = crypto.seal_to_public(vault._meta("seal_public"),
                                     b'{"date": "2026-11-02", "body": "quick"}',

@@ -161,7 +161,7 @@ def test_rotate_keys_re_encrypts_everything_under_a_new_data_key(vault_dir, fast
     before = cts(vault)
     versions = dict(vault._conn.execute("SELECT uuid, version FROM entries"))
     old_wrap = vault._meta("dek_wrap")
-    old_keys = dict(vault._keys)
+    old_keys = dict(vault.keyring.subkeys)
     texts = {e.id: e.body for e in vault.entries()}
     with pytest.raises(WrongPassphrase):
         vault.rotate_keys("not the passphrase")
@@ -181,7 +181,7 @@ def test_rotate_keys_re_encrypts_everything_under_a_new_data_key(vault_dir, fast
     kek = crypto.derive_kek(PASSPHRASE, vault.header.salt, vault.header.kdf)
     old_dek = crypto.open_sealed(kek, old_wrap, vault.header.encode())
     assert crypto.subkey(old_dek, "entry-aead") == old_keys["entry-aead"]
-    assert crypto.subkey(old_dek, "entry-aead") != vault._keys["entry-aead"]
+    assert crypto.subkey(old_dek, "entry-aead") != vault.keyring.subkeys["entry-aead"]
     vault.close()
     with pytest.raises(WrongPassphrase):
         Vault.open(vault_dir, recovery_code=old_code, allow_weak=True)
@@ -232,7 +232,7 @@ def test_close_drops_keys_and_cache(vault_dir, vault):
     vault.put(Entry(date=DAY, body="x"))
     vault.entries()
     vault.close()
-    assert vault._keys == {} and vault._dek == b"" and vault._cache is None
+    assert vault.keyring.subkeys == {} and vault.keyring.dek == b"" and vault._cache is None
     vault.close()  # twice is fine
     assert sorted(p.name for p in vault_dir.iterdir()) == ["journal.db"]
     assert db_path(vault_dir).stat().st_size > 0

@@ -15,8 +15,8 @@ import pytest
 
 from journal.core.errors import StorageError, VaultDamaged, VaultNotFound
 from journal.core.model.entries import Entry
+from journal.core.store.captures import SealedBox
 from journal.core.store.crypto import KdfParams
-from journal.core.store.sealed import SealedBox
 from journal.core.store.vault import Vault, db_path
 
 DAY = date(2026, 11, 25)

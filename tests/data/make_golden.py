@@ -15,8 +15,8 @@ from pathlib import Path
 
 from journal.core.clock import FixedClock
 from journal.core.model.entries import Entry, Moment
+from journal.core.store.captures import SealedBox
 from journal.core.store.crypto import KdfParams
-from journal.core.store.sealed import SealedBox
 from journal.core.store.vault import Vault
 
 PASSPHRASE = "golden vault: Ünïcödé café, 2026"

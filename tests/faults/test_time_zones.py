@@ -127,7 +127,7 @@ def test_add_without_date_uses_the_local_day(tmp_path, zone):
     after = datetime.now(ZoneInfo(zone)).date()
     assert done.returncode == 0, done.stderr
     with Vault.open(vault_dir, PASSPHRASE, allow_weak=True) as opened:
-        from journal.core.store.sealed import merge_sealed
+        from journal.core.store.vault import merge_sealed
 
         merge_sealed(opened)
         (entry,) = opened.entries()

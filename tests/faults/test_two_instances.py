@@ -19,7 +19,7 @@ from textual.widgets import Input, TextArea
 from journal.core.errors import ConflictError, JournalError
 from journal.core.model.entries import Entry
 from journal.core.store.crypto import KdfParams
-from journal.core.store.vault import Vault
+from journal.core.store.manifest import Manifest
 from journal.paths import Paths
 from journal.settings import Settings
 from journal.ui.app import make_app
@@ -148,16 +148,16 @@ def test_unlock_while_another_instance_commits_is_no_false_alarm(tmp_path, monke
     with cli.create() as first:
         first.put(Entry(date=DAY, body="start"))
     writer = cli.open()
-    real_rows = Vault._manifest_rows
+    real_rows = Manifest.rows
     fired: list[bool] = []
 
     def rows_after_another_commit(self):
-        if self is not writer and not fired:  # between the manifest read and the rows read
+        if self is not writer.manifest and not fired:  # between the manifest read and the rows read
             fired.append(True)
             writer.put(Entry(date=date(2026, 11, 21), body="committed meanwhile"))
         return real_rows(self)
 
-    monkeypatch.setattr(Vault, "_manifest_rows", rows_after_another_commit)
+    monkeypatch.setattr(Manifest, "rows", rows_after_another_commit)
     try:
         with cli.open() as reader:  # must not raise IntegrityError
             assert fired

@@ -17,8 +17,8 @@ from journal.core.clock import FixedClock
 from journal.core.errors import ValidationError, VaultDamaged, VaultExists, VaultNotFound
 from journal.core.model.entries import Entry
 from journal.core.store import backup
+from journal.core.store.captures import SealedBox
 from journal.core.store.crypto import KdfParams
-from journal.core.store.sealed import SealedBox
 from journal.core.store.vault import Vault
 
 PASSPHRASE = "correct horse battery staple"

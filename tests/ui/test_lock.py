@@ -36,7 +36,7 @@ async def test_ctrl_l_saves_then_drops_the_key_and_the_text(app_factory, make_va
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert app.vault is None
-        assert vault._conn is None and vault._dek == b""  # key and cache dropped
+        assert vault._conn is None and vault.keyring.dek == b""  # key and cache dropped
         assert isinstance(app.screen, UnlockScreen)
         assert _screens_with_text(app) == []
         await pilot.press("f2", "ctrl+n")  # nothing opens while locked

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Button, Checkbox, Input, Static
 
 from journal.core.model.entries import Entry
-from journal.core.store.sealed import SealedBox
+from journal.core.store.captures import SealedBox
 from journal.core.store.vault import Vault
 from journal.ui.screens.unlock import RecoveryCodeScreen, UnlockScreen, passphrase_feedback
 from journal.ui.screens.write import WriteScreen

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from journal.core.reflection.common import (
     MIN_TREND_DAYS,
@@ -21,8 +21,9 @@ from journal.core.reflection.common import (
     plural,
 )
 
-if TYPE_CHECKING:   # days.py imports carried_home
-    from journal.core.reflection.days import Days, MomentRow
+# Not imported from days.py, which imports carried_home from here (no import cycle):
+MomentRow = Sequence[Any]  # days.MomentRow
+Days = Any  # days.Days
 
 KIND = "spillover"
 TITLE = "Work following you home"

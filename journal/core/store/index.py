@@ -14,7 +14,7 @@ needed (reflection, showing a row). Loading 50,000 summaries is then 256 small d
 JSON decodes (~30 ms), and an `Entry` is built only for a row that is read (`Hits`). Each
 chunk records the manifest bucket MAC it was written with: a chunk that does not match the
 manifest (older, swapped, from before the index existed) is rebuilt from the entries, never
-believed (journal.core.store.vault_rows).
+believed (journal.core.store.index_store).
 
 Entries built from summaries are *partial* (no body, no notes); the vault refuses to save
 them, so a summary can never overwrite the words it came from.

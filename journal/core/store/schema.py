@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -193,3 +194,34 @@ def tighten_modes(directory: Path) -> None:
             pass
         finally:
             os.close(fd)
+
+
+# -- the meta table and read snapshots ------------------------------------------------------
+def meta(conn: sqlite3.Connection, key: str) -> bytes | None:
+    row = conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def put_meta(conn: sqlite3.Connection, key: str, value: bytes) -> None:
+    """Inside a write transaction."""
+    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+
+@contextmanager
+def snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """A read transaction (WAL: one consistent snapshot for every read inside it); inside
+    a transaction already open, that one."""
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+
+
+def data_version(conn: sqlite3.Connection) -> int:
+    """Moves whenever another connection commits (never for this one's own commits)."""
+    return int(conn.execute("PRAGMA data_version").fetchone()[0])

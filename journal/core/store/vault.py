@@ -5,16 +5,23 @@ DEK -> HKDF subkeys for entries, the manifest, the blind day index and the seali
 Each entry row is AES-256-GCM over padded JSON, its associated data binding the vault id,
 the entry id and the row version; an HMAC manifest over every (uuid, version, digest)
 catches deleted, duplicated and rolled-back rows at unlock.
+
+`Vault` is a facade over composed parts (docs/architecture.md): it owns the one connection
+and the one write transaction at a time, and the decrypted-entry cache; `KeyRing` holds the
+keys, `Records` seals and opens rows, `Manifest` authenticates the set of rows, `IndexStore`
+keeps the sealed summaries, `Captures` opens quick captures. Each part gets the connection
+and the neighbours it needs, never the Vault.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from journal.core.clock import Clock, SystemClock
@@ -29,33 +36,41 @@ from journal.core.model.entries import Entry
 from journal.core.private_dirs import make_private_dirs
 from journal.core.store import crypto, schema
 from journal.core.store.bulk import paused_gc
+from journal.core.store.captures import Captures, MergeResult, SealedBox, fold_captures
+from journal.core.store.check import CheckReport, check_vault
 from journal.core.store.header import Header, read_header
-from journal.core.store.schema import SQLITE_MAGIC, db_path
-from journal.core.store.schema import connect as _connect
-from journal.core.store.schema import storage_error as _storage_error
-from journal.core.store.schema import tighten_modes as _tighten_modes
-from journal.core.store.sealed import SealedBox
-from journal.core.store.vault_integrity import CheckReport, Integrity, _row_name
-from journal.core.store.vault_keys import KEYS_CHANGED, WRONG, KeyRing
-from journal.core.store.vault_rows import Rows
+from journal.core.store.index import Hits, Index
+from journal.core.store.index_chunk import Chunk
+from journal.core.store.index_store import IndexStore
+from journal.core.store.keyring import KEYS_CHANGED, WRONG, KeyRing, unwrap
+from journal.core.store.manifest import Manifest
+from journal.core.store.records import Records, needs_full_parse, row_name
+from journal.core.store.schema import SQLITE_MAGIC, db_path, snapshot
 
 #: The names other modules import from here (the vault's public face).
-__all__ = ["WRONG", "KEYS_CHANGED", "CheckReport", "Header", "Vault", "db_path",
-           "SQLITE_MAGIC", "_connect", "_storage_error", "_tighten_modes"]
+__all__ = ["WRONG", "KEYS_CHANGED", "CheckReport", "Header", "MergeResult", "Vault",
+           "db_path", "merge_sealed", "SQLITE_MAGIC"]
 
 
-class Vault(KeyRing, Integrity, Rows):
+class Vault:
     """An unlocked vault. Create with `Vault.create`, open with `Vault.open`."""
 
     def __init__(self, directory: Path, conn: sqlite3.Connection, header: Header, dek: bytes,
                  clock: Clock) -> None:
         self.directory = Path(directory)
-        self._conn = conn
-        self.header = header
         self.clock = clock
-        self._set_dek(dek)
+        self._conn = conn
+        self.keyring = KeyRing(conn, header, dek)
+        self.records = Records(conn, self.keyring)
+        self.manifest = Manifest(conn, self.keyring, clock)
+        self.indexes = IndexStore(conn, self.keyring, self.manifest, self.records)
+        self.captures = Captures(conn, self.keyring)
         self._cache: dict[str, Entry] | None = None
         self._cache_version = -1
+
+    @property
+    def header(self) -> Header:
+        return self.keyring.header
 
     # -- lifecycle -----------------------------------------------------------------------
     @classmethod
@@ -83,18 +98,17 @@ class Vault(KeyRing, Integrity, Rows):
             os.close(fd)
         except OSError as exc:
             raise StorageError(f"cannot create the vault at {directory}: {exc.strerror}") from None
-        conn = _connect(path)
+        conn = schema.connect(path)
         try:
             schema.migrate(conn)
             vault = cls(directory, conn, header, dek, clock or SystemClock())
             code = crypto.new_recovery_code() if recovery else None
             with vault._write():
-                vault._put_meta("header", header.encode())
-                vault._put_meta("dek_wrap", crypto.seal(kek, dek, header.encode()))
+                vault.keyring.write_wrap(header, kek)
                 if code:
-                    vault._wrap_recovery(code)
-                vault._new_seal_keys()
-                vault._write_manifest()
+                    vault.keyring.write_recovery(code)
+                vault.keyring.write_seal_keys()
+                vault.manifest.write()
         except BaseException:
             conn.close()
             for suffix in ("", "-wal", "-shm"):
@@ -123,9 +137,9 @@ class Vault(KeyRing, Integrity, Rows):
             ).fetchall())
         finally:
             ro.close()
-        dek = cls._unwrap(header, wraps, passphrase, recovery_code)
-        _tighten_modes(directory)
-        conn = _connect(db_path(directory))
+        dek = unwrap(header, wraps, passphrase, recovery_code)
+        schema.tighten_modes(directory)
+        conn = schema.connect(db_path(directory))
         try:
             schema.migrate(conn)
             vault = cls(directory, conn, header, dek, clock or SystemClock())
@@ -133,7 +147,7 @@ class Vault(KeyRing, Integrity, Rows):
                 vault.verify_manifest()
         except sqlite3.Error as exc:
             conn.close()
-            raise _storage_error(exc) from None
+            raise schema.storage_error(exc) from None
         except BaseException:
             conn.close()
             raise
@@ -143,16 +157,12 @@ class Vault(KeyRing, Integrity, Rows):
         """Checkpoint the WAL away, drop keys and every decrypted entry."""
         if self._conn is None:
             return
-        try:
-            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except sqlite3.Error:
-            pass
+        self._checkpoint()
         self._conn.close()
         self._conn = None  # type: ignore[assignment]
-        self._keys = {}
-        self._dek = b""
+        self.keyring.forget()
         self._cache = None
-        self._index = None
+        self.indexes.forget()
 
     lock = close
 
@@ -162,12 +172,12 @@ class Vault(KeyRing, Integrity, Rows):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- transactions & meta -------------------------------------------------------------
+    # -- transactions --------------------------------------------------------------------
     @contextmanager
     def _write(self) -> Iterator[None]:
         """BEGIN IMMEDIATE ... COMMIT: one writer at a time, all-or-nothing. Nested use
         becomes a savepoint inside the outer transaction."""
-        self._index = None  # own commits do not move PRAGMA data_version
+        self.indexes.forget()  # own commits do not move PRAGMA data_version
         if self._conn.in_transaction:
             import sqlite_utils  # only for nested writes: keeps it off every command's start
 
@@ -177,17 +187,26 @@ class Vault(KeyRing, Integrity, Rows):
         try:
             self._conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
-            raise _storage_error(exc) from None
+            raise schema.storage_error(exc) from None
         try:
-            self._check_keys_current()
+            self.keyring.check_current()
             yield
             self._conn.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback()
-            raise _storage_error(exc) from None
+            raise schema.storage_error(exc) from None
         except BaseException:
             self._rollback()
             raise
+
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        """Several saves as one: all or nothing (an import, a merge)."""
+        return self._write()
+
+    def refresh(self) -> None:
+        """Drop the decrypted copies, so the next read comes from disk (another window
+        saved)."""
+        self._cache = None
 
     def _rollback(self) -> None:
         try:
@@ -196,40 +215,33 @@ class Vault(KeyRing, Integrity, Rows):
         except sqlite3.Error:  # e.g. the disk vanished: SQLite rolls back on next open
             pass
         self._cache = None  # may hold rows of the undone transaction: reload from disk
-        self._index = None
-
-    def _put_meta(self, key: str, value: bytes) -> None:
-        self._conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+        self.indexes.forget()
 
     def _meta(self, key: str) -> bytes | None:
-        row = self._conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
-        return row[0] if row else None
+        return schema.meta(self._conn, key)
 
     # -- reading -------------------------------------------------------------------------
     def _drop_stale_cache(self) -> None:
         """Another connection (a second app, the CLI) committed since the cache was filled:
         SQLite's data_version says so for free. Reload rather than show stale entries."""
-        if self._cache is not None and self._data_version() != self._cache_version:
+        if self._cache is not None and schema.data_version(self._conn) != self._cache_version:
             self._cache = None
-
-    def _data_version(self) -> int:
-        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
 
     def _load(self) -> dict[str, Entry]:
         self._drop_stale_cache()
         if self._cache is None:
-            self._cache_version = self._data_version()
+            self._cache_version = schema.data_version(self._conn)
             cache: dict[str, Entry] = {}
             problems: list[str] = []
             with paused_gc():
-                for raw_uuid, version, ct, row_digest in self._iter_rows():
+                for row in self.records.rows():
                     try:
-                        entry = self._decrypt_row(raw_uuid, version, ct, row_digest)
+                        entry = self.records.decrypt(*row)
                     except crypto.DecryptError:
-                        problems.append(f"entry {_row_name(raw_uuid)} fails authentication")
+                        problems.append(f"entry {row_name(row[0])} fails authentication")
                         continue
                     cache[entry.id] = entry
-            if problems and not self._keys_current():
+            if problems and not self.keyring.keys_current():
                 raise ConflictError(KEYS_CHANGED)
             if problems:
                 raise VaultDamaged(f"{len(problems)} damaged entr"
@@ -246,7 +258,7 @@ class Vault(KeyRing, Integrity, Rows):
                           reverse=True)
 
     def count(self) -> int:
-        return int(self._conn.execute("SELECT count(*) FROM entries").fetchone()[0])
+        return self.records.count()
 
     def get(self, entry_id: str) -> Entry | None:
         """One entry by id: from the decrypted cache if warm, else just its row."""
@@ -254,24 +266,42 @@ class Vault(KeyRing, Integrity, Rows):
         if self._cache is not None:
             entry = self._cache.get(entry_id)
             return entry.copy() if entry else None
-        return self._read_row(entry_id)
+        return self.records.read(entry_id)
 
     def get_by_date(self, day: date) -> Entry | None:
         """One row lookup through the blind day index: no need to decrypt everything."""
         self._drop_stale_cache()
         if self._cache is not None:
             return next((e.copy() for e in self._cache.values() if e.date == day), None)
-        row = self._conn.execute("SELECT uuid, version, ct, digest FROM entries WHERE day_key=?",
-                                 (self.day_key(day),)).fetchone()
+        row = self.records.row_on(day)
         if row is None:
             return None
         try:
-            entry = self._decrypt_row(*row)
+            entry = self.records.decrypt(*row)
         except crypto.DecryptError:
             raise VaultDamaged(f"the entry for {day} fails authentication") from None
         if entry.date != day:  # the day index is outside the AEAD: never trust it alone
             raise VaultDamaged(f"the day index for {day} was altered (run 'journal check')")
         return entry
+
+    def get_many(self, entry_ids: Iterable[str]) -> list[Entry]:
+        """Full entries for these ids, decrypting only their rows (unknown ids skipped)."""
+        self._drop_stale_cache()
+        if self._cache is not None:
+            return [self._cache[i].copy() for i in entry_ids if i in self._cache]
+        return self.records.read_many(entry_ids)
+
+    def entries_containing(self, entry_ids: Sequence[str], words: list[str]) -> list[Entry]:
+        """Full entries among these ids (in their order) whose decrypted text holds every
+        (casefolded) word; only rows whose JSON holds every word are parsed. Callers still
+        match exactly (`Query.matches`): this only drops rows that cannot match."""
+        self._drop_stale_cache()
+        if self._cache is not None or needs_full_parse(words):
+            return self.get_many(entry_ids)  # a word JSON would escape: no shortcut
+        return self.records.containing(entry_ids, words)
+
+    def day_key(self, day: date) -> bytes:
+        return self.keyring.day_key(day)
 
     # -- writing -------------------------------------------------------------------------
     def put(self, entry: Entry) -> Entry:
@@ -282,52 +312,183 @@ class Vault(KeyRing, Integrity, Rows):
         (0 for new); a newer row on disk means someone else wrote it: ConflictError."""
         now = self.clock.now().replace(microsecond=0)
         saved: list[Entry] = []
-        previous = self._fresh_index()
+        previous = self.indexes.fresh()
         with self._write():
-            self._verify_buckets(uuid.UUID(e.id).bytes for e in entries)
-            before = self._bucket_stamps()
+            self.manifest.verify_buckets(uuid.UUID(e.id).bytes for e in entries)
+            before = self.indexes.stamps()
             for original in entries:
                 if getattr(original, "partial", False):
                     raise ValidationError("a summary-only (partial) entry cannot be saved; "
                                           "load the full entry first")
                 entry = original.copy()
                 raw_uuid = uuid.UUID(entry.id).bytes
-                row = self._conn.execute("SELECT version FROM entries WHERE uuid=?",
-                                         (raw_uuid,)).fetchone()
-                current = row[0] if row else 0
+                current = self.records.version_of(raw_uuid)
                 if current != entry.version:
                     raise ConflictError(f"the entry for {entry.date} was changed elsewhere "
                                         f"since it was opened; reload it and try again")
-                other = self._conn.execute("SELECT uuid FROM entries WHERE day_key=?",
-                                           (self.day_key(entry.date),)).fetchone()
-                if other is not None and other[0] != raw_uuid:
+                other = self.records.id_on(entry.date)
+                if other is not None and other != raw_uuid:
                     raise ConflictError(f"there is already an entry for {entry.date}")
                 entry.written_at = entry.written_at or now
                 entry.updated_at = now
                 entry.version = current + 1
-                self._store_row(entry)
+                self.records.store(entry)
                 saved.append(entry)
-            self._write_manifest(uuid.UUID(e.id).bytes for e in saved)
-            changed = self._update_index(previous, before, saved, ())
+            self.manifest.write(uuid.UUID(e.id).bytes for e in saved)
+            changed = self.indexes.update(previous, before, saved, ())
         if self._cache is not None:
             for entry in saved:
                 self._cache[entry.id] = entry.copy()
-        self._patch_index(previous, changed)
+        self.indexes.patch(previous, changed)
         return saved
 
     def delete(self, entry_id: str) -> bool:
         raw_uuid = uuid.UUID(entry_id).bytes
-        previous = self._fresh_index()
+        previous = self.indexes.fresh()
         with self._write():
-            self._verify_buckets([raw_uuid])
-            before = self._bucket_stamps()
-            cur = self._conn.execute("DELETE FROM entries WHERE uuid=?", (raw_uuid,))
-            self._write_manifest([raw_uuid])
-            changed = self._update_index(previous, before, [], [raw_uuid])
+            self.manifest.verify_buckets([raw_uuid])
+            before = self.indexes.stamps()
+            removed = self.records.remove(raw_uuid)
+            self.manifest.write([raw_uuid])
+            changed = self.indexes.update(previous, before, [], [raw_uuid])
         if self._cache is not None:
             self._cache.pop(entry_id, None)
-        self._patch_index(previous, changed)
-        return cur.rowcount > 0
+        self.indexes.patch(previous, changed)
+        return removed
+
+    # -- the index -------------------------------------------------------------------------
+    def index(self) -> Index:
+        """Every entry's sealed summary, decoded (cached until anyone commits; own saves
+        patch it). Cheap: at most 256 small decrypts, no full entry."""
+        cached = self.indexes.fresh()
+        if cached is not None:
+            return cached
+        version = schema.data_version(self._conn)
+        with paused_gc():
+            chunks, stale = self.indexes.read()
+            if stale:
+                chunks.update(self._heal_index(stale))
+        index = Index(chunks)
+        self.indexes.keep(index, version)
+        return index
+
+    def summaries(self) -> Hits:
+        """Every entry as a *partial* Entry (no body, no notes), newest first, each built
+        when read: enough to list, filter by tag/person/kind/context/date, and reflect.
+        The vault refuses to save partial entries."""
+        return self.index().select()
+
+    def _heal_index(self, buckets: list[int]) -> dict[int, Chunk]:
+        """The index is a cache: rebuild chunks that are missing or do not match the
+        manifest (a vault from before the index, an older or damaged chunk) from the
+        entries themselves, and store them when the vault is writable."""
+        try:
+            with self._write():
+                if self.manifest.bucket_stamps() is None:  # legacy: verify, then upgrade
+                    self.manifest.verify_buckets(())
+                    self.manifest.write()
+                rebuilt = self.indexes.rebuild(buckets)
+                for chunk in rebuilt.values():
+                    self.indexes.store(chunk)
+            return rebuilt
+        except StorageError:  # read-only: still readable, rebuilt again next time
+            with snapshot(self._conn):
+                return self.indexes.rebuild(buckets)
+
+    # -- integrity -----------------------------------------------------------------------
+    def manifest_info(self) -> dict:
+        return self.manifest.info()
+
+    def bucket_stamps(self) -> list[str] | None:
+        return self.manifest.bucket_stamps()
+
+    def verify_manifest(self, *, digests: bool = False) -> None:
+        """The unlock-time check (`Manifest.verify`)."""
+        self.manifest.verify(digests=digests)
+
+    def check(self) -> CheckReport:
+        """Authenticate every record and the manifest; name each damaged record."""
+        return check_vault(self._conn, self.keyring, self.records, self.manifest)
+
+    def last_saved(self) -> tuple[datetime | None, int]:
+        return self.manifest.last_saved()
+
+    # -- keys ----------------------------------------------------------------------------
+    def change_passphrase(self, new_passphrase: str, kdf: crypto.KdfParams | None = None) -> None:
+        """Re-wrap the data key under a new passphrase: O(1), entries untouched."""
+        header, kek = KeyRing.new_passphrase_wrap(self.header, new_passphrase, kdf)
+        with self._write():
+            self.keyring.write_wrap(header, kek)
+        self.keyring.header = header
+        self._checkpoint()
+
+    def rotate_keys(self, passphrase: str, *, new_recovery: bool = True) -> str | None:
+        """A new data key; every entry re-encrypted in one transaction. Returns the new
+        recovery code (the old one stops working), or None. The passphrase, the header and
+        the entries are all read inside the transaction, so a concurrent writer (another
+        window, the CLI) can neither lose an entry nor be left with a mismatched key wrap."""
+        self.merge_captures()
+        code = crypto.new_recovery_code() if new_recovery else None
+        old_keys = self.keyring.state()
+        try:
+            with self._write():
+                header, kek = self.keyring.kek_on_disk(passphrase)
+                self.manifest.verify()  # never re-MAC rows that were tampered with
+                index = self.index()  # its summaries carry over: no body is parsed again
+                self._cache = None
+                entries = list(self._load().values())
+                self.keyring.rekey(header, kek, code)
+                self.records.remove_all()
+                for entry in entries:
+                    entry.version += 1
+                    self.records.store(entry)
+                self.manifest.write()
+                self.indexes.reseal(index)
+        except BaseException:
+            self.keyring.restore(old_keys)
+            self._cache = None
+            raise
+        self._cache = {e.id: e for e in entries}
+        self._cache_version = schema.data_version(self._conn)
+        self.compact()
+        return code
+
+    def seal_private_key(self) -> bytes:
+        return self.keyring.seal_private_key()
+
+    def sealing_key_problem(self) -> str | None:
+        return self.keyring.sealing_key_problem()
+
+    def restore_sealing_key(self) -> None:
+        """Put back the public key that belongs to our private key."""
+        with self._write():
+            self.keyring.write_public_key()
+
+    # -- quick capture -------------------------------------------------------------------
+    def sealed_box(self) -> SealedBox:
+        return SealedBox(self.directory)
+
+    def merge_captures(self) -> MergeResult:
+        """Decrypt pending sealed entries and merge them into their days, in one
+        transaction; a tampered one is kept and reported."""
+        result = MergeResult()
+        problem = self.keyring.sealing_key_problem()
+        if problem is not None:
+            result.problems.append(problem)
+            if "replaced" in problem:
+                self.restore_sealing_key()  # future captures are safe again
+        rows = self.captures.pending()
+        if not rows:
+            return result
+        opened, problems = self.captures.open_all(rows)
+        result.problems.extend(problems)
+        if opened:
+            merged = fold_captures(opened, self.get_by_date)
+            with self._write():
+                self.put_many(merged)
+                self.captures.discard([sealed_id for sealed_id, _ in opened])
+            result.merged = len(opened)
+        return result
 
     # -- housekeeping --------------------------------------------------------------------
     def compact(self) -> None:
@@ -345,6 +506,7 @@ class Vault(KeyRing, Integrity, Rows):
         except sqlite3.Error:
             pass
 
-    # -- sealed capture ------------------------------------------------------------------
-    def sealed_box(self) -> SealedBox:
-        return SealedBox(self.directory)
+
+def merge_sealed(vault: Vault) -> MergeResult:
+    """Merge the vault's pending quick captures (`Vault.merge_captures`)."""
+    return vault.merge_captures()

@@ -19,8 +19,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, Footer, Input, LoadingIndicator, Static
 
 from journal.core.errors import JournalError, VaultNotFound, WrongPassphrase
-from journal.core.store.sealed import MergeResult, merge_sealed
-from journal.core.store.vault import Vault
+from journal.core.store.captures import MergeResult
+from journal.core.store.vault import Vault, merge_sealed
 from journal.core.textsafe import for_markup
 from journal.ui.messages import Unlocked
 from journal.ui.vault_access import allocation_burst

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Static, TextArea
 
 from journal.core.errors import ConflictError, JournalError, StorageError
 from journal.core.model.entries import Entry, Moment
-from journal.core.store.sealed import merge_into
+from journal.core.store.captures import merge_into
 from journal.core.textsafe import has_controls, picture_controls
 from journal.ui.autosave import Debouncer
 from journal.ui.editor_theme import follow_app_theme

@@ -17,7 +17,7 @@ from datetime import date
 
 from journal.core.exchange import format_v1 as exchange
 from journal.core.model.entries import Entry, Moment, new_id
-from journal.core.store.sealed import merge_into
+from journal.core.store.captures import merge_into
 from journal.core.store.vault import Vault
 
 
@@ -130,7 +130,7 @@ def apply(vault: Vault, import_plan: ImportPlan, chunk: int = 100,
           progress: Callable[[int], None] | None = None) -> int:
     """Write the plan in one transaction (all or nothing). Returns entries written."""
     writes = import_plan.writes
-    with vault._write():
+    with vault.transaction():
         for start in range(0, len(writes), chunk):
             batch = writes[start:start + chunk]
             vault.put_many(batch)

@@ -1,6 +1,6 @@
-"""Integrity of the set of entries: the manifest, per-row digests and `check()`.
+"""The integrity manifest: the authenticated set of (uuid, version, digest) of every row.
 
-`Integrity` is a part of `journal.core.store.vault.Vault` (a mixin). The manifest partitions the
+`Manifest` reads and reseals it and checks the rows against it. It partitions the
 (uuid, version, digest) rows into 256 buckets by the first byte of the raw uuid and keeps a
 full HMAC per bucket (`crypto.manifest_bucket_mac`), each bucket's count and version sum,
 and the totals, all in one AES-GCM-sealed blob rewritten in the same transaction as every
@@ -16,15 +16,16 @@ import base64
 import binascii
 import hmac
 import sqlite3
-import uuid
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Iterable
+from datetime import datetime
 from operator import itemgetter
 
+from journal.core.clock import Clock
 from journal.core.errors import IntegrityError
 from journal.core.store import crypto
+from journal.core.store.keyring import KeyRing
+from journal.core.store.records import row_name
+from journal.core.store.schema import meta, put_meta, snapshot
 
 #: The sealed manifest's `format`; legacy manifests (one `mac` over all rows) have none.
 BUCKETED = 2
@@ -32,26 +33,10 @@ _ALTERED = "a row of the entries table was altered outside the journal"
 _DAMAGED = "the integrity manifest is missing or damaged"
 _RANGE = "SELECT uuid, version, digest FROM entries WHERE uuid >= ? AND uuid < ?"
 _LAST_RANGE = "SELECT uuid, version, digest FROM entries WHERE uuid >= ?"
+_ALL_ROWS = "SELECT uuid, version, ct, digest FROM entries"
 
 #: One bucket's state: (HMAC, row count, version sum). Empty buckets are not stored.
 Bucket = tuple[bytes, int, int]
-
-
-@dataclass
-class CheckReport:
-    entries: int
-    problems: list[str]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-def _row_name(raw_uuid: object) -> str:
-    """A printable name for a row whose uuid may itself be damaged."""
-    if isinstance(raw_uuid, bytes) and len(raw_uuid) == 16:
-        return str(uuid.UUID(bytes=raw_uuid))
-    return f"<damaged id {raw_uuid!r:.40}>"
 
 
 def _plural(n: int) -> str:
@@ -72,24 +57,17 @@ def _diagnose(expected: tuple[int, int], found: tuple[int, int], *, totals: bool
     return "the set of entries does not match the integrity manifest"
 
 
-class Integrity:
-    """Manifest and checks of an unlocked vault (mixed into `Vault`)."""
+class Manifest:
+    """The sealed manifest of one vault, read and written through its owner's connection
+    and transactions, with the keys of `keys`; `clock` stamps each save."""
 
-    @contextmanager
-    def _snapshot(self) -> Iterator[None]:
-        """A read transaction (WAL: one consistent snapshot for every read inside it)."""
-        if self._conn.in_transaction:
-            yield
-            return
-        self._conn.execute("BEGIN")
-        try:
-            yield
-        finally:
-            if self._conn.in_transaction:
-                self._conn.execute("COMMIT")
+    def __init__(self, conn: sqlite3.Connection, keys: KeyRing, clock: Clock) -> None:
+        self._conn = conn
+        self._keys = keys
+        self._clock = clock
 
     # -- reading the rows ------------------------------------------------------------------
-    def _manifest_rows(self) -> list[tuple[bytes, int, bytes]]:
+    def rows(self) -> list[tuple[bytes, int, bytes]]:
         """Every (uuid, version, digest): one pass over the covering index."""
         return self._conn.execute("SELECT uuid, version, digest FROM entries").fetchall()
 
@@ -103,7 +81,7 @@ class Integrity:
 
     def _bucket_state(self, bucket: int, rows: list[tuple[bytes, int, bytes]]) -> Bucket:
         """Raises ValueError on a malformed row."""
-        mac = crypto.manifest_bucket_mac(self._keys["manifest-mac"], self.header.vault_id,
+        mac = crypto.manifest_bucket_mac(self._keys.subkeys["manifest-mac"], self._keys.vault_id,
                                          bucket, rows)
         return mac, len(rows), sum(map(itemgetter(1), rows))
 
@@ -118,11 +96,11 @@ class Integrity:
         return {b: self._bucket_state(b, group) for b, group in grouped.items()}
 
     # -- the sealed manifest ---------------------------------------------------------------
-    def manifest_info(self) -> dict:
-        blob = self._meta("manifest")
+    def info(self) -> dict:
+        blob = meta(self._conn, "manifest")
         try:
-            info = crypto.open_json(self._keys["manifest-info"], blob or b"",
-                                    crypto.MANIFEST_PREFIX + self.header.vault_id)
+            info = crypto.open_json(self._keys.subkeys["manifest-info"], blob or b"",
+                                    crypto.MANIFEST_PREFIX + self._keys.vault_id)
         except crypto.DecryptError:
             raise IntegrityError(_DAMAGED) from None
         if not isinstance(info, dict):
@@ -160,7 +138,7 @@ class Integrity:
         the manifest is a legacy one. A stamp changes whenever a row of its bucket does, and
         unlock verified every bucket against the rows, so a cache recorded with the current
         stamp is current. Raises IntegrityError if the manifest is missing or damaged."""
-        info = self.manifest_info()
+        info = self.info()
         if self._is_legacy(info):
             return None
         stored = self._stored_buckets(info)
@@ -175,12 +153,13 @@ class Integrity:
                         if b in live else None for b in range(crypto.MANIFEST_BUCKETS)],
             "count": sum(state[1] for state in live.values()),
             "version_sum": sum(state[2] for state in live.values()),
-            "saved_at": self.clock.now().replace(microsecond=0).isoformat(),
+            "saved_at": self._clock.now().replace(microsecond=0).isoformat(),
         }
-        self._put_meta("manifest", crypto.seal_json(
-            self._keys["manifest-info"], info, crypto.MANIFEST_PREFIX + self.header.vault_id))
+        put_meta(self._conn, "manifest", crypto.seal_json(
+            self._keys.subkeys["manifest-info"], info,
+            crypto.MANIFEST_PREFIX + self._keys.vault_id))
 
-    def _write_manifest(self, changed: Iterable[bytes] | None = None) -> None:
+    def write(self, changed: Iterable[bytes] | None = None) -> None:
         """Reseal the manifest after rows changed, inside the same write transaction.
 
         `changed`: the raw 16-byte uuids of every row inserted, updated or deleted since the
@@ -191,16 +170,16 @@ class Integrity:
         a full recomputation in the bucketed format.
 
         Contract: this trusts the rows of the buckets it recomputes. Whoever changes rows
-        must call `_verify_buckets(the same uuids)` in the same transaction BEFORE changing
+        must call `verify_buckets(the same uuids)` in the same transaction BEFORE changing
         them (for a legacy manifest that call checks the whole legacy MAC); otherwise rows
         tampered with in those buckets would be laundered into a valid manifest."""
         if changed is None:
-            self._write_all_buckets()
+            self._write_all()
             return
         buckets_changed = {crypto.manifest_bucket(u) for u in changed}
-        info = self.manifest_info()  # missing or damaged: IntegrityError, never laundered
+        info = self.info()  # missing or damaged: IntegrityError, never laundered
         if self._is_legacy(info):
-            self._write_all_buckets()
+            self._write_all()
             return
         buckets = self._stored_buckets(info)
         try:
@@ -210,25 +189,25 @@ class Integrity:
             raise IntegrityError(f"integrity check failed: {_ALTERED}", [_ALTERED]) from None
         self._seal_manifest(buckets)
 
-    def _write_all_buckets(self) -> None:
+    def _write_all(self) -> None:
         try:
-            buckets = self._all_buckets(self._manifest_rows())
+            buckets = self._all_buckets(self.rows())
         except ValueError:
             raise IntegrityError(f"integrity check failed: {_ALTERED}", [_ALTERED]) from None
         self._seal_manifest(buckets)
 
-    def _verify_buckets(self, raw_uuids: Iterable[bytes]) -> None:
+    def verify_buckets(self, raw_uuids: Iterable[bytes]) -> None:
         """Before a write: check the sealed MAC of every bucket these raw uuids fall in
-        against the rows on disk, so `_write_manifest(changed)` never re-MACs rows that
+        against the rows on disk, so `write(changed)` never re-MACs rows that
         were tampered with since unlock. Call it inside the write transaction, BEFORE the
         rows change, with every uuid the write will insert, update or delete. With a legacy
         manifest it checks the whole legacy MAC (once: the next save upgrades it).
-        Raises IntegrityError naming the problem, like `manifest_problems()`."""
+        Raises IntegrityError naming the problem, like `problems()`."""
         wanted = {crypto.manifest_bucket(u) for u in raw_uuids}
-        with self._snapshot():
-            info = self.manifest_info()
+        with snapshot(self._conn):
+            info = self.info()
             if self._is_legacy(info):
-                problems = self.manifest_problems()
+                problems = self.problems()
             else:
                 problems = self._bucket_problems(self._stored_buckets(info), wanted)
         if problems:
@@ -253,14 +232,14 @@ class Integrity:
             found = (found[0] + actual[1], found[1] + actual[2])
         return [] if clean else [_diagnose(expected, found, totals=False)]
 
-    def manifest_problems(self) -> list[str]:
+    def problems(self) -> list[str]:
         """The whole-vault check: every bucket (or the legacy MAC) against every row."""
-        info = self.manifest_info()
-        rows = self._manifest_rows()
+        info = self.info()
+        rows = self.rows()
         if self._is_legacy(info):
             if not all(map(crypto.manifest_row_ok, rows)):
                 return [_ALTERED]  # a row with a damaged id, version or digest
-            mac = crypto.manifest_mac(self._keys["manifest-mac"], self.header.vault_id, rows)
+            mac = crypto.manifest_mac(self._keys.subkeys["manifest-mac"], self._keys.vault_id, rows)
             clean = hmac.compare_digest(mac.hex(), str(info["mac"]))
         else:
             stored = self._stored_buckets(info)
@@ -282,62 +261,26 @@ class Integrity:
         """Rows whose ciphertext no longer hashes to their digest. With the manifest this
         proves, without decrypting, that every row is byte for byte one we sealed."""
         problems = []
-        for raw_uuid, version, ct, row_digest in self._iter_rows():
+        for raw_uuid, version, ct, row_digest in self._conn.execute(_ALL_ROWS):
             if not isinstance(ct, bytes) or not isinstance(row_digest, bytes) or not (
                     hmac.compare_digest(crypto.digest(ct), row_digest)):
-                problems.append(f"entry {_row_name(raw_uuid)} (version {version}) was altered "
+                problems.append(f"entry {row_name(raw_uuid)} (version {version}) was altered "
                                 "outside the journal")
         return problems
 
-    def verify_manifest(self, *, digests: bool = False) -> None:
+    def verify(self, *, digests: bool = False) -> None:
         """The unlock-time check: the manifest matches the set of (uuid, version, digest)
         rows: a deleted, duplicated or rolled-back entry stops the unlock. Each row's
         ciphertext is checked against its digest (and authenticated) when it is read, so
         hashing every ciphertext here (`digests=True`, 0.6 s at 50,000 entries) only moves
         that detection earlier; `check()` does it for every row. Read in one snapshot, so
         another program committing meanwhile is no false alarm."""
-        with self._snapshot():
-            problems = self.manifest_problems() + (self.digest_problems() if digests else [])
+        with snapshot(self._conn):
+            problems = self.problems() + (self.digest_problems() if digests else [])
         if problems:
             raise IntegrityError("integrity check failed: " + "; ".join(problems), problems)
 
-    def check(self) -> CheckReport:
-        """Authenticate every record and the manifest; name each damaged record."""
-        problems: list[str] = []
-        count = 0
-        days: dict[date, str] = {}
-        for raw_uuid, version, ct, row_digest in self._iter_rows():
-            count += 1
-            name = _row_name(raw_uuid)
-            try:
-                entry = self._decrypt_row(raw_uuid, version, ct, row_digest)
-            except crypto.DecryptError as exc:
-                problems.append(f"entry {name} (version {version}): fails authentication "
-                                f"({exc})")
-                continue
-            if entry.date in days:
-                problems.append(f"entry {name}: a second entry for {entry.date}")
-            days[entry.date] = name
-            row_day = self._conn.execute("SELECT day_key FROM entries WHERE uuid=?",
-                                         (raw_uuid,)).fetchone()
-            if row_day is None or row_day[0] != self.day_key(entry.date):
-                problems.append(f"entry {name}: its day index was altered outside the journal")
-        try:
-            problems.extend(self.manifest_problems())
-        except IntegrityError as exc:
-            problems.append(str(exc))
-        sealing = self.sealing_key_problem()
-        if sealing is not None:
-            problems.append(sealing.replace(" (key restored)", ""))
-        try:
-            integrity = self._conn.execute("PRAGMA integrity_check").fetchone()[0]
-            if integrity != "ok":
-                problems.append(f"SQLite integrity check: {integrity}")
-        except sqlite3.DatabaseError as exc:
-            problems.append(f"SQLite integrity check: {exc}")
-        return CheckReport(count, problems)
-
     def last_saved(self) -> tuple[datetime | None, int]:
-        info = self.manifest_info()
+        info = self.info()
         saved = info.get("saved_at")
         return (datetime.fromisoformat(saved) if saved else None), int(info.get("count", 0))

@@ -2,8 +2,9 @@
 
 `SealedBox(dir).add(entry)` needs no passphrase: it reads the public key from the vault and
 stores the sealed entry in the `sealed` table. Only the holder of the vault's private key
-(wrapped under the data key) can read it; at the next unlock `merge_sealed` folds each one
-into the entry for its day, exactly once, in one transaction.
+(wrapped under the data key) can read it; at the next unlock the Vault opens them
+(`Captures`), folds each into the entry for its day (`fold_captures`) and saves, exactly
+once, in one transaction (`Vault.merge_captures`).
 """
 
 from __future__ import annotations
@@ -11,48 +12,48 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from journal.core.errors import JournalError, VaultDamaged
 from journal.core.model.entries import Entry
 from journal.core.store import crypto
-
-if TYPE_CHECKING:
-    from journal.core.store.vault import Vault
+from journal.core.store.header import read_header
+from journal.core.store.keyring import KeyRing
+from journal.core.store.records import row_name
+from journal.core.store.schema import connect, db_path, meta, storage_error
 
 
 class SealedBox:
+    """Quick capture into the vault at `directory`, no passphrase needed."""
+
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
 
     def add(self, entry: Entry) -> str:
-        from journal.core.store.vault import Vault, _connect, _storage_error, db_path
-
-        header, ro = Vault.read_header(self.directory)
+        header, ro = read_header(self.directory)
         ro.close()
-        conn = _connect(db_path(self.directory))
+        conn = connect(db_path(self.directory))
         try:
-            row = conn.execute("SELECT value FROM meta WHERE key='seal_public'").fetchone()
-            if row is None or len(row[0]) != 32:
+            public = meta(conn, "seal_public")
+            if public is None or len(public) != 32:
                 raise VaultDamaged("this vault has no sealing key; unlock it once to add one")
             sealed_id = uuid.uuid4().bytes
             payload = json.dumps(entry.to_dict(), ensure_ascii=False).encode()
-            blob = crypto.seal_to_public(row[0], payload, header.vault_id + sealed_id)
+            blob = crypto.seal_to_public(public, payload, header.vault_id + sealed_id)
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("INSERT INTO sealed(uuid, ct) VALUES (?, ?)", (sealed_id, blob))
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            raise _storage_error(exc) from None
+            raise storage_error(exc) from None
         finally:
             conn.close()
         return str(uuid.UUID(bytes=sealed_id))
 
     def pending(self) -> int:
-        from journal.core.store.vault import Vault
-
-        _, ro = Vault.read_header(self.directory)
+        _, ro = read_header(self.directory)
         try:
             return int(ro.execute("SELECT count(*) FROM sealed").fetchone()[0])
         finally:
@@ -81,12 +82,6 @@ def merge_into(target: Entry, extra: Entry) -> Entry:
     return merged
 
 
-def _name(sealed_id: object) -> str:
-    if isinstance(sealed_id, bytes) and len(sealed_id) == 16:
-        return str(uuid.UUID(bytes=sealed_id))
-    return f"<damaged id {sealed_id!r:.40}>"
-
-
 def open_sealed_entry(private: bytes, vault_id: bytes, sealed_id: bytes, blob: bytes) -> Entry:
     """Open one sealed record. Anyone holding the public key can seal, so the content is
     hostile until proven otherwise: every failure, from the AEAD to the model's validation,
@@ -103,33 +98,49 @@ def open_sealed_entry(private: bytes, vault_id: bytes, sealed_id: bytes, blob: b
     return entry
 
 
-def merge_sealed(vault: Vault) -> MergeResult:
-    """Decrypt pending sealed entries and merge them; a tampered one is kept and reported."""
-    result = MergeResult()
-    problem = vault.sealing_key_problem()
-    if problem is not None:
-        result.problems.append(problem)
-        if "replaced" in problem:
-            vault.restore_sealing_key()  # future captures are safe again
-    rows = vault._conn.execute("SELECT uuid, ct FROM sealed").fetchall()
-    if not rows:
-        return result
-    try:
-        private = vault.seal_private_key()
-    except crypto.DecryptError:
-        raise VaultDamaged("the vault's sealing key is damaged; sealed entries were not "
-                           "merged") from None
-    by_day: dict = {}
-    done: list[bytes] = []
-    for sealed_id, blob in rows:
+class Captures:
+    """The pending sealed captures of an unlocked vault, opened with its sealing key."""
+
+    def __init__(self, conn: sqlite3.Connection, keys: KeyRing) -> None:
+        self._conn = conn
+        self._keys = keys
+
+    def pending(self) -> list[tuple[bytes, bytes]]:
+        """Every pending (sealed id, blob); either may be damaged."""
+        return self._conn.execute("SELECT uuid, ct FROM sealed").fetchall()
+
+    def open_all(self, rows: list[tuple[bytes, bytes]]) -> tuple[list[tuple[bytes, Entry]],
+                                                                 list[str]]:
+        """Each capture opened, in order, and a problem named for each that is not (kept
+        in the table for inspection)."""
         try:
-            extra = open_sealed_entry(private, vault.header.vault_id, sealed_id, blob)
-        except crypto.DecryptError as exc:
-            result.problems.append(
-                f"sealed entry {_name(sealed_id)} was tampered with or damaged "
-                f"and was not merged ({exc})")
-            continue
-        base = by_day.get(extra.date) or vault.get_by_date(extra.date)
+            private = self._keys.seal_private_key()
+        except crypto.DecryptError:
+            raise VaultDamaged("the vault's sealing key is damaged; sealed entries were not "
+                               "merged") from None
+        opened: list[tuple[bytes, Entry]] = []
+        problems: list[str] = []
+        for sealed_id, blob in rows:
+            try:
+                opened.append((sealed_id, open_sealed_entry(private, self._keys.vault_id,
+                                                            sealed_id, blob)))
+            except crypto.DecryptError as exc:
+                problems.append(f"sealed entry {row_name(sealed_id)} was tampered with or "
+                                f"damaged and was not merged ({exc})")
+        return opened, problems
+
+    def discard(self, sealed_ids: list[bytes]) -> None:
+        """Inside the owner's write transaction (after their entries were saved)."""
+        self._conn.executemany("DELETE FROM sealed WHERE uuid=?", [(d,) for d in sealed_ids])
+
+
+def fold_captures(opened: list[tuple[bytes, Entry]],
+                  entry_on: Callable[[date], Entry | None]) -> list[Entry]:
+    """The entries to save for these captures: each folded into the entry of its day
+    (`entry_on` gives the stored one), or a new entry with a fresh id."""
+    by_day: dict[date, Entry] = {}
+    for _, extra in opened:
+        base = by_day.get(extra.date) or entry_on(extra.date)
         if base is None:
             # Always a fresh id: whoever sealed it chose the old one, and it must never
             # collide with (and so block or overwrite) an entry already in the vault.
@@ -138,10 +149,4 @@ def merge_sealed(vault: Vault) -> MergeResult:
             by_day[extra.date] = extra
         else:
             by_day[extra.date] = merge_into(base, extra)
-        done.append(sealed_id)
-    if done:
-        with vault._write():
-            vault.put_many(list(by_day.values()))
-            vault._conn.executemany("DELETE FROM sealed WHERE uuid=?", [(d,) for d in done])
-        result.merged = len(done)
-    return result
+    return list(by_day.values())
