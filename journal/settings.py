@@ -28,6 +28,10 @@ class Settings:
     """Name of the theme (built-in, or a file in the config dir's themes/)."""
     work_end: str = "18:00"
     """When the working day ends; later moments count as off-work for spillover."""
+    practice_offer: bool = True
+    """Offer a short practice after saving a heavy contagion moment (issue 17)."""
+    practice_offer_from: int = 7
+    """The contagion intensity (0-10) from which the practice is offered."""
 
     def validated(self) -> Settings:
         if not isinstance(self.autolock_minutes, int) or not 0 <= self.autolock_minutes <= 1440:
@@ -39,6 +43,12 @@ class Settings:
         if not isinstance(self.work_end, str) or not re.match(r"^([01]\d|2[0-3]):[0-5]\d$",
                                                               self.work_end):
             raise ValidationError("must be HH:MM", field="work_end")
+        if not isinstance(self.practice_offer, bool):
+            raise ValidationError("must be true or false", field="practice_offer")
+        if (isinstance(self.practice_offer_from, bool)
+                or not isinstance(self.practice_offer_from, int)
+                or not 0 <= self.practice_offer_from <= 10):
+            raise ValidationError("must be 0-10", field="practice_offer_from")
         return self
 
 

@@ -1,6 +1,7 @@
 """Regenerate the SVG screenshots used by docs/usage.md (the unlock and writing side).
 
-    .venv/bin/python docs/images/make_screenshots.py
+    .venv/bin/python docs/images/make_screenshots.py              # all of them
+    .venv/bin/python docs/images/make_screenshots.py practice-step  # only those named
 
 Uses a throw-away vault with fixed sample data, a fixed clock and fast test-only key
 derivation; nothing from a real journal is ever pictured.
@@ -68,6 +69,8 @@ async def unlock(pilot) -> None:
 
 
 async def shoot(name: str, steps, *, with_vault: bool = True, **kw) -> None:
+    if sys.argv[1:] and name not in sys.argv[1:]:
+        return
     with tempfile.TemporaryDirectory() as tmp:
         os.chdir(tmp)
         app = build(with_vault, **kw)
@@ -111,6 +114,31 @@ async def main() -> None:
         await unlock(pilot)
         await pilot.press("f5")
 
+    async def practice_offer(pilot):
+        await unlock(pilot)
+        await pilot.press("ctrl+n", "c", "8", "w", "enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    async def practice_step(pilot):
+        await practice_offer(pilot)
+        await pilot.press("p", "enter", "7", "enter")
+
+    async def practice_timer(pilot):
+        await practice_offer(pilot)
+        await pilot.press("p", "2")
+        pilot.app.clock.advance(seconds=47)
+        await pilot.pause(0.4)
+
+    async def check_in(pilot):
+        await unlock(pilot)
+        pilot.app.screen.query_one("#safety-choice").focus()
+        await pilot.press("s")
+
+    await shoot("practice-offer", practice_offer)
+    await shoot("practice-step", practice_step)
+    await shoot("practice-timer", practice_timer)
+    await shoot("check-in", check_in)
     await shoot("unlock", nothing, passphrase_hint=None)
     await shoot("unlock-demo", nothing, passphrase_hint=PASSPHRASE)
     await shoot("create", nothing, with_vault=False)

@@ -31,13 +31,17 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "check": ("vault_cmds", "check", "Authenticate every entry and the integrity manifest."),
     "delete": ("entry_cmds", "delete", "Delete one entry for good."),
     "demo": ("demo_cmd", "demo", "Try the journal on a throwaway vault of generated entries."),
-    "export": ("exchange_cmds", "export_cmd", "Export entries as plaintext JSON or Markdown."),
+    "export": ("exchange_cmds", "export_cmd",
+               "Export entries as plaintext JSON, Markdown, jrnl or Day One."),
     "import": ("exchange_cmds", "import_cmd",
                "Import entries (JSON export, jrnl, Day One, Markdown)."),
     "init": ("vault_cmds", "init", "Create a new, empty, encrypted vault."),
     "list": ("entry_cmds", "list_entries",
              "List entries, newest first: date, moments, first line."),
     "passwd": ("vault_cmds", "passwd", "Change the vault passphrase."),
+    "practice": ("practice_cmd", "practice_command",
+                 "A short practice toward concern, as plain prompts; every step can be "
+                 "skipped."),
     "reflect": ("reflect_cmd", "reflect_command",
                 "Patterns in your own entries: the contagion/concern balance, work following "
                 "you home, recurring tags, sleep after heavy days, what seems to help, and "

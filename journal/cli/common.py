@@ -18,6 +18,7 @@ from journal.core.model.entries import KINDS, Entry
 from journal.core.textsafe import one_line, terminal_safe
 
 if TYPE_CHECKING:
+    from journal.core.model.practice import Practice
     from journal.core.store.vault import Vault
 
 pass_runtime = click.make_pass_decorator(Runtime, ensure=True)
@@ -128,7 +129,10 @@ def _markdown(entry: Entry) -> str:
     lines.append(entry.body.rstrip() if entry.body.strip() else "_(no text)_")
     if entry.moments:
         lines += ["", "## Moments", ""]
-        lines += [f"- {format_moment(m)}" for m in entry.moments]
+        for moment in entry.moments:
+            lines.append(f"- {format_moment(moment)}")
+            if moment.practice is not None:
+                lines.append(f"  - {practice_line(moment.practice)}")
     checkin = []
     if entry.sleep is not None:
         checkin.append(f"- sleep last night: {entry.sleep}/10")
@@ -137,12 +141,23 @@ def _markdown(entry: Entry) -> str:
     if entry.recovery:
         checkin.append(f"- recovery: {', '.join(entry.recovery)}")
     checkin += [f"- good thing: {g}" for g in entry.good_things]
+    if entry.check_in is not None:
+        from journal.core.safety import CHECK_IN_LABELS
+
+        checkin.append(f"- safety check-in: {CHECK_IN_LABELS[entry.check_in]}")
     if checkin:
         lines += ["", "## Check-in", "", *checkin]
     written = entry.written_at.strftime("%Y-%m-%d %H:%M") if entry.written_at else "-"
     changed = entry.updated_at.strftime("%Y-%m-%d %H:%M") if entry.updated_at else "-"
     lines += ["", f"<!-- id {entry.id} · written {written} · changed {changed} -->"]
     return "\n".join(lines)
+
+
+def practice_line(practice: Practice) -> str:
+    """'practice: 2 min, 6 of 6 steps, activation 8 -> 5' (the steps taken, their ratings)."""
+    from journal.core.practice_script import describe
+
+    return "practice: " + describe(practice)
 
 
 def entries_document(entries: list[Entry]) -> str:

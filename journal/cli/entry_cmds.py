@@ -28,7 +28,8 @@ from journal.cli.output import confirm, say, say_json
 from journal.cli.runtime import Runtime
 from journal.core.errors import JournalError, ValidationError
 from journal.core.exchange import format_v1 as exchange
-from journal.core.model.entries import CONTEXTS, KINDS, Entry, normalise_label
+from journal.core.model.entries import CHECK_INS, CONTEXTS, KINDS, Entry, normalise_label
+from journal.core.safety import NO_ONE_WATCHES, SUPPORT_LINES, check_ins_before, needs_support
 
 SCALE = click.IntRange(0, 10)
 
@@ -45,13 +46,17 @@ SCALE = click.IntRange(0, 10)
 @click.option("--recovery", multiple=True, metavar="LABEL",
               help="Something that helped you recover (walk, music...). Repeatable.")
 @click.option("--good", multiple=True, metavar="TEXT", help="A good thing. Repeatable.")
+@click.option("--check-in", "check_in", type=click.Choice(CHECK_INS),
+              help="The optional safety check-in: ok, struggling or not_safe. not_safe (or "
+                   "struggling three entries in a row) prints support resources.")
 @click.option("--sealed", is_flag=True,
               help="Seal the entry without the passphrase; it merges at the next unlock.")
 @passphrase_file_option
 @pass_runtime
 def add(runtime: Runtime, text: tuple[str, ...], day: date | None, moments: tuple[str, ...],
         sleep: int | None, energy: int | None, recovery: tuple[str, ...],
-        good: tuple[str, ...], sealed: bool, passphrase_file: Path | None) -> None:
+        good: tuple[str, ...], check_in: str | None, sealed: bool,
+        passphrase_file: Path | None) -> None:
     """Quick capture: add text and moments to a day's entry.
 
     TEXT is Markdown (#tags and @people are recognised). With '-', or with nothing else
@@ -71,14 +76,16 @@ def add(runtime: Runtime, text: tuple[str, ...], day: date | None, moments: tupl
                   --sleep 5 --energy 3 --recovery walk "Hard afternoon."
       echo "Quiet evening." | journal add --date yesterday
       journal add --sealed "Jotted without unlocking."
+      journal add --check-in struggling "Heavy week."
     """
     body = " ".join(text)
-    options_only = bool(moments or sleep is not None or energy is not None or recovery or good)
+    options_only = bool(moments or sleep is not None or energy is not None or recovery or good
+                        or check_in)
     if body == "-" or (not text and not options_only and not sys.stdin.isatty()):
         body = sys.stdin.read()
     parsed = [parse_moment(spec, where=f"moment {i + 1}") for i, spec in enumerate(moments)]
     if not (body.strip() or parsed or sleep is not None or energy is not None or recovery
-            or good):
+            or good or check_in):
         raise click.UsageError("nothing to add: give some text, a moment (-m) or a check-in "
                                "option")
     day = day or runtime.clock.today()
@@ -88,6 +95,7 @@ def add(runtime: Runtime, text: tuple[str, ...], day: date | None, moments: tupl
         "good_things": [g.strip() for g in good if g.strip()],
         "moments": [exchange.moment_dict(m) for m in parsed],
         "written_at": runtime.clock.now().replace(microsecond=0).isoformat(),
+        "check_in": check_in,
     }, where="the new entry")
     from journal.core.store.captures import SealedBox, merge_into
 
@@ -96,6 +104,8 @@ def add(runtime: Runtime, text: tuple[str, ...], day: date | None, moments: tupl
         box.add(entry)
         say(f"Sealed for {day.isoformat()} without unlocking; it will be merged into "
             f"the journal the next time you unlock it ({box.pending()} waiting).")
+        if check_in == "not_safe":  # earlier check-ins are sealed away: only this one counts
+            _print_support()
         return
     # No whole-vault check here: the save verifies the manifest bucket of the entry it
     # changes (and the row read is authenticated), so adding costs the same at any size.
@@ -109,13 +119,24 @@ def add(runtime: Runtime, text: tuple[str, ...], day: date | None, moments: tupl
             merged = merge_into(existing, entry)
             merged.sleep = sleep if sleep is not None else merged.sleep
             merged.energy = energy if energy is not None else merged.energy
+            merged.check_in = check_in or merged.check_in
             saved = vault.put(merged)
             verb = "Added to"
+        earlier = check_ins_before(vault.summaries(), day) if check_in == "struggling" else []
     finally:
         vault.close()
     summary = moment_summary(saved)
     say(f"{verb} the entry for {day:%a} {day.isoformat()}"
         + (f" ({summary})" if summary else "") + ".")
+    if needs_support(check_in, earlier):
+        _print_support()
+
+
+def _print_support() -> None:
+    """The support resources, after what was saved (domain.md §8.2)."""
+    say("")
+    for line in (*SUPPORT_LINES, NO_ONE_WATCHES):
+        say(line)
 
 
 def _limit(func):  # noqa: ANN001, ANN202 - decorator

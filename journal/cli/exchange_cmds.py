@@ -16,6 +16,7 @@ from journal.cli.runtime import Runtime, read_secret_file
 from journal.core.errors import ValidationError
 from journal.core.exchange import exporters, importers
 from journal.core.exchange import format_v1 as exchange
+from journal.core.exchange.importers import jrnl_config
 from journal.core.exchange.importers import plan as planning
 from journal.core.store.vault import Vault
 
@@ -46,13 +47,18 @@ def _span(days: list[date]) -> str:
 @click.option("--format", "fmt", type=click.Choice(importers.FORMATS),
               help="The source format (default: detected from the file).")
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@click.option("--timeformat", metavar="FORMAT",
+              help="A jrnl journal's dates, as its jrnl config's timeformat (e.g. "
+                   "'%d.%m.%Y %H:%M'); by default taken from your jrnl config when it names "
+                   "the file, else jrnl's default.")
 @click.option("--source-passphrase-file", type=click.Path(path_type=Path, dir_okay=False),
               help="Passphrase of an encrypted source (e.g. a jrnl journal), first line of "
                    "FILE; otherwise asked only if the source is encrypted.")
 @passphrase_file_option
 @pass_runtime
 def import_cmd(runtime: Runtime, source: Path, fmt: str | None, dry_run: bool,
-               source_passphrase_file: Path | None, passphrase_file: Path | None) -> None:
+               timeformat: str | None, source_passphrase_file: Path | None,
+               passphrase_file: Path | None) -> None:
     """Import entries (JSON export, jrnl, Day One, Markdown).
 
     The whole source is checked first; if anything is invalid, nothing is written and the
@@ -65,6 +71,8 @@ def import_cmd(runtime: Runtime, source: Path, fmt: str | None, dry_run: bool,
       journal import export.json --dry-run
       journal import export.json
       journal import ~/jrnl/journal.txt --format jrnl
+      journal import ~/jrnl/journal.txt --timeformat '%d.%m.%Y %H:%M'
+      journal import ~/Journal.dayone
     """
     def ask_source() -> str:
         if source_passphrase_file is not None:
@@ -74,7 +82,9 @@ def import_cmd(runtime: Runtime, source: Path, fmt: str | None, dry_run: bool,
 
     Vault.read_header(runtime.paths.vault)[1].close()  # no vault / not ours: say so first
     fmt = fmt or importers.detect(source)
-    entries = importers.read(source, fmt, source_passphrase=ask_source)
+    if fmt == "jrnl" and not timeformat:
+        timeformat = _jrnl_config_timeformat(runtime, source)
+    entries = importers.read(source, fmt, source_passphrase=ask_source, timeformat=timeformat)
     say(f"Read {plural(len(entries), 'entry', 'entries')} ({fmt}) from {source}"
         f"{_span([e.date for e in entries])}; all valid.", err=True)
     vault = runtime.open_vault(passphrase_file)
@@ -100,10 +110,21 @@ def import_cmd(runtime: Runtime, source: Path, fmt: str | None, dry_run: bool,
         say("Dry run: nothing was written.")
 
 
+def _jrnl_config_timeformat(runtime: Runtime, source: Path) -> str | None:
+    """The timeformat the user's jrnl config gives `source` (jrnl 4.6's config places)."""
+    home = Path(runtime.env["HOME"]) if runtime.env.get("HOME") else None
+    base = runtime.env.get("XDG_CONFIG_HOME") or (str(home / ".config") if home else "")
+    configs = [Path(base) / "jrnl" / "jrnl.yaml"] if base else []
+    if home is not None:
+        configs.append(home / ".jrnl_config")
+    return jrnl_config.timeformat_for(source, configs, home)
+
+
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(exporters.FORMATS), default="json",
               show_default=True, help="json: one file in the exchange format; markdown: one "
-              "file per day in a directory.")
+              "file per day in a directory; jrnl: a plain jrnl journal; dayone: a Day One "
+              "JSON export (.zip).")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Write to this file (json) or directory (markdown), created readable "
                    "only by you. json without -o goes to standard output.")
@@ -114,7 +135,7 @@ def import_cmd(runtime: Runtime, source: Path, fmt: str | None, dry_run: bool,
 @pass_runtime
 def export_cmd(runtime: Runtime, fmt: str, output: Path | None, force: bool,
                since: date | None, until: date | None, passphrase_file: Path | None) -> None:
-    """Export entries as plaintext JSON or Markdown.
+    """Export entries as plaintext JSON, Markdown, jrnl or Day One.
 
     The export is NOT encrypted: anyone who can read the file can read your journal, and
     it may hold details about the people you work with. Keep it somewhere safe and delete
@@ -125,10 +146,13 @@ def export_cmd(runtime: Runtime, fmt: str, output: Path | None, force: bool,
       journal export -o ~/journal-backup.json
       journal export --since 2026-01-01 | jq '.entries | length'
       journal export --format markdown -o ~/journal-md
+      journal export --format jrnl -o ~/journal.txt
+      journal export --format dayone -o ~/dayone-export.zip
     """
     if fmt != "json" and output is None:
-        raise click.UsageError(f"--format {fmt} needs -o DIRECTORY")
-    if output is not None and output.exists() and not force and fmt == "json":
+        raise click.UsageError(f"--format {fmt} needs -o "
+                               f"{'FILE' if fmt in exporters.FILE_FORMATS else 'DIRECTORY'}")
+    if output is not None and output.exists() and not force and fmt in exporters.FILE_FORMATS:
         raise ValidationError(f"{output} already exists; choose another name or use --force")
     vault = runtime.open_vault(passphrase_file)
     try:
@@ -149,9 +173,9 @@ def export_cmd(runtime: Runtime, fmt: str, output: Path | None, force: bool,
 
         written = json_v1.write(entries, output, replace=force)
     else:
-        written = exporters.write(fmt, entries, output)
+        written = exporters.write(fmt, entries, output, replace=force)
     say(f"Exported {plural(len(entries), 'entry', 'entries')} to {output}"
-        + (f" ({plural(len(written), 'file')})" if fmt != "json" else "") + ".")
+        + (f" ({plural(len(written), 'file')})" if fmt == "markdown" else "") + ".")
     say(f"journal: warning: {output} now holds your journal in PLAINTEXT (readable "
         "only by you). Delete it when you no longer need it; it is not protected by "
         "your passphrase.", err=True)

@@ -12,6 +12,7 @@ unescaped write cannot happen by construction:
     say_json(text)       JSON text on stdout: any raw control left is written as its JSON
                          `\\u00XX` escape, so the output stays valid JSON, same data
     confirm(question)    a yes/no question on stderr, the question escaped
+    ask(question)        a line typed at a prompt, the question escaped
 
 Newline and tab pass through `say` (multi-line reports); `one_line` is for single lines.
 """
@@ -54,6 +55,13 @@ def say_json(text: str) -> None:
 def confirm(question: str, *, default: bool = False) -> bool:
     """Ask on stderr (stdout may be a pipe); the question may quote user text."""
     return click.confirm(terminal_safe(question), default=default, err=True)
+
+
+def ask(question: str) -> str:
+    """A line of text typed at a prompt (empty when Enter alone); the question escaped.
+    click.Abort at the end of input, as click.prompt raises it."""
+    return click.prompt(terminal_safe(question), default="", show_default=False,
+                        prompt_suffix=" ")
 
 
 @contextmanager

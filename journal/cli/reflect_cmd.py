@@ -51,7 +51,7 @@ def reflect_command(runtime: Runtime, since: date | None, until: date | None, as
         vault.close()
     with paused_gc():
         result = reflect_rows(index.day_rows(), since=since, until=until, work_end=work_end,
-                              today=runtime.clock.today())
+                              today=runtime.clock.today(), practices=index.practice_rows())
     if as_json:
         say_json(exchange.to_text(result))
     else:

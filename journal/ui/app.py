@@ -199,6 +199,18 @@ class JournalApp(App):
         elif not isinstance(self.screen, support):
             self.push_screen(support())
 
+    async def action_practice(self) -> None:
+        """The practice toward concern, any time; kept with the write screen's latest
+        contagion moment that has none (journal.ui.screens.practice_flow)."""
+        from journal.ui.screens.practice_flow import start_practice
+
+        if self.vault is None:
+            return
+        if self.current_mode != "write":
+            await self.switch_mode("write")
+        if self._write_screen is not None:
+            start_practice(self._write_screen)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from journal_commands(self)
         yield from kept_built_ins(super().get_system_commands(screen))

@@ -53,6 +53,9 @@ def journal_commands(app: JournalApp) -> Iterable[SystemCommand]:
         if app.has_mode("reflect"):
             yield SystemCommand("Reflect", "Patterns in your own entries (F4)",
                                 lambda: app.action_mode("reflect"))
+        yield SystemCommand("Practice toward concern", "A short practice, every step "
+                            "skippable; kept with this day's latest contagion moment",
+                            app.action_practice)
         yield SystemCommand("Import…", "Bring in entries: exchange JSON, jrnl, Day One, "
                             "Markdown (checked first, then one step)",
                             lambda: open_transfer(app, "ImportScreen"))

@@ -109,8 +109,8 @@ def test_an_invalid_record_names_entry_date_field_and_writes_nothing(initialised
     result = initialised("import", str(source), ok=False)
     assert result.exit_code == 2
     assert result.stderr.strip() == (
-        "journal: error: entry 3 (2024-02-30), field 'date': '2024-02-30' is not a real "
-        "date (YYYY-MM-DD)")
+        f"journal: error: {source}, entry 3 (2024-02-30), field 'date': '2024-02-30' is not "
+        "a real date (YYYY-MM-DD)")
     initialised.prompts.default = PASSPHRASE
     assert entries(initialised) == []
     write(source, json.dumps({"format": "journal-export", "version": 1, "entries": [

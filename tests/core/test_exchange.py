@@ -223,7 +223,7 @@ def test_malformed_input_is_refused_and_the_vault_is_unchanged(seeded_vault, tmp
             exchange.loads(source.read_text(encoding="utf-8"))
         result = _import(seeded_vault, source)
         assert result.exit_code == 2
-        assert result.stderr == f"journal: error: {info.value}\n"
+        assert result.stderr == f"journal: error: {source}, {info.value}\n"  # names the file
         assert "\n" not in str(info.value)
     assert _snapshot(seeded_vault) == before
 

@@ -47,3 +47,11 @@ def test_bodies_with_markup_still_go_through_the_parser():
     assert markup.extract_mentions("    #indented code\n\n#prose") == (["prose"], [])
     for body in ("\\#escaped &#35;entity @sam", "*#em* _@jo_ [#link](#x)", "<b>#html</b> #y"):
         assert markup.extract_mentions(body) == _parsed(body)
+
+
+def test_tags_keep_jrnls_tag_characters():
+    """Issue 16: `#c++`, `#c#` and `#os/2` are whole tags (jrnl's rule); a tag does not end
+    in `/`, and `a#b` inside a word or `/#x` in a path starts none."""
+    markup.extract_mentions.cache_clear()
+    assert extract_mentions("Learning #c++ and #C# on #os/2, see #work/ and a#b /#x") == (
+        ["c++", "c#", "os/2", "work"], [])

@@ -117,7 +117,11 @@ async def test_pilot_session_leaves_no_plaintext(tmp_path, private_tmp, tmp_path
                           *CANARIES["feeling"], "tab", "tab", "tab", *CANARIES["note"])
         await pilot.press("enter")
         await _settle(pilot)
+        # the offer after a heavy moment: a practice (land 8, then stop), kept with it
+        await pilot.press("p", "enter", "8", "enter", "escape")
+        await _settle(pilot)
         assert app.screen.moments and app.screen.moments[0].note == CANARIES["note"]
+        assert app.screen.moments[0].practice is not None
         await pilot.press("ctrl+t", "x")
         await pilot.pause()
         await pilot.press("y")

@@ -41,7 +41,8 @@ def test_folder_export_maps_text_tags_dates_and_attachments():
     # 07:15Z in Berlin is 08:15; 22:45Z in New York is 17:45 the same day
     assert second.date.isoformat() == "2026-11-20"
     assert second.body.startswith("## 08:15 Early shift\nHandover took an hour.")
-    assert "## 17:45 Evening call with my sister.\nShe is doing better." in second.body
+    # a first line that is no Markdown heading stays in the text (issue 16, item 5)
+    assert "## 17:45\nEvening call with my sister.\nShe is doing better." in second.body
     assert second.all_tags == {"work", "night-shift", "starred"}
     assert "[photo 3c2b1a0f]" in second.body and "dayone-moment" not in second.body
     assert ("Attachments: photo 3c2b1a0f (jpeg, "
@@ -74,7 +75,8 @@ def test_two_journals_in_one_zip_fold_by_day(tmp_path):
             {"uuid": "B2", "creationDate": "2026-01-02T17:00:00Z", "timeZone": "UTC",
              "text": "Evening", "tags": ["Shift Notes"], "starred": True}]))
     [entry] = dayone.read(path)
-    assert entry.body == "## 09:00 Morning\n\n## 17:00 Evening\nTags: #shift-notes #starred"
+    # a first line that is no Markdown heading is text, not the section's title
+    assert entry.body == "## 09:00\nMorning\n\n## 17:00\nEvening\n\nTags: #shift-notes #starred"
 
 
 def test_ids_are_deterministic():

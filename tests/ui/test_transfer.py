@@ -178,6 +178,26 @@ async def test_export_asks_before_replacing_a_file(app_factory, make_vault, tmp_
     assert (tmp_path / "md" / "2026-11-24.md").stat().st_mode & 0o077 == 0
 
 
+async def test_export_jrnl_from_the_app_reads_back(app_factory, make_vault, tmp_path):
+    from journal.core.exchange.importers import jrnl
+
+    make_vault(sample_entries())
+    out = tmp_path / "journal.txt"
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        app.push_screen(ExportScreen())
+        await pilot.pause()
+        app.screen.query_one("#format", Select).value = "jrnl"
+        await _fill(pilot, out)
+        await pilot.press("y")
+        await settle(pilot)
+        with open_vault(app.paths.vault) as vault:
+            expected = sorted(e.date for e in vault.entries())
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert [e.date for e in jrnl.read(out)] == expected
+
+
 async def test_backup_makes_a_vault_that_checks(app_factory, make_vault, tmp_path):
     make_vault(sample_entries() + INCOMING)
     dest = tmp_path / "backups" / "j.vault"

@@ -31,6 +31,10 @@ ENTRY_KEYS = ("id", "date", "written_at", "body", "sleep", "energy", "recovery",
               "good_things", "moments")
 MOMENT_KEYS = ("id", "kind", "intensity", "context", "time", "tags", "people", "feelings",
                "action", "note")
+#: Known keys written only when set (issue 17), after the keys above: a practice on a
+#: moment, a safety check-in on an entry.
+MOMENT_OPTIONAL = ("practice",)
+ENTRY_OPTIONAL = ("check_in",)
 #: Keys the model owns but the exchange format leaves out (vault bookkeeping).
 NOT_EXPORTED = ("updated_at",)
 
@@ -39,6 +43,7 @@ NOT_EXPORTED = ("updated_at",)
 def moment_dict(moment: Moment) -> dict[str, Any]:
     data = moment.to_dict()
     out = {key: data[key] for key in MOMENT_KEYS}
+    out.update((key, data[key]) for key in MOMENT_OPTIONAL if key in data)
     out.update((key, _canonical(data[key])) for key in sorted(data) if key not in out)
     return out
 
@@ -48,6 +53,7 @@ def entry_dict(entry: Entry) -> dict[str, Any]:
     data = entry.to_dict()
     out: dict[str, Any] = {key: data[key] for key in ENTRY_KEYS if key != "moments"}
     out["moments"] = [moment_dict(m) for m in entry.moments]
+    out.update((key, data[key]) for key in ENTRY_OPTIONAL if key in data)
     out.update((key, _canonical(data[key])) for key in sorted(data)
                if key not in out and key not in NOT_EXPORTED)
     return out

@@ -15,10 +15,13 @@ from datetime import date, datetime
 from typing import Any
 
 from journal.core.errors import ValidationError
+from journal.core.model.practice import Practice
 
 KINDS = ("contagion", "concern")
 CONTEXTS = ("work", "commute", "home", "elsewhere")
 ACTIONS = ("approached", "helped", "withdrew", "avoided")
+#: The optional safety check-in of an entry (domain.md §6, issue 17).
+CHECK_INS = ("ok", "struggling", "not_safe")
 
 #: Seed feeling vocabulary (domain.md §7): suggestions only, never classifiers.
 CONCERN_FEELINGS = ("sympathetic", "moved", "compassionate", "tender", "warm", "softhearted")
@@ -31,10 +34,11 @@ _TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _LABEL_MAX = 80
 _ENTRY_KEYS = {
     "id", "date", "written_at", "updated_at", "body", "sleep", "energy", "recovery",
-    "good_things", "moments",
+    "good_things", "moments", "check_in",
 }
 _MOMENT_KEYS = {
     "id", "kind", "intensity", "context", "time", "tags", "people", "feelings", "action", "note",
+    "practice",
 }
 
 
@@ -60,6 +64,8 @@ class Moment:
     note: str = ""
     id: str = field(default_factory=new_id)
     extra: dict[str, Any] = field(default_factory=dict)
+    practice: Practice | None = None
+    """The practice taken after this moment (issue 17), if any."""
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = dict(self.extra)
@@ -68,6 +74,8 @@ class Moment:
             time=self.time, tags=list(self.tags), people=list(self.people),
             feelings=list(self.feelings), action=self.action, note=self.note,
         )
+        if self.practice is not None:  # absent, not null, so older exports stay the same
+            data["practice"] = self.practice.to_dict()
         return data
 
     @classmethod
@@ -88,6 +96,7 @@ class Moment:
             raise ValidationError("must be text", where=where, field="note")
         moment_id = data.get("id") or new_id()
         _check_uuid(moment_id, where)
+        practice = data.get("practice")
         return cls(
             kind=kind, intensity=intensity, context=context, time=time,
             tags=_labels(data.get("tags"), where, "tags"),
@@ -95,6 +104,7 @@ class Moment:
             feelings=_labels(data.get("feelings"), where, "feelings"),
             action=action, note=note, id=moment_id,
             extra={k: v for k, v in data.items() if k not in _MOMENT_KEYS},
+            practice=None if practice is None else Practice.from_dict(practice, where),
         )
 
 
@@ -114,6 +124,8 @@ class Entry:
     id: str = field(default_factory=new_id)
     version: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    check_in: str | None = None
+    """The optional safety check-in: one of CHECK_INS, or None (issue 17)."""
     #: Built from an encrypted summary (journal.core.summaries): no body or notes. The vault
     #: refuses to save a partial entry, so it can never overwrite the words it came from.
     partial: bool = field(default=False, compare=False, repr=False)
@@ -186,6 +198,8 @@ class Entry:
             good_things=list(self.good_things),
             moments=[m.to_dict() for m in self.moments],
         )
+        if self.check_in is not None:  # absent, not null, so older exports stay the same
+            data["check_in"] = self.check_in
         return data
 
     @classmethod
@@ -210,6 +224,9 @@ class Entry:
         moments_raw = data.get("moments", []) or []
         if not isinstance(moments_raw, list):
             raise ValidationError("must be a list", where=where, field="moments")
+        check_in = data.get("check_in")
+        if check_in is not None:
+            check_in = _choice(check_in, CHECK_INS, where, "check_in")
         good = data.get("good_things", []) or []
         if not isinstance(good, list) or not all(isinstance(g, str) for g in good):
             raise ValidationError("must be a list of text", where=where, field="good_things")
@@ -227,6 +244,7 @@ class Entry:
             ],
             id=entry_id,
             extra={k: v for k, v in data.items() if k not in _ENTRY_KEYS},
+            check_in=check_in,
         )
 
 

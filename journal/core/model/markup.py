@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
-_TAG_RE = re.compile(r"(?<![\w&#/])#([^\W_][\w-]*)", re.UNICODE)
+#: A tag: `#` then a letter or digit, then letters, digits and jrnl's tag characters
+#: `-+#/` (so `#c++`, `#c#`, `#os/2` are whole tags); never ending in `/`.
+_TAG_RE = re.compile(r"(?<![\w&#/])#([^\W_](?:[\w+#/-]*[\w+#-])?)", re.UNICODE)
 _PERSON_RE = re.compile(r"(?<![\w@.])@([^\W_][\w.-]*[\w]|[^\W_])", re.UNICODE)
 #: What could make Markdown hide or reshape a mention: code, links, HTML, entities,
 #: escapes, emphasis, indented code. A body with none of it reads the same as plain text.

@@ -1,7 +1,8 @@
 """Patterns in a user's own entries (issue 4, domain.md §6): explainable counts, never a
 diagnosis. Pure functions over decrypted entries or compact rows; no I/O, no UI.
 
-    reflect_rows(rows, since=None, until=None, work_end="18:00", today=None) -> dict
+    reflect_rows(rows, since=None, until=None, work_end="18:00", today=None,
+                 practices=()) -> dict
     reflect(entries, since=None, until=None, work_end="18:00", today=None) -> dict
 
 returns `{"range": {"from", "to"}, "entries": N, "moments": M, "findings": [...]}`; each
@@ -27,19 +28,22 @@ from journal.core.reflection.days import (
     rows_from_entries,
 )
 from journal.core.reflection.extras import good_things, numbness, withdrawal
+from journal.core.reflection.practice import PracticeRow, practice
 from journal.core.reflection.recovery import recovery
 from journal.core.reflection.selfcare import self_care_gap
 from journal.core.reflection.sleep import sleep_after_contagion
 from journal.core.reflection.spillover import spillover
 from journal.core.reflection.triggers import triggers
 
-__all__ = ["FORBIDDEN_WORDS", "KINDS", "NOT_A_DIAGNOSIS", "DayRow", "MomentRow", "bench_reflect",
-           "reflect", "reflect_rows", "rows_from_entries"]
+__all__ = ["FORBIDDEN_WORDS", "KINDS", "NOT_A_DIAGNOSIS", "DayRow", "MomentRow", "PracticeRow",
+           "bench_reflect", "practice_rows", "reflect", "reflect_rows", "rows_from_entries"]
 
 #: The required kinds, in output order; extras follow them.
 KINDS = ("balance", "spillover", "triggers", "sleep_after_contagion", "recovery",
          "self_care_gap")
 EXTRA_KINDS = ("withdrawal", "good_things", "numbness")
+#: Given only when the range holds a practice (issue 17), after the extras.
+OPTIONAL_KINDS = ("practice",)
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -51,13 +55,22 @@ def reflect(entries: Iterable[Entry], *, since: date | None = None, until: date 
             work_end: str = "18:00", today: date | None = None) -> dict[str, Any]:
     """Every finding over the entries dated within [since, until]."""
     _check(since, until, work_end)
+    entries = list(entries)
     return reflect_rows(rows_from_entries(entries), since=since, until=until,
-                        work_end=work_end, today=today)
+                        work_end=work_end, today=today, practices=practice_rows(entries))
+
+
+def practice_rows(entries: Iterable[Entry]) -> list[PracticeRow]:
+    """(date, minutes, before, after) per practice: the rows the `practice` finding reads
+    (Index.practice_rows gives the same from the encrypted index)."""
+    return [(e.date, m.practice.minutes, m.practice.before, m.practice.after)
+            for e in entries for m in e.moments if m.practice is not None]
 
 
 def reflect_rows(rows: Iterable[DayRow], *, since: date | None = None,
                  until: date | None = None, work_end: str = "18:00",
-                 today: date | None = None) -> dict[str, Any]:
+                 today: date | None = None,
+                 practices: Iterable[PracticeRow] = ()) -> dict[str, Any]:
     """Every finding over the rows (`DayRow`s, in any order; rows on one date are merged,
     the first one's id kept) dated within [since, until]: the same dict `reflect` gives
     over the entries the rows were made from. The rows are read, never changed. Evidence
@@ -81,6 +94,9 @@ def reflect_rows(rows: Iterable[DayRow], *, since: date | None = None,
         good_things(days),
         numbness(days, end),
     ]
+    taken = practice(days, practices)
+    if taken is not None:
+        findings.append(taken)
     return {
         "range": {"from": start.isoformat(), "to": end.isoformat()},
         "entries": len(days),

@@ -79,6 +79,7 @@ def merge_into(target: Entry, extra: Entry) -> Entry:
     merged.moments.extend(m for m in extra.moments if m.id not in known)
     merged.sleep = merged.sleep if merged.sleep is not None else extra.sleep
     merged.energy = merged.energy if merged.energy is not None else extra.energy
+    merged.check_in = merged.check_in or extra.check_in
     return merged
 
 

@@ -102,6 +102,14 @@ class Index:
             yield from zip(map(fromordinal, chunk.days), cols["id"], cols["sleep"], cols["rec"],
                            cols["good"], chunk.moments(), strict=True)
 
+    def practice_rows(self) -> Iterator[tuple[date, int, int | None, int | None]]:
+        """(date, minutes, before, after) per practice: reflection's PracticeRow."""
+        fromordinal = date.fromordinal
+        for chunk in self.chunks.values():
+            for ordinal, practices in zip(chunk.days, chunk.core()["prac"], strict=True):
+                for _, minutes, _, before, after in practices:
+                    yield fromordinal(ordinal), minutes, before, after
+
     def recovery_labels(self) -> set[str]:
         return {w for c in self.chunks.values() for w in c.words["rec"]}
 

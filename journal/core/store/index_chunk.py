@@ -16,11 +16,13 @@ from datetime import date, datetime
 from typing import Any
 
 from journal.core.model.entries import Entry, Moment
+from journal.core.model.practice import Practice
 from journal.core.store import crypto
 
 BUCKETS = crypto.MANIFEST_BUCKETS  # one chunk per manifest bucket
 INDEX_AAD_PREFIX = b"journal/v1/index|"
-FORMAT = 1
+#: 2 added the check-in and practices (issue 17); a chunk of format 1 is rebuilt.
+FORMAT = 2
 TITLE_MAX = 160
 PAD_BLOCK = 1024
 #: minute of the day -> "HH:MM"
@@ -36,9 +38,10 @@ def chunk_aad(vault_id: bytes, bucket: int) -> bytes:
 
 def record_of(entry: Entry) -> list[Any]:
     """One entry's summary: [id, version, date ordinal, title, sleep, energy, good things,
-    body length, written_at, body tags, body people, recovery, moments]; a moment is
-    [kind, intensity, context, minute, tags, people, action, feelings] (reflection's
-    MomentRow)."""
+    body length, written_at, body tags, body people, recovery, moments, check-in,
+    practices]; a moment is [kind, intensity, context, minute, tags, people, action,
+    feelings] (reflection's MomentRow), a practice [moment index, minutes, steps, before,
+    after]."""
     notes = [m.note.strip() for m in entry.moments if m.note.strip()]
     title = entry.title or (f"({notes[0]})" if notes else "")
     return [
@@ -48,16 +51,21 @@ def record_of(entry: Entry) -> list[Any]:
         list(entry.body_tags), list(entry.body_people), list(entry.recovery),
         [[m.kind, m.intensity, m.context, _MINUTE.get(m.time or ""), list(m.tags),
           list(m.people), m.action, list(m.feelings)] for m in entry.moments],
+        entry.check_in,
+        [[i, p.minutes, list(p.steps), p.before, p.after]
+         for i, p in enumerate(m.practice for m in entry.moments) if p is not None],
     ]
 
 
 #: The per-row columns, in two documents decoded when first needed: what reflection and
 #: lookups by id read, and what only showing a row needs.
-_CORE = ("id", "sleep", "rec", "good")
+_CORE = ("id", "sleep", "rec", "good", "chk", "prac")
 _SHOWN = ("ver", "title", "energy", "blen", "written", "btags", "bpeople")
-#: A record's fields, in order: the columns above plus the date (2) and the moments (12).
+#: A record's fields, in order: the columns above plus the date (2), then the moments (12),
+#: then the check-in and practices (_TAIL).
 _RECORD = ("id", "ver", "day", "title", "sleep", "energy", "good", "blen", "written", "btags",
            "bpeople", "rec")
+_TAIL = ("chk", "prac")
 
 
 class Chunk:
@@ -103,6 +111,7 @@ class Chunk:
             for person in set(record[10]).union(*(m[5] for m in moments)):
                 pperson[person] = pperson.get(person, 0) | 1 << row
         columns = {name: [r[i] for r in records] for i, name in enumerate(_RECORD)}
+        columns.update((name, [r[13 + i] for r in records]) for i, name in enumerate(_TAIL))
         days = array(_DAY_TYPE, columns["day"])
         words = {"rec": sorted({w for r in records for w in r[11]}),
                  "feel": sorted({w for r in records for m in r[12] for w in m[7]})}
@@ -114,7 +123,7 @@ class Chunk:
     def records(self) -> list[list[Any]]:
         cols, moms = self.columns(), self.moments()
         return [[*(cols[name][i] if name != "day" else self.days[i] for name in _RECORD),
-                 moms[i]] for i in range(len(self))]
+                 moms[i], *(cols[name][i] for name in _TAIL)] for i in range(len(self))]
 
     def encode(self) -> bytes:
         days = array(_DAY_TYPE, self.days)
@@ -188,7 +197,8 @@ class Chunk:
         return part
 
     def core(self) -> dict[str, list[Any]]:
-        """id, sleep, rec (recovery labels), good (number of good things) per row."""
+        """id, sleep, rec (recovery labels), good (number of good things), chk (check-in),
+        prac (practices: [moment index, minutes, steps, before, after]) per row."""
         return self._part(0)
 
     def columns(self) -> dict[str, list[Any]]:
@@ -217,6 +227,9 @@ class Chunk:
             id=cols["id"][i], version=cols["ver"][i],
             written_at=datetime.fromisoformat(written) if written else None,
         )
+        for index, minutes, steps, before, after in cols["prac"][i]:
+            entry.moments[index].practice = Practice(minutes, tuple(steps), before, after)
+        entry.check_in = cols["chk"][i]
         entry.partial = True
         entry.summary_title = cols["title"][i]
         entry.mentions = (list(cols["btags"][i]), list(cols["bpeople"][i]))

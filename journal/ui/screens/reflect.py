@@ -137,7 +137,8 @@ class ReflectScreen(Screen):
                     return
                 entries = EntryView(index.select())
                 report = reflect_rows(index.day_rows(), since=since, until=today,
-                                      work_end=work_end, today=today)
+                                      work_end=work_end, today=today,
+                                      practices=index.practice_rows())
         except JournalError as exc:
             self.post_message(_Failed(key, str(exc)))
             return

@@ -34,7 +34,9 @@ class SettingsScreen(ModalScreen[bool]):
             border: round $primary; background: $surface; padding: 1 2;
         }
         & Grid { grid-size: 2; grid-columns: 24 1fr; grid-rows: auto; height: auto;
-                 grid-gutter: 1 1; }
+                 grid-gutter: 0 1; }
+        & #practice-row { align-horizontal: left; }
+        & #practice_offer_from { width: 10; margin-left: 2; }
         & Label { color: $text-muted; padding-top: 1; }
         & #settings-error { color: $error; height: auto; }
         & .settings-note { color: $text-muted; height: auto; }
@@ -69,6 +71,13 @@ class SettingsScreen(ModalScreen[bool]):
                 yield Label("Work ends at")
                 yield Input(current.work_end, id="work_end", restrict=r"[0-9:]{0,5}",
                             placeholder="HH:MM")
+                yield Label("Practice offer, from")
+                with Horizontal(id="practice-row"):
+                    yield Switch(current.practice_offer, id="practice_offer",
+                                 tooltip="Offer a short practice after saving a contagion "
+                                         "moment of at least this intensity")
+                    yield Input(str(current.practice_offer_from), id="practice_offer_from",
+                                type="integer", restrict=r"\d{0,2}", placeholder="0-10")
             yield Static("", id="settings-error")
             yield Static(f"[$text-muted]Saved to {self.journal.paths.settings_file} "
                          "(no journal content is stored there).[/]", classes="settings-note")
@@ -91,13 +100,19 @@ class SettingsScreen(ModalScreen[bool]):
         work_end = self.query_one("#work_end", Input).value.strip()
         if re.fullmatch(r"\d:\d\d", work_end):
             work_end = "0" + work_end
+        raw_from = self.query_one("#practice_offer_from", Input).value.strip()
+        if not raw_from.isdigit():
+            raise ValidationError("practice offered from: a whole number 0-10")
         new = replace(self.journal.settings, autolock_minutes=int(raw_minutes),
                       guided_prompts=self.query_one("#guided", Switch).value,
-                      theme=str(self.query_one("#theme", Select).value), work_end=work_end)
+                      theme=str(self.query_one("#theme", Select).value), work_end=work_end,
+                      practice_offer=self.query_one("#practice_offer", Switch).value,
+                      practice_offer_from=int(raw_from))
         try:
             return new.validated()
         except ValidationError as exc:
-            names = {"autolock_minutes": "auto-lock minutes", "work_end": "work ends at"}
+            names = {"autolock_minutes": "auto-lock minutes", "work_end": "work ends at",
+                     "practice_offer_from": "practice offered from"}
             raise ValidationError(f"{names.get(exc.field, exc.field)}: "
                                   f"{str(exc).split(': ')[-1]}") from None
 

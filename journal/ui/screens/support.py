@@ -13,6 +13,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Markdown, Static
 
+from journal.core.safety import NO_ONE_WATCHES
+
+__all__ = ["NO_ONE_WATCHES", "SUPPORT_TEXT", "SupportScreen"]
+
+#: The resources as the app shows them; journal.core.safety.SUPPORT_LINES has the same lines
+#: for the command line (a test keeps them in step).
 SUPPORT_TEXT = """\
 ## If you need support
 
@@ -29,7 +35,6 @@ Talking it over with a supervisor, a peer or your own therapist can also help
 with the weight of the work.
 """
 
-NO_ONE_WATCHES = "This app cannot contact anyone and no one monitors your entries."
 
 
 class SupportScreen(ModalScreen[None]):

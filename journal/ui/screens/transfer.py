@@ -217,7 +217,8 @@ class ImportScreen(_Dialog):
 
 
 class ExportScreen(_Dialog):
-    """Write every entry as plaintext JSON or Markdown, after a clear warning."""
+    """Write every entry as plaintext JSON, Markdown, jrnl or Day One, after a clear
+    warning."""
 
     DEFAULT_CSS = (DIALOG_CSS + EXTRA_CSS).format(name="ExportScreen") + \
         "ExportScreen .warning { color: $warning; }"
@@ -227,9 +228,11 @@ class ExportScreen(_Dialog):
     def fields(self) -> Iterator:
         yield Label("Format")
         yield Select([("JSON (one file, exchange format)", "json"),
-                      ("Markdown (one file per day, in a new folder)", "markdown")],
+                      ("Markdown (one file per day, in a new folder)", "markdown"),
+                      ("jrnl (one plain jrnl journal file)", "jrnl"),
+                      ("Day One (a JSON export .zip)", "dayone")],
                      value="json", allow_blank=False, id="format")
-        yield Label("Save to (a new file for JSON, a new or empty folder for Markdown)")
+        yield Label("Save to (a new file; for Markdown a new or empty folder)")
         yield Input(placeholder="~/journal-export.json", id="path")
         yield Static("The export is PLAINTEXT: not encrypted, not protected by your "
                      "passphrase.", classes="warning dialog-body")
@@ -246,7 +249,7 @@ class ExportScreen(_Dialog):
                  lambda: self._maybe_replace(fmt, path))
 
     def _maybe_replace(self, fmt: str, path: Path) -> None:
-        if fmt == "json" and path.is_file():
+        if fmt in exporters.FILE_FORMATS and path.is_file():
             self.ask("Replace the file?", f"{for_markup(str(path))} already exists. "
                      "Replace it with this export?", "Replace",
                      lambda: self.export(fmt, path, True))
@@ -261,7 +264,7 @@ class ExportScreen(_Dialog):
                     raise ValidationError(LOCKED)
                 entries = vault.entries()
             written = exporters.module_for(fmt).write(entries, path, replace=replace)
-            files = f" ({plural(len(written), 'file')})" if fmt != "json" else ""
+            files = f" ({plural(len(written), 'file')})" if fmt == "markdown" else ""
             return (f"Exported {plural(len(entries), 'entry', 'entries')} to {path}{files}. "
                     "It is PLAINTEXT: delete it when you no longer need it.")
 

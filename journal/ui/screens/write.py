@@ -22,11 +22,14 @@ from journal.ui.autosave import Debouncer
 from journal.ui.editor_theme import follow_app_theme
 from journal.ui.messages import EntrySaved
 from journal.ui.screens.confirm import ConfirmScreen
+from journal.ui.screens.practice_flow import absorb_open_practice, offer_after
+from journal.ui.screens.safety_flow import after_check_in
 from journal.ui.vault_access import vault_in_use
 from journal.ui.widgets.checkin import CheckIn
 from journal.ui.widgets.moment_form import MomentForm, Vocabulary
 from journal.ui.widgets.moments import MomentList, MomentsPanel
 from journal.ui.widgets.prompts import PromptPanel
+from journal.ui.widgets.safety_checkin import SafetyCheckIn
 
 if TYPE_CHECKING:
     from journal.ui.app import JournalApp
@@ -83,6 +86,8 @@ class WriteScreen(Screen):
         self.moments: list[Moment] = []
         self.debounce = Debouncer()
         self.status = ""
+        self.practice_offered: set[str] = set()
+        """Moments the practice was offered after (never twice for one; issue 17)."""
 
     @property
     def journal(self) -> JournalApp:
@@ -99,6 +104,7 @@ class WriteScreen(Screen):
                                            "clients' details. #tag @person work too.")
             with VerticalScroll(id="write-side"):
                 yield CheckIn(id="checkin")
+                yield SafetyCheckIn(id="safety")
                 yield MomentsPanel(id="moments")
         yield Footer(compact=True)
 
@@ -157,6 +163,7 @@ class WriteScreen(Screen):
             editor.load_text(entry.body)
         editor.move_cursor(editor.document.end)
         self.query_one(CheckIn).load(entry, self.journal.vocabulary.recovery)
+        self.query_one(SafetyCheckIn).load(entry.check_in)
         await self.query_one(MomentsPanel).show(self.moments)
         self.debounce.reset()
         self._set_status("saved" if entry.version else "new")
@@ -168,6 +175,7 @@ class WriteScreen(Screen):
         entry = self.entry.copy()
         entry.body = self.query_one("#editor", TextArea).text
         self.query_one(CheckIn).apply(entry)
+        entry.check_in = self.query_one(SafetyCheckIn).value
         entry.moments = [m for m in self.moments]
         return entry
 
@@ -175,6 +183,7 @@ class WriteScreen(Screen):
         """Save pending edits now (a moment still open in its form too, if complete).
         True when nothing is left unsaved."""
         self._absorb_open_form()
+        absorb_open_practice(self)
         if not self.debounce.dirty:
             return True
         return self.save_now()
@@ -323,6 +332,7 @@ class WriteScreen(Screen):
             await self.query_one(MomentsPanel).show(self.moments)
             self._edited()
             self.save_now()
+            offer_after(self, result)
 
         self.app.push_screen(MomentForm(moment, vocabulary=self._vocabulary(),
                                         default_context=self._default_context()), done)
@@ -348,6 +358,21 @@ class WriteScreen(Screen):
 
         self.app.push_screen(ConfirmScreen("Remove moment", "Remove this moment from the "
                                            "entry?", yes="Remove", no="Keep"), done)
+
+    def moment_changed(self) -> None:
+        """A moment changed outside its form (a practice kept with it): show it, save."""
+        async def show() -> None:
+            await self.query_one(MomentsPanel).show(self.moments)
+
+        self.call_later(show)
+        self._edited()
+        self.save_now()
+
+    @on(SafetyCheckIn.Changed)
+    def _check_in_chosen(self, event: SafetyCheckIn.Changed) -> None:
+        self._edited()
+        self.save_now()
+        after_check_in(self, event.value)
 
     def action_focus_moments(self) -> None:
         self.query_one(MomentList).focus()

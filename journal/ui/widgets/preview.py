@@ -16,6 +16,8 @@ from textual.widgets import Markdown
 
 from journal.core.model.entries import Entry, Moment
 from journal.core.model.markup import _PERSON_RE, _TAG_RE
+from journal.core.practice_script import describe
+from journal.core.safety import CHECK_IN_LABELS
 from journal.core.textsafe import picture_controls
 from journal.ui.widgets.entry_list import CONCERN_SYMBOL, CONTAGION_SYMBOL
 
@@ -68,6 +70,8 @@ def _moment_line(moment: Moment) -> str:
     line = " · ".join(parts)
     if moment.note.strip():
         line += f" — {highlight_mentions(' '.join(moment.note.split()))}"
+    if moment.practice is not None:
+        line += f"\n  - *practice:* {describe(moment.practice)}"
     return f"- {line}"
 
 
@@ -84,6 +88,8 @@ def entry_markdown(entry: Entry) -> str:
         checkin.append(f"energy {entry.energy}/10")
     if entry.recovery:
         checkin.append("recovery: " + ", ".join(entry.recovery))
+    if entry.check_in is not None:
+        checkin.append("safety check-in: " + CHECK_IN_LABELS[entry.check_in])
     if checkin or entry.good_things or entry.moments:
         lines += ["---", ""]
     if checkin:

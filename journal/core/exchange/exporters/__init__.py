@@ -1,8 +1,9 @@
 """Export formats: a registry of modules `journal.core.exchange.exporters.<module>`.
 
 Each format module defines `write(entries, out) -> list[Path]`: it writes `entries` (any
-order) to `out` and returns the files it created. For "json" `out` is a file; for
-"markdown" it is a directory. Everything an exporter writes is plaintext: create files with
+order) to `out` and returns the files it created. For "json", "jrnl" (a plain jrnl journal)
+and "dayone" (a Day One JSON zip) `out` is a file; for "markdown" it is a directory.
+Everything an exporter writes is plaintext: create files with
 `create_private_file` (mode 0600, never following or clobbering an existing file unless
 told to) and let the caller warn the user where the plaintext now lives.
 """
@@ -19,15 +20,22 @@ from journal.core.errors import StorageError, ValidationError
 from journal.core.exchange.registry import load_format
 from journal.core.model.entries import Entry
 
-FORMATS = ("json", "markdown")
-_MODULES = {"json": "json_v1", "markdown": "markdown"}
+FORMATS = ("json", "markdown", "jrnl", "dayone")
+_MODULES = {"json": "json_v1", "markdown": "markdown", "jrnl": "jrnl", "dayone": "dayone"}
 
 
 def module_for(fmt: str) -> ModuleType:
     return load_format(__name__, _MODULES, FORMATS, fmt, "export")
 
 
-def write(fmt: str, entries: Iterable[Entry], out: Path) -> list[Path]:
+#: Formats written to one file (the others write a directory).
+FILE_FORMATS = ("json", "jrnl", "dayone")
+
+
+def write(fmt: str, entries: Iterable[Entry], out: Path, *, replace: bool = False) -> list[Path]:
+    """`replace` (file formats only) lets a file replace an existing one."""
+    if fmt in FILE_FORMATS:
+        return list(module_for(fmt).write(list(entries), Path(out), replace=replace))
     return list(module_for(fmt).write(list(entries), Path(out)))
 
 

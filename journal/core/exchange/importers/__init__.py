@@ -74,12 +74,15 @@ def detect(path: Path) -> str:
 
 
 def read(path: Path, fmt: str | None = None,
-         source_passphrase: SourcePassphrase = None) -> list[Entry]:
-    """Every entry of the source, fully validated (nothing is written)."""
+         source_passphrase: SourcePassphrase = None,
+         timeformat: str | None = None) -> list[Entry]:
+    """Every entry of the source, fully validated (nothing is written). `timeformat`: a jrnl
+    journal's `timeformat` (strftime), for the jrnl format only."""
     path = Path(path)
     fmt = fmt or detect(path)
     module = module_for(fmt)
+    options = {"timeformat": timeformat} if timeformat and fmt == "jrnl" else {}
     try:
-        return list(module.read(path, source_passphrase=source_passphrase))
+        return list(module.read(path, source_passphrase=source_passphrase, **options))
     except OSError as exc:
         raise ValidationError(f"cannot read {path}: {exc.strerror or exc}") from None

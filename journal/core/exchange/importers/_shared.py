@@ -23,7 +23,9 @@ IMPORT_NAMESPACE = uuid.UUID("6f1c0c52-8d0e-5b8a-9d3c-4a7e2b1f0e11")
 
 Passphrase = str | Callable[[], str] | None
 
-_TAG_CHARS = re.compile(r"[^\w-]+", re.UNICODE)
+#: What a tag keeps: jrnl's tag characters ([-+*#/\w], Entry.tag_regex) minus `*` (emphasis
+#: in Markdown), so `c++`, `c#` and `os/2` stay whole, as our markup reads them.
+_TAG_CHARS = re.compile(r"[^\w+#/-]+", re.UNICODE)
 _HEADING_MARKS = re.compile(r"^#{1,6}(?:\s+|$)")
 
 
@@ -38,12 +40,16 @@ class Piece:
     #: The absolute time, when the source knows it (Day One): orders pieces written in the
     #: hour a daylight-saving switch repeats, whose local times are equal or reversed.
     instant: datetime | None = None
+    #: True if the first line is a title (jrnl): on a day of several pieces it goes into the
+    #: `## HH:MM Title` heading. False (Day One): only a Markdown heading line does; any other
+    #: first line (a paragraph, an attachment marker) stays in the section's text.
+    titled: bool = True
 
 
 def tag_token(raw: str) -> str:
     """A source tag as our `#tag` syntax understands it ('' if nothing is left)."""
     label = _TAG_CHARS.sub("-", raw.strip().lstrip("#@").strip().lower())
-    label = re.sub(r"\s+", "-", label).strip("-_")
+    label = re.sub(r"\s+", "-", label).strip("-_/")
     return f"#{label}" if label else ""
 
 
@@ -79,6 +85,8 @@ def fold_days(fmt: str, pieces: list[Piece]) -> list[Entry]:
             for piece in day_pieces:
                 text = piece.text.strip("\n")
                 first, _, rest = text.partition("\n")
+                if not piece.titled and not _HEADING_MARKS.match(first):
+                    first, rest = "", text
                 stamp = f"{piece.when:%H:%M} " if piece.has_time else ""
                 heading = f"## {stamp}{_HEADING_MARKS.sub('', first.strip())}".rstrip()
                 sections.append(f"{heading}\n{rest.strip(chr(10))}".rstrip("\n"))

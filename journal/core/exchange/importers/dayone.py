@@ -9,7 +9,12 @@ and `pdfAttachments`. `richText`, location and weather are ignored.
 
 Attachments are not copied into the vault, but never silently lost: each inline
 `![](dayone-moment://ID)` becomes `[photo id8]` and the entry ends with a line such as
-`Attachments: photo 76f9b0ac (jpeg, photos/<md5>.jpeg)`. Tags and starred entries become a
+`Attachments: photo 76f9b0ac (jpeg, photos/<md5>.jpeg)`, naming the file as the export has
+it: photos and videos `<md5>.<type>`, audio always `audios/<md5>.m4a` (whatever `format`
+says), PDFs `pdfs/<md5>.pdf`; an audio's `title` and a PDF's `pdfName` are kept. When the
+export's media folder is there (a folder or zip import), a file it lacks is marked
+`missing`. The classic Day One package (`*.dayone`, `entries/*.doentry` plists, as jrnl
+reads it) is read by `dayone_classic`. Tags and starred entries become a
 `Tags: #tag #starred` line. The zip is read in memory: nothing is extracted to disk.
 """
 
@@ -25,6 +30,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from journal.core.errors import ValidationError
+from journal.core.exchange.importers import dayone_classic
 from journal.core.exchange.importers._shared import (
     Passphrase,
     Piece,
@@ -35,12 +41,13 @@ from journal.core.exchange.importers._shared import (
 )
 from journal.core.model.entries import Entry
 
-#: (JSON key, word shown in the body, folder in the export, inline-link path segment)
+#: (JSON key, word shown in the body, folder in the export, fixed file extension or None
+#: for the attachment's `type`, the key of its title)
 ATTACHMENT_KINDS = (
-    ("photos", "photo", "photos", ""),
-    ("videos", "video", "videos", "video/"),
-    ("audios", "audio", "audios", "audio/"),
-    ("pdfAttachments", "pdf", "pdfs", "pdfAttachment/"),
+    ("photos", "photo", "photos", None, ""),
+    ("videos", "video", "videos", None, ""),
+    ("audios", "audio", "audios", "m4a", "title"),
+    ("pdfAttachments", "pdf", "pdfs", "pdf", "pdfName"),
 )
 _MOMENT_LINK = re.compile(
     r"!?\[[^\]\n]*\]\(dayone-moment:/{1,2}(?:(video|audio|pdfAttachment)/)?([0-9A-Za-z-]+)\)"
@@ -52,6 +59,8 @@ _MAX_JSON = 256 * 1024 * 1024
 def detect(path: Path) -> bool:
     path = Path(path)
     try:
+        if path.is_dir() and dayone_classic.detect(path):
+            return True
         if path.is_dir():
             return any(_looks_like_export(p.read_bytes()[:65536]) for p in _folder_jsons(path))
         if not path.is_file():
@@ -70,16 +79,46 @@ def detect(path: Path) -> bool:
 
 
 def _looks_like_export(head: bytes) -> bool:
-    return head.lstrip().startswith(b"{") and b'"entries"' in head and b'"creationDate"' in head
+    """Day One's JSON: `entries` with a `creationDate`, or beside Day One's `metadata`."""
+    head = head.lstrip()
+    if not head.startswith(b"{") or b'"entries"' not in head:
+        return False
+    # an empty export (Empty.json), or one cut short: read() then names the line
+    return b'"creationDate"' in head or b'"metadata"' in head
 
 
 def read(path: Path, source_passphrase: Passphrase = None) -> list[Entry]:
     """Every entry of every journal in the export, one Entry per local calendar day."""
     path = Path(path)
+    if path.is_dir() and dayone_classic.detect(path):
+        return dayone_classic.read(path)
     pieces: list[Piece] = []
+    media = _media(path)
     for name, raw in _json_documents(path):
-        pieces.extend(parse_document(raw, path, name))
+        pieces.extend(parse_document(raw, path, name, media))
     return fold_days("dayone", pieces)
+
+
+def _media(path: Path) -> set[str] | None:
+    """The export's media files (`photos/<md5>.jpeg`, ...), or None if the export's media
+    folders are not at hand (a lone JSON file without them beside it)."""
+    folders = {kind[2] for kind in ATTACHMENT_KINDS}
+    try:
+        if path.is_dir() or not zipfile.is_zipfile(path):
+            base = path if path.is_dir() else path.parent
+            present = [base / f for f in folders if (base / f).is_dir()]
+            if not present:
+                return None
+            return {f"{d.name}/{p.name}" for d in present for p in d.iterdir()}
+        with zipfile.ZipFile(path) as archive:
+            names = set()
+            for name in archive.namelist():
+                parts = PurePosixPath(name).parts
+                if len(parts) >= 2 and parts[-2] in folders:
+                    names.add(f"{parts[-2]}/{parts[-1]}")
+            return names
+    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError):
+        return None
 
 
 def _json_documents(path: Path) -> list[tuple[str, bytes]]:
@@ -129,7 +168,8 @@ def _zip_jsons(archive: zipfile.ZipFile) -> list[str]:
     return sorted(top or names)
 
 
-def parse_document(raw: bytes, path: Path, member: str = "") -> list[Piece]:
+def parse_document(raw: bytes, path: Path, member: str = "",
+                   media: set[str] | None = None) -> list[Piece]:
     where = f"{path}, zip member {member}" if member and not path.is_dir() else (
         str(path / member) if member else str(path))
     text = decode_text(raw, Path(where))
@@ -142,10 +182,11 @@ def parse_document(raw: bytes, path: Path, member: str = "") -> list[Piece]:
         raise ValidationError(f"{where}: nested too deeply to be a Day One export") from None
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise ValidationError(f"{where}: not a Day One export (no \"entries\" list)")
-    return [_piece(item, f"{where}, entry {index}") for index, item in enumerate(data["entries"])]
+    return [_piece(item, f"{where}, entry {index}", media)
+            for index, item in enumerate(data["entries"])]
 
 
-def _piece(item: Any, where: str) -> Piece:
+def _piece(item: Any, where: str, media: set[str] | None = None) -> Piece:
     if not isinstance(item, dict):
         raise ValidationError(f"{where}: must be an object")
     when = _local_time(item, where)
@@ -155,6 +196,9 @@ def _piece(item: Any, where: str) -> Piece:
     tags = item.get("tags", []) or []
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise ValidationError(f"{where}: field 'tags' must be a list of text")
+    if "photo" in item and "photos" not in item:
+        raise ValidationError(f"{where}: field 'photo' is not Day One's (its photos are listed "
+                              "under 'photos')")
     starred = item.get("starred", False)
     if not isinstance(starred, bool):
         raise ValidationError(f"{where}: field 'starred' must be true or false")
@@ -164,13 +208,13 @@ def _piece(item: Any, where: str) -> Piece:
     ).strip("\n")
     extra_lines = [line for line in (
         tag_line([*tags, *(["starred"] if starred else [])]),
-        _attachment_line(item, where),
+        _attachment_line(item, where, media),
     ) if line]
     if extra_lines:
         text = f"{text}\n\n" + "\n".join(extra_lines) if text else "\n" + "\n".join(extra_lines)
     uuid = item.get("uuid", "")
     return Piece(when=when, text=text, source_key=f"{uuid}|{item.get('creationDate')}",
-                 instant=_instant(item))
+                 instant=_instant(item), titled=False)
 
 
 def _local_time(item: dict, where: str) -> datetime:
@@ -214,9 +258,9 @@ def _instant(item: dict) -> datetime | None:
         return None
 
 
-def _attachment_line(item: dict, where: str) -> str:
+def _attachment_line(item: dict, where: str, media: set[str] | None = None) -> str:
     listed: list[str] = []
-    for key, word, folder, _segment in ATTACHMENT_KINDS:
+    for key, word, folder, extension, title_key in ATTACHMENT_KINDS:
         items = item.get(key) or []
         if not isinstance(items, list):
             raise ValidationError(f"{where}: field '{key}' must be a list")
@@ -224,10 +268,23 @@ def _attachment_line(item: dict, where: str) -> str:
             if not isinstance(attachment, dict):
                 raise ValidationError(f"{where}: {key}[{index}] must be an object")
             ident = str(attachment.get("identifier") or "?").replace("-", "")[:8].lower()
-            kind = str(attachment.get("type") or attachment.get("format") or "").strip()
+            kind = _clean(attachment.get("type") or attachment.get("format")).lstrip(".")
             details = [kind] if kind else []
+            title = _clean(attachment.get(title_key)) if title_key else ""
+            if title:
+                details.append(title)
             md5 = attachment.get("md5")
-            if isinstance(md5, str) and md5:
-                details.append(f"{folder}/{md5}" + (f".{kind}" if kind else ""))
+            if isinstance(md5, str) and re.fullmatch(r"[0-9A-Za-z]+", md5):
+                suffix = extension or kind.lstrip(".")
+                file = f"{folder}/{md5}" + (f".{suffix}" if suffix else "")
+                missing = media is not None and file not in media
+                details.append(file + (" missing" if missing else ""))
             listed.append(f"{word} {ident}" + (f" ({', '.join(details)})" if details else ""))
     return "Attachments: " + "; ".join(listed) if listed else ""
+
+
+def _clean(value: object) -> str:
+    """A short attachment detail on one line, without the separators of the line."""
+    if not isinstance(value, str):
+        return ""
+    return re.sub(r"[\s,;()]+", " ", value).strip()[:80]

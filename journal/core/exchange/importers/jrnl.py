@@ -1,8 +1,9 @@
 """Import jrnl journals (jrnl-org/jrnl): plain text and its encrypted v3, v2 and v1 files.
 
-Plain text, as jrnl writes it: each entry starts with `[<date>] Title` at the start of a line
-(jrnl's timeformats "%Y-%m-%d %H:%M" and its default config "%F %r", i.e. with seconds and
-AM/PM), body lines follow, a blank line separates entries; a title ending in `*` is starred.
+Plain text is read as jrnl 4.6 reads it, dates included (`jrnl_text`); jrnl 1.x text is
+recognised by its first line; a folder journal (`YYYY/MM/DD.txt`, jrnl's Folder) takes each
+entry's day from its path; jrnl's own exports go to `jrnl_exports`, and a classic Day One
+package (which jrnl opens as a journal too) to `dayone_classic`.
 
 Encrypted files, read with `cryptography` only, byte layouts as in jrnl 4.6's source:
 * v3 (jrnl >= 4.6): b"JRNLv3" | u16 big-endian header length | header (base64 of JSON
@@ -25,7 +26,6 @@ import hashlib
 import json
 import re
 import struct
-from datetime import datetime
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from journal.core.errors import ValidationError
+from journal.core.exchange.importers import dayone_classic, jrnl_exports
 from journal.core.exchange.importers._shared import (
     Passphrase,
     Piece,
@@ -41,6 +42,14 @@ from journal.core.exchange.importers._shared import (
     fold_days,
     read_bytes,
     resolve_passphrase,
+)
+from journal.core.exchange.importers.jrnl_text import (
+    DATE_LIKE,
+    LEGACY_START,
+    legacy_when,
+    parse_legacy,
+    parse_text,
+    text_pieces,
 )
 from journal.core.model.entries import Entry
 
@@ -50,22 +59,15 @@ V2_PREFIX = b"gAAAAA"  # a Fernet token: version byte 0x80, base64url
 V2_SALT = b"\xf2\xd5q\x0e\xc1\x8d.\xde\xdc\x8e6t\x89\x04\xce\xf8"
 ITERATIONS = 100_000
 
-_ENTRY_START = re.compile(r"(?:^|\n)\[([^\]\n]+)\](?: |(?=\n)|$)")
-_DATE_LIKE = re.compile(
-    r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?: ?[AaPp][Mm])?)?$"
-)
-_FORMATS = (
-    "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %I:%M:%S %p", "%Y-%m-%d %I:%M %p",
-    "%Y-%m-%d %I:%M:%S%p", "%Y-%m-%d %I:%M%p", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d",
-)
-#: jrnl's tag pattern (Entry.tag_regex) with its default tagsymbols "#@"; we rewrite only @.
-_AT_TAG = re.compile(r"(?<!\S)@(?=[-+*#/\w])")
-_LEGACY_START = re.compile(r"^(\d{4}-\d{2}-\d{2} \d{2}:\d{2})(?: (.*))?$")
+_FOLDER_DAY = re.compile(r"^\d{4}/[01]\d/[0123]\d\.txt$")
 
 
 def detect(path: Path) -> bool:
     path = Path(path)
+    if jrnl_exports.detect(path):
+        return True
+    if path.is_dir():
+        return bool(folder_files(path, limit=1))
     if not path.is_file():
         return False
     try:
@@ -78,99 +80,90 @@ def detect(path: Path) -> bool:
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
     first = next((line for line in text.splitlines() if line.strip()), "")
     match = re.match(r"\[([^\]]+)\] ", first)
-    return bool(match and _DATE_LIKE.match(match.group(1).strip()))
+    if match and (DATE_LIKE.match(match.group(1).strip()) or (
+            len(match.group(1)) > 6 and any(ch.isdigit() for ch in match.group(1)))):
+        return True  # a jrnl header (read() refuses one it cannot date, with its line)
+    if LEGACY_START.match(first.rstrip()):
+        return True
+    # jrnl 1.x encrypted: no text, whole AES blocks after a 16-byte IV
+    size = path.stat().st_size
+    return (path.suffix.lower() in (".journal", ".txt", "") and size >= 32 and size % 16 == 0
+            and not _is_utf8(head, complete=size <= len(head))
+            and not head.startswith((b"PK\x03\x04", b"SQLite format 3\x00")))
 
 
-def read(path: Path, source_passphrase: Passphrase = None) -> list[Entry]:
+def _is_utf8(head: bytes, complete: bool) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return not complete and exc.start >= len(head) - 3  # cut inside a character
+    return True
+
+
+def read(path: Path, source_passphrase: Passphrase = None,
+         timeformat: str | None = None) -> list[Entry]:
+    """`timeformat`: the journal's jrnl `timeformat` when it is not jrnl's default."""
     path = Path(path)
+    if jrnl_exports.detect(path):
+        return jrnl_exports.read(path, timeformat)
+    if path.is_dir():
+        if dayone_classic.detect(path):  # jrnl opens a .dayone package as a journal too
+            return dayone_classic.read(path)
+        return read_folder(path, timeformat)
     raw = read_bytes(path)
     if raw.startswith(V3_MAGIC):
-        return parse_text(_decrypt_v3(raw, path, source_passphrase), path, "jrnl v3")
+        return parse_text(_decrypt_v3(raw, path, source_passphrase), path, "jrnl v3",
+                          timeformat)
     if raw.startswith(V2_PREFIX):
         key = _fernet_key(resolve_passphrase(source_passphrase, path), V2_SALT)
-        return parse_text(_fernet_open(key, raw, path, "v2"), path, "jrnl v2")
+        return parse_text(_fernet_open(key, raw, path, "v2"), path, "jrnl v2", timeformat)
     try:
         raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         if len(raw) >= 32 and len(raw) % 16 == 0:  # shaped like jrnl 1.x ciphertext
-            return parse_legacy(_decrypt_v1(raw, path, source_passphrase), path)
-    return parse_text(decode_text(raw, path), path)
+            return parse_legacy(_decrypt_v1(raw, path, source_passphrase), path,
+                                timeformat=timeformat)
+    text = decode_text(raw, path)
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    if LEGACY_START.match(first.rstrip()) or (
+            timeformat and not first.startswith("[") and legacy_when(first, timeformat)):
+        return parse_legacy(text, path, "jrnl 1.x", timeformat)
+    return parse_text(text, path, timeformat=timeformat)
+
+
+def folder_files(folder: Path, limit: int = 1_000_000) -> list[Path]:
+    """jrnl's Folder journal: `YYYY/MM/DD.txt` below `folder`, in date order."""
+    found = []
+    for file in sorted(folder.glob("[0-9][0-9][0-9][0-9]/[01][0-9]/[0123][0-9].txt")):
+        if _FOLDER_DAY.match(file.relative_to(folder).as_posix()) and file.is_file():
+            found.append(file)
+            if len(found) >= limit:
+                break
+    return found
+
+
+def read_folder(folder: Path, timeformat: str | None = None) -> list[Entry]:
+    """A jrnl folder journal: the path is each entry's day (jrnl #2006), the header its time."""
+    files = folder_files(folder)
+    if not files:
+        raise ValidationError(f"{folder}: no jrnl journal here (neither a folder journal's "
+                              "YYYY/MM/DD.txt files nor a journal file)")
+    pieces: list[Piece] = []
+    for file in files:
+        year, month, day = file.relative_to(folder).with_suffix("").parts
+        text = decode_text(read_bytes(file), file)
+        for piece in text_pieces(text, str(file), timeformat):
+            try:
+                piece.when = piece.when.replace(year=int(year), month=int(month), day=int(day))
+            except ValueError:
+                raise ValidationError(f"{file}: {year}-{month}-{day} is not a real day") \
+                    from None
+            piece.source_key = f"{file.relative_to(folder).as_posix()}|{piece.source_key}"
+            pieces.append(piece)
+    return fold_days("jrnl", pieces)
 
 
 # -- plain text ----------------------------------------------------------------------------
-def parse_text(text: str, path: Path, kind: str = "") -> list[Entry]:
-    """jrnl 2+ text (as `jrnl` writes it) -> one Entry per day."""
-    text = text.replace("\r\n", "\n")
-    where = f"{path} ({kind})" if kind else str(path)
-    starts: list[tuple[int, int, datetime]] = []
-    for match in _ENTRY_START.finditer(text):
-        blob = match.group(1).strip()
-        if not _DATE_LIKE.match(blob):
-            continue  # a bracketed word in the body, as jrnl would leave it
-        line_no = text.count("\n", 0, match.start(1)) + 1
-        starts.append((match.start(1) - 1, match.end(), _parse_when(blob, where, line_no)))
-    if not starts:
-        if text.strip():
-            raise ValidationError(f"{where}: no jrnl entries found (expected lines like "
-                                  "'[2026-11-20 08:15] Title')")
-        return []
-    if text[: starts[0][0]].strip():
-        raise ValidationError(f"{where}, line 1: text before the first '[date] Title' line")
-    pieces: list[Piece] = []
-    for index, (_start, body_start, when) in enumerate(starts):
-        end = starts[index + 1][0] if index + 1 < len(starts) else len(text)
-        pieces.append(_piece(when, text[body_start:end]))
-    return fold_days("jrnl", pieces)
-
-
-def _parse_when(blob: str, where: str, line_no: int) -> datetime:
-    for fmt in _FORMATS:
-        try:
-            return datetime.strptime(blob, fmt)
-        except ValueError:
-            continue
-    raise ValidationError(f"{where}, line {line_no}: '{blob}' is not a real date and time")
-
-
-def _piece(when: datetime, raw: str, starred: bool = False) -> Piece:
-    lines = raw.strip("\n").split("\n")
-    title = lines[0].rstrip()
-    if title.endswith("*"):  # jrnl: a title ending in * is starred
-        starred = True
-        title = title.rstrip("* ").rstrip()
-    if starred:
-        title = f"{title} #starred".strip()
-    body = "\n".join(line.rstrip() for line in lines[1:]).strip("\n")
-    text = _AT_TAG.sub("#", f"{title}\n{body}" if body else title)
-    return Piece(when=when, text=text, source_key=raw)
-
-
-def parse_legacy(text: str, path: Path) -> list[Entry]:
-    """jrnl 1.x text (inside v1 files): `YYYY-MM-DD HH:MM Title` lines, no brackets."""
-    pieces: list[Piece] = []
-    when: datetime | None = None
-    lines: list[str] = []
-    for line_no, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
-        match = _LEGACY_START.match(line.rstrip())
-        if match:
-            try:
-                new_when = datetime.strptime(match.group(1), "%Y-%m-%d %H:%M")
-            except ValueError:
-                raise ValidationError(f"{path} (jrnl v1), line {line_no}: '{match.group(1)}' "
-                                      "is not a real date and time") from None
-            if when is not None:
-                pieces.append(_piece(when, "\n".join(lines)))
-            when, lines = new_when, [match.group(2) or ""]
-        elif when is not None:
-            lines.append(line)
-        elif line.strip():
-            raise ValidationError(f"{path} (jrnl v1), line {line_no}: text before the first "
-                                  "entry")
-    if when is not None:
-        pieces.append(_piece(when, "\n".join(lines)))
-    return fold_days("jrnl", pieces)
-
-
 # -- encryption ----------------------------------------------------------------------------
 def _fernet_key(passphrase: str, salt: bytes) -> bytes:
     kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=salt, iterations=ITERATIONS)
@@ -222,9 +215,6 @@ def _decrypt_v3(raw: bytes, path: Path, source_passphrase: Passphrase) -> str:
 
 
 def _decrypt_v1(raw: bytes, path: Path, source_passphrase: Passphrase) -> str:
-    if source_passphrase is None:
-        raise ValidationError(f"{path}: not UTF-8 text (if it is a jrnl 1.x encrypted "
-                              "journal, give its passphrase)")
     passphrase = resolve_passphrase(source_passphrase, path)
     key = hashlib.sha256(passphrase.encode("utf-8")).digest()
     decryptor = Cipher(algorithms.AES(key), modes.CBC(raw[:16])).decryptor()

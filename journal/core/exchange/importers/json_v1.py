@@ -27,4 +27,8 @@ def read(path: Path, source_passphrase: object = None) -> list[Entry]:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError(f"{path} is not UTF-8 text") from None
-    return exchange.loads(text, source=str(path))
+    data = exchange.parse_text(text, source=str(path))
+    try:
+        return exchange.load(data)
+    except ValidationError as exc:  # name the file, as every importer's errors do
+        raise ValidationError(f"{path}, {exc}") from None

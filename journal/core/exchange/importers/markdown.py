@@ -50,6 +50,10 @@ def detect(path: Path) -> bool:
 
 def read(path: Path, source_passphrase: Passphrase = None) -> list[Entry]:
     path = Path(path)
+    from journal.core.exchange.importers import jrnl_exports
+
+    if jrnl_exports.detect(path):  # jrnl's markdown/yaml export: its headings, tags, times
+        return jrnl_exports.read(path)
     if path.is_dir():
         files = _files(path)
         if not files:

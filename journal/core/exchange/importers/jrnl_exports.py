@@ -1,0 +1,232 @@
+"""Read what jrnl 4.6 exports (`jrnl --export json|markdown|yaml`), as jrnl wrote it.
+
+* json: `{"tags": {...}, "entries": [{"title", "body", "date", "time", "tags", "starred"}]}`.
+* markdown, one file: `# YYYY`, `## Month`, then per entry `### <date time> <title>`, a blank
+  line and the body, whose headings jrnl deepened by `###` (undone here).
+* markdown, a folder (`-o DIR`): one `YYYY-MM-DD_<slug>.md` per entry, `# <date time> <title>`,
+  body headings deepened by `#`.
+* yaml, a folder: one `YYYY-MM-DD_<slug>.md` per entry: `---`, `title:`, `date:`,
+  `starred:`, `tags: a, b`, `body: |` and the body indented by a tab, `...`. jrnl drops
+  lines holding only tags from this body: tags it lists that the text lacks come back on a
+  `Tags:` line.
+
+Each entry then maps as jrnl text does (`jrnl_text.make_piece`: `@tag` -> `#tag`, a star ->
+`#starred`), one Entry per day. Dates are read with the journal's `timeformat` (jrnl's
+default "%Y-%m-%d %H:%M" when not given). Not a format of its own: `jrnl` hands these here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from journal.core.errors import ValidationError
+from journal.core.exchange.importers import jrnl_text
+from journal.core.exchange.importers._shared import (
+    Piece,
+    decode_text,
+    fold_days,
+    read_bytes,
+    tag_line,
+)
+from journal.core.model.entries import Entry
+
+_FILE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}_.*\.md$")
+_YEAR = re.compile(r"^# \d{4}$")
+_MONTH = re.compile(r"^## [A-Z][a-z]+$")
+#: jrnl's tag rule (Entry.tag_regex with tagsymbols "#@").
+_JRNL_TAG = re.compile(r"(?<!\S)([#@][-+*#/\w]+)")
+
+
+def kind(path: Path) -> str:
+    """"json", "markdown", "markdown-folder", "yaml-folder", or "" (not a jrnl export).
+
+    Only jrnl's fingerprints count, so that an Obsidian folder is never taken for one: a
+    jrnl Markdown entry ends with a line holding one space, a yaml one with `...` after a
+    `body: |` block."""
+    path = Path(path)
+    try:
+        if path.is_dir():
+            files = sorted(p for p in path.glob("*.md") if p.is_file())
+            if not files or not all(_FILE_NAME.match(p.name) for p in files):
+                return ""
+            text = _tail_and_head(files[0])
+            if text[0].startswith("---\ntitle: ") and "\nbody: |" in text[0] \
+                    and text[1].rstrip().endswith("\n..."):
+                return "yaml-folder"
+            if re.match(r"# \d", text[0]) and text[1].endswith("\n "):
+                return "markdown-folder"
+            return ""
+        if not path.is_file():
+            return ""
+        head, tail = _tail_and_head(path)
+    except OSError:
+        return ""
+    head = head.lstrip("\ufeff")
+    if head.lstrip().startswith("{"):
+        squeezed = re.sub(r"\s+", "", head)
+        if squeezed.startswith(('{"tags":', '{"entries":')) and '"title":' in squeezed \
+                and '"time":' in squeezed and '"creationDate"' not in squeezed:
+            return "json"
+        return ""
+    lines = head.split("\n")
+    if path.suffix.lower() == ".md" and _YEAR.match(lines[0]) and tail.endswith("\n ") and any(
+            line.startswith("### ") for line in lines):
+        return "markdown"
+    return ""
+
+
+def _tail_and_head(path: Path) -> tuple[str, str]:
+    """The first and the last 4 KiB of a file, as text."""
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+        size = handle.seek(0, 2)
+        handle.seek(max(0, size - 4096))
+        tail = handle.read(4096)
+    return head.decode("utf-8", "replace"), tail.decode("utf-8", "replace")
+
+
+def detect(path: Path) -> bool:
+    return bool(kind(path))
+
+
+def read(path: Path, timeformat: str | None = None) -> list[Entry]:
+    path = Path(path)
+    found = kind(path)
+    if found == "json":
+        pieces = _json_pieces(path, timeformat)
+    elif found == "markdown":
+        pieces = _markdown_pieces(path, decode_text(read_bytes(path), path), "###", timeformat)
+    elif found in ("markdown-folder", "yaml-folder"):
+        pieces = []
+        for file in sorted(p for p in path.glob("*.md") if p.is_file()):
+            text = decode_text(read_bytes(file), file)
+            pieces.extend(_yaml_pieces(file, text, timeformat) if found == "yaml-folder"
+                          else _markdown_pieces(file, text, "#", timeformat))
+    else:
+        raise ValidationError(f"{path}: not a jrnl export (json, markdown or yaml)")
+    return fold_days("jrnl", pieces)
+
+
+def _when(value: str, timeformat: str | None, where: str) -> datetime:
+    when = jrnl_text.read_date(value.strip(), timeformat, where) if value.strip() else None
+    if when is None:
+        raise ValidationError(f"{where}: '{value[:40]}' is not a date jrnl can read")
+    return when
+
+
+def _piece(when: datetime, title: str, body: str, starred: bool, tags: list[str],
+           source: str) -> Piece:
+    raw = f"{title}\n{body}" if body.strip() else title
+    piece = jrnl_text.make_piece(when, raw, starred)
+    present = {t[1:].lower() for t in _JRNL_TAG.findall(f"{title}\n{body}")}
+    lost = [t for t in tags if t.lstrip("#@").lower() not in present]
+    line = tag_line(lost)
+    if line:
+        piece.text = f"{piece.text}\n\n{line}"
+    piece.source_key = source
+    return piece
+
+
+def _json_pieces(path: Path, timeformat: str | None) -> list[Piece]:
+    try:
+        data = json.loads(decode_text(read_bytes(path), path))
+    except json.JSONDecodeError as exc:
+        raise ValidationError(f"{path}, line {exc.lineno} column {exc.colno}: not valid JSON "
+                              f"({exc.msg})") from None
+    except RecursionError:
+        raise ValidationError(f"{path}: nested too deeply to be a jrnl export") from None
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        raise ValidationError(f"{path}: not a jrnl export (no \"entries\" list)")
+    pieces = []
+    for index, item in enumerate(data["entries"]):
+        where = f"{path}, entry {index}"
+        if not isinstance(item, dict):
+            raise ValidationError(f"{where}: must be an object")
+        fields = {k: item.get(k, "") for k in ("title", "body", "date", "time")}
+        for name, value in fields.items():
+            if not isinstance(value, str):
+                raise ValidationError(f"{where}: field '{name}' must be text")
+        tags = item.get("tags", []) or []
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            raise ValidationError(f"{where}: field 'tags' must be a list of text")
+        starred = item.get("starred", False)
+        if not isinstance(starred, bool):
+            raise ValidationError(f"{where}: field 'starred' must be true or false")
+        try:
+            when = datetime.strptime(f"{fields['date']} {fields['time']}", "%Y-%m-%d %H:%M")
+        except ValueError:
+            raise ValidationError(f"{where}: 'date' and 'time' must be YYYY-MM-DD and HH:MM") \
+                from None
+        pieces.append(_piece(when, fields["title"], fields["body"], starred, tags,
+                             f"{index}|{json.dumps(item, sort_keys=True)}"))
+    return pieces
+
+
+def _split_header(rest: str, timeformat: str | None, where: str) -> tuple[datetime, str]:
+    """`<date time> <title>`: the date as long as the timeformat writes it."""
+    fmt = timeformat or jrnl_text.DEFAULT_TIMEFORMAT
+    length = len(datetime(2000, 10, 10, 10, 10, 10).strftime(fmt))
+    return _when(rest[:length], fmt, where), rest[length + 1:]
+
+
+def _markdown_pieces(path: Path, text: str, marks: str, timeformat: str | None) -> list[Piece]:
+    pieces: list[Piece] = []
+    current: tuple[datetime, str, int] | None = None
+    lines: list[str] = []
+
+    def close() -> None:
+        if current is None:
+            return
+        while lines and (not lines[-1].strip() or _YEAR.match(lines[-1])
+                         or _MONTH.match(lines[-1])):
+            lines.pop()
+        body = "\n".join(lines).strip("\n")
+        pieces.append(_piece(current[0], current[1], body, False, [], f"{path.name}|"
+                             f"{current[2]}|{body}"))
+
+    for line_no, line in enumerate(text.split("\n"), start=1):
+        if line.startswith(f"{marks} ") and not line.startswith(f"{marks}#"):
+            close()
+            when, title = _split_header(line[len(marks) + 1:], timeformat,
+                                        f"{path}, line {line_no}")
+            current, lines = (when, title, line_no), []
+        elif current is not None:
+            if re.match(rf"^{re.escape(marks)}#+ ", line):
+                line = line[len(marks):]  # jrnl deepened the body's headings
+            lines.append(line)
+        elif line.strip() and not (_YEAR.match(line) or _MONTH.match(line)):
+            raise ValidationError(f"{path}, line {line_no}: text before the first entry "
+                                  f"heading ('{marks} <date> <title>')")
+    close()
+    return pieces
+
+
+def _yaml_pieces(path: Path, text: str, timeformat: str | None) -> list[Piece]:
+    lines = text.split("\n")
+    fields: dict[str, Any] = {}
+    body: list[str] = []
+    index = 1
+    while index < len(lines) and not lines[index].startswith("body: |"):
+        key, sep, value = lines[index].partition(": ")
+        if sep and not key.startswith(" "):
+            fields[key] = value
+        index += 1
+    if index >= len(lines):
+        raise ValidationError(f"{path}: a jrnl yaml export without 'body: |'")
+    for line in lines[index + 1:]:
+        if line == "...":
+            break
+        body.append(line[1:] if line.startswith("\t") else line)
+    if "date" not in fields:
+        raise ValidationError(f"{path}, line 3: a jrnl yaml export without 'date:'")
+    when = _when(fields["date"], timeformat, f"{path}, field 'date'")
+    tags = [t.strip() for t in str(fields.get("tags", "")).split(",") if t.strip()]
+    starred = fields.get("starred", "False").strip() == "True"
+    title = fields.get("title", "")
+    body_text = "\n".join(body).strip("\n")
+    return [_piece(when, title, body_text, starred, [f"#{t}" for t in tags],
+                   f"{path.name}|{text}")]

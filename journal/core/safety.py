@@ -1,0 +1,59 @@
+"""The optional safety check-in of an entry and the support resources (domain.md §6, §8.2;
+issue 17). Only the check-in a person chooses is read: never the words they write (no
+keyword scanning of free text, ever).
+
+`needs_support(check_in, earlier)` is the one rule: "not safe", or "struggling" on this and
+the two entries before it, shows the support resources at once (the app's support screen,
+the resources printed by `journal add --check-in`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from itertools import islice
+
+from journal.core.model.entries import CHECK_INS, Entry
+
+#: How each check-in is offered (the stored value is the key).
+CHECK_IN_LABELS = {
+    "ok": "ok",
+    "struggling": "struggling",
+    "not_safe": "not safe / thinking of harming myself",
+}
+assert tuple(CHECK_IN_LABELS) == CHECK_INS
+CHECK_IN_QUESTION = "Safety check-in (optional): how are you, really?"
+CHECK_IN_NOTE = ("Only you see this. Choosing \"not safe\" shows support resources at once. "
+                 "Nothing is sent anywhere.")
+#: "struggling" on this many entries in a row (this one included) shows support.
+STRUGGLING_RUN = 3
+
+SUPPORT_LINES = (
+    "If you are in danger or thinking of harming yourself, please reach out now:",
+    "- Emergency: call your local emergency number (911 in the US and Canada, 999 in the UK, "
+    "112 in the EU and many other countries).",
+    "- US: 988 Suicide & Crisis Lifeline: call or text 988, or chat at 988lifeline.org.",
+    "- US: Crisis Text Line: text HOME to 741741.",
+    "- UK & Ireland: Samaritans, freephone 116 123, day or night.",
+    "- Anywhere else: findahelpline.com lists free, confidential lines by country.",
+    "Talking it over with a supervisor, a peer or your own therapist can also help with the "
+    "weight of the work.",
+)
+NO_ONE_WATCHES = "This app cannot contact anyone and no one monitors your entries."
+
+
+def needs_support(check_in: str | None, earlier: Sequence[str | None]) -> bool:
+    """True for "not safe", or for "struggling" when the STRUGGLING_RUN - 1 entries just
+    before this one (`earlier`, newest first) were "struggling" too."""
+    if check_in == "not_safe":
+        return True
+    if check_in != "struggling":
+        return False
+    run = list(earlier[:STRUGGLING_RUN - 1])
+    return len(run) == STRUGGLING_RUN - 1 and all(c == "struggling" for c in run)
+
+
+def check_ins_before(entries_newest_first: Iterable[Entry], day: date,
+                     n: int = STRUGGLING_RUN - 1) -> list[str | None]:
+    """The check-ins of the `n` entries dated before `day`, newest first (summaries do)."""
+    return [e.check_in for e in islice((e for e in entries_newest_first if e.date < day), n)]

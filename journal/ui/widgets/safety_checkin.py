@@ -1,0 +1,49 @@
+"""The optional safety check-in of an entry: ok / struggling / not safe, one key each
+(journal.core.safety holds the words and the rule that shows support)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Label
+
+from journal.core.safety import CHECK_IN_NOTE
+from journal.ui.widgets.choice import KeyChoice
+
+OPTIONS = [("o", "ok", "ok"), ("s", "struggling", "struggling"), ("n", "not_safe", "not safe")]
+
+
+class SafetyCheckIn(Vertical):
+    """Posts `SafetyCheckIn.Changed` when the user picks (or clears, backspace) a value."""
+
+    DEFAULT_CSS = """
+    SafetyCheckIn { height: auto; }
+    SafetyCheckIn #safety-choice { height: auto; }
+    """
+
+    @dataclass
+    class Changed(Message):
+        value: str | None
+
+    def compose(self) -> ComposeResult:
+        yield Label("[b]Safety check-in[/] [$text-muted](optional)[/]", classes="panel-title")
+        choice = KeyChoice(OPTIONS, advance=False, id="safety-choice")
+        choice.tooltip = CHECK_IN_NOTE
+        yield choice
+
+    @property
+    def value(self) -> str | None:
+        return self.query_one(KeyChoice).value
+
+    def load(self, value: str | None) -> None:
+        self.query_one(KeyChoice).set_reactive(KeyChoice.value, value)
+        self.query_one(KeyChoice).refresh()
+
+    @on(KeyChoice.Chosen)
+    def _chosen(self, event: KeyChoice.Chosen) -> None:
+        event.stop()
+        self.post_message(self.Changed(event.value))

@@ -1,0 +1,292 @@
+"""Issue 17 in the app: the practice offered after a heavy contagion moment (once, waved
+away by any key, never below the threshold or when turned off), each step skippable, the
+calm timer on a fake clock, the palette's way in, and the safety check-in opening the
+support screen on "not safe" and on "struggling" three entries in a row."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from journal.core.model.entries import Entry, Moment
+from journal.core.model.practice import STEPS, Practice
+from journal.core.practice_script import OFFER
+from journal.settings import Settings
+from journal.ui.commands import journal_commands
+from journal.ui.screens.practice import PracticeScreen
+from journal.ui.screens.practice_offer import PracticeOffer
+from journal.ui.screens.support import SupportScreen
+from journal.ui.screens.write import WriteScreen
+from journal.ui.widgets.moment_form import MomentForm
+from tests.ui.host import HostApp, MemoryVault, screen_text
+from tests.ui.host import settle as host_settle
+
+from .conftest import TODAY, open_vault, settle, unlock
+
+
+async def _add_moment(pilot, kind_key: str, intensity: str) -> None:
+    await pilot.press("ctrl+n", kind_key, *intensity, "w", "enter")
+    await settle(pilot)
+
+
+def _stored_moments(paths) -> list[Moment]:
+    with open_vault(paths.vault) as vault:
+        return vault.get_by_date(TODAY).moments
+
+
+# -- the offer ---------------------------------------------------------------------------------
+async def test_offer_once_after_a_heavy_moment_and_any_key_carries_on(app_factory, make_vault,
+                                                                      paths):
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await _add_moment(pilot, "c", "8")
+        assert isinstance(app.screen, PracticeOffer)
+        assert "two-minute practice" in screen_text(app)
+        assert OFFER.split(".")[0] in screen_text(app)
+        # ctrl+t (go to the moments list) waves it away, and still does its own job
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert isinstance(app.screen, WriteScreen)
+        assert app.focused.id == "moment-list"
+        [moment] = _stored_moments(paths)
+        assert moment.practice is None  # saved before the offer, nothing added
+        # editing the same moment (still heavy) does not offer again
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MomentForm)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WriteScreen)
+
+
+@pytest.mark.parametrize("settings, kind, intensity", [
+    (Settings(), "c", "6"),                                  # below the default 7
+    (Settings(), "k", "9"),                                  # concern is never an offer
+    (Settings(practice_offer=False), "c", "9"),              # turned off
+    (Settings(practice_offer_from=9), "c", "8"),             # below a chosen threshold
+])
+async def test_never_offered_below_the_threshold_or_when_off(app_factory, make_vault, settings,
+                                                             kind, intensity):
+    make_vault()
+    app = app_factory(settings=settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await _add_moment(pilot, kind, intensity)
+        assert isinstance(app.screen, WriteScreen)
+
+
+async def test_a_lower_threshold_offers_from_it(app_factory, make_vault):
+    make_vault()
+    app = app_factory(settings=Settings(practice_offer_from=5))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await _add_moment(pilot, "c", "5")
+        assert isinstance(app.screen, PracticeOffer)
+
+
+async def test_p_starts_the_practice_and_it_is_kept_with_the_moment(app_factory, make_vault,
+                                                                   paths):
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await _add_moment(pilot, "c", "9")
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeScreen)
+        assert "research suggests this may help" in screen_text(app).lower()
+        # begin; land 8; theirs and mine; skip warmth; widening; next step; close 4
+        await pilot.press("enter", "8", "enter", "enter", "s", "enter", "enter", "4", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WriteScreen)
+        [moment] = _stored_moments(paths)
+        assert moment.practice == Practice(0, ("land", "theirs_and_mine", "widening",
+                                               "next_step", "close"), 8, 4)
+
+
+# -- the practice screen on its own ---------------------------------------------------------
+async def _practice(keys: list[str], advance: list[tuple[int, str]] = ()) -> tuple:
+    """Run PracticeScreen in a host app; `advance`: (seconds, key) steps on the fake clock."""
+    app = HostApp(MemoryVault([]))
+    results: list[Practice | None] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await host_settle(pilot)
+        app.push_screen(PracticeScreen(), results.append)
+        await pilot.pause()
+        for key in keys:
+            if key.startswith("+"):
+                app.clock.advance(seconds=int(key[1:]))
+                await pilot.pause(0.3)
+            else:
+                await pilot.press(key)
+        await pilot.pause()
+        shown = screen_text(app)
+    return results, shown
+
+
+@pytest.mark.parametrize("skipped", STEPS)
+async def test_each_step_can_be_skipped(skipped):
+    keys = ["enter"]
+    for step in STEPS:
+        if step == skipped:
+            keys.append("s")
+        elif step in ("land", "close"):
+            keys += ["5", "enter"]
+        else:
+            keys.append("enter")
+    results, _ = await _practice(keys)
+    [practice] = results
+    assert practice.steps == tuple(s for s in STEPS if s != skipped)
+    assert practice.before == (None if skipped == "land" else 5)
+    assert practice.after == (None if skipped == "close" else 5)
+
+
+async def test_escape_stops_and_keeps_what_was_taken_or_nothing():
+    results, _ = await _practice(["enter", "7", "enter", "escape"])
+    assert results == [Practice(0, ("land",), 7, None)]
+    results, _ = await _practice(["escape"])
+    assert results == [None]
+
+
+async def test_the_calm_timer_runs_on_the_injected_clock():
+    app = HostApp(MemoryVault([]))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await host_settle(pilot)
+        results: list[Practice | None] = []
+        app.push_screen(PracticeScreen(), results.append)
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause(0.3)
+        screen = app.screen
+        assert screen.timer is not None and "calm timer · 2:00" in screen_text(app)
+        assert "any key ends the timer" in screen_text(app).lower()
+        app.clock.advance(seconds=61)
+        await pilot.pause(0.3)
+        assert "calm timer · 0:59" in screen_text(app)
+        assert screen.timer is not None  # real time does not move it: only the clock
+        app.clock.advance(seconds=60)
+        await pilot.pause(0.4)
+        assert screen.timer is None and screen.step_name == "land"
+        await pilot.press("escape")
+        await pilot.pause()
+    assert results == [Practice(2, (), None, None)]
+
+
+async def test_any_key_ends_the_timer_early():
+    results, _ = await _practice(["3", "+30", "x", "escape"])
+    assert results == [Practice(1, (), None, None)]
+
+
+# -- the palette -------------------------------------------------------------------------------
+async def test_the_palette_starts_a_practice_kept_with_todays_contagion(app_factory,
+                                                                        make_vault, paths):
+    make_vault([Entry(date=TODAY, moments=[Moment("contagion", 5, "work"),
+                                           Moment("concern", 4, "home")])])
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        titles = [c.title for c in journal_commands(app)]
+        assert "Practice toward concern" in titles
+        await app.action_practice()
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeScreen)
+        await pilot.press("enter", "6", "enter", "escape")
+        await settle(pilot)
+        first, second = _stored_moments(paths)
+        assert first.practice == Practice(0, ("land",), 6, None) and second.practice is None
+
+
+# -- the safety check-in -----------------------------------------------------------------------
+async def _check_in(app_factory, make_vault, earlier: list[str | None], key: str):
+    entries = [Entry(date=TODAY - timedelta(days=i + 1), body="x", check_in=c)
+               for i, c in enumerate(earlier)]
+    make_vault(entries)
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        app.screen.query_one("#safety-choice").focus()
+        await pilot.press(key)
+        await settle(pilot)
+        return isinstance(app.screen, SupportScreen), screen_text(app)
+
+
+async def test_not_safe_opens_the_support_screen_at_once(app_factory, make_vault, paths):
+    shown, text = await _check_in(app_factory, make_vault, [], "n")
+    assert shown and "988" in text
+    with open_vault(paths.vault) as vault:
+        assert vault.get_by_date(TODAY).check_in == "not_safe"
+
+
+async def test_struggling_on_three_entries_in_a_row_opens_support(app_factory, make_vault,
+                                                                   paths):
+    shown, _ = await _check_in(app_factory, make_vault, ["struggling", "struggling"], "s")
+    assert shown
+    with open_vault(paths.vault) as vault:
+        assert vault.get_by_date(TODAY).check_in == "struggling"
+
+
+@pytest.mark.parametrize("earlier, key", [
+    (["struggling"], "s"),                      # two in a row only
+    (["ok", "struggling"], "s"),                # broken by an ok
+    (["struggling", "struggling"], "o"),        # ok today
+])
+async def test_otherwise_the_check_in_stays_quiet(app_factory, make_vault, earlier, key):
+    shown, _ = await _check_in(app_factory, make_vault, earlier, key)
+    assert not shown
+
+
+async def test_words_in_the_entry_never_open_support(app_factory, make_vault):
+    make_vault([Entry(date=TODAY, body="She said she is not safe and thinks of suicide.")])
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await pilot.press(*"I am not safe", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, WriteScreen)
+
+
+def test_settings_refuse_a_bad_threshold():
+    from journal.core.errors import ValidationError
+
+    with pytest.raises(ValidationError):
+        replace(Settings(), practice_offer_from=11).validated()
+
+
+def test_the_browse_preview_shows_practice_and_check_in():
+    from journal.ui.widgets.preview import entry_markdown
+
+    entry = Entry(date=TODAY, check_in="struggling", moments=[
+        Moment("contagion", 8, "work", practice=Practice(2, STEPS, 8, 5))])
+    text = entry_markdown(entry)
+    assert "safety check-in: struggling" in text
+    assert "practice:* 2 min, 6 of 6 steps, activation 8 -> 5" in text
+
+
+def test_the_support_screen_and_the_cli_give_the_same_resources():
+    from journal.core.safety import NO_ONE_WATCHES as CORE_NOTE
+    from journal.core.safety import SUPPORT_LINES
+    from journal.ui.screens.support import NO_ONE_WATCHES, SUPPORT_TEXT
+
+    assert CORE_NOTE == NO_ONE_WATCHES
+    for needle in ("988", "741741", "116 123", "findahelpline.com", "911", "999", "112"):
+        assert needle in SUPPORT_TEXT and any(needle in line for line in SUPPORT_LINES)
+
+
+async def test_locking_in_the_middle_of_a_practice_keeps_what_was_taken(app_factory,
+                                                                        make_vault, paths):
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await _add_moment(pilot, "c", "9")
+        await pilot.press("p", "enter", "9", "enter", "enter")  # land 9, theirs and mine
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeScreen)
+        await app.action_lock()
+        await settle(pilot)
+        [moment] = _stored_moments(paths)
+        assert moment.practice == Practice(0, ("land", "theirs_and_mine"), 9, None)
