@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_DIR ?= $(CURDIR)/.demo
 PYTEST_ARGS ?=
 
-.PHONY: help setup test lint demo bench clean
+.PHONY: help setup test lint demo bench calibrate clean
 
 help:  ## list targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -31,6 +31,9 @@ demo: $(STAMP)  ## open the app on a throwaway demo vault (passphrase shown firs
 
 bench: $(STAMP)  ## print performance figures (see docs/performance.md)
 	$(BIN)/python -m bench
+
+calibrate: $(STAMP)  ## false alarms of the reflection on 1,000 null years per scenario
+	$(BIN)/python -m bench.calibrate
 
 clean:  ## remove the venv, caches and the demo vault
 	rm -rf $(VENV) .pytest_cache .ruff_cache .demo .hypothesis

@@ -88,11 +88,11 @@ def by_date(entries: list[Entry]) -> dict[date, Entry]:
 
 # -- plants ------------------------------------------------------------------------------------
 def plant_spillover(entries: list[Entry], seed: int = 2, rate: float = 0.2) -> set[date]:
-    """On about `rate` of the work days, a work tag or person comes back off work, in one of
-    four ways: home that evening, on the commute, a work-context moment after 18:00, or at
-    home the next morning (that day is then the spillover day). Returns the planted days."""
+    """On about `rate` of the work days, contagion brings a work tag or person home that
+    same evening or night, in one of three ways: at home that evening, on the commute, or
+    at home after midnight in the same entry (issue 12: work is matched with that evening
+    and night). Returns the planted days."""
     rng = random.Random(seed)
-    days = by_date(entries)
     planted: set[date] = set()
     for entry in entries:
         work = [m for m in entry.moments if m.context == "work"]
@@ -100,18 +100,11 @@ def plant_spillover(entries: list[Entry], seed: int = 2, rate: float = 0.2) -> s
             continue
         source = rng.choice(work)
         carry = ({"tags": source.tags} if rng.random() < 0.5 else {"people": source.people})
-        way = rng.choice(("evening", "commute", "late", "next-morning"))
-        if way == "next-morning":
-            target = days.get(entry.date + timedelta(days=1))
-            if target is None:
-                continue
-            target.moments.append(moment(rng, "contagion", "home", 7 * 60, **carry))
-            planted.add(target.date)
-            continue
+        way = rng.choice(("evening", "commute", "night"))
         context, minute = {"evening": ("home", rng.randint(19 * 60, 23 * 60)),
                            "commute": ("commute", 17 * 60 + 40),
-                           "late": ("work", 19 * 60 + 30)}[way]
-        entry.moments.append(moment(rng, _kind(rng, 0.5), context, minute, **carry))
+                           "night": ("home", rng.randint(0, 3 * 60))}[way]
+        entry.moments.append(moment(rng, "contagion", context, minute, **carry))
         planted.add(entry.date)
     return planted
 
@@ -182,3 +175,22 @@ def evidence_dates(finding: dict) -> set[date]:
 
 def find(result: dict, kind: str) -> dict:
     return next(f for f in result["findings"] if f["kind"] == kind)
+
+
+def drift(seed: int, days: int = 364, points: float = 0.10, moments: int = 12) -> list[Entry]:
+    """A year whose contagion share drifts `points` toward concern (from 0.5 + points/2 to
+    0.5 - points/2), with about `moments` moments on each day: work on weekdays, home
+    every day. Nothing else is planted."""
+    rng = random.Random(seed)
+    entries = []
+    for i in range(days):
+        day = START + timedelta(days=i)
+        p = 0.5 + points / 2 - points * i / max(1, days - 1)
+        count = max(1, round(rng.gauss(moments, 1)))
+        found = [moment(rng, _kind(rng, p), "work" if day.weekday() < 5 and j % 2 == 0
+                        else "home", None, tags=[rng.choice(WORK_TAGS)])
+                 for j in range(count)]
+        entries.append(Entry(date=day, body="A day.", sleep=rng.randint(4, 8),
+                             recovery=[a for a in ACTIVITIES if rng.random() < 0.4],
+                             moments=found, id=_id(rng)))
+    return entries

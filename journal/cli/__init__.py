@@ -53,6 +53,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "search": ("entry_cmds", "search_cmd",
                "Search entries (in memory, after unlocking); newest first."),
     "show": ("entry_cmds", "show", "Show one entry: its text, moments and check-in."),
+    "support": ("support_cmd", "support_command",
+                "Crisis lines and support resources (the same text as the app's support "
+                "screen)."),
     "themes": ("themes_cmd", "themes_cmd",
                "List the themes: the built-ins, then yours, with the configured one marked *."),
 }

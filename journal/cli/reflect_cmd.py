@@ -17,9 +17,11 @@ from journal.core.errors import ValidationError
 from journal.core.exchange import format_v1 as exchange
 from journal.core.reflection import NOT_A_DIAGNOSIS, reflect_rows
 from journal.core.store.bulk import paused_gc
+from journal.core.support import SUPPORT_POINTER
 
 EVIDENCE_SHOWN = 10
 WIDTH = 88
+MARK = "●"
 
 
 @click.command("reflect")
@@ -43,6 +45,9 @@ def reflect_command(runtime: Runtime, since: date | None, until: date | None, as
     """
     if since and until and since > until:
         raise ValidationError(f"--since {since} is after --until {until}")
+    today = runtime.clock.today()
+    if since and not until and since > today:
+        raise ValidationError(f"--since {since} is after today, {today}")
     work_end = settings_mod.load(runtime.paths.settings_file).work_end
     vault = runtime.open_vault(passphrase_file)
     try:
@@ -51,7 +56,7 @@ def reflect_command(runtime: Runtime, since: date | None, until: date | None, as
         vault.close()
     with paused_gc():
         result = reflect_rows(index.day_rows(), since=since, until=until, work_end=work_end,
-                              today=runtime.clock.today(), practices=index.practice_rows())
+                              today=today, practices=index.practice_rows())
     if as_json:
         say_json(exchange.to_text(result))
     else:
@@ -59,18 +64,27 @@ def reflect_command(runtime: Runtime, since: date | None, until: date | None, as
 
 
 def render_text(result: dict[str, Any]) -> str:
-    """The readable report: each finding's title, summary and evidence dates."""
+    """The readable report: which findings stand out, then each finding's title, summary,
+    chance sentence and evidence dates, and last the not-a-diagnosis line and where support
+    is."""
     rng = result["range"]
+    findings = result["findings"]
+    marked = [f["title"] for f in findings if f["notable"]]
     lines = [f"Reflection {rng['from']} to {rng['to']}: "
              f"{plural(result['entries'], 'entry', 'entries')}, "
-             f"{plural(result['moments'], 'moment')}", *textwrap.wrap(NOT_A_DIAGNOSIS, WIDTH)]
-    for item in result["findings"]:
-        lines += ["", f"{item['title']} ({item['kind']})"]
-        lines += textwrap.wrap(item["summary"], WIDTH, initial_indent="  ",
-                               subsequent_indent="  ")
+             f"{plural(result['moments'], 'moment')}"]
+    lines += textwrap.wrap(
+        (f"{MARK} stands out beyond chance: {', '.join(marked)}. Nothing else does."
+         if marked else "Nothing in this range stands out beyond chance."), WIDTH)
+    for item in findings:
+        mark = f"{MARK} " if item["notable"] else "  "
+        lines += ["", f"{mark}{item['title']}"]
+        lines += _wrapped(item["summary"])
         if item["status"] != "ok":
-            lines += textwrap.wrap(f"Not enough data yet: {item['missing']}", WIDTH,
-                                   initial_indent="  ", subsequent_indent="  ")
+            lines += _wrapped(f"Not enough data yet: {item['missing']}")
+        else:
+            lines += _wrapped((f"Marked {MARK}. " if item["notable"] else "Not marked. ")
+                              + item["chance"])
         dates = [e["date"] for e in item["evidence"]]
         if dates:
             shown = ", ".join(dates[-EVIDENCE_SHOWN:])
@@ -79,4 +93,10 @@ def render_text(result: dict[str, Any]) -> str:
                     f"all): " if more > 0 else "Evidence: ")
             lines += textwrap.wrap(head + shown, WIDTH, initial_indent="  ",
                                    subsequent_indent="    ")
+    lines += ["", *textwrap.wrap(result.get("not_a_diagnosis", NOT_A_DIAGNOSIS), WIDTH),
+              *textwrap.wrap(result.get("support", {}).get("pointer", SUPPORT_POINTER), WIDTH)]
     return "\n".join(lines)
+
+
+def _wrapped(text: str) -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent="  ", subsequent_indent="  ")

@@ -14,6 +14,10 @@ from datetime import date
 from itertools import islice
 
 from journal.core.model.entries import CHECK_INS, Entry
+from journal.core.support import NO_ONE_WATCHES
+
+__all__ = ["CHECK_IN_LABELS", "NO_ONE_WATCHES", "SUPPORT_LINES", "check_ins_before",
+           "needs_support"]
 
 #: How each check-in is offered (the stored value is the key).
 CHECK_IN_LABELS = {
@@ -28,6 +32,8 @@ CHECK_IN_NOTE = ("Only you see this. Choosing \"not safe\" shows support resourc
 #: "struggling" on this many entries in a row (this one included) shows support.
 STRUGGLING_RUN = 3
 
+#: The support text (journal.core.support.SUPPORT_TEXT) as plain lines for the command
+#: line; a test keeps them in step.
 SUPPORT_LINES = (
     "If you are in danger or thinking of harming yourself, please reach out now:",
     "- Emergency: call your local emergency number (911 in the US and Canada, 999 in the UK, "
@@ -39,7 +45,6 @@ SUPPORT_LINES = (
     "Talking it over with a supervisor, a peer or your own therapist can also help with the "
     "weight of the work.",
 )
-NO_ONE_WATCHES = "This app cannot contact anyone and no one monitors your entries."
 
 
 def needs_support(check_in: str | None, earlier: Sequence[str | None]) -> bool:

@@ -126,4 +126,5 @@ def test_reflect_json_reports_the_practice_finding(initialised: Journal):
     assert {"next_day_share_after", "next_day_share_other"} <= set(stats)
     assert isinstance(found["notable"], bool)
     text = initialised("reflect", "--since", "2026-10-01").stdout
-    assert "(practice)" in text
+    # The text names findings by title, never by internal kind (issue 12).
+    assert found["title"] in text and "(practice)" not in text

@@ -54,8 +54,10 @@ def test_reflect_on_the_demo_year_reports_all_six_kinds_with_the_planted_pattern
         assert found[kind]["status"] == "ok", kind
         assert found[kind]["evidence"], kind
     assert found["balance"]["stats"]["trend_per_week"] < 0       # drift toward concern
-    assert found["spillover"]["stats"]["days"] >= 20
-    assert found["spillover"]["notable"]  # the planted hard last week
+    # Contagion that came home (issue 12); the demo's carried concern is counted apart.
+    assert found["spillover"]["stats"]["days"] >= 15
+    assert found["spillover"]["stats"]["concern_days"] >= 15
+    assert found["spillover"]["notable"]
     assert found["triggers"]["stats"]["tags"][0]["tag"] == "safeguarding"
     assert "safeguarding" in found["triggers"]["stats"]["standing_out"]
     assert found["sleep_after_contagion"]["notable"]

@@ -87,7 +87,9 @@ def test_reflect_text_lists_titles_summaries_and_evidence_dates(tmp_path, year):
 def test_reflect_uses_the_settings_work_end(tmp_path):
     entries = gen.noise(40, 3, p_home=0.0)
     monday = next(e for e in entries if e.date.weekday() == 0)
-    monday.moments.append(gen.moment(gen.random.Random(2), "contagion", "work", 19 * 60,
+    for m in monday.moments:   # untimed work moments are taken to end by the work end
+        m.time = None
+    monday.moments.append(gen.moment(gen.random.Random(2), "contagion", "home", 19 * 60,
                                      tags=[monday.moments[0].tags[0]]))
     _vault(tmp_path, entries)
 
@@ -121,3 +123,48 @@ def test_reflect_text_counts_read_naturally(tmp_path):
     _vault(tmp_path, [Entry(date=date(2026, 11, 20), moments=[Moment("concern", 4, "work")])])
     out = _run(tmp_path).stdout
     assert ": 1 entry, 1 moment" in out.splitlines()[0]
+
+
+def test_reflect_text_ends_with_not_a_diagnosis_and_the_support_pointer(tmp_path, year):
+    out = _run(tmp_path).output
+    tail = " ".join(out.strip().splitlines()[-4:])
+    assert "not a diagnosis" in tail
+    assert out.strip().endswith("Support resources and crisis lines: run `journal support` "
+                                "(F9 in the app).")
+    data = json.loads(_run(tmp_path, "--json").output)
+    assert "not a diagnosis" in data["not_a_diagnosis"]
+    assert "journal support" in data["support"]["pointer"]
+    assert "116 123" in data["support"]["text"]
+
+
+def test_reflect_text_says_which_findings_stand_out(tmp_path, year):
+    out = _run(tmp_path).output
+    data = json.loads(_run(tmp_path, "--json").output)
+    marked = [f["title"] for f in data["findings"] if f["notable"]]
+    assert marked   # the demo year plants patterns
+    head = " ".join(out.split("\n\n")[0].split())
+    assert "● stands out beyond chance: " + ", ".join(marked) in head
+    assert out.count("Marked ●.") == len(marked)
+    assert "(self_care_gap)" not in out and "(balance)" not in out
+
+
+def test_reflect_with_a_future_since_is_a_one_line_error(tmp_path, year):
+    # seen: "Reflection 2027-01-01 to 2026-12-04"
+    result = _run(tmp_path, "--since", "2027-01-01")
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "Reflection" not in result.output
+    assert len(result.output.strip().splitlines()) == 1 and "after today" in result.output
+
+
+def test_support_prints_the_support_screens_text(tmp_path):
+    from journal.core.support import NO_ONE_WATCHES, support_plain
+    from journal.ui.screens.support import SUPPORT_TEXT
+
+    result = CliRunner().invoke(cli, ["support"], obj=_runtime(tmp_path))
+    assert result.exit_code == 0
+    assert result.output == support_plain()
+    for line in SUPPORT_TEXT.replace("**", "").replace("## ", "").splitlines():
+        assert line in result.output   # the screen's text, line for line, one source
+    assert NO_ONE_WATCHES in result.output and "**" not in result.output
+    assert "988" in result.output and "116 123" in result.output
+    assert not (tmp_path / "vault").exists()   # needs no vault and no passphrase

@@ -94,20 +94,66 @@ def test_contagion_at_home_about_home_only_triggers_is_not_spillover():
     assert not found["notable"]
 
 
-def test_spillover_respects_work_end_and_order_within_the_day():
+def test_spillover_order_within_the_day_late_shifts_and_the_night():
     entries = gen.noise(30, 8, p_home=0.0)
     monday = next(e for e in entries if e.date.weekday() == 0)
     tag = monday.moments[0].tags[0]
     rng = gen.random.Random(0)
-    # Before the work moment that day (anticipation), then at work at 19:30.
     monday.moments[0].time = "10:00"
+
+    def days(**kw):
+        return gen.find(_reflect(entries, **kw), "spillover")["stats"]["days"]
+
+    # Before the work moment that day: anticipation, not spillover.
     monday.moments.append(gen.moment(rng, "contagion", "home", 7 * 60, tags=[tag]))
-    late = gen.moment(rng, "contagion", "work", 19 * 60 + 30, tags=[tag])
-    monday.moments.append(late)
-    assert gen.find(_reflect(entries), "spillover")["stats"]["days"] == 1  # the 19:30 one
+    assert days() == 0
+    # A late shift: a work moment at 19:30 is still work, not work following you home.
+    monday.moments.append(gen.moment(rng, "contagion", "work", 19 * 60 + 30, tags=[tag]))
+    assert days() == 0
+    # 01:00 in the same entry is that night: after the day's work.
+    night = gen.moment(rng, "contagion", "home", 60, tags=[tag])
+    monday.moments.append(night)
+    assert days() == 1
+    monday.moments.remove(night)
+    # Concern at home about work is shown apart, never counted as spillover.
+    monday.moments.append(gen.moment(rng, "concern", "home", 20 * 60, tags=[tag]))
+    found = gen.find(_reflect(entries), "spillover")
+    assert found["stats"]["days"] == 0 and found["stats"]["concern_days"] == 1
+    assert "not counted here" in found["summary"]
+
+
+def test_spillover_untimed_work_ends_at_the_work_end():
+    entries = gen.noise(30, 8, p_home=0.0)
+    monday = next(e for e in entries if e.date.weekday() == 0)
+    for m in monday.moments:
+        m.time = None
+    monday.moments.append(gen.moment(gen.random.Random(1), "contagion", "home", 19 * 60,
+                                     tags=[monday.moments[0].tags[0]]))
+    assert gen.find(_reflect(entries), "spillover")["stats"]["days"] == 1
     assert gen.find(_reflect(entries, work_end="20:00"), "spillover")["stats"]["days"] == 0
-    monday.moments.remove(late)
-    assert gen.find(_reflect(entries), "spillover")["stats"]["days"] == 0
+
+
+def test_a_family_member_noted_at_work_and_at_home_is_not_a_work_trigger():
+    entries = gen.noise(60, 12, p_home=0.0)
+    rng = gen.random.Random(3)
+    workdays = [e for e in entries if e.date.weekday() < 5]
+    for e in workdays[::6]:    # a phone call about mum at work now and then
+        e.moments.append(gen.moment(rng, "concern", "work", 12 * 60, people=["mum"]))
+    for e in entries[::2]:     # mum at home on many evenings
+        e.moments.append(gen.moment(rng, "contagion", "home", 20 * 60, people=["mum"]))
+    found = gen.find(_reflect(entries), "spillover")
+    assert found["stats"]["days"] == 0, found["stats"]["labels"]
+
+
+def test_spillover_days_never_exceed_the_days_with_work():
+    for seed in (1, 2, 3):
+        entries = gen.noise(120, seed, p_home=0.9)
+        gen.plant_spillover(entries, seed, rate=0.9)
+        for e in entries[::3]:   # late shifts with work tags
+            e.moments.append(gen.moment(gen.random.Random(seed), "contagion", "work",
+                                        21 * 60, tags=["discharge"]))
+        stats = gen.find(_reflect(entries), "spillover")["stats"]
+        assert 0 < stats["days"] <= stats["work_days"]
 
 
 def test_spillover_does_not_reach_across_a_missing_day():
@@ -181,7 +227,8 @@ def test_sleep_same_in_both_groups_reports_no_difference(seed):
     found = gen.find(_reflect(gen.noise(140, seed)), "sleep_after_contagion")
     assert found["status"] == "ok"
     assert abs(found["stats"]["difference"]) < 1.5 and not found["notable"]
-    assert "nothing stands out" in found["summary"]
+    assert "Nothing here stands out beyond chance" in found["summary"]
+    assert "could easily be chance" in found["chance"]
 
 
 def test_sleep_is_taken_from_the_next_days_entry():

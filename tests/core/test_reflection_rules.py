@@ -38,13 +38,19 @@ def _strings(value):
 
 def test_shape_order_and_required_stats():
     result = reflect(gen.noise(140, 1), today=date(2026, 6, 1))
-    assert set(result) == {"range", "entries", "moments", "findings"}
+    assert set(result) == {"range", "entries", "moments", "findings", "not_a_diagnosis",
+                           "support"}
+    assert "not a diagnosis" in result["not_a_diagnosis"]
+    assert "journal support" in result["support"]["pointer"]
+    assert "988" in result["support"]["text"]
     assert result["entries"] == 140
     assert result["moments"] == sum(len(e.moments) for e in gen.noise(140, 1))
     kinds = [f["kind"] for f in result["findings"]]
     assert kinds[:6] == list(KINDS) and kinds[6:] == list(EXTRA_KINDS)
     for f in result["findings"]:
-        assert {"kind", "title", "summary", "stats", "evidence", "status"} <= set(f)
+        assert {"kind", "title", "summary", "stats", "evidence", "status", "n",
+                "chance"} <= set(f)
+        assert isinstance(f["n"], int) and f["chance"].endswith(".")
         assert f["status"] in ("ok", "insufficient")
         assert ("missing" in f) == (f["status"] == "insufficient")
         for item in f["evidence"]:
@@ -148,12 +154,26 @@ def test_withdrawal_counts_step_away_actions():
     entries = gen.noise(60, 10, p_action=1.0, p_away=0.0)
     found = gen.find(reflect(entries), "withdrawal")
     assert found["stats"]["stepped_away"] == 0 and not found["notable"]
+    assert "not a failing" not in found["summary"]   # never added when it is rare
     entries = gen.noise(60, 10, p_action=1.0, p_away=0.8)
     found = gen.find(reflect(entries), "withdrawal")
     away = {e.date for e in entries
             if any(m.action in ("withdrew", "avoided") for m in e.moments)}
-    assert gen.evidence_dates(found) == away and found["notable"]
+    assert gen.evidence_dates(found) == away
     assert found["stats"]["share"] > 0.6
+    # A steady level is described, not marked: only a rise beyond chance is.
+    assert not found["notable"] and "not a failing" in found["summary"]
+
+
+def test_withdrawal_rise_in_the_last_two_weeks_is_marked():
+    entries = gen.noise(84, 10, p_action=1.0, p_away=0.05)
+    for e in entries[-14:]:
+        for m in e.moments:
+            m.action = "withdrew"
+    found = gen.find(reflect(entries), "withdrawal")
+    assert found["notable"], found["summary"]
+    assert found["stats"]["last_14_days"]["mean_daily_share"] == 1.0
+    assert "In 1,000 shuffles of your own days" in found["chance"]
 
 
 def test_duplicate_dates_are_merged_not_double_counted_as_days():

@@ -5,9 +5,11 @@ diagnosis. Pure functions over decrypted entries or compact rows; no I/O, no UI.
                  practices=()) -> dict
     reflect(entries, since=None, until=None, work_end="18:00", today=None) -> dict
 
-returns `{"range": {"from", "to"}, "entries": N, "moments": M, "findings": [...]}`; each
-finding is `{"kind", "title", "status", "notable", "summary", "stats", "evidence",
-["missing"]}`. docs/reflection.md documents every rule, threshold and key.
+returns `{"range": {"from", "to"}, "entries": N, "moments": M, "findings": [...],
+"not_a_diagnosis", "support"}`; each finding is `{"kind", "title", "status", "notable",
+"summary", "n", "chance", "stats", "evidence", ["missing"]}`. Which findings are notable is
+decided for all of them at once (`chance.family`). docs/reflection.md documents every
+rule, threshold, chance check and key.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 from journal.core.errors import ValidationError
 from journal.core.model.entries import Entry
 from journal.core.reflection.balance import balance
+from journal.core.reflection.chance import Chance, family, weigh
 from journal.core.reflection.common import FORBIDDEN_WORDS, minutes
 from journal.core.reflection.days import (
     DayRow,
@@ -34,6 +37,7 @@ from journal.core.reflection.selfcare import self_care_gap
 from journal.core.reflection.sleep import sleep_after_contagion
 from journal.core.reflection.spillover import spillover
 from journal.core.reflection.triggers import triggers
+from journal.core.support import SUPPORT_POINTER, support_plain
 
 __all__ = ["FORBIDDEN_WORDS", "KINDS", "NOT_A_DIAGNOSIS", "DayRow", "MomentRow", "PracticeRow",
            "bench_reflect", "practice_rows", "reflect", "reflect_rows", "rows_from_entries"]
@@ -44,6 +48,11 @@ KINDS = ("balance", "spillover", "triggers", "sleep_after_contagion", "recovery"
 EXTRA_KINDS = ("withdrawal", "good_things", "numbness")
 #: Given only when the range holds a practice (issue 17), after the extras.
 OPTIONAL_KINDS = ("practice",)
+
+#: A finding's share of the family's alpha (1 unless named): the balance (P1) is the
+#: primary pattern, so its trend can be marked on a drift of about 10 points a year; the
+#: triggers split theirs over every tag ranked, so they get a little more.
+WEIGHT = {"balance": 2.5, "triggers": 1.5}
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -82,10 +91,12 @@ def reflect_rows(rows: Iterable[DayRow], *, since: date | None = None,
     days = build_days(rows, since, until, cutoff)
     last = days.dates[-1] if len(days) else None
     end = until or (max(today, last) if today and last else today or last) or date.today()
+    if since and since > end:   # a range that starts after today holds nothing yet
+        end = since
     start = since or (days.dates[0] if len(days) else end)
-    findings = [
+    checked = [
         balance(days, end),
-        spillover(days, end, work_end),
+        spillover(days, end, work_end, cutoff),
         triggers(days),
         sleep_after_contagion(days),
         recovery(days),
@@ -96,13 +107,34 @@ def reflect_rows(rows: Iterable[DayRow], *, since: date | None = None,
     ]
     taken = practice(days, practices)
     if taken is not None:
-        findings.append(taken)
+        checked.append(taken)
+    bar = family(weigh([(WEIGHT.get(f["kind"], 1.0), chances) for f, chances in checked]))
     return {
         "range": {"from": start.isoformat(), "to": end.isoformat()},
         "entries": len(days),
         "moments": sum(days.moment_count),
-        "findings": findings,
+        "findings": [_settled(f, c, bar) for f, c in checked],
+        "not_a_diagnosis": NOT_A_DIAGNOSIS,
+        "support": {"pointer": SUPPORT_POINTER, "text": support_plain()},
     }
+
+
+def _settled(found: dict[str, Any], chances: list[Chance], bar: float) -> dict[str, Any]:
+    """A finding once the family has spoken: notable when any of its checks is, its closing
+    words, and the sentence on chance of its strongest check."""
+    if_notable, if_not = found.pop("_after")
+    later = found.pop("_later", None)
+    ok = found["status"] == "ok"
+    tested = [c for c in chances if c.p is not None]
+    chance = min(tested, key=lambda c: c.p or 0.0) if tested else chances[0]
+    found["notable"] = notable = ok and any(c.notable for c in chances)
+    if later is not None and ok:
+        later(found, notable, bar)
+    found["summary"] += if_notable if notable else if_not if ok else ""
+    found["chance"] = (chance.sentence() if ok else
+                       "Too little data yet to tell a pattern from chance.")
+    found["stats"]["chance"] = chance.as_dict()
+    return found
 
 
 def _check(since: date | None, until: date | None, work_end: str) -> None:

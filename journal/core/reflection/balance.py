@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_right
 from datetime import date
 from itertools import compress, repeat
-from operator import add, floordiv, ne
+from operator import add, floordiv, mul, ne
 from typing import Any
 
+from journal.core.reflection.chance import Chance, seeded, shuffle_test
 from journal.core.reflection.common import (
     MIN_TREND_DAYS,
     MIN_TREND_WEEKS,
-    chance_z,
     finding,
     pct,
     plural,
     share,
-    two_proportion_z,
 )
 from journal.core.reflection.days import Days
 
@@ -30,9 +28,10 @@ RECENT_SHARE = 0.60
 RECENT_RISE = 0.15
 RECENT_MIN_DAYS = 4
 TREND_NOTABLE_WEEKS = 8
+TREND_MIN_CHANGE = 0.05   # a fitted change under 5 points over the range is not tested
 
 
-def balance(days: Days, end: date) -> dict[str, Any]:
+def balance(days: Days, end: date) -> tuple[dict[str, Any], list[Chance]]:
     weeks = _weeks(days)
     rows = [
         {"week": label, "contagion": c, "concern": k,
@@ -41,58 +40,91 @@ def balance(days: Days, end: date) -> dict[str, Any]:
         for label, (_, c, k, c_sum, k_sum) in zip(_week_labels([w[0] for w in weeks]), weeks,
                                                   strict=True)
     ]
-    points = [(monday / 7, c / (c + k)) for monday, c, k, _, _ in weeks if c + k]
+    with_moments = sum(1 for _, c, k, _, _ in weeks if c + k)
     total_c = sum(days.contagion)
     total_k = sum(days.concern)
-    tagged_days = sum(map(bool, map(add, days.contagion, days.concern)))
-    recent = _recent(days, end)
+    moments = list(map(add, days.contagion, days.concern))
+    tagged_days = sum(map(bool, moments))
+    recent, recent_chance = _recent(days, end, moments)
     stats: dict[str, Any] = {
         "weeks": rows,
         "trend_per_week": None,
+        "trend_change": None,
         "contagion": total_c,
         "concern": total_k,
         "contagion_share": share(total_c, total_c + total_k),
         "days_with_moments": tagged_days,
-        "weeks_with_moments": len(points),
+        "weeks_with_moments": with_moments,
         "share_counts": "moments (each moment counts once, whatever its intensity)",
+        "trend_weights": "each week weighs as much as the moments noted in it",
         "recent": recent,
     }
-    if tagged_days < MIN_TREND_DAYS or len(points) < MIN_TREND_WEEKS:
-        missing = (f"A trend needs moments on at least {MIN_TREND_DAYS} days across "
-                   f"{MIN_TREND_WEEKS} weeks; this range has "
+    counted = (f"You noted {plural(total_c, 'contagion moment')} and "
+               f"{plural(total_k, 'concern moment')} on {plural(tagged_days, 'day')}")
+    what = "a change this large"
+    if tagged_days < MIN_TREND_DAYS or with_moments < MIN_TREND_WEEKS:
+        missing = (f"This needs moments on at least {MIN_TREND_DAYS} days across "
+                   f"{MIN_TREND_WEEKS} calendar weeks; this range has "
                    f"{plural(tagged_days, 'day')} with moments in "
-                   f"{plural(len(points), 'week')}.")
-        summary = (f"You noted {plural(total_c, 'contagion moment')} and "
-                   f"{plural(total_k, 'concern moment')} so far.")
-        return finding(KIND, TITLE, summary, stats, missing=missing)
-    slope, se = _slope(points)
-    stats["trend_per_week"] = round(slope, 4)
-    edge = min(EDGE_WEEKS, len(points) // 2)
-    first = _pooled(rows, slice(0, edge))
-    last = _pooled(rows, slice(-edge, None))
-    stats["first_weeks_share"], stats["last_weeks_share"] = first, last
-    change = slope * (points[-1][0] - points[0][0])
-    stats["trend_change"] = round(change, 3)
-    # A trend is mentioned only over 8+ weeks, when it adds up to 15+ points and its slope
-    # is at least twice its standard error (weekly shares are noisy).
-    steady = (len(points) >= TREND_NOTABLE_WEEKS and abs(change) >= RECENT_RISE
-              and (se == 0 or abs(slope) >= 2 * se))
-    direction = ("toward contagion" if slope > 0 else "toward concern") if slope else "flat"
-    summary = (
-        f"You noted {plural(total_c, 'contagion moment')} and "
-        f"{plural(total_k, 'concern moment')} over {plural(len(points), 'week')} "
-        f"({pct(stats['contagion_share'])} contagion). The contagion share moved "
-        f"{slope * 100:+.1f} points a week ({direction}): {pct(first)} in the first "
-        f"{plural(edge, 'week')} with moments, {pct(last)} in the last {edge}."
-    )
+                   f"{plural(with_moments, 'calendar week')}.")
+        return finding(KIND, TITLE, counted + ".", stats, missing=missing,
+                       n=tagged_days), [Chance(what)]
+    edge = min(EDGE_WEEKS, with_moments // 2)
+    stats["first_weeks_share"] = _pooled(rows, slice(0, edge))
+    stats["last_weeks_share"] = _pooled(rows, slice(-edge, None))
+    summary = f"{counted} ({pct(stats['contagion_share'])} contagion)."
+    trend_chance = Chance(what)
+    if with_moments >= TREND_NOTABLE_WEEKS:
+        slope, start, finish, trend_chance = _trend(days, weeks, moments)
+        stats["trend_per_week"] = round(slope, 4)
+        stats["trend_change"] = round(finish - start, 3)
+        summary += (f" Counting every moment, the contagion share went from about "
+                    f"{pct(start)} at the start of this range to about {pct(finish)} at its "
+                    f"end ({(finish - start) * 100:+.0f} points).")
+        if abs(finish - start) < TREND_MIN_CHANGE:
+            trend_chance = Chance(what)
+    else:
+        summary += (f" A trend needs moments in at least {TREND_NOTABLE_WEEKS} calendar "
+                    f"weeks, so only the last days are compared.")
     if recent["flag"]:
-        summary += (f" In the last {RECENT_DAYS} days contagion outweighed concern "
-                    f"({pct(recent['last_7_days_share'])} against "
-                    f"{pct(recent['previous_14_days_share'])} in the 14 days before).")
-    notable = recent["flag"] or steady
+        summary += (f" In the last {RECENT_DAYS} days contagion outweighed concern: on "
+                    f"average {pct(recent['last_7_days_share'])} of a day's moments, against "
+                    f"{pct(recent['previous_14_days_share'])} in the 14 days before.")
     since = bisect_right(days.ordinals, end.toordinal() - RECENT_DAYS)
-    evidence = [i for i in range(since, len(days)) if days.contagion[i] or days.concern[i]]
-    return finding(KIND, TITLE, summary, stats, days.evidence(evidence), notable=notable)
+    evidence = [i for i in range(since, len(days)) if moments[i]]
+    out = finding(KIND, TITLE, summary, stats, days.evidence(evidence), n=tagged_days)
+
+    def steady(result: dict[str, Any], notable: bool, bar: float) -> None:
+        change = stats["trend_change"]
+        if trend_chance.notable and change:
+            way = "toward concern" if change < 0 else "toward contagion"
+            result["summary"] += f" That is a steady move {way}, beyond what chance gives."
+
+    out["_later"] = steady
+    return out, [trend_chance, recent_chance]
+
+
+def _trend(days: Days, weeks: list[tuple[int, int, int, int, int]], moments: list[int]
+           ) -> tuple[float, float, float, Chance]:
+    """The slope of the weekly contagion share against the week, each week weighted by its
+    moments (the same as fitting every moment), the fitted share at the first and the last
+    week with moments, and its chance check: the slope's numerator sum(x * r) over days
+    (x the day's week, r its contagion minus the overall share times its moments), against
+    the days' r shuffled within weekday."""
+    c, total = days.contagion, sum(moments)
+    overall = sum(c) / total
+    x = [(o - 1) // 7 for o in days.ordinals]
+    r = [ci - overall * ni for ci, ni in zip(c, moments, strict=True)]
+    mx = sum(map(mul, x, moments)) / total
+    sxx = sum(n * (xi - mx) ** 2 for xi, n in zip(x, moments, strict=True))
+    slope = sum(map(mul, x, r)) / sxx if sxx else 0.0
+    used = [(monday - 1) // 7 for monday, ci, ki, _, _ in weeks if ci + ki]
+    start = min(1.0, max(0.0, overall + slope * (used[0] - mx)))
+    finish = min(1.0, max(0.0, overall + slope * (used[-1] - mx)))
+    chance = shuffle_test(r, x, days.weekday, seeded(days.seed, "balance-trend"),
+                          "a change this large", sides=2)
+    chance.weight = 4.0   # the trend is P1's main question; the last-days check weighs 1
+    return slope, start, finish, chance
 
 
 def _weeks(days: Days) -> list[tuple[int, int, int, int, int]]:
@@ -141,38 +173,29 @@ def _pooled(rows: list[dict[str, Any]], part: slice) -> float | None:
     return share(c, c + sum(r["concern"] for r in chosen))
 
 
-def _slope(points: list[tuple[float, float]]) -> tuple[float, float]:
-    """Ordinary least-squares slope of share against week number, and its standard error."""
-    n = len(points)
-    mx = sum(x for x, _ in points) / n
-    my = sum(y for _, y in points) / n
-    sxx = sum((x - mx) ** 2 for x, _ in points)
-    if not sxx:
-        return 0.0, 0.0
-    slope = sum((x - mx) * (y - my) for x, y in points) / sxx
-    if n < 3:
-        return slope, 0.0
-    resid = sum((y - my - slope * (x - mx)) ** 2 for x, y in points)
-    return slope, math.sqrt(resid / (n - 2) / sxx)
-
-
-def _recent(days: Days, end: date) -> dict[str, Any]:
-    """P1's flag: the last 7 days' share >= 60% and >= 15 points above the 14 days before,
-    on >= 4 days with moments, and more than chance (one-sided z test at 5%)."""
+def _recent(days: Days, end: date, moments: list[int]) -> tuple[dict[str, Any], Chance]:
+    """P1's flag, with the day as the unit: the last 7 days' mean daily contagion share is
+    >= 60% and >= 15 points above the 14 days before, with moments on >= 4 days in each
+    window; its chance check shuffles these 21 days' shares within weekday."""
     end_at = end.toordinal()
     recent_from = end_at - RECENT_DAYS
     prior_from = recent_from - PRIOR_DAYS
     at = days.ordinals
     lo, mid, hi = (bisect_right(at, o) for o in (prior_from, recent_from, end_at))
-    c, k = days.contagion, days.concern
-    last_days = sum(1 for i in range(mid, hi) if c[i] or k[i])
-    last_c, last_n = sum(c[mid:hi]), sum(c[mid:hi]) + sum(k[mid:hi])
-    prior_c, prior_n = sum(c[lo:mid]), sum(c[lo:mid]) + sum(k[lo:mid])
-    last_share = share(last_c, last_n)
-    prior_share = share(prior_c, prior_n)
-    flag = (last_days >= RECENT_MIN_DAYS and last_share is not None
-            and prior_share is not None
-            and last_share >= RECENT_SHARE and last_share - prior_share >= RECENT_RISE
-            and two_proportion_z(last_c, last_n, prior_c, prior_n) >= chance_z(1, sides=1))
-    return {"last_7_days_share": last_share, "previous_14_days_share": prior_share,
-            "days": last_days, "flag": flag}
+    c = days.contagion
+    used = [i for i in range(lo, hi) if moments[i]]
+    shares = [c[i] / moments[i] for i in used]
+    last = [s for i, s in zip(used, shares, strict=True) if i >= mid]
+    prior = [s for i, s in zip(used, shares, strict=True) if i < mid]
+    last_share = round(sum(last) / len(last), 3) if last else None
+    prior_share = round(sum(prior) / len(prior), 3) if prior else None
+    flag = (len(last) >= RECENT_MIN_DAYS and len(prior) >= RECENT_MIN_DAYS
+            and last_share is not None and prior_share is not None
+            and last_share >= RECENT_SHARE and last_share - prior_share >= RECENT_RISE)
+    chance = Chance("a rise this large")
+    if flag:
+        chance = shuffle_test(shares, [1 if i >= mid else 0 for i in used],
+                              [days.weekday[i] for i in used],
+                              seeded(days.seed, "balance-recent"), "a rise this large")
+    return ({"last_7_days_share": last_share, "previous_14_days_share": prior_share,
+             "days": len(last), "previous_days": len(prior), "flag": flag}, chance)

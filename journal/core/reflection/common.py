@@ -33,8 +33,12 @@ STEP_AWAY = frozenset(("withdrew", "avoided"))   # P9: actions that step away
 REACH_IN = frozenset(("helped", "approached"))   # P8: actions that reach in
 NUMB_WORDS = ("numb", "cynical", "detached-from-them")   # P10
 
-#: Words no output may contain (domain.md §8.1): checked by the tests, not at run time.
-FORBIDDEN_WORDS = ("burnout", "compassion fatigue", "sts", "ptsd", "secondary traumatic")
+#: Words no finding may contain (domain.md §8.1; `*` ends a stem): checked by the tests,
+#: not at run time. The not-a-diagnosis line outside the findings names "diagnosis" on
+#: purpose.
+FORBIDDEN_WORDS = ("burnout", "burn-out", "compassion fatigue", "sts", "ptsd",
+                   "secondary traumatic", "depress*", "trauma*", "anxiety", "symptom*",
+                   "disorder*", "diagnos*", "you have", "caused")
 
 #: "HH:MM" -> minutes after midnight (a lookup is much faster than parsing).
 MINUTE_OF = {f"{h:02d}:{m:02d}": h * 60 + m for h in range(24) for m in range(60)}
@@ -46,18 +50,22 @@ def minutes(hhmm: str | None) -> int | None:
 
 # -- building findings -----------------------------------------------------------------------
 def finding(kind: str, title: str, summary: str, stats: dict[str, Any],
-            evidence: list[dict[str, str]] | None = None, *, notable: bool = False,
-            missing: str | None = None) -> dict[str, Any]:
+            evidence: list[dict[str, str]] | None = None, *, n: int = 0,
+            missing: str | None = None, if_notable: str = "", if_not: str = "") -> dict[str, Any]:
     """The one shape every finding has (docs/reflection.md, "JSON shape"); `evidence` is
-    `Days.evidence(...)`."""
+    `Days.evidence(...)`, `n` the days it rests on. Whether it is notable is decided for all
+    findings at once (`chance.family`); `reflect_rows` then adds `if_notable` or `if_not` to
+    the summary, and the chance sentence."""
     out: dict[str, Any] = {
         "kind": kind,
         "title": title,
         "status": "insufficient" if missing else "ok",
-        "notable": bool(notable) and not missing,
+        "notable": False,
         "summary": summary,
+        "n": n,
         "stats": stats,
         "evidence": evidence or [],
+        "_after": (if_notable, if_not),
     }
     if missing:
         out["missing"] = missing

@@ -14,6 +14,7 @@ from operator import eq, itemgetter
 from typing import Any
 
 from journal.core.model.entries import Entry
+from journal.core.reflection.chance import data_seed
 from journal.core.reflection.common import (
     HEAVY_INTENSITY,
     MINUTE_OF,
@@ -21,7 +22,6 @@ from journal.core.reflection.common import (
     REACH_IN,
     STEP_AWAY,
 )
-from journal.core.reflection.spillover import carried_home
 
 # -- the input rows ------------------------------------------------------------------------
 #: One moment, positional: (kind, intensity, context, minute, tags, people, action,
@@ -51,8 +51,7 @@ class Days:
     __slots__ = ("dates", "ordinals", "ids", "sleep", "recovery", "good", "moments", "follows",
                  "moment_count", "contagion", "concern", "contagion_intensity",
                  "concern_intensity", "heavy", "stepped_away", "with_action", "helped", "numb",
-                 "at_work", "carried_days", "carried_tags", "carried_people", "carried_kinds",
-                 "contagion_tags", "concern_tags", "_items")
+                 "at_work", "weekday", "seed", "contagion_tags", "concern_tags", "_items")
 
     dates: Sequence[date]
     ordinals: list[int]                  # date.toordinal()
@@ -71,13 +70,10 @@ class Days:
     with_action: list[int]               # moments with any action
     helped: list[int]                    # concern moments whose action is in REACH_IN
     numb: list[int]                      # moments with a NUMB_WORDS feeling
-    at_work: list[int]                   # moments at work, not timed after the work end
+    at_work: list[int]                   # moments at work (at any hour: late shifts)
     moment_count: list[int]              # moments
-    # from spillover.carried_home():
-    carried_days: list[int]              # the days something came home from work
-    carried_tags: Counter[str]           # tag -> the days it came home on
-    carried_people: Counter[str]         # person -> the days they came home on
-    carried_kinds: Counter[str]          # kind -> the moments that carried something home
+    weekday: list[int]                   # 0 Monday .. 6 Sunday: the shuffles' strata
+    seed: int                            # from the data: seeds every shuffle
     contagion_tags: dict[int, Counter[str]]  # intensity -> its contagion moments' tags
     concern_tags: Counter[str]           # concern moments' tags
 
@@ -122,24 +118,18 @@ def build_days(rows: Iterable[DayRow], since: date | None, until: date | None,
     # cache, and counted by C loops every _BLOCK days, while they still are.
     c_tags: defaultdict[int, list[str]] = defaultdict(list)   # by contagion intensity
     k_tags: list[str] = []
-    home_tags: list[str] = []
-    home_people: list[str] = []
-    home_kinds: list[str] = []
     tallies = _Tallies()
     add_k = k_tags.extend
     numb_free = _NUMB.isdisjoint
     heavy_from = HEAVY_INTENSITY
     counts: list[Any] = []   # _COUNTS values per day, one day after the other
     add = counts.extend
-    days.carried_days = carried = []
     one_of: dict[tuple[str, ...], tuple[str, ...]] = {}   # one tuple per distinct recovery
     same_recovery = one_of.setdefault
-    last, last_ordinal = (), 0   # the previous day's moments, and its ordinal
-    for i, (ordinal, moments, recovery) in enumerate(zip(ordinals, days.moments, days.recovery,
-                                                         strict=True)):
+    for i, (moments, recovery) in enumerate(zip(days.moments, days.recovery, strict=True)):
         recovery = tuple(recovery)
         c = k = c_sum = k_sum = heavy = away = acted = helped = numb = work = 0
-        for kind, intensity, context, minute, tags, _, action, feelings in moments:
+        for kind, intensity, context, _, tags, _, action, feelings in moments:
             if kind == "contagion":
                 c += 1
                 c_sum += intensity
@@ -157,27 +147,20 @@ def build_days(rows: Iterable[DayRow], since: date | None, until: date | None,
                     helped += 1
             if feelings and not numb_free(feelings):
                 numb += 1
-            if context == "work" and (minute is None or minute <= work_end):
+            if context == "work":   # late shifts too: a work moment is work at any hour
                 work += 1
         add((len(moments), c, k, c_sum, k_sum, heavy, away, acted, helped, numb, work,
              same_recovery(recovery, recovery)))
-        if work < len(moments):   # spillover, while this day and the day before are in cache
-            hit = carried_home(moments, last if last_ordinal == ordinal - 1 else None, work_end)
-            if hit is not None:
-                carried.append(i)
-                home_tags.extend(hit[0])
-                home_people.extend(hit[1])
-                home_kinds.extend(hit[2])
-        last, last_ordinal = moments, ordinal
         if i % _BLOCK == 0:
-            tallies.count(c_tags, k_tags, home_tags, home_people, home_kinds)
-    tallies.count(c_tags, k_tags, home_tags, home_people, home_kinds)
+            tallies.count(c_tags, k_tags)
+    tallies.count(c_tags, k_tags)
     (days.moment_count, days.contagion, days.concern, days.contagion_intensity,
      days.concern_intensity, days.heavy, days.stepped_away, days.with_action, days.helped,
      days.numb, days.at_work, days.recovery) = (counts[n::_COUNTS] for n in range(_COUNTS))
     days.contagion_tags = tallies.contagion
-    days.concern_tags, days.carried_tags, days.carried_people, days.carried_kinds = (
-        tallies.concern, tallies.home_tags, tallies.home_people, tallies.home_kinds)
+    days.concern_tags = tallies.concern
+    days.weekday = [(o - 1) % 7 for o in ordinals]   # date.fromordinal(1) is a Monday
+    days.seed = data_seed(ordinals, days.contagion, days.concern, days.moment_count)
     return days
 
 
@@ -187,19 +170,14 @@ class _Tallies:
     def __init__(self) -> None:
         self.contagion: dict[int, Counter[str]] = {}
         self.concern: Counter[str] = Counter()
-        self.home_tags: Counter[str] = Counter()
-        self.home_people: Counter[str] = Counter()
-        self.home_kinds: Counter[str] = Counter()
 
-    def count(self, contagion: dict[int, list[str]], *others: list[str]) -> None:
+    def count(self, contagion: dict[int, list[str]], concern: list[str]) -> None:
         """Counts the lists' labels, then empties the lists."""
         for intensity, tags in contagion.items():
             self.contagion.setdefault(intensity, Counter()).update(tags)
             tags.clear()
-        for counter, labels in zip((self.concern, self.home_tags, self.home_people,
-                                    self.home_kinds), others, strict=True):
-            counter.update(labels)
-            labels.clear()
+        self.concern.update(concern)
+        concern.clear()
 
 
 _BLOCK = 512

@@ -10,14 +10,11 @@ Two things, both "your data so far", neither a promise:
    followed by a day with moments. The day is the unit: each day's share counts once,
    however many moments it has, and the two means are compared.
 
-Chance is checked by permutation, within weekdays: which comparable-or-practice days had a
-practice is reshuffled (keeping each weekday's number of practice days) PERMUTATIONS times
-with a fixed seed, and the share of reshuffles giving a gap at least as large as the one
-seen is the chance figure (reshuffling stops early once ENOUGH_AT_LEAST reach it: the figure
-is then surely above 5%, and rougher). The finding is notable when there are enough days
-(PRACTICE_MIN_DAYS in each group), the gap is at least PRACTICE_GAP and the chance figure
-is below CHANCE_ALPHA. Issue 12 brings one permutation machinery for every finding; this
-module has its own until then (docs/reflection.md).
+Chance is checked with the shared machinery (chance.py, issue 12): the compared days'
+next-day shares are shuffled within weekday (each weekday keeps its number of practice
+days), seeded from the data. The check is made when there are enough days
+(PRACTICE_MIN_DAYS in each group) and the gap is at least PRACTICE_GAP; the finding is
+notable when it passes the family control of all findings shown together.
 
 The finding is given only when the range holds at least one practice: someone who never
 takes one is not shown an empty card about it.
@@ -25,12 +22,12 @@ takes one is not shown an empty card about it.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from journal.core.reflection.common import CHANCE_ALPHA, finding, mean, pct, plural
+from journal.core.reflection.chance import Chance, seeded, shuffle_test
+from journal.core.reflection.common import finding, mean, pct, plural
 from journal.core.reflection.days import Days
 
 KIND = "practice"
@@ -40,15 +37,12 @@ PracticeRow = Sequence[Any]
 
 PRACTICE_MIN_DAYS = 5      # days in each group before comparing
 PRACTICE_GAP = 0.10        # a gap of 10 points of next-day contagion share
-PERMUTATIONS = 999         # reshuffles for the chance figure (p never below 1/1000)
-#: Stop reshuffling once this many reach the gap seen: the figure is then above 5% whatever
-#: the rest would give (51/1000 at the latest), so the decision is the same, sooner.
-ENOUGH_AT_LEAST = 50
-_SEED = 17                 # the same data always gives the same figure
 
 
-def practice(days: Days, practices: Iterable[PracticeRow]) -> dict[str, Any] | None:
-    """The finding over the days in range, or None when no practice falls in it."""
+def practice(days: Days, practices: Iterable[PracticeRow]
+             ) -> tuple[dict[str, Any], list[Chance]] | None:
+    """The finding over the days in range and its chance check, or None when no practice
+    falls in it."""
     if not len(days):
         return None
     first, last = days.dates[0], days.dates[-1]
@@ -62,10 +56,11 @@ def practice(days: Days, practices: Iterable[PracticeRow]) -> dict[str, Any] | N
     gap = (round(share_after - share_other, 3)
            if share_after is not None and share_other is not None else None)
     enough = len(after) >= PRACTICE_MIN_DAYS and len(other) >= PRACTICE_MIN_DAYS
-    p_value, tries = (_permutation_p(after, other, strata) if enough and gap is not None
-                      else (None, 0))
-    notable = bool(enough and gap is not None and abs(gap) >= PRACTICE_GAP
-                   and p_value is not None and p_value < CHANCE_ALPHA)
+    what = "a gap this large"
+    chance = Chance(what)
+    if enough and gap is not None and abs(gap) >= PRACTICE_GAP:
+        chance = shuffle_test(after + other, [1] * len(after) + [0] * len(other), strata,
+                              seeded(days.seed, KIND), what, sides=2)
     stats: dict[str, Any] = {
         "practices": len(rows),
         "rated": len(changes),
@@ -77,8 +72,6 @@ def practice(days: Days, practices: Iterable[PracticeRow]) -> dict[str, Any] | N
         "days_after": len(after),
         "days_other": len(other),
         "difference": gap,
-        "chance": p_value,
-        "permutations": tries,
         "comparable_definition": "days with a contagion moment and no practice, each "
                                  "followed by a day with moments",
         "min_days": PRACTICE_MIN_DAYS,
@@ -89,25 +82,16 @@ def practice(days: Days, practices: Iterable[PracticeRow]) -> dict[str, Any] | N
         missing = (f"Comparing the next day needs at least {PRACTICE_MIN_DAYS} practice days "
                    f"and {PRACTICE_MIN_DAYS} comparable days without one, each followed by a "
                    f"day with moments; this range has {len(after)} and {len(other)}.")
-        return finding(KIND, TITLE, " ".join(summary), stats, evidence, missing=missing)
+        return finding(KIND, TITLE, " ".join(summary), stats, evidence, missing=missing,
+                       n=len(after)), [chance]
     summary.append(
         f"The day after a practice, your contagion share was {pct(share_after)} on average "
         f"({plural(len(after), 'day')}), against {pct(share_other)} after comparable days "
         f"without one ({plural(len(other), 'day')}).")
-    assert p_value is not None
-    summary.append(
-        f"Shuffling which days had a practice (within each weekday) gave a gap this large in "
-        f"{_percent(p_value)} of {tries} tries"
-        + ("; that is more than chance usually gives." if notable else
-           "; chance alone could explain it." if p_value >= CHANCE_ALPHA else
-           f", but the gap is under {round(PRACTICE_GAP * 100)} points."))
     summary.append("Your data so far: you choose when to practise, so this is not proof of "
                    "cause.")
-    return finding(KIND, TITLE, " ".join(summary), stats, evidence, notable=notable)
-
-
-def _percent(p_value: float) -> str:
-    return "under 1%" if p_value < 0.01 else f"{round(p_value * 100)}%"
+    return finding(KIND, TITLE, " ".join(summary), stats, evidence,
+                   n=len(after) + len(other)), [chance]
 
 
 def _within(changes: list[int]) -> str:
@@ -147,29 +131,3 @@ def _next_day_groups(days: Days, practice_days: set[date]) -> tuple[
 
 def _mean_share(values: list[float]) -> float | None:
     return round(sum(values) / len(values), 3) if values else None
-
-
-def _permutation_p(after: list[float], other: list[float],
-                   weekdays: list[int]) -> tuple[float, int]:
-    """Two-sided: the share of within-weekday reshuffles (and the data itself) whose gap
-    between the means is at least the one seen; and how many reshuffles were made."""
-    values = after + other
-    n_after, n_other = len(after), len(other)
-    total = sum(values)
-    seen = abs(sum(after) / n_after - (total - sum(after)) / n_other)
-    strata: dict[int, list[float]] = {}
-    quota: dict[int, int] = {}
-    for i, (value, weekday) in enumerate(zip(values, weekdays, strict=True)):
-        strata.setdefault(weekday, []).append(value)
-        if i < n_after:
-            quota[weekday] = quota.get(weekday, 0) + 1
-    rng = random.Random(_SEED)
-    sample = rng.sample
-    groups = [(members, quota.get(w, 0)) for w, members in strata.items()]
-    at_least = tries = 0
-    while tries < PERMUTATIONS and at_least < ENOUGH_AT_LEAST:
-        tries += 1
-        picked = sum(sum(sample(members, k)) for members, k in groups if k)
-        if abs(picked / n_after - (total - picked) / n_other) >= seen - 1e-12:
-            at_least += 1
-    return round((at_least + 1) / (tries + 1), 4), tries

@@ -1,96 +1,114 @@
-"""P5: recovery activities and the next day's balance.
+"""P5: recovery activities and the next day's balance, the day as the unit.
 
 For every day D with an entry whose next calendar day D+1 has contagion or concern
-moments, D+1's moments are pooled into "after days with the activity" or "after days
-without it" (the baseline), for each activity label on D. Shares count moments. An
-activity has enough data with >= 5 days with it and >= 5 without; it stands out when the
-two shares differ by >= 10 points and by more than chance usually gives (two-proportion
-z test at the 5% level, Bonferroni-corrected for the number of activities compared).
+moments, D+1's contagion share (its contagion moments over its moments: each day weighs
+the same) is compared between days D that listed the activity and days that did not (the
+baseline). An activity has enough data with >= 5 days with it and >= 5 without; it is
+tested when the two mean shares differ by >= 10 points: the days' next-day shares are
+shuffled within weekday, and the smallest chance over the activities tested is multiplied
+by their number (Bonferroni). It stands out when that passes the family control.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from itertools import compress
-from operator import add, and_, not_
 from typing import Any
 
+from journal.core.reflection.chance import Chance, seeded, shuffle_test
 from journal.core.reflection.common import (
     MIN_COMPARE_DAYS,
     RECOVERY_GAP,
     RECOVERY_MIN_DAYS,
-    chance_z,
     finding,
     pct,
     plural,
-    share,
-    two_proportion_z,
 )
 from journal.core.reflection.days import Days
 
 KIND = "recovery"
 TITLE = "What seems to help"
+WHAT = "a gap this large for an activity"
 
 
-def recovery(days: Days) -> dict[str, Any]:
-    next_c = days.contagion[1:]
-    next_n = list(map(add, next_c, days.concern[1:]))
-    # pairs[i]: day i+1 follows day i and has moments
-    pairs = list(map(and_, days.follows, map(bool, next_n)))
-    all_days, all_c, all_n = sum(pairs), sum(compress(next_c, pairs)), sum(compress(next_n, pairs))
-    per: dict[str, list[int]] = {}   # activity -> [days, next-day contagion, next-day moments]
-    # one C loop counts the pairs by (activities, next-day contagion, next-day moments)
-    combos = Counter(zip(compress(days.recovery, pairs),
-                         compress(next_c, pairs), compress(next_n, pairs), strict=True))
-    for (activities, c, n), times in combos.items():
-        for activity in set(activities):   # a label listed twice on a day counts once
-            row = per.setdefault(activity, [0, 0, 0])
-            row[0] += times
-            row[1] += c * times
-            row[2] += n * times
+def recovery(days: Days) -> tuple[dict[str, Any], list[Chance]]:
+    c, k = days.contagion, days.concern
+    # the compared days: day i+1 follows day i and has moments; value: its contagion share
+    used = [i for i in range(len(days) - 1) if days.follows[i] and c[i + 1] + k[i + 1]]
+    value = [c[i + 1] / (c[i + 1] + k[i + 1]) for i in used]
+    labels = [set(days.recovery[i]) for i in used]   # a label listed twice counts once
+    strata = [days.weekday[i] for i in used]
+    noted = sum(1 for r in days.recovery if r)
+    activities = sorted(set().union(*labels)) if labels else []
     rows = []
-    needed_z = chance_z(sum(1 for v in per.values()
-                            if v[0] >= RECOVERY_MIN_DAYS and all_days - v[0] >= RECOVERY_MIN_DAYS))
-    for activity, (n_days, c, n) in per.items():
-        base_days, base_c, base_n = all_days - n_days, all_c - c, all_n - n
+    checks: dict[str, Chance] = {}
+    for activity in activities:
+        with_it = [activity in ls for ls in labels]
+        n_days = sum(with_it)
+        base_days = len(used) - n_days
         enough = n_days >= RECOVERY_MIN_DAYS and base_days >= RECOVERY_MIN_DAYS
-        after, base = share(c, n), share(base_c, base_n)
+        after = _mean([v for v, w in zip(value, with_it, strict=True) if w])
+        base = _mean([v for v, w in zip(value, with_it, strict=True) if not w])
         diff = round(after - base, 3) if after is not None and base is not None else None
-        stands_out = (enough and diff is not None and abs(diff) >= RECOVERY_GAP
-                      and abs(two_proportion_z(c, n, base_c, base_n)) >= needed_z)
-        rows.append({"activity": activity, "days": n_days, "days_without": base_days,
-                     "next_day_contagion_share": after, "baseline_contagion_share": base,
-                     "difference": diff, "enough_data": enough, "stands_out": stands_out})
+        row = {"activity": activity, "days": n_days, "days_without": base_days,
+               "next_day_contagion_share": after, "baseline_contagion_share": base,
+               "difference": diff, "enough_data": enough, "stands_out": False}
+        rows.append(row)
+        if enough and diff is not None and abs(diff) >= RECOVERY_GAP:
+            checks[activity] = shuffle_test(value, [1 if w else 0 for w in with_it], strata,
+                                            seeded(days.seed, "recovery:" + activity), WHAT,
+                                            sides=2)
+        elif enough:
+            checks[activity] = Chance(WHAT)
     rows.sort(key=lambda r: (not r["enough_data"], r["difference"] is None,
                              r["difference"] or 0.0, r["activity"]))
-    outstanding = [r for r in rows if r["stands_out"]]
+    compared = sum(1 for r in rows if r["enough_data"])
     stats: dict[str, Any] = {
         "activities": rows,
-        "days_compared": all_days,
-        "baseline_definition": "the next-day contagion share after days without the activity",
+        "days_compared": len(used),
+        "days_with_recovery": noted,
+        "baseline_definition": ("the mean next-day contagion share after days without the "
+                                "activity (each day counts once)"),
         "min_days": RECOVERY_MIN_DAYS,
-        "z_needed": round(needed_z, 2),
     }
-    if all_days < MIN_COMPARE_DAYS or not any(r["enough_data"] for r in rows):
+    if not noted:
+        return finding(KIND, TITLE, "Recovery activities: not used yet in this range.",
+                       stats, missing="This needs recovery activities on your entries; "
+                       f"none are noted in this range's "
+                       f"{plural(len(days), 'entry', 'entries')}."), [Chance(WHAT)]
+    if len(used) < MIN_COMPARE_DAYS or not compared:
         missing = (f"Each activity needs at least {RECOVERY_MIN_DAYS} days with it and "
                    f"{RECOVERY_MIN_DAYS} without, each followed by a day with moments "
-                   f"({MIN_COMPARE_DAYS} such days in all); this range has {all_days}"
-                   + ("" if rows else " and no recovery activity noted") + ".")
+                   f"({MIN_COMPARE_DAYS} such days in all); this range has "
+                   f"{plural(len(used), 'such day')}, and recovery noted on "
+                   f"{plural(noted, 'day')}.")
         return finding(KIND, TITLE, "Not enough days with recovery noted to compare yet.",
-                       stats, missing=missing)
-    if outstanding:
-        parts = [f"after you noted {r['activity']}, your contagion share was "
-                 f"{'lower' if r['difference'] < 0 else 'higher'} "
-                 f"({pct(r['next_day_contagion_share'])} against "
-                 f"{pct(r['baseline_contagion_share'])} after days without it; "
-                 f"{plural(r['days'], 'day')})"
-                 for r in outstanding[:3]]
-        summary = ("On days " + "; on days ".join(parts) + ". Your data so far: busier days "
-                   "may leave less room for recovery, so this is not proof of cause.")
-    else:
-        summary = (f"No activity went with a next-day contagion share "
-                   f"{round(RECOVERY_GAP * 100)} or more points away from days without it.")
-    wanted = {r["activity"] for r in outstanding}
-    evidence = days.evidence_where(map(and_, pairs, map(not_, map(
-        wanted.isdisjoint, days.recovery)))) if wanted else []
-    return finding(KIND, TITLE, summary, stats, evidence, notable=bool(outstanding))
+                       stats, missing=missing, n=len(used)), [Chance(WHAT)]
+    plain = (f"No activity went with a next-day contagion share "
+             f"{round(RECOVERY_GAP * 100)} or more points away from days without it, beyond "
+             f"what chance gives ({plural(compared, 'activity', 'activities')} compared "
+             f"over {plural(len(used), 'day')}).")
+    out = finding(KIND, TITLE, plain, stats, n=len(used))
+
+    def mark(result: dict[str, Any], notable: bool, bar: float) -> None:
+        standing = [r for r in rows if r["activity"] in checks
+                    and checks[r["activity"]].notable]
+        for r in standing:
+            r["stands_out"] = True
+        if not standing:
+            return
+        parts = [f"the day after a day when you noted the activity \u201c{r['activity']}\u201d, "
+                 f"your contagion share was {'lower' if r['difference'] < 0 else 'higher'} "
+                 f"on average ({pct(r['next_day_contagion_share'])} of a day's moments, "
+                 f"against {pct(r['baseline_contagion_share'])} after days without it; "
+                 f"{plural(r['days'], 'day')} with it)" for r in standing[:3]]
+        result["summary"] = ("On " + "; on ".join(parts) + ". Your data so far: busier days "
+                             "may leave less room for recovery, so this is not proof of cause.")
+        wanted = {r["activity"] for r in standing}
+        result["evidence"] = days.evidence(
+            [i for i in used if not wanted.isdisjoint(days.recovery[i])])
+
+    out["_later"] = mark
+    return out, list(checks.values())
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 3) if values else None

@@ -11,6 +11,7 @@ from itertools import compress
 from operator import and_, not_, or_
 from typing import Any
 
+from journal.core.reflection.chance import Chance, run_chance
 from journal.core.reflection.common import (
     GAP_NOTABLE_DAYS,
     MIN_TREND_DAYS,
@@ -23,7 +24,7 @@ KIND = "self_care_gap"
 TITLE = "Stretches without recovery"
 
 
-def self_care_gap(days: Days) -> dict[str, Any]:
+def self_care_gap(days: Days) -> tuple[dict[str, Any], list[Chance]]:
     has = list(map(bool, days.recovery))
     # Day i continues day i-1's stretch when neither lists recovery and it is the next
     # calendar day; cutting where that fails leaves stretches (and single days with recovery)
@@ -48,22 +49,29 @@ def self_care_gap(days: Days) -> dict[str, Any]:
         "definition": ("consecutive calendar days, each with an entry that lists no recovery "
                        "activity; a day without an entry ends the stretch"),
     }
-    if len(days) < MIN_TREND_DAYS or not with_recovery:
-        missing = (f"This needs at least {MIN_TREND_DAYS} entries and some recovery noted, "
-                   f"so a stretch without it means something; this range has "
-                   f"{plural(len(days), 'entry', 'entries')} and "
-                   f"{plural(with_recovery, 'day')} with recovery.")
-        return finding(KIND, TITLE, "Not enough recovery noted to find stretches yet.",
-                       stats, missing=missing)
+    what = "a stretch this long"
+    if not with_recovery:
+        return finding(KIND, TITLE, "Recovery activities: not used yet in this range.", stats,
+                       missing=f"This needs recovery activities on your entries, so that a "
+                       f"stretch without them means something; none are noted in this "
+                       f"range's {plural(len(days), 'entry', 'entries')}."), [Chance(what)]
+    if len(days) < MIN_TREND_DAYS:
+        missing = (f"This needs at least {MIN_TREND_DAYS} entries; this range has "
+                   f"{plural(len(days), 'entry', 'entries')}.")
+        return finding(KIND, TITLE, "Not enough entries to find stretches yet.",
+                       stats, missing=missing), [Chance(what)]
+    rate = with_recovery / len(days)
+    stats["recovery_rate"] = round(rate, 3)
     if best_days:
         when = (f"on {best_days[0]}" if len(best_days) == 1 else
                 f"from {best_days[0]} to {best_days[-1]}")
         summary = (f"Your longest stretch without a recovery activity noted was "
                    f"{plural(len(best_days), 'day')}, {when}. "
                    f"You noted recovery on {with_recovery} of {len(days)} days.")
-        if len(best_days) >= GAP_NOTABLE_DAYS:
-            summary += " If rest did not fit then, what around work made it hard?"
     else:
         summary = f"You noted recovery on every one of your {len(days)} days."
-    return finding(KIND, TITLE, summary, stats, days.evidence(range(*best)),
-                   notable=len(best_days) >= GAP_NOTABLE_DAYS)
+    chance = (run_chance(len(best_days), len(days), rate, what)
+              if len(best_days) >= GAP_NOTABLE_DAYS else Chance(what))
+    return finding(KIND, TITLE, summary, stats, days.evidence(range(*best)), n=len(days),
+                   if_notable=" If rest did not fit then, what around work made it hard?"
+                   ), [chance]

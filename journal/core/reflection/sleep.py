@@ -12,6 +12,7 @@ from itertools import compress, repeat
 from operator import and_, gt, is_not
 from typing import Any
 
+from journal.core.reflection.chance import Chance, seeded, shuffle_test
 from journal.core.reflection.common import (
     HEAVY_INTENSITY,
     MIN_COMPARE_DAYS,
@@ -19,6 +20,7 @@ from journal.core.reflection.common import (
     SLEEP_GAP,
     finding,
     mean,
+    plural,
 )
 from journal.core.reflection.days import Days
 
@@ -26,7 +28,7 @@ KIND = "sleep_after_contagion"
 TITLE = "Sleep after heavy days"
 
 
-def sleep_after_contagion(days: Days) -> dict[str, Any]:
+def sleep_after_contagion(days: Days) -> tuple[dict[str, Any], list[Chance]]:
     heavy = days.heavy
     nights = days.sleep[1:]      # [i]: the night after day i, when day i+1 follows it
     pairs = list(map(and_, days.follows, map(is_not, nights, repeat(None))))
@@ -37,6 +39,7 @@ def sleep_after_contagion(days: Days) -> dict[str, Any]:
     after_high, after_other = mean(high), mean(other)
     diff = (round(after_other - after_high, 2)
             if after_high is not None and after_other is not None else None)
+    rated = sum(1 for s in days.sleep if s is not None)
     stats: dict[str, Any] = {
         "after_high": after_high,
         "after_other": after_other,
@@ -47,7 +50,13 @@ def sleep_after_contagion(days: Days) -> dict[str, Any]:
                                  f"{HEAVY_INTENSITY} or more (0-10)"),
         "sleep_definition": "the sleep rating (0-10) on the next day's entry, for last night",
         "min_difference": SLEEP_GAP,
+        "days_with_sleep": rated,
     }
+    what = "a gap this large"
+    if not rated:
+        return finding(KIND, TITLE, "Sleep ratings: not used yet in this range.", stats,
+                       missing="This needs sleep ratings on your entries; none are noted in "
+                       f"this range's {plural(len(days), 'entry', 'entries')}."), [Chance(what)]
     if (len(high) < MIN_SLEEP_GROUP or len(other) < MIN_SLEEP_GROUP
             or len(high) + len(other) < MIN_COMPARE_DAYS):
         missing = (f"The comparison needs at least {MIN_SLEEP_GROUP} heavy and "
@@ -55,14 +64,17 @@ def sleep_after_contagion(days: Days) -> dict[str, Any]:
                    f"({MIN_COMPARE_DAYS} in all); this range has {len(high)} and "
                    f"{len(other)}.")
         return finding(KIND, TITLE, "Not enough nights with a sleep rating to compare yet.",
-                       stats, heavy_days, missing=missing)
+                       stats, heavy_days, missing=missing), [Chance(what)]
     assert diff is not None
     summary = (f"On nights after days when your contagion reached {HEAVY_INTENSITY} or more, "
                f"you rated sleep {after_high:.1f} on average (n = {len(high)}), against "
                f"{after_other:.1f} after other days (n = {len(other)}).")
-    notable = abs(diff) >= SLEEP_GAP
-    if not notable:
-        summary += f" That is less than {SLEEP_GAP} points apart, so nothing stands out."
-    else:
-        summary += " This is a pattern in your own entries, not a cause."
-    return finding(KIND, TITLE, summary, stats, heavy_days, notable=notable)
+    chance = Chance(what)
+    if abs(diff) >= SLEEP_GAP:
+        used = [i for i, ok in enumerate(pairs) if ok]
+        chance = shuffle_test([nights[i] for i in used], [1 if heavy[i] else 0 for i in used],
+                              [days.weekday[i] for i in used],
+                              seeded(days.seed, KIND), what, sides=2)
+    return finding(KIND, TITLE, summary, stats, heavy_days, n=len(high) + len(other),
+                   if_notable=" This is a pattern in your own entries, not a cause.",
+                   if_not=" Nothing here stands out beyond chance."), [chance]

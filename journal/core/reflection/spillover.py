@@ -1,10 +1,20 @@
-"""P2: work following someone home (domain.md §6 P2, issue 4).
+"""P2: contagion that came home from work (domain.md §6 P2, issues 4 and 12).
 
-A *spillover moment* is an off-work moment (context home, commute or elsewhere, or any
-moment timed after the work end) that carries a tag or a person of a work moment from the
-same day or the calendar day before. Same-day work moments count only when they did not
-come later (when both have a time, the work moment must be at or before the off-work one).
-Tags and people from entry bodies are not used: only moments say where something happened.
+A day counts when, that same evening or night, an off-work moment of *contagion* (context
+home, commute or elsewhere) carries a tag or a person from one of that day's work moments:
+- a work moment is work at any hour (late shifts); only its context says where it was;
+- order matters: the off-work moment is at or after the work moment (a work moment without
+  a time is taken to end by the work end); an off-work moment between 00:00 and 04:00 in
+  the same entry belongs to that night, so after the day's work; an untimed one counts;
+- off-work *concern* about work (caring, with the boundary held) is counted apart and
+  never called spillover;
+- a label that belongs at home more than at work (noted off work, without work, on more
+  days than at work: a family member, say) is not by itself a work label. Tags and people
+  are matched as one vocabulary (a word is a word) and shown as #tag and @person.
+
+Chance: if the evenings had nothing to do with the day's work, an evening would share a
+label with its own day's work about as often as with another day's work of the same
+weekday. `count_chance` compares the days counted with that chance overlap.
 """
 
 from __future__ import annotations
@@ -14,142 +24,206 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from journal.core.reflection.common import (
-    MIN_TREND_DAYS,
-    SPILLOVER_RECENT,
-    finding,
-    plural,
-)
-
-# Not imported from days.py, which imports carried_home from here (no import cycle):
-MomentRow = Sequence[Any]  # days.MomentRow
-Days = Any  # days.Days
+from journal.core.reflection.chance import Chance, count_chance
+from journal.core.reflection.common import MIN_TREND_DAYS, SPILLOVER_RECENT, finding, plural
+from journal.core.reflection.days import Days, MomentRow
 
 KIND = "spillover"
-TITLE = "Work following you home"
+TITLE = "Contagion that came home from work"
 RECENT_DAYS = 7
 TOP_LABELS = 5
+NIGHT_END = 4 * 60      # a moment before 04:00 belongs to the night after the day
+DAY = 24 * 60
+MIN_DAYS = 3            # fewer spillover days than this is never marked
 
-def carried_home(day: Sequence[MomentRow], before: Sequence[MomentRow] | None,
-                 work_end: int) -> tuple[set[str], set[str], list[str]] | None:
-    """On a day with moments off work: the tags and the people its off-work moments carried
-    from work (`before`: the previous calendar day's moments, if it has an entry), and the
-    kinds of those moments, one per moment; None when nothing came home. build_days calls
-    this while both days are in the CPU cache."""
-    tags: set[str] = set()       # today's and yesterday's work tags...
-    people: set[str] = set()     # ...and people
-    latest = _at_work(day, work_end, tags, people)
-    if before is not None:
-        _at_work(before, work_end, tags, people)
-    if not (tags or people):
-        return None
-    tags_home: set[str] = set()
-    people_home: set[str] = set()
-    kinds: list[str] = []
-    for kind, _, context, at, m_tags, m_people, _, _ in day:
-        if context == "work" and (at is None or at <= work_end):
+
+def spillover(days: Days, end: date, work_end: str, cutoff: int
+              ) -> tuple[dict[str, Any], list[Chance]]:
+    work, own_home, work_sets, evenings = _labels(days.moments)
+    home_labels = {label for label, n in own_home.items() if n > work.get(label, 0)}
+    if home_labels:
+        work_sets = [w - home_labels if w else w for w in work_sets]
+        evenings = [e - home_labels if e else e for e in evenings]
+    hit_days: list[int] = []
+    concern_days = 0
+    labels: Counter[str] = Counter()
+    moments = 0
+    for i, (day, at_work, count) in enumerate(zip(days.moments, days.at_work,
+                                                  days.moment_count, strict=True)):
+        if not at_work or at_work == count:   # nothing off work, or no work that day
             continue
-        if at is None or at >= latest:   # no work moment of the day came later
-            found_tags, found_people = tags.intersection(m_tags), people.intersection(m_people)
-        else:
-            found_tags, found_people = _exact(day, before, work_end, at, m_tags, m_people)
-        if found_tags or found_people:
-            kinds.append(kind)
-            tags_home |= found_tags
-            people_home |= found_people
-    return (tags_home, people_home, kinds) if kinds else None
-
-
-def spillover(days: Days, end: date, work_end: str) -> dict[str, Any]:
+        found, concern, n = _day(day, cutoff, home_labels)
+        if found:
+            hit_days.append(i)
+            labels.update(found)
+            moments += n
+        concern_days += bool(concern)
     work_days = len(days) - days.at_work.count(0)
-    hit_days = days.carried_days   # oldest first
-    labels = Counter({"#" + tag: n for tag, n in days.carried_tags.items()})
-    labels.update({"@" + person: n for person, n in days.carried_people.items()})
-    by_kind = days.carried_kinds
-    hit_moments = sum(by_kind.values())
     recent_from = end.toordinal() - RECENT_DAYS
-    recent = sum(1 for i in hit_days if days.ordinals[i] > recent_from)
+    recent = [i for i in hit_days if days.ordinals[i] > recent_from]
+    chances = _chance_overlap(evenings, work_sets, days.weekday)
+    expected = sum(chances)
     stats: dict[str, Any] = {
         "days": len(hit_days),
-        "moments": hit_moments,
-        "by_kind": dict(sorted(by_kind.items())),
+        "moments": moments,
+        "concern_days": concern_days,
         "labels": [{"label": k, "days": n} for k, n in _top(labels)],
         "work_days": work_days,
-        "last_7_days": recent,
+        "last_7_days": len(recent),
+        "expected_by_chance": round(expected, 1),
         "work_end": work_end,
-        "definition": ("an off-work moment (home, commute, elsewhere, or after " + work_end
-                       + ") with a tag or person from a work moment of the same or the "
-                       "previous day"),
+        "definition": ("a day on which an off-work moment of contagion (home, commute, "
+                       "elsewhere) that evening or night carries a tag or person from that "
+                       "day's work moments"),
     }
+    what = "this many days"
     if len(days) < MIN_TREND_DAYS or not work_days:
-        missing = (f"Spillover needs at least {MIN_TREND_DAYS} entries with some moments at "
+        missing = (f"This needs at least {MIN_TREND_DAYS} entries with some moments at "
                    f"work; this range has {plural(len(days), 'entry', 'entries')} and "
-                   f"{plural(work_days, 'day')} with work moments.")
-        return finding(KIND, TITLE, "Not enough work moments to look for spillover yet.",
-                       stats, missing=missing)
+                   f"{plural(work_days, 'day')} with moments at work.")
+        return finding(KIND, TITLE, "Not enough moments at work to look at yet.",
+                       stats, missing=missing), [Chance(what)]
     if hit_days:
         top = ", ".join(f"{x['label']} ({plural(x['days'], 'day')})"
                         for x in stats["labels"][:3])
-        summary = (f"On {plural(len(hit_days), 'day')} (of {work_days} days with moments at "
-                   f"work) a tag or person from work came up again off work, most often "
-                   f"{top}. " + (f"{recent} of them in the last {RECENT_DAYS} days."
-                                 if recent else f"None in the last {RECENT_DAYS} days."))
+        summary = (f"On {len(hit_days)} of your {plural(work_days, 'day')} with moments at "
+                   f"work, contagion came home: a tag or person from that day's work came up "
+                   f"again in a contagion moment off work the same evening or night, most "
+                   f"often {top}. " + (f"{len(recent)} of them in the last {RECENT_DAYS} "
+                                       "days." if recent else
+                                       f"None in the last {RECENT_DAYS} days."))
     else:
         summary = (f"On none of your {plural(work_days, 'day')} with moments at work did a "
-                   f"tag or person from work come up again off work.")
+                   f"tag or person from that day's work come up again in a contagion moment "
+                   f"off work that evening or night.")
+    summary += (f" If evenings had nothing to do with the day's work, about {expected:.1f} "
+                f"such days would be expected from the labels work and home share.")
+    if concern_days:
+        summary += (f" Concern off work about work (caring, with your boundary held) on "
+                    f"{plural(concern_days, 'day')} is not counted here.")
+    overall, lately = Chance(what), Chance(what)   # the whole range, the last week
+    if len(hit_days) >= MIN_DAYS:
+        overall = count_chance(len(hit_days), chances, what)
+    if len(recent) >= SPILLOVER_RECENT:
+        lately = count_chance(len(recent), [c for i, c in enumerate(chances)
+                                            if days.ordinals[i] > recent_from], what)
+    for c in (overall, lately):
+        c.how = "shuffles of your evenings among your days of the same weekday"
     return finding(KIND, TITLE, summary, stats, days.evidence(hit_days),
-                   notable=recent >= SPILLOVER_RECENT)
+                   n=work_days), [overall, lately]
 
 
-def _at_work(moments: Sequence[MomentRow], work_end: int, tags: set[str],
-             people: set[str]) -> int:
-    """Adds the tags and people of a day's moments at work (not timed after the work end)
-    to `tags` and `people`; returns the latest of their known times (-1 if none is known)."""
-    latest = -1
-    for _, _, context, at, m_tags, m_people, _, _ in moments:
-        if context == "work" and (at is None or at <= work_end):
-            tags.update(m_tags)
-            people.update(m_people)
-            if at is not None and at > latest:
-                latest = at
-    return latest
+def _labels(all_days: Sequence[Sequence[MomentRow]]
+            ) -> tuple[Counter[str], Counter[str], list[frozenset[str]], list[frozenset[str]]]:
+    """Per label (a tag or a person: matching treats them as one vocabulary, a word is a
+    word): the days it was noted at work, and the days it was noted off work without being
+    noted at work that day; per day: its work labels, and the labels of its off-work
+    contagion moments (its evening, for the chance check). Set updates run in C."""
+    work: Counter[str] = Counter()
+    home: Counter[str] = Counter()
+    work_sets: list[frozenset[str]] = []
+    evenings: list[frozenset[str]] = []
+    empty: frozenset[str] = frozenset()
+    for day in all_days:
+        at_work: set[str] = set()
+        off: set[str] = set()
+        evening: set[str] = set()
+        for kind, _, context, _, tags, people, _, _ in day:
+            if context == "work":
+                at_work.update(tags, people)
+            else:
+                off.update(tags, people)
+                if kind == "contagion":
+                    evening.update(tags, people)
+        if at_work:
+            work.update(at_work)
+            work_sets.append(frozenset(at_work))
+        else:
+            work_sets.append(empty)
+        if off:
+            home.update(off - at_work if at_work else off)
+        evenings.append(frozenset(evening) if evening else empty)
+    return work, home, work_sets, evenings
 
 
-def _exact(day: Sequence[MomentRow], before: Sequence[MomentRow] | None, work_end: int,
-           at: int, m_tags: Sequence[str], m_people: Sequence[str]) -> tuple[set[str], set[str]]:
-    """The tags and people of an off-work moment at `at` found at work the day before, or
-    at work the same day no later than `at` (some work moment that day came later)."""
-    y_tags: set[str] = set()
-    y_people: set[str] = set()
-    if before is not None:
-        _at_work(before, work_end, y_tags, y_people)
-    e_tags, e_people = _earliest_at_work(day, work_end)
-    return ({t for t in m_tags if t in y_tags or (
-                t in e_tags and (e_tags[t] is None or e_tags[t] <= at))},
-            {p for p in m_people if p in y_people or (
-                p in e_people and (e_people[p] is None or e_people[p] <= at))})
+def _day(day: Sequence[MomentRow], cutoff: int, home_labels: set[str]
+         ) -> tuple[set[str], bool, int]:
+    """One day with moments at work and off work: the labels contagion carried home (in
+    order; "#tag", "@person"), whether concern carried any, and how many contagion moments
+    did."""
+    first: dict[str, int] = {}   # work label -> the earliest minute it was noted
+    for _, _, context, at, tags, people, _, _ in day:
+        if context == "work":
+            when = cutoff if at is None else at
+            for label in (*tags, *people):
+                if when < first.get(label, _NEVER) and label not in home_labels:
+                    first[label] = when
+    found: set[str] = set()
+    concern = False
+    n = 0
+    if not first:
+        return found, concern, n
+    for kind, _, context, at, tags, people, _, _ in day:
+        if context == "work" or kind not in ("contagion", "concern"):
+            continue
+        when = DAY if at is None else at + DAY if at < NIGHT_END else at
+        carried = {"#" + t for t in tags if first.get(t, _NEVER) <= when}
+        carried.update("@" + p for p in people if first.get(p, _NEVER) <= when)
+        if not carried:
+            continue
+        if kind == "contagion":
+            found |= carried
+            n += 1
+        else:
+            concern = True
+    return found, concern, n
 
 
-# A work tag or person -> the earliest minute it was noted that day (None: unknown time).
-_Keys = dict[str, "int | None"]
+_NEVER = DAY * 2
 
 
-def _earliest_at_work(moments: Sequence[MomentRow], work_end: int) -> tuple[_Keys, _Keys]:
-    """The tags and people of a day's moments at work, each with the earliest minute it was
-    noted; an unknown time (None) counts as the earliest."""
-    tags: _Keys = {}
-    people: _Keys = {}
-    for _, _, context, at, m_tags, m_people, _, _ in moments:
-        if context == "work" and (at is None or at <= work_end):
-            for keys, labels in ((tags, m_tags), (people, m_people)):
-                for label in labels:
-                    known = keys.get(label, _UNSEEN)
-                    if known is _UNSEEN or at is None or (known is not None and at < known):
-                        keys[label] = at
-    return tags, people
+def _chance_overlap(evenings: list[frozenset[str]], work_sets: list[frozenset[str]],
+                    weekday: list[int]) -> list[float]:
+    """Per day: the share of days of its weekday whose work labels overlap its evening's
+    contagion labels (the chance its evening would count if evenings were shuffled among
+    the days of the same weekday). One label: counted per weekday; more: bitsets over
+    days, so this stays fast on long journals."""
+    sizes = [0] * 7
+    for w in weekday:
+        sizes[w] += 1
+    wanted = set().union(*evenings)
+    counts: dict[tuple[str, int], int] = {}
+    for labels, w in zip(work_sets, weekday, strict=True):
+        for label in labels & wanted if labels else ():
+            counts[label, w] = counts.get((label, w), 0) + 1
+    bits: dict[str, int] | None = None
+    masks: list[int] = []
+    out = []
+    for labels, w in zip(evenings, weekday, strict=True):
+        if not labels:
+            out.append(0.0)
+        elif len(labels) == 1:
+            out.append(counts.get((next(iter(labels)), w), 0) / sizes[w])
+        else:
+            if bits is None:
+                bits, masks = _bitsets(work_sets, weekday, wanted)
+            hit = 0
+            for label in labels:
+                hit |= bits.get(label, 0)
+            out.append((hit & masks[w]).bit_count() / sizes[w])
+    return out
 
 
-_UNSEEN: Any = object()
+def _bitsets(work_sets: list[frozenset[str]], weekday: list[int], wanted: set[str]
+             ) -> tuple[dict[str, int], list[int]]:
+    """Per wanted label, the days whose work noted it; per weekday, its days (bits i)."""
+    bits: dict[str, int] = {}
+    masks = [0] * 7
+    for i, (labels, w) in enumerate(zip(work_sets, weekday, strict=True)):
+        masks[w] |= 1 << i
+        for label in labels & wanted if labels else ():
+            bits[label] = bits.get(label, 0) | (1 << i)
+    return bits, masks
 
 
 def _top(labels: Counter[str]) -> list[tuple[str, int]]:

@@ -1,61 +1,75 @@
 """P6 / issue 4: recurring trigger tags, ranked by their share of contagion moments.
 
 Every tag on at least 5 contagion-or-concern moments is listed, highest contagion share
-first. A tag *stands out* when its share is at least 15 points above the share of all
-other moments and that gap is larger than chance usually gives (one-sided two-proportion
-z test at the 5% level, Bonferroni-corrected for the number of tags ranked): five moments,
-four of them contagion, is not yet a pattern, and among twenty tags one will look odd.
+first. A tag is compared with the other moments **in the same context** (a work tag with
+other work moments, issue 12), so "contagion is likelier at work" alone makes no tag stand
+out. Its chance check counts each day once: the tag's contagion moments minus what the
+same-context share predicts, summed per day, against the larger of the day-clustered and
+the binomial spread (moments of one day are not independent); the smallest chance over the
+tags is multiplied by the number of tags ranked (Bonferroni). A tag *stands out* when its
+share is at least 15 points above its same-context comparison and the finding passes the
+family control.
 """
 
 from __future__ import annotations
 
+import math
+from collections import defaultdict
 from typing import Any
 
+from journal.core.reflection.chance import Chance, normal_chance
 from journal.core.reflection.common import (
     MIN_TREND_DAYS,
     TRIGGER_MARGIN,
     TRIGGER_MIN_MOMENTS,
-    chance_z,
     finding,
     pct,
     plural,
     share,
-    two_proportion_z,
 )
 from journal.core.reflection.days import Days
 
 KIND = "triggers"
 TITLE = "What recurs"
+WHAT = "a gap this large for a tag"
+HOW = "journals in which tags had nothing to do with contagion"
 
 
-def triggers(days: Days) -> dict[str, Any]:
+def triggers(days: Days) -> tuple[dict[str, Any], list[Chance]]:
     counts = _tag_counts(days)   # tag -> [contagion, concern, contagion intensity]
     total_c = sum(days.contagion)
     total_k = sum(days.concern)
     total = total_c + total_k
-    rows = []
     ranked = {t: v for t, v in counts.items() if v[0] + v[1] >= TRIGGER_MIN_MOMENTS}
-    needed_z = chance_z(len(ranked), sides=1)  # only higher shares are flagged
+    by_day, context_c, context_n = _by_day(days, ranked)
+    rows = []
+    checks: dict[str, Chance] = {}
     for tag, (c, k, c_int) in ranked.items():
         n = c + k
-        rest_c, rest_n = total_c - c, total - n
-        tag_share = c / n
-        rest_share = rest_c / rest_n if rest_n else None
-        stands_out = (rest_share is not None and tag_share - rest_share >= TRIGGER_MARGIN
-                      and two_proportion_z(c, n, rest_c, rest_n) >= needed_z)
+        tag_c_by_ctx = defaultdict(lambda: [0, 0])
+        for _, ctx, is_c in by_day[tag]:
+            tag_c_by_ctx[ctx][0] += is_c
+            tag_c_by_ctx[ctx][1] += 1
+        # the same-context share of the other moments, for each of the tag's moments
+        expected = {ctx: _share_or(context_c[ctx] - tc, context_n[ctx] - tn, c / n)
+                    for ctx, (tc, tn) in tag_c_by_ctx.items()}
+        others = sum(expected[ctx] for _, ctx, _ in by_day[tag]) / n
+        gap = c / n - others
+        z = _day_clustered_z(by_day[tag], expected) if gap >= TRIGGER_MARGIN else None
+        checks[tag] = Chance(WHAT, how=HOW) if z is None else normal_chance(z, WHAT, HOW)
         rows.append({"tag": tag, "contagion": c, "concern": k,
                      "contagion_share": share(c, n), "moments": n,
-                     "others_contagion_share": share(rest_c, rest_n),
+                     "others_contagion_share": round(others, 3),
                      "mean_contagion_intensity": round(c_int / c, 1) if c else None,
-                     "stands_out": stands_out})
+                     "z": None if z is None else round(z, 2),
+                     "stands_out": False})
     rows.sort(key=lambda r: (-r["contagion_share"], -r["moments"], r["tag"]))
-    outstanding = [r for r in rows if r["stands_out"]]
     stats: dict[str, Any] = {
         "tags": rows,
         "min_moments": TRIGGER_MIN_MOMENTS,
         "overall_contagion_share": share(total_c, total),
-        "standing_out": [r["tag"] for r in outstanding],
-        "z_needed": round(needed_z, 2),
+        "standing_out": [],
+        "comparison": "other moments in the same context (work, commute, home, elsewhere)",
     }
     if len(days) < MIN_TREND_DAYS or not rows:
         missing = (f"A tag is ranked once it is on at least {TRIGGER_MIN_MOMENTS} moments "
@@ -63,22 +77,72 @@ def triggers(days: Days) -> dict[str, Any]:
                    + ("no tag is there yet." if not rows else
                       f"this range has only {plural(len(days), 'entry', 'entries')}."))
         return finding(KIND, TITLE, "No tag recurs often enough to rank yet.", stats,
-                       missing=missing)
-    if outstanding:
+                       missing=missing), [Chance(WHAT)]
+    top = rows[0]
+    plain = (f"No tag stood out: the highest contagion share was #{top['tag']} "
+             f"({top['contagion']} of {top['moments']} moments, "
+             f"{pct(top['contagion_share'])}), against {pct(top['others_contagion_share'])} "
+             f"of other moments in the same places.")
+    out = finding(KIND, TITLE, plain, stats, n=sum(r["moments"] for r in rows))
+
+    def mark(result: dict[str, Any], notable: bool, bar: float) -> None:
+        standing = [r for r in rows if checks[r["tag"]].notable]
+        for r in standing:
+            r["stands_out"] = True
+        stats["standing_out"] = [r["tag"] for r in standing]
+        if not standing:
+            return
         parts = [f"#{r['tag']} ({r['contagion']} of {r['moments']} moments, "
-                 f"{pct(r['contagion_share'])})" for r in outstanding[:3]]
-        summary = (f"You noted contagion more often with {', '.join(parts)} than across "
-                   f"your other moments ({pct(share(total_c, total))}).")
-    else:
-        top = rows[0]
-        summary = (f"No tag stood out: the highest contagion share was #{top['tag']} "
-                   f"({pct(top['contagion_share'])} of {top['moments']} moments), against "
-                   f"{pct(share(total_c, total))} overall.")
-    wanted = {r["tag"] for r in outstanding}
-    evidence = [i for i, moments in enumerate(days.moments) if days.contagion[i] and any(
-        m[0] == "contagion" and not wanted.isdisjoint(m[4]) for m in moments)] if wanted else []
-    return finding(KIND, TITLE, summary, stats, days.evidence(evidence),
-                   notable=bool(outstanding))
+                 f"{pct(r['contagion_share'])}, against {pct(r['others_contagion_share'])} "
+                 f"of other moments in the same places)" for r in standing[:3]]
+        result["summary"] = f"You noted contagion more often with {', '.join(parts)}."
+        wanted = {r["tag"] for r in standing}
+        result["evidence"] = days.evidence(
+            [i for i, moments in enumerate(days.moments) if days.contagion[i] and any(
+                m[0] == "contagion" and not wanted.isdisjoint(m[4]) for m in moments)])
+
+    out["_later"] = mark
+    return out, [checks[r["tag"]] for r in rows]
+
+
+def _share_or(c: int, n: int, default: float) -> float:
+    return c / n if n else default
+
+
+def _by_day(days: Days, ranked: dict[str, list[int]]
+            ) -> tuple[dict[str, list[tuple[int, str, int]]], dict[str, int], dict[str, int]]:
+    """For each ranked tag: (day, context, 1 if contagion) per moment carrying it; and the
+    contagion and all contagion-or-concern moments per context."""
+    by_day: dict[str, list[tuple[int, str, int]]] = {t: [] for t in ranked}
+    context_c: dict[str, int] = defaultdict(int)
+    context_n: dict[str, int] = defaultdict(int)
+    for i, moments in enumerate(days.moments):
+        for kind, _, context, _, tags, _, _, _ in moments:
+            if kind not in ("contagion", "concern"):
+                continue
+            is_c = kind == "contagion"
+            context_c[context] += is_c
+            context_n[context] += 1
+            for tag in set(tags):
+                if tag in by_day:
+                    by_day[tag].append((i, context, is_c))
+    return by_day, context_c, context_n
+
+
+def _day_clustered_z(moments: list[tuple[int, str, int]], expected: dict[str, float]) -> float:
+    """The tag's contagion moments minus their same-context expectation, over the larger of
+    the day-clustered spread (one residual per day) and the binomial one."""
+    per_day: dict[int, float] = defaultdict(float)
+    binomial = 0.0
+    for day, ctx, is_c in moments:
+        p = expected[ctx]
+        per_day[day] += is_c - p
+        binomial += p * (1 - p)
+    total = sum(per_day.values())
+    g = len(per_day)
+    clustered = sum(r * r for r in per_day.values()) * (g / (g - 1) if g > 1 else 1.0)
+    spread = max(clustered, binomial)
+    return total / math.sqrt(spread) if spread > 0 else 0.0
 
 
 def _tag_counts(days: Days) -> dict[str, list[int]]:

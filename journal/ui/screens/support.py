@@ -13,28 +13,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Markdown, Static
 
-from journal.core.safety import NO_ONE_WATCHES
+from journal.core.support import NO_ONE_WATCHES, SUPPORT_TEXT
 
 __all__ = ["NO_ONE_WATCHES", "SUPPORT_TEXT", "SupportScreen"]
-
-#: The resources as the app shows them; journal.core.safety.SUPPORT_LINES has the same lines
-#: for the command line (a test keeps them in step).
-SUPPORT_TEXT = """\
-## If you need support
-
-If you are in danger or thinking of harming yourself, please reach out now:
-
-- **Emergency:** call your local emergency number (911 in the US and Canada,
-  999 in the UK, 112 in the EU and many other countries).
-- **US:** 988 Suicide & Crisis Lifeline: call or text **988**, or chat at 988lifeline.org.
-- **US:** Crisis Text Line: text **HOME** to **741741**.
-- **UK & Ireland:** Samaritans, freephone **116 123**, day or night.
-- **Anywhere else:** findahelpline.com lists free, confidential lines by country.
-
-Talking it over with a supervisor, a peer or your own therapist can also help
-with the weight of the work.
-"""
-
 
 
 class SupportScreen(ModalScreen[None]):

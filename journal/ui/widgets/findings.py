@@ -182,16 +182,20 @@ class FindingDetail(VerticalScroll, can_focus=False):
         builder = getattr(self, f"_kind_{finding.get('kind')}", None)
         if builder is not None:
             widgets += builder(finding, stats, entries)
+        chance = finding.get("chance")
+        if chance:
+            mark = "● Stands out. " if finding.get("notable") else "Not marked. "
+            widgets.append(Static(terminal_safe(mark + str(chance)), classes="finding-note",
+                                  markup=False, id="finding-chance"))
         widgets.append(Static(NOT_A_DIAGNOSIS, classes="finding-note"))
         return widgets
 
     def _kind_balance(self, finding: Finding, stats: dict, entries: EntryView) -> list[Widget]:
         out: list[Widget] = [BalanceChart(stats.get("weeks") or [], id="balance-chart")]
-        trend = stats.get("trend_per_week")
-        if trend is not None:
-            points = float(trend) * (100 if abs(float(trend)) <= 1 else 1)
-            way = "toward contagion" if points > 0 else "toward concern" if points < 0 else "flat"
-            out.append(Static(f"Trend: {points:+.1f} points of contagion share a week ({way}).",
+        change = stats.get("trend_change")
+        if change is not None:   # the summary says it; the chart's note only gives the size
+            out.append(Static(f"Fitted over the range, each week weighted by its moments: "
+                              f"{float(change) * 100:+.0f} points of contagion share.",
                               classes="finding-note"))
         return out
 
@@ -199,8 +203,8 @@ class FindingDetail(VerticalScroll, can_focus=False):
         days = [d for d in (_day(e.get("date")) for e in finding.get("evidence") or []) if d]
         calendar = MonthCalendar(id="spillover-calendar")
         calendar.set_marks(SpilloverMarks(entries, days), cursor=max(days) if days else None)
-        return [calendar, Static("⌂ a day you noted a work tag or person after work.",
-                                 classes="finding-note")]
+        return [calendar, Static("⌂ a day contagion brought a work tag or person home that "
+                                 "evening or night.", classes="finding-note")]
 
     def _kind_triggers(self, finding: Finding, stats: dict, entries: EntryView) -> list[Widget]:
         table: DataTable = DataTable(id="trigger-table", cursor_type="row", zebra_stripes=True)
