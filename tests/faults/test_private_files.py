@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import stat
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from faultkit import PASSPHRASE, CliJournal
@@ -23,6 +23,7 @@ from journal.core.exchange.exporters import markdown as md_export
 from journal.core.model.entries import Entry
 from journal.core.store import backup as backup_mod
 from journal.core.store.crypto import KdfParams
+from journal.core.store.rollback import SeenSaves
 from journal.core.store.vault import Vault
 
 
@@ -132,10 +133,13 @@ def test_new_vault_and_restore_directories_and_parents_are_0700(tmp_path, mask):
         paths_mod.ensure_dir(tmp_path / "made" / "by" / "ensure")
         md_export.write([Entry(date=date(2026, 11, 20), body="x")],
                         tmp_path / "exports" / "md")
+        SeenSaves(tmp_path / "state" / "journal" / "seen.json").observe(
+            b"\x01" * 16, 3, None, datetime(2026, 11, 25, 21, 30))
     for directory in (base, base / "journal", base / "journal" / "vault",
                       tmp_path / "restored", tmp_path / "restored" / "deep",
                       tmp_path / "restored" / "deep" / "vault",
                       tmp_path / "made", tmp_path / "made" / "by",
                       tmp_path / "made" / "by" / "ensure",
-                      tmp_path / "exports", tmp_path / "exports" / "md"):
+                      tmp_path / "exports", tmp_path / "exports" / "md",
+                      tmp_path / "state", tmp_path / "state" / "journal"):
         assert mode(directory) == 0o700, (oct(mask), directory, oct(mode(directory)))
