@@ -129,9 +129,15 @@ def test_sealed_captures_with_recurring_hostile_tags(tmp_path):
     journal.create().close()
     for i in range(8):
         journal("add", "--sealed", "--date", (LAST - timedelta(days=i)).isoformat(),
-                "-m", f"contagion 7 home #t{BAD}", "-m", "concern 2 work #calm", f"x {i}")
+                "-m", f"contagion 7 home #t{BAD}", "-m", "concern 2 work #calm",
+                f"{BAD} x {i}")
     result = journal("reflect")
     assert "merged 8 sealed" in result.stderr
+    assert SHOWN[:12] in result.stderr  # each capture's first words, listed at unlock
     assert raw_controls(result.stdout + result.stderr) == []
     assert f"#t{SHOWN}" in result.stdout
     assert PASSPHRASE not in result.stdout
+    for args in (["captures"], ["show", LAST.isoformat()], ["list"]):
+        shown = journal(*args)
+        assert raw_controls(shown.stdout + shown.stderr) == [], args
+        assert SHOWN[:12] in shown.stdout, args
