@@ -8,8 +8,9 @@ import click
 
 from journal.cli.common import pass_runtime, passphrase_file_option, plural
 from journal.cli.output import confirm, say
-from journal.cli.runtime import Runtime, read_secret_file, weak_passphrase_warning
-from journal.core.errors import VaultDamaged, VaultExists
+from journal.cli.runtime import Runtime, read_secret_file
+from journal.core import passphrase_policy
+from journal.core.errors import ValidationError, VaultDamaged, VaultExists
 from journal.core.store.vault import Vault, db_path
 
 RECOVERY_EXPLAINED = """\
@@ -24,11 +25,15 @@ can read your journal. Without the passphrase or this code, nobody can recover y
 
 
 def _warn_weak(runtime: Runtime, passphrase: str, typed: bool) -> None:
-    """Warn about a weak passphrase; when it was typed at a terminal, offer to stop."""
-    warning = weak_passphrase_warning(passphrase)
-    if not warning:
+    """The app's policy (journal.core.passphrase_policy): refuse a passphrase that is too
+    short or too common; warn about a weak one and, when it was typed at a terminal, offer
+    to stop."""
+    verdict = passphrase_policy.judge(passphrase)
+    if not verdict.acceptable:
+        raise ValidationError(f"{verdict.advice} Nothing was changed.")
+    if not verdict.weak:
         return
-    say(f"journal: warning: {warning}", err=True)
+    say(f"journal: warning: {verdict.advice}", err=True)
     if typed and runtime.is_interactive and not confirm("Use it anyway?"):
         raise click.Abort()
 
@@ -71,7 +76,7 @@ def init(runtime: Runtime, passphrase_file: Path | None, no_recovery_code: bool)
     vault.close()
     say(f"Created an encrypted vault at {directory}")
     _show_recovery(code)
-    say("Next: journal add \"how today went\"   (journal --help lists every command)")
+    say("Next: journal add   (opens your editor; journal --help lists every command)")
 
 
 @click.command()

@@ -59,6 +59,7 @@ TEXT_COMMANDS = {
     "search-kind": ["search", "--kind", "contagion"],
     "reflect": ["reflect"],
     "reflect-range": ["reflect", "--since", "2026-11-01"],
+    "tags": ["tags"],
 }
 
 
@@ -87,6 +88,7 @@ JSON_COMMANDS = {
     "search": ["search", "shift", "--json"],
     "reflect": ["reflect", "--json"],
     "export": ["export", "--format", "json"],
+    "tags": ["tags", "--json"],
 }
 
 
