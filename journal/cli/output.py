@@ -65,7 +65,9 @@ def ask(question: str) -> str:
 
 
 @contextmanager
-def progress(total: int, label: str) -> Iterator[Any]:
-    """A click progress bar on stderr; `label` escaped like everything else."""
-    with click.progressbar(length=total, label=terminal_safe(label), file=sys.stderr) as bar:
+def progress(total: int, label: str, **options: Any) -> Iterator[Any]:
+    """A click progress bar on stderr; `label` escaped like everything else; `options`
+    go to click.progressbar (e.g. update_min_steps)."""
+    with click.progressbar(length=total, label=terminal_safe(label), file=sys.stderr,
+                           **options) as bar:
         yield bar
