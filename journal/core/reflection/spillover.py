@@ -199,31 +199,45 @@ def _chance_overlap(evenings: list[frozenset[str]], work_sets: list[frozenset[st
     bits: dict[str, int] | None = None
     masks: list[int] = []
     out = []
+    known: dict[tuple[frozenset[str], int], float] = {}   # evenings repeat: work each once
     for labels, w in zip(evenings, weekday, strict=True):
         if not labels:
             out.append(0.0)
         elif len(labels) == 1:
             out.append(counts.get((next(iter(labels)), w), 0) / sizes[w])
+        elif (labels, w) in known:
+            out.append(known[labels, w])
         else:
             if bits is None:
                 bits, masks = _bitsets(work_sets, weekday, wanted)
             hit = 0
             for label in labels:
                 hit |= bits.get(label, 0)
-            out.append((hit & masks[w]).bit_count() / sizes[w])
+            out.append(known.setdefault((labels, w), (hit & masks[w]).bit_count() / sizes[w]))
     return out
 
 
 def _bitsets(work_sets: list[frozenset[str]], weekday: list[int], wanted: set[str]
              ) -> tuple[dict[str, int], list[int]]:
     """Per wanted label, the days whose work noted it; per weekday, its days (bits i)."""
-    bits: dict[str, int] = {}
-    masks = [0] * 7
+    days: dict[str, list[int]] = {}
+    by_weekday: list[list[int]] = [[] for _ in range(7)]
     for i, (labels, w) in enumerate(zip(work_sets, weekday, strict=True)):
-        masks[w] |= 1 << i
+        by_weekday[w].append(i)
         for label in labels & wanted if labels else ():
-            bits[label] = bits.get(label, 0) | (1 << i)
-    return bits, masks
+            days.setdefault(label, []).append(i)
+    size = len(weekday)
+    return ({label: _bits(on, size) for label, on in days.items()},
+            [_bits(on, size) for on in by_weekday])
+
+
+def _bits(on: list[int], size: int) -> int:
+    """The integer whose bits `on` are set, built in one go (OR-ing 1 << i day by day
+    copies a growing integer each time: quadratic on long journals)."""
+    flags = bytearray(size // 8 + 1)
+    for i in on:
+        flags[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(flags, "little")
 
 
 def _top(labels: Counter[str]) -> list[tuple[str, int]]:
