@@ -186,34 +186,28 @@ def _chance_overlap(evenings: list[frozenset[str]], work_sets: list[frozenset[st
                     weekday: list[int]) -> list[float]:
     """Per day: the share of days of its weekday whose work labels overlap its evening's
     contagion labels (the chance its evening would count if evenings were shuffled among
-    the days of the same weekday). One label: counted per weekday; more: bitsets over
-    days, so this stays fast on long journals."""
+    the days of the same weekday), from bitsets over days (one pass over the work), once
+    per distinct evening and weekday, so this stays fast on long journals."""
     sizes = [0] * 7
     for w in weekday:
         sizes[w] += 1
     wanted = set().union(*evenings)
-    counts: dict[tuple[str, int], int] = {}
-    for labels, w in zip(work_sets, weekday, strict=True):
-        for label in labels & wanted if labels else ():
-            counts[label, w] = counts.get((label, w), 0) + 1
-    bits: dict[str, int] | None = None
-    masks: list[int] = []
+    if not wanted:
+        return [0.0] * len(evenings)
+    bits, masks = _bitsets(work_sets, weekday, wanted)
     out = []
-    known: dict[tuple[frozenset[str], int], float] = {}   # evenings repeat: work each once
+    known: dict[tuple[frozenset[str], int], float] = {}   # evenings repeat
     for labels, w in zip(evenings, weekday, strict=True):
         if not labels:
             out.append(0.0)
-        elif len(labels) == 1:
-            out.append(counts.get((next(iter(labels)), w), 0) / sizes[w])
-        elif (labels, w) in known:
-            out.append(known[labels, w])
-        else:
-            if bits is None:
-                bits, masks = _bitsets(work_sets, weekday, wanted)
+            continue
+        chance = known.get((labels, w))
+        if chance is None:
             hit = 0
             for label in labels:
                 hit |= bits.get(label, 0)
-            out.append(known.setdefault((labels, w), (hit & masks[w]).bit_count() / sizes[w]))
+            chance = known[labels, w] = (hit & masks[w]).bit_count() / sizes[w]
+        out.append(chance)
     return out
 
 
