@@ -5,16 +5,18 @@ first. A tag is compared with the other moments **in the same context** (a work 
 other work moments, issue 12), so "contagion is likelier at work" alone makes no tag stand
 out. Its chance check counts each day once: the tag's contagion moments minus what the
 same-context share predicts, summed per day, against the larger of the day-clustered and
-the binomial spread (moments of one day are not independent); the smallest chance over the
-tags is multiplied by the number of tags ranked (Bonferroni). A tag *stands out* when its
-share is at least 15 points above its same-context comparison and the finding passes the
-family control.
+the binomial spread (moments of one day are not independent). Each tag's check takes a
+share of the triggers' part of the family's alpha in proportion to its moments (weights
+fixed by how often a tag was noted, never by its kinds, so the weighted family control
+stays valid): a tag on 30 moments can show a real gap, one on 5 mostly what chance makes.
+A tag *stands out* when its share is at least 15 points above its same-context comparison
+and its check passes the family control.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 from journal.core.reflection.chance import Chance, normal_chance
@@ -53,10 +55,11 @@ def triggers(days: Days) -> tuple[dict[str, Any], list[Chance]]:
         # the same-context share of the other moments, for each of the tag's moments
         expected = {ctx: _share_or(context_c[ctx] - tc, context_n[ctx] - tn, c / n)
                     for ctx, (tc, tn) in tag_c_by_ctx.items()}
-        others = sum(expected[ctx] for _, ctx, _ in by_day[tag]) / n
+        others = sum(expected[ctx] * tn for ctx, (_, tn) in tag_c_by_ctx.items()) / n
         gap = c / n - others
         z = _day_clustered_z(by_day[tag], expected) if gap >= TRIGGER_MARGIN else None
         checks[tag] = Chance(WHAT, how=HOW) if z is None else normal_chance(z, WHAT, HOW)
+        checks[tag].weight = n   # EXPERIMENT
         rows.append({"tag": tag, "contagion": c, "concern": k,
                      "contagion_share": share(c, n), "moments": n,
                      "others_contagion_share": round(others, 3),
@@ -114,18 +117,27 @@ def _by_day(days: Days, ranked: dict[str, list[int]]
     """For each ranked tag: (day, context, 1 if contagion) per moment carrying it; and the
     contagion and all contagion-or-concern moments per context."""
     by_day: dict[str, list[tuple[int, str, int]]] = {t: [] for t in ranked}
-    context_c: dict[str, int] = defaultdict(int)
-    context_n: dict[str, int] = defaultdict(int)
+    tagged = by_day.get
+    seen: list[tuple[str, int]] = []   # (context, 1 if contagion) per moment, counted once
+    note = seen.append
     for i, moments in enumerate(days.moments):
         for kind, _, context, _, tags, _, _, _ in moments:
-            if kind not in ("contagion", "concern"):
+            if kind == "contagion":
+                item = (i, context, 1)
+            elif kind == "concern":
+                item = (i, context, 0)
+            else:
                 continue
-            is_c = kind == "contagion"
-            context_c[context] += is_c
-            context_n[context] += 1
-            for tag in set(tags):
-                if tag in by_day:
-                    by_day[tag].append((i, context, is_c))
+            note(item[1:])
+            for tag in tags if len(tags) < 2 else set(tags):
+                moments_of = tagged(tag)
+                if moments_of is not None:
+                    moments_of.append(item)
+    context_c: dict[str, int] = defaultdict(int)
+    context_n: dict[str, int] = defaultdict(int)
+    for (context, is_c), n in Counter(seen).items():
+        context_c[context] += is_c * n
+        context_n[context] += n
     return by_day, context_c, context_n
 
 
