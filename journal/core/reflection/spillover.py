@@ -119,8 +119,8 @@ def _labels(all_days: Sequence[Sequence[MomentRow]]
     word): the days it was noted at work, and the days it was noted off work without being
     noted at work that day; per day: its work labels, and the labels of its off-work
     contagion moments (its evening, for the chance check). Set updates run in C."""
-    work: Counter[str] = Counter()
-    home: Counter[str] = Counter()
+    work: list[str] = []   # each day's distinct labels, counted by one Counter at the end
+    home: list[str] = []
     work_sets: list[frozenset[str]] = []
     evenings: list[frozenset[str]] = []
     empty: frozenset[str] = frozenset()
@@ -136,14 +136,14 @@ def _labels(all_days: Sequence[Sequence[MomentRow]]
                 if kind == "contagion":
                     evening.update(tags, people)
         if at_work:
-            work.update(at_work)
+            work.extend(at_work)
             work_sets.append(frozenset(at_work))
         else:
             work_sets.append(empty)
         if off:
-            home.update(off - at_work if at_work else off)
+            home.extend(off - at_work if at_work else off)
         evenings.append(frozenset(evening) if evening else empty)
-    return work, home, work_sets, evenings
+    return Counter(work), Counter(home), work_sets, evenings
 
 
 def _day(day: Sequence[MomentRow], cutoff: int, home_labels: set[str]
@@ -218,10 +218,10 @@ def _bitsets(work_sets: list[frozenset[str]], weekday: list[int], wanted: set[st
     by_weekday: list[list[int]] = [[] for _ in range(7)]
     for i, (labels, w) in enumerate(zip(work_sets, weekday, strict=True)):
         by_weekday[w].append(i)
-        for label in labels & wanted if labels else ():
+        for label in labels:
             days.setdefault(label, []).append(i)
     size = len(weekday)
-    return ({label: _bits(on, size) for label, on in days.items()},
+    return ({label: _bits(on, size) for label, on in days.items() if label in wanted},
             [_bits(on, size) for on in by_weekday])
 
 
