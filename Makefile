@@ -36,4 +36,4 @@ calibrate: $(STAMP)  ## false alarms of the reflection on 1,000 null years per s
 	$(BIN)/python -m bench.calibrate
 
 clean:  ## remove the venv, caches and the demo vault
-	rm -rf $(VENV) .pytest_cache .ruff_cache .demo .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .demo .hypothesis .grimp_cache .import_linter_cache

@@ -16,6 +16,13 @@ APP_NAME = "journal"
 class Paths:
     vault: Path
     config_dir: Path
+    #: The user's state directory (platformdirs); None: `state` inside the config dir.
+    state_dir: Path | None = None
+
+    @property
+    def seen_saves_file(self) -> Path:
+        """The highest save counter seen per vault id (the rollback warning)."""
+        return (self.state_dir or self.config_dir / "state") / "seen-saves.json"
 
     @property
     def settings_file(self) -> Path:
@@ -28,7 +35,9 @@ class Paths:
 
 def resolve(vault: str | os.PathLike[str] | None = None,
             env: Mapping[str, str] | None = None) -> Paths:
-    """`--vault` beats `JOURNAL_VAULT` beats the platform's user data dir."""
+    """`--vault` beats `JOURNAL_VAULT` beats the platform's user data dir. The state
+    directory is `JOURNAL_STATE_DIR`, else beside `JOURNAL_CONFIG_DIR` when that is set,
+    else the platform's user state dir."""
     env = os.environ if env is None else env
     if vault is not None:
         vault_dir = Path(vault)
@@ -44,7 +53,14 @@ def resolve(vault: str | os.PathLike[str] | None = None,
         import platformdirs
 
         config = platformdirs.user_config_path(APP_NAME, appauthor=False)
-    return Paths(vault=vault_dir.expanduser(), config_dir=config.expanduser())
+    state: Path | None = None
+    if env.get("JOURNAL_STATE_DIR"):
+        state = Path(env["JOURNAL_STATE_DIR"]).expanduser()
+    elif not env.get("JOURNAL_CONFIG_DIR"):
+        import platformdirs
+
+        state = platformdirs.user_state_path(APP_NAME, appauthor=False)
+    return Paths(vault=vault_dir.expanduser(), config_dir=config.expanduser(), state_dir=state)
 
 
 def ensure_dir(path: Path, mode: int = 0o700) -> Path:

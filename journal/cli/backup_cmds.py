@@ -49,8 +49,19 @@ def restore_cmd(runtime: Runtime, file: Path, vault_dir: Path | None) -> None:
       journal restore ~/backups/journal.vault --vault ~/journal-restored
       journal --vault ~/journal-restored check
     """
+    from datetime import datetime
+
+    from journal.core.store.header import read_header
+    from journal.core.store.rollback import SeenSaves
+
     target = vault_dir if vault_dir is not None else runtime.paths.vault
     backup_mod.restore(file, target)
+    header, ro = read_header(target)
+    ro.close()
+    SeenSaves(runtime.paths.seen_saves_file).forget_for_restore(header.vault_id)
+    made = datetime.fromtimestamp(file.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
     click.echo(f"Restored {file} into {target}.")
+    click.echo(f"This goes back in time: the vault is as it was when this backup was made "
+               f"(the file is from {made}); anything written after that is not in it.")
     click.echo(f"Next: journal --vault {target} check   (asks for the passphrase the vault "
                "had when it was backed up)")

@@ -12,7 +12,7 @@ import click
 
 from journal.cli.common import DATE, pass_runtime, passphrase_file_option, plural
 from journal.cli.runtime import Runtime, read_secret_file
-from journal.core.errors import ValidationError
+from journal.core.errors import ValidationError, VaultDamaged
 from journal.core.exchange import exporters, importers
 from journal.core.exchange import format_v1 as exchange
 from journal.core.exchange.importers import jrnl_config
@@ -130,10 +130,14 @@ def _jrnl_config_timeformat(runtime: Runtime, source: Path) -> str | None:
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 @click.option("--since", type=DATE, help="Only entries on or after DATE.")
 @click.option("--until", type=DATE, help="Only entries on or before DATE.")
+@click.option("--skip-damaged", is_flag=True,
+              help="Export every entry that still authenticates and name the damaged ones "
+                   "(exit status 5 if there are any), instead of refusing.")
 @passphrase_file_option
 @pass_runtime
 def export_cmd(runtime: Runtime, fmt: str, output: Path | None, force: bool,
-               since: date | None, until: date | None, passphrase_file: Path | None) -> None:
+               since: date | None, until: date | None, skip_damaged: bool,
+               passphrase_file: Path | None) -> None:
     """Export entries as plaintext JSON, Markdown, jrnl or Day One.
 
     The export is NOT encrypted: anyone who can read the file can read your journal, and
@@ -154,11 +158,29 @@ def export_cmd(runtime: Runtime, fmt: str, output: Path | None, force: bool,
     if output is not None and output.exists() and not force and fmt in exporters.FILE_FORMATS:
         raise ValidationError(f"{output} already exists; choose another name or use --force")
     vault = runtime.open_vault(passphrase_file)
+    damaged: list[str] = []
     try:
-        entries = [e for e in vault.entries()
+        if skip_damaged:
+            everything, damaged = vault.salvage()
+        else:
+            everything = vault.entries()
+        entries = [e for e in everything
                    if (since is None or e.date >= since) and (until is None or e.date <= until)]
     finally:
         vault.close()
+    try:
+        _export(fmt, entries, output, force)
+    finally:
+        for name in damaged:
+            click.echo(f"journal: warning: entry {name} is damaged and was not exported",
+                       err=True)
+    if damaged:
+        lost = plural(len(damaged), "damaged entry was", "damaged entries were")
+        raise VaultDamaged(f"{lost} not exported (named above); the other "
+                           f"{plural(len(entries), 'entry', 'entries')} were", damaged)
+
+
+def _export(fmt: str, entries: list, output: Path | None, force: bool) -> None:
     if fmt == "json" and output is None:
         click.echo(exchange.to_json_text(entries), nl=False)
         if not sys.stdout.isatty():

@@ -20,8 +20,24 @@ if TYPE_CHECKING:  # imported where used: `journal --version` must not load the 
     from pathlib import Path
 
     from journal import paths as paths_mod
+    from journal.core.store.captures import Arrival
     from journal.core.store.crypto import KdfParams
+    from journal.core.store.rollback import SeenSaves
     from journal.core.store.vault import Vault
+
+def _quoted(words: str) -> str:
+    from journal.core.textsafe import one_line
+
+    return f"\u201c{one_line(words)}\u201d"
+
+
+def provenance_line(arrival: Arrival) -> str:
+    """How `journal show` marks text and moments that came by quick capture."""
+    claimed = (f", says it was written {arrival.claimed:%Y-%m-%d %H:%M}"
+               if arrival.claimed else "")
+    return (f"[quick capture merged {arrival.arrived:%Y-%m-%d %H:%M}{claimed}; sealed without "
+            f"the passphrase, not in an unlocked session] {_quoted(arrival.words)}")
+
 
 #: Tries for a passphrase typed at the prompt before giving up.
 PROMPT_TRIES = 3
@@ -84,7 +100,9 @@ class Runtime:
             vault = self._unlock(directory, passphrase_file, verify)
         else:
             vault = Vault.open(directory, recovery_code=recovery_code,
-                               allow_weak=self.allow_weak, clock=self.clock, verify=verify)
+                               allow_weak=self.allow_weak, clock=self.clock, verify=verify,
+                               seen=self.seen_saves())
+        self.warn_rollback(vault)
         if verify and merge_sealed:
             try:
                 self.merge_pending(vault)
@@ -103,7 +121,7 @@ class Runtime:
             secret = self.passphrase(passphrase_file)
             try:
                 return Vault.open(directory, secret, allow_weak=self.allow_weak,
-                                  clock=self.clock, verify=verify)
+                                  clock=self.clock, verify=verify, seen=self.seen_saves())
             except WrongPassphrase:
                 if attempt == tries:
                     raise
@@ -111,6 +129,19 @@ class Runtime:
 
                 click.echo("journal: wrong passphrase, try again", err=True)
         raise AssertionError("unreachable")
+
+    def seen_saves(self) -> SeenSaves:
+        from journal.core.store.rollback import SeenSaves
+
+        return SeenSaves(self.paths.seen_saves_file)
+
+    @staticmethod
+    def warn_rollback(vault: Vault) -> None:
+        """The vault is older than one this user saw: say so on stderr, with the dates."""
+        if vault.rollback_warning:
+            import click
+
+            click.echo(f"journal: warning: {vault.rollback_warning}", err=True)
 
     @staticmethod
     def merge_pending(vault: Vault) -> None:
@@ -123,7 +154,11 @@ class Runtime:
         if result.merged:
             plural = "entry" if result.merged == 1 else "entries"
             click.echo(f"journal: merged {result.merged} sealed {plural} captured with "
-                       "'journal add --sealed'", err=True)
+                       "'journal add --sealed' (not written in an unlocked session; "
+                       "anyone who can write the vault folder can send one):", err=True)
+            for arrival in result.arrivals:
+                click.echo(f"journal:   {arrival.day.isoformat()}  {_quoted(arrival.words)}",
+                           err=True)
         for problem in result.problems:
             click.echo(f"journal: warning: {problem}", err=True)
 

@@ -111,9 +111,11 @@ def passwd(runtime: Runtime, passphrase_file: Path | None, new_passphrase_file: 
             new = runtime.passphrase(None, confirm=True, label="New passphrase", env_ok=False,
                                      missing="no new passphrase")
         _warn_weak(runtime, new, typed=new_passphrase_file is None)
-        vault.change_passphrase(new)
+        note = vault.change_passphrase(new)
     finally:
         vault.close()
+    if note:
+        click.echo(f"journal: note: {note}", err=True)
     click.echo("Passphrase changed.")
     click.echo("Copies or backups of the vault made before now still open with the old "
                "passphrase; if it may be known, run 'journal rotate-keys'.")
@@ -150,19 +152,24 @@ def rotate_keys(runtime: Runtime, passphrase_file: Path | None, no_recovery_code
 
 def _opened(runtime: Runtime, passphrase: str) -> Vault:
     vault = Vault.open(runtime.paths.vault, passphrase, allow_weak=runtime.allow_weak,
-                       clock=runtime.clock)
+                       clock=runtime.clock, seen=runtime.seen_saves())
+    Runtime.warn_rollback(vault)
     Runtime.merge_pending(vault)
     return vault
 
 
 @click.command()
 @passphrase_file_option
+@click.option("--rebuild-index", is_flag=True,
+              help="First drop the index of summaries (a cache), so it is rebuilt from the "
+                   "verified entries: the repair for an index chunk check names.")
 @pass_runtime
-def check(runtime: Runtime, passphrase_file: Path | None) -> None:
-    """Authenticate every entry and the integrity manifest.
+def check(runtime: Runtime, passphrase_file: Path | None, rebuild_index: bool) -> None:
+    """Authenticate every entry, the integrity manifest, the index and pending captures.
 
-    Prints each problem found (a damaged, deleted, duplicated or rolled-back entry) and
-    exits with status 5 if there is any. Changes nothing.
+    Prints each problem found (a damaged, deleted, duplicated or rolled-back entry, an
+    index chunk that does not match the entries, a quick capture that does not open) and
+    exits with status 5 if there is any. Changes nothing, unless --rebuild-index.
 
     \b
     Example:
@@ -170,6 +177,9 @@ def check(runtime: Runtime, passphrase_file: Path | None) -> None:
     """
     vault = runtime.open_vault(passphrase_file, verify=False, merge_sealed=False)
     try:
+        if rebuild_index:
+            vault.drop_index()
+            click.echo("Dropped the index; it is rebuilt from the verified entries.")
         report = vault.check()
         pending = vault.sealed_box().pending()
     finally:

@@ -142,8 +142,10 @@ class JournalApp(App):
         await self.switch_mode(self._resume_mode if self.has_mode(self._resume_mode)
                                else "write")
         if message.merged:
+            lines = "".join(f"\n{line}" for line in message.arrivals)
             self.notify(f"{message.merged} quick note{'s' if message.merged != 1 else ''} "
-                        "arrived and were added to their days.")
+                        "arrived and were added to their days (sent without the passphrase: "
+                        f"check they are yours):{lines}", timeout=15, markup=False)
         if message.problems:
             self.notify("\n".join(message.problems), title="Quick notes", severity="error",
                         timeout=15, markup=False)

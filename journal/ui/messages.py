@@ -21,6 +21,8 @@ class Unlocked(Message):
     """Sealed notes that could not be merged (damaged); shown once to the user."""
     vocabulary: Vocabulary | None = None
     """Tags, people, feelings and recovery words used before (for completion)."""
+    arrivals: list[str] = field(default_factory=list)
+    """One line per merged quick note: its day and first words (issue 13 item 3)."""
 
 
 @dataclass

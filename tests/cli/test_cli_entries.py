@@ -204,3 +204,25 @@ def test_add_checks_only_the_bucket_it_changes_and_reads_check_everything(
     initialised("add", "--date", keep.date.isoformat(), "More words.")  # saved
     result = initialised("list", ok=False)
     assert result.exit_code != 0 and "deleted outside the journal" in result.stderr
+
+
+def test_list_never_rewrites_the_vault_file(initialised: Journal):
+    """Issue 13 item 4: a read command leaves the file byte for byte as it was, even when
+    the index must be rebuilt (here: every chunk gone)."""
+    import hashlib
+    import sqlite3
+
+    from journal.core.store.vault import db_path
+
+    for day in ("2026-11-20", "2026-11-21", "2026-11-22"):
+        initialised("add", f"Shift on {day} #ward", "--date", day)
+    conn = sqlite3.connect(db_path(initialised.vault_dir))
+    conn.execute("DELETE FROM index_chunks")
+    conn.commit()
+    conn.execute("VACUUM")
+    conn.close()
+    before = hashlib.sha256(db_path(initialised.vault_dir).read_bytes()).hexdigest()
+    result = initialised("list")
+    assert [line[:10] for line in result.stdout.splitlines()] == [
+        "2026-11-22", "2026-11-21", "2026-11-20"]
+    assert hashlib.sha256(db_path(initialised.vault_dir).read_bytes()).hexdigest() == before

@@ -121,6 +121,11 @@ def test_missing_or_damaged_chunks_are_rebuilt(vault, vault_dir):
          " WHERE bucket=?", second)
     v = open_vault(vault_dir)
     _agrees_with_entries(v)
+    conn = sqlite3.connect(db_path(vault_dir))
+    assert conn.execute("SELECT count(*) FROM index_chunks WHERE bucket=?",
+                        (first,)).fetchone()[0] == 0  # a read does not write the vault...
+    conn.close()
+    v.put(Entry(date=date(2027, 1, 1), body="a save"))  # ...the next save stores them
     v.close()
     healed = dict(_chunks(vault_dir))
     assert first in healed and len(healed[second]) > 50  # rebuilt and stored again

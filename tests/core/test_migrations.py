@@ -67,6 +67,7 @@ def test_v3_vault_drops_its_summaries_and_builds_the_index(vault_dir, fast_kdf, 
         parts = list(vault.summaries())
         assert [p.date for p in parts] == [date(2026, 1, d) for d in range(20, 0, -1)]
         assert all(p.partial and f"day{p.date.day}" in p.all_tags for p in parts)
+        vault.put(Entry(date=date(2026, 2, 1), body="the next save stores the index"))
     assert "summaries" not in tables(path) and user_version(path) == schema.LATEST
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT count(*) FROM index_chunks").fetchone()[0] > 0  # stored

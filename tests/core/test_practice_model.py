@@ -120,16 +120,23 @@ def test_a_vault_with_index_chunks_from_before_issue_17_still_opens(vault, vault
     conn = sqlite3.connect(db_path(vault_dir))
     before = conn.execute("SELECT ct FROM index_chunks").fetchall()
     conn.close()
+    def chunks() -> list:
+        conn = sqlite3.connect(db_path(vault_dir))
+        try:
+            return conn.execute("SELECT ct FROM index_chunks").fetchall()
+        finally:
+            conn.close()
+
     reopened = open_vault(vault_dir)
     try:
         (part,) = reopened.summaries()
         assert part.check_in == "struggling" and part.moments[0].practice.after == 5
+        assert chunks() == before  # a read never writes the vault (issue 13 item 4)...
+        reopened.put(Entry(date=date(2026, 1, 2), body="a save"))  # ...the next save does
     finally:
         reopened.close()
-    conn = sqlite3.connect(db_path(vault_dir))
-    after = conn.execute("SELECT ct FROM index_chunks").fetchall()
-    conn.close()
-    assert len(before) == len(after) == 1 and before != after  # rebuilt and stored
+    after = chunks()
+    assert len(before) == 1 and before[0] not in after  # rebuilt and stored
 
 
 def test_the_markdown_export_round_trips_practice_and_check_in():

@@ -104,7 +104,8 @@ def test_hostile_but_validly_sealed_records_never_crash_the_merge(vault_dir, vau
         sneaky = opened.get_by_date(date(2026, 11, 28))
         assert sneaky.body == "sneaky" and sneaky.id != kept.id  # a fresh id, no takeover
         assert opened.get(kept.id).body == "an older entry"
-        assert opened.check().ok
+        problems = opened.check().problems  # the five left pending are named, nothing else
+        assert len(problems) == 5 and all("was tampered with" in p for p in problems)
 
 
 def test_rotation_merges_pending_first_and_replaces_the_sealing_key(vault_dir, vault):
@@ -146,7 +147,8 @@ def test_a_swapped_public_key_is_found_reported_and_restored(vault_dir, vault):
         assert any("key restored" in p for p in result.problems)
         assert result.merged == 0  # our key cannot open what went to theirs
         assert opened._meta("seal_public") == ours
-        assert opened.check().ok  # repaired
+        problems = opened.check().problems  # repaired: only the capture it cannot open
+        assert len(problems) == 1 and "was tampered with or damaged" in problems[0]
     assert SealedBox(vault_dir).pending() == 1  # the unreadable capture is kept...
     (sealed_id, blob), = raw_rows(vault_dir)
     assert b"after the swap" in crypto.open_from_public(  # ...and was exposed: the reason

@@ -218,7 +218,9 @@ def test_only_ids_versions_digests_and_keys_are_in_clear(vault):
     columns = {r[1] for r in vault._conn.execute("PRAGMA table_info(index_chunks)")}
     assert columns == {"bucket", "ct"}  # the bucket is the first byte of ids already in clear
     assert {r[0] for r in vault._conn.execute("SELECT key FROM meta")} <= {
-        "header", "dek_wrap", "recovery_wrap", "seal_public", "seal_private", "manifest"}
+        "header", "dek_wrap", "recovery_wrap", "seal_public", "seal_private", "manifest",
+        "recovery_kdf",  # the header's key settings, bound to the recovery wrap (issue 13.8)
+        "merged_captures"}  # sealed ids of merged captures (issue 13 item 2)
     # WITHOUT ROWID: no hidden insertion order.
     for table in ("entries", "index_chunks"):
         with pytest.raises(sqlite3.OperationalError):

@@ -136,3 +136,30 @@ def test_journal_without_arguments_opens_the_app(monkeypatch, tmp_path):
     first, second = ran
     assert first.paths.vault == tmp_path / "v" and first.allow_weak
     assert second.passphrase_hint == "pw" and second._theme_override == "nope"
+
+
+async def test_quick_notes_that_arrived_are_listed_with_their_first_words(app_factory,
+                                                                          make_vault):
+    """Issue 13 item 3: anyone who can write the folder can send a quick note, so the app
+    names each one that arrived (day and first words), control characters shown harmless."""
+    directory = make_vault()
+    SealedBox(directory).add(Entry(date=TODAY, body="sent from \x1b]2;x\x07somewhere else"))
+    app = app_factory()
+    notes = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign]
+        await unlock(pilot)
+        [note] = [n for n in notes if "quick note arrived" in n]
+        assert f"{TODAY.isoformat()}  \u201csent from" in note and "\x1b" not in note
+        assert "without the passphrase" in note
+
+
+async def test_the_write_screen_says_a_day_holds_quick_captures(app_factory, make_vault):
+    directory = make_vault()
+    SealedBox(directory).add(Entry(date=TODAY, body="sent while locked"))
+    app = app_factory()
+    async with app.run_test(size=(120, 24)) as pilot:
+        await unlock(pilot)
+        assert "sent while locked" in app.screen.query_one("#editor").text
+        assert "1 quick capture here, sent without the passphrase" in _text(app,
+                                                                            "#write-title")

@@ -9,21 +9,27 @@ once, in one transaction (`Vault.merge_captures`).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
-from journal.core.errors import JournalError, VaultDamaged
+from journal.core.errors import IntegrityError, JournalError, VaultDamaged
 from journal.core.model.entries import Entry
 from journal.core.store import crypto
 from journal.core.store.header import read_header
 from journal.core.store.keyring import KeyRing
+from journal.core.store.manifest import MERGED_CAPTURES, Manifest
 from journal.core.store.records import row_name
-from journal.core.store.schema import connect, db_path, meta, storage_error
+from journal.core.store.schema import connect, db_path, meta, put_meta, storage_error
+
+_MERGED_AAD = b"journal/v1/merged-captures|"
+_MERGED_DAMAGED = ("the record of merged quick captures was removed, altered or rolled back "
+                   "outside the journal; quick captures were not merged (run 'journal check')")
 
 
 class SealedBox:
@@ -33,23 +39,27 @@ class SealedBox:
         self.directory = Path(directory)
 
     def add(self, entry: Entry) -> str:
+        """Seal `entry` to the public key and store it. The key is read inside the write
+        transaction, so a key rotation commits either before (the new key is used) or
+        after (its own transaction merges this capture first): never sealed to a key that
+        was just discarded (issue 13 item 7)."""
         header, ro = read_header(self.directory)
         ro.close()
+        sealed_id = uuid.uuid4().bytes
+        payload = json.dumps(entry.to_dict(), ensure_ascii=False).encode()
         conn = connect(db_path(self.directory))
         try:
+            conn.execute("BEGIN IMMEDIATE")
             public = meta(conn, "seal_public")
             if public is None or len(public) != 32:
                 raise VaultDamaged("this vault has no sealing key; unlock it once to add one")
-            sealed_id = uuid.uuid4().bytes
-            payload = json.dumps(entry.to_dict(), ensure_ascii=False).encode()
             blob = crypto.seal_to_public(public, payload, header.vault_id + sealed_id)
-            conn.execute("BEGIN IMMEDIATE")
             conn.execute("INSERT INTO sealed(uuid, ct) VALUES (?, ?)", (sealed_id, blob))
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             raise storage_error(exc) from None
         finally:
-            conn.close()
+            conn.close()  # an uncommitted transaction is rolled back
         return str(uuid.UUID(bytes=sealed_id))
 
     def pending(self) -> int:
@@ -60,10 +70,70 @@ class SealedBox:
             ro.close()
 
 
+@dataclass(frozen=True)
+class Arrival:
+    """Provenance of one merged quick capture (issue 13 item 3): it was sealed without the
+    passphrase, so by anyone who could write the vault directory, not in an unlocked
+    session. `arrived` is when it was merged; `claimed` the time it says it was written
+    (chosen by whoever sealed it); `words` its first words."""
+
+    day: date
+    arrived: datetime
+    words: str
+    claimed: datetime | None = None
+    body: str = ""  # the text it added (to take it out again)
+    moments: tuple[str, ...] = ()  # the ids of the moments it brought
+    discarded: bool = False
+
+    def to_json(self) -> dict:
+        return {"day": self.day.isoformat(), "arrived": self.arrived.isoformat(),
+                "words": self.words,
+                "claimed": self.claimed.isoformat() if self.claimed else None,
+                "body": self.body, "moments": list(self.moments),
+                "discarded": self.discarded}
+
+    @classmethod
+    def from_json(cls, data: object) -> Arrival | None:
+        if not isinstance(data, dict):
+            return None
+        try:
+            claimed = data.get("claimed")
+            return cls(date.fromisoformat(data["day"]), datetime.fromisoformat(data["arrived"]),
+                       str(data.get("words", "")),
+                       datetime.fromisoformat(claimed) if isinstance(claimed, str) else None,
+                       str(data.get("body", "")), tuple(map(str, data.get("moments", ()))),
+                       data.get("discarded") is True)
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+def without_capture(entry: Entry, arrival: Arrival) -> Entry:
+    """`entry` with the text and the moments `arrival` brought taken out again (a check-in,
+    recovery or good things it filled in stay)."""
+    kept = entry.copy()
+    if arrival.body and arrival.body in kept.body:
+        before, _, after = kept.body.partition(arrival.body)
+        kept.body = "\n\n".join(p for p in (before.strip(), after.strip()) if p)
+        kept.body += "\n" if kept.body else ""
+    kept.moments = [m for m in kept.moments if m.id not in arrival.moments]
+    return kept
+
+
+def first_words(entry: Entry, count: int = 8) -> str:
+    """How a capture is named to the person: its first words, or its first moment."""
+    words = entry.body.split()
+    if not words and entry.moments:
+        moment = entry.moments[0]
+        words = [moment.kind, *(f"#{t}" for t in moment.tags), *moment.note.split()]
+    text = " ".join(words[:count])
+    return text + (" …" if len(words) > count else "")
+
+
 @dataclass
 class MergeResult:
     merged: int = 0
     problems: list[str] = field(default_factory=list)
+    arrivals: list[Arrival] = field(default_factory=list)
 
 
 def merge_into(target: Entry, extra: Entry) -> Entry:
@@ -100,11 +170,53 @@ def open_sealed_entry(private: bytes, vault_id: bytes, sealed_id: bytes, blob: b
 
 
 class Captures:
-    """The pending sealed captures of an unlocked vault, opened with its sealing key."""
+    """The pending sealed captures of an unlocked vault, opened with its sealing key, and
+    the record of every capture ever merged (sealed, its digest in the manifest), so an
+    old capture put back is refused as a replay."""
 
-    def __init__(self, conn: sqlite3.Connection, keys: KeyRing) -> None:
+    def __init__(self, conn: sqlite3.Connection, keys: KeyRing, manifest: Manifest) -> None:
         self._conn = conn
         self._keys = keys
+        self._manifest = manifest
+
+    def _record(self) -> dict:
+        """The record of merged captures: {"ids": [hex sealed id, ...], "arrivals": [...]};
+        IntegrityError if it does not match the digest the manifest sealed."""
+        blob = meta(self._conn, MERGED_CAPTURES)
+        expected = self._manifest.info().get("captures")
+        if blob is None and expected is None:
+            return {"ids": [], "arrivals": []}  # nothing merged since the record existed
+        if blob is None or expected != hashlib.sha256(blob).hexdigest():
+            raise IntegrityError(_MERGED_DAMAGED)
+        try:
+            record = crypto.open_json(self._keys.subkeys["manifest-info"], blob,
+                                      _MERGED_AAD + self._keys.vault_id)
+        except crypto.DecryptError:
+            raise IntegrityError(_MERGED_DAMAGED) from None
+        if not isinstance(record, dict) or not isinstance(record.get("ids"), list) or (
+                not isinstance(record.get("arrivals"), list)):
+            raise IntegrityError(_MERGED_DAMAGED)
+        return record
+
+    def merged(self) -> set[bytes]:
+        """The sealed ids of every capture merged so far."""
+        try:
+            return {bytes.fromhex(i) for i in self._record()["ids"]}
+        except (TypeError, ValueError):
+            raise IntegrityError(_MERGED_DAMAGED) from None
+
+    def arrivals(self, day: date | None = None) -> list[Arrival]:
+        """What quick capture brought in, oldest first (for one day, or all)."""
+        found = [Arrival.from_json(a) for a in self._record()["arrivals"]]
+        return [a for a in found if a is not None and (day is None or a.day == day)]
+
+    def write_merged(self, sealed_ids: set[bytes], arrivals: list[Arrival]) -> None:
+        """Inside the owner's write transaction, before the manifest is resealed (which
+        binds this record): every id merged so far and every arrival, in full."""
+        record = {"ids": sorted(i.hex() for i in sealed_ids),
+                  "arrivals": [a.to_json() for a in arrivals]}
+        put_meta(self._conn, MERGED_CAPTURES, crypto.seal_json(
+            self._keys.subkeys["manifest-info"], record, _MERGED_AAD + self._keys.vault_id))
 
     def pending(self) -> list[tuple[bytes, bytes]]:
         """Every pending (sealed id, blob); either may be damaged."""

@@ -1,14 +1,19 @@
-"""`journal check`: every record authenticated, the manifest, the sealing key and SQLite's
-own integrity check, each problem named (the vault is not changed)."""
+"""`journal check`: every record authenticated, the manifest, every index chunk the
+manifest vouches for against the records, every pending quick capture, the sealing key and
+SQLite's own integrity check, each problem named (the vault is not changed)."""
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from journal.core.errors import IntegrityError
+from journal.core.errors import IntegrityError, JournalError
 from journal.core.store import crypto
+from journal.core.store.captures import Captures
+from journal.core.store.index_chunk import BUCKETS, record_of
+from journal.core.store.index_store import IndexStore
 from journal.core.store.keyring import KeyRing
 from journal.core.store.manifest import Manifest
 from journal.core.store.records import Records, row_name
@@ -25,11 +30,12 @@ class CheckReport:
 
 
 def check_vault(conn: sqlite3.Connection, keys: KeyRing, records: Records,
-                manifest: Manifest) -> CheckReport:
+                manifest: Manifest, indexes: IndexStore, captures: Captures) -> CheckReport:
     """Authenticate every record and the manifest; name each damaged record."""
     problems: list[str] = []
     count = 0
     days: dict[date, str] = {}
+    summaries: dict[int, dict[str, list[Any]]] = {}
     for raw_uuid, version, ct, row_digest in records.rows():
         count += 1
         name = row_name(raw_uuid)
@@ -39,6 +45,7 @@ def check_vault(conn: sqlite3.Connection, keys: KeyRing, records: Records,
             problems.append(f"entry {name} (version {version}): fails authentication "
                             f"({exc})")
             continue
+        summaries.setdefault(raw_uuid[0], {})[entry.id] = record_of(entry)
         if entry.date in days:
             problems.append(f"entry {name}: a second entry for {entry.date}")
         days[entry.date] = name
@@ -48,6 +55,8 @@ def check_vault(conn: sqlite3.Connection, keys: KeyRing, records: Records,
         problems.extend(manifest.problems())
     except IntegrityError as exc:
         problems.append(str(exc))
+    problems.extend(_index_problems(indexes, summaries))
+    problems.extend(_capture_problems(captures))
     sealing = keys.sealing_key_problem()
     if sealing is not None:
         problems.append(sealing.replace(" (key restored)", ""))
@@ -58,3 +67,49 @@ def check_vault(conn: sqlite3.Connection, keys: KeyRing, records: Records,
     except sqlite3.DatabaseError as exc:
         problems.append(f"SQLite integrity check: {exc}")
     return CheckReport(count, problems)
+
+
+def _index_problems(indexes: IndexStore, summaries: dict[int, dict[str, list[Any]]]) -> list[str]:
+    """A chunk that matches the manifest is believed by every list, search and reflection:
+    it must hold exactly the summaries of its bucket's records. (A chunk that does not
+    match the manifest, or is missing, is rebuilt from the records when read: no
+    problem.)"""
+    try:
+        stamps = indexes.stamps()
+    except JournalError:
+        return []  # the manifest itself is damaged: reported above
+    problems = []
+    for bucket in range(BUCKETS):
+        chunk = indexes.read_chunk(bucket)
+        if chunk is None or chunk.mac != stamps[bucket]:
+            continue
+        stored = {record[0]: record for record in chunk.records()}
+        actual = summaries.get(bucket, {})
+        if stored != actual:
+            missing = len(actual.keys() - stored.keys())
+            problems.append(
+                f"index chunk {bucket} does not match its entries ({missing} missing from "
+                "lists, search and reflection, "
+                f"{len(stored.keys() - actual.keys())} unknown, "
+                f"{sum(1 for i in stored.keys() & actual.keys() if stored[i] != actual[i])} "
+                "stale)")
+    return problems
+
+
+def _capture_problems(captures: Captures) -> list[str]:
+    """The record of merged captures must match the manifest; every pending capture must
+    open with the vault's sealing key and must not be one merged before (a replay)."""
+    try:
+        done = captures.merged()
+    except JournalError as exc:
+        return [str(exc)]
+    pending = captures.pending()
+    if not pending:
+        return []
+    try:
+        opened, problems = captures.open_all(pending)
+    except JournalError as exc:
+        return [f"{len(pending)} pending quick captures cannot be opened: {exc}"]
+    return problems + [f"sealed entry {row_name(sealed_id)} was merged before: a replay of "
+                       "an old quick capture (refused at the next unlock)"
+                       for sealed_id, _ in opened if sealed_id in done]

@@ -37,10 +37,17 @@ class IndexStore:
         self._records = records
         self._index: Index | None = None
         self._version = -1
+        self._healed: dict[int, Chunk] = {}
 
     # -- the decoded index of this connection -----------------------------------------------
     def forget(self) -> None:
+        """Drop the decoded index (chunks rebuilt by a read stay until stored or dropped)."""
         self._index = None
+
+    def drop(self) -> None:
+        """Lock: nothing decoded is kept."""
+        self._index = None
+        self._healed = {}
 
     def fresh(self) -> Index | None:
         """The cached index, if nobody else committed since it was read."""
@@ -114,9 +121,31 @@ class IndexStore:
                                   stamp)
 
     def rebuild(self, buckets: list[int]) -> dict[int, Chunk]:
-        """These buckets' chunks, from their rows, stamped with the manifest."""
+        """These buckets' chunks, from their rows, stamped with the manifest. The caller
+        verifies the rows of these buckets against the manifest first, in the same
+        snapshot: a chunk stamped current must hold exactly the rows the manifest seals."""
         stamps = self.stamps()
         return {b: self.chunk_from_rows(b, stamps[b]) for b in buckets}
+
+    def remember_healed(self, chunks: dict[int, Chunk]) -> None:
+        """Chunks rebuilt by a read: a read never writes the vault, so they are stored by
+        the next save of this connection (`store_healed`)."""
+        self._healed.update(chunks)
+
+    def store_healed(self, skip: Iterable[int]) -> dict[int, Chunk]:
+        """Inside a save's transaction: store the chunks rebuilt by earlier reads whose
+        bucket the manifest still seals as it was when they were built (not those in
+        `skip`, which the save itself rewrote)."""
+        if not self._healed:
+            return {}
+        stamps, skipped = self.stamps(), set(skip)
+        stored: dict[int, Chunk] = {}
+        for bucket, chunk in self._healed.items():
+            if bucket not in skipped and chunk.mac == stamps[bucket]:
+                self.store(chunk)
+                stored[bucket] = chunk
+        self._healed = {}
+        return stored
 
     def store(self, chunk: Chunk) -> None:
         self._conn.execute("INSERT OR REPLACE INTO index_chunks(bucket, ct) VALUES (?, ?)",
@@ -155,6 +184,12 @@ class IndexStore:
             self.store(chunk)
             changed[bucket] = chunk
         return changed
+
+    def clear(self) -> None:
+        """Every chunk dropped (a cache: rebuilt from verified rows when next read)."""
+        self._conn.execute("DELETE FROM index_chunks")
+        self._index = None
+        self._healed = {}
 
     def reseal(self, index: Index) -> None:
         """Every chunk again under the current keys and manifest, each entry one version

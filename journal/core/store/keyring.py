@@ -10,6 +10,7 @@ docs/security.md, "Key hierarchy".
 from __future__ import annotations
 
 import hmac
+import json
 import os
 import sqlite3
 from datetime import date
@@ -29,33 +30,62 @@ _RECOVERY_AAD = b"journal/v1/recovery|"
 _SEAL_PRIVATE_AAD = b"journal/v1/seal-private"
 
 
+#: The meta rows `unwrap` needs.
+WRAPS = ("dek_wrap", "recovery_wrap", "recovery_kdf")
+
+
+def _kdf_bytes(kdf: crypto.KdfParams) -> bytes:
+    return json.dumps(kdf.to_json(), sort_keys=True, separators=(",", ":")).encode()
+
+
+def _recovery_aad(vault_id: bytes, bound_kdf: bytes | None) -> bytes:
+    """A recovery wrap binds the key-derivation settings of the vault when it was made
+    (`recovery_kdf`), so an edited header cannot pass for them; wraps made before that
+    (no `recovery_kdf`) bind the vault id only."""
+    return _RECOVERY_AAD + vault_id + (b"|kdf|" + bound_kdf if bound_kdf is not None else b"")
+
+
 def unwrap(header: Header, wraps: dict[str, bytes], passphrase: str | None,
-           recovery_code: str | None) -> bytes:
-    """The data key, from the passphrase or the recovery code; WrongPassphrase if neither
-    opens its wrap."""
+           recovery_code: str | None) -> tuple[bytes, crypto.KdfParams | None]:
+    """The data key, from the passphrase or the recovery code, and the key-derivation
+    settings that unlock vouches for: the header's (authenticated by the passphrase wrap),
+    those bound to the recovery wrap, or None (a recovery wrap from before the binding: the
+    header is unverified). WrongPassphrase if neither opens its wrap."""
     try:
         if recovery_code is not None:
             blob = wraps.get("recovery_wrap")
             if blob is None:
                 raise WrongPassphrase("this vault has no recovery code")
+            bound = wraps.get("recovery_kdf")
             salt, wrapped = blob[:16], blob[16:]
-            return crypto.open_sealed(crypto.recovery_key(recovery_code, salt), wrapped,
-                                      _RECOVERY_AAD + header.vault_id)
+            dek = crypto.open_sealed(crypto.recovery_key(recovery_code, salt), wrapped,
+                                     _recovery_aad(header.vault_id, bound))
+            return dek, (None if bound is None else
+                         crypto.KdfParams.from_json(json.loads(bound.decode())))
         if passphrase is None:
             raise WrongPassphrase("a passphrase is needed to unlock the vault")
         kek = crypto.derive_kek(passphrase, header.salt, header.kdf)
-        return crypto.open_sealed(kek, wraps.get("dek_wrap", b""), header.encode())
+        return crypto.open_sealed(kek, wraps.get("dek_wrap", b""), header.encode()), header.kdf
     except crypto.DecryptError:
         message = WRONG if recovery_code is None else "wrong recovery code"
         raise WrongPassphrase(message) from None
 
 
-class KeyRing:
-    """The header, the data key and its subkeys (`subkeys[purpose]`)."""
+def is_weaker(kdf: crypto.KdfParams, than: crypto.KdfParams) -> bool:
+    """Any of memory, passes or lanes lower."""
+    return (kdf.memory_kib < than.memory_kib or kdf.iterations < than.iterations
+            or kdf.lanes < than.lanes)
 
-    def __init__(self, conn: sqlite3.Connection, header: Header, dek: bytes) -> None:
+
+class KeyRing:
+    """The header, the data key and its subkeys (`subkeys[purpose]`), and the
+    key-derivation settings the unlock vouched for (`trusted_kdf`, None if none did)."""
+
+    def __init__(self, conn: sqlite3.Connection, header: Header, dek: bytes,
+                 trusted_kdf: crypto.KdfParams | None = None) -> None:
         self._conn = conn
         self.header = header
+        self.trusted_kdf = trusted_kdf
         self.dek = b""
         self.subkeys: dict[str, bytes] = {}
         self._adopt(dek)
@@ -103,10 +133,14 @@ class KeyRing:
         put_meta(self._conn, "dek_wrap", crypto.seal(kek, self.dek, header.encode()))
 
     def write_recovery(self, code: str) -> None:
+        """The data key wrapped under the recovery code, bound to the header's
+        key-derivation settings (the caller has authenticated the header)."""
         salt = os.urandom(16)
+        bound = _kdf_bytes(self.header.kdf)
         wrapped = crypto.seal(crypto.recovery_key(code, salt), self.dek,
-                              _RECOVERY_AAD + self.vault_id)
+                              _recovery_aad(self.vault_id, bound))
         put_meta(self._conn, "recovery_wrap", salt + wrapped)
+        put_meta(self._conn, "recovery_kdf", bound)
 
     def write_seal_keys(self) -> None:
         private, public = crypto.new_seal_keypair()
@@ -115,15 +149,28 @@ class KeyRing:
                                                          _SEAL_PRIVATE_AAD))
 
     # -- passphrase change and rotation ----------------------------------------------------
-    @staticmethod
-    def new_passphrase_wrap(header: Header, new_passphrase: str,
-                            kdf: crypto.KdfParams | None) -> tuple[Header, bytes]:
+    def new_passphrase_wrap(self, new_passphrase: str, kdf: crypto.KdfParams | None
+                            ) -> tuple[Header, bytes, str | None]:
         """A fresh salt and the key-encryption key for a new passphrase (slow: the KDF runs
-        here, before any transaction)."""
+        here, before any transaction), and a note for the person, if any. The settings kept
+        are those the unlock vouched for, never the header's alone (an edited header must
+        not lower them for good); lowering them on purpose is refused."""
         if not new_passphrase:
             raise ValidationError("the passphrase must not be empty")
-        new = Header(header.vault_id, kdf or header.kdf, os.urandom(16))
-        return new, crypto.derive_kek(new_passphrase, new.salt, new.kdf)
+        base = self.trusted_kdf or self.header.kdf
+        if kdf is not None and is_weaker(kdf, base):
+            raise ValidationError("the new key derivation settings are weaker than the "
+                                  "vault's; nothing was changed")
+        note = None
+        if self.trusted_kdf is None:
+            note = ("the key derivation settings were taken from the vault header, which this "
+                    "older recovery code cannot vouch for: run 'journal rotate-keys' to bind "
+                    "them to a new recovery code")
+        elif self.header.kdf != self.trusted_kdf:
+            note = ("the vault header's key derivation settings had been changed outside the "
+                    "journal; the settings the recovery code vouches for are restored")
+        new = Header(self.header.vault_id, kdf or base, os.urandom(16))
+        return new, crypto.derive_kek(new_passphrase, new.salt, new.kdf), note
 
     def kek_on_disk(self, passphrase: str) -> tuple[Header, bytes]:
         """Inside a write transaction: the header as stored and the key-encryption key
@@ -148,9 +195,10 @@ class KeyRing:
         """A new random data key, wrapped under `kek`, a new recovery wrap (or none) and a
         new sealing key pair; inside the rotation's transaction."""
         self.header = header
+        self.trusted_kdf = header.kdf  # the passphrase opened the wrap of this header
         self._adopt(os.urandom(crypto.KEY_LEN))
         put_meta(self._conn, "dek_wrap", crypto.seal(kek, self.dek, header.encode()))
-        self._conn.execute("DELETE FROM meta WHERE key='recovery_wrap'")
+        self._conn.execute("DELETE FROM meta WHERE key IN ('recovery_wrap', 'recovery_kdf')")
         if recovery_code:
             self.write_recovery(recovery_code)
         self.write_seal_keys()

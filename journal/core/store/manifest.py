@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import hmac
 import sqlite3
 from collections.abc import Iterable
@@ -34,6 +35,10 @@ _DAMAGED = "the integrity manifest is missing or damaged"
 _RANGE = "SELECT uuid, version, digest FROM entries WHERE uuid >= ? AND uuid < ?"
 _LAST_RANGE = "SELECT uuid, version, digest FROM entries WHERE uuid >= ?"
 _ALL_ROWS = "SELECT uuid, version, ct, digest FROM entries"
+
+#: The meta row holding the sealed ids of every quick capture ever merged (captures.py);
+#: the manifest seals its SHA-256, so it cannot be rolled back or removed on its own.
+MERGED_CAPTURES = "merged_captures"
 
 #: One bucket's state: (HMAC, row count, version sum). Empty buckets are not stored.
 Bucket = tuple[bytes, int, int]
@@ -65,6 +70,7 @@ class Manifest:
         self._conn = conn
         self._keys = keys
         self._clock = clock
+        self._counter = 0  # the highest save counter read or written by this connection
 
     # -- reading the rows ------------------------------------------------------------------
     def rows(self) -> list[tuple[bytes, int, bytes]]:
@@ -105,7 +111,18 @@ class Manifest:
             raise IntegrityError(_DAMAGED) from None
         if not isinstance(info, dict):
             raise IntegrityError(_DAMAGED)
+        self._counter = max(self._counter, self._counter_of(info))
         return info
+
+    @staticmethod
+    def _counter_of(info: dict) -> int:
+        counter = info.get("counter", 0)
+        return counter if type(counter) is int and counter >= 0 else 0
+
+    def counter(self) -> int:
+        """The save counter sealed in the manifest: one more at every save, never lower
+        (0 for a manifest written before it existed)."""
+        return self._counter_of(self.info())
 
     @staticmethod
     def _is_legacy(info: dict) -> bool:
@@ -154,7 +171,13 @@ class Manifest:
             "count": sum(state[1] for state in live.values()),
             "version_sum": sum(state[2] for state in live.values()),
             "saved_at": self._clock.now().replace(microsecond=0).isoformat(),
+            # carried over a key rotation by the cache: the old manifest is read first
+            "counter": self._counter + 1,
         }
+        self._counter += 1
+        merged = meta(self._conn, MERGED_CAPTURES)
+        if merged is not None:
+            info["captures"] = hashlib.sha256(merged).hexdigest()
         put_meta(self._conn, "manifest", crypto.seal_json(
             self._keys.subkeys["manifest-info"], info,
             crypto.MANIFEST_PREFIX + self._keys.vault_id))
@@ -203,16 +226,19 @@ class Manifest:
         rows change, with every uuid the write will insert, update or delete. With a legacy
         manifest it checks the whole legacy MAC (once: the next save upgrades it).
         Raises IntegrityError naming the problem, like `problems()`."""
-        wanted = {crypto.manifest_bucket(u) for u in raw_uuids}
-        with snapshot(self._conn):
-            info = self.info()
-            if self._is_legacy(info):
-                problems = self.problems()
-            else:
-                problems = self._bucket_problems(self._stored_buckets(info), wanted)
+        problems = self.problems_in({crypto.manifest_bucket(u) for u in raw_uuids})
         if problems:
             raise IntegrityError("integrity check failed, nothing was saved: "
                                  + "; ".join(problems) + " (run 'journal check')", problems)
+
+    def problems_in(self, buckets: set[int]) -> list[str]:
+        """What is wrong with the rows of these buckets against their sealed MACs (with a
+        legacy manifest: with every row), read in one snapshot; [] when they match."""
+        with snapshot(self._conn):
+            info = self.info()
+            if self._is_legacy(info):
+                return self.problems()
+            return self._bucket_problems(self._stored_buckets(info), buckets)
 
     def _bucket_problems(self, stored: dict[int, Bucket], wanted: set[int]) -> list[str]:
         expected = found = (0, 0)

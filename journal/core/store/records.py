@@ -165,6 +165,30 @@ class Records:
         row = self._conn.execute(_ROW, (raw_uuid,)).fetchone()
         return None if row is None else self.open_row(row)
 
+    def damaged_among(self, entry_ids: Iterable[str]) -> set[str]:
+        """The ids among these whose row fails its digest (altered outside the journal):
+        no decryption, one hash per row."""
+        return {str(uuid.UUID(bytes=row[0])) for row in self.rows_for(entry_ids)
+                if not (isinstance(row[2], bytes) and isinstance(row[3], bytes)
+                        and hmac.compare_digest(crypto.digest(row[2]), row[3]))}
+
+    def damaged_in_bucket(self, bucket: int) -> list[str]:
+        """The names of the rows of one manifest bucket whose digest fails."""
+        return [row_name(row[0]) for row in self.bucket_rows(bucket)
+                if not (isinstance(row[2], bytes) and isinstance(row[3], bytes)
+                        and hmac.compare_digest(crypto.digest(row[2]), row[3]))]
+
+    def salvage(self) -> tuple[list[Entry], list[str]]:
+        """Every entry that opens, and a name for each row that does not."""
+        entries: list[Entry] = []
+        damaged: list[str] = []
+        for row in self.rows():
+            try:
+                entries.append(self.decrypt(*row))
+            except crypto.DecryptError:
+                damaged.append(row_name(row[0]))
+        return entries, damaged
+
     def read_many(self, entry_ids: Iterable[str]) -> list[Entry]:
         """Full entries for these ids, decrypting only their rows (unknown ids skipped)."""
         return [self.open_row(row) for row in self.rows_for(entry_ids)]

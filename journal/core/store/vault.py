@@ -21,12 +21,15 @@ import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
 from journal.core.clock import Clock, SystemClock
 from journal.core.errors import (
     ConflictError,
+    IntegrityError,
+    JournalError,
     StorageError,
     ValidationError,
     VaultDamaged,
@@ -35,15 +38,24 @@ from journal.core.errors import (
 from journal.core.model.entries import Entry
 from journal.core.store import crypto, schema
 from journal.core.store.bulk import paused_gc
-from journal.core.store.captures import Captures, MergeResult, SealedBox, fold_captures
+from journal.core.store.captures import (
+    Arrival,
+    Captures,
+    MergeResult,
+    SealedBox,
+    first_words,
+    fold_captures,
+    without_capture,
+)
 from journal.core.store.check import CheckReport, check_vault
 from journal.core.store.header import Header, read_header
 from journal.core.store.index import Hits, Index
 from journal.core.store.index_chunk import Chunk
 from journal.core.store.index_store import IndexStore
-from journal.core.store.keyring import KEYS_CHANGED, WRONG, KeyRing, unwrap
+from journal.core.store.keyring import KEYS_CHANGED, WRAPS, WRONG, KeyRing, unwrap
 from journal.core.store.manifest import Manifest
 from journal.core.store.records import Records, needs_full_parse, row_name
+from journal.core.store.rollback import SeenSaves
 from journal.core.store.schema import SQLITE_MAGIC, db_path, snapshot
 
 #: The names other modules import from here (the vault's public face).
@@ -55,17 +67,20 @@ class Vault:
     """An unlocked vault. Create with `Vault.create`, open with `Vault.open`."""
 
     def __init__(self, directory: Path, conn: sqlite3.Connection, header: Header, dek: bytes,
-                 clock: Clock) -> None:
+                 clock: Clock, trusted_kdf: crypto.KdfParams | None = None) -> None:
         self.directory = Path(directory)
         self.clock = clock
         self._conn = conn
-        self.keyring = KeyRing(conn, header, dek)
+        self.keyring = KeyRing(conn, header, dek, trusted_kdf)
         self.records = Records(conn, self.keyring)
         self.manifest = Manifest(conn, self.keyring, clock)
         self.indexes = IndexStore(conn, self.keyring, self.manifest, self.records)
-        self.captures = Captures(conn, self.keyring)
+        self.captures = Captures(conn, self.keyring, self.manifest)
         self._cache: dict[str, Entry] | None = None
         self._cache_version = -1
+        self._seen: SeenSaves | None = None
+        #: Set at unlock when the vault is older than one this user saw (`SeenSaves`).
+        self.rollback_warning: str | None = None
 
     @property
     def header(self) -> Header:
@@ -100,7 +115,7 @@ class Vault:
         conn = schema.connect(path)
         try:
             schema.migrate(conn)
-            vault = cls(directory, conn, header, dek, clock or SystemClock())
+            vault = cls(directory, conn, header, dek, clock or SystemClock(), header.kdf)
             code = crypto.new_recovery_code() if recovery else None
             with vault._write():
                 vault.keyring.write_wrap(header, kek)
@@ -123,7 +138,9 @@ class Vault:
     @classmethod
     def open(cls, directory: Path, passphrase: str | None = None, *,
              recovery_code: str | None = None, allow_weak: bool = False, verify: bool = True,
-             clock: Clock | None = None) -> Vault:
+             clock: Clock | None = None, seen: SeenSaves | None = None) -> Vault:
+        """Unlock. `seen` (the user's record of save counters) turns on the rollback
+        warning: `rollback_warning` says so when this vault went back in time."""
         crypto.self_test()
         directory = Path(directory)
         header, ro = cls.read_header(directory)
@@ -132,18 +149,21 @@ class Vault:
                 raise VaultDamaged("the vault's key derivation is below the safe minimum; "
                                    "refusing to open it")
             wraps = dict(ro.execute(
-                "SELECT key, value FROM meta WHERE key IN ('dek_wrap', 'recovery_wrap')"
-            ).fetchall())
+                f"SELECT key, value FROM meta WHERE key IN ({','.join('?' * len(WRAPS))})",
+                WRAPS).fetchall())
         finally:
             ro.close()
-        dek = unwrap(header, wraps, passphrase, recovery_code)
+        dek, trusted_kdf = unwrap(header, wraps, passphrase, recovery_code)
         schema.tighten_modes(directory)
         conn = schema.connect(db_path(directory))
         try:
             schema.migrate(conn)
-            vault = cls(directory, conn, header, dek, clock or SystemClock())
+            vault = cls(directory, conn, header, dek, clock or SystemClock(), trusted_kdf)
             if verify:
                 vault.verify_manifest()
+            if seen is not None:
+                vault._seen = seen
+                vault.rollback_warning = vault._observe_counter()
         except sqlite3.Error as exc:
             conn.close()
             raise schema.storage_error(exc) from None
@@ -156,14 +176,26 @@ class Vault:
         """Checkpoint the WAL away, drop keys and every decrypted entry."""
         if self._conn is None:
             return
+        if self._seen is not None:  # the saves of this session count as seen
+            self._observe_counter()
         self._checkpoint()
         self._conn.close()
         self._conn = None  # type: ignore[assignment]
         self.keyring.forget()
         self._cache = None
-        self.indexes.forget()
+        self.indexes.drop()
 
     lock = close
+
+    def _observe_counter(self) -> str | None:
+        if self._seen is None:
+            return None
+        try:
+            counter = self.manifest.counter()
+            saved_at, _ = self.manifest.last_saved()
+        except (JournalError, ValueError, sqlite3.Error):
+            return None  # a damaged manifest is reported by the integrity check
+        return self._seen.observe(self.header.vault_id, counter, saved_at, self.clock.now())
 
     def __enter__(self) -> Vault:
         return self
@@ -302,6 +334,25 @@ class Vault:
     def day_key(self, day: date) -> bytes:
         return self.keyring.day_key(day)
 
+    def salvage(self) -> tuple[list[Entry], list[str]]:
+        """Every entry that still authenticates (newest first) and a name for each one that
+        does not: the way out of a vault with a damaged row (issue 13 item 12)."""
+        with snapshot(self._conn):
+            entries, damaged = self.records.salvage()
+        if damaged:
+            self.keyring.check_current()  # keys rotated elsewhere is not damage
+        return sorted(entries, key=lambda e: e.date, reverse=True), damaged
+
+    def damaged_among(self, entry_ids: Iterable[str]) -> set[str]:
+        """Which of these entries were altered outside the journal (their digest fails)."""
+        return self.records.damaged_among(entry_ids)
+
+    def damaged_near(self, entry_id: str) -> list[str]:
+        """The entries of this entry's manifest bucket (about n/256) whose record fails its
+        digest: a check whose cost does not grow with the vault the way a full scan (`check`)
+        does. Names, for a warning."""
+        return self.records.damaged_in_bucket(crypto.manifest_bucket(uuid.UUID(entry_id).bytes))
+
     # -- writing -------------------------------------------------------------------------
     def put(self, entry: Entry) -> Entry:
         return self.put_many([entry])[0]
@@ -335,6 +386,7 @@ class Vault:
                 saved.append(entry)
             self.manifest.write(uuid.UUID(e.id).bytes for e in saved)
             changed = self.indexes.update(previous, before, saved, ())
+            changed.update(self.indexes.store_healed(changed))
         if self._cache is not None:
             for entry in saved:
                 self._cache[entry.id] = entry.copy()
@@ -350,6 +402,7 @@ class Vault:
             removed = self.records.remove(raw_uuid)
             self.manifest.write([raw_uuid])
             changed = self.indexes.update(previous, before, [], [raw_uuid])
+            changed.update(self.indexes.store_healed(changed))
         if self._cache is not None:
             self._cache.pop(entry_id, None)
         self.indexes.patch(previous, changed)
@@ -380,19 +433,23 @@ class Vault:
     def _heal_index(self, buckets: list[int]) -> dict[int, Chunk]:
         """The index is a cache: rebuild chunks that are missing or do not match the
         manifest (a vault from before the index, an older or damaged chunk) from the
-        entries themselves, and store them when the vault is writable."""
-        try:
-            with self._write():
-                if self.manifest.bucket_stamps() is None:  # legacy: verify, then upgrade
-                    self.manifest.verify_buckets(())
-                    self.manifest.write()
-                rebuilt = self.indexes.rebuild(buckets)
-                for chunk in rebuilt.values():
-                    self.indexes.store(chunk)
-            return rebuilt
-        except StorageError:  # read-only: still readable, rebuilt again next time
-            with snapshot(self._conn):
-                return self.indexes.rebuild(buckets)
+        entries themselves, only after checking those entries against the manifest (a row
+        deleted and its chunk with it must never give a chunk stamped current without that
+        row). A read never writes the vault: the next save stores them."""
+        with snapshot(self._conn):
+            problems = self.manifest.problems_in(set(buckets))
+            if problems:
+                raise IntegrityError("integrity check failed: " + "; ".join(problems)
+                                     + " (run 'journal check')", problems)
+            rebuilt = self.indexes.rebuild(buckets)
+        self.indexes.remember_healed(rebuilt)
+        return rebuilt
+
+    def drop_index(self) -> None:
+        """Delete every index chunk: the next read rebuilds them from entries verified
+        against the manifest (the repair for a chunk `check()` names)."""
+        with self._write():
+            self.indexes.clear()
 
     # -- integrity -----------------------------------------------------------------------
     def manifest_info(self) -> dict:
@@ -407,36 +464,49 @@ class Vault:
 
     def check(self) -> CheckReport:
         """Authenticate every record and the manifest; name each damaged record."""
-        return check_vault(self._conn, self.keyring, self.records, self.manifest)
+        return check_vault(self._conn, self.keyring, self.records, self.manifest, self.indexes,
+                           self.captures)
 
     def last_saved(self) -> tuple[datetime | None, int]:
         return self.manifest.last_saved()
 
     # -- keys ----------------------------------------------------------------------------
-    def change_passphrase(self, new_passphrase: str, kdf: crypto.KdfParams | None = None) -> None:
-        """Re-wrap the data key under a new passphrase: O(1), entries untouched."""
-        header, kek = KeyRing.new_passphrase_wrap(self.header, new_passphrase, kdf)
+    def change_passphrase(self, new_passphrase: str,
+                          kdf: crypto.KdfParams | None = None) -> str | None:
+        """Re-wrap the data key under a new passphrase: O(1), entries untouched. Keeps the
+        key-derivation settings the unlock vouched for (never lowers them silently);
+        returns a note for the person when there is something to say about them."""
+        header, kek, note = self.keyring.new_passphrase_wrap(new_passphrase, kdf)
         with self._write():
             self.keyring.write_wrap(header, kek)
         self.keyring.header = header
+        self.keyring.trusted_kdf = header.kdf
         self._checkpoint()
+        return note
 
     def rotate_keys(self, passphrase: str, *, new_recovery: bool = True) -> str | None:
         """A new data key; every entry re-encrypted in one transaction. Returns the new
         recovery code (the old one stops working), or None. The passphrase, the header and
         the entries are all read inside the transaction, so a concurrent writer (another
-        window, the CLI) can neither lose an entry nor be left with a mismatched key wrap."""
-        self.merge_captures()
+        window, the CLI) can neither lose an entry nor be left with a mismatched key wrap.
+        Pending quick captures are merged inside that transaction too: one committed before
+        it is merged with the old key, one after it is sealed to the new key."""
         code = crypto.new_recovery_code() if new_recovery else None
         old_keys = self.keyring.state()
         try:
             with self._write():
                 header, kek = self.keyring.kek_on_disk(passphrase)
+                self._cache = None  # merged below from what is on disk now
+                self.merge_captures()
                 self.manifest.verify()  # never re-MAC rows that were tampered with
+                merged = self.captures.merged()  # resealed under the new keys below
+                arrived = self.captures.arrivals()
                 index = self.index()  # its summaries carry over: no body is parsed again
                 self._cache = None
                 entries = list(self._load().values())
                 self.keyring.rekey(header, kek, code)
+                if merged or arrived:
+                    self.captures.write_merged(merged, arrived)
                 self.records.remove_all()
                 for entry in entries:
                     entry.version += 1
@@ -481,13 +551,62 @@ class Vault:
             return result
         opened, problems = self.captures.open_all(rows)
         result.problems.extend(problems)
-        if opened:
-            merged = fold_captures(opened, self.get_by_date)
-            with self._write():
-                self.put_many(merged)
-                self.captures.discard([sealed_id for sealed_id, _ in opened])
-            result.merged = len(opened)
+        if not opened:
+            return result
+        try:
+            done = self.captures.merged()
+        except IntegrityError as exc:
+            result.problems.append(str(exc))
+            return result
+        fresh = [(sealed_id, entry) for sealed_id, entry in opened if sealed_id not in done]
+        replays = [sealed_id for sealed_id, _ in opened if sealed_id in done]
+        result.problems.extend(
+            f"sealed entry {row_name(sealed_id)} was merged before: a replay of an old quick "
+            "capture, refused and removed" for sealed_id in replays)
+        now = self.clock.now().replace(microsecond=0)
+        arrivals = [Arrival(entry.date, now, first_words(entry), entry.written_at,
+                            entry.body.strip(), tuple(m.id for m in entry.moments))
+                    for _, entry in fresh]
+        merged = fold_captures(fresh, self.get_by_date)
+        with self._write():
+            if fresh:
+                self.captures.write_merged(done | {sealed_id for sealed_id, _ in fresh},
+                                           self.captures.arrivals() + arrivals)
+                self.put_many(merged)  # reseals the manifest, binding the record
+            self.captures.discard([sealed_id for sealed_id, _ in opened])
+        result.merged = len(fresh)
+        result.arrivals = arrivals
         return result
+
+    def arrivals(self, day: date | None = None) -> list[Arrival]:
+        """Provenance of what quick capture brought into the entry of `day` (or all)."""
+        return self.captures.arrivals(day)
+
+    def discard_capture(self, number: int) -> Arrival:
+        """Take out of its day the text and moments the `number`-th merged capture (1 =
+        the oldest, as `arrivals()` lists them) brought; an entry left with nothing is
+        deleted. The record keeps it, marked discarded."""
+        every = self.captures.arrivals()
+        if not 1 <= number <= len(every):
+            raise ValidationError(f"there is no quick capture number {number} "
+                                  f"({len(every)} merged)")
+        arrival = every[number - 1]
+        if arrival.discarded:
+            raise ValidationError(f"quick capture {number} was already discarded")
+        done = self.captures.merged()
+        every[number - 1] = replace(arrival, discarded=True)
+        with self._write():
+            self.captures.write_merged(done, every)  # before the manifest binds it
+            entry = self.get_by_date(arrival.day)
+            if entry is not None:
+                kept = without_capture(entry, arrival)
+                if not kept.body.strip() and not kept.moments:
+                    self.delete(entry.id)
+                else:
+                    self.put(kept)
+            else:
+                self.manifest.write([])  # bind the record all the same
+        return every[number - 1]
 
     # -- housekeeping --------------------------------------------------------------------
     def compact(self) -> None:

@@ -20,8 +20,9 @@ from textual.widgets import Button, Checkbox, Footer, Input, LoadingIndicator, S
 
 from journal.core.errors import JournalError, VaultNotFound, WrongPassphrase
 from journal.core.store.captures import MergeResult
+from journal.core.store.rollback import SeenSaves
 from journal.core.store.vault import Vault, merge_sealed
-from journal.core.textsafe import for_markup
+from journal.core.textsafe import for_markup, one_line
 from journal.ui.messages import Unlocked
 from journal.ui.vault_access import allocation_burst
 from journal.ui.widgets.moment_form import Vocabulary
@@ -220,7 +221,7 @@ class UnlockScreen(Screen):
         app = self.journal
         try:
             vault = Vault.open(app.paths.vault, passphrase, allow_weak=app.allow_weak,
-                               clock=app.clock)
+                               clock=app.clock, seen=SeenSaves(app.paths.seen_saves_file))
         except JournalError as exc:
             self.post_message(self.Failed(exc))
             return
@@ -228,6 +229,8 @@ class UnlockScreen(Screen):
             result = merge_sealed(vault)
         except JournalError as exc:
             result = MergeResult(problems=[f"quick notes were not merged: {exc}"])
+        if vault.rollback_warning:
+            result.problems.insert(0, vault.rollback_warning)
         try:  # the words used before, from the encrypted index (no bodies): off the UI
             # thread, and the index stays cached in the vault for browse and reflect
             with allocation_burst():
@@ -237,7 +240,10 @@ class UnlockScreen(Screen):
         except JournalError as exc:
             vocabulary = Vocabulary()
             result.problems.append(str(exc))
-        self.post_message(Unlocked(vault, result.merged, result.problems, vocabulary))
+        arrivals = [f"{a.day.isoformat()}  \u201c{one_line(a.words)}\u201d"
+                    for a in result.arrivals]
+        self.post_message(Unlocked(vault, result.merged, result.problems, vocabulary,
+                                   arrivals))
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:

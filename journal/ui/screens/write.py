@@ -32,6 +32,7 @@ from journal.ui.widgets.prompts import PromptPanel
 from journal.ui.widgets.safety_checkin import SafetyCheckIn
 
 if TYPE_CHECKING:
+    from journal.core.store.vault import Vault
     from journal.ui.app import JournalApp
 
 
@@ -86,6 +87,7 @@ class WriteScreen(Screen):
         self.moments: list[Moment] = []
         self.debounce = Debouncer()
         self.status = ""
+        self.captured = 0  # quick captures merged into the day shown
         self.practice_offered: set[str] = set()
         """Moments the practice was offered after (never twice for one; issue 17)."""
 
@@ -148,11 +150,21 @@ class WriteScreen(Screen):
                 if vault is None:
                     return False
                 entry = vault.get_by_date(day) or Entry(date=day)
+                self.captured = self._captured(vault, day)
         except JournalError as exc:
             self.notify(str(exc), title="Cannot open this entry", severity="error")
             return False
         await self._load(entry)
         return True
+
+    @staticmethod
+    def _captured(vault: Vault, day: date) -> int:
+        """How many quick captures went into this day (issue 13 item 3): sent without the
+        passphrase, so the title says so."""
+        try:
+            return sum(1 for a in vault.arrivals(day) if not a.discarded)
+        except JournalError:
+            return 0
 
     async def _load(self, entry: Entry) -> None:
         self.day, self.entry = entry.date, entry
@@ -290,6 +302,10 @@ class WriteScreen(Screen):
         when = (saved_at or self.journal.clock.now()).strftime("%H:%M")
         mark = {"saved": f"[$text-muted]saved {when}[/]", "new": "[$text-muted]new entry[/]",
                 "editing": "[$text-muted]editing…[/]"}.get(status, f"[b $error]{status}[/]")
+        if self.captured:
+            mark += (f"   [$warning]{self.captured} quick capture"
+                     f"{'s' if self.captured != 1 else ''} here, sent without the passphrase "
+                     "('journal captures' reviews them)[/]")
         self.query_one("#write-title", Static).update(f"{title}   {mark}")
 
     # -- edits -------------------------------------------------------------------------

@@ -1,0 +1,46 @@
+"""`journal captures`: review what quick capture brought in, and discard one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from journal.cli.common import pass_runtime, passphrase_file_option, plural
+from journal.cli.runtime import Runtime, provenance_line
+
+
+@click.command("captures")
+@click.option("--discard", "discard", type=click.IntRange(min=1), metavar="N",
+              help="Take the text and moments of capture N out of its day again.")
+@passphrase_file_option
+@pass_runtime
+def captures_cmd(runtime: Runtime, discard: int | None, passphrase_file: Path | None) -> None:
+    """Review the quick captures merged into your entries, and discard one.
+
+    A quick capture ('journal add --sealed') needs no passphrase, so anyone who can write
+    the vault folder can send one. Each line says when it arrived, the day it went into
+    and its first words; --discard N takes its text and moments out of that day again.
+
+    \b
+    Examples:
+      journal captures
+      journal captures --discard 3
+    """
+    vault = runtime.open_vault(passphrase_file)
+    try:
+        if discard is not None:
+            arrival = vault.discard_capture(discard)
+            click.echo(f"Discarded quick capture {discard} from {arrival.day.isoformat()}.")
+            return
+        arrivals = vault.arrivals()
+    finally:
+        vault.close()
+    if not arrivals:
+        click.echo("No quick captures were merged into this vault.", err=True)
+        return
+    for number, arrival in enumerate(arrivals, 1):
+        state = "  (discarded)" if arrival.discarded else ""
+        click.echo(f"{number:>3}  {arrival.day.isoformat()}  {provenance_line(arrival)}{state}")
+    click.echo(f"{plural(len(arrivals), 'quick capture')}; 'journal captures --discard N' "
+               "takes one out of its day.", err=True)
