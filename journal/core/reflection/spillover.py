@@ -39,7 +39,7 @@ MIN_DAYS = 3            # fewer spillover days than this is never marked
 
 def spillover(days: Days, end: date, work_end: str, cutoff: int
               ) -> tuple[dict[str, Any], list[Chance]]:
-    work, own_home, work_sets, evenings = _labels(days.moments)
+    work, own_home, work_sets, evenings, shared = _labels(days.moments)
     home_labels = {label for label, n in own_home.items() if n > work.get(label, 0)}
     if home_labels:
         work_sets = [w - home_labels if w else w for w in work_sets]
@@ -48,10 +48,8 @@ def spillover(days: Days, end: date, work_end: str, cutoff: int
     concern_days = 0
     labels: Counter[str] = Counter()
     moments = 0
-    for i, (day, at_work, count) in enumerate(zip(days.moments, days.at_work,
-                                                  days.moment_count, strict=True)):
-        if not at_work or at_work == count:   # nothing off work, or no work that day
-            continue
+    for i in shared:   # days whose work and off-work moments share a label
+        day = days.moments[i]
         found, concern, n = _day(day, cutoff, home_labels)
         if found:
             hit_days.append(i)
@@ -114,17 +112,20 @@ def spillover(days: Days, end: date, work_end: str, cutoff: int
 
 
 def _labels(all_days: Sequence[Sequence[MomentRow]]
-            ) -> tuple[Counter[str], Counter[str], list[frozenset[str]], list[frozenset[str]]]:
+            ) -> tuple[Counter[str], Counter[str], list[frozenset[str]], list[frozenset[str]],
+                       list[int]]:
     """Per label (a tag or a person: matching treats them as one vocabulary, a word is a
     word): the days it was noted at work, and the days it was noted off work without being
     noted at work that day; per day: its work labels, and the labels of its off-work
-    contagion moments (its evening, for the chance check). Set updates run in C."""
+    contagion moments (its evening, for the chance check); and the days whose work and
+    off-work moments share a label at all (only those can count). Set updates run in C."""
     work: list[str] = []   # each day's distinct labels, counted by one Counter at the end
     home: list[str] = []
     work_sets: list[frozenset[str]] = []
     evenings: list[frozenset[str]] = []
     empty: frozenset[str] = frozenset()
-    for day in all_days:
+    shared: list[int] = []
+    for i, day in enumerate(all_days):
         at_work: set[str] = set()
         off: set[str] = set()
         evening: set[str] = set()
@@ -142,8 +143,10 @@ def _labels(all_days: Sequence[Sequence[MomentRow]]
             work_sets.append(empty)
         if off:
             home.extend(off - at_work if at_work else off)
+            if at_work and not at_work.isdisjoint(off):
+                shared.append(i)
         evenings.append(frozenset(evening) if evening else empty)
-    return Counter(work), Counter(home), work_sets, evenings
+    return Counter(work), Counter(home), work_sets, evenings, shared
 
 
 def _day(day: Sequence[MomentRow], cutoff: int, home_labels: set[str]
