@@ -16,7 +16,7 @@ import sys
 from collections.abc import Mapping, Sequence
 
 #: Commands that unlock the vault with the passphrase.
-UNLOCKING = frozenset({"add", "list", "show", "search", "delete", "reflect", "export",
+UNLOCKING = frozenset({"add", "list", "show", "search", "delete", "reflect", "export", "tags",
                        "import", "check"})
 #: Arguments after which the passphrase may come from elsewhere, or not be needed.
 OTHER_SOURCE = ("--passphrase-file", "--sealed", "--recovery-code", "--help")

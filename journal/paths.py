@@ -32,6 +32,11 @@ class Paths:
     def user_themes(self) -> Path:
         return self.config_dir / "themes"
 
+    @property
+    def tips_file(self) -> Path:
+        """Names of the one-time tips already shown (no journal content)."""
+        return self.config_dir / "tips-shown"
+
 
 def resolve(vault: str | os.PathLike[str] | None = None,
             env: Mapping[str, str] | None = None) -> Paths:

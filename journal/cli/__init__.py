@@ -57,6 +57,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "support": ("support_cmd", "support_command",
                 "Crisis lines and support resources (the same text as the app's support "
                 "screen)."),
+    "tags": ("entry_cmds", "tags_cmd",
+             "List #tags and @people, with how many entries carry each."),
     "themes": ("themes_cmd", "themes_cmd",
                "List the themes: the built-ins, then yours, with the configured one marked *."),
 }

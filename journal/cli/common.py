@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +37,8 @@ def json_option(func: Any) -> Any:
 
 
 class DateType(click.ParamType):
-    """YYYY-MM-DD, `today` or `yesterday` (by the runtime's clock)."""
+    """A day as journal.core.dates reads it (YYYY-MM-DD, today, yesterday, '3 days ago',
+    'last friday', 'nov 20'), counted from the runtime's clock."""
 
     name = "DATE"
 
@@ -60,23 +61,24 @@ def _today(ctx: click.Context | None) -> date:
 
 
 def parse_day(text: str, today: date) -> date:
-    word = text.strip().lower()
-    if word == "today":
-        return today
-    if word == "yesterday":
-        return today - timedelta(days=1)
-    try:
-        return date.fromisoformat(word)
-    except ValueError:
-        raise ValidationError(f"'{text}' is not a date: use YYYY-MM-DD, today or "
-                              "yesterday") from None
+    from journal.core.dates import parse_date
+
+    return parse_date(text, today)
 
 
 def find_entry(vault: Vault, ref: str, today: date) -> Entry:
-    """An entry by date (YYYY-MM-DD, today, yesterday), full id, or a unique id prefix."""
+    """An entry by date (any form journal.core.dates reads), full id, or a unique id
+    prefix (4 or more hex digits: `2026` and `cafe` are id prefixes, not dates)."""
+    from journal.core.dates import parse_date
+
     text = ref.strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}|today|yesterday", text.lower()):
-        day = parse_day(text, today)
+    if not re.fullmatch(r"[0-9a-fA-F-]{4,36}", text) or re.fullmatch(r"\d{4}-\d{2}-\d{2}",
+                                                                      text):
+        try:
+            day = parse_date(text, today)
+        except ValidationError:
+            raise ValidationError(f"'{one_line(text)[:40]}' is neither a date nor an entry id"
+                                  " (dates: YYYY-MM-DD, yesterday, 'last friday'...)") from None
         entry = vault.get_by_date(day)
         if entry is None:
             raise JournalError(f"there is no entry for {day.isoformat()}")
@@ -85,15 +87,11 @@ def find_entry(vault: Vault, ref: str, today: date) -> Entry:
         entry = vault.get(str(uuid.UUID(text)))
     except ValueError:
         entry = None
-        if re.fullmatch(r"[0-9a-fA-F-]{4,36}", text):
-            matches = vault.index().ids_starting(text.lower())
-            if len(matches) > 1:
-                raise JournalError(f"the id prefix '{text}' matches {len(matches)} entries; "
-                                   "give more of it") from None
-            entry = vault.get(matches[0]) if matches else None
-        else:
-            raise ValidationError(f"'{text}' is neither a date (YYYY-MM-DD) nor an entry id") \
-                from None
+        matches = vault.index().ids_starting(text.lower())
+        if len(matches) > 1:
+            raise JournalError(f"the id prefix '{text}' matches {len(matches)} entries; "
+                               "give more of it") from None
+        entry = vault.get(matches[0]) if matches else None
     if entry is None:
         raise JournalError(f"there is no entry with id {text}")
     return entry

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import shutil
 import sys
-import tempfile
 from collections import Counter
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -23,24 +24,31 @@ MARKER = "DEMO-VAULT.txt"
 _DEMO_FILES = {MARKER, "journal.db", "journal.db-wal", "journal.db-shm"}
 
 
-def _prepare(directory: Path | None) -> Path:
+def _prepare(directory: Path | None, runtime: Runtime, fresh: bool) -> tuple[Path, bool]:
+    """(the demo directory, whether to make a new vault there). An old demo vault there is
+    replaced only with --fresh or when the person says yes at a terminal: it may hold what
+    they wrote. Without a terminal to ask on it is kept (so `make demo` never hangs)."""
     if directory is None:
         cache = platformdirs.user_cache_path("journal", appauthor=False)
         cache.mkdir(mode=0o700, parents=True, exist_ok=True)
-        for old in cache.glob("demo-*"):  # earlier throwaway demos: ours, replaced
-            if old.is_dir() and _is_old_demo(old):
-                shutil.rmtree(old, ignore_errors=True)
-        return Path(tempfile.mkdtemp(prefix="demo-", dir=cache))
+        directory = cache / "demo"
     directory = directory.expanduser()
-    if directory.exists():
-        if not directory.is_dir():
-            raise ValidationError(f"{directory} is not a directory")
-        if any(directory.iterdir()):
-            if not _is_old_demo(directory):
-                raise ValidationError(f"{directory} is not empty and is not an old demo "
-                                      "vault; refusing to touch it (choose another --dir)")
-            shutil.rmtree(directory)
-    return directory
+    if not directory.exists() or (directory.is_dir() and not any(directory.iterdir())):
+        return directory, True
+    if not directory.is_dir():
+        raise ValidationError(f"{directory} is not a directory")
+    if not _is_old_demo(directory):
+        raise ValidationError(f"{directory} is not empty and is not an old demo "
+                              "vault; refusing to touch it (choose another --dir)")
+    replace = fresh or (runtime.is_interactive and click.confirm(
+        f"A demo vault is already at {directory}; anything written in it would be lost. "
+        "Replace it with a fresh one?", default=False, err=True))
+    if not replace:
+        click.echo(f"Keeping the demo vault at {directory} as it is (--fresh replaces it).",
+                   err=True)
+        return directory, False
+    shutil.rmtree(directory)
+    return directory, True
 
 
 def _is_old_demo(directory: Path) -> bool:
@@ -67,21 +75,25 @@ def summary(entries: list[Entry]) -> list[str]:
 
 @click.command()
 @click.option("--dir", "directory", type=click.Path(path_type=Path, file_okay=False),
-              help="Put the demo vault here (an old demo vault there is replaced). Default: "
-                   "a new folder in your cache directory.")
+              help="Put the demo vault here. Default: 'demo' in your cache directory.")
+@click.option("--fresh", is_flag=True,
+              help="Replace an old demo vault there without asking (what was written in it "
+                   "is lost).")
 @click.option("--no-app", is_flag=True, help="Only create the vault and print a summary.")
 @click.pass_context
-def demo(ctx: click.Context, directory: Path | None, no_app: bool) -> None:
+def demo(ctx: click.Context, directory: Path | None, fresh: bool, no_app: bool) -> None:
     """Try the journal on a throwaway vault of generated entries.
 
-    The entries are invented (deterministically) and show the kinds of patterns the
-    reflection view looks for. The demo passphrase is printed, then the app opens (on a
-    terminal; otherwise a summary is printed). Never put real entries in a demo vault.
+    The entries are invented (deterministically), end yesterday, and show the kinds of
+    patterns the reflection view looks for; tonight is left for you to write. The demo
+    passphrase is printed, then the app opens (on a terminal; otherwise a summary is
+    printed). Run again, it asks before replacing the demo vault (without a terminal it
+    keeps it; --fresh replaces it). Never put real entries in a demo vault.
 
     \b
     Examples:
       journal demo
-      journal demo --dir /tmp/journal-demo --no-app
+      journal demo --dir /tmp/journal-demo --fresh --no-app
     """
     runtime = ctx.find_object(Runtime) or ctx.ensure_object(Runtime)
     try:
@@ -89,15 +101,31 @@ def demo(ctx: click.Context, directory: Path | None, no_app: bool) -> None:
     except ImportError:
         raise JournalError("the demo data generator is not available in this "
                            "installation") from None
-    target = _prepare(directory)
-    entries = sorted(generate_year(runtime.clock.today(), seed=7), key=lambda e: e.date)
+    target, create = _prepare(directory, runtime, fresh)
+    if create:
+        _create(runtime, target, generate_year)
+    else:
+        click.echo(f"Demo vault: {target}")
+        click.echo(f"Demo passphrase: {DEMO_PASSPHRASE}")
+    runtime.vault_override = target
+    app_cmd = ctx.parent.command.get_command(ctx.parent, "app") if ctx.parent else None
+    if app_cmd is None or no_app or not _is_terminal():
+        click.echo(f"Look around: journal --vault {target}   (the passphrase is above)")
+        return
+    _open_app(ctx, app_cmd, target)
+
+
+def _create(runtime: Runtime, target: Path, generate_year: Callable[..., list[Entry]]) -> None:
+    """A year of entries ending yesterday: tonight's entry is the person's own to write."""
+    yesterday = runtime.clock.today() - timedelta(days=1)
+    entries = sorted(generate_year(yesterday, seed=7), key=lambda e: e.date)
     click.echo(f"Creating a demo vault with {plural(len(entries), 'entry', 'entries')} at "
                f"{target} ...", err=True)
     vault, _ = Vault.create(target, DEMO_PASSPHRASE, kdf=runtime.kdf, recovery=False,
                             clock=runtime.clock)
     try:
         (target / MARKER).write_text("A journal demo vault with generated entries. "
-                                     "'journal demo --dir' may replace it.\n")
+                                     "'journal demo' asks before replacing it.\n")
         vault.put_many(entries)
     finally:
         vault.close()
@@ -105,12 +133,6 @@ def demo(ctx: click.Context, directory: Path | None, no_app: bool) -> None:
     click.echo(f"Demo passphrase: {DEMO_PASSPHRASE}")
     for line in summary(entries):
         click.echo(f"  {line}")
-    runtime.vault_override = target
-    app_cmd = ctx.parent.command.get_command(ctx.parent, "app") if ctx.parent else None
-    if app_cmd is None or no_app or not _is_terminal():
-        click.echo(f"Look around: journal --vault {target}   (the passphrase is above)")
-        return
-    _open_app(ctx, app_cmd, target)
 
 
 def _is_terminal() -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -29,17 +30,21 @@ from journal.core.errors import JournalError, ValidationError
 from journal.core.exchange import format_v1 as exchange
 from journal.core.model.entries import CHECK_INS, CONTEXTS, KINDS, Entry, normalise_label
 from journal.core.safety import NO_ONE_WATCHES, SUPPORT_LINES, check_ins_before, needs_support
+from journal.core.textsafe import one_line
+
+if TYPE_CHECKING:
+    from journal.core.store.vault import Vault
 
 SCALE = click.IntRange(0, 10)
 
 
 @click.command()
 @click.argument("text", nargs=-1)
-@click.option("--date", "day", type=DATE, help="The day (YYYY-MM-DD, today, yesterday). "
-              "Default: today.")
+@click.option("--date", "day", type=DATE, help="The day (YYYY-MM-DD, today, yesterday, "
+              "'last friday'...). Default: today.")
 @click.option("-m", "--moment", "moments", multiple=True, metavar="SPEC",
-              help='A moment: "KIND INTENSITY CONTEXT [HH:MM] [#tag] [@person] [~feeling] '
-                   '[!action][: note]". Repeatable.')
+              help="A moment: 'KIND INTENSITY CONTEXT [HH:MM] [#tag] [@person] [~feeling] "
+                   "[!action][: note]'. Repeatable.")
 @click.option("--sleep", type=SCALE, help="How well you slept last night, 0-10.")
 @click.option("--energy", type=SCALE, help="Your energy today, 0-10.")
 @click.option("--recovery", multiple=True, metavar="LABEL",
@@ -48,41 +53,106 @@ SCALE = click.IntRange(0, 10)
 @click.option("--check-in", "check_in", type=click.Choice(CHECK_INS),
               help="The optional safety check-in: ok, struggling or not_safe. not_safe (or "
                    "struggling three entries in a row) prints support resources.")
+@click.option("-e", "--edit", is_flag=True,
+              help="Write the text in $VISUAL / $EDITOR (the default when nothing else is "
+                   "given at a terminal).")
 @click.option("--sealed", is_flag=True,
               help="Seal the entry without the passphrase; it merges at the next unlock.")
 @passphrase_file_option
 @pass_runtime
 def add(runtime: Runtime, text: tuple[str, ...], day: date | None, moments: tuple[str, ...],
         sleep: int | None, energy: int | None, recovery: tuple[str, ...],
-        good: tuple[str, ...], check_in: str | None, sealed: bool,
+        good: tuple[str, ...], check_in: str | None, edit: bool, sealed: bool,
         passphrase_file: Path | None) -> None:
     """Quick capture: add text and moments to a day's entry.
 
-    TEXT is Markdown (#tags and @people are recognised). With '-', or with nothing else
-    given and a pipe as input, the text is read from standard input. If the day already
-    has an entry, this is appended to it. A moment is written in a compact form (see docs/cli.md):
+    TEXT is Markdown (#tags and @people are recognised). Keep it off the command line
+    where you can: text given as arguments is visible to other users of this computer
+    (in the process list) and stays in your shell history. The private ways:
+
+    \b
+      journal add                 opens $VISUAL or $EDITOR on a file in memory (/dev/shm)
+      journal add < notes.md      reads a pipe or file ('-' reads standard input too)
+
+    Piped text and -m moments combine. If the day already has an entry, this is appended
+    to it. A moment is written in a compact form, with the app's one-letter keys (see
+    docs/cli.md):
 
     \b
       KIND INTENSITY CONTEXT [HH:MM] [#tag ...] [@person ...] [~feeling ...] [!action][: note]
-      KIND: contagion | concern (or cont, conc)   INTENSITY: 0-10
-      CONTEXT: work | commute | home | elsewhere (or w, c, h, e)
-      ACTION: approached | helped | withdrew | avoided
+      KIND: contagion | concern (c, k)   INTENSITY: 0-10
+      CONTEXT: work | commute | home | elsewhere (w, c, h, e)
+      ACTION: approached | helped | withdrew | avoided (a, h, w, v)
 
     \b
-    Examples:
-      journal add "Long shift. Handover ran late. #handover"
-      journal add -m "contagion 7 work 14:30 #yelling @sam ~worried !withdrew: froze" \\
-                  --sleep 5 --energy 3 --recovery walk "Hard afternoon."
-      echo "Quiet evening." | journal add --date yesterday
-      journal add --sealed "Jotted without unlocking."
-      journal add --check-in struggling "Heavy week."
+    Examples (single quotes: bash and zsh treat '!' in double quotes as history):
+      journal add
+      journal add -m 'contagion 7 work 14:30 #yelling @sam ~worried !withdrew: froze' \\
+                  --sleep 5 --energy 3 --recovery walk
+      echo 'Quiet evening. #rest' | journal add -m 'c 3 w #triage' --date yesterday
+      journal add --sealed
+      journal add --check-in struggling
     """
     body = " ".join(text)
     options_only = bool(moments or sleep is not None or energy is not None or recovery or good
                         or check_in)
-    if body == "-" or (not text and not options_only and not sys.stdin.isatty()):
-        body = sys.stdin.read()
     parsed = [parse_moment(spec, where=f"moment {i + 1}") for i, spec in enumerate(moments)]
+    use_editor = body != "-" and (edit or (runtime.is_interactive and not (text or
+                                                                          options_only)))
+    if body == "-" or (not text and not use_editor):
+        body = sys.stdin.read() if body == "-" or not sys.stdin.isatty() else ""
+    vault = None
+    if use_editor:  # unlock (or find the vault) first: what is written is never lost to
+        if sealed:  # a missing vault or a mistyped passphrase after the editor closes
+            from journal.core.store.vault import Vault
+
+            Vault.read_header(runtime.paths.vault)[1].close()
+        else:
+            vault = runtime.open_vault(passphrase_file, verify=False)
+    try:
+        if use_editor:
+            from journal.external_editor import edit as edit_in_editor
+
+            body = edit_in_editor(body, env=runtime.env)
+        verb, saved, earlier, damaged = _add(runtime, vault, body, day, parsed, sleep,
+                                             energy, recovery, good, check_in, sealed,
+                                             passphrase_file)
+    finally:
+        if vault is not None:
+            vault.close()
+    day = saved.date
+    if sealed:
+        click.echo(f"Sealed for {day.isoformat()} without unlocking; it will be merged into "
+                   f"the journal the next time you unlock it ({verb} waiting).")
+    else:
+        summary = moment_summary(saved)
+        click.echo(f"{verb} the entry for {day:%a} {day.isoformat()}"
+                   + (f" ({summary})" if summary else "") + ".")
+    if damaged:
+        how_many = plural(damaged, "damaged entry", "damaged entries")
+        click.echo(f"journal: warning: the entry was saved, but this vault has {how_many} "
+                   "(run 'journal check'; 'journal export --skip-damaged' saves the others)",
+                   err=True)
+    # sealed: earlier check-ins are sealed away, only this one counts (earlier is empty)
+    if needs_support(check_in, earlier):
+        _print_support()
+    _argument_tip(runtime, text, edit)
+
+
+def _print_support() -> None:
+    """The support resources, after what was saved (domain.md §8.2)."""
+    click.echo("")
+    for line in (*SUPPORT_LINES, NO_ONE_WATCHES):
+        click.echo(line)
+
+
+def _add(runtime: Runtime, vault: Vault | None, body: str, day: date | None,
+         parsed: list, sleep: int | None, energy: int | None, recovery: tuple[str, ...],
+         good: tuple[str, ...], check_in: str | None, sealed: bool,
+         passphrase_file: Path | None) -> tuple[str, Entry, list, int]:
+    """Build the entry and seal it, or save it into its day: (verb or pending count, the
+    entry, the check-ins of the entries before it when this one is 'struggling', how many
+    damaged entries share its bucket)."""
     if not (body.strip() or parsed or sleep is not None or energy is not None or recovery
             or good or check_in):
         raise click.UsageError("nothing to add: give some text, a moment (-m) or a check-in "
@@ -101,50 +171,63 @@ def add(runtime: Runtime, text: tuple[str, ...], day: date | None, moments: tupl
     if sealed:
         box = SealedBox(runtime.paths.vault)
         box.add(entry)
-        click.echo(f"Sealed for {day.isoformat()} without unlocking; it will be merged into "
-                   f"the journal the next time you unlock it ({box.pending()} waiting).")
-        if check_in == "not_safe":  # earlier check-ins are sealed away: only this one counts
-            _print_support()
-        return
+        return str(box.pending()), entry, [], 0
     # No whole-vault check here: the save verifies the manifest bucket of the entry it
     # changes (and the row read is authenticated), so adding costs the same at any size.
     # After saving, the records of that bucket are hashed against their digests (about
     # n/256 rows), so damage there is not written past without a word (issue 13 item 12);
     # a scan of every record (~0.5 s at 10,000 entries) is `journal check`'s job.
-    vault = runtime.open_vault(passphrase_file, verify=False)
+    opened = vault or runtime.open_vault(passphrase_file, verify=False)
     try:
-        existing = vault.get_by_date(day)
+        existing = opened.get_by_date(day)
         if existing is None:
-            saved = vault.put(entry)
-            verb = "Created"
+            verb, saved = "Created", opened.put(entry)
         else:
             merged = merge_into(existing, entry)
             merged.sleep = sleep if sleep is not None else merged.sleep
             merged.energy = energy if energy is not None else merged.energy
             merged.check_in = check_in or merged.check_in
-            saved = vault.put(merged)
-            verb = "Added to"
-        damaged = len(vault.damaged_near(saved.id))  # the person must hear of it
-        earlier = check_ins_before(vault.summaries(), day) if check_in == "struggling" else []
+            verb, saved = "Added to", opened.put(merged)
+        damaged = len(opened.damaged_near(saved.id))  # the person must hear of it
+        earlier = check_ins_before(opened.summaries(), day) if check_in == "struggling" else []
+        return verb, saved, earlier, damaged
     finally:
-        vault.close()
-    summary = moment_summary(saved)
-    click.echo(f"{verb} the entry for {day:%a} {day.isoformat()}"
-               + (f" ({summary})" if summary else "") + ".")
-    if damaged:
-        how_many = plural(damaged, "damaged entry", "damaged entries")
-        click.echo(f"journal: warning: the entry was saved, but this vault has {how_many} "
-                   "(run 'journal check'; 'journal export --skip-damaged' saves the others)",
-                   err=True)
-    if needs_support(check_in, earlier):
-        _print_support()
+        if vault is None:
+            opened.close()
 
 
-def _print_support() -> None:
-    """The support resources, after what was saved (domain.md §8.2)."""
-    click.echo("")
-    for line in (*SUPPORT_LINES, NO_ONE_WATCHES):
-        click.echo(line)
+def _argument_tip(runtime: Runtime, text: tuple[str, ...], edit: bool) -> None:
+    """After text given as arguments was saved: the private ways, said once."""
+    if text and text != ("-",) and not edit:
+        _tip_once(runtime, "argv-text",
+                  "tip: text given as arguments shows in the process list and your shell "
+                  "history; 'journal add' alone opens your editor, or pipe it in "
+                  "(shown once)")
+
+
+def _tip_once(runtime: Runtime, name: str, tip: str) -> None:
+    """Print `tip` on stderr the first time only, remembered in the config dir (never the
+    vault); a config dir that cannot be written just means the tip may come again."""
+    path = runtime.paths.tips_file
+    try:
+        shown = path.read_text(encoding="utf-8").split()
+    except (OSError, UnicodeDecodeError):
+        shown = []
+    if name in shown:
+        return
+    click.echo(tip, err=True)
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8", opener=_private) as handle:
+            handle.write(name + "\n")
+    except OSError:
+        pass
+
+
+def _private(path: str, flags: int) -> int:
+    import os
+
+    return os.open(path, flags, 0o600)
 
 
 def _limit(func):  # noqa: ANN001, ANN202 - decorator
@@ -153,8 +236,11 @@ def _limit(func):  # noqa: ANN001, ANN202 - decorator
 
 
 def _since_until(func):  # noqa: ANN001, ANN202 - decorator
-    func = click.option("--until", type=DATE, help="Only entries on or before DATE.")(func)
-    return click.option("--since", type=DATE, help="Only entries on or after DATE.")(func)
+    func = click.option("--until", "--to", "until", type=DATE,
+                        help="Only entries on or before DATE.")(func)
+    return click.option("--since", "--from", "since", type=DATE,
+                        help="Only entries on or after DATE (e.g. 2026-01-01, 'last friday', "
+                             "'2 weeks ago').")(func)
 
 
 def _print_entries(entries: list[Entry], as_json: bool, empty: str) -> None:
@@ -202,28 +288,35 @@ def list_entries(runtime: Runtime, limit: int | None, since: date | None, until:
                        if entry.id in damaged else entry_line(entry))
         return
     _print_entries(entries, as_json,
-                   "No entries yet. Add one with: journal add \"how today went\"")
+                   "No entries yet. Add one with: journal add   (opens your editor)")
 
 
 @click.command()
-@click.argument("ref", metavar="DATE|ID")
+@click.argument("ref", metavar="[DATE|ID]", required=False)
 @json_option
 @passphrase_file_option
 @pass_runtime
-def show(runtime: Runtime, ref: str, as_json: bool, passphrase_file: Path | None) -> None:
+def show(runtime: Runtime, ref: str | None, as_json: bool,
+         passphrase_file: Path | None) -> None:
     """Show one entry: its text, moments and check-in.
 
-    DATE is YYYY-MM-DD, today or yesterday; ID is an entry id or its first characters.
+    With no argument: today's entry, or the newest one. DATE is YYYY-MM-DD, today,
+    yesterday, 'last friday', '3 days ago' or 'nov 20'; ID is an entry id or its first
+    characters.
 
     \b
     Examples:
-      journal show today
-      journal show 2026-11-24
+      journal show
+      journal show yesterday
+      journal show 'last friday'
       journal show 3f2a9c --json
     """
     vault = runtime.open_vault(passphrase_file)
     try:
-        entry = find_entry(vault, ref, runtime.clock.today())
+        if ref is None:
+            entry = vault.get_by_date(runtime.clock.today()) or _newest(vault)
+        else:
+            entry = find_entry(vault, ref, runtime.clock.today())
         arrivals = vault.arrivals(entry.date)
     finally:
         vault.close()
@@ -234,6 +327,52 @@ def show(runtime: Runtime, ref: str, as_json: bool, passphrase_file: Path | None
         for arrival in arrivals:  # issue 13 item 3: what quick capture brought in
             if not arrival.discarded:
                 click.echo(provenance_line(arrival))
+
+
+def _newest(vault: Vault) -> Entry:
+    hits = vault.index().select()
+    entry = vault.get(hits[0].id) if len(hits) else None
+    if entry is None:
+        raise JournalError("there are no entries yet; write one with: journal add")
+    return entry
+
+
+@click.command("tags")
+@json_option
+@passphrase_file_option
+@pass_runtime
+def tags_cmd(runtime: Runtime, as_json: bool, passphrase_file: Path | None) -> None:
+    """List #tags and @people, with how many entries carry each.
+
+    Most used first. Counts come from the encrypted index (body and moments alike).
+
+    \b
+    Examples:
+      journal tags
+      journal tags --json | jq '.tags | keys'
+    """
+    vault = runtime.open_vault(passphrase_file)
+    try:
+        tags, people = vault.index().label_counts()
+    finally:
+        vault.close()
+    ranked = {name: sorted(((label, n) for label, n in counts.items() if n),
+                           key=lambda item: (-item[1], item[0]))
+              for name, counts in (("tags", tags), ("people", people))}
+    if as_json:
+        import json
+
+        click.echo(json.dumps({name: dict(items) for name, items in ranked.items()},
+                              ensure_ascii=False, indent=2))
+        return
+    rows = [(f"#{label}", n) for label, n in ranked["tags"]]
+    rows += [(f"@{label}", n) for label, n in ranked["people"]]
+    if not rows:
+        click.echo("No tags yet. Tag a day with #words in the text or a moment.", err=True)
+        return
+    width = max(len(one_line(label)) for label, _ in rows)
+    for label, count in rows:
+        click.echo(f"{one_line(label):<{width}}  {count}")
 
 
 @click.command("search")
@@ -268,7 +407,7 @@ def search_cmd(runtime: Runtime, query: tuple[str, ...], tags: tuple[str, ...],
     """
     from journal.core.model.query import Query, search_vault
 
-    parsed = Query.parse(" ".join(query))
+    parsed = Query.parse(" ".join(query), runtime.clock.today())
     parsed.tags += [normalise_label(t) for t in tags]
     parsed.people += [normalise_label(p) for p in people]
     parsed.kinds += list(kinds)

@@ -128,8 +128,8 @@ def _jrnl_config_timeformat(runtime: Runtime, source: Path) -> str | None:
               help="Write to this file (json) or directory (markdown), created readable "
                    "only by you. json without -o goes to standard output.")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
-@click.option("--since", type=DATE, help="Only entries on or after DATE.")
-@click.option("--until", type=DATE, help="Only entries on or before DATE.")
+@click.option("--since", "--from", "since", type=DATE, help="Only entries on or after DATE.")
+@click.option("--until", "--to", "until", type=DATE, help="Only entries on or before DATE.")
 @click.option("--skip-damaged", is_flag=True,
               help="Export every entry that still authenticates and name the damaged ones "
                    "(exit status 5 if there are any), instead of refusing.")

@@ -2,13 +2,18 @@
 
     KIND INTENSITY CONTEXT [HH:MM] [#tag ...] [@person ...] [~feeling ...] [!action] [: note]
 
-    -m "contagion 7 work 14:30 #yelling @sam ~worried ~upset !withdrew: stayed at my desk"
-    -m "conc 4 home ~warm: thought of the family again"
+    -m 'contagion 7 work 14:30 #yelling @sam ~worried ~upset !withdrew: stayed at my desk'
+    -m 'conc 4 home ~warm: thought of the family again'
+    -m 'c 5 w #handover'
 
-Words may come in any order; each is recognised by its shape. KIND is `contagion` or
-`concern` (or a prefix of at least 4 letters: `cont`, `conc`); INTENSITY is 0-10; CONTEXT is
-work, commute, home or elsewhere (any unambiguous prefix: w, c, h, e); ACTION is approached,
-helped, withdrew or avoided (unambiguous prefix). The note is everything after the first
+Examples use single quotes: bash and zsh expand `!` inside double quotes (history).
+
+Words may come in any order; each is recognised by its shape. The words and their one-letter
+keys are the app's (journal.core.model.vocabulary): KIND is `contagion` or `concern` (c, k,
+or a prefix: `cont`, `conc`); INTENSITY is 0-10; CONTEXT is work, commute, home or elsewhere
+(w, c, h, e, or a prefix); ACTION is approached, helped, withdrew or avoided (a, h, w, v). As
+in the app's form, `c` is the kind until a kind is given, then the context: `c 5 w` is
+contagion at work, `k 5 c` concern on the commute. The note is everything after the first
 colon that is followed by a space (so 14:30 is a time, not a note).
 """
 
@@ -18,20 +23,11 @@ import re
 
 from journal.core.errors import ValidationError
 from journal.core.model.entries import ACTIONS, CONTEXTS, KINDS, Moment, normalise_label
+from journal.core.model.vocabulary import ACTION_KEYS, CONTEXT_KEYS, KIND_KEYS, expand
 
 _NOTE_SPLIT = re.compile(r":(?:\s|$)")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 EXAMPLE = 'contagion 7 work 14:30 #yelling @sam ~worried !withdrew: stayed at my desk'
-
-
-def _expand(word: str, choices: tuple[str, ...], min_len: int) -> str | None:
-    word = word.lower()
-    if word in choices:
-        return word
-    if len(word) < min_len:
-        return None
-    found = [c for c in choices if c.startswith(word)]
-    return found[0] if len(found) == 1 else None
 
 
 def parse_moment(spec: str, where: str = "moment") -> Moment:
@@ -44,7 +40,7 @@ def parse_moment(spec: str, where: str = "moment") -> Moment:
     feelings: list[str] = []
 
     def fail(message: str) -> ValidationError:
-        return ValidationError(f"{message} (example: -m \"{EXAMPLE}\")", where=where)
+        return ValidationError(f"{message} (example: -m '{EXAMPLE}')", where=where)
 
     for word in head.split():
         sigil, rest = word[0], word[1:]
@@ -57,7 +53,7 @@ def parse_moment(spec: str, where: str = "moment") -> Moment:
         elif sigil == "~":
             feelings.append(normalise_label(rest))
         elif sigil == "!":
-            found = _expand(rest, ACTIONS, 1)
+            found = expand(rest, ACTION_KEYS)
             if found is None:
                 raise fail(f"'!{rest}' is not an action: use {', '.join(ACTIONS)}")
             action = found
@@ -70,14 +66,14 @@ def parse_moment(spec: str, where: str = "moment") -> Moment:
         elif _TIME.match(word):
             hours, minutes = _TIME.match(word).groups()  # type: ignore[union-attr]
             time = f"{int(hours):02d}:{minutes}"
-        elif (found := _expand(word, KINDS, 4)) is not None:
-            if kind not in (None, found):
-                raise fail(f"two kinds ({kind} and {found}); one moment has one kind")
+        elif kind is None and (found := expand(word, KIND_KEYS, 4)) is not None:
             kind = found
-        elif (found := _expand(word, CONTEXTS, 1)) is not None:
+        elif (found := expand(word, CONTEXT_KEYS)) is not None:
             if context not in (None, found):
                 raise fail(f"two places ({context} and {found}); one moment has one context")
             context = found
+        elif (found := expand(word, KIND_KEYS, 4)) is not None:
+            raise fail(f"two kinds ({kind} and {found}); one moment has one kind")
         else:
             raise fail(f"'{word}' is not a kind, intensity, context, time, #tag, @person, "
                        "~feeling or !action; put words of a note after ': '")

@@ -24,9 +24,10 @@ MARK = "●"
 
 
 @click.command("reflect")
-@click.option("--since", type=DATE, help="First day to include (YYYY-MM-DD). Default: "
-              "your first entry.")
-@click.option("--until", type=DATE, help="Last day to include (YYYY-MM-DD). Default: today.")
+@click.option("--since", "--from", "since", type=DATE,
+              help="First day to include (YYYY-MM-DD). Default: your first entry.")
+@click.option("--until", "--to", "until", type=DATE,
+              help="Last day to include (YYYY-MM-DD). Default: today.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the findings as JSON (the shape is in docs/reflection.md).")
 @passphrase_file_option

@@ -86,6 +86,10 @@ class Runtime:
                 raise ValidationError("the passphrases do not match; nothing was changed")
         except EOFError:
             raise ValidationError(f"{missing}: input ended before it was typed") from None
+        except KeyboardInterrupt:  # the cursor is still after "Passphrase: "
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+            raise
         return first
 
     def open_vault(self, passphrase_file: Path | None = None, *, verify: bool = True,
@@ -161,17 +165,6 @@ class Runtime:
                            err=True)
         for problem in result.problems:
             click.echo(f"journal: warning: {problem}", err=True)
-
-
-def weak_passphrase_warning(passphrase: str) -> str | None:
-    """A one-line warning for a passphrase that is easy to guess, else None."""
-    length = len(passphrase)
-    if length < 12:
-        return (f"this passphrase is short ({length} characters); a longer one, such as four or "
-                "five random words, is much harder to guess")
-    if len(set(passphrase)) <= 3:
-        return "this passphrase repeats very few characters; it is easy to guess"
-    return None
 
 
 def _has_terminal() -> bool:

@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 
 from journal.cli.common import pass_runtime, passphrase_file_option, plural
-from journal.cli.runtime import Runtime, read_secret_file, weak_passphrase_warning
-from journal.core.errors import VaultDamaged, VaultExists
+from journal.cli.runtime import Runtime, read_secret_file
+from journal.core import passphrase_policy
+from journal.core.errors import ValidationError, VaultDamaged, VaultExists
 from journal.core.store.vault import Vault, db_path
 
 RECOVERY_EXPLAINED = """\
@@ -23,11 +24,15 @@ can read your journal. Without the passphrase or this code, nobody can recover y
 
 
 def _warn_weak(runtime: Runtime, passphrase: str, typed: bool) -> None:
-    """Warn about a weak passphrase; when it was typed at a terminal, offer to stop."""
-    warning = weak_passphrase_warning(passphrase)
-    if not warning:
+    """The app's policy (journal.core.passphrase_policy): refuse a passphrase that is too
+    short or too common; warn about a weak one and, when it was typed at a terminal, offer
+    to stop."""
+    verdict = passphrase_policy.judge(passphrase)
+    if not verdict.acceptable:
+        raise ValidationError(f"{verdict.advice} Nothing was changed.")
+    if not verdict.weak:
         return
-    click.echo(f"journal: warning: {warning}", err=True)
+    click.echo(f"journal: warning: {verdict.advice}", err=True)
     if typed and runtime.is_interactive and not click.confirm(
             "Use it anyway?", default=False, err=True):
         raise click.Abort()
@@ -71,7 +76,7 @@ def init(runtime: Runtime, passphrase_file: Path | None, no_recovery_code: bool)
     vault.close()
     click.echo(f"Created an encrypted vault at {directory}")
     _show_recovery(code)
-    click.echo("Next: journal add \"how today went\"   (journal --help lists every command)")
+    click.echo("Next: journal add   (opens your editor; journal --help lists every command)")
 
 
 @click.command()

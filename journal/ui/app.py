@@ -13,7 +13,8 @@ from datetime import date, timedelta
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Input
 
 from journal.core.clock import Clock
 from journal.core.store.crypto import KdfParams
@@ -26,6 +27,7 @@ from journal.ui.messages import Unlocked
 from journal.ui.screens.confirm import ConfirmScreen
 from journal.ui.screens.unlock import UnlockScreen
 from journal.ui.screens.write import WriteScreen
+from journal.ui.typing_order import typed_in
 from journal.ui.widgets.moment_form import Vocabulary
 
 #: Modes that hold decrypted text: all are dropped on lock.
@@ -156,7 +158,8 @@ class JournalApp(App):
             return False
         if action == "mode" and not self.has_mode(str(parameters[0])):
             return None
-        return True
+        # no footer key for the screen already shown (room at 80 columns)
+        return not (action == "mode" and parameters[0] == self.current_mode)
 
     async def action_mode(self, mode: str) -> None:
         if self.vault is not None and self.has_mode(mode):
@@ -208,18 +211,35 @@ class JournalApp(App):
         if self._write_screen is not None:
             start_practice(self._write_screen)
 
+    #: Textual's own palette commands that would only repeat ours ("Keys" beside "Help:
+    #: keys") or do nothing useful in this app.
+    HIDDEN_SYSTEM_COMMANDS = frozenset({"Keys", "Maximize", "Minimize"})
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from journal_commands(self)
-        yield from super().get_system_commands(screen)
+        yield from (command for command in super().get_system_commands(screen)
+                    if command.title not in self.HIDDEN_SYSTEM_COMMANDS)
 
     def _flush(self) -> bool:
         write = self._write_screen
         return write is None or not write.is_mounted or write.flush()
 
-    async def action_lock(self, reason: str = "") -> None:
+    async def _typed(self) -> None:
+        """Let keys typed just before Ctrl+Q or Ctrl+L reach their fields first."""
+        write = self._write_screen
+        if write is not None and write.is_mounted:
+            fields = write.text_fields()
+            if isinstance(self.screen, ModalScreen):  # an open moment form, say
+                fields += list(self.screen.query(Input))
+            await typed_in(fields)
+            await typed_in([write])  # and the screen has heard that they changed
+
+    async def action_lock(self, reason: str = "", after_typing: bool = True) -> None:
         """Save, then drop the key and every screen holding decrypted text."""
         if self.vault is None:
             return
+        if after_typing:  # a key (ctrl+l) may have overtaken letters typed just before it
+            await self._typed()
         if not self._flush():
             self.notify("Not locked: your latest text could not be saved yet; "
                         "trying again in a minute.", severity="error")
@@ -238,14 +258,17 @@ class JournalApp(App):
             if vault is not None:  # (a second lock that ran during the awaits above)
                 vault.close()
         vault_access.thaw()
+        self.refresh_bindings()  # the footer: no Browse, Reflect or Lock while locked
         if reason:
             self.notify(reason, timeout=8)
 
     async def check_autolock(self) -> None:
         if self.vault is not None and self.idle.expired(self.clock.now()):
-            await self.action_lock(f"Locked after {self.idle.minutes} idle minutes.")
+            await self.action_lock(f"Locked after {self.idle.minutes} idle minutes.",
+                                   after_typing=False)  # idle: nothing is on its way
 
     async def action_quit(self) -> None:
+        await self._typed()
         if self._flush():
             self.exit()
             return

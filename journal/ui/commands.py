@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
@@ -14,19 +13,14 @@ if TYPE_CHECKING:
 
 
 def parse_day(text: str, today: date) -> date:
-    """'2026-11-20', 'today', 'yesterday', '3' or '-3' (days ago) -> a date; else ValueError."""
-    text = text.strip().lower()
-    if text in ("", "today", "t"):
-        return today
-    if text in ("yesterday", "y"):
-        return today - timedelta(days=1)
-    if re.fullmatch(r"-?\d{1,4}", text):
-        return today - timedelta(days=abs(int(text)))
+    """Any day journal.core.dates reads ('' is today) -> a date; else ValueError."""
+    from journal.core.dates import parse_date
+    from journal.core.errors import ValidationError
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"'{text[:20]}' is not a date: use YYYY-MM-DD, 'yesterday' or a "
-                         "number of days ago") from None
+        return parse_date(text, today) if text.strip() else today
+    except ValidationError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def journal_commands(app: JournalApp) -> Iterable[SystemCommand]:
@@ -34,7 +28,7 @@ def journal_commands(app: JournalApp) -> Iterable[SystemCommand]:
     if app.vault is not None:
         yield SystemCommand("Today's entry", "Write tonight's entry (F2)", app.action_today)
         yield SystemCommand("Go to date…", "Open any day's entry: YYYY-MM-DD, yesterday, "
-                            "or days ago", app.action_go_to_date)
+                            "last friday, 3 days ago", app.action_go_to_date)
         if app.has_mode("browse"):
             yield SystemCommand("Browse", "Past entries, calendar, search (F3)",
                                 lambda: app.action_mode("browse"))
@@ -74,7 +68,8 @@ def ask_for_date(app: JournalApp) -> None:
         if text is not None:
             app.open_day(parse_day(text, app.clock.today()))
 
-    app.push_screen(AskScreen("Go to date", "Which day? (YYYY-MM-DD, yesterday, or days ago)",
+    app.push_screen(AskScreen("Go to date",
+                              "Which day? (YYYY-MM-DD, yesterday, last friday, 3 days ago)",
                               placeholder="yesterday", check=check), chosen)
 
 

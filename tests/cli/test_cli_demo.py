@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from cli_harness import Journal, write
 
 from journal.cli.demo_cmd import DEMO_PASSPHRASE, MARKER
@@ -20,21 +22,40 @@ def test_demo_creates_a_year_and_shows_the_passphrase(journal: Journal, tmp_path
     finally:
         vault.close()
     assert len(entries) > 200
-    assert entries[0].date == journal.clock.today()
+    assert entries[0].date == journal.clock.today() - timedelta(days=1)  # tonight is empty
     assert (entries[0].date - entries[-1].date).days > 300
     assert f"{len(entries)} entries from {entries[-1].date}" in result.stdout
     assert not journal.vault_dir.exists()  # the user's own vault is not touched
 
 
-def test_demo_replaces_an_old_demo_but_never_other_files(journal: Journal, tmp_path):
+def test_demo_asks_before_replacing_an_old_demo(journal: Journal, tmp_path):
+    """Issue 14 item 7: re-running `make demo` replaced the demo vault, and what was
+    written in it, without asking. Without a terminal it is kept (never a hang)."""
     target = tmp_path / "demo"
     journal("demo", "--dir", str(target), "--no-app")
     first = (target / "journal.db").read_bytes()
-    journal("demo", "--dir", str(target), "--no-app")
+    kept = journal("demo", "--dir", str(target), "--no-app")  # no terminal: kept
+    assert "Keeping the demo vault" in kept.stderr and "--fresh" in kept.stderr
+    assert f"Demo passphrase: {DEMO_PASSPHRASE}" in kept.stdout
+    assert (target / "journal.db").read_bytes() == first
+    journal.interactive = True
+    asked = journal("demo", "--dir", str(target), "--no-app", input="n\n")
+    assert "Replace it with a fresh one? [y/N]" in asked.stderr
+    assert (target / "journal.db").read_bytes() == first
+    journal("demo", "--dir", str(target), "--no-app", input="y\n")
     assert (target / "journal.db").read_bytes() != first  # a fresh vault (new keys)
+    journal.interactive = False
+    second = (target / "journal.db").read_bytes()
+    journal("demo", "--dir", str(target), "--fresh", "--no-app")
+    assert (target / "journal.db").read_bytes() != second
+
+
+def test_demo_replaces_only_old_demos_never_other_files(journal: Journal, tmp_path):
+    target = tmp_path / "demo"
+    journal("demo", "--dir", str(target), "--no-app")
     Vault.open(target, DEMO_PASSPHRASE, allow_weak=True).close()
     write(target / "my-notes.txt", "precious")
-    result = journal("demo", "--dir", str(target), "--no-app", ok=False)
+    result = journal("demo", "--dir", str(target), "--fresh", "--no-app", ok=False)
     assert result.exit_code == 2 and "refusing to touch it" in result.stderr
     assert (target / "my-notes.txt").read_text() == "precious"
     other = tmp_path / "other"
@@ -67,18 +88,17 @@ def test_demo_opens_the_app_on_the_demo_vault_with_the_hint(journal: Journal, tm
     assert seen == {"vault": target, "hint": DEMO_PASSPHRASE}
 
 
-def test_default_demo_dir_is_in_the_cache_and_replaces_only_old_demos(journal: Journal,
-                                                                      tmp_path, monkeypatch):
+def test_default_demo_dir_is_in_the_cache_and_kept_between_runs(journal: Journal,
+                                                                 tmp_path, monkeypatch):
     import platformdirs
 
     cache = tmp_path / "cache"
     monkeypatch.setattr(platformdirs, "user_cache_path", lambda *a, **k: cache)
-    journal("demo", "--no-app")
-    [first] = list(cache.glob("demo-*"))
     keep = cache / "demo-not-ours"
-    keep.mkdir()
+    keep.mkdir(parents=True)
     write(keep / "notes.txt", "mine")
     journal("demo", "--no-app")
-    demos = sorted(p.name for p in cache.glob("demo-*"))
-    assert first.name not in demos and "demo-not-ours" in demos and len(demos) == 2
+    first = (cache / "demo" / "journal.db").read_bytes()
+    journal("demo", "--no-app")
+    assert (cache / "demo" / "journal.db").read_bytes() == first
     assert (keep / "notes.txt").read_text() == "mine"

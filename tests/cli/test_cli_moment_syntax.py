@@ -40,7 +40,7 @@ def test_abbreviations_and_any_order(spec, expected):
     ("contagion work", "give an intensity"),
     ("contagion 7", "say where it happened"),
     ("contagion 11 work", "out of range"),
-    ("contagion 7 work !a", "is not an action"),
+    ("contagion 7 work !x", "is not an action"),
     ("contagion 7 work home", "two places"),
     ("contagion 7 work concern", "two kinds"),
     ("contagion 7 work 3 4", "two intensities"),
@@ -73,3 +73,25 @@ def test_format_then_parse_gives_the_moment_back(moment):
     back = parse_moment(format_moment(moment))
     back.id = moment.id
     assert back == moment
+
+
+@pytest.mark.parametrize(("spec", "kind", "context", "action"), [
+    ("c 5 w", "contagion", "work", None),  # issue 14 item 6: was "two places"
+    ("k 5 c", "concern", "commute", None),
+    ("c 5 c", "contagion", "commute", None),
+    ("w 5 c", "contagion", "work", None),
+    ("k 3 h !a", "concern", "home", "approached"),
+    ("c 8 e !v", "contagion", "elsewhere", "avoided"),
+])
+def test_the_apps_one_letter_keys_work_here_too(spec, kind, context, action):
+    """The app's moment form keys (journal.core.model.vocabulary) mean the same in -m."""
+    moment = parse_moment(spec)
+    assert (moment.kind, moment.context, moment.action) == (kind, context, action)
+
+
+def test_the_error_example_is_safe_to_paste_in_bash():
+    """Issue 14 item 5: an example in double quotes with `!` fails in bash."""
+    with pytest.raises(ValidationError) as info:
+        parse_moment("contagion 7 work froze")
+    example = str(info.value).split("example: -m ", 1)[1]
+    assert example.startswith("'") and "!" in example and '"' not in example

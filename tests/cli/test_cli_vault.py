@@ -6,6 +6,7 @@ import re
 import sqlite3
 import stat
 
+import pytest
 from cli_harness import PASSPHRASE, Journal, write
 
 from journal.core.store.vault import Vault
@@ -57,10 +58,28 @@ def test_init_mismatched_passphrases_create_nothing(journal: Journal):
     assert not (journal.vault_dir / "journal.db").exists()
 
 
-def test_init_warns_on_a_short_passphrase(journal: Journal):
-    journal.prompts.default = "short"
+def test_init_warns_on_a_weak_passphrase(journal: Journal):
+    journal.prompts.default = "tulip-9x-yes"
     result = journal("init")
-    assert "warning: this passphrase is short (5 characters)" in result.stderr
+    assert "warning: Weak: it works" in result.stderr
+
+
+@pytest.mark.parametrize("secret", ["password", "1234", "short", "aaaaaaaaaaaa"])
+def test_init_refuses_what_the_app_refuses(journal: Journal, secret: str):
+    """Issue 14 item 6: one passphrase policy (journal.core.passphrase_policy) for both."""
+    from journal.core.passphrase_policy import judge
+
+    journal.prompts.default = secret
+    result = journal("init", ok=False)
+    assert result.exit_code == 2 and judge(secret).advice in result.stderr
+    assert not (journal.vault_dir / "journal.db").exists()
+
+
+def test_passwd_refuses_what_the_app_refuses(initialised: Journal):
+    initialised.prompts.queue = [PASSPHRASE, "password", "password"]
+    result = initialised("passwd", ok=False)
+    assert result.exit_code == 2 and "Too easy to guess" in result.stderr
+    Vault.open(initialised.vault_dir, PASSPHRASE, allow_weak=True).close()
 
 
 def test_init_without_recovery_code(journal: Journal):
@@ -173,7 +192,7 @@ def test_check_reports_a_deleted_entry_without_laundering_the_manifest(initialis
 
 def test_init_on_a_terminal_offers_to_stop_on_a_weak_passphrase(journal: Journal):
     journal.interactive = True
-    journal.prompts.default = "short"
+    journal.prompts.default = "tulip-9x-yes"
     result = journal("init", input="n\n", ok=False)
     assert result.exit_code == 1 and "Use it anyway?" in result.stderr
     assert not (journal.vault_dir / "journal.db").exists()

@@ -5,9 +5,10 @@ from __future__ import annotations
 from textual.widgets import Button, Checkbox, Input, Static
 
 from journal.core.model.entries import Entry
+from journal.core.passphrase_policy import judge
 from journal.core.store.captures import SealedBox
 from journal.core.store.vault import Vault
-from journal.ui.screens.unlock import RecoveryCodeScreen, UnlockScreen, passphrase_feedback
+from journal.ui.screens.unlock import RecoveryCodeScreen, UnlockScreen
 from journal.ui.screens.write import WriteScreen
 
 from .conftest import PASSPHRASE, TODAY, settle, unlock
@@ -23,9 +24,14 @@ async def test_first_run_creates_a_vault_and_shows_the_recovery_code_once(app_fa
         await pilot.pause()
         assert isinstance(app.screen, UnlockScreen)
         assert "no journal here yet" in _text(app, "#unlock-intro")
-        app.screen.query_one("#passphrase", Input).value = "short"
-        await pilot.press("enter")
-        assert "Too short" in _text(app, "#unlock-status")
+        await pilot.press(*"short", "enter")
+        assert "Too short" in _text(app, "#strength")
+        assert not paths.vault.exists()
+        app.screen.query_one("#passphrase", Input).value = ""
+        await pilot.press(*"password", "enter")
+        await pilot.pause()
+        shown = _text(app, "#strength") + _text(app, "#unlock-status")
+        assert shown.count("Too easy to guess") == 1, shown  # said once, not twice
         assert not paths.vault.exists()
         app.screen.query_one("#passphrase", Input).value = PASSPHRASE
         await pilot.press("enter")  # moves to the second box
@@ -106,12 +112,12 @@ async def test_demo_hint_is_shown(app_factory, make_vault):
         assert "demo passphrase here" in _text(app, "#unlock-hint")
 
 
-def test_passphrase_feedback():
-    assert not passphrase_feedback("abc")[0]
-    assert not passphrase_feedback("password")[0]
-    assert passphrase_feedback("tulip-9x")[1].startswith("Weak")
-    assert passphrase_feedback(PASSPHRASE) == (True, passphrase_feedback(PASSPHRASE)[1])
-    assert passphrase_feedback(PASSPHRASE)[1].startswith("Good")
+def test_passphrase_policy():
+    assert not judge("abc").acceptable
+    assert not judge("password").acceptable
+    assert judge("tulip-9x").acceptable and judge("tulip-9x").advice.startswith("Weak")
+    assert judge(PASSPHRASE).acceptable and judge(PASSPHRASE).advice.startswith("Good")
+    assert not judge(PASSPHRASE).weak and judge("tulip-9x").weak
 
 
 def test_journal_without_arguments_opens_the_app(monkeypatch, tmp_path):

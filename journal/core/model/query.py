@@ -15,6 +15,7 @@ from typing import Any
 
 from journal.core.errors import ValidationError
 from journal.core.model.entries import CONTEXTS, KINDS, Entry, normalise_label
+from journal.core.model.vocabulary import CONTEXT_KEYS, KIND_KEYS, expand
 
 
 @dataclass
@@ -33,7 +34,9 @@ class Query:
                     or self.since or self.until)
 
     @classmethod
-    def parse(cls, raw: str) -> Query:
+    def parse(cls, raw: str, today: date | None = None) -> Query:
+        """`since:`/`until:` take YYYY-MM-DD, or with `today` given any day
+        journal.core.dates reads (`since:last-friday`, `since:"3 days ago"`)."""
         query = cls()
         try:
             words = shlex.split(raw)
@@ -46,25 +49,24 @@ class Query:
             elif word.startswith("@") and len(word) > 1:
                 query.people.append(normalise_label(word))
             elif value and key in ("kind", "context", "since", "until", "from", "to"):
-                query._set(key, value)
+                query._set(key, value, today)
             else:
                 query.text.append(word.casefold())
         return query
 
-    def _set(self, key: str, value: str) -> None:
-        if key == "kind":
-            if value not in KINDS:
+    def _set(self, key: str, value: str, today: date | None = None) -> None:
+        if key == "kind":  # the words, or the app's keys (kind:c, context:h)
+            kind = expand(value, KIND_KEYS, 4)
+            if kind is None:
                 raise ValidationError(f"kind must be one of {', '.join(KINDS)}")
-            self.kinds.append(value)
+            self.kinds.append(kind)
         elif key == "context":
-            if value not in CONTEXTS:
+            context = expand(value, CONTEXT_KEYS)
+            if context is None:
                 raise ValidationError(f"context must be one of {', '.join(CONTEXTS)}")
-            self.contexts.append(value)
+            self.contexts.append(context)
         else:
-            try:
-                day = date.fromisoformat(value)
-            except ValueError:
-                raise ValidationError(f"{key}: '{value}' is not a date (YYYY-MM-DD)") from None
+            day = _day(key, value, today)
             if key in ("since", "from"):
                 self.since = day
             else:
@@ -89,6 +91,20 @@ class Query:
             haystack = searchable_text(entry)
             return all(word in haystack for word in self.text)
         return True
+
+
+def _day(key: str, value: str, today: date | None) -> date:
+    if today is not None:
+        from journal.core.dates import parse_date
+
+        try:
+            return parse_date(value, today)
+        except ValidationError as exc:
+            raise ValidationError(f"{key}: {exc}") from None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(f"{key}: '{value}' is not a date (YYYY-MM-DD)") from None
 
 
 def searchable_text(entry: Entry) -> str:

@@ -10,34 +10,24 @@ from textual.widgets import DataTable, Static
 
 #: (where, key, what it does). The single source for the help screen and docs/usage.md.
 KEYS: tuple[tuple[str, str, str], ...] = (
-    ("everywhere", "F1", "this help"),
-    ("everywhere", "ctrl+p", "commands: go to date, theme, ..."),
-    ("everywhere", "F2", "write: today's entry"),
-    ("everywhere", "F3", "browse past entries"),
-    ("everywhere", "F4", "reflect: patterns in your entries"),
-    ("everywhere", "F5", "settings: auto-lock, prompts, theme"),
-    ("everywhere", "F9", "support: crisis lines, resources"),
-    ("everywhere", "ctrl+l", "lock now (saves first)"),
-    ("everywhere", "ctrl+q", "save and quit"),
+    ("everywhere", "F1 / ctrl+p", "this help / commands: go to date, theme..."),
+    ("everywhere", "F2 F3 F4", "write today's entry, browse, reflect"),
+    ("everywhere", "F5 / F9", "settings / support: crisis lines"),
+    ("everywhere", "ctrl+l / ctrl+q", "lock now / quit (both save first)"),
     ("write", "ctrl+s", "save now (typing saves by itself)"),
-    ("write", "ctrl+n", "add a moment"),
-    ("write", "ctrl+t", "go to the moments list"),
-    ("write", "ctrl+g", "guided prompts on/off"),
-    ("write", "F8 / shift+F8", "next / previous prompt (skip any)"),
+    ("write", "ctrl+n / ctrl+t", "add a moment / go to the moments"),
+    ("write", "ctrl+e", "write it in your own editor ($EDITOR)"),
+    ("write", "ctrl+g, F8", "prompts on/off, next (shift+F8: back)"),
     ("write", "tab / shift+tab", "editor, check-in, moments"),
-    ("write, safety check-in", "o s n", "ok, struggling, not safe (backspace clears)"),
-    ("after a heavy moment", "p / any other key", "start the practice / carry on"),
-    ("practice", "enter / s / esc", "next / skip this step / stop (keeps what was taken)"),
-    ("practice, first page", "1-5", "a calm timer of that many minutes (any key ends it)"),
-    ("moments list", "enter", "edit the highlighted moment"),
-    ("moments list", "n / a", "add a moment"),
-    ("moments list", "x / delete", "remove the moment (asks first)"),
+    ("check-in", "o s n", "ok, struggling, not safe (⌫ clears)"),
+    ("heavy moment", "p / other key", "start the practice / carry on"),
+    ("practice", "enter s esc 1-5", "next, skip, stop; 1-5: a calm timer"),
+    ("moments", "enter / x, n", "edit / remove (asks first), add"),
     ("moment form", "c / k", "kind: ◆ contagion / ○ concern"),
     ("moment form", "0-9, 1 0", "intensity (1 0 is 10; ← → adjust)"),
-    ("moment form", "w c h e", "context: work, commute, home, elsewhere"),
-    ("moment form", "a h w v", "action: approached, helped, withdrew, avoided"),
-    ("moment form", "→", "accept the suggested word"),
-    ("moment form", "enter / esc", "save / cancel"),
+    ("moment form", "w c h e", "context: work/commute/home/elsewhere"),
+    ("moment form", "a h w v", "action: approached/helped/withdrew/avoided"),
+    ("moment form", "enter esc tab →", "save / cancel / next / take suggestion"),
     ("unlock", "enter", "unlock (or create the journal)"),
 )
 
@@ -47,10 +37,11 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen {
         align: center middle;
         & > Vertical {
-            width: 90; max-width: 100%; height: 90%; border: round $primary;
+            width: 90; max-width: 100%; height: auto; max-height: 100%;
+            border: round $primary;
             background: $surface; padding: 0 1;
         }
-        & DataTable { height: 1fr; }
+        & DataTable { height: auto; max-height: 1fr; }
         & .help-note { color: $text-muted; height: auto; }
     }
     """

@@ -41,6 +41,8 @@ def offer_after(screen: WriteScreen, moment: Moment) -> None:
     """Show the offer line if this moment calls for it; its key starts the practice."""
     if not should_offer(screen, moment):
         return
+    if screen.app.screen is not screen:  # typed on before the offer could show (ctrl+n
+        return  # for the next moment, at paste speed): that key already carried on
     from journal.ui.screens.practice_offer import PracticeOffer
 
     screen.practice_offered.add(moment.id)

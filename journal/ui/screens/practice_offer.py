@@ -23,17 +23,34 @@ class PracticeOffer(ModalScreen[bool]):
     }
     """
 
+    answered = False
+    """Set by the first key. Keys typed fast behind it (a paste) reach this screen before
+    it has gone: they are kept in order and handed back to the app with the first one."""
+
     def compose(self) -> ComposeResult:
         yield Static(OFFER, id="practice-offer", markup=False)
 
     def on_key(self, event: events.Key) -> None:
         event.stop()
         event.prevent_default()
-        start = event.character == OFFER_KEY
-        self.dismiss(start)
-        if not start:  # carry on: the key does what it would have done without the offer
+        if self.answered:
+            self._carried.append(event)
+            return
+        self.answered = True
+        if event.character == OFFER_KEY:
+            self.dismiss(True)
+            return
+        self._carried = [event]
+        self.call_later(self._carry_on)  # after the keys already queued behind this one
+
+    def _carry_on(self) -> None:
+        """Carry on: each key does what it would have done without the offer, in order."""
+        self.dismiss(False)
+        for event in self._carried:
             self.app.post_message(events.Key(event.key, event.character))
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
-        self.dismiss(False)
+        if not self.answered:
+            self.answered = True
+            self.dismiss(False)

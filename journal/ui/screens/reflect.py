@@ -78,8 +78,8 @@ class ReflectScreen(Screen):
         Binding("4", "range('all')", "Everything", show=False),
         Binding("e", "focus_evidence", "Evidence", id="reflect.evidence",
                 tooltip="The days the selected finding rests on; Enter opens one"),
-        Binding("s", "support", "Support", id="reflect.support",
-                tooltip="Crisis lines and support resources"),
+        Binding("s", "support", "Support", id="reflect.support", show=False,
+                tooltip="Crisis lines and support resources"),  # the disclaimer shows s
     ]
 
     def __init__(self) -> None:
@@ -183,7 +183,7 @@ class ReflectScreen(Screen):
             title.update("No days to list for this finding.")
         else:
             title.update(f"{count} day{'s' if count != 1 else ''} behind this, newest first "
-                         "(e, then Enter opens one)")
+                         "· e, Enter opens")
 
     @on(EvidenceList.OpenDay)
     def _open_evidence(self, event: EvidenceList.OpenDay) -> None:

@@ -31,7 +31,7 @@ class SettingsScreen(ModalScreen[bool]):
         align: center middle;
         & > Vertical {
             width: 72; max-width: 100%; height: auto; max-height: 100%;
-            border: round $primary; background: $surface; padding: 1 2;
+            border: round $primary; background: $surface; padding: 0 2;
         }
         & Grid { grid-size: 2; grid-columns: 24 1fr; grid-rows: auto; height: auto;
                  grid-gutter: 0 1; }

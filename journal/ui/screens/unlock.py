@@ -19,6 +19,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, Footer, Input, LoadingIndicator, Static
 
 from journal.core.errors import JournalError, VaultNotFound, WrongPassphrase
+from journal.core.passphrase_policy import judge
 from journal.core.store.captures import MergeResult
 from journal.core.store.rollback import SeenSaves
 from journal.core.store.vault import Vault, merge_sealed
@@ -34,21 +35,26 @@ WARM_MODULES = ("journal.ui.screens.browse", "journal.ui.screens.reflect")
 """Imported while the key is derived (one core waits on Argon2 meanwhile), so switching to
 browse or reflect after unlocking does not stop to import Markdown and the rest."""
 
-COMMON = {"password", "passphrase", "12345678", "123456789", "qwertyuiop", "iloveyou",
-          "letmein", "journal", "password1", "11111111", "abcdefgh"}
+#: Wrong passphrases allowed without a pause (typos); after that each wait doubles.
+FREE_TRIES = 2
+MAX_WAIT = 60
 
 
-def passphrase_feedback(passphrase: str) -> tuple[bool, str]:
-    """(acceptable, one line of advice). Short or common ones are refused; short-ish ones
-    get advice. A few unrelated words beat clever symbols."""
-    words = passphrase.split()
-    if len(passphrase) < 8:
-        return False, "Too short: use at least 8 characters (a few unrelated words is best)."
-    if passphrase.lower() in COMMON or len(set(passphrase)) < 4:
-        return False, "Too easy to guess: try three or four unrelated words."
-    if len(passphrase) < 14 and len(words) < 3:
-        return True, "Weak: it works, but three or four unrelated words would be far stronger."
-    return True, "Good: long enough. Make sure you can remember it."
+def wait_after(failures: int) -> int:
+    """Seconds to wait before the next try after `failures` wrong passphrases in a row:
+    0, 0, then 2, 4, 8... up to a minute (the CLI stops after three)."""
+    return 0 if failures <= FREE_TRIES else min(MAX_WAIT, 2 ** (failures - FREE_TRIES))
+
+
+def as_journal_error(exc: Exception) -> JournalError:
+    """A worker's failure as one line for the unlock screen: the project's own errors as
+    they are, anything else (an OS error, a bug) named, never a silent hang."""
+    if isinstance(exc, JournalError):
+        return exc
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f" ({exc.filename})" if exc.filename else ""
+        return JournalError(f"cannot use this place: {exc.strerror}{where}")
+    return JournalError(f"something went wrong: {type(exc).__name__}: {exc}")
 
 
 class RecoveryCodeScreen(ModalScreen[bool]):
@@ -107,6 +113,8 @@ class UnlockScreen(Screen):
         self.attempts = 0
         self.opening = False
         """True between a successful open/create and the app taking over."""
+        self.held = False
+        """True while a pause after wrong passphrases runs: no try is taken."""
 
     @property
     def journal(self) -> JournalApp:
@@ -139,6 +147,9 @@ class UnlockScreen(Screen):
         directory = self.journal.paths.vault
         status = ""
         try:
+            if directory.exists() and not directory.is_dir():
+                raise JournalError(f"{directory} is a file, not a folder; start the journal "
+                                   "with --vault DIR pointing at a folder")
             Vault.read_header(directory)[1].close()
             self.creating = False
         except VaultNotFound:
@@ -177,13 +188,13 @@ class UnlockScreen(Screen):
     @on(Input.Changed, "#passphrase")
     def _strength(self, event: Input.Changed) -> None:
         if self.creating:
-            text = passphrase_feedback(event.value)[1] if event.value else ""
+            text = judge(event.value).advice if event.value else ""
             self.query_one("#strength", Static).update(f"[$text-muted]{text}[/]")
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#go")
     def action_go(self, event: Message | None = None) -> None:
-        if self.query_one("#busy").display:
+        if self.query_one("#busy").display or self.held:
             return
         first = self.query_one("#passphrase", Input)
         again = self.query_one("#again", Input)
@@ -196,9 +207,10 @@ class UnlockScreen(Screen):
             self.open_vault(passphrase)
             self._warm_up()
             return
-        ok, advice = passphrase_feedback(first.value)
-        if not ok:
-            self.query_one("#unlock-status", Static).update(f"[b $error]{advice}[/]")
+        verdict = judge(first.value)
+        if not verdict.acceptable:  # said once, where the advice already is, in red
+            self.query_one("#strength", Static).update(f"[b $error]{verdict.advice}[/]")
+            self.query_one("#unlock-status", Static).update("")
             first.focus()
             return
         if not again.value:
@@ -222,8 +234,8 @@ class UnlockScreen(Screen):
         try:
             vault = Vault.open(app.paths.vault, passphrase, allow_weak=app.allow_weak,
                                clock=app.clock, seen=SeenSaves(app.paths.seen_saves_file))
-        except JournalError as exc:
-            self.post_message(self.Failed(exc))
+        except Exception as exc:  # noqa: BLE001 - every failure reaches the person
+            self.post_message(self.Failed(as_journal_error(exc)))
             return
         try:
             result = merge_sealed(vault)
@@ -255,22 +267,41 @@ class UnlockScreen(Screen):
         app = self.journal
         try:
             vault, code = Vault.create(app.paths.vault, passphrase, kdf=app.kdf, clock=app.clock)
-        except JournalError as exc:
-            self.post_message(self.Failed(exc))
+        except Exception as exc:  # noqa: BLE001 - every failure reaches the person
+            self.post_message(self.Failed(as_journal_error(exc)))
             return
         self.post_message(self.Created(vault, code))
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
+        wait = 0
         if isinstance(event.error, WrongPassphrase):
             self.attempts += 1
+            wait = wait_after(self.attempts)
             message = (f"[b $error]That passphrase did not unlock this journal"
                        f"{f' (try {self.attempts})' if self.attempts > 1 else ''}.[/] Check "
-                       "Caps Lock and the keyboard layout, then try again.")
+                       "Caps Lock and the keyboard layout, then try again"
+                       + (f" in {wait} seconds." if wait else "."))
         else:
             message = f"[b $error]{for_markup(str(event.error))}[/]"
         self._busy(False, message)
+        if wait:
+            self._hold(wait)
         self.query_one("#passphrase").focus()
+
+    def _hold(self, seconds: int) -> None:
+        """No tries for `seconds`: each wrong passphrase costs a guesser more time."""
+        self.held = True
+        for widget in (*self.query(Input), self.query_one("#go", Button)):
+            widget.disabled = True
+
+        def release() -> None:
+            self.held = False
+            for widget in (*self.query(Input), self.query_one("#go", Button)):
+                widget.disabled = False
+            self.query_one("#passphrase").focus()
+
+        self.set_timer(seconds, release)
 
     @on(Created)
     def _created(self, event: Created) -> None:

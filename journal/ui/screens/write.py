@@ -12,22 +12,24 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.strip import Strip
-from textual.widgets import Footer, Static, TextArea
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Static, TextArea
 
 from journal.core.errors import ConflictError, JournalError, StorageError
 from journal.core.model.entries import Entry, Moment
 from journal.core.store.captures import merge_into
-from journal.core.textsafe import has_controls, picture_controls
+from journal.core.textsafe import for_markup, has_controls, picture_controls
 from journal.ui.autosave import Debouncer
 from journal.ui.editor_theme import follow_app_theme
 from journal.ui.messages import EntrySaved
 from journal.ui.screens.confirm import ConfirmScreen
 from journal.ui.screens.practice_flow import absorb_open_practice, offer_after
 from journal.ui.screens.safety_flow import after_check_in
+from journal.ui.typing_order import typed_in
 from journal.ui.vault_access import vault_in_use
 from journal.ui.widgets.checkin import CheckIn
 from journal.ui.widgets.moment_form import MomentForm, Vocabulary
-from journal.ui.widgets.moments import MomentList, MomentsPanel
+from journal.ui.widgets.moments import MomentList, MomentsPanel, moment_words
 from journal.ui.widgets.prompts import PromptPanel
 from journal.ui.widgets.safety_checkin import SafetyCheckIn
 
@@ -75,6 +77,13 @@ class WriteScreen(Screen):
                 tooltip="Go to the moments list", show=False),
         Binding("ctrl+g", "toggle_prompts", "Prompts", id="write.prompts", priority=True,
                 tooltip="Guided end-of-day prompts on/off", show=False),
+        Binding("ctrl+e", "external_editor", "Editor", id="write.editor", priority=True,
+                tooltip="Write this entry in your own editor ($VISUAL / $EDITOR)",
+                show=False),
+        # Priority: focus moves when Tab is read, so pasted keys after it land in the next
+        # field (journal.ui.typing_order).
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
         Binding("f8", "prompt(1)", "Next prompt", id="write.next_prompt", show=False),
         Binding("shift+f8", "prompt(-1)", "Previous prompt", id="write.prev_prompt",
                 show=False),
@@ -104,7 +113,7 @@ class WriteScreen(Screen):
                                show_line_numbers=False, tab_behavior="focus",
                                placeholder="Tonight's entry. Write about your reaction, not "
                                            "clients' details. #tag @person work too.")
-            with VerticalScroll(id="write-side"):
+            with VerticalScroll(id="write-side", can_focus=False):
                 yield CheckIn(id="checkin")
                 yield SafetyCheckIn(id="safety")
                 yield MomentsPanel(id="moments")
@@ -316,11 +325,45 @@ class WriteScreen(Screen):
         if self.status != "editing" and not self.status.startswith("NOT"):
             self._set_status("editing")
 
-    def action_save(self) -> None:
+    def text_fields(self) -> list[Widget]:
+        """Where typed keys may still be queued (journal.ui.typing_order)."""
+        return [*self.query(TextArea), *self.query(Input)]
+
+    async def action_save(self) -> None:
+        await typed_in(self.text_fields())
         if not self.debounce.dirty:
             self.debounce.changed(self.journal.clock.now())
         if self.save_now():
             self.notify("Saved (encrypted).", timeout=2)
+
+    def action_external_editor(self) -> None:
+        """The entry's text in $VISUAL / $EDITOR, the app suspended meanwhile; what the
+        editor saves comes back and is saved (the file lives in memory: external_editor)."""
+        import os
+
+        from textual.app import SuspendNotSupported
+
+        from journal.external_editor import EditorError, edit
+
+        editor = self.query_one("#editor", TextArea)
+        try:
+            with self.app.suspend():
+                text = edit(editor.text, env=os.environ)
+        except SuspendNotSupported:
+            self.notify("Your own editor cannot be opened from this terminal.",
+                        severity="warning")
+            return
+        except EditorError as exc:
+            self.notify(str(exc), title="Editor", severity="error", markup=False)
+            return
+        finally:
+            self.journal.idle.touch(self.journal.clock.now())  # time in the editor counts
+        if text != editor.text:
+            editor.load_text(text)
+            editor.move_cursor(editor.document.end)
+            self._edited()
+            self.save_now()
+        editor.focus()
 
     def _vocabulary(self) -> Vocabulary:
         known = self.journal.vocabulary
@@ -372,8 +415,10 @@ class WriteScreen(Screen):
                 self._edited()
                 self.save_now()
 
-        self.app.push_screen(ConfirmScreen("Remove moment", "Remove this moment from the "
-                                           "entry?", yes="Remove", no="Keep"), done)
+        named = for_markup(moment_words(self.moments[index])) if index < len(self.moments) \
+            else "this moment"
+        self.app.push_screen(ConfirmScreen("Remove moment", f"Remove [b]{named}[/] from "
+                                           "this entry?", yes="Remove", no="Keep"), done)
 
     def moment_changed(self) -> None:
         """A moment changed outside its form (a practice kept with it): show it, save."""

@@ -140,6 +140,17 @@ class ScaleChoice(Widget, can_focus=True):
             handled = False
         return handled
 
+    @property
+    def waiting_for_zero(self) -> bool:
+        """A 1 was typed and a 0 would make it 10."""
+        return self._pending_one
+
+    def settle(self) -> None:
+        """Keep the 1 typed last and move on: a key other than 0 came next."""
+        if self._pending_one:
+            self._pending_one = False
+            self.screen.focus_next()
+
     def accepts(self, event: events.Key) -> bool:
         char = event.character or ""
         return (len(char) == 1 and char in "0123456789+-") or event.key in (

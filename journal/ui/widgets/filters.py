@@ -9,6 +9,7 @@ milliseconds at 50,000 entries); words need the full text (`WordSearch`).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from textual import on
 from textual.app import ComposeResult
@@ -24,7 +25,7 @@ from journal.core.model.entries import CONTEXTS, KINDS, Entry
 from journal.core.model.query import Query, searchable_text
 
 DEBOUNCE_SECONDS = 0.15
-PLACEHOLDER = "Search: words  #tag  @person  kind:contagion  context:home  since:2025-01-01"
+PLACEHOLDER = "Search: words #tag @person kind:contagion context:home since:yesterday"
 KEYWORDS = ("kind:", "context:", "since:", "until:")
 WORDS_BUDGET = 32_000_000
 """Characters of full text kept for word searches (~32 MB): 20 years of 1.5 KB entries."""
@@ -190,7 +191,7 @@ class FilterBar(Vertical):
         self._timer = None
         raw = self.input.value
         try:
-            query = Query.parse(raw)
+            query = Query.parse(raw, self._today())
         except ValidationError as exc:
             self._problem = f"{exc} (the list is unchanged until the search reads well)"
             self._show_hint()
@@ -199,6 +200,11 @@ class FilterBar(Vertical):
         self.query = query
         self._show_hint()
         self.post_message(self.QueryChanged(self, query, submitted))
+
+    def _today(self) -> date | None:
+        """The app's clock's today, for `since:yesterday` (None: YYYY-MM-DD only)."""
+        clock = getattr(self.app, "clock", None)
+        return clock.today() if clock is not None else None
 
     def clear(self) -> None:
         """Empty the search box; the list shows everything again (after the debounce)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import threading
 from collections.abc import Callable, Iterable
@@ -11,40 +12,35 @@ from typing import TYPE_CHECKING
 from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from journal.core.model import vocabulary
 from journal.core.model.entries import (
-    ACTIONS,
     CONCERN_FEELINGS,
-    CONTEXTS,
     DISTRESS_FEELINGS,
-    KINDS,
     OTHER_FEELINGS,
     Entry,
     Moment,
 )
 from journal.core.store.bulk import paused_gc
+from journal.ui.typing_order import typed_in
 from journal.ui.widgets.choice import KeyChoice, ScaleChoice, kind_label
 from journal.ui.widgets.suggest import LastItemSuggester, split_labels
 
-KIND_KEYS = [("c", "contagion", kind_label("contagion")),
-             ("k", "concern", kind_label("concern"))]
-CONTEXT_KEYS = [("w", "work", "work"), ("c", "commute", "commute"), ("h", "home", "home"),
-                ("e", "elsewhere", "elsewhere")]
-ACTION_KEYS = [("a", "approached", "approached"), ("h", "helped", "helped"),
-               ("w", "withdrew", "withdrew"), ("v", "avoided", "avoided")]
-PICKER_KEYS = (*"ckwhea v0123456789".replace(" ", ""), "minus", "plus", "left", "right",
-               "backspace", "delete")
+KIND_KEYS = [(key, kind, kind_label(kind)) for key, kind in vocabulary.KIND_KEYS.items()]
+CONTEXT_KEYS = [(key, word, word) for key, word in vocabulary.CONTEXT_KEYS.items()]
+ACTION_KEYS = [(key, word, word) for key, word in vocabulary.ACTION_KEYS.items()]
+PICKER_KEYS = (*dict.fromkeys([*vocabulary.KIND_KEYS, *vocabulary.CONTEXT_KEYS,
+                               *vocabulary.ACTION_KEYS, *"0123456789"]),
+               "minus", "plus", "left", "right", "backspace", "delete")
 SEED_FEELINGS = CONCERN_FEELINGS + DISTRESS_FEELINGS + OTHER_FEELINGS
 if TYPE_CHECKING:
     from journal.core.store.index import Index
 
-assert {k for _, k, _ in KIND_KEYS} == set(KINDS)
-assert {c for _, c, _ in CONTEXT_KEYS} == set(CONTEXTS)
-assert {a for _, a, _ in ACTION_KEYS} == set(ACTIONS)
 
 
 class Vocabulary:
@@ -139,9 +135,16 @@ class MomentForm(ModalScreen["Moment | None"]):
     """
 
     BINDINGS = [
-        Binding("enter", "save", "Save", id="moment.save", tooltip="Save this moment"),
+        # Priority, like Tab below: read in typing order, so keys pasted after Enter wait
+        # for the save instead of landing in a field of this form.
+        Binding("enter", "save", "Save", id="moment.save", tooltip="Save this moment",
+                priority=True),
         Binding("ctrl+s", "save", "Save", show=False, priority=True),
         Binding("escape", "cancel", "Cancel", id="moment.cancel", tooltip="Close, keep nothing"),
+        # With priority, focus moves when Tab is read, in typing order: keys pasted after a
+        # Tab land in the next field, not in the one they were queued for.
+        Binding("tab", "next_field", show=False, priority=True),
+        Binding("shift+tab", "previous_field", show=False, priority=True),
         *[Binding(key, f"pick({key!r})", show=False, priority=True) for key in PICKER_KEYS],
     ]
 
@@ -208,13 +211,30 @@ class MomentForm(ModalScreen["Moment | None"]):
             raise SkipAction()
         event = events.Key(key, {"minus": "-", "plus": "+"}.get(key, key if len(key) == 1
                                                                     else None))
+        if isinstance(focused, ScaleChoice) and focused.waiting_for_zero and key != "0":
+            focused.settle()  # "1" then "w": intensity 1, and the w is the context's
+            self.action_pick(key)
+            return
         if not focused.handle(event):
             raise SkipAction()
 
+    def action_next_field(self) -> None:
+        scale = self.focused
+        if isinstance(scale, ScaleChoice) and scale.waiting_for_zero:
+            scale.settle()  # the 1 stands; focus is already on the next field
+        else:
+            self.focus_next()
+
+    def action_previous_field(self) -> None:
+        scale = self.focused
+        if isinstance(scale, ScaleChoice):
+            scale.on_blur()
+        self.focus_previous()
+
     @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
+    async def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.action_save()
+        await self.action_save()
 
     def build(self) -> Moment:
         """The form's moment; ValueError names the first thing missing or wrong."""
@@ -239,7 +259,19 @@ class MomentForm(ModalScreen["Moment | None"]):
             return replace(self.moment, **fields)
         return Moment(**fields)
 
-    def action_save(self) -> None:
+    async def action_save(self) -> None:
+        """Save once every text field has taken the keys queued ahead of Enter or Ctrl+S
+        (journal.ui.typing_order)."""
+        await typed_in(self.query(Input))
+        closing = self._save_now()
+        if closing is not None and asyncio.current_task() is not self._task:
+            # Enter and Ctrl+S are read by the app: the keys after them wait until the form
+            # has gone, so they reach the write screen, not this form.
+            await closing
+
+    def _save_now(self) -> AwaitComplete | None:
+        if self.app.screen is not self:  # saved (or closed) by an earlier key
+            return None
         try:
             moment = self.build()
         except ValueError as exc:
@@ -248,8 +280,8 @@ class MomentForm(ModalScreen["Moment | None"]):
             target = self.query(f"#{field_id}")
             if target:
                 target.first().focus()
-            return
-        self.dismiss(moment)
+            return None
+        return self.dismiss(moment)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -29,6 +29,18 @@ def moment_markup(moment: Moment) -> str:
     return line
 
 
+def moment_words(moment: Moment) -> str:
+    """Plain words for a moment, to name it in a question: 'contagion 7 work 21:10 #death'."""
+    words = [moment.kind, str(moment.intensity), moment.context, moment.time or ""]
+    words += [f"#{t}" for t in moment.tags] + [f"@{p}" for p in moment.people]
+    return " ".join(w for w in words if w)
+
+
+def in_time_order(moments: list[Moment]) -> None:
+    """Sort in place by time of day; moments without a time keep their order, after."""
+    moments.sort(key=lambda m: (m.time is None, m.time or ""))
+
+
 class MomentList(ListView):
     BINDINGS = [
         Binding("n,a", "add", "Add", id="moments.add", tooltip="Add a moment"),
@@ -69,6 +81,9 @@ class MomentsPanel(Vertical):
         yield MomentList(id="moment-list")
 
     async def show(self, moments: list[Moment]) -> None:
+        """Show `moments`, which are first put in time order in place (the caller's
+        indices then match the list's rows)."""
+        in_time_order(moments)
         view = self.query_one(MomentList)
         index = view.index
         await view.clear()
