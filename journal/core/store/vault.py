@@ -19,11 +19,12 @@ import contextlib
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import cast
 
 from journal.core.clock import Clock, SystemClock
 from journal.core.errors import (
@@ -138,9 +139,12 @@ class Vault:
     @classmethod
     def open(cls, directory: Path, passphrase: str | None = None, *,
              recovery_code: str | None = None, allow_weak: bool = False, verify: bool = True,
-             clock: Clock | None = None, seen: SeenSaves | None = None) -> Vault:
+             clock: Clock | None = None, seen: SeenSaves | None = None,
+             data_key: bytes | None = None) -> Vault:
         """Unlock. `seen` (the user's record of save counters) turns on the rollback
-        warning: `rollback_warning` says so when this vault went back in time."""
+        warning: `rollback_warning` says so when this vault went back in time. `data_key`
+        unlocks with the data key itself (sync's escrow, journal.core.sync.escrow: a wrong
+        key fails the manifest check; the header's settings are then not vouched for)."""
         crypto.self_test()
         directory = Path(directory)
         header, ro = cls.read_header(directory)
@@ -153,7 +157,8 @@ class Vault:
                 WRAPS).fetchall())
         finally:
             ro.close()
-        dek, trusted_kdf = unwrap(header, wraps, passphrase, recovery_code)
+        dek, trusted_kdf = ((data_key, None) if data_key is not None else
+                            unwrap(header, wraps, passphrase, recovery_code))
         schema.tighten_modes(directory)
         conn = schema.connect(db_path(directory))
         try:
@@ -353,25 +358,46 @@ class Vault:
         does. Names, for a warning."""
         return self.records.damaged_in_bucket(crypto.manifest_bucket(uuid.UUID(entry_id).bytes))
 
+    # -- for sync (journal.core.sync) -----------------------------------------------------
+    def derived_key(self, purpose: str) -> bytes:
+        """A key for another part of the program, derived from the data key (HKDF)."""
+        return crypto.subkey(self.keyring.dek, f"derived/{purpose}")
+
+    def versions(self) -> dict[str, int]:
+        """Every entry's id and version, without decrypting anything."""
+        return {str(uuid.UUID(bytes=u)): v for u, v in
+                self._conn.execute("SELECT uuid, version FROM entries")}
+
     # -- writing -------------------------------------------------------------------------
     def put(self, entry: Entry) -> Entry:
         return self.put_many([entry])[0]
 
-    def put_many(self, entries: list[Entry]) -> list[Entry]:
+    def put_many(self, entries: list[Entry],
+                 progress: Callable[[int], None] | None = None) -> list[Entry]:
         """Save entries in one transaction. Each must carry the version it was read at
-        (0 for new); a newer row on disk means someone else wrote it: ConflictError."""
+        (0 for new); a newer row on disk means someone else wrote it: ConflictError.
+
+        The work per call is the rows plus one pass over each touched bucket (its manifest
+        MAC checked and resealed, its index chunk rewritten), so a bulk write (an import)
+        belongs in ONE call: in batches, every batch would redo the buckets it touches,
+        and an import would grow with the square of its size. `progress(k)` is called as
+        each row is sealed."""
         now = self.clock.now().replace(microsecond=0)
-        saved: list[Entry] = []
+        raws = [uuid.UUID(e.id).bytes for e in entries]
+        # Rows are written in the order of their ids (the table's key), so a bulk write
+        # fills the B-tree's pages one after another instead of at random.
+        order = sorted(range(len(entries)), key=raws.__getitem__)
+        saved: list[Entry | None] = [None] * len(entries)
         previous = self.indexes.fresh()
-        with self._write():
-            self.manifest.verify_buckets(uuid.UUID(e.id).bytes for e in entries)
+        with self._write(), paused_gc():
+            self.manifest.verify_buckets(raws)
             before = self.indexes.stamps()
-            for original in entries:
+            for i in order:
+                original, raw_uuid = entries[i], raws[i]
                 if getattr(original, "partial", False):
                     raise ValidationError("a summary-only (partial) entry cannot be saved; "
                                           "load the full entry first")
                 entry = original.copy()
-                raw_uuid = uuid.UUID(entry.id).bytes
                 current = self.records.version_of(raw_uuid)
                 if current != entry.version:
                     raise ConflictError(f"the entry for {entry.date} was changed elsewhere "
@@ -383,15 +409,18 @@ class Vault:
                 entry.updated_at = now
                 entry.version = current + 1
                 self.records.store(entry)
-                saved.append(entry)
-            self.manifest.write(uuid.UUID(e.id).bytes for e in saved)
-            changed = self.indexes.update(previous, before, saved, ())
+                saved[i] = entry
+                if progress is not None:
+                    progress(1)
+            done = cast(list[Entry], saved)
+            self.manifest.write(raws)
+            changed = self.indexes.update(previous, before, done, ())
             changed.update(self.indexes.store_healed(changed))
         if self._cache is not None:
-            for entry in saved:
+            for entry in done:
                 self._cache[entry.id] = entry.copy()
         self.indexes.patch(previous, changed)
-        return saved
+        return done
 
     def delete(self, entry_id: str) -> bool:
         raw_uuid = uuid.UUID(entry_id).bytes
