@@ -68,6 +68,8 @@ def resolve(vault: str | os.PathLike[str] | None = None,
     return Paths(vault=vault_dir.expanduser(), config_dir=config.expanduser(), state_dir=state)
 
 
-def ensure_dir(path: Path, mode: int = 0o700) -> Path:
-    path.mkdir(mode=mode, parents=True, exist_ok=True)
-    return path
+def ensure_dir(path: Path) -> Path:
+    """Create `path` and its missing parents, each 0700 whatever the umask."""
+    from journal.core.private_dirs import make_private_dirs
+
+    return make_private_dirs(path)

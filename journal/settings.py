@@ -4,6 +4,7 @@ The TOML libraries are imported by `load`/`save`, not with this module."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from dataclasses import asdict, dataclass, fields, replace
@@ -69,8 +70,14 @@ def load(path: Path) -> Settings:
 
 
 def save(path: Path, settings: Settings) -> None:
-    """Write atomically, keeping any comments the user added to the file."""
+    """Write atomically and owner-only (0600, whatever the umask; new parent directories
+    0700), keeping any comments the user added to the file. A crash leaves the old file
+    or the new one, never half of one, and no temp file readable by others."""
+    import tempfile
+
     import tomlkit
+
+    from journal.core.private_dirs import make_private_dirs
 
     settings.validated()
     try:
@@ -79,10 +86,18 @@ def save(path: Path, settings: Settings) -> None:
         doc = tomlkit.document()
     for key, value in asdict(settings).items():
         doc[key] = value
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text(tomlkit.dumps(doc), encoding="utf-8")
-    os.replace(tmp, path)
+    make_private_dirs(path.parent)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".tmp")  # 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(tomlkit.dumps(doc))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def update(path: Path, **changes: object) -> Settings:

@@ -15,8 +15,10 @@ import sys
 import click
 
 import journal
+from journal.cli.output import say
 from journal.cli.runtime import Runtime
 from journal.core.errors import JournalError
+from journal.core.textsafe import one_line, terminal_safe
 
 #: command name -> (module under journal.cli, attribute, summary). The summary is the
 #: command's own short help (the first sentence of its docstring), shown by `journal --help`
@@ -102,18 +104,22 @@ class JournalGroup(click.Group):
         except JournalError as exc:
             if _debug(ctx):
                 raise
-            click.echo(f"journal: error: {_one_line(str(exc))}", err=True)
+            say(f"journal: error: {one_line(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except click.ClickException as exc:
+            # click prints it itself; a bad value quoted in it is the user's, escape it too
+            exc.message = terminal_safe(exc.message)
+            raise
+        except (click.exceptions.Exit, click.exceptions.Abort):
             raise
         except KeyboardInterrupt:
-            click.echo("journal: interrupted; nothing half-written was kept", err=True)
+            say("journal: interrupted; nothing half-written was kept", err=True)
             ctx.exit(130)
         except Exception as exc:  # the promise: no traceback without --debug
             if _debug(ctx):
                 raise
-            click.echo(f"journal: internal error: {type(exc).__name__}: {_one_line(str(exc))} "
-                       "(run with --debug for details)", err=True)
+            say(f"journal: internal error: {type(exc).__name__}: {one_line(str(exc))} "
+                "(run with --debug for details)", err=True)
             ctx.exit(EXIT_INTERNAL)
 
 
@@ -121,12 +127,6 @@ def _debug(ctx: click.Context) -> bool:
     """--debug counts even before the group's callback ran (a command that fails to load)."""
     runtime = ctx.find_object(Runtime)
     return bool((runtime and runtime.debug) or ctx.params.get("debug"))
-
-
-def _one_line(text: str) -> str:
-    from journal.core.textsafe import one_line
-
-    return one_line(text)
 
 
 def _vault_dir(_ctx: click.Context, _param: click.Parameter, value: str | None) -> object:
@@ -162,7 +162,7 @@ def cli(ctx: click.Context, vault: object, debug: bool, theme: str | None) -> No
     if ctx.invoked_subcommand is None:
         app_cmd = cli.get_command(ctx, "app")
         if app_cmd is None:
-            click.echo(ctx.get_help())
+            say(ctx.get_help())
             return
         ctx.invoke(app_cmd)
 
@@ -173,5 +173,5 @@ def main(args: list[str] | None = None, obj: Runtime | None = None) -> None:
         cli.main(args=args, obj=obj if obj is not None else Runtime(), prog_name="journal",
                  standalone_mode=True)
     except KeyboardInterrupt:
-        sys.stderr.write("journal: interrupted\n")
+        say("journal: interrupted", err=True)
         sys.exit(130)

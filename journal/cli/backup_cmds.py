@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from journal.cli.common import pass_runtime, plural
+from journal.cli.output import say
 from journal.cli.runtime import Runtime
 from journal.core.store import backup as backup_mod
 
@@ -29,8 +30,8 @@ def backup_cmd(runtime: Runtime, file: Path) -> None:
     result = backup_mod.backup(runtime.paths.vault, file)
     sealed = f" and {plural(result.sealed, 'sealed entry', 'sealed entries')}" \
         if result.sealed else ""
-    click.echo(f"Backed up {plural(result.entries, 'entry', 'entries')}{sealed} to {file} "
-               f"({result.size:,} bytes, encrypted).")
+    say(f"Backed up {plural(result.entries, 'entry', 'entries')}{sealed} to {file} "
+        f"({result.size:,} bytes, encrypted).")
 
 
 @click.command("restore")
@@ -60,8 +61,8 @@ def restore_cmd(runtime: Runtime, file: Path, vault_dir: Path | None) -> None:
     ro.close()
     SeenSaves(runtime.paths.seen_saves_file).forget_for_restore(header.vault_id)
     made = datetime.fromtimestamp(file.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
-    click.echo(f"Restored {file} into {target}.")
-    click.echo(f"This goes back in time: the vault is as it was when this backup was made "
-               f"(the file is from {made}); anything written after that is not in it.")
-    click.echo(f"Next: journal --vault {target} check   (asks for the passphrase the vault "
-               "had when it was backed up)")
+    say(f"Restored {file} into {target}.")
+    say(f"This goes back in time: the vault is as it was when this backup was made "
+        f"(the file is from {made}); anything written after that is not in it.")
+    say(f"Next: journal --vault {target} check   (asks for the passphrase the vault "
+        "had when it was backed up)")

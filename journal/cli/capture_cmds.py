@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from journal.cli.common import pass_runtime, passphrase_file_option, plural
+from journal.cli.output import say
 from journal.cli.runtime import Runtime, provenance_line
 
 
@@ -31,16 +32,16 @@ def captures_cmd(runtime: Runtime, discard: int | None, passphrase_file: Path | 
     try:
         if discard is not None:
             arrival = vault.discard_capture(discard)
-            click.echo(f"Discarded quick capture {discard} from {arrival.day.isoformat()}.")
+            say(f"Discarded quick capture {discard} from {arrival.day.isoformat()}.")
             return
         arrivals = vault.arrivals()
     finally:
         vault.close()
     if not arrivals:
-        click.echo("No quick captures were merged into this vault.", err=True)
+        say("No quick captures were merged into this vault.", err=True)
         return
     for number, arrival in enumerate(arrivals, 1):
         state = "  (discarded)" if arrival.discarded else ""
-        click.echo(f"{number:>3}  {arrival.day.isoformat()}  {provenance_line(arrival)}{state}")
-    click.echo(f"{plural(len(arrivals), 'quick capture')}; 'journal captures --discard N' "
-               "takes one out of its day.", err=True)
+        say(f"{number:>3}  {arrival.day.isoformat()}  {provenance_line(arrival)}{state}")
+    say(f"{plural(len(arrivals), 'quick capture')}; 'journal captures --discard N' "
+        "takes one out of its day.", err=True)

@@ -13,9 +13,11 @@ import click
 import platformdirs
 
 from journal.cli.common import plural
+from journal.cli.output import confirm, say
 from journal.cli.runtime import Runtime
 from journal.core.errors import JournalError, ValidationError
 from journal.core.model.entries import KINDS, Entry
+from journal.core.private_dirs import make_private_dirs
 from journal.core.store.vault import Vault
 
 DEMO_PASSPHRASE = "demo-passphrase-not-secret"
@@ -30,7 +32,7 @@ def _prepare(directory: Path | None, runtime: Runtime, fresh: bool) -> tuple[Pat
     they wrote. Without a terminal to ask on it is kept (so `make demo` never hangs)."""
     if directory is None:
         cache = platformdirs.user_cache_path("journal", appauthor=False)
-        cache.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_dirs(cache)
         directory = cache / "demo"
     directory = directory.expanduser()
     if not directory.exists() or (directory.is_dir() and not any(directory.iterdir())):
@@ -40,12 +42,12 @@ def _prepare(directory: Path | None, runtime: Runtime, fresh: bool) -> tuple[Pat
     if not _is_old_demo(directory):
         raise ValidationError(f"{directory} is not empty and is not an old demo "
                               "vault; refusing to touch it (choose another --dir)")
-    replace = fresh or (runtime.is_interactive and click.confirm(
+    replace = fresh or (runtime.is_interactive and confirm(
         f"A demo vault is already at {directory}; anything written in it would be lost. "
-        "Replace it with a fresh one?", default=False, err=True))
+        "Replace it with a fresh one?"))
     if not replace:
-        click.echo(f"Keeping the demo vault at {directory} as it is (--fresh replaces it).",
-                   err=True)
+        say(f"Keeping the demo vault at {directory} as it is (--fresh replaces it).",
+            err=True)
         return directory, False
     shutil.rmtree(directory)
     return directory, True
@@ -105,12 +107,12 @@ def demo(ctx: click.Context, directory: Path | None, fresh: bool, no_app: bool) 
     if create:
         _create(runtime, target, generate_year)
     else:
-        click.echo(f"Demo vault: {target}")
-        click.echo(f"Demo passphrase: {DEMO_PASSPHRASE}")
+        say(f"Demo vault: {target}")
+        say(f"Demo passphrase: {DEMO_PASSPHRASE}")
     runtime.vault_override = target
     app_cmd = ctx.parent.command.get_command(ctx.parent, "app") if ctx.parent else None
     if app_cmd is None or no_app or not _is_terminal():
-        click.echo(f"Look around: journal --vault {target}   (the passphrase is above)")
+        say(f"Look around: journal --vault {target}   (the passphrase is above)")
         return
     _open_app(ctx, app_cmd, target)
 
@@ -119,8 +121,8 @@ def _create(runtime: Runtime, target: Path, generate_year: Callable[..., list[En
     """A year of entries ending yesterday: tonight's entry is the person's own to write."""
     yesterday = runtime.clock.today() - timedelta(days=1)
     entries = sorted(generate_year(yesterday, seed=7), key=lambda e: e.date)
-    click.echo(f"Creating a demo vault with {plural(len(entries), 'entry', 'entries')} at "
-               f"{target} ...", err=True)
+    say(f"Creating a demo vault with {plural(len(entries), 'entry', 'entries')} at "
+        f"{target} ...", err=True)
     vault, _ = Vault.create(target, DEMO_PASSPHRASE, kdf=runtime.kdf, recovery=False,
                             clock=runtime.clock)
     try:
@@ -129,10 +131,10 @@ def _create(runtime: Runtime, target: Path, generate_year: Callable[..., list[En
         vault.put_many(entries)
     finally:
         vault.close()
-    click.echo(f"Demo vault: {target}")
-    click.echo(f"Demo passphrase: {DEMO_PASSPHRASE}")
+    say(f"Demo vault: {target}")
+    say(f"Demo passphrase: {DEMO_PASSPHRASE}")
     for line in summary(entries):
-        click.echo(f"  {line}")
+        say(f"  {line}")
 
 
 def _is_terminal() -> bool:

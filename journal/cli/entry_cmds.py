@@ -28,6 +28,7 @@ from journal.cli.common import (
     terminal_width,
 )
 from journal.cli.moment_syntax import parse_moment
+from journal.cli.output import confirm, say, say_json
 from journal.cli.runtime import Runtime, provenance_line
 from journal.core.errors import JournalError, ValidationError
 from journal.core.exchange import format_v1 as exchange
@@ -125,17 +126,17 @@ def add(runtime: Runtime, text: tuple[str, ...], day: date | None, moments: tupl
             vault.close()
     day = saved.date
     if sealed:
-        click.echo(f"Sealed for {day.isoformat()} without unlocking; it will be merged into "
-                   f"the journal the next time you unlock it ({verb} waiting).")
+        say(f"Sealed for {day.isoformat()} without unlocking; it will be merged into "
+            f"the journal the next time you unlock it ({verb} waiting).")
     else:
         summary = moment_summary(saved)
-        click.echo(f"{verb} the entry for {day:%a} {day.isoformat()}"
-                   + (f" ({summary})" if summary else "") + ".")
+        say(f"{verb} the entry for {day:%a} {day.isoformat()}"
+            + (f" ({summary})" if summary else "") + ".")
     if damaged:
         how_many = plural(damaged, "damaged entry", "damaged entries")
-        click.echo(f"journal: warning: the entry was saved, but this vault has {how_many} "
-                   "(run 'journal check'; 'journal export --skip-damaged' saves the others)",
-                   err=True)
+        say(f"journal: warning: the entry was saved, but this vault has {how_many} "
+            "(run 'journal check'; 'journal export --skip-damaged' saves the others)",
+            err=True)
     # sealed: earlier check-ins are sealed away, only this one counts (earlier is empty)
     if needs_support(check_in, earlier):
         _print_support()
@@ -144,9 +145,9 @@ def add(runtime: Runtime, text: tuple[str, ...], day: date | None, moments: tupl
 
 def _print_support() -> None:
     """The support resources, after what was saved (domain.md §8.2)."""
-    click.echo("")
+    say("")
     for line in (*SUPPORT_LINES, NO_ONE_WATCHES):
-        click.echo(line)
+        say(line)
 
 
 def _add(runtime: Runtime, vault: Vault | None, body: str, day: date | None,
@@ -218,7 +219,7 @@ def _tip_once(runtime: Runtime, name: str, tip: str) -> None:
         shown = []
     if name in shown:
         return
-    click.echo(tip, err=True)
+    say(tip, err=True)
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         with open(path, "a", encoding="utf-8", opener=_private) as handle:
@@ -248,19 +249,19 @@ def _since_until(func):  # noqa: ANN001, ANN202 - decorator
 
 def _print_entries(entries: Sequence[Entry], as_json: bool, empty: str) -> None:
     if as_json:
-        click.echo(entries_document(entries), nl=False)
+        say_json(entries_document(entries))
         return
     if not entries:
-        click.echo(empty, err=True)
+        say(empty, err=True)
         return
     width = terminal_width()
     lines = getattr(entries, "lines", None)  # index rows: no Entry built, moments not decoded
     if lines is not None:
         for day, title, kinds in lines():
-            click.echo(summary_line(day, title, kinds, width))
+            say(summary_line(day, title, kinds, width))
         return
     for entry in entries:
-        click.echo(entry_line(entry, width))
+        say(entry_line(entry, width))
 
 
 @click.command("list")
@@ -292,9 +293,9 @@ def list_entries(runtime: Runtime, limit: int | None, since: date | None, until:
         vault.close()
     if damaged:  # never the old summary of a row that no longer authenticates
         for entry in entries:
-            click.echo(f"{entry.date.isoformat()} {entry.date:%a}  [damaged: this entry "
-                       "fails its integrity check; run 'journal check']"
-                       if entry.id in damaged else entry_line(entry))
+            say(f"{entry.date.isoformat()} {entry.date:%a}  [damaged: this entry "
+                "fails its integrity check; run 'journal check']"
+                if entry.id in damaged else entry_line(entry))
         return
     _print_entries(entries, as_json,
                    "No entries yet. Add one with: journal add   (opens your editor)")
@@ -330,12 +331,12 @@ def show(runtime: Runtime, ref: str | None, as_json: bool,
     finally:
         vault.close()
     if as_json:
-        click.echo(exchange.to_text(exchange.entry_dict(entry)), nl=False)
+        say_json(exchange.to_text(exchange.entry_dict(entry)))
     else:
-        click.echo(render_entry(entry))
+        say(render_entry(entry))
         for arrival in arrivals:  # issue 13 item 3: what quick capture brought in
             if not arrival.discarded:
-                click.echo(provenance_line(arrival))
+                say(provenance_line(arrival))
 
 
 def _newest(vault: Vault) -> Entry:
@@ -371,17 +372,17 @@ def tags_cmd(runtime: Runtime, as_json: bool, passphrase_file: Path | None) -> N
     if as_json:
         import json
 
-        click.echo(json.dumps({name: dict(items) for name, items in ranked.items()},
-                              ensure_ascii=False, indent=2))
+        say_json(json.dumps({name: dict(items) for name, items in ranked.items()},
+                            ensure_ascii=False, indent=2) + "\n")
         return
     rows = [(f"#{label}", n) for label, n in ranked["tags"]]
     rows += [(f"@{label}", n) for label, n in ranked["people"]]
     if not rows:
-        click.echo("No tags yet. Tag a day with #words in the text or a moment.", err=True)
+        say("No tags yet. Tag a day with #words in the text or a moment.", err=True)
         return
     width = max(len(one_line(label)) for label, _ in rows)
     for label, count in rows:
-        click.echo(f"{one_line(label):<{width}}  {count}")
+        say(f"{one_line(label):<{width}}  {count}")
 
 
 @click.command("search")
@@ -435,9 +436,9 @@ def search_cmd(runtime: Runtime, query: tuple[str, ...], tags: tuple[str, ...],
         vault.close()
     if not as_json and found:
         n_shown = len(shown)
-        click.echo(f"{plural(len(found), 'entry', 'entries')} match"
-                   f"{'es' if len(found) == 1 else ''}"
-                   + (f" (showing {n_shown})" if n_shown < len(found) else ""), err=True)
+        say(f"{plural(len(found), 'entry', 'entries')} match"
+            f"{'es' if len(found) == 1 else ''}"
+            + (f" (showing {n_shown})" if n_shown < len(found) else ""), err=True)
     _print_entries(shown, as_json, "No entries match.")
 
 
@@ -466,10 +467,10 @@ def delete(runtime: Runtime, ref: str, yes: bool, passphrase_file: Path | None) 
         detail = ", ".join(p for p in (entry.title[:50], moment_summary(entry)) if p)
         question = (f"Delete the entry for {entry.date:%a} {entry.date.isoformat()}"
                     + (f" ({detail})" if detail else "") + "? This cannot be undone.")
-        if not yes and not click.confirm(question, default=False, err=True):
-            click.echo("Nothing deleted.", err=True)
+        if not yes and not confirm(question):
+            say("Nothing deleted.", err=True)
             return
         vault.delete(entry.id)
     finally:
         vault.close()
-    click.echo(f"Deleted the entry for {entry.date.isoformat()}.")
+    say(f"Deleted the entry for {entry.date.isoformat()}.")

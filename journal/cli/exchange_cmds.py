@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from journal.cli.common import DATE, pass_runtime, passphrase_file_option, plural
+from journal.cli.output import progress, say, say_json
 from journal.cli.runtime import Runtime, read_secret_file
 from journal.core.errors import ValidationError, VaultDamaged
 from journal.core.exchange import exporters, importers
@@ -30,8 +31,7 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
         yield None
         return
     # Redrawn every ~0.5% rather than on each of 50,000 rows (each redraw is a write).
-    with click.progressbar(length=total, label=label, file=sys.stderr,
-                           update_min_steps=max(1, total // 200)) as bar:
+    with progress(total, label, update_min_steps=max(1, total // 200)) as bar:
         yield bar.update
 
 
@@ -86,8 +86,8 @@ def import_cmd(runtime: Runtime, source: Path, fmt: str | None, dry_run: bool,
     if fmt == "jrnl" and not timeformat:
         timeformat = _jrnl_config_timeformat(runtime, source)
     entries = importers.read(source, fmt, source_passphrase=ask_source, timeformat=timeformat)
-    click.echo(f"Read {plural(len(entries), 'entry', 'entries')} ({fmt}) from {source}"
-               f"{_span([e.date for e in entries])}; all valid.", err=True)
+    say(f"Read {plural(len(entries), 'entry', 'entries')} ({fmt}) from {source}"
+        f"{_span([e.date for e in entries])}; all valid.", err=True)
     vault = runtime.open_vault(passphrase_file)
     try:
         with _progress(len(entries), "Checking against the vault") as tick:
@@ -98,17 +98,17 @@ def import_cmd(runtime: Runtime, source: Path, fmt: str | None, dry_run: bool,
     finally:
         vault.close()
     prefix = "Would import" if dry_run else "Imported"
-    click.echo(f"{prefix} {plural(len(result.new), 'new entry', 'new entries')}, merged into "
-               f"{plural(len(result.merged), 'existing day')}, "
-               f"{result.unchanged} already present"
-               f"{_span([e.date for e in result.writes])}.")
+    say(f"{prefix} {plural(len(result.new), 'new entry', 'new entries')}, merged into "
+        f"{plural(len(result.merged), 'existing day')}, "
+        f"{result.unchanged} already present"
+        f"{_span([e.date for e in result.writes])}.")
     shown = result.conflicts[:20]
     for line in shown:
-        click.echo(f"  {line}")
+        say(f"  {line}")
     if len(result.conflicts) > len(shown):
-        click.echo(f"  ... and {len(result.conflicts) - len(shown)} more")
+        say(f"  ... and {len(result.conflicts) - len(shown)} more")
     if dry_run:
-        click.echo("Dry run: nothing was written.")
+        say("Dry run: nothing was written.")
 
 
 def _jrnl_config_timeformat(runtime: Runtime, source: Path) -> str | None:
@@ -174,8 +174,8 @@ def export_cmd(runtime: Runtime, fmt: str, output: Path | None, force: bool,
         _export(fmt, entries, output, force)
     finally:
         for name in damaged:
-            click.echo(f"journal: warning: entry {name} is damaged and was not exported",
-                       err=True)
+            say(f"journal: warning: entry {name} is damaged and was not exported",
+                err=True)
     if damaged:
         lost = plural(len(damaged), "damaged entry was", "damaged entries were")
         raise VaultDamaged(f"{lost} not exported (named above); the other "
@@ -184,11 +184,11 @@ def export_cmd(runtime: Runtime, fmt: str, output: Path | None, force: bool,
 
 def _export(fmt: str, entries: list, output: Path | None, force: bool) -> None:
     if fmt == "json" and output is None:
-        click.echo(exchange.to_json_text(entries), nl=False)
+        say_json(exchange.to_json_text(entries))
         if not sys.stdout.isatty():
-            click.echo("journal: warning: this is your journal in plaintext; a file you "
-                       "redirect it to is readable by whatever your umask allows (prefer -o "
-                       "FILE, created 0600)", err=True)
+            say("journal: warning: this is your journal in plaintext; a file you "
+                "redirect it to is readable by whatever your umask allows (prefer -o "
+                "FILE, created 0600)", err=True)
         return
     assert output is not None
     if fmt == "json":
@@ -197,8 +197,8 @@ def _export(fmt: str, entries: list, output: Path | None, force: bool) -> None:
         written = json_v1.write(entries, output, replace=force)
     else:
         written = exporters.write(fmt, entries, output, replace=force)
-    click.echo(f"Exported {plural(len(entries), 'entry', 'entries')} to {output}"
-               + (f" ({plural(len(written), 'file')})" if fmt == "markdown" else "") + ".")
-    click.echo(f"journal: warning: {output} now holds your journal in PLAINTEXT (readable "
-               "only by you). Delete it when you no longer need it; it is not protected by "
-               "your passphrase.", err=True)
+    say(f"Exported {plural(len(entries), 'entry', 'entries')} to {output}"
+        + (f" ({plural(len(written), 'file')})" if fmt == "markdown" else "") + ".")
+    say(f"journal: warning: {output} now holds your journal in PLAINTEXT (readable "
+        "only by you). Delete it when you no longer need it; it is not protected by "
+        "your passphrase.", err=True)

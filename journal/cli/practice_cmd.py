@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from journal.cli.common import DATE, pass_runtime, passphrase_file_option, practice_line
+from journal.cli.output import ask, say
 from journal.cli.runtime import Runtime
 from journal.core.errors import JournalError, ValidationError
 from journal.core.model.entries import Entry, Moment
@@ -54,19 +55,19 @@ def practice_command(runtime: Runtime, day: date | None, number: int | None,
         run = walk(SCRIPT)
         record = run.result()
         if record is None:
-            click.echo("Nothing taken, nothing kept. Carry on as you were.")
+            say("Nothing taken, nothing kept. Carry on as you were.")
             return
         if index is None:
-            click.echo(f"Not kept: {day.isoformat()} has no moment to keep it with. "
-                       f"({practice_line(record)})")
+            say(f"Not kept: {day.isoformat()} has no moment to keep it with. "
+                f"({practice_line(record)})")
             return
         assert entry is not None
         entry.moments[index].practice = record
         vault.put(entry)
     finally:
         vault.close()
-    click.echo(DONE)
-    click.echo(f"Moment {index + 1} of {day.isoformat()}: {practice_line(record)}.")
+    say(DONE)
+    say(f"Moment {index + 1} of {day.isoformat()}: {practice_line(record)}.")
 
 
 def _moment_index(entry: Entry | None, number: int | None, day: date) -> int | None:
@@ -86,12 +87,12 @@ def _moment_index(entry: Entry | None, number: int | None, day: date) -> int | N
 def walk(script: tuple[Step, ...]) -> PracticeRun:
     """Each step's words, then Enter / s / q, or a 0-10 rating."""
     run = PracticeRun()
-    click.echo(f"{TITLE}\n{INTRO}\n{_HOW}")
+    say(f"{TITLE}\n{INTRO}\n{_HOW}")
     try:
         for step in script:
-            click.echo(f"\n== {step.title} ==")
+            say(f"\n== {step.title} ==")
             for line in step.lines:
-                click.echo(line)
+                say(line)
             if step.rating:
                 rating = _ask_rating(step.rating)
                 if rating is not None:
@@ -99,13 +100,13 @@ def walk(script: tuple[Step, ...]) -> PracticeRun:
             elif _ask_go_on():
                 run.take(step)
     except _Stop:
-        click.echo("Stopped here; what you took is kept.")
+        say("Stopped here; what you took is kept.")
     return run
 
 
 def _answer(prompt: str) -> str:
     try:
-        return click.prompt(prompt, default="", show_default=False, prompt_suffix=" ").strip()
+        return ask(prompt).strip()
     except click.Abort:  # end of input: stop, keeping what was taken
         raise _Stop from None
 
@@ -130,4 +131,4 @@ def _ask_rating(question: str) -> int | None:
             return -1
         if answer.isdigit() and 0 <= int(answer) <= 10:
             return int(answer)
-        click.echo("A whole number from 0 to 10, please (or Enter, s, q).")
+        say("A whole number from 0 to 10, please (or Enter, s, q).")

@@ -11,6 +11,7 @@ import click
 
 from journal import settings as settings_mod
 from journal.cli.common import DATE, pass_runtime, passphrase_file_option, plural
+from journal.cli.output import say, say_json
 from journal.cli.runtime import Runtime
 from journal.core.errors import ValidationError
 from journal.core.exchange import format_v1 as exchange
@@ -58,9 +59,9 @@ def reflect_command(runtime: Runtime, since: date | None, until: date | None, as
         result = reflect_rows(index.day_rows(), since=since, until=until, work_end=work_end,
                               today=today, practices=index.practice_rows())
     if as_json:
-        click.echo(exchange.to_text(result), nl=False)
+        say_json(exchange.to_text(result))
     else:
-        click.echo(render_text(result))
+        say(render_text(result))
 
 
 def render_text(result: dict[str, Any]) -> str:

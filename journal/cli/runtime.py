@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from journal.cli.output import say, warn
 from journal.core.clock import Clock, SystemClock
 from journal.core.errors import JournalError, ValidationError, WrongPassphrase
 
@@ -87,8 +88,7 @@ class Runtime:
         except EOFError:
             raise ValidationError(f"{missing}: input ended before it was typed") from None
         except KeyboardInterrupt:  # the cursor is still after "Passphrase: "
-            sys.stderr.write("\n")
-            sys.stderr.flush()
+            say("", err=True)
             raise
         return first
 
@@ -133,9 +133,7 @@ class Runtime:
                     return vault
                 if attempt == tries:
                     raise
-                import click
-
-                click.echo("journal: wrong passphrase, try again", err=True)
+                say("journal: wrong passphrase, try again", err=True)
         raise AssertionError("unreachable")
 
     def seen_saves(self) -> SeenSaves:
@@ -147,9 +145,7 @@ class Runtime:
     def warn_rollback(vault: Vault) -> None:
         """The vault is older than one this user saw: say so on stderr, with the dates."""
         if vault.rollback_warning:
-            import click
-
-            click.echo(f"journal: warning: {vault.rollback_warning}", err=True)
+            warn(vault.rollback_warning)
 
     def open_through_sync(self, directory: Path, passphrase: str) -> Vault | None:
         """A passphrase changed on another synced machine opens this vault too (once, then
@@ -159,30 +155,26 @@ class Runtime:
         vault = session.unlock_with_new_passphrase(directory, passphrase,
                                                    allow_weak=self.allow_weak, clock=self.clock)
         if vault is not None:
-            import click
-
-            click.echo("journal: the passphrase was changed on another machine; this vault "
-                       "now opens with it too", err=True)
+            say("journal: the passphrase was changed on another machine; this vault "
+                "now opens with it too", err=True)
         return vault
 
     @staticmethod
     def merge_pending(vault: Vault) -> None:
         """Merge entries sealed with `journal add --sealed`; say so on stderr."""
-        import click
-
         from journal.core.store.vault import merge_sealed
 
         result = merge_sealed(vault)
         if result.merged:
             plural = "entry" if result.merged == 1 else "entries"
-            click.echo(f"journal: merged {result.merged} sealed {plural} captured with "
-                       "'journal add --sealed' (not written in an unlocked session; "
-                       "anyone who can write the vault folder can send one):", err=True)
+            say(f"journal: merged {result.merged} sealed {plural} captured with "
+                "'journal add --sealed' (not written in an unlocked session; "
+                "anyone who can write the vault folder can send one):", err=True)
             for arrival in result.arrivals:
-                click.echo(f"journal:   {arrival.day.isoformat()}  {_quoted(arrival.words)}",
-                           err=True)
+                say(f"journal:   {arrival.day.isoformat()}  {_quoted(arrival.words)}",
+                    err=True)
         for problem in result.problems:
-            click.echo(f"journal: warning: {problem}", err=True)
+            warn(problem)
 
 
 def _has_terminal() -> bool:
@@ -195,13 +187,26 @@ def _has_terminal() -> bool:
 
 
 def read_secret_file(path: Path) -> str:
-    """The file's first line, without its line ending (other whitespace is kept)."""
-    from pathlib import Path
+    """The file's first line, without its line ending (other whitespace is kept).
+
+    A regular file that group or others may read or write is refused, as ssh refuses such
+    a private key: a passphrase in a file other users can read is already shared. Pipes
+    (`--passphrase-file <(pass show journal)`) and other non-regular files are read as
+    they are."""
+    import stat
 
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            if stat.S_ISREG(mode) and mode & 0o077:
+                raise ValidationError(
+                    f"{path} is open to other users (mode {stat.S_IMODE(mode):04o}): refusing "
+                    f"to read a passphrase from it; make it private: chmod 600 {path}")
+            raw = handle.read()
     except OSError as exc:
         raise ValidationError(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ValidationError(f"{path} is not UTF-8 text") from None
     line = text.splitlines()[0] if text else ""
@@ -215,15 +220,13 @@ def store_rebuilt_index(vault: Vault) -> None:
     missing): store them once, in one transaction, and say so on stderr, so the next
     command does not rebuild them again. If they cannot be stored (the vault is busy or
     read-only), say how to do it later; the command itself goes on either way."""
-    import click
-
     pending = vault.indexes.pending()
     try:
         stored = vault.store_healed_index()
     except JournalError:
-        click.echo(f"journal: the encrypted index was rebuilt ({pending} entries) but could "
-                   "not be stored; run 'journal check --rebuild-index'", err=True)
+        say(f"journal: the encrypted index was rebuilt ({pending} entries) but could not be "
+            "stored; run 'journal check --rebuild-index'", err=True)
         return
     if stored:
-        click.echo(f"journal: the encrypted index was rebuilt ({stored} entries) and stored",
-                   err=True)
+        say(f"journal: the encrypted index was rebuilt ({stored} entries) and stored",
+            err=True)

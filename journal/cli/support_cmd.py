@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from journal.cli.output import say
 from journal.core.support import support_plain
 
 
@@ -15,4 +16,4 @@ def support_command() -> None:
     Example:
       journal support
     """
-    click.echo(support_plain(), nl=False)
+    say(support_plain(), nl=False)

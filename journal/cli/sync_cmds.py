@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from journal.cli.common import pass_runtime, passphrase_file_option, plural
+from journal.cli.output import say, say_json
 from journal.cli.runtime import Runtime
 from journal.core.errors import WrongPassphrase
 from journal.core.store.vault import Vault
@@ -39,23 +40,23 @@ def print_report(report: object, as_json: bool) -> None:
 
     assert isinstance(report, SyncReport)
     if as_json:
-        click.echo(json.dumps(report.to_json(), indent=2))
+        say_json(json.dumps(report.to_json(), indent=2) + "\n")
     else:
-        click.echo(f"Sent {plural(report.sent, 'change')}, received "
-                   f"{plural(report.received, 'change')}; "
-                   f"{plural(len(report.days_changed), 'day')} updated here.")
+        say(f"Sent {plural(report.sent, 'change')}, received "
+            f"{plural(report.received, 'change')}; "
+            f"{plural(len(report.days_changed), 'day')} updated here.")
         if report.restored:
-            click.echo(f"Put back {plural(report.restored, 'record')} of this machine that "
-                       "the folder had lost.")
+            say(f"Put back {plural(report.restored, 'record')} of this machine that "
+                "the folder had lost.")
         for day in sorted(report.conflicts):
-            click.echo(f"conflict: {day} was changed on two machines; both texts are kept "
-                       "between <<<<<<< and >>>>>>> marks: edit the day to choose")
+            say(f"conflict: {day} was changed on two machines; both texts are kept "
+                "between <<<<<<< and >>>>>>> marks: edit the day to choose")
         for line in report.waiting:
-            click.echo(f"waiting: {line}")
+            say(f"waiting: {line}")
         for line in report.refused:
-            click.echo(f"refused: {line}")
+            say(f"refused: {line}")
         if report.in_step:
-            click.echo("In step with the sync folder.")
+            say("In step with the sync folder.")
     refusal = report.refusal()
     if refusal is not None:
         raise refusal
@@ -110,7 +111,7 @@ def sync_init(runtime: Runtime, directory: Path, passphrase_file: Path | None) -
         report = session.sync(vault, passphrase, allow_weak=runtime.allow_weak)
     finally:
         vault.close()
-    click.echo(f"Linked to {linked.folder} as machine {linked.machine}.")
+    say(f"Linked to {linked.folder} as machine {linked.machine}.")
     print_report(report, as_json=False)
 
 
@@ -133,17 +134,17 @@ def sync_status(runtime: Runtime, passphrase_file: Path | None, as_json: bool) -
     finally:
         vault.close()
     if as_json:
-        click.echo(json.dumps(found, indent=2))
+        say_json(json.dumps(found, indent=2) + "\n")
         return
-    click.echo(f"Sync folder: {found['folder']} (key epoch {found['epoch']})")
+    say(f"Sync folder: {found['folder']} (key epoch {found['epoch']})")
     for peer in found["machines"]:
         label = "this machine" if peer["this"] else f"last wrote {peer['last_wrote'] or '-'}"
         extra = " (retired)" if peer["retired"] else ""
         unread = f", {peer['unread']} unread" if peer["unread"] else ""
-        click.echo(f"  {peer['machine']}  {plural(peer['records'], 'record')}{unread}  "
-                   f"{label}{extra}")
-    click.echo(f"Pending here: {plural(found['pending_out'], 'day')} to send, "
-               f"{plural(found['pending_in'], 'day')} to merge.")
+        say(f"  {peer['machine']}  {plural(peer['records'], 'record')}{unread}  "
+            f"{label}{extra}")
+    say(f"Pending here: {plural(found['pending_out'], 'day')} to send, "
+        f"{plural(found['pending_in'], 'day')} to merge.")
 
 
 @sync.command("forget")
@@ -167,5 +168,5 @@ def sync_forget(runtime: Runtime, machine: str, passphrase_file: Path | None) ->
         epoch = session.forget(vault, machine, passphrase, allow_weak=runtime.allow_weak)
     finally:
         vault.close()
-    click.echo(f"Machine {machine} retired; what is written from now on uses sync keys of "
-               f"epoch {epoch}.")
+    say(f"Machine {machine} retired; what is written from now on uses sync keys of "
+        f"epoch {epoch}.")

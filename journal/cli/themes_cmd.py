@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from journal import settings as settings_mod
+from journal.cli.output import say
 from journal.cli.runtime import Runtime
 from journal.core.errors import ValidationError
 
@@ -32,7 +33,7 @@ def themes_cmd(ctx: click.Context, runtime: Runtime) -> None:
     try:
         configured = settings_mod.load(paths.settings_file).theme
     except ValidationError as exc:
-        click.echo(f"journal: warning: {exc}; showing the default theme", err=True)
+        say(f"journal: warning: {exc}; showing the default theme", err=True)
         configured = themes_mod.DEFAULT_THEME
     run_theme = ctx.meta.get("theme")
     infos, errors = themes_mod.load_theme_infos(paths.user_themes)
@@ -42,18 +43,18 @@ def themes_cmd(ctx: click.Context, runtime: Runtime) -> None:
     for info in infos:
         mark = "*" if info.name == configured else " "
         where = "built-in" if info.builtin else str(info.source)
-        click.echo(f"{mark} {info.name:<{width}}  {info.description or '-':<{described}}  "
-                   f"{where}")
-    click.echo("")
+        say(f"{mark} {info.name:<{width}}  {info.description or '-':<{described}}  "
+            f"{where}")
+    say("")
     if configured in names:
-        click.echo(f"* configured (in {paths.settings_file}); change it in the app's "
-                   "settings or the command palette")
+        say(f"* configured (in {paths.settings_file}); change it in the app's "
+            "settings or the command palette")
     else:
-        click.echo(f"The configured theme {configured!r} is not available; the app uses "
-                   f"{themes_mod.DEFAULT_THEME!r} instead.")
+        say(f"The configured theme {configured!r} is not available; the app uses "
+            f"{themes_mod.DEFAULT_THEME!r} instead.")
     if run_theme:
         state = "available" if run_theme in names else "not available; the default is used"
-        click.echo(f"--theme {run_theme} for this run: {state}")
-    click.echo(f"Your themes go in: {paths.user_themes}/  (see docs/themes.md)")
+        say(f"--theme {run_theme} for this run: {state}")
+    say(f"Your themes go in: {paths.user_themes}/  (see docs/themes.md)")
     for error in errors:
-        click.echo(f"journal: theme skipped: {error}", err=True)
+        say(f"journal: theme skipped: {error}", err=True)

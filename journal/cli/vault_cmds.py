@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from journal.cli.common import pass_runtime, passphrase_file_option, plural
+from journal.cli.output import confirm, say
 from journal.cli.runtime import Runtime, read_secret_file
 from journal.core import passphrase_policy
 from journal.core.errors import JournalError, ValidationError, VaultDamaged, VaultExists
@@ -32,15 +33,14 @@ def _warn_weak(runtime: Runtime, passphrase: str, typed: bool) -> None:
         raise ValidationError(f"{verdict.advice} Nothing was changed.")
     if not verdict.weak:
         return
-    click.echo(f"journal: warning: {verdict.advice}", err=True)
-    if typed and runtime.is_interactive and not click.confirm(
-            "Use it anyway?", default=False, err=True):
+    say(f"journal: warning: {verdict.advice}", err=True)
+    if typed and runtime.is_interactive and not confirm("Use it anyway?"):
         raise click.Abort()
 
 
 def _show_recovery(code: str | None) -> None:
     if code:
-        click.echo(RECOVERY_EXPLAINED.format(code=code))
+        say(RECOVERY_EXPLAINED.format(code=code))
 
 
 @click.command()
@@ -78,13 +78,13 @@ def init(runtime: Runtime, passphrase_file: Path | None, no_recovery_code: bool,
     _warn_weak(runtime, passphrase, typed=passphrase_file is None
                and not runtime.env.get("JOURNAL_PASSPHRASE"))
     if runtime.kdf is None:
-        click.echo("Tuning the key derivation to this computer (about a second)...", err=True)
+        say("Tuning the key derivation to this computer (about a second)...", err=True)
     vault, code = Vault.create(directory, passphrase, kdf=runtime.kdf,
                                recovery=not no_recovery_code, clock=runtime.clock)
     vault.close()
-    click.echo(f"Created an encrypted vault at {directory}")
+    say(f"Created an encrypted vault at {directory}")
     _show_recovery(code)
-    click.echo("Next: journal add   (opens your editor; journal --help lists every command)")
+    say("Next: journal add   (opens your editor; journal --help lists every command)")
 
 
 def _init_from_sync(runtime: Runtime, passphrase_file: Path | None, folder: Path) -> None:
@@ -93,7 +93,7 @@ def _init_from_sync(runtime: Runtime, passphrase_file: Path | None, folder: Path
 
     passphrase = runtime.passphrase(passphrase_file, label="Passphrase of the synced journal")
     if runtime.kdf is None:
-        click.echo("Tuning the key derivation to this computer (about a second)...", err=True)
+        say("Tuning the key derivation to this computer (about a second)...", err=True)
     vault, code, report = session.join(folder, runtime.paths.vault, passphrase,
                                        kdf=runtime.kdf, clock=runtime.clock,
                                        allow_weak=runtime.allow_weak)
@@ -101,8 +101,8 @@ def _init_from_sync(runtime: Runtime, passphrase_file: Path | None, folder: Path
         count = vault.count()
     finally:
         vault.close()
-    click.echo(f"Created an encrypted vault at {runtime.paths.vault} from the sync folder "
-               f"{folder}: {plural(count, 'entry', 'entries')}.")
+    say(f"Created an encrypted vault at {runtime.paths.vault} from the sync folder "
+        f"{folder}: {plural(count, 'entry', 'entries')}.")
     _show_recovery(code)
     print_report(report, as_json=False)
 
@@ -151,13 +151,13 @@ def passwd(runtime: Runtime, passphrase_file: Path | None, new_passphrase_file: 
     finally:
         vault.close()
     if note:
-        click.echo(f"journal: note: {note}", err=True)
-    click.echo("Passphrase changed.")
+        say(f"journal: note: {note}", err=True)
+    say("Passphrase changed.")
     if rewrapped:
-        click.echo("This machine's key in the sync folder now opens with the new passphrase; "
-                   "change it on your other machines too.")
-    click.echo("Copies or backups of the vault made before now still open with the old "
-               "passphrase; if it may be known, run 'journal rotate-keys'.")
+        say("This machine's key in the sync folder now opens with the new passphrase; "
+            "change it on your other machines too.")
+    say("Copies or backups of the vault made before now still open with the old "
+        "passphrase; if it may be known, run 'journal rotate-keys'.")
 
 
 @click.command("rotate-keys")
@@ -185,15 +185,15 @@ def rotate_keys(runtime: Runtime, passphrase_file: Path | None, no_recovery_code
         code = vault.rotate_keys(passphrase, new_recovery=not no_recovery_code)
         epoch = (session.new_epoch(vault, passphrase, allow_weak=runtime.allow_weak)
                  if session.is_linked(vault) else None)
-    click.echo(f"Re-encrypted {plural(count, 'entry', 'entries')} under a new key.")
+    say(f"Re-encrypted {plural(count, 'entry', 'entries')} under a new key.")
     if epoch is not None:
-        click.echo(f"New sync keys (epoch {epoch}) for what is written from now on; your "
-                   "other machines take them up at their next 'journal sync'.")
+        say(f"New sync keys (epoch {epoch}) for what is written from now on; your "
+            "other machines take them up at their next 'journal sync'.")
     if code:
-        click.echo("The old recovery code no longer works.")
+        say("The old recovery code no longer works.")
         _show_recovery(code)
     else:
-        click.echo("The old recovery code no longer works; this vault now has none.")
+        say("The old recovery code no longer works; this vault now has none.")
 
 
 def _opened(runtime: Runtime, passphrase: str) -> Vault:
@@ -238,19 +238,19 @@ def check(runtime: Runtime, passphrase_file: Path | None, rebuild_index: bool) -
     try:
         if rebuild_index:
             vault.drop_index()
-            click.echo(_rebuild_index(vault))
+            say(_rebuild_index(vault))
         report = vault.check()
         pending = vault.sealed_box().pending()
     finally:
         vault.close()
     for problem in report.problems:
-        click.echo(f"problem: {problem}")
+        say(f"problem: {problem}")
     if pending:
-        click.echo(f"{plural(pending, 'sealed entry', 'sealed entries')} waiting to be merged "
-                   "at the next unlock")
+        say(f"{plural(pending, 'sealed entry', 'sealed entries')} waiting to be merged "
+            "at the next unlock")
     if report.problems:
         raise VaultDamaged(f"{plural(len(report.problems), 'problem')} found in "
                            f"{plural(report.entries, 'entry', 'entries')}; see above",
                            report.problems)
-    click.echo(f"OK: {plural(report.entries, 'entry', 'entries')} authenticated; the integrity "
-               "manifest matches.")
+    say(f"OK: {plural(report.entries, 'entry', 'entries')} authenticated; the integrity "
+        "manifest matches.")

@@ -4,7 +4,8 @@
 sleep, energy, recovery, good things) with patterns the reflection view should find:
 
 - `#safeguarding` is mostly contagion (a trigger that stands out);
-- some evenings a work tag or person comes home (spillover), most in the last week;
+- some evenings a work tag or person comes home as contagion (spillover), most in the
+  hard last week;
 - sleep is worse after heavy-contagion days;
 - after a `walk`, the next day's contagion share is lower;
 - a stretch of about two and a half weeks in early summer has no recovery at all;
@@ -150,7 +151,9 @@ def generate_year(end: date, seed: int = 7, days: int = 365) -> list[Entry]:
         p_spill = 0.85 if hard_week else (0.22 if heavy_day else 0.06)
         if work and len(moments) < 4 and rng.random() < p_spill:
             carried = rng.choice(work)
-            moments.append(_moment(rng, kind=carried.kind, context="home",
+            # what comes home is contagion (still back there, replaying it), whatever
+            # the kind of the work moment it carries
+            moments.append(_moment(rng, kind="contagion", context="home",
                                    tag=carried.tags[0],
                                    person=carried.people[0] if carried.people else None,
                                    at=rng.randint(19 * 60, 22 * 60 + 30)))

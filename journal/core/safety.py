@@ -14,7 +14,7 @@ from datetime import date
 from itertools import islice
 
 from journal.core.model.entries import CHECK_INS, Entry
-from journal.core.support import NO_ONE_WATCHES
+from journal.core.support import NO_ONE_WATCHES, SUPPORT_LINES
 
 __all__ = ["CHECK_IN_LABELS", "NO_ONE_WATCHES", "SUPPORT_LINES", "check_ins_before",
            "needs_support"]
@@ -31,21 +31,6 @@ CHECK_IN_NOTE = ("Only you see this. Choosing \"not safe\" shows support resourc
                  "Nothing is sent anywhere.")
 #: "struggling" on this many entries in a row (this one included) shows support.
 STRUGGLING_RUN = 3
-
-#: The support text (journal.core.support.SUPPORT_TEXT) as plain lines for the command
-#: line; a test keeps them in step.
-SUPPORT_LINES = (
-    "If you are in danger or thinking of harming yourself, please reach out now:",
-    "- Emergency: call your local emergency number (911 in the US and Canada, 999 in the UK, "
-    "112 in the EU and many other countries).",
-    "- US: 988 Suicide & Crisis Lifeline: call or text 988, or chat at 988lifeline.org.",
-    "- US: Crisis Text Line: text HOME to 741741.",
-    "- UK & Ireland: Samaritans, freephone 116 123, day or night.",
-    "- Anywhere else: findahelpline.com lists free, confidential lines by country.",
-    "Talking it over with a supervisor, a peer or your own therapist can also help with the "
-    "weight of the work.",
-)
-
 
 def needs_support(check_in: str | None, earlier: Sequence[str | None]) -> bool:
     """True for "not safe", or for "struggling" when the STRUGGLING_RUN - 1 entries just

@@ -29,8 +29,26 @@ SUPPORT_POINTER = ("Support resources and crisis lines: run `journal support` "
                    "(F9 in the app).")
 
 
+def support_lines(text: str = SUPPORT_TEXT) -> tuple[str, ...]:
+    """The support text as plain lines, one per paragraph or list item, without the heading
+    or Markdown marks (what `journal add --check-in` prints line by line)."""
+    lines: list[str] = []
+    for block in re.split(r"\n\s*\n", _unmarked(text)):
+        items = re.split(r"\n(?=- )", block.strip())
+        lines.extend(" ".join(part.split()) for part in items if part.strip())
+    return tuple(lines[1:])   # the heading is the screen's, not a line of resources
+
+
+def _unmarked(text: str) -> str:
+    text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
+    return re.sub(r"^## ", "", text, flags=re.M)
+
+
+#: The support text as plain lines for the command line, derived from SUPPORT_TEXT.
+SUPPORT_LINES = support_lines()
+
+
 def support_plain() -> str:
     """The same text as plain lines for a terminal: no Markdown marks."""
-    text = re.sub(r"\*\*(.+?)\*\*", r"\1", SUPPORT_TEXT)
-    text = re.sub(r"^## ", "", text, flags=re.M)
+    text = _unmarked(SUPPORT_TEXT)
     return f"{text.rstrip()}\n\n{NO_ONE_WATCHES}\n"

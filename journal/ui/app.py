@@ -22,7 +22,7 @@ from journal.paths import Paths
 from journal.settings import Settings
 from journal.ui import session, vault_access
 from journal.ui.autosave import IdleTimer
-from journal.ui.commands import ask_for_date, journal_commands
+from journal.ui.commands import ask_for_date, journal_commands, kept_built_ins
 from journal.ui.messages import EntrySaved, Unlocked
 from journal.ui.screens.confirm import ConfirmScreen
 from journal.ui.screens.unlock import UnlockScreen
@@ -83,6 +83,9 @@ class JournalApp(App):
         """Words used before (tags, people, feelings, recovery), for completion."""
         self.startup_messages: list[str] = []
         """Warnings to show once the app runs (e.g. a bad settings file)."""
+        self.autolock_chosen_here = False
+        """True once the Settings screen saved in this run: auto-lock is the user's choice
+        (a theme picked from the palette saves the settings too, but chooses nothing else)."""
         self._theme_override = theme
         self._resume_mode = "write"
         self._write_screen: WriteScreen | None = None
@@ -101,6 +104,7 @@ class JournalApp(App):
         """Save `new` to the settings file and use it. False (and a notice) if it failed."""
         if not session.save_settings(self, new):
             return False
+        self.autolock_chosen_here = True
         if self._write_screen is not None and self._write_screen.is_mounted:
             self._write_screen.query_one("#prompts").display = new.guided_prompts
         return True
@@ -157,6 +161,7 @@ class JournalApp(App):
         if message.problems:
             self.notify("\n".join(message.problems), title="Quick notes", severity="error",
                         timeout=15, markup=False)
+        session.notice_autolock_off(self)
 
     def on_entry_saved(self, _message: EntrySaved) -> None:
         self.sync.saved()
@@ -231,8 +236,34 @@ class JournalApp(App):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from journal_commands(self)
-        yield from (command for command in super().get_system_commands(screen)
+        yield from (command for command in kept_built_ins(super().get_system_commands(screen))
                     if command.title not in self.HIDDEN_SYSTEM_COMMANDS)
+
+    # Textual's ways of writing the screen (or any file) to disk, by action, by the
+    # TEXTUAL_SCREENSHOT variable or from the palette, would put journal text in a
+    # plaintext file: refused. `export_screenshot` (a string, for snapshot tests) stays.
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        self._refuse_screen_to_disk()
+
+    def save_screenshot(self, *_args: object, **_kwargs: object) -> str:
+        self._refuse_screen_to_disk()
+        return ""
+
+    def deliver_screenshot(self, *_args: object, **_kwargs: object) -> str | None:
+        self._refuse_screen_to_disk()
+        return None
+
+    def deliver_text(self, *_args: object, **_kwargs: object) -> str | None:
+        self._refuse_screen_to_disk()
+        return None
+
+    def deliver_binary(self, *_args: object, **_kwargs: object) -> str | None:
+        self._refuse_screen_to_disk()
+        return None
+
+    def _refuse_screen_to_disk(self) -> None:
+        self.notify("Screenshots and file downloads are off: they would write your "
+                    "journal to disk unencrypted.", severity="warning")
 
     def _flush(self) -> bool:
         write = self._write_screen

@@ -23,8 +23,20 @@ def parse_day(text: str, today: date) -> date:
         raise ValueError(str(exc)) from None
 
 
+#: Textual's own palette commands that stay (Textual 8.2.8's `App.get_system_commands`):
+#: none of them writes anything. Everything else is dropped, so a built-in added by a
+#: later Textual is left out until someone checks it: "Screenshot" wrote the screen,
+#: journal text included, as a plaintext SVG into ~/Downloads (issue 13, item 14).
+KEPT_BUILT_INS = frozenset({"Theme", "Quit", "Keys", "Minimize", "Maximize"})
+
+
+def kept_built_ins(commands: Iterable[SystemCommand]) -> Iterable[SystemCommand]:
+    """Textual's built-in commands, without any that could write the screen to disk."""
+    return (command for command in commands if command.title in KEPT_BUILT_INS)
+
+
 def journal_commands(app: JournalApp) -> Iterable[SystemCommand]:
-    """Our commands; Textual's own (theme, quit, keys, screenshot) follow them."""
+    """Our commands; Textual's own that write nothing (theme, quit, keys) follow them."""
     if app.vault is not None:
         yield SystemCommand("Today's entry", "Write tonight's entry (F2)", app.action_today)
         yield SystemCommand("Go to date…", "Open any day's entry: YYYY-MM-DD, yesterday, "

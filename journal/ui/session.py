@@ -59,6 +59,22 @@ def save_settings(app: JournalApp, new: Settings) -> bool:
     return True
 
 
+AUTOLOCK_OFF = (
+    "Auto-lock is off: your settings file says autolock_minutes = 0, so the journal stays "
+    "open while you are away. That file is not protected by your passphrase, so this app "
+    "cannot tell who wrote it. If you did not turn auto-lock off yourself, turn it back on "
+    "in Settings.")
+
+
+def notice_autolock_off(app: JournalApp) -> None:
+    """At unlock, say so when auto-lock is off and this run did not set it: the settings
+    file is plaintext and unauthenticated (issue 13, item 13), so anyone able to write it
+    could have switched auto-lock off to leave an unattended journal open."""
+    if app.settings.autolock_minutes == 0 and not app.autolock_chosen_here:
+        app.notify(AUTOLOCK_OFF, title="Auto-lock is off", severity="warning", timeout=20,
+                   markup=False)
+
+
 def persist_theme(app: JournalApp, theme: Theme) -> None:
     """A theme chosen from the command palette is remembered (the settings screen saves
     its own choice on Save, so its live previews are not persisted here)."""

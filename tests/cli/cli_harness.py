@@ -84,4 +84,10 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def write_secret(path: Path, text: str) -> Path:
+    """A passphrase file as it must be: readable by its owner only (issue 13, item 13)."""
+    write(path, text).chmod(0o600)
+    return path
+
+
 Run = Callable[..., Result]

@@ -6,7 +6,7 @@ import json
 import stat
 from pathlib import Path
 
-from cli_harness import PASSPHRASE, Journal, Prompts, write
+from cli_harness import PASSPHRASE, Journal, Prompts, write, write_secret
 
 from journal.core.store.vault import Vault
 
@@ -157,7 +157,7 @@ def test_jrnl_import_twice_adds_nothing_and_asks_the_source_passphrase_only_if_n
     assert initialised.prompts.asked[0] == "Passphrase of jrnl46_v3.txt: "
     assert "Imported 0 new entries, merged into 0 existing days, 2 already present" in \
         third.stdout
-    secret = write(tmp_path / "src.txt", "not it\n")
+    secret = write_secret(tmp_path / "src.txt", "not it\n")
     result = initialised("import", str(encrypted), "--format", "jrnl",
                          "--source-passphrase-file", str(secret), ok=False)
     assert result.exit_code == 2 and "wrong jrnl passphrase" in result.stderr

@@ -7,7 +7,7 @@ import sqlite3
 import stat
 
 import pytest
-from cli_harness import PASSPHRASE, Journal, write
+from cli_harness import PASSPHRASE, Journal, write, write_secret
 
 from journal.core.store.vault import Vault
 
@@ -89,7 +89,7 @@ def test_init_without_recovery_code(journal: Journal):
 
 
 def test_init_from_passphrase_file_and_env(journal: Journal, tmp_path):
-    secret = write(tmp_path / "secret.txt", "from a file passphrase\n")
+    secret = write_secret(tmp_path / "secret.txt", "from a file passphrase\n")
     journal.prompts.default = None  # any prompt fails the test
     journal("init", "--passphrase-file", str(secret))
     Vault.open(journal.vault_dir, "from a file passphrase", allow_weak=True).close()
@@ -112,7 +112,7 @@ def test_passwd_changes_the_passphrase(initialised: Journal):
 def test_passwd_never_takes_the_new_passphrase_from_the_environment(initialised: Journal,
                                                                   tmp_path):
     initialised.env_extra["JOURNAL_PASSPHRASE"] = PASSPHRASE
-    new_file = write(tmp_path / "new.txt", "the next passphrase\n")
+    new_file = write_secret(tmp_path / "new.txt", "the next passphrase\n")
     initialised.prompts.default = None
     initialised("passwd", "--new-passphrase-file", str(new_file))
     Vault.open(initialised.vault_dir, "the next passphrase", allow_weak=True).close()

@@ -54,9 +54,11 @@ def test_reflect_on_the_demo_year_reports_all_six_kinds_with_the_planted_pattern
         assert found[kind]["status"] == "ok", kind
         assert found[kind]["evidence"], kind
     assert found["balance"]["stats"]["trend_per_week"] < 0       # drift toward concern
-    # Contagion that came home (issue 12); the demo's carried concern is counted apart.
-    assert found["spillover"]["stats"]["days"] >= 15
-    assert found["spillover"]["stats"]["concern_days"] >= 15
+    # Contagion that came home (issue 12): the planted spillover is contagion, late in the
+    # year too (the hard last week), not the work moment's kind carried along.
+    assert found["spillover"]["stats"]["days"] >= 30
+    assert found["spillover"]["stats"]["last_7_days"] >= 4
+    assert found["spillover"]["stats"]["concern_days"] == 0
     assert found["spillover"]["notable"]
     assert found["triggers"]["stats"]["tags"][0]["tag"] == "safeguarding"
     assert "safeguarding" in found["triggers"]["stats"]["standing_out"]
@@ -98,3 +100,16 @@ def test_demo_contains_no_client_names_only_roles_and_initials():
     assert all(re.fullmatch(r"(mr|mrs|ms|dr)-[a-z]|[a-z-]+", p) for p in people)
     assert people <= set(demo.CLIENTS) | set(demo.COLLEAGUES)
 
+
+
+def test_what_the_demo_carries_home_from_work_is_contagion():
+    # the docstring's promise: evenings when work comes home are contagion, all year long
+    entries = generate_year(END)
+    carried = []
+    for entry in entries:
+        work = {label for m in entry.moments if m.context == "work"
+                for label in (*m.tags, *m.people)}
+        carried += [m for m in entry.moments if m.context == "home"
+                    and work & {*m.tags, *m.people}]
+    assert len(carried) >= 30
+    assert all(m.kind == "contagion" for m in carried)

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 import gen
 import pytest
 
-from journal.core.reflection import reflect
+from journal.core.model.entries import Entry
+from journal.core.reflection import reflect, rows_from_entries
 
 SEEDS = (1, 2, 3)
 
@@ -174,8 +175,10 @@ MANY = range(1, 41)
 
 
 def test_triggers_rank_the_planted_tag_first_and_alone():
+    # over 100 datasets, as `make calibrate` counts (issue 12 asks recall >= 0.9 there; with
+    # every tag taking an equal share of the alpha it was 0.89)
     found_planted = flagged_other = first = 0
-    for seed in MANY:
+    for seed in range(1, 101):
         entries = gen.noise(140, seed)
         tag = gen.plant_trigger(entries, seed + 20, n=30)
         found = gen.find(_reflect(entries), "triggers")
@@ -190,10 +193,28 @@ def test_triggers_rank_the_planted_tag_first_and_alone():
             days_with_tag = {e.date for e in entries if any(
                 tag in m.tags and m.kind == "contagion" for m in e.moments)}
             assert days_with_tag <= gen.evidence_dates(found)
-    recall = found_planted / len(MANY)
+    recall = found_planted / 100
     precision = found_planted / (found_planted + flagged_other)
     assert recall >= 0.9 and precision >= 0.9
-    assert first >= 0.9 * len(MANY)
+    assert first >= 0.9 * 100
+
+
+def test_a_tags_share_of_the_alpha_follows_its_moments_not_its_kinds():
+    from journal.core.reflection.days import build_days
+    from journal.core.reflection.triggers import triggers
+
+    entries = gen.noise(140, 3)
+    gen.plant_trigger(entries, 23, n=30)
+    days = build_days(rows_from_entries(entries), None, None, 18 * 60)
+    found, chances = triggers(days)
+    rows = found["stats"]["tags"]
+    assert [c.weight for c in chances] == [r["moments"] for r in rows]
+    flipped = [Entry.from_dict(e.to_dict()) for e in entries]
+    for entry in flipped:   # every kind turned over: the weights stay
+        for m in entry.moments:
+            m.kind = "concern" if m.kind == "contagion" else "contagion"
+    _, again = triggers(build_days(rows_from_entries(flipped), None, None, 18 * 60))
+    assert sorted(c.weight for c in again) == sorted(c.weight for c in chances)
 
 
 def test_triggers_silent_without_a_planted_tag():

@@ -91,3 +91,15 @@ def test_week_labels_counted_on_match_isocalendar_over_five_centuries():
         expected = [f"{y}-W{w:02d}" for y, w, _ in
                     (date.fromordinal(m).isocalendar() for m in chosen)]
         assert balance_module._week_labels(chosen) == expected
+
+
+@pytest.mark.parametrize("until", [None, date(2027, 3, 1)])
+def test_a_future_since_never_gives_a_range_that_ends_before_it_starts(until):
+    # issue 12: "Reflection 2027-01-01 to 2026-12-04"; the CLI refuses it, the core clamps
+    rows = rows_from_entries(gen.noise(40, 3))
+    today = max(r[0] for r in rows)
+    result = reflect_rows(rows, since=date(2027, 1, 1), until=until, today=today)
+    start = date.fromisoformat(result["range"]["from"])
+    end = date.fromisoformat(result["range"]["to"])
+    assert start == date(2027, 1, 1) and end >= start
+    assert result["entries"] == 0

@@ -31,6 +31,8 @@ DAY0 = date(2025, 1, 1)
 
 
 def canaries(i: int, rev: int = 0) -> dict[str, str]:
+    """Every needle holds its entry *and its revision* (R0 original, R1 edit), so a scan
+    for an old revision finds that revision only, never the current text."""
     tag = f"client-name-{i:04d}-r{rev}"
     return {"body": f"CLIENT-NAME-{i:04d}-R{rev} said something only I should know",
             "tag": tag, "person": f"cperson{i:04d}r{rev}",
@@ -50,9 +52,24 @@ def all_needles() -> list[str]:
     for i in range(N):
         for rev in (0, 1):
             c = canaries(i, rev)
-            out += [c["body"][:17], c["tag"], c["person"], c["note"]]
+            out += [_body_needle(i, rev), c["tag"], c["person"], c["note"]]
         out.append((DAY0 + timedelta(days=i)).isoformat())  # dates are private too
     return out
+
+
+def _body_needle(i: int, rev: int) -> str:
+    needle = f"CLIENT-NAME-{i:04d}-R{rev}"
+    assert canaries(i, rev)["body"].startswith(needle)
+    return needle
+
+
+def superseded_needles() -> list[str]:
+    """Text that is no longer in any current entry: the original revision of every edited
+    entry and every revision of a deleted one (each needle names its revision)."""
+    gone = [(i, 0) for i in range(EDITED)]
+    gone += [(i, rev) for i in range(N - DELETED, N) for rev in ((0, 1) if i < EDITED else (0,))]
+    return list(dict.fromkeys(needle for i, rev in gone
+                              for needle in (_body_needle(i, rev), canaries(i, rev)["note"])))
 
 
 def workload(put, edit, delete) -> None:
@@ -141,14 +158,17 @@ def test_t7b_negative_control_plain_sqlite_is_found(tmp_path):
         conn.execute("UPDATE e SET data=? WHERE id=?", (json.dumps(data), row_id))
 
     workload(put, edit, lambda row_id: conn.execute("DELETE FROM e WHERE id=?", (row_id,)))
-    originals = [canaries(i, 0)["body"][:17] for i in range(N)]
-    while_open = scan([db.parent], originals)
+    old = superseded_needles()
+    while_open = scan([db.parent], old)
     conn.close()
-    after = scan([db.parent], originals)
-    print(f"\nFIGURE T7b plain_sqlite_secure_delete_off found_open={while_open.hits}/{N} "
-          f"found_closed={after.hits}/{N}", file=sys.stderr)
-    # Edited and deleted originals are still there: the scanner does find plaintext.
-    assert while_open.hits >= N // 2 and after.hits >= N // 2
+    after = scan([db.parent], old)
+    print(f"\nFIGURE T7b plain_sqlite_secure_delete_off old_revisions_found_open="
+          f"{len(while_open.found)}/{len(old)} found_closed={len(after.found)}/{len(old)}",
+          file=sys.stderr)
+    # Old revisions (edited-away originals, deleted entries) are still there, each found by
+    # a needle naming its revision: the scanner can see exactly what T7 says is gone.
+    assert len(while_open.found) >= len(old) // 2 and len(after.found) >= len(old) // 5
+    assert any(f"-{i:04d}-R0" in needle for needle in after.found for i in range(EDITED))
 
 
 if __name__ == "__main__":

@@ -352,6 +352,57 @@ def test_t5_weak_and_absurd_kdf_headers_are_refused(tiny):
     open_tiny(vault_dir).close()
 
 
+@pytest.mark.parametrize("memory_kib,iterations,lanes", [
+    (2 * 1024 * 1024, 3, 4),      # 2 GiB: was accepted (the old ceiling was 4 GiB)
+    (1024 * 1024, 20, 16),        # 1 GiB x 20 passes x 16 lanes: minutes of work
+    (512 * 1024, 12, 4),          # 6 GiB x passes in all
+    (64 * 1024, 3, 17),           # more lanes than any vault of ours
+])
+def test_kdf_ceilings_refuse_a_stalling_header_before_deriving(tiny, monkeypatch,
+                                                                memory_kib, iterations, lanes):
+    """Issue 13, item 9: a hostile header asking for gigabytes or minutes of Argon2id is
+    refused with a clear error before any derivation starts, by the core and the CLI."""
+    from click.testing import CliRunner
+
+    from journal.cli import cli
+    from journal.cli.runtime import Runtime
+    from journal.core.store import kdf
+
+    vault_dir, _ = tiny
+    original = _header(vault_dir)
+    hostile = Header(original.vault_id, KdfParams(memory_kib, iterations, lanes), original.salt)
+    sql(vault_dir, "UPDATE meta SET value=? WHERE key='header'", (hostile.encode(),))
+    real, asked = kdf.argon2id(), []
+
+    def watched(**params):
+        asked.append(params["memory_cost"])
+        if params["memory_cost"] > 64 * 1024:
+            raise AssertionError(f"started deriving with {params}")
+        return real(**params)
+
+    monkeypatch.setattr(kdf, "argon2id", lambda: watched)
+    with pytest.raises(VaultDamaged, match="above the ceiling") as caught:
+        open_tiny(vault_dir)
+    assert f"{iterations} passes x {lanes} lanes" in str(caught.value)
+    result = CliRunner().invoke(cli, ["list"], obj=Runtime(
+        allow_weak=True, env={"JOURNAL_VAULT": str(vault_dir), "JOURNAL_PASSPHRASE": PASS,
+                              "JOURNAL_CONFIG_DIR": str(vault_dir.parent / "config")}))
+    assert result.exit_code == 5, result.output
+    assert result.stderr.startswith("journal: error: the vault header asks for a key "
+                                    "derivation of ") and result.stderr.count("\n") == 1
+    assert "refusing to derive" in result.stderr
+    assert all(memory <= 64 * 1024 for memory in asked)  # only the self-test's tiny vector
+    sql(vault_dir, "UPDATE meta SET value=? WHERE key='header'", (original.encode(),))
+    open_tiny(vault_dir).close()
+
+
+def test_kdf_ceilings_accept_everything_calibration_can_choose():
+    """The ceiling sits above the most calibration ever picks (128 MiB x 20 passes)."""
+    assert KdfParams(128 * 1024, 20, 4).out_of_range() is None
+    assert KdfParams.floor().out_of_range() is None
+    assert KdfParams(1024 * 1024, 4, 16).out_of_range() is None
+
+
 def test_t5_non_canonical_header_is_refused(tiny):
     vault_dir, _ = tiny
     raw = _header(vault_dir).encode()

@@ -6,6 +6,9 @@ tests/leakscan.py and a negative control.
    save, lock, scan while locked and still running, unlock, quit; scan again.
 2. A real `journal` process in a pseudo-terminal: keys typed through the pty, autosave,
    then kill -9 in the middle of typing more; scan; reopen and find the autosaved text.
+3. The command palette: every command it offers is run (Textual's "Screenshot", which
+   wrote the screen into ~/Downloads as plaintext SVG, is gone), and the other ways to a
+   screenshot or a file download are refused; HOME and the working dir are scanned too.
 
 Scanned: every file under the vault directory (with its sync state), the config directory,
 a private TMPDIR (SQLite and Python put temp files there), HOME and the whole test
@@ -257,3 +260,87 @@ def test_pty_session_killed_with_sigkill_leaves_no_plaintext(tmp_path, tmp_path_
     with Vault.open(vault_dir, PASSPHRASE) as vault:  # what was autosaved came back
         assert vault.check().ok
         assert saved in vault.get_by_date(date.today()).body
+
+
+# -- the command palette (issue 13, item 14) ----------------------------------------------------
+PALETTE_CANARY = "CANARYpaletteK8s2"
+
+
+async def _palette_hits(pilot, query: str) -> list[str]:
+    """Type `query` into the real command palette (ctrl+p) and read the matching titles."""
+    from textual.command import CommandList, CommandPalette
+
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, CommandPalette)
+    await pilot.press(*query)
+    for _ in range(10):  # the search runs in a worker
+        await pilot.pause(0.05)
+    options = pilot.app.screen.query_one(CommandList)
+    return [str(options.get_option_at_index(i).prompt).split("\n")[0]
+            for i in range(options.option_count)]
+
+
+async def test_palette_and_textual_built_ins_write_no_plaintext(tmp_path, private_tmp,
+                                                               monkeypatch):
+    """Textual's "Screenshot" wrote the screen (journal text included) as a plaintext SVG
+    into ~/Downloads. The palette no longer offers it (nor any built-in outside an
+    allow-list), and every other way to a screenshot or a file download is refused; every
+    command the palette offers is run, then HOME, the working dir, the temp dir, the config
+    and the vault are scanned for the text on screen."""
+    from journal.ui.commands import KEPT_BUILT_INS
+
+    home = tmp_path / "home"
+    (home / "Downloads").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_DOWNLOAD_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    paths = Paths(vault=tmp_path / "vault", config_dir=tmp_path / "config")
+    clock = FixedClock(datetime(2026, 11, 25, 21, 30))
+    vault, _ = Vault.create(paths.vault, PASSPHRASE, kdf=KdfParams.fast_for_tests(),
+                            clock=clock)
+    vault.put(Entry(date=TODAY, body=f"Tonight {PALETTE_CANARY} stayed with me"))
+    vault.close()
+    app = make_app(paths=paths, settings=Settings(), clock=clock,
+                   kdf=KdfParams.fast_for_tests(), allow_weak=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#passphrase", Input).value = PASSPHRASE
+        await pilot.press("enter")
+        await _settle(pilot)
+        assert PALETTE_CANARY in app.screen.query_one("#editor", TextArea).text
+        # As a user would: look for it in the palette, and press enter on the top hit.
+        hits = await _palette_hits(pilot, "screenshot")
+        assert not any("Screenshot" in hit for hit in hits), hits
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        await pilot.press("escape")
+        await pilot.pause()
+        commands = list(app.get_system_commands(app.screen))
+        titles = [c.title for c in commands]
+        assert "Screenshot" not in titles and "Theme" in titles
+        built_ins = {"Theme", "Quit", "Keys", "Minimize", "Maximize", "Screenshot"}
+        assert {t for t in titles if t in built_ins} <= KEPT_BUILT_INS
+        for command in commands:  # everything the palette offers, but leaving the app
+            if command.title in ("Quit", "Lock now"):
+                continue
+            result = command.callback()
+            if hasattr(result, "__await__"):
+                await result
+            await pilot.pause(0.15)
+            while app.screen.is_modal:
+                await pilot.press("escape")
+                await pilot.pause()
+        for other_way in (app.action_screenshot, app.save_screenshot, app.deliver_screenshot):
+            other_way()
+        await app.run_action("screenshot")
+        app.deliver_text(__import__("io").StringIO(PALETTE_CANARY), save_filename="x.txt")
+        await pilot.pause(0.3)
+        assert any("Screenshots and file downloads are off" in n.message
+                   for n in app._notifications)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    roots = [paths.vault, paths.config_dir, private_tmp, home, tmp_path]
+    report = scan(roots, [PALETTE_CANARY])
+    assert report.found == {}, report.describe()
+    assert not list(tmp_path.rglob("*.svg")), list(tmp_path.rglob("*.svg"))

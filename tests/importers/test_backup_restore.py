@@ -136,6 +136,7 @@ def test_cli_import_of_bad_files_leaves_the_vault_unchanged(tmp_path):
     bad.write_text("[2026-11-21 10:00] fine\n\n[2023-02-30 10:00] impossible\n")
     secret = tmp_path / "pw"
     secret.write_text("not the jrnl passphrase\n")
+    secret.chmod(0o600)
     for args in (["import", str(bad), "--format", "jrnl"],
                  ["import", str(FIXTURES / "jrnl46_v3.txt"), "--source-passphrase-file",
                   str(secret)]):
@@ -153,6 +154,7 @@ def test_cli_imports_real_jrnl_once(tmp_path):
     make_vault(tmp_path / "vault").close()
     secret = tmp_path / "pw"
     secret.write_text("pässword 3\n")
+    secret.chmod(0o600)
     args = ("import", str(FIXTURES / "jrnl46_v3.txt"), "--source-passphrase-file", str(secret))
     run(tmp_path, *args)
     second = run(tmp_path, *args)

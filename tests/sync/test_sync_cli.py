@@ -123,8 +123,10 @@ def test_a_new_passphrase_lets_a_new_machine_join_and_rotation_keeps_the_link(pa
     a, _b, folder = pair
     new = tmp_path / "new.txt"
     new.write_text("a brand new passphrase for the journal\n")
+    new.chmod(0o600)  # passphrase files must be private (issue 13)
     old = tmp_path / "old.txt"
     old.write_text("correct horse battery staple\n")
+    old.chmod(0o600)  # passphrase files must be private (issue 13)
     out = a("passwd", "--passphrase-file", str(old), "--new-passphrase-file", str(new))
     assert "sync folder" in out.output
     c = _machine(tmp_path, "third")
@@ -143,6 +145,7 @@ def test_joining_with_a_wrong_passphrase_creates_nothing(pair, tmp_path):
     _a, _b, folder = pair
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("not the passphrase\n")
+    wrong.chmod(0o600)  # passphrase files must be private (issue 13)
     c = _machine(tmp_path, "intruder")
     out = c("init", "--from-sync", str(folder), "--passphrase-file", str(wrong), ok=False)
     assert out.exit_code == 4 and "passphrase" in out.output
@@ -153,8 +156,10 @@ def test_a_passphrase_changed_on_one_machine_opens_the_others(pair, tmp_path):
     a, b, _folder = pair
     new = tmp_path / "new.txt"
     new.write_text("changed on the laptop tonight\n")
+    new.chmod(0o600)  # passphrase files must be private (issue 13)
     old = tmp_path / "old.txt"
     old.write_text("correct horse battery staple\n")
+    old.chmod(0o600)  # passphrase files must be private (issue 13)
     a("passwd", "--passphrase-file", str(old), "--new-passphrase-file", str(new))
     out = b("list", "--passphrase-file", str(new))  # b never heard of it
     assert "changed on another machine" in out.stderr and "2026-11-20" in out.output

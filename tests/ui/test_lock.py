@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual.widgets import TextArea
+from textual.widgets import Input, TextArea
 
+from journal import settings as settings_mod
 from journal.core.model.entries import Entry
 from journal.settings import Settings
+from journal.ui.screens.settings import SettingsScreen
 from journal.ui.screens.unlock import UnlockScreen
 from journal.ui.screens.write import WriteScreen
 
@@ -129,3 +131,43 @@ async def test_locking_with_the_moment_form_open_keeps_a_complete_moment(
         [moment] = vault.get_by_date(TODAY).moments
     assert (moment.kind, moment.intensity, moment.context, moment.tags) == (
         "concern", 6, "home", ["bedtime"])
+
+
+def _notices(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_auto_lock_off_from_the_settings_file_gets_a_notice_at_unlock(
+        app_factory, make_vault, paths):
+    """Issue 13, item 13: settings.toml is unauthenticated, so auto-lock 0 that this run
+    did not set is pointed out at unlock; one the user sets in Settings is not."""
+    make_vault()
+    app = app_factory(settings=Settings(autolock_minutes=0))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        assert any("Auto-lock is off" in n for n in _notices(app)), _notices(app)
+        app.theme = "journal-paper"  # saves settings.toml too, but chooses no auto-lock
+        await pilot.pause()
+        assert settings_mod.load(paths.settings_file).theme == "journal-paper"
+        app.clear_notifications()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await unlock(pilot)
+        assert any("Auto-lock is off" in n for n in _notices(app)), _notices(app)
+    on = app_factory(settings=Settings(autolock_minutes=5))
+    async with on.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        assert not any("Auto-lock is off" in n for n in _notices(on))
+        on.clear_notifications()
+        await pilot.press("ctrl+l")  # lock, turn auto-lock off in Settings, unlock again
+        await pilot.pause()
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(on.screen, SettingsScreen)
+        on.screen.query_one("#autolock", Input).value = "0"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert settings_mod.load(paths.settings_file).autolock_minutes == 0
+        await unlock(pilot)
+        assert on.vault is not None
+        assert not any("Auto-lock is off" in n for n in _notices(on)), _notices(on)

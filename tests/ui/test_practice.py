@@ -276,6 +276,20 @@ def test_the_support_screen_and_the_cli_give_the_same_resources():
         assert needle in SUPPORT_TEXT and any(needle in line for line in SUPPORT_LINES)
 
 
+def test_the_support_lines_are_derived_from_the_one_support_text():
+    # one source (issue 12): the lines follow the text, no copy kept in step by hand
+    from journal.core import safety, support
+
+    assert safety.SUPPORT_LINES is support.SUPPORT_LINES
+    changed = support.SUPPORT_TEXT.replace("741741", "000000").replace(
+        "**Anywhere else:**", "**Elsewhere:**")
+    lines = support.support_lines(changed)
+    assert "- US: Crisis Text Line: text HOME to 000000." in lines
+    assert any(line.startswith("- Elsewhere: findahelpline.com") for line in lines)
+    assert not any("**" in line or line.startswith("##") for line in lines)
+    assert len(lines) == len(support.SUPPORT_LINES)
+
+
 async def test_locking_in_the_middle_of_a_practice_keeps_what_was_taken(app_factory,
                                                                         make_vault, paths):
     make_vault()

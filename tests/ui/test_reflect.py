@@ -63,6 +63,14 @@ async def test_shows_every_finding_of_the_last_four_weeks(app, year):
             assert finding["title"][:12] in text
 
 
+async def test_the_mark_is_explained_as_beyond_chance(app, year):
+    # issue 12: "●" marks what stands out beyond chance, not just what "stands out"
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert "● beyond chance" in screen_text(app)
+        assert "stands out ─" not in screen_text(app)
+
+
 async def test_balance_is_drawn_as_a_chart_of_weeks(app, year):
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)

@@ -192,8 +192,10 @@ def run_chance(longest: int, days: int, rate: float, what: str) -> Chance:
     # state[j]: probability the current stretch is j days long and none reached `longest`
     state = [1.0] + [0.0] * (longest - 1)
     for _ in range(days):
-        ended = sum(state) * rate
-        state = [ended] + [s * q for s in state[:-1]]
+        alive = sum(state)
+        if alive < 1e-18:   # 1 - alive is 1.0 exactly from here on: stop early
+            break
+        state = [alive * rate] + [s * q for s in state[:-1]]
     p = max(0.0, 1.0 - sum(state))
     return Chance(what, p, round(p * SHUFFLES), approximate=True,
                   how="journals of the same length at your own rate")

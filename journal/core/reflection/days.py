@@ -51,7 +51,8 @@ class Days:
     __slots__ = ("dates", "ordinals", "ids", "sleep", "recovery", "good", "moments", "follows",
                  "moment_count", "contagion", "concern", "contagion_intensity",
                  "concern_intensity", "heavy", "stepped_away", "with_action", "helped", "numb",
-                 "at_work", "weekday", "seed", "contagion_tags", "concern_tags", "_items")
+                 "at_work", "weekday", "seed", "contagion_tags", "concern_tags", "contexts",
+                 "_items")
 
     dates: Sequence[date]
     ordinals: list[int]                  # date.toordinal()
@@ -74,8 +75,9 @@ class Days:
     moment_count: list[int]              # moments
     weekday: list[int]                   # 0 Monday .. 6 Sunday: the shuffles' strata
     seed: int                            # from the data: seeds every shuffle
-    contagion_tags: dict[int, Counter[str]]  # intensity -> its contagion moments' tags
-    concern_tags: Counter[str]           # concern moments' tags
+    contagion_tags: dict[tuple[int, str], Counter[str]]  # (intensity, context) -> tags
+    concern_tags: dict[str, Counter[str]]  # context -> its concern moments' tags
+    contexts: Counter[tuple[str, str]]   # (kind, context) -> contagion, concern moments
 
     def __len__(self) -> int:
         return len(self.ordinals)
@@ -116,10 +118,11 @@ def build_days(rows: Iterable[DayRow], since: date | None, until: date | None,
     days.follows = list(map(eq, ordinals[1:], map(_NEXT, ordinals)))
     # Labels to count are appended (references only) while their moments are in the CPU
     # cache, and counted by C loops every _BLOCK days, while they still are.
-    c_tags: defaultdict[int, list[str]] = defaultdict(list)   # by contagion intensity
-    k_tags: list[str] = []
+    c_tags: defaultdict[tuple[int, str], list[str]] = defaultdict(list)
+    k_tags: defaultdict[str, list[str]] = defaultdict(list)
+    kinds: list[tuple[str, str]] = []   # (kind, context) per contagion or concern moment
     tallies = _Tallies()
-    add_k = k_tags.extend
+    add_kind = kinds.append
     numb_free = _NUMB.isdisjoint
     heavy_from = HEAVY_INTENSITY
     counts: list[Any] = []   # _COUNTS values per day, one day after the other
@@ -134,11 +137,13 @@ def build_days(rows: Iterable[DayRow], since: date | None, until: date | None,
                 c += 1
                 c_sum += intensity
                 heavy += intensity >= heavy_from
-                c_tags[intensity].extend(tags)
+                c_tags[intensity, context].extend(tags)
+                add_kind(("contagion", context))
             elif kind == "concern":
                 k += 1
                 k_sum += intensity
-                add_k(tags)
+                k_tags[context].extend(tags)
+                add_kind(("concern", context))
             if action is not None:
                 acted += 1
                 if action in STEP_AWAY:
@@ -152,13 +157,14 @@ def build_days(rows: Iterable[DayRow], since: date | None, until: date | None,
         add((len(moments), c, k, c_sum, k_sum, heavy, away, acted, helped, numb, work,
              same_recovery(recovery, recovery)))
         if i % _BLOCK == 0:
-            tallies.count(c_tags, k_tags)
-    tallies.count(c_tags, k_tags)
+            tallies.count(c_tags, k_tags, kinds)
+    tallies.count(c_tags, k_tags, kinds)
     (days.moment_count, days.contagion, days.concern, days.contagion_intensity,
      days.concern_intensity, days.heavy, days.stepped_away, days.with_action, days.helped,
      days.numb, days.at_work, days.recovery) = (counts[n::_COUNTS] for n in range(_COUNTS))
     days.contagion_tags = tallies.contagion
     days.concern_tags = tallies.concern
+    days.contexts = tallies.contexts
     days.weekday = [(o - 1) % 7 for o in ordinals]   # date.fromordinal(1) is a Monday
     days.seed = data_seed(ordinals, days.contagion, days.concern, days.moment_count)
     return days
@@ -168,16 +174,21 @@ class _Tallies:
     """The Counters build_days fills from its lists of labels, a block of days at a time."""
 
     def __init__(self) -> None:
-        self.contagion: dict[int, Counter[str]] = {}
-        self.concern: Counter[str] = Counter()
+        self.contagion: dict[tuple[int, str], Counter[str]] = {}
+        self.concern: dict[str, Counter[str]] = {}
+        self.contexts: Counter[tuple[str, str]] = Counter()
 
-    def count(self, contagion: dict[int, list[str]], concern: list[str]) -> None:
+    def count(self, contagion: dict[tuple[int, str], list[str]],
+              concern: dict[str, list[str]], kinds: list[tuple[str, str]]) -> None:
         """Counts the lists' labels, then empties the lists."""
-        for intensity, tags in contagion.items():
-            self.contagion.setdefault(intensity, Counter()).update(tags)
+        for key, tags in contagion.items():
+            self.contagion.setdefault(key, Counter()).update(tags)
             tags.clear()
-        self.concern.update(concern)
-        concern.clear()
+        for context, tags in concern.items():
+            self.concern.setdefault(context, Counter()).update(tags)
+            tags.clear()
+        self.contexts.update(kinds)
+        kinds.clear()
 
 
 _BLOCK = 512

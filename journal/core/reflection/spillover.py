@@ -39,7 +39,7 @@ MIN_DAYS = 3            # fewer spillover days than this is never marked
 
 def spillover(days: Days, end: date, work_end: str, cutoff: int
               ) -> tuple[dict[str, Any], list[Chance]]:
-    work, own_home, work_sets, evenings = _labels(days.moments)
+    work, own_home, work_sets, evenings, shared = _labels(days.moments)
     home_labels = {label for label, n in own_home.items() if n > work.get(label, 0)}
     if home_labels:
         work_sets = [w - home_labels if w else w for w in work_sets]
@@ -48,10 +48,8 @@ def spillover(days: Days, end: date, work_end: str, cutoff: int
     concern_days = 0
     labels: Counter[str] = Counter()
     moments = 0
-    for i, (day, at_work, count) in enumerate(zip(days.moments, days.at_work,
-                                                  days.moment_count, strict=True)):
-        if not at_work or at_work == count:   # nothing off work, or no work that day
-            continue
+    for i in shared:   # days whose work and off-work moments share a label
+        day = days.moments[i]
         found, concern, n = _day(day, cutoff, home_labels)
         if found:
             hit_days.append(i)
@@ -114,17 +112,20 @@ def spillover(days: Days, end: date, work_end: str, cutoff: int
 
 
 def _labels(all_days: Sequence[Sequence[MomentRow]]
-            ) -> tuple[Counter[str], Counter[str], list[frozenset[str]], list[frozenset[str]]]:
+            ) -> tuple[Counter[str], Counter[str], list[frozenset[str]], list[frozenset[str]],
+                       list[int]]:
     """Per label (a tag or a person: matching treats them as one vocabulary, a word is a
     word): the days it was noted at work, and the days it was noted off work without being
     noted at work that day; per day: its work labels, and the labels of its off-work
-    contagion moments (its evening, for the chance check). Set updates run in C."""
-    work: Counter[str] = Counter()
-    home: Counter[str] = Counter()
+    contagion moments (its evening, for the chance check); and the days whose work and
+    off-work moments share a label at all (only those can count). Set updates run in C."""
+    work: list[str] = []   # each day's distinct labels, counted by one Counter at the end
+    home: list[str] = []
     work_sets: list[frozenset[str]] = []
     evenings: list[frozenset[str]] = []
     empty: frozenset[str] = frozenset()
-    for day in all_days:
+    shared: list[int] = []
+    for i, day in enumerate(all_days):
         at_work: set[str] = set()
         off: set[str] = set()
         evening: set[str] = set()
@@ -136,14 +137,16 @@ def _labels(all_days: Sequence[Sequence[MomentRow]]
                 if kind == "contagion":
                     evening.update(tags, people)
         if at_work:
-            work.update(at_work)
+            work.extend(at_work)
             work_sets.append(frozenset(at_work))
         else:
             work_sets.append(empty)
         if off:
-            home.update(off - at_work if at_work else off)
+            home.extend(off - at_work if at_work else off)
+            if at_work and not at_work.isdisjoint(off):
+                shared.append(i)
         evenings.append(frozenset(evening) if evening else empty)
-    return work, home, work_sets, evenings
+    return Counter(work), Counter(home), work_sets, evenings, shared
 
 
 def _day(day: Sequence[MomentRow], cutoff: int, home_labels: set[str]
@@ -186,44 +189,52 @@ def _chance_overlap(evenings: list[frozenset[str]], work_sets: list[frozenset[st
                     weekday: list[int]) -> list[float]:
     """Per day: the share of days of its weekday whose work labels overlap its evening's
     contagion labels (the chance its evening would count if evenings were shuffled among
-    the days of the same weekday). One label: counted per weekday; more: bitsets over
-    days, so this stays fast on long journals."""
+    the days of the same weekday), from bitsets over days (one pass over the work), once
+    per distinct evening and weekday, so this stays fast on long journals."""
     sizes = [0] * 7
     for w in weekday:
         sizes[w] += 1
     wanted = set().union(*evenings)
-    counts: dict[tuple[str, int], int] = {}
-    for labels, w in zip(work_sets, weekday, strict=True):
-        for label in labels & wanted if labels else ():
-            counts[label, w] = counts.get((label, w), 0) + 1
-    bits: dict[str, int] | None = None
-    masks: list[int] = []
+    if not wanted:
+        return [0.0] * len(evenings)
+    bits, masks = _bitsets(work_sets, weekday, wanted)
     out = []
+    known: dict[tuple[frozenset[str], int], float] = {}   # evenings repeat
     for labels, w in zip(evenings, weekday, strict=True):
         if not labels:
             out.append(0.0)
-        elif len(labels) == 1:
-            out.append(counts.get((next(iter(labels)), w), 0) / sizes[w])
-        else:
-            if bits is None:
-                bits, masks = _bitsets(work_sets, weekday, wanted)
+            continue
+        chance = known.get((labels, w))
+        if chance is None:
             hit = 0
             for label in labels:
                 hit |= bits.get(label, 0)
-            out.append((hit & masks[w]).bit_count() / sizes[w])
+            chance = known[labels, w] = (hit & masks[w]).bit_count() / sizes[w]
+        out.append(chance)
     return out
 
 
 def _bitsets(work_sets: list[frozenset[str]], weekday: list[int], wanted: set[str]
              ) -> tuple[dict[str, int], list[int]]:
     """Per wanted label, the days whose work noted it; per weekday, its days (bits i)."""
-    bits: dict[str, int] = {}
-    masks = [0] * 7
+    days: dict[str, list[int]] = {}
+    by_weekday: list[list[int]] = [[] for _ in range(7)]
     for i, (labels, w) in enumerate(zip(work_sets, weekday, strict=True)):
-        masks[w] |= 1 << i
-        for label in labels & wanted if labels else ():
-            bits[label] = bits.get(label, 0) | (1 << i)
-    return bits, masks
+        by_weekday[w].append(i)
+        for label in labels:
+            days.setdefault(label, []).append(i)
+    size = len(weekday)
+    return ({label: _bits(on, size) for label, on in days.items() if label in wanted},
+            [_bits(on, size) for on in by_weekday])
+
+
+def _bits(on: list[int], size: int) -> int:
+    """The integer whose bits `on` are set, built in one go (OR-ing 1 << i day by day
+    copies a growing integer each time: quadratic on long journals)."""
+    flags = bytearray(size // 8 + 1)
+    for i in on:
+        flags[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(flags, "little")
 
 
 def _top(labels: Counter[str]) -> list[tuple[str, int]]:

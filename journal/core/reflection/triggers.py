@@ -5,10 +5,12 @@ first. A tag is compared with the other moments **in the same context** (a work 
 other work moments, issue 12), so "contagion is likelier at work" alone makes no tag stand
 out. Its chance check counts each day once: the tag's contagion moments minus what the
 same-context share predicts, summed per day, against the larger of the day-clustered and
-the binomial spread (moments of one day are not independent); the smallest chance over the
-tags is multiplied by the number of tags ranked (Bonferroni). A tag *stands out* when its
-share is at least 15 points above its same-context comparison and the finding passes the
-family control.
+the binomial spread (moments of one day are not independent). Each tag's check takes a
+share of the triggers' part of the family's alpha in proportion to its moments (weights
+fixed by how often a tag was noted, never by its kinds, so the weighted family control
+stays valid): a tag on 30 moments can show a real gap, one on 5 mostly what chance makes.
+A tag *stands out* when its share is at least 15 points above its same-context comparison
+and its check passes the family control.
 """
 
 from __future__ import annotations
@@ -41,28 +43,37 @@ def triggers(days: Days) -> tuple[dict[str, Any], list[Chance]]:
     total_k = sum(days.concern)
     total = total_c + total_k
     ranked = {t: v for t, v in counts.items() if v[0] + v[1] >= TRIGGER_MIN_MOMENTS}
-    by_day, context_c, context_n = _by_day(days, ranked)
+    by_context = _by_context(days, ranked)   # tag -> context -> [contagion, moments]
+    context_c = {ctx: n for (kind, ctx), n in days.contexts.items() if kind == "contagion"}
+    context_n: dict[str, int] = defaultdict(int)
+    for (_, ctx), n in days.contexts.items():
+        context_n[ctx] += n
     rows = []
     checks: dict[str, Chance] = {}
+    tested: dict[str, dict[str, float]] = {}   # tag -> the same-context shares it is tested on
     for tag, (c, k, c_int) in ranked.items():
         n = c + k
-        tag_c_by_ctx = defaultdict(lambda: [0, 0])
-        for _, ctx, is_c in by_day[tag]:
-            tag_c_by_ctx[ctx][0] += is_c
-            tag_c_by_ctx[ctx][1] += 1
+        contexts = sorted(by_context[tag].items())
         # the same-context share of the other moments, for each of the tag's moments
-        expected = {ctx: _share_or(context_c[ctx] - tc, context_n[ctx] - tn, c / n)
-                    for ctx, (tc, tn) in tag_c_by_ctx.items()}
-        others = sum(expected[ctx] for _, ctx, _ in by_day[tag]) / n
-        gap = c / n - others
-        z = _day_clustered_z(by_day[tag], expected) if gap >= TRIGGER_MARGIN else None
-        checks[tag] = Chance(WHAT, how=HOW) if z is None else normal_chance(z, WHAT, HOW)
+        expected = {ctx: _share_or(context_c.get(ctx, 0) - tc, context_n[ctx] - tn, c / n)
+                    for ctx, (tc, tn) in contexts}
+        others = sum(expected[ctx] * tn for ctx, (_, tn) in contexts) / n
+        if c / n - others >= TRIGGER_MARGIN:
+            tested[tag] = expected
+        # its share of the triggers' alpha grows with its moments (fixed before any kind
+        # is looked at, so the family control stays valid): a tag on 5 moments, which
+        # chance can easily make all contagion, no longer takes as much as one on 30
+        checks[tag] = Chance(WHAT, how=HOW, weight=n)
         rows.append({"tag": tag, "contagion": c, "concern": k,
                      "contagion_share": share(c, n), "moments": n,
                      "others_contagion_share": round(others, 3),
                      "mean_contagion_intensity": round(c_int / c, 1) if c else None,
-                     "z": None if z is None else round(z, 2),
-                     "stands_out": False})
+                     "z": None, "stands_out": False})
+    for tag, moments in _moments_of(days, tested).items():   # one pass, only when needed
+        z = _day_clustered_z(moments, tested[tag])
+        checks[tag] = normal_chance(z, WHAT, HOW)
+        checks[tag].weight = ranked[tag][0] + ranked[tag][1]
+        next(r for r in rows if r["tag"] == tag)["z"] = round(z, 2)
     rows.sort(key=lambda r: (-r["contagion_share"], -r["moments"], r["tag"]))
     stats: dict[str, Any] = {
         "tags": rows,
@@ -109,24 +120,42 @@ def _share_or(c: int, n: int, default: float) -> float:
     return c / n if n else default
 
 
-def _by_day(days: Days, ranked: dict[str, list[int]]
-            ) -> tuple[dict[str, list[tuple[int, str, int]]], dict[str, int], dict[str, int]]:
-    """For each ranked tag: (day, context, 1 if contagion) per moment carrying it; and the
-    contagion and all contagion-or-concern moments per context."""
-    by_day: dict[str, list[tuple[int, str, int]]] = {t: [] for t in ranked}
-    context_c: dict[str, int] = defaultdict(int)
-    context_n: dict[str, int] = defaultdict(int)
+def _by_context(days: Days, ranked: dict[str, list[int]]) -> dict[str, dict[str, list[int]]]:
+    """Per ranked tag, per context: [its contagion moments, its contagion-or-concern
+    moments] (from the days' tallies: no pass over the moments)."""
+    out: dict[str, dict[str, list[int]]] = {t: {} for t in ranked}
+    for (_, ctx), tags in days.contagion_tags.items():
+        for tag, n in tags.items():
+            if tag in out:
+                cell = out[tag].setdefault(ctx, [0, 0])
+                cell[0] += n
+                cell[1] += n
+    for ctx, tags in days.concern_tags.items():
+        for tag, n in tags.items():
+            if tag in out:
+                out[tag].setdefault(ctx, [0, 0])[1] += n
+    return out
+
+
+def _moments_of(days: Days, wanted: dict[str, Any]) -> dict[str, list[tuple[int, str, int]]]:
+    """For each wanted tag: (day, context, 1 if contagion) per moment carrying it."""
+    out: dict[str, list[tuple[int, str, int]]] = {t: [] for t in wanted}
+    if not out:
+        return out
+    tagged = out.get
     for i, moments in enumerate(days.moments):
         for kind, _, context, _, tags, _, _, _ in moments:
-            if kind not in ("contagion", "concern"):
+            if kind == "contagion":
+                item = (i, context, 1)
+            elif kind == "concern":
+                item = (i, context, 0)
+            else:
                 continue
-            is_c = kind == "contagion"
-            context_c[context] += is_c
-            context_n[context] += 1
-            for tag in set(tags):
-                if tag in by_day:
-                    by_day[tag].append((i, context, is_c))
-    return by_day, context_c, context_n
+            for tag in tags if len(tags) < 2 else set(tags):
+                moments_of = tagged(tag)
+                if moments_of is not None:
+                    moments_of.append(item)
+    return out
 
 
 def _day_clustered_z(moments: list[tuple[int, str, int]], expected: dict[str, float]) -> float:
@@ -147,13 +176,14 @@ def _day_clustered_z(moments: list[tuple[int, str, int]], expected: dict[str, fl
 
 def _tag_counts(days: Days) -> dict[str, list[int]]:
     """Per tag: [contagion moments, concern moments, sum of contagion intensities]. The
-    days count the tags of contagion moments by intensity."""
+    days count the tags by kind, context and (contagion) intensity."""
     counts: dict[str, list[int]] = {}
-    for intensity, tags in days.contagion_tags.items():
+    for (intensity, _), tags in days.contagion_tags.items():
         for tag, n in tags.items():
             row = counts.setdefault(tag, [0, 0, 0])
             row[0] += n
             row[2] += n * intensity
-    for tag, n in days.concern_tags.items():
-        counts.setdefault(tag, [0, 0, 0])[1] += n
+    for tags in days.concern_tags.values():
+        for tag, n in tags.items():
+            counts.setdefault(tag, [0, 0, 0])[1] += n
     return counts

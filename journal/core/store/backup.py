@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from journal.core.errors import StorageError, ValidationError, VaultDamaged, VaultExists
+from journal.core.private_dirs import make_private_dirs
 from journal.core.store.vault import Header, Vault, db_path
 
 _SIDE_FILES = ("-journal", "-wal", "-shm")
@@ -71,7 +72,7 @@ def restore(backup_file: Path, new_vault_dir: Path) -> Path:
     created = not target.exists()
     try:
         try:
-            target.mkdir(mode=0o700, parents=True, exist_ok=True)
+            make_private_dirs(target)  # and its new parents: 0700 whatever the umask
             os.chmod(target, 0o700)
         except OSError as exc:
             raise StorageError(f"cannot create {target}: {exc.strerror}") from None

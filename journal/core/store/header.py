@@ -15,7 +15,13 @@ from pathlib import Path
 from journal.core.errors import StorageError, VaultDamaged, VaultNotFound
 from journal.core.store import schema
 from journal.core.store.kdf import KdfParams
-from journal.core.store.schema import SQLITE_MAGIC, connect, db_path, storage_error
+from journal.core.store.schema import (
+    SQLITE_MAGIC,
+    connect,
+    db_path,
+    refuse_symlinks,
+    storage_error,
+)
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,7 @@ class Header:
 def read_header(directory: Path) -> tuple[Header, sqlite3.Connection]:
     """Open read-only and check this is our vault, before any pragma can touch it."""
     path = db_path(directory)
+    refuse_symlinks(path)  # before reading a byte: never through a link
     if not path.is_file():
         raise VaultNotFound(f"no vault at {directory} (create one with 'journal init')")
     foreign = VaultDamaged(f"{path} is not a journal vault; left unmodified")

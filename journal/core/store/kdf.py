@@ -19,6 +19,13 @@ KEY_LEN = 32
 ONE_AT_A_TIME = threading.Lock()
 
 
+#: Ceilings for a vault's Argon2id settings, checked before deriving (`out_of_range`).
+MAX_MEMORY_KIB = 1024 * 1024          # 1 GiB
+MAX_ITERATIONS = 20
+MAX_LANES = 16
+MAX_WORK_KIB = 4 * 1024 * 1024        # memory x passes: 4 GiB (128 MiB x 20 is 2.5 GiB)
+
+
 @dataclass(frozen=True)
 class KdfParams:
     """Argon2id parameters; memory in KiB."""
@@ -44,14 +51,34 @@ class KdfParams:
         )
 
     def is_absurd(self) -> bool:
-        """Out of the range any vault of ours can hold (age caps its work factor the same
-        way): refused before any key derivation, so a hostile header cannot make us spend
-        terabytes or hours. Argon2 itself needs at least 8 KiB per lane."""
-        return not (
-            1 <= self.lanes <= 16
-            and max(8, 8 * self.lanes) <= self.memory_kib <= 4 * 1024 * 1024
-            and 1 <= self.iterations <= 20
-        )
+        """Out of the range any vault of ours can hold: see `out_of_range`."""
+        return self.out_of_range() is not None
+
+    def out_of_range(self) -> str | None:
+        """Why these settings are refused before any key derivation, or None.
+
+        Calibration (crypto.calibrate) stops at 128 MiB and 20 passes, so a vault of ours
+        asks for at most 128 MiB x 20 passes. The ceilings leave room above that for a
+        stronger machine and still bound one unlock to about 1 GiB of memory and a few
+        seconds of work (memory x passes <= 4 GiB, about 3 s on the reference machine),
+        as age caps its scrypt work factor: a hostile or damaged header cannot make an
+        unlock allocate gigabytes or run for minutes (issue 13, item 9; the old ceiling of
+        4 GiB x 20 passes x 16 lanes let a header stall an unlock). Argon2 itself needs at
+        least 8 KiB per lane."""
+        memory = (f"{self.memory_kib // 1024} MiB" if self.memory_kib >= 1024
+                  else f"{self.memory_kib} KiB")
+        shown = f"{memory} x {self.iterations} passes x {self.lanes} lanes"
+        limits = (f"this program never uses more than {MAX_MEMORY_KIB // 1024} MiB, "
+                  f"{MAX_ITERATIONS} passes, {MAX_LANES} lanes, or "
+                  f"{MAX_WORK_KIB // 1024 // 1024} GiB x passes in all")
+        if (self.lanes < 1 or self.iterations < 1
+                or self.memory_kib < max(8, 8 * self.lanes)):
+            return f"impossible key derivation settings ({shown})"
+        if (self.lanes > MAX_LANES or self.iterations > MAX_ITERATIONS
+                or self.memory_kib > MAX_MEMORY_KIB
+                or self.memory_kib * self.iterations > MAX_WORK_KIB):
+            return f"a key derivation of {shown}, above the ceiling ({limits})"
+        return None
 
     def to_json(self) -> dict[str, int]:
         return asdict(self)
@@ -65,8 +92,10 @@ class KdfParams:
                 type(v) is int for v in values):
             raise VaultDamaged("the vault header is damaged (key derivation settings)")
         params = cls(*values)
-        if params.is_absurd():
-            raise VaultDamaged("the vault header asks for key derivation settings out of range")
+        reason = params.out_of_range()
+        if reason is not None:
+            raise VaultDamaged(f"the vault header asks for {reason}; refusing to derive a key "
+                               "from it (the header is damaged or was tampered with)")
         return params
 
 
@@ -125,8 +154,9 @@ def derive_kek(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
 
 
 def _derive(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
-    if params.is_absurd():
-        raise VaultDamaged("the vault header asks for key derivation settings out of range")
+    reason = params.out_of_range()
+    if reason is not None:
+        raise VaultDamaged(f"the vault header asks for {reason}; refusing to derive a key")
     try:
         kdf = argon2id()(
             salt=salt, length=KEY_LEN, iterations=params.iterations, lanes=params.lanes,

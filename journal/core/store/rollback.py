@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from journal.core.private_dirs import make_private_dirs
+
 
 @dataclass(frozen=True)
 class Seen:
@@ -53,7 +55,7 @@ class SeenSaves:
         """Best effort: a state directory that cannot be written loses only the warning."""
         temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            make_private_dirs(self.path.parent)  # with its new parents: 0700, any umask
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(data, handle, indent=1, sort_keys=True)

@@ -103,10 +103,28 @@ def db_path(vault_dir: Path) -> Path:
 SQLITE_MAGIC = b"SQLite format 3\0"
 
 
+#: The vault file and the files SQLite keeps beside it.
+VAULT_FILE_SUFFIXES = ("", "-wal", "-shm", "-journal")
+
+
+def refuse_symlinks(path: Path) -> None:
+    """StorageError if the vault file at `path`, or a -wal/-shm/-journal beside it, is a
+    symbolic link. SQLite would follow one (reading or writing another file, or changing
+    its mode), so a link planted in the vault directory is refused, not followed. The
+    directory itself may be a link (a vault kept on another disk); only its files may not."""
+    for suffix in VAULT_FILE_SUFFIXES:
+        link = Path(f"{path}{suffix}")
+        if link.is_symlink():
+            raise StorageError(f"{link} is a symbolic link; the journal never follows links "
+                               "for its vault files (one could make it read or write another "
+                               "file): put the real file there or remove the link")
+
+
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     """Read-only connections never write a byte: `immutable=1` (no locks, no -wal/-shm
     created) when the file stands alone, plain `mode=ro` when a -wal beside it holds
-    committed transactions that must be read."""
+    committed transactions that must be read. A symlinked vault file is refused."""
+    refuse_symlinks(path)
     try:
         if readonly:
             flags = "mode=ro" if Path(f"{path}-wal").exists() else "mode=ro&immutable=1"
@@ -152,16 +170,30 @@ def storage_error(exc: sqlite3.Error, path: Path | None = None) -> Exception:
 
 
 def tighten_modes(directory: Path) -> None:
-    """A vault copied in with looser modes is brought back to 0700 / 0600 (best effort)."""
+    """A vault copied in with looser modes is brought back to 0700 / 0600 (best effort).
+
+    A symlinked vault file is refused (`refuse_symlinks`), and each file's mode is changed
+    through a descriptor opened with O_NOFOLLOW, so a link swapped in meanwhile makes the
+    open fail rather than changing the mode of the file it points to."""
+    refuse_symlinks(db_path(directory))
     try:
         if directory.stat().st_mode & 0o077:
             os.chmod(directory, 0o700)
-        for suffix in ("", "-wal", "-shm"):
-            path = Path(f"{db_path(directory)}{suffix}")
-            if path.exists() and path.stat().st_mode & 0o077:
-                os.chmod(path, 0o600)
     except OSError:
         pass
+    for suffix in VAULT_FILE_SUFFIXES:
+        try:
+            fd = os.open(f"{db_path(directory)}{suffix}",
+                         os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError:
+            continue  # absent (or a link that appeared since: never followed)
+        try:
+            if os.fstat(fd).st_mode & 0o077:
+                os.fchmod(fd, 0o600)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
 
 # -- the meta table and read snapshots ------------------------------------------------------

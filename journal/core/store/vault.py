@@ -37,6 +37,7 @@ from journal.core.errors import (
     VaultExists,
 )
 from journal.core.model.entries import Entry
+from journal.core.private_dirs import make_private_dirs
 from journal.core.store import crypto, schema
 from journal.core.store.bulk import paused_gc
 from journal.core.store.captures import (
@@ -110,7 +111,7 @@ class Vault:
         dek = os.urandom(crypto.KEY_LEN)
         kek = crypto.derive_kek(passphrase, header.salt, kdf)
         try:
-            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            make_private_dirs(directory)  # and its new parents: 0700 whatever the umask
             os.chmod(directory, 0o700)
             fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             os.close(fd)

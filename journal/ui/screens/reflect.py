@@ -111,7 +111,7 @@ class ReflectScreen(Screen):
 
     def on_mount(self) -> None:
         self.finding_list.border_title = "Findings"
-        self.finding_list.border_subtitle = "● stands out"
+        self.finding_list.border_subtitle = "● beyond chance"
         self.query_one("#reflect-detail").border_title = "What you noted"
         self.evidence.border_title = "Evidence"
         self.finding_list.focus()

@@ -34,6 +34,7 @@ from journal.core.errors import StorageError, ValidationError
 from journal.core.exchange import format_v1 as exchange
 from journal.core.exchange.exporters import create_private_file
 from journal.core.model.entries import Entry
+from journal.core.private_dirs import make_private_dirs
 
 _SIMPLE_KEY = re.compile(r"[A-Za-z_][\w.-]*")
 
@@ -70,7 +71,7 @@ def _prepare(out_dir: Path) -> None:
         raise ValidationError(f"{out_dir} is not empty; export Markdown into a new or empty "
                               "folder (nothing is overwritten)")
     try:
-        out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_dirs(out_dir)
         os.chmod(out_dir, 0o700)
     except OSError as exc:
         raise StorageError(f"cannot create {out_dir}: {exc.strerror}") from None
