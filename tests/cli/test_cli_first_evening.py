@@ -106,7 +106,7 @@ def test_text_as_arguments_prints_a_tip_once(initialised: Journal):
     assert "tip: text given as arguments shows in the process list" in first.stderr
     second = initialised("add", "Still long.")
     assert "tip:" not in second.stderr
-    tips = initialised.tmp / "config" / "tips-shown"
+    tips = initialised.tmp / "config" / "state" / "tips-shown"  # JOURNAL_STATE_DIR unset
     assert tips.read_text() == "argv-text\n"
     assert stat.S_IMODE(tips.stat().st_mode) == 0o600
     assert not list(initialised.vault_dir.glob("tips*"))  # remembered outside the vault
