@@ -103,13 +103,25 @@ def moment_summary(entry: Entry) -> str:
     return " / ".join(f"{counts[k]} {k}" for k in KINDS if counts[k])
 
 
-def entry_line(entry: Entry, width: int | None = None) -> str:
+def terminal_width() -> int:
     import shutil  # with its compression modules: 2-3 ms that `journal add` does not need
 
-    width = width or shutil.get_terminal_size((100, 24)).columns
-    head = f"{entry.date.isoformat()} {entry.date:%a}  {moment_summary(entry) or '-':<24}  "
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+def entry_line(entry: Entry, width: int | None = None) -> str:
     notes = [m.note for m in entry.moments if m.note.strip()]
-    title = one_line(entry.title or (f"({notes[0].strip()})" if notes else "(no text)"))
+    title = entry.title or (f"({notes[0].strip()})" if notes else "")
+    counts = Counter(m.kind for m in entry.moments)
+    return summary_line(entry.date, title, [counts[k] for k in KINDS], width)
+
+
+def summary_line(day: date, title: str, kinds: list[int], width: int | None = None) -> str:
+    """One listing line: date, weekday, moments per kind (`kinds` in KINDS order), title."""
+    width = width or terminal_width()
+    moments = " / ".join(f"{n} {k}" for n, k in zip(kinds, KINDS, strict=True) if n)
+    head = f"{day.isoformat()} {day:%a}  {moments or '-':<24}  "
+    title = one_line(title or "(no text)")
     room = max(width - len(head) - 1, 12)
     if len(title) > room:
         title = title[:room - 1].rstrip() + "…"

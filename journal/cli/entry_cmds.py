@@ -6,6 +6,7 @@ The query engine and the sealed box are imported by the commands that use them, 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +24,8 @@ from journal.cli.common import (
     passphrase_file_option,
     plural,
     render_entry,
+    summary_line,
+    terminal_width,
 )
 from journal.cli.moment_syntax import parse_moment
 from journal.cli.runtime import Runtime, provenance_line
@@ -243,15 +246,21 @@ def _since_until(func):  # noqa: ANN001, ANN202 - decorator
                              "'2 weeks ago').")(func)
 
 
-def _print_entries(entries: list[Entry], as_json: bool, empty: str) -> None:
+def _print_entries(entries: Sequence[Entry], as_json: bool, empty: str) -> None:
     if as_json:
         click.echo(entries_document(entries), nl=False)
         return
     if not entries:
         click.echo(empty, err=True)
         return
+    width = terminal_width()
+    lines = getattr(entries, "lines", None)  # index rows: no Entry built, moments not decoded
+    if lines is not None:
+        for day, title, kinds in lines():
+            click.echo(summary_line(day, title, kinds, width))
+        return
     for entry in entries:
-        click.echo(entry_line(entry))
+        click.echo(entry_line(entry, width))
 
 
 @click.command("list")
@@ -275,7 +284,7 @@ def list_entries(runtime: Runtime, limit: int | None, since: date | None, until:
         from journal.core.model.query import Query
 
         hits = vault.index().select(Query(since=since, until=until))
-        entries = hits[:limit] if limit else list(hits)
+        entries: Sequence[Entry] = hits[:limit] if limit else hits
         if as_json:
             entries = vault.get_many([e.id for e in entries])
         damaged = set() if as_json else vault.damaged_among([e.id for e in entries])

@@ -29,7 +29,9 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
     if total < PROGRESS_MIN or not sys.stderr.isatty():
         yield None
         return
-    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+    # Redrawn every ~0.5% rather than on each of 50,000 rows (each redraw is a write).
+    with click.progressbar(length=total, label=label, file=sys.stderr,
+                           update_min_steps=max(1, total // 200)) as bar:
         yield bar.update
 
 

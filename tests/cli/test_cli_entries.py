@@ -206,6 +206,24 @@ def test_add_checks_only_the_bucket_it_changes_and_reads_check_everything(
     assert result.exit_code != 0 and "deleted outside the journal" in result.stderr
 
 
+def test_listing_lines_from_the_index_are_those_of_the_full_entries(initialised: Journal):
+    """`list` and `search` print index rows without building entries: each line must be
+    the one the full entry gives (moments per kind, a note standing in for a title)."""
+    from journal.cli.common import entry_line
+
+    _three_days(initialised)
+    initialised("add", "--date", "2026-11-18", "-m", "conc 2 work: only a note here",
+                "-m", "cont 5 home", "-m", "conc 1 home")
+    initialised("add", "--date", "2026-11-17", "#handover")
+    full = entries(initialised)
+    expected = [entry_line(e) for e in full]  # the width the command sees too
+    assert initialised("list").stdout.splitlines() == expected
+    assert initialised("search", "--since", "2026-01-01").stdout.splitlines() == expected
+    wanted = [entry_line(e) for e in full if "handover" in e.body.casefold()]
+    assert len(wanted) == 2
+    assert initialised("search", "handover").stdout.splitlines() == wanted
+
+
 def test_list_never_rewrites_the_vault_file(initialised: Journal):
     """Issue 13 item 4: a read command leaves the file byte for byte as it was, even when
     the index must be rebuilt (here: every chunk gone)."""

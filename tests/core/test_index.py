@@ -163,10 +163,45 @@ def test_an_older_chunk_put_back_is_not_believed(vault, vault_dir):
     v.close()
 
 
+def test_chunks_of_the_format_before_the_word_filter_are_rebuilt(vault, vault_dir):
+    """A vault written before the word filter (chunk format 2: four parts) is searched
+    right (the chunks rebuilt in memory), and its chunks are stored again in the current
+    format by the next save (a read never writes)."""
+    import json
+
+    from journal.core.store import crypto
+    from journal.core.store.index_chunk import FORMAT, PAD_BLOCK, Chunk, chunk_aad
+
+    vault.put_many(_entries(40))
+    keys = vault.keyring.subkeys["summary-aead"], vault.keyring.vault_id
+    for bucket, blob in _chunks(vault_dir):
+        lines = Chunk.open(*keys, bucket, blob).encode().split(b"\n")
+        head = json.loads(lines[0])
+        head["v"] = 2
+        old = b"\n".join([json.dumps(head).encode(), *lines[1:4]])
+        _sql(vault_dir, "UPDATE index_chunks SET ct=? WHERE bucket=?",
+             crypto.seal(keys[0], crypto.pad(old, PAD_BLOCK), chunk_aad(keys[1], bucket)),
+             bucket)
+    vault.close()
+    v = open_vault(vault_dir)
+    found = search(v.entries(), Query.parse("summary-canary-1"))
+    v.refresh()
+    assert len(found) == 11  # 1, 10-19
+    assert [e.id for e in v.index().select(Query.parse("summary-canary-1"))] == [
+        e.id for e in found]
+    keys = v.keyring.subkeys["summary-aead"], v.keyring.vault_id
+    v.put(Entry(date=date(2027, 1, 1), body="a save stores the rebuilt chunks"))
+    v.close()
+    for bucket, blob in _chunks(vault_dir):
+        plaintext = crypto.unpad(crypto.open_sealed(keys[0], blob, chunk_aad(keys[1], bucket)))
+        assert json.loads(plaintext.split(b"\n")[0])["v"] == FORMAT == 3
+
+
 def test_summaries_hold_no_plaintext_on_disk(vault, vault_dir):
     vault.put_many(_entries(10))
     vault.summaries()
     needles = [f"Summary-canary-{i}" for i in range(10)] + ["note-canary-3", "tag1", "person2"]
+    needles += [n.lower() for n in needles]  # the word filter holds casefolded words
     report = scan([vault_dir], needles)
     assert report.hits == 0, report.describe()
 

@@ -97,9 +97,13 @@ def test_columns_of_different_lengths_are_refused():
     raw = chunk.encode().replace(b'"ver":[', b'"ver":[9,', 1)
     with pytest.raises(crypto.DecryptError):
         Chunk.decode(0, raw).columns()  # decoded when first needed, checked then
-    raw = chunk.encode().rsplit(b"\n", 1)[0] + b"\n[[]]"
+    lines = chunk.encode().split(b"\n")
+    raw = b"\n".join([*lines[:3], b"[[]]", lines[4]])
     with pytest.raises(crypto.DecryptError):
         Chunk.decode(0, raw).moments()
+    raw = b"\n".join([*lines[:4], b'{"w":["a"],"m":[]}'])
+    with pytest.raises(crypto.DecryptError):
+        Chunk.decode(0, raw).text()
 
 
 def test_the_index_gives_back_each_entry_as_it_was_summarised():
@@ -156,7 +160,7 @@ def test_counts_rows_and_prefixes():
     reopened = Index({b: Chunk.decode(b, c.encode()) for b, c in index.chunks.items()})
     assert reopened.recovery_labels() == index.recovery_labels()
     assert reopened.feeling_labels() == index.feeling_labels()
-    assert all(c._parts == [None, None, None] for c in reopened.chunks.values())
+    assert all(c._parts == [None, None, None, None] for c in reopened.chunks.values())
 
 
 class _RacingRaws(list):
@@ -184,3 +188,30 @@ def test_a_chunk_decoded_by_another_thread_meanwhile_is_not_decoded_from_nothing
     racing._raws = _RacingRaws(racing)
     assert racing.columns() == plain.columns()
     assert racing.moments() == plain.moments()
+
+
+@given(st.sets(st.integers(0, 400), min_size=1, max_size=8))
+def test_word_filter_postings_round_trip_and_stay_short(rows):
+    from journal.core.store.index_chunk import _mask, _posting
+
+    mask = sum(1 << r for r in rows)
+    posting = _posting(mask)
+    assert _mask(json.loads(json.dumps(posting))) == mask
+    assert isinstance(posting, str) == (len(rows) > 3)  # a few rows: their numbers
+
+
+@pytest.mark.parametrize("posting", [-1, 1 << 30, 1.5, None, "xyz", [1, "2"], [True], {}])
+def test_malformed_word_filter_postings_are_refused(posting):
+    from journal.core.store.index_chunk import _mask
+
+    with pytest.raises(crypto.DecryptError):
+        _mask(posting)
+
+
+def test_a_word_search_finds_words_in_one_row_several_and_many():
+    entries = [Entry(date=date(2026, 1, 1) + timedelta(days=i),
+                     body=f"common {'rare' if i == 7 else ''} {'few' if i % 9 == 0 else ''}")
+               for i in range(40)]
+    index = Index.from_entries(entries)
+    for word, expected in (("rare", 1), ("few", 5), ("common", 40), ("mon", 40), ("zz", 0)):
+        assert len(index.select(Query(text=[word]))) == expected, word

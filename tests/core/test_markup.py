@@ -1,5 +1,7 @@
 """#tags and @people are found in prose only, with markdown-it-py."""
 
+import re
+
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -36,7 +38,7 @@ def _parsed(body: str) -> tuple[list[str], list[str]]:
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet="ab Zé1#@-.!:=+%$^{}()'\"?,;/\n", max_size=80))
 def test_plain_prose_fast_path_agrees_with_the_parser(body):
-    assume(not markup._MARKUP_RE.search(body))
+    assume(not markup._has_markup(body))
     markup.extract_mentions.cache_clear()
     assert markup.extract_mentions(body) == _parsed(body)
 
@@ -55,3 +57,25 @@ def test_tags_keep_jrnls_tag_characters():
     markup.extract_mentions.cache_clear()
     assert extract_mentions("Learning #c++ and #C# on #os/2, see #work/ and a#b /#x") == (
         ["c++", "c#", "os/2", "work"], [])
+
+
+#: The tag and person patterns in their plain look-behind-first form (the production ones
+#: put the sign first for speed, and must find exactly the same).
+_TAG_REFERENCE = re.compile(r"(?<![\w&#/])#([^\W_](?:[\w+#/-]*[\w+#-])?)")
+_PERSON_REFERENCE = re.compile(r"(?<![\w@.])@([^\W_][\w.-]*[\w]|[^\W_])")
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet="ab_Zé1#@&/-.+!\n \t", max_size=60))
+def test_sign_first_patterns_match_the_look_behind_form(text):
+    assert markup._TAG_RE.findall(text) == _TAG_REFERENCE.findall(text)
+    assert markup._PERSON_RE.findall(text) == _PERSON_REFERENCE.findall(text)
+
+
+_MARKUP_REFERENCE = re.compile(r"[`~\[\]<>\\&*_]|^(?: {4}|\t)", re.MULTILINE)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet="ab`*_\\<&#@\n \t", max_size=40))
+def test_markup_test_matches_the_anchored_pattern(text):
+    assert markup._has_markup(text) == bool(_MARKUP_REFERENCE.search(text))

@@ -1,5 +1,6 @@
-"""Searching a vault: the index answers tags, people, kinds, contexts and dates; words are
-matched in full entries, decrypted in batches, parsed only when their text can match."""
+"""Searching a vault: the index answers tags, people, kinds, contexts, dates and words (its
+sealed word filter); only a phrase with white space is matched in full entries, decrypted
+in batches, parsed only when their text can match."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ import random
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from journal.core.model.entries import Entry, Moment
 from journal.core.model.query import Query, search, search_vault
+from journal.core.store.vault import Vault
 
 WORDS = ["Straße", "night", "SHIFT", "café", "handover", "grief", "walk", "tea", "Ünïcode"]
 
@@ -38,7 +42,13 @@ def filled(vault):
 
 QUERIES = ["#t1", "@p2", "kind:contagion context:home", "since:2025-02-01 until:2025-03-01",
            "#t2 @p0 #m1", "strasse", "STRAßE night", "café #t3", "walk tea grief",
-           "ünïcode kind:concern", "note", "\"quoted\"", "line.", "#nosuchtag", "nosuchword"]
+           "ünïcode kind:concern", "note", "\"quoted\"", "line.", "#nosuchtag", "nosuchword",
+           "'night shift'", "'a \"quoted\" line' #t4", "'y 1'", "ay", "1:", "a\\\"q",
+           "' line'", "''"]
+
+
+def _phrase(q: Query) -> bool:
+    return any(not word or any(c.isspace() for c in word) for word in q.text)
 
 
 @pytest.mark.parametrize("raw", QUERIES)
@@ -48,20 +58,40 @@ def test_vault_search_agrees_with_searching_every_full_entry(filled, raw):
     filled._cache = None  # search_vault on the index and the rows, not the full cache
     got = search_vault(filled, q)
     assert [e.id for e in got] == expected
-    assert all((e.partial if not q.text else not e.partial) for e in got)
+    assert all(e.partial != _phrase(q) for e in got)  # only a phrase reads full entries
 
 
-def test_rows_that_cannot_match_are_not_parsed(filled, monkeypatch):
+def test_words_decrypt_no_entry_and_a_phrase_parses_only_matches(filled, monkeypatch):
     parsed = []
     real = Entry.from_dict
     monkeypatch.setattr(Entry, "from_dict",
                         classmethod(lambda cls, d, where="entry": parsed.append(1)
                                     or real.__func__(cls, d, where)))
-    found = search_vault(filled, Query.parse("handover grief"))  # every row: one scan
-    assert found and len(parsed) == len(found) < 120
-    parsed.clear()
-    found = search_vault(filled, Query.parse("#t1 handover"))  # a few rows: looked up
-    assert found and len(parsed) == len(found) < 24
+    found = search_vault(filled, Query.parse("handover grief"))  # the word filter alone
+    assert found and not parsed
+    found = search_vault(filled, Query.parse("'handover grief'"))  # candidates, then text
+    assert len(parsed) == len(found) < 120
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(bodies=st.lists(st.text(alphabet="aßB é\n\t#@.\"'İ\u0130\u00a0", max_size=30),
+                       min_size=1, max_size=12),
+       words=st.lists(st.text(alphabet="aßsB é.\"İi\u0307", min_size=1, max_size=4),
+                      min_size=1, max_size=2))
+def test_the_word_filter_finds_exactly_what_reading_every_entry_finds(
+        tmp_path_factory, fast_kdf, bodies, words):
+    vault, _ = Vault.create(tmp_path_factory.mktemp("words") / "v", "pw", kdf=fast_kdf,
+                            recovery=False)
+    try:
+        vault.put_many([Entry(date=date(2024, 1, 1) + timedelta(days=i), body=body)
+                        for i, body in enumerate(bodies)])
+        query = Query(text=[w.casefold() for w in words])
+        expected = [e.id for e in search(vault.entries(), query)]
+        vault.refresh()
+        assert [e.id for e in search_vault(vault, query)] == expected
+    finally:
+        vault.close()
 
 
 def test_a_word_json_would_escape_still_matches(filled):

@@ -7,7 +7,7 @@ import stat
 from datetime import date
 from pathlib import Path
 
-from textual.widgets import Input, Select
+from textual.widgets import Input, ProgressBar, Select
 
 from journal.core.exchange import format_v1 as exchange
 from journal.core.model.entries import Entry, Moment
@@ -65,9 +65,13 @@ async def test_import_json_after_the_dry_run(app_factory, make_vault, paths, tmp
         assert "ex[b]port.json" in shown
         with open_vault(paths.vault) as vault:  # the dry run wrote nothing
             assert vault.count() == 1
+        bar = app.screen_stack[-2].query_one("#progress", ProgressBar)
+        assert not bar.display
         await pilot.press("y")
         await settle(pilot)
         assert not isinstance(app.screen, (ImportScreen, ConfirmScreen))
+        # shown, and filled (the dialog is gone now: its styles say what it showed)
+        assert bar.styles.display == "block" and (bar.total, bar.progress) == (2, 2)
         assert any("Imported 2 new entries" in n for n in _notes(app))
     vault = open_vault(paths.vault)
     try:

@@ -66,7 +66,7 @@ async def test_browse_workers_and_saves_take_turns_and_no_save_is_lost(vault, va
         entry = Entry(DAY, body="first words")
         for i in range(12):
             screen.reload()  # an index worker
-            bar.input.value = f"ward {i % 3}"  # a word-search worker after the debounce
+            bar.input.value = f"'ward {i % 3}'"  # a phrase-search worker after the debounce
             bar._apply()
             screen.entry_list.action_cursor_down()  # a preview fetch
             await pilot.pause(0.01)

@@ -118,9 +118,10 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def load(data: Any) -> list[Entry]:
+def load(data: Any, *, consume: bool = False) -> list[Entry]:
     """Validate a whole exchange document (already parsed) and return its entries, in file
-    order. Nothing is returned unless every entry is valid."""
+    order. Nothing is returned unless every entry is valid. `consume`: drop each parsed
+    entry from `data` once it is an Entry, so a large document is not held twice."""
     if not isinstance(data, dict):
         raise ValidationError("the top level must be an object with 'format', 'version' and "
                               "'entries'")
@@ -155,6 +156,8 @@ def load(data: Any) -> list[Entry]:
                                       where=m_where, field="id")
             moment_ids[moment.id] = m_where
         entries.append(entry)
+        if consume:
+            raw_entries[index] = None
     return entries
 
 

@@ -122,13 +122,21 @@ def search(entries: Iterable[Entry], query: Query) -> list[Entry]:
     return sorted((e for e in entries if query.matches(e)), key=lambda e: e.date, reverse=True)
 
 
+def needs_full_text(query: Query) -> bool:
+    """Whether the index's answer to `query` is only a set of candidates: the word filter
+    of its chunks is exact for words without white space, so only a word holding some (a
+    quoted phrase) must still be looked for in the full entries."""
+    return any(not word or any(c.isspace() for c in word) for word in query.text)
+
+
 def search_vault(vault: Any, query: Query) -> Sequence[Entry]:
-    """Matches newest first, in two phases so 50,000 entries do not all get decrypted for
-    a tag filter: the vault's encrypted index answers everything but free text (and gives
-    partial entries, built only when read: load full ones with `vault.get_many`); words are
-    then matched in the candidates' full entries, of which only the matches are parsed and
-    kept (full entries are returned then)."""
+    """Matches newest first, from the vault's encrypted index: its filters answer tags,
+    people, kinds, contexts, dates and words (each chunk's sealed word filter is exact for
+    a word without white space), as partial entries built only when read (load full ones
+    with `vault.get_many`). Only a word holding white space (a quoted phrase) needs the
+    full entries: the index's candidates are decrypted in batches, only those whose text
+    can match are parsed, and full entries are returned."""
     hits = vault.index().select(query)
-    if not query.text:
+    if not needs_full_text(query):
         return hits
     return [e for e in vault.entries_containing(hits.ids(), query.text) if query.matches(e)]

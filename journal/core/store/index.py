@@ -79,9 +79,10 @@ class Index:
         return self._order
 
     def select(self, query: Any = None) -> Hits:
-        """Summaries passing `query`'s non-text filters (all when None), newest first."""
+        """Summaries passing `query`'s filters (all when None), newest first; its words
+        through each chunk's word filter (exact unless a word holds white space)."""
         if query is None or not (query.tags or query.people or query.kinds or query.contexts
-                                 or query.since or query.until):
+                                 or query.since or query.until or query.text):
             return Hits(self, self.order())
         refs = list(chain.from_iterable(self._refs(b, c.rows_matching(query))
                                         for b, c in self.chunks.items()))
@@ -90,6 +91,10 @@ class Index:
 
     def entry(self, ref: int) -> Entry:
         return self.chunks[(ref % _REF_DAY) // _REF_ROW].entry(ref % _REF_ROW)
+
+    def line(self, ref: int) -> tuple[date, str, list[int]]:
+        """Date, title and moments per kind of a row (`Chunk.line`): no Entry built."""
+        return self.chunks[(ref % _REF_DAY) // _REF_ROW].line(ref % _REF_ROW)
 
     def ids_starting(self, prefix: str) -> list[str]:
         return [i for c in self.chunks.values() for i in c.ids if i.startswith(prefix)]
@@ -161,6 +166,11 @@ class Hits(LazySequence[Entry]):
         super().__init__(refs, index.entry)
         self._index = index
         self.refs = refs
+
+    def lines(self) -> Iterator[tuple[date, str, list[int]]]:
+        """Each row's date, title and moments per kind, as a listing shows them, without
+        building entries or decoding moments (`search` and `list` print thousands)."""
+        return map(self._index.line, self.refs)
 
     def dates(self) -> list[date]:
         return [date.fromordinal(ref // _REF_DAY) for ref in self.refs]

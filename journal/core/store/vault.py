@@ -19,11 +19,12 @@ import contextlib
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import cast
 
 from journal.core.clock import Clock, SystemClock
 from journal.core.errors import (
@@ -357,21 +358,32 @@ class Vault:
     def put(self, entry: Entry) -> Entry:
         return self.put_many([entry])[0]
 
-    def put_many(self, entries: list[Entry]) -> list[Entry]:
+    def put_many(self, entries: list[Entry],
+                 progress: Callable[[int], None] | None = None) -> list[Entry]:
         """Save entries in one transaction. Each must carry the version it was read at
-        (0 for new); a newer row on disk means someone else wrote it: ConflictError."""
+        (0 for new); a newer row on disk means someone else wrote it: ConflictError.
+
+        The work per call is the rows plus one pass over each touched bucket (its manifest
+        MAC checked and resealed, its index chunk rewritten), so a bulk write (an import)
+        belongs in ONE call: in batches, every batch would redo the buckets it touches,
+        and an import would grow with the square of its size. `progress(k)` is called as
+        each row is sealed."""
         now = self.clock.now().replace(microsecond=0)
-        saved: list[Entry] = []
+        raws = [uuid.UUID(e.id).bytes for e in entries]
+        # Rows are written in the order of their ids (the table's key), so a bulk write
+        # fills the B-tree's pages one after another instead of at random.
+        order = sorted(range(len(entries)), key=raws.__getitem__)
+        saved: list[Entry | None] = [None] * len(entries)
         previous = self.indexes.fresh()
-        with self._write():
-            self.manifest.verify_buckets(uuid.UUID(e.id).bytes for e in entries)
+        with self._write(), paused_gc():
+            self.manifest.verify_buckets(raws)
             before = self.indexes.stamps()
-            for original in entries:
+            for i in order:
+                original, raw_uuid = entries[i], raws[i]
                 if getattr(original, "partial", False):
                     raise ValidationError("a summary-only (partial) entry cannot be saved; "
                                           "load the full entry first")
                 entry = original.copy()
-                raw_uuid = uuid.UUID(entry.id).bytes
                 current = self.records.version_of(raw_uuid)
                 if current != entry.version:
                     raise ConflictError(f"the entry for {entry.date} was changed elsewhere "
@@ -383,15 +395,18 @@ class Vault:
                 entry.updated_at = now
                 entry.version = current + 1
                 self.records.store(entry)
-                saved.append(entry)
-            self.manifest.write(uuid.UUID(e.id).bytes for e in saved)
-            changed = self.indexes.update(previous, before, saved, ())
+                saved[i] = entry
+                if progress is not None:
+                    progress(1)
+            done = cast(list[Entry], saved)
+            self.manifest.write(raws)
+            changed = self.indexes.update(previous, before, done, ())
             changed.update(self.indexes.store_healed(changed))
         if self._cache is not None:
-            for entry in saved:
+            for entry in done:
                 self._cache[entry.id] = entry.copy()
         self.indexes.patch(previous, changed)
-        return saved
+        return done
 
     def delete(self, entry_id: str) -> bool:
         raw_uuid = uuid.UUID(entry_id).bytes

@@ -31,7 +31,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from journal.core.errors import JournalError
 from journal.core.model.entries import Entry
-from journal.core.model.query import Query
+from journal.core.model.query import Query, needs_full_text
 from journal.core.store.index import Hits, Index
 from journal.ui.vault_access import allocation_burst, vault_in_use, vault_index
 from journal.ui.widgets.calendar import DayMarks, MonthCalendar
@@ -197,14 +197,15 @@ class BrowseScreen(Screen):
 
     @work(thread=True, exclusive=True, group="browse-search", exit_on_error=False)
     def _search(self, query: Query, index: Index) -> None:
-        """The index's answer to `query`, then (if it has words) the candidates whose full
-        text holds every word, newest first, reading WORDS_CHUNK entries per vault call.
+        """The index's answer to `query` (exact, words included), or for a quoted phrase the
+        candidates whose full text holds every word, newest first, reading WORDS_CHUNK
+        entries per vault call.
         The texts of the entries read are kept for the next searches (`WordSearch`); the
         vault parses only the rows whose text holds the words, so those are the ones kept."""
         worker = get_current_worker()
         with allocation_burst():
             candidates = index.select(query)
-        if not query.text:
+        if not needs_full_text(query):  # the index's answer is exact
             if not worker.is_cancelled:
                 found = EntryView(candidates)
                 self.post_message(_Searched(query, found, len(found), len(found)))

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
 from journal.core.errors import JournalError, ValidationError
 from journal.core.exchange import exporters, importers
@@ -144,9 +145,31 @@ class ImportScreen(_Dialog):
                      value="auto", allow_blank=False, id="format")
         yield Input(placeholder="Passphrase of the jrnl journal (if it is encrypted)",
                     password=True, id="source-passphrase")
+        yield ProgressBar(id="progress", show_eta=False)
 
     def on_mount(self) -> None:
         self.query_one("#source-passphrase").display = False
+        self.query_one("#progress").display = False
+
+    def show_progress(self, total: int) -> None:
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=total, progress=0)
+        bar.display = True
+
+    def _ticker(self) -> Callable[[int], None]:
+        """A progress callback for the worker thread: the bar is moved at most ten times a
+        second (each move waits for the UI thread), and once more at the end (`flush`)."""
+        bar = self.query_one("#progress", ProgressBar)
+        pending = [0, time.monotonic()]
+
+        def tick(done: int) -> None:
+            pending[0] += done
+            now = time.monotonic()
+            if done == 0 or now - pending[1] >= 0.1:
+                self.app.call_from_thread(bar.advance, pending[0])
+                pending[0], pending[1] = 0, now
+
+        return tick
 
     @on(Select.Changed, "#format")
     def _format_changed(self, event: Select.Changed) -> None:
@@ -208,7 +231,10 @@ class ImportScreen(_Dialog):
                 if vault is None:
                     raise ValidationError(LOCKED)
                 result = planning.plan(vault, entries)
-                planning.apply(vault, result)
+                self.app.call_from_thread(self.show_progress, len(result.writes))
+                tick = self._ticker()
+                planning.apply(vault, result, progress=tick)
+                tick(0)  # the rest
             return (f"Imported {plural(len(result.new), 'new entry', 'new entries')}, merged "
                     f"into {plural(len(result.merged), 'existing day')}, {result.unchanged} "
                     f"already present{_span([e.date for e in result.writes])}.")

@@ -80,11 +80,25 @@ def _same(a: Entry, b: Entry) -> bool:
     return da == db
 
 
+def _existing(vault: Vault, incoming: list[Entry]) -> tuple[dict[str, Entry], dict[date, Entry]]:
+    """The vault's entries that share an id or a date with an incoming one, by id and by
+    date: found in the index, and only those decrypted (an import into a large vault
+    never reads every entry)."""
+    on_day: dict[date, str] = {}
+    known: set[str] = set()
+    for day, entry_id, *_rest in vault.index().day_rows():
+        on_day[day] = entry_id
+        known.add(entry_id)
+    wanted = {e.id for e in incoming if e.id in known}
+    wanted.update(on_day[e.date] for e in incoming if e.date in on_day)
+    found = vault.get_many(sorted(wanted))
+    return {e.id: e for e in found}, {e.date: e for e in found}
+
+
 def plan(vault: Vault, incoming: Iterable[Entry],
          progress: Callable[[int], None] | None = None) -> ImportPlan:
-    existing = vault.entries()
-    by_id = {e.id: e for e in existing}
-    by_date = {e.date: e for e in existing}
+    incoming = list(incoming)
+    by_id, by_date = _existing(vault, incoming)
     result = ImportPlan()
     pending: dict[date, Entry] = {}  # the planned state of each touched day
     status: dict[date, str] = {}  # "new" | "merged"
@@ -126,14 +140,11 @@ def plan(vault: Vault, incoming: Iterable[Entry],
     return result
 
 
-def apply(vault: Vault, import_plan: ImportPlan, chunk: int = 100,
+def apply(vault: Vault, import_plan: ImportPlan,
           progress: Callable[[int], None] | None = None) -> int:
-    """Write the plan in one transaction (all or nothing). Returns entries written."""
+    """Write the plan in one transaction (all or nothing), in one `put_many` so that each
+    manifest bucket and index chunk is rewritten once. Returns entries written."""
     writes = import_plan.writes
     with vault.transaction():
-        for start in range(0, len(writes), chunk):
-            batch = writes[start:start + chunk]
-            vault.put_many(batch)
-            if progress:
-                progress(len(batch))
+        vault.put_many(writes, progress=progress)
     return len(writes)

@@ -1,0 +1,45 @@
+"""A bulk import does each bucket's work once: the reason import is linear in its size.
+
+In batches, every batch re-checked and re-MACed the manifest buckets it touched and
+rewrote their index chunks, so 20,000 entries cost 9x as much as 5,000 (issue 19). The
+figures are in the benchmark (docs/performance.md); this pins the shape of the work.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from journal.core import demo
+from journal.core.exchange.importers import plan as planning
+from journal.core.store.index_store import IndexStore
+from journal.core.store.manifest import Manifest
+
+
+def test_an_import_rewrites_each_chunk_once_and_macs_each_bucket_twice(vault, monkeypatch):
+    vault.put_many(demo.generate(40, start=date(1990, 1, 1)))  # a vault already in use
+    stored: Counter[int] = Counter()
+    maced: Counter[int] = Counter()
+    real_store, real_state = IndexStore.store, Manifest._bucket_state
+
+    def store(self, chunk):
+        stored[chunk.bucket] += 1
+        return real_store(self, chunk)
+
+    def bucket_state(self, bucket, rows):
+        maced[bucket] += 1
+        return real_state(self, bucket, rows)
+
+    monkeypatch.setattr(IndexStore, "store", store)
+    monkeypatch.setattr(Manifest, "_bucket_state", bucket_state)
+    incoming = demo.generate(1500)
+    ticks: list[int] = []
+    result = planning.plan(vault, incoming)
+    assert planning.apply(vault, result, progress=ticks.append) == 1500
+    assert sum(ticks) == 1500
+    assert len(stored) > 200 and max(stored.values()) == 1  # each chunk written once
+    assert max(maced.values()) == 2  # checked before the rows change, resealed after
+    monkeypatch.undo()
+    assert vault.count() == 1540
+    listed = {(h.date, h.title) for h in vault.summaries()}
+    assert listed == {(e.date, e.title) for e in vault.entries()}
