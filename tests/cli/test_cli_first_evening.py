@@ -114,6 +114,21 @@ def test_text_as_arguments_prints_a_tip_once(initialised: Journal):
     assert "tip:" not in piped.stderr
 
 
+@pytest.mark.parametrize("args", [["Went for a walk"], ["Went", "for", "a", "walk"]])
+def test_jrnl_habit_of_text_without_add_says_how(initialised: Journal, args):
+    """A jrnl user types `journal Went for a walk`: one usage line naming `journal add`."""
+    done = initialised(*args, ok=False)
+    assert done.exit_code == 2
+    assert "To write this in today's entry: journal add " in done.stderr
+    assert "Traceback" not in done.output + done.stderr
+
+
+def test_an_unknown_single_word_is_just_an_unknown_command(initialised: Journal):
+    done = initialised("lsit", ok=False)
+    assert done.exit_code == 2 and "No such command 'lsit'." in done.stderr
+    assert "journal add" not in done.stderr
+
+
 def test_help_recommends_the_private_forms(journal: Journal):
     text = journal("add", "--help").output
     assert "process list" in text and "journal add < notes.md" in text
