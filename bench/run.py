@@ -152,6 +152,24 @@ def measure_size(built: vaults.Built, args: argparse.Namespace, have: dict[str, 
         shutil.rmtree(built.directory / "work", ignore_errors=True)
 
 
+def _sync_figures(report: Report, size: int) -> None:
+    """Issue 18: a first sync to a new machine, and one changed day, beyond the KDF."""
+    size = min(size, 10_000)
+    run = measure.run_once([PY, "-m", "bench.sync_probe", str(size)])
+    if run.returncode != 0:
+        report.note(f"sync probe failed: {run.output[-500:]!r}")
+        return
+    got = json.loads(run.output.decode().strip().splitlines()[-1])
+    first, pull = got["first_sync_new_machine_s"], got["incremental_pull_s"]
+    push = got["incremental_push_s"]
+    report.note(
+        f"sync ({size:,} entries, beyond key derivation): first push {got['first_push_s']:.2f} s; "
+        f"first sync of a new machine {first:.2f} s ({'PASS' if first <= 5 else 'MISS'} "
+        f"<= 5 s); one changed day: push {push:.3f} s, pull {pull:.3f} s "
+        f"({'PASS' if max(push, pull) < 0.2 else 'MISS'} < 0.2 s); the folder grew "
+        f"{got['folder_growth_bytes']:,} bytes for it")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     started = time.perf_counter()
@@ -176,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         built = vaults.build(size, with_jrnl=use_jrnl)
         report.meta(size, built.meta)
         measure_size(built, args, have, app, use_jrnl, report)
+    _sync_figures(report, max(args.size_list))
     report.note(f"bench took {time.perf_counter() - started:.0f} s; "
                 f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     text = report.render()

@@ -57,6 +57,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "support": ("support_cmd", "support_command",
                 "Crisis lines and support resources (the same text as the app's support "
                 "screen)."),
+    "sync": ("sync_cmds", "sync", "Exchange changes with the sync folder now."),
     "tags": ("entry_cmds", "tags_cmd",
              "List #tags and @people, with how many entries carry each."),
     "themes": ("themes_cmd", "themes_cmd",

@@ -127,6 +127,9 @@ class Runtime:
                 return Vault.open(directory, secret, allow_weak=self.allow_weak,
                                   clock=self.clock, verify=verify, seen=self.seen_saves())
             except WrongPassphrase:
+                vault = self.open_through_sync(directory, secret)
+                if vault is not None:
+                    return vault
                 if attempt == tries:
                     raise
                 import click
@@ -146,6 +149,20 @@ class Runtime:
             import click
 
             click.echo(f"journal: warning: {vault.rollback_warning}", err=True)
+
+    def open_through_sync(self, directory: Path, passphrase: str) -> Vault | None:
+        """A passphrase changed on another synced machine opens this vault too (once, then
+        it is this vault's passphrase): journal.core.sync.escrow."""
+        from journal.core.sync import session
+
+        vault = session.unlock_with_new_passphrase(directory, passphrase,
+                                                   allow_weak=self.allow_weak, clock=self.clock)
+        if vault is not None:
+            import click
+
+            click.echo("journal: the passphrase was changed on another machine; this vault "
+                       "now opens with it too", err=True)
+        return vault
 
     @staticmethod
     def merge_pending(vault: Vault) -> None:

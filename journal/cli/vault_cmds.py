@@ -48,8 +48,12 @@ def _show_recovery(code: str | None) -> None:
 @click.option("--no-recovery-code", is_flag=True,
               help="Do not create a recovery code (a forgotten passphrase then loses "
                    "everything).")
+@click.option("--from-sync", "from_sync", type=click.Path(path_type=Path, file_okay=False),
+              help="Fill the new vault from the sync folder DIR that other machines write "
+                   "(asks for the passphrase used there).")
 @pass_runtime
-def init(runtime: Runtime, passphrase_file: Path | None, no_recovery_code: bool) -> None:
+def init(runtime: Runtime, passphrase_file: Path | None, no_recovery_code: bool,
+         from_sync: Path | None) -> None:
     """Create a new, empty, encrypted vault.
 
     Asks for a passphrase twice (not shown on screen). Refuses to touch an existing vault.
@@ -59,6 +63,7 @@ def init(runtime: Runtime, passphrase_file: Path | None, no_recovery_code: bool)
     Examples:
       journal init
       journal --vault ~/private/journal init --passphrase-file ~/.secrets/journal
+      journal init --from-sync ~/Sync/journal      a second machine
     """
     directory = runtime.paths.vault
     if db_path(directory).exists():
@@ -66,6 +71,9 @@ def init(runtime: Runtime, passphrase_file: Path | None, no_recovery_code: bool)
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise VaultExists(f"{directory} is not an empty directory; choose another place "
                           "with --vault DIR")
+    if from_sync is not None:
+        _init_from_sync(runtime, passphrase_file, from_sync)
+        return
     passphrase = runtime.passphrase(passphrase_file, confirm=True, label="New passphrase")
     _warn_weak(runtime, passphrase, typed=passphrase_file is None
                and not runtime.env.get("JOURNAL_PASSPHRASE"))
@@ -77,6 +85,26 @@ def init(runtime: Runtime, passphrase_file: Path | None, no_recovery_code: bool)
     click.echo(f"Created an encrypted vault at {directory}")
     _show_recovery(code)
     click.echo("Next: journal add   (opens your editor; journal --help lists every command)")
+
+
+def _init_from_sync(runtime: Runtime, passphrase_file: Path | None, folder: Path) -> None:
+    from journal.cli.sync_cmds import print_report
+    from journal.core.sync import session
+
+    passphrase = runtime.passphrase(passphrase_file, label="Passphrase of the synced journal")
+    if runtime.kdf is None:
+        click.echo("Tuning the key derivation to this computer (about a second)...", err=True)
+    vault, code, report = session.join(folder, runtime.paths.vault, passphrase,
+                                       kdf=runtime.kdf, clock=runtime.clock,
+                                       allow_weak=runtime.allow_weak)
+    try:
+        count = vault.count()
+    finally:
+        vault.close()
+    click.echo(f"Created an encrypted vault at {runtime.paths.vault} from the sync folder "
+               f"{folder}: {plural(count, 'entry', 'entries')}.")
+    _show_recovery(code)
+    print_report(report, as_json=False)
 
 
 @click.command()
@@ -117,11 +145,17 @@ def passwd(runtime: Runtime, passphrase_file: Path | None, new_passphrase_file: 
                                      missing="no new passphrase")
         _warn_weak(runtime, new, typed=new_passphrase_file is None)
         note = vault.change_passphrase(new)
+        from journal.core.sync import session
+
+        rewrapped = session.rewrap(vault, new)
     finally:
         vault.close()
     if note:
         click.echo(f"journal: note: {note}", err=True)
     click.echo("Passphrase changed.")
+    if rewrapped:
+        click.echo("This machine's key in the sync folder now opens with the new passphrase; "
+                   "change it on your other machines too.")
     click.echo("Copies or backups of the vault made before now still open with the old "
                "passphrase; if it may be known, run 'journal rotate-keys'.")
 
@@ -144,10 +178,17 @@ def rotate_keys(runtime: Runtime, passphrase_file: Path | None, no_recovery_code
     """
     Vault.read_header(runtime.paths.vault)[1].close()
     passphrase = runtime.passphrase(passphrase_file)
+    from journal.core.sync import session
+
     with _opened(runtime, passphrase) as vault:
         count = vault.count()
         code = vault.rotate_keys(passphrase, new_recovery=not no_recovery_code)
+        epoch = (session.new_epoch(vault, passphrase, allow_weak=runtime.allow_weak)
+                 if session.is_linked(vault) else None)
     click.echo(f"Re-encrypted {plural(count, 'entry', 'entries')} under a new key.")
+    if epoch is not None:
+        click.echo(f"New sync keys (epoch {epoch}) for what is written from now on; your "
+                   "other machines take them up at their next 'journal sync'.")
     if code:
         click.echo("The old recovery code no longer works.")
         _show_recovery(code)

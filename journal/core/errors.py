@@ -65,3 +65,13 @@ class StorageError(JournalError):
     """The disk refused a write (full, read-only, locked): nothing was changed."""
 
     exit_code = 7
+
+
+class NotLinked(JournalError):
+    """The vault is not linked to a sync folder, or the folder is not one."""
+
+    exit_code = 2
+
+
+class SyncRefused(VaultDamaged):
+    """Records in the sync folder were refused (altered, replayed, deleted, rolled back)."""

@@ -23,10 +23,11 @@ from journal.settings import Settings
 from journal.ui import session, vault_access
 from journal.ui.autosave import IdleTimer
 from journal.ui.commands import ask_for_date, journal_commands
-from journal.ui.messages import Unlocked
+from journal.ui.messages import EntrySaved, Unlocked
 from journal.ui.screens.confirm import ConfirmScreen
 from journal.ui.screens.unlock import UnlockScreen
 from journal.ui.screens.write import WriteScreen
+from journal.ui.sync_hook import SyncHook
 from journal.ui.typing_order import typed_in
 from journal.ui.widgets.moment_form import Vocabulary
 
@@ -85,6 +86,8 @@ class JournalApp(App):
         self._theme_override = theme
         self._resume_mode = "write"
         self._write_screen: WriteScreen | None = None
+        self.sync = SyncHook(self)
+        """Sync with the folder while unlocked, when the vault is linked (docs/sync.md)."""
 
     # -- settings and themes (journal.ui.session) --------------------------------------
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -147,6 +150,7 @@ class JournalApp(App):
                 self.add_mode(mode, screen_type)
         await self.switch_mode(self._resume_mode if self.has_mode(self._resume_mode)
                                else "write")
+        self.sync.start()
         if message.merged:
             lines = "".join(f"\n{line}" for line in message.arrivals)
             self.notify(f"{message.merged} quick note{'s' if message.merged != 1 else ''} "
@@ -155,6 +159,14 @@ class JournalApp(App):
         if message.problems:
             self.notify("\n".join(message.problems), title="Quick notes", severity="error",
                         timeout=15, markup=False)
+
+    def on_entry_saved(self, _message: EntrySaved) -> None:
+        self.sync.saved()
+
+    def day_changed_elsewhere(self) -> None:
+        """Sync wrote days: the write screen reloads its day unless typing is pending."""
+        if self._write_screen is not None and self._write_screen.is_mounted:
+            self._write_screen.call_later(self._write_screen.sync_day)
 
     # -- actions -----------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -249,6 +261,7 @@ class JournalApp(App):
                         "trying again in a minute.", severity="error")
             self.idle.touch(self.clock.now() - timedelta(minutes=self.idle.minutes - 1))
             return
+        self.sync.stop()
         if self.current_mode in CONTENT_MODES:
             self._resume_mode = self.current_mode
         await self.switch_mode("unlock")
@@ -274,6 +287,7 @@ class JournalApp(App):
     async def action_quit(self) -> None:
         await self._typed()
         if self._flush():
+            self.sync.stop()
             self.exit()
             return
 

@@ -109,9 +109,12 @@ def _real_commands() -> dict[str, tuple[str, str, click.Command]]:
     found: dict[str, tuple[str, str, click.Command]] = {}
     for info in pkgutil.iter_modules(journal.cli.__path__):
         module = importlib.import_module(f"journal.cli.{info.name}")
+        # a group's subcommands (`sync init`) are reached through the group
+        nested = {id(sub) for value in vars(module).values() if isinstance(value, click.Group)
+                  for sub in value.commands.values()}
         for attribute, value in vars(module).items():
             # defined here, not imported from a sibling module
-            if isinstance(value, click.Command) and value is not cli \
+            if isinstance(value, click.Command) and value is not cli and id(value) not in nested \
                     and getattr(value.callback, "__module__", None) == module.__name__:
                 assert value.name not in found, f"two commands named {value.name}"
                 found[value.name] = (info.name, attribute, value)

@@ -7,8 +7,9 @@ tests/leakscan.py and a negative control.
 2. A real `journal` process in a pseudo-terminal: keys typed through the pty, autosave,
    then kill -9 in the middle of typing more; scan; reopen and find the autosaved text.
 
-Scanned: every file under the vault directory, the config directory, a private TMPDIR
-(SQLite and Python put temp files there), HOME and the whole test directory. Each typed
+Scanned: every file under the vault directory (with its sync state), the config directory,
+a private TMPDIR (SQLite and Python put temp files there), HOME and the whole test
+directory, which holds the sync folder the app syncs to. Each typed
 word is a unique canary; 0 may be found.
 """
 
@@ -90,6 +91,11 @@ async def test_pilot_session_leaves_no_plaintext(tmp_path, private_tmp, tmp_path
     vault, _ = Vault.create(paths.vault, PASSPHRASE, kdf=KdfParams.fast_for_tests(),
                             clock=clock)
     vault.put(Entry(date=OLD_DAY, body=f"keep {CANARIES['old']}\n\n{CANARIES['erased']} gone"))
+    sync_folder = tmp_path / "Sync"  # synced (docs/sync.md): its records are scanned too
+    sync_folder.mkdir()
+    from journal.core.sync import session
+
+    session.link(vault, sync_folder, PASSPHRASE, allow_weak=True)
     vault.close()
     app = make_app(paths=paths, settings=Settings(), clock=clock,
                    kdf=KdfParams.fast_for_tests(), allow_weak=True)
@@ -144,6 +150,8 @@ async def test_pilot_session_leaves_no_plaintext(tmp_path, private_tmp, tmp_path
     report = scan(roots, needles)
     assert report.found == {}, report.describe()
     assert paths.vault / "journal.db" in report.files and report.bytes_scanned > 0
+    synced = [p for p in report.files if p.suffix == ".jsr" and sync_folder in p.parents]
+    assert len(synced) >= 2, "the app's syncs (unlock, lock, quit) wrote no records"
     with Vault.open(paths.vault, PASSPHRASE, allow_weak=True) as vault:  # it was all saved
         assert vault.get_by_date(TODAY).body == f"Rewritten: {CANARIES['edit']}"
         assert vault.get_by_date(OLD_DAY).body == f"keep {CANARIES['old']} (edited)"

@@ -139,9 +139,12 @@ class Vault:
     @classmethod
     def open(cls, directory: Path, passphrase: str | None = None, *,
              recovery_code: str | None = None, allow_weak: bool = False, verify: bool = True,
-             clock: Clock | None = None, seen: SeenSaves | None = None) -> Vault:
+             clock: Clock | None = None, seen: SeenSaves | None = None,
+             data_key: bytes | None = None) -> Vault:
         """Unlock. `seen` (the user's record of save counters) turns on the rollback
-        warning: `rollback_warning` says so when this vault went back in time."""
+        warning: `rollback_warning` says so when this vault went back in time. `data_key`
+        unlocks with the data key itself (sync's escrow, journal.core.sync.escrow: a wrong
+        key fails the manifest check; the header's settings are then not vouched for)."""
         crypto.self_test()
         directory = Path(directory)
         header, ro = cls.read_header(directory)
@@ -154,7 +157,8 @@ class Vault:
                 WRAPS).fetchall())
         finally:
             ro.close()
-        dek, trusted_kdf = unwrap(header, wraps, passphrase, recovery_code)
+        dek, trusted_kdf = ((data_key, None) if data_key is not None else
+                            unwrap(header, wraps, passphrase, recovery_code))
         schema.tighten_modes(directory)
         conn = schema.connect(db_path(directory))
         try:
@@ -353,6 +357,16 @@ class Vault:
         digest: a check whose cost does not grow with the vault the way a full scan (`check`)
         does. Names, for a warning."""
         return self.records.damaged_in_bucket(crypto.manifest_bucket(uuid.UUID(entry_id).bytes))
+
+    # -- for sync (journal.core.sync) -----------------------------------------------------
+    def derived_key(self, purpose: str) -> bytes:
+        """A key for another part of the program, derived from the data key (HKDF)."""
+        return crypto.subkey(self.keyring.dek, f"derived/{purpose}")
+
+    def versions(self) -> dict[str, int]:
+        """Every entry's id and version, without decrypting anything."""
+        return {str(uuid.UUID(bytes=u)): v for u, v in
+                self._conn.execute("SELECT uuid, version FROM entries")}
 
     # -- writing -------------------------------------------------------------------------
     def put(self, entry: Entry) -> Entry:

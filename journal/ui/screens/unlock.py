@@ -234,6 +234,18 @@ class UnlockScreen(Screen):
         try:
             vault = Vault.open(app.paths.vault, passphrase, allow_weak=app.allow_weak,
                                clock=app.clock, seen=SeenSaves(app.paths.seen_saves_file))
+        except WrongPassphrase as exc:  # changed on another synced machine? (docs/sync.md)
+            from journal.core.sync import session
+
+            try:
+                found = session.unlock_with_new_passphrase(
+                    app.paths.vault, passphrase, allow_weak=app.allow_weak, clock=app.clock)
+            except JournalError:
+                found = None
+            if found is None:
+                self.post_message(self.Failed(exc))
+                return
+            vault = found
         except Exception as exc:  # noqa: BLE001 - every failure reaches the person
             self.post_message(self.Failed(as_journal_error(exc)))
             return

@@ -1,0 +1,171 @@
+"""Sync commands: sync, sync init, sync status, sync forget (docs/sync.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from journal.cli.common import pass_runtime, passphrase_file_option, plural
+from journal.cli.runtime import Runtime
+from journal.core.errors import WrongPassphrase
+from journal.core.store.vault import Vault
+
+
+def _unlocked(runtime: Runtime, passphrase_file: Path | None) -> tuple[Vault, str]:
+    Vault.read_header(runtime.paths.vault)[1].close()  # not found / not ours, before asking
+    passphrase = runtime.passphrase(passphrase_file)
+    try:
+        vault = Vault.open(runtime.paths.vault, passphrase, allow_weak=runtime.allow_weak,
+                           clock=runtime.clock, seen=runtime.seen_saves())
+    except WrongPassphrase:
+        found = runtime.open_through_sync(runtime.paths.vault, passphrase)
+        if found is None:
+            raise
+        vault = found
+    runtime.warn_rollback(vault)
+    try:
+        Runtime.merge_pending(vault)
+    except BaseException:
+        vault.close()
+        raise
+    return vault, passphrase
+
+
+def print_report(report: object, as_json: bool) -> None:
+    """Say what came in and what went out; refuse (exit 5) when the folder was tampered."""
+    from journal.core.sync.session import SyncReport
+
+    assert isinstance(report, SyncReport)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2))
+    else:
+        click.echo(f"Sent {plural(report.sent, 'change')}, received "
+                   f"{plural(report.received, 'change')}; "
+                   f"{plural(len(report.days_changed), 'day')} updated here.")
+        if report.restored:
+            click.echo(f"Put back {plural(report.restored, 'record')} of this machine that "
+                       "the folder had lost.")
+        for day in sorted(report.conflicts):
+            click.echo(f"conflict: {day} was changed on two machines; both texts are kept "
+                       "between <<<<<<< and >>>>>>> marks: edit the day to choose")
+        for line in report.waiting:
+            click.echo(f"waiting: {line}")
+        for line in report.refused:
+            click.echo(f"refused: {line}")
+        if report.in_step:
+            click.echo("In step with the sync folder.")
+    refusal = report.refusal()
+    if refusal is not None:
+        raise refusal
+
+
+@click.group(invoke_without_command=True)
+@passphrase_file_option
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def sync(ctx: click.Context, passphrase_file: Path | None, as_json: bool) -> None:
+    """Exchange changes with the sync folder now.
+
+    Pushes what this machine wrote, merges what the other machines wrote, and prints what
+    came in and went out. Exits 0 when nothing was refused, 5 when a record in the folder
+    was altered, replayed, deleted or rolled back (named on the lines above).
+
+    \b
+    Examples:
+      journal sync init ~/Sync/journal     link this vault to a folder
+      journal sync                         exchange changes now
+      journal sync --json
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from journal.core.sync import session
+
+    runtime = ctx.find_object(Runtime) or Runtime()
+    vault, passphrase = _unlocked(runtime, passphrase_file)
+    try:
+        report = session.sync(vault, passphrase, allow_weak=runtime.allow_weak)
+    finally:
+        vault.close()
+    print_report(report, as_json)
+
+
+@sync.command("init")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@passphrase_file_option
+@pass_runtime
+def sync_init(runtime: Runtime, directory: Path, passphrase_file: Path | None) -> None:
+    """Link this vault to the sync folder DIRECTORY (created inside it: journal-sync/).
+
+    \b
+    Example:
+      journal sync init ~/Sync/journal
+    """
+    from journal.core.sync import session
+
+    vault, passphrase = _unlocked(runtime, passphrase_file)
+    try:
+        linked = session.link(vault, directory, passphrase, allow_weak=runtime.allow_weak)
+        report = session.sync(vault, passphrase, allow_weak=runtime.allow_weak)
+    finally:
+        vault.close()
+    click.echo(f"Linked to {linked.folder} as machine {linked.machine}.")
+    print_report(report, as_json=False)
+
+
+@sync.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@passphrase_file_option
+@pass_runtime
+def sync_status(runtime: Runtime, passphrase_file: Path | None, as_json: bool) -> None:
+    """The machines seen, when each last wrote, and what is waiting.
+
+    \b
+    Example:
+      journal sync status
+    """
+    from journal.core.sync import session
+
+    vault, _passphrase = _unlocked(runtime, passphrase_file)
+    try:
+        found = session.status(vault)
+    finally:
+        vault.close()
+    if as_json:
+        click.echo(json.dumps(found, indent=2))
+        return
+    click.echo(f"Sync folder: {found['folder']} (key epoch {found['epoch']})")
+    for peer in found["machines"]:
+        label = "this machine" if peer["this"] else f"last wrote {peer['last_wrote'] or '-'}"
+        extra = " (retired)" if peer["retired"] else ""
+        unread = f", {peer['unread']} unread" if peer["unread"] else ""
+        click.echo(f"  {peer['machine']}  {plural(peer['records'], 'record')}{unread}  "
+                   f"{label}{extra}")
+    click.echo(f"Pending here: {plural(found['pending_out'], 'day')} to send, "
+               f"{plural(found['pending_in'], 'day')} to merge.")
+
+
+@sync.command("forget")
+@click.argument("machine")
+@passphrase_file_option
+@pass_runtime
+def sync_forget(runtime: Runtime, machine: str, passphrase_file: Path | None) -> None:
+    """Retire MACHINE (lost or sold): refuse what it writes from now on, new sync keys.
+
+    Change the passphrase first ('journal passwd') if the machine may be in other hands:
+    the new keys are wrapped under this machine's passphrase.
+
+    \b
+    Example:
+      journal sync forget 3f9c2a7d10b4e6f1
+    """
+    from journal.core.sync import session
+
+    vault, passphrase = _unlocked(runtime, passphrase_file)
+    try:
+        epoch = session.forget(vault, machine, passphrase, allow_weak=runtime.allow_weak)
+    finally:
+        vault.close()
+    click.echo(f"Machine {machine} retired; what is written from now on uses sync keys of "
+               f"epoch {epoch}.")

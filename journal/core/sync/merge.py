@@ -1,0 +1,164 @@
+"""The merge of a day's concurrent revisions: three-way, from the common ancestor.
+
+Deterministic: the result depends only on the set of revisions, never on which machine
+merges or in which order records arrived, so every machine that has seen the same records
+ends with the same entry (convergence). Nothing is lost:
+
+* the body merges line by line (diff3); where both sides changed the same lines, both
+  texts are kept between conflict markers and the day is reported as a conflict;
+* moments are a map by id: an edit on one side wins over no change; two different edits of
+  one moment keep both (the second under a new, derived id);
+* a list field (recovery, good things) keeps the items of both sides; for a single value
+  (sleep, energy) changed on both sides, the first head's value is kept and the conflict
+  is reported;
+* a deletion against an edit keeps the edit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from difflib import SequenceMatcher
+from typing import Any
+
+from journal.core.sync.revisions import Content, Revision, ancestry, canonical, heads
+
+MARK_A = "<<<<<<< one version (merged by sync)\n"
+MARK_MID = "=======\n"
+MARK_B = ">>>>>>> other version\n"
+_SPECIAL = ("id", "date", "body", "moments", "written_at")
+
+
+def _matches(base: list[str], other: list[str]) -> dict[int, int]:
+    matcher = SequenceMatcher(None, base, other, autojunk=False)
+    out: dict[int, int] = {}
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            out[block.a + k] = block.b + k
+    return out
+
+
+def _ended(lines: list[str]) -> list[str]:
+    if lines and not lines[-1].endswith("\n"):
+        return lines[:-1] + [lines[-1] + "\n"]
+    return lines
+
+
+def merge_text(base: str, a: str, b: str) -> tuple[str, bool]:
+    """diff3: changes from both sides, both texts kept where they overlap."""
+    if a == b or b == base:
+        return a, False
+    if a == base:
+        return b, False
+    lb, la, lbb = (t.splitlines(keepends=True) for t in (base, a, b))
+    ma, mb = _matches(lb, la), _matches(lb, lbb)
+    out: list[str] = []
+    conflict = False
+    ib = ia = ibb = 0
+    sync = [i for i in range(len(lb)) if i in ma and i in mb] + [len(lb)]
+    for i in sync:
+        end_a = ma[i] if i < len(lb) else len(la)
+        end_b = mb[i] if i < len(lb) else len(lbb)
+        if end_a < ia or end_b < ibb:  # crossing matches: not a stable point
+            continue
+        cb, ca, cbb = lb[ib:i], la[ia:end_a], lbb[ibb:end_b]
+        if ca == cbb or cbb == cb:
+            out += ca
+        elif ca == cb:
+            out += cbb
+        else:
+            conflict = True
+            out += [MARK_A, *_ended(ca), MARK_MID, *_ended(cbb), MARK_B]
+        if i < len(lb):
+            out.append(lb[i])
+            ib, ia, ibb = i + 1, end_a + 1, end_b + 1
+    return "".join(out), conflict
+
+
+def _merge_moments(base: list[dict], a: list[dict], b: list[dict]) -> tuple[list[dict], bool]:
+    by_base = {m.get("id"): m for m in base}
+    by_a = {m.get("id"): m for m in a}
+    by_b = {m.get("id"): m for m in b}
+    order = [m.get("id") for m in a] + [m.get("id") for m in b if m.get("id") not in by_a]
+    out: list[dict] = []
+    conflict = False
+    for mid in order:
+        ma, mb, mo = by_a.get(mid), by_b.get(mid), by_base.get(mid)
+        if ma == mb or mb == mo:
+            chosen = [ma]
+        elif ma == mo:
+            chosen = [mb]
+        elif ma is None or mb is None:
+            chosen = [ma or mb]  # an edit wins over a deletion
+        else:
+            conflict = True
+            twin = dict(mb)
+            twin["id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{mid}|" + canonical(mb).hex()))
+            chosen = [ma, twin]
+        out += [m for m in chosen if m is not None]
+    return out, conflict
+
+
+def merge_entry(base: Content, a: Content, b: Content) -> tuple[Content, bool]:
+    """Three-way merge of two versions of one day; (result, whether both changed one thing)."""
+    if a == b:
+        return a, False
+    if a is None or b is None:
+        kept = b if a is None else a
+        return (None, False) if kept == base else (kept, False)
+    base = base or {}
+    out: dict[str, Any] = {}
+    conflict = False
+    for key in sorted(set(a) | set(b) | set(base)):
+        va, vb, vo = a.get(key), b.get(key), base.get(key)
+        if key in _SPECIAL:
+            continue
+        if va == vb or vb == vo:
+            value = va
+        elif va == vo:
+            value = vb
+        elif isinstance(va, list) and isinstance(vb, list):
+            value = va + [x for x in vb if x not in va]
+        else:
+            conflict, value = True, va
+        if value is not None or key in a or key in b:
+            out[key] = value
+    out["date"] = a["date"]
+    for key, pick in (("id", min), ("written_at", _earliest)):
+        va, vb, vo = a.get(key), b.get(key), base.get(key)
+        out[key] = va if va == vb or vb == vo else vb if va == vo else pick(va, vb)
+    body, body_conflict = merge_text(base.get("body", ""), a.get("body", ""), b.get("body", ""))
+    moments, moment_conflict = _merge_moments(base.get("moments", []), a.get("moments", []),
+                                              b.get("moments", []))
+    out["body"], out["moments"] = body, moments
+    return out, conflict or body_conflict or moment_conflict
+
+
+def _earliest(x: Any, y: Any) -> Any:
+    present = [v for v in (x, y) if v is not None]
+    return min(present) if present else None
+
+
+def resolve(revs: dict[str, Revision]) -> tuple[Content, bool]:
+    """The day's entry from all its known revisions: the heads, merged in id order, each
+    from the latest common ancestor (the smallest id among several)."""
+    tips = heads(revs)
+    if not tips:
+        return None, False
+    result = revs[tips[0]].content
+    seen = ancestry(revs, tips[0])
+    conflict = False
+    for tip in tips[1:]:
+        theirs = ancestry(revs, tip)
+        common = seen & theirs & set(revs)
+        latest = [c for c in common
+                  if not any(c in revs[o].parents or c in _strict(revs, o) for o in common
+                             if o != c)]
+        base = revs[min(latest)].content if latest else None
+        result, clash = merge_entry(base, result, revs[tip].content)
+        conflict = conflict or clash
+        seen |= theirs
+    return result, conflict
+
+
+def _strict(revs: dict[str, Revision], rev_id: str) -> set[str]:
+    return ancestry(revs, rev_id) - {rev_id}

@@ -1,0 +1,96 @@
+"""An entry's revisions: content-addressed, each naming the revisions it replaces.
+
+A revision is one day's whole entry (as its exchange dictionary, without `updated_at`,
+which is local bookkeeping) or a tombstone (`None`: the day was deleted), plus the ids of
+its parents. Its id is a hash of all three, so two machines that make the same change
+make the same revision, and a day's revisions form a graph whose *heads* (revisions no
+other revision replaces) are the concurrent versions to merge.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from journal.core.model.entries import Entry
+
+Content = dict[str, Any] | None
+
+
+def content_of(entry: Entry) -> dict[str, Any]:
+    data = entry.to_dict()
+    data.pop("updated_at", None)
+    return data
+
+
+def canonical(obj: object) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def revision_id(day: str, parents: tuple[str, ...], content: Content) -> str:
+    return hashlib.sha256(canonical([day, sorted(parents), content])).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Revision:
+    id: str
+    day: str
+    parents: tuple[str, ...]
+    content: Content
+
+    @classmethod
+    def make(cls, day: str, parents: list[str] | tuple[str, ...], content: Content) -> Revision:
+        ordered = tuple(sorted(set(parents)))
+        return cls(revision_id(day, ordered, content), day, ordered, content)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "day": self.day, "parents": list(self.parents),
+                "entry": self.content}
+
+    @classmethod
+    def from_json(cls, obj: Any) -> Revision:
+        """A revision from an authenticated record; its id must match its content."""
+        if not isinstance(obj, dict) or not isinstance(obj.get("day"), str) \
+                or not isinstance(obj.get("parents"), list) \
+                or not all(isinstance(p, str) for p in obj["parents"]) \
+                or not (obj.get("entry") is None or isinstance(obj.get("entry"), dict)):
+            raise ValueError("malformed revision")
+        made = cls.make(obj["day"], obj["parents"], obj["entry"])
+        if made.id != obj.get("id"):
+            raise ValueError("revision id does not match its content")
+        if made.content is not None and not _well_formed(made.content, made.day):
+            raise ValueError("malformed entry in a revision")
+        return made  # the model validates the content when the day is written (session)
+
+
+def _well_formed(content: dict[str, Any], day: str) -> bool:
+    """Enough shape for the merge to run on (the model validates the rest when the merged
+    day is written): a cheap check, as a first sync reads thousands of revisions."""
+    moments = content.get("moments", [])
+    return (content.get("date") == day and isinstance(content.get("body", ""), str)
+            and isinstance(content.get("id"), str) and isinstance(moments, list)
+            and all(isinstance(m, dict) and isinstance(m.get("id"), str) for m in moments)
+            and all(isinstance(content.get(k, []), list) for k in ("recovery", "good_things")))
+
+
+def heads(revs: dict[str, Revision]) -> list[str]:
+    """Revisions no known revision replaces, sorted (a deterministic order)."""
+    replaced = {p for r in revs.values() for p in r.parents}
+    return sorted(r for r in revs if r not in replaced)
+
+
+def ancestry(revs: dict[str, Revision], rev_id: str) -> set[str]:
+    """The revision and every known ancestor of it."""
+    seen: set[str] = set()
+    todo = [rev_id]
+    while todo:
+        rid = todo.pop()
+        if rid in seen:
+            continue
+        seen.add(rid)
+        rev = revs.get(rid)
+        if rev is not None:
+            todo.extend(rev.parents)
+    return seen

@@ -1,0 +1,154 @@
+"""Sync while the app is open (docs/sync.md): at unlock, a few seconds after saves, when the
+sync folder changes, and at lock and quit.
+
+Only for a vault linked with `journal sync init`. A sync runs in a thread worker holding the
+vault for its turn (journal.ui.vault_access), so typing never waits on it. The folder is
+watched by polling its directories' modification times every few seconds: no extra
+dependency, and it works on network mounts and USB sticks where inotify does not.
+The app never holds the passphrase for this: keys rotated elsewhere need one
+`journal sync` (or a re-link), which the status says.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from journal.core.errors import JournalError
+from journal.ui.vault_access import vault_in_use
+
+#: Seconds after the last save before syncing it, and between looks at the folder.
+DEBOUNCE_SECONDS = 5.0
+POLL_SECONDS = 3.0
+
+
+class SyncHook:
+    def __init__(self, app: Any) -> None:
+        """`app` is the JournalApp (not imported: the app imports this module)."""
+        self.app = app
+        self.folder: Path | None = None
+        self.status = ""
+        """One line for the user: when the last sync ran and what it found."""
+        self._debounce: Any = None
+        self._poll: Any = None
+        self._stamp: tuple[int, ...] = ()
+
+    @property
+    def linked(self) -> bool:
+        return self.folder is not None
+
+    def start(self) -> None:
+        """At unlock: sync if this vault is linked, then watch the folder."""
+        from journal.core.sync import session
+
+        with vault_in_use(self.app) as vault:
+            if vault is None or not session.is_linked(vault):
+                return
+            try:
+                state = session.open_state(vault)
+            except JournalError as exc:
+                self._show_error(exc)
+                return
+            self.folder = Path(state.link.folder) / "journal-sync"
+            state.close()
+        self._stamp = self._look()
+        self.soon("unlock", delay=0.0)
+        self._poll = self.app.set_interval(POLL_SECONDS, self._check_folder)
+
+    def stop(self) -> None:
+        """At lock and quit: one last sync, on this thread (the vault is about to close)."""
+        for timer in (self._debounce, self._poll):
+            if timer is not None:
+                timer.stop()
+        self._debounce = self._poll = None
+        if self.linked:
+            self._run()
+        self.folder = None
+
+    def saved(self) -> None:
+        """An entry was saved: sync once the typing has paused."""
+        if self.linked:
+            self.soon("save", delay=DEBOUNCE_SECONDS)
+
+    def soon(self, reason: str, delay: float) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        if delay <= 0:
+            self._debounce = None
+            self.app.run_worker(self._run, thread=True, group="sync", name=f"sync-{reason}")
+            return
+        self._debounce = self.app.set_timer(delay, lambda: self.soon(reason, 0.0))
+
+    # -- the folder ------------------------------------------------------------------
+    def _look(self) -> tuple[int, ...]:
+        if self.folder is None:
+            return ()
+        stamps = []
+        for directory in (self.folder / "keys", self.folder / "records",
+                          *sorted((self.folder / "records").glob("*"))):
+            try:
+                stamps.append(directory.stat().st_mtime_ns)
+            except OSError:
+                stamps.append(0)
+        return tuple(stamps)
+
+    def _check_folder(self) -> None:
+        stamp = self._look()
+        if stamp != self._stamp:
+            self._stamp = stamp
+            self.soon("folder", delay=0.0)
+
+    # -- one sync --------------------------------------------------------------------
+    def _run(self) -> None:
+        from journal.core.sync import session
+
+        with vault_in_use(self.app) as vault:
+            if vault is None:
+                return
+            try:
+                report = session.sync(vault)
+            except JournalError as exc:
+                self._deliver(self._show_error, exc)
+                return
+        self._stamp = self._look()  # our own writes are not news
+        self._deliver(self._show, report)
+
+    def _deliver(self, method: Any, *args: Any) -> None:
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            method(*args)
+        else:
+            self.app.call_from_thread(method, *args)
+
+    def _show_error(self, exc: JournalError) -> None:
+        status = f"sync: {exc}"
+        if status != self.status:  # the same problem (a folder not mounted) is said once
+            self.app.notify(str(exc), title="Sync", severity="error", timeout=10,
+                            markup=False)
+        self.status = status
+        self.app.sub_title = status
+
+    def _show(self, report: Any) -> None:
+        when = self.app.clock.now().strftime("%H:%M")
+        problems = report.refused + report.waiting
+        keys = [line for line in report.waiting if "passphrase" in line]
+        if keys and keys[0] not in self.status:  # new sync keys from another machine
+            self.app.notify(keys[0], title="Sync", severity="warning", timeout=12,
+                            markup=False)
+        self.status = (f"synced {when}" if not problems
+                       else f"sync {when}: {len(problems)} problem(s)" +
+                       (f" ({keys[0]})" if keys else ""))
+        self.app.sub_title = self.status
+        if report.days_changed:
+            days = len(report.days_changed)
+            self.app.notify(f"{days} day{'s' if days != 1 else ''} updated from your other "
+                            "machines.", title="Sync", timeout=5)
+            self.app.day_changed_elsewhere()
+        for day in report.conflicts:
+            self.app.notify(f"{day} was changed on two machines: both texts are kept between "
+                            "<<<<<<< and >>>>>>> marks; edit the day to choose.",
+                            title="Sync", severity="warning", timeout=12, markup=False)
+        if report.refused:
+            self.app.notify("\n".join(report.refused[:3]), title="Sync refused records",
+                            severity="error", timeout=15, markup=False)
