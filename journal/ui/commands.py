@@ -13,9 +13,9 @@ if TYPE_CHECKING:
 
 
 def parse_day(text: str, today: date) -> date:
-    """Any day journal.core.dates reads ('' is today) -> a date; else ValueError."""
-    from journal.core.dates import parse_date
+    """Any day journal.core.model.dates reads ('' is today) -> a date; else ValueError."""
     from journal.core.errors import ValidationError
+    from journal.core.model.dates import parse_date
 
     try:
         return parse_date(text, today) if text.strip() else today

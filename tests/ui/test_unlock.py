@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.widgets import Button, Checkbox, Input, Static
 
 from journal.core.model.entries import Entry
-from journal.core.passphrase_policy import judge
 from journal.core.store.captures import SealedBox
+from journal.core.store.passphrase_policy import judge
 from journal.core.store.vault import Vault
 from journal.ui.screens.unlock import RecoveryCodeScreen, UnlockScreen
 from journal.ui.screens.write import WriteScreen

@@ -14,10 +14,10 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 
+from journal.core.care.practice_script import describe
+from journal.core.care.safety import CHECK_IN_LABELS
 from journal.core.model.entries import Entry, Moment
 from journal.core.model.markup import _PERSON_RE, _TAG_RE
-from journal.core.practice_script import describe
-from journal.core.safety import CHECK_IN_LABELS
 from journal.core.textsafe import picture_controls
 from journal.ui.widgets.entry_list import CONCERN_SYMBOL, CONTAGION_SYMBOL
 
