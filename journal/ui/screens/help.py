@@ -14,6 +14,7 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ("everywhere", "F2 F3 F4", "write today's entry, browse, reflect"),
     ("everywhere", "F5 / F9", "settings / support: crisis lines"),
     ("everywhere", "ctrl+l / ctrl+q", "lock now / quit (both save first)"),
+    ("everywhere", "ctrl+r", "quick captures: read, k keep, d discard"),
     ("write", "ctrl+s", "save now (typing saves by itself)"),
     ("write", "ctrl+n / ctrl+t", "add a moment / go to the moments"),
     ("write", "ctrl+e", "write it in your own editor ($EDITOR)"),
