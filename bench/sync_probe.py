@@ -24,7 +24,8 @@ def main(argv: list[str]) -> int:
     from bench import gen
     from journal.core.store.crypto import KdfParams
     from journal.core.store.vault import Vault
-    from journal.core.sync import session
+    from journal.core.sync import folder_keys, session
+    from journal.core.sync.layout import Folder
 
     size = int(argv[0]) if argv else 10_000
     tmp = Path(tempfile.mkdtemp(prefix="bench-sync-"))
@@ -42,7 +43,7 @@ def main(argv: list[str]) -> int:
         session.sync(a, passphrase, allow_weak=True)
         out["first_push_s"] = time.perf_counter() - start
         b, _ = Vault.create(tmp / "b", passphrase, kdf=kdf)
-        keys = session._open_folder_keys(session.Folder(folder), passphrase, True)
+        keys = folder_keys.open_any(Folder(folder), passphrase, True)
         session.link(b, folder, passphrase, allow_weak=True, opened=keys)
         start = time.perf_counter()
         report = session.sync(b, passphrase, allow_weak=True)

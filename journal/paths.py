@@ -20,9 +20,14 @@ class Paths:
     state_dir: Path | None = None
 
     @property
+    def state(self) -> Path:
+        """What the program remembers on this computer that is no setting (no content)."""
+        return self.state_dir or self.config_dir / "state"
+
+    @property
     def seen_saves_file(self) -> Path:
         """The highest save counter seen per vault id (the rollback warning)."""
-        return (self.state_dir or self.config_dir / "state") / "seen-saves.json"
+        return self.state / "seen-saves.json"
 
     @property
     def settings_file(self) -> Path:
@@ -34,8 +39,9 @@ class Paths:
 
     @property
     def tips_file(self) -> Path:
-        """Names of the one-time tips already shown (no journal content)."""
-        return self.config_dir / "tips-shown"
+        """Names of the one-time tips already shown (no journal content): state, not a
+        setting, so it lives with the state, not in the config folder."""
+        return self.state / "tips-shown"
 
 
 def resolve(vault: str | os.PathLike[str] | None = None,

@@ -13,6 +13,28 @@ from journal.core.store.vault import Vault
 
 PASSPHRASE = "correct horse battery staple"
 
+#: Folders under $HOME the program (through platformdirs) would write to, by XDG name.
+XDG_DIRS = {"XDG_CONFIG_HOME": "config", "XDG_STATE_HOME": "state", "XDG_DATA_HOME": "data",
+            "XDG_CACHE_HOME": "cache"}
+
+
+@pytest.fixture(autouse=True)
+def sandbox_home(tmp_path_factory: pytest.TempPathFactory,
+                 monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test writes to the real user's folders: $HOME and every XDG folder point at a
+    fresh temp dir (the XDG ones outside that HOME, so a test can see HOME stay empty),
+    and no JOURNAL_* setting of the person running the tests leaks in. Subprocesses
+    inherit it. Returns the sandbox; its `home` is $HOME."""
+    root = tmp_path_factory.mktemp("sandbox")
+    (root / "home").mkdir()
+    monkeypatch.setenv("HOME", str(root / "home"))
+    for name, folder in XDG_DIRS.items():
+        monkeypatch.setenv(name, str(root / folder))
+    for name in ("JOURNAL_VAULT", "JOURNAL_CONFIG_DIR", "JOURNAL_STATE_DIR",
+                 "JOURNAL_PASSPHRASE"):
+        monkeypatch.delenv(name, raising=False)
+    return root
+
 
 @pytest.fixture
 def clock() -> FixedClock:

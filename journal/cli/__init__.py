@@ -86,6 +86,18 @@ class JournalGroup(click.Group):
             self.add_command(command, cmd_name)
         return command
 
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple:
+        """jrnl's habit, `journal Went for a walk`, says how to write it down here."""
+        name = args[0] if args else ""
+        looks_like_text = " " in name.strip() or (
+            len(args) > 1 and not any(arg.startswith("-") for arg in args))
+        if name and looks_like_text and self.get_command(ctx, name) is None:
+            import shlex
+
+            ctx.fail(f"No such command {name!r}. To write this in today's entry: "
+                     f"journal add {shlex.join(args)}")
+        return super().resolve_command(ctx, args)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list from COMMANDS' summaries, through click's own formatting (a
         stand-in command per summary), so `--help` imports no command module."""

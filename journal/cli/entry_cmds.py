@@ -210,8 +210,8 @@ def _argument_tip(runtime: Runtime, text: tuple[str, ...], edit: bool) -> None:
 
 
 def _tip_once(runtime: Runtime, name: str, tip: str) -> None:
-    """Print `tip` on stderr the first time only, remembered in the config dir (never the
-    vault); a config dir that cannot be written just means the tip may come again."""
+    """Print `tip` on stderr the first time only, remembered in the state dir (never the
+    vault); a state dir that cannot be written just means the tip may come again."""
     path = runtime.paths.tips_file
     try:
         shown = path.read_text(encoding="utf-8").split()

@@ -134,6 +134,10 @@ class JournalApp(App):
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown,
                               events.MouseScrollUp)) and not event.is_forwarded:
             self.idle.touch(self.clock.now())
+        if (isinstance(event, events.Key) and not event.is_forwarded
+                and self._write_screen is not None and self.screen is self._write_screen
+                and self._write_screen.answer_offer(event)):
+            return  # read in typing order: the practice offer's key (issue 17)
         await super().on_event(event)
 
     def _new_write_screen(self) -> Screen:

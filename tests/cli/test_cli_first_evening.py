@@ -106,12 +106,27 @@ def test_text_as_arguments_prints_a_tip_once(initialised: Journal):
     assert "tip: text given as arguments shows in the process list" in first.stderr
     second = initialised("add", "Still long.")
     assert "tip:" not in second.stderr
-    tips = initialised.tmp / "config" / "tips-shown"
+    tips = initialised.tmp / "config" / "state" / "tips-shown"  # JOURNAL_STATE_DIR unset
     assert tips.read_text() == "argv-text\n"
     assert stat.S_IMODE(tips.stat().st_mode) == 0o600
     assert not list(initialised.vault_dir.glob("tips*"))  # remembered outside the vault
     piped = initialised("add", input="piped\n")
     assert "tip:" not in piped.stderr
+
+
+@pytest.mark.parametrize("args", [["Went for a walk"], ["Went", "for", "a", "walk"]])
+def test_jrnl_habit_of_text_without_add_says_how(initialised: Journal, args):
+    """A jrnl user types `journal Went for a walk`: one usage line naming `journal add`."""
+    done = initialised(*args, ok=False)
+    assert done.exit_code == 2
+    assert "To write this in today's entry: journal add " in done.stderr
+    assert "Traceback" not in done.output + done.stderr
+
+
+def test_an_unknown_single_word_is_just_an_unknown_command(initialised: Journal):
+    done = initialised("lsit", ok=False)
+    assert done.exit_code == 2 and "No such command 'lsit'." in done.stderr
+    assert "journal add" not in done.stderr
 
 
 def test_help_recommends_the_private_forms(journal: Journal):

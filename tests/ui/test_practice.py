@@ -16,7 +16,6 @@ from journal.core.practice_script import OFFER
 from journal.settings import Settings
 from journal.ui.commands import journal_commands
 from journal.ui.screens.practice import PracticeScreen
-from journal.ui.screens.practice_offer import PracticeOffer
 from journal.ui.screens.support import SupportScreen
 from journal.ui.screens.write import WriteScreen
 from journal.ui.widgets.moment_form import MomentForm
@@ -24,11 +23,19 @@ from tests.ui.host import HostApp, MemoryVault, screen_text
 from tests.ui.host import settle as host_settle
 
 from .conftest import TODAY, open_vault, settle, unlock
+from .fast_keys import burst
 
 
 async def _add_moment(pilot, kind_key: str, intensity: str) -> None:
     await pilot.press("ctrl+n", kind_key, *intensity, "w", "enter")
     await settle(pilot)
+
+
+def _offered(app) -> bool:
+    """The offer line is up on the write screen (which keeps its focus where it was)."""
+    screen = app.screen
+    return isinstance(screen, WriteScreen) and screen.offer_line.pending \
+        and screen.offer_line.display and not screen.offer_line.has_focus
 
 
 def _stored_moments(paths) -> list[Moment]:
@@ -44,13 +51,14 @@ async def test_offer_once_after_a_heavy_moment_and_any_key_carries_on(app_factor
     async with app.run_test(size=(100, 30)) as pilot:
         await unlock(pilot)
         await _add_moment(pilot, "c", "8")
-        assert isinstance(app.screen, PracticeOffer)
+        assert _offered(app)
         assert "two-minute practice" in screen_text(app)
         assert OFFER.split(".")[0] in screen_text(app)
         # ctrl+t (go to the moments list) waves it away, and still does its own job
         await pilot.press("ctrl+t")
         await settle(pilot)
-        assert isinstance(app.screen, WriteScreen)
+        assert isinstance(app.screen, WriteScreen) and not _offered(app)
+        assert "two-minute practice" not in screen_text(app)
         assert app.focused.id == "moment-list"
         [moment] = _stored_moments(paths)
         assert moment.practice is None  # saved before the offer, nothing added
@@ -60,7 +68,27 @@ async def test_offer_once_after_a_heavy_moment_and_any_key_carries_on(app_factor
         assert isinstance(app.screen, MomentForm)
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, WriteScreen)
+        assert isinstance(app.screen, WriteScreen) and not _offered(app)
+
+
+async def test_letters_typed_with_the_offer_up_reach_the_editor(app_factory, make_vault,
+                                                                  paths):
+    """The offer is a line, not a screen: the first letter waves it away and is typed, and
+    a 'p' typed after it is just a letter."""
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await _add_moment(pilot, "c", "9")
+        assert _offered(app) and app.focused.id == "editor"
+        await burst(pilot, *"Sleep, perhaps")
+        await settle(pilot)
+        assert not _offered(app) and isinstance(app.screen, WriteScreen)
+        assert app.screen.query_one("#editor").text == "Sleep, perhaps"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        [moment] = _stored_moments(paths)
+        assert moment.practice is None
 
 
 @pytest.mark.parametrize("settings, kind, intensity", [
@@ -76,7 +104,7 @@ async def test_never_offered_below_the_threshold_or_when_off(app_factory, make_v
     async with app.run_test(size=(100, 30)) as pilot:
         await unlock(pilot)
         await _add_moment(pilot, kind, intensity)
-        assert isinstance(app.screen, WriteScreen)
+        assert isinstance(app.screen, WriteScreen) and not _offered(app)
 
 
 async def test_a_lower_threshold_offers_from_it(app_factory, make_vault):
@@ -85,7 +113,7 @@ async def test_a_lower_threshold_offers_from_it(app_factory, make_vault):
     async with app.run_test(size=(100, 30)) as pilot:
         await unlock(pilot)
         await _add_moment(pilot, "c", "5")
-        assert isinstance(app.screen, PracticeOffer)
+        assert _offered(app)
 
 
 async def test_p_starts_the_practice_and_it_is_kept_with_the_moment(app_factory, make_vault,
@@ -95,6 +123,7 @@ async def test_p_starts_the_practice_and_it_is_kept_with_the_moment(app_factory,
     async with app.run_test(size=(100, 30)) as pilot:
         await unlock(pilot)
         await _add_moment(pilot, "c", "9")
+        assert _offered(app)
         await pilot.press("p")
         await pilot.pause()
         assert isinstance(app.screen, PracticeScreen)

@@ -7,9 +7,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Protocol
 
+from textual import events
+
 from journal.core.model.entries import Moment
 from journal.core.model.practice import Practice
-from journal.core.practice_script import DONE
+from journal.core.practice_script import DONE, OFFER_KEY
 
 
 class WriteScreen(Protocol):
@@ -18,6 +20,9 @@ class WriteScreen(Protocol):
 
     moments: list[Moment]
     practice_offered: set[str]
+
+    @property
+    def offer_line(self) -> Any: ...
 
     @property
     def journal(self) -> Any: ...
@@ -41,17 +46,23 @@ def offer_after(screen: WriteScreen, moment: Moment) -> None:
     """Show the offer line if this moment calls for it; its key starts the practice."""
     if not should_offer(screen, moment):
         return
+    screen.practice_offered.add(moment.id)
     if screen.app.screen is not screen:  # typed on before the offer could show (ctrl+n
         return  # for the next moment, at paste speed): that key already carried on
-    from journal.ui.screens.practice_offer import PracticeOffer
+    screen.offer_line.show_for(moment.id)
 
-    screen.practice_offered.add(moment.id)
 
-    def answered(start: bool | None) -> None:
-        if start:
-            start_practice(screen, moment.id)
-
-    screen.app.push_screen(PracticeOffer(), answered)
+def answer(screen: WriteScreen, event: events.Key) -> bool:
+    """Called by the app for each key it reads, in typing order, while the write screen is
+    shown. With the offer up: its key starts the practice (True: the key is spent); any
+    other key takes the offer down and returns False, so it goes on to do its own job."""
+    if not screen.offer_line.pending:
+        return False
+    moment_id = screen.offer_line.withdraw()
+    if event.character != OFFER_KEY:
+        return False
+    start_practice(screen, moment_id)
+    return True
 
 
 def start_practice(screen: WriteScreen, moment_id: str | None = None) -> None:

@@ -6,7 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING, cast
 
 from rich.segment import Segment
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -23,13 +23,14 @@ from journal.ui.autosave import Debouncer
 from journal.ui.editor_theme import follow_app_theme
 from journal.ui.messages import EntrySaved
 from journal.ui.screens.confirm import ConfirmScreen
-from journal.ui.screens.practice_flow import absorb_open_practice, offer_after
+from journal.ui.screens.practice_flow import absorb_open_practice, answer, offer_after
 from journal.ui.screens.safety_flow import after_check_in
 from journal.ui.typing_order import typed_in
 from journal.ui.vault_access import vault_in_use
 from journal.ui.widgets.checkin import CheckIn
 from journal.ui.widgets.moment_form import MomentForm, Vocabulary
 from journal.ui.widgets.moments import MomentList, MomentsPanel, moment_words
+from journal.ui.widgets.practice_offer import PracticeOfferLine
 from journal.ui.widgets.prompts import PromptPanel
 from journal.ui.widgets.safety_checkin import SafetyCheckIn
 
@@ -104,6 +105,18 @@ class WriteScreen(Screen):
     def journal(self) -> JournalApp:
         return cast("JournalApp", self.app)
 
+    @property
+    def offer_line(self) -> PracticeOfferLine:
+        return self.query_one(PracticeOfferLine)
+
+    def answer_offer(self, event: events.Key) -> bool:
+        """The app reads `event` while this screen is shown: True if it started the
+        practice offered (and is spent), False if it goes on to do its own job."""
+        return answer(self, event)
+
+    def on_mouse_down(self) -> None:
+        self.offer_line.withdraw()  # a click carries on like any other key
+
     def compose(self) -> ComposeResult:
         yield Static(id="write-title")
         with Horizontal(id="write-main"):
@@ -117,6 +130,7 @@ class WriteScreen(Screen):
                 yield CheckIn(id="checkin")
                 yield SafetyCheckIn(id="safety")
                 yield MomentsPanel(id="moments")
+        yield PracticeOfferLine(id="practice-offer")
         yield Footer(compact=True)
 
     async def on_mount(self) -> None:
@@ -176,6 +190,7 @@ class WriteScreen(Screen):
             return 0
 
     async def _load(self, entry: Entry) -> None:
+        self.offer_line.withdraw()  # it was about a moment of the day shown until now
         self.day, self.entry = entry.date, entry
         self.moments = [m for m in entry.copy().moments]
         self.journal.current_day = entry.date
