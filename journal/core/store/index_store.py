@@ -132,6 +132,10 @@ class IndexStore:
         the next save of this connection (`store_healed`)."""
         self._healed.update(chunks)
 
+    def pending(self) -> int:
+        """How many entries the chunks rebuilt by reads and not yet stored hold."""
+        return sum(len(chunk) for chunk in self._healed.values())
+
     def store_healed(self, skip: Iterable[int]) -> dict[int, Chunk]:
         """Inside a save's transaction: store the chunks rebuilt by earlier reads whose
         bucket the manifest still seals as it was when they were built (not those in

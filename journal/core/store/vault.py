@@ -83,6 +83,9 @@ class Vault:
         self._seen: SeenSaves | None = None
         #: Set at unlock when the vault is older than one this user saw (`SeenSaves`).
         self.rollback_warning: str | None = None
+        #: Called (with this vault) when a read outside any transaction had to rebuild
+        #: index chunks; the caller may then store them, and say so (`store_healed_index`).
+        self.on_index_rebuilt: Callable[[Vault], None] | None = None
 
     @property
     def header(self) -> Header:
@@ -452,6 +455,8 @@ class Vault:
                 chunks.update(self._heal_index(stale))
         index = Index(chunks)
         self.indexes.keep(index, version)
+        if stale and self.on_index_rebuilt is not None and not self._conn.in_transaction:
+            self.on_index_rebuilt(self)
         return index
 
     def summaries(self) -> Hits:
@@ -474,6 +479,19 @@ class Vault:
             rebuilt = self.indexes.rebuild(buckets)
         self.indexes.remember_healed(rebuilt)
         return rebuilt
+
+    def store_healed_index(self) -> int:
+        """Store, in one transaction, the chunks this connection rebuilt while reading, each
+        only if the manifest still seals its bucket as when it was rebuilt from verified
+        rows. An explicit write: a read never calls it by itself; the CLI and the app do,
+        and say so. Returns how many entries the stored chunks hold."""
+        if not self.indexes.pending():
+            return 0
+        previous = self.indexes.fresh()
+        with self._write():
+            stored = self.indexes.store_healed(())
+        self.indexes.patch(previous, stored)
+        return sum(len(chunk) for chunk in stored.values())
 
     def drop_index(self) -> None:
         """Delete every index chunk: the next read rebuilds them from entries verified

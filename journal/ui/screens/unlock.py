@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from time import monotonic
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -255,10 +256,13 @@ class UnlockScreen(Screen):
             result = MergeResult(problems=[f"quick notes were not merged: {exc}"])
         if vault.rollback_warning:
             result.problems.insert(0, vault.rollback_warning)
+        notices: list[str] = []
         try:  # the words used before, from the encrypted index (no bodies): off the UI
             # thread, and the index stays cached in the vault for browse and reflect
             with allocation_burst():
+                started = monotonic()
                 index = vault.index()
+                notices += _store_rebuilt_index(vault, monotonic() - started)
                 vocabulary = Vocabulary.from_index(index)
                 index.select()  # puts the index in order once, here, for browse
         except JournalError as exc:
@@ -267,7 +271,7 @@ class UnlockScreen(Screen):
         arrivals = [f"{a.day.isoformat()}  \u201c{one_line(a.words)}\u201d"
                     for a in result.arrivals]
         self.post_message(Unlocked(vault, result.merged, result.problems, vocabulary,
-                                   arrivals))
+                                   arrivals, notices))
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
@@ -333,3 +337,24 @@ class UnlockScreen(Screen):
     def _unlocked(self, event: Unlocked) -> None:
         self.opening = False
         self._busy(False, "")  # the message bubbles on to the app
+
+
+#: A rebuild of the index at unlock that took at least this long is worth a notice.
+HEAL_NOTICE_SECONDS = 1.0
+
+
+def _store_rebuilt_index(vault: Vault, took: float) -> list[str]:
+    """Unlocking is a read-write session: index chunks the unlock had to rebuild (after a
+    chunk-format change, or chunks missing) are stored at once, so no later read rebuilds
+    them again. Said in a notice when the person waited for it."""
+    pending = vault.indexes.pending()
+    if not pending:
+        return []
+    try:
+        stored = vault.store_healed_index()
+    except JournalError as exc:  # busy or read-only: the session goes on, rebuilt in memory
+        return [f"The encrypted index was rebuilt ({pending} entries) but not stored: {exc}"]
+    if stored and took >= HEAL_NOTICE_SECONDS:
+        return [f"The encrypted index was rebuilt ({stored} entries) and stored: "
+                "the next unlock will be quicker."]
+    return []

@@ -14,6 +14,14 @@ from textual.widget import Widget
 KIND_SYMBOL = {"contagion": "◆", "concern": "○"}
 
 
+def say_not_taken(widget: Widget, event: events.Key, hint: str) -> None:
+    """A printable key the field cannot take is never dropped in silence (issue 14: nothing
+    typed may be lost without a word): the field says which keys it takes."""
+    if event.is_printable:
+        widget.notify(hint, title="That key is not one of this field's", timeout=3,
+                      markup=False)
+
+
 def kind_label(kind: str) -> str:
     """Markup for a kind: its colour variable, symbol and word, e.g. '◆ contagion'."""
     return f"[${kind}]{KIND_SYMBOL.get(kind, '?')} {kind}[/]"
@@ -64,6 +72,9 @@ class KeyChoice(Widget, can_focus=True):
         if self.handle(event):
             event.stop()
             event.prevent_default()
+        else:
+            say_not_taken(self, event, "Press " + ", ".join(
+                f"{key} for {value}" for key, value, _ in self.options) + ".")
 
     def handle(self, event: events.Key) -> bool:
         """Act on a key now (MomentForm calls this from priority bindings, in typing
@@ -115,6 +126,8 @@ class ScaleChoice(Widget, can_focus=True):
         if self.handle(event):
             event.stop()
             event.prevent_default()
+        else:
+            say_not_taken(self, event, "Type 0-9 (1 then 0 for 10), or use left/right.")
 
     def handle(self, event: events.Key) -> bool:
         """Act on a key now; True if used (see KeyChoice.handle)."""

@@ -1,0 +1,93 @@
+"""Issues 13 (item 4) and 19: a read command that had to rebuild the encrypted index (a
+chunk-format change, chunks missing) stores the rebuilt chunks once, in one transaction,
+and says so on stderr, so the next command does not rebuild them again. Chunks are still
+built only from rows verified against the manifest (tests/core/test_index_poisoning.py)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from cli_harness import Journal
+
+from journal.core.store.index_store import IndexStore
+from journal.core.store.vault import db_path
+
+DAYS = ("2026-11-20", "2026-11-21", "2026-11-22")
+LINE = "journal: the encrypted index was rebuilt (3 entries) and stored"
+
+
+def _sql(journal: Journal, query: str) -> list[tuple]:
+    conn = sqlite3.connect(db_path(journal.vault_dir))
+    try:
+        rows = conn.execute(query).fetchall()
+        conn.commit()
+        return rows
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def unindexed(initialised: Journal, monkeypatch) -> tuple[Journal, list[list[int]]]:
+    """Three entries whose index chunks are gone (as after a format bump, which makes
+    every chunk stale); `rebuilds` records the buckets each rebuild touched."""
+    for day in DAYS:
+        initialised("add", f"Shift on {day} #ward", "--date", day)
+    _sql(initialised, "DELETE FROM index_chunks")
+    rebuilds: list[list[int]] = []
+    real = IndexStore.rebuild
+
+    def spy(self, buckets):
+        rebuilds.append(list(buckets))
+        return real(self, buckets)
+
+    monkeypatch.setattr(IndexStore, "rebuild", spy)
+    return initialised, rebuilds
+
+
+@pytest.mark.parametrize("command", [("list",), ("search", "#ward"), ("reflect", "--json")])
+def test_a_read_that_rebuilt_the_index_stores_it_once_and_says_so(unindexed, command):
+    journal, rebuilds = unindexed
+    first = journal(*command)
+    assert len(rebuilds) == 1
+    assert first.stderr.count(LINE) == 1
+    assert len(_sql(journal, "SELECT bucket FROM index_chunks")) == len(rebuilds[0])
+    second = journal(*command)
+    assert len(rebuilds) == 1  # the stored chunks are current: nothing rebuilt again
+    assert "rebuilt" not in second.stderr
+    assert second.stdout == first.stdout
+
+
+def test_a_current_index_is_never_written_by_a_read(initialised):
+    for day in DAYS:
+        initialised("add", f"Shift on {day} #ward", "--date", day)
+    before = db_path(initialised.vault_dir).read_bytes()
+    result = initialised("list")
+    assert "rebuilt" not in result.stderr
+    assert db_path(initialised.vault_dir).read_bytes() == before
+
+
+def test_a_busy_vault_keeps_the_command_going_and_names_the_repair(unindexed):
+    journal, rebuilds = unindexed
+    blocker = sqlite3.connect(db_path(journal.vault_dir), timeout=0)
+    blocker.execute("BEGIN IMMEDIATE")  # another writer holds the vault
+    try:
+        result = journal("list")
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert len(result.stdout.splitlines()) == 3
+    assert ("journal: the encrypted index was rebuilt (3 entries) but could not be stored; "
+            "run 'journal check --rebuild-index'") in result.stderr
+    assert _sql(journal, "SELECT bucket FROM index_chunks") == []
+
+
+def test_check_rebuild_index_stores_the_index_at_once(unindexed):
+    journal, rebuilds = unindexed
+    result = journal("check", "--rebuild-index")
+    assert "Rebuilt the index from the verified entries (3 entries)." in result.stdout
+    assert "OK: 3 entries authenticated" in result.stdout
+    assert len(rebuilds) == 1 and "rebuilt (" not in result.stderr
+    listed = journal("list")
+    assert len(rebuilds) == 1 and listed.stderr == ""
+    assert len(listed.stdout.splitlines()) == 3
