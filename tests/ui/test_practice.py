@@ -333,3 +333,17 @@ async def test_locking_in_the_middle_of_a_practice_keeps_what_was_taken(app_fact
         await settle(pilot)
         [moment] = _stored_moments(paths)
         assert moment.practice == Practice(0, ("land", "theirs_and_mine"), 9, None)
+
+
+async def test_the_practice_opening_keys_keep_whole_at_100_columns():
+    """Seen in tmux at 100x30: the opening's key hint broke 'esc not / now' across lines and
+    an empty heading line stood above the text."""
+    app = HostApp(MemoryVault([]))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await host_settle(pilot)
+        app.push_screen(PracticeScreen())
+        await pilot.pause()
+        await pilot.pause()
+        assert not app.screen.query_one("#practice-step").display
+        lines = screen_text(app).splitlines()
+        assert any("esc not now" in line for line in lines), lines

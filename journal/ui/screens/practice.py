@@ -30,8 +30,9 @@ from journal.ui.widgets.choice import ScaleChoice
 
 _BAR = 24  # cells of the timer's breathing line at its fullest
 _STEP_KEYS = "[b]enter[/] next   [b]s[/] skip this step   [b]esc[/] stop (what you took is kept)"
-_INTRO_KEYS = (f"[b]enter[/] begin   [b]{TIMER_MINUTES[0]}-{TIMER_MINUTES[-1]}[/] a calm timer "
-               "of that many minutes first   [b]esc[/] not now")
+_INTRO_KEYS = ("[b]enter[/] begin   [b]esc[/] not now\n"
+               f"[b]{TIMER_MINUTES[0]}-{TIMER_MINUTES[-1]}[/] a calm timer of that many "
+               "minutes first")
 
 
 class PracticeScreen(ModalScreen[Practice | None]):
@@ -110,7 +111,9 @@ class PracticeScreen(ModalScreen[Practice | None]):
             self.set_focus(None)
 
     def _set(self, step: str, text: str, question: str, keys: str) -> None:
-        self.query_one("#practice-step", Static).update(for_markup(step))
+        heading = self.query_one("#practice-step", Static)
+        heading.update(for_markup(step))
+        heading.display = bool(step)  # no empty line above the intro and the timer
         self.query_one("#practice-text", Static).update(for_markup(text))
         self.query_one("#practice-question", Static).update(for_markup(question))
         self.query_one("#practice-keys", Static).update(keys)
@@ -176,8 +179,9 @@ class PracticeScreen(ModalScreen[Practice | None]):
         cells = max(1, round(timer.breath(now) * _BAR))
         left = int(timer.remaining(now).total_seconds())
         self.query_one("#practice-breath", Static).update("·" * cells)
-        self.query_one("#practice-step", Static).update(
-            f"calm timer · {left // 60}:{left % 60:02d}")
+        heading = self.query_one("#practice-step", Static)
+        heading.update(f"calm timer · {left // 60}:{left % 60:02d}")
+        heading.display = True
 
     def _end_timer(self) -> None:
         timer, self.timer = self.timer, None
