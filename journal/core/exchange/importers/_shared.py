@@ -7,6 +7,7 @@ Not an import format itself (the registry imports formats by name; this one star
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import uuid
 from collections.abc import Callable, Iterable
@@ -132,3 +133,18 @@ def decode_text(raw: bytes, path: Path, where: str = "") -> str:
         place = f"{where}, line {line}" if where else f"line {line}"
         raise ValidationError(f"{path}, {place}: not UTF-8 text (byte {exc.start})") from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def entries_list(text: str, where: str, what: str) -> list:
+    """The `entries` list of an export's JSON text, or a ValidationError naming `where` (the
+    file) and the line: `what` names the kind of export ("a Day One export")."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(f"{where}, line {exc.lineno} column {exc.colno}: not valid JSON "
+                              f"({exc.msg})") from None
+    except RecursionError:
+        raise ValidationError(f"{where}: nested too deeply to be {what}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        raise ValidationError(f"{where}: not {what} (no \"entries\" list)")
+    return data["entries"]

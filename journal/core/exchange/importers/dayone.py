@@ -20,7 +20,6 @@ reads it) is read by `dayone_classic`. Tags and starred entries become a
 
 from __future__ import annotations
 
-import json
 import re
 import zipfile
 import zlib
@@ -35,6 +34,7 @@ from journal.core.exchange.importers._shared import (
     Passphrase,
     Piece,
     decode_text,
+    entries_list,
     fold_days,
     read_bytes,
     tag_line,
@@ -172,18 +172,8 @@ def parse_document(raw: bytes, path: Path, member: str = "",
                    media: set[str] | None = None) -> list[Piece]:
     where = f"{path}, zip member {member}" if member and not path.is_dir() else (
         str(path / member) if member else str(path))
-    text = decode_text(raw, Path(where))
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(f"{where}, line {exc.lineno} column {exc.colno}: not valid JSON "
-                              f"({exc.msg})") from None
-    except RecursionError:
-        raise ValidationError(f"{where}: nested too deeply to be a Day One export") from None
-    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
-        raise ValidationError(f"{where}: not a Day One export (no \"entries\" list)")
-    return [_piece(item, f"{where}, entry {index}", media)
-            for index, item in enumerate(data["entries"])]
+    items = entries_list(decode_text(raw, Path(where)), where, "a Day One export")
+    return [_piece(item, f"{where}, entry {index}", media) for index, item in enumerate(items)]
 
 
 def _piece(item: Any, where: str, media: set[str] | None = None) -> Piece:

@@ -28,6 +28,7 @@ from journal.core.exchange.importers import jrnl_text
 from journal.core.exchange.importers._shared import (
     Piece,
     decode_text,
+    entries_list,
     fold_days,
     read_bytes,
     tag_line,
@@ -132,17 +133,9 @@ def _piece(when: datetime, title: str, body: str, starred: bool, tags: list[str]
 
 
 def _json_pieces(path: Path, timeformat: str | None) -> list[Piece]:
-    try:
-        data = json.loads(decode_text(read_bytes(path), path))
-    except json.JSONDecodeError as exc:
-        raise ValidationError(f"{path}, line {exc.lineno} column {exc.colno}: not valid JSON "
-                              f"({exc.msg})") from None
-    except RecursionError:
-        raise ValidationError(f"{path}: nested too deeply to be a jrnl export") from None
-    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
-        raise ValidationError(f"{path}: not a jrnl export (no \"entries\" list)")
+    items = entries_list(decode_text(read_bytes(path), path), str(path), "a jrnl export")
     pieces = []
-    for index, item in enumerate(data["entries"]):
+    for index, item in enumerate(items):
         where = f"{path}, entry {index}"
         if not isinstance(item, dict):
             raise ValidationError(f"{where}: must be an object")
