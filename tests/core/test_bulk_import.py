@@ -43,3 +43,25 @@ def test_an_import_rewrites_each_chunk_once_and_macs_each_bucket_twice(vault, mo
     assert vault.count() == 1540
     listed = {(h.date, h.title) for h in vault.summaries()}
     assert listed == {(e.date, e.title) for e in vault.entries()}
+
+
+def test_a_consuming_plan_holds_each_entry_once_not_a_copy_of_each(vault):
+    """Issue 19 (import memory): `journal import` handed the plan its list and kept it, and
+    the plan copied every entry, so a large import held every entry twice until commit."""
+    vault.put_many(demo.generate(5, start=date(1990, 1, 1)))
+    incoming = demo.generate(60)
+    originals = tuple(incoming)  # (Entry has slots and no weak references)
+    result = planning.plan(vault, incoming, consume=True)
+    assert incoming == []  # the caller's list no longer holds them
+    assert {id(e) for e in result.writes} == {id(e) for e in originals}  # the same objects
+    assert planning.apply(vault, result) == 60
+    assert vault.count() == 65
+
+
+def test_a_plan_that_does_not_consume_leaves_the_callers_entries_alone(vault):
+    incoming = demo.generate(10)
+    for entry in incoming:
+        entry.version = 7
+    result = planning.plan(vault, incoming)
+    assert len(incoming) == 10 and all(e.version == 7 for e in incoming)
+    assert not {id(e) for e in result.writes} & {id(e) for e in incoming}
