@@ -12,6 +12,7 @@ from datetime import date
 
 from journal.core import demo
 from journal.core.exchange.importers import plan as planning
+from journal.core.model.entries import Entry
 from journal.core.store.index_store import IndexStore
 from journal.core.store.manifest import Manifest
 
@@ -65,3 +66,16 @@ def test_a_plan_that_does_not_consume_leaves_the_callers_entries_alone(vault):
     result = planning.plan(vault, incoming)
     assert len(incoming) == 10 and all(e.version == 7 for e in incoming)
     assert not {id(e) for e in result.writes} & {id(e) for e in incoming}
+
+
+def test_labels_read_from_many_entries_are_held_once(vault):
+    """Issue 19 (import memory): every moment held its own copy of each tag, person and
+    feeling word; a journal repeats the same few, so they are interned when read."""
+    def parsed(day: str) -> Entry:  # labels built at run time, as a JSON parser builds them
+        moment = {"kind": "concern", "intensity": 3, "context": "work",
+                  "tags": ["".join(["Bad", " ", "News"])], "people": ["".join(["mr", "-o"])]}
+        return Entry.from_dict({"date": day, "body": "x", "moments": [moment]}, where=day)
+
+    first, second = parsed("2026-01-01").moments[0], parsed("2026-01-02").moments[0]
+    assert first.tags == ["bad-news"] and first.people == ["mr-o"]
+    assert first.tags[0] is second.tags[0] and first.people[0] is second.people[0]
