@@ -7,7 +7,9 @@ runs 1,000 years per scenario; here fewer, on fixed seeds, call the core directl
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
+from statistics import NormalDist
 
 import gen
 import pytest
@@ -75,3 +77,27 @@ def test_a_year_long_drift_of_ten_points_toward_concern_is_marked():
             assert -0.2 < found["stats"]["trend_change"] < 0
             assert "steady move toward concern" in found["summary"]
     assert marked >= 0.8 * 40
+
+
+def test_the_drift_check_is_as_sensitive_as_fitting_every_moment():
+    # The trend's chance check (the slope's numerator over days, shuffled within weekday)
+    # must lose nothing against the most a linear trend can show: the weighted least-squares
+    # z of every moment's kind against its week. A two-window comparison, or a day-share
+    # fit that drops the moments' weights on uneven days, would fall well short of it.
+    compared = 0
+    for seed in range(1, 13):
+        entries = gen.drift(seed, points=0.08, moments=6)
+        found = gen.find(reflect(entries, today=entries[-1].date), "balance")
+        p = found["stats"]["chance"]["p"]
+        if p is None or found["stats"]["recent"]["flag"]:
+            continue   # below the 5-point threshold, or the strongest check is another one
+        week = [(e.date.toordinal() - 1) // 7 for e in entries for _ in e.moments]
+        kind = [m.kind == "contagion" for e in entries for m in e.moments]
+        mean_week, share = sum(week) / len(week), sum(kind) / len(kind)
+        sxx = sum((w - mean_week) ** 2 for w in week)
+        slope = sum((w - mean_week) * (k - share) for w, k in zip(week, kind, strict=True)) / sxx
+        best = abs(slope) / math.sqrt(share * (1 - share) / sxx)
+        assert found["stats"]["trend_per_week"] == pytest.approx(slope, abs=1e-4)
+        assert NormalDist().inv_cdf(1 - p / 2) == pytest.approx(best, rel=0.08), seed
+        compared += 1
+    assert compared >= 8
