@@ -76,6 +76,6 @@ def resolve(vault: str | os.PathLike[str] | None = None,
 
 def ensure_dir(path: Path) -> Path:
     """Create `path` and its missing parents, each 0700 whatever the umask."""
-    from journal.core.private_dirs import make_private_dirs
+    from journal.core.store.private_dirs import make_private_dirs
 
     return make_private_dirs(path)

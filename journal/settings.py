@@ -77,7 +77,7 @@ def save(path: Path, settings: Settings) -> None:
 
     import tomlkit
 
-    from journal.core.private_dirs import make_private_dirs
+    from journal.core.store.private_dirs import make_private_dirs
 
     settings.validated()
     try:

@@ -37,7 +37,7 @@ def json_option(func: Any) -> Any:
 
 
 class DateType(click.ParamType):
-    """A day as journal.core.dates reads it (YYYY-MM-DD, today, yesterday, '3 days ago',
+    """A day as journal.core.model.dates reads it (YYYY-MM-DD, today, yesterday, '3 days ago',
     'last friday', 'nov 20'), counted from the runtime's clock."""
 
     name = "DATE"
@@ -61,15 +61,15 @@ def _today(ctx: click.Context | None) -> date:
 
 
 def parse_day(text: str, today: date) -> date:
-    from journal.core.dates import parse_date
+    from journal.core.model.dates import parse_date
 
     return parse_date(text, today)
 
 
 def find_entry(vault: Vault, ref: str, today: date) -> Entry:
-    """An entry by date (any form journal.core.dates reads), full id, or a unique id
+    """An entry by date (any form journal.core.model.dates reads), full id, or a unique id
     prefix (4 or more hex digits: `2026` and `cafe` are id prefixes, not dates)."""
-    from journal.core.dates import parse_date
+    from journal.core.model.dates import parse_date
 
     text = ref.strip()
     if not re.fullmatch(r"[0-9a-fA-F-]{4,36}", text) or re.fullmatch(r"\d{4}-\d{2}-\d{2}",
@@ -152,7 +152,7 @@ def _markdown(entry: Entry) -> str:
         checkin.append(f"- recovery: {', '.join(entry.recovery)}")
     checkin += [f"- good thing: {g}" for g in entry.good_things]
     if entry.check_in is not None:
-        from journal.core.safety import CHECK_IN_LABELS
+        from journal.core.care.safety import CHECK_IN_LABELS
 
         checkin.append(f"- safety check-in: {CHECK_IN_LABELS[entry.check_in]}")
     if checkin:
@@ -165,7 +165,7 @@ def _markdown(entry: Entry) -> str:
 
 def practice_line(practice: Practice) -> str:
     """'practice: 2 min, 6 of 6 steps, activation 8 -> 5' (the steps taken, their ratings)."""
-    from journal.core.practice_script import describe
+    from journal.core.care.practice_script import describe
 
     return "practice: " + describe(practice)
 

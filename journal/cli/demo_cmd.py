@@ -17,7 +17,7 @@ from journal.cli.output import confirm, say
 from journal.cli.runtime import Runtime
 from journal.core.errors import JournalError, ValidationError
 from journal.core.model.entries import KINDS, Entry
-from journal.core.private_dirs import make_private_dirs
+from journal.core.store.private_dirs import make_private_dirs
 from journal.core.store.vault import Vault
 
 DEMO_PASSPHRASE = "demo-passphrase-not-secret"

@@ -30,10 +30,10 @@ from journal.cli.common import (
 from journal.cli.moment_syntax import parse_moment
 from journal.cli.output import confirm, say, say_json
 from journal.cli.runtime import Runtime, provenance_line
+from journal.core.care.safety import NO_ONE_WATCHES, SUPPORT_LINES, check_ins_before, needs_support
 from journal.core.errors import JournalError, ValidationError
 from journal.core.exchange import format_v1 as exchange
 from journal.core.model.entries import CHECK_INS, CONTEXTS, KINDS, Entry, normalise_label
-from journal.core.safety import NO_ONE_WATCHES, SUPPORT_LINES, check_ins_before, needs_support
 from journal.core.textsafe import one_line
 
 if TYPE_CHECKING:

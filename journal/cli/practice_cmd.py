@@ -1,5 +1,5 @@
 """`journal practice`: the short practice toward concern as plain prompts in the terminal
-(the same SCRIPT the app walks, journal.core.practice_script), kept with a moment."""
+(the same SCRIPT the app walks, journal.core.care.practice_script), kept with a moment."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import click
 from journal.cli.common import DATE, pass_runtime, passphrase_file_option, practice_line
 from journal.cli.output import ask, say
 from journal.cli.runtime import Runtime
+from journal.core.care.practice_script import DONE, INTRO, SCRIPT, TITLE, PracticeRun, Step
 from journal.core.errors import JournalError, ValidationError
 from journal.core.model.entries import Entry, Moment
-from journal.core.practice_script import DONE, INTRO, SCRIPT, TITLE, PracticeRun, Step
 
 _HOW = "Enter goes on, s skips this step, q stops here."
 _RATE = "0-10, or Enter to leave it unrated, s skips, q stops"

@@ -13,11 +13,11 @@ from journal import settings as settings_mod
 from journal.cli.common import DATE, pass_runtime, passphrase_file_option, plural
 from journal.cli.output import say, say_json
 from journal.cli.runtime import Runtime
+from journal.core.care.support import SUPPORT_POINTER
 from journal.core.errors import ValidationError
 from journal.core.exchange import format_v1 as exchange
 from journal.core.reflection import NOT_A_DIAGNOSIS, reflect_rows
 from journal.core.store.bulk import paused_gc
-from journal.core.support import SUPPORT_POINTER
 
 EVIDENCE_SHOWN = 10
 WIDTH = 88

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from journal.cli.output import say
-from journal.core.support import support_plain
+from journal.core.care.support import support_plain
 
 
 @click.command("support")

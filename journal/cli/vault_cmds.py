@@ -9,8 +9,8 @@ import click
 from journal.cli.common import pass_runtime, passphrase_file_option, plural
 from journal.cli.output import confirm, say
 from journal.cli.runtime import Runtime, read_secret_file
-from journal.core import passphrase_policy
 from journal.core.errors import JournalError, ValidationError, VaultDamaged, VaultExists
+from journal.core.store import passphrase_policy
 from journal.core.store.vault import Vault, db_path
 
 RECOVERY_EXPLAINED = """\
@@ -25,7 +25,7 @@ can read your journal. Without the passphrase or this code, nobody can recover y
 
 
 def _warn_weak(runtime: Runtime, passphrase: str, typed: bool) -> None:
-    """The app's policy (journal.core.passphrase_policy): refuse a passphrase that is too
+    """The app's policy (journal.core.store.passphrase_policy): refuse a passphrase that is too
     short or too common; warn about a weak one and, when it was typed at a terminal, offer
     to stop."""
     verdict = passphrase_policy.judge(passphrase)

@@ -57,6 +57,8 @@ class JournalApp(App):
                 tooltip="Patterns in your entries"),
         Binding("f5", "settings", "Settings", id="app.settings", show=False,
                 tooltip="Auto-lock, prompts, theme, work end"),
+        Binding("ctrl+r", "captures", "Captures", id="app.captures", show=False,
+                tooltip="Review the quick captures merged into your days"),
         Binding("f9", "support", "Support", id="app.support", show=False,
                 tooltip="Crisis lines and resources"),
         Binding("ctrl+l", "lock", "Lock", id="app.lock", priority=True,
@@ -89,6 +91,8 @@ class JournalApp(App):
         self._theme_override = theme
         self._resume_mode = "write"
         self._write_screen: WriteScreen | None = None
+        self.captures_kept: set[int] = set()
+        """Quick captures (numbered as Vault.arrivals lists them) the person kept."""
         self.sync = SyncHook(self)
         """Sync with the folder while unlocked, when the vault is linked (docs/sync.md)."""
 
@@ -159,7 +163,8 @@ class JournalApp(App):
             lines = "".join(f"\n{line}" for line in message.arrivals)
             self.notify(f"{message.merged} quick note{'s' if message.merged != 1 else ''} "
                         "arrived and were added to their days (sent without the passphrase: "
-                        f"check they are yours):{lines}", timeout=15, markup=False)
+                        f"check they are yours; ctrl+r reviews or discards each):{lines}",
+                        timeout=15, markup=False)
         for notice in message.notices:
             self.notify(notice, timeout=10, markup=False)
         if message.problems:
@@ -177,7 +182,7 @@ class JournalApp(App):
 
     # -- actions -----------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("today", "lock", "mode", "go_to_date") and self.vault is None:
+        if action in ("today", "lock", "mode", "go_to_date", "captures") and self.vault is None:
             return False
         if action == "mode" and not self.has_mode(str(parameters[0])):
             return None
@@ -202,6 +207,18 @@ class JournalApp(App):
 
     def action_go_to_date(self) -> None:
         ask_for_date(self)
+
+    @property
+    def write_screen(self) -> WriteScreen | None:
+        """The write screen of this unlocked session, if it was made."""
+        return self._write_screen
+
+    def action_captures(self) -> None:
+        """The quick captures merged into this vault: read, keep, discard (ctrl+r)."""
+        from journal.ui.screens.captures import CapturesScreen
+
+        if self.vault is not None and not isinstance(self.screen, CapturesScreen):
+            self.push_screen(CapturesScreen())
 
     def action_help(self) -> None:
         from journal.ui.screens.help import HelpScreen

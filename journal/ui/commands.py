@@ -13,9 +13,9 @@ if TYPE_CHECKING:
 
 
 def parse_day(text: str, today: date) -> date:
-    """Any day journal.core.dates reads ('' is today) -> a date; else ValueError."""
-    from journal.core.dates import parse_date
+    """Any day journal.core.model.dates reads ('' is today) -> a date; else ValueError."""
     from journal.core.errors import ValidationError
+    from journal.core.model.dates import parse_date
 
     try:
         return parse_date(text, today) if text.strip() else today
@@ -50,6 +50,8 @@ def journal_commands(app: JournalApp) -> Iterable[SystemCommand]:
         yield SystemCommand("Practice toward concern", "A short practice, every step "
                             "skippable; kept with this day's latest contagion moment",
                             app.action_practice)
+        yield SystemCommand("Quick captures", "Read, keep or discard what arrived without "
+                            "the passphrase (ctrl+r)", app.action_captures)
         yield SystemCommand("Import…", "Bring in entries: exchange JSON, jrnl, Day One, "
                             "Markdown (checked first, then one step)",
                             lambda: open_transfer(app, "ImportScreen"))

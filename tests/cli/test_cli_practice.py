@@ -8,7 +8,7 @@ import json
 
 from cli_harness import Journal
 
-from journal.core.safety import NO_ONE_WATCHES
+from journal.core.care.safety import NO_ONE_WATCHES
 
 
 def _moments(j: Journal, day: str = "today") -> list[dict]:

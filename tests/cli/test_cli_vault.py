@@ -66,8 +66,8 @@ def test_init_warns_on_a_weak_passphrase(journal: Journal):
 
 @pytest.mark.parametrize("secret", ["password", "1234", "short", "aaaaaaaaaaaa"])
 def test_init_refuses_what_the_app_refuses(journal: Journal, secret: str):
-    """Issue 14 item 6: one passphrase policy (journal.core.passphrase_policy) for both."""
-    from journal.core.passphrase_policy import judge
+    """Issue 14 item 6: one passphrase policy (journal.core.store.passphrase_policy) for both."""
+    from journal.core.store.passphrase_policy import judge
 
     journal.prompts.default = secret
     result = journal("init", ok=False)

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from journal.core import practice_script as script
-from journal.core import safety
+from journal.core.care import practice_script as script
+from journal.core.care import safety
 from journal.core.model.practice import STEPS, Practice
 from journal.core.reflection.common import FORBIDDEN_WORDS
 

@@ -157,7 +157,7 @@ def test_reflect_with_a_future_since_is_a_one_line_error(tmp_path, year):
 
 
 def test_support_prints_the_support_screens_text(tmp_path):
-    from journal.core.support import NO_ONE_WATCHES, support_plain
+    from journal.core.care.support import NO_ONE_WATCHES, support_plain
     from journal.ui.screens.support import SUPPORT_TEXT
 
     result = CliRunner().invoke(cli, ["support"], obj=_runtime(tmp_path))

@@ -69,6 +69,10 @@ class MemoryVault:
     def entries_containing(self, entry_ids: Iterable[str], words: list[str]) -> list[Entry]:
         return self.get_many(entry_ids)  # the caller matches exactly
 
+    def arrivals(self, day: object = None) -> list:
+        """No quick captures were merged into this vault."""
+        return []
+
     def put(self, entry: Entry) -> Entry:
         stored = entry.copy()
         stored.version += 1  # as the vault does on every save

@@ -10,9 +10,9 @@ from datetime import timedelta
 
 import pytest
 
+from journal.core.care.practice_script import OFFER
 from journal.core.model.entries import Entry, Moment
 from journal.core.model.practice import STEPS, Practice
-from journal.core.practice_script import OFFER
 from journal.settings import Settings
 from journal.ui.commands import journal_commands
 from journal.ui.screens.practice import PracticeScreen
@@ -296,8 +296,8 @@ def test_the_browse_preview_shows_practice_and_check_in():
 
 
 def test_the_support_screen_and_the_cli_give_the_same_resources():
-    from journal.core.safety import NO_ONE_WATCHES as CORE_NOTE
-    from journal.core.safety import SUPPORT_LINES
+    from journal.core.care.safety import NO_ONE_WATCHES as CORE_NOTE
+    from journal.core.care.safety import SUPPORT_LINES
     from journal.ui.screens.support import NO_ONE_WATCHES, SUPPORT_TEXT
 
     assert CORE_NOTE == NO_ONE_WATCHES
@@ -307,7 +307,7 @@ def test_the_support_screen_and_the_cli_give_the_same_resources():
 
 def test_the_support_lines_are_derived_from_the_one_support_text():
     # one source (issue 12): the lines follow the text, no copy kept in step by hand
-    from journal.core import safety, support
+    from journal.core.care import safety, support
 
     assert safety.SUPPORT_LINES is support.SUPPORT_LINES
     changed = support.SUPPORT_TEXT.replace("741741", "000000").replace(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.widgets import Button, Checkbox, Input, Static
 
 from journal.core.model.entries import Entry
-from journal.core.passphrase_policy import judge
 from journal.core.store.captures import SealedBox
+from journal.core.store.passphrase_policy import judge
 from journal.core.store.vault import Vault
 from journal.ui.screens.unlock import RecoveryCodeScreen, UnlockScreen
 from journal.ui.screens.write import WriteScreen
@@ -167,5 +167,5 @@ async def test_the_write_screen_says_a_day_holds_quick_captures(app_factory, mak
     async with app.run_test(size=(120, 24)) as pilot:
         await unlock(pilot)
         assert "sent while locked" in app.screen.query_one("#editor").text
-        assert "1 quick capture here, sent without the passphrase" in _text(app,
-                                                                            "#write-title")
+        assert "includes 1 quick capture, not written in an unlocked session" in _text(
+            app, "#write-title")

@@ -1,7 +1,7 @@
 """A practice record: the short practice toward concern a person took after a moment
 (issue 17, domain.md §4d, §5): how long, which steps (in order), and how activated they felt
 before and after (0-10, each optional). The steps' texts live in
-journal.core.practice_script; this module holds only the record and its JSON mapping.
+journal.core.care.practice_script; this module holds only the record and its JSON mapping.
 
     {"minutes": 2, "steps": ["land", "theirs_and_mine", ...], "before": 7, "after": 4}
 """

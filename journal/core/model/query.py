@@ -36,7 +36,7 @@ class Query:
     @classmethod
     def parse(cls, raw: str, today: date | None = None) -> Query:
         """`since:`/`until:` take YYYY-MM-DD, or with `today` given any day
-        journal.core.dates reads (`since:last-friday`, `since:"3 days ago"`)."""
+        journal.core.model.dates reads (`since:last-friday`, `since:"3 days ago"`)."""
         query = cls()
         try:
             words = shlex.split(raw)
@@ -95,7 +95,7 @@ class Query:
 
 def _day(key: str, value: str, today: date | None) -> date:
     if today is not None:
-        from journal.core.dates import parse_date
+        from journal.core.model.dates import parse_date
 
         try:
             return parse_date(value, today)

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from journal.core.care.support import SUPPORT_POINTER, support_plain
 from journal.core.errors import ValidationError
 from journal.core.model.entries import Entry
 from journal.core.reflection.balance import balance
@@ -37,7 +38,6 @@ from journal.core.reflection.selfcare import self_care_gap
 from journal.core.reflection.sleep import sleep_after_contagion
 from journal.core.reflection.spillover import spillover
 from journal.core.reflection.triggers import triggers
-from journal.core.support import SUPPORT_POINTER, support_plain
 
 __all__ = ["FORBIDDEN_WORDS", "KINDS", "NOT_A_DIAGNOSIS", "DayRow", "MomentRow", "PracticeRow",
            "bench_reflect", "practice_rows", "reflect", "reflect_rows", "rows_from_entries"]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from journal.core.errors import StorageError, ValidationError, VaultDamaged, VaultExists
-from journal.core.private_dirs import make_private_dirs
+from journal.core.store.private_dirs import make_private_dirs
 from journal.core.store.vault import Header, Vault, db_path
 
 _SIDE_FILES = ("-journal", "-wal", "-shm")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from journal.core.private_dirs import make_private_dirs
+from journal.core.store.private_dirs import make_private_dirs
 
 
 @dataclass(frozen=True)

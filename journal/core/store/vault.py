@@ -37,7 +37,6 @@ from journal.core.errors import (
     VaultExists,
 )
 from journal.core.model.entries import Entry
-from journal.core.private_dirs import make_private_dirs
 from journal.core.store import crypto, schema
 from journal.core.store.bulk import paused_gc
 from journal.core.store.captures import (
@@ -56,6 +55,7 @@ from journal.core.store.index_chunk import Chunk
 from journal.core.store.index_store import IndexStore
 from journal.core.store.keyring import KEYS_CHANGED, WRAPS, WRONG, KeyRing, unwrap
 from journal.core.store.manifest import Manifest
+from journal.core.store.private_dirs import make_private_dirs
 from journal.core.store.records import Records, needs_full_parse, row_name
 from journal.core.store.rollback import SeenSaves
 from journal.core.store.schema import SQLITE_MAGIC, db_path, snapshot

@@ -291,19 +291,20 @@ class BrowseScreen(Screen):
         if entry is None or (shown is not None and (shown.id, shown.version)
                              == (entry.id, entry.version)):
             return
-        if entry.partial:
-            try:
-                with vault_in_use(self.app, timeout=PREVIEW_WAIT) as vault:
-                    if vault is None:
-                        if self.app.vault is not None:  # busy: a worker's call
-                            self._preview_timer = self.set_timer(PREVIEW_DELAY,
-                                                                 self._show_pending)
-                        return
+        try:
+            with vault_in_use(self.app, timeout=PREVIEW_WAIT) as vault:
+                if vault is None:
+                    if self.app.vault is not None:  # busy: a worker's call
+                        self._preview_timer = self.set_timer(PREVIEW_DELAY,
+                                                             self._show_pending)
+                    return
+                if entry.partial:
                     entry = vault.get(entry.id) or entry
-            except JournalError as exc:
-                self.preview.show_message(f"This entry could not be read: {exc}")
-                return
-        self.preview.show_entry(entry)
+                captured = sum(1 for a in vault.arrivals(entry.date) if not a.discarded)
+        except JournalError as exc:
+            self.preview.show_message(f"This entry could not be read: {exc}")
+            return
+        self.preview.show_entry(entry, captured=captured)
 
     @on(EntryList.EntryChosen)
     def _entry_chosen(self, event: EntryList.EntryChosen) -> None:

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 KEYS: tuple[tuple[str, str, str], ...] = (
     ("everywhere", "F1 / ctrl+p", "this help / commands: go to date, theme..."),
     ("everywhere", "F2 F3 F4", "write today's entry, browse, reflect"),
-    ("everywhere", "F5 / F9", "settings / support: crisis lines"),
+    ("everywhere", "F5 / F9 / ctrl+r", "settings / crisis lines / quick captures"),
     ("everywhere", "ctrl+l / ctrl+q", "lock now / quit (both save first)"),
     ("write", "ctrl+s", "save now (typing saves by itself)"),
     ("write", "ctrl+n / ctrl+t", "add a moment / go to the moments"),

@@ -1,5 +1,5 @@
 """The practice toward concern in the app (issue 17): the steps of
-journal.core.practice_script.SCRIPT one page at a time, each skippable, the two 0-10
+journal.core.care.practice_script.SCRIPT one page at a time, each skippable, the two 0-10
 ratings, and an optional calm timer (1-5 minutes) with a quiet visual and no sound, read
 against the app's injected clock. Dismisses with the Practice to keep, or None."""
 
@@ -15,8 +15,7 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Static
 
-from journal.core.model.practice import Practice
-from journal.core.practice_script import (
+from journal.core.care.practice_script import (
     INTRO,
     SCRIPT,
     TIMER_MINUTES,
@@ -25,6 +24,7 @@ from journal.core.practice_script import (
     CalmTimer,
     PracticeRun,
 )
+from journal.core.model.practice import Practice
 from journal.core.textsafe import for_markup
 from journal.ui.widgets.choice import ScaleChoice
 

@@ -9,9 +9,9 @@ from typing import Any, Protocol
 
 from textual import events
 
+from journal.core.care.practice_script import DONE, OFFER_KEY
 from journal.core.model.entries import Moment
 from journal.core.model.practice import Practice
-from journal.core.practice_script import DONE, OFFER_KEY
 
 
 class WriteScreen(Protocol):

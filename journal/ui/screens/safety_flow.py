@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Protocol
 
+from journal.core.care.safety import check_ins_before, needs_support
 from journal.core.errors import JournalError
-from journal.core.safety import check_ins_before, needs_support
 from journal.ui.vault_access import vault_in_use
 
 

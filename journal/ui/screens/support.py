@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Markdown, Static
 
-from journal.core.support import NO_ONE_WATCHES, SUPPORT_TEXT
+from journal.core.care.support import NO_ONE_WATCHES, SUPPORT_TEXT
 
 __all__ = ["NO_ONE_WATCHES", "SUPPORT_TEXT", "SupportScreen"]
 

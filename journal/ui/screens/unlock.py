@@ -20,8 +20,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, Footer, Input, LoadingIndicator, Static
 
 from journal.core.errors import JournalError, VaultNotFound, WrongPassphrase
-from journal.core.passphrase_policy import judge
 from journal.core.store.captures import MergeResult
+from journal.core.store.passphrase_policy import judge
 from journal.core.store.rollback import SeenSaves
 from journal.core.store.vault import Vault, merge_sealed
 from journal.core.textsafe import for_markup, one_line

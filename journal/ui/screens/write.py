@@ -327,9 +327,9 @@ class WriteScreen(Screen):
         mark = {"saved": f"[$text-muted]saved {when}[/]", "new": "[$text-muted]new entry[/]",
                 "editing": "[$text-muted]editing…[/]"}.get(status, f"[b $error]{status}[/]")
         if self.captured:
-            mark += (f"   [$warning]{self.captured} quick capture"
-                     f"{'s' if self.captured != 1 else ''} here, sent without the passphrase "
-                     "('journal captures' reviews them)[/]")
+            mark += (f"   [$warning]includes {self.captured} quick capture"
+                     f"{'s' if self.captured != 1 else ''}, not written in an unlocked "
+                     "session (ctrl+r reviews)[/]")
         self.query_one("#write-title", Static).update(f"{title}   {mark}")
 
     # -- edits -------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from journal.core.practice_script import OFFER
+from journal.core.care.practice_script import OFFER
 
 
 class PracticeOfferLine(Static, can_focus=False):

@@ -14,10 +14,10 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 
+from journal.core.care.practice_script import describe
+from journal.core.care.safety import CHECK_IN_LABELS
 from journal.core.model.entries import Entry, Moment
 from journal.core.model.markup import _PERSON_RE, _TAG_RE
-from journal.core.practice_script import describe
-from journal.core.safety import CHECK_IN_LABELS
 from journal.core.textsafe import picture_controls
 from journal.ui.widgets.entry_list import CONCERN_SYMBOL, CONTAGION_SYMBOL
 
@@ -75,10 +75,14 @@ def _moment_line(moment: Moment) -> str:
     return f"- {line}"
 
 
-def entry_markdown(entry: Entry) -> str:
-    """The whole preview as one Markdown document."""
+def entry_markdown(entry: Entry, captured: int = 0) -> str:
+    """The whole preview as one Markdown document; `captured` quick captures went into it
+    (issue 13 item 3: sent without the passphrase, so the header says so)."""
     day = entry.date
     lines = [f"**{day.strftime('%A')} {day.day} {day.strftime('%B %Y')}**", ""]
+    if captured:
+        lines += [f"*Includes {captured} quick capture{'s' if captured != 1 else ''}, not "
+                  "written in an unlocked session (ctrl+r reviews).*", ""]
     body = entry.body.strip()
     lines += [highlight_mentions(body) if body else "*No text written this day.*", ""]
     checkin = []
@@ -119,12 +123,13 @@ class EntryPreview(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
         yield Markdown(self.document, open_links=False)
 
-    def show_entry(self, entry: Entry | None, empty: str = "No entry selected.") -> None:
+    def show_entry(self, entry: Entry | None, empty: str = "No entry selected.", *,
+                   captured: int = 0) -> None:
         if entry is not None and self.entry is not None and entry.id == self.entry.id \
                 and entry.version == self.entry.version:
             return
         self.entry = entry
-        self._set(entry_markdown(entry) if entry else f"*{empty}*")
+        self._set(entry_markdown(entry, captured) if entry else f"*{empty}*")
 
     def show_message(self, text: str) -> None:
         self.entry = None

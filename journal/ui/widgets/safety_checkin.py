@@ -1,5 +1,5 @@
 """The optional safety check-in of an entry: ok / struggling / not safe, one key each
-(journal.core.safety holds the words and the rule that shows support)."""
+(journal.core.care.safety holds the words and the rule that shows support)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Label
 
-from journal.core.safety import CHECK_IN_NOTE
+from journal.core.care.safety import CHECK_IN_NOTE
 from journal.ui.widgets.choice import KeyChoice
 
 OPTIONS = [("o", "ok", "ok"), ("s", "struggling", "struggling"), ("n", "not_safe", "not safe")]

@@ -34,7 +34,7 @@ from journal.core.errors import StorageError, ValidationError
 from journal.core.exchange import format_v1 as exchange
 from journal.core.exchange.exporters import create_private_file
 from journal.core.model.entries import Entry
-from journal.core.private_dirs import make_private_dirs
+from journal.core.store.private_dirs import make_private_dirs
 
 _SIMPLE_KEY = re.compile(r"[A-Za-z_][\w.-]*")
 

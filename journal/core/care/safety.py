@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from itertools import islice
 
+from journal.core.care.support import NO_ONE_WATCHES, SUPPORT_LINES
 from journal.core.model.entries import CHECK_INS, Entry
-from journal.core.support import NO_ONE_WATCHES, SUPPORT_LINES
 
 __all__ = ["CHECK_IN_LABELS", "NO_ONE_WATCHES", "SUPPORT_LINES", "check_ins_before",
            "needs_support"]
