@@ -91,7 +91,8 @@ def import_cmd(runtime: Runtime, source: Path, fmt: str | None, dry_run: bool,
     vault = runtime.open_vault(passphrase_file)
     try:
         with _progress(len(entries), "Checking against the vault") as tick:
-            result = planning.plan(vault, entries, progress=tick)
+            # consume: the plan takes the entries over, so they are held once, not twice
+            result = planning.plan(vault, entries, progress=tick, consume=True)
         if not dry_run and result.writes:
             with _progress(len(result.writes), "Writing") as tick:
                 planning.apply(vault, result, progress=tick)

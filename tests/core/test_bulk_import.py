@@ -12,6 +12,7 @@ from datetime import date
 
 from journal.core import demo
 from journal.core.exchange.importers import plan as planning
+from journal.core.model.entries import Entry
 from journal.core.store.index_store import IndexStore
 from journal.core.store.manifest import Manifest
 
@@ -43,3 +44,38 @@ def test_an_import_rewrites_each_chunk_once_and_macs_each_bucket_twice(vault, mo
     assert vault.count() == 1540
     listed = {(h.date, h.title) for h in vault.summaries()}
     assert listed == {(e.date, e.title) for e in vault.entries()}
+
+
+def test_a_consuming_plan_holds_each_entry_once_not_a_copy_of_each(vault):
+    """Issue 19 (import memory): `journal import` handed the plan its list and kept it, and
+    the plan copied every entry, so a large import held every entry twice until commit."""
+    vault.put_many(demo.generate(5, start=date(1990, 1, 1)))
+    incoming = demo.generate(60)
+    originals = tuple(incoming)  # (Entry has slots and no weak references)
+    result = planning.plan(vault, incoming, consume=True)
+    assert incoming == []  # the caller's list no longer holds them
+    assert {id(e) for e in result.writes} == {id(e) for e in originals}  # the same objects
+    assert planning.apply(vault, result) == 60
+    assert vault.count() == 65
+
+
+def test_a_plan_that_does_not_consume_leaves_the_callers_entries_alone(vault):
+    incoming = demo.generate(10)
+    for entry in incoming:
+        entry.version = 7
+    result = planning.plan(vault, incoming)
+    assert len(incoming) == 10 and all(e.version == 7 for e in incoming)
+    assert not {id(e) for e in result.writes} & {id(e) for e in incoming}
+
+
+def test_labels_read_from_many_entries_are_held_once(vault):
+    """Issue 19 (import memory): every moment held its own copy of each tag, person and
+    feeling word; a journal repeats the same few, so they are interned when read."""
+    def parsed(day: str) -> Entry:  # labels built at run time, as a JSON parser builds them
+        moment = {"kind": "concern", "intensity": 3, "context": "work",
+                  "tags": ["".join(["Bad", " ", "News"])], "people": ["".join(["mr", "-o"])]}
+        return Entry.from_dict({"date": day, "body": "x", "moments": [moment]}, where=day)
+
+    first, second = parsed("2026-01-01").moments[0], parsed("2026-01-02").moments[0]
+    assert first.tags == ["bad-news"] and first.people == ["mr-o"]
+    assert first.tags[0] is second.tags[0] and first.people[0] is second.people[0]

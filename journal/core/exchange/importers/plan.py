@@ -96,17 +96,22 @@ def _existing(vault: Vault, incoming: list[Entry]) -> tuple[dict[str, Entry], di
 
 
 def plan(vault: Vault, incoming: Iterable[Entry],
-         progress: Callable[[int], None] | None = None) -> ImportPlan:
-    incoming = list(incoming)
-    by_id, by_date = _existing(vault, incoming)
+         progress: Callable[[int], None] | None = None, *, consume: bool = False) -> ImportPlan:
+    """`consume` (with a list): the plan takes the entries themselves instead of copies and
+    empties the list as it goes, so a large import holds each entry once, not twice (the
+    caller's list, then the plan's copies)."""
+    owned = incoming if consume and isinstance(incoming, list) else list(incoming)
+    by_id, by_date = _existing(vault, owned)
     result = ImportPlan()
     pending: dict[date, Entry] = {}  # the planned state of each touched day
     status: dict[date, str] = {}  # "new" | "merged"
-    for entry in incoming:
+    for index in range(len(owned)):
+        entry, owned[index] = owned[index], None  # type: ignore[call-overload]
         result.total += 1
         if progress:
             progress(1)
-        entry = entry.copy()
+        if not consume:
+            entry = entry.copy()
         entry.version = 0
         holder = by_id.get(entry.id)
         if holder is not None and holder.date != entry.date:
@@ -137,6 +142,8 @@ def plan(vault: Vault, incoming: Iterable[Entry],
             result.new.append(pending[day])
         elif status.get(day) == "merged":
             result.merged.append(pending[day])
+    if consume:
+        owned.clear()
     return result
 
 
