@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import gen
 import pytest
+from jsonwalk import strings_in
 
 from journal.core.demo import generate_year
 from journal.core.errors import ValidationError
@@ -22,18 +23,6 @@ REQUIRED_STATS = {
     "recovery": {"activities"},
     "self_care_gap": {"longest"},
 }
-
-
-def _strings(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield k
-            yield from _strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _strings(v)
 
 
 def test_shape_order_and_required_stats():
@@ -143,7 +132,7 @@ def test_no_diagnostic_words_and_house_wording():
                            r"traumatic|diagnos\w*|disorder|you have|caused)\b", re.I)
     for result in results:
         for f in result["findings"]:
-            for text in _strings(f):
+            for text in strings_in(f):
                 assert not forbidden.search(text), (f["kind"], text)
     summaries = [f["summary"] for r in results for f in r["findings"] if f["status"] == "ok"]
     assert any(s.startswith("You noted") for s in summaries)

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import gen
 import pytest
+from jsonwalk import strings_in
 
 from journal.cli.reflect_cmd import render_text
 from journal.core.demo import generate_year
@@ -17,18 +18,6 @@ from journal.core.reflection import FORBIDDEN_WORDS, reflect, reflect_rows
 from journal.core.reflection.simulate import SCENARIOS, null_year
 
 END = date(2026, 12, 4)
-
-
-def _strings(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield k
-            yield from _strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _strings(v)
 
 
 def _many_results():
@@ -63,7 +52,7 @@ def test_the_banned_list_covers_the_clinical_words():
 def test_no_finding_uses_a_banned_word():
     for result in _many_results():
         for f in result["findings"]:
-            for text in _strings(f):
+            for text in strings_in(f):
                 assert not BANNED.search(text), (f["kind"], text)
 
 

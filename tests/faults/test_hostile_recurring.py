@@ -15,6 +15,7 @@ from datetime import date, timedelta
 import pytest
 from click.testing import CliRunner
 from faultkit import PASSPHRASE, CliJournal, raw_controls
+from jsonwalk import strings_in
 
 from journal.cli import cli
 from journal.core.model.entries import Entry, Moment
@@ -97,15 +98,7 @@ def test_json_output_is_valid_json_with_controls_escaped(hostile, name):
     result = hostile(*JSON_COMMANDS[name])
     assert raw_controls(result.stdout) == [], result.stdout[:400]
     assert "\\u001b]2;pwned\\u0007\\u001b[8m\\u009b1m" in result.stdout
-    assert any(BAD in text for text in _strings(json.loads(result.stdout)))  # same data
-
-
-def _strings(data: object) -> list[str]:
-    if isinstance(data, dict):
-        return [s for key, value in data.items() for s in (key, *_strings(value))]
-    if isinstance(data, list):
-        return [s for value in data for s in _strings(value)]
-    return [data] if isinstance(data, str) else []
+    assert any(BAD in text for text in strings_in(json.loads(result.stdout)))  # same data
 
 
 def test_check_add_import_and_delete_never_send_controls(hostile, tmp_path):
