@@ -360,3 +360,24 @@ def test_highlighting_leaves_code_alone():
 
 def test_today_is_the_hosts_fixed_day():
     assert TODAY == D1
+
+
+async def test_a_late_list_highlight_does_not_pull_the_calendar_back(app):
+    """Seen once under load: keys moved the calendar past 25 Nov to 26 Nov ("still to come"),
+    then the list's highlight of 25 Nov, posted on the way, arrived and took the calendar and
+    the preview back. The same message, delivered late on purpose, must change nothing."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.2)
+        await pilot.press("c", "left")
+        await settle(pilot, 0.2)
+        screen = browse(app)
+        stale = screen.entry_list.highlighted_entry
+        assert stale.date == D2
+        await pilot.press("right", "right", "right", "right")  # past D2, into the future
+        await settle(pilot, 0.2)
+        moved_to = screen.calendar.cursor
+        assert "still to come" in screen.preview.document
+        screen.post_message(EntryList.EntryHighlighted(screen.entry_list, stale))
+        await settle(pilot, 0.2)
+        assert screen.calendar.cursor == moved_to
+        assert "still to come" in screen.preview.document

@@ -275,6 +275,8 @@ class BrowseScreen(Screen):
     def _entry_highlighted(self, event: EntryList.EntryHighlighted) -> None:
         if event.entry is None:
             return
+        if self.calendar.has_focus and event.entry.date != self.calendar.cursor:
+            return  # the list followed a day the calendar has since left: stale, not a move
         self.calendar.move_to(event.entry.date, announce=False)
         self._preview_later(event.entry)
 
