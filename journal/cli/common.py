@@ -13,6 +13,7 @@ import click
 
 from journal.cli.moment_syntax import format_moment
 from journal.cli.runtime import Runtime
+from journal.core.care.check_in import HEADING, check_in_items
 from journal.core.errors import JournalError, ValidationError
 from journal.core.model.entries import KINDS, Entry
 from journal.core.textsafe import one_line, terminal_safe
@@ -143,20 +144,9 @@ def _markdown(entry: Entry) -> str:
             lines.append(f"- {format_moment(moment)}")
             if moment.practice is not None:
                 lines.append(f"  - {practice_line(moment.practice)}")
-    checkin = []
-    if entry.sleep is not None:
-        checkin.append(f"- sleep last night: {entry.sleep}/10")
-    if entry.energy is not None:
-        checkin.append(f"- energy: {entry.energy}/10")
-    if entry.recovery:
-        checkin.append(f"- recovery: {', '.join(entry.recovery)}")
-    checkin += [f"- good thing: {g}" for g in entry.good_things]
-    if entry.check_in is not None:
-        from journal.core.care.safety import CHECK_IN_LABELS
-
-        checkin.append(f"- safety check-in: {CHECK_IN_LABELS[entry.check_in]}")
+    checkin = check_in_items(entry)
     if checkin:
-        lines += ["", "## Check-in", "", *checkin]
+        lines += ["", f"## {HEADING}", "", *(f"- {item}" for item in checkin)]
     written = entry.written_at.strftime("%Y-%m-%d %H:%M") if entry.written_at else "-"
     changed = entry.updated_at.strftime("%Y-%m-%d %H:%M") if entry.updated_at else "-"
     lines += ["", f"<!-- id {entry.id} · written {written} · changed {changed} -->"]

@@ -149,12 +149,33 @@ async def test_moving_in_the_list_previews_the_entry_with_tags_and_people(app):
         assert preview.entry is not None and preview.entry.date == D1
         assert "`#grief`" in preview.document and "**@sam**" in preview.document
         assert "◆ **contagion** 8/10 · work · 14:00" in preview.document
-        assert "slept 4/10 last night" in preview.document and "tea with Jo" in preview.document
+        assert "- sleep 4/10" in preview.document and "tea with Jo" in preview.document
         await pilot.press("down")
         await settle(pilot, 0.2)
         assert preview.entry.date == D2
         assert "`#paperwork`" in preview.document
         assert app.opened == []
+
+
+async def test_the_preview_lists_the_check_in_in_the_core_words():
+    """The preview said "slept 4/10 last night" where `journal show` said "sleep last night:
+    4/10" and the exports "sleep 4/10": one wording now (journal.core.care.check_in), the
+    safety check-in and the good things among the items, as on screen."""
+    from journal.core.care.check_in import check_in_items
+
+    entry = Entry(D1, body="Evening.", sleep=4, energy=3, recovery=["walk", "music"],
+                  good_things=["tea with Jo", "a family said thank you, properly"],
+                  check_in="struggling")
+    app = HostApp(MemoryVault([entry]))
+    async with app.run_test(size=(100, 44)) as pilot:
+        await settle(pilot, 0.2)
+        preview = app.screen.query_one(EntryPreview)
+        assert [f"- {item}" for item in check_in_items(entry)] == [
+            line for line in preview.document.splitlines() if line.startswith("- ")]
+        shown = screen_text(app)
+        for item in ("sleep 4/10", "energy 3/10", "recovery: walk, music",
+                     "safety check-in: struggling"):
+            assert item in shown, item
 
 
 async def test_enter_and_a_second_click_open_the_entry(app):

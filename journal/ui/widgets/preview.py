@@ -14,8 +14,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 
+from journal.core.care.check_in import HEADING, check_in_items
 from journal.core.care.practice_script import describe
-from journal.core.care.safety import CHECK_IN_LABELS
 from journal.core.model.entries import Entry, Moment
 from journal.core.model.markup import _PERSON_RE, _TAG_RE
 from journal.core.textsafe import picture_controls
@@ -85,21 +85,11 @@ def entry_markdown(entry: Entry, captured: int = 0) -> str:
                   "written in an unlocked session (ctrl+r reviews).*", ""]
     body = entry.body.strip()
     lines += [highlight_mentions(body) if body else "*No text written this day.*", ""]
-    checkin = []
-    if entry.sleep is not None:
-        checkin.append(f"slept {entry.sleep}/10 last night")
-    if entry.energy is not None:
-        checkin.append(f"energy {entry.energy}/10")
-    if entry.recovery:
-        checkin.append("recovery: " + ", ".join(entry.recovery))
-    if entry.check_in is not None:
-        checkin.append("safety check-in: " + CHECK_IN_LABELS[entry.check_in])
-    if checkin or entry.good_things or entry.moments:
+    checkin = check_in_items(entry)
+    if checkin or entry.moments:
         lines += ["---", ""]
     if checkin:
-        lines += ["**Check-in:** " + " · ".join(checkin), ""]
-    if entry.good_things:
-        lines += ["**Good things**", ""] + [f"- {g}" for g in entry.good_things] + [""]
+        lines += [f"**{HEADING}**", ""] + [f"- {item}" for item in checkin] + [""]
     if entry.moments:
         lines += [f"**Moments** ({len(entry.moments)})", ""]
         ordered = sorted(entry.moments, key=lambda m: m.time or "99:99")

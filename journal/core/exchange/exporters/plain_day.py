@@ -1,14 +1,16 @@
 """An entry as plain text for journals that know only text and tags (jrnl, Day One): the
-body, then one line per moment carrying its tags and people, then the check-in.
+body, then one line per moment carrying its tags and people, then the check-in (in the
+words of journal.core.care.check_in).
 
     - 14:10 contagion 6/10 at work: She cried. felt upset; helped #ward @dana
-    Check-in: sleep 6/10, energy 3/10; recovery: walk; good things: lunch outside
+    Check-in: sleep 6/10; energy 3/10; recovery: walk; good things: lunch outside
 
 Moment tags become `#tags` (as `tag_token` writes them), so the other tool finds them.
 """
 
 from __future__ import annotations
 
+from journal.core.care.check_in import check_in_line
 from journal.core.exchange.importers._shared import tag_token
 from journal.core.model.entries import Entry, Moment
 
@@ -28,23 +30,10 @@ def moment_line(moment: Moment) -> str:
         " " + " ".join(m for m in marks if m) if any(marks) else "")
 
 
-def checkin_line(entry: Entry) -> str:
-    parts = []
-    if entry.sleep is not None:
-        parts.append(f"sleep {entry.sleep}/10")
-    if entry.energy is not None:
-        parts.append(f"energy {entry.energy}/10")
-    if entry.recovery:
-        parts.append("recovery: " + ", ".join(entry.recovery))
-    if entry.good_things:
-        parts.append("good things: " + ", ".join(entry.good_things))
-    return "Check-in: " + "; ".join(parts) if parts else ""
-
-
 def extra_lines(entry: Entry) -> list[str]:
     """The lines that follow the body: moments, then the check-in."""
     lines = [moment_line(m) for m in entry.moments]
-    checkin = checkin_line(entry)
+    checkin = check_in_line(entry)
     return lines + ([checkin] if checkin else [])
 
 
