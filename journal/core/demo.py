@@ -9,7 +9,13 @@ sleep, energy, recovery, good things) with patterns the reflection view should f
 - sleep is worse after heavy-contagion days;
 - after a `walk`, the next day's contagion share is lower;
 - a stretch of about two and a half weeks in early summer has no recovery at all;
-- the contagion share drifts slowly toward concern over the year.
+- the contagion share drifts slowly toward concern over the year;
+- on most evenings that list a `compassion-pause`, the day's heaviest contagion moment
+  keeps a practice toward concern (the steps taken, a timer now and then, activation
+  before and after, mostly a little lower after), as the app's practice keeps it.
+
+Entries start with their own words, not a heading: the app, `journal show` and the lists
+already name the day.
 
 Weekends differ: few work moments, more recovery, better sleep. No real names: clients are
 initials or roles. `generate(n)` is the benchmark's bulk data (fixed size, any length).
@@ -18,11 +24,13 @@ Pure: nothing touches the disk.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import uuid
 from datetime import date, datetime, time, timedelta
 
 from journal.core.model.entries import Entry, Moment
+from journal.core.model.practice import STEPS, Practice
 
 WORK_TAGS = ("family-meeting", "discharge", "end-of-life", "bad-news", "paperwork",
              "new-admission", "grief", "home-visit", "team")
@@ -106,6 +114,9 @@ def _moment(rng: random.Random, *, kind: str, context: str, tag: str, person: st
 def generate_year(end: date, seed: int = 7, days: int = 365) -> list[Entry]:
     """`days` days ending on `end`, oldest first; about 1 in 12 days has no entry."""
     rng = random.Random(seed)
+    # the practices draw from their own stream, so the rest of the year is the same with
+    # or without them
+    practice_rng = random.Random(f"practice-{seed}")
     start = end - timedelta(days=days - 1)
     gap_start = start + timedelta(days=int(days * 0.55))
     gap = (gap_start, gap_start + timedelta(days=16))
@@ -124,7 +135,7 @@ def generate_year(end: date, seed: int = 7, days: int = 365) -> list[Entry]:
         p_contagion = (0.62 - 0.3 * t) * (0.55 if walked else 1.0)
         caseload = CLIENTS[int(t * 6) % 4: int(t * 6) % 4 + 6]
         moments: list[Moment] = []
-        lines = [f"# {day.strftime('%A')}", "", rng.choice(OPENINGS)]
+        lines = [rng.choice(OPENINGS)]
         n_work = rng.choice((0, 0, 1)) if weekend else rng.choice((1, 2, 2, 3))
         yesterday = [m for m in (prev.moments if prev else []) if m.context == "work"]
         if yesterday and not weekend and n_work <= 2 and rng.random() < 0.06:
@@ -175,6 +186,7 @@ def generate_year(end: date, seed: int = 7, days: int = 365) -> list[Entry]:
                     recovery.append(activity)
             if heavy_day and rng.random() < 0.35:
                 recovery.append("compassion-pause")
+                moments = _practised(moments, practice_rng)
         if recovery:
             lines += ["", f"Tonight: {', '.join(recovery)}."]
         lines += ["", rng.choice(EVENINGS)]
@@ -191,6 +203,29 @@ def generate_year(end: date, seed: int = 7, days: int = 365) -> list[Entry]:
         entries.append(entry)
         prev, prev_heavy = entry, heavy_day
     return entries
+
+
+def _practised(moments: list[Moment], rng: random.Random) -> list[Moment]:
+    """The moments with a practice kept on the heaviest contagion one (the first of equals):
+    usually every step, sometimes one skipped or stopped early; a timer now and then; the
+    activation before near the moment's intensity and, when closed, mostly lower after."""
+    heaviest = max((m for m in moments if m.kind == "contagion"),
+                   key=lambda m: m.intensity)
+    shape = rng.random()
+    if shape < 0.6:
+        steps = STEPS
+    elif shape < 0.85:
+        skipped = rng.choice(("warmth_self", "widening", "next_step"))
+        steps = tuple(s for s in STEPS if s != skipped)
+    else:
+        steps = STEPS[:rng.choice((2, 3, 4))]  # stopped early: no second rating
+    before = max(3, min(10, heaviest.intensity + rng.randint(-2, 1)))
+    after = (max(0, before - rng.choice((0, 1, 1, 2, 2, 2, 3, 3, 4)))
+             if "close" in steps else None)
+    practice = Practice(minutes=rng.choice((0, 0, 0, 1, 2, 2, 3)), steps=steps,
+                        before=before, after=after)
+    return [dataclasses.replace(m, practice=practice) if m is heaviest else m
+            for m in moments]
 
 
 _FILLER = ("Sat with it for a while before writing. The ward was loud and the coffee was "

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import json
+import re
+from datetime import date, timedelta
 
 from cli_harness import Journal, write
 
@@ -102,3 +104,46 @@ def test_default_demo_dir_is_in_the_cache_and_kept_between_runs(journal: Journal
     journal("demo", "--no-app")
     assert (cache / "demo" / "journal.db").read_bytes() == first
     assert (keep / "notes.txt").read_text() == "mine"
+
+
+def _demo(journal: Journal, tmp_path) -> Journal:
+    journal("demo", "--dir", str(tmp_path / "demo"), "--no-app")
+    journal.prompts.default = DEMO_PASSPHRASE
+    journal.env_extra["JOURNAL_VAULT"] = str(tmp_path / "demo")
+    return journal
+
+
+def test_a_demo_entry_names_its_day_once(journal: Journal, tmp_path):
+    """Seen with `journal show` on the demo: '# Tuesday 24 November 2026', then the entry's
+    own '# Tuesday'. The demo's entries start with their own words, as a person's do, so
+    the list's titles are words too, not the weekday the list already shows."""
+    demo = _demo(journal, tmp_path)
+    yesterday = demo.clock.today() - timedelta(days=1)
+    shown = demo("show", "yesterday").stdout.splitlines()
+    headings = [line for line in shown if line.startswith("# ")]
+    assert headings == [f"# {yesterday:%A} {yesterday.day} {yesterday:%B %Y}"]
+    listed = demo("list", "-n", "20").stdout.splitlines()
+    assert len(listed) == 20
+    for line in listed:
+        weekday = date.fromisoformat(line[:10]).strftime("%A")
+        assert weekday not in line[10:], line
+
+
+def test_the_demo_year_has_practices_to_show(journal: Journal, tmp_path):
+    """The demo year had no practice, so `show`, Browse and reflect's `practice` finding
+    had nothing to show on it."""
+    demo = _demo(journal, tmp_path)
+    vault = Vault.open(tmp_path / "demo", DEMO_PASSPHRASE, allow_weak=True)
+    try:
+        practised = [e for e in vault.entries() if any(m.practice for m in e.moments)]
+    finally:
+        vault.close()
+    assert len(practised) >= 20
+    day = practised[0].date
+    shown = demo("show", day.isoformat()).stdout
+    assert re.search(r"^  - practice: (\d min|no timer), \d of 6 steps", shown, re.M), shown
+    report = json.loads(demo("reflect", "--json").stdout)
+    [found] = [f for f in report["findings"] if f["kind"] == "practice"]
+    assert found["status"] == "ok" and found["stats"]["practices"] >= 20
+    assert found["stats"]["mean_change"] < 0   # activation mostly lower after
+    assert "The day after a practice" in found["summary"]

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from journal.core import demo
 from journal.core.demo import generate, generate_year
 from journal.core.model.entries import Entry
+from journal.core.model.practice import Practice
 from journal.core.reflection import KINDS, reflect
 
 END = date(2026, 11, 25)
@@ -113,3 +114,34 @@ def test_what_the_demo_carries_home_from_work_is_contagion():
                     and work & {*m.tags, *m.people}]
     assert len(carried) >= 30
     assert all(m.kind == "contagion" for m in carried)
+
+
+def test_the_demo_keeps_practices_as_the_app_would():
+    """Issue 17's loose end: the demo year had no practices. A practice follows a heavy
+    contagion moment (at the offer's default of 7 or more), at most one a day, on evenings
+    that list a compassion-pause; its record is one the model accepts. (Drawn from their own
+    random stream: the reflection goldens of the demo year kept every other finding.)"""
+    entries = generate_year(END)
+    practised = [(e, m) for e in entries for m in e.moments if m.practice is not None]
+    assert 30 <= len(practised) <= 80
+    for entry, moment in practised:
+        assert moment.kind == "contagion" and moment.intensity >= 7
+        assert "compassion-pause" in entry.recovery
+        assert sum(m.practice is not None for m in entry.moments) == 1
+        assert Practice.from_dict(moment.practice.to_dict()) == moment.practice
+        assert moment.practice.before is not None
+        assert (moment.practice.after is None) == ("close" not in moment.practice.steps)
+    changes = [m.practice.change for _, m in practised if m.practice.change is not None]
+    assert sum(changes) / len(changes) < 0 and any(c >= 0 for c in changes)
+    assert any(len(m.practice.steps) < 6 for _, m in practised)  # some skipped, some stopped
+    assert any(m.practice.minutes for _, m in practised)
+
+    assert sum(1 for e in entries if "compassion-pause" in e.recovery) == len(practised)
+
+
+def test_demo_entries_start_with_their_own_words_not_a_heading():
+    # `journal show` and the preview name the day; a '# Friday' of its own said it twice
+    entries = generate_year(END)
+    assert not any(e.body.lstrip().startswith("#") for e in entries)
+    assert not any(e.title in {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+                               "Saturday", "Sunday"} for e in entries)

@@ -3,7 +3,9 @@ entries and out of `reflect_rows()` over the equivalent rows, bit for bit. They 
 captured from the pass-per-finding implementation (commit e2fdb14); issue 12 changed the
 statistics and the wording on purpose (chance checks, family control, spillover as users
 mean it), and they were recaptured from that implementation (`... capture` below, with
-the default REFLECT_IMPL).
+the default REFLECT_IMPL). When the demo year gained practices (care-polish), the three
+`year*` cases were recaptured from the same implementation: each gained the `practice`
+finding and every other finding stayed byte for byte as it was (the fuzz goldens too).
 
 - tests/core/data/reflection_golden.json: named datasets (demo data, planted patterns,
   duplicates, ranges). Long lists (evidence, weekly rows) are stored condensed (length,
@@ -49,7 +51,13 @@ import gen
 import journal.core.reflection as reflection_package
 from journal.core.demo import generate, generate_year
 from journal.core.model.entries import Entry, Moment
-from journal.core.reflection import DayRow, reflect, reflect_rows, rows_from_entries
+from journal.core.reflection import (
+    DayRow,
+    practice_rows,
+    reflect,
+    reflect_rows,
+    rows_from_entries,
+)
 
 #: The goldens were captured on this day. A range with no entry in it and no `today` ends on
 #: the real today (`date.today()`), so every test here runs as if on that day.
@@ -286,14 +294,15 @@ def test_reflect_rows_over_the_same_rows_matches_the_golden(golden, name):
     build, kw = CASES[name]
     entries = build()
     rows = index_rows(entries)
+    practices = practice_rows(entries)   # as the index hands them over (the demo has some)
     before = copy.deepcopy(rows)
-    result = reflect_rows(rows, **kw)
+    result = reflect_rows(rows, practices=practices, **kw)
     assert condense(result) == golden[name]["result"]
     assert _sha(result) == golden[name]["sha256"]
     assert rows == before   # the rows are read, never changed
     # newest first (rows on one date keep their order: the first one's id is kept)
     newest_first = sorted(rows_from_entries(entries), key=lambda row: -row[0].toordinal())
-    assert reflect_rows(newest_first, **kw) == result
+    assert reflect_rows(newest_first, practices=practices, **kw) == result
 
 
 def test_fuzzed_journals_match_the_goldens():
