@@ -137,6 +137,39 @@ async def test_p_starts_the_practice_and_it_is_kept_with_the_moment(app_factory,
                                                "next_step", "close"), 8, 4)
 
 
+def _moment_list_text(app) -> str:
+    from journal.ui.widgets.moments import MomentList
+
+    return "\n".join(str(line.render()) for item in app.screen.query_one(MomentList).children
+                     for line in item.query("Static"))
+
+
+async def test_the_moment_list_shows_a_kept_practice_as_browse_and_show_do(
+        app_factory, make_vault):
+    """Browse and `journal show` said 'practice: ...' under a moment; the write screen's
+    moment list said nothing, neither for a practice kept earlier nor for one just taken."""
+    kept = Practice(2, STEPS, 8, 5)
+    make_vault([Entry(date=TODAY, body="Earlier.", moments=[
+        Moment("contagion", 8, "work", time="09:00", practice=kept)])])
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        assert "practice: 2 min, 6 of 6 steps, activation 8 -> 5" in _moment_list_text(app)
+        panel = [line.split("▏", 1)[1] for line in screen_text(app).splitlines()
+                 if "▏" in line]   # the column right of the editor
+        shown = " ".join(" ".join(panel).split())  # the narrow panel wraps it
+        assert "practice: 2 min, 6 of 6 steps, activation 8 -> 5" in shown
+        await _add_moment(pilot, "c", "9")
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press("enter", "7", "enter", "s", "s", "s", "s", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WriteScreen)
+        listed = _moment_list_text(app)
+        assert "practice: no timer, 2 of 6 steps (land, close), activation 7 -> -" in listed
+        assert listed.count("practice:") == 2
+
+
 # -- the practice screen on its own ---------------------------------------------------------
 async def _practice(keys: list[str], advance: list[tuple[int, str]] = ()) -> tuple:
     """Run PracticeScreen in a host app; `advance`: (seconds, key) steps on the fake clock."""

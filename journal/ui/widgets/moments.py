@@ -11,22 +11,38 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Label, ListItem, ListView, Static
 
+from journal.core.care.practice_script import describe
 from journal.core.model.entries import Moment
 from journal.core.textsafe import for_markup
 from journal.ui.widgets.choice import kind_label
 
 
 def moment_markup(moment: Moment) -> str:
-    """'◆ contagion 7 work 21:10 #death @sam' with the kind's colour (never colour alone)."""
+    """'◆ contagion 7 work 21:10' with the kind's colour (never colour alone)."""
     parts = [kind_label(moment.kind), f"[b]{moment.intensity}[/]", moment.context]
     if moment.time:
         parts.append(moment.time)
-    line = " ".join(parts)
+    return " ".join(parts)
+
+
+def moment_details(moment: Moment) -> list[str]:
+    """The lines under a moment's head: its tags, people and feelings ('#death @sam
+    upset'), and the practice kept with it in the words Browse and `journal show` use
+    ('practice: 2 min, 6 of 6 steps, activation 8 -> 5'). Plain text."""
     extras = [f"#{t}" for t in moment.tags] + [f"@{p}" for p in moment.people]
     extras += moment.feelings
-    if extras:
-        line += "\n  [$text-muted]" + for_markup(" ".join(extras)) + "[/]"
-    return line
+    lines = [" ".join(extras)] if extras else []
+    if moment.practice is not None:
+        lines.append(f"practice: {describe(moment.practice)}")
+    return lines
+
+
+def moment_item(moment: Moment) -> ListItem:
+    """One row of the list: the head, then each detail indented under it (a long one wraps
+    under itself, not under the head)."""
+    details = [Static(for_markup(line), classes="moment-detail")
+               for line in moment_details(moment)]
+    return ListItem(Static(moment_markup(moment), classes="moment-head"), *details)
 
 
 def moment_words(moment: Moment) -> str:
@@ -61,6 +77,7 @@ class MomentsPanel(Vertical):
     MomentsPanel { height: 1fr; min-height: 5; }
     MomentsPanel MomentList { height: 1fr; }
     MomentsPanel ListItem { height: auto; }
+    MomentsPanel .moment-detail { padding-left: 2; color: $text-muted; }
     """
 
     class AddRequested(Message):
@@ -87,7 +104,7 @@ class MomentsPanel(Vertical):
         view = self.query_one(MomentList)
         index = view.index
         await view.clear()
-        await view.extend(ListItem(Static(moment_markup(m))) for m in moments)
+        await view.extend(moment_item(m) for m in moments)
         self.query_one("#moments-empty").display = not moments
         if moments:
             view.index = min(index or 0, len(moments) - 1)
