@@ -225,7 +225,7 @@ async def test_the_calm_timer_runs_on_the_injected_clock():
         await pilot.pause(0.3)
         screen = app.screen
         assert screen.timer is not None and "calm timer · 2:00" in screen_text(app)
-        assert "any key ends the timer" in screen_text(app).lower()
+        assert "any key ends the timer" in " ".join(_box_rows(app)).lower()
         app.clock.advance(seconds=61)
         await pilot.pause(0.3)
         assert "calm timer · 0:59" in screen_text(app)
@@ -380,3 +380,45 @@ async def test_the_practice_opening_keys_keep_whole_at_100_columns():
         assert not app.screen.query_one("#practice-step").display
         lines = screen_text(app).splitlines()
         assert any("esc not now" in line for line in lines), lines
+
+
+def _box_rows(app) -> list[str]:
+    """The rows inside the practice's box, without its border and padding columns."""
+    lines = screen_text(app).splitlines()
+    top = next(i for i, line in enumerate(lines) if "╭─ A short practice" in line)
+    left = lines[top].index("╭")
+    right = lines[top].index("╮", left)
+    bottom = next(i for i in range(top + 1, len(lines)) if lines[i][left:left + 1] == "╰")
+    return [line[left + 1:right].strip() for line in lines[top + 1:bottom]]
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+async def test_every_page_of_the_practice_reads_well_at_80_100_and_120_columns(width):
+    """Seen in tmux: 'out.' and 'as it gets.' alone on a row, two empty rows above the
+    opening text, an empty row under the timer's breath. At each width, on every page: no
+    row of one or two words, never two empty rows running, the key hints whole."""
+    app = HostApp(MemoryVault([]))
+    async with app.run_test(size=(width, 30)) as pilot:
+        await host_settle(pilot)
+        app.push_screen(PracticeScreen())
+        await pilot.pause()
+        pages = []
+        for key in ["enter"] * (len(STEPS) + 1):
+            await pilot.pause()
+            pages.append(_box_rows(app))
+            await pilot.press(key)
+        app.push_screen(PracticeScreen())
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause(0.3)
+        pages.append(_box_rows(app))
+    intro, timer = pages[0], pages[-1]
+    assert "enter begin   esc not now" in intro
+    assert any(row.startswith("calm timer") for row in timer)
+    for rows in pages:
+        assert rows[0] == "" and rows[1] and rows[-1] == "", rows   # one padding row each
+        for row, below in zip(rows, rows[1:], strict=False):
+            assert row or below, rows   # never two empty rows running
+        for row in rows:
+            assert not row.strip("·") or len(row) >= 13, (row, rows)  # · : the breath
+    assert any("esc stop (what you took is kept)" in row for row in pages[1])

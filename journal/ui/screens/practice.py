@@ -5,6 +5,7 @@ against the app's injected clock. Dismisses with the Practice to keep, or None."
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from textual import events
@@ -29,10 +30,29 @@ from journal.core.textsafe import for_markup
 from journal.ui.widgets.choice import ScaleChoice
 
 _BAR = 24  # cells of the timer's breathing line at its fullest
+_BOX = 76  # the box's CSS width (at most the screen's); its text is 6 cells narrower
 _STEP_KEYS = "[b]enter[/] next   [b]s[/] skip this step   [b]esc[/] stop (what you took is kept)"
 _INTRO_KEYS = ("[b]enter[/] begin   [b]esc[/] not now\n"
                f"[b]{TIMER_MINUTES[0]}-{TIMER_MINUTES[-1]}[/] a calm timer of that many "
                "minutes first")
+
+
+def without_widows(text: str, width: int, tail: int = 16) -> str:
+    """Each line of `text` wrapped into `width` cells, but never with a last row of one or
+    two words ('out.', 'as it gets.'): the row before gives some of its words up instead."""
+    if width < 3 * tail:
+        return text
+    out = []
+    for line in text.split("\n"):
+        rows = textwrap.wrap(line, width) or [""]
+        narrower = width
+        while len(rows) > 1 and len(rows[-1]) < tail and narrower > width * 3 // 4:
+            narrower -= 1
+            tried = textwrap.wrap(line, narrower)
+            if len(tried) == len(rows):
+                rows = tried
+        out.extend(rows)
+    return "\n".join(out)
 
 
 class PracticeScreen(ModalScreen[Practice | None]):
@@ -44,8 +64,9 @@ class PracticeScreen(ModalScreen[Practice | None]):
         width: 76; max-width: 100%; height: auto; max-height: 100%;
         border: round $primary; background: $surface; padding: 1 2;
     }
-    PracticeScreen #practice-step { color: $primary; text-style: bold; height: auto; }
-    PracticeScreen #practice-text { height: auto; margin: 1 0; }
+    PracticeScreen #practice-step { color: $primary; text-style: bold; height: auto;
+                                    margin-bottom: 1; }
+    PracticeScreen #practice-text { height: auto; margin-bottom: 1; }
     PracticeScreen #practice-question { height: auto; color: $text-muted; }
     PracticeScreen ScaleChoice { margin-bottom: 1; }
     PracticeScreen #practice-breath { height: 1; width: 100%; content-align: center middle;
@@ -114,9 +135,17 @@ class PracticeScreen(ModalScreen[Practice | None]):
         heading = self.query_one("#practice-step", Static)
         heading.update(for_markup(step))
         heading.display = bool(step)  # no empty line above the intro and the timer
-        self.query_one("#practice-text", Static).update(for_markup(text))
-        self.query_one("#practice-question", Static).update(for_markup(question))
-        self.query_one("#practice-keys", Static).update(keys)
+        width = min(_BOX, self.app.size.width) - 6
+        self.query_one("#practice-text", Static).update(for_markup(without_widows(text, width)))
+        self.query_one("#practice-question", Static).update(
+            for_markup(without_widows(question, width)))
+        hint = self.query_one("#practice-keys", Static)
+        hint.update(keys)
+        hint.display = bool(keys)  # nor an empty line under the timer's breath
+
+    def on_resize(self) -> None:
+        if self.timer is None:  # the timer redraws itself four times a second
+            self._show()
 
     @property
     def step_name(self) -> str | None:
