@@ -30,7 +30,13 @@ from journal.cli.common import (
 from journal.cli.moment_syntax import parse_moment
 from journal.cli.output import confirm, say, say_json
 from journal.cli.runtime import Runtime, provenance_line
-from journal.core.care.safety import NO_ONE_WATCHES, SUPPORT_LINES, check_ins_before, needs_support
+from journal.core.care.safety import (
+    NO_ONE_WATCHES,
+    SEALED_CANNOT_COUNT,
+    SUPPORT_LINES,
+    check_ins_before,
+    needs_support,
+)
 from journal.core.errors import JournalError, ValidationError
 from journal.core.exchange import format_v1 as exchange
 from journal.core.model.entries import CHECK_INS, CONTEXTS, KINDS, Entry, normalise_label
@@ -140,6 +146,8 @@ def add(runtime: Runtime, text: tuple[str, ...], day: date | None, moments: tupl
     # sealed: earlier check-ins are sealed away, only this one counts (earlier is empty)
     if needs_support(check_in, earlier):
         _print_support()
+    elif sealed and check_in == "struggling":
+        say(SEALED_CANNOT_COUNT)
     _argument_tip(runtime, text, edit)
 
 

@@ -89,6 +89,25 @@ def test_struggling_after_an_ok_does_not_print_support(initialised: Journal):
     assert "988" not in result.stdout
 
 
+def test_a_sealed_struggling_says_it_cannot_count_the_run(initialised: Journal):
+    """Issue 17's loose end: `add --sealed` has no passphrase, so it cannot read the
+    check-ins before it, and the third 'struggling' in a row printed nothing at all, as if
+    the rule had been checked. It says so in one plain line instead; 'not safe' needs no
+    earlier entry and prints the resources, sealed or not."""
+    initialised.prompts.default = None   # sealed: never asks for the passphrase
+    initialised.prompts.queue = ["correct horse battery staple"] * 2
+    initialised("add", "--date", "2026-11-23", "--check-in", "struggling")
+    initialised("add", "--date", "2026-11-24", "--check-in", "struggling")
+    result = initialised("add", "--sealed", "--check-in", "struggling")
+    lines = result.stdout.splitlines()
+    [said] = [line for line in lines if "cannot read your earlier entries" in line]
+    assert "'journal support'" in said and "988" not in result.stdout
+    assert lines[-1] == said and len(lines) == 2   # the sealed message, then this line
+    assert "cannot read" not in initialised("add", "--sealed", "--check-in", "ok").stdout
+    not_safe = initialised("add", "--sealed", "--check-in", "not_safe").stdout
+    assert "988" in not_safe and "cannot read" not in not_safe
+
+
 def test_free_text_is_never_scanned(initialised: Journal):
     """Helpers write about clients' words: no keyword ever opens the resources."""
     result = initialised("add", "Client talked about suicide and not being safe; I held it.")

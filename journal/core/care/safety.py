@@ -31,6 +31,11 @@ CHECK_IN_NOTE = ("Only you see this. Choosing \"not safe\" shows support resourc
                  "Nothing is sent anywhere.")
 #: "struggling" on this many entries in a row (this one included) shows support.
 STRUGGLING_RUN = 3
+#: Said after `journal add --sealed --check-in struggling`: a sealed note is written without
+#: the passphrase, so the entries before it cannot be read and the run cannot be counted.
+SEALED_CANNOT_COUNT = ("A sealed note cannot read your earlier entries, so 'struggling' "
+                       f"{STRUGGLING_RUN} entries in a row is not noticed here; "
+                       "'journal support' lists crisis lines and support.")
 
 def needs_support(check_in: str | None, earlier: Sequence[str | None]) -> bool:
     """True for "not safe", or for "struggling" when the STRUGGLING_RUN - 1 entries just
