@@ -77,7 +77,8 @@ async def shoot(name: str, steps, *, with_vault: bool = True, **kw) -> None:
         async with app.run_test(size=SIZE) as pilot:
             await steps(pilot)
             await pilot.pause()
-            app.save_screenshot(str(OUT / f"{name}.svg"))
+            # the app refuses save_screenshot (it would write plaintext); this is sample data
+            (OUT / f"{name}.svg").write_text(app.export_screenshot(), encoding="utf-8")
         os.chdir(OUT)
     print(f"wrote {name}.svg")
 
