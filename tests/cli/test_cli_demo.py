@@ -147,3 +147,13 @@ def test_the_demo_year_has_practices_to_show(journal: Journal, tmp_path):
     assert found["status"] == "ok" and found["stats"]["practices"] >= 20
     assert found["stats"]["mean_change"] < 0   # activation mostly lower after
     assert "The day after a practice" in found["summary"]
+
+
+def test_a_persons_own_heading_is_shown_as_written(initialised: Journal):
+    """The doubled heading was fixed in the demo generator, not by a renderer that hides a
+    heading like the day's title: what a person wrote (or brought from jrnl) is shown as
+    written, even when it repeats the day."""
+    initialised("add", "--date", "2026-11-24", input="# Tuesday\n\nLong one.\n")
+    shown = initialised("show", "2026-11-24").stdout.splitlines()
+    assert [line for line in shown if line.startswith("# ")] == [
+        "# Tuesday 24 November 2026", "# Tuesday"]
