@@ -28,6 +28,8 @@ def test_a_practice_is_kept_with_the_latest_contagion_moment(initialised: Journa
     assert "practice" not in second
     shown = initialised("show", "today").stdout
     assert "practice: no timer, 5 of 6 steps" in shown and "activation 8 -> 4" in shown
+    # the steps in words, not the record's ids ('theirs_and_mine' was shown as is)
+    assert "(land, theirs and mine, widening, next step, close)" in shown
 
 
 def test_q_stops_and_keeps_what_was_taken(initialised: Journal):

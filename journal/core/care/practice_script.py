@@ -80,13 +80,20 @@ TIMER_TEXT = "Stay with your breath for a while if you like. Any key ends the ti
 BREATH_IN, BREATH_OUT = 4.0, 6.0
 
 
+#: Each step as a kept practice names it (`describe`): short, in words, not the record's ids.
+STEP_WORDS = {"land": "land", "theirs_and_mine": "theirs and mine", "warmth_self": "warmth",
+              "widening": "widening", "next_step": "next step", "close": "close"}
+assert tuple(STEP_WORDS) == STEPS
+
+
 def describe(practice: Practice) -> str:
-    """'2 min, 6 of 6 steps, activation 8 -> 5': a kept practice in one line (journal show,
-    the browse preview)."""
+    """'2 min, 6 of 6 steps, activation 8 -> 5' or '... 2 of 6 steps (land, theirs and
+    mine) ...': a kept practice in one line (journal show, the browse preview, the write
+    screen's moment list)."""
+    taken = ", ".join(STEP_WORDS[s] for s in practice.steps)
     parts = [f"{practice.minutes} min" if practice.minutes else "no timer",
              f"{len(practice.steps)} of {len(STEPS)} steps"
-             + (f" ({', '.join(practice.steps)})" if 0 < len(practice.steps) < len(STEPS)
-                else "")]
+             + (f" ({taken})" if 0 < len(practice.steps) < len(STEPS) else "")]
     if practice.before is not None or practice.after is not None:
         shown = ["-" if r is None else str(r) for r in (practice.before, practice.after)]
         parts.append(f"activation {shown[0]} -> {shown[1]}")
