@@ -45,6 +45,12 @@ class Journal:
     prompts: Prompts
     interactive: bool = False
     env_extra: dict[str, str] = field(default_factory=dict)
+    slept: list[float] = field(default_factory=list)
+    """Each wait after wrong passphrases: recorded and passed on the clock, never slept."""
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.clock.advance(seconds=seconds)
 
     @property
     def vault_dir(self) -> Path:
@@ -54,7 +60,8 @@ class Journal:
         env = {"JOURNAL_VAULT": str(self.vault_dir),
                "JOURNAL_CONFIG_DIR": str(self.tmp / "config"), **self.env_extra}
         return Runtime(clock=self.clock, kdf=KdfParams.fast_for_tests(), allow_weak=True,
-                       env=env, prompt=self.prompts, interactive=self.interactive)
+                       env=env, prompt=self.prompts, interactive=self.interactive,
+                       sleep=self.sleep)
 
     def __call__(self, *args: str, input: str | None = None, ok: bool = True) -> Result:
         result = CliRunner().invoke(cli, list(args), obj=self.runtime(), input=input,
