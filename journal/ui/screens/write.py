@@ -180,12 +180,25 @@ class WriteScreen(Screen):
         await self._load(entry)
         return True
 
+    def recount_captures(self) -> None:
+        """A capture of the day shown was kept (reviewed): say what is left in the title."""
+        if self.day is None:
+            return
+        try:
+            with vault_in_use(self.journal) as vault:
+                if vault is None:
+                    return
+                self.captured = self._captured(vault, self.day)
+        except JournalError:
+            return
+        self._set_status(self.status)
+
     @staticmethod
     def _captured(vault: Vault, day: date) -> int:
-        """How many quick captures went into this day (issue 13 item 3): sent without the
-        passphrase, so the title says so."""
+        """How many quick captures went into this day (issue 13 item 3) and are neither
+        kept nor discarded: sent without the passphrase, so the title says so."""
         try:
-            return sum(1 for a in vault.arrivals(day) if not a.discarded)
+            return sum(1 for a in vault.arrivals(day) if a.to_review)
         except JournalError:
             return 0
 
