@@ -67,8 +67,8 @@ def zone_name(zone: tzinfo, at: datetime) -> str:
     hours, rest = divmod(offset, timedelta(hours=1))
     if rest or not -12 <= hours <= 14:
         raise ValidationError(f"the time zone {zone.tzname(at.replace(tzinfo=None)) or offset} "
-                              "has no IANA name to give Day One; name it with --timezone "
-                              "(for example Asia/Kolkata)")
+                              "has no IANA name to give Day One; name it: journal export "
+                              "--format dayone --timezone NAME (for example Asia/Kolkata)")
     return f"Etc/GMT{-hours:+d}"
 
 
