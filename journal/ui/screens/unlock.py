@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from math import ceil
 from time import monotonic
 from typing import TYPE_CHECKING, cast
@@ -114,7 +115,8 @@ class UnlockScreen(Screen):
         """True between a successful open/create and the app taking over."""
         self.held = False
         """True while a pause after wrong passphrases runs: no try is taken."""
-        self._hold_ends = 0.0
+        self._hold_ends = 0.0  # monotonic
+        self._hold_until: datetime | None = None  # on the injected clock
 
     @property
     def journal(self) -> JournalApp:
@@ -338,19 +340,21 @@ class UnlockScreen(Screen):
         when the injected clock says the wait is over, and at the latest after `seconds`
         of real time (a wall clock set back does not stretch it)."""
         ends = monotonic() + seconds
+        until = self.journal.clock.now() + timedelta(seconds=seconds)
         if self.held:  # shown again (after a lock) while the pause runs
             self._hold_ends = max(self._hold_ends, ends)
+            self._hold_until = max(self._hold_until or until, until)
             return
         self.held = True
-        self._hold_ends = ends
+        self._hold_ends, self._hold_until = ends, until
         for widget in (*self.query(Input), self.query_one("#go", Button)):
             widget.disabled = True
         timer = self.set_interval(HOLD_TICK, lambda: self._tick(timer))
 
     def _tick(self, timer: Timer) -> None:
+        assert self._hold_until is not None
         left = min(self._hold_ends - monotonic(),
-                   self.failures.pause(self.vault_id, self.journal.clock.now()).seconds
-                   if self.vault_id is not None else 0)
+                   (self._hold_until - self.journal.clock.now()).total_seconds())
         if left > 0:
             self.query_one("#unlock-status", Static).update(self._wrong_line(ceil(left)))
             return
