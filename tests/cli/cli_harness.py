@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -76,7 +76,8 @@ class Journal:
 
 @pytest.fixture
 def journal(tmp_path: Path) -> Journal:
-    clock = FixedClock(datetime(2026, 11, 25, 21, 30, 0))
+    # a zone of its own: a Day One export must not depend on the zone of the test machine
+    clock = FixedClock(datetime(2026, 11, 25, 21, 30, 0), zone=UTC)
     return Journal(tmp_path, clock, Prompts())
 
 
