@@ -19,6 +19,7 @@ def wrong(journal: Journal, *args: str, times: int = 1) -> list[str]:
 
 
 @pytest.mark.parametrize("command", [("list",), ("show",), ("rotate-keys",), ("captures",),
+                                     ("passwd",), ("sync", "status"), ("check",),
                                      ("export", "--format", "jrnl", "-o", "out.txt")])
 def test_each_try_from_a_script_waits_longer(initialised: Journal, command):
     errors = wrong(initialised, *command, times=4)
