@@ -30,24 +30,26 @@ def test_a_kept_capture_stays_reviewed_in_later_sessions(vault, vault_dir):
     SealedBox(vault_dir).add(Entry(date=DAY, body="sent from my phone"))
     SealedBox(vault_dir).add(Entry(date=date(2026, 11, 21), body="not mine"))
     with open_vault(vault_dir, clock=FixedClock(NOW)) as opened:
-        assert merge_sealed(opened).merged == 2
+        assert merge_sealed(opened).merged == 2  # in the order of their random ids
+        number = {a.day: n for n, a in enumerate(opened.arrivals(), 1)}
         assert [a.to_review for a in opened.arrivals()] == [True, True]
-        kept = opened.keep_capture(1)
+        kept = opened.keep_capture(number[DAY])
         assert kept.reviewed and not kept.to_review and kept.day == DAY
-        assert opened.keep_capture(1) == kept  # again: nothing changes
-        opened.discard_capture(2)
+        assert opened.keep_capture(number[DAY]) == kept  # again: nothing changes
+        other = number[date(2026, 11, 21)]
+        opened.discard_capture(other)
         with pytest.raises(ValidationError, match="was discarded"):
-            opened.keep_capture(2)
+            opened.keep_capture(other)
         with pytest.raises(ValidationError, match="no quick capture number 3"):
             opened.keep_capture(3)
         assert "sent from my phone" in opened.get_by_date(DAY).body  # keeping changes no text
         assert opened.check().ok
+    marks = {DAY: (True, False), date(2026, 11, 21): (False, True)}
     with open_vault(vault_dir) as again:
-        assert [(a.reviewed, a.discarded) for a in again.arrivals()] == [(True, False),
-                                                                         (False, True)]
+        assert {a.day: (a.reviewed, a.discarded) for a in again.arrivals()} == marks
         again.rotate_keys(PASSPHRASE, new_recovery=False)
     with open_vault(vault_dir) as rotated:
-        assert [a.reviewed for a in rotated.arrivals()] == [True, False]
+        assert {a.day: (a.reviewed, a.discarded) for a in rotated.arrivals()} == marks
 
 
 def test_a_record_from_before_the_flag_reads_as_not_reviewed():
@@ -75,15 +77,17 @@ def test_cli_keeps_a_capture_and_show_stops_marking_its_day(tmp_path):
     _run(tmp_path, "add", "--sealed", "from my phone on the bus", "--date", "2026-11-20")
     _run(tmp_path, "add", "--sealed", "and a second one", "--date", "2026-11-20")
     assert _run(tmp_path, "show", "2026-11-20").stdout.count("[quick capture merged") == 2
-    kept = _run(tmp_path, "captures", "--keep", "1")
-    assert "Kept quick capture 1 in 2026-11-20 as reviewed" in kept.stdout
+    listed = _run(tmp_path, "captures").stdout.splitlines()  # in the order of random ids
+    phone = next(n for n, line in enumerate(listed, 1) if "from my phone" in line)
+    kept = _run(tmp_path, "captures", "--keep", str(phone))
+    assert f"Kept quick capture {phone} in 2026-11-20 as reviewed" in kept.stdout
     listed = _run(tmp_path, "captures").stdout.splitlines()
-    assert listed[0].endswith("(reviewed)") and "from my phone" in listed[0]
-    assert not listed[1].endswith(")")
+    assert listed[phone - 1].endswith("(reviewed)") and "from my phone" in listed[phone - 1]
+    assert not listed[2 - phone].endswith(")")
     shown = _run(tmp_path, "show", "2026-11-20").stdout
     assert shown.count("[quick capture merged") == 1 and "\u201cand a second one" in shown
     assert "from my phone on the bus" in shown  # the text itself stays
-    _run(tmp_path, "captures", "--keep", "2")
+    _run(tmp_path, "captures", "--keep", str(3 - phone))
     assert "quick capture" not in _run(tmp_path, "show", "2026-11-20").stdout
     refused = _run(tmp_path, "captures", "--keep", "1", "--discard", "2", ok=False)
     assert refused.exit_code == 2 and "one at a time" in refused.stderr
