@@ -30,6 +30,11 @@ class Paths:
         return self.state / "seen-saves.json"
 
     @property
+    def failed_unlocks_file(self) -> Path:
+        """Wrong passphrases in a row per vault id (the growing wait between tries)."""
+        return self.state / "failed-unlocks.json"
+
+    @property
     def settings_file(self) -> Path:
         return self.config_dir / "settings.toml"
 

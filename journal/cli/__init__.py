@@ -29,7 +29,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
             "Open the journal app (the default when no command is given)."),
     "backup": ("backup_cmds", "backup_cmd", "Copy the vault, still encrypted, to the new FILE."),
     "captures": ("capture_cmds", "captures_cmd",
-                 "Review the quick captures merged into your entries, and discard one."),
+                 "Review the quick captures merged into your entries: keep or discard one."),
     "check": ("vault_cmds", "check",
               "Authenticate every entry, the integrity manifest, the index and pending captures."),
     "delete": ("entry_cmds", "delete", "Delete one entry for good."),

@@ -343,7 +343,7 @@ def show(runtime: Runtime, ref: str | None, as_json: bool,
     else:
         say(render_entry(entry))
         for arrival in arrivals:  # issue 13 item 3: what quick capture brought in
-            if not arrival.discarded:
+            if arrival.to_review:  # a kept one is the person's own: no longer marked
                 say(provenance_line(arrival))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, tzinfo
 from pathlib import Path
 
 import click
@@ -136,11 +136,14 @@ def _jrnl_config_timeformat(runtime: Runtime, source: Path) -> str | None:
 @click.option("--skip-damaged", is_flag=True,
               help="Export every entry that still authenticates and name the damaged ones "
                    "(exit status 5 if there are any), instead of refusing.")
+@click.option("--timezone", "timezone", metavar="NAME",
+              help="dayone: the IANA time zone your entries were written in, e.g. "
+                   "Europe/London (default: this computer's zone now).")
 @passphrase_file_option
 @pass_runtime
 def export_cmd(runtime: Runtime, fmt: str, output: Path | None, force: bool,
                since: date | None, until: date | None, skip_damaged: bool,
-               passphrase_file: Path | None) -> None:
+               timezone: str | None, passphrase_file: Path | None) -> None:
     """Export entries as plaintext JSON, Markdown, jrnl or Day One.
 
     The export is NOT encrypted: anyone who can read the file can read your journal, and
@@ -154,12 +157,22 @@ def export_cmd(runtime: Runtime, fmt: str, output: Path | None, force: bool,
       journal export --format markdown -o ~/journal-md
       journal export --format jrnl -o ~/journal.txt
       journal export --format dayone -o ~/dayone-export.zip
+      journal export --format dayone --timezone Europe/London -o ~/dayone-export.zip
     """
+    if timezone is not None and fmt != "dayone":
+        raise click.UsageError("--timezone is for --format dayone (the other formats "
+                               "write local times as they are)")
     if fmt != "json" and output is None:
         raise click.UsageError(f"--format {fmt} needs -o "
                                f"{'FILE' if fmt in exporters.FILE_FORMATS else 'DIRECTORY'}")
     if output is not None and output.exists() and not force and fmt in exporters.FILE_FORMATS:
         raise ValidationError(f"{output} already exists; choose another name or use --force")
+    zone = None
+    if fmt == "dayone":  # checked before the passphrase is asked for
+        from journal.core.exchange.exporters import dayone
+
+        zone = dayone.named_zone(timezone) if timezone is not None else runtime.clock.zone()
+        dayone.zone_name(zone, runtime.clock.now())
     vault = runtime.open_vault(passphrase_file)
     damaged: list[str] = []
     try:
@@ -172,7 +185,7 @@ def export_cmd(runtime: Runtime, fmt: str, output: Path | None, force: bool,
     finally:
         vault.close()
     try:
-        _export(fmt, entries, output, force)
+        _export(fmt, entries, output, force, zone)
     finally:
         for name in damaged:
             say(f"journal: warning: entry {name} is damaged and was not exported",
@@ -183,7 +196,8 @@ def export_cmd(runtime: Runtime, fmt: str, output: Path | None, force: bool,
                            f"{plural(len(entries), 'entry', 'entries')} were", damaged)
 
 
-def _export(fmt: str, entries: list, output: Path | None, force: bool) -> None:
+def _export(fmt: str, entries: list, output: Path | None, force: bool,
+            zone: tzinfo | None = None) -> None:
     if fmt == "json" and output is None:
         say_json(exchange.to_json_text(entries))
         if not sys.stdout.isatty():
@@ -196,6 +210,10 @@ def _export(fmt: str, entries: list, output: Path | None, force: bool) -> None:
         from journal.core.exchange.exporters import json_v1
 
         written = json_v1.write(entries, output, replace=force)
+    elif zone is not None:
+        from journal.core.exchange.exporters import dayone
+
+        written = dayone.write(entries, output, replace=force, zone=zone)
     else:
         written = exporters.write(fmt, entries, output, replace=force)
     say(f"Exported {plural(len(entries), 'entry', 'entries')} to {output}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ if TYPE_CHECKING:  # imported where used: `journal --version` must not load the 
     from journal import paths as paths_mod
     from journal.core.store.captures import Arrival
     from journal.core.store.crypto import KdfParams
+    from journal.core.store.failed_unlocks import FailedUnlocks
     from journal.core.store.rollback import SeenSaves
     from journal.core.store.vault import Vault
 
@@ -57,6 +59,8 @@ class Runtime:
     debug: bool = False
     #: None: decide from the terminal. Tests set True/False to script confirmations.
     interactive: bool | None = None
+    #: The wait after wrong passphrases; tests pass one that moves their clock instead.
+    sleep: Callable[[float], None] = field(default=time.sleep)
 
     @property
     def paths(self) -> paths_mod.Paths:
@@ -96,16 +100,11 @@ class Runtime:
                    merge_sealed: bool = True, recovery_code: str | None = None) -> Vault:
         """Unlock the vault. After a verified unlock, entries captured with
         `journal add --sealed` are merged in and the user is told on stderr."""
-        from journal.core.store.vault import Vault
-
         directory = self.paths.vault
-        Vault.read_header(directory)[1].close()  # not found / not ours, before asking
         if recovery_code is None:
             vault = self._unlock(directory, passphrase_file, verify)
         else:
-            vault = Vault.open(directory, recovery_code=recovery_code,
-                               allow_weak=self.allow_weak, clock=self.clock, verify=verify,
-                               seen=self.seen_saves())
+            vault = self.unlock(directory, recovery_code=recovery_code, verify=verify)
         self.warn_rollback(vault)
         vault.on_index_rebuilt = store_rebuilt_index
         if verify and merge_sealed:
@@ -117,24 +116,62 @@ class Runtime:
         return vault
 
     def _unlock(self, directory: Path, passphrase_file: Path | None, verify: bool) -> Vault:
-        """A typed passphrase gets three tries (each costs a full key derivation)."""
+        """A typed passphrase gets three tries (each costs a full key derivation, and
+        after two wrong ones in a row a growing wait before it is asked)."""
         typed = passphrase_file is None and not self.env.get("JOURNAL_PASSPHRASE")
-        from journal.core.store.vault import Vault
-
         tries = PROMPT_TRIES if typed else 1
         for attempt in range(1, tries + 1):
+            vault_id = self.wait_out(directory)  # not found / not ours: before asking
             secret = self.passphrase(passphrase_file)
             try:
-                return Vault.open(directory, secret, allow_weak=self.allow_weak,
-                                  clock=self.clock, verify=verify, seen=self.seen_saves())
+                return self.unlock(directory, secret, verify=verify, vault_id=vault_id)
             except WrongPassphrase:
-                vault = self.open_through_sync(directory, secret)
-                if vault is not None:
-                    return vault
                 if attempt == tries:
                     raise
                 say("journal: wrong passphrase, try again", err=True)
         raise AssertionError("unreachable")
+
+    def failed_unlocks(self) -> FailedUnlocks:
+        from journal.core.store.failed_unlocks import FailedUnlocks
+
+        return FailedUnlocks(self.paths.failed_unlocks_file)
+
+    def wait_out(self, directory: Path) -> bytes:
+        """Wait as long as the wrong passphrases in a row before earned (the same count
+        the app keeps), saying so on stderr first; the vault's id. Reading the header
+        first also says 'not found' or 'not a journal' before anyone is asked."""
+        from journal.core.store.vault import Vault
+
+        header, ro = Vault.read_header(directory)
+        ro.close()
+        pause = self.failed_unlocks().pause(header.vault_id, self.clock.now())
+        if pause.seconds:
+            say(f"journal: waiting {pause.seconds} s after {pause.failures} wrong "
+                "passphrases", err=True)
+            self.sleep(pause.seconds)
+        return header.vault_id
+
+    def unlock(self, directory: Path, passphrase: str | None = None, *,
+               recovery_code: str | None = None, verify: bool = True,
+               vault_id: bytes | None = None) -> Vault:
+        """One try at the vault's key (the passphrase, or one changed on another synced
+        machine, or the recovery code), counted in the wrong passphrases in a row and
+        after the wait they earned (`vault_id`: the caller already waited)."""
+        from journal.core.store.vault import Vault
+
+        if vault_id is None:
+            vault_id = self.wait_out(directory)
+        with self.failed_unlocks().one_try(vault_id, self.clock.now):
+            try:
+                return Vault.open(directory, passphrase, recovery_code=recovery_code,
+                                  allow_weak=self.allow_weak, clock=self.clock,
+                                  verify=verify, seen=self.seen_saves())
+            except WrongPassphrase:
+                vault = (self.open_through_sync(directory, passphrase)
+                         if recovery_code is None and passphrase is not None else None)
+                if vault is None:
+                    raise
+                return vault
 
     def seen_saves(self) -> SeenSaves:
         from journal.core.store.rollback import SeenSaves

@@ -10,21 +10,13 @@ import click
 from journal.cli.common import pass_runtime, passphrase_file_option, plural
 from journal.cli.output import say, say_json
 from journal.cli.runtime import Runtime
-from journal.core.errors import WrongPassphrase
 from journal.core.store.vault import Vault
 
 
 def _unlocked(runtime: Runtime, passphrase_file: Path | None) -> tuple[Vault, str]:
-    Vault.read_header(runtime.paths.vault)[1].close()  # not found / not ours, before asking
+    vault_id = runtime.wait_out(runtime.paths.vault)  # not found / not ours, before asking
     passphrase = runtime.passphrase(passphrase_file)
-    try:
-        vault = Vault.open(runtime.paths.vault, passphrase, allow_weak=runtime.allow_weak,
-                           clock=runtime.clock, seen=runtime.seen_saves())
-    except WrongPassphrase:
-        found = runtime.open_through_sync(runtime.paths.vault, passphrase)
-        if found is None:
-            raise
-        vault = found
+    vault = runtime.unlock(runtime.paths.vault, passphrase, vault_id=vault_id)
     runtime.warn_rollback(vault)
     try:
         Runtime.merge_pending(vault)

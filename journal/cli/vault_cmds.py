@@ -132,7 +132,7 @@ def passwd(runtime: Runtime, passphrase_file: Path | None, new_passphrase_file: 
     """
     code = None
     if use_recovery:
-        Vault.read_header(runtime.paths.vault)[1].close()
+        runtime.wait_out(runtime.paths.vault)  # before the code is asked for
         code = (read_secret_file(passphrase_file) if passphrase_file else
                 runtime.passphrase(None, label="Recovery code", env_ok=False,
                                    missing="no recovery code"))
@@ -176,11 +176,11 @@ def rotate_keys(runtime: Runtime, passphrase_file: Path | None, no_recovery_code
     Example:
       journal rotate-keys
     """
-    Vault.read_header(runtime.paths.vault)[1].close()
+    vault_id = runtime.wait_out(runtime.paths.vault)
     passphrase = runtime.passphrase(passphrase_file)
     from journal.core.sync import session
 
-    with _opened(runtime, passphrase) as vault:
+    with _opened(runtime, passphrase, vault_id) as vault:
         count = vault.count()
         code = vault.rotate_keys(passphrase, new_recovery=not no_recovery_code)
         epoch = (session.new_epoch(vault, passphrase, allow_weak=runtime.allow_weak)
@@ -196,9 +196,8 @@ def rotate_keys(runtime: Runtime, passphrase_file: Path | None, no_recovery_code
         say("The old recovery code no longer works; this vault now has none.")
 
 
-def _opened(runtime: Runtime, passphrase: str) -> Vault:
-    vault = Vault.open(runtime.paths.vault, passphrase, allow_weak=runtime.allow_weak,
-                       clock=runtime.clock, seen=runtime.seen_saves())
+def _opened(runtime: Runtime, passphrase: str, vault_id: bytes) -> Vault:
+    vault = runtime.unlock(runtime.paths.vault, passphrase, vault_id=vault_id)
     Runtime.warn_rollback(vault)
     Runtime.merge_pending(vault)
     return vault

@@ -91,8 +91,6 @@ class JournalApp(App):
         self._theme_override = theme
         self._resume_mode = "write"
         self._write_screen: WriteScreen | None = None
-        self.captures_kept: set[int] = set()
-        """Quick captures (numbered as Vault.arrivals lists them) the person kept."""
         self.sync = SyncHook(self)
         """Sync with the folder while unlocked, when the vault is linked (docs/sync.md)."""
 

@@ -42,6 +42,9 @@ SYNTAX: dict[str, tuple[str, dict[str, bool]]] = {
     "punctuation.special": ("text-muted", {}),
     "string.escape": ("text-muted", {}),
 }
+#: Lines of the day's text that came by quick capture and are still to review (the write
+#: screen marks them): the theme's warning text colour, as the title's note, in italics.
+CAPTURED: tuple[str, dict[str, bool]] = ("text-warning", {"italic": True})
 #: Emphasis keeps the body colour (only produced if Textual ever highlights inline Markdown).
 PLAIN: dict[str, dict[str, bool]] = {
     "bold": {"bold": True},
@@ -86,12 +89,7 @@ def markdown_theme(variables: Mapping[str, str], name: str = EDITOR_THEME) -> Te
     foreground, background = editor_colours(variables)
     styles: dict[str, Style] = {}
     for highlight, (variable, flags) in SYNTAX.items():
-        try:
-            colour = solid(variables[variable], background)
-        except (KeyError, ColorParseError):
-            colour = foreground
-        if contrast(colour, background) < AA:
-            colour = foreground
+        colour = _readable(variables, variable, foreground, background)
         styles[highlight] = Style(color=colour.rich_color, **flags)
     styles.update({highlight: Style(**flags) for highlight, flags in PLAIN.items()})
     return TextAreaTheme(
@@ -99,6 +97,25 @@ def markdown_theme(variables: Mapping[str, str], name: str = EDITOR_THEME) -> Te
         base_style=Style(color=foreground.rich_color, bgcolor=background.rich_color),
         syntax_styles=styles,
     )
+
+
+def _readable(variables: Mapping[str, str], variable: str, foreground: Color,
+              background: Color) -> Color:
+    """The theme's `variable` as painted on the editor, or $foreground if it is missing or
+    falls short of WCAG AA there."""
+    try:
+        colour = solid(variables[variable], background)
+    except (KeyError, ColorParseError):
+        return foreground
+    return foreground if contrast(colour, background) < AA else colour
+
+
+def captured_style(variables: Mapping[str, str]) -> Style:
+    """How the editor marks the lines that came by quick capture (CAPTURED)."""
+    foreground, background = editor_colours(variables)
+    variable, flags = CAPTURED
+    return Style(color=_readable(variables, variable, foreground, background).rich_color,
+                 **flags)
 
 
 def use_app_colours(text_area: TextArea) -> None:

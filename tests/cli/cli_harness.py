@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -45,6 +45,12 @@ class Journal:
     prompts: Prompts
     interactive: bool = False
     env_extra: dict[str, str] = field(default_factory=dict)
+    slept: list[float] = field(default_factory=list)
+    """Each wait after wrong passphrases: recorded and passed on the clock, never slept."""
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.clock.advance(seconds=seconds)
 
     @property
     def vault_dir(self) -> Path:
@@ -54,7 +60,8 @@ class Journal:
         env = {"JOURNAL_VAULT": str(self.vault_dir),
                "JOURNAL_CONFIG_DIR": str(self.tmp / "config"), **self.env_extra}
         return Runtime(clock=self.clock, kdf=KdfParams.fast_for_tests(), allow_weak=True,
-                       env=env, prompt=self.prompts, interactive=self.interactive)
+                       env=env, prompt=self.prompts, interactive=self.interactive,
+                       sleep=self.sleep)
 
     def __call__(self, *args: str, input: str | None = None, ok: bool = True) -> Result:
         result = CliRunner().invoke(cli, list(args), obj=self.runtime(), input=input,
@@ -69,7 +76,8 @@ class Journal:
 
 @pytest.fixture
 def journal(tmp_path: Path) -> Journal:
-    clock = FixedClock(datetime(2026, 11, 25, 21, 30, 0))
+    # a zone of its own: a Day One export must not depend on the zone of the test machine
+    clock = FixedClock(datetime(2026, 11, 25, 21, 30, 0), zone=UTC)
     return Journal(tmp_path, clock, Prompts())
 
 

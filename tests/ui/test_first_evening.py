@@ -197,11 +197,11 @@ async def test_the_palette_has_one_help_and_no_maximize(app_factory, make_vault)
         assert not {"Keys", "Maximize", "Minimize"} & set(titles), titles
 
 
-async def test_wrong_passphrases_cost_growing_waits(app_factory, make_vault):
+async def test_wrong_passphrases_cost_growing_waits(app_factory, make_vault, ui_clock):
     """Item 10: the app allowed unlimited wrong passphrases with no growing delay."""
     from textual.widgets import Input
 
-    from journal.ui.screens.unlock import wait_after
+    from journal.core.store.failed_unlocks import wait_after
 
     assert [wait_after(n) for n in range(1, 9)] == [0, 0, 2, 4, 8, 16, 32, 60]
     make_vault()
@@ -218,7 +218,8 @@ async def test_wrong_passphrases_cost_growing_waits(app_factory, make_vault):
         screen.action_go()  # a try during the wait is not taken
         await settle(pilot)
         assert screen.attempts == 3
-        await pilot.pause(2.2)
+        ui_clock.advance(seconds=2)  # the wait is read on the injected clock
+        await pilot.pause(0.4)
         assert not screen.held and not screen.query_one("#passphrase", Input).disabled
 
 

@@ -75,7 +75,9 @@ class Arrival:
     """Provenance of one merged quick capture (issue 13 item 3): it was sealed without the
     passphrase, so by anyone who could write the vault directory, not in an unlocked
     session. `arrived` is when it was merged; `claimed` the time it says it was written
-    (chosen by whoever sealed it); `words` its first words."""
+    (chosen by whoever sealed it); `words` its first words. `reviewed`: the person kept
+    it as their own (Captures screen, `journal captures --keep`); a record written before
+    the flag existed reads as not reviewed."""
 
     day: date
     arrived: datetime
@@ -84,13 +86,19 @@ class Arrival:
     body: str = ""  # the text it added (to take it out again)
     moments: tuple[str, ...] = ()  # the ids of the moments it brought
     discarded: bool = False
+    reviewed: bool = False
+
+    @property
+    def to_review(self) -> bool:
+        """Still to be marked as quick capture: neither kept nor discarded."""
+        return not (self.discarded or self.reviewed)
 
     def to_json(self) -> dict:
         return {"day": self.day.isoformat(), "arrived": self.arrived.isoformat(),
                 "words": self.words,
                 "claimed": self.claimed.isoformat() if self.claimed else None,
                 "body": self.body, "moments": list(self.moments),
-                "discarded": self.discarded}
+                "discarded": self.discarded, "reviewed": self.reviewed}
 
     @classmethod
     def from_json(cls, data: object) -> Arrival | None:
@@ -102,7 +110,7 @@ class Arrival:
                        str(data.get("words", "")),
                        datetime.fromisoformat(claimed) if isinstance(claimed, str) else None,
                        str(data.get("body", "")), tuple(map(str, data.get("moments", ()))),
-                       data.get("discarded") is True)
+                       data.get("discarded") is True, data.get("reviewed") is True)
         except (KeyError, TypeError, ValueError):
             return None
 

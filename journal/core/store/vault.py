@@ -656,6 +656,27 @@ class Vault:
                 self.manifest.write([])  # bind the record all the same
         return every[number - 1]
 
+    def keep_capture(self, number: int) -> Arrival:
+        """Mark the `number`-th merged capture (as `arrivals()` lists them) reviewed: the
+        person kept it as their own. In the sealed record the manifest binds, so it stays
+        reviewed in every later session."""
+        every = self.captures.arrivals()
+        if not 1 <= number <= len(every):
+            raise ValidationError(f"there is no quick capture number {number} "
+                                  f"({len(every)} merged)")
+        arrival = every[number - 1]
+        if arrival.discarded:
+            raise ValidationError(f"quick capture {number} was discarded; there is nothing "
+                                  "left of it to keep")
+        if arrival.reviewed:
+            return arrival
+        done = self.captures.merged()
+        every[number - 1] = replace(arrival, reviewed=True)
+        with self._write():
+            self.captures.write_merged(done, every)
+            self.manifest.write([])  # binds the record
+        return every[number - 1]
+
     # -- housekeeping --------------------------------------------------------------------
     def compact(self) -> None:
         """VACUUM (no old pages, no forensic traces in free space), then checkpoint the WAL

@@ -302,7 +302,7 @@ class BrowseScreen(Screen):
                     return
                 if entry.partial:
                     entry = vault.get(entry.id) or entry
-                captured = sum(1 for a in vault.arrivals(entry.date) if not a.discarded)
+                captured = sum(1 for a in vault.arrivals(entry.date) if a.to_review)
         except JournalError as exc:
             self.preview.show_message(f"This entry could not be read: {exc}")
             return

@@ -3,9 +3,11 @@
 A quick capture ('journal add --sealed') needs no passphrase, so anyone who can write the
 vault folder can send one, backdated, into any day. This screen lists each merged capture
 that is not yet reviewed (its day, when it arrived, the time it claims, its first words),
-shows its text, and lets the person keep it (off the list for this session) or discard it
+shows its text, and lets the person keep it (marked reviewed in the sealed record, so off
+the list and no longer marked in its day, in this and every later session) or discard it
 (its text and moments taken out of its day again, after a confirm that names it). The same
-core calls as `journal captures`: `Vault.arrivals()` and `Vault.discard_capture(n)`.
+core calls as `journal captures`: `Vault.arrivals()`, `Vault.keep_capture(n)` and
+`Vault.discard_capture(n)`.
 """
 
 from __future__ import annotations
@@ -56,7 +58,8 @@ class CapturesScreen(ModalScreen[None]):
     CapturesScreen #captures-hint { color: $text-muted; height: 1; }
     """
     BINDINGS = [
-        Binding("k", "keep", "Keep", id="captures.keep", tooltip="It is yours: off the list"),
+        Binding("k", "keep", "Keep", id="captures.keep",
+                tooltip="It is yours: reviewed, off the list for good"),
         Binding("d", "discard", "Discard", id="captures.discard",
                 tooltip="Take its text and moments out of its day (asks first)"),
         Binding("escape,q", "close", "Close", id="captures.close"),
@@ -93,9 +96,7 @@ class CapturesScreen(ModalScreen[None]):
         except JournalError as exc:
             self.notify(str(exc), title="Quick captures", severity="error", markup=False)
             every = []
-        kept = self.journal.captures_kept
-        self.shown = sorted(((n, a) for n, a in enumerate(every, 1)
-                             if not a.discarded and n not in kept),
+        self.shown = sorted(((n, a) for n, a in enumerate(every, 1) if a.to_review),
                             key=lambda shown: (shown[1].day, shown[1].arrived, shown[0]))
         options = self.query_one(OptionList)
         options.clear_options()
@@ -129,10 +130,23 @@ class CapturesScreen(ModalScreen[None]):
                             f"{terminal_safe(text)}"))
 
     def action_keep(self) -> None:
+        """It is the person's own: reviewed for good, and its day no longer marked."""
         chosen = self.current()
-        if chosen is not None:
-            self.journal.captures_kept.add(chosen[0])
-            self.reload()
+        if chosen is None:
+            return
+        number, arrival = chosen
+        try:
+            with vault_in_use(self.journal) as vault:
+                if vault is None:
+                    return
+                vault.keep_capture(number)
+        except JournalError as exc:
+            self.notify(str(exc), title="Not kept", severity="error", markup=False)
+            return
+        write = self.journal.write_screen
+        if write is not None and write.is_mounted and write.day == arrival.day:
+            write.recount_captures()
+        self.reload()
 
     def action_discard(self) -> None:
         chosen = self.current()

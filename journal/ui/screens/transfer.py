@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,6 +24,9 @@ from journal.core.store import backup as backup_mod
 from journal.core.textsafe import for_markup, one_line
 from journal.ui.screens.confirm import DIALOG_CSS, ConfirmScreen
 from journal.ui.vault_access import vault_in_use
+
+if TYPE_CHECKING:
+    from journal.ui.app import JournalApp
 
 #: Wider than the other dialogs (paths are long); labels wrap instead of being cut.
 EXTRA_CSS = "{name} > Vertical {{ width: 76; }} {name} Label {{ width: 1fr; }} " \
@@ -289,7 +293,11 @@ class ExportScreen(_Dialog):
                 if vault is None:
                     raise ValidationError(LOCKED)
                 entries = vault.entries()
-            written = exporters.module_for(fmt).write(entries, path, replace=replace)
+            # Day One names the zone of its times: this computer's, from the app's clock
+            options: dict[str, Any] = ({"zone": cast("JournalApp", self.app).clock.zone()}
+                                       if fmt == "dayone" else {})
+            written = exporters.module_for(fmt).write(entries, path, replace=replace,
+                                                      **options)
             files = f" ({plural(len(written), 'file')})" if fmt == "markdown" else ""
             return (f"Exported {plural(len(entries), 'entry', 'entries')} to {path}{files}. "
                     "It is PLAINTEXT: delete it when you no longer need it.")

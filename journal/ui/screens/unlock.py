@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from math import ceil
 from time import monotonic
 from typing import TYPE_CHECKING, cast
 
@@ -17,10 +19,12 @@ from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Footer, Input, LoadingIndicator, Static
 
 from journal.core.errors import JournalError, VaultNotFound, WrongPassphrase
 from journal.core.store.captures import MergeResult
+from journal.core.store.failed_unlocks import FailedUnlocks
 from journal.core.store.passphrase_policy import judge
 from journal.core.store.rollback import SeenSaves
 from journal.core.store.vault import Vault, merge_sealed
@@ -36,15 +40,8 @@ WARM_MODULES = ("journal.ui.screens.browse", "journal.ui.screens.reflect")
 """Imported while the key is derived (one core waits on Argon2 meanwhile), so switching to
 browse or reflect after unlocking does not stop to import Markdown and the rest."""
 
-#: Wrong passphrases allowed without a pause (typos); after that each wait doubles.
-FREE_TRIES = 2
-MAX_WAIT = 60
-
-
-def wait_after(failures: int) -> int:
-    """Seconds to wait before the next try after `failures` wrong passphrases in a row:
-    0, 0, then 2, 4, 8... up to a minute (the CLI stops after three)."""
-    return 0 if failures <= FREE_TRIES else min(MAX_WAIT, 2 ** (failures - FREE_TRIES))
+#: How often a pause after wrong passphrases looks at the clock (and counts down).
+HOLD_TICK = 0.25
 
 
 def as_journal_error(exc: Exception) -> JournalError:
@@ -112,10 +109,14 @@ class UnlockScreen(Screen):
         super().__init__()
         self.creating = False
         self.attempts = 0
+        """Wrong passphrases in a row for this vault, on this computer (FailedUnlocks)."""
+        self.vault_id: bytes | None = None
         self.opening = False
         """True between a successful open/create and the app taking over."""
         self.held = False
         """True while a pause after wrong passphrases runs: no try is taken."""
+        self._hold_ends = 0.0  # monotonic
+        self._hold_until: datetime | None = None  # on the injected clock
 
     @property
     def journal(self) -> JournalApp:
@@ -151,7 +152,9 @@ class UnlockScreen(Screen):
             if directory.exists() and not directory.is_dir():
                 raise JournalError(f"{directory} is a file, not a folder; start the journal "
                                    "with --vault DIR pointing at a folder")
-            Vault.read_header(directory)[1].close()
+            header, ro = Vault.read_header(directory)
+            ro.close()
+            self.vault_id = header.vault_id
             self.creating = False
         except VaultNotFound:
             self.creating = True
@@ -178,6 +181,30 @@ class UnlockScreen(Screen):
         for field in self.query(Input):
             field.value = ""
         self.query_one("#passphrase").focus()
+        if not self.creating and not status:
+            self._hold_if_owed()  # quitting and starting again gets no free tries
+
+    @property
+    def failures(self) -> FailedUnlocks:
+        return FailedUnlocks(self.journal.paths.failed_unlocks_file)
+
+    def _hold_if_owed(self) -> int:
+        """Start the pause the wrong passphrases in a row earned (in this run or an
+        earlier one, in the app or the CLI); the seconds it has left."""
+        if self.vault_id is None:
+            return 0
+        pause = self.failures.pause(self.vault_id, self.journal.clock.now())
+        self.attempts = pause.failures
+        if pause.seconds:
+            self.query_one("#unlock-status", Static).update(self._wrong_line(pause.seconds))
+            self._hold(pause.seconds)
+        return pause.seconds
+
+    def _wrong_line(self, wait: int) -> str:
+        what = (f"{self.attempts} wrong passphrases in a row" if self.attempts > 1 else
+                "That passphrase did not unlock this journal")
+        return (f"[b $error]{what}.[/] Check Caps Lock and the keyboard layout, then try "
+                "again" + (f" in {wait} second{'s' if wait != 1 else ''}." if wait else "."))
 
     def _busy(self, busy: bool, status: str = "") -> None:
         self.query_one("#busy").display = busy
@@ -231,22 +258,8 @@ class UnlockScreen(Screen):
 
     @work(thread=True, exclusive=True, group="kdf", exit_on_error=False)
     def open_vault(self, passphrase: str) -> None:
-        app = self.journal
         try:
-            vault = Vault.open(app.paths.vault, passphrase, allow_weak=app.allow_weak,
-                               clock=app.clock, seen=SeenSaves(app.paths.seen_saves_file))
-        except WrongPassphrase as exc:  # changed on another synced machine? (docs/sync.md)
-            from journal.core.sync import session
-
-            try:
-                found = session.unlock_with_new_passphrase(
-                    app.paths.vault, passphrase, allow_weak=app.allow_weak, clock=app.clock)
-            except JournalError:
-                found = None
-            if found is None:
-                self.post_message(self.Failed(exc))
-                return
-            vault = found
+            vault = self._try(passphrase)
         except Exception as exc:  # noqa: BLE001 - every failure reaches the person
             self.post_message(self.Failed(as_journal_error(exc)))
             return
@@ -273,6 +286,30 @@ class UnlockScreen(Screen):
         self.post_message(Unlocked(vault, result.merged, result.problems, vocabulary,
                                    arrivals, notices))
 
+    def _try(self, passphrase: str) -> Vault:
+        """One try, counted in the wrong passphrases in a row this computer keeps for the
+        vault (the CLI counts in the same place)."""
+        app = self.journal
+        header, ro = Vault.read_header(app.paths.vault)
+        ro.close()
+        self.vault_id = header.vault_id
+        with self.failures.one_try(header.vault_id, app.clock.now):
+            try:
+                return Vault.open(app.paths.vault, passphrase, allow_weak=app.allow_weak,
+                                  clock=app.clock, seen=SeenSaves(app.paths.seen_saves_file))
+            except WrongPassphrase:  # changed on another synced machine? (docs/sync.md)
+                from journal.core.sync import session
+
+                try:
+                    found = session.unlock_with_new_passphrase(
+                        app.paths.vault, passphrase, allow_weak=app.allow_weak,
+                        clock=app.clock)
+                except JournalError:
+                    found = None
+                if found is None:
+                    raise
+                return found
+
     @work(thread=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
         for module in WARM_MODULES:
@@ -290,34 +327,44 @@ class UnlockScreen(Screen):
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
-        wait = 0
         if isinstance(event.error, WrongPassphrase):
-            self.attempts += 1
-            wait = wait_after(self.attempts)
-            message = (f"[b $error]That passphrase did not unlock this journal"
-                       f"{f' (try {self.attempts})' if self.attempts > 1 else ''}.[/] Check "
-                       "Caps Lock and the keyboard layout, then try again"
-                       + (f" in {wait} seconds." if wait else "."))
+            self._busy(False, "")
+            if not self._hold_if_owed():
+                self.query_one("#unlock-status", Static).update(self._wrong_line(0))
         else:
-            message = f"[b $error]{for_markup(str(event.error))}[/]"
-        self._busy(False, message)
-        if wait:
-            self._hold(wait)
+            self._busy(False, f"[b $error]{for_markup(str(event.error))}[/]")
         self.query_one("#passphrase").focus()
 
     def _hold(self, seconds: int) -> None:
-        """No tries for `seconds`: each wrong passphrase costs a guesser more time."""
+        """No tries for `seconds`: each wrong passphrase costs a guesser more time. Ends
+        when the injected clock says the wait is over, and at the latest after `seconds`
+        of real time (a wall clock set back does not stretch it)."""
+        ends = monotonic() + seconds
+        until = self.journal.clock.now() + timedelta(seconds=seconds)
+        if self.held:  # shown again (after a lock) while the pause runs
+            self._hold_ends = max(self._hold_ends, ends)
+            self._hold_until = max(self._hold_until or until, until)
+            return
         self.held = True
+        self._hold_ends, self._hold_until = ends, until
         for widget in (*self.query(Input), self.query_one("#go", Button)):
             widget.disabled = True
+        timer = self.set_interval(HOLD_TICK, lambda: self._tick(timer))
 
-        def release() -> None:
-            self.held = False
-            for widget in (*self.query(Input), self.query_one("#go", Button)):
-                widget.disabled = False
-            self.query_one("#passphrase").focus()
-
-        self.set_timer(seconds, release)
+    def _tick(self, timer: Timer) -> None:
+        assert self._hold_until is not None
+        left = min(self._hold_ends - monotonic(),
+                   (self._hold_until - self.journal.clock.now()).total_seconds())
+        if left > 0:
+            self.query_one("#unlock-status", Static).update(self._wrong_line(ceil(left)))
+            return
+        timer.stop()
+        self.held = False
+        for widget in (*self.query(Input), self.query_one("#go", Button)):
+            widget.disabled = False
+        self.query_one("#unlock-status", Static).update(
+            self._wrong_line(0) if self.attempts else "")
+        self.query_one("#passphrase").focus()
 
     @on(Created)
     def _created(self, event: Created) -> None:

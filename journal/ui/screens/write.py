@@ -6,6 +6,8 @@ from datetime import date
 from typing import TYPE_CHECKING, cast
 
 from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,10 +19,10 @@ from textual.widgets import Footer, Input, Static, TextArea
 
 from journal.core.errors import ConflictError, JournalError, StorageError
 from journal.core.model.entries import Entry, Moment
-from journal.core.store.captures import merge_into
+from journal.core.store.captures import Arrival, merge_into
 from journal.core.textsafe import for_markup, has_controls, picture_controls
 from journal.ui.autosave import Debouncer
-from journal.ui.editor_theme import follow_app_theme
+from journal.ui.editor_theme import captured_style, follow_app_theme
 from journal.ui.messages import EntrySaved
 from journal.ui.screens.confirm import ConfirmScreen
 from journal.ui.screens.practice_flow import absorb_open_practice, answer, offer_after
@@ -55,8 +57,30 @@ class SafeTextArea(TextArea):
     the text itself is kept exactly as typed or imported. Markdown highlighting takes its
     colours from the app theme (journal.ui.editor_theme)."""
 
+    captured_lines: frozenset[int] = frozenset()
+    """Lines (0-based) holding text that came by quick capture, still to review."""
+
     def on_mount(self) -> None:
         follow_app_theme(self)
+        self._captured_style = Style()
+        self.watch(self.app, "theme", lambda _theme: self._restyle(), init=True)
+
+    def _restyle(self) -> None:
+        self._captured_style = captured_style(self.app.get_css_variables())
+        self.notify_style_update()
+
+    def mark_lines(self, lines: frozenset[int]) -> None:
+        """Mark these lines as quick capture (none: an empty set)."""
+        if lines != self.captured_lines:
+            self.captured_lines = lines
+            self.notify_style_update()  # rendered lines are cached without the marks
+            self.refresh()
+
+    def get_line(self, line_index: int) -> Text:
+        line = super().get_line(line_index)
+        if line_index in self.captured_lines:
+            line.stylize(self._captured_style)
+        return line
 
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
@@ -97,7 +121,8 @@ class WriteScreen(Screen):
         self.moments: list[Moment] = []
         self.debounce = Debouncer()
         self.status = ""
-        self.captured = 0  # quick captures merged into the day shown
+        self.captured: list[Arrival] = []
+        """Quick captures merged into the day shown, still to review."""
         self.practice_offered: set[str] = set()
         """Moments the practice was offered after (never twice for one; issue 17)."""
 
@@ -180,14 +205,42 @@ class WriteScreen(Screen):
         await self._load(entry)
         return True
 
-    @staticmethod
-    def _captured(vault: Vault, day: date) -> int:
-        """How many quick captures went into this day (issue 13 item 3): sent without the
-        passphrase, so the title says so."""
+    def recount_captures(self) -> None:
+        """A capture of the day shown was kept (reviewed): say what is left in the title."""
+        if self.day is None:
+            return
         try:
-            return sum(1 for a in vault.arrivals(day) if not a.discarded)
+            with vault_in_use(self.journal) as vault:
+                if vault is None:
+                    return
+                self.captured = self._captured(vault, self.day)
         except JournalError:
-            return 0
+            return
+        self._set_status(self.status)
+        self._mark_captured()
+
+    @staticmethod
+    def _captured(vault: Vault, day: date) -> list[Arrival]:
+        """The quick captures that went into this day (issue 13 item 3) and are neither
+        kept nor discarded: sent without the passphrase, so the title says so."""
+        try:
+            return [a for a in vault.arrivals(day) if a.to_review]
+        except JournalError:
+            return []
+
+    def _mark_captured(self) -> None:
+        """Mark in the editor the lines whose text a capture still to review brought, as
+        long as that text is still there as it came."""
+        editor = self.query_one("#editor", SafeTextArea)
+        lines: set[int] = set()
+        if self.captured:
+            text = editor.text
+            for arrival in self.captured:
+                start = text.find(arrival.body) if arrival.body else -1
+                if start >= 0:
+                    first = text.count("\n", 0, start)
+                    lines.update(range(first, first + arrival.body.count("\n") + 1))
+        editor.mark_lines(frozenset(lines))
 
     async def _load(self, entry: Entry) -> None:
         self.offer_line.withdraw()  # it was about a moment of the day shown until now
@@ -197,6 +250,7 @@ class WriteScreen(Screen):
         editor = self.query_one("#editor", TextArea)
         with self.prevent(TextArea.Changed):
             editor.load_text(entry.body)
+        self._mark_captured()
         editor.move_cursor(editor.document.end)
         self.query_one(CheckIn).load(entry, self.journal.vocabulary.recovery)
         self.query_one(SafetyCheckIn).load(entry.check_in)
@@ -327,8 +381,9 @@ class WriteScreen(Screen):
         mark = {"saved": f"[$text-muted]saved {when}[/]", "new": "[$text-muted]new entry[/]",
                 "editing": "[$text-muted]editing…[/]"}.get(status, f"[b $error]{status}[/]")
         if self.captured:
-            mark += (f"   [$warning]includes {self.captured} quick capture"
-                     f"{'s' if self.captured != 1 else ''}, not written in an unlocked "
+            count = len(self.captured)
+            mark += (f"   [$warning]includes {count} quick capture"
+                     f"{'s' if count != 1 else ''}, not written in an unlocked "
                      "session (ctrl+r reviews)[/]")
         self.query_one("#write-title", Static).update(f"{title}   {mark}")
 
@@ -336,6 +391,7 @@ class WriteScreen(Screen):
     @on(TextArea.Changed, "#editor")
     @on(CheckIn.Changed)
     def _edited(self) -> None:
+        self._mark_captured()
         self.debounce.changed(self.journal.clock.now())
         if self.status != "editing" and not self.status.startswith("NOT"):
             self._set_status("editing")

@@ -2,8 +2,11 @@
 Day One converters read it ({"metadata": {"version": "1.0"}, "entries": [...]}).
 
 Each day is one Day One entry: `uuid` (the entry id, 32 upper-case hex digits),
-`creationDate` (its `written_at`, or noon of its day, in UTC: the local time is written as
-UTC with `timeZone` "UTC", so the day and time read back unchanged), `modifiedDate`,
+`creationDate` (its `written_at`, or noon of its day, as the UTC instant with `Z`, as Day One
+writes it) with `timeZone` the IANA name of the zone that local time was in, so Day One shows
+the time as it was written and our importer reads back the same day and time: the zone of
+`written_at` when it carries one, else the zone given (`journal export --timezone`, or the
+computer's local zone, injected by the caller), `modifiedDate`,
 `text` (the body, then moments and the check-in as lines, see plain_day), `tags` (every tag
 of the body and the moments), `starred`, `isPinned` and `isAllDay` false, `creationDevice`
 "journal", `duration` and `editingTime` 0: every field the converters' parsers require
@@ -19,10 +22,11 @@ import io
 import json
 import uuid
 import zipfile
-from datetime import datetime, time
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
+from journal.core.errors import ValidationError
 from journal.core.exchange.exporters import create_private_file
 from journal.core.exchange.exporters.plain_day import day_text
 from journal.core.model.entries import Entry
@@ -33,39 +37,78 @@ _STAMP = "%Y-%m-%dT%H:%M:%SZ"
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
 
-def write(entries: list[Entry], out: Path, *, replace: bool = False) -> list[Path]:
-    return [create_private_file(Path(out), render_zip(entries), replace=replace)]
+def write(entries: list[Entry], out: Path, *, replace: bool = False,
+          zone: tzinfo = UTC) -> list[Path]:
+    """`zone`: where a `written_at` without a zone of its own was written (local times)."""
+    return [create_private_file(Path(out), render_zip(entries, zone), replace=replace)]
 
 
-def render_zip(entries: list[Entry]) -> bytes:
+def named_zone(name: str) -> tzinfo:
+    """The IANA zone `name` (`journal export --timezone`), or one line saying it is not."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValidationError(f"'{name[:40]}' is not a known time zone (an IANA name such "
+                              "as Europe/London or America/New_York)") from None
+
+
+def zone_name(zone: tzinfo, at: datetime) -> str:
+    """The IANA name Day One's `timeZone` needs: a named zone's key (`Europe/London`);
+    a fixed offset (all a computer's local zone may say) as `UTC` or `Etc/GMT-1` (POSIX
+    signs: that is UTC+1). An offset of part of an hour has no such name."""
+    key = getattr(zone, "key", None)
+    if isinstance(key, str) and key:
+        return key
+    offset = zone.utcoffset(at.replace(tzinfo=None))
+    if offset is None or offset == timedelta(0):
+        return "UTC"
+    hours, rest = divmod(offset, timedelta(hours=1))
+    if rest or not -12 <= hours <= 14:
+        raise ValidationError(f"the time zone {zone.tzname(at.replace(tzinfo=None)) or offset} "
+                              "has no IANA name to give Day One; name it: journal export "
+                              "--format dayone --timezone NAME (for example Asia/Kolkata)")
+    return f"Etc/GMT{-hours:+d}"
+
+
+def render_zip(entries: list[Entry], zone: tzinfo = UTC) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         info = zipfile.ZipInfo(JOURNAL_NAME, date_time=_ZIP_TIME)
         info.compress_type = zipfile.ZIP_DEFLATED
         info.external_attr = 0o600 << 16
-        archive.writestr(info, render_json(entries))
+        archive.writestr(info, render_json(entries, zone))
     return buffer.getvalue()
 
 
-def render_json(entries: list[Entry]) -> str:
+def render_json(entries: list[Entry], zone: tzinfo = UTC) -> str:
     document = {"metadata": {"version": "1.0"},
-                "entries": [entry_dict(e) for e in sorted(entries, key=lambda e: (e.date, e.id))]}
+                "entries": [entry_dict(e, zone)
+                            for e in sorted(entries, key=lambda e: (e.date, e.id))]}
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def entry_dict(entry: Entry) -> dict[str, Any]:
+def _local(when: datetime, zone: tzinfo) -> datetime:
+    """`when` as an aware local time: its own zone if it has one, else `zone`."""
+    return when if when.tzinfo is not None else when.replace(tzinfo=zone)
+
+
+def entry_dict(entry: Entry, zone: tzinfo = UTC) -> dict[str, Any]:
     written = entry.written_at if entry.written_at and entry.written_at.date() == entry.date \
         else datetime.combine(entry.date, time(12, 0))
-    modified = max(entry.updated_at or written, written)
+    written = _local(written, zone)
+    own = written.tzinfo or zone  # its own zone, else the one given
+    modified = max(_local(entry.updated_at, own) if entry.updated_at else written, written)
     try:
         ident = uuid.UUID(entry.id).hex.upper()
     except ValueError:
         ident = uuid.uuid5(uuid.NAMESPACE_URL, entry.id).hex.upper()
     return {
         "uuid": ident,
-        "creationDate": written.strftime(_STAMP),
-        "modifiedDate": modified.strftime(_STAMP),
-        "timeZone": "UTC",
+        "creationDate": written.astimezone(UTC).strftime(_STAMP),
+        "modifiedDate": modified.astimezone(UTC).strftime(_STAMP),
+        "timeZone": zone_name(own, written),
         "starred": False,
         "isPinned": False,
         "isAllDay": False,
