@@ -3,22 +3,28 @@ sync folder changes, and at lock and quit.
 
 Only for a vault linked with `journal sync init`. A sync runs in a thread worker holding the
 vault for its turn (journal.ui.vault_access), so typing never waits on it. The folder is
-watched by polling its directories' modification times every few seconds: no extra
-dependency, and it works on network mounts and USB sticks where inotify does not.
-The app never holds the passphrase for this: keys rotated elsewhere need one
-`journal sync` (or a re-link), which the status says.
+watched by watchfiles on a thread of its own (journal.ui.folder_watch: other machines'
+complete files only, polling on network mounts); where no watcher can run, by polling its
+directories' modification times every few seconds. Either way the UI thread only looks
+at a note, on a timer. The app never holds the passphrase for this: keys rotated
+elsewhere need one `journal sync` (or a re-link), which the status says.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from journal.core.errors import JournalError
+from journal.ui.folder_watch import FolderWatch
 from journal.ui.vault_access import vault_in_use
 
-#: Seconds after the last save before syncing it, and between looks at the folder.
+#: Seconds after the last save before syncing it; between looks at the watcher's note;
+#: how long the folder must be quiet after a change; between polls without a watcher.
 DEBOUNCE_SECONDS = 5.0
+TICK_SECONDS = 0.5
+QUIET_SECONDS = 1.0
 POLL_SECONDS = 3.0
 
 
@@ -32,6 +38,9 @@ class SyncHook:
         self._debounce: Any = None
         self._poll: Any = None
         self._stamp: tuple[int, ...] = ()
+        self._polled = 0.0
+        self.watch: FolderWatch | None = None
+        """The folder's watcher while unlocked (None: locked, or not linked)."""
 
     @property
     def linked(self) -> bool:
@@ -50,20 +59,32 @@ class SyncHook:
                 self._show_error(exc)
                 return
             self.folder = Path(state.link.folder) / "journal-sync"
+            machine = state.link.machine
             state.close()
         self._stamp = self._look()
+        self._polled = time.monotonic()
+        self.watch = FolderWatch(self.folder, machine)
+        self.watch.start()
         self.soon("unlock", delay=0.0)
-        self._poll = self.app.set_interval(POLL_SECONDS, self._check_folder)
+        self._poll = self.app.set_interval(TICK_SECONDS, self._check_folder)
 
     def stop(self) -> None:
-        """At lock and quit: one last sync, on this thread (the vault is about to close)."""
+        """At lock and quit: stop watching, then one last sync on this thread (the vault
+        is about to close)."""
+        self.stop_watching()
+        if self.linked:
+            self._run()
+        self.folder = None
+
+    def stop_watching(self) -> None:
+        """No timer and no watcher thread left (lock, quit, the app closing)."""
         for timer in (self._debounce, self._poll):
             if timer is not None:
                 timer.stop()
         self._debounce = self._poll = None
-        if self.linked:
-            self._run()
-        self.folder = None
+        watch, self.watch = self.watch, None
+        if watch is not None:
+            watch.stop()
 
     def saved(self) -> None:
         """An entry was saved: sync once the typing has paused."""
@@ -93,6 +114,16 @@ class SyncHook:
         return tuple(stamps)
 
     def _check_folder(self) -> None:
+        """On the UI timer: the watcher's note, or (without a watcher) a poll now and
+        then. Neither waits on anything."""
+        watch = self.watch
+        if watch is not None and watch.failed is None:
+            if watch.news(QUIET_SECONDS):
+                self.soon("folder", delay=0.0)
+            return
+        if time.monotonic() - self._polled < POLL_SECONDS:
+            return
+        self._polled = time.monotonic()
         stamp = self._look()
         if stamp != self._stamp:
             self._stamp = stamp
