@@ -177,8 +177,8 @@ class SyncHook:
                             "machines.", title="Sync", timeout=5)
             self.app.day_changed_elsewhere()
         for day in report.conflicts:
-            self.app.notify(f"{day} was changed on two machines: both texts are kept between "
-                            "<<<<<<< and >>>>>>> marks; edit the day to choose.",
+            self.app.notify(f"{day} was changed on two machines: both texts are kept. Open "
+                            "that day (F3 Browse) to choose what to keep, side by side.",
                             title="Sync", severity="warning", timeout=12, markup=False)
         if report.refused:
             self.app.notify("\n".join(report.refused[:3]), title="Sync refused records",

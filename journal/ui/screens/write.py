@@ -23,6 +23,7 @@ from journal.ui.autosave import Debouncer
 from journal.ui.editor_theme import follow_app_theme
 from journal.ui.messages import EntrySaved
 from journal.ui.screens.confirm import ConfirmScreen
+from journal.ui.screens.conflicts import offer_resolution
 from journal.ui.screens.practice_flow import absorb_open_practice, answer, offer_after
 from journal.ui.screens.safety_flow import after_check_in
 from journal.ui.typing_order import typed_in
@@ -100,6 +101,8 @@ class WriteScreen(Screen):
         self.captured = 0  # quick captures merged into the day shown
         self.practice_offered: set[str] = set()
         """Moments the practice was offered after (never twice for one; issue 17)."""
+        self.conflicts_shown: set[tuple[date, str]] = set()
+        """(day, text) the sync conflict view was opened for (issue 18): not twice."""
 
     @property
     def journal(self) -> JournalApp:
@@ -142,6 +145,8 @@ class WriteScreen(Screen):
         if self.day is not None:
             await self.sync_day()
             self.query_one("#editor").focus()
+            if not self.debounce.dirty:
+                offer_resolution(self)
 
     async def sync_day(self) -> None:
         """Show `app.current_day` if another screen asked for a different day; reload the
@@ -204,6 +209,7 @@ class WriteScreen(Screen):
         self.debounce.reset()
         self._set_status("saved" if entry.version else "new")
         editor.focus()
+        offer_resolution(self)  # a day two machines changed on the same lines
 
     # -- saving ------------------------------------------------------------------------
     def collect(self) -> Entry:
@@ -333,6 +339,14 @@ class WriteScreen(Screen):
         self.query_one("#write-title", Static).update(f"{title}   {mark}")
 
     # -- edits -------------------------------------------------------------------------
+    def use_text(self, text: str) -> None:
+        """Replace the entry's text (a conflict decided) and save it the normal way."""
+        editor = self.query_one("#editor", TextArea)
+        editor.load_text(text)
+        editor.move_cursor(editor.document.end)
+        self._edited()
+        self.save_now()
+
     @on(TextArea.Changed, "#editor")
     @on(CheckIn.Changed)
     def _edited(self) -> None:
