@@ -35,6 +35,8 @@ class SyncHook:
         self.folder: Path | None = None
         self.status = ""
         """One line for the user: when the last sync ran and what it found."""
+        self.brief = ""
+        """The same in a few words, for the write screen's title line ("synced 21:30")."""
         self._debounce: Any = None
         self._poll: Any = None
         self._stamp: tuple[int, ...] = ()
@@ -158,6 +160,7 @@ class SyncHook:
             self.app.notify(str(exc), title="Sync", severity="error", timeout=10,
                             markup=False)
         self.status = status
+        self.brief = f"not synced {self.app.clock.now():%H:%M}"
         self.app.sub_title = status
 
     def _show(self, report: Any) -> None:
@@ -167,9 +170,10 @@ class SyncHook:
         if keys and keys[0] not in self.status:  # new sync keys from another machine
             self.app.notify(keys[0], title="Sync", severity="warning", timeout=12,
                             markup=False)
-        self.status = (f"synced {when}" if not problems
-                       else f"sync {when}: {len(problems)} problem(s)" +
-                       (f" ({keys[0]})" if keys else ""))
+        many = len(problems)
+        self.brief = (f"synced {when}" if not problems
+                      else f"sync {when}: {many} problem{'s' if many != 1 else ''}")
+        self.status = self.brief + (f" ({keys[0]})" if keys else "")
         self.app.sub_title = self.status
         if report.days_changed:
             days = len(report.days_changed)
@@ -177,8 +181,8 @@ class SyncHook:
                             "machines.", title="Sync", timeout=5)
             self.app.day_changed_elsewhere()
         for day in report.conflicts:
-            self.app.notify(f"{day} was changed on two machines: both texts are kept. Open "
-                            "that day (F3 Browse) to choose what to keep, side by side.",
+            self.app.notify(f"{day} was changed on two machines while apart: both texts are "
+                            "kept. Opening the day shows them side by side to choose from.",
                             title="Sync", severity="warning", timeout=12, markup=False)
         if report.refused:
             self.app.notify("\n".join(report.refused[:3]), title="Sync refused records",

@@ -44,6 +44,12 @@ def test_several_hunks_are_decided_one_by_one_in_order():
         found.resolve([Choice.ONE])
 
 
+def test_each_hunk_says_the_line_before_it():
+    merged, _ = merge_text("1\n\n2\n3\n", "A1\n\n2\nA3\n", "B1\n\n2\nB3\n")
+    found = parse(merged)
+    assert [found.line_before(i) for i in range(2)] == ["", "2"]
+
+
 def test_a_side_that_removed_the_lines_is_an_empty_version():
     merged, conflict = merge_text("a\nold\nz\n", "a\nz\n", "a\nnew\nz\n")
     assert conflict

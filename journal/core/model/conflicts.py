@@ -86,6 +86,22 @@ class Conflicted:
         picks = iter(choices)
         return "".join(p.take(next(picks)) if isinstance(p, Hunk) else p for p in self.parts)
 
+    def line_before(self, index: int) -> str:
+        """The last line with words in it before hunk `index` (to say where it is), or ""
+        at the start of the body."""
+        seen = 0
+        text = ""
+        for part in self.parts:
+            if isinstance(part, Hunk):
+                if seen == index:
+                    break
+                seen += 1
+                text = ""
+            else:
+                text = part
+        lines = [line for line in text.splitlines() if line.strip()]
+        return lines[-1].strip() if lines else ""
+
 
 def _label(line: str, mark: str) -> str | None:
     """The words after `mark` when `line` is that mark (None when it is not)."""

@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from journal.core.model.conflicts import Choice, Hunk, parse
-from journal.core.textsafe import picture_controls
+from journal.core.textsafe import one_line, picture_controls
 
 INTRO = ("Both machines changed the same lines of this day while apart. Sync kept both; "
          "choose what to keep.")
@@ -35,17 +35,19 @@ class ConflictScreen(ModalScreen["str | None"]):
     DEFAULT_CSS = """
     ConflictScreen { align: center middle; }
     ConflictScreen > #conflict-box {
-        width: 100%; max-width: 120; height: 100%; max-height: 40;
+        width: 100%; max-width: 120; height: auto; max-height: 100%;
         border: round $warning; background: $surface; padding: 0 1;
     }
     ConflictScreen #conflict-intro { color: $text-muted; height: auto; }
     ConflictScreen #conflict-where { height: 1; margin-top: 1; text-style: bold; }
-    ConflictScreen #conflict-sides { height: 1fr; }
+    ConflictScreen #conflict-sides { height: auto; }
     ConflictScreen .conflict-side {
-        width: 1fr; height: 1fr; border: round $primary; padding: 0 1;
+        width: 1fr; height: auto; min-height: 5; max-height: 16; border: round $primary;
+        padding: 0 1;
     }
+    ConflictScreen .conflict-side:focus { border: round $accent; }
     ConflictScreen #conflict-other { border: round $secondary; }
-    ConflictScreen #conflict-edit { height: 1fr; border: round $accent; display: none; }
+    ConflictScreen #conflict-edit { height: 16; border: round $accent; display: none; }
     ConflictScreen.editing #conflict-sides { display: none; }
     ConflictScreen.editing #conflict-edit { display: block; }
     ConflictScreen #conflict-hint { color: $text-muted; height: 1; }
@@ -82,11 +84,9 @@ class ConflictScreen(ModalScreen["str | None"]):
             yield Static(INTRO, id="conflict-intro", markup=False)
             yield Static("", id="conflict-where", markup=False)
             with Horizontal(id="conflict-sides"):
-                with VerticalScroll(id="conflict-one", classes="conflict-side",
-                                    can_focus=False):
+                with VerticalScroll(id="conflict-one", classes="conflict-side"):
                     yield Static("", id="conflict-one-text", markup=False)
-                with VerticalScroll(id="conflict-other", classes="conflict-side",
-                                    can_focus=False):
+                with VerticalScroll(id="conflict-other", classes="conflict-side"):
                     yield Static("", id="conflict-other-text", markup=False)
             yield TextArea(id="conflict-edit", soft_wrap=True, tab_behavior="focus",
                            disabled=True)
@@ -98,6 +98,9 @@ class ConflictScreen(ModalScreen["str | None"]):
     def _show(self) -> None:
         hunk, n = self.hunk, len(self.hunks)
         where = f"Place {len(self.choices) + 1} of {n}" if n > 1 else "One place"
+        before = self.conflicted.line_before(len(self.choices))
+        before = before if len(before) <= 48 else before[:47] + "\u2026"
+        where += f", after \u201c{one_line(before)}\u201d" if before else ", at the start"
         self.query_one("#conflict-where", Static).update(where)
         for side, text, label, name in (("one", hunk.one, hunk.one_label, "One version"),
                                         ("other", hunk.other, hunk.other_label,
@@ -118,6 +121,7 @@ class ConflictScreen(ModalScreen["str | None"]):
         if self.editing:
             return
         editor = self.query_one("#conflict-edit", TextArea)
+        editor.border_title = "Your text for this place"
         editor.load_text(self.hunk.take(Choice.BOTH))
         editor.move_cursor(editor.document.end)
         self.add_class("editing")

@@ -10,6 +10,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
@@ -138,6 +139,7 @@ class WriteScreen(Screen):
 
     async def on_mount(self) -> None:
         self.query_one("#prompts").display = self.journal.settings.guided_prompts
+        self.watch(self.app, "sub_title", lambda _s: self._set_status(self.status), init=False)
         self.set_interval(0.5, self.autosave_tick)
         await self.show_day(self.journal.current_day)
 
@@ -336,13 +338,19 @@ class WriteScreen(Screen):
             mark += (f"   [$warning]includes {self.captured} quick capture"
                      f"{'s' if self.captured != 1 else ''}, not written in an unlocked "
                      "session (ctrl+r reviews)[/]")
-        self.query_one("#write-title", Static).update(f"{title}   {mark}")
+        line = f"{title}   {mark}"
+        sync = self.journal.sync.brief  # when it fits (issue 18): after the save, muted
+        label = self.query_one("#write-title", Static)
+        if sync and Content.from_markup(f"{line}   {sync}").cell_length + 2 <= label.size.width:
+            line += f"   [$text-muted]{sync}[/]"
+        label.update(line)
 
     # -- edits -------------------------------------------------------------------------
     def use_text(self, text: str) -> None:
         """Replace the entry's text (a conflict decided) and save it the normal way."""
         editor = self.query_one("#editor", TextArea)
-        editor.load_text(text)
+        with self.prevent(TextArea.Changed):
+            editor.load_text(text)
         editor.move_cursor(editor.document.end)
         self._edited()
         self.save_now()
