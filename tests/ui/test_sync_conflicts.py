@@ -73,6 +73,7 @@ async def test_a_conflict_shown_side_by_side_is_decided_saved_and_carried_to_the
         await settle(pilot)
         assert not isinstance(app.screen, ConflictScreen)
         assert app.vault.get_by_date(DAY).body == DESKTOP
+        assert app.write_screen.status == "saved" and not app.write_screen.debounce.dirty
         await pilot.press("ctrl+l")  # the last sync before the key goes pushes it
         await pilot.pause()
     report = session.sync(other, PASSPHRASE, allow_weak=True)
