@@ -82,12 +82,13 @@ class FolderWatch:
         self._thread = threading.Thread(target=self._watch, name=THREAD_NAME, daemon=True)
         self._thread.start()
 
-    def stop(self, timeout: float = 2.0) -> None:
-        """Stop the thread (it notices within STEP_MS) and wait for it."""
+    def stop(self, wait: float = 0.0) -> None:
+        """Tell the thread to end: it notices within STEP_MS and ends (watchfiles closes
+        its watch). The UI thread does not wait for that unless `wait` seconds are given."""
         self._stop.set()
         thread, self._thread = self._thread, None
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout)
+        if wait and thread is not None and thread is not threading.current_thread():
+            thread.join(wait)
 
     def news(self, quiet: float) -> bool:
         """True once, when another machine's files changed and have then been quiet for
