@@ -169,7 +169,7 @@ class WriteScreen(Protocol):
 
     def notify(self, message: str, *, title: str = "", timeout: float | None = None) -> None: ...
 
-    def use_text(self, text: str) -> None: ...
+    def use_text(self, text: str) -> bool: ...
 
 
 def offer_resolution(screen: WriteScreen) -> None:
@@ -191,8 +191,8 @@ def offer_resolution(screen: WriteScreen) -> None:
             screen.notify("Both texts stay in the entry between the marks: edit them by "
                           "hand, or open the day again to choose.", timeout=6)
             return
-        screen.use_text(body)
-        screen.notify("Kept what you chose; saved (encrypted). The next sync takes it to "
-                      "your other machines.", timeout=5)
+        if screen.use_text(body):
+            screen.notify("Kept what you chose; saved (encrypted). The next sync takes it "
+                          "to your other machines.", timeout=5)
 
     screen.app.push_screen(ConflictScreen(entry.date, entry.body), decided)

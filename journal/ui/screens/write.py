@@ -346,14 +346,15 @@ class WriteScreen(Screen):
         label.update(line)
 
     # -- edits -------------------------------------------------------------------------
-    def use_text(self, text: str) -> None:
-        """Replace the entry's text (a conflict decided) and save it the normal way."""
+    def use_text(self, text: str) -> bool:
+        """Replace the entry's text (a conflict decided) and save it the normal way. False
+        when it could not be saved yet (the save has said why)."""
         editor = self.query_one("#editor", TextArea)
         with self.prevent(TextArea.Changed):
             editor.load_text(text)
         editor.move_cursor(editor.document.end)
         self._edited()
-        self.save_now()
+        return self.save_now()
 
     @on(TextArea.Changed, "#editor")
     @on(CheckIn.Changed)
