@@ -97,6 +97,17 @@ def test_a_fence_closed_before_a_real_hunk_does_not_hide_it():
     assert found.resolve([Choice.OTHER]) == f"```\n{OPEN}\nin code\n```\n\ny\n"
 
 
+def test_marks_nested_by_three_machines_are_decided_inner_pair_first():
+    ab, _ = merge_text("a\nx\nz\n", "a\nA\nz\n", "a\nB\nz\n")
+    abc, conflict = merge_text("a\nx\nz\n", ab, "a\nC\nz\n")
+    assert conflict
+    inner = parse(abc)
+    assert [(h.one, h.other) for h in inner.hunks] == [("A\n", "B\n")]
+    outer = parse(inner.resolve([Choice.ONE]))
+    assert [(h.one, h.other) for h in outer.hunks] == [("A\n", "C\n")]
+    assert outer.resolve([Choice.OTHER]) == "a\nC\nz\n"
+
+
 def test_a_body_without_marks_is_one_part():
     assert parse("plain\n").parts == ("plain\n",)
     assert parse("").parts == ()

@@ -141,3 +141,25 @@ async def test_marks_typed_in_a_code_block_do_not_open_the_view(app_factory, mak
         await settle(pilot)
         assert not isinstance(app.screen, ConflictScreen)
         assert app.screen.query_one("#editor", TextArea).text == typed
+
+
+async def test_marks_nested_by_three_machines_are_offered_again_until_none_is_left(
+        app_factory, make_vault):
+    from journal.core.sync.merge import merge_text
+
+    ab, _ = merge_text("a\nx\nz\n", "a\nA\nz\n", "a\nB\nz\n")
+    abc, _ = merge_text("a\nx\nz\n", ab, "a\nC\nz\n")
+    make_vault([Entry(date=DAY, body=abc)])
+    app = app_factory()
+    app.current_day = DAY
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await settle(pilot)
+        assert (_side(app.screen, "one"), _side(app.screen, "other")) == ("A", "B")
+        await pilot.press("1")
+        await settle(pilot)
+        assert (_side(app.screen, "one"), _side(app.screen, "other")) == ("A", "C")
+        await pilot.press("2")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConflictScreen)
+        assert app.vault.get_by_date(DAY).body == "a\nC\nz\n"
