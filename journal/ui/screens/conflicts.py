@@ -194,6 +194,5 @@ def offer_resolution(screen: WriteScreen) -> None:
         if screen.use_text(body):
             screen.notify("Kept what you chose; saved (encrypted). The next sync takes it "
                           "to your other machines.", timeout=5)
-            screen.app.call_later(offer_resolution, screen)  # marks nested by 3 machines
 
     screen.app.push_screen(ConflictScreen(entry.date, entry.body), decided)
