@@ -14,6 +14,7 @@ from journal.core.model.entries import Entry
 from journal.core.store.crypto import KdfParams
 from journal.core.store.vault import Vault
 from journal.core.sync import session
+from journal.ui.screens.browse import BrowseScreen
 from journal.ui.screens.conflicts import ConflictScreen
 
 from .conftest import PASSPHRASE, open_vault, settle, unlock
@@ -81,14 +82,19 @@ async def test_a_conflict_shown_side_by_side_is_decided_saved_and_carried_to_the
     assert other.get_by_date(DAY).body == DESKTOP
 
 
-async def test_both_in_order_and_an_edit_by_hand_from_browse(app_factory, concurrent):
+async def test_from_browse_an_edit_by_hand(app_factory, concurrent):
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         await unlock(pilot)
         await app.workers.wait_for_complete()
         await settle(pilot)
         assert not isinstance(app.screen, ConflictScreen)  # today is shown, not DAY
-        app.open_day(DAY)  # what Browse and Reflect do with a chosen day
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, BrowseScreen)
+        assert [e.date for e in app.screen.entry_list.entries_shown] == [DAY]
+        await pilot.press("enter")  # open the day chosen in the list
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ConflictScreen)

@@ -155,6 +155,17 @@ async def test_no_watcher_thread_is_left_after_lock_or_after_the_app_ends(app_fa
     assert _none_left_soon()  # the app closed without a lock or quit
 
 
+async def test_no_watcher_thread_is_left_after_quit(app_factory, linked):
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await app.workers.wait_for_complete()
+        assert len(_watchers()) == 1
+        await pilot.press("ctrl+q")
+        assert app.sync.watch is None
+        assert _none_left_soon()
+
+
 def test_only_other_machines_complete_files_are_news(tmp_path):
     root = tmp_path / "journal-sync"
     watch = FolderWatch(root, "aaaaaaaaaaaaaaaa")
