@@ -25,8 +25,10 @@ THREAD_NAME = "journal-sync-watch"
 #: Longest the watcher groups a burst of changes; how long a burst must be quiet first.
 DEBOUNCE_MS = 1_600
 STEP_MS = 200
-#: How often a polling watcher (network mounts) looks at the folder.
+#: How often a polling watcher (network mounts) looks at the folder; how long a quiet
+#: watcher waits before making sure the folder is still there (a USB stick pulled out).
 POLL_DELAY_MS = 3_000
+STILL_THERE_MS = 5_000
 #: File systems whose other writers' changes inotify cannot see.
 NETWORK_FILE_SYSTEMS = frozenset({
     "nfs", "nfs4", "cifs", "smb3", "smbfs", "ncpfs", "9p", "afs", "ceph", "glusterfs",
@@ -67,6 +69,9 @@ class FolderWatch:
         self.force_polling = force_polling
         self.failed: str | None = None
         """Why the watcher stopped or could not start (the hook then polls), or None."""
+        self.gone = False
+        """It stopped because the folder is not there (unmounted): worth a new watcher as
+        soon as it is back."""
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_change = 0.0  # time.monotonic() of the latest news, 0 when none
@@ -114,16 +119,24 @@ class FolderWatch:
         return False
 
     def _watch(self) -> None:
+        if not self.root.is_dir():  # (watchfiles would watch nothing, and never say so)
+            self.gone, self.failed = True, f"{self.root} is not there"
+            return
         try:
             from watchfiles import watch
 
-            for _changes in watch(self.root, watch_filter=self.is_news, debounce=DEBOUNCE_MS,
-                                  step=STEP_MS, stop_event=self._stop, rust_timeout=0,
-                                  raise_interrupt=False, force_polling=self.force_polling,
-                                  poll_delay_ms=POLL_DELAY_MS,
-                                  ignore_permission_denied=True):
-                with self._news:
-                    self._last_change = time.monotonic()
+            for changes in watch(self.root, watch_filter=self.is_news, debounce=DEBOUNCE_MS,
+                                 step=STEP_MS, stop_event=self._stop,
+                                 rust_timeout=STILL_THERE_MS, yield_on_timeout=True,
+                                 raise_interrupt=False, force_polling=self.force_polling,
+                                 poll_delay_ms=POLL_DELAY_MS,
+                                 ignore_permission_denied=True):
+                if changes:
+                    with self._news:
+                        self._last_change = time.monotonic()
+                elif not self.root.is_dir():  # gone (unmounted): the hook polls for it
+                    self.gone, self.failed = True, f"{self.root} went away"
+                    return
         except Exception as exc:  # any failure at all: the hook polls instead
             if not self._stop.is_set():
                 self.failed = str(exc) or type(exc).__name__

@@ -127,9 +127,22 @@ class SyncHook:
             return
         self._polled = time.monotonic()
         stamp = self._look()
-        if stamp != self._stamp:
+        changed = stamp != self._stamp
+        self._watch_again(changed)
+        if changed:
             self._stamp = stamp
             self.soon("folder", delay=0.0)
+
+    def _watch_again(self, changed: bool) -> None:
+        """A watcher gets another try once the folder it lost is there again (a USB stick
+        mounted), or when the folder changed after any other failure; if it fails again,
+        polling goes on."""
+        old = self.watch
+        if old is None or old.failed is None or self.folder is None:
+            return
+        if (old.gone or changed) and self.folder.is_dir():
+            self.watch = FolderWatch(self.folder, old.machine)
+            self.watch.start()
 
     # -- one sync --------------------------------------------------------------------
     def _run(self) -> None:

@@ -217,3 +217,46 @@ def test_a_watch_on_a_network_mount_asks_watchfiles_to_poll(tmp_path, monkeypatc
     watch.start()
     watch.stop(wait=2.0)
     assert seen["force_polling"] is True and seen["stop_event"] is not None
+
+
+async def test_a_folder_missing_at_unlock_is_polled_then_watched_once_it_is_back(
+        app_factory, linked, syncs, monkeypatch):
+    folder, other = linked
+    monkeypatch.setattr(sync_hook, "POLL_SECONDS", 0.5)
+    away = folder.parent / "unplugged"
+    (folder / "journal-sync").rename(away)  # the USB stick is not mounted
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await app.workers.wait_for_complete()
+        assert await _until(pilot, lambda: app.sync.watch.failed is not None)
+        away.rename(folder / "journal-sync")  # plugged in again
+        assert await _until(pilot, lambda: app.sync.watch.failed is None
+                            and app.sync.watch.running)
+        monkeypatch.setattr(sync_hook, "POLL_SECONDS", 3600.0)  # from now on, the watcher
+        await app.workers.wait_for_complete()
+        before = len(syncs)
+        _write_elsewhere(other, "written while the stick was in the other machine")
+        assert await _until(pilot, lambda: app.vault.get_by_date(DAY) is not None)
+        assert syncs[before:] == ["folder"]
+
+
+async def test_a_folder_that_goes_away_is_polled_for_until_it_is_back(
+        app_factory, linked, syncs, monkeypatch):
+    folder, other = linked
+    monkeypatch.setattr(sync_hook, "POLL_SECONDS", 0.5)
+    monkeypatch.setattr(folder_watch, "STILL_THERE_MS", 300)
+    away = folder.parent / "unplugged"
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await app.workers.wait_for_complete()
+        assert app.sync.watch.running
+        (folder / "journal-sync").rename(away)  # the USB stick is pulled out
+        assert await _until(pilot, lambda: app.sync.watch.failed is not None)
+        assert "went away" in app.sync.watch.failed
+        away.rename(folder / "journal-sync")
+        assert await _until(pilot, lambda: app.sync.watch.failed is None
+                            and app.sync.watch.running)
+        _write_elsewhere(other, "seen once the stick is back")
+        assert await _until(pilot, lambda: app.vault.get_by_date(DAY) is not None)
