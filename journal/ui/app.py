@@ -123,6 +123,7 @@ class JournalApp(App):
                                 lambda theme: session.persist_theme(self, theme))
 
     def on_unmount(self) -> None:
+        self.sync.stop_watching()  # however the app ends, no watcher thread outlives it
         with self.vault_lock:
             if self.vault is not None:
                 self.vault.close()

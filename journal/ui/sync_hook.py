@@ -3,22 +3,28 @@ sync folder changes, and at lock and quit.
 
 Only for a vault linked with `journal sync init`. A sync runs in a thread worker holding the
 vault for its turn (journal.ui.vault_access), so typing never waits on it. The folder is
-watched by polling its directories' modification times every few seconds: no extra
-dependency, and it works on network mounts and USB sticks where inotify does not.
-The app never holds the passphrase for this: keys rotated elsewhere need one
-`journal sync` (or a re-link), which the status says.
+watched by watchfiles on a thread of its own (journal.ui.folder_watch: other machines'
+complete files only, polling on network mounts); where no watcher can run, by polling its
+directories' modification times every few seconds. Either way the UI thread only looks
+at a note, on a timer. The app never holds the passphrase for this: keys rotated
+elsewhere need one `journal sync` (or a re-link), which the status says.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from journal.core.errors import JournalError
+from journal.ui.folder_watch import FolderWatch
 from journal.ui.vault_access import vault_in_use
 
-#: Seconds after the last save before syncing it, and between looks at the folder.
+#: Seconds after the last save before syncing it; between looks at the watcher's note;
+#: how long the folder must be quiet after a change; between polls without a watcher.
 DEBOUNCE_SECONDS = 5.0
+TICK_SECONDS = 0.5
+QUIET_SECONDS = 1.0
 POLL_SECONDS = 3.0
 
 
@@ -29,9 +35,14 @@ class SyncHook:
         self.folder: Path | None = None
         self.status = ""
         """One line for the user: when the last sync ran and what it found."""
+        self.brief = ""
+        """The same in a few words, for the write screen's title line ("synced 21:30")."""
         self._debounce: Any = None
         self._poll: Any = None
         self._stamp: tuple[int, ...] = ()
+        self._polled = 0.0
+        self.watch: FolderWatch | None = None
+        """The folder's watcher while unlocked (None: locked, or not linked)."""
 
     @property
     def linked(self) -> bool:
@@ -50,20 +61,32 @@ class SyncHook:
                 self._show_error(exc)
                 return
             self.folder = Path(state.link.folder) / "journal-sync"
+            machine = state.link.machine
             state.close()
         self._stamp = self._look()
+        self._polled = time.monotonic()
+        self.watch = FolderWatch(self.folder, machine)
+        self.watch.start()
         self.soon("unlock", delay=0.0)
-        self._poll = self.app.set_interval(POLL_SECONDS, self._check_folder)
+        self._poll = self.app.set_interval(TICK_SECONDS, self._check_folder)
 
     def stop(self) -> None:
-        """At lock and quit: one last sync, on this thread (the vault is about to close)."""
+        """At lock and quit: stop watching, then one last sync on this thread (the vault
+        is about to close)."""
+        self.stop_watching()
+        if self.linked:
+            self._run()
+        self.folder = None
+
+    def stop_watching(self) -> None:
+        """No timer and no watcher thread left (lock, quit, the app closing)."""
         for timer in (self._debounce, self._poll):
             if timer is not None:
                 timer.stop()
         self._debounce = self._poll = None
-        if self.linked:
-            self._run()
-        self.folder = None
+        watch, self.watch = self.watch, None
+        if watch is not None:
+            watch.stop()
 
     def saved(self) -> None:
         """An entry was saved: sync once the typing has paused."""
@@ -93,10 +116,33 @@ class SyncHook:
         return tuple(stamps)
 
     def _check_folder(self) -> None:
+        """On the UI timer: the watcher's note, or (without a watcher) a poll now and
+        then. Neither waits on anything."""
+        watch = self.watch
+        if watch is not None and watch.failed is None:
+            if watch.news(QUIET_SECONDS):
+                self.soon("folder", delay=0.0)
+            return
+        if time.monotonic() - self._polled < POLL_SECONDS:
+            return
+        self._polled = time.monotonic()
         stamp = self._look()
-        if stamp != self._stamp:
+        changed = stamp != self._stamp
+        self._watch_again(changed)
+        if changed:
             self._stamp = stamp
             self.soon("folder", delay=0.0)
+
+    def _watch_again(self, changed: bool) -> None:
+        """A watcher gets another try once the folder it lost is there again (a USB stick
+        mounted), or when the folder changed after any other failure; if it fails again,
+        polling goes on."""
+        old = self.watch
+        if old is None or old.failed is None or self.folder is None:
+            return
+        if (old.gone or changed) and self.folder.is_dir():
+            self.watch = FolderWatch(self.folder, old.machine)
+            self.watch.start()
 
     # -- one sync --------------------------------------------------------------------
     def _run(self) -> None:
@@ -127,6 +173,7 @@ class SyncHook:
             self.app.notify(str(exc), title="Sync", severity="error", timeout=10,
                             markup=False)
         self.status = status
+        self.brief = f"not synced {self.app.clock.now():%H:%M}"
         self.app.sub_title = status
 
     def _show(self, report: Any) -> None:
@@ -136,9 +183,10 @@ class SyncHook:
         if keys and keys[0] not in self.status:  # new sync keys from another machine
             self.app.notify(keys[0], title="Sync", severity="warning", timeout=12,
                             markup=False)
-        self.status = (f"synced {when}" if not problems
-                       else f"sync {when}: {len(problems)} problem(s)" +
-                       (f" ({keys[0]})" if keys else ""))
+        many = len(problems)
+        self.brief = (f"synced {when}" if not problems
+                      else f"sync {when}: {many} problem{'s' if many != 1 else ''}")
+        self.status = self.brief + (f" ({keys[0]})" if keys else "")
         self.app.sub_title = self.status
         if report.days_changed:
             days = len(report.days_changed)
@@ -146,8 +194,8 @@ class SyncHook:
                             "machines.", title="Sync", timeout=5)
             self.app.day_changed_elsewhere()
         for day in report.conflicts:
-            self.app.notify(f"{day} was changed on two machines: both texts are kept between "
-                            "<<<<<<< and >>>>>>> marks; edit the day to choose.",
+            self.app.notify(f"{day} was changed on two machines while apart: both texts are "
+                            "kept. Opening the day shows them side by side to choose from.",
                             title="Sync", severity="warning", timeout=12, markup=False)
         if report.refused:
             self.app.notify("\n".join(report.refused[:3]), title="Sync refused records",

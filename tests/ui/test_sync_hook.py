@@ -95,3 +95,33 @@ async def test_new_sync_keys_from_another_machine_are_announced(app_factory, mak
         await pilot.pause()
         assert "passphrase" in app.sync.status
         assert app.vault.get_by_date(date(2026, 11, 21)) is None  # not readable yet
+
+
+async def test_the_sync_state_shows_on_the_title_line_where_it_fits(app_factory, make_vault,
+                                                                    paths, tmp_path):
+    from textual.widgets import Static
+
+    folder = tmp_path / "Sync"
+    folder.mkdir()
+    make_vault()
+    with open_vault(paths.vault) as mine:
+        session.link(mine, folder, PASSPHRASE, allow_weak=True)
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        title = str(app.screen.query_one("#write-title", Static).render())
+        assert title.endswith("new entry   synced 21:30")
+        app.open_day(date(2026, 11, 20))  # an earlier day: its hint needs the room
+        await pilot.pause()
+        title = str(app.screen.query_one("#write-title", Static).render())
+        assert "F2 goes back to today" in title and "synced" not in title
+    async with app_factory().run_test(size=(120, 40)) as pilot:
+        await unlock(pilot)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        pilot.app.open_day(date(2026, 11, 20))
+        await pilot.pause()
+        title = str(pilot.app.screen.query_one("#write-title", Static).render())
+        assert "F2 goes back to today" in title and "synced 21:30" in title

@@ -12,6 +12,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
@@ -25,6 +26,7 @@ from journal.ui.autosave import Debouncer
 from journal.ui.editor_theme import captured_style, follow_app_theme
 from journal.ui.messages import EntrySaved
 from journal.ui.screens.confirm import ConfirmScreen
+from journal.ui.screens.conflicts import offer_resolution
 from journal.ui.screens.practice_flow import absorb_open_practice, answer, offer_after
 from journal.ui.screens.safety_flow import after_check_in
 from journal.ui.typing_order import typed_in
@@ -125,6 +127,8 @@ class WriteScreen(Screen):
         """Quick captures merged into the day shown, still to review."""
         self.practice_offered: set[str] = set()
         """Moments the practice was offered after (never twice for one; issue 17)."""
+        self.conflicts_shown: set[tuple[date, str]] = set()
+        """(day, text) the sync conflict view was opened for (issue 18): not twice."""
 
     @property
     def journal(self) -> JournalApp:
@@ -160,6 +164,7 @@ class WriteScreen(Screen):
 
     async def on_mount(self) -> None:
         self.query_one("#prompts").display = self.journal.settings.guided_prompts
+        self.watch(self.app, "sub_title", lambda _s: self._set_status(self.status), init=False)
         self.set_interval(0.5, self.autosave_tick)
         await self.show_day(self.journal.current_day)
 
@@ -167,6 +172,8 @@ class WriteScreen(Screen):
         if self.day is not None:
             await self.sync_day()
             self.query_one("#editor").focus()
+            if not self.debounce.dirty:
+                offer_resolution(self)
 
     async def sync_day(self) -> None:
         """Show `app.current_day` if another screen asked for a different day; reload the
@@ -258,6 +265,7 @@ class WriteScreen(Screen):
         self.debounce.reset()
         self._set_status("saved" if entry.version else "new")
         editor.focus()
+        offer_resolution(self)  # a day two machines changed on the same lines
 
     # -- saving ------------------------------------------------------------------------
     def collect(self) -> Entry:
@@ -385,9 +393,24 @@ class WriteScreen(Screen):
             mark += (f"   [$warning]includes {count} quick capture"
                      f"{'s' if count != 1 else ''}, not written in an unlocked "
                      "session (ctrl+r reviews)[/]")
-        self.query_one("#write-title", Static).update(f"{title}   {mark}")
+        line = f"{title}   {mark}"
+        sync = self.journal.sync.brief  # when it fits (issue 18): after the save, muted
+        label = self.query_one("#write-title", Static)
+        if sync and Content.from_markup(f"{line}   {sync}").cell_length + 2 <= label.size.width:
+            line += f"   [$text-muted]{sync}[/]"
+        label.update(line)
 
     # -- edits -------------------------------------------------------------------------
+    def use_text(self, text: str) -> bool:
+        """Replace the entry's text (a conflict decided) and save it the normal way. False
+        when it could not be saved yet (the save has said why)."""
+        editor = self.query_one("#editor", TextArea)
+        with self.prevent(TextArea.Changed):
+            editor.load_text(text)
+        editor.move_cursor(editor.document.end)
+        self._edited()
+        return self.save_now()
+
     @on(TextArea.Changed, "#editor")
     @on(CheckIn.Changed)
     def _edited(self) -> None:

@@ -1,0 +1,177 @@
+"""Conflict hunks that sync left in an entry's body, and the body once each is decided.
+
+When two machines changed the same lines of a day, the sync merge (journal.core.sync.merge)
+keeps both texts between marks, each on a line of its own:
+
+    <<<<<<< one version (merged by sync)
+    what one machine wrote
+    =======
+    what the other machine wrote
+    >>>>>>> other version
+
+Only hunks of exactly that shape are read as conflicts: the opening and closing marks with
+sync's own labels (a label may carry more words after them, which are kept for display),
+one `=======` between, at the start of a line, outside a fenced code block. Marks a person
+typed themselves (git's `<<<<<<< HEAD`, half a hunk, a hunk pasted inside a ``` fence, a
+hunk whose middle is ambiguous) stay text, untouched. Pure logic: the app's conflict view
+shows the hunks and writes the body back with `Conflicted.resolve`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+#: The marks as journal.core.sync.merge writes them (tests/core/test_conflicts.py
+#: keeps the two in step), without their line ends.
+OPEN = "<<<<<<< one version (merged by sync)"
+MIDDLE = "======="
+CLOSE = ">>>>>>> other version"
+
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
+
+
+class Choice(Enum):
+    """What to keep of one hunk (an edit by hand is given as its text instead)."""
+
+    ONE = "one"
+    OTHER = "other"
+    BOTH = "both"
+
+
+@dataclass(frozen=True)
+class Hunk:
+    """One place where both machines changed the same lines."""
+
+    one: str
+    """The first version's lines, each ending in a newline (empty: it removed them)."""
+    other: str
+    one_label: str = ""
+    """What the opening mark says after sync's own words (a machine's name, a time), if
+    anything."""
+    other_label: str = ""
+
+    def take(self, choice: Choice | str) -> str:
+        """The text that replaces the hunk: a side, both in order, or `choice` itself
+        (an edit by hand; a newline is added at its end if missing, as the hunk ends a
+        line)."""
+        if choice is Choice.ONE:
+            return self.one
+        if choice is Choice.OTHER:
+            return self.other
+        if choice is Choice.BOTH:
+            return self.one + self.other
+        text = str(choice)
+        return text if not text or text.endswith("\n") else text + "\n"
+
+
+@dataclass(frozen=True)
+class Conflicted:
+    """A body cut into the text around hunks and the hunks themselves, in order."""
+
+    parts: tuple[str | Hunk, ...]
+
+    @property
+    def hunks(self) -> list[Hunk]:
+        return [p for p in self.parts if isinstance(p, Hunk)]
+
+    def resolve(self, choices: Sequence[Choice | str]) -> str:
+        """The body with hunk i replaced by `hunks[i].take(choices[i])`."""
+        hunks = self.hunks
+        if len(choices) != len(hunks):
+            raise ValueError(f"{len(hunks)} hunks need {len(hunks)} choices, not "
+                             f"{len(choices)}")
+        picks = iter(choices)
+        return "".join(p.take(next(picks)) if isinstance(p, Hunk) else p for p in self.parts)
+
+    def line_before(self, index: int) -> str:
+        """The last line with words in it before hunk `index` (to say where it is), or ""
+        at the start of the body."""
+        seen = 0
+        text = ""
+        for part in self.parts:
+            if isinstance(part, Hunk):
+                if seen == index:
+                    break
+                seen += 1
+                text = ""
+            else:
+                text = part
+        lines = [line for line in text.splitlines() if line.strip()]
+        return lines[-1].strip() if lines else ""
+
+
+def _label(line: str, mark: str) -> str | None:
+    """The words after `mark` when `line` is that mark (None when it is not)."""
+    if line == mark:
+        return ""
+    if line.startswith(mark + " "):
+        return line[len(mark) + 1:].strip()
+    return None
+
+
+def _hunk_at(lines: list[str], start: int) -> tuple[Hunk, int] | None:
+    """The hunk opening at `lines[start]` and the index after it, if it is well formed:
+    exactly one middle mark before the first closing mark, no second opening mark."""
+    one_label = _label(lines[start].rstrip("\n"), OPEN)
+    if one_label is None:
+        return None
+    middle = None
+    for i in range(start + 1, len(lines)):
+        bare = lines[i].rstrip("\n")
+        if _label(bare, OPEN) is not None:
+            return None
+        if bare == MIDDLE:
+            if middle is not None:
+                return None  # which one divides the two versions cannot be told
+            middle = i
+            continue
+        other_label = _label(bare, CLOSE)
+        if other_label is not None:
+            if middle is None:
+                return None
+            hunk = Hunk("".join(lines[start + 1:middle]), "".join(lines[middle + 1:i]),
+                        one_label, other_label)
+            return hunk, i + 1
+    return None
+
+
+def parse(body: str) -> Conflicted:
+    """The body's sync conflict hunks (none when it has no well-formed one)."""
+    parts: list[str | Hunk] = []
+    if OPEN not in body:
+        return Conflicted((body,) if body else ())
+    lines = body.splitlines(keepends=True)
+    text: list[str] = []
+    fence: str | None = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        bare = line.rstrip("\n")
+        opened = _FENCE.fullmatch(bare.rstrip("\r"))
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(
+                    fence) and not opened.group(2).strip():
+                fence = None
+        elif opened and not (opened.group(1)[0] == "`" and "`" in opened.group(2)):
+            fence = opened.group(1)
+        elif bare.startswith("<<<<<<<"):
+            found = _hunk_at(lines, i)
+            if found is not None:
+                if text:
+                    parts.append("".join(text))
+                    text = []
+                parts.append(found[0])
+                i = found[1]
+                continue
+        text.append(line)
+        i += 1
+    if text:
+        parts.append("".join(text))
+    return Conflicted(tuple(parts))
+
+
+def has_conflicts(body: str) -> bool:
+    return bool(parse(body).hunks)

@@ -1,0 +1,134 @@
+"""Reading sync's conflict hunks out of a body, and writing the body back once decided."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from journal.core.model.conflicts import CLOSE, MIDDLE, OPEN, Choice, Hunk, parse
+from journal.core.sync.merge import MARK_A, MARK_B, MARK_MID, merge_text
+
+
+def test_the_marks_are_the_ones_the_sync_merge_writes():
+    assert (MARK_A, MARK_MID, MARK_B) == (OPEN + "\n", MIDDLE + "\n", CLOSE + "\n")
+
+
+def test_a_hunk_from_the_merge_is_read_with_both_versions_and_the_text_around_it():
+    merged, conflict = merge_text("Long shift.\nbase\nEnd.\n", "Long shift.\nlaptop words\n"
+                                  "End.\n", "Long shift.\ndesktop words\nmore\nEnd.\n")
+    assert conflict
+    found = parse(merged)
+    assert found.parts == ("Long shift.\n", Hunk("laptop words\n", "desktop words\nmore\n"),
+                           "End.\n")
+
+
+@pytest.mark.parametrize(("choice", "body"), [
+    (Choice.ONE, "a\nmine\nz\n"),
+    (Choice.OTHER, "a\ntheirs\nz\n"),
+    (Choice.BOTH, "a\nmine\ntheirs\nz\n"),
+    ("written by hand", "a\nwritten by hand\nz\n"),
+    ("", "a\nz\n"),
+])
+def test_each_choice_writes_the_body_without_marks(choice, body):
+    merged, _ = merge_text("a\nbase\nz\n", "a\nmine\nz\n", "a\ntheirs\nz\n")
+    assert parse(merged).resolve([choice]) == body
+
+
+def test_several_hunks_are_decided_one_by_one_in_order():
+    merged, _ = merge_text("1\n2\n3\n4\n5\n", "1\nA2\n3\n4\nA5\n", "1\nB2\n3\n4\nB5\n")
+    found = parse(merged)
+    assert [h.one for h in found.hunks] == ["A2\n", "A5\n"]
+    assert found.resolve([Choice.OTHER, Choice.ONE]) == "1\nB2\n3\n4\nA5\n"
+    with pytest.raises(ValueError):
+        found.resolve([Choice.ONE])
+
+
+def test_each_hunk_says_the_line_before_it():
+    merged, _ = merge_text("1\n\n2\n3\n", "A1\n\n2\nA3\n", "B1\n\n2\nB3\n")
+    found = parse(merged)
+    assert [found.line_before(i) for i in range(2)] == ["", "2"]
+
+
+def test_a_side_that_removed_the_lines_is_an_empty_version():
+    merged, conflict = merge_text("a\nold\nz\n", "a\nz\n", "a\nnew\nz\n")
+    assert conflict
+    (hunk,) = parse(merged).hunks
+    assert (hunk.one, hunk.other) == ("", "new\n")
+
+
+def test_extra_words_on_a_mark_are_kept_as_labels():
+    body = f"{OPEN} laptop 21:30\nx\n{MIDDLE}\ny\n{CLOSE} desktop 22:05\n"
+    (hunk,) = parse(body).hunks
+    assert (hunk.one_label, hunk.other_label) == ("laptop 21:30", "desktop 22:05")
+
+
+def test_a_closing_mark_without_a_final_newline_still_closes():
+    (hunk,) = parse(f"{OPEN}\nx\n{MIDDLE}\ny\n{CLOSE}").hunks
+    assert (hunk.one, hunk.other) == ("x\n", "y\n")
+
+
+@pytest.mark.parametrize("body", [
+    # git's own marks, as a person might paste them
+    "<<<<<<< HEAD\nmine\n=======\ntheirs\n>>>>>>> branch\n",
+    # sync's marks, pasted inside a fence (the example in docs/sync.md)
+    f"Notes:\n```\n{OPEN}\nwhat the laptop wrote\n{MIDDLE}\nwhat the desktop wrote\n"
+    f"{CLOSE}\n```\n",
+    f"~~~~ text\n{OPEN}\nx\n{MIDDLE}\ny\n{CLOSE}\n~~~~\n",
+    # half a hunk
+    f"{OPEN}\nx\n{MIDDLE}\ny\n",
+    f"{OPEN}\nx\n{CLOSE}\n",
+    # two middles: which one divides the versions cannot be told
+    f"{OPEN}\nTitle\n{MIDDLE}\nx\n{MIDDLE}\ny\n{CLOSE}\n",
+    # indented: code, or a quote of marks, not sync's
+    f"    {OPEN}\n    x\n    {MIDDLE}\n    y\n    {CLOSE}\n",
+    f"{OPEN}x\nx\n{MIDDLE}\ny\n{CLOSE}\n",
+])
+def test_marks_a_person_typed_are_text_and_left_alone(body):
+    found = parse(body)
+    assert found.hunks == []
+    assert found.resolve([]) == body
+
+
+def test_a_fence_closed_before_a_real_hunk_does_not_hide_it():
+    body = f"```\n{OPEN}\nin code\n```\n\n{OPEN}\nx\n{MIDDLE}\ny\n{CLOSE}\n"
+    found = parse(body)
+    assert [h.one for h in found.hunks] == ["x\n"]
+    assert found.resolve([Choice.OTHER]) == f"```\n{OPEN}\nin code\n```\n\ny\n"
+
+
+def test_marks_nested_by_three_machines_are_decided_inner_pair_first():
+    ab, _ = merge_text("a\nx\nz\n", "a\nA\nz\n", "a\nB\nz\n")
+    abc, conflict = merge_text("a\nx\nz\n", ab, "a\nC\nz\n")
+    assert conflict
+    inner = parse(abc)
+    assert [(h.one, h.other) for h in inner.hunks] == [("A\n", "B\n")]
+    outer = parse(inner.resolve([Choice.ONE]))
+    assert [(h.one, h.other) for h in outer.hunks] == [("A\n", "C\n")]
+    assert outer.resolve([Choice.OTHER]) == "a\nC\nz\n"
+
+
+def test_a_body_without_marks_is_one_part():
+    assert parse("plain\n").parts == ("plain\n",)
+    assert parse("").parts == ()
+
+
+lines = st.lists(st.sampled_from(["a", "b", "c", "", "=======", "# t", "```"]), max_size=6)
+
+
+@given(base=lines, a=lines, b=lines)
+def test_every_conflict_the_merge_writes_reads_back_and_decides_to_a_body_without_marks(
+        base, a, b):
+    """Unless a side itself holds a middle mark or a fence (then the body is left as
+    text, for the person to edit), a merge's conflict reads back as hunks, and keeping
+    both sides everywhere leaves every word and no mark."""
+    texts = ["".join(f"{x}\n" for x in t) for t in (base, a, b)]
+    merged, conflict = merge_text(*texts)
+    if "=======" in a + b or "```" in base + a + b:
+        return
+    found = parse(merged)
+    assert bool(found.hunks) == conflict
+    resolved = found.resolve([Choice.BOTH] * len(found.hunks))
+    assert OPEN not in resolved and CLOSE not in resolved
+    assert sorted(resolved.splitlines()) == sorted(
+        line for line in merged.splitlines() if line not in (OPEN, MIDDLE, CLOSE))

@@ -1,0 +1,171 @@
+"""The conflict view (issue 18): two vaults and a folder, the same day edited on both while
+apart; the app opens the day, shows both versions side by side, the choice is saved
+without marks, and the folder carries it to the other machine."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from textual.widgets import Static, TextArea
+
+from journal.core.model.conflicts import OPEN
+from journal.core.model.entries import Entry
+from journal.core.store.crypto import KdfParams
+from journal.core.store.vault import Vault
+from journal.core.sync import session
+from journal.ui.screens.browse import BrowseScreen
+from journal.ui.screens.conflicts import ConflictScreen
+
+from .conftest import PASSPHRASE, open_vault, settle, unlock
+
+DAY = date(2026, 11, 20)
+BASE = "Long shift.\nThe handover ran late.\nHome by nine.\n"
+LAPTOP = "Long shift.\nThe handover ran late; I stayed calm.\nHome by nine.\n"
+DESKTOP = "Long shift.\nThe handover ran late and I took it home.\nHome by nine.\n"
+
+
+@pytest.fixture
+def concurrent(make_vault, paths, tmp_path):
+    """This machine (the app's vault) and another edited DAY while apart; the other has
+    synced its edit into the folder, this one not yet."""
+    folder = tmp_path / "Sync"
+    folder.mkdir()
+    make_vault()
+    other, _ = Vault.create(tmp_path / "other", PASSPHRASE, kdf=KdfParams.fast_for_tests())
+    with open_vault(paths.vault) as mine:
+        session.link(mine, folder, PASSPHRASE, allow_weak=True)
+        mine.put(Entry(date=DAY, body=BASE))
+        session.sync(mine, PASSPHRASE, allow_weak=True)
+        session.link(other, folder, PASSPHRASE, allow_weak=True)
+        session.sync(other, PASSPHRASE, allow_weak=True)
+        edit = mine.get_by_date(DAY)
+        edit.body = LAPTOP
+        mine.put(edit)
+    theirs = other.get_by_date(DAY)
+    theirs.body = DESKTOP
+    other.put(theirs)
+    session.sync(other, PASSPHRASE, allow_weak=True)
+    yield other
+    other.close()
+
+
+def _side(screen: ConflictScreen, side: str) -> str:
+    return str(screen.query_one(f"#conflict-{side}-text", Static).render())
+
+
+async def test_a_conflict_shown_side_by_side_is_decided_saved_and_carried_to_the_other_machine(
+        app_factory, concurrent):
+    other = concurrent
+    app = app_factory()
+    app.current_day = DAY  # the day is on screen when the sync brings the conflict
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert OPEN in app.vault.get_by_date(DAY).body
+        screen = app.screen
+        assert isinstance(screen, ConflictScreen)
+        assert "I stayed calm" in _side(screen, "one") + _side(screen, "other")
+        assert "took it home" in _side(screen, "one") + _side(screen, "other")
+        assert "Long shift" not in _side(screen, "one")  # only the lines both changed
+        keep = "2" if "took it home" in _side(screen, "other") else "1"
+        await pilot.press(keep)
+        await settle(pilot)
+        assert not isinstance(app.screen, ConflictScreen)
+        assert app.vault.get_by_date(DAY).body == DESKTOP
+        assert app.write_screen.status == "saved" and not app.write_screen.debounce.dirty
+        await pilot.press("ctrl+l")  # the last sync before the key goes pushes it
+        await pilot.pause()
+    report = session.sync(other, PASSPHRASE, allow_weak=True)
+    assert report.refused == [] and report.conflicts == []
+    assert other.get_by_date(DAY).body == DESKTOP
+
+
+async def test_from_browse_an_edit_by_hand(app_factory, concurrent):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert not isinstance(app.screen, ConflictScreen)  # today is shown, not DAY
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, BrowseScreen)
+        assert [e.date for e in app.screen.entry_list.entries_shown] == [DAY]
+        await pilot.press("enter")  # open the day chosen in the list
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ConflictScreen)
+        await pilot.press("e")
+        editor = screen.query_one("#conflict-edit", TextArea)
+        assert "I stayed calm" in editor.text and "took it home" in editor.text
+        editor.load_text("The handover ran late; I left it at work.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        saved = app.vault.get_by_date(DAY).body
+        assert saved == "Long shift.\nThe handover ran late; I left it at work.\nHome by nine.\n"
+
+
+async def test_esc_keeps_the_marks_and_does_not_ask_again_until_the_day_is_reopened(
+        app_factory, concurrent):
+    app = app_factory()
+    app.current_day = DAY
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConflictScreen)
+        assert OPEN in app.vault.get_by_date(DAY).body
+        await pilot.press("f1", "escape")  # another screen and back: not asked again
+        await settle(pilot)
+        assert not isinstance(app.screen, ConflictScreen)
+        app.open_day(date(2026, 11, 25))
+        await settle(pilot)
+        app.open_day(DAY)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ConflictScreen)
+        one, other = _side(screen, "one"), _side(screen, "other")
+        assert {one, other} == {LAPTOP.splitlines()[1], DESKTOP.splitlines()[1]}
+        await pilot.press("b")
+        await settle(pilot)
+        assert app.vault.get_by_date(DAY).body == f"Long shift.\n{one}\n{other}\nHome by nine.\n"
+
+
+async def test_marks_typed_in_a_code_block_do_not_open_the_view(app_factory, make_vault):
+    typed = f"Pasted from the docs:\n```\n{OPEN}\nx\n=======\ny\n>>>>>>> other version\n```\n"
+    make_vault([Entry(date=DAY, body=typed)])
+    app = app_factory()
+    app.current_day = DAY
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await settle(pilot)
+        assert not isinstance(app.screen, ConflictScreen)
+        assert app.screen.query_one("#editor", TextArea).text == typed
+
+
+async def test_marks_nested_by_three_machines_are_offered_again_until_none_is_left(
+        app_factory, make_vault):
+    from journal.core.sync.merge import merge_text
+
+    ab, _ = merge_text("a\nx\nz\n", "a\nA\nz\n", "a\nB\nz\n")
+    abc, _ = merge_text("a\nx\nz\n", ab, "a\nC\nz\n")
+    make_vault([Entry(date=DAY, body=abc)])
+    app = app_factory()
+    app.current_day = DAY
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await settle(pilot)
+        assert (_side(app.screen, "one"), _side(app.screen, "other")) == ("A", "B")
+        await pilot.press("1")
+        await settle(pilot)
+        assert (_side(app.screen, "one"), _side(app.screen, "other")) == ("A", "C")
+        await pilot.press("2")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConflictScreen)
+        assert app.vault.get_by_date(DAY).body == "a\nC\nz\n"
