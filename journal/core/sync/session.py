@@ -605,6 +605,6 @@ def status(vault: Vault) -> dict[str, Any]:
                              "retired": info.get("retired") is not None})
         return {"machine": state.link.machine, "folder": state.link.folder,
                 "epoch": state.link.epoch, "pending_out": pending_out,
-                "pending_in": len(state.pending()), "machines": machines}
+                "pending_in": state.pending_count(), "machines": machines}
     finally:
         state.close()

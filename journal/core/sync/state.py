@@ -248,9 +248,7 @@ class SyncState:
             for rid, dkey, blob in self.conn.execute(query, part):
                 rev = self._revision(rid, blob)
                 if self.day_key(rev.day) != dkey:
-                    raise VaultDamaged("the sync state (sync.db) has a revision filed under "
-                                       "another day; move it away and run 'journal sync "
-                                       "init' again")
+                    raise _misfiled()
                 out[by_key[dkey]][rid] = rev
         return out
 
@@ -308,15 +306,39 @@ class SyncState:
         self.mark_pending_many([day])
 
     def mark_pending_many(self, days: Iterable[str]) -> None:
-        rows = sorted((self.day_key(day), day) for day in days)
+        """Only the day's keyed hash is kept: a pending day always has a revision stored
+        in the same transaction, which names it (rows written before also hold the day,
+        sealed, and still open)."""
         self.conn.executemany("INSERT OR REPLACE INTO pending VALUES (?, ?)",
-                              [(dkey, self._seal(day, b"pending|" + dkey)) for dkey, day in rows])
+                              sorted((self.day_key(day), b"") for day in days))
 
     def pending(self) -> list[str]:
         """The days waiting to be merged into the vault. A day this state hashed itself
-        (marked in this sync) is named without decrypting its row."""
-        return [self._days_by_key.get(dkey) or self._open(blob, b"pending|" + dkey)
-                for dkey, blob in self.conn.execute("SELECT dkey, day FROM pending")]
+        (marked in this sync) is named without decrypting anything; another (left by an
+        interrupted sync) by one of its revisions."""
+        out: list[str] = []
+        for dkey, blob in self.conn.execute("SELECT dkey, day FROM pending").fetchall():
+            day = self._days_by_key.get(dkey)
+            if day is None and blob:
+                day = self._open(blob, b"pending|" + dkey)
+            if day is None:
+                day = self._day_named_by_revision(dkey)
+            if day is not None:
+                out.append(day)
+        return out
+
+    def pending_count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM pending").fetchone()[0])
+
+    def _day_named_by_revision(self, dkey: bytes) -> str | None:
+        row = self.conn.execute("SELECT id, blob FROM revs WHERE dkey=? LIMIT 1",
+                                (dkey,)).fetchone()
+        if row is None:
+            return None  # nothing stored for it: nothing to merge
+        day = self._revision(*row).day
+        if self.day_key(day) != dkey:
+            raise _misfiled()
+        return day
 
     def clear_pending(self, day: str) -> None:
         self.conn.execute("DELETE FROM pending WHERE dkey=?", (self.day_key(day),))
@@ -327,6 +349,11 @@ class SyncState:
 
     def clear_applied(self, day: str) -> None:
         self.conn.execute("DELETE FROM applied WHERE dkey=?", (self.day_key(day),))
+
+
+def _misfiled() -> VaultDamaged:
+    return VaultDamaged("the sync state (sync.db) has a revision filed under another day; "
+                        "move it away and run 'journal sync init' again")
 
 
 class _Tx:
