@@ -29,6 +29,14 @@ def canonical(obj: object) -> bytes:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
+def _string(text: str) -> bytes:
+    """canonical(text), without the encoder for what it would copy as it is (a day, an
+    id: printable ASCII with no quote or backslash)."""
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return b'"' + text.encode() + b'"'
+    return canonical(text)
+
+
 def _identity(day: str, parents: tuple[str, ...], content: Content) -> tuple[str, bytes]:
     """A revision's id and the bytes it hashes (`canonical([day, parents, content])`)."""
     raw = canonical([day, sorted(parents), content])
@@ -59,6 +67,17 @@ class Revision:
         """`canonical([day, parents, content])`: what the id is the hash of."""
         return self.encoded if self.encoded is not None else _identity(
             self.day, self.parents, self.content)[1]
+
+    def record_json(self) -> bytes:
+        """`canonical(self.to_json())`, as a change record holds it, built around the
+        entry's bytes in `canonical()` instead of encoding the entry again (the same
+        encoder settings, so the same bytes: `raw` is `[day,parents,entry]`)."""
+        raw = self.canonical()
+        day = _string(self.day)
+        parents = b"[" + b",".join(map(_string, self.parents)) + b"]"
+        entry = raw[len(day) + len(parents) + 3:-1]
+        return b"".join((b'{"day":', day, b',"entry":', entry, b',"id":', _string(self.id),
+                         b',"parents":', parents, b"}"))
 
     @classmethod
     def from_canonical(cls, rev_id: str, raw: object) -> Revision:

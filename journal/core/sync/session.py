@@ -273,12 +273,12 @@ class _Sync:
         for n, chunk in enumerate(chunks or [[]]):
             seq += 1
             payload = {"seq": seq, "machine": self.link.machine, "prev": prev.hex() if prev
-                       else "", "time": self.vault.clock.now().isoformat(timespec="seconds"),
-                       "revs": [r.to_json() for r in chunk]}
+                       else "", "time": self.vault.clock.now().isoformat(timespec="seconds")}
             if n == 0:
                 payload.update(extra)
-            data = record.seal_record(key, self.link.epoch, self.link.folder_id,
-                                      self.link.machine, seq, payload)
+            raw = record.encode_with(payload, "revs", [r.record_json() for r in chunk])
+            data = record.seal_encoded(key, self.link.epoch, self.link.folder_id,
+                                       self.link.machine, seq, raw)
             prev = crypto.digest(data)
             self.state.add_seen(self.link.machine, seq, prev)
             self.state.add_outbox(seq, data)
