@@ -68,6 +68,11 @@ class Revision:
         return self.encoded if self.encoded is not None else _identity(
             self.day, self.parents, self.content)[1]
 
+    def bare(self) -> Revision:
+        """The same revision without its encoded bytes (once they are stored: a first
+        sync would otherwise hold 25 MB of them while it merges)."""
+        return Revision(self.id, self.day, self.parents, self.content)
+
     def record_json(self) -> bytes:
         """`canonical(self.to_json())`, as a change record holds it, built around the
         entry's bytes in `canonical()` instead of encoding the entry again (the same

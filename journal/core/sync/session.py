@@ -174,10 +174,11 @@ def sync(vault: Vault, passphrase: str | None = None, *, allow_weak: bool = Fals
 
 @dataclass
 class _Taken:
-    """What one machine's accepted records bring: new revisions by id (in the order they
-    came) and the (seq, digest) links of its chain to remember."""
+    """What one machine's accepted records bring, to store with them: the days they
+    change, how many revisions are new, and the (seq, digest) links of its chain."""
 
-    revs: dict[str, Revision] = field(default_factory=dict)
+    days: set[str] = field(default_factory=set)
+    count: int = 0
     seen: list[tuple[int, bytes]] = field(default_factory=list)
 
 
@@ -354,20 +355,19 @@ class _Sync:
                 continue
             retired = peers.get(machine, {}).get("retired")
             taken = _Taken()
-            for seq, digest, payload in chain.accepted:
-                if retired is not None and seq > retired:
-                    self.report.refused.append(f"machine {machine}: record {seq} comes after "
-                                               "it was retired ('sync forget'); refused")
-                    break
-                if not self._take(machine, seq, digest, payload, peers, taken):
-                    break
             with self.state.transaction():
-                self.state.add_revs(taken.revs.values())
-                self.state.mark_pending_many({r.day for r in taken.revs.values()})
+                for seq, digest, payload in chain.accepted:
+                    if retired is not None and seq > retired:
+                        self.report.refused.append(f"machine {machine}: record {seq} comes "
+                                                   "after it was retired ('sync forget'); "
+                                                   "refused")
+                        break
+                    if not self._take(machine, seq, digest, payload, peers, taken):
+                        break
+                self.state.mark_pending_many(taken.days)
                 for covered, covered_digest in taken.seen:
                     self.state.add_seen(machine, covered, covered_digest)
-            self.arrived.update(taken.revs)
-            self.report.received += len(taken.revs)
+            self.report.received += taken.count
         with self.state.transaction():
             self.state.save_peers(peers)
 
@@ -401,7 +401,9 @@ class _Sync:
 
     def _take(self, machine: str, seq: int, digest: bytes, payload: dict[str, Any],
               peers: dict[str, dict[str, Any]], taken: _Taken) -> bool:
-        """One accepted record into `taken` (stored by `_pull`); False if it is refused."""
+        """One accepted record's new revisions stored (sealed from the bytes their ids
+        were checked against, then only the revision kept, in `arrived`); its days and
+        links into `taken`, for `_pull` to store. False if it is refused."""
         try:
             revs = [Revision.from_json(r) for r in payload.get("revs", [])]
             retire = [(str(m), int(h)) for m, h in payload.get("retire", [])]
@@ -410,9 +412,11 @@ class _Sync:
                                        "revision; refused")
             return False
         stored = self.state.known_revs([r.id for r in revs])
-        for rev in revs:
-            if rev.id not in stored and rev.id not in self.arrived:
-                taken.revs.setdefault(rev.id, rev)
+        new = {r.id: r for r in revs if r.id not in stored and r.id not in self.arrived}
+        self.state.add_revs(new.values())
+        self.arrived.update((rid, rev.bare()) for rid, rev in new.items())
+        taken.days.update(rev.day for rev in new.values())
+        taken.count += len(new)
         taken.seen += list(payload.get("_covers", {seq: digest}).items())
         peer = peers.setdefault(machine, {})
         peer.update(head=seq, time=str(payload.get("time", "")))
