@@ -102,3 +102,31 @@ def test_an_incremental_sync_reads_back_only_the_changed_days_history(world, mon
     assert opened["open_record"] == 1
     assert sum(revision_reads.values()) == 1 and max(revision_reads.values()) == 1
     assert "One more line." in b.vault.get_by_date(entry.date).body
+
+
+def test_a_first_push_reads_the_vault_a_record_at_a_time(tmp_path, monkeypatch):
+    """A first push of a large journal never holds every entry and revision at once: the
+    vault is read a record's worth at a time, and each record is written as it fills."""
+    from journal.core.store.vault import Vault
+
+    monkeypatch.setattr(session, "REVS_PER_RECORD", PER_RECORD)
+    w = World.make(tmp_path, 2)
+    try:
+        a, b = w.machines
+        a.vault.put_many(generate(ENTRIES, seed=4, body_bytes=300))
+        asked: list[int] = []
+        real = Vault.get_many
+
+        def counted(self, entry_ids):  # noqa: ANN001, ANN202
+            ids = list(entry_ids)
+            asked.append(len(ids))
+            return real(self, ids)
+
+        monkeypatch.setattr(Vault, "get_many", counted)
+        assert a.sync().sent == ENTRIES
+        assert asked == [PER_RECORD] * (ENTRIES // PER_RECORD)
+        assert _records_in_folder(a) == ENTRIES // PER_RECORD
+        w.deliver_all()
+        assert b.sync().received == ENTRIES and b.export() == a.export()
+    finally:
+        w.close()

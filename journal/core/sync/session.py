@@ -172,6 +172,55 @@ def sync(vault: Vault, passphrase: str | None = None, *, allow_weak: bool = Fals
         state.close()
 
 
+class _Records:
+    """This machine's next records, written as a push makes its revisions: each new
+    revision stored (and its day's new head), then sealed into a record of
+    REVS_PER_RECORD; `extra` goes into the first record (which is written even empty)."""
+
+    def __init__(self, run: _Sync, extra: dict[str, Any]) -> None:
+        self.run, self.extra = run, extra
+        seen = run.state.seen(run.link.machine)
+        self.seq = max(seen, default=0)
+        self.prev = seen.get(self.seq)
+        self.key = record.record_key(run.link.keys[run.link.epoch])
+        self.waiting: list[Revision] = []
+        self.sent = 0
+        self.written = 0
+
+    def add(self, revs: list[Revision]) -> None:
+        state = self.run.state
+        state.add_revs(revs)
+        state.save_days([{"day": r.day, "heads": [r.id], "conflict": False} for r in revs])
+        self.sent += len(revs)
+        self.waiting += revs
+        while len(self.waiting) >= REVS_PER_RECORD:
+            self._write(self.waiting[:REVS_PER_RECORD])
+            del self.waiting[:REVS_PER_RECORD]
+
+    def finish(self) -> None:
+        if self.waiting or (self.extra and not self.written):
+            self._write(self.waiting)
+            self.waiting = []
+
+    def _write(self, revs: list[Revision]) -> None:
+        run = self.run
+        link = run.link
+        self.seq += 1
+        payload = {"seq": self.seq, "machine": link.machine,
+                   "prev": self.prev.hex() if self.prev else "",
+                   "time": run.vault.clock.now().isoformat(timespec="seconds")}
+        if not self.written:
+            payload.update(self.extra)
+        raw = record.encode_with(payload, "revs", [r.record_json() for r in revs])
+        data = record.seal_encoded(self.key, link.epoch, link.folder_id, link.machine,
+                                   self.seq, raw)
+        self.prev = crypto.digest(data)
+        run.state.add_seen(link.machine, self.seq, self.prev)
+        run.state.add_outbox(self.seq, data)
+        run.created.add(self.seq)
+        self.written += 1
+
+
 @dataclass
 class _Taken:
     """What one machine's accepted records bring, to store with them: the days they
@@ -223,67 +272,52 @@ class _Sync:
 
     # -- this machine's changes -----------------------------------------------------------
     def _push(self, extra: dict[str, Any] | None = None) -> None:
+        """This vault's changes since the last push become revisions and this machine's
+        next records, in one transaction of sync.db, a few hundred entries at a time (a
+        first push of 10,000 entries never holds them all)."""
         state = self.state
         versions = self.vault.versions()
         applied = state.applied()
         changed = [i for i, v in versions.items() if applied.get(i, (b"", -1))[1] != v]
         gone = [(i, dkey) for i, (dkey, _v) in applied.items() if i not in versions]
-        new: list[Revision] = []
+        if not changed and not gone and not extra:
+            return
         marks: list[tuple[str, str, int]] = []
         cleared: list[str] = []
-        entries = self.vault.get_many(changed) if changed else []
-        known_heads = state.heads_of_days([e.date.isoformat() for e in entries])
-        for entry in entries:
-            day = entry.date.isoformat()
-            tips = known_heads[day]
-            content = content_of(entry)
-            current = _based_on(state.revs_of(day), tips) if tips else None
-            if current != content:
-                new.append(Revision.make(day, tips, content))
-            marks.append((entry.id, day, entry.version))
-            moved_from = applied.get(entry.id, (None, 0))[0]
-            if moved_from is not None and moved_from != state.day_key(day):
-                gone.append((entry.id, moved_from))  # its date changed: the old day is gone
-        for _entry_id, dkey in gone:
-            day = state.day_of_key(dkey)
-            if day is None:
-                continue
-            tips = state.day(day)["heads"]
-            replaced = self.vault.get_by_date(date.fromisoformat(day)) is not None
-            if tips and not replaced and resolve(state.revs_of(day))[0] is not None:
-                new.append(Revision.make(day, tips, None))
-            cleared.append(day)  # (a day whose id sync changed, interrupted: not deleted)
-        if not new and not marks and not cleared and not extra:
-            return
+        records = _Records(self, extra or {})
         with state.transaction():
-            state.add_revs(new)
-            state.save_days([{"day": r.day, "heads": [r.id], "conflict": False} for r in new])
+            for start in range(0, len(changed), REVS_PER_RECORD):
+                entries = self.vault.get_many(changed[start:start + REVS_PER_RECORD])
+                known_heads = state.heads_of_days([e.date.isoformat() for e in entries])
+                new: list[Revision] = []
+                for entry in entries:
+                    day = entry.date.isoformat()
+                    tips = known_heads[day]
+                    content = content_of(entry)
+                    current = _based_on(state.revs_of(day), tips) if tips else None
+                    if current != content:
+                        new.append(Revision.make(day, tips, content))
+                    marks.append((entry.id, day, entry.version))
+                    moved_from = applied.get(entry.id, (None, 0))[0]
+                    if moved_from is not None and moved_from != state.day_key(day):
+                        gone.append((entry.id, moved_from))  # its date changed: old day gone
+                records.add(new)
+            deleted: list[Revision] = []
+            for _entry_id, dkey in gone:
+                day = state.day_of_key(dkey)
+                if day is None:
+                    continue
+                tips = state.day(day)["heads"]
+                replaced = self.vault.get_by_date(date.fromisoformat(day)) is not None
+                if tips and not replaced and resolve(state.revs_of(day))[0] is not None:
+                    deleted.append(Revision.make(day, tips, None))
+                cleared.append(day)  # (a day whose id sync changed, interrupted: not deleted)
+            records.add(deleted)
             for day in cleared:
                 state.clear_applied(day)
             state.set_applied_many(marks)
-            if new or extra:
-                self._records(new, extra or {})
-        self.report.sent += len(new)
-
-    def _records(self, revs: list[Revision], extra: dict[str, Any]) -> None:
-        seen = self.state.seen(self.link.machine)
-        seq = max(seen, default=0)
-        prev = seen.get(seq)
-        key = record.record_key(self.link.keys[self.link.epoch])
-        chunks = [revs[i:i + REVS_PER_RECORD] for i in range(0, len(revs), REVS_PER_RECORD)]
-        for n, chunk in enumerate(chunks or [[]]):
-            seq += 1
-            payload = {"seq": seq, "machine": self.link.machine, "prev": prev.hex() if prev
-                       else "", "time": self.vault.clock.now().isoformat(timespec="seconds")}
-            if n == 0:
-                payload.update(extra)
-            raw = record.encode_with(payload, "revs", [r.record_json() for r in chunk])
-            data = record.seal_encoded(key, self.link.epoch, self.link.folder_id,
-                                       self.link.machine, seq, raw)
-            prev = crypto.digest(data)
-            self.state.add_seen(self.link.machine, seq, prev)
-            self.state.add_outbox(seq, data)
-            self.created.add(seq)
+            records.finish()
+        self.report.sent += records.sent
 
     def _compact(self) -> None:
         """Fold this machine's records 1..head into one compaction (the same revisions,

@@ -207,9 +207,9 @@ class SyncState:
     def add_revs(self, revs: Iterable[Revision]) -> None:
         """Seal each revision's canonical bytes (already encoded when its id was made),
         written in id order: the table's key, so a first sync fills its pages in turn."""
-        self.conn.executemany("INSERT OR IGNORE INTO revs VALUES (?, ?, ?)", sorted(
+        self.conn.executemany("INSERT OR IGNORE INTO revs VALUES (?, ?, ?)", (
             (r.id, self.day_key(r.day), self._seal_bytes(r.canonical(), r.id.encode()))
-            for r in revs))
+            for r in sorted(revs, key=_by_id)))  # sealed one at a time, never all at once
 
     def _revision(self, rev_id: str, blob: bytes) -> Revision:
         obj = self._open(blob, rev_id.encode())
@@ -349,6 +349,10 @@ class SyncState:
 
     def clear_applied(self, day: str) -> None:
         self.conn.execute("DELETE FROM applied WHERE dkey=?", (self.day_key(day),))
+
+
+def _by_id(rev: Revision) -> str:
+    return rev.id
 
 
 def _misfiled() -> VaultDamaged:
