@@ -43,10 +43,6 @@ def _identity(day: str, parents: tuple[str, ...], content: Content) -> tuple[str
     return hashlib.sha256(raw).hexdigest()[:32], raw
 
 
-def revision_id(day: str, parents: tuple[str, ...], content: Content) -> str:
-    return _identity(day, parents, content)[0]
-
-
 @dataclass(frozen=True)
 class Revision:
     id: str

@@ -284,8 +284,8 @@ class _Sync:
             return
         marks: list[tuple[str, str, int]] = []
         cleared: list[str] = []
-        records = _Records(self, extra or {})
         with state.transaction():
+            records = _Records(self, extra or {})  # this chain's head, read under the lock
             for start in range(0, len(changed), REVS_PER_RECORD):
                 entries = self.vault.get_many(changed[start:start + REVS_PER_RECORD])
                 known_heads = state.heads_of_days([e.date.isoformat() for e in entries])

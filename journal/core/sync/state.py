@@ -191,10 +191,6 @@ class SyncState:
         self.conn.execute("DELETE FROM outbox WHERE seq <= ?", (last,))
 
     # -- revisions and days --------------------------------------------------------------
-    def has_rev(self, rev_id: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM revs WHERE id=?", (rev_id,)).fetchone() \
-            is not None
-
     def known_revs(self, rev_ids: list[str]) -> set[str]:
         """Which of these revisions are stored here (ids only: nothing is decrypted)."""
         out: set[str] = set()
@@ -301,9 +297,6 @@ class SyncState:
     def clear_pending_many(self, days: list[str]) -> None:
         self.conn.executemany("DELETE FROM pending WHERE dkey=?",
                               [(self.day_key(d),) for d in days])
-
-    def mark_pending(self, day: str) -> None:
-        self.mark_pending_many([day])
 
     def mark_pending_many(self, days: Iterable[str]) -> None:
         """Only the day's keyed hash is kept: a pending day always has a revision stored
