@@ -130,3 +130,30 @@ def test_a_first_push_reads_the_vault_a_record_at_a_time(tmp_path, monkeypatch):
         assert b.sync().received == ENTRIES and b.export() == a.export()
     finally:
         w.close()
+
+
+def test_the_collector_is_paused_for_a_large_sync_only(world, monkeypatch):
+    """Pausing the collector (and freezing what survives) pays for a first sync holding
+    thousands of revisions; a sync of one changed day runs as usual."""
+    import contextlib
+
+    monkeypatch.setattr(session, "BULK", 2 * PER_RECORD)  # 40 days is "large" here
+    pauses: list[str] = []
+
+    @contextlib.contextmanager
+    def counted():  # noqa: ANN202
+        pauses.append("pause")
+        yield
+
+    monkeypatch.setattr(session, "paused_gc", counted)
+    a, b = world.machines
+    b.sync()
+    assert len(pauses) == 2  # reading the chain, merging its days
+    entry = a.vault.entries()[0]
+    entry.body += "\nagain\n"
+    a.vault.put(entry)
+    pauses.clear()
+    a.sync()
+    world.deliver_all()
+    assert b.sync().received == 1
+    assert pauses == []
