@@ -10,6 +10,7 @@ Padding to 1 KiB hides a record's content size to that grain.
 
 from __future__ import annotations
 
+import json
 import struct
 from typing import Any
 
@@ -37,12 +38,30 @@ def _aad(folder_id: str, machine: str, seq: int | str) -> bytes:
     return AAD_PREFIX + f"{folder_id}|{machine}|{seq}".encode()
 
 
+def encode(payload: object) -> bytes:
+    """A record's JSON: sorted keys, no spaces, UTF-8 (revisions.canonical's settings)."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"),
+                      sort_keys=True).encode("utf-8")
+
+
+def encode_with(payload: dict[str, Any], key: str, encoded: list[bytes]) -> bytes:
+    """`encode(payload | {key: [...]})` where the list's items are already encoded (a
+    push's revisions: see Revision.record_json)."""
+    fields = dict.fromkeys([*payload, key])
+    return b"{" + b",".join(
+        encode(name) + b":" + (b"[" + b",".join(encoded) + b"]" if name == key
+                               else encode(payload[name]))
+        for name in sorted(fields)) + b"}"
+
+
 def seal_record(key: bytes, epoch: int, folder_id: str, machine: str, seq: int | str,
                 payload: dict[str, Any]) -> bytes:
-    import json
+    return seal_encoded(key, epoch, folder_id, machine, seq, encode(payload))
 
-    raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":"),
-                     sort_keys=True).encode("utf-8")
+
+def seal_encoded(key: bytes, epoch: int, folder_id: str, machine: str, seq: int | str,
+                 raw: bytes) -> bytes:
+    """As seal_record, for a payload already encoded (`encode`, `encode_with`)."""
     sealed = crypto.seal(key, crypto.pad(raw, PAD), _aad(folder_id, machine, seq))
     return _HEAD.pack(MAGIC, epoch, len(sealed)) + sealed
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from journal.core.model.entries import Entry
@@ -29,8 +29,18 @@ def canonical(obj: object) -> bytes:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def revision_id(day: str, parents: tuple[str, ...], content: Content) -> str:
-    return hashlib.sha256(canonical([day, sorted(parents), content])).hexdigest()[:32]
+def _string(text: str) -> bytes:
+    """canonical(text), without the encoder for what it would copy as it is (a day, an
+    id: printable ASCII with no quote or backslash)."""
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return b'"' + text.encode() + b'"'
+    return canonical(text)
+
+
+def _identity(day: str, parents: tuple[str, ...], content: Content) -> tuple[str, bytes]:
+    """A revision's id and the bytes it hashes (`canonical([day, parents, content])`)."""
+    raw = canonical([day, sorted(parents), content])
+    return hashlib.sha256(raw).hexdigest()[:32], raw
 
 
 @dataclass(frozen=True)
@@ -39,11 +49,45 @@ class Revision:
     day: str
     parents: tuple[str, ...]
     content: Content
+    #: The bytes the id hashes, kept from `make`, so the sync state seals them as they are
+    #: instead of encoding the whole entry again (`journal.core.sync.state`).
+    encoded: bytes | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def make(cls, day: str, parents: list[str] | tuple[str, ...], content: Content) -> Revision:
         ordered = tuple(sorted(set(parents)))
-        return cls(revision_id(day, ordered, content), day, ordered, content)
+        rid, raw = _identity(day, ordered, content)
+        return cls(rid, day, ordered, content, raw)
+
+    def canonical(self) -> bytes:
+        """`canonical([day, parents, content])`: what the id is the hash of."""
+        return self.encoded if self.encoded is not None else _identity(
+            self.day, self.parents, self.content)[1]
+
+    def bare(self) -> Revision:
+        """The same revision without its encoded bytes (once they are stored: a first
+        sync would otherwise hold 25 MB of them while it merges)."""
+        return Revision(self.id, self.day, self.parents, self.content)
+
+    def record_json(self) -> bytes:
+        """`canonical(self.to_json())`, as a change record holds it, built around the
+        entry's bytes in `canonical()` instead of encoding the entry again (the same
+        encoder settings, so the same bytes: `raw` is `[day,parents,entry]`)."""
+        raw = self.canonical()
+        day = _string(self.day)
+        parents = b"[" + b",".join(map(_string, self.parents)) + b"]"
+        entry = raw[len(day) + len(parents) + 3:-1]
+        return b"".join((b'{"day":', day, b',"entry":', entry, b',"id":', _string(self.id),
+                         b',"parents":', parents, b"}"))
+
+    @classmethod
+    def from_canonical(cls, rev_id: str, raw: object) -> Revision:
+        """A revision from its parsed canonical form (`[day, parents, content]`), as this
+        machine's sync state keeps it (sealed, bound to `rev_id`)."""
+        if not (isinstance(raw, list) and len(raw) == 3 and isinstance(raw[0], str)
+                and isinstance(raw[1], list)):
+            raise ValueError("malformed revision")
+        return cls(rev_id, raw[0], tuple(raw[1]), raw[2])
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "day": self.day, "parents": list(self.parents),

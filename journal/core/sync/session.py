@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,6 +28,7 @@ from journal.core.errors import (
 )
 from journal.core.model.entries import Entry
 from journal.core.store import crypto
+from journal.core.store.bulk import paused_gc
 from journal.core.sync import escrow, folder_keys, record
 from journal.core.sync.chain import read_chain
 from journal.core.sync.layout import Folder, read
@@ -40,6 +42,8 @@ if TYPE_CHECKING:
 REVS_PER_RECORD = 500
 #: A machine folds its records into one compaction file once it has written this many more.
 COMPACT_EVERY = 64
+#: From this many revisions or entries held at once, a sync pauses the collector (`_bulk`).
+BULK = 1000
 
 LINK_PURPOSE = "sync-link"
 
@@ -171,6 +175,73 @@ def sync(vault: Vault, passphrase: str | None = None, *, allow_weak: bool = Fals
         state.close()
 
 
+def _bulk(items: int) -> AbstractContextManager[object]:
+    """The collector paused while a sync holds this many revisions or entries at once, if
+    they are many (a first sync: 10,000 of each; without the pause the collector walks
+    them again and again, a fifth of its time). A sync of a few changes runs as usual:
+    pausing also freezes whatever survives it (store.bulk), not worth it for a few."""
+    return paused_gc() if items >= BULK else nullcontext()
+
+
+class _Records:
+    """This machine's next records, written as a push makes its revisions: each new
+    revision stored (and its day's new head), then sealed into a record of
+    REVS_PER_RECORD; `extra` goes into the first record (which is written even empty)."""
+
+    def __init__(self, run: _Sync, extra: dict[str, Any]) -> None:
+        self.run, self.extra = run, extra
+        seen = run.state.seen(run.link.machine)
+        self.seq = max(seen, default=0)
+        self.prev = seen.get(self.seq)
+        self.key = record.record_key(run.link.keys[run.link.epoch])
+        self.waiting: list[Revision] = []
+        self.sent = 0
+        self.written = 0
+
+    def add(self, revs: list[Revision]) -> None:
+        state = self.run.state
+        state.add_revs(revs)
+        state.save_days([{"day": r.day, "heads": [r.id], "conflict": False} for r in revs])
+        self.sent += len(revs)
+        self.waiting += revs
+        while len(self.waiting) >= REVS_PER_RECORD:
+            self._write(self.waiting[:REVS_PER_RECORD])
+            del self.waiting[:REVS_PER_RECORD]
+
+    def finish(self) -> None:
+        if self.waiting or (self.extra and not self.written):
+            self._write(self.waiting)
+            self.waiting = []
+
+    def _write(self, revs: list[Revision]) -> None:
+        run = self.run
+        link = run.link
+        self.seq += 1
+        payload = {"seq": self.seq, "machine": link.machine,
+                   "prev": self.prev.hex() if self.prev else "",
+                   "time": run.vault.clock.now().isoformat(timespec="seconds")}
+        if not self.written:
+            payload.update(self.extra)
+        raw = record.encode_with(payload, "revs", [r.record_json() for r in revs])
+        data = record.seal_encoded(self.key, link.epoch, link.folder_id, link.machine,
+                                   self.seq, raw)
+        self.prev = crypto.digest(data)
+        run.state.add_seen(link.machine, self.seq, self.prev)
+        run.state.add_outbox(self.seq, data)
+        run.created.add(self.seq)
+        self.written += 1
+
+
+@dataclass
+class _Taken:
+    """What one machine's accepted records bring, to store with them: the days they
+    change, how many revisions are new, and the (seq, digest) links of its chain."""
+
+    days: set[str] = field(default_factory=set)
+    count: int = 0
+    seen: list[tuple[int, bytes]] = field(default_factory=list)
+
+
 def _based_on(revs: dict[str, Revision], tips: list[str]) -> Any:
     """The day as sync last wrote it here: the merge of `tips` alone (revisions that
     arrived since and are not yet applied do not count as this machine's change)."""
@@ -189,6 +260,9 @@ class _Sync:
         self.folder = Folder(Path(self.link.folder))
         self.report = SyncReport(machine=self.link.machine)
         self.created: set[int] = set()
+        #: The revisions this sync stored, by id: merging their days reads them from here,
+        #: not back from sync.db (a first sync would decrypt 10,000 of them again).
+        self.arrived: dict[str, Revision] = {}
 
     def run(self) -> SyncReport:
         if not self.folder.root.is_dir():
@@ -206,67 +280,52 @@ class _Sync:
 
     # -- this machine's changes -----------------------------------------------------------
     def _push(self, extra: dict[str, Any] | None = None) -> None:
+        """This vault's changes since the last push become revisions and this machine's
+        next records, in one transaction of sync.db, a few hundred entries at a time (a
+        first push of 10,000 entries never holds them all)."""
         state = self.state
         versions = self.vault.versions()
         applied = state.applied()
         changed = [i for i, v in versions.items() if applied.get(i, (b"", -1))[1] != v]
         gone = [(i, dkey) for i, (dkey, _v) in applied.items() if i not in versions]
-        new: list[Revision] = []
+        if not changed and not gone and not extra:
+            return
         marks: list[tuple[str, str, int]] = []
         cleared: list[str] = []
-        entries = self.vault.get_many(changed) if changed else []
-        known_heads = state.heads_of_days([e.date.isoformat() for e in entries])
-        for entry in entries:
-            day = entry.date.isoformat()
-            tips = known_heads[day]
-            content = content_of(entry)
-            current = _based_on(state.revs_of(day), tips) if tips else None
-            if current != content:
-                new.append(Revision.make(day, tips, content))
-            marks.append((entry.id, day, entry.version))
-            moved_from = applied.get(entry.id, (None, 0))[0]
-            if moved_from is not None and moved_from != state.day_key(day):
-                gone.append((entry.id, moved_from))  # its date changed: the old day is gone
-        for _entry_id, dkey in gone:
-            day = state.day_of_key(dkey)
-            if day is None:
-                continue
-            tips = state.day(day)["heads"]
-            replaced = self.vault.get_by_date(date.fromisoformat(day)) is not None
-            if tips and not replaced and resolve(state.revs_of(day))[0] is not None:
-                new.append(Revision.make(day, tips, None))
-            cleared.append(day)  # (a day whose id sync changed, interrupted: not deleted)
-        if not new and not marks and not cleared and not extra:
-            return
-        with state.transaction():
-            state.add_revs(new)
-            state.save_days([{"day": r.day, "heads": [r.id], "conflict": False} for r in new])
+        with _bulk(len(changed)), state.transaction():
+            records = _Records(self, extra or {})  # this chain's head, read under the lock
+            for start in range(0, len(changed), REVS_PER_RECORD):
+                entries = self.vault.get_many(changed[start:start + REVS_PER_RECORD])
+                known_heads = state.heads_of_days([e.date.isoformat() for e in entries])
+                new: list[Revision] = []
+                for entry in entries:
+                    day = entry.date.isoformat()
+                    tips = known_heads[day]
+                    content = content_of(entry)
+                    current = _based_on(state.revs_of(day), tips) if tips else None
+                    if current != content:
+                        new.append(Revision.make(day, tips, content))
+                    marks.append((entry.id, day, entry.version))
+                    moved_from = applied.get(entry.id, (None, 0))[0]
+                    if moved_from is not None and moved_from != state.day_key(day):
+                        gone.append((entry.id, moved_from))  # its date changed: old day gone
+                records.add(new)
+            deleted: list[Revision] = []
+            for _entry_id, dkey in gone:
+                day = state.day_of_key(dkey)
+                if day is None:
+                    continue
+                tips = state.day(day)["heads"]
+                replaced = self.vault.get_by_date(date.fromisoformat(day)) is not None
+                if tips and not replaced and resolve(state.revs_of(day))[0] is not None:
+                    deleted.append(Revision.make(day, tips, None))
+                cleared.append(day)  # (a day whose id sync changed, interrupted: not deleted)
+            records.add(deleted)
             for day in cleared:
                 state.clear_applied(day)
             state.set_applied_many(marks)
-            if new or extra:
-                self._records(new, extra or {})
-        self.report.sent += len(new)
-
-    def _records(self, revs: list[Revision], extra: dict[str, Any]) -> None:
-        seen = self.state.seen(self.link.machine)
-        seq = max(seen, default=0)
-        prev = seen.get(seq)
-        key = record.record_key(self.link.keys[self.link.epoch])
-        chunks = [revs[i:i + REVS_PER_RECORD] for i in range(0, len(revs), REVS_PER_RECORD)]
-        for n, chunk in enumerate(chunks or [[]]):
-            seq += 1
-            payload = {"seq": seq, "machine": self.link.machine, "prev": prev.hex() if prev
-                       else "", "time": self.vault.clock.now().isoformat(timespec="seconds"),
-                       "revs": [r.to_json() for r in chunk]}
-            if n == 0:
-                payload.update(extra)
-            data = record.seal_record(key, self.link.epoch, self.link.folder_id,
-                                      self.link.machine, seq, payload)
-            prev = crypto.digest(data)
-            self.state.add_seen(self.link.machine, seq, prev)
-            self.state.add_outbox(seq, data)
-            self.created.add(seq)
+            records.finish()
+        self.report.sent += records.sent
 
     def _compact(self) -> None:
         """Fold this machine's records 1..head into one compaction (the same revisions,
@@ -323,23 +382,48 @@ class _Sync:
 
     # -- other machines -------------------------------------------------------------------
     def _pull(self) -> None:
+        """Every other machine's new records: each chain read (every record opened and
+        verified) before anything is stored, then its accepted records stored in one
+        transaction of sync.db: their revisions, the days they touch marked pending, the
+        chain's new links; the peers' table last, sealed once."""
         peers = self.state.peers()
-        for machine in self.folder.machines():
-            if machine == self.link.machine:
-                continue
-            chain = self._chain(machine)
-            self.report.refused += chain.refused
-            self.report.waiting += chain.waiting
-            retired = peers.get(machine, {}).get("retired")
+        machines = [m for m in self.folder.machines() if m != self.link.machine]
+        with _bulk(REVS_PER_RECORD * sum(map(self._unread, machines))):
+            for machine in machines:
+                self._pull_from(machine, peers)
+        with self.state.transaction():
+            self.state.save_peers(peers)
+
+    def _unread(self, machine: str) -> int:
+        """How many of the machine's record files (compactions too) are beyond the last
+        record read from it: a first sync reads 20 for 10,000 entries, a sync most often
+        none or one."""
+        files = self.folder.records(machine)
+        head = max(self.state.seen(machine), default=0)
+        return sum(1 for s in files.seqs() if s > head) + sum(
+            1 for last in files.compactions if last > head)
+
+    def _pull_from(self, machine: str, peers: dict[str, dict[str, Any]]) -> None:
+        """One machine's chain read, then its accepted records stored in one transaction."""
+        chain = self._chain(machine)
+        self.report.refused += chain.refused
+        self.report.waiting += chain.waiting
+        if not chain.accepted:
+            return
+        retired = peers.get(machine, {}).get("retired")
+        taken = _Taken()
+        with self.state.transaction():
             for seq, digest, payload in chain.accepted:
                 if retired is not None and seq > retired:
                     self.report.refused.append(f"machine {machine}: record {seq} comes after "
                                                "it was retired ('sync forget'); refused")
                     break
-                if not self._take(machine, seq, digest, payload, peers):
+                if not self._take(machine, seq, digest, payload, peers, taken):
                     break
-        with self.state.transaction():
-            self.state.save_peers(peers)
+            self.state.mark_pending_many(taken.days)
+            for covered, covered_digest in taken.seen:
+                self.state.add_seen(machine, covered, covered_digest)
+        self.report.received += taken.count
 
     def _chain(self, machine: str):  # noqa: ANN202 - a chain.Chain
         seen = self.state.seen(machine)
@@ -370,7 +454,10 @@ class _Sync:
         return True
 
     def _take(self, machine: str, seq: int, digest: bytes, payload: dict[str, Any],
-              peers: dict[str, dict[str, Any]]) -> bool:
+              peers: dict[str, dict[str, Any]], taken: _Taken) -> bool:
+        """One accepted record's new revisions stored (sealed from the bytes their ids
+        were checked against, then only the revision kept, in `arrived`); its days and
+        links into `taken`, for `_pull` to store. False if it is refused."""
         try:
             revs = [Revision.from_json(r) for r in payload.get("revs", [])]
             retire = [(str(m), int(h)) for m, h in payload.get("retire", [])]
@@ -378,29 +465,32 @@ class _Sync:
             self.report.refused.append(f"machine {machine}: record {seq} holds a malformed "
                                        "revision; refused")
             return False
-        new = [r for r in revs if not self.state.has_rev(r.id)]
-        with self.state.transaction():
-            self.state.add_revs(new)
-            for day in sorted({r.day for r in new}):
-                self.state.mark_pending(day)
-            for covered, covered_digest in payload.get("_covers", {seq: digest}).items():
-                self.state.add_seen(machine, covered, covered_digest)
+        stored = self.state.known_revs([r.id for r in revs])
+        new = {r.id: r for r in revs if r.id not in stored and r.id not in self.arrived}
+        self.state.add_revs(new.values())
+        self.arrived.update((rid, rev.bare()) for rid, rev in new.items())
+        taken.days.update(rev.day for rev in new.values())
+        taken.count += len(new)
+        taken.seen += list(payload.get("_covers", {seq: digest}).items())
         peer = peers.setdefault(machine, {})
         peer.update(head=seq, time=str(payload.get("time", "")))
         for gone, head in retire:
             peers.setdefault(gone, {})["retired"] = head
-        self.report.received += len(new)
         return True
 
     # -- merged days into the vault -------------------------------------------------------
     def _apply(self, days: list[str]) -> None:
         if not days:
             return
+        with _bulk(len(days)):
+            self._merge_days(days)
+
+    def _merge_days(self, days: list[str]) -> None:
         state = self.state
         known = state.applied()
         applied = {dkey: entry_id for entry_id, (dkey, _v) in known.items()}
         versions = self.vault.versions()
-        all_revs = state.revs_of_days(sorted(days))
+        all_revs = state.revs_of_days(sorted(days), self.arrived)
         puts: list[Entry] = []
         deletes: list[str] = []
         results: list[tuple[str, list[str], bool, Entry | None]] = []
@@ -411,7 +501,7 @@ class _Sync:
             if local is not None and known.get(local.id, (b"", -1))[1] != local.version:
                 continue  # written here since this sync pushed: the next sync takes it first
             try:
-                entry = Entry.from_dict(dict(content)) if content is not None else None
+                entry = Entry.from_dict(content) if content is not None else None
             except JournalError as exc:
                 self.report.refused.append(f"the merged entry for {day} is not valid ({exc}); "
                                            "left as it was here")
@@ -577,6 +667,6 @@ def status(vault: Vault) -> dict[str, Any]:
                              "retired": info.get("retired") is not None})
         return {"machine": state.link.machine, "folder": state.link.folder,
                 "epoch": state.link.epoch, "pending_out": pending_out,
-                "pending_in": len(state.pending()), "machines": machines}
+                "pending_in": state.pending_count(), "machines": machines}
     finally:
         state.close()

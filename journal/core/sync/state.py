@@ -5,10 +5,12 @@ local key; days are known only by a keyed hash; the link (machine id, folder, sy
 per epoch, the local key) is sealed under a key the vault derives from its data key.
 
 Tables: `meta` (the sealed link and the sealed table of peers), `revs` (every revision
-known, sealed, by id and day hash), `days` (each day's heads, sealed), `applied` (which
-vault row, at which version, the day's merged state was written as), `seen` (the digest of
-every record accepted, per machine and sequence number: the chains) and `outbox` (this
-machine's own records, to put back if the folder loses them).
+known, sealed, by id and day hash: the bytes its id hashes, `canonical([day, parents,
+entry])`; rows written before that hold the revision's JSON object and still open), `days`
+(each day's heads, sealed), `applied` (which vault row, at which version, the day's merged
+state was written as), `seen` (the digest of every record accepted, per machine and
+sequence number: the chains) and `outbox` (this machine's own records, to put back if the
+folder loses them).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ CREATE INDEX IF NOT EXISTS revs_day ON revs (dkey);
 CREATE TABLE IF NOT EXISTS days (dkey BLOB PRIMARY KEY, blob BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS applied (uuid TEXT PRIMARY KEY, dkey BLOB NOT NULL,
   version INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS applied_day ON applied (dkey);
 CREATE TABLE IF NOT EXISTS seen (machine TEXT NOT NULL, seq INTEGER NOT NULL,
   digest BLOB NOT NULL, PRIMARY KEY (machine, seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, data BLOB NOT NULL);
@@ -81,6 +84,10 @@ class SyncState:
         self.link = link
         self._key = crypto.subkey(link.local_key, "sync-local")
         self._day_key = crypto.subkey(link.local_key, "sync-day")
+        #: Each day's keyed hash as computed here, both ways (a sync asks for the same
+        #: 10,000 days several times; a day we hashed needs no decryption to be named).
+        self._dkeys: dict[str, bytes] = {}
+        self._days_by_key: dict[bytes, str] = {}
 
     # -- opening -------------------------------------------------------------------------
     @staticmethod
@@ -130,6 +137,10 @@ class SyncState:
     def _seal(self, obj: object, aad: bytes) -> bytes:
         return crypto.seal_json(self._key, obj, b"journal/sync/v1/local|" + aad)
 
+    def _seal_bytes(self, raw: bytes, aad: bytes) -> bytes:
+        """As _seal, for JSON already encoded (padded the same way)."""
+        return crypto.seal(self._key, crypto.pad(raw), b"journal/sync/v1/local|" + aad)
+
     def _open(self, blob: bytes, aad: bytes) -> Any:
         try:
             return crypto.open_json(self._key, blob, b"journal/sync/v1/local|" + aad)
@@ -138,7 +149,12 @@ class SyncState:
                                "away and run 'journal sync init' again") from None
 
     def day_key(self, day: str) -> bytes:
-        return hmac.new(self._day_key, day.encode(), "sha256").digest()[:16]
+        dkey = self._dkeys.get(day)
+        if dkey is None:
+            dkey = hmac.digest(self._day_key, day.encode(), "sha256")[:16]
+            self._dkeys[day] = dkey
+            self._days_by_key[dkey] = day
+        return dkey
 
     # -- peers ---------------------------------------------------------------------------
     def peers(self) -> dict[str, dict[str, Any]]:
@@ -175,35 +191,61 @@ class SyncState:
         self.conn.execute("DELETE FROM outbox WHERE seq <= ?", (last,))
 
     # -- revisions and days --------------------------------------------------------------
-    def has_rev(self, rev_id: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM revs WHERE id=?", (rev_id,)).fetchone() \
-            is not None
-
-    def add_revs(self, revs: Iterable[Revision]) -> None:
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO revs VALUES (?, ?, ?)",
-            ((r.id, self.day_key(r.day), self._seal(r.to_json(), r.id.encode())) for r in revs))
-
-    def revs_of(self, day: str) -> dict[str, Revision]:
-        out = {}
-        for rid, blob in self.conn.execute("SELECT id, blob FROM revs WHERE dkey=?",
-                                           (self.day_key(day),)):
-            obj = self._open(blob, rid.encode())
-            out[rid] = Revision(obj["id"], obj["day"], tuple(obj["parents"]), obj["entry"])
+    def known_revs(self, rev_ids: list[str]) -> set[str]:
+        """Which of these revisions are stored here (ids only: nothing is decrypted)."""
+        out: set[str] = set()
+        for i in range(0, len(rev_ids), 500):
+            part = rev_ids[i:i + 500]
+            query = f"SELECT id FROM revs WHERE id IN ({','.join('?' * len(part))})"
+            out.update(rid for rid, in self.conn.execute(query, part))
         return out
 
-    def revs_of_days(self, days: list[str]) -> dict[str, dict[str, Revision]]:
-        """revs_of for many days, a few queries in all."""
+    def add_revs(self, revs: Iterable[Revision]) -> None:
+        """Seal each revision's canonical bytes (already encoded when its id was made),
+        written in id order: the table's key, so a first sync fills its pages in turn."""
+        self.conn.executemany("INSERT OR IGNORE INTO revs VALUES (?, ?, ?)", (
+            (r.id, self.day_key(r.day), self._seal_bytes(r.canonical(), r.id.encode()))
+            for r in sorted(revs, key=_by_id)))  # sealed one at a time, never all at once
+
+    def _revision(self, rev_id: str, blob: bytes) -> Revision:
+        obj = self._open(blob, rev_id.encode())
+        if isinstance(obj, dict):  # written before revisions were kept in canonical form
+            return Revision(obj["id"], obj["day"], tuple(obj["parents"]), obj["entry"])
+        try:
+            return Revision.from_canonical(rev_id, obj)
+        except ValueError:
+            raise VaultDamaged("the sync state (sync.db) holds a malformed revision; move it "
+                               "away and run 'journal sync init' again") from None
+
+    def revs_of(self, day: str) -> dict[str, Revision]:
+        return self.revs_of_days([day])[day]
+
+    def revs_of_days(self, days: list[str], known: dict[str, Revision] | None = None,
+                     ) -> dict[str, dict[str, Revision]]:
+        """revs_of for many days, a few queries in all. Revisions in `known` (those this
+        sync just stored) are taken from there: only the others are read and decrypted."""
+        known = known or {}
         by_key = {self.day_key(d): d for d in days}
         out: dict[str, dict[str, Revision]] = {d: {} for d in days}
         keys = list(by_key)
+        wanted: list[str] = []
         for i in range(0, len(keys), 500):
             part = keys[i:i + 500]
-            query = f"SELECT id, dkey, blob FROM revs WHERE dkey IN ({','.join('?' * len(part))})"
+            query = f"SELECT id, dkey FROM revs WHERE dkey IN ({','.join('?' * len(part))})"
+            for rid, dkey in self.conn.execute(query, part):
+                rev = known.get(rid)
+                if rev is not None and rev.day == by_key[dkey]:
+                    out[rev.day][rid] = rev
+                else:
+                    wanted.append(rid)
+        for i in range(0, len(wanted), 500):
+            part = wanted[i:i + 500]
+            query = f"SELECT id, dkey, blob FROM revs WHERE id IN ({','.join('?' * len(part))})"
             for rid, dkey, blob in self.conn.execute(query, part):
-                obj = self._open(blob, rid.encode())
-                out[by_key[dkey]][rid] = Revision(obj["id"], obj["day"], tuple(obj["parents"]),
-                                                  obj["entry"])
+                rev = self._revision(rid, blob)
+                if self.day_key(rev.day) != dkey:
+                    raise _misfiled()
+                out[by_key[dkey]][rid] = rev
         return out
 
     def heads_of_days(self, days: list[str]) -> dict[str, list[str]]:
@@ -249,20 +291,47 @@ class SyncState:
         for state in states:
             dkey = self.day_key(state["day"])
             rows.append((dkey, self._seal(state, dkey)))
+        rows.sort()
         self.conn.executemany("INSERT OR REPLACE INTO days VALUES (?, ?)", rows)
 
     def clear_pending_many(self, days: list[str]) -> None:
         self.conn.executemany("DELETE FROM pending WHERE dkey=?",
                               [(self.day_key(d),) for d in days])
 
-    def mark_pending(self, day: str) -> None:
-        dkey = self.day_key(day)
-        self.conn.execute("INSERT OR REPLACE INTO pending VALUES (?, ?)",
-                          (dkey, self._seal(day, b"pending|" + dkey)))
+    def mark_pending_many(self, days: Iterable[str]) -> None:
+        """Only the day's keyed hash is kept: a pending day always has a revision stored
+        in the same transaction, which names it (rows written before also hold the day,
+        sealed, and still open)."""
+        self.conn.executemany("INSERT OR REPLACE INTO pending VALUES (?, ?)",
+                              sorted((self.day_key(day), b"") for day in days))
 
     def pending(self) -> list[str]:
-        return [self._open(blob, b"pending|" + dkey)
-                for dkey, blob in self.conn.execute("SELECT dkey, day FROM pending")]
+        """The days waiting to be merged into the vault. A day this state hashed itself
+        (marked in this sync) is named without decrypting anything; another (left by an
+        interrupted sync) by one of its revisions."""
+        out: list[str] = []
+        for dkey, blob in self.conn.execute("SELECT dkey, day FROM pending").fetchall():
+            day = self._days_by_key.get(dkey)
+            if day is None and blob:
+                day = self._open(blob, b"pending|" + dkey)
+            if day is None:
+                day = self._day_named_by_revision(dkey)
+            if day is not None:
+                out.append(day)
+        return out
+
+    def pending_count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM pending").fetchone()[0])
+
+    def _day_named_by_revision(self, dkey: bytes) -> str | None:
+        row = self.conn.execute("SELECT id, blob FROM revs WHERE dkey=? LIMIT 1",
+                                (dkey,)).fetchone()
+        if row is None:
+            return None  # nothing stored for it: nothing to merge
+        day = self._revision(*row).day
+        if self.day_key(day) != dkey:
+            raise _misfiled()
+        return day
 
     def clear_pending(self, day: str) -> None:
         self.conn.execute("DELETE FROM pending WHERE dkey=?", (self.day_key(day),))
@@ -273,6 +342,15 @@ class SyncState:
 
     def clear_applied(self, day: str) -> None:
         self.conn.execute("DELETE FROM applied WHERE dkey=?", (self.day_key(day),))
+
+
+def _by_id(rev: Revision) -> str:
+    return rev.id
+
+
+def _misfiled() -> VaultDamaged:
+    return VaultDamaged("the sync state (sync.db) has a revision filed under another day; "
+                        "move it away and run 'journal sync init' again")
 
 
 class _Tx:
