@@ -11,13 +11,17 @@ transaction. Planning is idempotent: importing the same source twice adds nothin
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from journal.core.exchange import format_v1 as exchange
+from journal.core.exchange.importers.source import Source
 from journal.core.model.entries import Entry, Moment, new_id
+from journal.core.store.bulk import bucket_of
 from journal.core.store.captures import merge_into
+from journal.core.store.index_chunk import BUCKETS
 from journal.core.store.vault import Vault
 
 
@@ -29,14 +33,31 @@ class ImportPlan:
     unchanged: int = 0
     #: One line per day where imported content meets an existing, different entry.
     conflicts: list[str] = field(default_factory=list)
+    #: A plan of a `Source` (`plan_source`): the entries written as they are in it (new
+    #: days, ids the vault does not know) stay there, marked here by position, and are
+    #: read again as they are written. `new` holds only the others.
+    source: Source | None = None
+    fresh: bytearray = field(default_factory=bytearray)
+    fresh_days: tuple[date, date] | None = None
 
     @property
     def writes(self) -> list[Entry]:
+        """The entries to write that the plan holds (not those left in its source)."""
         return [*self.new, *self.merged]
+
+    @property
+    def new_count(self) -> int:
+        return len(self.new) + self.fresh.count(1)
+
+    @property
+    def write_count(self) -> int:
+        return self.new_count + len(self.merged)
 
     @property
     def date_range(self) -> tuple[date, date] | None:
         days = [e.date for e in self.writes]
+        if self.fresh_days is not None:
+            days.extend(self.fresh_days)
         return (min(days), max(days)) if days else None
 
 
@@ -147,11 +168,76 @@ def plan(vault: Vault, incoming: Iterable[Entry],
     return result
 
 
+def plan_source(vault: Vault, source: Source,
+                progress: Callable[[int], None] | None = None) -> ImportPlan:
+    """`plan` for a validated source, from its ids and dates: an entry whose day is new to
+    the vault and to the rest of the source, and whose id the vault does not know, is
+    written as it is, so it is left in the source (`fresh`) and read again only when
+    written. Only the others (days that merge, ids already used) are read and planned
+    entry by entry, as `plan` does."""
+    survey = source.survey
+    on_day: set[date] = set()
+    known: set[str] = set()
+    for day, entry_id, *_rest in vault.index().day_rows():
+        on_day.add(day)
+        known.add(entry_id)
+    per_day = Counter(survey.days)
+    fresh = bytearray(per_day[day] == 1 and day not in on_day and entry_id not in known
+                      for entry_id, day in zip(survey.ids, survey.days, strict=True))
+    others = [entry for _, entry in source.entries(lambda i: not fresh[i])]
+    result = plan(vault, others, progress=progress, consume=True)
+    days = [day for day, is_fresh in zip(survey.days, fresh, strict=True) if is_fresh]
+    result.total = len(survey)
+    result.source, result.fresh = source, fresh
+    result.fresh_days = (min(days), max(days)) if days else None
+    if progress and days:
+        progress(len(days))
+    return result
+
+
 def apply(vault: Vault, import_plan: ImportPlan,
           progress: Callable[[int], None] | None = None) -> int:
     """Write the plan in one transaction (all or nothing), in one `put_many` so that each
-    manifest bucket and index chunk is rewritten once. Returns entries written."""
-    writes = import_plan.writes
+    manifest bucket and index chunk is rewritten once. Returns entries written. A plan of
+    a source streams: its entries are read again in parts, a range of buckets at a time,
+    and handed to `put_many` one bucket at a time (`_in_buckets`)."""
+    if import_plan.source is None:
+        writes = import_plan.writes
+        with vault.transaction():
+            vault.put_many(writes, progress=progress)
+        return len(writes)
     with vault.transaction():
-        vault.put_many(writes, progress=progress)
-    return len(writes)
+        vault.put_many(_in_buckets(import_plan), progress=progress)
+    return import_plan.write_count
+
+
+def _in_buckets(import_plan: ImportPlan) -> Iterator[Entry]:
+    """Every write of a source's plan, grouped by manifest bucket in ascending order, for
+    a streamed `put_many`. The source is read once per range of buckets holding at most
+    `source.group` of its fresh entries, so at most that many are held at once (a list
+    source has them all anyway: one range)."""
+    source = import_plan.source
+    assert source is not None
+    fresh = import_plan.fresh
+    bucket = bytes(bucket_of(entry_id) for entry_id in source.survey.ids)
+    held: dict[int, list[Entry]] = {}
+    for entry in import_plan.writes:
+        held.setdefault(bucket_of(entry.id), []).append(entry)
+    per_bucket = Counter(b for b, is_fresh in zip(bucket, fresh, strict=True) if is_fresh)
+    low = 0
+    while low < BUCKETS:
+        high, count = low, 0
+        while high < BUCKETS and (high == low or count + per_bucket[high] <= source.group):
+            count += per_bucket[high]
+            high += 1
+        lo, hi = low, high
+        got: dict[int, list[Entry]] = {}
+        if count:
+            for index, entry in source.entries(
+                    lambda i, lo=lo, hi=hi: fresh[i] and lo <= bucket[i] < hi):
+                got.setdefault(bucket[index], []).append(entry)
+        for b in range(lo, hi):
+            group = got.pop(b, []) + held.pop(b, [])
+            while group:
+                yield group.pop()
+        low = high
