@@ -27,6 +27,7 @@ MAX_DEPTH = 200
 #: 50,000-entry export is read four times more, each time keeping a quarter of it.
 GROUP = 12_500
 _BOM = b"\xef\xbb\xbf"
+_ITEM = "entries.item"
 _OPEN = frozenset(("start_map", "start_array"))
 _CLOSE = frozenset(("end_map", "end_array"))
 
@@ -78,9 +79,9 @@ class ExportStream(Source):
         ids: dict[str, str] = {}
         kept: list[Entry] = []
         problem: ValidationError | None = None
-        events = shape.watch(ijson.parse(self._rewind(), use_float=True))
+        events = shape.watch(ijson.basic_parse(self._rewind(), use_float=True))
         try:
-            for index, raw in enumerate(ijson.items(events, "entries.item", map_type=Unique)):
+            for index, raw in enumerate(ijson.items(events, _ITEM, map_type=Unique)):
                 if problem is not None or duplicates or shape.problem:
                     continue  # only the first problem is told; the rest is read for syntax
                 try:
@@ -132,8 +133,7 @@ class ExportStream(Source):
         if _stamp(self._handle) != self._stamp:
             raise self._changed()
         try:
-            for index, raw in enumerate(ijson.items(self._rewind(), "entries.item",
-                                                    use_float=True)):
+            for index, raw in enumerate(ijson.items(self._rewind(), _ITEM, use_float=True)):
                 if index >= len(ids):
                     raise self._changed()
                 if not wanted(index):
@@ -170,7 +170,10 @@ class _TooDeep(Exception):
 class _Shape:
     """What `ijson.items` does not check, watched on the way through: the top level (an
     object whose 'format', 'version' and 'entries' each appear once, 'entries' a list)
-    and how deep anything nests."""
+    and how deep anything nests. It reads the parser's events without their paths (the
+    parser builds a path per level, so 100,000 levels would take gigabytes before any
+    check could stop them) and marks only the first event of each entry with the path
+    `items` looks for."""
 
     def __init__(self) -> None:
         self.first: dict[str, tuple[str, Any]] = {}  # top-level key -> its value's 1st event
@@ -182,13 +185,15 @@ class _Shape:
         """Known already to be refused whatever the entries hold."""
         return self.is_object is False or bool(self.duplicates)
 
-    def watch(self, events: Iterator[tuple[str, str, Any]]) -> Iterator[tuple[str, str, Any]]:
+    def watch(self, events: Iterator[tuple[str, Any]]) -> Iterator[tuple[str, str, Any]]:
         depth = 0
         key: str | None = None
-        for event in events:
-            kind = event[1]
-            if key is not None:
-                self.first[key] = (kind, event[2])
+        in_entries = False  # inside the top-level 'entries' list
+        for kind, value in events:
+            path = _ITEM if depth == 2 and in_entries else ""
+            if key is not None:  # the first event of a top-level value
+                self.first[key] = (kind, value)
+                in_entries = key == "entries" and kind == "start_array"
                 key = None
             if kind in _OPEN:
                 depth += 1
@@ -198,13 +203,16 @@ class _Shape:
                     self.is_object = kind == "start_map"
             elif kind in _CLOSE:
                 depth -= 1
+                path = ""
+                if depth == 1:
+                    in_entries = False
             elif depth == 1 and kind == "map_key":
-                if event[2] in self.first:
-                    self.duplicates.append(event[2])
-                key = event[2]
+                if value in self.first:
+                    self.duplicates.append(value)
+                key = value
             elif self.is_object is None:
                 self.is_object = False
-            yield event
+            yield path, kind, value
 
     def check(self) -> None:
         if not self.is_object:

@@ -19,7 +19,8 @@ def detect(path: Path) -> bool:
         return False
     with path.open("rb") as handle:
         head = handle.read(_SNIFF)
-    return head.lstrip().startswith(b"{") and exchange.FORMAT.encode() in head
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"{") and \
+        exchange.FORMAT.encode() in head
 
 
 def read(path: Path, source_passphrase: object = None) -> list[Entry]:
