@@ -69,19 +69,23 @@ def in_buckets(entries: Iterable[Entry], streamed: bool) -> Iterator[list[Entry]
                 yield ordered[start:end]
                 start = end
         return
-    group: list[Entry] = []
+    group: list[tuple[bytes, Entry]] = []
     current = -1
     for entry in entries:
-        bucket = bucket_of(entry.id)
+        raw = uuid.UUID(entry.id).bytes
+        bucket = crypto.manifest_bucket(raw)
         if bucket != current:
             if bucket < current:
                 raise ValueError("a streamed put_many needs its entries grouped by bucket, "
                                  f"ascending: bucket {bucket} came after {current}")
             if group:
-                group.sort(key=lambda e: uuid.UUID(e.id).bytes)
-                yield group
+                yield _in_id_order(group)
             group, current = [], bucket
-        group.append(entry)
+        group.append((raw, entry))
     if group:
-        group.sort(key=lambda e: uuid.UUID(e.id).bytes)
-        yield group
+        yield _in_id_order(group)
+
+
+def _in_id_order(group: list[tuple[bytes, Entry]]) -> list[Entry]:
+    group.sort(key=lambda pair: pair[0])
+    return [entry for _raw, entry in group]

@@ -184,7 +184,8 @@ def plan_source(vault: Vault, source: Source,
     per_day = Counter(survey.days)
     fresh = bytearray(per_day[day] == 1 and day not in on_day and entry_id not in known
                       for entry_id, day in zip(survey.ids, survey.days, strict=True))
-    others = [entry for _, entry in source.entries(lambda i: not fresh[i])]
+    others = [entry for _, entry in source.entries(lambda i: not fresh[i])] \
+        if fresh.count(1) < len(fresh) else []
     result = plan(vault, others, progress=progress, consume=True)
     days = [day for day, is_fresh in zip(survey.days, fresh, strict=True) if is_fresh]
     result.total = len(survey)
