@@ -141,7 +141,10 @@ class ExportStream(Source):
                     continue
                 if isinstance(raw, dict) and not raw.get("id"):
                     raw["id"] = ids[index]  # the id it was given when first read
-                entry = Entry.from_dict(raw, where=exchange.where_of(index, raw))
+                try:
+                    entry = Entry.from_dict(raw, where=exchange.where_of(index, raw))
+                except ValidationError:  # it was valid when first read
+                    raise self._changed() from None
                 if entry.id != ids[index] or entry.date != days[index]:
                     raise self._changed()
                 yield index, entry
