@@ -32,7 +32,33 @@ class _Probe(list):
     extras, it lives exactly as long as that entry does."""
 
 
-def test_an_import_holds_a_part_of_the_files_entries_at_a_time(vault, tmp_path, monkeypatch):
+class _Probing:
+    """Entry, as the stream reads it again, each one carrying a probe: `alive` counts the
+    probes made and freed, `most` the most alive at once."""
+
+    alive = Counter[str]()
+    most = 0
+
+    @classmethod
+    def from_dict(cls, raw, where):
+        entry = Entry.from_dict(raw, where=where)
+        entry.extra["probe"] = probe = _Probe()
+        weakref.finalize(probe, cls.alive.update, ["freed"])
+        cls.alive["made"] += 1
+        cls.most = max(cls.most, cls.alive["made"] - cls.alive["freed"])
+        return entry
+
+
+@pytest.fixture
+def probing(monkeypatch) -> type[_Probing]:
+    monkeypatch.setattr(_Probing, "alive", Counter())
+    monkeypatch.setattr(_Probing, "most", 0)
+    monkeypatch.setattr(export_stream, "Entry", _Probing)
+    return _Probing
+
+
+def test_an_import_holds_a_part_of_the_files_entries_at_a_time(vault, tmp_path, monkeypatch,
+                                                                probing):
     """The import read the whole document, then held every entry until commit. Now the
     entries are read again a range of buckets at a time (at most `group` of them) and
     written one bucket at a time."""
@@ -40,23 +66,7 @@ def test_an_import_holds_a_part_of_the_files_entries_at_a_time(vault, tmp_path, 
     incoming = demo.generate(600, seed=3, body_bytes=100, moments=1)
     source_file = _export(tmp_path / "export.json", incoming)
     biggest = max(Counter(bucket_of(e.id) for e in incoming).values())
-    alive = Counter[str]()
-    most = 0
-
-    class Probing:
-        """Entry, as the stream reads it again, each one carrying a probe."""
-
-        @staticmethod
-        def from_dict(raw, where):
-            nonlocal most
-            entry = Entry.from_dict(raw, where=where)
-            entry.extra["probe"] = probe = _Probe()
-            weakref.finalize(probe, alive.update, ["freed"])
-            alive["made"] += 1
-            most = max(most, alive["made"] - alive["freed"])
-            return entry
-
-    monkeypatch.setattr(export_stream, "Entry", Probing)
+    alive = probing.alive
     monkeypatch.setattr(export_stream.ExportStream, "group", 100)
     with importers.open_source(source_file) as source:
         assert len(source.survey) == 600 and alive["made"] == 0  # the survey keeps none
@@ -65,12 +75,29 @@ def test_an_import_holds_a_part_of_the_files_entries_at_a_time(vault, tmp_path, 
         assert result.date_range == (incoming[0].date, incoming[-1].date)
         assert planning.apply(vault, result) == 600
     assert alive["made"] == alive["freed"] == 600
-    assert most <= 100 + biggest + 1  # one part, and the bucket still being written
+    assert probing.most <= 100 + biggest + 1  # one part, and the bucket still being written
     assert vault.count() == 620
     saved = {e.id: e for e in vault.entries()}
     assert all(saved[e.id].body == e.body and saved[e.id].date == e.date for e in incoming)
     assert {(h.date, h.title) for h in vault.summaries()} == {
         (e.date, e.title) for e in saved.values()}
+
+
+def test_a_reimport_holds_a_batch_of_the_files_entries_at_a_time(vault, tmp_path,
+                                                                 monkeypatch, probing):
+    """Every entry of a re-import meets the vault: they are planned in batches, and an entry
+    that changes nothing is let go."""
+    incoming = demo.generate(300, seed=6, body_bytes=100, moments=1)
+    for entry in incoming:
+        entry.extra["probe"] = []  # equal to the probe each gets when read again
+    path = _export(tmp_path / "export.json", incoming)
+    vault.put_many(incoming)
+    monkeypatch.setattr(planning, "BATCH", 40)
+    with importers.open_source(path) as source:
+        result = planning.plan_source(vault, source)
+    assert (result.new_count, len(result.merged), result.unchanged) == (0, 0, 300)
+    assert probing.alive["made"] == probing.alive["freed"] == 300
+    assert probing.most <= 40 + 1
 
 
 def test_entries_meeting_the_vault_or_each_other_are_planned_as_before(vault, tmp_path):
