@@ -80,9 +80,11 @@ class ExportStream(Source):
         ids: dict[str, str] = {}
         kept: list[Entry] = []
         problem: ValidationError | None = None
-        events = shape.watch(ijson.basic_parse(self._rewind(), use_float=True))
+        built = ijson.sendable_list()
+        builder = ijson.get_backend(ijson.backend).items_basecoro(built, _ITEM, map_type=Unique)
+        events = ijson.basic_parse(self._rewind(), use_float=True)
         try:
-            for index, raw in enumerate(ijson.items(events, _ITEM, map_type=Unique)):
+            for index, raw in enumerate(shape.items(events, builder.send, built)):
                 if problem is not None or duplicates or shape.problem:
                     continue  # only the first problem is told; the rest is read for syntax
                 try:
@@ -189,7 +191,11 @@ class _Shape:
         """Known already to be refused whatever the entries hold."""
         return self.is_object is False or bool(self.duplicates)
 
-    def watch(self, events: Iterator[tuple[str, Any]]) -> Iterator[tuple[str, str, Any]]:
+    def items(self, events: Iterator[tuple[str, Any]],
+              send: Callable[[tuple[str, str, Any]], None], built: list[Any]) -> Iterator[Any]:
+        """Each entry of the 'entries' list: every event is `send` on, with its path (only
+        an entry's own first event is marked, which is all `items_basecoro` looks at), to
+        ijson's builder, which puts each finished entry in `built`."""
         depth = 0
         key: str | None = None
         in_entries = False  # inside the top-level 'entries' list
@@ -216,7 +222,10 @@ class _Shape:
                 key = value
             elif self.is_object is None:
                 self.is_object = False
-            yield path, kind, value
+            send((path, kind, value))
+            if built:
+                yield from built
+                del built[:]
 
     def check(self) -> None:
         if not self.is_object:
