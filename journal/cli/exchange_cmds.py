@@ -87,8 +87,12 @@ def import_cmd(runtime: Runtime, source: Path, fmt: str | None, dry_run: bool,
         timeformat = _jrnl_config_timeformat(runtime, source)
     # Validated whole before the passphrase is asked; a JSON export is then held as its
     # entries' ids and dates only, and read again as it is written (issue 19).
-    with importers.open_source(source, fmt, source_passphrase=ask_source,
-                               timeformat=timeformat) as found:
+    kib = source.stat().st_size // 1024 if importers.streams(fmt) and source.is_file() else 0
+    with _progress(kib, "Reading") as tick:
+        found = importers.open_source(source, fmt, source_passphrase=ask_source,
+                                      timeformat=timeformat,
+                                      progress=tick and (lambda n: tick(n // 1024)))
+    with found:
         survey = found.survey
         say(f"Read {plural(len(survey), 'entry', 'entries')} ({fmt}) from {source}"
             f"{_span(survey.days)}; all valid.", err=True)

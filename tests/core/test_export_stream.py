@@ -180,3 +180,11 @@ def test_a_file_changed_between_the_reads_writes_nothing(vault, tmp_path):
         with pytest.raises(ValidationError, match="changed while it was being imported"):
             planning.apply(vault, result)
     assert vault.count() == 0
+
+
+def test_the_first_read_tells_its_progress_in_bytes(tmp_path):
+    path = _export(tmp_path / "export.json", demo.generate(120, body_bytes=2000))
+    told: list[int] = []
+    with importers.open_source(path, progress=told.append) as source:
+        assert len(source.survey) == 120
+    assert len(told) > 1 and sum(told) == path.stat().st_size  # several reads, every byte

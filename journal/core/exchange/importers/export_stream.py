@@ -45,13 +45,14 @@ class ExportStream(Source):
         self.survey = Survey()
 
     @classmethod
-    def open(cls, path: Path, keep: bool = False) -> tuple[ExportStream, list[Entry]]:
+    def open(cls, path: Path, keep: bool = False,
+             progress: Callable[[int], None] | None = None) -> tuple[ExportStream, list[Entry]]:
         """The export at `path`, validated; with `keep`, also every entry as read (one
-        pass, for a caller that holds them anyway)."""
+        pass, for a caller that holds them anyway). `progress(n)`: n more bytes read."""
         path = Path(path)
         stream = cls(path, path.open("rb"))
         try:
-            return stream, stream._survey(keep)
+            return stream, stream._survey(keep, progress)
         except BaseException:
             stream.close()
             raise
@@ -60,7 +61,7 @@ class ExportStream(Source):
         self._handle.close()
 
     # -- the first read: validate, keep ids and dates --------------------------------------
-    def _survey(self, keep: bool) -> list[Entry]:
+    def _survey(self, keep: bool, progress: Callable[[int], None] | None) -> list[Entry]:
         import ijson
 
         shape = _Shape()
@@ -82,7 +83,9 @@ class ExportStream(Source):
         problem: ValidationError | None = None
         built = ijson.sendable_list()
         builder = ijson.get_backend(ijson.backend).items_basecoro(built, _ITEM, map_type=Unique)
-        events = ijson.basic_parse(self._rewind(), use_float=True)
+        handle = self._rewind()
+        events = ijson.basic_parse(handle if progress is None else _Told(handle, progress),
+                                   use_float=True)
         try:
             for index, raw in enumerate(shape.items(events, builder.send, built)):
                 if problem is not None or duplicates or shape.problem:
@@ -162,6 +165,21 @@ class ExportStream(Source):
         if self._handle.read(len(_BOM)) != _BOM:
             self._handle.seek(0)
         return self._handle
+
+
+class _Told:
+    """The file as the parser reads it, telling `progress` how many bytes each read took
+    (only `read`: the parser then reads through it)."""
+
+    def __init__(self, handle: IO[bytes], progress: Callable[[int], None]) -> None:
+        self._handle = handle
+        self._progress = progress
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._handle.read(size)
+        if data:
+            self._progress(len(data))
+        return data
 
 
 def _stamp(handle: IO[bytes]) -> tuple[int, int, int]:

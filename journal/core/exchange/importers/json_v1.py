@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from journal.core.errors import ValidationError
@@ -30,15 +31,18 @@ def read(path: Path, source_passphrase: object = None) -> list[Entry]:
     return entries
 
 
-def open_source(path: Path, source_passphrase: object = None) -> ExportStream:
+def open_source(path: Path, source_passphrase: object = None,
+                progress: Callable[[int], None] | None = None) -> ExportStream:
     """The export validated, its entries left in the file until they are written (an
-    import of 50,000 entries holds their ids and dates, not the entries)."""
+    import of 50,000 entries holds their ids and dates, not the entries). `progress(n)`:
+    n more bytes of the file checked."""
     del source_passphrase
-    return _open(path, keep=False)[0]
+    return _open(path, keep=False, progress=progress)[0]
 
 
-def _open(path: Path, keep: bool) -> tuple[ExportStream, list[Entry]]:
+def _open(path: Path, keep: bool,
+          progress: Callable[[int], None] | None = None) -> tuple[ExportStream, list[Entry]]:
     try:
-        return ExportStream.open(Path(path), keep=keep)
+        return ExportStream.open(Path(path), keep=keep, progress=progress)
     except IsADirectoryError:
         raise ValidationError(f"{path} is a folder, not a file") from None
