@@ -139,3 +139,10 @@ def test_a_streamed_put_many_refuses_a_bad_row_and_keeps_the_vault_whole(vault):
     with pytest.raises(ConflictError):
         vault.put_many(iter(incoming))
     assert vault.count() == 10 and len(vault.summaries()) == 10
+
+
+def test_put_many_of_a_list_returns_the_saved_copies_in_the_order_given(vault):
+    incoming = demo.generate(40, seed=8)
+    saved = vault.put_many(incoming)
+    assert [e.id for e in saved] == [e.id for e in incoming]
+    assert all(e.version == 1 for e in saved) and all(e.version == 0 for e in incoming)

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import cast
 
 from journal.core.clock import Clock, SystemClock
 from journal.core.errors import (
@@ -420,7 +421,10 @@ class Vault:
             for entry in kept:
                 self._cache[entry.id] = entry.copy()
         self.indexes.patch(previous, changed)
-        return kept
+        if streamed:
+            return kept
+        by_id = {entry.id: entry for entry in kept}
+        return [by_id[entry.id] for entry in cast(Sequence[Entry], entries)]  # as given
 
     def _seal(self, entry: Entry, raw_uuid: bytes, now: datetime,
               progress: Callable[[int], None] | None) -> Entry:
