@@ -12,7 +12,9 @@ fresh `journal ...` process with the production KDF, its wall time, CPU time and
 
 Each step runs once per size (they are slow and write); the figures go to stdout as a
 Markdown table and to bench/results/bulk.json. A line per size says whether the time grows
-in proportion to the size (seconds per 1,000 entries).
+in proportion to the size (seconds per 1,000 entries), and the last lines hold import and
+rebuild at the largest size to issue 19's target (30 s per 50,000 entries, < 300 MB).
+Wall time moves with the machine's load: CPU time beside it is steadier.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from bench import gen, measure, vaults
 from journal.core.exchange import format_v1
 from journal.core.store.vault import Vault, db_path
 
+#: Issue 19, target 1: peak memory of an import, a restore or an index rebuild.
+PEAK_MB = 300
 _SCRIPT = Path(sys.executable).with_name("journal")
 JOURNAL = [str(_SCRIPT)] if _SCRIPT.is_file() else [sys.executable, "-m", "journal"]
 
@@ -101,6 +105,14 @@ def render(results: dict[int, dict]) -> str:
              f"| index rebuilt from every entry (`list -n 20`) | {_row(results, 'rebuild')} |"]
     per = " | ".join(f"{1000 * results[s]['import']['seconds'] / s:.2f} s" for s in sizes)
     lines.append(f"| import per 1,000 entries | {per} |")
+    largest = results[sizes[-1]]
+    lines.append("")
+    for name in ("import", "rebuild"):  # issue 19, target 1 (at 50,000 entries)
+        figure = largest[name]
+        ok = figure["seconds"] <= 30 * sizes[-1] / 50_000 and figure["rss_mb"] < PEAK_MB
+        lines.append(f"- {name} at {sizes[-1]:,}: {figure['seconds']:.1f} s, "
+                     f"{figure['rss_mb']:.0f} MB (target: {30 * sizes[-1] / 50_000:.0f} s, "
+                     f"< {PEAK_MB} MB) {'PASS' if ok else 'MISS'}")
     return "\n".join(lines)
 
 

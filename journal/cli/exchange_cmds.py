@@ -85,24 +85,31 @@ def import_cmd(runtime: Runtime, source: Path, fmt: str | None, dry_run: bool,
     fmt = fmt or importers.detect(source)
     if fmt == "jrnl" and not timeformat:
         timeformat = _jrnl_config_timeformat(runtime, source)
-    entries = importers.read(source, fmt, source_passphrase=ask_source, timeformat=timeformat)
-    say(f"Read {plural(len(entries), 'entry', 'entries')} ({fmt}) from {source}"
-        f"{_span([e.date for e in entries])}; all valid.", err=True)
-    vault = runtime.open_vault(passphrase_file)
-    try:
-        with _progress(len(entries), "Checking against the vault") as tick:
-            # consume: the plan takes the entries over, so they are held once, not twice
-            result = planning.plan(vault, entries, progress=tick, consume=True)
-        if not dry_run and result.writes:
-            with _progress(len(result.writes), "Writing") as tick:
-                planning.apply(vault, result, progress=tick)
-    finally:
-        vault.close()
+    # Validated whole before the passphrase is asked; a JSON export is then held as its
+    # entries' ids and dates only, and read again as it is written (issue 19).
+    kib = source.stat().st_size // 1024 if importers.streams(fmt) and source.is_file() else 0
+    with _progress(kib, "Reading") as tick:
+        found = importers.open_source(source, fmt, source_passphrase=ask_source,
+                                      timeformat=timeformat,
+                                      progress=tick and (lambda n: tick(n // 1024)))
+    with found:
+        survey = found.survey
+        say(f"Read {plural(len(survey), 'entry', 'entries')} ({fmt}) from {source}"
+            f"{_span(survey.days)}; all valid.", err=True)
+        vault = runtime.open_vault(passphrase_file)
+        try:
+            with _progress(len(survey), "Checking against the vault") as tick:
+                result = planning.plan_source(vault, found, progress=tick)
+            if not dry_run and result.write_count:
+                with _progress(result.write_count, "Writing") as tick:
+                    planning.apply(vault, result, progress=tick)
+        finally:
+            vault.close()
     prefix = "Would import" if dry_run else "Imported"
-    say(f"{prefix} {plural(len(result.new), 'new entry', 'new entries')}, merged into "
+    say(f"{prefix} {plural(result.new_count, 'new entry', 'new entries')}, merged into "
         f"{plural(len(result.merged), 'existing day')}, "
         f"{result.unchanged} already present"
-        f"{_span([e.date for e in result.writes])}.")
+        f"{_span(list(result.date_range or ()))}.")
     shown = result.conflicts[:20]
     for line in shown:
         say(f"  {line}")

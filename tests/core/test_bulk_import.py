@@ -7,12 +7,18 @@ figures are in the benchmark (docs/performance.md); this pins the shape of the w
 
 from __future__ import annotations
 
+import uuid
+import weakref
 from collections import Counter
 from datetime import date
 
+import pytest
+
 from journal.core import demo
+from journal.core.errors import ConflictError
 from journal.core.exchange.importers import plan as planning
 from journal.core.model.entries import Entry
+from journal.core.store.bulk import bucket_of
 from journal.core.store.index_store import IndexStore
 from journal.core.store.manifest import Manifest
 
@@ -79,3 +85,64 @@ def test_labels_read_from_many_entries_are_held_once(vault):
     first, second = parsed("2026-01-01").moments[0], parsed("2026-01-02").moments[0]
     assert first.tags == ["bad-news"] and first.people == ["mr-o"]
     assert first.tags[0] is second.tags[0] and first.people[0] is second.people[0]
+
+
+class _Probe(list):
+    """A JSON value (an empty list) that can be weakly referenced: put into an entry's
+    extras, it lives exactly as long as that entry or a copy of it."""
+
+
+def test_a_streamed_put_many_holds_one_buckets_entries_at_a_time(vault):
+    """Issue 19 (import memory): put_many held every Entry (and a saved copy of each) until
+    commit. Fed a generator in bucket order, it holds one bucket's worth at a time."""
+    vault.put_many(demo.generate(30, start=date(1990, 1, 1)))
+    incoming = sorted(demo.generate(1500, seed=2, body_bytes=100, moments=1),
+                      key=lambda e: uuid.UUID(e.id).bytes)
+    sizes = Counter(bucket_of(e.id) for e in incoming)
+    ids = [e.id for e in incoming]
+    alive = Counter[str]()  # probes made, and probes freed (weakref.finalize)
+    most = 0
+    ticks: list[int] = []
+
+    def entries():
+        nonlocal most
+        while incoming:
+            entry = incoming.pop(0)
+            entry.extra["probe"] = probe = _Probe()
+            weakref.finalize(probe, alive.update, ["freed"])
+            alive["made"] += 1
+            most = max(most, alive["made"] - alive["freed"])
+            del probe
+            yield entry
+
+    assert vault.put_many(entries(), progress=ticks.append) == []
+    assert sum(ticks) == 1500 and vault.count() == 1530
+    assert most <= max(sizes.values()) + 1  # one bucket, and the first of the next
+    assert alive["made"] == alive["freed"] == 1500
+    saved = vault.get_many(ids[:50])
+    assert [e.id for e in saved] == ids[:50] and all(e.version == 1 for e in saved)
+    listed = {(h.date, h.title) for h in vault.summaries()}
+    assert listed == {(e.date, e.title) for e in vault.entries()}
+
+
+def test_a_streamed_put_many_out_of_bucket_order_saves_nothing(vault):
+    incoming = sorted(demo.generate(40), key=lambda e: uuid.UUID(e.id).bytes, reverse=True)
+    with pytest.raises(ValueError, match="grouped by bucket"):
+        vault.put_many(iter(incoming))
+    assert vault.count() == 0
+
+
+def test_a_streamed_put_many_refuses_a_bad_row_and_keeps_the_vault_whole(vault):
+    vault.put_many(demo.generate(10, start=date(1990, 1, 1)))
+    incoming = sorted(demo.generate(300, seed=2), key=lambda e: uuid.UUID(e.id).bytes)
+    incoming[-1].date = incoming[0].date  # two entries for one day: the last one is refused
+    with pytest.raises(ConflictError):
+        vault.put_many(iter(incoming))
+    assert vault.count() == 10 and len(vault.summaries()) == 10
+
+
+def test_put_many_of_a_list_returns_the_saved_copies_in_the_order_given(vault):
+    incoming = demo.generate(40, seed=8)
+    saved = vault.put_many(incoming)
+    assert [e.id for e in saved] == [e.id for e in incoming]
+    assert all(e.version == 1 for e in saved) and all(e.version == 0 for e in incoming)

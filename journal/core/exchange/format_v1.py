@@ -8,7 +8,8 @@
 -> export gives byte-identical text. `updated_at` is vault bookkeeping (it changes on every
 save) and is not exported; `written_at` is.
 
-`load` validates the whole document before returning anything: the first problem raises a
+`load` validates the whole document before returning anything (`importers.export_stream` does
+the same reading the file as a stream, for large exports): the first problem raises a
 ValidationError naming the entry (its index in `entries`, counted from 0 as in jq's
 `.entries[3]`, and its date) and the field, e.g.
 `entry 3 (2024-02-30), field 'date': '2024-02-30' is not a real date (YYYY-MM-DD)`.
@@ -123,11 +124,26 @@ def load(data: Any, *, consume: bool = False) -> list[Entry]:
     order. Nothing is returned unless every entry is valid. `consume`: drop each parsed
     entry from `data` once it is an Entry, so a large document is not held twice."""
     if not isinstance(data, dict):
-        raise ValidationError("the top level must be an object with 'format', 'version' and "
-                              "'entries'")
-    if data.get("format") != FORMAT:
+        raise ValidationError(NOT_OBJECT)
+    check_head(data.get("format"), data.get("version"))
+    raw_entries = data.get("entries")
+    if not isinstance(raw_entries, list):
+        raise ValidationError("'entries' must be a list")
+    entries: list[Entry] = []
+    ids: dict[str, str] = {}
+    for index, raw in enumerate(raw_entries):
+        entries.append(validated(index, raw, ids))
+        if consume:
+            raw_entries[index] = None
+    return entries
+
+
+NOT_OBJECT = "the top level must be an object with 'format', 'version' and 'entries'"
+
+
+def check_head(fmt: Any, version: Any) -> None:
+    if fmt != FORMAT:
         raise ValidationError(f"'format' must be \"{FORMAT}\" (this is not a journal export)")
-    version = data.get("version")
     if isinstance(version, bool) or not isinstance(version, int):
         raise ValidationError("'version' must be the number 1")
     if version > VERSION:
@@ -135,37 +151,32 @@ def load(data: Any, *, consume: bool = False) -> list[Entry]:
                               f"version {VERSION}: upgrade journal to import it")
     if version != VERSION:
         raise ValidationError(f"'version' must be {VERSION}, not {version}")
-    raw_entries = data.get("entries")
-    if not isinstance(raw_entries, list):
-        raise ValidationError("'entries' must be a list")
-    entries: list[Entry] = []
-    ids: dict[str, str] = {}
-    for index, raw in enumerate(raw_entries):
-        where = _where(index, raw)
-        entry = Entry.from_dict(raw, where=where)
-        if entry.id in ids:
-            raise ValidationError(f"the id {entry.id} is used again ({ids[entry.id]} has it)",
-                                  where=where, field="id")
-        ids[entry.id] = where
-        moment_ids: dict[str, str] = {}  # unique within an entry (merging relies on it)
-        for m_index, moment in enumerate(entry.moments):
-            m_where = f"{where} moment {m_index}"
-            if moment.id in moment_ids:
-                raise ValidationError(f"the id {moment.id} is used again "
-                                      f"({moment_ids[moment.id]} has it)",
-                                      where=m_where, field="id")
-            moment_ids[moment.id] = m_where
-        entries.append(entry)
-        if consume:
-            raw_entries[index] = None
-    return entries
+
+
+def validated(index: int, raw: Any, ids: dict[str, str]) -> Entry:
+    """Entry `index` of a document, checked on its own and against the ids before it."""
+    where = where_of(index, raw)
+    entry = Entry.from_dict(raw, where=where)
+    if entry.id in ids:
+        raise ValidationError(f"the id {entry.id} is used again ({ids[entry.id]} has it)",
+                              where=where, field="id")
+    ids[entry.id] = where
+    moment_ids: dict[str, str] = {}  # unique within an entry (merging relies on it)
+    for m_index, moment in enumerate(entry.moments):
+        m_where = f"{where} moment {m_index}"
+        if moment.id in moment_ids:
+            raise ValidationError(f"the id {moment.id} is used again "
+                                  f"({moment_ids[moment.id]} has it)",
+                                  where=m_where, field="id")
+        moment_ids[moment.id] = m_where
+    return entry
 
 
 def loads(text: str, source: str = "the file") -> list[Entry]:
     return load(parse_text(text, source))
 
 
-def _where(index: int, raw: Any) -> str:
+def where_of(index: int, raw: Any) -> str:
     if isinstance(raw, dict) and isinstance(raw.get("date"), str):
         shown = "".join(c for c in raw["date"][:20] if c.isprintable() and c not in "()")
         return f"entry {index} ({shown})"

@@ -37,7 +37,7 @@ from journal.core.errors import (
     VaultExists,
 )
 from journal.core.model.entries import Entry
-from journal.core.store import crypto, schema
+from journal.core.store import bulk, crypto, schema
 from journal.core.store.bulk import paused_gc
 from journal.core.store.captures import (
     Arrival,
@@ -376,55 +376,76 @@ class Vault:
     def put(self, entry: Entry) -> Entry:
         return self.put_many([entry])[0]
 
-    def put_many(self, entries: list[Entry],
+    def put_many(self, entries: Iterable[Entry],
                  progress: Callable[[int], None] | None = None) -> list[Entry]:
         """Save entries in one transaction. Each must carry the version it was read at
         (0 for new); a newer row on disk means someone else wrote it: ConflictError.
 
         The work per call is the rows plus one pass over each touched bucket (its manifest
-        MAC checked and resealed, its index chunk rewritten), so a bulk write (an import)
-        belongs in ONE call: in batches, every batch would redo the buckets it touches,
-        and an import would grow with the square of its size. `progress(k)` is called as
-        each row is sealed."""
+        MAC checked before its rows change and resealed after, its index chunk rewritten),
+        so a bulk write (an import) belongs in ONE call: in batches, every batch would redo
+        the buckets it touches, and an import would grow with the square of its size.
+        `progress(k)` is called as each row is sealed.
+
+        A list (or tuple) is the caller's: it is saved as copies, in any order, and the
+        saved copies are returned. Any other iterable is streamed (an import of 50,000
+        entries): it must yield its entries grouped by manifest bucket, ascending
+        (`bulk.bucket_of`), it is consumed one bucket at a time, its entries themselves are
+        saved (no copies), nothing of them is kept (the decrypted cache is dropped) and []
+        is returned: at most one bucket's entries are held, about n/256."""
+        streamed = not isinstance(entries, list | tuple)
         now = self.clock.now().replace(microsecond=0)
-        raws = [uuid.UUID(e.id).bytes for e in entries]
-        # Rows are written in the order of their ids (the table's key), so a bulk write
-        # fills the B-tree's pages one after another instead of at random.
-        order = sorted(range(len(entries)), key=raws.__getitem__)
-        saved: list[Entry | None] = [None] * len(entries)
-        previous = self.indexes.fresh()
+        kept: list[Entry] = []
+        touched: list[int] = []
+        previous = None if streamed else self.indexes.fresh()
+        changed: dict[int, Chunk] = {}
         with self._write(), paused_gc():
-            self.manifest.verify_buckets(raws)
             before = self.indexes.stamps()
-            for i in order:
-                original, raw_uuid = entries[i], raws[i]
-                if getattr(original, "partial", False):
-                    raise ValidationError("a summary-only (partial) entry cannot be saved; "
-                                          "load the full entry first")
-                entry = original.copy()
-                current = self.records.version_of(raw_uuid)
-                if current != entry.version:
-                    raise ConflictError(f"the entry for {entry.date} was changed elsewhere "
-                                        f"since it was opened; reload it and try again")
-                other = self.records.id_on(entry.date)
-                if other is not None and other != raw_uuid:
-                    raise ConflictError(f"there is already an entry for {entry.date}")
-                entry.written_at = entry.written_at or now
-                entry.updated_at = now
-                entry.version = current + 1
-                self.records.store(entry)
-                saved[i] = entry
-                if progress is not None:
-                    progress(1)
-            done = cast(list[Entry], saved)
-            self.manifest.write(raws)
-            changed = self.indexes.update(previous, before, done, ())
-            changed.update(self.indexes.store_healed(changed))
-        if self._cache is not None:
-            for entry in done:
+            for group in bulk.in_buckets(entries, streamed):
+                raws = [uuid.UUID(e.id).bytes for e in group]
+                self.manifest.verify_buckets(raws[:1])  # this bucket, before its rows change
+                saved = [self._seal(e if streamed else e.copy(), raw, now, progress)
+                         for e, raw in zip(group, raws, strict=True)]
+                self.manifest.write(raws[:1])  # this bucket's MAC, from its rows
+                chunks = self.indexes.update(previous, before, saved, ())
+                if streamed:
+                    touched.extend(chunks)
+                else:
+                    changed.update(chunks)
+                    kept.extend(saved)
+                del group, saved  # before the next bucket is read
+            changed.update(self.indexes.store_healed([*changed, *touched]))
+        if streamed:
+            self._cache = None
+        elif self._cache is not None:
+            for entry in kept:
                 self._cache[entry.id] = entry.copy()
         self.indexes.patch(previous, changed)
-        return done
+        if streamed:
+            return kept
+        by_id = {entry.id: entry for entry in kept}
+        return [by_id[entry.id] for entry in cast(Sequence[Entry], entries)]  # as given
+
+    def _seal(self, entry: Entry, raw_uuid: bytes, now: datetime,
+              progress: Callable[[int], None] | None) -> Entry:
+        """One row of `put_many`, at its new version (checked against the stored one)."""
+        if getattr(entry, "partial", False):
+            raise ValidationError("a summary-only (partial) entry cannot be saved; "
+                                  "load the full entry first")
+        current = self.records.version_of(raw_uuid)
+        if current != entry.version:
+            raise ConflictError(f"the entry for {entry.date} was changed elsewhere "
+                                f"since it was opened; reload it and try again")
+        other = self.records.id_on(entry.date)
+        if other is not None and other != raw_uuid:
+            raise ConflictError(f"there is already an entry for {entry.date}")
+        entry.written_at = entry.written_at or now
+        entry.updated_at = now
+        entry.version = current + 1
+        self.records.store(entry)
+        if progress is not None:
+            progress(1)
+        return entry
 
     def delete(self, entry_id: str) -> bool:
         raw_uuid = uuid.UUID(entry_id).bytes

@@ -12,6 +12,13 @@ Each format module defines
         field) on the first problem. Return entries in source order; several entries may
         share a date (the importer merges them). Never write anything to disk.
 
+and may define
+
+    open_source(path: Path, source_passphrase=None, progress=None) -> importers.source.Source
+        The same validation, keeping only each entry's id and date: the entries are read
+        again, in parts, as they are written (the JSON export: `export_stream`);
+        `progress(n)` is told of each n bytes checked.
+
 `source_passphrase` is the passphrase of an encrypted SOURCE (e.g. an encrypted jrnl
 journal), never the vault's. It is None, a str, or a zero-argument callable returning the
 str: call `secret(source_passphrase)` only once you know the source is encrypted, so the
@@ -27,6 +34,7 @@ from pathlib import Path
 from types import ModuleType
 
 from journal.core.errors import ValidationError
+from journal.core.exchange.importers.source import HeldSource, Source
 from journal.core.exchange.registry import load_format
 from journal.core.model.entries import Entry
 
@@ -84,5 +92,29 @@ def read(path: Path, fmt: str | None = None,
     options = {"timeformat": timeformat} if timeformat and fmt == "jrnl" else {}
     try:
         return list(module.read(path, source_passphrase=source_passphrase, **options))
+    except OSError as exc:
+        raise ValidationError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def streams(fmt: str) -> bool:
+    """Whether this format's source is read as a stream (`open_source` in its module)."""
+    return hasattr(module_for(fmt), "open_source")
+
+
+def open_source(path: Path, fmt: str | None = None,
+                source_passphrase: SourcePassphrase = None,
+                timeformat: str | None = None,
+                progress: Callable[[int], None] | None = None) -> Source:
+    """The source validated (nothing is written), as `read`; a format that can read its
+    file again in parts (`open_source` in its module) keeps only ids and dates, and tells
+    `progress(n)` as it checks n more bytes; any other is read whole and held."""
+    path = Path(path)
+    fmt = fmt or detect(path)
+    module = module_for(fmt)
+    if not streams(fmt):
+        return HeldSource(read(path, fmt, source_passphrase, timeformat))
+    try:
+        return module.open_source(path, source_passphrase=source_passphrase,
+                                  progress=progress)
     except OSError as exc:
         raise ValidationError(f"cannot read {path}: {exc.strerror or exc}") from None
