@@ -93,13 +93,13 @@ def reflect_rows(rows: Iterable[DayRow] | RowChunks, *, since: date | None = Non
     cutoff = minutes(work_end)
     assert cutoff is not None   # _check made sure
     if isinstance(rows, RowChunks):
-        fold = DayFold(since, until, cutoff, rows.repeated())
+        fold = DayFold(since, until, cutoff, rows.repeated(), again=rows.chunks)
         for chunk in rows.chunks():
             fold.add(chunk)
             del chunk   # before the next chunk is decoded
     else:
         rows = rows if isinstance(rows, list | tuple) else list(rows)
-        fold = DayFold(since, until, cutoff, repeated_dates(rows))
+        fold = DayFold(since, until, cutoff, repeated_dates(rows), again=lambda: (rows,))
         fold.add(rows)
     days = fold.days()
     last = days.dates[-1] if len(days) else None

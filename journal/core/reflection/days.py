@@ -7,10 +7,8 @@ moments at a time (issue 19).
 
 from __future__ import annotations
 
-from array import array
-from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import date
 from itertools import compress
 from operator import eq, itemgetter
@@ -42,7 +40,7 @@ class RowChunks(Protocol):
     decoded for that pass only) and the dates more than one row holds (known before any
     moment is decoded, so those rows alone are held and merged)."""
 
-    def chunks(self) -> Iterator[Iterable[DayRow]]: ...
+    def chunks(self) -> Iterator[Iterable[DayRow]]: ...   # may be called again
 
     def repeated(self) -> Collection[date]: ...
 
@@ -77,7 +75,7 @@ class Days:
                  "concern_intensity", "heavy", "stepped_away", "with_action", "helped", "numb",
                  "at_work", "weekday", "seed", "contagion_tags", "concern_tags", "contexts",
                  "work_sets", "evenings", "work_labels", "home_labels", "carried", "felt",
-                 "tag_moments", "context_names", "_items")
+                 "_again", "_items")
 
     dates: Sequence[date]
     ordinals: list[int]                  # date.toordinal()
@@ -112,10 +110,7 @@ class Days:
     home_labels: Counter[str]
     carried: list[tuple[int, tuple[tuple[bool, tuple[tuple[str, str], ...]], ...]]]
     felt: bool                           # any moment has a feeling word
-    # triggers (P6): per tag, its contagion-or-concern moments in day order, packed
-    # (`tag_moments_of` unpacks them)
-    tag_moments: dict[str, array[int]]
-    context_names: list[str]
+    _again: Callable[[], Iterable[Iterable[DayRow]]]   # the rows once more (tag_moments)
 
     def __len__(self) -> int:
         return len(self.ordinals)
@@ -136,22 +131,38 @@ class Days:
                                            strict=True)]
         return self._items
 
-    def tag_moments_of(self, tag: str) -> list[tuple[int, str, int]]:
-        """(day, context, 1 if contagion else 0) per contagion-or-concern moment carrying the
-        tag (once per moment), in day order and, within a day, in the moments' order."""
-        packed = sorted(self.tag_moments.get(tag, ()), key=_ORDINAL_OF)   # stable
-        at, names = self.ordinals, self.context_names
-        return [(bisect_left(at, code >> _ORDINAL_SHIFT), names[(code & _CONTEXT_MASK) >> 1],
-                 code & 1) for code in packed]
-
-
-#: A tag's moment packed in one int: ordinal << 21 | context number << 1 | contagion
-_ORDINAL_SHIFT = 21
-_CONTEXT_MASK = (1 << _ORDINAL_SHIFT) - 1
-
-
-def _ORDINAL_OF(code: int) -> int:
-    return code >> _ORDINAL_SHIFT
+    def tag_moments(self, tags: Collection[str]) -> dict[str, list[tuple[int, str, int]]]:
+        """For each of the tags: (day, context, 1 if contagion else 0) per contagion-or-concern
+        moment carrying it (once per moment), in day order and, within a day, in the moments'
+        order. Read from the rows once more (only a tag that may stand out needs this), a
+        batch at a time like the first pass."""
+        found: dict[str, list[tuple[int, str, int]]] = {t: [] for t in tags}
+        if not found:
+            return found
+        index = {o: i for i, o in enumerate(self.ordinals)}   # only days in range
+        day_of = index.get
+        wanted = found.get
+        seen: list[tuple[int, str, int, str]] = []   # (day, context, contagion, tag)
+        add = seen.append
+        for rows in self._again():
+            for row in rows:
+                i = day_of(row[0].toordinal())
+                if i is None:
+                    continue
+                for kind, _, context, _, tags, _, _, _ in row[5]:
+                    if kind == "contagion":
+                        is_c = 1
+                    elif kind == "concern":
+                        is_c = 0
+                    else:
+                        continue
+                    for tag in tags if len(tags) < 2 else set(tags):
+                        if wanted(tag) is not None:
+                            add((i, context, is_c, tag))
+        seen.sort(key=_DAY_OF)   # stable: rows of one date keep their order (they merge so)
+        for i, context, is_c, tag in seen:
+            found[tag].append((i, context, is_c))
+        return found
 
 
 def build_days(rows: Iterable[DayRow], since: date | None, until: date | None,
@@ -159,7 +170,7 @@ def build_days(rows: Iterable[DayRow], since: date | None, until: date | None,
     """The Days in [since, until] from rows in any order (`work_end`: minutes after
     midnight; a work moment timed after it counts as off work)."""
     rows = rows if isinstance(rows, list | tuple) else list(rows)
-    fold = DayFold(since, until, work_end, repeated_dates(rows))
+    fold = DayFold(since, until, work_end, repeated_dates(rows), again=lambda: (rows,))
     fold.add(rows)
     return fold.days()
 
@@ -171,16 +182,16 @@ class DayFold:
     a vault keeps one entry a day); any other date must come once."""
 
     def __init__(self, since: date | None, until: date | None, work_end: int,
-                 repeated: Collection[date] = ()) -> None:
+                 repeated: Collection[date] = (),
+                 again: Callable[[], Iterable[Iterable[DayRow]]] = tuple) -> None:
         self.since, self.until, self.cutoff = since, until, work_end
+        self.again = again   # the same rows once more, batch by batch (Days.tag_moments)
         self.repeated = frozenset(repeated)
         self.held: list[DayRow] = []
         self.records: list[tuple[Any, ...]] = []
         self.tallies = _Tallies()
         self.sets: dict[frozenset[str], frozenset[str]] = {}   # one object per equal set
         self.recoveries: dict[tuple[str, ...], tuple[str, ...]] = {}
-        self.tag_moments: dict[str, array[int]] = {}
-        self.contexts: dict[str, int] = {}
         self.prefixed: dict[str, str] = {}   # "#tag" and "@person", made once each
         self.felt = False
 
@@ -189,18 +200,17 @@ class DayFold:
         since, until, repeated = self.since, self.until, self.repeated
         c_tags: defaultdict[tuple[int, str], list[str]] = defaultdict(list)
         k_tags: defaultdict[str, list[str]] = defaultdict(list)
-        kinds: list[tuple[str, str]] = []   # (kind, context) per contagion or concern moment
+        c_contexts: list[str] = []   # the context of each contagion moment
+        k_contexts: list[str] = []   # ... and of each concern moment
         work_labels: list[str] = []   # each day's distinct work labels
         home_labels: list[str] = []   # each day's off-work labels not noted at work
-        add_kind = kinds.append
+        add_c_context = c_contexts.append
+        add_k_context = k_contexts.append
         numb_free = _NUMB.isdisjoint
         heavy_from = HEAVY_INTENSITY
         add_record = self.records.append
         same_recovery = self.recoveries.setdefault
         same_set = self.sets.setdefault
-        tag_moments = self.tag_moments
-        moments_of = tag_moments.get
-        context_number = self.contexts
         cutoff = self.cutoff
         felt = self.felt
         empty = _EMPTY
@@ -214,7 +224,6 @@ class DayFold:
             _, entry_id, sleep, recovery, good, moments = row
             recovery = tuple(recovery)
             ordinal = day.toordinal()
-            base = ordinal << _ORDINAL_SHIFT
             c = k = c_sum = k_sum = heavy = away = acted = helped = numb = work = 0
             at_work: set[str] = set()
             off: set[str] = set()
@@ -225,13 +234,13 @@ class DayFold:
                     c_sum += intensity
                     heavy += intensity >= heavy_from
                     c_tags[intensity, context].extend(tags)
-                    add_kind(("contagion", context))
+                    add_c_context(context)
                     code = 1
                 elif kind == "concern":
                     k += 1
                     k_sum += intensity
                     k_tags[context].extend(tags)
-                    add_kind(("concern", context))
+                    add_k_context(context)
                     code = 0
                 else:
                     code = -1
@@ -252,16 +261,6 @@ class DayFold:
                     off.update(tags, people)
                     if code == 1:
                         evening.update(tags, people)
-                if code >= 0 and tags:
-                    number = context_number.get(context)
-                    if number is None:
-                        number = context_number[context] = len(context_number)
-                    code |= base | number << 1
-                    for tag in tags if len(tags) < 2 else set(tags):
-                        packed = moments_of(tag)
-                        if packed is None:
-                            packed = tag_moments[tag] = array("q")
-                        packed.append(code)
             carried = None
             if at_work:
                 work_set = frozenset(at_work)
@@ -283,9 +282,11 @@ class DayFold:
                         len(moments), c, k, c_sum, k_sum, heavy, away, acted, helped, numb,
                         work, work_set, evening_set, carried))
             if n % _BLOCK == 0:
-                self.tallies.count(c_tags, k_tags, kinds, work_labels, home_labels)
+                self.tallies.count(c_tags, k_tags, c_contexts, k_contexts, work_labels,
+                                  home_labels)
         self.felt = felt
-        self.tallies.count(c_tags, k_tags, kinds, work_labels, home_labels)
+        self.tallies.count(c_tags, k_tags, c_contexts, k_contexts, work_labels,
+                                  home_labels)
 
     def _carried(self, moments: Sequence[MomentRow], cutoff: int
                  ) -> tuple[tuple[bool, tuple[tuple[str, str], ...]], ...] | None:
@@ -341,8 +342,7 @@ class DayFold:
         days.work_labels = tallies.work
         days.home_labels = tallies.home
         days.felt = self.felt
-        days.tag_moments = self.tag_moments
-        days.context_names = list(self.contexts)
+        days._again = self.again
         days.weekday = [(o - 1) % 7 for o in ordinals]   # date.fromordinal(1) is a Monday
         days.seed = data_seed(ordinals, days.contagion, days.concern, days.moment_count)
         return days
@@ -359,7 +359,7 @@ class _Tallies:
         self.home: Counter[str] = Counter()
 
     def count(self, contagion: dict[tuple[int, str], list[str]],
-              concern: dict[str, list[str]], kinds: list[tuple[str, str]],
+              concern: dict[str, list[str]], c_contexts: list[str], k_contexts: list[str],
               work: list[str], home: list[str]) -> None:
         """Counts the lists' labels, then empties the lists."""
         for key, tags in contagion.items():
@@ -368,7 +368,11 @@ class _Tallies:
         for context, tags in concern.items():
             self.concern.setdefault(context, Counter()).update(tags)
             tags.clear()
-        for counter, labels in ((self.contexts, kinds), (self.work, work), (self.home, home)):
+        for kind, contexts in (("contagion", c_contexts), ("concern", k_contexts)):
+            for context, n in Counter(contexts).items():
+                self.contexts[kind, context] += n
+            contexts.clear()
+        for counter, labels in ((self.work, work), (self.home, home)):
             counter.update(labels)
             labels.clear()
 
@@ -377,6 +381,7 @@ _BLOCK = 512
 _NUMB = frozenset(NUMB_WORDS)
 _DATE = itemgetter(0)
 _ORDINAL = itemgetter(0)
+_DAY_OF = itemgetter(0)
 _NEXT = (1).__add__
 _EMPTY: frozenset[str] = frozenset()
 _NIGHT_END = 4 * 60      # a moment before 04:00 belongs to the night after the day

@@ -69,8 +69,9 @@ def triggers(days: Days) -> tuple[dict[str, Any], list[Chance]]:
                      "others_contagion_share": round(others, 3),
                      "mean_contagion_intensity": round(c_int / c, 1) if c else None,
                      "z": None, "stands_out": False})
+    moments_of = days.tag_moments(tested)   # one more pass, only when needed
     for tag, expected in tested.items():
-        z = _day_clustered_z(days.tag_moments_of(tag), expected)
+        z = _day_clustered_z(moments_of[tag], expected)
         checks[tag] = normal_chance(z, WHAT, HOW)
         checks[tag].weight = ranked[tag][0] + ranked[tag][1]
         next(r for r in rows if r["tag"] == tag)["z"] = round(z, 2)
@@ -108,7 +109,7 @@ def triggers(days: Days) -> tuple[dict[str, Any], list[Chance]]:
                  f"of other moments in the same places)" for r in standing[:3]]
         result["summary"] = f"You noted contagion more often with {', '.join(parts)}."
         result["evidence"] = days.evidence(sorted(
-            {day for r in standing for day, _, contagion in days.tag_moments_of(r["tag"])
+            {day for r in standing for day, _, contagion in moments_of[r["tag"]]
              if contagion}))
 
     out["_later"] = mark
