@@ -139,9 +139,9 @@ def _chance_overlap(evenings: list[frozenset[str]], work_sets: list[frozenset[st
     the days of the same weekday), from bitsets over days (one pass over the work), once
     per distinct evening and weekday, so this stays fast on long journals."""
     sizes = [0] * 7
-    for w in weekday:
-        sizes[w] += 1
-    wanted = set().union(*evenings)
+    for w, n in Counter(weekday).items():
+        sizes[w] = n
+    wanted = set().union(*set(evenings))
     if not wanted:
         return [0.0] * len(evenings)
     bits, masks = _bitsets(work_sets, weekday, wanted)
@@ -163,15 +163,28 @@ def _chance_overlap(evenings: list[frozenset[str]], work_sets: list[frozenset[st
 
 def _bitsets(work_sets: list[frozenset[str]], weekday: list[int], wanted: set[str]
              ) -> tuple[dict[str, int], list[int]]:
-    """Per wanted label, the days whose work noted it; per weekday, its days (bits i)."""
-    days: dict[str, list[int]] = {}
+    """Per wanted label, the days whose work noted it; per weekday, its days (bits i). Days
+    are gathered per distinct set of work labels first (they repeat), then per label."""
+    by_set: dict[frozenset[str], list[int]] = {}
     by_weekday: list[list[int]] = [[] for _ in range(7)]
     for i, (labels, w) in enumerate(zip(work_sets, weekday, strict=True)):
         by_weekday[w].append(i)
+        if labels:
+            on = by_set.get(labels)
+            if on is None:
+                by_set[labels] = [i]
+            else:
+                on.append(i)
+    days: dict[str, list[int]] = {}
+    for labels, on in by_set.items():
         for label in labels:
-            days.setdefault(label, []).append(i)
+            if label in wanted:
+                if label in days:
+                    days[label].extend(on)
+                else:
+                    days[label] = list(on)
     size = len(weekday)
-    return ({label: _bits(on, size) for label, on in days.items() if label in wanted},
+    return ({label: _bits(on, size) for label, on in days.items()},
             [_bits(on, size) for on in by_weekday])
 
 
