@@ -143,26 +143,33 @@ class Days:
         day_of = index.get
         wanted = found.get
         seen: list[tuple[int, str, int, str]] = []   # (day, context, contagion, tag)
-        add = seen.append
         for rows in self._again():
-            for row in rows:
-                i = day_of(row[0].toordinal())
-                if i is None:
-                    continue
-                for kind, _, context, _, tags, _, _, _ in row[5]:
-                    if kind == "contagion":
-                        is_c = 1
-                    elif kind == "concern":
-                        is_c = 0
-                    else:
-                        continue
-                    for tag in tags if len(tags) < 2 else set(tags):
-                        if wanted(tag) is not None:
-                            add((i, context, is_c, tag))
+            _tag_moments(rows, day_of, wanted, seen.append)
+            del rows   # before the next batch is decoded
         seen.sort(key=_DAY_OF)   # stable: rows of one date keep their order (they merge so)
         for i, context, is_c, tag in seen:
             found[tag].append((i, context, is_c))
         return found
+
+
+def _tag_moments(rows: Iterable[DayRow], day_of: Callable[[int], int | None],
+                 wanted: Callable[[str], Any], add: Callable[[Any], None]) -> None:
+    """(day, context, contagion, tag) for each wanted tag of each contagion-or-concern
+    moment of the rows in range."""
+    for row in rows:
+        i = day_of(row[0].toordinal())
+        if i is None:
+            continue
+        for kind, _, context, _, tags, _, _, _ in row[5]:
+            if kind == "contagion":
+                is_c = 1
+            elif kind == "concern":
+                is_c = 0
+            else:
+                continue
+            for tag in tags if len(tags) < 2 else set(tags):
+                if wanted(tag) is not None:
+                    add((i, context, is_c, tag))
 
 
 def build_days(rows: Iterable[DayRow], since: date | None, until: date | None,
