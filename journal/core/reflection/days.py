@@ -209,7 +209,6 @@ class DayFold:
         k_tags: defaultdict[str, list[str]] = defaultdict(list)
         c_contexts: list[str] = []   # the context of each contagion moment
         k_contexts: list[str] = []   # ... and of each concern moment
-        work_labels: list[str] = []   # each day's distinct work labels
         home_labels: list[str] = []   # each day's off-work labels not noted at work
         add_c_context = c_contexts.append
         add_k_context = k_contexts.append
@@ -272,7 +271,6 @@ class DayFold:
             if at_work:
                 work_set = frozenset(at_work)
                 work_set = same_set(work_set, work_set)
-                work_labels.extend(at_work)
                 if off:
                     home_labels.extend(off - at_work)
                     if not at_work.isdisjoint(off):
@@ -289,11 +287,9 @@ class DayFold:
                         len(moments), c, k, c_sum, k_sum, heavy, away, acted, helped, numb,
                         work, work_set, evening_set, carried))
             if n % _BLOCK == 0:
-                self.tallies.count(c_tags, k_tags, c_contexts, k_contexts, work_labels,
-                                  home_labels)
+                self.tallies.count(c_tags, k_tags, c_contexts, k_contexts, home_labels)
         self.felt = felt
-        self.tallies.count(c_tags, k_tags, c_contexts, k_contexts, work_labels,
-                                  home_labels)
+        self.tallies.count(c_tags, k_tags, c_contexts, k_contexts, home_labels)
 
     def _carried(self, moments: Sequence[MomentRow], cutoff: int
                  ) -> tuple[tuple[bool, tuple[tuple[str, str], ...]], ...] | None:
@@ -346,7 +342,10 @@ class DayFold:
         days.contagion_tags = tallies.contagion
         days.concern_tags = tallies.concern
         days.contexts = tallies.contexts
-        days.work_labels = tallies.work
+        days.work_labels = work = Counter()   # days per label: from the distinct sets
+        for labels, n in Counter(days.work_sets).items():
+            for label in labels:
+                work[label] += n
         days.home_labels = tallies.home
         days.felt = self.felt
         days._again = self.again
@@ -362,12 +361,11 @@ class _Tallies:
         self.contagion: dict[tuple[int, str], Counter[str]] = {}
         self.concern: dict[str, Counter[str]] = {}
         self.contexts: Counter[tuple[str, str]] = Counter()
-        self.work: Counter[str] = Counter()
         self.home: Counter[str] = Counter()
 
     def count(self, contagion: dict[tuple[int, str], list[str]],
               concern: dict[str, list[str]], c_contexts: list[str], k_contexts: list[str],
-              work: list[str], home: list[str]) -> None:
+              home: list[str]) -> None:
         """Counts the lists' labels, then empties the lists."""
         for key, tags in contagion.items():
             self.contagion.setdefault(key, Counter()).update(tags)
@@ -379,9 +377,8 @@ class _Tallies:
             for context, n in Counter(contexts).items():
                 self.contexts[kind, context] += n
             contexts.clear()
-        for counter, labels in ((self.work, work), (self.home, home)):
-            counter.update(labels)
-            labels.clear()
+        self.home.update(home)
+        home.clear()
 
 
 _BLOCK = 512
