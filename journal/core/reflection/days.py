@@ -146,7 +146,7 @@ class Days:
         for rows in self._again():
             _tag_moments(rows, day_of, wanted, seen.append)
             del rows   # before the next batch is decoded
-        seen.sort(key=_DAY_OF)   # stable: rows of one date keep their order (they merge so)
+        seen.sort(key=_FIRST)   # stable: rows of one date keep their order (they merge so)
         for i, context, is_c, tag in seen:
             found[tag].append((i, context, is_c))
         return found
@@ -323,8 +323,8 @@ class DayFold:
         if self.held:
             held, self.held = self.held, []
             self.repeated = frozenset()
-            self.add(_merged(sorted(held, key=_DATE)))   # stable: the first row stays first
-        records = sorted(self.records, key=_ORDINAL)
+            self.add(_merged(sorted(held, key=_FIRST)))   # stable: the first row stays first
+        records = sorted(self.records, key=_FIRST)
         self.records = []
         days = Days()
         days._items = None
@@ -383,9 +383,7 @@ class _Tallies:
 
 _BLOCK = 512
 _NUMB = frozenset(NUMB_WORDS)
-_DATE = itemgetter(0)
-_ORDINAL = itemgetter(0)
-_DAY_OF = itemgetter(0)
+_FIRST = itemgetter(0)   # a row's date, a record's ordinal, a moment's day
 _NEXT = (1).__add__
 _EMPTY: frozenset[str] = frozenset()
 _NIGHT_END = 4 * 60      # a moment before 04:00 belongs to the night after the day
