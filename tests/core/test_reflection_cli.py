@@ -168,3 +168,25 @@ def test_support_prints_the_support_screens_text(tmp_path):
     assert NO_ONE_WATCHES in result.output and "**" not in result.output
     assert "988" in result.output and "116 123" in result.output
     assert not (tmp_path / "vault").exists()   # needs no vault and no passphrase
+
+
+def test_reflect_json_is_the_exchange_formats_text_written_a_piece_at_a_time(tmp_path, year):
+    from journal.cli.reflect_cmd import json_pieces
+    from journal.core.exchange.format_v1 import to_text
+
+    result = _run(tmp_path, "--json")
+    assert result.exit_code == 0, result.output
+    assert result.output == to_text(reflect(year, today=TODAY))   # byte for byte
+    odd = reflect(gen.noise(30, 4), today=TODAY)   # what json.dumps does at every turn
+    odd["findings"][0]["stats"].update(
+        empty_list=[], empty_dict={}, nested=[[1, 2.5], {"a": None}], flags=[True, False],
+        big=10 ** 30, tiny=1e-300, neg=-0.0, text="tab\there \u2028 \x85 \x7f \"q\" \\ é",
+        records=[{"date": "2026-01-01", "%s": "100%"}, {"date": "x", "%s": "\x00"}],
+        mixed=[{"a": "1"}, {"a": 1}], reordered=[{"a": "1", "b": "2"}, {"b": "2", "a": "1"}])
+    odd["findings"][1]["evidence"] = []
+    text = "".join(json_pieces(odd))
+    assert text == json.dumps(odd, indent=2, ensure_ascii=False) + "\n"
+    assert to_text(odd) == text.replace("\x7f", "\\u007f").replace("\x85", "\\u0085")
+    odd["findings"][0]["stats"]["nan"] = float("nan")
+    with pytest.raises(ValueError):
+        "".join(json_pieces(odd))

@@ -14,6 +14,7 @@ import pytest
 from journal.core.errors import ValidationError
 from journal.core.model.entries import Entry, Moment
 from journal.core.reflection import reflect, reflect_rows, rows_from_entries
+from journal.core.store.index_chunk import Chunk
 
 balance_module = importlib.import_module("journal.core.reflection.balance")
 
@@ -103,3 +104,68 @@ def test_a_future_since_never_gives_a_range_that_ends_before_it_starts(until):
     end = date.fromisoformat(result["range"]["to"])
     assert start == date(2027, 1, 1) and end >= start
     assert result["entries"] == 0
+
+
+# -- a chunk at a time (issue 19, target 4) ----------------------------------------------------
+class _Moments(list):
+    """A row's decoded moments that count how many of them are alive."""
+
+    alive = 0
+
+    def __init__(self, moments):
+        super().__init__(moments)
+        _Moments.alive += 1
+
+    def __del__(self):
+        _Moments.alive -= 1
+
+
+class _ChunkedRows:
+    """A counting stand-in for the index's day rows (`Index.day_rows()`): iterated, or a chunk
+    at a time, each chunk's moments decoded afresh; notes how many moments of earlier chunks
+    are still alive each time it decodes a chunk."""
+
+    def __init__(self, rows, size):
+        self.batches = [rows[i:i + size] for i in range(0, len(rows), size)]
+        self.alive_before_chunk = []
+
+    def chunks(self):
+        for batch in self.batches:
+            self.alive_before_chunk.append(_Moments.alive)
+            yield [(*row[:5], _Moments(row[5])) for row in batch]
+
+    def repeated(self):
+        return set()
+
+    def __iter__(self):
+        return (row for chunk in self.chunks() for row in chunk)
+
+
+def test_reflecting_chunk_by_chunk_holds_one_chunks_moments_at_a_time():
+    entries = gen.noise(400, 6)
+    gen.plant_trigger(entries, 6, n=30)   # a tag stands out: its moments are read again
+    rows = rows_from_entries(entries)
+    random.Random(6).shuffle(rows)   # chunks hold any dates, as the index's do
+    chunked = _ChunkedRows(rows, 25)
+    kw = {"today": entries[-1].date, "work_end": "17:00"}
+    result = reflect_rows(chunked, **kw)
+    assert result == reflect_rows(rows, **kw) == reflect(entries, **kw)
+    assert gen.find(result, "triggers")["stats"]["standing_out"]
+    assert max(chunked.alive_before_chunk) == 0   # no earlier chunk's moments kept
+    assert len(chunked.alive_before_chunk) == 2 * len(chunked.batches)   # two passes
+    assert _Moments.alive == 0
+
+
+def test_reflecting_over_the_index_leaves_its_chunks_without_decoded_moments():
+    from journal.core.store.index import Index
+
+    entries = gen.noise(300, 7)
+    index = Index.from_entries(entries)
+    kw = {"today": entries[-1].date}
+    index = Index({b: Chunk.decode(b, c.encode()) for b, c in index.chunks.items()})
+    assert reflect_rows(index.day_rows(), **kw) == reflect(entries, **kw)
+    for chunk in index.chunks.values():   # nothing kept: each read decodes afresh
+        assert chunk.moments(keep=False) is not chunk.moments(keep=False)
+    assert sorted(index.day_rows()) == sorted(
+        (r[0], r[1], r[2], list(r[3]), r[4], [list(m) for m in r[5]])
+        for r in rows_from_entries(entries))

@@ -26,9 +26,11 @@ from journal.core.reflection.balance import balance
 from journal.core.reflection.chance import Chance, family, weigh
 from journal.core.reflection.common import FORBIDDEN_WORDS, minutes
 from journal.core.reflection.days import (
+    DayFold,
     DayRow,
     MomentRow,
-    build_days,
+    RowChunks,
+    repeated_dates,
     rows_from_entries,
 )
 from journal.core.reflection.extras import good_things, numbness, withdrawal
@@ -40,7 +42,8 @@ from journal.core.reflection.spillover import spillover
 from journal.core.reflection.triggers import triggers
 
 __all__ = ["FORBIDDEN_WORDS", "KINDS", "NOT_A_DIAGNOSIS", "DayRow", "MomentRow", "PracticeRow",
-           "bench_reflect", "practice_rows", "reflect", "reflect_rows", "rows_from_entries"]
+           "RowChunks", "bench_reflect", "practice_rows", "reflect", "reflect_rows",
+           "rows_from_entries"]
 
 #: The required kinds, in output order; extras follow them.
 KINDS = ("balance", "spillover", "triggers", "sleep_after_contagion", "recovery",
@@ -76,19 +79,29 @@ def practice_rows(entries: Iterable[Entry]) -> list[PracticeRow]:
             for e in entries for m in e.moments if m.practice is not None]
 
 
-def reflect_rows(rows: Iterable[DayRow], *, since: date | None = None,
+def reflect_rows(rows: Iterable[DayRow] | RowChunks, *, since: date | None = None,
                  until: date | None = None, work_end: str = "18:00",
                  today: date | None = None,
                  practices: Iterable[PracticeRow] = ()) -> dict[str, Any]:
     """Every finding over the rows (`DayRow`s, in any order; rows on one date are merged,
     the first one's id kept) dated within [since, until]: the same dict `reflect` gives
-    over the entries the rows were made from. The rows are read, never changed. Evidence
-    items ({"date", "entry_id"}) are shared between findings: treat the result as
-    read-only."""
+    over the entries the rows were made from. The rows are read, never changed. Rows that
+    come a batch at a time (`RowChunks`: the encrypted index's `day_rows()`) are folded a
+    batch at a time, and no batch's moments are kept. Evidence items ({"date",
+    "entry_id"}) are shared between findings: treat the result as read-only."""
     _check(since, until, work_end)
     cutoff = minutes(work_end)
     assert cutoff is not None   # _check made sure
-    days = build_days(rows, since, until, cutoff)
+    if isinstance(rows, RowChunks):
+        fold = DayFold(since, until, cutoff, rows.repeated(), again=rows.chunks)
+        for chunk in rows.chunks():
+            fold.add(chunk)
+            del chunk   # before the next chunk is decoded
+    else:
+        rows = rows if isinstance(rows, list | tuple) else list(rows)
+        fold = DayFold(since, until, cutoff, repeated_dates(rows), again=lambda: (rows,))
+        fold.add(rows)
+    days = fold.days()
     last = days.dates[-1] if len(days) else None
     end = until or (max(today, last) if today and last else today or last) or date.today()
     if since and since > end:   # a range that starts after today holds nothing yet

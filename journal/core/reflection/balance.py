@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from datetime import date
 from itertools import compress, repeat
-from operator import add, floordiv, mul, ne
+from operator import add, floordiv, mul, ne, sub
 from typing import Any
 
 from journal.core.reflection.chance import Chance, seeded, shuffle_test
@@ -113,10 +113,10 @@ def _trend(days: Days, weeks: list[tuple[int, int, int, int, int]], moments: lis
     the days' r shuffled within weekday."""
     c, total = days.contagion, sum(moments)
     overall = sum(c) / total
-    x = [(o - 1) // 7 for o in days.ordinals]
-    r = [ci - overall * ni for ci, ni in zip(c, moments, strict=True)]
+    x = list(map(floordiv, map(_PREVIOUS, days.ordinals), repeat(7)))
+    r = list(map(sub, c, map(mul, repeat(overall), moments)))   # ci - overall * ni
     mx = sum(map(mul, x, moments)) / total
-    sxx = sum(n * (xi - mx) ** 2 for xi, n in zip(x, moments, strict=True))
+    sxx = sum(map(mul, moments, map(pow, map(sub, x, repeat(mx)), repeat(2))))
     slope = sum(map(mul, x, r)) / sxx if sxx else 0.0
     used = [(monday - 1) // 7 for monday, ci, ki, _, _ in weeks if ci + ki]
     start = min(1.0, max(0.0, overall + slope * (used[0] - mx)))

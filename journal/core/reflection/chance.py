@@ -30,6 +30,8 @@ import zlib
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import sub
 from statistics import NormalDist
 
 SHUFFLES = 1000          # shuffles of the user's own days per test
@@ -109,21 +111,23 @@ def shuffle_test(values: Sequence[float], scores: Sequence[float], strata: Seque
     mean = var = 0.0
     for members in groups.values():
         n = len(members)
-        v = [values[i] for i in members]
-        x = [scores[i] for i in members]
+        v = list(map(values.__getitem__, members))
+        x = list(map(scores.__getitem__, members))
         mv, mx = sum(v) / n, sum(x) / n
         mean += n * mv * mx
         if n > 1:
-            var += (sum((a - mv) ** 2 for a in v) * sum((b - mx) ** 2 for b in x)) / (n - 1)
+            var += (sum(map(pow, map(sub, v, repeat(mv)), repeat(2)))
+                    * sum(map(pow, map(sub, x, repeat(mx)), repeat(2)))) / (n - 1)
     delta = observed - mean
     if var <= 1e-12:
         return Chance(what, 1.0 if abs(delta) <= 1e-12 else 0.0,
                       SHUFFLES if abs(delta) <= 1e-12 else 0, approximate=True)
-    cost = sum(min(k := sum(1 for i in m if scores[i]), len(m) - k) for m in groups.values())
+    cost = sum(min(k := sum(map(bool, map(scores.__getitem__, m))), len(m) - k)
+               for m in groups.values())
     if sides == 1 and delta <= 0:   # not above the shuffles' mean: no need to shuffle
         p = _normal_p(delta / math.sqrt(var), 1)
         return Chance(what, p, round(p * SHUFFLES), approximate=True)
-    if _indicator(scores) and cost * SHUFFLES <= SHUFFLE_BUDGET:
+    if cost * SHUFFLES <= SHUFFLE_BUDGET and _indicator(scores):
         hits = _shuffled_indicator(values, scores, groups, rng, observed, mean, sides)
         p = (hits + 1) / (SHUFFLES + 1)
         if not hits:   # beyond every shuffle: the exact-moments tail says how far beyond

@@ -112,7 +112,7 @@ def numbness(days: Days, end: date) -> tuple[dict[str, Any], list[Chance]]:
     total, last, prior = sum(numb), sum(numb[recent_from:]), sum(numb[prior_from:recent_from])
     evidence = days.evidence_where(numb)
     rates = _rates(numb, days.moment_count, prior_from, recent_from)
-    felt = any(m[7] for day in days.moments for m in day)
+    felt = days.felt
     stats = {"moments": total, "last_14_days": last, "previous_14_days": prior,
              "last_14_days_rate": rates["last"], "previous_14_days_rate": rates["prior"],
              "feelings_used": felt, "words": ["numb", "cynical", "detached-from-them"]}

@@ -11,6 +11,8 @@ by their number (Bonferroni). It stands out when that passes the family control.
 
 from __future__ import annotations
 
+from itertools import compress
+from operator import add, not_, truediv
 from typing import Any
 
 from journal.core.reflection.chance import Chance, seeded, shuffle_test
@@ -30,30 +32,34 @@ WHAT = "a gap this large for an activity"
 
 
 def recovery(days: Days) -> tuple[dict[str, Any], list[Chance]]:
-    c, k = days.contagion, days.concern
     # the compared days: day i+1 follows day i and has moments; value: its contagion share
-    used = [i for i in range(len(days) - 1) if days.follows[i] and c[i + 1] + k[i + 1]]
-    value = [c[i + 1] / (c[i + 1] + k[i + 1]) for i in used]
-    labels = [set(days.recovery[i]) for i in used]   # a label listed twice counts once
-    strata = [days.weekday[i] for i in used]
-    noted = sum(1 for r in days.recovery if r)
-    activities = sorted(set().union(*labels)) if labels else []
+    nexts = list(map(add, days.contagion, days.concern))[1:]   # [i]: day i+1's moments
+    next_c = days.contagion[1:]
+    used = [i for i in compress(range(len(days) - 1), days.follows) if nexts[i]]
+    value = list(map(truediv, map(next_c.__getitem__, used), map(nexts.__getitem__, used)))
+    listed = list(map(days.recovery.__getitem__, used))
+    as_set = {r: frozenset(r) for r in set(listed)}   # a label listed twice counts once
+    labels = list(map(as_set.__getitem__, listed))
+    strata = list(map(days.weekday.__getitem__, used))
+    noted = sum(map(bool, days.recovery))
+    activities = sorted(set().union(*as_set.values()))
     rows = []
     checks: dict[str, Chance] = {}
     for activity in activities:
-        with_it = [activity in ls for ls in labels]
+        has = {ls: activity in ls for ls in as_set.values()}
+        with_it = list(map(has.__getitem__, labels))
         n_days = sum(with_it)
         base_days = len(used) - n_days
         enough = n_days >= RECOVERY_MIN_DAYS and base_days >= RECOVERY_MIN_DAYS
-        after = _mean([v for v, w in zip(value, with_it, strict=True) if w])
-        base = _mean([v for v, w in zip(value, with_it, strict=True) if not w])
+        after = _mean(list(compress(value, with_it)))
+        base = _mean(list(compress(value, map(not_, with_it))))
         diff = round(after - base, 3) if after is not None and base is not None else None
         row = {"activity": activity, "days": n_days, "days_without": base_days,
                "next_day_contagion_share": after, "baseline_contagion_share": base,
                "difference": diff, "enough_data": enough, "stands_out": False}
         rows.append(row)
         if enough and diff is not None and abs(diff) >= RECOVERY_GAP:
-            checks[activity] = shuffle_test(value, [1 if w else 0 for w in with_it], strata,
+            checks[activity] = shuffle_test(value, list(map(int, with_it)), strata,
                                             seeded(days.seed, "recovery:" + activity), WHAT,
                                             sides=2)
         elif enough:

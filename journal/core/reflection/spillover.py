@@ -20,42 +20,40 @@ weekday. `count_chance` compares the days counted with that chance overlap.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from journal.core.reflection.chance import Chance, count_chance
 from journal.core.reflection.common import MIN_TREND_DAYS, SPILLOVER_RECENT, finding, plural
-from journal.core.reflection.days import Days, MomentRow
+from journal.core.reflection.days import Days
 
 KIND = "spillover"
 TITLE = "Contagion that came home from work"
 RECENT_DAYS = 7
 TOP_LABELS = 5
-NIGHT_END = 4 * 60      # a moment before 04:00 belongs to the night after the day
-DAY = 24 * 60
 MIN_DAYS = 3            # fewer spillover days than this is never marked
 
 
 def spillover(days: Days, end: date, work_end: str, cutoff: int
               ) -> tuple[dict[str, Any], list[Chance]]:
-    work, own_home, work_sets, evenings, shared = _labels(days.moments)
+    work, own_home = days.work_labels, days.home_labels
     home_labels = {label for label, n in own_home.items() if n > work.get(label, 0)}
-    if home_labels:
-        work_sets = [w - home_labels if w else w for w in work_sets]
-        evenings = [e - home_labels if e else e for e in evenings]
+    work_sets, evenings = days.work_sets, days.evenings
+    if home_labels:   # once per distinct set: equal sets are one object (DayFold)
+        without = {s: s - home_labels for s in {*work_sets, *evenings} if s}
+        work_sets = [without.get(w, w) for w in work_sets]
+        evenings = [without.get(e, e) for e in evenings]
     hit_days: list[int] = []
     concern_days = 0
     labels: Counter[str] = Counter()
     moments = 0
-    for i in shared:   # days whose work and off-work moments share a label
-        day = days.moments[i]
-        found, concern, n = _day(day, cutoff, home_labels)
+    for i, carried in days.carried:   # days whose off-work moments carry a work label
+        found, concern, n = _day(carried, home_labels)
         if found:
             hit_days.append(i)
             labels.update(found)
             moments += n
-        concern_days += bool(concern)
+        concern_days += concern
     work_days = len(days) - days.at_work.count(0)
     recent_from = end.toordinal() - RECENT_DAYS
     recent = [i for i in hit_days if days.ordinals[i] > recent_from]
@@ -111,78 +109,27 @@ def spillover(days: Days, end: date, work_end: str, cutoff: int
                    n=work_days), [overall, lately]
 
 
-def _labels(all_days: Sequence[Sequence[MomentRow]]
-            ) -> tuple[Counter[str], Counter[str], list[frozenset[str]], list[frozenset[str]],
-                       list[int]]:
-    """Per label (a tag or a person: matching treats them as one vocabulary, a word is a
-    word): the days it was noted at work, and the days it was noted off work without being
-    noted at work that day; per day: its work labels, and the labels of its off-work
-    contagion moments (its evening, for the chance check); and the days whose work and
-    off-work moments share a label at all (only those can count). Set updates run in C."""
-    work: list[str] = []   # each day's distinct labels, counted by one Counter at the end
-    home: list[str] = []
-    work_sets: list[frozenset[str]] = []
-    evenings: list[frozenset[str]] = []
-    empty: frozenset[str] = frozenset()
-    shared: list[int] = []
-    for i, day in enumerate(all_days):
-        at_work: set[str] = set()
-        off: set[str] = set()
-        evening: set[str] = set()
-        for kind, _, context, _, tags, people, _, _ in day:
-            if context == "work":
-                at_work.update(tags, people)
-            else:
-                off.update(tags, people)
-                if kind == "contagion":
-                    evening.update(tags, people)
-        if at_work:
-            work.extend(at_work)
-            work_sets.append(frozenset(at_work))
-        else:
-            work_sets.append(empty)
-        if off:
-            home.extend(off - at_work if at_work else off)
-            if at_work and not at_work.isdisjoint(off):
-                shared.append(i)
-        evenings.append(frozenset(evening) if evening else empty)
-    return Counter(work), Counter(home), work_sets, evenings, shared
-
-
-def _day(day: Sequence[MomentRow], cutoff: int, home_labels: set[str]
-         ) -> tuple[set[str], bool, int]:
-    """One day with moments at work and off work: the labels contagion carried home (in
-    order; "#tag", "@person"), whether concern carried any, and how many contagion moments
-    did."""
-    first: dict[str, int] = {}   # work label -> the earliest minute it was noted
-    for _, _, context, at, tags, people, _, _ in day:
-        if context == "work":
-            when = cutoff if at is None else at
-            for label in (*tags, *people):
-                if when < first.get(label, _NEVER) and label not in home_labels:
-                    first[label] = when
+def _day(carried: tuple[tuple[bool, tuple[tuple[str, str], ...]], ...],
+         home_labels: set[str]) -> tuple[set[str], bool, int]:
+    """One day's off-work moments that carry a label of its work (`Days.carried`): the
+    labels contagion carried home ("#tag", "@person"; a label that belongs at home does not
+    count), whether concern carried any, and how many contagion moments did."""
     found: set[str] = set()
     concern = False
     n = 0
-    if not first:
-        return found, concern, n
-    for kind, _, context, at, tags, people, _, _ in day:
-        if context == "work" or kind not in ("contagion", "concern"):
+    for contagion, labels in carried:
+        if home_labels:
+            got = {shown for label, shown in labels if label not in home_labels}
+        else:
+            got = {shown for _, shown in labels}
+        if not got:
             continue
-        when = DAY if at is None else at + DAY if at < NIGHT_END else at
-        carried = {"#" + t for t in tags if first.get(t, _NEVER) <= when}
-        carried.update("@" + p for p in people if first.get(p, _NEVER) <= when)
-        if not carried:
-            continue
-        if kind == "contagion":
-            found |= carried
+        if contagion:
+            found |= got
             n += 1
         else:
             concern = True
     return found, concern, n
-
-
-_NEVER = DAY * 2
 
 
 def _chance_overlap(evenings: list[frozenset[str]], work_sets: list[frozenset[str]],
@@ -192,9 +139,9 @@ def _chance_overlap(evenings: list[frozenset[str]], work_sets: list[frozenset[st
     the days of the same weekday), from bitsets over days (one pass over the work), once
     per distinct evening and weekday, so this stays fast on long journals."""
     sizes = [0] * 7
-    for w in weekday:
-        sizes[w] += 1
-    wanted = set().union(*evenings)
+    for w, n in Counter(weekday).items():
+        sizes[w] = n
+    wanted = set().union(*set(evenings))
     if not wanted:
         return [0.0] * len(evenings)
     bits, masks = _bitsets(work_sets, weekday, wanted)
@@ -216,15 +163,28 @@ def _chance_overlap(evenings: list[frozenset[str]], work_sets: list[frozenset[st
 
 def _bitsets(work_sets: list[frozenset[str]], weekday: list[int], wanted: set[str]
              ) -> tuple[dict[str, int], list[int]]:
-    """Per wanted label, the days whose work noted it; per weekday, its days (bits i)."""
-    days: dict[str, list[int]] = {}
+    """Per wanted label, the days whose work noted it; per weekday, its days (bits i). Days
+    are gathered per distinct set of work labels first (they repeat), then per label."""
+    by_set: dict[frozenset[str], list[int]] = {}
     by_weekday: list[list[int]] = [[] for _ in range(7)]
     for i, (labels, w) in enumerate(zip(work_sets, weekday, strict=True)):
         by_weekday[w].append(i)
+        if labels:
+            on = by_set.get(labels)
+            if on is None:
+                by_set[labels] = [i]
+            else:
+                on.append(i)
+    days: dict[str, list[int]] = {}
+    for labels, on in by_set.items():
         for label in labels:
-            days.setdefault(label, []).append(i)
+            if label in wanted:
+                if label in days:
+                    days[label].extend(on)
+                else:
+                    days[label] = list(on)
     size = len(weekday)
-    return ({label: _bits(on, size) for label, on in days.items() if label in wanted},
+    return ({label: _bits(on, size) for label, on in days.items()},
             [_bits(on, size) for on in by_weekday])
 
 

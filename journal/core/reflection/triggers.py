@@ -69,8 +69,9 @@ def triggers(days: Days) -> tuple[dict[str, Any], list[Chance]]:
                      "others_contagion_share": round(others, 3),
                      "mean_contagion_intensity": round(c_int / c, 1) if c else None,
                      "z": None, "stands_out": False})
-    for tag, moments in _moments_of(days, tested).items():   # one pass, only when needed
-        z = _day_clustered_z(moments, tested[tag])
+    moments_of = days.tag_moments(tested)   # one more pass, only when needed
+    for tag, expected in tested.items():
+        z = _day_clustered_z(moments_of[tag], expected)
         checks[tag] = normal_chance(z, WHAT, HOW)
         checks[tag].weight = ranked[tag][0] + ranked[tag][1]
         next(r for r in rows if r["tag"] == tag)["z"] = round(z, 2)
@@ -107,10 +108,9 @@ def triggers(days: Days) -> tuple[dict[str, Any], list[Chance]]:
                  f"{pct(r['contagion_share'])}, against {pct(r['others_contagion_share'])} "
                  f"of other moments in the same places)" for r in standing[:3]]
         result["summary"] = f"You noted contagion more often with {', '.join(parts)}."
-        wanted = {r["tag"] for r in standing}
-        result["evidence"] = days.evidence(
-            [i for i, moments in enumerate(days.moments) if days.contagion[i] and any(
-                m[0] == "contagion" and not wanted.isdisjoint(m[4]) for m in moments)])
+        result["evidence"] = days.evidence(sorted(
+            {day for r in standing for day, _, contagion in moments_of[r["tag"]]
+             if contagion}))
 
     out["_later"] = mark
     return out, [checks[r["tag"]] for r in rows]
@@ -134,27 +134,6 @@ def _by_context(days: Days, ranked: dict[str, list[int]]) -> dict[str, dict[str,
         for tag, n in tags.items():
             if tag in out:
                 out[tag].setdefault(ctx, [0, 0])[1] += n
-    return out
-
-
-def _moments_of(days: Days, wanted: dict[str, Any]) -> dict[str, list[tuple[int, str, int]]]:
-    """For each wanted tag: (day, context, 1 if contagion) per moment carrying it."""
-    out: dict[str, list[tuple[int, str, int]]] = {t: [] for t in wanted}
-    if not out:
-        return out
-    tagged = out.get
-    for i, moments in enumerate(days.moments):
-        for kind, _, context, _, tags, _, _, _ in moments:
-            if kind == "contagion":
-                item = (i, context, 1)
-            elif kind == "concern":
-                item = (i, context, 0)
-            else:
-                continue
-            for tag in tags if len(tags) < 2 else set(tags):
-                moments_of = tagged(tag)
-                if moments_of is not None:
-                    moments_of.append(item)
     return out
 
 

@@ -99,13 +99,10 @@ class Index:
     def ids_starting(self, prefix: str) -> list[str]:
         return [i for c in self.chunks.values() for i in c.ids if i.startswith(prefix)]
 
-    def day_rows(self) -> Iterator[tuple[date, str, int | None, list[str], int, list[Any]]]:
-        """(date, id, sleep, recovery, good things, moments) per entry: reflection's DayRow."""
-        fromordinal = date.fromordinal
-        for chunk in self.chunks.values():
-            cols = chunk.core()
-            yield from zip(map(fromordinal, chunk.days), cols["id"], cols["sleep"], cols["rec"],
-                           cols["good"], chunk.moments(), strict=True)
+    def day_rows(self) -> DayRows:
+        """(date, id, sleep, recovery, good things, moments) per entry: reflection's DayRow,
+        also a chunk at a time without the chunks keeping the moments (`DayRows`)."""
+        return DayRows(self)
 
     def practice_rows(self) -> Iterator[tuple[date, int, int | None, int | None]]:
         """(date, minutes, before, after) per practice: reflection's PracticeRow."""
@@ -132,6 +129,33 @@ class Index:
             for label, mask in chunk.pperson.items():
                 people[label] += int(mask, 16).bit_count()
         return tags, people
+
+
+DayRow = tuple[date, str, int | None, list[str], int, list[Any]]
+
+
+class DayRows:
+    """Every row's (date, id, sleep, recovery, good things, moments): iterated, or a chunk
+    at a time (`chunks`: each chunk's moments decoded for that pass only, so reflecting
+    holds one chunk's moments, issue 19), with the dates more than one row holds
+    (`repeated`, from the packed dates: no moment decoded)."""
+
+    def __init__(self, index: Index) -> None:
+        self._index = index
+
+    def __iter__(self) -> Iterator[DayRow]:
+        return chain.from_iterable(self.chunks())
+
+    def chunks(self) -> Iterator[list[DayRow]]:
+        fromordinal = date.fromordinal
+        for chunk in self._index.chunks.values():
+            cols = chunk.core()
+            yield list(zip(map(fromordinal, chunk.days), cols["id"], cols["sleep"],
+                           cols["rec"], cols["good"], chunk.moments(keep=False), strict=True))
+
+    def repeated(self) -> set[date]:
+        counts = Counter(chain.from_iterable(c.days for c in self._index.chunks.values()))
+        return {date.fromordinal(day) for day, n in counts.items() if n > 1}
 
 
 class LazySequence(Sequence[T]):

@@ -203,8 +203,9 @@ class Chunk:
     def __len__(self) -> int:
         return len(self.days)
 
-    def _part(self, n: int) -> Any:
-        """Part `n` (0 core columns, 1 shown columns, 2 moments, 3 words), decoded on first use.
+    def _part(self, n: int, keep: bool = True) -> Any:
+        """Part `n` (0 core columns, 1 shown columns, 2 moments, 3 words), decoded on first use
+        and kept (unless `keep` is false: then decoded for this call only, when not kept yet).
         Safe from several threads: each may decode, and the last result is kept (equal to
         the others); a thread that finds the raw part gone takes the decoded one."""
         part = self._parts[n]
@@ -224,8 +225,9 @@ class Chunk:
                     for k in (_CORE, _SHOWN)[n])
             if not good:
                 raise crypto.DecryptError("index chunk parts differ in length")
-            self._parts[n] = part
-            self._raws[n] = None
+            if keep:
+                self._parts[n] = part
+                self._raws[n] = None
         return part
 
     def core(self) -> dict[str, list[Any]]:
@@ -241,9 +243,10 @@ class Chunk:
     def ids(self) -> list[str]:
         return self._part(0)["id"]
 
-    def moments(self) -> list[list[list[Any]]]:
-        """Each row's moments, decoded on first use (only reflection and shown rows)."""
-        return self._part(2)
+    def moments(self, keep: bool = True) -> list[list[list[Any]]]:
+        """Each row's moments, decoded on first use (only reflection and shown rows); with
+        `keep` false, not kept by the chunk (reflection folds them and lets them go)."""
+        return self._part(2, keep)
 
     def text(self) -> dict[str, list[str]]:
         """The word filter: "w" the distinct words of the rows (sorted), "m" for each the
