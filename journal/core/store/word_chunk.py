@@ -12,6 +12,7 @@ postings of the words found are read, through a table of offsets.
 
 from __future__ import annotations
 
+import itertools
 import json
 import struct
 from collections.abc import Iterable, Sequence
@@ -45,6 +46,13 @@ _ROW_TYPE = {2: "<H", 4: "<I"}
 _OFFSET_TYPE = {2: "<H", 4: "<I"}
 
 
+def _bitmap(rows: list[int], size: int) -> bytes:
+    mask = 0
+    for row in rows:
+        mask |= 1 << row
+    return mask.to_bytes(size, "little")
+
+
 class WordChunk:
     """The word filter of one bucket's `n` rows. Read-only once built; holds the encoded
     bytes only (no Python object per word until a posting is read)."""
@@ -72,32 +80,26 @@ class WordChunk:
     def from_rows(cls, bucket: int, rows: Sequence[Iterable[str]], mac: str) -> WordChunk:
         """`rows[i]`: the words of row i (`words_of`), rows in the index chunk's order."""
         vocabulary: dict[str, list[int]] = {}
+        add = vocabulary.setdefault
         for row, words in enumerate(rows):
-            for word in words:
-                found = vocabulary.get(word)
-                if found is None:
-                    vocabulary[word] = [row]
-                elif found[-1] != row:
-                    found.append(row)
+            for word in set(words):
+                add(word, []).append(row)
         n = len(rows)
         width, bitmap = _row_width(n), (n + 7) // 8
-        pack = None if width == 1 else struct.Struct(_ROW_TYPE[width]).pack
+        most = bitmap // width - (bitmap % width == 0)  # more rows: a bit mask is shorter
         ordered = sorted(vocabulary)
-        postings = []
-        for word in ordered:
-            found = vocabulary[word]
-            if len(found) * width < bitmap:
-                postings.append(bytes(found) if pack is None else b"".join(map(pack, found)))
-            else:
-                postings.append(sum(1 << r for r in found).to_bytes(bitmap, "little"))
+        if width == 1:
+            postings = [bytes(found) if len(found) <= most else _bitmap(found, bitmap)
+                        for found in map(vocabulary.__getitem__, ordered)]
+        else:
+            code = _ROW_TYPE[width][1]
+            postings = [struct.pack(f"<{len(found)}{code}", *found) if len(found) <= most
+                        else _bitmap(found, bitmap)
+                        for found in map(vocabulary.__getitem__, ordered)]
         joined = b"".join(postings)
         ow = 2 if len(joined) < 1 << 16 else 4
-        offsets, at = [], 0
-        for posting in postings:
-            offsets.append(at)
-            at += len(posting)
-        offsets.append(at)
-        table = struct.pack(f"<{len(offsets)}{_OFFSET_TYPE[ow][1]}", *offsets)
+        table = struct.pack(f"<{len(postings) + 1}{_OFFSET_TYPE[ow][1]}", 0,
+                            *itertools.accumulate(map(len, postings)))
         words = "".join(w + "\n" for w in ordered).encode()
         head = json.dumps({"v": FORMAT, "mac": mac, "n": n, "k": len(ordered),
                            "wb": len(words), "ow": ow}, separators=(",", ":")).encode()
@@ -200,11 +202,28 @@ class WordChunk:
     def row_words(self) -> list[list[str]]:
         """Each row's words (sorted), rows in order: the filter read back whole (saves
         patch it; `journal check` compares it with the entries)."""
-        rows: list[list[str]] = [[] for _ in range(self.n)]
-        for i, word in enumerate(self.words()):
-            mask = self._mask(i)
-            while mask:
-                low = mask & -mask
-                rows[low.bit_length() - 1].append(word)
-                mask ^= low
+        n, buf, base = self.n, self._buf, self._postings
+        rows: list[list[str]] = [[] for _ in range(n)]
+        offsets = struct.unpack_from(f"<{self.count + 1}{_OFFSET_TYPE[self._ow][1]}", buf,
+                                     self._offsets)
+        bitmap, width = (n + 7) // 8, _row_width(n)
+        try:
+            for word, start, end in zip(self.words(), offsets[:-1], offsets[1:], strict=True):
+                if end - start == bitmap:
+                    mask = int.from_bytes(buf[base + start:base + end], "little")
+                    while mask:
+                        low = mask & -mask
+                        rows[low.bit_length() - 1].append(word)
+                        mask ^= low
+                elif width == 1 and start <= end:
+                    for row in buf[base + start:base + end]:
+                        rows[row].append(word)
+                else:
+                    mask = self._mask(offsets.index(start))
+                    while mask:
+                        low = mask & -mask
+                        rows[low.bit_length() - 1].append(word)
+                        mask ^= low
+        except (IndexError, ValueError):
+            raise crypto.DecryptError("word row posting malformed") from None
         return rows
