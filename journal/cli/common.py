@@ -116,11 +116,16 @@ def entry_line(entry: Entry, width: int | None = None) -> str:
     return summary_line(entry.date, title, [counts[k] for k in KINDS], width)
 
 
+#: `%a` in the C locale, the one Python's strftime uses (it never calls setlocale for
+#: LC_TIME): the same text without a strftime per line (a search may list thousands).
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
 def summary_line(day: date, title: str, kinds: list[int], width: int | None = None) -> str:
     """One listing line: date, weekday, moments per kind (`kinds` in KINDS order), title."""
     width = width or terminal_width()
     moments = " / ".join(f"{n} {k}" for n, k in zip(kinds, KINDS, strict=True) if n)
-    head = f"{day.isoformat()} {day:%a}  {moments or '-':<24}  "
+    head = f"{day.isoformat()} {_WEEKDAYS[day.weekday()]}  {moments or '-':<24}  "
     title = one_line(title or "(no text)")
     room = max(width - len(head) - 1, 12)
     if len(title) > room:
