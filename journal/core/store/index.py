@@ -218,8 +218,17 @@ class Hits(LazySequence[Entry]):
 
     def lines(self) -> Iterator[tuple[date, str, list[int]]]:
         """Each row's date, title and moments per kind, as a listing shows them, without
-        building entries or decoding moments (`search` and `list` print thousands)."""
-        return map(self._index.line, self.refs)
+        building entries or decoding moments (`search` and `list` print thousands): only
+        the line columns of the chunks the rows are in (`Chunk.line_columns`)."""
+        chunks = self._index.chunks
+        columns: dict[int, tuple[list[str], list[list[int]]]] = {}
+        fromordinal = date.fromordinal
+        for ref in self.refs:
+            bucket, row = divmod(ref % _REF_DAY, _REF_ROW)
+            found = columns.get(bucket)
+            if found is None:
+                found = columns[bucket] = chunks[bucket].line_columns()
+            yield fromordinal(ref // _REF_DAY), found[0][row], found[1][row]
 
     def dates(self) -> list[date]:
         return [date.fromordinal(ref // _REF_DAY) for ref in self.refs]

@@ -236,6 +236,11 @@ class Chunk:
         line = self._part(1)
         return date.fromordinal(self.days[i]), line["title"][i], line["kinds"][i]
 
+    def line_columns(self) -> tuple[list[str], list[list[int]]]:
+        """Every row's title and moments per kind (`line` for all rows at once)."""
+        line = self._part(1)
+        return line["title"], line["kinds"]
+
     def entry(self, i: int) -> Entry:
         """Row `i` as a partial Entry (no body, no notes, good things as placeholders)."""
         cols = self.columns()
