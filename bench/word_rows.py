@@ -8,6 +8,12 @@ compares the word filter as it was (chunk format 3: a JSON part inside every chu
 with row numbers or hex masks) with the word rows of today (journal.core.store.word_chunk):
 size sealed, build, open and search time per chunk. Figures go to stdout and
 bench/results/word_rows.json.
+
+`python -m bench.word_rows --vault DIR --entries 50000` instead writes a vault of that many
+such entries (the production KDF of bench/results/kdf.json, the bench's passphrase) for
+whole-command figures; it needs nothing of the word rows, so the same command run from a
+checkout of an older version builds the same vault for a before/after (PYTHONHASHSEED=0
+makes the vocabulary the same).
 """
 
 from __future__ import annotations
@@ -23,8 +29,6 @@ from pathlib import Path
 
 from journal.core.demo import generate
 from journal.core.store import crypto
-from journal.core.store.index import build_pair, record_of, words_of
-from journal.core.store.word_chunk import WordChunk
 
 RESULTS = Path(__file__).resolve().parent / "results"
 KEY, VAULT_ID = b"k" * 32, b"v" * 16
@@ -95,6 +99,27 @@ def _best(fn, repeat: int = 5) -> float:  # noqa: ANN001
     return min(times)
 
 
+def write_vault(target: Path, entries: int, args: argparse.Namespace) -> None:
+    from journal.core.store.vault import Vault
+
+    rng = random.Random(19)
+    vocab = vocabulary(args.vocabulary, rng)
+    print(f"words of rank 20, 2,000 and 15,000: {vocab[19]} {vocab[1999]} {vocab[14999]}")
+    items = generate(entries, seed=7, body_bytes=200)
+    for entry, body in zip(items, zipf_bodies(entries, args.words, vocab, args.zipf, rng),
+                           strict=True):
+        entry.body = body
+    kdf = crypto.KdfParams.from_json(json.loads((RESULTS / "kdf.json").read_text())["kdf"])
+    vault, _ = Vault.create(target, "bench: correct horse battery staple", kdf=kdf,
+                            recovery=False)
+    try:
+        start = time.perf_counter()
+        vault.put_many(items)
+        print(f"{entries:,} entries written in {time.perf_counter() - start:.1f} s")
+    finally:
+        vault.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chunks", type=int, default=6)
@@ -102,7 +127,14 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=250, help="words an entry")
     parser.add_argument("--vocabulary", type=int, default=20_000)
     parser.add_argument("--zipf", type=float, default=1.05)
+    parser.add_argument("--vault", type=Path, help="write a vault of Zipf entries here")
+    parser.add_argument("--entries", type=int, default=50_000, help="with --vault")
     args = parser.parse_args()
+    if args.vault is not None:
+        write_vault(args.vault, args.entries, args)
+        return
+    from journal.core.store.index import build_pair, record_of, words_of
+    from journal.core.store.word_chunk import WordChunk
     rng = random.Random(19)
     vocab = vocabulary(args.vocabulary, rng)
     probes = {"common (rank 20)": vocab[19], "middling (rank 2,000)": vocab[1999],
