@@ -186,3 +186,22 @@ def test_only_a_word_search_decrypts_a_word_row(vault, monkeypatch):
     assert sorted(opened) == sorted(index.chunks)
     index.select(Query.parse("common"))  # loaded once, then kept
     assert len(opened) == len(index.chunks)
+
+
+def test_key_rotation_reseals_the_word_rows_under_the_new_keys(vault, vault_dir,
+                                                               monkeypatch):
+    from tests.conftest import PASSPHRASE, open_vault
+
+    vault.put_many(_entries(30))
+    before = {raw: _found(vault, raw) for raw in QUERIES}
+    vault.rotate_keys(PASSPHRASE, new_recovery=False)
+    vault.close()
+    reopened = open_vault(vault_dir)
+    try:
+        from journal.core.store.index_store import IndexStore
+
+        monkeypatch.setattr(IndexStore, "rebuild_words", None)  # nothing to rebuild
+        assert {raw: _found(reopened, raw) for raw in QUERIES} == before
+        assert reopened.check().ok
+    finally:
+        reopened.close()
