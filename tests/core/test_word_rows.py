@@ -71,6 +71,16 @@ def test_malformed_word_rows_are_refused(plaintext):
         WordChunk.decode(0, plaintext)
 
 
+def test_a_words_part_that_disagrees_with_its_count_is_refused_when_read():
+    raw = _good()
+    fewer = WordChunk.decode(0, raw.replace(b"\na\nb\nc\n", b"\na\nbbc\n"))
+    with pytest.raises(crypto.DecryptError):
+        fewer.row_words()
+    more = WordChunk.decode(0, raw.replace(b"\na\nb\nc\n", b"\n\n\n\n\nc\n"))
+    with pytest.raises(crypto.DecryptError):
+        more.rows_with_words(["c"])
+
+
 def test_a_posting_beyond_the_rows_is_refused():
     raw = _good()
     bad = WordChunk.decode(0, raw[:-1] + b"\x09")  # the last row number: row 9 of 3
