@@ -88,6 +88,7 @@ def test_check_rebuild_index_stores_the_index_at_once(unindexed):
     assert "Rebuilt the index from the verified entries (3 entries)." in result.stdout
     assert "OK: 3 entries authenticated" in result.stdout
     assert len(rebuilds) == 1 and "rebuilt (" not in result.stderr
+    assert len(_sql(journal, "SELECT bucket FROM word_chunks")) == len(rebuilds[0])
     listed = journal("list")
     assert len(rebuilds) == 1 and listed.stderr == ""
     assert len(listed.stdout.splitlines()) == 3
