@@ -117,11 +117,23 @@ def entry_line(entry: Entry, width: int | None = None) -> str:
     return summary_line(entry.date, title, [counts[k] for k in KINDS], width)
 
 
+#: `%a` in the C locale, the one Python's strftime uses (it never calls setlocale for
+#: LC_TIME): the same text without a strftime per line (a search may list thousands).
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+#: The moments of a line ("2 contagion / 1 concern") by their counts per kind: a few
+#: dozen distinct counts make every line of a long listing.
+_MOMENTS: dict[tuple[int, ...], str] = {}
+
+
 def summary_line(day: date, title: str, kinds: list[int], width: int | None = None) -> str:
     """One listing line: date, weekday, moments per kind (`kinds` in KINDS order), title."""
     width = width or terminal_width()
-    moments = " / ".join(f"{n} {k}" for n, k in zip(kinds, KINDS, strict=True) if n)
-    head = f"{day.isoformat()} {day:%a}  {moments or '-':<24}  "
+    counted = tuple(kinds)
+    moments = _MOMENTS.get(counted)
+    if moments is None:
+        moments = _MOMENTS[counted] = " / ".join(
+            f"{n} {k}" for n, k in zip(kinds, KINDS, strict=True) if n) or "-"
+    head = f"{day.isoformat()} {_WEEKDAYS[day.weekday()]}  {moments:<24}  "
     title = one_line(title or "(no text)")
     room = max(width - len(head) - 1, 12)
     if len(title) > room:

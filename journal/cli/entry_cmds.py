@@ -255,6 +255,10 @@ def _since_until(func):  # noqa: ANN001, ANN202 - decorator
                              "'2 weeks ago').")(func)
 
 
+#: Listing lines written at once (stdout is flushed after each write).
+_BATCH = 200
+
+
 def _print_entries(entries: Sequence[Entry], as_json: bool, empty: str) -> None:
     if as_json:
         say_json(entries_document(entries))
@@ -264,9 +268,15 @@ def _print_entries(entries: Sequence[Entry], as_json: bool, empty: str) -> None:
         return
     width = terminal_width()
     lines = getattr(entries, "lines", None)  # index rows: no Entry built, moments not decoded
-    if lines is not None:
+    if lines is not None:  # written in batches: the first at once, thousands without a
+        batch: list[str] = []  # write per line (issue 19: 4,800 matches)
         for day, title, kinds in lines():
-            say(summary_line(day, title, kinds, width))
+            batch.append(summary_line(day, title, kinds, width))
+            if len(batch) == _BATCH:
+                say("\n".join(batch))
+                batch = []
+        if batch:
+            say("\n".join(batch))
         return
     for entry in entries:
         say(entry_line(entry, width))

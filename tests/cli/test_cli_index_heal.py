@@ -88,6 +88,33 @@ def test_check_rebuild_index_stores_the_index_at_once(unindexed):
     assert "Rebuilt the index from the verified entries (3 entries)." in result.stdout
     assert "OK: 3 entries authenticated" in result.stdout
     assert len(rebuilds) == 1 and "rebuilt (" not in result.stderr
+    assert len(_sql(journal, "SELECT bucket FROM word_chunks")) == len(rebuilds[0])
     listed = journal("list")
     assert len(rebuilds) == 1 and listed.stderr == ""
     assert len(listed.stdout.splitlines()) == 3
+
+
+def test_missing_word_rows_are_rebuilt_by_the_first_word_search_alone(initialised,
+                                                                      monkeypatch):
+    """Word rows gone (a damaged table, say) while the chunks are current: only a word
+    search needs them; it rebuilds them from verified rows once, stores them and says so."""
+    for day in DAYS:
+        initialised("add", f"Shift on {day} #ward", "--date", day)
+    _sql(initialised, "DELETE FROM word_chunks")
+    rebuilds: list[list[int]] = []
+    real = IndexStore.rebuild_words
+
+    def spy(self, index, buckets):
+        rebuilds.append(list(buckets))
+        return real(self, index, buckets)
+
+    monkeypatch.setattr(IndexStore, "rebuild_words", spy)
+    listed = initialised("list")
+    assert rebuilds == [] and "rebuilt" not in listed.stderr
+    first = initialised("search", "shift")
+    assert len(rebuilds) == 1 and first.stderr.count(LINE) == 1
+    assert len(first.stdout.splitlines()) == 3
+    assert len(_sql(initialised, "SELECT bucket FROM word_chunks")) == len(rebuilds[0])
+    second = initialised("search", "shift")
+    assert len(rebuilds) == 1 and "rebuilt" not in second.stderr
+    assert second.stdout == first.stdout

@@ -163,10 +163,12 @@ def test_an_older_chunk_put_back_is_not_believed(vault, vault_dir):
     v.close()
 
 
-def test_chunks_of_the_format_before_the_word_filter_are_rebuilt(vault, vault_dir):
-    """A vault written before the word filter (chunk format 2: four parts) is searched
-    right (the chunks rebuilt in memory), and its chunks are stored again in the current
-    format by the next save (a read never writes)."""
+@pytest.mark.parametrize("old_format", [2, 3])
+def test_chunks_of_an_older_format_are_rebuilt(vault, vault_dir, old_format):
+    """A vault written before the word filter (chunk format 2: four parts) or before its
+    own rows (format 3: five parts, no word rows; schema 4) is searched right (the chunks
+    and word rows rebuilt in memory), and its chunks and word rows are stored again in the
+    current format by the next save (a read never writes)."""
     import json
 
     from journal.core.store import crypto
@@ -177,11 +179,12 @@ def test_chunks_of_the_format_before_the_word_filter_are_rebuilt(vault, vault_di
     for bucket, blob in _chunks(vault_dir):
         lines = Chunk.open(*keys, bucket, blob).encode().split(b"\n")
         head = json.loads(lines[0])
-        head["v"] = 2
-        old = b"\n".join([json.dumps(head).encode(), *lines[1:4]])
+        head["v"] = old_format
+        old = b"\n".join([json.dumps(head).encode(), *lines[1:old_format + 2]])
         _sql(vault_dir, "UPDATE index_chunks SET ct=? WHERE bucket=?",
              crypto.seal(keys[0], crypto.pad(old, PAD_BLOCK), chunk_aad(keys[1], bucket)),
              bucket)
+    _sql(vault_dir, "DELETE FROM word_chunks")
     vault.close()
     v = open_vault(vault_dir)
     found = search(v.entries(), Query.parse("summary-canary-1"))
@@ -194,7 +197,13 @@ def test_chunks_of_the_format_before_the_word_filter_are_rebuilt(vault, vault_di
     v.close()
     for bucket, blob in _chunks(vault_dir):
         plaintext = crypto.unpad(crypto.open_sealed(keys[0], blob, chunk_aad(keys[1], bucket)))
-        assert json.loads(plaintext.split(b"\n")[0])["v"] == FORMAT == 3
+        assert json.loads(plaintext.split(b"\n")[0])["v"] == FORMAT == 4
+    conn = sqlite3.connect(db_path(vault_dir))
+    try:
+        words = conn.execute("SELECT bucket FROM word_chunks ORDER BY bucket").fetchall()
+    finally:
+        conn.close()
+    assert [b for (b,) in words] == [b for b, _ in _chunks(vault_dir)]
 
 
 def test_summaries_hold_no_plaintext_on_disk(vault, vault_dir):
@@ -257,8 +266,8 @@ def test_saving_into_empty_buckets_reads_nothing_back(vault, monkeypatch):
     from journal.core.store.index_store import IndexStore
 
     rebuilt = []
-    real = IndexStore.chunk_from_rows
-    monkeypatch.setattr(IndexStore, "chunk_from_rows",
+    real = IndexStore.pair_from_rows
+    monkeypatch.setattr(IndexStore, "pair_from_rows",
                         lambda self, *a: rebuilt.append(a) or real(self, *a))
     vault.put_many(_entries(40))
     assert rebuilt == []

@@ -78,17 +78,28 @@ def test_words_decrypt_no_entry_and_a_phrase_parses_only_matches(filled, monkeyp
 @given(bodies=st.lists(st.text(alphabet="aßB é\n\t#@.\"'İ\u0130\u00a0", max_size=30),
                        min_size=1, max_size=12),
        words=st.lists(st.text(alphabet="aßsB é.\"İi\u0307", min_size=1, max_size=4),
-                      min_size=1, max_size=2))
+                      min_size=1, max_size=2),
+       edit=st.tuples(st.integers(0, 11), st.text(alphabet="aßB é\n", max_size=12)))
 def test_the_word_filter_finds_exactly_what_reading_every_entry_finds(
-        tmp_path_factory, fast_kdf, bodies, words):
+        tmp_path_factory, fast_kdf, bodies, words, edit):
+    """Through the sealed word rows, as written by one save and patched by the next."""
     vault, _ = Vault.create(tmp_path_factory.mktemp("words") / "v", "pw", kdf=fast_kdf,
                             recovery=False)
     try:
-        vault.put_many([Entry(date=date(2024, 1, 1) + timedelta(days=i), body=body)
+        vault.put_many([Entry(date=date(2024, 1, 1) + timedelta(days=i), body=body,
+                              good_things=[body[::-1]] if i % 2 else [])
                         for i, body in enumerate(bodies)])
         query = Query(text=[w.casefold() for w in words])
+        vault.refresh()
+        vault.indexes.forget()
+        vault.index().word_chunks()  # loaded before the edit: patched by the save
+        changed = vault.entries()[edit[0] % len(bodies)]
+        changed.body = edit[1]
+        vault.put(changed)
         expected = [e.id for e in search(vault.entries(), query)]
         vault.refresh()
+        assert [e.id for e in search_vault(vault, query)] == expected
+        vault.indexes.forget()  # and as read back from the vault file
         assert [e.id for e in search_vault(vault, query)] == expected
     finally:
         vault.close()

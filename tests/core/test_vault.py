@@ -212,17 +212,18 @@ def test_only_ids_versions_digests_and_keys_are_in_clear(vault):
     vault.put(Entry(date=DAY, body="secret words"))
     tables = {r[0] for r in vault._conn.execute(
         "SELECT name FROM sqlite_master WHERE type='table'")}
-    assert tables <= {"meta", "entries", "sealed", "index_chunks"}
+    assert tables <= {"meta", "entries", "sealed", "index_chunks", "word_chunks"}
     columns = {r[1] for r in vault._conn.execute("PRAGMA table_info(entries)")}
     assert columns == {"uuid", "version", "day_key", "ct", "digest"}
-    columns = {r[1] for r in vault._conn.execute("PRAGMA table_info(index_chunks)")}
-    assert columns == {"bucket", "ct"}  # the bucket is the first byte of ids already in clear
+    for table in ("index_chunks", "word_chunks"):
+        columns = {r[1] for r in vault._conn.execute(f"PRAGMA table_info({table})")}
+        assert columns == {"bucket", "ct"}  # the bucket: the first byte of ids, in clear
     assert {r[0] for r in vault._conn.execute("SELECT key FROM meta")} <= {
         "header", "dek_wrap", "recovery_wrap", "seal_public", "seal_private", "manifest",
         "recovery_kdf",  # the header's key settings, bound to the recovery wrap (issue 13.8)
         "merged_captures"}  # sealed ids of merged captures (issue 13 item 2)
     # WITHOUT ROWID: no hidden insertion order.
-    for table in ("entries", "index_chunks"):
+    for table in ("entries", "index_chunks", "word_chunks"):
         with pytest.raises(sqlite3.OperationalError):
             vault._conn.execute(f"SELECT rowid FROM {table}")
     raw_uuid = uuid.UUID(vault.get_by_date(DAY).id).bytes

@@ -1,6 +1,6 @@
-"""`journal check`: every record authenticated, the manifest, every index chunk the
-manifest vouches for against the records, every pending quick capture, the sealing key and
-SQLite's own integrity check, each problem named (the vault is not changed)."""
+"""`journal check`: every record authenticated, the manifest, every index chunk and word row
+the manifest vouches for against the records, every pending quick capture, the sealing key
+and SQLite's own integrity check, each problem named (the vault is not changed)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from journal.core.store.index_store import IndexStore
 from journal.core.store.keyring import KeyRing
 from journal.core.store.manifest import Manifest
 from journal.core.store.records import Records, row_name
+from journal.core.store.word_chunk import words_of
 
 
 @dataclass
@@ -36,6 +37,7 @@ def check_vault(conn: sqlite3.Connection, keys: KeyRing, records: Records,
     count = 0
     days: dict[date, str] = {}
     summaries: dict[int, dict[str, list[Any]]] = {}
+    words: dict[int, dict[str, list[str]]] = {}
     for raw_uuid, version, ct, row_digest in records.rows():
         count += 1
         name = row_name(raw_uuid)
@@ -46,6 +48,7 @@ def check_vault(conn: sqlite3.Connection, keys: KeyRing, records: Records,
                             f"({exc})")
             continue
         summaries.setdefault(raw_uuid[0], {})[entry.id] = record_of(entry)
+        words.setdefault(raw_uuid[0], {})[entry.id] = words_of(entry)
         if entry.date in days:
             problems.append(f"entry {name}: a second entry for {entry.date}")
         days[entry.date] = name
@@ -55,7 +58,7 @@ def check_vault(conn: sqlite3.Connection, keys: KeyRing, records: Records,
         problems.extend(manifest.problems())
     except IntegrityError as exc:
         problems.append(str(exc))
-    problems.extend(_index_problems(indexes, summaries))
+    problems.extend(_index_problems(indexes, summaries, words))
     problems.extend(_capture_problems(captures))
     sealing = keys.sealing_key_problem()
     if sealing is not None:
@@ -69,11 +72,13 @@ def check_vault(conn: sqlite3.Connection, keys: KeyRing, records: Records,
     return CheckReport(count, problems)
 
 
-def _index_problems(indexes: IndexStore, summaries: dict[int, dict[str, list[Any]]]) -> list[str]:
+def _index_problems(indexes: IndexStore, summaries: dict[int, dict[str, list[Any]]],
+                    words: dict[int, dict[str, list[str]]]) -> list[str]:
     """A chunk that matches the manifest is believed by every list, search and reflection:
-    it must hold exactly the summaries of its bucket's records. (A chunk that does not
-    match the manifest, or is missing, is rebuilt from the records when read: no
-    problem.)"""
+    it must hold exactly the summaries of its bucket's records; and a word row that matches
+    such a chunk is believed by every word search: its rows must hold exactly the words of
+    the chunk's entries. (One that does not match, or is missing, is rebuilt from the
+    records when read: no problem.)"""
     try:
         stamps = indexes.stamps()
     except JournalError:
@@ -85,6 +90,8 @@ def _index_problems(indexes: IndexStore, summaries: dict[int, dict[str, list[Any
             continue
         stored = {record[0]: record for record in chunk.records()}
         actual = summaries.get(bucket, {})
+        problems.extend(_word_problems(indexes, bucket, chunk.ids, chunk.mac,
+                                       words.get(bucket, {})))
         if stored != actual:
             missing = len(actual.keys() - stored.keys())
             problems.append(
@@ -94,6 +101,23 @@ def _index_problems(indexes: IndexStore, summaries: dict[int, dict[str, list[Any
                 f"{sum(1 for i in stored.keys() & actual.keys() if stored[i] != actual[i])} "
                 "stale)")
     return problems
+
+
+def _word_problems(indexes: IndexStore, bucket: int, ids: list[str], mac: str,
+                   actual: dict[str, list[str]]) -> list[str]:
+    word_row = indexes.read_word_chunk(bucket)
+    if word_row is None or word_row.mac != mac or len(word_row) != len(ids):
+        return []
+    try:
+        stored = dict(zip(ids, word_row.row_words(), strict=True))
+    except crypto.DecryptError as exc:
+        return [f"the word row of index chunk {bucket} cannot be read ({exc})"]
+    differ = sum(1 for i in stored.keys() | actual.keys() if stored.get(i) != actual.get(i))
+    if not differ:
+        return []
+    return [f"the word row of index chunk {bucket} does not match its entries (the words of "
+            f"{differ} entr{'y' if differ == 1 else 'ies'} differ: a word search would miss "
+            "or wrongly find them)"]
 
 
 def _capture_problems(captures: Captures) -> list[str]:

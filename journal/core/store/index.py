@@ -18,6 +18,10 @@ believed (journal.core.store.index_store).
 
 Entries built from summaries are *partial* (no body, no notes); the vault refuses to save
 them, so a summary can never overwrite the words it came from.
+
+The words of every entry (for a word search) are not in the chunks: each bucket has a word
+row of its own (journal.core.store.word_chunk), loaded through `words` only when a query
+has words, so a list, a tag filter or a reflection never decrypts them.
 """
 
 from __future__ import annotations
@@ -32,8 +36,13 @@ from typing import Any, TypeVar, overload
 from journal.core.model.entries import Entry
 from journal.core.store import crypto
 from journal.core.store.index_chunk import BUCKETS, Chunk, record_of
+from journal.core.store.word_chunk import WordChunk, words_of
 
-__all__ = ["BUCKETS", "Chunk", "Hits", "Index", "LazySequence", "record_of"]
+__all__ = ["BUCKETS", "Chunk", "Hits", "Index", "LazySequence", "WordChunk", "record_of",
+           "words_of"]
+
+#: Loads the word rows matching an index's chunks (the vault's, or none in memory).
+WordSource = Callable[["Index"], dict[int, WordChunk]]
 
 T = TypeVar("T")
 #: An index row's reference: its date, bucket and row packed in one int (sortable by date).
@@ -43,23 +52,53 @@ _REF_DAY = 1 << 24
 
 class Index:
     """Every entry's summary, newest first on demand. Treat as read-only: a save makes a new
-    Index sharing the chunks that did not change (`with_chunks`)."""
+    Index sharing the chunks that did not change (`with_chunks`). `words` loads the word
+    rows of these chunks when a query first has words (`word_chunks`)."""
 
-    def __init__(self, chunks: dict[int, Chunk]) -> None:
+    def __init__(self, chunks: dict[int, Chunk], words: WordSource | None = None,
+                 word_chunks: dict[int, WordChunk] | None = None) -> None:
         self.chunks = {b: c for b, c in chunks.items() if len(c)}
         self._order: list[int] | None = None
+        self._source = words
+        self._words = word_chunks
 
     @classmethod
     def from_entries(cls, entries: Iterable[Entry]) -> Index:
         """An index over entries in memory (tests, stand-ins for a vault)."""
-        records: dict[int, list[list[Any]]] = {}
+        rows: dict[int, list[Entry]] = {}
         for entry in entries:
-            bucket = crypto.manifest_bucket(uuid.UUID(entry.id).bytes)
-            records.setdefault(bucket, []).append(record_of(entry))
-        return cls({b: Chunk.from_records(b, r, "") for b, r in records.items()})
+            rows.setdefault(crypto.manifest_bucket(uuid.UUID(entry.id).bytes), []).append(entry)
+        chunks, words = {}, {}
+        for bucket, found in rows.items():
+            chunks[bucket], words[bucket] = build_pair(bucket, [record_of(e) for e in found],
+                                                       [words_of(e) for e in found], "")
+        return cls(chunks, word_chunks=words)
 
-    def with_chunks(self, changed: dict[int, Chunk]) -> Index:
-        return Index({**self.chunks, **changed})
+    def with_chunks(self, changed: dict[int, Chunk],
+                    words: dict[int, WordChunk] | None = None) -> Index:
+        """This index with `changed` chunks (a save), and their word rows if given: word
+        rows already loaded carry over for the other buckets."""
+        loaded = None
+        if self._words is not None:
+            loaded = {b: w for b, w in self._words.items() if b not in changed}
+            if words is not None and changed.keys() <= words.keys():
+                loaded.update((b, words[b]) for b in changed)
+            else:
+                loaded = None  # reloaded (and checked against the chunks) when next needed
+        return Index({**self.chunks, **changed}, self._source, loaded)
+
+    def word_chunks(self) -> dict[int, WordChunk]:
+        """The word row of every chunk, loaded on first use (only a word search needs
+        them); each has the rows of its chunk, in the same order."""
+        if self._words is None:
+            if self._source is None:
+                raise crypto.DecryptError("this index has no word rows")
+            self._words = self._source(self)
+        return self._words
+
+    def loaded_word_chunks(self) -> dict[int, WordChunk] | None:
+        """The word rows if a word search loaded them, else None (nothing is loaded)."""
+        return self._words
 
     def __len__(self) -> int:
         return sum(map(len, self.chunks.values()))
@@ -84,7 +123,8 @@ class Index:
         if query is None or not (query.tags or query.people or query.kinds or query.contexts
                                  or query.since or query.until or query.text):
             return Hits(self, self.order())
-        refs = list(chain.from_iterable(self._refs(b, c.rows_matching(query))
+        words = self.word_chunks() if query.text else {}
+        refs = list(chain.from_iterable(self._refs(b, c.rows_matching(query, words.get(b)))
                                         for b, c in self.chunks.items()))
         refs.sort(reverse=True)
         return Hits(self, refs)
@@ -158,6 +198,15 @@ class DayRows:
         return {date.fromordinal(day) for day, n in counts.items() if n > 1}
 
 
+def build_pair(bucket: int, records: list[list[Any]], words: list[list[str]],
+               mac: str) -> tuple[Chunk, WordChunk]:
+    """A bucket's chunk and its word row, from each entry's record (`record_of`) and words
+    (`words_of`), in the same order: the word row's rows are the chunk's."""
+    order = Chunk.order(records)
+    return (Chunk.from_records(bucket, [records[i] for i in order], mac),
+            WordChunk.from_rows(bucket, [words[i] for i in order], mac))
+
+
 class LazySequence(Sequence[T]):
     """`build(key)` for each of `keys`, computed when read (never cached)."""
 
@@ -193,8 +242,17 @@ class Hits(LazySequence[Entry]):
 
     def lines(self) -> Iterator[tuple[date, str, list[int]]]:
         """Each row's date, title and moments per kind, as a listing shows them, without
-        building entries or decoding moments (`search` and `list` print thousands)."""
-        return map(self._index.line, self.refs)
+        building entries or decoding moments (`search` and `list` print thousands): only
+        the line columns of the chunks the rows are in (`Chunk.line_columns`)."""
+        chunks = self._index.chunks
+        columns: dict[int, tuple[list[str], list[list[int]]]] = {}
+        fromordinal = date.fromordinal
+        for ref in self.refs:
+            bucket, row = divmod(ref % _REF_DAY, _REF_ROW)
+            found = columns.get(bucket)
+            if found is None:
+                found = columns[bucket] = chunks[bucket].line_columns()
+            yield fromordinal(ref // _REF_DAY), found[0][row], found[1][row]
 
     def dates(self) -> list[date]:
         return [date.fromordinal(ref // _REF_DAY) for ref in self.refs]

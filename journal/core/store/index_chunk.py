@@ -1,6 +1,7 @@
 """One chunk of the encrypted index (journal.core.store.index): the summaries of the entries
 whose id starts with one byte, as columns, sealed as one blob; what a summary holds
-(`record_of`) and how a chunk is encoded, sealed, opened and read (docs/format.md).
+(`record_of`) and how a chunk is encoded, sealed, opened and read (docs/format.md). The
+words of the same rows, for a word search, are sealed apart (journal.core.store.word_chunk).
 """
 
 from __future__ import annotations
@@ -17,15 +18,16 @@ from typing import Any
 
 from journal.core.model.entries import KINDS, Entry, Moment
 from journal.core.model.practice import Practice
-from journal.core.model.query import searchable_text
 from journal.core.store import crypto
 
 BUCKETS = crypto.MANIFEST_BUCKETS  # one chunk per manifest bucket
 INDEX_AAD_PREFIX = b"journal/v1/index|"
 #: 2 added the check-in and practices (issue 17); 3 a fifth part, the words of every
-#: row (the word filter, issue 19). A chunk of an older format does not open, so it
-#: is rebuilt from its rows like a stale one.
-FORMAT = 3
+#: row (the word filter, issue 19); 4 moved the words to rows of their own
+#: (journal.core.store.word_chunk) and the title and moments per kind, all a listing
+#: line needs, to a part of their own. A chunk of an older format does not open, so it is
+#: rebuilt from its rows like a stale one.
+FORMAT = 4
 TITLE_MAX = 160
 PAD_BLOCK = 1024
 #: minute of the day -> "HH:MM"
@@ -39,19 +41,12 @@ def chunk_aad(vault_id: bytes, bucket: int) -> bytes:
     return INDEX_AAD_PREFIX + vault_id + struct.pack(">B", bucket)
 
 
-def words_of(entry: Entry) -> list[str]:
-    """The distinct words of everything a search looks in (`searchable_text`, casefolded),
-    split at white space. A word without white space occurs in that text exactly when it
-    occurs inside one of these, so a filter built on them is exact."""
-    return sorted(set(searchable_text(entry).split()))
-
-
 def record_of(entry: Entry) -> list[Any]:
     """One entry's summary: [id, version, date ordinal, title, sleep, energy, good things,
     body length, written_at, body tags, body people, recovery, moments, check-in,
-    practices, words]; a moment is [kind, intensity, context, minute, tags, people, action,
+    practices]; a moment is [kind, intensity, context, minute, tags, people, action,
     feelings] (reflection's MomentRow), a practice [moment index, minutes, steps, before,
-    after]; words as `words_of`."""
+    after]. Its words are not in it (journal.core.store.word_chunk.words_of)."""
     notes = [m.note.strip() for m in entry.moments if m.note.strip()]
     title = entry.title or (f"({notes[0]})" if notes else "")
     return [
@@ -64,16 +59,17 @@ def record_of(entry: Entry) -> list[Any]:
         entry.check_in,
         [[i, p.minutes, list(p.steps), p.before, p.after]
          for i, p in enumerate(m.practice for m in entry.moments) if p is not None],
-        words_of(entry),
     ]
 
 
-#: The per-row columns, in two documents decoded when first needed: what reflection and
-#: lookups by id read, and what only showing a row needs.
+#: The per-row columns, in three documents decoded when first needed: what reflection and
+#: lookups by id read, what a listing line shows, and what only showing a row needs.
 _CORE = ("id", "sleep", "rec", "good", "chk", "prac")
-_SHOWN = ("ver", "title", "energy", "blen", "written", "btags", "bpeople", "kinds")
+_LINE = ("title", "kinds")
+_SHOWN = ("ver", "energy", "blen", "written", "btags", "bpeople")
+_COLUMNS = (_CORE, _LINE, _SHOWN)
 #: A record's fields, in order: the columns above plus the date (2), then the moments (12),
-#: then the check-in and practices (_TAIL), then the words (15).
+#: then the check-in and practices (_TAIL).
 _RECORD = ("id", "ver", "day", "title", "sleep", "energy", "good", "blen", "written", "btags",
            "bpeople", "rec")
 _TAIL = ("chk", "prac")
@@ -85,9 +81,9 @@ class Chunk:
     Five JSON documents: the keys (dates, the tag and person posting lists, the words for
     completion: enough to filter and order), decoded at once; then, each when first
     needed, the core columns (ids, sleep, recovery, good things: for reflection and lookups
-    by id), the shown columns (version, title, energy, body length, time written, body
-    labels), the moments, and the word filter (every distinct word of the rows' searchable
-    text with the rows holding it, as bit masks: only a word search decodes it)."""
+    by id), the line columns (title, moments per kind: a listing), the shown columns
+    (version, energy, body length, time written, body labels) and the moments. The word
+    filter of the same rows is a row of its own (journal.core.store.word_chunk)."""
 
     __slots__ = ("bucket", "mac", "days", "ptag", "pperson", "words", "_parts", "_raws")
 
@@ -106,7 +102,7 @@ class Chunk:
         completion, without decoding rows or moments)."""
         decoded = [not isinstance(part, memoryview) for part in parts]
         self._parts: list[Any] = [p if d else None for p, d in zip(parts, decoded, strict=True)]
-        """core columns, shown columns, moments, words (None until decoded)"""
+        """core, line and shown columns, moments (None until decoded)"""
         self._raws: list[memoryview | None] = [
             None if d else p for p, d in zip(parts, decoded, strict=True)]
 
@@ -129,28 +125,20 @@ class Chunk:
         days = array(_DAY_TYPE, columns["day"])
         words = {"rec": sorted({w for r in records for w in r[11]}),
                  "feel": sorted({w for r in records for m in r[12] for w in m[7]})}
-        vocabulary: dict[str, int] = {}
-        for row, record in enumerate(records):
-            bit = 1 << row
-            for word in record[15]:
-                vocabulary[word] = vocabulary.get(word, 0) | bit
-        ordered = sorted(vocabulary)
         return cls(bucket, mac, days, {k: format(v, "x") for k, v in ptag.items()},
                    {k: format(v, "x") for k, v in pperson.items()}, words,
-                   [{k: columns[k] for k in _CORE}, {k: columns[k] for k in _SHOWN},
-                    [r[12] for r in records],
-                    {"w": ordered, "m": [_posting(vocabulary[w]) for w in ordered]}])
+                   [*({k: columns[k] for k in names} for names in _COLUMNS),
+                    [r[12] for r in records]])
+
+    @staticmethod
+    def order(records: list[list[Any]]) -> list[int]:
+        """The positions of `records` in a chunk's row order (newest first)."""
+        return sorted(range(len(records)), key=lambda i: records[i][2], reverse=True)
 
     def records(self) -> list[list[Any]]:
         cols, moms = self.columns(), self.moments()
-        text = self.text()
-        words: list[list[str]] = [[] for _ in range(len(self))]
-        every = (1 << len(self)) - 1
-        for word, posting in zip(text["w"], text["m"], strict=True):
-            for row in _rows_of(_mask(posting) & every):
-                words[row].append(word)
         return [[*(cols[name][i] if name != "day" else self.days[i] for name in _RECORD),
-                 moms[i], *(cols[name][i] for name in _TAIL), words[i]]
+                 moms[i], *(cols[name][i] for name in _TAIL)]
                 for i in range(len(self))]
 
     def encode(self) -> bytes:
@@ -204,8 +192,8 @@ class Chunk:
         return len(self.days)
 
     def _part(self, n: int, keep: bool = True) -> Any:
-        """Part `n` (0 core columns, 1 shown columns, 2 moments, 3 words), decoded on first use
-        and kept (unless `keep` is false: then decoded for this call only, when not kept yet).
+        """Part `n` (0 core, 1 line, 2 shown columns, 3 moments), decoded on first use and
+        kept (unless `keep` is false: then decoded for this call only, when not kept yet).
         Safe from several threads: each may decode, and the last result is kept (equal to
         the others); a thread that finds the raw part gone takes the decoded one."""
         part = self._parts[n]
@@ -214,15 +202,12 @@ class Chunk:
             if raw is None:  # another thread decoded it between the two reads
                 return self._parts[n]
             part = crypto.parse_json(bytes(raw))
-            if n == 2:
+            if n == 3:
                 good = isinstance(part, list) and len(part) == len(self)
-            elif n == 3:
-                good = isinstance(part, dict) and isinstance(part.get("w"), list) and \
-                    isinstance(part.get("m"), list) and len(part["w"]) == len(part["m"])
             else:
                 good = isinstance(part, dict) and all(
                     isinstance(part.get(k), list) and len(part[k]) == len(self)
-                    for k in (_CORE, _SHOWN)[n])
+                    for k in _COLUMNS[n])
             if not good:
                 raise crypto.DecryptError("index chunk parts differ in length")
             if keep:
@@ -236,8 +221,8 @@ class Chunk:
         return self._part(0)
 
     def columns(self) -> dict[str, list[Any]]:
-        """Every row column (the core and the shown ones) by name."""
-        return {**self._part(0), **self._part(1)}
+        """Every row column (the core, line and shown ones) by name."""
+        return {**self._part(0), **self._part(1), **self._part(2)}
 
     @property
     def ids(self) -> list[str]:
@@ -246,37 +231,18 @@ class Chunk:
     def moments(self, keep: bool = True) -> list[list[list[Any]]]:
         """Each row's moments, decoded on first use (only reflection and shown rows); with
         `keep` false, not kept by the chunk (reflection folds them and lets them go)."""
-        return self._part(2, keep)
-
-    def text(self) -> dict[str, list[str]]:
-        """The word filter: "w" the distinct words of the rows (sorted), "m" for each the
-        rows holding it (`_posting`: a row number, a list of up to three, or a bit mask in
-        hex)."""
-        return self._part(3)
-
-    def rows_with_words(self, words: Iterable[str]) -> int:
-        """A bit mask of the rows whose searchable text holds every one of `words`
-        (casefolded): exact for a word without white space; one with white space counts
-        as its pieces (a superset: its caller checks the full entries)."""
-        text = self.text()
-        vocabulary, masks = text["w"], text["m"]
-        mask = (1 << len(self)) - 1
-        for word in words:
-            for piece in word.split():
-                found = 0
-                for i, known in enumerate(vocabulary):
-                    if piece in known:
-                        found |= _mask(masks[i])
-                mask &= found
-                if not mask:
-                    return 0
-        return mask
+        return self._part(3, keep)
 
     def line(self, i: int) -> tuple[date, str, list[int]]:
         """What a one-line listing of row `i` shows: its date, title and the number of its
-        moments of each kind (in `KINDS` order), without decoding its moments."""
-        shown = self._part(1)
-        return date.fromordinal(self.days[i]), shown["title"][i], shown["kinds"][i]
+        moments of each kind (in `KINDS` order), decoding only the line columns."""
+        line = self._part(1)
+        return date.fromordinal(self.days[i]), line["title"][i], line["kinds"][i]
+
+    def line_columns(self) -> tuple[list[str], list[list[int]]]:
+        """Every row's title and moments per kind (`line` for all rows at once)."""
+        line = self._part(1)
+        return line["title"], line["kinds"]
 
     def entry(self, i: int) -> Entry:
         """Row `i` as a partial Entry (no body, no notes, good things as placeholders)."""
@@ -301,9 +267,10 @@ class Chunk:
         entry.body_length = cols["blen"][i]
         return entry
 
-    def rows_matching(self, query: Any) -> Iterable[int]:
+    def rows_matching(self, query: Any, words: Any = None) -> Iterable[int]:
         """Rows that pass the query's tag, person, kind, context and date filters and hold
-        its words (exact for words without white space: `rows_with_words`)."""
+        its words, as `words` (this bucket's WordChunk, needed when the query has words)
+        finds them: exact for words without white space (`WordChunk.rows_with_words`)."""
         mask: int | None = None
         for wanted, postings in ((query.tags, self.ptag), (query.people, self.pperson)):
             for label in wanted:
@@ -314,7 +281,9 @@ class Chunk:
                 if not mask:
                     return ()
         if query.text:
-            found = self.rows_with_words(query.text)
+            if words is None or len(words) != len(self):
+                raise crypto.DecryptError("no word filter for this index chunk")
+            found = words.rows_with_words(query.text)
             mask = found if mask is None else mask & found
             if not mask:
                 return ()
@@ -330,29 +299,6 @@ class Chunk:
                 (not kinds or m[0] in kinds) and (not contexts or m[2] in contexts)
                 for m in moms[i])]
         return candidates
-
-
-def _posting(mask: int) -> int | list[int] | str:
-    """The rows of `mask` as stored in the word filter: most words of real prose are in one
-    or two rows of a chunk, and a row number is shorter than a mask reaching it."""
-    if mask.bit_count() > 3:
-        return format(mask, "x")
-    rows = _rows_of(mask)
-    return rows[0] if len(rows) == 1 else rows
-
-
-def _mask(posting: Any) -> int:
-    """A posting of the word filter back as a bit mask (DecryptError if malformed)."""
-    if type(posting) is int and 0 <= posting < 1 << 24:
-        return 1 << posting
-    if type(posting) is str:
-        try:
-            return int(posting, 16)
-        except ValueError:
-            pass
-    elif type(posting) is list and all(type(r) is int and 0 <= r < 1 << 24 for r in posting):
-        return sum(1 << r for r in set(posting))
-    raise crypto.DecryptError("index chunk word filter malformed")
 
 
 def _rows_of(mask: int) -> list[int]:

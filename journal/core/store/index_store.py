@@ -1,11 +1,13 @@
-"""The sealed index chunks in SQLite (`index_chunks`): reading them, rebuilding a chunk
-from its rows, and keeping them in step with every save.
+"""The sealed index chunks in SQLite (`index_chunks`) and the word rows beside them
+(`word_chunks`, one per chunk: the words of its rows, read only by a word search): reading
+them, rebuilding them from their rows, and keeping them in step with every save.
 
-The index is a cache of the entries (journal.core.store.index): each chunk records the
-manifest bucket MAC it was written with, and a chunk that does not match the manifest is
-rebuilt from the rows rather than believed. `IndexStore` also keeps the decoded index of
-its connection until anyone commits (SQLite's data_version says so). It never opens a write
-transaction: its owner (the Vault) does.
+The index is a cache of the entries (journal.core.store.index): each chunk and each word
+row records the manifest bucket MAC it was written with, and one that does not match (the
+manifest for a chunk, its chunk for a word row) is rebuilt from the rows rather than
+believed. `IndexStore` also keeps the decoded index of its connection until anyone commits
+(SQLite's data_version says so). It never opens a write transaction: its owner (the Vault)
+does.
 """
 
 from __future__ import annotations
@@ -14,16 +16,19 @@ import sqlite3
 import uuid
 from collections.abc import Iterable
 
+from journal.core.errors import ConflictError, IntegrityError
 from journal.core.model.entries import Entry
 from journal.core.store import crypto
-from journal.core.store.index import Index
+from journal.core.store.index import Index, build_pair
 from journal.core.store.index_chunk import BUCKETS, Chunk, record_of
 from journal.core.store.keyring import KeyRing
 from journal.core.store.manifest import Manifest
 from journal.core.store.records import Records
 from journal.core.store.schema import data_version, snapshot
+from journal.core.store.word_chunk import WordChunk, words_of
 
 _CHUNKS = "SELECT bucket, CAST(ct AS BLOB) FROM index_chunks"
+_WORDS = "SELECT bucket, CAST(ct AS BLOB) FROM word_chunks"
 
 
 class IndexStore:
@@ -38,16 +43,22 @@ class IndexStore:
         self._index: Index | None = None
         self._version = -1
         self._healed: dict[int, Chunk] = {}
+        self._healed_words: dict[int, WordChunk] = {}
+        self._changed_words: dict[int, WordChunk] = {}
+        #: How many entries the last `store_healed` stored (in a chunk or a word row).
+        self.stored = 0
 
     # -- the decoded index of this connection -----------------------------------------------
     def forget(self) -> None:
         """Drop the decoded index (chunks rebuilt by a read stay until stored or dropped)."""
         self._index = None
+        self._changed_words = {}
 
     def drop(self) -> None:
         """Lock: nothing decoded is kept."""
-        self._index = None
+        self.forget()
         self._healed = {}
+        self._healed_words = {}
 
     def fresh(self) -> Index | None:
         """The cached index, if nobody else committed since it was read."""
@@ -62,9 +73,10 @@ class IndexStore:
     def patch(self, previous: Index | None, changed: dict[int, Chunk]) -> None:
         """After the owner's commit, keep the cached index current without reloading it (an
         autosave must not cost a 50,000-row reload on the next browse)."""
+        words, self._changed_words = self._changed_words, {}
         if previous is None or self._conn.in_transaction:
             return  # nothing cached, or inside an outer transaction that may still roll back
-        self.keep(previous.with_chunks(changed), data_version(self._conn))
+        self.keep(previous.with_chunks(changed, words), data_version(self._conn))
 
     # -- reading chunks ---------------------------------------------------------------------
     def stamps(self) -> list[str]:
@@ -114,18 +126,81 @@ class IndexStore:
         except crypto.DecryptError:
             return None
 
+    def read_word_chunk(self, bucket: int) -> WordChunk | None:
+        row = self._conn.execute("SELECT CAST(ct AS BLOB) FROM word_chunks WHERE bucket=?",
+                                 (bucket,)).fetchone()
+        if row is None:
+            return None
+        try:
+            return WordChunk.open(self._keys.subkeys["summary-aead"], self._keys.vault_id,
+                                  bucket, row[0])
+        except crypto.DecryptError:
+            return None
+
+    def read_words(self, index: Index) -> tuple[dict[int, WordChunk], list[int]]:
+        """The word row of each of `index`'s chunks that matches it (the same MAC, so the
+        same rows, and as many), and the buckets whose word row is missing, damaged or
+        stale. Rows rebuilt by this connection and not stored yet count as read."""
+        key, vault_id = self._keys.subkeys["summary-aead"], self._keys.vault_id
+        found: dict[int, WordChunk] = {}
+        chunks = index.chunks
+        with snapshot(self._conn):
+            for bucket, blob in self._conn.execute(_WORDS):
+                chunk = chunks.get(bucket) if type(bucket) is int else None
+                if chunk is None:
+                    continue
+                try:
+                    words = WordChunk.open(key, vault_id, bucket, blob)
+                except crypto.DecryptError:
+                    continue  # damaged or from other keys: rebuilt
+                if words.mac == chunk.mac and len(words) == len(chunk):
+                    found[bucket] = words
+        for bucket, words in self._healed_words.items():
+            chunk = chunks.get(bucket)
+            if (bucket not in found and chunk is not None and words.mac == chunk.mac
+                    and len(words) == len(chunk)):
+                found[bucket] = words
+        return found, [b for b in chunks if b not in found]
+
     # -- writing chunks (inside the owner's transaction) ------------------------------------
-    def chunk_from_rows(self, bucket: int, stamp: str) -> Chunk:
-        rows = self._records.bucket_rows(bucket)
-        return Chunk.from_records(bucket, [record_of(self._records.open_row(r)) for r in rows],
-                                  stamp)
+    def pair_from_rows(self, bucket: int, stamp: str) -> tuple[Chunk, WordChunk]:
+        """A bucket's chunk and word row, from its rows."""
+        entries = [self._records.open_row(r) for r in self._records.bucket_rows(bucket)]
+        return build_pair(bucket, [record_of(e) for e in entries],
+                          [words_of(e) for e in entries], stamp)
 
     def rebuild(self, buckets: list[int]) -> dict[int, Chunk]:
-        """These buckets' chunks, from their rows, stamped with the manifest. The caller
-        verifies the rows of these buckets against the manifest first, in the same
-        snapshot: a chunk stamped current must hold exactly the rows the manifest seals."""
+        """These buckets' chunks, from their rows, stamped with the manifest (their word
+        rows too, kept as rebuilt by a read). The caller verifies the rows of these
+        buckets against the manifest first, in the same snapshot: a chunk stamped current
+        must hold exactly the rows the manifest seals."""
         stamps = self.stamps()
-        return {b: self.chunk_from_rows(b, stamps[b]) for b in buckets}
+        chunks: dict[int, Chunk] = {}
+        for bucket in buckets:
+            chunks[bucket], self._healed_words[bucket] = self.pair_from_rows(
+                bucket, stamps[bucket])
+        return chunks
+
+    def rebuild_words(self, index: Index, buckets: list[int]) -> dict[int, WordChunk]:
+        """The word rows of these buckets of `index`, from their rows, in the order of the
+        chunks' rows, kept as rebuilt by a read. As for `rebuild`, the caller verifies the
+        rows against the manifest first, in the same snapshot."""
+        stamps = self.stamps()
+        rebuilt: dict[int, WordChunk] = {}
+        for bucket in buckets:
+            chunk = index.chunks[bucket]
+            if stamps[bucket] != chunk.mac:
+                raise ConflictError("the journal changed while it was being searched; "
+                                    "search again")
+            entries = {e.id: e for e in map(self._records.open_row,
+                                            self._records.bucket_rows(bucket))}
+            if sorted(entries) != sorted(chunk.ids):  # the manifest vouches for both
+                raise IntegrityError(f"integrity check failed: index chunk {bucket} does "
+                                     "not hold its entries (run 'journal check')")
+            rebuilt[bucket] = WordChunk.from_rows(
+                bucket, [words_of(entries[i]) for i in chunk.ids], chunk.mac)
+        self._healed_words.update(rebuilt)
+        return rebuilt
 
     def remember_healed(self, chunks: dict[int, Chunk]) -> None:
         """Chunks rebuilt by a read: a read never writes the vault, so they are stored by
@@ -133,22 +208,35 @@ class IndexStore:
         self._healed.update(chunks)
 
     def pending(self) -> int:
-        """How many entries the chunks rebuilt by reads and not yet stored hold."""
-        return sum(len(chunk) for chunk in self._healed.values())
+        """How many entries the chunks and word rows rebuilt by reads and not yet stored
+        hold."""
+        sizes = {b: len(w) for b, w in self._healed_words.items()}
+        sizes.update((b, len(c)) for b, c in self._healed.items())
+        return sum(sizes.values())
 
     def store_healed(self, skip: Iterable[int]) -> dict[int, Chunk]:
-        """Inside a save's transaction: store the chunks rebuilt by earlier reads whose
-        bucket the manifest still seals as it was when they were built (not those in
-        `skip`, which the save itself rewrote)."""
-        if not self._healed:
+        """Inside a save's transaction: store the chunks and word rows rebuilt by earlier
+        reads whose bucket the manifest still seals as it was when they were built (not
+        those in `skip`, which the save itself rewrote). `stored` says how many entries
+        they hold."""
+        self.stored = 0
+        if not self._healed and not self._healed_words:
             return {}
         stamps, skipped = self.stamps(), set(skip)
         stored: dict[int, Chunk] = {}
+        sizes: dict[int, int] = {}
         for bucket, chunk in self._healed.items():
             if bucket not in skipped and chunk.mac == stamps[bucket]:
                 self.store(chunk)
                 stored[bucket] = chunk
-        self._healed = {}
+                sizes[bucket] = len(chunk)
+        for bucket, words in self._healed_words.items():
+            if bucket not in skipped and words.mac == stamps[bucket]:
+                self.store_words(words)
+                self._changed_words[bucket] = words
+                sizes[bucket] = len(words)
+        self._healed, self._healed_words = {}, {}
+        self.stored = sum(sizes.values())
         return stored
 
     def store(self, chunk: Chunk) -> None:
@@ -156,12 +244,23 @@ class IndexStore:
                            (chunk.bucket, chunk.seal(self._keys.subkeys["summary-aead"],
                                                      self._keys.vault_id)))
 
+    def store_words(self, words: WordChunk) -> None:
+        self._conn.execute("INSERT OR REPLACE INTO word_chunks(bucket, ct) VALUES (?, ?)",
+                           (words.bucket, words.seal(self._keys.subkeys["summary-aead"],
+                                                     self._keys.vault_id)))
+
+    def _old_words(self, previous: Index | None, bucket: int) -> WordChunk | None:
+        loaded = previous.loaded_word_chunks() if previous is not None else None
+        found = loaded.get(bucket) if loaded is not None else None
+        return found or self.read_word_chunk(bucket)
+
     def update(self, previous: Index | None, before: list[str], saved: list[Entry],
                deleted: Iterable[bytes]) -> dict[int, Chunk]:
-        """After the rows and the manifest changed: rewrite the chunk of every touched
-        bucket. `before` holds the stamps from before the change. A chunk that did not
-        match the manifest before this save is rebuilt from its rows rather than patched
-        (never launder a stale chunk)."""
+        """After the rows and the manifest changed: rewrite the chunk and the word row of
+        every touched bucket. `before` holds the stamps from before the change. A chunk or
+        word row that did not match the manifest before this save is rebuilt from its rows
+        rather than patched (never launder a stale one). The word rows are handed to the
+        cached index by `patch`."""
         stamps = self.stamps()
         gone: dict[int, set[str]] = {}
         added: dict[int, list[Entry]] = {}
@@ -176,32 +275,48 @@ class IndexStore:
         for bucket, ids in gone.items():
             if before[bucket] == "":  # the bucket had no rows: nothing to read back
                 old: Chunk | None = Chunk.from_records(bucket, [], "")
+                old_words: WordChunk | None = WordChunk.from_rows(bucket, [], "")
             else:
                 old = previous.chunks.get(bucket) if previous is not None else None
                 old = old or self.read_chunk(bucket)
-            if old is None or old.mac != before[bucket]:  # stale or damaged
-                chunk = self.chunk_from_rows(bucket, stamps[bucket])
+                old_words = self._old_words(previous, bucket)
+            if (old is None or old.mac != before[bucket] or old_words is None  # stale
+                    or old_words.mac != before[bucket] or len(old_words) != len(old)):
+                chunk, words = self.pair_from_rows(bucket, stamps[bucket])
             else:
-                records = [r for r in old.records() if r[0] not in ids]
-                records += map(record_of, added.get(bucket, ()))
-                chunk = Chunk.from_records(bucket, records, stamps[bucket])
+                kept = [i for i, entry_id in enumerate(old.ids) if entry_id not in ids]
+                records, row_words = old.records(), old_words.row_words()
+                new = added.get(bucket, [])
+                chunk, words = build_pair(
+                    bucket, [records[i] for i in kept] + [record_of(e) for e in new],
+                    [row_words[i] for i in kept] + [words_of(e) for e in new],
+                    stamps[bucket])
             self.store(chunk)
+            self.store_words(words)
             changed[bucket] = chunk
+            self._changed_words[bucket] = words
         return changed
 
     def clear(self) -> None:
-        """Every chunk dropped (a cache: rebuilt from verified rows when next read)."""
+        """Every chunk and word row dropped (a cache: rebuilt from verified rows when next
+        read)."""
         self._conn.execute("DELETE FROM index_chunks")
-        self._index = None
-        self._healed = {}
+        self._conn.execute("DELETE FROM word_chunks")
+        self.drop()
 
     def reseal(self, index: Index) -> None:
         """Every chunk again under the current keys and manifest, each entry one version
-        on (key rotation re-saves every entry); inside the rotation's transaction."""
+        on (key rotation re-saves every entry), and the word rows `index` loaded (the
+        others are rebuilt when a word search needs them); inside the rotation's
+        transaction."""
         stamps = self.stamps()
+        words = index.loaded_word_chunks() or {}
         self._conn.execute("DELETE FROM index_chunks")
+        self._conn.execute("DELETE FROM word_chunks")
         for bucket, chunk in index.chunks.items():
             records = chunk.records()
             for record in records:
                 record[1] += 1
             self.store(Chunk.from_records(bucket, records, stamps[bucket]))
+            if bucket in words and len(words[bucket]) == len(chunk):
+                self.store_words(words[bucket].restamped(stamps[bucket]))

@@ -66,8 +66,16 @@ def _v4(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE summaries")
 
 
+def _v5(conn: sqlite3.Connection) -> None:
+    # Each index chunk's word filter moves to a sealed row of its own (journal.core.store.
+    # word_chunk), read only by a word search (issue 19). A cache like the chunks: filled
+    # when the chunks of the new format are rebuilt from the entries.
+    conn.execute("CREATE TABLE word_chunks (bucket INTEGER PRIMARY KEY, ct BLOB NOT NULL)"
+                 " WITHOUT ROWID")
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    1: _v1, 2: _v2, 3: _v3, 4: _v4}
+    1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5}
 LATEST = max(MIGRATIONS)
 
 

@@ -59,6 +59,7 @@ from journal.core.store.private_dirs import make_private_dirs
 from journal.core.store.records import Records, needs_full_parse, row_name
 from journal.core.store.rollback import SeenSaves
 from journal.core.store.schema import SQLITE_MAGIC, db_path, snapshot
+from journal.core.store.word_chunk import WordChunk
 
 #: The names other modules import from here (the vault's public face).
 __all__ = ["WRONG", "KEYS_CHANGED", "CheckReport", "Header", "MergeResult", "Vault",
@@ -474,7 +475,7 @@ class Vault:
             chunks, stale = self.indexes.read()
             if stale:
                 chunks.update(self._heal_index(stale))
-        index = Index(chunks)
+        index = Index(chunks, self._word_rows)
         self.indexes.keep(index, version)
         if stale and self.on_index_rebuilt is not None and not self._conn.in_transaction:
             self.on_index_rebuilt(self)
@@ -501,6 +502,24 @@ class Vault:
         self.indexes.remember_healed(rebuilt)
         return rebuilt
 
+    def _word_rows(self, index: Index) -> dict[int, WordChunk]:
+        """The word rows of `index`'s chunks, for a word search (nothing else reads them):
+        those matching their chunk, and any missing, damaged or stale one rebuilt from its
+        rows after checking them against the manifest, as `_heal_index` does, and stored
+        the same way."""
+        with paused_gc():
+            words, stale = self.indexes.read_words(index)
+            if stale:
+                with snapshot(self._conn):
+                    problems = self.manifest.problems_in(set(stale))
+                    if problems:
+                        raise IntegrityError("integrity check failed: " + "; ".join(problems)
+                                             + " (run 'journal check')", problems)
+                    words.update(self.indexes.rebuild_words(index, stale))
+        if stale and self.on_index_rebuilt is not None and not self._conn.in_transaction:
+            self.on_index_rebuilt(self)
+        return words
+
     def store_healed_index(self) -> int:
         """Store, in one transaction, the chunks this connection rebuilt while reading, each
         only if the manifest still seals its bucket as when it was rebuilt from verified
@@ -512,7 +531,7 @@ class Vault:
         with self._write():
             stored = self.indexes.store_healed(())
         self.indexes.patch(previous, stored)
-        return sum(len(chunk) for chunk in stored.values())
+        return self.indexes.stored
 
     def drop_index(self) -> None:
         """Delete every index chunk: the next read rebuilds them from entries verified
@@ -571,6 +590,7 @@ class Vault:
                 merged = self.captures.merged()  # resealed under the new keys below
                 arrived = self.captures.arrivals()
                 index = self.index()  # its summaries carry over: no body is parsed again
+                index.word_chunks()  # and its word rows, read while the old keys open them
                 self._cache = None
                 entries = list(self._load().values())
                 self.keyring.rekey(header, kek, code)
