@@ -215,3 +215,25 @@ def test_key_rotation_reseals_the_word_rows_under_the_new_keys(vault, vault_dir,
         assert reopened.check().ok
     finally:
         reopened.close()
+
+
+def test_a_streamed_save_holds_no_word_rows_of_the_buckets_it_wrote(vault, monkeypatch):
+    """An import streams bucket by bucket (Vault.put_many of an iterator): the word rows
+    it writes must not pile up in memory until the end (29 MB at 50,000 entries of real
+    prose)."""
+    from journal.core.store.bulk import bucket_of
+    from journal.core.store.index_store import IndexStore
+
+    held = []
+    real = IndexStore.update
+
+    def spy(self, *args):
+        changed = real(self, *args)
+        held.append(len(self._changed_words))
+        return changed
+
+    monkeypatch.setattr(IndexStore, "update", spy)
+    incoming = sorted(_entries(80), key=lambda e: (bucket_of(e.id), e.id))
+    vault.put_many(iter(incoming))
+    assert len(held) > 10 and set(held) == {0}
+    assert _found(vault, "rare") == _expected(vault, "rare")

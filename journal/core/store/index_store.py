@@ -294,7 +294,8 @@ class IndexStore:
             self.store(chunk)
             self.store_words(words)
             changed[bucket] = chunk
-            self._changed_words[bucket] = words
+            if previous is not None:  # for `patch`; a streamed save keeps nothing
+                self._changed_words[bucket] = words
         return changed
 
     def clear(self) -> None:
