@@ -20,6 +20,7 @@ import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 from operator import itemgetter
+from typing import cast
 
 from journal.core.clock import Clock
 from journal.core.errors import IntegrityError
@@ -71,6 +72,10 @@ class Manifest:
         self._keys = keys
         self._clock = clock
         self._counter = 0  # the highest save counter read or written by this connection
+        #: the last manifest read or sealed: (blob, key, info, its buckets decoded or None).
+        #: A bulk save reads it twice per bucket; the blob is still read from the database
+        #: every time, and only the same bytes under the same key reuse what they gave.
+        self._last: tuple[bytes, bytes, dict, dict[int, Bucket] | None] | None = None
 
     # -- reading the rows ------------------------------------------------------------------
     def rows(self) -> list[tuple[bytes, int, bytes]]:
@@ -103,15 +108,21 @@ class Manifest:
 
     # -- the sealed manifest ---------------------------------------------------------------
     def info(self) -> dict:
+        """The sealed manifest, opened (callers must not change it: it may be shared)."""
         blob = meta(self._conn, "manifest")
+        key = self._keys.subkeys["manifest-info"]
+        last = self._last
+        if last is not None and blob == last[0] and key == last[1]:
+            return last[2]
         try:
-            info = crypto.open_json(self._keys.subkeys["manifest-info"], blob or b"",
-                                    crypto.MANIFEST_PREFIX + self._keys.vault_id)
+            info = crypto.open_json(key, blob or b"", crypto.MANIFEST_PREFIX + self._keys.vault_id)
         except crypto.DecryptError:
             raise IntegrityError(_DAMAGED) from None
         if not isinstance(info, dict):
             raise IntegrityError(_DAMAGED)
         self._counter = max(self._counter, self._counter_of(info))
+        if blob is not None:
+            self._last = (blob, key, info, None)
         return info
 
     @staticmethod
@@ -134,12 +145,20 @@ class Manifest:
         raise IntegrityError("the integrity manifest has a format this program does not know "
                              "(written by a newer version?)")
 
-    @staticmethod
-    def _stored_buckets(info: dict) -> dict[int, Bucket]:
+    def _stored_buckets(self, info: dict) -> dict[int, Bucket]:
         """The non-empty buckets of a bucketed manifest (`buckets`: a list of 256 items,
-        each null for an empty bucket or [base64 MAC, count, version sum]). The manifest
-        was authenticated when it was opened, so a malformed one means a bug or a newer
-        writer: refused all the same."""
+        each null for an empty bucket or [base64 MAC, count, version sum]), as a new dict
+        the caller may change. The manifest was authenticated when it was opened, so a
+        malformed one means a bug or a newer writer: refused all the same."""
+        last = self._last
+        if last is not None and last[2] is info:
+            if last[3] is None:
+                self._last = last = (*last[:3], self._decode_buckets(info))
+            return dict(cast(dict[int, Bucket], last[3]))
+        return self._decode_buckets(info)
+
+    @staticmethod
+    def _decode_buckets(info: dict) -> dict[int, Bucket]:
         stored = info.get("buckets")
         if not isinstance(stored, list) or len(stored) != crypto.MANIFEST_BUCKETS:
             raise IntegrityError(_DAMAGED)
@@ -178,9 +197,10 @@ class Manifest:
         merged = meta(self._conn, MERGED_CAPTURES)
         if merged is not None:
             info["captures"] = hashlib.sha256(merged).hexdigest()
-        put_meta(self._conn, "manifest", crypto.seal_json(
-            self._keys.subkeys["manifest-info"], info,
-            crypto.MANIFEST_PREFIX + self._keys.vault_id))
+        key = self._keys.subkeys["manifest-info"]
+        blob = crypto.seal_json(key, info, crypto.MANIFEST_PREFIX + self._keys.vault_id)
+        put_meta(self._conn, "manifest", blob)
+        self._last = (blob, key, info, dict(live))
 
     def write(self, changed: Iterable[bytes] | None = None) -> None:
         """Reseal the manifest after rows changed, inside the same write transaction.
