@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from journal.core.errors import IntegrityError, JournalError, VaultDamaged
+from journal.core.errors import IntegrityError, JournalError, ValidationError, VaultDamaged
 from journal.core.model.entries import Entry
 from journal.core.store import crypto
 from journal.core.store.header import read_header
@@ -217,6 +217,15 @@ class Captures:
         """What quick capture brought in, oldest first (for one day, or all)."""
         found = [Arrival.from_json(a) for a in self._record()["arrivals"]]
         return [a for a in found if a is not None and (day is None or a.day == day)]
+
+    def numbered(self, number: int) -> tuple[list[Arrival], Arrival]:
+        """Every arrival, and the `number`-th (1 = the oldest, as `arrivals()` lists them);
+        ValidationError for a number that names none."""
+        every = self.arrivals()
+        if not 1 <= number <= len(every):
+            raise ValidationError(f"there is no quick capture number {number} "
+                                  f"({len(every)} merged)")
+        return every, every[number - 1]
 
     def write_merged(self, sealed_ids: set[bytes], arrivals: list[Arrival]) -> None:
         """Inside the owner's write transaction, before the manifest is resealed (which

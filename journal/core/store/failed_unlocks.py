@@ -19,16 +19,14 @@ The file is written 0600, atomically (temp file, rename).
 from __future__ import annotations
 
 import contextlib
-import json
 import math
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from journal.core.errors import WrongPassphrase
-from journal.core.store.private_dirs import make_private_dirs
+from journal.core.store.state_file import StateFile
 
 #: Wrong passphrases allowed without a pause (typos); after that each wait doubles.
 FREE_TRIES = 2
@@ -54,42 +52,23 @@ class FailedUnlocks:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-
-    def _load(self) -> dict[str, dict]:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return data if isinstance(data, dict) else {}
-
-    def _store(self, data: dict[str, dict]) -> None:
-        """Best effort: a state directory that cannot be written loses only the count."""
-        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        try:
-            make_private_dirs(self.path.parent)  # with its new parents: 0700, any umask
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, indent=1, sort_keys=True)
-            os.replace(temp, self.path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                temp.unlink()
+        self._file = StateFile(self.path)
 
     def _read(self, vault_id: bytes) -> tuple[int, datetime | None]:
-        record = self._load().get(vault_id.hex())
+        record = self._file.load().get(vault_id.hex())
         try:
             return int(record["failures"]), datetime.fromisoformat(record["at"])
         except (KeyError, TypeError, ValueError):
             return 0, None
 
     def _write(self, vault_id: bytes, failures: int, at: datetime | None) -> None:
-        data = self._load()
+        data = self._file.load()
         if failures <= 0 or at is None:
             data.pop(vault_id.hex(), None)
         else:
             data[vault_id.hex()] = {"failures": failures,
                                     "at": at.replace(microsecond=0).isoformat()}
-        self._store(data)
+        self._file.store(data)
 
     def failures(self, vault_id: bytes) -> int:
         return self._read(vault_id)[0]

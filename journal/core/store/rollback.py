@@ -14,14 +14,11 @@ the record), never forge entries. It is written 0600, atomically.
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from journal.core.store.private_dirs import make_private_dirs
+from journal.core.store.state_file import StateFile
 
 
 @dataclass(frozen=True)
@@ -43,29 +40,10 @@ class SeenSaves:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-
-    def _load(self) -> dict[str, dict]:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return data if isinstance(data, dict) else {}
-
-    def _store(self, data: dict[str, dict]) -> None:
-        """Best effort: a state directory that cannot be written loses only the warning."""
-        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        try:
-            make_private_dirs(self.path.parent)  # with its new parents: 0700, any umask
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, indent=1, sort_keys=True)
-            os.replace(temp, self.path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                temp.unlink()
+        self._file = StateFile(self.path)
 
     def seen(self, vault_id: bytes) -> Seen | None:
-        record = self._load().get(vault_id.hex())
+        record = self._file.load().get(vault_id.hex())
         if not isinstance(record, dict) or record.get("restored"):
             return None
         try:
@@ -78,14 +56,14 @@ class SeenSaves:
                 now: datetime) -> str | None:
         """Record this vault's counter (keeping the highest) and return a warning if it
         is lower than one seen before, else None."""
-        data = self._load()
+        data = self._file.load()
         key = vault_id.hex()
         before = self.seen(vault_id)
         saved = saved_at.isoformat() if saved_at else ""
         if before is None or counter >= before.counter:
             data[key] = {"counter": counter, "saved_at": saved,
                          "seen_at": now.replace(microsecond=0).isoformat()}
-            self._store(data)
+            self._file.store(data)
             return None
         return (f"this vault went back in time: it was last saved {_when(saved)} (save "
                 f"{counter}), but on {_when(before.seen_at)} this computer saw it saved "
@@ -95,7 +73,7 @@ class SeenSaves:
 
     def forget_for_restore(self, vault_id: bytes) -> None:
         """`journal restore` said it goes back in time: its first unlock starts afresh."""
-        data = self._load()
+        data = self._file.load()
         if vault_id.hex() in data:
             data[vault_id.hex()] = {"restored": True}
-            self._store(data)
+            self._file.store(data)

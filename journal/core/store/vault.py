@@ -675,11 +675,7 @@ class Vault:
         """Take out of its day the text and moments the `number`-th merged capture (1 =
         the oldest, as `arrivals()` lists them) brought; an entry left with nothing is
         deleted. The record keeps it, marked discarded."""
-        every = self.captures.arrivals()
-        if not 1 <= number <= len(every):
-            raise ValidationError(f"there is no quick capture number {number} "
-                                  f"({len(every)} merged)")
-        arrival = every[number - 1]
+        every, arrival = self.captures.numbered(number)
         if arrival.discarded:
             raise ValidationError(f"quick capture {number} was already discarded")
         done = self.captures.merged()
@@ -701,11 +697,7 @@ class Vault:
         """Mark the `number`-th merged capture (as `arrivals()` lists them) reviewed: the
         person kept it as their own. In the sealed record the manifest binds, so it stays
         reviewed in every later session."""
-        every = self.captures.arrivals()
-        if not 1 <= number <= len(every):
-            raise ValidationError(f"there is no quick capture number {number} "
-                                  f"({len(every)} merged)")
-        arrival = every[number - 1]
+        every, arrival = self.captures.numbered(number)
         if arrival.discarded:
             raise ValidationError(f"quick capture {number} was discarded; there is nothing "
                                   "left of it to keep")
