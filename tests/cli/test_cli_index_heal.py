@@ -12,19 +12,14 @@ from cli_harness import Journal
 
 from journal.core.store.index_store import IndexStore
 from journal.core.store.vault import db_path
+from tests.raw_sql import raw_sql
 
 DAYS = ("2026-11-20", "2026-11-21", "2026-11-22")
 LINE = "journal: the encrypted index was rebuilt (3 entries) and stored"
 
 
 def _sql(journal: Journal, query: str) -> list[tuple]:
-    conn = sqlite3.connect(db_path(journal.vault_dir))
-    try:
-        rows = conn.execute(query).fetchall()
-        conn.commit()
-        return rows
-    finally:
-        conn.close()
+    return raw_sql(journal.vault_dir, query)
 
 
 @pytest.fixture

@@ -4,34 +4,24 @@ seals, so the record cannot be removed or rolled back on its own either."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 
 from journal.core.model.entries import Entry
 from journal.core.store.captures import SealedBox
-from journal.core.store.vault import db_path, merge_sealed
+from journal.core.store.vault import merge_sealed
 from tests.conftest import PASSPHRASE, open_vault
+from tests.raw_sql import raw_sql
 
 DAY = date(2026, 11, 24)
 
 
-def _sql(vault_dir, query: str, *args) -> list:
-    conn = sqlite3.connect(db_path(vault_dir))
-    try:
-        rows = conn.execute(query, args).fetchall()
-        conn.commit()
-        return rows
-    finally:
-        conn.close()
-
-
 def _captured(vault_dir, body: str, day: date = DAY) -> tuple[bytes, bytes]:
     SealedBox(vault_dir).add(Entry(date=day, body=body))
-    return _sql(vault_dir, "SELECT uuid, ct FROM sealed")[-1]
+    return raw_sql(vault_dir, "SELECT uuid, ct FROM sealed")[-1]
 
 
 def _put_back(vault_dir, row: tuple[bytes, bytes]) -> None:
-    _sql(vault_dir, "INSERT INTO sealed(uuid, ct) VALUES (?, ?)", *row)
+    raw_sql(vault_dir, "INSERT INTO sealed(uuid, ct) VALUES (?, ?)", *row)
 
 
 def test_a_replayed_capture_is_refused_and_a_deleted_entry_stays_deleted(vault, vault_dir):
@@ -68,11 +58,11 @@ def test_the_record_of_merged_captures_cannot_be_rolled_back_alone(vault, vault_
     _captured(vault_dir, "first")
     with open_vault(vault_dir) as first:
         merge_sealed(first)
-    old_record = _sql(vault_dir, "SELECT value FROM meta WHERE key='merged_captures'")[0][0]
+    old_record = raw_sql(vault_dir, "SELECT value FROM meta WHERE key='merged_captures'")[0][0]
     row = _captured(vault_dir, "second", date(2026, 11, 25))
     with open_vault(vault_dir) as second:
         assert merge_sealed(second).merged == 1
-    _sql(vault_dir, "UPDATE meta SET value=? WHERE key='merged_captures'", old_record)
+    raw_sql(vault_dir, "UPDATE meta SET value=? WHERE key='merged_captures'", old_record)
     _put_back(vault_dir, row)
     with open_vault(vault_dir) as third:
         result = merge_sealed(third)
@@ -80,7 +70,7 @@ def test_the_record_of_merged_captures_cannot_be_rolled_back_alone(vault, vault_
         assert any("rolled back" in p for p in result.problems), result.problems
         assert third.get_by_date(date(2026, 11, 25)).body.count("second") == 1
         assert any("merged quick captures" in p for p in third.check().problems)
-    _sql(vault_dir, "DELETE FROM meta WHERE key='merged_captures'")
+    raw_sql(vault_dir, "DELETE FROM meta WHERE key='merged_captures'")
     with open_vault(vault_dir) as fourth:
         assert merge_sealed(fourth).merged == 0  # removed: refused the same way
 
@@ -94,7 +84,7 @@ def test_rotation_keeps_the_record(vault, vault_dir):
     _put_back(vault_dir, row)  # sealed to the old key: it no longer even opens
     with open_vault(vault_dir) as second:
         assert merge_sealed(second).merged == 0
-    _sql(vault_dir, "DELETE FROM sealed")
+    raw_sql(vault_dir, "DELETE FROM sealed")
     row = _captured(vault_dir, "after the rotation")
     with open_vault(vault_dir) as third:
         assert merge_sealed(third).merged == 1

@@ -15,6 +15,7 @@ from journal.core.model.query import Query, search
 from journal.core.store.vault import db_path
 from tests.conftest import open_vault
 from tests.leakscan import scan
+from tests.raw_sql import raw_sql
 
 
 def _entries(n: int = 30) -> list[Entry]:
@@ -97,13 +98,6 @@ def _chunks(vault_dir) -> list[tuple[int, bytes]]:
         conn.close()
 
 
-def _sql(vault_dir, statement: str, *args) -> None:
-    conn = sqlite3.connect(db_path(vault_dir))
-    conn.execute(statement, args)
-    conn.commit()
-    conn.close()
-
-
 def _agrees_with_entries(v) -> None:
     parts = list(v.summaries())
     full = {e.id: e for e in v.get_many([p.id for p in parts])}
@@ -116,8 +110,8 @@ def test_missing_or_damaged_chunks_are_rebuilt(vault, vault_dir):
     vault.put_many(_entries(40))
     vault.close()
     (first, _), (second, _) = _chunks(vault_dir)[:2]
-    _sql(vault_dir, "DELETE FROM index_chunks WHERE bucket=?", first)
-    _sql(vault_dir, "UPDATE index_chunks SET ct = substr(ct, 1, 20) || zeroblob(30)"
+    raw_sql(vault_dir, "DELETE FROM index_chunks WHERE bucket=?", first)
+    raw_sql(vault_dir, "UPDATE index_chunks SET ct = substr(ct, 1, 20) || zeroblob(30)"
          " WHERE bucket=?", second)
     v = open_vault(vault_dir)
     _agrees_with_entries(v)
@@ -135,8 +129,8 @@ def test_chunk_swapped_between_buckets_is_not_believed(vault, vault_dir):
     vault.put_many(_entries(40))
     vault.close()
     (a, ca), (b, cb) = _chunks(vault_dir)[:2]
-    _sql(vault_dir, "UPDATE index_chunks SET ct=? WHERE bucket=?", cb, a)
-    _sql(vault_dir, "UPDATE index_chunks SET ct=? WHERE bucket=?", ca, b)
+    raw_sql(vault_dir, "UPDATE index_chunks SET ct=? WHERE bucket=?", cb, a)
+    raw_sql(vault_dir, "UPDATE index_chunks SET ct=? WHERE bucket=?", ca, b)
     v = open_vault(vault_dir)
     _agrees_with_entries(v)  # rebuilt from the entries, not swapped
     v.close()
@@ -154,7 +148,7 @@ def test_an_older_chunk_put_back_is_not_believed(vault, vault_dir):
     vault.put(edited)
     vault.close()
     for bucket in {uuid.UUID(victim.id).bytes[0], uuid.UUID(edited.id).bytes[0]}:
-        _sql(vault_dir, "UPDATE index_chunks SET ct=? WHERE bucket=?", old[bucket], bucket)
+        raw_sql(vault_dir, "UPDATE index_chunks SET ct=? WHERE bucket=?", old[bucket], bucket)
     v = open_vault(vault_dir)
     ids = [p.id for p in v.summaries()]
     assert victim.id not in ids and len(ids) == 39
@@ -181,10 +175,10 @@ def test_chunks_of_an_older_format_are_rebuilt(vault, vault_dir, old_format):
         head = json.loads(lines[0])
         head["v"] = old_format
         old = b"\n".join([json.dumps(head).encode(), *lines[1:old_format + 2]])
-        _sql(vault_dir, "UPDATE index_chunks SET ct=? WHERE bucket=?",
+        raw_sql(vault_dir, "UPDATE index_chunks SET ct=? WHERE bucket=?",
              crypto.seal(keys[0], crypto.pad(old, PAD_BLOCK), chunk_aad(keys[1], bucket)),
              bucket)
-    _sql(vault_dir, "DELETE FROM word_chunks")
+    raw_sql(vault_dir, "DELETE FROM word_chunks")
     vault.close()
     v = open_vault(vault_dir)
     found = search(v.entries(), Query.parse("summary-canary-1"))

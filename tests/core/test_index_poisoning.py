@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 import uuid
 from datetime import date
 
@@ -19,21 +18,12 @@ from journal.core.store import crypto
 from journal.core.store.index_chunk import Chunk, record_of
 from journal.core.store.vault import db_path
 from tests.conftest import open_vault
+from tests.raw_sql import raw_sql
 
 
 def _entries(n: int) -> list[Entry]:
     return [Entry(date=date(2026, 3, 1 + i % 28).replace(month=1 + i // 28),
                   body=f"# Day {i} #tag{i % 3}") for i in range(n)]
-
-
-def _sql(vault_dir, query: str, *args):
-    conn = sqlite3.connect(db_path(vault_dir))
-    try:
-        rows = conn.execute(query, args).fetchall()
-        conn.commit()
-        return rows
-    finally:
-        conn.close()
 
 
 def test_a_row_and_its_chunk_deleted_in_a_session_cannot_hide_the_entry(vault, vault_dir):
@@ -42,14 +32,14 @@ def test_a_row_and_its_chunk_deleted_in_a_session_cannot_hide_the_entry(vault, v
     raw = uuid.UUID(victim.id).bytes
     vault.close()
     session = open_vault(vault_dir)  # unlock verified every bucket
-    row = _sql(vault_dir, "SELECT uuid, version, day_key, ct, digest FROM entries WHERE uuid=?",
+    row = raw_sql(vault_dir, "SELECT uuid, version, day_key, ct, digest FROM entries WHERE uuid=?",
                raw)[0]
-    _sql(vault_dir, "DELETE FROM entries WHERE uuid=?", raw)
-    _sql(vault_dir, "DELETE FROM index_chunks WHERE bucket=?", raw[0])
+    raw_sql(vault_dir, "DELETE FROM entries WHERE uuid=?", raw)
+    raw_sql(vault_dir, "DELETE FROM index_chunks WHERE bucket=?", raw[0])
     with pytest.raises(IntegrityError, match="deleted outside the journal"):
         session.summaries()  # never rebuilt from rows the manifest does not vouch for
     session.close()
-    _sql(vault_dir, "INSERT INTO entries(uuid, version, day_key, ct, digest) "
+    raw_sql(vault_dir, "INSERT INTO entries(uuid, version, day_key, ct, digest) "
          "VALUES (?, ?, ?, ?, ?)", *row)
     with open_vault(vault_dir) as again:
         assert victim.id in {p.id for p in again.summaries()}
@@ -83,7 +73,7 @@ def test_check_opens_every_pending_capture(vault, vault_dir):
     public = vault._meta("seal_public")
     payload = json.dumps(Entry(date=date(2026, 11, 21), body="x").to_dict()).encode()
     blob = crypto.seal_to_public(public, payload, vault.header.vault_id + os.urandom(16))
-    _sql(vault_dir, "INSERT INTO sealed(uuid, ct) VALUES (?, ?)", sealed_id, blob)
+    raw_sql(vault_dir, "INSERT INTO sealed(uuid, ct) VALUES (?, ?)", sealed_id, blob)
     report = vault.check()
     assert any(str(uuid.UUID(bytes=sealed_id)) in p and "tampered" in p
                for p in report.problems), report.problems
@@ -92,8 +82,8 @@ def test_check_opens_every_pending_capture(vault, vault_dir):
 def test_reading_the_index_never_rewrites_the_vault_file(vault, vault_dir):
     saved = vault.put_many(_entries(30))
     vault.close()
-    _sql(vault_dir, "DELETE FROM index_chunks")  # a vault from before the index, say
-    _sql(vault_dir, "VACUUM")
+    raw_sql(vault_dir, "DELETE FROM index_chunks")  # a vault from before the index, say
+    raw_sql(vault_dir, "VACUUM")
     before = hashlib.sha256(db_path(vault_dir).read_bytes()).hexdigest()
     with open_vault(vault_dir) as reader:
         assert len(reader.summaries()) == 30
@@ -103,7 +93,7 @@ def test_reading_the_index_never_rewrites_the_vault_file(vault, vault_dir):
         entry = writer.get(saved[0].id)
         entry.body += "\nmore"
         writer.put(entry)
-    stored = {b for (b,) in _sql(vault_dir, "SELECT bucket FROM index_chunks")}
+    stored = {b for (b,) in raw_sql(vault_dir, "SELECT bucket FROM index_chunks")}
     assert stored == {uuid.UUID(e.id).bytes[0] for e in saved}
     with open_vault(vault_dir) as again:
         again._heal_index = None  # every chunk is current: nothing to rebuild

@@ -6,7 +6,6 @@ search decrypts one."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, timedelta
 
 import pytest
@@ -17,8 +16,8 @@ from journal.core.model.entries import Entry, Moment
 from journal.core.model.query import Query, search, search_vault
 from journal.core.store import crypto
 from journal.core.store.index_chunk import Chunk
-from journal.core.store.vault import db_path
 from journal.core.store.word_chunk import WordChunk
+from tests.raw_sql import raw_sql
 
 WORD = st.text(alphabet="aßé.İi\u0307x\u00e9z", min_size=1, max_size=4)
 
@@ -96,16 +95,6 @@ def _entries(n: int) -> list[Entry]:
             for i in range(n)]
 
 
-def _sql(vault_dir, query: str, *args) -> list[tuple]:
-    conn = sqlite3.connect(db_path(vault_dir))
-    try:
-        rows = conn.execute(query, args).fetchall()
-        conn.commit()
-        return rows
-    finally:
-        conn.close()
-
-
 def _found(vault, raw: str) -> list[str]:
     vault.refresh()
     vault.indexes.forget()
@@ -121,8 +110,8 @@ QUERIES = ["rare", "common", "note1", "w1", "day", "rare note0"]
 
 def test_a_save_keeps_every_word_row_beside_its_chunk(vault, vault_dir):
     vault.put_many(_entries(60))
-    chunks = {b for (b,) in _sql(vault_dir, "SELECT bucket FROM index_chunks")}
-    assert {b for (b,) in _sql(vault_dir, "SELECT bucket FROM word_chunks")} == chunks
+    chunks = {b for (b,) in raw_sql(vault_dir, "SELECT bucket FROM index_chunks")}
+    assert {b for (b,) in raw_sql(vault_dir, "SELECT bucket FROM word_chunks")} == chunks
     one = vault.get_by_date(date(2025, 1, 8))
     one.body += " newword"
     vault.put(one)
@@ -138,20 +127,20 @@ def test_a_damaged_stale_or_missing_word_row_is_rebuilt_never_believed(vault, va
     vault.put_many(entries)
     rare = entries[7]
     bucket = crypto.manifest_bucket(bytes.fromhex(rare.id.replace("-", "")))
-    old = dict(_sql(vault_dir, "SELECT bucket, ct FROM word_chunks"))
+    old = dict(raw_sql(vault_dir, "SELECT bucket, ct FROM word_chunks"))
     saved = vault.get(rare.id)
     saved.body = saved.body.replace("rare", "changed")  # the bucket moves on
     vault.put(saved)
     other = next(b for b in old if b != bucket)
     if harm == "damaged":
-        _sql(vault_dir, "UPDATE word_chunks SET ct = substr(ct, 1, 20) || zeroblob(40)"
+        raw_sql(vault_dir, "UPDATE word_chunks SET ct = substr(ct, 1, 20) || zeroblob(40)"
              " WHERE bucket=?", bucket)
     elif harm == "missing":
-        _sql(vault_dir, "DELETE FROM word_chunks WHERE bucket=?", bucket)
+        raw_sql(vault_dir, "DELETE FROM word_chunks WHERE bucket=?", bucket)
     elif harm == "stale":  # the row from before the save put back: it still says "rare"
-        _sql(vault_dir, "UPDATE word_chunks SET ct=? WHERE bucket=?", old[bucket], bucket)
+        raw_sql(vault_dir, "UPDATE word_chunks SET ct=? WHERE bucket=?", old[bucket], bucket)
     else:  # another bucket's row moved here
-        _sql(vault_dir, "UPDATE word_chunks SET ct=? WHERE bucket=?", old[other], bucket)
+        raw_sql(vault_dir, "UPDATE word_chunks SET ct=? WHERE bucket=?", old[other], bucket)
     for raw in ("rare", "changed", *QUERIES):
         assert _found(vault, raw) == _expected(vault, raw), (harm, raw)
     assert rare.id not in _found(vault, "rare") and _found(vault, "changed") == [rare.id]
@@ -164,7 +153,7 @@ def test_check_names_a_word_row_that_does_not_hold_its_entries_words(vault, vaul
     """A word row stamped current but holding other words (a bug, or one poisoned by an
     earlier version) would make a search miss entries: check must say so."""
     vault.put_many(_entries(30))
-    bucket, = _sql(vault_dir, "SELECT bucket FROM word_chunks LIMIT 1")[0]
+    bucket, = raw_sql(vault_dir, "SELECT bucket FROM word_chunks LIMIT 1")[0]
     good = vault.indexes.read_word_chunk(bucket)
     rows = good.row_words()
     rows[0] = ["forged"]

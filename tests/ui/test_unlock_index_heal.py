@@ -3,26 +3,15 @@ change, or chunks missing) are stored at once, and a long rebuild is said in a n
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 
 import pytest
 
 from journal.core.model.entries import Entry
-from journal.core.store.vault import db_path
 from journal.ui.screens import unlock as unlock_screen
+from tests.raw_sql import raw_sql
 
 from .conftest import TODAY, unlock
-
-
-def _sql(directory, query: str) -> list[tuple]:
-    conn = sqlite3.connect(db_path(directory))
-    try:
-        rows = conn.execute(query).fetchall()
-        conn.commit()
-        return rows
-    finally:
-        conn.close()
 
 
 @pytest.mark.parametrize("threshold, said", [(0.0, True), (3600.0, False)])
@@ -30,7 +19,7 @@ async def test_unlock_stores_the_rebuilt_index(app_factory, make_vault, monkeypa
                                                threshold, said):
     directory = make_vault([Entry(date=TODAY - timedelta(days=i), body=f"day {i} #ward")
                             for i in range(4)])
-    _sql(directory, "DELETE FROM index_chunks")
+    raw_sql(directory, "DELETE FROM index_chunks")
     monkeypatch.setattr(unlock_screen, "HEAL_NOTICE_SECONDS", threshold)
     app = app_factory()
     notes: list[str] = []
@@ -39,7 +28,7 @@ async def test_unlock_stores_the_rebuilt_index(app_factory, make_vault, monkeypa
         await unlock(pilot)
         assert app.vault is not None
         assert len(app.vault.summaries()) == 4
-    stored = _sql(directory, "SELECT bucket FROM index_chunks")
+    stored = raw_sql(directory, "SELECT bucket FROM index_chunks")
     assert stored and len(stored) <= 4
     line = "The encrypted index was rebuilt (4 entries) and stored"
     assert any(line in n for n in notes) is said
