@@ -252,6 +252,11 @@ def read_secret_file(path: Path) -> str:
     return line
 
 
+#: How long a read command waits for another writer (the app saving) to store the index
+#: it rebuilt: a convenience, so it gives up soon and says how to do it later.
+STORE_PATIENCE = 1.0
+
+
 def store_rebuilt_index(vault: Vault) -> None:
     """A command had to rebuild index chunks (after a chunk-format change, or chunks
     missing): store them once, in one transaction, and say so on stderr, so the next
@@ -259,7 +264,7 @@ def store_rebuilt_index(vault: Vault) -> None:
     read-only), say how to do it later; the command itself goes on either way."""
     pending = vault.indexes.pending()
     try:
-        stored = vault.store_healed_index()
+        stored = vault.store_healed_index(patience=STORE_PATIENCE)
     except JournalError:
         say(f"journal: the encrypted index was rebuilt ({pending} entries) but could not be "
             "stored; run 'journal check --rebuild-index'", err=True)

@@ -10,6 +10,7 @@ import sqlite3
 import pytest
 from cli_harness import Journal
 
+from journal.core.store import schema
 from journal.core.store.index_store import IndexStore
 from journal.core.store.vault import db_path
 from tests.raw_sql import raw_sql
@@ -113,3 +114,36 @@ def test_missing_word_rows_are_rebuilt_by_the_first_word_search_alone(initialise
     second = initialised("search", "shift")
     assert len(rebuilds) == 1 and "rebuilt" not in second.stderr
     assert second.stdout == first.stdout
+
+
+def test_a_read_command_never_waits_the_full_busy_time_for_its_conveniences(unindexed,
+                                                                             monkeypatch):
+    """With the app saving (another writer holding the vault), `journal list` waited
+    SQLite's whole busy time (10 s) twice: to store the index it rebuilt, and to empty the
+    WAL at close; 20 s for a list. Both are conveniences: they wait a moment, not 10 s."""
+    journal, _ = unindexed
+    statements: list[str] = []
+    real_connect = schema.connect
+
+    def traced(path, **kwargs):
+        conn = real_connect(path, **kwargs)
+        conn.set_trace_callback(statements.append)
+        return conn
+
+    monkeypatch.setattr(schema, "connect", traced)
+    blocker = sqlite3.connect(db_path(journal.vault_dir), timeout=0)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        result = journal("list")
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert len(result.stdout.splitlines()) == 3
+    waits = [s for s in statements if s.startswith("PRAGMA busy_timeout")]
+    for i, statement in enumerate(statements):
+        if statement.startswith(("BEGIN IMMEDIATE", "PRAGMA wal_checkpoint")):
+            set_before = [s for s in statements[:i] if s.startswith("PRAGMA busy_timeout")]
+            assert set_before, f"{statement!r} waits the connection's full busy time"
+            millis = int(set_before[-1].rsplit("=", 1)[1])
+            assert millis <= 1000, statement
+    assert waits

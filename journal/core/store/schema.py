@@ -128,6 +128,22 @@ def refuse_symlinks(path: Path) -> None:
                                "file): put the real file there or remove the link")
 
 
+#: How long a connection waits for another writer to finish before it gives up (seconds).
+BUSY_WAIT = 10.0
+
+
+@contextmanager
+def busy_wait(conn: sqlite3.Connection, seconds: float) -> Iterator[None]:
+    """Wait at most `seconds` for another writer inside this block, instead of BUSY_WAIT:
+    for a write that is only a convenience (a read command storing the index it rebuilt),
+    which should give up soon rather than hold the person's command."""
+    conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_WAIT * 1000)}")
+
+
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     """Read-only connections never write a byte: `immutable=1` (no locks, no -wal/-shm
     created) when the file stands alone, plain `mode=ro` when a -wal beside it holds
@@ -137,10 +153,10 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
         if readonly:
             flags = "mode=ro" if Path(f"{path}-wal").exists() else "mode=ro&immutable=1"
             conn = sqlite3.connect(f"file:{quote(str(path))}?{flags}", uri=True,
-                                   isolation_level=None, timeout=10,
+                                   isolation_level=None, timeout=BUSY_WAIT,
                                    check_same_thread=False)
         else:
-            conn = sqlite3.connect(path, isolation_level=None, timeout=10,
+            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_WAIT,
                                    check_same_thread=False)
             for pragma in PRAGMAS:
                 conn.execute(pragma)

@@ -66,6 +66,10 @@ __all__ = ["WRONG", "KEYS_CHANGED", "CheckReport", "Header", "MergeResult", "Vau
            "db_path", "merge_sealed", "SQLITE_MAGIC"]
 
 
+#: Seconds a checkpoint waits for another writer before leaving the WAL for later.
+CHECKPOINT_PATIENCE = 0.5
+
+
 class Vault:
     """An unlocked vault. Create with `Vault.create`, open with `Vault.open`."""
 
@@ -520,15 +524,18 @@ class Vault:
             self.on_index_rebuilt(self)
         return words
 
-    def store_healed_index(self) -> int:
+    def store_healed_index(self, *, patience: float | None = None) -> int:
         """Store, in one transaction, the chunks this connection rebuilt while reading, each
         only if the manifest still seals its bucket as when it was rebuilt from verified
         rows. An explicit write: a read never calls it by itself; the CLI and the app do,
-        and say so. Returns how many entries the stored chunks hold."""
+        and say so. Returns how many entries the stored chunks hold. `patience`: wait at
+        most that many seconds for another writer (StorageError after), not the usual."""
         if not self.indexes.pending():
             return 0
         previous = self.indexes.fresh()
-        with self._write():
+        waiting = (schema.busy_wait(self._conn, patience) if patience is not None
+                   else contextlib.nullcontext())
+        with waiting, self._write():
             stored = self.indexes.store_healed(())
         self.indexes.patch(previous, stored)
         return self.indexes.stored
@@ -721,8 +728,12 @@ class Vault:
         self._checkpoint()
 
     def _checkpoint(self) -> None:
+        """Fold the WAL (ciphertext only) into the file and empty it: tidiness, so while
+        another program writes it waits a moment, not the usual BUSY_WAIT (a command
+        closing while the app saves would hang for it); the next close does it."""
         try:
-            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            with schema.busy_wait(self._conn, CHECKPOINT_PATIENCE):
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error:
             pass
 
