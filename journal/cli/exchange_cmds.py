@@ -16,7 +16,7 @@ from journal.cli.runtime import Runtime, read_secret_file
 from journal.core.errors import ValidationError, VaultDamaged
 from journal.core.exchange import exporters, importers
 from journal.core.exchange import format_v1 as exchange
-from journal.core.exchange.importers import jrnl_config
+from journal.core.exchange.importers import jrnl_config, report
 from journal.core.exchange.importers import plan as planning
 from journal.core.store.vault import Vault
 
@@ -33,14 +33,6 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
     # Redrawn every ~0.5% rather than on each of 50,000 rows (each redraw is a write).
     with progress(total, label, update_min_steps=max(1, total // 200)) as bar:
         yield bar.update
-
-
-def _span(days: list[date]) -> str:
-    if not days:
-        return ""
-    first, last = min(days), max(days)
-    return f" ({first.isoformat()})" if first == last else \
-        f" ({first.isoformat()} to {last.isoformat()})"
 
 
 @click.command("import")
@@ -94,8 +86,7 @@ def import_cmd(runtime: Runtime, source: Path, fmt: str | None, dry_run: bool,
                                       progress=tick and (lambda n: tick(n // 1024)))
     with found:
         survey = found.survey
-        say(f"Read {plural(len(survey), 'entry', 'entries')} ({fmt}) from {source}"
-            f"{_span(survey.days)}; all valid.", err=True)
+        say(report.read_line(survey, fmt, source), err=True)
         vault = runtime.open_vault(passphrase_file)
         try:
             with _progress(len(survey), "Checking against the vault") as tick:
@@ -105,16 +96,8 @@ def import_cmd(runtime: Runtime, source: Path, fmt: str | None, dry_run: bool,
                     planning.apply(vault, result, progress=tick)
         finally:
             vault.close()
-    prefix = "Would import" if dry_run else "Imported"
-    say(f"{prefix} {plural(result.new_count, 'new entry', 'new entries')}, merged into "
-        f"{plural(len(result.merged), 'existing day')}, "
-        f"{result.unchanged} already present"
-        f"{_span(list(result.date_range or ()))}.")
-    shown = result.conflicts[:20]
-    for line in shown:
-        say(f"  {line}")
-    if len(result.conflicts) > len(shown):
-        say(f"  ... and {len(result.conflicts) - len(shown)} more")
+    for line in report.summary(result, "Would import" if dry_run else "Imported"):
+        say(line)
     if dry_run:
         say("Dry run: nothing was written.")
 

@@ -188,3 +188,20 @@ def test_the_first_read_tells_its_progress_in_bytes(tmp_path):
     with importers.open_source(path, progress=told.append) as source:
         assert len(source.survey) == 120
     assert len(told) > 1 and sum(told) == path.stat().st_size  # several reads, every byte
+
+
+def test_a_kept_held_source_can_be_planned_again(vault):
+    """The app plans a source to show the dry run, then again when it is confirmed: a held
+    source (jrnl, Day One, Markdown) handed its merging entries over the first time and
+    had none left for the second; with `keep` it hands over copies."""
+    vault.put_many([Entry(date=date(2020, 1, 1), body="Mine.")])
+    incoming = [Entry(date=date(2020, 1, 1), body="Theirs."),
+                Entry(date=date(2020, 1, 2), body="New.")]
+    for keep, merged in ((False, 0), (True, 1)):
+        source = importers.source.HeldSource([e.copy() for e in incoming], keep=keep)
+        first = planning.plan_source(vault, source)
+        again = planning.plan_source(vault, source)
+        assert (len(first.merged), len(again.merged)) == (1, merged)
+    assert planning.apply(vault, again) == 2
+    assert {e.date.day: e.body.strip() for e in vault.entries()} == {1: "Mine.\n\nTheirs.",
+                                                                       2: "New."}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import stat
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +16,11 @@ from journal.core.store.vault import Vault
 from journal.ui.commands import journal_commands
 from journal.ui.screens.confirm import ConfirmScreen
 from journal.ui.screens.transfer import BackupScreen, ExportScreen, ImportScreen
+from tests.core import test_export_stream
 from tests.ui.conftest import PASSPHRASE, open_vault, sample_entries, settle, unlock
+
+#: Entries as an export is read again, each carrying a weakly referenced probe.
+probing = test_export_stream.probing
 
 INCOMING = [Entry(date=date(2026, 10, 1), body="Imported first day #moved",
                   moments=[Moment(kind="concern", intensity=4, context="work")]),
@@ -133,6 +138,81 @@ async def test_malformed_file_is_one_line_and_the_vault_unchanged(
         assert [e.date for e in vault.entries()] == [date(2026, 11, 24)]
     finally:
         vault.close()
+
+
+async def test_a_streamed_import_holds_a_part_of_the_file_and_moves_the_bar(
+        app_factory, make_vault, paths, tmp_path, monkeypatch, probing):
+    """The dialog built every entry of the file into a list and planned the list: a
+    50,000-entry import in the app held every entry. It now takes the CLI's path (a source
+    checked whole, planned from ids and dates, read again in parts as it is written); the
+    bar is moved from the worker while it writes, not only at the end."""
+    from journal.core import demo
+    from journal.core.exchange.importers import export_stream
+    from journal.core.store.bulk import bucket_of
+    from journal.ui.screens import transfer
+
+    make_vault(sample_entries())
+    incoming = demo.generate(600, seed=3, body_bytes=100, moments=1,
+                             start=date(2001, 1, 1))
+    source = tmp_path / "export.json"
+    source.write_text(exchange.to_json_text(incoming), encoding="utf-8")
+    biggest = max(Counter(bucket_of(e.id) for e in incoming).values())
+    monkeypatch.setattr(export_stream.ExportStream, "group", 100)
+    clock = iter(range(10**6))  # every tick a fifth of a second later: each moves the bar
+    monkeypatch.setattr(transfer.time, "monotonic", lambda: next(clock) / 5)
+    moves: list[float] = []
+    advance = ProgressBar.advance
+    monkeypatch.setattr(ProgressBar, "advance",
+                        lambda bar, step=1: (moves.append(step), advance(bar, step))[1])
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        app.push_screen(ImportScreen())
+        await pilot.pause()
+        await _fill(pilot, source)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Read 600 entries (json)" in app.screen.body
+        assert "Will import 600 new entries" in app.screen.body
+        assert probing.alive["made"] == 0  # checked and planned from ids and dates only
+        bar = app.screen_stack[-2].query_one("#progress", ProgressBar)
+        moves.clear()  # the bar also moved while the file was read (by bytes)
+        await pilot.press("y")
+        await settle(pilot)
+        assert (bar.total, bar.progress) == (600, 600)
+        assert len([m for m in moves if m]) > 5 and sum(moves) == 600
+        assert any("Imported 600 new entries, merged into 0 existing days" in n
+                   for n in _notes(app))
+    assert probing.alive["made"] == probing.alive["freed"] == 600
+    assert probing.most <= 100 + biggest + 1  # one part, and the bucket being written
+    with open_vault(paths.vault) as vault:
+        assert vault.count() == 601
+        saved = {e.id: e.body for e in vault.entries()}
+    assert all(saved[e.id] == e.body for e in incoming)
+
+
+async def test_a_bad_entry_deep_in_a_file_is_refused_before_anything_is_written(
+        app_factory, make_vault, paths, tmp_path):
+    """One line naming the entry and the field; nothing offered, nothing written."""
+    from journal.core import demo
+
+    make_vault(sample_entries())
+    incoming = demo.generate(50, seed=4, body_bytes=50, moments=1, start=date(2001, 1, 1))
+    data = json.loads(exchange.to_json_text(incoming))
+    data["entries"][41]["moments"][0]["intensity"] = 42
+    source = tmp_path / "export.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        app.push_screen(ImportScreen())
+        await pilot.pause()
+        await _fill(pilot, source)
+        assert isinstance(app.screen, ImportScreen)  # no confirmation offered
+        error = str(app.screen.query_one(".dialog-error").render())
+        assert "\n" not in error and "intensity" in error
+        assert "42" in error or "entry 42" in error or "2001-02-11" in error
+    with open_vault(paths.vault) as vault:
+        assert [e.date for e in vault.entries()] == [date(2026, 11, 24)]
 
 
 async def test_export_json_is_private_and_round_trips(app_factory, make_vault, tmp_path):

@@ -19,7 +19,8 @@ from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 from journal.core.errors import JournalError, ValidationError
 from journal.core.exchange import exporters, importers
 from journal.core.exchange.importers import plan as planning
-from journal.core.model.entries import Entry
+from journal.core.exchange.importers import report
+from journal.core.exchange.importers.source import Source
 from journal.core.store import backup as backup_mod
 from journal.core.textsafe import for_markup, one_line
 from journal.ui.screens.confirm import DIALOG_CSS, ConfirmScreen
@@ -36,11 +37,6 @@ LOCKED = "The journal is locked: unlock it and try again."
 
 def plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count:,} {one if count == 1 else (many or one + 's')}"
-
-
-def _span(days: list) -> str:
-    first, last = (min(days), max(days)) if days else (None, None)
-    return "" if first is None else f" ({first})" if first == last else f" ({first} to {last})"
 
 
 def _problem(exc: BaseException) -> str:
@@ -134,7 +130,8 @@ class _Dialog(ModalScreen[None]):
 
 
 class ImportScreen(_Dialog):
-    """Read and check the whole source, show the dry run, then import in one transaction."""
+    """Check the whole source, show the dry run, then import in one transaction, as the
+    CLI does: a large JSON export is read again in parts as it is written, never held."""
 
     DEFAULT_CSS = (DIALOG_CSS + EXTRA_CSS).format(name="ImportScreen")
     TITLE_TEXT = "Import"
@@ -150,6 +147,11 @@ class ImportScreen(_Dialog):
         yield Input(placeholder="Passphrase of the jrnl journal (if it is encrypted)",
                     password=True, id="source-passphrase")
         yield ProgressBar(id="progress", show_eta=False)
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: The source checked and shown, held open until imported or the dialog closes.
+        self._source: Source | None = None
 
     def on_mount(self) -> None:
         self.query_one("#source-passphrase").display = False
@@ -188,9 +190,26 @@ class ImportScreen(_Dialog):
         passphrase = self.query_one("#source-passphrase", Input).value
         self.check(self.path(), None if fmt == "auto" else str(fmt), passphrase)
 
+    def _close_source(self) -> None:
+        source, self._source = self._source, None
+        if source is not None:
+            source.close()
+
+    def on_unmount(self) -> None:
+        self._close_source()
+
+    def _phase(self, total: int) -> Callable[[int], None]:
+        """Show the bar for a step of `total` units; its ticker (from the worker)."""
+        self.app.call_from_thread(self.show_progress, total)
+        return self._ticker()
+
     @work(thread=True, exclusive=True, group="transfer")
     def check(self, path: Path, fmt: str | None, passphrase: str) -> None:
+        """The CLI's path (`journal import`): the source validated whole (a JSON export
+        kept as its entries' ids and dates, not its entries), then planned against the
+        vault from those; nothing is written before the confirmation."""
         def job() -> str:
+            self.app.call_from_thread(self._close_source)
             found = fmt or importers.detect(path)
             if found == "jrnl":
                 self.app.call_from_thread(self.show_passphrase)
@@ -200,50 +219,61 @@ class ImportScreen(_Dialog):
                     return passphrase
                 raise ValidationError(f"{path} is encrypted: enter the jrnl passphrase")
 
-            entries = importers.read(path, found, source_passphrase=source_passphrase)
-            with vault_in_use(self.app) as vault:
-                if vault is None:
-                    raise ValidationError(LOCKED)
-                result = planning.plan(vault, entries)
-            self.app.call_from_thread(self.review, path, found, entries, result)
+            size = path.stat().st_size if importers.streams(found) and path.is_file() else 0
+            tick = self._phase(size) if size else None
+            source = importers.open_source(path, found, source_passphrase=source_passphrase,
+                                           progress=tick, again=True)
+            try:
+                if tick:
+                    tick(0)
+                with vault_in_use(self.app) as vault:
+                    if vault is None:
+                        raise ValidationError(LOCKED)
+                    result = planning.plan_source(vault, source)
+            except BaseException:
+                source.close()
+                raise
+            self.app.call_from_thread(self.review, path, found, source, result)
             return ""
 
         self.run_guarded(job)
 
-    def review(self, path: Path, fmt: str, entries: list[Entry],
+    def review(self, path: Path, fmt: str, source: Source,
                result: planning.ImportPlan) -> None:
-        read = f"Read {plural(len(entries), 'entry', 'entries')} ({fmt}) from {path}, all valid."
-        if not result.writes:
+        """Show the dry run; the source stays open (the plan is made again from it when
+        the import is confirmed, against the vault as it is then)."""
+        self._close_source()
+        self._source = source
+        if not self.is_attached:
+            self._close_source()
+            return
+        self.query_one("#progress").display = False
+        read = report.read_line(source.survey, fmt, path)
+        if not result.write_count:
+            self._close_source()
             self.finished(f"{read} Nothing to import: every entry is already in the journal.")
             return
-        lines = [read, "",
-                 f"Will import {plural(len(result.new), 'new entry', 'new entries')}, merge "
-                 f"into {plural(len(result.merged), 'existing day')}, {result.unchanged} "
-                 f"already present{_span([e.date for e in result.writes])}."]
-        if result.conflicts:
-            lines += ["", "Conflicts:", *(f"  {c}" for c in result.conflicts[:6])]
-            if len(result.conflicts) > 6:
-                lines.append(f"  ... and {len(result.conflicts) - 6} more")
-        lines += ["", "Everything is written in one step: all of it, or nothing."]
+        lines = [read, "", *report.summary(result, "Will import", most=6), "",
+                 "Everything is written in one step: all of it, or nothing."]
         body = "\n".join(for_markup(line) for line in lines)
-        self.ask("Import these entries?", body, "Import", lambda: self.apply(entries))
+        self.ask("Import these entries?", body, "Import", lambda: self.apply(source))
 
     @work(thread=True, exclusive=True, group="transfer")
-    def apply(self, entries: list[Entry]) -> None:
+    def apply(self, source: Source) -> None:
         def job() -> str:
             with vault_in_use(self.app) as vault:  # plan again: exactly what gets written
                 if vault is None:
                     raise ValidationError(LOCKED)
-                result = planning.plan(vault, entries)
-                self.app.call_from_thread(self.show_progress, len(result.writes))
-                tick = self._ticker()
+                result = planning.plan_source(vault, source)
+                tick = self._phase(result.write_count)
                 planning.apply(vault, result, progress=tick)
                 tick(0)  # the rest
-            return (f"Imported {plural(len(result.new), 'new entry', 'new entries')}, merged "
-                    f"into {plural(len(result.merged), 'existing day')}, {result.unchanged} "
-                    f"already present{_span([e.date for e in result.writes])}.")
+            return " ".join(report.summary(result, "Imported", most=0))
 
-        self.run_guarded(job)
+        try:
+            self.run_guarded(job)
+        finally:
+            self.app.call_from_thread(self._close_source)
 
 
 class ExportScreen(_Dialog):

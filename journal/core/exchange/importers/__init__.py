@@ -104,15 +104,18 @@ def streams(fmt: str) -> bool:
 def open_source(path: Path, fmt: str | None = None,
                 source_passphrase: SourcePassphrase = None,
                 timeformat: str | None = None,
-                progress: Callable[[int], None] | None = None) -> Source:
+                progress: Callable[[int], None] | None = None, *,
+                again: bool = False) -> Source:
     """The source validated (nothing is written), as `read`; a format that can read its
     file again in parts (`open_source` in its module) keeps only ids and dates, and tells
-    `progress(n)` as it checks n more bytes; any other is read whole and held."""
+    `progress(n)` as it checks n more bytes; any other is read whole and held. `again`:
+    the source can be planned more than once (a stream always can; a held source then
+    hands over copies)."""
     path = Path(path)
     fmt = fmt or detect(path)
     module = module_for(fmt)
     if not streams(fmt):
-        return HeldSource(read(path, fmt, source_passphrase, timeformat))
+        return HeldSource(read(path, fmt, source_passphrase, timeformat), keep=again)
     try:
         return module.open_source(path, source_passphrase=source_passphrase,
                                   progress=progress)

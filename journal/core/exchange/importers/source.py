@@ -53,14 +53,20 @@ class Source:
 
 class HeldSource(Source):
     """Entries already read and validated, held in memory: each is handed over once (the
-    source forgets it), as `plan(consume=True)` takes a list over."""
+    source forgets it), as `plan(consume=True)` takes a list over. With `keep`, each is
+    handed over as a copy, as often as asked, so the source can be planned again (the
+    app plans once to show what an import would do, and again when it is confirmed)."""
 
-    def __init__(self, entries: list[Entry]) -> None:
+    def __init__(self, entries: list[Entry], keep: bool = False) -> None:
         self._held: list[Entry | None] = list(entries)
+        self._keep = keep
         self.survey = Survey([e.id for e in entries], [e.date for e in entries])
 
     def entries(self, wanted: Callable[[int], bool]) -> Iterator[tuple[int, Entry]]:
         for index, entry in enumerate(self._held):
             if entry is not None and wanted(index):
+                if self._keep:
+                    yield index, entry.copy()
+                    continue
                 self._held[index] = None
                 yield index, entry
