@@ -6,9 +6,13 @@ from dataclasses import dataclass
 
 from textual import events
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
+
+#: Cells between two options of a KeyChoice.
+GAP = 2
 
 #: Kind is never shown by colour alone: a symbol and the word go with it.
 KIND_SYMBOL = {"contagion": "◆", "concern": "○"}
@@ -50,7 +54,8 @@ class KeyChoice(Widget, can_focus=True):
         self.advance = advance
         self.set_reactive(KeyChoice.value, value)
 
-    def render(self) -> Content:
+    def _parts(self) -> list[str]:
+        """Each option as markup: its key, the mark of the value chosen, its label."""
         parts = []
         for key, value, label in self.options:
             mark = "●" if value == self.value else " "
@@ -58,7 +63,33 @@ class KeyChoice(Widget, can_focus=True):
             key_part = f"[{style}]" if style else ""
             end = "[/]" if style else ""
             parts.append(f"{key_part}{key}{end} {mark}{label}")
-        return Content.from_markup("  ".join(parts))
+        return parts
+
+    def _rows(self, width: int) -> list[list[int]]:
+        """The options' indices, row by row: an option is never broken across rows (at 80
+        columns the check-in's "not safe" was cut in two); a row is as many whole options,
+        two cells apart, as fit in `width` (each option alone if none fit)."""
+        rows: list[list[int]] = [[]]
+        used = 0
+        for index, (key, _value, label) in enumerate(self.options):
+            size = len(key) + 2 + Content.from_markup(label).cell_length
+            if rows[-1] and used + GAP + size > width:
+                rows.append([])
+                used = 0
+            used += (GAP if rows[-1] else 0) + size
+            rows[-1].append(index)
+        return rows
+
+    def _width(self) -> int:
+        return self.content_size.width or 1 << 16
+
+    def render(self) -> Content:
+        parts = self._parts()
+        return Content.from_markup("\n".join(
+            (" " * GAP).join(parts[i] for i in row) for row in self._rows(self._width())))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._rows(width))
 
     def accepts(self, event: events.Key) -> bool:
         return event.character in {k for k, _, _ in self.options} or event.key in (
@@ -91,14 +122,18 @@ class KeyChoice(Widget, can_focus=True):
         return False
 
     def on_click(self, event: events.Click) -> None:
-        # Clicking a label picks it: find which option's span the x offset falls in.
+        # Clicking a label picks it: find which option's span the offset falls in.
+        rows = self._rows(self._width())
+        if not 0 <= event.y < len(rows):
+            return
         x = 0
-        for key, value, label in self.options:
+        for index in rows[event.y]:
+            key, value, label = self.options[index]
             width = len(key) + 2 + Content.from_markup(label).cell_length
             if x <= event.x < x + width:
                 self.choose(value)
                 return
-            x += width + 2
+            x += width + GAP
 
 
 class ScaleChoice(Widget, can_focus=True):
