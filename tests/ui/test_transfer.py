@@ -308,3 +308,37 @@ async def test_backup_makes_a_vault_that_checks(app_factory, make_vault, tmp_pat
         assert not report.problems and report.entries == 3
     finally:
         vault.close()
+
+
+async def test_a_held_source_that_merges_is_planned_again_when_confirmed(
+        app_factory, make_vault, paths, tmp_path):
+    """A jrnl journal is held whole; its entry for a day the vault has is merged. The dry
+    run planned it and the confirmation plans it again: it must still be there to merge
+    (a held source handed each entry over once), and a second import adds nothing."""
+    make_vault(sample_entries())
+    source = tmp_path / "journal.txt"
+    source.write_text("[2026-11-24 21:00] Evening.\nA paragraph from jrnl.\n\n"
+                      "[2026-11-26 08:00] Morning.\nAnother day.\n", encoding="utf-8")
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        app.push_screen(ImportScreen())
+        await pilot.pause()
+        app.screen.query_one("#format", Select).value = "jrnl"
+        await _fill(pilot, source)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Will import 1 new entry, merged into 1 existing day" in app.screen.body
+        assert "2026-11-24: merged into the existing entry" in app.screen.body
+        await pilot.press("y")
+        await settle(pilot)
+        assert any("Imported 1 new entry, merged into 1 existing day" in n
+                   for n in _notes(app))
+        app.push_screen(ImportScreen())
+        await pilot.pause()
+        app.screen.query_one("#format", Select).value = "jrnl"
+        await _fill(pilot, source)
+        assert any("Nothing to import" in n for n in _notes(app))
+    with open_vault(paths.vault) as vault:
+        merged = vault.get_by_date(date(2026, 11, 24))
+        assert "The #handover ran late." in merged.body and "A paragraph from jrnl." in merged.body
+        assert vault.count() == 2
