@@ -229,7 +229,9 @@ class ImportScreen(_Dialog):
                 with vault_in_use(self.app) as vault:
                     if vault is None:
                         raise ValidationError(LOCKED)
-                    result = planning.plan_source(vault, source)
+                    tick = self._phase(len(source.survey))
+                    result = planning.plan_source(vault, source, progress=tick)
+                    tick(0)
             except BaseException:
                 source.close()
                 raise
@@ -264,7 +266,9 @@ class ImportScreen(_Dialog):
             with vault_in_use(self.app) as vault:  # plan again: exactly what gets written
                 if vault is None:
                     raise ValidationError(LOCKED)
-                result = planning.plan_source(vault, source)
+                tick = self._phase(len(source.survey))
+                result = planning.plan_source(vault, source, progress=tick)
+                tick(0)
                 tick = self._phase(result.write_count)
                 planning.apply(vault, result, progress=tick)
                 tick(0)  # the rest
