@@ -203,6 +203,7 @@ def test_rotate_keys_starts_new_sync_keys_the_others_take_up(pair):
     b("sync")
     assert "sealed under epoch 2" in b("show", "2026-11-24").output
     assert json.loads(b("sync", "status", "--json").output)["epoch"] == 2
+    assert json.loads(a("sync", "status", "--json").output)["name"] == NAME_A  # kept
 
 
 def test_a_missing_folder_is_one_line_and_exit_7(pair):

@@ -102,3 +102,18 @@ def test_a_revision_filed_under_another_day_is_named_as_damage(world, monkeypatc
     with pytest.raises(VaultDamaged, match="filed under another day"):
         b.sync()
     assert b.vault.count() == 0  # nothing merged from a state that does not add up
+
+
+def test_a_link_sealed_before_machine_names_opens_with_the_host_name():
+    import socket
+
+    from journal.core.model.conflicts import clean_name
+    from journal.core.sync.session import machine_name
+    from journal.core.sync.state import Link
+
+    old = {"machine": "ab" * 8, "folder": "/f", "folder_id": "cd" * 8, "epoch": 1,
+           "keys": {"1": "00" * 32}}
+    link = Link.from_json(old)
+    assert link.name == "" and machine_name(link) == clean_name(socket.gethostname())
+    named = Link.from_json({**old, "name": "laptop"})
+    assert machine_name(named) == "laptop" and Link.from_json(named.to_json()) == named
