@@ -169,16 +169,23 @@ def open_state(vault: Vault, passphrase: str | None = None, *,
 
 def _name_of(conn: sqlite3.Connection, machine: str, folder_id: str,
              keys: dict[int, bytes]) -> str:
-    """This machine's name as its last record says it (the sealed link that held it no
-    longer opens once the vault's keys changed; the sync keys still open the record).
-    "" when there is none (the host name then)."""
+    """This machine's name as its last record (or its compaction, once that replaced the
+    records) says it: the sealed link that held it no longer opens once the vault's keys
+    changed, and the sync keys still open the record. "" when there is none (the host
+    name then)."""
     row = conn.execute("SELECT seq, data FROM outbox ORDER BY seq DESC LIMIT 1").fetchone()
-    if row is None:
+    packed = conn.execute("SELECT value FROM meta WHERE key='compaction'").fetchone()
+    place: int | str
+    if row is not None:
+        place, data = int(row[0]), bytes(row[1])
+    elif packed is not None:
+        place = record.compaction_place(int.from_bytes(packed[0][:8], "big"))
+        data = bytes(packed[0][8:])
+    else:
         return ""
-    seq, data = int(row[0]), bytes(row[1])
     try:
         key = keys[record.epoch_of(data)]
-        payload = record.open_record(record.record_key(key), data, folder_id, machine, seq)
+        payload = record.open_record(record.record_key(key), data, folder_id, machine, place)
     except (KeyError, record.Incomplete, record.Refused):
         return ""
     name = payload.get("name")
@@ -388,7 +395,8 @@ class _Sync:
         place = record.compaction_place(head)
         payload = {"seq": place, "machine": me, "last": head, "revs": revs, "retire": retire,
                    "digests": [seen[s].hex() for s in range(1, head + 1)],
-                   "time": self.vault.clock.now().isoformat(timespec="seconds")}
+                   "time": self.vault.clock.now().isoformat(timespec="seconds"),
+                   "name": self.name}
         data = record.seal_record(record.record_key(self.link.keys[self.link.epoch]),
                                   self.link.epoch, self.link.folder_id, me, place, payload)
         with state.transaction():
