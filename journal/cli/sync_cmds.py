@@ -11,6 +11,7 @@ from journal.cli.common import pass_runtime, passphrase_file_option, plural
 from journal.cli.output import say, say_json
 from journal.cli.runtime import Runtime
 from journal.core.store.vault import Vault
+from journal.core.textsafe import one_line
 
 
 def _unlocked(runtime: Runtime, passphrase_file: Path | None) -> tuple[Vault, str]:
@@ -86,24 +87,29 @@ def sync(ctx: click.Context, passphrase_file: Path | None, as_json: bool) -> Non
 
 @sync.command("init")
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--name", help="This machine's name for the others (default: the host name); "
+              "conflict marks say it. Sealed: the folder's host never sees it.")
 @passphrase_file_option
 @pass_runtime
-def sync_init(runtime: Runtime, directory: Path, passphrase_file: Path | None) -> None:
+def sync_init(runtime: Runtime, directory: Path, name: str | None,
+              passphrase_file: Path | None) -> None:
     """Link this vault to the sync folder DIRECTORY (created inside it: journal-sync/).
 
     \b
     Example:
-      journal sync init ~/Sync/journal
+      journal sync init ~/Sync/journal --name laptop
     """
     from journal.core.sync import session
 
     vault, passphrase = _unlocked(runtime, passphrase_file)
     try:
-        linked = session.link(vault, directory, passphrase, allow_weak=runtime.allow_weak)
+        linked = session.link(vault, directory, passphrase, allow_weak=runtime.allow_weak,
+                              name=name)
         report = session.sync(vault, passphrase, allow_weak=runtime.allow_weak)
     finally:
         vault.close()
-    say(f"Linked to {linked.folder} as machine {linked.machine}.")
+    say(f"Linked to {linked.folder} as machine {linked.machine} "
+        f"({one_line(session.machine_name(linked))}).")
     print_report(report, as_json=False)
 
 
@@ -133,7 +139,8 @@ def sync_status(runtime: Runtime, passphrase_file: Path | None, as_json: bool) -
         label = "this machine" if peer["this"] else f"last wrote {peer['last_wrote'] or '-'}"
         extra = " (retired)" if peer["retired"] else ""
         unread = f", {peer['unread']} unread" if peer["unread"] else ""
-        say(f"  {peer['machine']}  {plural(peer['records'], 'record')}{unread}  "
+        named = f" ({one_line(peer['name'])})" if peer.get("name") else ""
+        say(f"  {peer['machine']}{named}  {plural(peer['records'], 'record')}{unread}  "
             f"{label}{extra}")
     say(f"Pending here: {plural(found['pending_out'], 'day')} to send, "
         f"{plural(found['pending_in'], 'day')} to merge.")

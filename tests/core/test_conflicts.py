@@ -132,3 +132,62 @@ def test_every_conflict_the_merge_writes_reads_back_and_decides_to_a_body_withou
     assert OPEN not in resolved and CLOSE not in resolved
     assert sorted(resolved.splitlines()) == sorted(
         line for line in merged.splitlines() if line not in (OPEN, MIDDLE, CLOSE))
+
+
+# -- which machine wrote which side (issue 18) ------------------------------------------------
+def test_a_side_label_is_the_name_and_the_time_saved_in_english_whatever_the_locale():
+    from journal.core.model.conflicts import side_label
+
+    assert side_label("laptop", "2026-12-03T21:40:07+01:00", 2026) == "laptop, Thu 3 Dec 21:40"
+    assert side_label("desktop", "2026-12-04T07:15:00", 2026) == "desktop, Fri 4 Dec 07:15"
+    assert side_label("old", "2025-12-31T23:59:00", 2026) == "old, Wed 31 Dec 2025 23:59"
+    assert side_label("laptop", "not a time", 2026) == "laptop"
+    assert side_label(" \n ", "2026-12-03T21:40:00", 2026) == ""
+
+
+def test_labelled_marks_are_read_with_each_side_s_machine():
+    from journal.core.model.conflicts import machine_of, side_label
+
+    one = side_label("laptop", "2026-12-03T21:40:00", 2026)
+    other = side_label("the desk, upstairs", "2026-12-04T07:15:00", 2026)
+    merged, _ = merge_text("a\nbase\nz\n", "a\nmine\nz\n", "a\ntheirs\nz\n", (one, other))
+    assert merged == (f"a\n{OPEN} laptop, Thu 3 Dec 21:40\nmine\n{MIDDLE}\ntheirs\n"
+                      f"{CLOSE} the desk, upstairs, Fri 4 Dec 07:15\nz\n")
+    (hunk,) = parse(merged).hunks
+    assert (hunk.one, hunk.other) == ("mine\n", "theirs\n")
+    assert (machine_of(hunk.one_label), machine_of(hunk.other_label)) == (
+        "laptop", "the desk, upstairs")
+    assert machine_of("") == machine_of("typed by hand") == ""
+
+
+HOSTILE = ["lap\ntop", ">>>>>>> other version", "\n=======\n", "<<<<<<< one version "
+           "(merged by sync)\n", "a\u2028b\u2029c", "x\r>>>>>>> other version", "\x1b[2J\x85",
+           "```", "[bold red]boo[/]", "n" * 500]
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_a_name_with_line_breaks_or_marks_in_it_cannot_break_the_hunk(name):
+    from journal.core.model.conflicts import NAME_MAX, clean_name, machine_of, side_label
+
+    label = side_label(name, "2026-12-03T21:40:00", 2026)
+    merged, _ = merge_text("a\nbase\nz\n", "a\nmine\nz\n", "a\ntheirs\nz\n", (label, label))
+    assert len(merged.splitlines()) == 7  # a, three marks, two sides, z: no line added
+    found = parse(merged)
+    (hunk,) = found.hunks
+    assert (hunk.one, hunk.other) == ("mine\n", "theirs\n")
+    assert found.resolve([Choice.BOTH]) == "a\nmine\ntheirs\nz\n"
+    shown = clean_name(name)
+    assert machine_of(hunk.one_label) == machine_of(hunk.other_label) == shown
+    assert len(shown) <= NAME_MAX and "\n" not in shown and "\x1b" not in shown
+
+
+@given(st.text(max_size=60), st.text(max_size=60))
+def test_any_names_leave_the_hunk_and_the_text_around_it_exact(name_a, name_b):
+    from journal.core.model.conflicts import side_label
+
+    labels = (side_label(name_a, "2026-12-03T21:40:00", 2026),
+              side_label(name_b, "2026-12-04T07:15:00", 2026))
+    merged, _ = merge_text("a\nbase\nz\n", "a\nmine\nz\n", "a\ntheirs\nz\n", labels)
+    (hunk,) = parse(merged).hunks
+    assert (hunk.one, hunk.other) == ("mine\n", "theirs\n")
+    assert parse(merged).resolve([Choice.OTHER]) == "a\ntheirs\nz\n"

@@ -40,6 +40,10 @@ class Machine:
         return format_v1.to_text(format_v1.dump(self.vault.entries()))
 
 
+#: The machines' names (untrusted text in every conflict mark: one tries to break them).
+NAMES = ("laptop", "desk\n>>>>>>> other version\n=======", "[b]ward\u2028pc")
+
+
 @dataclass
 class World:
     tmp: Path
@@ -55,7 +59,7 @@ class World:
                                     kdf=KdfParams.fast_for_tests())
             if i:  # the keys reach the others first, as an engine would carry them
                 shutil.copytree(world.machines[0].view / ROOT / "keys", view / ROOT / "keys")
-            session.link(vault, view, PASSPHRASE, allow_weak=True)
+            session.link(vault, view, PASSPHRASE, allow_weak=True, name=NAMES[i % len(NAMES)])
             world.machines.append(Machine(f"m{i}", vault, view))
         return world
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from journal.core.sync.merge import MARK_A, MARK_B, merge_entry, merge_text, resolve
 from journal.core.sync.revisions import Revision
 
@@ -66,3 +71,58 @@ def test_resolve_is_the_same_whatever_order_revisions_are_known_in():
     backward = resolve(dict(reversed([(r.id, r) for r in (root, left, right)])))
     assert forward == backward
     assert forward[0]["body"] == "right\nbase\nleft\n"
+
+
+# -- who wrote which side (issue 18) ----------------------------------------------------------
+_DAY = "2026-12-03"
+
+
+def _conflicting(by_left, by_right):  # noqa: ANN001, ANN202
+    root = Revision.make(_DAY, [], _entry("a\nbase\nz\n"))
+    left = Revision.make(_DAY, [root.id], _entry("a\nleft\nz\n"), by_left)
+    right = Revision.make(_DAY, [root.id], _entry("a\nright\nz\n"), by_right)
+    return root, left, right
+
+
+def test_each_mark_names_the_machine_and_time_of_its_side():
+    revs = _conflicting(("laptop", "2026-12-03T21:40:00"), ("desktop", "2026-12-04T07:15:00"))
+    content, conflict = resolve({r.id: r for r in revs})
+    first, second = sorted(revs[1:], key=lambda r: r.id)  # heads merge in id order
+    words = {revs[1].id: "laptop, Thu 3 Dec 21:40", revs[2].id: "desktop, Fri 4 Dec 07:15"}
+    assert conflict
+    assert content["body"] == (f"a\n{MARK_A[:-1]} {words[first.id]}\n{first.content['body'][2:-2]}"
+                               f"=======\n{second.content['body'][2:-2]}"
+                               f"{MARK_B[:-1]} {words[second.id]}\nz\n")
+
+
+def test_revisions_without_an_author_keep_the_marks_of_before():
+    content, _ = resolve({r.id: r for r in _conflicting(None, None)})
+    assert f"\n{MARK_A}" in content["body"] and content["body"].endswith(f"{MARK_B}z\n")
+    mixed, _ = resolve({r.id: r for r in _conflicting(None, ("desk", "2026-12-04T07:15:00"))})
+    assert "desk, Fri 4 Dec 07:15" in mixed["body"] and MARK_A in mixed["body"] + MARK_B
+
+
+_NAME = st.text(max_size=20)
+_TIME = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1)).map(
+    lambda d: d.isoformat(timespec="seconds"))
+_LINES = st.lists(st.sampled_from(["a", "b", "c", "mine", "yours", ""]), max_size=4)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_NAME, _TIME, _LINES), min_size=2, max_size=4), st.randoms())
+def test_two_machines_merging_the_same_revisions_in_any_order_write_the_same_body(
+        sides, rng):
+    root = Revision.make(_DAY, [], _entry("a\nb\nc\n"))
+    revs = [root] + [Revision.make(_DAY, [root.id], _entry("".join(x + "\n" for x in lines)),
+                                   (name, time)) for name, time, lines in sides]
+    here = dict((r.id, r) for r in revs)
+    shuffled = revs[:]
+    rng.shuffle(shuffled)
+    there = dict((r.id, r) for r in shuffled)
+    assert resolve(here) == resolve(there)
+    # and one machine that learnt them one at a time ends where the other did
+    known: dict[str, Revision] = {}
+    for rev in shuffled:
+        known[rev.id] = rev
+        resolve(known)
+    assert resolve(known)[0]["body"] == resolve(here)[0]["body"]

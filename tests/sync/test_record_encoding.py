@@ -17,8 +17,9 @@ _JSON = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TEXT, inner, max_size=3),
     max_leaves=12)
 _CONTENT = st.none() | st.dictionaries(_TEXT, _JSON, max_size=6)
-_REVS = st.lists(st.builds(Revision.make, _TEXT, st.lists(_TEXT, max_size=3), _CONTENT),
-                 max_size=4)
+_AUTHOR = st.none() | st.tuples(_TEXT, _TEXT)
+_REVS = st.lists(st.builds(Revision.make, _TEXT, st.lists(_TEXT, max_size=3), _CONTENT,
+                           _AUTHOR), max_size=4)
 
 
 @settings(max_examples=300, deadline=None)
@@ -42,3 +43,17 @@ def test_strings_the_encoder_would_escape_are_escaped():
                 "2026-03-01"]:
         rev = Revision.make(odd, [odd], {"body": odd})
         assert rev.record_json() == record.encode(rev.to_json())
+        signed = Revision.make(odd, [odd], {"body": odd}, (odd + ">>>>>>>\n", odd))
+        assert signed.record_json() == record.encode(signed.to_json())
+
+
+def test_an_author_is_part_of_the_id_and_comes_back_from_a_record_and_the_state():
+    entry = {"id": "e1", "date": "2026-12-03", "body": "x"}
+    plain = Revision.make("2026-12-03", [], entry)
+    signed = Revision.make("2026-12-03", [], entry, ("laptop", "2026-12-03T21:40:00"))
+    assert plain.by is None and signed.id != plain.id
+    import json
+    back = Revision.from_json(json.loads(signed.record_json()))
+    assert back == signed and back.by == ("laptop", "2026-12-03T21:40:00")
+    assert Revision.from_canonical(signed.id, json.loads(signed.canonical())).by == signed.by
+    assert Revision.from_json(json.loads(plain.record_json())).by is None

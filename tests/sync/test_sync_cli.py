@@ -20,6 +20,7 @@ from journal.core.clock import FixedClock  # noqa: E402
 
 SECRET_A = "CLIENT-KESTREL-0042 froze at the desk"
 SECRET_B = "Supervision with Ana about the Marlow family"
+NAME_A = "Kestrel laptop"
 
 
 def _machine(tmp: Path, name: str) -> Journal:
@@ -34,7 +35,7 @@ def pair(tmp_path: Path) -> tuple[Journal, Journal, Path]:
     a = _machine(tmp_path, "laptop")
     a.init()
     a("add", SECRET_A, "--date", "2026-11-20", "-m", "contagion 7 work")
-    a("sync", "init", str(folder))
+    a("sync", "init", str(folder), "--name", NAME_A)
     b = _machine(tmp_path, "desktop")
     out = b("init", "--from-sync", str(folder))
     assert "1 entry" in out.output
@@ -67,6 +68,32 @@ def test_concurrent_edits_of_one_day_keep_both_texts(pair):
         assert "laptop words" in shown and "desktop words" in shown
     exports = [m("export", "--format", "json").output for m in (a, b)]
     assert exports[0] == exports[1]
+
+
+def test_a_conflict_says_which_machine_wrote_which_side_and_the_folder_never_sees_a_name(pair):
+    import socket
+
+    from journal.core.model.conflicts import clean_name
+
+    a, b, folder = pair
+    a("add", "laptop words", "--date", "2026-11-20")
+    b("add", "desktop words", "--date", "2026-11-20")
+    a("sync")
+    b("sync")
+    a("sync")
+    host = clean_name(socket.gethostname())
+    shown = [m("show", "2026-11-20").output for m in (a, b)]
+    for out in shown:  # each side saved at the machines' clock: Wed 25 Nov 2026 21:30
+        assert f"{NAME_A}, Wed 25 Nov 21:30" in out and f"{host}, Wed 25 Nov 21:30" in out
+    assert [m("export", "--format", "json").output for m in (a, b)][0] == \
+        b("export", "--format", "json").output
+    names = {m["name"] for m in json.loads(a("sync", "status", "--json").output)["machines"]}
+    assert names == {NAME_A, host}
+    assert f"({host})" in a("sync", "status").output
+    assert f"({NAME_A})" in b("sync", "status").output
+    for path in folder.rglob("*"):
+        if path.is_file():
+            assert NAME_A.encode() not in path.read_bytes(), path
 
 
 def test_a_tampered_record_is_refused_with_one_line_and_exit_5(pair):
@@ -176,6 +203,7 @@ def test_rotate_keys_starts_new_sync_keys_the_others_take_up(pair):
     b("sync")
     assert "sealed under epoch 2" in b("show", "2026-11-24").output
     assert json.loads(b("sync", "status", "--json").output)["epoch"] == 2
+    assert json.loads(a("sync", "status", "--json").output)["name"] == NAME_A  # kept
 
 
 def test_a_missing_folder_is_one_line_and_exit_7(pair):

@@ -102,3 +102,47 @@ def test_a_revision_filed_under_another_day_is_named_as_damage(world, monkeypatc
     with pytest.raises(VaultDamaged, match="filed under another day"):
         b.sync()
     assert b.vault.count() == 0  # nothing merged from a state that does not add up
+
+
+def test_a_link_sealed_before_machine_names_opens_with_the_host_name():
+    import socket
+
+    from journal.core.model.conflicts import clean_name
+    from journal.core.sync.session import machine_name
+    from journal.core.sync.state import Link
+
+    old = {"machine": "ab" * 8, "folder": "/f", "folder_id": "cd" * 8, "epoch": 1,
+           "keys": {"1": "00" * 32}}
+    link = Link.from_json(old)
+    assert link.name == "" and machine_name(link) == clean_name(socket.gethostname())
+    named = Link.from_json({**old, "name": "laptop"})
+    assert machine_name(named) == "laptop" and Link.from_json(named.to_json()) == named
+
+
+def test_the_name_is_read_back_from_the_last_record_or_from_the_compaction(tmp_path,
+                                                                          monkeypatch):
+    from datetime import date
+
+    from sync_sim import NAMES
+
+    from journal.core.model.conflicts import clean_name
+
+    monkeypatch.setattr(session, "COMPACT_EVERY", 2)
+    w = World.make(tmp_path, 1)
+    try:
+        m = w.machines[0]
+        state = session.open_state(m.vault)
+        link = state.link
+        state.close()
+        for n in range(4):
+            m.write(date(2026, 3, 1 + n), f"line {n}")
+            m.sync()
+            state = session.open_state(m.vault)
+            found = session._name_of(state.conn, link.machine, link.folder_id, link.keys)
+            outbox = state.outbox()
+            packed = state.compaction()[1]
+            state.close()
+            assert found == clean_name(NAMES[0]), (n, outbox.keys())
+        assert packed is not None and not outbox  # the last read came from the compaction
+    finally:
+        w.close()

@@ -23,6 +23,9 @@ DAY = date(2026, 11, 20)
 BASE = "Long shift.\nThe handover ran late.\nHome by nine.\n"
 LAPTOP = "Long shift.\nThe handover ran late; I stayed calm.\nHome by nine.\n"
 DESKTOP = "Long shift.\nThe handover ran late and I took it home.\nHome by nine.\n"
+HERE = "laptop"
+#: The other machine's name: untrusted text that tries markup and a mark of its own.
+THERE = "[b]desk[/b]\n>>>>>>> other version"
 
 
 @pytest.fixture
@@ -34,10 +37,10 @@ def concurrent(make_vault, paths, tmp_path):
     make_vault()
     other, _ = Vault.create(tmp_path / "other", PASSPHRASE, kdf=KdfParams.fast_for_tests())
     with open_vault(paths.vault) as mine:
-        session.link(mine, folder, PASSPHRASE, allow_weak=True)
+        session.link(mine, folder, PASSPHRASE, allow_weak=True, name=HERE)
         mine.put(Entry(date=DAY, body=BASE))
         session.sync(mine, PASSPHRASE, allow_weak=True)
-        session.link(other, folder, PASSPHRASE, allow_weak=True)
+        session.link(other, folder, PASSPHRASE, allow_weak=True, name=THERE)
         session.sync(other, PASSPHRASE, allow_weak=True)
         edit = mine.get_by_date(DAY)
         edit.body = LAPTOP
@@ -80,6 +83,38 @@ async def test_a_conflict_shown_side_by_side_is_decided_saved_and_carried_to_the
     report = session.sync(other, PASSPHRASE, allow_weak=True)
     assert report.refused == [] and report.conflicts == []
     assert other.get_by_date(DAY).body == DESKTOP
+
+
+async def test_the_view_says_which_side_this_machine_wrote_and_names_the_other(
+        app_factory, concurrent):
+    from textual.content import Content
+
+    from journal.core.model.conflicts import clean_name
+
+    app = app_factory()
+    app.current_day = DAY
+    async with app.run_test(size=(120, 30)) as pilot:
+        await unlock(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ConflictScreen)
+        mine = "one" if "I stayed calm" in _side(screen, "one") else "other"
+        theirs = "other" if mine == "one" else "one"
+        assert screen.who(mine) == "this machine"
+        assert screen.who(theirs) == clean_name(THERE) == "[b]desk[/b] >>>>>>> other version"
+        titles = {side: Content.from_markup(screen.query_one(f"#conflict-{side}").border_title)
+                  .plain for side in ("one", "other")}
+        assert titles[mine].endswith("\u00b7 this machine")
+        assert titles[theirs].endswith("\u00b7 [b]desk[/b] >>>>>>> other version")  # not markup
+        subtitle = screen.query_one(f"#conflict-{theirs}").border_subtitle
+        assert Content.from_markup(subtitle).plain.startswith(clean_name(THERE) + ", ")
+        assert _side(screen, theirs) == DESKTOP.splitlines()[1]  # the name broke no line
+        body = app.vault.get_by_date(DAY).body
+        assert f"{clean_name(THERE)}, " in body and f"{HERE}, " in body
+    report = session.sync(concurrent, PASSPHRASE, allow_weak=True)
+    assert report.refused == []
+    assert concurrent.get_by_date(DAY).body == body  # the other machine wrote the same marks
 
 
 async def test_from_browse_an_edit_by_hand(app_factory, concurrent):

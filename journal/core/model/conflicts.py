@@ -9,6 +9,13 @@ keeps both texts between marks, each on a line of its own:
     what the other machine wrote
     >>>>>>> other version
 
+Since issue 18 each mark also says which machine wrote that side and when it was saved
+there, after sync's own words (`<<<<<<< one version (merged by sync) laptop, Thu 3 Dec
+21:40`, `>>>>>>> other version desktop, Fri 4 Dec 07:15`): `side_label` writes those words
+(the name made one line, so it cannot end the mark's line or look like another mark),
+`machine_of` reads the name back for the view. Revisions written before carry no author and
+their marks keep the words alone.
+
 Only hunks of exactly that shape are read as conflicts: the opening and closing marks with
 sync's own labels (a label may carry more words after them, which are kept for display),
 one `=======` between, at the start of a line, outside a fenced code block. Marks a person
@@ -22,7 +29,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
+
+from journal.core.textsafe import one_line
 
 #: The marks as journal.core.sync.merge writes them (tests/core/test_conflicts.py
 #: keeps the two in step), without their line ends.
@@ -31,6 +41,49 @@ MIDDLE = "======="
 CLOSE = ">>>>>>> other version"
 
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
+
+#: The longest name a mark shows (a longer one is cut, with an ellipsis).
+NAME_MAX = 40
+#: Fixed English names: a mark must read the same on every machine, whatever its locale.
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+           "Dec")
+_WHEN = re.compile(r"(.*), (?:" + "|".join(_DAYS) + r") \d{1,2} (?:" + "|".join(_MONTHS)
+                   + r")(?: \d{4})? \d{2}:\d{2}")
+#: Characters str.splitlines ends a line at that one_line leaves as they are.
+_BREAKS = str.maketrans({"\u2028": " ", "\u2029": " "})
+
+
+def clean_name(name: str) -> str:
+    """A machine's name as a mark shows it: one line (controls escaped, every line break a
+    space), trimmed, at most NAME_MAX characters."""
+    text = " ".join(one_line(name).translate(_BREAKS).split())
+    return text if len(text) <= NAME_MAX else text[:NAME_MAX - 1] + "\u2026"
+
+
+def side_label(name: str, saved: str, year: int | None = None) -> str:
+    """The words a mark carries after sync's own for one side: `laptop, Thu 3 Dec 21:40`
+    (the year too when it is not `year`, the day's). A function of the revision's author
+    alone, the same on every machine (its own wall-clock time, English names). "" when the
+    name is empty; the name alone when the time does not parse."""
+    shown = clean_name(name)
+    if not shown:
+        return ""
+    try:
+        when = datetime.fromisoformat(saved)
+    except (TypeError, ValueError):
+        return shown
+    stamp = f"{_DAYS[when.weekday()]} {when.day} {_MONTHS[when.month - 1]}"
+    if year is not None and when.year != year:
+        stamp += f" {when.year}"
+    return f"{shown}, {stamp} {when:%H:%M}"
+
+
+def machine_of(label: str) -> str:
+    """The machine's name in a mark's words written by `side_label` ("" for marks without
+    one: older ones, or words typed by hand)."""
+    found = _WHEN.fullmatch(label)
+    return found.group(1) if found else ""
 
 
 class Choice(Enum):

@@ -5,7 +5,10 @@ merges or in which order records arrived, so every machine that has seen the sam
 ends with the same entry (convergence). Nothing is lost:
 
 * the body merges line by line (diff3); where both sides changed the same lines, both
-  texts are kept between conflict markers and the day is reported as a conflict;
+  texts are kept between conflict markers and the day is reported as a conflict; each
+  mark names the machine that wrote its side and when (the revision's author, sealed in
+  it: the same words on every machine), or keeps sync's words alone for a revision
+  without an author or a side that is already a merge of several;
 * moments are a map by id: an edit on one side wins over no change; two different edits of
   one moment keep both (the second under a new, derived id);
 * a list field (recovery, good things) keeps the items of both sides; for a single value
@@ -20,6 +23,7 @@ import uuid
 from difflib import SequenceMatcher
 from typing import Any
 
+from journal.core.model.conflicts import side_label
 from journal.core.sync.revisions import Content, Revision, ancestry, canonical, heads
 
 MARK_A = "<<<<<<< one version (merged by sync)\n"
@@ -43,13 +47,23 @@ def _ended(lines: list[str]) -> list[str]:
     return lines
 
 
-def merge_text(base: str, a: str, b: str) -> tuple[str, bool]:
-    """diff3: changes from both sides, both texts kept where they overlap."""
+def marks(labels: tuple[str, str] = ("", "")) -> tuple[str, str]:
+    """The opening and closing marks, each with its side's label (`side_label`) if any."""
+    one, other = labels
+    return (MARK_A[:-1] + f" {one}\n" if one else MARK_A,
+            MARK_B[:-1] + f" {other}\n" if other else MARK_B)
+
+
+def merge_text(base: str, a: str, b: str,
+               labels: tuple[str, str] = ("", "")) -> tuple[str, bool]:
+    """diff3: changes from both sides, both texts kept where they overlap (between marks
+    that carry `labels`, one per side)."""
     if a == b or b == base:
         return a, False
     if a == base:
         return b, False
     lb, la, lbb = (t.splitlines(keepends=True) for t in (base, a, b))
+    open_mark, close_mark = marks(labels)
     ma, mb = _matches(lb, la), _matches(lb, lbb)
     out: list[str] = []
     conflict = False
@@ -67,7 +81,7 @@ def merge_text(base: str, a: str, b: str) -> tuple[str, bool]:
             out += cbb
         else:
             conflict = True
-            out += [MARK_A, *_ended(ca), MARK_MID, *_ended(cbb), MARK_B]
+            out += [open_mark, *_ended(ca), MARK_MID, *_ended(cbb), close_mark]
         if i < len(lb):
             out.append(lb[i])
             ib, ia, ibb = i + 1, end_a + 1, end_b + 1
@@ -98,8 +112,10 @@ def _merge_moments(base: list[dict], a: list[dict], b: list[dict]) -> tuple[list
     return out, conflict
 
 
-def merge_entry(base: Content, a: Content, b: Content) -> tuple[Content, bool]:
-    """Three-way merge of two versions of one day; (result, whether both changed one thing)."""
+def merge_entry(base: Content, a: Content, b: Content,
+                labels: tuple[str, str] = ("", "")) -> tuple[Content, bool]:
+    """Three-way merge of two versions of one day; (result, whether both changed one thing).
+    `labels` say who wrote `a` and `b`, for the body's conflict marks."""
     if a == b:
         return a, False
     if a is None or b is None:
@@ -126,7 +142,8 @@ def merge_entry(base: Content, a: Content, b: Content) -> tuple[Content, bool]:
     for key, pick in (("id", min), ("written_at", _earliest)):
         va, vb, vo = a.get(key), b.get(key), base.get(key)
         out[key] = va if va == vb or vb == vo else vb if va == vo else pick(va, vb)
-    body, body_conflict = merge_text(base.get("body", ""), a.get("body", ""), b.get("body", ""))
+    body, body_conflict = merge_text(base.get("body", ""), a.get("body", ""), b.get("body", ""),
+                                     labels)
     moments, moment_conflict = _merge_moments(base.get("moments", []), a.get("moments", []),
                                               b.get("moments", []))
     out["body"], out["moments"] = body, moments
@@ -147,17 +164,25 @@ def resolve(revs: dict[str, Revision]) -> tuple[Content, bool]:
     result = revs[tips[0]].content
     seen = ancestry(revs, tips[0])
     conflict = False
-    for tip in tips[1:]:
+    for n, tip in enumerate(tips[1:]):
         theirs = ancestry(revs, tip)
         common = seen & theirs & set(revs)
         latest = [c for c in common
                   if not any(c in revs[o].parents or c in _strict(revs, o) for o in common
                              if o != c)]
         base = revs[min(latest)].content if latest else None
-        result, clash = merge_entry(base, result, revs[tip].content)
+        ours = _label(revs[tips[0]]) if n == 0 else ""  # after that, already a merge
+        result, clash = merge_entry(base, result, revs[tip].content, (ours, _label(revs[tip])))
         conflict = conflict or clash
         seen |= theirs
     return result, conflict
+
+
+def _label(rev: Revision) -> str:
+    """Who wrote the revision, for a mark: a function of the revision alone."""
+    if rev.by is None:
+        return ""
+    return side_label(rev.by[0], rev.by[1], int(rev.day[:4]) if rev.day[:4].isdigit() else None)
 
 
 def _strict(revs: dict[str, Revision], rev_id: str) -> set[str]:

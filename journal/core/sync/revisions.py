@@ -2,9 +2,12 @@
 
 A revision is one day's whole entry (as its exchange dictionary, without `updated_at`,
 which is local bookkeeping) or a tombstone (`None`: the day was deleted), plus the ids of
-its parents. Its id is a hash of all three, so two machines that make the same change
-make the same revision, and a day's revisions form a graph whose *heads* (revisions no
-other revision replaces) are the concurrent versions to merge.
+its parents and, since issue 18's labels, its *author*: the name of the machine that wrote
+it and when it was saved there (`[name, time]`, sealed with the rest; a conflict mark says
+which machine wrote which side). Its id is a hash of all of them, so a day's revisions form
+a graph whose *heads* (revisions no other revision replaces) are the concurrent versions to
+merge. A revision without an author (written before) hashes as it always did:
+`[day, parents, entry]`.
 """
 
 from __future__ import annotations
@@ -37,10 +40,28 @@ def _string(text: str) -> bytes:
     return canonical(text)
 
 
-def _identity(day: str, parents: tuple[str, ...], content: Content) -> tuple[str, bytes]:
-    """A revision's id and the bytes it hashes (`canonical([day, parents, content])`)."""
-    raw = canonical([day, sorted(parents), content])
+#: The longest machine name a revision carries (a longer one is cut: it shows in a mark).
+NAME_MAX = 40
+Author = tuple[str, str]
+"""Who wrote a revision: the machine's name and when the revision was saved (ISO 8601)."""
+
+
+def _identity(day: str, parents: tuple[str, ...], content: Content,
+              by: Author | None = None) -> tuple[str, bytes]:
+    """A revision's id and the bytes it hashes (`canonical([day, parents, content])`, with
+    `[name, time]` after them when the revision has an author)."""
+    raw = canonical([day, sorted(parents), content] + ([list(by)] if by else []))
     return hashlib.sha256(raw).hexdigest()[:32], raw
+
+
+def _author(value: object) -> Author | None:
+    """An author as a record or the sync state holds it (absent in older revisions)."""
+    if value is None:
+        return None
+    if not (isinstance(value, list) and len(value) == 2
+            and all(isinstance(v, str) for v in value) and len(value[0]) <= NAME_MAX * 4):
+        raise ValueError("malformed revision author")
+    return value[0], value[1]
 
 
 @dataclass(frozen=True)
@@ -52,22 +73,25 @@ class Revision:
     #: The bytes the id hashes, kept from `make`, so the sync state seals them as they are
     #: instead of encoding the whole entry again (`journal.core.sync.state`).
     encoded: bytes | None = field(default=None, compare=False, repr=False)
+    #: The machine's name and the time it saved this revision; None in older revisions.
+    by: Author | None = None
 
     @classmethod
-    def make(cls, day: str, parents: list[str] | tuple[str, ...], content: Content) -> Revision:
+    def make(cls, day: str, parents: list[str] | tuple[str, ...], content: Content,
+             by: Author | None = None) -> Revision:
         ordered = tuple(sorted(set(parents)))
-        rid, raw = _identity(day, ordered, content)
-        return cls(rid, day, ordered, content, raw)
+        rid, raw = _identity(day, ordered, content, by)
+        return cls(rid, day, ordered, content, raw, by)
 
     def canonical(self) -> bytes:
-        """`canonical([day, parents, content])`: what the id is the hash of."""
+        """`canonical([day, parents, content(, by)])`: what the id is the hash of."""
         return self.encoded if self.encoded is not None else _identity(
-            self.day, self.parents, self.content)[1]
+            self.day, self.parents, self.content, self.by)[1]
 
     def bare(self) -> Revision:
         """The same revision without its encoded bytes (once they are stored: a first
         sync would otherwise hold 25 MB of them while it merges)."""
-        return Revision(self.id, self.day, self.parents, self.content)
+        return Revision(self.id, self.day, self.parents, self.content, by=self.by)
 
     def record_json(self) -> bytes:
         """`canonical(self.to_json())`, as a change record holds it, built around the
@@ -76,22 +100,28 @@ class Revision:
         raw = self.canonical()
         day = _string(self.day)
         parents = b"[" + b",".join(map(_string, self.parents)) + b"]"
-        entry = raw[len(day) + len(parents) + 3:-1]
-        return b"".join((b'{"day":', day, b',"entry":', entry, b',"id":', _string(self.id),
+        by = canonical(list(self.by)) if self.by else b""
+        entry = raw[len(day) + len(parents) + 3:-1 - (len(by) + 1 if by else 0)]
+        head = b'{"by":' + by + b',"day":' if by else b'{"day":'
+        return b"".join((head, day, b',"entry":', entry, b',"id":', _string(self.id),
                          b',"parents":', parents, b"}"))
 
     @classmethod
     def from_canonical(cls, rev_id: str, raw: object) -> Revision:
         """A revision from its parsed canonical form (`[day, parents, content]`), as this
         machine's sync state keeps it (sealed, bound to `rev_id`)."""
-        if not (isinstance(raw, list) and len(raw) == 3 and isinstance(raw[0], str)
+        if not (isinstance(raw, list) and len(raw) in (3, 4) and isinstance(raw[0], str)
                 and isinstance(raw[1], list)):
             raise ValueError("malformed revision")
-        return cls(rev_id, raw[0], tuple(raw[1]), raw[2])
+        return cls(rev_id, raw[0], tuple(raw[1]), raw[2],
+                   by=_author(raw[3]) if len(raw) == 4 else None)
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "day": self.day, "parents": list(self.parents),
-                "entry": self.content}
+        out = {"id": self.id, "day": self.day, "parents": list(self.parents),
+               "entry": self.content}
+        if self.by:
+            out["by"] = list(self.by)
+        return out
 
     @classmethod
     def from_json(cls, obj: Any) -> Revision:
@@ -101,7 +131,7 @@ class Revision:
                 or not all(isinstance(p, str) for p in obj["parents"]) \
                 or not (obj.get("entry") is None or isinstance(obj.get("entry"), dict)):
             raise ValueError("malformed revision")
-        made = cls.make(obj["day"], obj["parents"], obj["entry"])
+        made = cls.make(obj["day"], obj["parents"], obj["entry"], _author(obj.get("by")))
         if made.id != obj.get("id"):
             raise ValueError("revision id does not match its content")
         if made.content is not None and not _well_formed(made.content, made.day):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sqlite3
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from journal.core.errors import (
     StorageError,
     SyncRefused,
 )
+from journal.core.model.conflicts import clean_name
 from journal.core.model.entries import Entry
 from journal.core.store import crypto
 from journal.core.store.bulk import paused_gc
@@ -89,13 +91,20 @@ def _write_key_file(folder: Folder, link: Link, passphrase: str, vault: Vault) -
 
 
 # -- linking ----------------------------------------------------------------------------------
+def machine_name(link_: Link) -> str:
+    """This machine's name: the one chosen at `sync init`, else the host name (read, never
+    looked up on a network), one line, at most 40 characters."""
+    return clean_name(link_.name or socket.gethostname()) or link_.machine
+
+
 def is_linked(vault: Vault) -> bool:
     return SyncState.exists(vault.directory)
 
 
 def link(vault: Vault, directory: Path, passphrase: str, *, allow_weak: bool = False,
-         opened: tuple[str, dict[int, bytes]] | None = None) -> Link:
-    """Link this vault to a sync folder: a new one, or one other machines already use."""
+         opened: tuple[str, dict[int, bytes]] | None = None, name: str | None = None) -> Link:
+    """Link this vault to a sync folder: a new one, or one other machines already use.
+    `name` is this machine's name for the others (the host name when not given)."""
     if is_linked(vault):
         conn = SyncState.connect(vault.directory)
         try:
@@ -112,7 +121,8 @@ def link(vault: Vault, directory: Path, passphrase: str, *, allow_weak: bool = F
     else:
         folder.create()
         folder_id, keys = os.urandom(8).hex(), {1: os.urandom(crypto.KEY_LEN)}
-    new = Link(os.urandom(8).hex(), str(folder.base), folder_id, max(keys), keys)
+    new = Link(os.urandom(8).hex(), str(folder.base), folder_id, max(keys), keys,
+               clean_name(name or ""))
     _write_key_file(folder, new, passphrase, vault)
     conn = SyncState.connect(vault.directory)
     state = SyncState(conn, new)
@@ -146,7 +156,8 @@ def open_state(vault: Vault, passphrase: str | None = None, *,
         folder_path = _folder_of_key_file(conn)
         folder = Folder(Path(folder_path))
         folder_id, keys = folder_keys.open_any(folder, passphrase, allow_weak)
-        state = SyncState(conn, Link(machine, folder_path, folder_id, max(keys), keys))
+        state = SyncState(conn, Link(machine, folder_path, folder_id, max(keys), keys,
+                                     _name_of(conn, machine, folder_id, keys)))
         with state.transaction():
             state.save_link(vault.derived_key(LINK_PURPOSE))
             escrow.store(state, vault)  # the data key changed (rotate-keys)
@@ -154,6 +165,31 @@ def open_state(vault: Vault, passphrase: str | None = None, *,
     except BaseException:
         conn.close()
         raise
+
+
+def _name_of(conn: sqlite3.Connection, machine: str, folder_id: str,
+             keys: dict[int, bytes]) -> str:
+    """This machine's name as its last record (or its compaction, once that replaced the
+    records) says it: the sealed link that held it no longer opens once the vault's keys
+    changed, and the sync keys still open the record. "" when there is none (the host
+    name then)."""
+    row = conn.execute("SELECT seq, data FROM outbox ORDER BY seq DESC LIMIT 1").fetchone()
+    packed = conn.execute("SELECT value FROM meta WHERE key='compaction'").fetchone()
+    place: int | str
+    if row is not None:
+        place, data = int(row[0]), bytes(row[1])
+    elif packed is not None:
+        place = record.compaction_place(int.from_bytes(packed[0][:8], "big"))
+        data = bytes(packed[0][8:])
+    else:
+        return ""
+    try:
+        key = keys[record.epoch_of(data)]
+        payload = record.open_record(record.record_key(key), data, folder_id, machine, place)
+    except (KeyError, record.Incomplete, record.Refused):
+        return ""
+    name = payload.get("name")
+    return name if isinstance(name, str) else ""
 
 
 def _folder_of_key_file(conn: sqlite3.Connection) -> str:
@@ -219,7 +255,8 @@ class _Records:
         self.seq += 1
         payload = {"seq": self.seq, "machine": link.machine,
                    "prev": self.prev.hex() if self.prev else "",
-                   "time": run.vault.clock.now().isoformat(timespec="seconds")}
+                   "time": run.vault.clock.now().isoformat(timespec="seconds"),
+                   "name": run.name}
         if not self.written:
             payload.update(self.extra)
         raw = record.encode_with(payload, "revs", [r.record_json() for r in revs])
@@ -259,6 +296,8 @@ class _Sync:
         self.link = state.link
         self.folder = Folder(Path(self.link.folder))
         self.report = SyncReport(machine=self.link.machine)
+        #: This machine's name, in each revision it writes (who wrote a conflict's side).
+        self.name = machine_name(self.link)
         self.created: set[int] = set()
         #: The revisions this sync stored, by id: merging their days reads them from here,
         #: not back from sync.db (a first sync would decrypt 10,000 of them again).
@@ -304,7 +343,7 @@ class _Sync:
                     content = content_of(entry)
                     current = _based_on(state.revs_of(day), tips) if tips else None
                     if current != content:
-                        new.append(Revision.make(day, tips, content))
+                        new.append(Revision.make(day, tips, content, self._author(entry)))
                     marks.append((entry.id, day, entry.version))
                     moved_from = applied.get(entry.id, (None, 0))[0]
                     if moved_from is not None and moved_from != state.day_key(day):
@@ -318,7 +357,7 @@ class _Sync:
                 tips = state.day(day)["heads"]
                 replaced = self.vault.get_by_date(date.fromisoformat(day)) is not None
                 if tips and not replaced and resolve(state.revs_of(day))[0] is not None:
-                    deleted.append(Revision.make(day, tips, None))
+                    deleted.append(Revision.make(day, tips, None, self._author(None)))
                 cleared.append(day)  # (a day whose id sync changed, interrupted: not deleted)
             records.add(deleted)
             for day in cleared:
@@ -326,6 +365,13 @@ class _Sync:
             state.set_applied_many(marks)
             records.finish()
         self.report.sent += records.sent
+
+    def _author(self, entry: Entry | None) -> tuple[str, str]:
+        """Who writes a new revision: this machine's name, and when the entry was saved
+        here (its `updated_at`; for a deletion or an entry without one, now)."""
+        saved = entry.updated_at if entry is not None and entry.updated_at else \
+            self.vault.clock.now()
+        return self.name, saved.isoformat(timespec="seconds")
 
     def _compact(self) -> None:
         """Fold this machine's records 1..head into one compaction (the same revisions,
@@ -349,7 +395,8 @@ class _Sync:
         place = record.compaction_place(head)
         payload = {"seq": place, "machine": me, "last": head, "revs": revs, "retire": retire,
                    "digests": [seen[s].hex() for s in range(1, head + 1)],
-                   "time": self.vault.clock.now().isoformat(timespec="seconds")}
+                   "time": self.vault.clock.now().isoformat(timespec="seconds"),
+                   "name": self.name}
         data = record.seal_record(record.record_key(self.link.keys[self.link.epoch]),
                                   self.link.epoch, self.link.folder_id, me, place, payload)
         with state.transaction():
@@ -474,6 +521,8 @@ class _Sync:
         taken.seen += list(payload.get("_covers", {seq: digest}).items())
         peer = peers.setdefault(machine, {})
         peer.update(head=seq, time=str(payload.get("time", "")))
+        if isinstance(payload.get("name"), str):
+            peer["name"] = clean_name(payload["name"])
         for gone, head in retire:
             peers.setdefault(gone, {})["retired"] = head
         return True
@@ -547,8 +596,10 @@ class _Sync:
         return self.vault.get_by_date(date.fromisoformat(day))
 
 def join(directory: Path, vault_dir: Path, passphrase: str, *, kdf: crypto.KdfParams | None,
-         clock: Any = None, allow_weak: bool = False) -> tuple[Vault, str | None, SyncReport]:
-    """A new vault on this machine, filled from a sync folder other machines write."""
+         clock: Any = None, allow_weak: bool = False,
+         name: str | None = None) -> tuple[Vault, str | None, SyncReport]:
+    """A new vault on this machine, filled from a sync folder other machines write (`name`:
+    this machine's, the host name when not given)."""
     from journal.core.store.vault import Vault
 
     folder = Folder(Path(directory).expanduser().resolve())
@@ -557,7 +608,7 @@ def join(directory: Path, vault_dir: Path, passphrase: str, *, kdf: crypto.KdfPa
     opened = folder_keys.open_any(folder, passphrase, allow_weak)  # before creating anything
     vault, code = Vault.create(vault_dir, passphrase, kdf=kdf, clock=clock)
     try:
-        link(vault, folder.base, passphrase, allow_weak=allow_weak, opened=opened)
+        link(vault, folder.base, passphrase, allow_weak=allow_weak, opened=opened, name=name)
         report = sync(vault, passphrase, allow_weak=allow_weak)
     except BaseException:
         vault.close()
@@ -661,11 +712,13 @@ def status(vault: Vault) -> dict[str, Any]:
             unread = sum(1 for s in folder.records(machine).primary if s > seen)
             info = peers.get(machine, {})
             own = machine == state.link.machine
-            machines.append({"machine": machine, "this": own, "records": seen,
+            name = machine_name(state.link) if own else str(info.get("name") or "")
+            machines.append({"machine": machine, "name": name, "this": own, "records": seen,
                              "last_wrote": info.get("time") if not own else None,
                              "unread": 0 if own else unread,
                              "retired": info.get("retired") is not None})
-        return {"machine": state.link.machine, "folder": state.link.folder,
+        return {"machine": state.link.machine, "name": machine_name(state.link),
+                "folder": state.link.folder,
                 "epoch": state.link.epoch, "pending_out": pending_out,
                 "pending_in": state.pending_count(), "machines": machines}
     finally:

@@ -56,6 +56,9 @@ class Link:
     folder_id: str
     epoch: int
     keys: dict[int, bytes]
+    #: This machine's name, as `sync status` shows it and conflict marks say it (chosen at
+    #: `sync init`, or the host name); "" in links sealed before names (the host name then).
+    name: str = ""
 
     @property
     def local_key(self) -> bytes:
@@ -64,12 +67,14 @@ class Link:
 
     def to_json(self) -> dict[str, Any]:
         return {"machine": self.machine, "folder": self.folder, "folder_id": self.folder_id,
-                "epoch": self.epoch, "keys": {str(e): k.hex() for e, k in self.keys.items()}}
+                "epoch": self.epoch, "keys": {str(e): k.hex() for e, k in self.keys.items()},
+                "name": self.name}
 
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> Link:
         return cls(obj["machine"], obj["folder"], obj["folder_id"], int(obj["epoch"]),
-                   {int(e): bytes.fromhex(k) for e, k in obj["keys"].items()})
+                   {int(e): bytes.fromhex(k) for e, k in obj["keys"].items()},
+                   str(obj.get("name") or ""))
 
 
 def path_in(vault_dir: Path) -> Path:

@@ -7,6 +7,11 @@ versions side by side and the person keeps one, the other, both (in order), or w
 passage by hand; once every hunk is decided, the body goes back to the write screen
 without marks and is saved the normal way (and the next sync carries it to the other
 machines). Esc leaves the marks in the text for now (they stay editable by hand).
+
+Each side's box says who wrote it, from the words sync put in its mark: "this machine" for
+the side written here (its name is this machine's, and the other side's is not), the other
+machine's name otherwise, the time it was saved below. Names come from other machines:
+untrusted, shown as plain text (never markup), controls as pictures.
 """
 
 from __future__ import annotations
@@ -17,10 +22,11 @@ from typing import Any, Protocol
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
-from journal.core.model.conflicts import Choice, Hunk, parse
+from journal.core.model.conflicts import Choice, Hunk, machine_of, parse
 from journal.core.textsafe import one_line, picture_controls
 
 INTRO = ("Both machines changed the same lines of this day while apart. Sync kept both; "
@@ -63,9 +69,11 @@ class ConflictScreen(ModalScreen["str | None"]):
 
     AUTO_FOCUS = None  # keys choose; the editor takes focus only for an edit by hand
 
-    def __init__(self, day: date, body: str) -> None:
+    def __init__(self, day: date, body: str, here: str = "") -> None:
+        """`here`: this machine's name (as `sync status` shows it; "" when not linked)."""
         super().__init__()
         self.day = day
+        self.here = here
         self.conflicted = parse(body)
         self.hunks = self.conflicted.hunks
         self.choices: list[Choice | str] = []
@@ -106,11 +114,27 @@ class ConflictScreen(ModalScreen["str | None"]):
                                         ("other", hunk.other, hunk.other_label,
                                          "Other version")):
             box = self.query_one(f"#conflict-{side}")
-            box.border_title = f"{'1' if side == 'one' else '2'}  {name}"
-            box.border_subtitle = picture_controls(label) if label else None
+            who = self._who(label, hunk.other_label if side == "one" else hunk.one_label)
+            title = f"{'1' if side == 'one' else '2'}  {name}" + (f" \u00b7 {who}" if who else "")
+            box.border_title = Content(picture_controls(title))
+            box.border_subtitle = Content(picture_controls(label)) if label else None
             shown = picture_controls(text.rstrip("\n")) if text else "(removed these lines)"
             self.query_one(f"#conflict-{side}-text", Static).update(shown)
             box.scroll_home(animate=False)
+
+    def who(self, side: str) -> str:
+        """Who wrote a side of the hunk shown: "this machine", another machine's name, or
+        "" when its mark does not say."""
+        hunk = self.hunk
+        mine, theirs = ((hunk.one_label, hunk.other_label) if side == "one"
+                        else (hunk.other_label, hunk.one_label))
+        return self._who(mine, theirs)
+
+    def _who(self, label: str, opposite: str) -> str:
+        name = machine_of(label)
+        if name and self.here and name == self.here and machine_of(opposite) != self.here:
+            return "this machine"
+        return name
 
     # -- choosing ------------------------------------------------------------------------
     def action_pick(self, which: str) -> None:
@@ -195,4 +219,25 @@ def offer_resolution(screen: WriteScreen) -> None:
             screen.notify("Kept what you chose; saved (encrypted). The next sync takes it "
                           "to your other machines.", timeout=5)
 
-    screen.app.push_screen(ConflictScreen(entry.date, entry.body), decided)
+    screen.app.push_screen(ConflictScreen(entry.date, entry.body, _here(screen.app)), decided)
+
+
+def _here(app: Any) -> str:
+    """This machine's name for the sync folder ("" when the vault is not linked, or the
+    sync state cannot be read: the view then shows names only)."""
+    from journal.core.errors import JournalError
+    from journal.core.sync import session
+
+    vault = getattr(app, "vault", None)
+    if vault is None:
+        return ""
+    try:
+        if not session.is_linked(vault):
+            return ""
+        state = session.open_state(vault)
+    except JournalError:
+        return ""
+    try:
+        return session.machine_name(state.link)
+    finally:
+        state.close()
