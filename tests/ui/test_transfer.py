@@ -40,6 +40,13 @@ async def _fill(pilot, path) -> None:
     await settle(pilot)
 
 
+async def _import(pilot, path) -> None:
+    """Open the Import dialog and give it `path`."""
+    pilot.app.push_screen(ImportScreen())
+    await pilot.pause()
+    await _fill(pilot, path)
+
+
 async def test_palette_offers_import_export_backup_when_unlocked(app_factory, make_vault):
     make_vault()
     app = app_factory()
@@ -60,9 +67,7 @@ async def test_import_json_after_the_dry_run(app_factory, make_vault, paths, tmp
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
         await unlock(pilot)
-        app.push_screen(ImportScreen())
-        await pilot.pause()
-        await _fill(pilot, source)
+        await _import(pilot, source)
         confirm = app.screen
         assert isinstance(confirm, ConfirmScreen)
         shown = str(confirm.query_one(".dialog-body").render())
@@ -124,9 +129,7 @@ async def test_malformed_file_is_one_line_and_the_vault_unchanged(
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
         await unlock(pilot)
-        app.push_screen(ImportScreen())
-        await pilot.pause()
-        await _fill(pilot, source)
+        await _import(pilot, source)
         assert isinstance(app.screen, ImportScreen)  # no confirmation offered
         error = str(app.screen.query_one(".dialog-error").render())
         assert error and "\n" not in error
@@ -167,9 +170,7 @@ async def test_a_streamed_import_holds_a_part_of_the_file_and_moves_the_bar(
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
         await unlock(pilot)
-        app.push_screen(ImportScreen())
-        await pilot.pause()
-        await _fill(pilot, source)
+        await _import(pilot, source)
         assert isinstance(app.screen, ConfirmScreen)
         assert "Read 600 entries (json)" in app.screen.body
         assert "Will import 600 new entries" in app.screen.body
@@ -205,9 +206,7 @@ async def test_a_bad_entry_deep_in_a_file_is_refused_before_anything_is_written(
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
         await unlock(pilot)
-        app.push_screen(ImportScreen())
-        await pilot.pause()
-        await _fill(pilot, source)
+        await _import(pilot, source)
         assert isinstance(app.screen, ImportScreen)  # no confirmation offered
         error = str(app.screen.query_one(".dialog-error").render())
         assert "\n" not in error and "intensity" in error
