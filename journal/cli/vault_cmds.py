@@ -51,9 +51,11 @@ def _show_recovery(code: str | None) -> None:
 @click.option("--from-sync", "from_sync", type=click.Path(path_type=Path, file_okay=False),
               help="Fill the new vault from the sync folder DIR that other machines write "
                    "(asks for the passphrase used there).")
+@click.option("--name", help="With --from-sync: this machine's name for the others (default: "
+              "the host name); conflict marks say it. Sealed: the folder's host never sees it.")
 @pass_runtime
 def init(runtime: Runtime, passphrase_file: Path | None, no_recovery_code: bool,
-         from_sync: Path | None) -> None:
+         from_sync: Path | None, name: str | None) -> None:
     """Create a new, empty, encrypted vault.
 
     Asks for a passphrase twice (not shown on screen). Refuses to touch an existing vault.
@@ -63,8 +65,11 @@ def init(runtime: Runtime, passphrase_file: Path | None, no_recovery_code: bool,
     Examples:
       journal init
       journal --vault ~/private/journal init --passphrase-file ~/.secrets/journal
-      journal init --from-sync ~/Sync/journal      a second machine
+      journal init --from-sync ~/Sync/journal --name desktop      a second machine
     """
+    if name is not None and from_sync is None:
+        raise ValidationError("--name names this machine for sync: use it with --from-sync "
+                         "(or later with 'journal sync init DIR --name NAME')")
     directory = runtime.paths.vault
     if db_path(directory).exists():
         raise VaultExists(f"a vault already exists at {directory}; refusing to overwrite it")
@@ -72,7 +77,7 @@ def init(runtime: Runtime, passphrase_file: Path | None, no_recovery_code: bool,
         raise VaultExists(f"{directory} is not an empty directory; choose another place "
                           "with --vault DIR")
     if from_sync is not None:
-        _init_from_sync(runtime, passphrase_file, from_sync)
+        _init_from_sync(runtime, passphrase_file, from_sync, name)
         return
     passphrase = runtime.passphrase(passphrase_file, confirm=True, label="New passphrase")
     _warn_weak(runtime, passphrase, typed=passphrase_file is None
@@ -87,7 +92,8 @@ def init(runtime: Runtime, passphrase_file: Path | None, no_recovery_code: bool,
     say("Next: journal add   (opens your editor; journal --help lists every command)")
 
 
-def _init_from_sync(runtime: Runtime, passphrase_file: Path | None, folder: Path) -> None:
+def _init_from_sync(runtime: Runtime, passphrase_file: Path | None, folder: Path,
+                    name: str | None) -> None:
     from journal.cli.sync_cmds import print_report
     from journal.core.sync import session
 
@@ -96,7 +102,7 @@ def _init_from_sync(runtime: Runtime, passphrase_file: Path | None, folder: Path
         say("Tuning the key derivation to this computer (about a second)...", err=True)
     vault, code, report = session.join(folder, runtime.paths.vault, passphrase,
                                        kdf=runtime.kdf, clock=runtime.clock,
-                                       allow_weak=runtime.allow_weak)
+                                       allow_weak=runtime.allow_weak, name=name)
     try:
         count = vault.count()
     finally:

@@ -212,3 +212,28 @@ def test_a_missing_folder_is_one_line_and_exit_7(pair):
     out = a("sync", ok=False)
     assert out.exit_code == 7 and "not there" in out.output
     assert "Traceback" not in out.output and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_a_second_machine_names_itself_when_it_joins(tmp_path: Path):
+    """`init --from-sync --name`: the core took a name, the command line did not pass one,
+    so a joining machine was always its host name."""
+    folder = tmp_path / "Sync"
+    folder.mkdir()
+    a = _machine(tmp_path, "laptop")
+    a.init()
+    a("add", SECRET_A, "--date", "2026-11-20")
+    a("sync", "init", str(folder), "--name", NAME_A)
+    b = _machine(tmp_path, "desktop")
+    b("init", "--from-sync", str(folder), "--name", "Ward desktop")
+    b("add", SECRET_B, "--date", "2026-11-21")
+    b("sync")
+    a("sync")
+    names = {m["name"] for m in json.loads(a("sync", "status", "--json").output)["machines"]}
+    assert names == {NAME_A, "Ward desktop"}
+
+
+def test_a_name_without_a_sync_folder_is_refused_before_anything_is_made(tmp_path: Path):
+    c = _machine(tmp_path, "spare")
+    out = c("init", "--name", "spare", ok=False)
+    assert out.exit_code != 0 and "--from-sync" in out.output
+    assert not any((tmp_path / "spare").rglob("*.db"))
