@@ -12,7 +12,8 @@ core calls as `journal captures`: `Vault.arrivals()`, `Vault.keep_capture(n)` an
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -135,13 +136,7 @@ class CapturesScreen(ModalScreen[None]):
         if chosen is None:
             return
         number, arrival = chosen
-        try:
-            with vault_in_use(self.journal) as vault:
-                if vault is None:
-                    return
-                vault.keep_capture(number)
-        except JournalError as exc:
-            self.notify(str(exc), title="Not kept", severity="error", markup=False)
+        if not self._change(lambda vault: vault.keep_capture(number), "Not kept"):
             return
         write = self.journal.write_screen
         if write is not None and write.is_mounted and write.day == arrival.day:
@@ -169,18 +164,25 @@ class CapturesScreen(ModalScreen[None]):
         write = self.journal.write_screen
         if write is not None and write.is_mounted and not write.flush():
             return  # the save failed and said so; nothing is taken out of an unsaved day
-        try:
-            with vault_in_use(self.journal) as vault:
-                if vault is None:
-                    return
-                vault.discard_capture(number)
-        except JournalError as exc:
-            self.notify(str(exc), title="Not discarded", severity="error", markup=False)
+        if not self._change(lambda vault: vault.discard_capture(number), "Not discarded"):
             return
         self.notify(f"Discarded the quick capture from {arrival.day.isoformat()}.")
         if write is not None and write.is_mounted and write.day == arrival.day:
             write.call_later(write.show_day, arrival.day)
         self.reload()
+
+    def _change(self, change: Callable[[Any], object], refused: str) -> bool:
+        """Make `change` to the vault (keep or discard one capture); False, said under the
+        title `refused`, when the vault refuses it, and False when the vault is locked."""
+        try:
+            with vault_in_use(self.journal) as vault:
+                if vault is None:
+                    return False
+                change(vault)
+        except JournalError as exc:
+            self.notify(str(exc), title=refused, severity="error", markup=False)
+            return False
+        return True
 
     def action_close(self) -> None:
         self.dismiss(None)
