@@ -554,7 +554,7 @@ class Vault:
     def last_saved(self) -> tuple[datetime | None, int]:
         return self.manifest.last_saved()
 
-    # -- maintenance (journal.core.store.maintenance) ------------------------------------
+    # -- keys (their changes: journal.core.store.maintenance) ----------------------------
     def change_passphrase(self, new_passphrase: str,
                           kdf: crypto.KdfParams | None = None) -> str | None:
         """Re-wrap the data key under a new passphrase (`Maintenance.change_passphrase`);
@@ -576,6 +576,7 @@ class Vault:
         """Put back the public key that belongs to our private key."""
         self.maintenance.restore_sealing_key()
 
+    # -- quick capture (its merge and review: journal.core.store.maintenance) ------------
     def sealed_box(self) -> SealedBox:
         return SealedBox(self.directory)
 
@@ -598,6 +599,7 @@ class Vault:
         (`Maintenance.keep_capture`)."""
         return self.maintenance.keep_capture(number)
 
+    # -- housekeeping --------------------------------------------------------------------
     def compact(self) -> None:
         """VACUUM, then empty the WAL (`Maintenance.compact`); worth calling after bulk
         deletes."""
