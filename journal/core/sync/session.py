@@ -21,7 +21,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from journal.core.errors import JournalError, NotLinked, StorageError
+from journal.core.errors import JournalError, NotLinked, StorageError, ValidationError
 from journal.core.model.conflicts import clean_name
 from journal.core.store import crypto
 from journal.core.store.bulk import paused_gc
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from journal.core.store.vault import Vault
 
 __all__ = ["SyncReport", "forget", "is_linked", "join", "link", "machine_name", "new_epoch",
-           "open_state", "rewrap", "status", "sync", "unlock_with_new_passphrase"]
+           "open_state", "rename", "rewrap", "status", "sync", "unlock_with_new_passphrase"]
 
 #: Revisions per change record.
 REVS_PER_RECORD = 500
@@ -116,6 +116,7 @@ def open_state(vault: Vault, passphrase: str | None = None, *,
         folder_id, keys = folder_keys.open_any(folder, passphrase, allow_weak)
         state = SyncState(conn, Link(machine, folder_path, folder_id, max(keys), keys,
                                      _name_of(conn, machine, folder_id, keys)))
+        state.link.name = state.renamed() or state.link.name  # renamed, not yet told
         reseal(state, vault)  # the data key changed (rotate-keys): the escrow too
         return state
     except BaseException:
@@ -175,10 +176,18 @@ def _bulk(items: int) -> AbstractContextManager[object]:
     return paused_gc() if items >= BULK else nullcontext()
 
 
-def _push(vault: Vault, state: SyncState) -> Push:
-    """The push of this sync (this machine's name in everything it writes)."""
-    return Push(vault, state, machine_name(state.link), per_record=REVS_PER_RECORD,
+def _push(vault: Vault, state: SyncState, report: SyncReport,
+          extra: dict[str, Any] | None = None) -> Push:
+    """This sync's push, this machine's name in everything it writes; after a rename, its
+    first record is written even when nothing changed, to tell the others the name."""
+    push = Push(vault, state, machine_name(state.link), per_record=REVS_PER_RECORD,
                 bulk=_bulk)
+    renamed = state.renamed() is not None
+    push.run(report, {**(extra or {}), "renamed": True} if renamed else extra)
+    if renamed:  # (interrupted before this: one more record with the same name, harmless)
+        with state.transaction():
+            state.clear_renamed()
+    return push
 
 
 def _run(vault: Vault, state: SyncState, passphrase: str | None,
@@ -192,8 +201,7 @@ def _run(vault: Vault, state: SyncState, passphrase: str | None,
     if escrow.stale(state):
         with state.transaction():
             escrow.store(state, vault)
-    push = _push(vault, state)
-    push.run(report)
+    push = _push(vault, state, report)
     compacted = compact(vault, state, push.name, COMPACT_EVERY)
     publish(state, folder, report, push.created, compacted)
     pull = Pull(vault, state, folder, report, passphrase, allow_weak,
@@ -247,6 +255,29 @@ def unlock_with_new_passphrase(directory: Path, passphrase: str, *, allow_weak: 
     return vault
 
 
+def rename(vault: Vault, name: str, passphrase: str | None = None, *,
+           allow_weak: bool = False) -> tuple[str, str]:
+    """Give this machine a new name for the others: kept in the sealed link (what `sync
+    status` shows and every revision written from now on carries), and told to the other
+    machines by this machine's next record, written at its next sync even if nothing
+    changed. The name is untrusted text made one line as at `sync init --name`; one with
+    nothing visible left is refused. Returns (old name, new name). Revisions written
+    before keep the old name (they are sealed and hashed with it)."""
+    cleaned = clean_name(name)
+    if not cleaned:
+        raise ValidationError("a machine's name needs at least one visible character")
+    state = open_state(vault, passphrase, allow_weak=allow_weak)
+    try:
+        old = machine_name(state.link)
+        state.link.name = cleaned
+        with state.transaction():
+            state.save_link(vault.derived_key(LINK_PURPOSE))
+            state.mark_renamed(cleaned)
+        return old, cleaned
+    finally:
+        state.close()
+
+
 def rewrap(vault: Vault, passphrase: str) -> bool:
     """After a passphrase change: this machine's key file in the folder under the new one
     (so a new machine can join with it). False when the vault is not linked."""
@@ -293,8 +324,7 @@ def new_epoch(vault: Vault, passphrase: str, *, allow_weak: bool = False,
         link_.keys[link_.epoch] = os.urandom(crypto.KEY_LEN)
         reseal(state, vault)
         write_key_file(folder, link_, passphrase, vault)
-        push = _push(vault, state)
-        push.run(SyncReport(), extra=extra or {"epoch": link_.epoch})
+        push = _push(vault, state, SyncReport(), extra or {"epoch": link_.epoch})
         publish(state, folder, SyncReport(), push.created)
         with state.transaction():
             state.save_peers(peers)
