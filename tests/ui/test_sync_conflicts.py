@@ -32,6 +32,16 @@ THERE = "[b]desk[/b]\n>>>>>>> other version"
 def concurrent(make_vault, paths, tmp_path):
     """This machine (the app's vault) and another edited DAY while apart; the other has
     synced its edit into the folder, this one not yet."""
+    yield from _concurrent(make_vault, paths, tmp_path, THERE)
+
+
+@pytest.fixture
+def namesake(make_vault, paths, tmp_path):
+    """As `concurrent`, the other machine carrying this one's name."""
+    yield from _concurrent(make_vault, paths, tmp_path, HERE)
+
+
+def _concurrent(make_vault, paths, tmp_path, there):  # noqa: ANN001, ANN202
     folder = tmp_path / "Sync"
     folder.mkdir()
     make_vault()
@@ -40,7 +50,7 @@ def concurrent(make_vault, paths, tmp_path):
         session.link(mine, folder, PASSPHRASE, allow_weak=True, name=HERE)
         mine.put(Entry(date=DAY, body=BASE))
         session.sync(mine, PASSPHRASE, allow_weak=True)
-        session.link(other, folder, PASSPHRASE, allow_weak=True, name=THERE)
+        session.link(other, folder, PASSPHRASE, allow_weak=True, name=there)
         session.sync(other, PASSPHRASE, allow_weak=True)
         edit = mine.get_by_date(DAY)
         edit.body = LAPTOP
@@ -115,6 +125,34 @@ async def test_the_view_says_which_side_this_machine_wrote_and_names_the_other(
     report = session.sync(concurrent, PASSPHRASE, allow_weak=True)
     assert report.refused == []
     assert concurrent.get_by_date(DAY).body == body  # the other machine wrote the same marks
+
+
+async def test_two_machines_of_one_name_are_told_apart_in_the_view(app_factory, namesake):
+    """"This machine" is decided by the machine's id, not its name: with both machines
+    called "laptop", the marks carry the start of each id and the view still knows which
+    side was written here."""
+    from journal.core.model.conflicts import machine_of
+
+    app = app_factory()
+    app.current_day = DAY
+    async with app.run_test(size=(120, 30)) as pilot:
+        await unlock(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ConflictScreen)
+        mine = "one" if "I stayed calm" in _side(screen, "one") else "other"
+        theirs = "other" if mine == "one" else "one"
+        state = session.open_state(namesake)
+        other_id = state.link.machine
+        state.close()
+        assert screen.machine and screen.machine != other_id
+        assert screen.who(mine) == "this machine"
+        assert screen.who(theirs).startswith(f"{HERE} #") and other_id.startswith(
+            screen.who(theirs)[len(HERE) + 2:])
+        hunk = screen.hunk
+        assert {machine_of(hunk.one_label), machine_of(hunk.other_label)} == {
+            screen.who(theirs), f"{HERE} #{screen.machine[:len(screen.who(theirs)) - 8]}"}
 
 
 async def test_from_browse_an_edit_by_hand(app_factory, concurrent):

@@ -61,14 +61,18 @@ def clean_name(name: str) -> str:
     return text if len(text) <= NAME_MAX else text[:NAME_MAX - 1] + "\u2026"
 
 
-def side_label(name: str, saved: str, year: int | None = None) -> str:
+def side_label(name: str, saved: str, year: int | None = None, tag: str = "") -> str:
     """The words a mark carries after sync's own for one side: `laptop, Thu 3 Dec 21:40`
     (the year too when it is not `year`, the day's). A function of the revision's author
-    alone, the same on every machine (its own wall-clock time, English names). "" when the
-    name is empty; the name alone when the time does not parse."""
+    alone, the same on every machine (its own wall-clock time, English names). `tag` (the
+    start of the machine's id, when two machines of one name wrote the two sides) follows
+    the name: `laptop #3f9c, Thu 3 Dec 21:40`. "" when the name is empty; the name alone
+    when the time does not parse."""
     shown = clean_name(name)
     if not shown:
         return ""
+    if tag:
+        shown += f" #{clean_name(tag)}"
     try:
         when = datetime.fromisoformat(saved)
     except (TypeError, ValueError):
@@ -77,6 +81,34 @@ def side_label(name: str, saved: str, year: int | None = None) -> str:
     if year is not None and when.year != year:
         stamp += f" {when.year}"
     return f"{shown}, {stamp} {when:%H:%M}"
+
+
+def id_tags(one: str, other: str) -> tuple[str, str]:
+    """What marks show of two different machine ids when the machines share a name: the
+    shortest start of each (4, 8, 16 characters, or all) at which they differ."""
+    size = next(k for k in (4, 8, 16, max(len(one), len(other))) if one[:k] != other[:k])
+    return one[:size], other[:size]
+
+
+def written_here(one_label: str, other_label: str, name: str, machine: str = "") -> str:
+    """Which side of a hunk this machine wrote ("one", "other", or "" when the marks do not
+    tell): the side whose mark names this machine (`name`, and its id `machine` when the
+    mark carries the start of one, `laptop #3f9c`), when the other side's does not."""
+    if not name:
+        return ""
+    names = (machine_of(one_label), machine_of(other_label))
+    here = clean_name(name)
+
+    def mine(shown: str) -> bool:
+        if shown == here:
+            return True
+        tag = shown[len(here) + 2:] if shown.startswith(here + " #") else ""
+        return bool(tag and machine and machine.startswith(tag) and len(tag) >= 4)
+
+    found = [mine(n) for n in names]
+    if found[0] == found[1]:
+        return ""  # neither, or both: two machines of one name, or marks of before
+    return "one" if found[0] else "other"
 
 
 def machine_of(label: str) -> str:

@@ -143,9 +143,10 @@ class Push:
             records.finish()
         report.sent += records.sent
 
-    def _author(self, entry: Entry | None) -> tuple[str, str]:
-        """Who writes a new revision: this machine's name, and when the entry was saved
-        here (its `updated_at`; for a deletion or an entry without one, now)."""
+    def _author(self, entry: Entry | None) -> tuple[str, str, str]:
+        """Who writes a new revision: this machine's name, when the entry was saved here
+        (its `updated_at`; for a deletion or an entry without one, now), and this machine's
+        id (which tells it apart from another of the same name)."""
         saved = entry.updated_at if entry is not None and entry.updated_at else \
             self.vault.clock.now()
-        return self.name, saved.isoformat(timespec="seconds")
+        return self.name, saved.isoformat(timespec="seconds"), self.state.link.machine
