@@ -39,7 +39,8 @@ if TYPE_CHECKING:
     from journal.core.store.vault import Vault
 
 __all__ = ["SyncReport", "forget", "is_linked", "join", "link", "machine_name", "new_epoch",
-           "open_state", "rename", "rewrap", "status", "sync", "unlock_with_new_passphrase"]
+           "open_state", "rename", "rewrap", "status", "sync", "tries_key",
+           "unlock_with_new_passphrase"]
 
 #: Revisions per change record.
 REVS_PER_RECORD = 500
@@ -209,6 +210,16 @@ def _run(vault: Vault, state: SyncState, passphrase: str | None,
     pull.run()
     apply(vault, state, state.pending(), pull.arrived, report, _bulk)
     return report
+
+
+def tries_key(directory: Path) -> bytes:
+    """What wrong passphrases at the sync folder `directory` count under before any vault
+    exists (`journal init --from-sync`): folder_keys.tries_key. NotLinked when it is not
+    a sync folder, before anyone is asked for a passphrase."""
+    folder = Folder(Path(directory).expanduser().resolve())
+    if not folder.exists():
+        raise NotLinked(f"{directory} is not a journal sync folder (no journal-sync/keys)")
+    return folder_keys.tries_key(folder)
 
 
 def join(directory: Path, vault_dir: Path, passphrase: str, *, kdf: crypto.KdfParams | None,
