@@ -242,3 +242,56 @@ async def test_marks_nested_by_three_machines_are_offered_again_until_none_is_le
         await settle(pilot)
         assert not isinstance(app.screen, ConflictScreen)
         assert app.vault.get_by_date(DAY).body == "a\nC\nz\n"
+
+
+def _said(app) -> list[str]:  # noqa: ANN001
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_no_notice_repeats_a_conflict_the_view_already_shows(app_factory, concurrent):
+    """The conflicted day is on screen when the sync brings it: the day reloads and the
+    conflict view opens, so neither "updated" nor "changed on two machines" is said too."""
+    app = app_factory()
+    app.current_day = DAY
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        said = _said(app)
+        assert not [m for m in said if "two machines" in m or "updated from" in m], said
+
+
+async def test_a_conflict_on_another_day_is_still_said(app_factory, concurrent):
+    """The day on screen is another one: the notices are what tells of the conflict."""
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await settle(pilot)
+        assert not isinstance(app.screen, ConflictScreen)
+        said = _said(app)
+        assert any(m.startswith(f"{DAY.isoformat()} was changed on two machines")
+                   for m in said), said
+        assert "1 day updated from your other machines." in said
+
+
+async def test_a_conflict_on_the_day_being_typed_is_still_said(app_factory, concurrent):
+    """Typing waits to be saved on the conflicted day: the day does not reload under it,
+    so the notices say what the sync found."""
+    app = app_factory()
+    app.current_day = DAY
+    hook = app.sync
+    real = hook._show
+    held = []
+    hook._show = held.append  # hold the unlock sync's report until there is typing
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await settle(pilot)
+        app.screen.query_one("#editor", TextArea).focus()
+        await pilot.press(*"more")
+        assert app.write_screen.debounce.dirty
+        (report,) = held
+        real(report)
+        await pilot.pause()
+        said = _said(app)
+        assert any(m.startswith(f"{DAY.isoformat()} was changed on two machines")
+                   for m in said), said
