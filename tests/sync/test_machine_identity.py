@@ -109,3 +109,25 @@ def test_the_marks_are_the_same_in_any_order_and_name_this_machine_only(name_b, 
     assert here_b in ("", _side_of(hunk, "right"))
     if id_a != id_b and name_b == "laptop":
         assert here_a == _side_of(hunk, "left") and here_b == _side_of(hunk, "right")
+
+
+def test_in_a_three_machine_conflict_the_merged_side_names_its_machines():
+    from journal.core.model.conflicts import Choice
+
+    root = Revision.make(DAY, [], _entry("a\nbase\nz\n"))
+    sides = {name: Revision.make(DAY, [root.id], _entry(f"a\n{name} words\nz\n"),
+                                 (name, "2026-12-03T21:40:00", ident))
+             for name, ident in (("laptop", LAPTOP_A), ("desktop", LAPTOP_B),
+                                 ("ward", "0123456789abcdef"))}
+    body = resolve({r.id: r for r in (root, *sides.values())})[0]["body"]
+    first, second, third = sorted(sides.values(), key=lambda r: r.id)  # merged in id order
+    inner = parse(body)
+    (hunk,) = inner.hunks
+    assert {machine_of(hunk.one_label), machine_of(hunk.other_label)} == {
+        first.by[0], second.by[0]}
+    (outer,) = parse(inner.resolve([Choice.ONE])).hunks
+    assert machine_of(outer.one_label) == f"{first.by[0]} + {second.by[0]}"
+    assert machine_of(outer.other_label) == third.by[0]
+    assert written_here(outer.one_label, outer.other_label, third.by[0], third.by[2]) == \
+        "other"
+    assert written_here(outer.one_label, outer.other_label, first.by[0], first.by[2]) == ""

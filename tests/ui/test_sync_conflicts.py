@@ -295,3 +295,28 @@ async def test_a_conflict_on_the_day_being_typed_is_still_said(app_factory, conc
         said = _said(app)
         assert any(m.startswith(f"{DAY.isoformat()} was changed on two machines")
                    for m in said), said
+
+
+async def test_the_side_three_machines_merged_names_its_machines(app_factory, make_vault):
+    from journal.core.model.conflicts import merged_label, side_label
+    from journal.core.sync.merge import merge_text
+
+    laptop = side_label("laptop", "2026-11-20T21:40:00", 2026)
+    desk = side_label("desk", "2026-11-20T22:00:00", 2026)
+    ward = side_label("ward", "2026-11-21T07:15:00", 2026)
+    ab, _ = merge_text("a\nx\nz\n", "a\nA\nz\n", "a\nB\nz\n", (laptop, desk))
+    abc, _ = merge_text("a\nx\nz\n", ab, "a\nC\nz\n", (merged_label(["laptop", "desk"]), ward))
+    make_vault([Entry(date=DAY, body=abc)])
+    app = app_factory()
+    app.current_day = DAY
+    async with app.run_test(size=(120, 30)) as pilot:
+        await unlock(pilot)
+        await settle(pilot)
+        assert (app.screen.who("one"), app.screen.who("other")) == ("laptop", "desk")
+        await pilot.press("1")
+        await settle(pilot)
+        screen = app.screen
+        assert (_side(screen, "one"), _side(screen, "other")) == ("A", "C")
+        assert (screen.who("one"), screen.who("other")) == ("laptop + desk", "ward")
+        title = str(screen.query_one("#conflict-one").border_title)
+        assert title.endswith("\u00b7 laptop + desk")

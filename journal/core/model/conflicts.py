@@ -111,11 +111,26 @@ def written_here(one_label: str, other_label: str, name: str, machine: str = "")
     return "one" if found[0] else "other"
 
 
+#: Between the names in a mark whose side already merges several machines' versions.
+JOIN = " + "
+
+
+def merged_label(names: Sequence[str]) -> str:
+    """The words a mark carries for a side that is already the merge of several machines'
+    versions (three machines changed the same lines): their names, each once, in order,
+    without a time (`laptop + desktop`). "" when fewer than two names are known."""
+    shown = list(dict.fromkeys(n for n in map(clean_name, names) if n))
+    return JOIN.join(shown) if len(shown) > 1 else ""
+
+
 def machine_of(label: str) -> str:
-    """The machine's name in a mark's words written by `side_label` ("" for marks without
-    one: older ones, or words typed by hand)."""
+    """The machine's name in a mark's words written by `side_label`, or the names of a
+    merged side written by `merged_label` ("" for marks without one: older ones, or
+    words typed by hand)."""
     found = _WHEN.fullmatch(label)
-    return found.group(1) if found else ""
+    if found:
+        return found.group(1)
+    return label if JOIN in label else ""
 
 
 class Choice(Enum):

@@ -8,8 +8,8 @@ ends with the same entry (convergence). Nothing is lost:
   texts are kept between conflict markers and the day is reported as a conflict; each
   mark names the machine that wrote its side and when (the revision's author, sealed in
   it: the same words on every machine; two machines of one name with the start of their
-  ids), or keeps sync's words alone for a revision without an author or a side that is
-  already a merge of several;
+  ids; a side that is already a merge of several versions names their machines,
+  `laptop + desktop`), or keeps sync's words alone for a revision without an author;
 * moments are a map by id: an edit on one side wins over no change; two different edits of
   one moment keep both (the second under a new, derived id);
 * a list field (recovery, good things) keeps the items of both sides; for a single value
@@ -24,7 +24,7 @@ import uuid
 from difflib import SequenceMatcher
 from typing import Any
 
-from journal.core.model.conflicts import clean_name, id_tags, side_label
+from journal.core.model.conflicts import clean_name, id_tags, merged_label, side_label
 from journal.core.sync.revisions import Content, Revision, ancestry, canonical, heads
 
 MARK_A = "<<<<<<< one version (merged by sync)\n"
@@ -165,6 +165,7 @@ def resolve(revs: dict[str, Revision]) -> tuple[Content, bool]:
     result = revs[tips[0]].content
     seen = ancestry(revs, tips[0])
     conflict = False
+    merged = [revs[tips[0]]]  # the versions `result` holds
     for n, tip in enumerate(tips[1:]):
         theirs = ancestry(revs, tip)
         common = seen & theirs & set(revs)
@@ -172,8 +173,10 @@ def resolve(revs: dict[str, Revision]) -> tuple[Content, bool]:
                   if not any(c in revs[o].parents or c in _strict(revs, o) for o in common
                              if o != c)]
         base = revs[min(latest)].content if latest else None
-        labels = _labels(revs[tips[0]], revs[tip]) if n == 0 else ("", _label(revs[tip]))
+        labels = _labels(revs[tips[0]], revs[tip]) if n == 0 else (
+            _merged_label(merged), _label(revs[tip]))
         result, clash = merge_entry(base, result, revs[tip].content, labels)
+        merged.append(revs[tip])
         conflict = conflict or clash
         seen |= theirs
     return result, conflict
@@ -185,6 +188,14 @@ def _label(rev: Revision, tag: str = "") -> str:
         return ""
     return side_label(rev.by[0], rev.by[1], int(rev.day[:4]) if rev.day[:4].isdigit() else None,
                       tag)
+
+
+def _merged_label(sides: list[Revision]) -> str:
+    """Who wrote a side that already merges several versions: their machines' names
+    (`laptop + desktop`), when every one of them carries an author."""
+    if any(rev.by is None for rev in sides):
+        return ""
+    return merged_label([rev.by[0] for rev in sides if rev.by is not None])
 
 
 def _labels(one: Revision, other: Revision) -> tuple[str, str]:
