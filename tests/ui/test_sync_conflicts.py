@@ -320,3 +320,22 @@ async def test_the_side_three_machines_merged_names_its_machines(app_factory, ma
         assert (screen.who("one"), screen.who("other")) == ("laptop + desk", "ward")
         title = str(screen.query_one("#conflict-one").border_title)
         assert title.endswith("\u00b7 laptop + desk")
+
+
+async def test_a_version_holding_a_heading_underline_is_offered_in_the_view(app_factory,
+                                                                          make_vault):
+    from journal.core.sync.merge import merge_text
+
+    body, _ = merge_text("a\nx\nz\n", "a\nTonight\n=======\nA\nz\n", "a\nB\nz\n")
+    make_vault([Entry(date=DAY, body=body)])
+    app = app_factory()
+    app.current_day = DAY
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ConflictScreen)
+        assert (_side(screen, "one"), _side(screen, "other")) == ("Tonight\n=======\nA", "B")
+        await pilot.press("1")
+        await settle(pilot)
+        assert app.vault.get_by_date(DAY).body == "a\nTonight\n=======\nA\nz\n"

@@ -18,7 +18,9 @@ their marks keep the words alone.
 
 Only hunks of exactly that shape are read as conflicts: the opening and closing marks with
 sync's own labels (a label may carry more words after them, which are kept for display),
-one `=======` between, at the start of a line, outside a fenced code block. Marks a person
+one `=======` between (or, where a version itself holds a `=======` line, one
+`======= (merged by sync)`, the merge's DIVIDER, and the bare lines are text), at the start
+of a line, outside a fenced code block. Marks a person
 typed themselves (git's `<<<<<<< HEAD`, half a hunk, a hunk pasted inside a ``` fence, a
 hunk whose middle is ambiguous) stay text, untouched. Pure logic: the app's conflict view
 shows the hunks and writes the body back with `Conflicted.resolve`.
@@ -39,6 +41,10 @@ from journal.core.textsafe import one_line
 OPEN = "<<<<<<< one version (merged by sync)"
 MIDDLE = "======="
 CLOSE = ">>>>>>> other version"
+#: The middle mark the merge writes instead of MIDDLE when a version itself holds a line
+#: `=======` (a Setext heading's underline, or an inner hunk's middle): it divides, and the
+#: bare lines are text.
+DIVIDER = "======= (merged by sync)"
 
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
 
@@ -214,24 +220,27 @@ def _label(line: str, mark: str) -> str | None:
 
 def _hunk_at(lines: list[str], start: int) -> tuple[Hunk, int] | None:
     """The hunk opening at `lines[start]` and the index after it, if it is well formed:
-    exactly one middle mark before the first closing mark, no second opening mark."""
+    exactly one dividing mark before the first closing mark (one DIVIDER, the bare
+    `=======` lines then being text; or, without a DIVIDER, exactly one `=======`), no
+    second opening mark."""
     one_label = _label(lines[start].rstrip("\n"), OPEN)
     if one_label is None:
         return None
-    middle = None
+    middles: list[int] = []
+    dividers: list[int] = []
     for i in range(start + 1, len(lines)):
         bare = lines[i].rstrip("\n")
         if _label(bare, OPEN) is not None:
             return None
-        if bare == MIDDLE:
-            if middle is not None:
-                return None  # which one divides the two versions cannot be told
-            middle = i
+        if bare in (MIDDLE, DIVIDER):
+            (middles if bare == MIDDLE else dividers).append(i)
             continue
         other_label = _label(bare, CLOSE)
         if other_label is not None:
-            if middle is None:
-                return None
+            found = dividers if dividers else middles
+            if len(found) != 1:
+                return None  # which one divides the two versions cannot be told
+            middle = found[0]
             hunk = Hunk("".join(lines[start + 1:middle]), "".join(lines[middle + 1:i]),
                         one_label, other_label)
             return hunk, i + 1

@@ -29,6 +29,8 @@ from journal.core.sync.revisions import Content, Revision, ancestry, canonical, 
 
 MARK_A = "<<<<<<< one version (merged by sync)\n"
 MARK_MID = "=======\n"
+#: The middle mark when a version itself holds a `=======` line (journal.core.model.conflicts).
+MARK_DIVIDER = "======= (merged by sync)\n"
 MARK_B = ">>>>>>> other version\n"
 _SPECIAL = ("id", "date", "body", "moments", "written_at")
 
@@ -82,11 +84,17 @@ def merge_text(base: str, a: str, b: str,
             out += cbb
         else:
             conflict = True
-            out += [open_mark, *_ended(ca), MARK_MID, *_ended(cbb), close_mark]
+            middle = MARK_DIVIDER if _holds_a_middle(ca + cbb) else MARK_MID
+            out += [open_mark, *_ended(ca), middle, *_ended(cbb), close_mark]
         if i < len(lb):
             out.append(lb[i])
             ib, ia, ibb = i + 1, end_a + 1, end_b + 1
     return "".join(out), conflict
+
+
+def _holds_a_middle(lines: list[str]) -> bool:
+    """Whether a version holds a line a reader could take for the hunk's middle."""
+    return any(line.rstrip("\n") in (MARK_MID[:-1], MARK_DIVIDER[:-1]) for line in lines)
 
 
 def _merge_moments(base: list[dict], a: list[dict], b: list[dict]) -> tuple[list[dict], bool]:
