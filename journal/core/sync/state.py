@@ -57,7 +57,8 @@ class Link:
     epoch: int
     keys: dict[int, bytes]
     #: This machine's name, as `sync status` shows it and conflict marks say it (chosen at
-    #: `sync init`, or the host name); "" in links sealed before names (the host name then).
+    #: `sync init` or `sync rename`, or the host name); "" in links sealed before names
+    #: (the host name then).
     name: str = ""
 
     @property
