@@ -144,12 +144,17 @@ class Runtime:
 
         header, ro = Vault.read_header(directory)
         ro.close()
-        pause = self.failed_unlocks().pause(header.vault_id, self.clock.now())
+        self.wait_for(header.vault_id)
+        return header.vault_id
+
+    def wait_for(self, key: bytes) -> None:
+        """Wait as long as the wrong passphrases in a row counted under `key` (a vault's
+        id, or a sync folder's before a vault is made from it) earned, saying so first."""
+        pause = self.failed_unlocks().pause(key, self.clock.now())
         if pause.seconds:
             say(f"journal: waiting {pause.seconds} s after {pause.failures} wrong "
                 "passphrases", err=True)
             self.sleep(pause.seconds)
-        return header.vault_id
 
     def unlock(self, directory: Path, passphrase: str | None = None, *,
                recovery_code: str | None = None, verify: bool = True,
