@@ -142,6 +142,9 @@ class MergeResult:
     merged: int = 0
     problems: list[str] = field(default_factory=list)
     arrivals: list[Arrival] = field(default_factory=list)
+    checked_in: set[date] = field(default_factory=set)
+    """The days a merged capture brought a safety check-in to (the rule is applied to them
+    after the merge: journal.core.care.safety.support_after_merge)."""
 
 
 def merge_into(target: Entry, extra: Entry) -> Entry:

@@ -672,6 +672,7 @@ class Vault:
             self.captures.discard([sealed_id for sealed_id, _ in opened])
         result.merged = len(fresh)
         result.arrivals = arrivals
+        result.checked_in = {entry.date for _, entry in fresh if entry.check_in}
         return result
 
     def arrivals(self, day: date | None = None) -> list[Arrival]:
