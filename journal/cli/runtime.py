@@ -217,6 +217,23 @@ class Runtime:
                     err=True)
         for problem in result.problems:
             warn(problem)
+        if result.checked_in:
+            _support_after_merge(vault, result.checked_in)
+
+
+def _support_after_merge(vault: Vault, days: set) -> None:
+    """A merged sealed note's check-in counted as if chosen then (the note could not read
+    the entries before it): the support resources on stderr if the rule says so, so the
+    command's own output stays as it is."""
+    from journal.core.care import safety
+
+    try:
+        shown = safety.support_after_merge(days, vault.summaries)
+    except JournalError:
+        return  # the command itself reports a vault it cannot read
+    if shown:
+        for line in ("", safety.AFTER_MERGE, *safety.SUPPORT_LINES, safety.NO_ONE_WATCHES):
+            say(line, err=True)
 
 
 def _has_terminal() -> bool:

@@ -126,6 +126,7 @@ class Maintenance:
             self._captures.discard([sealed_id for sealed_id, _ in opened])
         result.merged = len(fresh)
         result.arrivals = arrivals
+        result.checked_in = {entry.date for _, entry in fresh if entry.check_in}
         return result
 
     def discard_capture(self, number: int) -> Arrival:
