@@ -126,6 +126,7 @@ async def test_moving_selecting_and_opening_at_scale(entries):
         assert screen.entry_list.highlighted_entry.date == START
 
 
+@pytest.mark.slow
 async def test_filters_agree_with_search_over_full_entries(entries):
     app = HostApp(MemoryVault(entries))
     full = [e.copy() for e in entries]

@@ -90,6 +90,7 @@ async def test_a_vault_path_that_is_a_file_is_said_at_once(app_factory, paths):
         assert paths.vault.read_text() == "not a folder"
 
 
+@pytest.mark.slow
 async def test_any_worker_failure_reaches_the_person(app_factory, paths, monkeypatch):
     """Item 3: the create worker caught only JournalError; anything else hung the screen."""
     from journal.core.store.vault import Vault
@@ -126,6 +127,7 @@ async def test_the_lock_screen_shows_no_keys_that_do_nothing_there(app_factory, 
         assert "Browse" not in footer and "Reflect" not in footer and "Lock" not in footer
 
 
+@pytest.mark.slow
 async def test_ctrl_s_at_paste_speed_saves_what_was_typed_before_it(app_factory, make_vault,
                                                                     paths):
     """Ctrl+S is a priority key: it must not overtake the letters queued before it."""
@@ -372,6 +374,7 @@ async def test_settings_at_80x24_cuts_nothing(app_factory, make_vault):
         assert lines[at + 2].strip().startswith("╰")
 
 
+@pytest.mark.slow
 async def test_the_first_evening_from_the_demo_to_finding_three_moments(tmp_path, ui_clock):
     """Done-when of issue 14: `journal demo`, write tonight's entry with three moments at
     paste speed, quit, reopen, find them; no more keys than before (per moment: ctrl+n,

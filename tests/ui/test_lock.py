@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from textual.widgets import Input, TextArea
 
 from journal import settings as settings_mod
@@ -137,6 +138,7 @@ def _notices(app) -> list[str]:
     return [n.message for n in app._notifications]
 
 
+@pytest.mark.slow
 async def test_auto_lock_off_from_the_settings_file_gets_a_notice_at_unlock(
         app_factory, make_vault, paths):
     """Issue 13, item 13: settings.toml is unauthenticated, so auto-lock 0 that this run

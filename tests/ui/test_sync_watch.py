@@ -95,6 +95,7 @@ async def test_a_change_from_another_machine_is_synced_while_the_app_is_open(
         assert "folder" in syncs
 
 
+@pytest.mark.slow
 async def test_own_writes_and_engines_temporary_files_do_not_start_a_sync(
         app_factory, linked, syncs, monkeypatch):
     monkeypatch.setattr(sync_hook, "POLL_SECONDS", 3600.0)
