@@ -11,13 +11,11 @@ from textual.widgets import Static, TextArea
 
 from journal.core.model.conflicts import OPEN
 from journal.core.model.entries import Entry
-from journal.core.store.crypto import KdfParams
-from journal.core.store.vault import Vault
 from journal.core.sync import session
 from journal.ui.screens.browse import BrowseScreen
 from journal.ui.screens.conflicts import ConflictScreen
 
-from .conftest import PASSPHRASE, open_vault, settle, unlock
+from .conftest import PASSPHRASE, open_vault, other_machine, settle, unlock
 
 DAY = date(2026, 11, 20)
 BASE = "Long shift.\nThe handover ran late.\nHome by nine.\n"
@@ -29,18 +27,13 @@ THERE = "[b]desk[/b]\n>>>>>>> other version"
 
 
 @pytest.fixture
-def concurrent(make_vault, paths, tmp_path):
+def concurrent(linked_vault, paths, tmp_path):
     """This machine (the app's vault) and another edited DAY while apart; the other has
     synced its edit into the folder, this one not yet."""
-    folder = tmp_path / "Sync"
-    folder.mkdir()
-    make_vault()
-    other, _ = Vault.create(tmp_path / "other", PASSPHRASE, kdf=KdfParams.fast_for_tests())
+    folder = linked_vault([Entry(date=DAY, body=BASE)], name=HERE)
     with open_vault(paths.vault) as mine:
-        session.link(mine, folder, PASSPHRASE, allow_weak=True, name=HERE)
-        mine.put(Entry(date=DAY, body=BASE))
         session.sync(mine, PASSPHRASE, allow_weak=True)
-        session.link(other, folder, PASSPHRASE, allow_weak=True, name=THERE)
+        other = other_machine(tmp_path / "other", folder, name=THERE)
         session.sync(other, PASSPHRASE, allow_weak=True)
         edit = mine.get_by_date(DAY)
         edit.body = LAPTOP
@@ -117,10 +110,9 @@ async def test_the_view_says_which_side_this_machine_wrote_and_names_the_other(
     assert concurrent.get_by_date(DAY).body == body  # the other machine wrote the same marks
 
 
-async def test_from_browse_an_edit_by_hand(app_factory, concurrent):
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await unlock(pilot)
+async def test_from_browse_an_edit_by_hand(unlocked, concurrent):
+    async with unlocked(size=(120, 40)) as pilot:
+        app = pilot.app
         await app.workers.wait_for_complete()
         await settle(pilot)
         assert not isinstance(app.screen, ConflictScreen)  # today is shown, not DAY
