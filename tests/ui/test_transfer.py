@@ -18,6 +18,7 @@ from journal.ui.screens.confirm import ConfirmScreen
 from journal.ui.screens.transfer import BackupScreen, ExportScreen, ImportScreen
 from tests.core import test_export_stream
 from tests.ui.conftest import PASSPHRASE, open_vault, sample_entries, settle
+from tests.ui.dialogs import export_to, fill_path, import_from
 
 #: Entries as an export is read again, each carrying a weakly referenced probe.
 probing = test_export_stream.probing
@@ -29,22 +30,6 @@ INCOMING = [Entry(date=date(2026, 10, 1), body="Imported first day #moved",
 
 def _notes(app) -> list[str]:
     return [n.message for n in app._notifications]
-
-
-async def _fill(pilot, path) -> None:
-    """Type the path and hit Enter (a second click on a button within 0.2 s is ignored)."""
-    field = pilot.app.screen.query_one("#path", Input)
-    field.value = str(path)
-    field.focus()
-    await pilot.press("enter")
-    await settle(pilot)
-
-
-async def _import(pilot, path) -> None:
-    """Open the Import dialog and give it `path`."""
-    pilot.app.push_screen(ImportScreen())
-    await pilot.pause()
-    await _fill(pilot, path)
 
 
 async def test_palette_offers_import_export_backup_when_unlocked(unlocked, make_vault):
@@ -65,7 +50,7 @@ async def test_import_json_after_the_dry_run(unlocked, make_vault, paths, tmp_pa
     source.write_text(exchange.to_json_text(INCOMING), encoding="utf-8")
     async with unlocked(size=(100, 30)) as pilot:
         app = pilot.app
-        await _import(pilot, source)
+        await import_from(pilot, source)
         confirm = app.screen
         assert isinstance(confirm, ConfirmScreen)
         shown = str(confirm.query_one(".dialog-body").render())
@@ -100,14 +85,14 @@ async def test_encrypted_jrnl_asks_for_its_passphrase(unlocked, make_vault, path
         await pilot.pause()
         secret = app.screen.query_one("#source-passphrase", Input)
         assert not secret.display
-        await _fill(pilot, source)
+        await fill_path(pilot, source)
         assert secret.display and secret.password
         assert "is encrypted" in str(app.screen.query_one(".dialog-error").render())
         secret.value = "wrong"
-        await _fill(pilot, source)
+        await fill_path(pilot, source)
         assert "wrong jrnl passphrase" in str(app.screen.query_one(".dialog-error").render())
         secret.value = "pässword 3"
-        await _fill(pilot, source)
+        await fill_path(pilot, source)
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         await settle(pilot)
@@ -125,12 +110,12 @@ async def test_malformed_file_is_one_line_and_the_vault_unchanged(
     source.write_text(json.dumps(good), encoding="utf-8")
     async with unlocked(size=(100, 30)) as pilot:
         app = pilot.app
-        await _import(pilot, source)
+        await import_from(pilot, source)
         assert isinstance(app.screen, ImportScreen)  # no confirmation offered
         error = str(app.screen.query_one(".dialog-error").render())
         assert error and "\n" not in error
         assert "2026-02-30" in error or "date" in error
-        await _fill(pilot, tmp_path / "missing.json")
+        await fill_path(pilot, tmp_path / "missing.json")
         assert "does not exist" in str(app.screen.query_one(".dialog-error").render())
     vault = open_vault(paths.vault)
     try:
@@ -165,7 +150,7 @@ async def test_a_streamed_import_holds_a_part_of_the_file_and_moves_the_bar(
                         lambda bar, step=1: (moves.append(step), advance(bar, step))[1])
     async with unlocked(size=(100, 30)) as pilot:
         app = pilot.app
-        await _import(pilot, source)
+        await import_from(pilot, source)
         assert isinstance(app.screen, ConfirmScreen)
         assert "Read 600 entries (json)" in app.screen.body
         assert "Will import 600 new entries" in app.screen.body
@@ -200,7 +185,7 @@ async def test_a_bad_entry_deep_in_a_file_is_refused_before_anything_is_written(
     source.write_text(json.dumps(data), encoding="utf-8")
     async with unlocked(size=(100, 30)) as pilot:
         app = pilot.app
-        await _import(pilot, source)
+        await import_from(pilot, source)
         assert isinstance(app.screen, ImportScreen)  # no confirmation offered
         error = str(app.screen.query_one(".dialog-error").render())
         assert "\n" not in error and "intensity" in error
@@ -214,9 +199,7 @@ async def test_export_json_is_private_and_round_trips(unlocked, make_vault, tmp_
     out = tmp_path / "out.json"
     async with unlocked(size=(100, 30)) as pilot:
         app = pilot.app
-        app.push_screen(ExportScreen())
-        await pilot.pause()
-        await _fill(pilot, out)
+        await export_to(pilot, out)
         assert isinstance(app.screen, ConfirmScreen)
         assert "UNENCRYPTED" in app.screen.body and str(out) in app.screen.body
         assert not out.exists()  # nothing before the confirmation
@@ -237,9 +220,7 @@ async def test_export_asks_before_replacing_a_file(unlocked, make_vault, tmp_pat
     out.write_text("keep me", encoding="utf-8")
     async with unlocked(size=(100, 30)) as pilot:
         app = pilot.app
-        app.push_screen(ExportScreen())
-        await pilot.pause()
-        await _fill(pilot, out)
+        await export_to(pilot, out)
         await pilot.press("y")  # yes, plaintext
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen) and "already exists" in app.screen.body
@@ -248,7 +229,7 @@ async def test_export_asks_before_replacing_a_file(unlocked, make_vault, tmp_pat
         assert out.read_text(encoding="utf-8") == "keep me"
         assert isinstance(app.screen, ExportScreen)
         app.screen.query_one("#format", Select).value = "markdown"
-        await _fill(pilot, tmp_path / "md")
+        await fill_path(pilot, tmp_path / "md")
         await pilot.press("y")
         await settle(pilot)
     assert (tmp_path / "md" / "2026-11-24.md").stat().st_mode & 0o077 == 0
@@ -261,10 +242,7 @@ async def test_export_jrnl_from_the_app_reads_back(unlocked, make_vault, tmp_pat
     out = tmp_path / "journal.txt"
     async with unlocked(size=(100, 30)) as pilot:
         app = pilot.app
-        app.push_screen(ExportScreen())
-        await pilot.pause()
-        app.screen.query_one("#format", Select).value = "jrnl"
-        await _fill(pilot, out)
+        await export_to(pilot, out, "jrnl")
         await pilot.press("y")
         await settle(pilot)
         with open_vault(app.paths.vault) as vault:
@@ -281,12 +259,12 @@ async def test_backup_makes_a_vault_that_checks(unlocked, make_vault, tmp_path):
         app = pilot.app
         app.push_screen(BackupScreen())
         await pilot.pause()
-        await _fill(pilot, dest)
+        await fill_path(pilot, dest)
         assert any("Backed up 3 entries" in n and "bytes" in n for n in _notes(app))
         await pilot.pause()
         app.push_screen(BackupScreen())
         await pilot.pause()
-        await _fill(pilot, dest)  # never overwrites
+        await fill_path(pilot, dest)  # never overwrites
         assert str(app.screen.query_one(".dialog-error").render())
     restored = tmp_path / "restored"
     from journal.core.store.backup import restore
@@ -314,7 +292,7 @@ async def test_a_held_source_that_merges_is_planned_again_when_confirmed(
         app.push_screen(ImportScreen())
         await pilot.pause()
         app.screen.query_one("#format", Select).value = "jrnl"
-        await _fill(pilot, source)
+        await fill_path(pilot, source)
         assert isinstance(app.screen, ConfirmScreen)
         assert "Will import 1 new entry, merged into 1 existing day" in app.screen.body
         assert "2026-11-24: merged into the existing entry" in app.screen.body
@@ -325,7 +303,7 @@ async def test_a_held_source_that_merges_is_planned_again_when_confirmed(
         app.push_screen(ImportScreen())
         await pilot.pause()
         app.screen.query_one("#format", Select).value = "jrnl"
-        await _fill(pilot, source)
+        await fill_path(pilot, source)
         assert any("Nothing to import" in n for n in _notes(app))
     with open_vault(paths.vault) as vault:
         merged = vault.get_by_date(date(2026, 11, 24))

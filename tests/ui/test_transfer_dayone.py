@@ -8,12 +8,11 @@ import zipfile
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from textual.widgets import Input, Select
 
 from journal.core.clock import FixedClock
 from journal.core.exchange.importers import dayone
-from journal.ui.screens.transfer import ExportScreen
 from tests.ui.conftest import open_vault, sample_entries, settle
+from tests.ui.dialogs import export_to
 
 
 @pytest.fixture
@@ -27,14 +26,7 @@ async def test_export_dayone_from_the_app_names_the_clocks_zone(unlocked, make_v
     out = tmp_path / "dayone.zip"
     async with unlocked(size=(100, 30)) as pilot:
         app = pilot.app
-        app.push_screen(ExportScreen())
-        await pilot.pause()
-        app.screen.query_one("#format", Select).value = "dayone"
-        field = app.screen.query_one("#path", Input)
-        field.value = str(out)
-        field.focus()
-        await pilot.press("enter")
-        await settle(pilot)
+        await export_to(pilot, out, "dayone")
         await pilot.press("y")
         await settle(pilot)
         with open_vault(app.paths.vault) as vault:
