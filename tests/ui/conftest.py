@@ -102,12 +102,15 @@ async def unlock(pilot: Pilot, passphrase: str = PASSPHRASE) -> None:
 def unlocked(app_factory: Callable[..., JournalApp]):
     """`async with unlocked() as pilot:` the app built by `app_factory` (keyword arguments
     go to it), run headless at `size` and unlocked with `passphrase` (the vault must exist:
-    `make_vault()` first); with `key`, that key is pressed next (F3 Browse, F5 Settings...)
-    and the app settled. The app is `pilot.app`."""
+    `make_vault()` first), opening on `day` if given; with `key`, that key is pressed next
+    (F3 Browse, F5 Settings...) and the app settled. The app is `pilot.app`."""
     @asynccontextmanager
     async def run(*, size: tuple[int, int] = (80, 24), passphrase: str = PASSPHRASE,
-                  key: str | None = None, **app_kw) -> AsyncIterator[Pilot]:
+                  key: str | None = None, day: date | None = None,
+                  **app_kw) -> AsyncIterator[Pilot]:
         app = app_factory(**app_kw)
+        if day is not None:
+            app.current_day = day
         async with app.run_test(size=size) as pilot:
             await unlock(pilot, passphrase)
             if key is not None:
