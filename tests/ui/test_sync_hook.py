@@ -11,6 +11,11 @@ from journal.core.sync import session
 from .conftest import PASSPHRASE, TODAY, other_machine
 
 
+def _other_machine(tmp_path, folder):
+    """The name this had here, for tests written against it on other branches."""
+    return other_machine(tmp_path / "other", folder)
+
+
 async def test_the_app_syncs_at_unlock_and_at_lock(unlocked, linked_vault, tmp_path):
     folder = linked_vault()
     other = other_machine(tmp_path / "other", folder)
