@@ -116,16 +116,14 @@ async def test_the_view_says_which_side_this_machine_wrote_and_names_the_other(
     assert concurrent.get_by_date(DAY).body == body  # the other machine wrote the same marks
 
 
-async def test_two_machines_of_one_name_are_told_apart_in_the_view(app_factory, namesake):
+async def test_two_machines_of_one_name_are_told_apart_in_the_view(unlocked, namesake):
     """"This machine" is decided by the machine's id, not its name: with both machines
     called "laptop", the marks carry the start of each id and the view still knows which
     side was written here."""
     from journal.core.model.conflicts import machine_of
 
-    app = app_factory()
-    app.current_day = DAY
-    async with app.run_test(size=(120, 30)) as pilot:
-        await unlock(pilot)
+    async with unlocked(day=DAY, size=(120, 30)) as pilot:
+        app = pilot.app
         await app.workers.wait_for_complete()
         await settle(pilot)
         screen = app.screen
@@ -230,24 +228,21 @@ def _said(app) -> list[str]:  # noqa: ANN001
     return [str(n.message) for n in app._notifications]
 
 
-async def test_no_notice_repeats_a_conflict_the_view_already_shows(app_factory, concurrent):
+async def test_no_notice_repeats_a_conflict_the_view_already_shows(unlocked, concurrent):
     """The conflicted day is on screen when the sync brings it: the day reloads and the
     conflict view opens, so neither "updated" nor "changed on two machines" is said too."""
-    app = app_factory()
-    app.current_day = DAY
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
+    async with unlocked(day=DAY, size=(100, 30)) as pilot:
+        app = pilot.app
         await settle(pilot)
         assert isinstance(app.screen, ConflictScreen)
         said = _said(app)
         assert not [m for m in said if "two machines" in m or "updated from" in m], said
 
 
-async def test_a_conflict_on_another_day_is_still_said(app_factory, concurrent):
+async def test_a_conflict_on_another_day_is_still_said(unlocked, concurrent):
     """The day on screen is another one: the notices are what tells of the conflict."""
-    app = app_factory()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
+    async with unlocked(size=(100, 30)) as pilot:
+        app = pilot.app
         await settle(pilot)
         assert not isinstance(app.screen, ConflictScreen)
         said = _said(app)
@@ -279,7 +274,7 @@ async def test_a_conflict_on_the_day_being_typed_is_still_said(app_factory, conc
                    for m in said), said
 
 
-async def test_the_side_three_machines_merged_names_its_machines(app_factory, make_vault):
+async def test_the_side_three_machines_merged_names_its_machines(unlocked, make_vault):
     from journal.core.model.conflicts import merged_label, side_label
     from journal.core.sync.merge import merge_text
 
@@ -289,10 +284,8 @@ async def test_the_side_three_machines_merged_names_its_machines(app_factory, ma
     ab, _ = merge_text("a\nx\nz\n", "a\nA\nz\n", "a\nB\nz\n", (laptop, desk))
     abc, _ = merge_text("a\nx\nz\n", ab, "a\nC\nz\n", (merged_label(["laptop", "desk"]), ward))
     make_vault([Entry(date=DAY, body=abc)])
-    app = app_factory()
-    app.current_day = DAY
-    async with app.run_test(size=(120, 30)) as pilot:
-        await unlock(pilot)
+    async with unlocked(day=DAY, size=(120, 30)) as pilot:
+        app = pilot.app
         await settle(pilot)
         assert (app.screen.who("one"), app.screen.who("other")) == ("laptop", "desk")
         await pilot.press("1")
@@ -304,16 +297,14 @@ async def test_the_side_three_machines_merged_names_its_machines(app_factory, ma
         assert title.endswith("\u00b7 laptop + desk")
 
 
-async def test_a_version_holding_a_heading_underline_is_offered_in_the_view(app_factory,
+async def test_a_version_holding_a_heading_underline_is_offered_in_the_view(unlocked,
                                                                           make_vault):
     from journal.core.sync.merge import merge_text
 
     body, _ = merge_text("a\nx\nz\n", "a\nTonight\n=======\nA\nz\n", "a\nB\nz\n")
     make_vault([Entry(date=DAY, body=body)])
-    app = app_factory()
-    app.current_day = DAY
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
+    async with unlocked(day=DAY, size=(100, 30)) as pilot:
+        app = pilot.app
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ConflictScreen)
