@@ -298,7 +298,9 @@ def list_entries(runtime: Runtime, limit: int | None, since: date | None, until:
       journal list --since 2026-01-01 --until 2026-03-31
       journal list --json | jq '.entries[0].date'
     """
-    vault = runtime.open_vault(passphrase_file)
+    from journal.core.store.read_ahead import ReadAhead
+
+    vault = runtime.open_vault(passphrase_file, read_ahead=ReadAhead(chunks=True))
     try:
         from journal.core.model.query import Query
 
@@ -379,7 +381,9 @@ def tags_cmd(runtime: Runtime, as_json: bool, passphrase_file: Path | None) -> N
       journal tags
       journal tags --json | jq '.tags | keys'
     """
-    vault = runtime.open_vault(passphrase_file)
+    from journal.core.store.read_ahead import ReadAhead
+
+    vault = runtime.open_vault(passphrase_file, read_ahead=ReadAhead(chunks=True))
     try:
         tags, people = vault.index().label_counts()
     finally:
@@ -434,6 +438,7 @@ def search_cmd(runtime: Runtime, query: tuple[str, ...], tags: tuple[str, ...],
       journal search --kind contagion --context home --json
     """
     from journal.core.model.query import Query, search_vault
+    from journal.core.store.read_ahead import ReadAhead
 
     parsed = Query.parse(" ".join(query), runtime.clock.today())
     parsed.tags += [normalise_label(t) for t in tags]
@@ -444,7 +449,8 @@ def search_cmd(runtime: Runtime, query: tuple[str, ...], tags: tuple[str, ...],
     parsed.until = until or parsed.until
     if parsed.since and parsed.until and parsed.since > parsed.until:
         raise ValidationError(f"since ({parsed.since}) is after until ({parsed.until})")
-    vault = runtime.open_vault(passphrase_file)
+    vault = runtime.open_vault(
+        passphrase_file, read_ahead=ReadAhead(chunks=True, words=bool(parsed.text)))
     try:
         found = search_vault(vault, parsed)
         shown = found[:limit] if limit else found
