@@ -24,7 +24,7 @@ from journal.cli.common import (
     passphrase_file_option,
     plural,
     render_entry,
-    summary_line,
+    summary_lines,
     terminal_width,
 )
 from journal.cli.moment_syntax import parse_moment
@@ -259,19 +259,20 @@ def _since_until(func):  # noqa: ANN001, ANN202 - decorator
 _BATCH = 200
 
 
-def _print_entries(entries: Sequence[Entry], as_json: bool, empty: str) -> None:
+def _print_entries(entries: Sequence[Entry], as_json: bool, empty: str,
+                   width: int | None = None) -> None:
     if as_json:
         say_json(entries_document(entries))
         return
     if not entries:
         say(empty, err=True)
         return
-    width = terminal_width()
+    width = width or terminal_width()
     lines = getattr(entries, "lines", None)  # index rows: no Entry built, moments not decoded
     if lines is not None:  # written in batches: the first at once, thousands without a
         batch: list[str] = []  # write per line (issue 19: 4,800 matches)
-        for day, title, kinds in lines():
-            batch.append(summary_line(day, title, kinds, width))
+        for line in summary_lines(lines(), width):
+            batch.append(line)
             if len(batch) == _BATCH:
                 say("\n".join(batch))
                 batch = []
@@ -300,6 +301,7 @@ def list_entries(runtime: Runtime, limit: int | None, since: date | None, until:
     """
     from journal.core.store.read_ahead import ReadAhead
 
+    width = terminal_width()  # before unlocking: its import runs while the key is derived
     vault = runtime.open_vault(passphrase_file, read_ahead=ReadAhead(chunks=True))
     try:
         from journal.core.model.query import Query
@@ -318,7 +320,7 @@ def list_entries(runtime: Runtime, limit: int | None, since: date | None, until:
                 if entry.id in damaged else entry_line(entry))
         return
     _print_entries(entries, as_json,
-                   "No entries yet. Add one with: journal add   (opens your editor)")
+                   "No entries yet. Add one with: journal add   (opens your editor)", width)
 
 
 @click.command()
@@ -449,6 +451,7 @@ def search_cmd(runtime: Runtime, query: tuple[str, ...], tags: tuple[str, ...],
     parsed.until = until or parsed.until
     if parsed.since and parsed.until and parsed.since > parsed.until:
         raise ValidationError(f"since ({parsed.since}) is after until ({parsed.until})")
+    width = terminal_width()  # before unlocking: its import runs while the key is derived
     vault = runtime.open_vault(
         passphrase_file, read_ahead=ReadAhead(chunks=True, words=bool(parsed.text)))
     try:
@@ -463,7 +466,7 @@ def search_cmd(runtime: Runtime, query: tuple[str, ...], tags: tuple[str, ...],
         say(f"{plural(len(found), 'entry', 'entries')} match"
             f"{'es' if len(found) == 1 else ''}"
             + (f" (showing {n_shown})" if n_shown < len(found) else ""), err=True)
-    _print_entries(shown, as_json, "No entries match.")
+    _print_entries(shown, as_json, "No entries match.", width)
 
 
 @click.command()
