@@ -39,8 +39,8 @@ def main() -> None:
         pass
     from journal.cli import main as cli_main
 
-    if command_and_vault(sys.argv[1:])[0] not in ENDS_AT_ONCE:
-        cli_main()
+    if command_and_vault(sys.argv[1:])[0] not in ENDS_AT_ONCE or "--help" in sys.argv:
+        cli_main()  # help is cheap, and a caller (tests/cli/test_startup.py) may look after
         return
     try:
         cli_main()
