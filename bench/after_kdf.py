@@ -45,10 +45,13 @@ def _commands(meta: dict, add_dates: list[str]) -> dict[str, object]:
     }
 
 
+MARK = str(Path(__file__).with_name("kdf_mark.py"))
+
+
 def _one(args: list[str], env: dict[str, str]) -> dict[str, float] | str:
     with tempfile.NamedTemporaryFile(prefix="bench-kdf-mark-", suffix=".txt") as marks:
         start = time.monotonic()
-        run = measure.run_once([PY, "-m", "bench.kdf_mark", marks.name, *args], env=env)
+        run = measure.run_once([PY, MARK, marks.name, *args], env=env, cwd="/")
         end = time.monotonic()
         if run.returncode != 0:
             return run.output.decode("utf-8", "replace")[-300:]
@@ -68,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", default="", help="comma-separated command labels' prefixes")
     parser.add_argument("--label", default="", help="a name for this run in the JSON")
+    parser.add_argument("--compare", default="", metavar="DIR",
+                        help="also run the journal package of this checkout (e.g. main), "
+                             "in turns with this one")
     args = parser.parse_args(argv)
     built = vaults.build(args.size, with_jrnl=False)
     work = vaults.work_copy(built, "after-kdf-add")
@@ -80,7 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(os.environ, JOURNAL_PASSPHRASE=vaults.PASSPHRASE, JOURNAL_CONFIG_DIR=str(config),
                NO_COLOR="1", TERM="dumb", COLUMNS="100")
     load_start = os.getloadavg()
-    results: dict[str, list[dict[str, float]]] = {name: [] for name in commands}
+    here = str(Path(__file__).resolve().parents[1])
+    variants = {"": here} | ({" [other]": str(Path(args.compare).resolve())}
+                             if args.compare else {})
+    results: dict[str, list[dict[str, float]]] = {
+        name + tag: [] for name in commands for tag in variants}
     kdf_alone: list[float] = []
     try:
         for i in range(-1, args.runs):  # -1: the warm-up round, not kept
@@ -89,12 +99,14 @@ def main(argv: list[str] | None = None) -> int:
                 kdf_alone.append(float(probe.output.decode().split()[-1]))
             for name, make in commands.items():
                 vault = work if name.startswith("add") else built.vault
-                got = _one(make(i), dict(env, JOURNAL_VAULT=str(vault)))
-                if isinstance(got, str):
-                    print(f"{name}: failed: {got}", file=sys.stderr)
-                    return 1
-                if i >= 0:
-                    results[name].append(got)
+                for tag, source in variants.items():
+                    got = _one(make(i), dict(env, JOURNAL_VAULT=str(vault), PYTHONPATH=source,
+                                             PYTHONDONTWRITEBYTECODE="1"))
+                    if isinstance(got, str):
+                        print(f"{name}{tag}: failed: {got}", file=sys.stderr)
+                        return 1
+                    if i >= 0:
+                        results[name + tag].append(got)
     finally:
         import shutil
 
@@ -124,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{med(runs, 'cpu') * 1000:.0f} ms | {max(r['rss_mb'] for r in runs):.0f} MB |")
     out = vaults.RESULTS / "after_kdf.json"
     previous = json.loads(out.read_text()) if out.is_file() else []
-    previous.append({"label": args.label, "size": args.size, "runs": args.runs,
+    previous.append({"label": args.label, "compare": args.compare, "size": args.size,
+                     "runs": args.runs,
                      "when": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
                      "load_start": load_start, "load_end": load_end,
                      "kdf_alone": kdf_alone, "commands": results})
