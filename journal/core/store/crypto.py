@@ -234,13 +234,13 @@ def manifest_bucket_bodies(rows: list[tuple[bytes, int, bytes]]) -> dict[int, Bu
             raise ValueError("malformed manifest row")
     except (TypeError, IndexError):  # rows that do not compare, or are not triples
         raise ValueError("malformed manifest row") from None
-    starts = [bisect_left(ids, first) for first in _BUCKET_STARTS] + [len(ids)]
     bodies: dict[int, BucketBody] = {}
     flat = list(chain.from_iterable(rows))
-    for bucket in range(MANIFEST_BUCKETS):
-        low, high = starts[bucket], starts[bucket + 1]
-        if low == high:
-            continue
+    high = 0
+    for bucket in sorted(set(map(_FIRST, ids))):  # the buckets present (often just one)
+        low = high
+        high = (len(ids) if bucket == MANIFEST_BUCKETS - 1
+                else bisect_left(ids, _BUCKET_STARTS[bucket + 1], low))
         count = high - low
         body = _BODY_FORMATS.get(count)
         if body is None:
