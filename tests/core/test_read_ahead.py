@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from journal.core.errors import IntegrityError, WrongPassphrase
+from journal.core.errors import CryptoUnavailable, IntegrityError, WrongPassphrase
 from journal.core.model.entries import Entry, Moment
 from journal.core.model.query import Query, search_vault
 from journal.core.store import crypto, kdf, schema
@@ -276,3 +276,18 @@ def test_the_usual_unlock_is_unchanged_for_a_recovery_code(vault_dir, fast_kdf, 
     with Vault.open(vault_dir, recovery_code=code, allow_weak=True, read_ahead=PLAN) as v:
         assert v.get_by_date(START).body == "kept"
         assert v.indexes._offered is None  # nothing was read ahead for it
+
+
+def test_a_failing_self_test_after_reading_ahead_leaves_nothing_open(filled, monkeypatch):
+    monkeypatch.setattr(kdf, "_early", {})  # the derivation started is left to end alone
+    connections: list[sqlite3.Connection] = []
+    real_connect = schema.connect
+    monkeypatch.setattr(schema, "connect", lambda *a, **k: connections.append(
+        real_connect(*a, **k)) or connections[-1])
+    monkeypatch.setattr(crypto, "self_test", lambda: (_ for _ in ()).throw(
+        CryptoUnavailable("Argon2id failed its RFC 9106 self-test")))
+    with pytest.raises(CryptoUnavailable):
+        open_vault(filled, read_ahead=PLAN)
+    assert len(connections) == 1
+    with pytest.raises(sqlite3.ProgrammingError):
+        connections[0].execute("SELECT 1")

@@ -171,11 +171,12 @@ class Vault:
         finally:
             ro.close()
         ahead = None
-        if read_ahead is not None:
-            if verify and passphrase is not None and recovery_code is None and data_key is None:
-                ahead = read_ahead.begin(directory, header, passphrase)
-            crypto.self_test()  # after the reads: it waits for a derivation under way
+        if (read_ahead is not None and verify and passphrase is not None
+                and recovery_code is None and data_key is None):
+            ahead = read_ahead.begin(directory, header, passphrase)
         try:
+            if read_ahead is not None:
+                crypto.self_test()  # after the reads: it waits for a derivation under way
             dek, trusted_kdf = ((data_key, None) if data_key is not None else
                                 unwrap(header, wraps, passphrase, recovery_code))
         except BaseException:
