@@ -283,6 +283,17 @@ def _print_entries(entries: Sequence[Entry], as_json: bool, empty: str,
         say(entry_line(entry, width))
 
 
+def _first(entries: Sequence[Entry], n: int) -> Sequence[Entry]:
+    """The first `n`; index rows (`Hits`) stay index rows: no Entry built for a line."""
+    head = getattr(entries, "head", None)
+    return head(n) if head is not None else entries[:n]
+
+
+def _ids(entries: Sequence[Entry]) -> list[str]:
+    ids = getattr(entries, "ids", None)  # index rows: no Entry built
+    return ids() if ids is not None else [e.id for e in entries]
+
+
 @click.command("list")
 @_limit
 @_since_until
@@ -307,10 +318,10 @@ def list_entries(runtime: Runtime, limit: int | None, since: date | None, until:
         from journal.core.model.query import Query
 
         hits = vault.index().select(Query(since=since, until=until))
-        entries: Sequence[Entry] = hits[:limit] if limit else hits
+        entries: Sequence[Entry] = _first(hits, limit) if limit else hits
         if as_json:
-            entries = vault.get_many([e.id for e in entries])
-        damaged = set() if as_json else vault.damaged_among([e.id for e in entries])
+            entries = vault.get_many(_ids(entries))
+        damaged = set() if as_json else vault.damaged_among(_ids(entries))
     finally:
         vault.close()
     if damaged:  # never the old summary of a row that no longer authenticates
@@ -456,9 +467,9 @@ def search_cmd(runtime: Runtime, query: tuple[str, ...], tags: tuple[str, ...],
         passphrase_file, read_ahead=ReadAhead(chunks=True, words=bool(parsed.text)))
     try:
         found = search_vault(vault, parsed)
-        shown = found[:limit] if limit else found
+        shown = _first(found, limit) if limit else found
         if as_json:
-            shown = vault.get_many([e.id for e in shown])
+            shown = vault.get_many(_ids(shown))
     finally:
         vault.close()
     if not as_json and found:

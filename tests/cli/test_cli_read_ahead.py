@@ -65,3 +65,22 @@ def test_a_command_reads_ahead_what_it_needs_and_nothing_after_the_key(traced, c
     assert _count(before, r"FROM word_chunks\b") == words
     assert _count(after, RANGES) == 0
     assert _count(after, r"FROM (index_chunks|word_chunks)\b") == 0
+
+
+@pytest.mark.parametrize("command, lines", [(("list", "-n", "2"), 2), (("list",), 3),
+                                            (("search", "-n", "1", "#ward"), 1),
+                                            (("search", "canary1"), 1)])
+def test_a_listing_builds_no_entry_for_its_lines(traced, monkeypatch, command, lines):
+    """Lines, ids and the damage check come from the index rows: `list -n N` and `search
+    -n N` built N full Entry objects (decoding every column of their chunks) to print N
+    lines, and `list` one for every entry just to take its id."""
+    from journal.core.store.index import Index
+
+    journal, _ = traced
+    built: list[int] = []
+    real = Index.entry
+    monkeypatch.setattr(Index, "entry", lambda self, ref: built.append(ref) or real(self, ref))
+    result = journal(*command)
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == lines
+    assert built == []

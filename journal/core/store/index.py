@@ -240,6 +240,10 @@ class Hits(LazySequence[Entry]):
         self._index = index
         self.refs = refs
 
+    def head(self, n: int) -> Hits:
+        """The first `n` rows, still index rows (`lines`, `ids` build no Entry)."""
+        return Hits(self._index, self.refs[:n])
+
     def lines(self) -> Iterator[tuple[date, str, list[int]]]:
         """Each row's date, title and moments per kind, as a listing shows them, without
         building entries or decoding moments (`search` and `list` print thousands): only
