@@ -102,14 +102,13 @@ def _dumps(value: Any, depth: int) -> Iterator[str]:
             else:
                 yield head + text
         yield "\n" + "  " * depth + "}"
-    elif type(value) is list and value and _records(value):
+    elif type(value) is list and value and (texts := _records(value)) is not None:
         keys = tuple(value[0])
         more = "\n" + "  " * (depth + 2)
         template = ("{" + ",".join(f"{more}{_string(k).replace('%', '%%')}: %s"
                                    for k in keys) + inner + "}")
-        strings = map(_string, chain.from_iterable(map(dict.values, value)))
         yield "[" + inner + ("," + inner).join(
-            map(template.__mod__, zip(*[strings] * len(keys), strict=True)))
+            map(template.__mod__, zip(*[texts] * len(keys), strict=True)))
         yield "\n" + "  " * depth + "]"
     elif type(value) is list and value and any(type(v) in (dict, list) for v in value):
         yield "["
@@ -139,15 +138,28 @@ def _scalar(value: Any) -> str | None:
     return None
 
 
-def _records(items: list[Any]) -> bool:
-    """Whether every item is a dict with the first one's keys, in its order, holding
-    strings only (an evidence list)."""
+def _records(items: list[Any]) -> Iterator[str] | None:
+    """When every item is a dict with the first one's keys, in its order, holding strings
+    (an evidence list) or other flat values (the weeks): their values' texts, in order;
+    else None."""
     first = items[0]
     if type(first) is not dict or not first or {type(k) for k in first} != {str}:
-        return False
+        return None
     keys = list(first)
-    return (set(map(type, items)) == {dict} and all(map(keys.__eq__, map(list, items)))
-            and set(map(type, chain.from_iterable(map(dict.values, items)))) == {str})
+    if not (set(map(type, items)) == {dict} and all(map(keys.__eq__, map(list, items)))):
+        return None
+    kinds = set(map(type, chain.from_iterable(map(dict.values, items))))
+    values = chain.from_iterable(map(dict.values, items))
+    if kinds == {str}:
+        return map(_string, values)
+    if not kinds <= _FLAT:
+        return None
+    texts = list(map(_scalar, values))
+    return None if None in texts else iter(texts)   # None: NaN or infinity
+
+
+#: The types of the values a flat record may hold (a float is checked by _scalar).
+_FLAT = {str, int, float, bool, type(None)}
 
 
 def render_text(result: dict[str, Any]) -> str:

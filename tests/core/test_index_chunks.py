@@ -98,8 +98,8 @@ def test_columns_of_different_lengths_are_refused():
     with pytest.raises(crypto.DecryptError):
         Chunk.decode(0, raw).columns()  # decoded when first needed, checked then
     lines = chunk.encode().split(b"\n")
-    assert len(lines) == 5  # keys, core, line and shown columns, moments: no words
-    raw = b"\n".join([*lines[:4], b"[[]]"])
+    assert len(lines) == 6  # keys, core, line and shown columns, moments, fold: no words
+    raw = b"\n".join([*lines[:4], b"[[]]", lines[5]])
     with pytest.raises(crypto.DecryptError):
         Chunk.decode(0, raw).moments()
     raw = b"\n".join([*lines[:2], b'{"title":["a"],"kinds":[[0,0]]}', *lines[3:]])
@@ -161,7 +161,7 @@ def test_counts_rows_and_prefixes():
     reopened = Index({b: Chunk.decode(b, c.encode()) for b, c in index.chunks.items()})
     assert reopened.recovery_labels() == index.recovery_labels()
     assert reopened.feeling_labels() == index.feeling_labels()
-    assert all(c._parts == [None, None, None, None] for c in reopened.chunks.values())
+    assert all(c._parts == [None] * 5 for c in reopened.chunks.values())
 
 
 class _RacingRaws(list):
