@@ -266,6 +266,15 @@ class Chunk:
         the chunk (a chunk of format 4 folds its moments here, once)."""
         return self._part(4, keep)
 
+    def fold_matches(self) -> bool:
+        """Whether the stored fold is the fold of the chunk's own moments (`journal check`:
+        the moments are checked against the entries, the fold against the moments)."""
+        try:
+            return (_fold_document(self.folded(keep=False))
+                    == _fold_document(fold_moments(self.moments(keep=False))))
+        except crypto.DecryptError:
+            return False
+
     def line(self, i: int) -> tuple[date, str, list[int]]:
         """What a one-line listing of row `i` shows: its date, title and the number of its
         moments of each kind (in `KINDS` order), decoding only the line columns."""
