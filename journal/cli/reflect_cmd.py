@@ -108,7 +108,7 @@ def _dumps(value: Any, depth: int) -> Iterator[str]:
         template = ("{" + ",".join(f"{more}{_string(k).replace('%', '%%')}: %s"
                                    for k in keys) + inner + "}")
         yield "[" + inner + ("," + inner).join(
-            map(template.__mod__, zip(*[texts] * len(keys), strict=True)))
+            map(template.__mod__, zip(*[iter(texts)] * len(keys), strict=True)))
         yield "\n" + "  " * depth + "]"
     elif type(value) is list and value and any(type(v) in (dict, list) for v in value):
         yield "["
@@ -138,24 +138,28 @@ def _scalar(value: Any) -> str | None:
     return None
 
 
-def _records(items: list[Any]) -> Iterator[str] | None:
+def _records(items: list[Any]) -> list[str] | None:
     """When every item is a dict with the first one's keys, in its order, holding strings
     (an evidence list) or other flat values (the weeks): their values' texts, in order;
-    else None."""
+    else None. Checked with C loops: the keys of all items, concatenated, are the first
+    one's keys repeated (with as many keys each), and a value that is not a string makes
+    the string encoder refuse it."""
     first = items[0]
     if type(first) is not dict or not first or {type(k) for k in first} != {str}:
         return None
     keys = list(first)
-    if not (set(map(type, items)) == {dict} and all(map(keys.__eq__, map(list, items)))):
+    if not (set(map(type, items)) == {dict} and set(map(len, items)) == {len(keys)}
+            and list(chain.from_iterable(items)) == keys * len(items)):
         return None
-    kinds = set(map(type, chain.from_iterable(map(dict.values, items))))
-    values = chain.from_iterable(map(dict.values, items))
-    if kinds == {str}:
-        return map(_string, values)
-    if not kinds <= _FLAT:
+    values = list(chain.from_iterable(map(dict.values, items)))
+    try:
+        return list(map(_string, values))
+    except TypeError:   # not only strings
+        pass
+    if not set(map(type, values)) <= _FLAT:
         return None
     texts = list(map(_scalar, values))
-    return None if None in texts else iter(texts)   # None: NaN or infinity
+    return None if None in texts else texts   # None: NaN or infinity
 
 
 #: The types of the values a flat record may hold (a float is checked by _scalar).
