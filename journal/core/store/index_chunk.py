@@ -414,10 +414,17 @@ def _folded(document: Any, rows: int) -> Folded | None:
         _only(map(_FIRST, labels), str)
         _only(map(_SECOND, labels), int)
         _only(map(_THIRD, labels), int)
-        contagion_tags = {}
-        for intensity, context, tags in document["ct"]:
-            contagion_tags[_int(intensity), _string(context)] = _counts(tags)
-        concern_tags = {_string(ctx): _counts(tags) for ctx, tags in document["kt"].items()}
+        ct, kt = document["ct"], document["kt"]
+        _shaped(ct, 3)
+        _only(map(_FIRST, ct), int)
+        _only(map(_SECOND, ct), str)
+        if type(kt) is not dict:
+            raise TypeError("not a dict")
+        tallies = [*map(_THIRD, ct), *kt.values()]
+        _only(tallies, dict)
+        _only(chain.from_iterable(map(dict.values, tallies)), int)
+        contagion_tags = {(i, ctx): tags for i, ctx, tags in ct}
+        concern_tags = kt
         folded = Folded()
         folded.counts = columns[:len(COUNTS)]
         folded.work, folded.evening = columns[len(COUNTS):]
