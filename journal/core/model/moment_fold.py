@@ -44,8 +44,8 @@ _NUMB = frozenset(NUMB_WORDS)
 #: each label ("#tag" or "@person", the first time its bare word was noted at work that
 #: day (NEVER if only untimed), whether it was also noted at work without a time).
 #: The label came home when noted at work at or before the moment, an untimed work moment
-#: counting as at the work end: `carried_labels` applies it. (Read back from the index,
-#: the same as lists, with 0/1 for the flags.)
+#: counting as at the work end (journal.core.reflection.spillover applies it). Read back
+#: from the index: the same as lists, with 0/1 for the flags.
 Carried = Sequence[Any]
 
 
@@ -71,14 +71,6 @@ class Folded:
 
     def __len__(self) -> int:
         return len(self.work)
-
-
-def carried_labels(moment: Carried, cutoff: int) -> list[str]:
-    """The labels an off-work moment carried home, with untimed work moments taken to end
-    at `cutoff` (minutes after midnight)."""
-    _, when, labels = moment
-    return [shown for shown, first, untimed in labels
-            if first <= when or (untimed and cutoff <= when)]
 
 
 def fold_moments(days: Iterable[Sequence[Sequence[Any]]]) -> Folded:

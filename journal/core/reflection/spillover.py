@@ -25,7 +25,7 @@ from datetime import date
 from itertools import repeat
 from typing import Any
 
-from journal.core.model.moment_fold import Carried, carried_labels
+from journal.core.model.moment_fold import Carried
 from journal.core.reflection.chance import Chance, count_chance
 from journal.core.reflection.common import MIN_TREND_DAYS, SPILLOVER_RECENT, finding, plural
 from journal.core.reflection.days import Days
@@ -121,13 +121,17 @@ def _day(carried: Sequence[Carried], home_labels: set[str], cutoff: int
     found: set[str] = set()
     concern = False
     n = 0
-    for moment in carried:
-        got = set(carried_labels(moment, cutoff))
+    for contagion, when, labels in carried:
+        late = cutoff <= when
         if home_labels:
-            got = {shown for shown in got if shown[1:] not in home_labels}
+            got = {shown for shown, first, untimed in labels
+                   if (first <= when or (untimed and late)) and shown[1:] not in home_labels}
+        else:
+            got = {shown for shown, first, untimed in labels
+                   if first <= when or (untimed and late)}
         if not got:
             continue
-        if moment[0]:
+        if contagion:
             found |= got
             n += 1
         else:
