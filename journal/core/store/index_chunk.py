@@ -161,9 +161,13 @@ class Chunk:
                 "ptag": self.ptag, "pperson": self.pperson, "words": self.words}
         dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
         # Compact JSON escapes every newline inside strings, so b"\n" separates the parts.
-        parts = (keys, self._part(0), self._part(1), self._part(2), self._part(3),
-                 _fold_document(self.folded()))
-        return "\n".join(map(dump, parts)).encode()
+        # A part never decoded (a chunk opened and stored again: an upgrade) is copied as it
+        # was, neither decoded nor kept.
+        raws = [self._raws[n] for n in range(4)]
+        return b"\n".join([dump(keys).encode(),
+                           *(dump(self._part(n)).encode() if raw is None else bytes(raw)
+                             for n, raw in enumerate(raws)),
+                           dump(_fold_document(self.folded())).encode()])
 
     @classmethod
     def decode(cls, bucket: int, plaintext: bytes) -> Chunk:
