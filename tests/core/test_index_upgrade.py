@@ -68,6 +68,8 @@ def test_an_older_vault_upgrades_itself_without_decrypting_an_entry(old_vault, m
         assert vault.indexes.pending() == EXPECTED["entries"]
         assert vault.store_healed_index() == EXPECTED["entries"]
         assert opened == []   # folded from the chunks' own moments
+        # stored again without decoding (and keeping) the parts a reflection never reads
+        assert all(c._parts[1:4] == [None] * 3 for c in vault.index().chunks.values())
     finally:
         vault.close()
     assert set(_formats(old_vault, keys)) == {FORMAT} == {5}
