@@ -1,8 +1,10 @@
 """The ground every finding stands on: the input rows (`DayRow`, `MomentRow`), and the days
 in range as one column table (`Days`), folded from the rows a batch at a time (`DayFold`):
 each row's moments are read once, into per-day counts, interned label sets and small
-tallies, and never kept, so reflecting over the encrypted index holds one chunk's decoded
-moments at a time (issue 19).
+tallies (journal.core.model.moment_fold), and never kept, so reflecting over the encrypted
+index holds one chunk's decoded moments at a time; and an index chunk whose rows are all
+in range is taken as the chunk folded them when it was written, decoding no moment
+(issue 19).
 """
 
 from __future__ import annotations
