@@ -259,10 +259,10 @@ class DayFold:
 
     def _merge(self, ordinals: Sequence[int], ids: Sequence[str], sleep: Sequence[int | None],
                recovery: Sequence[Sequence[str]], good: Sequence[int], folded: Folded) -> None:
-        same_set = self.sets.setdefault   # equal sets one object: hashed once, later
-        sets = [same_set(labels, labels) for labels in folded.sets]
-        same_recovery = self.recoveries.setdefault
-        recoveries = [same_recovery(r, r) for r in map(tuple, recovery)]
+        # equal sets and recovery tuples one object each: hashed once, later
+        sets = list(map(self.sets.setdefault, folded.sets, folded.sets))
+        recoveries = list(map(tuple, recovery))
+        recoveries = list(map(self.recoveries.setdefault, recoveries, recoveries))
         carried: list[Any] = [None] * len(ordinals)
         for i, moments in folded.carried:
             carried[i] = moments
