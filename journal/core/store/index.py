@@ -30,7 +30,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
-from itertools import chain
+from itertools import chain, compress
 from typing import Any, TypeVar, overload
 
 from journal.core.model.entries import Entry
@@ -149,7 +149,8 @@ class Index:
         """(date, minutes, before, after) per practice: reflection's PracticeRow."""
         fromordinal = date.fromordinal
         for chunk in self.chunks.values():
-            for ordinal, practices in zip(chunk.days, chunk.core()["prac"], strict=True):
+            prac = chunk.core()["prac"]
+            for ordinal, practices in compress(zip(chunk.days, prac, strict=True), prac):
                 for _, minutes, _, before, after in practices:
                     yield fromordinal(ordinal), minutes, before, after
 
