@@ -215,7 +215,8 @@ def test_a_chunks_fold_is_the_fold_of_its_moments_and_comes_back_the_same():
 
 
 @pytest.mark.parametrize("change", [
-    {"w": 3}, {"counts": "AAAA"}, {"sets": [[1]]}, {"sets": "x"},
+    {"w": 3}, {"counts": "AAAA"}, {"sets": [[1]]}, {"sets": "x"}, {"sets": [[999]]},
+    {"sets": [["ward"]]}, {"labels": [1]}, {"labels": []},
     {"carried": [[999, []]]}, {"carried": [[0, [[1, 2]]]]},
     {"carried": [[0, [[1, 2, [["#a", "9", 0]]]]]]}, {"ct": [[1, "work", {"a": "1"}]]},
     {"kt": []}, {"home": {"a": None}}, {"rules": None, "counts": None}])

@@ -347,23 +347,24 @@ class Chunk:
         return candidates
 
 
-_FOLD_KEYS = ("rules", "counts", "sets", "carried", "ct", "kt", "cx", "kx", "home", "felt")
-
-
 def _fold_document(folded: Folded) -> dict[str, Any]:
-    """A fold as the sixth part of a chunk (docs/format.md): the per-row numbers packed as
-    little-endian 4-byte ints, column after column; the label sets once each."""
+    """A fold as the sixth part of a chunk (docs/format.md): the per-row numbers packed
+    little-endian, 1, 2 or 4 bytes each, column after column; each distinct label set once,
+    as numbers into the chunk's sorted labels."""
     numbers = [n for column in (*folded.counts, folded.work, folded.evening) for n in column]
     top = max(numbers, default=0)
     width = 1 if top < 1 << 8 else 2 if top < 1 << 16 else 4
     packed = array(_WIDTHS[width], numbers)
     if sys.byteorder != "little":
         packed.byteswap()
+    names = sorted(set().union(*folded.sets))
+    number = {name: i for i, name in enumerate(names)}
     return {
         "rules": RULES,
         "w": width,
         "counts": base64.b64encode(packed).decode("ascii"),
-        "sets": [sorted(labels) for labels in folded.sets[1:]],
+        "labels": names,
+        "sets": [sorted(map(number.__getitem__, labels)) for labels in folded.sets[1:]],
         "carried": [[row, [[int(c), when, [[shown, first, int(untimed)]
                                            for shown, first, untimed in labels]]
                            for c, when, labels in moments]]
@@ -394,9 +395,13 @@ def _folded(document: Any, rows: int) -> Folded | None:
         if len(packed) != width * rows:
             raise ValueError("counts")
         columns = [packed[i * rows:(i + 1) * rows].tolist() for i in range(width)]
-        sets = document["sets"]
+        labels, sets = document["labels"], document["sets"]
+        _only(labels, str)
         _only(sets, list)
-        _only(chain.from_iterable(sets), str)
+        numbers = list(chain.from_iterable(sets))
+        _only(numbers, int)
+        if numbers and not 0 <= min(numbers) <= max(numbers) < len(labels):
+            raise ValueError("labels")
         if packed and max(packed[-2 * rows:]) > len(sets):
             raise ValueError("sets")
         carried = document["carried"]
@@ -411,13 +416,13 @@ def _folded(document: Any, rows: int) -> Folded | None:
         _shaped(moments, 3)
         _only(map(_FIRST, moments), int)
         _only(map(_SECOND, moments), int)
-        labels = list(map(_THIRD, moments))
-        _only(labels, list)
-        labels = list(chain.from_iterable(labels))
-        _shaped(labels, 3)
-        _only(map(_FIRST, labels), str)
-        _only(map(_SECOND, labels), int)
-        _only(map(_THIRD, labels), int)
+        held = list(map(_THIRD, moments))
+        _only(held, list)
+        held = list(chain.from_iterable(held))
+        _shaped(held, 3)
+        _only(map(_FIRST, held), str)
+        _only(map(_SECOND, held), int)
+        _only(map(_THIRD, held), int)
         ct, kt = document["ct"], document["kt"]
         _shaped(ct, 3)
         _only(map(_FIRST, ct), int)
@@ -432,7 +437,8 @@ def _folded(document: Any, rows: int) -> Folded | None:
         folded = Folded()
         folded.counts = columns[:len(COUNTS)]
         folded.work, folded.evening = columns[len(COUNTS):]
-        folded.sets = [frozenset(), *map(frozenset, sets)]
+        label = labels.__getitem__
+        folded.sets = [frozenset(), *(frozenset(map(label, numbers)) for numbers in sets)]
         folded.carried = list(zip(days, per_day, strict=True))
         folded.contagion_tags = contagion_tags
         folded.concern_tags = concern_tags
