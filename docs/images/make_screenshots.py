@@ -34,9 +34,8 @@ def sample() -> list[Entry]:
         Entry(date=date(2026, 11, 24), body="Short one tonight. #handover ran late.", sleep=6,
               energy=4, moments=[Moment(kind="concern", intensity=5, context="work",
                                         tags=["handover"])]),
-        Entry(date=date(2026, 11, 25), body="# Wednesday\n\nThe family meeting stayed with "
-              "me. I kept thinking about it on the bus. #family-meeting\n\nWhat helped: "
-              "@supervisor listened.", sleep=5, energy=4, recovery=["walk"],
+        Entry(date=date(2026, 11, 25), body="The family meeting stayed with me. I kept thinking "
+              "about it on the bus. #family-meeting\n\nWhat helped: @supervisor listened.", sleep=5, energy=4, recovery=["walk"],
               good_things=["soup at lunch", "a thank-you note"],
               moments=[Moment(kind="contagion", intensity=8, context="work", time="14:20",
                               tags=["family-meeting"], feelings=["upset", "helpless"]),

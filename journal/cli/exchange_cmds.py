@@ -128,7 +128,7 @@ def _jrnl_config_timeformat(runtime: Runtime, source: Path) -> str | None:
                    "(exit status 5 if there are any), instead of refusing.")
 @click.option("--timezone", "timezone", metavar="NAME",
               help="dayone: the IANA time zone your entries were written in, e.g. "
-                   "Europe/London (default: this computer's zone now).")
+                   "Europe/London (default: this computer's zone).")
 @passphrase_file_option
 @pass_runtime
 def export_cmd(runtime: Runtime, fmt: str, output: Path | None, force: bool,

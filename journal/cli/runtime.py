@@ -144,12 +144,17 @@ class Runtime:
 
         header, ro = Vault.read_header(directory)
         ro.close()
-        pause = self.failed_unlocks().pause(header.vault_id, self.clock.now())
+        self.wait_for(header.vault_id)
+        return header.vault_id
+
+    def wait_for(self, key: bytes) -> None:
+        """Wait as long as the wrong passphrases in a row counted under `key` (a vault's
+        id, or a sync folder's before a vault is made from it) earned, saying so first."""
+        pause = self.failed_unlocks().pause(key, self.clock.now())
         if pause.seconds:
             say(f"journal: waiting {pause.seconds} s after {pause.failures} wrong "
                 "passphrases", err=True)
             self.sleep(pause.seconds)
-        return header.vault_id
 
     def unlock(self, directory: Path, passphrase: str | None = None, *,
                recovery_code: str | None = None, verify: bool = True,
@@ -212,6 +217,23 @@ class Runtime:
                     err=True)
         for problem in result.problems:
             warn(problem)
+        if result.checked_in:
+            _support_after_merge(vault, result.checked_in)
+
+
+def _support_after_merge(vault: Vault, days: set) -> None:
+    """A merged sealed note's check-in counted as if chosen then (the note could not read
+    the entries before it): the support resources on stderr if the rule says so, so the
+    command's own output stays as it is."""
+    from journal.core.care import safety
+
+    try:
+        shown = safety.support_after_merge(days, vault.summaries)
+    except JournalError:
+        return  # the command itself reports a vault it cannot read
+    if shown:
+        for line in ("", safety.AFTER_MERGE, *safety.SUPPORT_LINES, safety.NO_ONE_WATCHES):
+            say(line, err=True)
 
 
 def _has_terminal() -> bool:

@@ -1,4 +1,4 @@
-"""Sync commands: sync, sync init, sync status, sync forget (docs/sync.md)."""
+"""Sync commands: sync, sync init, sync status, sync rename, sync forget (docs/sync.md)."""
 
 from __future__ import annotations
 
@@ -144,6 +144,32 @@ def sync_status(runtime: Runtime, passphrase_file: Path | None, as_json: bool) -
             f"{label}{extra}")
     say(f"Pending here: {plural(found['pending_out'], 'day')} to send, "
         f"{plural(found['pending_in'], 'day')} to merge.")
+
+
+@sync.command("rename")
+@click.argument("name")
+@passphrase_file_option
+@pass_runtime
+def sync_rename(runtime: Runtime, name: str, passphrase_file: Path | None) -> None:
+    """Give this machine a new NAME for the others (conflict marks and 'sync status').
+
+    Sealed like the rest: the folder's host never sees it. Revisions written from now on
+    carry it; the other machines learn it from this machine's next sync. A name is made
+    one line and cut to 40 characters, as at 'sync init --name'.
+
+    \b
+    Example:
+      journal sync rename 'ward laptop'
+    """
+    from journal.core.sync import session
+
+    vault, passphrase = _unlocked(runtime, passphrase_file)
+    try:
+        old, new = session.rename(vault, name, passphrase, allow_weak=runtime.allow_weak)
+    finally:
+        vault.close()
+    say(f"This machine is now called {new} (was {old}); the other machines learn it at "
+        "its next sync ('journal sync').")
 
 
 @sync.command("forget")

@@ -97,12 +97,15 @@ def _init_from_sync(runtime: Runtime, passphrase_file: Path | None, folder: Path
     from journal.cli.sync_cmds import print_report
     from journal.core.sync import session
 
+    key = session.tries_key(folder)  # not a sync folder: said before anyone is asked
+    runtime.wait_for(key)  # wrong passphrases here count as at any unlock
     passphrase = runtime.passphrase(passphrase_file, label="Passphrase of the synced journal")
     if runtime.kdf is None:
         say("Tuning the key derivation to this computer (about a second)...", err=True)
-    vault, code, report = session.join(folder, runtime.paths.vault, passphrase,
-                                       kdf=runtime.kdf, clock=runtime.clock,
-                                       allow_weak=runtime.allow_weak, name=name)
+    with runtime.failed_unlocks().one_try(key, runtime.clock.now):
+        vault, code, report = session.join(folder, runtime.paths.vault, passphrase,
+                                           kdf=runtime.kdf, clock=runtime.clock,
+                                           allow_weak=runtime.allow_weak, name=name)
     try:
         count = vault.count()
     finally:

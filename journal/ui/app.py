@@ -170,6 +170,8 @@ class JournalApp(App):
             self.notify("\n".join(message.problems), title="Quick notes", severity="error",
                         timeout=15, markup=False)
         session.notice_autolock_off(self)
+        if message.support:
+            self.action_support()
 
     def on_entry_saved(self, _message: EntrySaved) -> None:
         self.sync.saved()

@@ -25,6 +25,8 @@ class Unlocked(Message):
     """One line per merged quick note: its day and first words (issue 13 item 3)."""
     notices: list[str] = field(default_factory=list)
     """Things done at unlock worth a word (the index rebuilt and stored)."""
+    support: bool = False
+    """A merged sealed note's check-in completes the safety rule: show support at once."""
 
 
 @dataclass

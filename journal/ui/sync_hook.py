@@ -176,6 +176,17 @@ class SyncHook:
         self.brief = f"not synced {self.app.clock.now():%H:%M}"
         self.app.sub_title = status
 
+    def _day_in_view(self) -> str | None:
+        """The day (ISO) the write screen shows, when it is the screen in front and nothing
+        typed there waits to be saved: a sync's change to that day shows by itself (the
+        day reloads; a conflict opens its view), so a notice would only repeat it. None
+        otherwise (the notices then say what changed)."""
+        screen = self.app.write_screen
+        if screen is None or not screen.is_mounted or self.app.screen is not screen \
+                or screen.debounce.dirty or screen.day is None:
+            return None
+        return str(screen.day.isoformat())
+
     def _show(self, report: Any) -> None:
         when = self.app.clock.now().strftime("%H:%M")
         problems = report.refused + report.waiting
@@ -188,12 +199,16 @@ class SyncHook:
                       else f"sync {when}: {many} problem{'s' if many != 1 else ''}")
         self.status = self.brief + (f" ({keys[0]})" if keys else "")
         self.app.sub_title = self.status
+        in_view = self._day_in_view()
         if report.days_changed:
-            days = len(report.days_changed)
-            self.app.notify(f"{days} day{'s' if days != 1 else ''} updated from your other "
-                            "machines.", title="Sync", timeout=5)
+            days = len([d for d in report.days_changed if d != in_view])
+            if days:
+                self.app.notify(f"{days} day{'s' if days != 1 else ''} updated from your "
+                                "other machines.", title="Sync", timeout=5)
             self.app.day_changed_elsewhere()
         for day in report.conflicts:
+            if day == in_view:
+                continue  # the day reloads and its conflict view opens: no need to say it
             self.app.notify(f"{day} was changed on two machines while apart: both texts are "
                             "kept. Opening the day shows them side by side to choose from.",
                             title="Sync", severity="warning", timeout=12, markup=False)

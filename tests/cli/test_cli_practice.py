@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from cli_harness import Journal
 
 from journal.core.care.safety import NO_ONE_WATCHES
@@ -149,3 +150,41 @@ def test_reflect_json_reports_the_practice_finding(initialised: Journal):
     text = initialised("reflect", "--since", "2026-10-01").stdout
     # The text names findings by title, never by internal kind (issue 12).
     assert found["title"] in text and "(practice)" not in text
+
+
+def test_an_unlock_that_merges_a_sealed_struggling_counts_the_run(initialised: Journal):
+    """The sealed note said it could not count the run; the unlock that merged it did not
+    count it either, so 'struggling' three entries in a row never showed support. Now the
+    merge counts it as if it had been chosen then, on stderr (the command's own output
+    stays as it is)."""
+    initialised("add", "--date", "2026-11-23", "--check-in", "struggling")
+    initialised("add", "--date", "2026-11-24", "--check-in", "struggling")
+    sealed = initialised("add", "--sealed", "--check-in", "struggling", "can't sleep")
+    assert "988" not in sealed.stdout
+    listed = initialised("list")
+    assert "merged 1 sealed" in listed.stderr
+    assert "988" in listed.stderr and NO_ONE_WATCHES in listed.stderr
+    assert "'struggling' 3 entries in a row" in listed.stderr
+    assert "988" not in listed.stdout and "2026-11-25" in listed.stdout
+    assert "988" not in initialised("list").stderr   # said once, when it was merged
+
+
+@pytest.mark.parametrize("earlier", [("struggling", "ok"), ("ok", "struggling"), ()])
+def test_a_merged_struggling_without_the_run_stays_quiet(initialised: Journal, earlier):
+    for day, check_in in zip(("2026-11-23", "2026-11-24"), earlier, strict=False):
+        initialised("add", "--date", day, "--check-in", check_in)
+    initialised("add", "--sealed", "--check-in", "struggling", "can't sleep")
+    listed = initialised("list")
+    assert "merged 1 sealed" in listed.stderr and "988" not in listed.stderr
+
+
+def test_a_sealed_note_never_changes_a_check_in_chosen_when_unlocked(initialised: Journal):
+    """Anyone who can write the vault folder can seal a note: the day's own choice stays,
+    and that is what the run counts."""
+    for day in ("2026-11-23", "2026-11-24"):
+        initialised("add", "--date", day, "--check-in", "struggling")
+    initialised("add", "--check-in", "ok")
+    initialised("add", "--sealed", "--check-in", "struggling", "can't sleep")
+    listed = initialised("list")
+    assert "merged 1 sealed" in listed.stderr and "988" not in listed.stderr
+    assert json.loads(initialised("show", "today", "--json").stdout)["check_in"] == "ok"

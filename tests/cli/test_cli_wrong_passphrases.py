@@ -72,3 +72,38 @@ def test_each_vault_has_its_own_count(journal: Journal, tmp_path):
     other.env_extra["JOURNAL_PASSPHRASE"] = PASSPHRASE
     assert "waiting" not in other("list").stderr
     assert journal.slept == [] and other.slept == []
+
+
+def test_init_from_sync_counts_wrong_passphrases_per_folder(journal: Journal, tmp_path):
+    """`init --from-sync` checks the folder's passphrase before any vault exists: it was
+    not counted, so it could be guessed at as fast as the key derivation allowed. The
+    count is kept per sync folder, so another vault directory does not start it again."""
+    folder = tmp_path / "Sync"
+    folder.mkdir()
+    journal.init()
+    journal("sync", "init", str(folder))
+    c = Journal(tmp_path / "c", journal.clock, journal.prompts)
+    c.env_extra["JOURNAL_STATE_DIR"] = str(tmp_path / "state")
+    c.env_extra["JOURNAL_PASSPHRASE"] = "a wrong guess"
+    errors = []
+    for _ in range(4):
+        result = c("init", "--from-sync", str(folder), ok=False)
+        assert result.exit_code == 4 and "Traceback" not in result.output
+        errors.append(result.stderr)
+    assert c.slept == [2] and "waiting 2 s after 3 wrong passphrases" in errors[3]
+    assert not c.vault_dir.exists()
+    d = Journal(tmp_path / "d", journal.clock, journal.prompts)  # another place, same folder
+    d.env_extra["JOURNAL_STATE_DIR"] = str(tmp_path / "state")
+    d.env_extra["JOURNAL_PASSPHRASE"] = PASSPHRASE
+    assert "waiting 4 s after 4 wrong passphrases" in d("init", "--from-sync",
+                                                         str(folder)).stderr
+    assert d.slept == [4]
+    c.env_extra["JOURNAL_PASSPHRASE"] = "a wrong guess"
+    assert "waiting" not in c("init", "--from-sync", str(folder), ok=False).stderr  # cleared
+
+
+def test_init_from_sync_says_not_a_sync_folder_before_asking(journal: Journal, tmp_path):
+    journal.prompts.default = None  # any prompt fails the test
+    result = journal("init", "--from-sync", str(tmp_path), ok=False)
+    assert result.exit_code == 2 and "not a journal sync folder" in result.output
+    assert journal.prompts.asked == []

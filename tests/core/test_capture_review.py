@@ -91,3 +91,17 @@ def test_cli_keeps_a_capture_and_show_stops_marking_its_day(tmp_path):
     assert "quick capture" not in _run(tmp_path, "show", "2026-11-20").stdout
     refused = _run(tmp_path, "captures", "--keep", "1", "--discard", "2", ok=False)
     assert refused.exit_code == 2 and "one at a time" in refused.stderr
+
+
+# -- which lines of a day are still as a capture brought them (the editor's marks) ----------
+
+def test_lines_still_captured_follow_edits():
+    from journal.core.store.captures import lines_still_captured
+
+    sent = "sent one\nsent two\n\nsent three"
+    assert lines_still_captured("mine\n\n" + sent, sent) == {2, 3, 5}  # blank lines: never
+    assert lines_still_captured("mine\n\nsent one\nsent 2\n\nsent three", sent) == {2, 5}
+    assert lines_still_captured("new\nmine\n\nsent one\ntyped\nsent two", sent) == {3, 5}
+    assert lines_still_captured("mine only", sent) == set()
+    # of two equal lines the later (a capture is added at the end of its day)
+    assert lines_still_captured("sent one\nmine\n\nsent one", "sent one") == {3}

@@ -191,3 +191,52 @@ def test_any_names_leave_the_hunk_and_the_text_around_it_exact(name_a, name_b):
     (hunk,) = parse(merged).hunks
     assert (hunk.one, hunk.other) == ("mine\n", "theirs\n")
     assert parse(merged).resolve([Choice.OTHER]) == "a\ntheirs\nz\n"
+
+
+# -- a version holding a `=======` line ------------------------------------------------------
+def test_a_version_holding_a_middle_line_is_divided_by_the_merge_s_own_divider():
+    """A Setext heading's underline in one version: the merge writes its own divider, so
+    the hunk reads back (it was left as text: which `=======` divided could not be told)."""
+    from journal.core.model.conflicts import DIVIDER
+
+    merged, conflict = merge_text("a\nbase\nz\n", "a\nTitle\n=======\nmine\nz\n",
+                                  "a\ntheirs\nz\n")
+    assert conflict and f"\n{DIVIDER}\n" in merged
+    (hunk,) = parse(merged).hunks
+    assert (hunk.one, hunk.other) == ("Title\n=======\nmine\n", "theirs\n")
+    assert parse(merged).resolve([Choice.ONE]) == "a\nTitle\n=======\nmine\nz\n"
+
+
+def test_without_a_middle_line_in_either_version_the_marks_are_as_before():
+    merged, _ = merge_text("a\nbase\nz\n", "a\nmine\nz\n", "a\ntheirs\nz\n")
+    assert f"\n{MIDDLE}\n" in merged and "======= (merged by sync)" not in merged
+
+
+@pytest.mark.parametrize("body", [
+    f"{OPEN}\nx\n======= (merged by sync)\ny\n======= (merged by sync)\nz\n{CLOSE}\n",
+    f"{OPEN}\nx\n{MIDDLE}\n{MIDDLE}\ny\n{CLOSE}\n",
+])
+def test_two_dividers_or_two_bare_middles_stay_text(body):
+    assert parse(body).hunks == []
+
+
+sided = st.lists(st.sampled_from(["a", "b", "", "=======", "======= (merged by sync)",
+                                  "# t"]), max_size=6)
+
+
+@given(base=sided, a=sided, b=sided)
+def test_every_conflict_reads_back_even_when_a_version_holds_middle_lines(base, a, b):
+    """Whatever `=======` lines the versions hold, every conflict the merge writes reads
+    back as a hunk (one with a divider typed in a version too is left as text), and
+    keeping both sides leaves no mark."""
+    texts = ["".join(f"{x}\n" for x in t) for t in (base, a, b)]
+    merged, conflict = merge_text(*texts)
+    if "======= (merged by sync)" in a + b:
+        return  # a divider typed in a version: it cannot be told from the merge's
+    found = parse(merged)
+    assert len(found.hunks) == merged.count(f"{OPEN}\n") and bool(found.hunks) == conflict
+    resolved = found.resolve([Choice.BOTH] * len(found.hunks))
+    assert OPEN not in resolved and CLOSE not in resolved
+    assert "======= (merged by sync)" not in resolved
+    for hunk in found.hunks:  # each version whole: no mark in it, no line of it lost
+        assert OPEN not in hunk.one + hunk.other and CLOSE not in hunk.one + hunk.other

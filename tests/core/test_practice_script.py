@@ -22,7 +22,7 @@ SHOULD = (r"\bshould\b", r"\bmust\b", r"\bought to\b", r"\bhave to\b", r"\bneed 
 
 def _texts() -> list[str]:
     return [*script.every_text(), safety.CHECK_IN_QUESTION, safety.CHECK_IN_NOTE,
-            safety.SEALED_CANNOT_COUNT,
+            safety.SEALED_CANNOT_COUNT, safety.AFTER_MERGE,
             *safety.CHECK_IN_LABELS.values()]
 
 

@@ -1,6 +1,7 @@
 """Each part of the store on its own, with a fake neighbour instead of a whole Vault
 (docs/architecture.md): Records, Manifest, IndexStore, Captures and the KeyRing need only
-a connection and the few methods they call on their neighbours."""
+a connection and the few methods they call on their neighbours; Maintenance needs of the
+Vault only its `Entries` interface."""
 
 from __future__ import annotations
 
@@ -183,3 +184,92 @@ def test_keyring_notices_a_manifest_sealed_under_other_keys(conn):
         ring.check_current()
     ring.forget()
     assert ring.dek == b"" and ring.subkeys == {}
+
+
+class RecordingEntries:
+    """The `Entries` interface of a real vault, and nothing more of it: each call is
+    recorded, anything else `Maintenance` might reach for is an AttributeError."""
+
+    __slots__ = ("_vault", "calls")
+
+    def __init__(self, vault) -> None:  # noqa: ANN001
+        self._vault = vault
+        self.calls: list[str] = []
+
+    def _call(self, name: str, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        self.calls.append(name)
+        return getattr(self._vault, name)(*args, **kwargs)
+
+    def transaction(self):  # noqa: ANN201
+        return self._call("transaction")
+
+    def get_by_date(self, day):  # noqa: ANN001, ANN201
+        return self._call("get_by_date", day)
+
+    def put(self, entry):  # noqa: ANN001, ANN201
+        return self._call("put", entry)
+
+    def put_many(self, entries, progress=None):  # noqa: ANN001, ANN201
+        return self._call("put_many", entries, progress)
+
+    def delete(self, entry_id):  # noqa: ANN001, ANN201
+        return self._call("delete", entry_id)
+
+    def index(self):  # noqa: ANN201
+        return self._call("index")
+
+    def refresh(self) -> None:
+        self._call("refresh")
+
+    def reload(self):  # noqa: ANN201
+        return self._call("reload")
+
+
+def test_maintenance_changes_entries_only_through_the_vaults_saves(tmp_path):
+    """Merging, discarding and rotating keys on the parts of a real vault, with only the
+    narrow `Entries` interface of the vault itself: every entry it changes goes through
+    the vault's saves, and what it leaves opens and checks clean."""
+    from journal.core.store.captures import SealedBox
+    from journal.core.store.maintenance import Maintenance
+    from journal.core.store.vault import Vault
+
+    clock = FixedClock(datetime(2026, 11, 25, 21, 30))
+    vault, _code = Vault.create(tmp_path / "v", "a passphrase", clock=clock,
+                                kdf=crypto.KdfParams.fast_for_tests())
+    try:
+        vault.put(_entry(DAY, "# Tonight", version=0))
+        SealedBox(tmp_path / "v").add(_entry(DAY, "from the phone", version=0))
+        SealedBox(tmp_path / "v").add(_entry(date(2026, 11, 24), "alone", version=0))
+        entries = RecordingEntries(vault)
+        work = Maintenance(vault._conn, vault.keyring, vault.records, vault.manifest,
+                           vault.indexes, vault.captures, clock, entries)
+        result = work.merge_captures()
+        assert result.merged == 2 and result.problems == []
+        assert entries.calls == ["get_by_date", "get_by_date", "transaction", "put_many"]
+        assert "from the phone" in vault.get_by_date(DAY).body
+        entries.calls.clear()
+        alone = next(n for n, a in enumerate(vault.arrivals(), 1) if a.day != DAY)
+        work.discard_capture(alone)  # the one alone on its day: its entry goes
+        assert entries.calls == ["transaction", "get_by_date", "delete"]
+        assert vault.get_by_date(date(2026, 11, 24)) is None
+        entries.calls.clear()
+        versions = vault.versions()
+        assert work.rotate_keys("a passphrase", new_recovery=False) is None
+        assert entries.calls == ["transaction", "refresh", "index", "reload"]
+        assert vault.versions() == {i: v + 1 for i, v in versions.items()}
+    finally:
+        vault.close()
+    with Vault.open(tmp_path / "v", "a passphrase", allow_weak=True) as reopened:
+        assert reopened.check().ok
+        assert [e.body for e in reopened.entries()] == ["# Tonight\n\nfrom the phone\n"]
+
+
+def test_after_rotation_the_cache_holds_the_entries_as_sealed_again(vault):
+    """No row is decrypted again after a rotation: the cache holds the entries at their
+    new versions, and saving one of them is not a conflict."""
+    saved = vault.put(_entry(DAY, "before the rotation", version=0))
+    vault.rotate_keys("correct horse battery staple", new_recovery=False)
+    assert vault._cache is not None and vault._cache[saved.id].version == saved.version + 1
+    again = vault.get(saved.id)
+    again.body = "after the rotation"
+    assert vault.put(again).version == saved.version + 2

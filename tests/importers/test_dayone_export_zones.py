@@ -78,3 +78,72 @@ def test_ours_to_day_one_to_ours_keeps_every_day_and_time(tmp_path, zone):
     for entry in originals:
         if entry.written_at and entry.written_at.date() == entry.date:
             assert back[entry.date].written_at == entry.written_at, entry.date
+
+
+# -- each entry's offset from its own date (issue: the default zone was the offset now) --
+
+ZONES = ["Europe/London", "America/New_York", "Australia/Sydney", "Asia/Kolkata"]
+#: Local times that exist, twice a month through 2026, at hours on both sides of midnight.
+THROUGH_THE_YEAR = [datetime(2026, month, day, hour, 30) for month in range(1, 13)
+                    for day, hour in ((3, 0), (17, 21))]
+#: The hour each zone's clocks skip in 2026 (Kolkata has no summer time).
+SKIPPED = {"Europe/London": datetime(2026, 3, 29, 1, 30),
+           "America/New_York": datetime(2026, 3, 8, 2, 30),
+           "Australia/Sydney": datetime(2026, 10, 4, 2, 30)}
+#: And the hour they repeat (the first of the two is meant).
+REPEATED = {"Europe/London": datetime(2026, 10, 25, 1, 30),
+            "America/New_York": datetime(2026, 11, 1, 1, 30),
+            "Australia/Sydney": datetime(2026, 4, 5, 2, 30)}
+
+
+def _written(times: list[datetime]) -> list[Entry]:
+    return [Entry(date=t.date(), body=f"written at {t:%Y-%m-%d %H:%M}", written_at=t)
+            for t in times]
+
+
+@pytest.mark.parametrize("name", ZONES)
+def test_every_date_gets_its_own_offset_and_comes_back_as_written(tmp_path, name):
+    zone = ZoneInfo(name)
+    times = [*THROUGH_THE_YEAR, *(t for t in (SKIPPED.get(name), REPEATED.get(name)) if t)]
+    entries = _written(times)
+    got = items(entries, zone)
+    for when in THROUGH_THE_YEAR:  # the instant Day One shows: that date's offset
+        item = got[f"written at {when:%Y-%m-%d %H:%M}"]
+        assert item["creationDate"] == when.replace(tzinfo=zone).astimezone(
+            ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ"), when
+        assert item["timeZone"] == name
+    path = tmp_path / "dayone.zip"
+    dayone_export.write(entries, path, zone=zone)
+    back = {e.date: e.written_at for e in dayone.read(path)}
+    assert back == {t.date(): t for t in times}
+
+
+@pytest.mark.parametrize("name", sorted(SKIPPED))
+def test_a_time_the_clocks_skipped_keeps_its_clock_time(name):
+    """02:30 on the night New York's clocks go forward does not exist: it is written as
+    the instant Day One stores for it (02:30 before the switch, that is 03:30 after it),
+    in the fixed zone of the hour before the switch, so it reads 02:30, not 03:30."""
+    when = SKIPPED[name]
+    [item] = items(_written([when]), ZoneInfo(name)).values()
+    before = when - timedelta(hours=3)  # same offset as just before the switch
+    offset = before.replace(tzinfo=ZoneInfo(name)).utcoffset()
+    assert item["creationDate"] == (when - offset).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = datetime.fromisoformat(item["creationDate"].replace("Z", "+00:00"))
+    assert stamp.astimezone(ZoneInfo(item["timeZone"])).replace(tzinfo=None) == when
+    assert stamp.astimezone(ZoneInfo(name)).replace(tzinfo=None) == when + timedelta(hours=1)
+
+
+def test_a_zone_known_only_by_its_rules_names_each_dates_offset():
+    """/etc/localtime copied rather than linked: the rules, no name. Each entry is named by
+    the offset of its own date, so the instant and the clock time are both right."""
+    from pathlib import Path
+    source = Path("/usr/share/zoneinfo/America/New_York")
+    if not source.is_file():
+        pytest.skip("no system zone database")
+    with source.open("rb") as handle:
+        rules = ZoneInfo.from_file(handle)
+    got = items(_written([datetime(2026, 7, 1, 21, 30), datetime(2026, 12, 1, 21, 30)]), rules)
+    assert got["written at 2026-07-01 21:30"]["timeZone"] == "Etc/GMT+4"
+    assert got["written at 2026-07-01 21:30"]["creationDate"] == "2026-07-02T01:30:00Z"
+    assert got["written at 2026-12-01 21:30"]["timeZone"] == "Etc/GMT+5"
+    assert got["written at 2026-12-01 21:30"]["creationDate"] == "2026-12-02T02:30:00Z"

@@ -74,6 +74,21 @@ def sample_entries() -> list[Entry]:
                                   tags=["handover"], people=["supervisor"])])]
 
 
+def snapshot_today() -> Entry:
+    """Today's entry in the write snapshots: it starts with its own words, as a person's do
+    (the screen's title already names the day; a '# Wednesday' of its own said it twice)."""
+    return Entry(
+        date=TODAY, body="The family meeting stayed with me. I kept thinking about it on the "
+        "bus. #family-meeting\n\nWhat helped: @supervisor listened.", sleep=5, energy=4,
+        recovery=["walk"], good_things=["soup at lunch", "a thank-you note"],
+        moments=[Moment(kind="contagion", intensity=8, context="work", time="14:20",
+                        tags=["family-meeting"], feelings=["upset", "helpless"]),
+                 Moment(kind="concern", intensity=6, context="commute",
+                        tags=["family-meeting"], feelings=["warm"]),
+                 Moment(kind="contagion", intensity=4, context="home", tags=["email"],
+                        people=["supervisor"])])
+
+
 def open_vault(directory: Path) -> Vault:
     return Vault.open(directory, PASSPHRASE, allow_weak=True)
 

@@ -81,9 +81,9 @@ async def test_the_editor_marks_the_lines_a_capture_brought(app_factory, make_va
         await pilot.pause()
         assert _marked(app) == {theirs, theirs + 1}
         editor.move_cursor((theirs, 0))
-        await pilot.press("delete")  # the capture's text is no longer as it came
+        await pilot.press("delete")  # that line is no longer as it came: the person's now
         await pilot.pause()
-        assert _marked(app) == frozenset()
+        assert _marked(app) == {theirs + 1}
         await pilot.press("n")
         await pilot.pause()
         assert _marked(app) == {theirs, theirs + 1}
@@ -95,3 +95,36 @@ async def test_the_editor_marks_the_lines_a_capture_brought(app_factory, make_va
         await settle(pilot)
         assert isinstance(app.screen, WriteScreen) and _marked(app) == frozenset()
         assert not painted_italic(theirs)
+
+
+async def test_capture_text_since_edited_keeps_its_other_lines_marked(app_factory, make_vault):
+    """Any edit inside a capture's text took every mark away, so the rest of it, still as
+    it came, sat unmarked among the person's own lines. Now a line the person edited or
+    typed is theirs, and every line still as it came stays marked, wherever it moved."""
+    make_vault([Entry(date=TODAY, body="my own words tonight\n")])
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        SealedBox(app.paths.vault).add(Entry(
+            date=TODAY, body="sent line one\nsent line two\nsent line three"))
+        await unlock(pilot)
+        editor = app.screen.query_one("#editor")
+
+        def marked_text() -> list[str]:
+            lines = editor.text.split("\n")
+            return [lines[i] for i in sorted(_marked(app))]
+
+        assert marked_text() == ["sent line one", "sent line two", "sent line three"]
+        two = editor.text.split("\n").index("sent line two")
+        editor.move_cursor((two, len("sent line two")))
+        await pilot.press(*" (mine now)")  # edit one line of it
+        await pilot.pause()
+        assert marked_text() == ["sent line one", "sent line three"]
+        editor.move_cursor((two, len("sent line two (mine now)")))
+        await pilot.press("enter", *"a line I added")  # and type a line inside it
+        await pilot.pause()
+        assert marked_text() == ["sent line one", "sent line three"]
+        editor.move_cursor((0, 0))
+        await pilot.press("enter", "enter")  # edits above move it down; the marks follow
+        await pilot.pause()
+        assert marked_text() == ["sent line one", "sent line three"]
+        assert editor.text.split("\n")[0] == ""

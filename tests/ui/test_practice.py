@@ -13,6 +13,7 @@ import pytest
 from journal.core.care.practice_script import OFFER
 from journal.core.model.entries import Entry, Moment
 from journal.core.model.practice import STEPS, Practice
+from journal.core.store.captures import SealedBox
 from journal.settings import Settings
 from journal.ui.commands import journal_commands
 from journal.ui.screens.practice import PracticeScreen
@@ -422,3 +423,23 @@ async def test_every_page_of_the_practice_reads_well_at_80_100_and_120_columns(w
         for row in rows:
             assert not row.strip("·") or len(row) >= 13, (row, rows)  # · : the breath
     assert any("esc stop (what you took is kept)" in row for row in pages[1])
+
+
+@pytest.mark.parametrize("earlier, shown", [
+    (["struggling", "struggling"], True),       # the sealed note is the third in a row
+    (["struggling", "ok"], False),
+    (["ok", "struggling"], False),
+])
+async def test_an_unlock_merging_a_sealed_struggling_counts_the_run(app_factory, make_vault,
+                                                                    paths, earlier, shown):
+    """`journal add --sealed --check-in struggling` cannot read the entries before it, and
+    the unlock that merged it did not count it: the run of three never showed support."""
+    make_vault([Entry(date=TODAY - timedelta(days=i + 1), body="x", check_in=c)
+                for i, c in enumerate(earlier)])
+    SealedBox(paths.vault).add(Entry(date=TODAY, body="can't sleep", check_in="struggling"))
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, SupportScreen) is shown, screen_text(app)
+        assert app.vault.get_by_date(TODAY).check_in == "struggling"  # it was merged

@@ -10,14 +10,13 @@ from pathlib import Path
 import pytest
 
 from journal.core.clock import FixedClock
-from journal.core.model.entries import Entry, Moment
 from journal.core.store.crypto import KdfParams
 from journal.core.store.vault import Vault
 from journal.paths import Paths
 from journal.settings import Settings
 from journal.ui.app import make_app
 
-from .conftest import PASSPHRASE, TODAY, sample_entries, settle, unlock
+from .conftest import PASSPHRASE, sample_entries, settle, snapshot_today, unlock
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -31,17 +30,7 @@ def snap_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     def build(*, with_vault: bool = True, **kw):
         paths = Paths(vault=Path("vault"), config_dir=Path("config"))
         if with_vault:
-            today = Entry(
-                date=TODAY, body="# Wednesday\n\nThe family meeting stayed with me. I kept "
-                "thinking about it on the bus. #family-meeting\n\nWhat helped: @supervisor "
-                "listened.", sleep=5, energy=4, recovery=["walk"],
-                good_things=["soup at lunch", "a thank-you note"],
-                moments=[Moment(kind="contagion", intensity=8, context="work", time="14:20",
-                                tags=["family-meeting"], feelings=["upset", "helpless"]),
-                         Moment(kind="concern", intensity=6, context="commute",
-                                tags=["family-meeting"], feelings=["warm"]),
-                         Moment(kind="contagion", intensity=4, context="home",
-                                tags=["email"], people=["supervisor"])])
+            today = snapshot_today()
             vault, _ = Vault.create(paths.vault, PASSPHRASE, kdf=KdfParams.fast_for_tests(),
                                     clock=clock)
             vault.put_many([*sample_entries(), today])

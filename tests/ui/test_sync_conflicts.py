@@ -32,6 +32,16 @@ THERE = "[b]desk[/b]\n>>>>>>> other version"
 def concurrent(make_vault, paths, tmp_path):
     """This machine (the app's vault) and another edited DAY while apart; the other has
     synced its edit into the folder, this one not yet."""
+    yield from _concurrent(make_vault, paths, tmp_path, THERE)
+
+
+@pytest.fixture
+def namesake(make_vault, paths, tmp_path):
+    """As `concurrent`, the other machine carrying this one's name."""
+    yield from _concurrent(make_vault, paths, tmp_path, HERE)
+
+
+def _concurrent(make_vault, paths, tmp_path, there):  # noqa: ANN001, ANN202
     folder = tmp_path / "Sync"
     folder.mkdir()
     make_vault()
@@ -40,7 +50,7 @@ def concurrent(make_vault, paths, tmp_path):
         session.link(mine, folder, PASSPHRASE, allow_weak=True, name=HERE)
         mine.put(Entry(date=DAY, body=BASE))
         session.sync(mine, PASSPHRASE, allow_weak=True)
-        session.link(other, folder, PASSPHRASE, allow_weak=True, name=THERE)
+        session.link(other, folder, PASSPHRASE, allow_weak=True, name=there)
         session.sync(other, PASSPHRASE, allow_weak=True)
         edit = mine.get_by_date(DAY)
         edit.body = LAPTOP
@@ -115,6 +125,34 @@ async def test_the_view_says_which_side_this_machine_wrote_and_names_the_other(
     report = session.sync(concurrent, PASSPHRASE, allow_weak=True)
     assert report.refused == []
     assert concurrent.get_by_date(DAY).body == body  # the other machine wrote the same marks
+
+
+async def test_two_machines_of_one_name_are_told_apart_in_the_view(app_factory, namesake):
+    """"This machine" is decided by the machine's id, not its name: with both machines
+    called "laptop", the marks carry the start of each id and the view still knows which
+    side was written here."""
+    from journal.core.model.conflicts import machine_of
+
+    app = app_factory()
+    app.current_day = DAY
+    async with app.run_test(size=(120, 30)) as pilot:
+        await unlock(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ConflictScreen)
+        mine = "one" if "I stayed calm" in _side(screen, "one") else "other"
+        theirs = "other" if mine == "one" else "one"
+        state = session.open_state(namesake)
+        other_id = state.link.machine
+        state.close()
+        assert screen.machine and screen.machine != other_id
+        assert screen.who(mine) == "this machine"
+        assert screen.who(theirs).startswith(f"{HERE} #") and other_id.startswith(
+            screen.who(theirs)[len(HERE) + 2:])
+        hunk = screen.hunk
+        assert {machine_of(hunk.one_label), machine_of(hunk.other_label)} == {
+            screen.who(theirs), f"{HERE} #{screen.machine[:len(screen.who(theirs)) - 8]}"}
 
 
 async def test_from_browse_an_edit_by_hand(app_factory, concurrent):
@@ -204,3 +242,100 @@ async def test_marks_nested_by_three_machines_are_offered_again_until_none_is_le
         await settle(pilot)
         assert not isinstance(app.screen, ConflictScreen)
         assert app.vault.get_by_date(DAY).body == "a\nC\nz\n"
+
+
+def _said(app) -> list[str]:  # noqa: ANN001
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_no_notice_repeats_a_conflict_the_view_already_shows(app_factory, concurrent):
+    """The conflicted day is on screen when the sync brings it: the day reloads and the
+    conflict view opens, so neither "updated" nor "changed on two machines" is said too."""
+    app = app_factory()
+    app.current_day = DAY
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        said = _said(app)
+        assert not [m for m in said if "two machines" in m or "updated from" in m], said
+
+
+async def test_a_conflict_on_another_day_is_still_said(app_factory, concurrent):
+    """The day on screen is another one: the notices are what tells of the conflict."""
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await settle(pilot)
+        assert not isinstance(app.screen, ConflictScreen)
+        said = _said(app)
+        assert any(m.startswith(f"{DAY.isoformat()} was changed on two machines")
+                   for m in said), said
+        assert "1 day updated from your other machines." in said
+
+
+async def test_a_conflict_on_the_day_being_typed_is_still_said(app_factory, concurrent):
+    """Typing waits to be saved on the conflicted day: the day does not reload under it,
+    so the notices say what the sync found."""
+    app = app_factory()
+    app.current_day = DAY
+    hook = app.sync
+    real = hook._show
+    held = []
+    hook._show = held.append  # hold the unlock sync's report until there is typing
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await settle(pilot)
+        app.screen.query_one("#editor", TextArea).focus()
+        await pilot.press(*"more")
+        assert app.write_screen.debounce.dirty
+        (report,) = held
+        real(report)
+        await pilot.pause()
+        said = _said(app)
+        assert any(m.startswith(f"{DAY.isoformat()} was changed on two machines")
+                   for m in said), said
+
+
+async def test_the_side_three_machines_merged_names_its_machines(app_factory, make_vault):
+    from journal.core.model.conflicts import merged_label, side_label
+    from journal.core.sync.merge import merge_text
+
+    laptop = side_label("laptop", "2026-11-20T21:40:00", 2026)
+    desk = side_label("desk", "2026-11-20T22:00:00", 2026)
+    ward = side_label("ward", "2026-11-21T07:15:00", 2026)
+    ab, _ = merge_text("a\nx\nz\n", "a\nA\nz\n", "a\nB\nz\n", (laptop, desk))
+    abc, _ = merge_text("a\nx\nz\n", ab, "a\nC\nz\n", (merged_label(["laptop", "desk"]), ward))
+    make_vault([Entry(date=DAY, body=abc)])
+    app = app_factory()
+    app.current_day = DAY
+    async with app.run_test(size=(120, 30)) as pilot:
+        await unlock(pilot)
+        await settle(pilot)
+        assert (app.screen.who("one"), app.screen.who("other")) == ("laptop", "desk")
+        await pilot.press("1")
+        await settle(pilot)
+        screen = app.screen
+        assert (_side(screen, "one"), _side(screen, "other")) == ("A", "C")
+        assert (screen.who("one"), screen.who("other")) == ("laptop + desk", "ward")
+        title = str(screen.query_one("#conflict-one").border_title)
+        assert title.endswith("\u00b7 laptop + desk")
+
+
+async def test_a_version_holding_a_heading_underline_is_offered_in_the_view(app_factory,
+                                                                          make_vault):
+    from journal.core.sync.merge import merge_text
+
+    body, _ = merge_text("a\nx\nz\n", "a\nTonight\n=======\nA\nz\n", "a\nB\nz\n")
+    make_vault([Entry(date=DAY, body=body)])
+    app = app_factory()
+    app.current_day = DAY
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ConflictScreen)
+        assert (_side(screen, "one"), _side(screen, "other")) == ("Tonight\n=======\nA", "B")
+        await pilot.press("1")
+        await settle(pilot)
+        assert app.vault.get_by_date(DAY).body == "a\nTonight\n=======\nA\nz\n"

@@ -18,7 +18,9 @@ their marks keep the words alone.
 
 Only hunks of exactly that shape are read as conflicts: the opening and closing marks with
 sync's own labels (a label may carry more words after them, which are kept for display),
-one `=======` between, at the start of a line, outside a fenced code block. Marks a person
+one `=======` between (or, where a version itself holds a `=======` line, one
+`======= (merged by sync)`, the merge's DIVIDER, and the bare lines are text), at the start
+of a line, outside a fenced code block. Marks a person
 typed themselves (git's `<<<<<<< HEAD`, half a hunk, a hunk pasted inside a ``` fence, a
 hunk whose middle is ambiguous) stay text, untouched. Pure logic: the app's conflict view
 shows the hunks and writes the body back with `Conflicted.resolve`.
@@ -39,6 +41,10 @@ from journal.core.textsafe import one_line
 OPEN = "<<<<<<< one version (merged by sync)"
 MIDDLE = "======="
 CLOSE = ">>>>>>> other version"
+#: The middle mark the merge writes instead of MIDDLE when a version itself holds a line
+#: `=======` (a Setext heading's underline, or an inner hunk's middle): it divides, and the
+#: bare lines are text.
+DIVIDER = "======= (merged by sync)"
 
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
 
@@ -61,14 +67,18 @@ def clean_name(name: str) -> str:
     return text if len(text) <= NAME_MAX else text[:NAME_MAX - 1] + "\u2026"
 
 
-def side_label(name: str, saved: str, year: int | None = None) -> str:
+def side_label(name: str, saved: str, year: int | None = None, tag: str = "") -> str:
     """The words a mark carries after sync's own for one side: `laptop, Thu 3 Dec 21:40`
     (the year too when it is not `year`, the day's). A function of the revision's author
-    alone, the same on every machine (its own wall-clock time, English names). "" when the
-    name is empty; the name alone when the time does not parse."""
+    alone, the same on every machine (its own wall-clock time, English names). `tag` (the
+    start of the machine's id, when two machines of one name wrote the two sides) follows
+    the name: `laptop #3f9c, Thu 3 Dec 21:40`. "" when the name is empty; the name alone
+    when the time does not parse."""
     shown = clean_name(name)
     if not shown:
         return ""
+    if tag:
+        shown += f" #{clean_name(tag)}"
     try:
         when = datetime.fromisoformat(saved)
     except (TypeError, ValueError):
@@ -79,11 +89,54 @@ def side_label(name: str, saved: str, year: int | None = None) -> str:
     return f"{shown}, {stamp} {when:%H:%M}"
 
 
+def id_tags(one: str, other: str) -> tuple[str, str]:
+    """What marks show of two different machine ids when the machines share a name: the
+    shortest start of each (4, 8, 16 characters, or all) at which they differ."""
+    size = next(k for k in (4, 8, 16, max(len(one), len(other))) if one[:k] != other[:k])
+    return one[:size], other[:size]
+
+
+def written_here(one_label: str, other_label: str, name: str, machine: str = "") -> str:
+    """Which side of a hunk this machine wrote ("one", "other", or "" when the marks do not
+    tell): the side whose mark names this machine (`name`, and its id `machine` when the
+    mark carries the start of one, `laptop #3f9c`), when the other side's does not."""
+    if not name:
+        return ""
+    names = (machine_of(one_label), machine_of(other_label))
+    here = clean_name(name)
+
+    def mine(shown: str) -> bool:
+        if shown == here:
+            return True
+        tag = shown[len(here) + 2:] if shown.startswith(here + " #") else ""
+        return bool(tag and machine and machine.startswith(tag) and len(tag) >= 4)
+
+    found = [mine(n) for n in names]
+    if found[0] == found[1]:
+        return ""  # neither, or both: two machines of one name, or marks of before
+    return "one" if found[0] else "other"
+
+
+#: Between the names in a mark whose side already merges several machines' versions.
+JOIN = " + "
+
+
+def merged_label(names: Sequence[str]) -> str:
+    """The words a mark carries for a side that is already the merge of several machines'
+    versions (three machines changed the same lines): their names, each once, in order,
+    without a time (`laptop + desktop`). "" when fewer than two names are known."""
+    shown = list(dict.fromkeys(n for n in map(clean_name, names) if n))
+    return JOIN.join(shown) if len(shown) > 1 else ""
+
+
 def machine_of(label: str) -> str:
-    """The machine's name in a mark's words written by `side_label` ("" for marks without
-    one: older ones, or words typed by hand)."""
+    """The machine's name in a mark's words written by `side_label`, or the names of a
+    merged side written by `merged_label` ("" for marks without one: older ones, or
+    words typed by hand)."""
     found = _WHEN.fullmatch(label)
-    return found.group(1) if found else ""
+    if found:
+        return found.group(1)
+    return label if JOIN in label else ""
 
 
 class Choice(Enum):
@@ -167,24 +220,27 @@ def _label(line: str, mark: str) -> str | None:
 
 def _hunk_at(lines: list[str], start: int) -> tuple[Hunk, int] | None:
     """The hunk opening at `lines[start]` and the index after it, if it is well formed:
-    exactly one middle mark before the first closing mark, no second opening mark."""
+    exactly one dividing mark before the first closing mark (one DIVIDER, the bare
+    `=======` lines then being text; or, without a DIVIDER, exactly one `=======`), no
+    second opening mark."""
     one_label = _label(lines[start].rstrip("\n"), OPEN)
     if one_label is None:
         return None
-    middle = None
+    middles: list[int] = []
+    dividers: list[int] = []
     for i in range(start + 1, len(lines)):
         bare = lines[i].rstrip("\n")
         if _label(bare, OPEN) is not None:
             return None
-        if bare == MIDDLE:
-            if middle is not None:
-                return None  # which one divides the two versions cannot be told
-            middle = i
+        if bare in (MIDDLE, DIVIDER):
+            (middles if bare == MIDDLE else dividers).append(i)
             continue
         other_label = _label(bare, CLOSE)
         if other_label is not None:
-            if middle is None:
-                return None
+            found = dividers if dividers else middles
+            if len(found) != 1:
+                return None  # which one divides the two versions cannot be told
+            middle = found[0]
             hunk = Hunk("".join(lines[start + 1:middle]), "".join(lines[middle + 1:i]),
                         one_label, other_label)
             return hunk, i + 1

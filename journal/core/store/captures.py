@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from journal.core.errors import IntegrityError, JournalError, ValidationError, VaultDamaged
@@ -127,6 +128,22 @@ def without_capture(entry: Entry, arrival: Arrival) -> Entry:
     return kept
 
 
+def lines_still_captured(text: str, brought: str) -> set[int]:
+    """The lines of `text` (0-based) that are still lines a capture brought (`brought`, its
+    text as it came), by a line diff (difflib): a line the person edited or added is theirs,
+    every other line of the capture is found wherever edits moved it. Blank lines are never
+    counted. Of two equal lines the later is taken (a capture is added at the end of its
+    day), so a line of the person's own that says, word for word, what a capture line said
+    before it is not marked; an edited capture line can still leave its twin elsewhere
+    marked."""
+    theirs = brought.split("\n")[::-1]
+    lines = text.split("\n")[::-1]  # reversed: of equal matches difflib takes the first
+    matcher = SequenceMatcher(lambda line: not line.strip(), theirs, lines, autojunk=False)
+    last = len(lines) - 1
+    return {last - (j + k) for _, j, size in matcher.get_matching_blocks()
+            for k in range(size) if lines[j + k].strip()}
+
+
 def first_words(entry: Entry, count: int = 8) -> str:
     """How a capture is named to the person: its first words, or its first moment."""
     words = entry.body.split()
@@ -142,6 +159,9 @@ class MergeResult:
     merged: int = 0
     problems: list[str] = field(default_factory=list)
     arrivals: list[Arrival] = field(default_factory=list)
+    checked_in: set[date] = field(default_factory=set)
+    """The days a merged capture brought a safety check-in to (the rule is applied to them
+    after the merge: journal.core.care.safety.support_after_merge)."""
 
 
 def merge_into(target: Entry, extra: Entry) -> Entry:

@@ -8,6 +8,8 @@ again, or running another command, gets no free tries: the app and every CLI com
 asks for a passphrase read and write the same count. A try is counted when it starts, so
 one cut short (the program killed during the key derivation) still counts; a success
 clears the count; a try that failed for another reason (a damaged vault) is not counted.
+`journal init --from-sync` tries a passphrase before any vault exists: its count is kept
+under the sync folder's key (journal.core.sync.folder_keys.tries_key) in the same file.
 
 What it protects against: someone at the keyboard guessing through the program. Not
 against anyone who can copy the vault file: they run Argon2id offline, as fast as their

@@ -15,6 +15,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import Iterable
+from typing import TypeVar
 
 from journal.core.errors import ConflictError, IntegrityError
 from journal.core.model.entries import Entry
@@ -28,6 +29,7 @@ from journal.core.store.schema import data_version, snapshot
 from journal.core.store.word_chunk import WordChunk, words_of
 
 _CHUNKS = "SELECT bucket, CAST(ct AS BLOB) FROM index_chunks"
+_Sealed = TypeVar("_Sealed", Chunk, WordChunk)
 _WORDS = "SELECT bucket, CAST(ct AS BLOB) FROM word_chunks"
 
 
@@ -116,24 +118,20 @@ class IndexStore:
         return chunks, stale
 
     def read_chunk(self, bucket: int) -> Chunk | None:
-        row = self._conn.execute("SELECT CAST(ct AS BLOB) FROM index_chunks WHERE bucket=?",
-                                 (bucket,)).fetchone()
-        if row is None:
-            return None
-        try:
-            return Chunk.open(self._keys.subkeys["summary-aead"], self._keys.vault_id, bucket,
-                              row[0])
-        except crypto.DecryptError:
-            return None
+        return self._read_one(Chunk, "index_chunks", bucket)
 
     def read_word_chunk(self, bucket: int) -> WordChunk | None:
-        row = self._conn.execute("SELECT CAST(ct AS BLOB) FROM word_chunks WHERE bucket=?",
+        return self._read_one(WordChunk, "word_chunks", bucket)
+
+    def _read_one(self, kind: type[_Sealed], table: str, bucket: int) -> _Sealed | None:
+        """One bucket's chunk or word row, opened; None if it is missing or does not open."""
+        row = self._conn.execute(f"SELECT CAST(ct AS BLOB) FROM {table} WHERE bucket=?",
                                  (bucket,)).fetchone()
         if row is None:
             return None
         try:
-            return WordChunk.open(self._keys.subkeys["summary-aead"], self._keys.vault_id,
-                                  bucket, row[0])
+            return kind.open(self._keys.subkeys["summary-aead"], self._keys.vault_id, bucket,
+                             row[0])
         except crypto.DecryptError:
             return None
 

@@ -10,7 +10,10 @@ catches deleted, duplicated and rolled-back rows at unlock.
 and the one write transaction at a time, and the decrypted-entry cache; `KeyRing` holds the
 keys, `Records` seals and opens rows, `Manifest` authenticates the set of rows, `IndexStore`
 keeps the sealed summaries, `Captures` opens quick captures. Each part gets the connection
-and the neighbours it needs, never the Vault.
+and the neighbours it needs, never the Vault. `Maintenance` (merging and reviewing quick
+captures, a new passphrase, new keys, storing or dropping the index, compacting) changes
+entries only through the Vault's own saves; the Vault keeps a thin method for each of its
+operations, so callers hold one object (journal.core.store.maintenance says why).
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import cast
@@ -39,21 +41,14 @@ from journal.core.errors import (
 from journal.core.model.entries import Entry
 from journal.core.store import bulk, crypto, schema
 from journal.core.store.bulk import paused_gc
-from journal.core.store.captures import (
-    Arrival,
-    Captures,
-    MergeResult,
-    SealedBox,
-    first_words,
-    fold_captures,
-    without_capture,
-)
+from journal.core.store.captures import Arrival, Captures, MergeResult, SealedBox
 from journal.core.store.check import CheckReport, check_vault
 from journal.core.store.header import Header, read_header
 from journal.core.store.index import Hits, Index
 from journal.core.store.index_chunk import Chunk
 from journal.core.store.index_store import IndexStore
 from journal.core.store.keyring import KEYS_CHANGED, WRAPS, WRONG, KeyRing, unwrap
+from journal.core.store.maintenance import Maintenance
 from journal.core.store.manifest import Manifest
 from journal.core.store.private_dirs import make_private_dirs
 from journal.core.store.records import Records, needs_full_parse, row_name
@@ -64,10 +59,6 @@ from journal.core.store.word_chunk import WordChunk
 #: The names other modules import from here (the vault's public face).
 __all__ = ["WRONG", "KEYS_CHANGED", "CheckReport", "Header", "MergeResult", "Vault",
            "db_path", "merge_sealed", "SQLITE_MAGIC"]
-
-
-#: Seconds a checkpoint waits for another writer before leaving the WAL for later.
-CHECKPOINT_PATIENCE = 0.5
 
 
 class Vault:
@@ -83,6 +74,8 @@ class Vault:
         self.manifest = Manifest(conn, self.keyring, clock)
         self.indexes = IndexStore(conn, self.keyring, self.manifest, self.records)
         self.captures = Captures(conn, self.keyring, self.manifest)
+        self.maintenance = Maintenance(conn, self.keyring, self.records, self.manifest,
+                                       self.indexes, self.captures, clock, self)
         self._cache: dict[str, Entry] | None = None
         self._cache_version = -1
         self._seen: SeenSaves | None = None
@@ -192,7 +185,7 @@ class Vault:
             return
         if self._seen is not None:  # the saves of this session count as seen
             self._observe_counter()
-        self._checkpoint()
+        self.maintenance.checkpoint()
         self._conn.close()
         self._conn = None  # type: ignore[assignment]
         self.keyring.forget()
@@ -301,6 +294,14 @@ class Vault:
         with paused_gc():
             return sorted((e.copy() for e in loaded.values()), key=lambda e: e.date,
                           reverse=True)
+
+    def reload(self) -> list[Entry]:
+        """Every entry decrypted again from disk, each authenticated (a damaged one raises
+        as any full read does), and held as the decrypted cache: the cache's own entries,
+        not copies, for a change that seals every one again (`Maintenance.rotate_keys`),
+        so the cache then holds what it stored."""
+        self._cache = None
+        return list(self._load().values())
 
     def count(self) -> int:
         return self.records.count()
@@ -531,26 +532,14 @@ class Vault:
         return words
 
     def store_healed_index(self, *, patience: float | None = None) -> int:
-        """Store, in one transaction, the chunks this connection rebuilt while reading, each
-        only if the manifest still seals its bucket as when it was rebuilt from verified
-        rows. An explicit write: a read never calls it by itself; the CLI and the app do,
-        and say so. Returns how many entries the stored chunks hold. `patience`: wait at
-        most that many seconds for another writer (StorageError after), not the usual."""
-        if not self.indexes.pending():
-            return 0
-        previous = self.indexes.fresh()
-        waiting = (schema.busy_wait(self._conn, patience) if patience is not None
-                   else contextlib.nullcontext())
-        with waiting, self._write():
-            stored = self.indexes.store_healed(())
-        self.indexes.patch(previous, stored)
-        return self.indexes.stored
+        """Store the chunks this connection rebuilt while reading, in one transaction
+        (`Maintenance.store_healed_index`); returns how many entries they hold."""
+        return self.maintenance.store_healed_index(patience=patience)
 
     def drop_index(self) -> None:
-        """Delete every index chunk: the next read rebuilds them from entries verified
-        against the manifest (the repair for a chunk `check()` names)."""
-        with self._write():
-            self.indexes.clear()
+        """Delete every index chunk, for the next read to rebuild from verified entries
+        (`Maintenance.drop_index`)."""
+        self.maintenance.drop_index()
 
     # -- integrity -----------------------------------------------------------------------
     def manifest_info(self) -> dict:
@@ -571,58 +560,17 @@ class Vault:
     def last_saved(self) -> tuple[datetime | None, int]:
         return self.manifest.last_saved()
 
-    # -- keys ----------------------------------------------------------------------------
+    # -- keys (their changes: journal.core.store.maintenance) ----------------------------
     def change_passphrase(self, new_passphrase: str,
                           kdf: crypto.KdfParams | None = None) -> str | None:
-        """Re-wrap the data key under a new passphrase: O(1), entries untouched. Keeps the
-        key-derivation settings the unlock vouched for (never lowers them silently);
-        returns a note for the person when there is something to say about them."""
-        header, kek, note = self.keyring.new_passphrase_wrap(new_passphrase, kdf)
-        with self._write():
-            self.keyring.write_wrap(header, kek)
-        self.keyring.header = header
-        self.keyring.trusted_kdf = header.kdf
-        self._checkpoint()
-        return note
+        """Re-wrap the data key under a new passphrase (`Maintenance.change_passphrase`);
+        returns a note for the person about the key-derivation settings, or None."""
+        return self.maintenance.change_passphrase(new_passphrase, kdf)
 
     def rotate_keys(self, passphrase: str, *, new_recovery: bool = True) -> str | None:
-        """A new data key; every entry re-encrypted in one transaction. Returns the new
-        recovery code (the old one stops working), or None. The passphrase, the header and
-        the entries are all read inside the transaction, so a concurrent writer (another
-        window, the CLI) can neither lose an entry nor be left with a mismatched key wrap.
-        Pending quick captures are merged inside that transaction too: one committed before
-        it is merged with the old key, one after it is sealed to the new key."""
-        code = crypto.new_recovery_code() if new_recovery else None
-        old_keys = self.keyring.state()
-        try:
-            with self._write():
-                header, kek = self.keyring.kek_on_disk(passphrase)
-                self._cache = None  # merged below from what is on disk now
-                self.merge_captures()
-                self.manifest.verify()  # never re-MAC rows that were tampered with
-                merged = self.captures.merged()  # resealed under the new keys below
-                arrived = self.captures.arrivals()
-                index = self.index()  # its summaries carry over: no body is parsed again
-                index.word_chunks()  # and its word rows, read while the old keys open them
-                self._cache = None
-                entries = list(self._load().values())
-                self.keyring.rekey(header, kek, code)
-                if merged or arrived:
-                    self.captures.write_merged(merged, arrived)
-                self.records.remove_all()
-                for entry in entries:
-                    entry.version += 1
-                    self.records.store(entry)
-                self.manifest.write()
-                self.indexes.reseal(index)
-        except BaseException:
-            self.keyring.restore(old_keys)
-            self._cache = None
-            raise
-        self._cache = {e.id: e for e in entries}
-        self._cache_version = schema.data_version(self._conn)
-        self.compact()
-        return code
+        """A new data key, every entry sealed again in one transaction
+        (`Maintenance.rotate_keys`); returns the new recovery code, or None."""
+        return self.maintenance.rotate_keys(passphrase, new_recovery=new_recovery)
 
     def seal_private_key(self) -> bytes:
         return self.keyring.seal_private_key()
@@ -632,116 +580,36 @@ class Vault:
 
     def restore_sealing_key(self) -> None:
         """Put back the public key that belongs to our private key."""
-        with self._write():
-            self.keyring.write_public_key()
+        self.maintenance.restore_sealing_key()
 
-    # -- quick capture -------------------------------------------------------------------
+    # -- quick capture (its merge and review: journal.core.store.maintenance) ------------
     def sealed_box(self) -> SealedBox:
         return SealedBox(self.directory)
 
     def merge_captures(self) -> MergeResult:
-        """Decrypt pending sealed entries and merge them into their days, in one
-        transaction; a tampered one is kept and reported."""
-        result = MergeResult()
-        problem = self.keyring.sealing_key_problem()
-        if problem is not None:
-            result.problems.append(problem)
-            if "replaced" in problem:
-                self.restore_sealing_key()  # future captures are safe again
-        rows = self.captures.pending()
-        if not rows:
-            return result
-        opened, problems = self.captures.open_all(rows)
-        result.problems.extend(problems)
-        if not opened:
-            return result
-        try:
-            done = self.captures.merged()
-        except IntegrityError as exc:
-            result.problems.append(str(exc))
-            return result
-        fresh = [(sealed_id, entry) for sealed_id, entry in opened if sealed_id not in done]
-        replays = [sealed_id for sealed_id, _ in opened if sealed_id in done]
-        result.problems.extend(
-            f"sealed entry {row_name(sealed_id)} was merged before: a replay of an old quick "
-            "capture, refused and removed" for sealed_id in replays)
-        now = self.clock.now().replace(microsecond=0)
-        arrivals = [Arrival(entry.date, now, first_words(entry), entry.written_at,
-                            entry.body.strip(), tuple(m.id for m in entry.moments))
-                    for _, entry in fresh]
-        merged = fold_captures(fresh, self.get_by_date)
-        with self._write():
-            if fresh:
-                self.captures.write_merged(done | {sealed_id for sealed_id, _ in fresh},
-                                           self.captures.arrivals() + arrivals)
-                self.put_many(merged)  # reseals the manifest, binding the record
-            self.captures.discard([sealed_id for sealed_id, _ in opened])
-        result.merged = len(fresh)
-        result.arrivals = arrivals
-        return result
+        """Merge pending quick captures into their days, in one transaction
+        (`Maintenance.merge_captures`); a tampered one is kept and reported."""
+        return self.maintenance.merge_captures()
 
     def arrivals(self, day: date | None = None) -> list[Arrival]:
         """Provenance of what quick capture brought into the entry of `day` (or all)."""
         return self.captures.arrivals(day)
 
     def discard_capture(self, number: int) -> Arrival:
-        """Take out of its day the text and moments the `number`-th merged capture (1 =
-        the oldest, as `arrivals()` lists them) brought; an entry left with nothing is
-        deleted. The record keeps it, marked discarded."""
-        every, arrival = self.captures.numbered(number)
-        if arrival.discarded:
-            raise ValidationError(f"quick capture {number} was already discarded")
-        done = self.captures.merged()
-        every[number - 1] = replace(arrival, discarded=True)
-        with self._write():
-            self.captures.write_merged(done, every)  # before the manifest binds it
-            entry = self.get_by_date(arrival.day)
-            if entry is not None:
-                kept = without_capture(entry, arrival)
-                if not kept.body.strip() and not kept.moments:
-                    self.delete(entry.id)
-                else:
-                    self.put(kept)
-            else:
-                self.manifest.write([])  # bind the record all the same
-        return every[number - 1]
+        """Take the `number`-th merged capture (as `arrivals()` lists them) out of its day
+        (`Maintenance.discard_capture`)."""
+        return self.maintenance.discard_capture(number)
 
     def keep_capture(self, number: int) -> Arrival:
-        """Mark the `number`-th merged capture (as `arrivals()` lists them) reviewed: the
-        person kept it as their own. In the sealed record the manifest binds, so it stays
-        reviewed in every later session."""
-        every, arrival = self.captures.numbered(number)
-        if arrival.discarded:
-            raise ValidationError(f"quick capture {number} was discarded; there is nothing "
-                                  "left of it to keep")
-        if arrival.reviewed:
-            return arrival
-        done = self.captures.merged()
-        every[number - 1] = replace(arrival, reviewed=True)
-        with self._write():
-            self.captures.write_merged(done, every)
-            self.manifest.write([])  # binds the record
-        return every[number - 1]
+        """Mark the `number`-th merged capture reviewed, kept as the person's own
+        (`Maintenance.keep_capture`)."""
+        return self.maintenance.keep_capture(number)
 
     # -- housekeeping --------------------------------------------------------------------
     def compact(self) -> None:
-        """VACUUM (no old pages, no forensic traces in free space), then checkpoint the WAL
-        away. Called after key rotation; worth calling after bulk deletes."""
-        try:
-            self._conn.execute("VACUUM")
-        except sqlite3.Error:
-            pass
-        self._checkpoint()
-
-    def _checkpoint(self) -> None:
-        """Fold the WAL (ciphertext only) into the file and empty it: tidiness, so while
-        another program writes it waits a moment, not the usual BUSY_WAIT (a command
-        closing while the app saves would hang for it); the next close does it."""
-        try:
-            with schema.busy_wait(self._conn, CHECKPOINT_PATIENCE):
-                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except sqlite3.Error:
-            pass
+        """VACUUM, then empty the WAL (`Maintenance.compact`); worth calling after bulk
+        deletes."""
+        self.maintenance.compact()
 
 
 def merge_sealed(vault: Vault) -> MergeResult:

@@ -32,6 +32,30 @@ def _runs(seqs: list[int]) -> str:
         if seqs[-1] - seqs[0] == len(seqs) - 1 else ", ".join(map(str, seqs))
 
 
+class _NoKey(Exception):
+    """A file sealed under a key epoch this machine does not hold (yet): the sync keys were
+    rotated on another machine."""
+
+    def __init__(self, epoch: int) -> None:
+        super().__init__(epoch)
+        self.epoch = epoch
+
+
+def _open(data: bytes, place: int | str, keys: dict[int, bytes], folder_id: str,
+          machine: str) -> dict[str, Any]:
+    """The payload of one file of the machine's chain, sealed for `place` (a record's
+    number, or a compaction's place). Raises record.Incomplete (still being copied),
+    record.Refused (not authentic for this place) or _NoKey. What a missing key means is
+    each caller's own, and said where it is caught: a compaction is passed over (an older
+    one, or the records themselves, may still serve); a record ends the chain at its place
+    (nothing after it can be linked until the key is learnt). Either way the epoch is
+    named (`Chain.missing_epoch`), so the session can try to learn it."""
+    epoch = record.epoch_of(data)
+    if epoch not in keys:
+        raise _NoKey(epoch)
+    return record.open_record(record.record_key(keys[epoch]), data, folder_id, machine, place)
+
+
 def _compaction(files: MachineFiles, folder_id: str, machine: str, keys: dict[int, bytes],
                 out: Chain) -> tuple[int, dict[str, Any]] | None:
     """The newest authentic compaction of the machine's records 1..last, if any."""
@@ -41,16 +65,14 @@ def _compaction(files: MachineFiles, folder_id: str, machine: str, keys: dict[in
             if data is None:
                 continue
             try:
-                epoch = record.epoch_of(data)
-                if epoch not in keys:
-                    out.missing_epoch = epoch
-                    continue
-                payload = record.open_record(record.record_key(keys[epoch]), data, folder_id,
-                                             machine, record.compaction_place(last))
+                payload = _open(data, record.compaction_place(last), keys, folder_id, machine)
                 digests = payload.get("digests")
                 if not isinstance(digests, list) or len(digests) != last:
                     raise record.Refused("its list of records is malformed")
                 payload["_covers"] = {i + 1: bytes.fromhex(d) for i, d in enumerate(digests)}
+            except _NoKey as lacking:  # an older compaction, or the records, may still serve
+                out.missing_epoch = lacking.epoch
+                continue
             except record.Incomplete:
                 out.waiting.append(f"machine {machine}: its compaction is still being copied")
                 continue
@@ -118,13 +140,11 @@ def read_chain(folder: Folder, folder_id: str, machine: str, seen: dict[int, byt
             if data is None:
                 continue
             try:
-                epoch = record.epoch_of(data)
-                if epoch not in keys:
-                    out.missing_epoch = epoch
-                    stop = True
-                    break
-                payload = record.open_record(record.record_key(keys[epoch]), data, folder_id,
-                                             machine, seq)
+                payload = _open(data, seq, keys, folder_id, machine)
+            except _NoKey as lacking:  # no record after this place links until it is learnt
+                out.missing_epoch = lacking.epoch
+                stop = True
+                break
             except record.Incomplete:
                 out.waiting.append(f"machine {machine}: record {seq} is still being copied")
                 continue

@@ -75,6 +75,24 @@ class KeyFile:
                                   f"(machine {self.machine}, epoch {self.epoch})") from None
 
 
+def tries_key(folder: Folder) -> bytes:
+    """What wrong passphrases tried at this folder are counted under (the growing wait,
+    journal.core.store.failed_unlocks), readable before any passphrase: a hash of the
+    folder ids its key files name, so the same folder copied elsewhere, or joined into
+    another vault directory, shares one count. NotLinked when it holds no key file."""
+    ids = set()
+    for path in folder.key_files():
+        data = read(path)
+        try:
+            if data is not None:
+                ids.add(KeyFile.decode(data).folder_id)
+        except JournalError:
+            continue
+    if not ids:
+        raise NotLinked(f"{folder.base} holds no journal sync keys (not a sync folder?)")
+    return crypto.digest(("sync-folder|" + "|".join(sorted(ids))).encode())[:16]
+
+
 def wrap(secret: bytes, passphrase: str, folder_id: str, machine: str, epoch: int,
          kdf: KdfParams) -> KeyFile:
     blank = KeyFile(folder_id, machine, epoch, kdf, os.urandom(16), b"")

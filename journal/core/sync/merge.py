@@ -7,8 +7,9 @@ ends with the same entry (convergence). Nothing is lost:
 * the body merges line by line (diff3); where both sides changed the same lines, both
   texts are kept between conflict markers and the day is reported as a conflict; each
   mark names the machine that wrote its side and when (the revision's author, sealed in
-  it: the same words on every machine), or keeps sync's words alone for a revision
-  without an author or a side that is already a merge of several;
+  it: the same words on every machine; two machines of one name with the start of their
+  ids; a side that is already a merge of several versions names their machines,
+  `laptop + desktop`), or keeps sync's words alone for a revision without an author;
 * moments are a map by id: an edit on one side wins over no change; two different edits of
   one moment keep both (the second under a new, derived id);
 * a list field (recovery, good things) keeps the items of both sides; for a single value
@@ -23,11 +24,13 @@ import uuid
 from difflib import SequenceMatcher
 from typing import Any
 
-from journal.core.model.conflicts import side_label
+from journal.core.model.conflicts import clean_name, id_tags, merged_label, side_label
 from journal.core.sync.revisions import Content, Revision, ancestry, canonical, heads
 
 MARK_A = "<<<<<<< one version (merged by sync)\n"
 MARK_MID = "=======\n"
+#: The middle mark when a version itself holds a `=======` line (journal.core.model.conflicts).
+MARK_DIVIDER = "======= (merged by sync)\n"
 MARK_B = ">>>>>>> other version\n"
 _SPECIAL = ("id", "date", "body", "moments", "written_at")
 
@@ -81,11 +84,17 @@ def merge_text(base: str, a: str, b: str,
             out += cbb
         else:
             conflict = True
-            out += [open_mark, *_ended(ca), MARK_MID, *_ended(cbb), close_mark]
+            middle = MARK_DIVIDER if _holds_a_middle(ca + cbb) else MARK_MID
+            out += [open_mark, *_ended(ca), middle, *_ended(cbb), close_mark]
         if i < len(lb):
             out.append(lb[i])
             ib, ia, ibb = i + 1, end_a + 1, end_b + 1
     return "".join(out), conflict
+
+
+def _holds_a_middle(lines: list[str]) -> bool:
+    """Whether a version holds a line a reader could take for the hunk's middle."""
+    return any(line.rstrip("\n") in (MARK_MID[:-1], MARK_DIVIDER[:-1]) for line in lines)
 
 
 def _merge_moments(base: list[dict], a: list[dict], b: list[dict]) -> tuple[list[dict], bool]:
@@ -164,6 +173,7 @@ def resolve(revs: dict[str, Revision]) -> tuple[Content, bool]:
     result = revs[tips[0]].content
     seen = ancestry(revs, tips[0])
     conflict = False
+    merged = [revs[tips[0]]]  # the versions `result` holds
     for n, tip in enumerate(tips[1:]):
         theirs = ancestry(revs, tip)
         common = seen & theirs & set(revs)
@@ -171,18 +181,40 @@ def resolve(revs: dict[str, Revision]) -> tuple[Content, bool]:
                   if not any(c in revs[o].parents or c in _strict(revs, o) for o in common
                              if o != c)]
         base = revs[min(latest)].content if latest else None
-        ours = _label(revs[tips[0]]) if n == 0 else ""  # after that, already a merge
-        result, clash = merge_entry(base, result, revs[tip].content, (ours, _label(revs[tip])))
+        labels = _labels(revs[tips[0]], revs[tip]) if n == 0 else (
+            _merged_label(merged), _label(revs[tip]))
+        result, clash = merge_entry(base, result, revs[tip].content, labels)
+        merged.append(revs[tip])
         conflict = conflict or clash
         seen |= theirs
     return result, conflict
 
 
-def _label(rev: Revision) -> str:
-    """Who wrote the revision, for a mark: a function of the revision alone."""
+def _label(rev: Revision, tag: str = "") -> str:
+    """Who wrote the revision, for a mark: a function of the revision (and `tag`)."""
     if rev.by is None:
         return ""
-    return side_label(rev.by[0], rev.by[1], int(rev.day[:4]) if rev.day[:4].isdigit() else None)
+    return side_label(rev.by[0], rev.by[1], int(rev.day[:4]) if rev.day[:4].isdigit() else None,
+                      tag)
+
+
+def _merged_label(sides: list[Revision]) -> str:
+    """Who wrote a side that already merges several versions: their machines' names
+    (`laptop + desktop`), when every one of them carries an author."""
+    if any(rev.by is None for rev in sides):
+        return ""
+    return merged_label([rev.by[0] for rev in sides if rev.by is not None])
+
+
+def _labels(one: Revision, other: Revision) -> tuple[str, str]:
+    """The two sides' labels. Two machines of one name are told apart by the start of
+    their ids (`laptop #3f9c`), when both revisions carry one: a function of the two
+    revisions alone, so every machine writes the same marks."""
+    if one.by is None or other.by is None or len(one.by) < 3 or len(other.by) < 3 \
+            or clean_name(one.by[0]) != clean_name(other.by[0]) or one.by[2] == other.by[2]:
+        return _label(one), _label(other)
+    tags = id_tags(one.by[2], other.by[2])
+    return _label(one, tags[0]), _label(other, tags[1])
 
 
 def _strict(revs: dict[str, Revision], rev_id: str) -> set[str]:

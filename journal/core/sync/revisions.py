@@ -3,11 +3,12 @@
 A revision is one day's whole entry (as its exchange dictionary, without `updated_at`,
 which is local bookkeeping) or a tombstone (`None`: the day was deleted), plus the ids of
 its parents and, since issue 18's labels, its *author*: the name of the machine that wrote
-it and when it was saved there (`[name, time]`, sealed with the rest; a conflict mark says
-which machine wrote which side). Its id is a hash of all of them, so a day's revisions form
-a graph whose *heads* (revisions no other revision replaces) are the concurrent versions to
-merge. A revision without an author (written before) hashes as it always did:
-`[day, parents, entry]`.
+it, when it was saved there and the machine's random id (`[name, time, machine]`, sealed
+with the rest; a conflict mark says which machine wrote which side, and the id tells two
+machines of one name apart; revisions from before the id have `[name, time]`). Its id
+is a hash of all of them, so a day's revisions form a graph whose *heads* (revisions no
+other revision replaces) are the concurrent versions to merge. A revision without an
+author (written before) hashes as it always did: `[day, parents, entry]`.
 """
 
 from __future__ import annotations
@@ -42,8 +43,12 @@ def _string(text: str) -> bytes:
 
 #: The longest machine name a revision carries (a longer one is cut: it shows in a mark).
 NAME_MAX = 40
-Author = tuple[str, str]
-"""Who wrote a revision: the machine's name and when the revision was saved (ISO 8601)."""
+#: The longest machine id a revision carries (ours are 16 hex digits).
+ID_MAX = 64
+Author = tuple[str, ...]
+"""Who wrote a revision: the machine's name, when the revision was saved (ISO 8601) and,
+since revisions tell machines apart by more than their names, the machine's id (its random
+id in the folder): `(name, time)` or `(name, time, machine)`."""
 
 
 def _identity(day: str, parents: tuple[str, ...], content: Content,
@@ -58,10 +63,12 @@ def _author(value: object) -> Author | None:
     """An author as a record or the sync state holds it (absent in older revisions)."""
     if value is None:
         return None
-    if not (isinstance(value, list) and len(value) == 2
-            and all(isinstance(v, str) for v in value) and len(value[0]) <= NAME_MAX * 4):
+    if not (isinstance(value, list) and len(value) in (2, 3)
+            and all(isinstance(v, str) for v in value) and len(value[0]) <= NAME_MAX * 4
+            and (len(value) == 2 or 0 < len(value[2]) <= ID_MAX
+                 and not value[2].strip("0123456789abcdef"))):
         raise ValueError("malformed revision author")
-    return value[0], value[1]
+    return tuple(value)
 
 
 @dataclass(frozen=True)
@@ -73,7 +80,8 @@ class Revision:
     #: The bytes the id hashes, kept from `make`, so the sync state seals them as they are
     #: instead of encoding the whole entry again (`journal.core.sync.state`).
     encoded: bytes | None = field(default=None, compare=False, repr=False)
-    #: The machine's name and the time it saved this revision; None in older revisions.
+    #: The machine's name, the time it saved this revision and (in newer ones) the
+    #: machine's id; None in older revisions.
     by: Author | None = None
 
     @classmethod

@@ -57,7 +57,8 @@ class Link:
     epoch: int
     keys: dict[int, bytes]
     #: This machine's name, as `sync status` shows it and conflict marks say it (chosen at
-    #: `sync init`, or the host name); "" in links sealed before names (the host name then).
+    #: `sync init` or `sync rename`, or the host name); "" in links sealed before names
+    #: (the host name then).
     name: str = ""
 
     @property
@@ -160,6 +161,23 @@ class SyncState:
             self._dkeys[day] = dkey
             self._days_by_key[dkey] = day
         return dkey
+
+    # -- a new name to tell the others ----------------------------------------------------
+    def mark_renamed(self, name: str) -> None:
+        """This machine was renamed: its next push writes a record (even without changes)
+        so the others learn the new name. The name is kept sealed under the sync keys too
+        (the link is sealed under the vault's, which rotate-keys changes before that record
+        may be written)."""
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('renamed', ?)",
+                          (self._seal(name, b"renamed"),))
+
+    def renamed(self) -> str | None:
+        """The name given since this machine last wrote a record, if any."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key='renamed'").fetchone()
+        return str(self._open(row[0], b"renamed")) if row else None
+
+    def clear_renamed(self) -> None:
+        self.conn.execute("DELETE FROM meta WHERE key='renamed'")
 
     # -- peers ---------------------------------------------------------------------------
     def peers(self) -> dict[str, dict[str, Any]]:

@@ -9,7 +9,8 @@ without marks and is saved the normal way (and the next sync carries it to the o
 machines). Esc leaves the marks in the text for now (they stay editable by hand).
 
 Each side's box says who wrote it, from the words sync put in its mark: "this machine" for
-the side written here (its name is this machine's, and the other side's is not), the other
+the side written here (its name is this machine's, with the start of this machine's id when
+two machines of one name wrote the two sides, and the other side's is not), the other
 machine's name otherwise, the time it was saved below. Names come from other machines:
 untrusted, shown as plain text (never markup), controls as pictures.
 """
@@ -26,7 +27,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
-from journal.core.model.conflicts import Choice, Hunk, machine_of, parse
+from journal.core.model.conflicts import Choice, Hunk, machine_of, parse, written_here
 from journal.core.textsafe import one_line, picture_controls
 
 INTRO = ("Both machines changed the same lines of this day while apart. Sync kept both; "
@@ -69,11 +70,13 @@ class ConflictScreen(ModalScreen["str | None"]):
 
     AUTO_FOCUS = None  # keys choose; the editor takes focus only for an edit by hand
 
-    def __init__(self, day: date, body: str, here: str = "") -> None:
-        """`here`: this machine's name (as `sync status` shows it; "" when not linked)."""
+    def __init__(self, day: date, body: str, here: str = "", machine: str = "") -> None:
+        """`here`: this machine's name (as `sync status` shows it; "" when not linked);
+        `machine`: its id, which tells it apart from another machine of the same name."""
         super().__init__()
         self.day = day
         self.here = here
+        self.machine = machine
         self.conflicted = parse(body)
         self.hunks = self.conflicted.hunks
         self.choices: list[Choice | str] = []
@@ -114,7 +117,7 @@ class ConflictScreen(ModalScreen["str | None"]):
                                         ("other", hunk.other, hunk.other_label,
                                          "Other version")):
             box = self.query_one(f"#conflict-{side}")
-            who = self._who(label, hunk.other_label if side == "one" else hunk.one_label)
+            who = self.who(side)
             title = f"{'1' if side == 'one' else '2'}  {name}" + (f" \u00b7 {who}" if who else "")
             box.border_title = Content(picture_controls(title))
             box.border_subtitle = Content(picture_controls(label)) if label else None
@@ -126,15 +129,9 @@ class ConflictScreen(ModalScreen["str | None"]):
         """Who wrote a side of the hunk shown: "this machine", another machine's name, or
         "" when its mark does not say."""
         hunk = self.hunk
-        mine, theirs = ((hunk.one_label, hunk.other_label) if side == "one"
-                        else (hunk.other_label, hunk.one_label))
-        return self._who(mine, theirs)
-
-    def _who(self, label: str, opposite: str) -> str:
-        name = machine_of(label)
-        if name and self.here and name == self.here and machine_of(opposite) != self.here:
+        if written_here(hunk.one_label, hunk.other_label, self.here, self.machine) == side:
             return "this machine"
-        return name
+        return machine_of(hunk.one_label if side == "one" else hunk.other_label)
 
     # -- choosing ------------------------------------------------------------------------
     def action_pick(self, which: str) -> None:
@@ -219,25 +216,25 @@ def offer_resolution(screen: WriteScreen) -> None:
             screen.notify("Kept what you chose; saved (encrypted). The next sync takes it "
                           "to your other machines.", timeout=5)
 
-    screen.app.push_screen(ConflictScreen(entry.date, entry.body, _here(screen.app)), decided)
+    screen.app.push_screen(ConflictScreen(entry.date, entry.body, *_here(screen.app)), decided)
 
 
-def _here(app: Any) -> str:
-    """This machine's name for the sync folder ("" when the vault is not linked, or the
-    sync state cannot be read: the view then shows names only)."""
+def _here(app: Any) -> tuple[str, str]:
+    """This machine's name for the sync folder and its id ("" when the vault is not
+    linked, or the sync state cannot be read: the view then shows names only)."""
     from journal.core.errors import JournalError
     from journal.core.sync import session
 
     vault = getattr(app, "vault", None)
     if vault is None:
-        return ""
+        return "", ""
     try:
         if not session.is_linked(vault):
-            return ""
+            return "", ""
         state = session.open_state(vault)
     except JournalError:
-        return ""
+        return "", ""
     try:
-        return session.machine_name(state.link)
+        return session.machine_name(state.link), state.link.machine
     finally:
         state.close()

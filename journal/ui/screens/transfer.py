@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -298,38 +299,71 @@ class ExportScreen(_Dialog):
                      value="json", allow_blank=False, id="format")
         yield Label("Save to (a new file; for Markdown a new or empty folder)")
         yield Input(placeholder="~/journal-export.json", id="path")
+        yield Label("Time zone your entries were written in (Day One shows each entry's "
+                    "time in it)", id="zone-label")
+        yield Input(getattr(self._clock_zone(), "key", None) or "",
+                    placeholder="this computer's zone (or a name: Europe/London)", id="zone")
         yield Static("The export is PLAINTEXT: not encrypted, not protected by your "
                      "passphrase.", classes="warning dialog-body")
+
+    def _clock_zone(self) -> tzinfo:
+        return cast("JournalApp", self.app).clock.zone()
+
+    def on_mount(self) -> None:
+        self._show_zone(False)
+
+    @on(Select.Changed, "#format")
+    def _format_changed(self, event: Select.Changed) -> None:
+        self._show_zone(event.value == "dayone")
+
+    def _show_zone(self, shown: bool) -> None:
+        for widget in self.query("#zone-label, #zone"):
+            widget.display = shown
+
+    def zone(self) -> tzinfo:
+        """The zone field's (`journal export --timezone`), else the clock's; a zone that
+        cannot be named to Day One is refused here, before anything is asked or written."""
+        from journal.core.exchange.exporters import dayone
+
+        name = self.query_one("#zone", Input).value.strip()
+        zone = dayone.named_zone(name) if name else self._clock_zone()
+        dayone.zone_name(zone, cast("JournalApp", self.app).clock.now())
+        return zone
 
     def start(self) -> None:
         fmt = str(self.query_one("#format", Select).value)
         path = self.path()
         assert path is not None
+        options: dict[str, Any] = {}
+        if fmt == "dayone":
+            try:
+                options["zone"] = self.zone()
+            except ValidationError as exc:
+                self.failed(str(exc))
+                return
         body = (f"Your whole journal will be written [b]UNENCRYPTED[/b] ({fmt}) to\n\n"
                 f"  {for_markup(str(path))}\n\nreadable only by you (mode 0600), but not "
                 "protected by your passphrase: anyone who gets the file can read it. "
                 "Delete it when you no longer need it.")
         self.ask("Write a plaintext copy?", body, "Export plaintext",
-                 lambda: self._maybe_replace(fmt, path))
+                 lambda: self._maybe_replace(fmt, path, options))
 
-    def _maybe_replace(self, fmt: str, path: Path) -> None:
+    def _maybe_replace(self, fmt: str, path: Path, options: dict[str, Any]) -> None:
         if fmt in exporters.FILE_FORMATS and path.is_file():
             self.ask("Replace the file?", f"{for_markup(str(path))} already exists. "
                      "Replace it with this export?", "Replace",
-                     lambda: self.export(fmt, path, True))
+                     lambda: self.export(fmt, path, True, options))
         else:
-            self.export(fmt, path, False)
+            self.export(fmt, path, False, options)
 
     @work(thread=True, exclusive=True, group="transfer")
-    def export(self, fmt: str, path: Path, replace: bool) -> None:
+    def export(self, fmt: str, path: Path, replace: bool, options: dict[str, Any]) -> None:
+        """`options`: the exporter's own (Day One: the zone its times were written in)."""
         def job() -> str:
             with vault_in_use(self.app) as vault:
                 if vault is None:
                     raise ValidationError(LOCKED)
                 entries = vault.entries()
-            # Day One names the zone of its times: this computer's, from the app's clock
-            options: dict[str, Any] = ({"zone": cast("JournalApp", self.app).clock.zone()}
-                                       if fmt == "dayone" else {})
             written = exporters.module_for(fmt).write(entries, path, replace=replace,
                                                       **options)
             files = f" ({plural(len(written), 'file')})" if fmt == "markdown" else ""

@@ -22,6 +22,7 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Footer, Input, LoadingIndicator, Static
 
+from journal.core.care.safety import support_after_merge
 from journal.core.errors import JournalError, VaultNotFound, WrongPassphrase
 from journal.core.store.captures import MergeResult
 from journal.core.store.failed_unlocks import FailedUnlocks
@@ -284,7 +285,7 @@ class UnlockScreen(Screen):
         arrivals = [f"{a.day.isoformat()}  \u201c{one_line(a.words)}\u201d"
                     for a in result.arrivals]
         self.post_message(Unlocked(vault, result.merged, result.problems, vocabulary,
-                                   arrivals, notices))
+                                   arrivals, notices, _support_after_merge(vault, result)))
 
     def _try(self, passphrase: str) -> Vault:
         """One try, counted in the wrong passphrases in a row this computer keeps for the
@@ -405,3 +406,14 @@ def _store_rebuilt_index(vault: Vault, took: float) -> list[str]:
         return [f"The encrypted index was rebuilt ({stored} entries) and stored: "
                 "the next unlock will be quicker."]
     return []
+
+
+def _support_after_merge(vault: Vault, result: MergeResult) -> bool:
+    """A merged sealed note's check-in, counted as if it had been chosen in the app (the
+    note could not read the entries before it): True when the rule shows support."""
+    if not result.checked_in:
+        return False
+    try:
+        return support_after_merge(result.checked_in, vault.summaries)
+    except JournalError:
+        return False  # the index's own problem is said with the others

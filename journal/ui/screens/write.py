@@ -20,7 +20,7 @@ from textual.widgets import Footer, Input, Static, TextArea
 
 from journal.core.errors import ConflictError, JournalError, StorageError
 from journal.core.model.entries import Entry, Moment
-from journal.core.store.captures import Arrival, merge_into
+from journal.core.store.captures import Arrival, lines_still_captured, merge_into
 from journal.core.textsafe import for_markup, has_controls, picture_controls
 from journal.ui.autosave import Debouncer
 from journal.ui.editor_theme import captured_style, follow_app_theme
@@ -236,17 +236,15 @@ class WriteScreen(Screen):
             return []
 
     def _mark_captured(self) -> None:
-        """Mark in the editor the lines whose text a capture still to review brought, as
-        long as that text is still there as it came."""
+        """Mark in the editor the lines a capture still to review brought that are still as
+        they came (a line the person edited or typed is theirs: `lines_still_captured`)."""
         editor = self.query_one("#editor", SafeTextArea)
         lines: set[int] = set()
         if self.captured:
             text = editor.text
             for arrival in self.captured:
-                start = text.find(arrival.body) if arrival.body else -1
-                if start >= 0:
-                    first = text.count("\n", 0, start)
-                    lines.update(range(first, first + arrival.body.count("\n") + 1))
+                if arrival.body:
+                    lines |= lines_still_captured(text, arrival.body)
         editor.mark_lines(frozenset(lines))
 
     async def _load(self, entry: Entry) -> None:

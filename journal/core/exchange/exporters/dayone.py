@@ -6,7 +6,9 @@ Each day is one Day One entry: `uuid` (the entry id, 32 upper-case hex digits),
 writes it) with `timeZone` the IANA name of the zone that local time was in, so Day One shows
 the time as it was written and our importer reads back the same day and time: the zone of
 `written_at` when it carries one, else the zone given (`journal export --timezone`, or the
-computer's local zone, injected by the caller), `modifiedDate`,
+computer's local zone, injected by the caller), each entry at the offset of its own date
+(a local time the clocks skipped: the fixed zone of the hour before the switch, so it reads
+back as written, `_skipped_hour`), `modifiedDate`,
 `text` (the body, then moments and the check-in as lines, see plain_day), `tags` (every tag
 of the body and the moments), `starred`, `isPinned` and `isAllDay` false, `creationDevice`
 "journal", `duration` and `editingTime` 0: every field the converters' parsers require
@@ -22,7 +24,7 @@ import io
 import json
 import uuid
 import zipfile
-from datetime import UTC, datetime, time, timedelta, tzinfo
+from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -94,11 +96,25 @@ def _local(when: datetime, zone: tzinfo) -> datetime:
     return when if when.tzinfo is not None else when.replace(tzinfo=zone)
 
 
+def _skipped_hour(written: datetime) -> tzinfo | None:
+    """For a local time the clocks skipped (02:30 on the night they go forward): the fixed
+    offset in force just before the switch, so the instant is the one Day One itself stores
+    for it (02:30 before the switch is 03:30 after it) and the entry still reads 02:30 in
+    its zone (`Etc/GMT+5` for New York). None for every time that exists."""
+    instant = written.astimezone(UTC)
+    if instant.astimezone(written.tzinfo).replace(tzinfo=None) == written.replace(tzinfo=None):
+        return None
+    offset = written.utcoffset()  # zoneinfo, fold 0: the offset before the switch
+    if offset is None or offset % timedelta(hours=1):
+        return None  # no IANA name for it: the zone's own (it reads an hour later)
+    return timezone(offset)
+
+
 def entry_dict(entry: Entry, zone: tzinfo = UTC) -> dict[str, Any]:
     written = entry.written_at if entry.written_at and entry.written_at.date() == entry.date \
         else datetime.combine(entry.date, time(12, 0))
     written = _local(written, zone)
-    own = written.tzinfo or zone  # its own zone, else the one given
+    own = _skipped_hour(written) or written.tzinfo or zone  # its own zone, else the one given
     modified = max(_local(entry.updated_at, own) if entry.updated_at else written, written)
     try:
         ident = uuid.UUID(entry.id).hex.upper()

@@ -14,10 +14,13 @@ Each format module defines
 
 and may define
 
-    open_source(path: Path, source_passphrase=None, progress=None) -> importers.source.Source
+    open_source(path: Path, source_passphrase=None, progress=None, again=False)
+            -> importers.source.Source
         The same validation, keeping only each entry's id and date: the entries are read
-        again, in parts, as they are written (the JSON export: `export_stream`);
-        `progress(n)` is told of each n bytes checked.
+        again, in parts, as they are written (the JSON export: `export_stream`; jrnl's
+        text, held as text and folded again: `folded`); `progress(n)` is told of about
+        each n bytes checked; `again`: the source may be planned more than once (a source
+        it holds whole after all hands over copies).
 
 `source_passphrase` is the passphrase of an encrypted SOURCE (e.g. an encrypted jrnl
 journal), never the vault's. It is None, a str, or a zero-argument callable returning the
@@ -116,8 +119,9 @@ def open_source(path: Path, fmt: str | None = None,
     module = module_for(fmt)
     if not streams(fmt):
         return HeldSource(read(path, fmt, source_passphrase, timeformat), keep=again)
+    options = {"timeformat": timeformat} if timeformat and fmt == "jrnl" else {}
     try:
         return module.open_source(path, source_passphrase=source_passphrase,
-                                  progress=progress)
+                                  progress=progress, again=again, **options)
     except OSError as exc:
         raise ValidationError(f"cannot read {path}: {exc.strerror or exc}") from None

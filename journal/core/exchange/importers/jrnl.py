@@ -26,6 +26,7 @@ import hashlib
 import json
 import re
 import struct
+from collections.abc import Callable
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -43,14 +44,18 @@ from journal.core.exchange.importers._shared import (
     read_bytes,
     resolve_passphrase,
 )
+from journal.core.exchange.importers.folded import open_folded
 from journal.core.exchange.importers.jrnl_text import (
     DATE_LIKE,
     LEGACY_START,
+    header_starts,
     legacy_when,
     parse_legacy,
-    parse_text,
+    piece_at,
     text_pieces,
+    text_place,
 )
+from journal.core.exchange.importers.source import HeldSource, Source
 from journal.core.model.entries import Entry
 
 V3_MAGIC = b"JRNLv3"
@@ -103,7 +108,33 @@ def _is_utf8(head: bytes, complete: bool) -> bool:
 def read(path: Path, source_passphrase: Passphrase = None,
          timeformat: str | None = None) -> list[Entry]:
     """`timeformat`: the journal's jrnl `timeformat` when it is not jrnl's default."""
-    path = Path(path)
+    found = _journal(Path(path), source_passphrase, timeformat)
+    if isinstance(found, list):
+        return found
+    text, where = found
+    return fold_days("jrnl", text_pieces(text, where, timeformat))
+
+
+def open_source(path: Path, source_passphrase: Passphrase = None,
+                progress: Callable[[int], None] | None = None,
+                timeformat: str | None = None, *, again: bool = False) -> Source:
+    """jrnl 2+ text, plain or encrypted, validated and held as its text only: its days are
+    folded again as they are written (`folded`), so an import of 50,000 entries does not
+    hold them all. Other jrnl sources (folders, exports, jrnl 1.x) are read whole."""
+    found = _journal(Path(path), source_passphrase, timeformat)
+    if isinstance(found, list):
+        return HeldSource(found, keep=again)
+    text, where = found
+    starts = header_starts(text, where, timeformat)
+    return open_folded("jrnl", [when for _, _, when in starts],
+                       lambda index: piece_at(text, starts, index), again=again,
+                       progress=progress)
+
+
+def _journal(path: Path, source_passphrase: Passphrase,
+             timeformat: str | None) -> list[Entry] | tuple[str, str]:
+    """jrnl 2+ text (LF line ends) and how its errors name it; any other jrnl source read
+    whole, as its entries."""
     if jrnl_exports.detect(path):
         return jrnl_exports.read(path, timeformat)
     if path.is_dir():
@@ -112,11 +143,12 @@ def read(path: Path, source_passphrase: Passphrase = None,
         return read_folder(path, timeformat)
     raw = read_bytes(path)
     if raw.startswith(V3_MAGIC):
-        return parse_text(_decrypt_v3(raw, path, source_passphrase), path, "jrnl v3",
-                          timeformat)
+        return (_decrypt_v3(raw, path, source_passphrase).replace("\r\n", "\n"),
+                text_place(path, "jrnl v3"))
     if raw.startswith(V2_PREFIX):
         key = _fernet_key(resolve_passphrase(source_passphrase, path), V2_SALT)
-        return parse_text(_fernet_open(key, raw, path, "v2"), path, "jrnl v2", timeformat)
+        return (_fernet_open(key, raw, path, "v2").replace("\r\n", "\n"),
+                text_place(path, "jrnl v2"))
     try:
         raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -124,11 +156,12 @@ def read(path: Path, source_passphrase: Passphrase = None,
             return parse_legacy(_decrypt_v1(raw, path, source_passphrase), path,
                                 timeformat=timeformat)
     text = decode_text(raw, path)
+    del raw
     first = next((line for line in text.split("\n") if line.strip()), "")
     if LEGACY_START.match(first.rstrip()) or (
             timeformat and not first.startswith("[") and legacy_when(first, timeformat)):
         return parse_legacy(text, path, "jrnl 1.x", timeformat)
-    return parse_text(text, path, timeformat=timeformat)
+    return text, text_place(path)
 
 
 def folder_files(folder: Path, limit: int = 1_000_000) -> list[Path]:
@@ -179,6 +212,7 @@ def _fernet_open(key: bytes, token: bytes, path: Path, version: str) -> str:
     # version byte, 8-byte time, 16-byte IV, AES blocks, 32-byte HMAC
     if len(raw) < 73 or raw[0] != 0x80 or (len(raw) - 57) % 16:
         raise ValidationError(f"{path}: the jrnl {version} ciphertext is damaged or truncated")
+    del raw  # checked: not held beside the copies decrypting makes (a journal's size each)
     try:
         plain = Fernet(key).decrypt(token)
     except InvalidToken:

@@ -47,19 +47,27 @@ DEFAULT_TIMEFORMAT = "%Y-%m-%d %H:%M"
 #: means "no year", which jrnl replaces by the current year (so we refuse it).
 _NO_YEAR = datetime(9999, 1, 1)
 
-def parse_text(text: str, path: Path, kind: str = "",
-               timeformat: str | None = None) -> list[Entry]:
-    """jrnl 2+ text (as `jrnl` writes it) -> one Entry per day."""
-    where = f"{path} ({kind})" if kind else str(path)
-    return fold_days("jrnl", text_pieces(text, where, timeformat))
+def text_place(path: Path, kind: str = "") -> str:
+    """How errors name a journal's text: the file, and what it was (`jrnl v3`)."""
+    return f"{path} ({kind})" if kind else str(path)
 
 
 def text_pieces(text: str, where: str, timeformat: str | None = None) -> list[Piece]:
     text = text.replace("\r\n", "\n")
+    starts = header_starts(text, where, timeformat)
+    return [piece_at(text, starts, index) for index in range(len(starts))]
+
+
+def header_starts(text: str, where: str,
+                  timeformat: str | None = None) -> list[tuple[int, int, datetime]]:
+    """Where each entry of jrnl text (LF line ends) starts, where its text starts, and its
+    date, every header checked: the first problem raises, naming its line."""
     starts: list[tuple[int, int, datetime]] = []
-    for match in ENTRY_START.finditer(text):
+    line_no, counted = 1, 0  # lines counted on from the last header: counting each from
+    for match in ENTRY_START.finditer(text):  # the start was quadratic (50,000: minutes)
         blob = match.group(1)
-        line_no = text.count("\n", 0, match.start(1)) + 1
+        line_no += text.count("\n", counted, match.start(1))
+        counted = match.start(1)
         when = read_date(blob, timeformat, where, line_no)
         if when is None:
             continue  # a bracketed word in the body, as jrnl would leave it
@@ -71,11 +79,14 @@ def text_pieces(text: str, where: str, timeformat: str | None = None) -> list[Pi
         return []
     if text[: starts[0][0]].strip():
         raise ValidationError(f"{where}, line 1: text before the first '[date] Title' line")
-    pieces: list[Piece] = []
-    for index, (_start, body_start, when) in enumerate(starts):
-        end = starts[index + 1][0] if index + 1 < len(starts) else len(text)
-        pieces.append(make_piece(when, text[body_start:end]))
-    return pieces
+    return starts
+
+
+def piece_at(text: str, starts: list[tuple[int, int, datetime]], index: int) -> Piece:
+    """The `index`-th entry of the text whose `header_starts` these are."""
+    _start, body_start, when = starts[index]
+    end = starts[index + 1][0] if index + 1 < len(starts) else len(text)
+    return make_piece(when, text[body_start:end])
 
 
 def read_date(blob: str, timeformat: str | None, where: str,

@@ -32,11 +32,12 @@ def read(path: Path, source_passphrase: object = None) -> list[Entry]:
 
 
 def open_source(path: Path, source_passphrase: object = None,
-                progress: Callable[[int], None] | None = None) -> ExportStream:
+                progress: Callable[[int], None] | None = None,
+                again: bool = False) -> ExportStream:
     """The export validated, its entries left in the file until they are written (an
     import of 50,000 entries holds their ids and dates, not the entries). `progress(n)`:
-    n more bytes of the file checked."""
-    del source_passphrase
+    n more bytes of the file checked. A stream can always be read again (`again`)."""
+    del source_passphrase, again
     return _open(path, keep=False, progress=progress)[0]
 
 
