@@ -23,8 +23,15 @@ lint: $(STAMP)  ## ruff, then the architecture's import contracts (import-linter
 	$(BIN)/ruff check journal tests bench
 	$(BIN)/lint-imports
 
-test: $(STAMP) lint  ## lint, then the whole test suite
-	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
+# Workers for the suite. Three on two cores: the app's and the fault tests wait (timers,
+# workers, child processes) more than half their time, which a third worker fills
+# (docs/performance.md, "The test suite"). The package is compiled first so the tests'
+# `journal` processes start from bytecode as an installed copy does (CI writes none).
+TEST_JOBS ?= 3
+
+test: $(STAMP) lint  ## lint, then the whole test suite (its 15 slowest tests listed last)
+	$(BIN)/python -m compileall -q journal
+	$(BIN)/python -m pytest -n $(TEST_JOBS) -q --durations=15 $(PYTEST_ARGS)
 
 demo: $(STAMP)  ## open the app on a throwaway demo vault (passphrase shown first)
 	$(BIN)/journal demo --dir $(DEMO_DIR)

@@ -36,6 +36,13 @@ def sandbox_home(tmp_path_factory: pytest.TempPathFactory,
     return root
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests marked `slow` (several seconds each) run first, the rest in their usual
+    order: pytest-xdist hands tests out in this order, so a long test no longer starts last
+    and keeps one worker busy after the others have finished."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(datetime(2026, 11, 25, 21, 30, 0))

@@ -87,6 +87,7 @@ async def _settle(pilot, rounds: int = 3) -> None:
         await pilot.pause()
 
 
+@pytest.mark.slow
 async def test_pilot_session_leaves_no_plaintext(tmp_path, private_tmp, tmp_path_factory):
     negative_control(tmp_path_factory.mktemp("control"), list(CANARIES.values()))
     paths = Paths(vault=tmp_path / "vault", config_dir=tmp_path / "config")
@@ -281,6 +282,7 @@ async def _palette_hits(pilot, query: str) -> list[str]:
             for i in range(options.option_count)]
 
 
+@pytest.mark.slow
 async def test_palette_and_textual_built_ins_write_no_plaintext(tmp_path, private_tmp,
                                                                monkeypatch):
     """Textual's "Screenshot" wrote the screen (journal text included) as a plaintext SVG

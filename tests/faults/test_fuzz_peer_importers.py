@@ -85,6 +85,7 @@ def test_jrnl_text_any_timeformat(workdir, text, timeformat):
 @FUZZ
 @given(st.lists(st.tuples(st.integers(0, 10000), st.integers(0, 13), st.integers(0, 32),
                           TEXT), min_size=1, max_size=3), TIMEFORMATS)
+@pytest.mark.slow
 def test_jrnl_folder_journal(workdir, days, timeformat):
     folder = Path(tempfile.mkdtemp(dir=workdir))
     try:

@@ -1,9 +1,12 @@
 """UI fixtures: an app factory (fast KDF, FixedClock, temp vault and config), no cursor
-blink, and helpers that wait for workers instead of sleeping."""
+blink, helpers that wait for workers instead of sleeping, and the set-ups many tests share:
+the app run and unlocked (`unlocked`), a vault linked to a sync folder (`linked_vault`,
+`other_machine`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -15,6 +18,7 @@ from journal.core.clock import FixedClock
 from journal.core.model.entries import Entry, Moment
 from journal.core.store.crypto import KdfParams
 from journal.core.store.vault import Vault
+from journal.core.sync import session
 from journal.paths import Paths
 from journal.settings import Settings
 from journal.ui.app import JournalApp, make_app
@@ -107,3 +111,56 @@ async def unlock(pilot: Pilot, passphrase: str = PASSPHRASE) -> None:
     app.screen.query_one("#passphrase", Input).value = passphrase
     await pilot.press("enter")
     await settle(pilot)
+
+
+@pytest.fixture
+def unlocked(app_factory: Callable[..., JournalApp]):
+    """`async with unlocked() as pilot:` the app built by `app_factory` (keyword arguments
+    go to it), run headless at `size` and unlocked with `passphrase` (the vault must exist:
+    `make_vault()` first), opening on `day` if given; with `key`, that key is pressed next
+    (F3 Browse, F5 Settings...) and the app settled. The app is `pilot.app`."""
+    @asynccontextmanager
+    async def run(*, size: tuple[int, int] = (80, 24), passphrase: str = PASSPHRASE,
+                  key: str | None = None, day: date | None = None,
+                  **app_kw) -> AsyncIterator[Pilot]:
+        app = app_factory(**app_kw)
+        if day is not None:
+            app.current_day = day
+        async with app.run_test(size=size) as pilot:
+            await unlock(pilot, passphrase)
+            if key is not None:
+                await pilot.press(key)
+                await settle(pilot)
+            yield pilot
+
+    return run
+
+
+@pytest.fixture
+def sync_folder(tmp_path: Path) -> Path:
+    """An empty folder to sync through, as Syncthing or a cloud drive would hold it."""
+    folder = tmp_path / "Sync"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def linked_vault(make_vault: Callable[..., Path], paths: Paths,
+                 sync_folder: Path) -> Callable[..., Path]:
+    """Create the app's vault (with optional entries) linked to `sync_folder`, this machine
+    named `name` (the host name when None); returns the folder."""
+    def factory(entries: list[Entry] = (), name: str | None = None) -> Path:
+        make_vault(entries)
+        with open_vault(paths.vault) as mine:
+            session.link(mine, sync_folder, PASSPHRASE, allow_weak=True, name=name)
+        return sync_folder
+
+    return factory
+
+
+def other_machine(directory: Path, folder: Path, name: str | None = None) -> Vault:
+    """Another machine's vault, made in `directory` and linked to `folder`: open, the caller
+    closes it."""
+    vault, _ = Vault.create(directory, PASSPHRASE, kdf=KdfParams.fast_for_tests())
+    session.link(vault, folder, PASSPHRASE, allow_weak=True, name=name)
+    return vault

@@ -8,7 +8,7 @@ from textual.widgets import TextArea
 
 from journal.ui.autosave import Debouncer, IdleTimer
 
-from .conftest import TODAY, open_vault, unlock
+from .conftest import TODAY, open_vault
 
 T0 = datetime(2026, 11, 25, 21, 30)
 
@@ -39,11 +39,10 @@ def test_idle_timer():
     assert not IdleTimer(0, T0).expired(T0 + timedelta(days=3))
 
 
-async def test_autosave_then_crash_then_reopen(app_factory, make_vault, paths, ui_clock):
+async def test_autosave_then_crash_then_reopen(unlocked, make_vault, paths, ui_clock):
     make_vault()
-    crashed = app_factory()
-    async with crashed.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        crashed = pilot.app
         await pilot.press(*"typed before the crash")
         await pilot.pause()
         assert crashed.screen.debounce.dirty
@@ -56,17 +55,15 @@ async def test_autosave_then_crash_then_reopen(app_factory, make_vault, paths, u
         crashed.vault._conn.close()  # simulate the process dying: no save, no lock
         crashed.vault = None
         crashed.screen.debounce.reset()
-    reopened = app_factory()
-    async with reopened.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        reopened = pilot.app
         assert reopened.screen.query_one("#editor", TextArea).text == "typed before the crash"
 
 
-async def test_no_autosave_before_the_pause(app_factory, make_vault, paths):
+async def test_no_autosave_before_the_pause(unlocked, make_vault, paths):
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         await pilot.press(*"still typing")
         await pilot.pause(0.7)  # the clock has not moved: no pause yet
         assert app.screen.debounce.dirty

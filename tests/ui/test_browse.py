@@ -304,6 +304,7 @@ async def test_a_vault_that_cannot_be_read_says_so():
         assert "could not be read: 1 damaged entry" in browse(broken).preview.document
 
 
+@pytest.mark.slow
 async def test_twenty_years_of_entries_move_and_filter():
     entries = generate(7300, seed=3, start=date(2006, 12, 1), body_bytes=300, moments=2)
     big = HostApp(MemoryVault(entries))

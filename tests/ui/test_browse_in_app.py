@@ -13,11 +13,10 @@ from tests.ui.test_browse import D1, D2, D3, D4, D5, sample_entries
 from .conftest import unlock
 
 
-async def test_browse_open_reflect_and_lock_in_the_real_app(app_factory, make_vault):
+async def test_browse_open_reflect_and_lock_in_the_real_app(unlocked, make_vault):
     make_vault(sample_entries())
-    app = app_factory()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
+    async with unlocked(size=(100, 30)) as pilot:
+        app = pilot.app
         await pilot.press("f3")
         await settle(pilot, 0.2)
         assert isinstance(app.screen, BrowseScreen)
@@ -40,13 +39,12 @@ async def test_browse_open_reflect_and_lock_in_the_real_app(app_factory, make_va
         assert isinstance(app.screen, ReflectScreen)  # back where the user was
 
 
-async def test_unlock_browse_and_reflect_never_decrypt_every_entry(app_factory, make_vault):
+async def test_unlock_browse_and_reflect_never_decrypt_every_entry(unlocked, make_vault):
     """Unlock gathers completions from the summaries; browse lists summaries, previews one
     decrypted row and searches words in the full text; the full-entry cache stays cold."""
     make_vault(sample_entries())
-    app = app_factory()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
+    async with unlocked(size=(100, 30)) as pilot:
+        app = pilot.app
         assert app.vault._cache is None
         assert "grief" in app.vocabulary.tags and "sam" in app.vocabulary.people
         await pilot.press("f3")

@@ -23,7 +23,7 @@ from journal.ui.widgets.calendar import DayMarks, mark_for
 from journal.ui.widgets.entry_list import EntryList
 from journal.ui.widgets.entry_view import EntryView
 from journal.ui.widgets.filters import FilterBar
-from tests.ui.conftest import sample_entries, unlock
+from tests.ui.conftest import sample_entries
 from tests.ui.host import TODAY, HostApp, MemoryVault, settle
 
 N = 4000
@@ -126,6 +126,7 @@ async def test_moving_selecting_and_opening_at_scale(entries):
         assert screen.entry_list.highlighted_entry.date == START
 
 
+@pytest.mark.slow
 async def test_filters_agree_with_search_over_full_entries(entries):
     app = HostApp(MemoryVault(entries))
     full = [e.copy() for e in entries]
@@ -208,7 +209,7 @@ def test_entry_view_finds_days_months_and_ids(entries):
 
 
 async def test_unlock_gathers_completions_from_the_index_without_decoding_moments(
-        app_factory, make_vault, monkeypatch):
+        unlocked, make_vault, monkeypatch):
     make_vault(sample_entries())
     decoded: list[int] = []
     moments = index_module.Chunk.moments
@@ -218,9 +219,8 @@ async def test_unlock_gathers_completions_from_the_index_without_decoding_moment
         return moments(self)
 
     monkeypatch.setattr(index_module.Chunk, "moments", counting_moments)
-    app = app_factory()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
+    async with unlocked(size=(100, 30)) as pilot:
+        app = pilot.app
         vocabulary = app.vocabulary
         assert "handover" in vocabulary.tags  # a body tag
         assert "yelling" in vocabulary.tags and "supervisor" in vocabulary.people

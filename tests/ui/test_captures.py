@@ -91,13 +91,12 @@ async def test_review_and_discard_a_capture_from_the_unlock_notice(app_factory, 
         assert vault.check().ok
 
 
-async def test_a_discard_can_be_refused_and_the_palette_opens_the_screen(app_factory,
+async def test_a_discard_can_be_refused_and_the_palette_opens_the_screen(unlocked,
                                                                          make_vault, paths):
     directory = make_vault()
     _seal(directory)
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         assert "Quick captures" in [c.title for c in journal_commands(app)]
         app.action_captures()
         await pilot.pause()
@@ -112,14 +111,13 @@ async def test_a_discard_can_be_refused_and_the_palette_opens_the_screen(app_fac
         assert "someone else wrote" in vault.get_by_date(TODAY).body
 
 
-async def test_the_captures_screen_fits_80x24(app_factory, make_vault):
+async def test_the_captures_screen_fits_80x24(unlocked, make_vault):
     directory = make_vault()
     for n in range(12):
         SealedBox(directory).add(Entry(date=date(2026, 11, n + 1),
                                        body=f"note number {n} " + "word " * 30))
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         await pilot.press("ctrl+r")
         await pilot.pause()
         text = screen_text(app)
@@ -130,15 +128,12 @@ async def test_the_captures_screen_fits_80x24(app_factory, make_vault):
         assert box.region.right <= 80 and box.region.bottom <= 24
 
 
-async def test_browse_preview_says_a_day_includes_quick_captures(app_factory, make_vault):
+async def test_browse_preview_says_a_day_includes_quick_captures(unlocked, make_vault):
     directory = make_vault([Entry(date=EARLIER, body="mine"),
                             Entry(date=date(2026, 11, 10), body="also mine")])
     SealedBox(directory).add(Entry(date=EARLIER, body="not mine"))
-    app = app_factory()
-    async with app.run_test(size=(120, 30)) as pilot:
-        await unlock(pilot)
-        await pilot.press("f3")
-        await settle(pilot)
+    async with unlocked(size=(120, 30), key="f3") as pilot:
+        app = pilot.app
         await pilot.pause(0.3)
         preview = app.screen.preview
         assert preview.entry is not None and preview.entry.date == EARLIER

@@ -17,12 +17,11 @@ def _title(app) -> str:
     return str(app.screen.query_one("#write-title", Static).render())
 
 
-async def test_a_kept_capture_stays_kept_after_quitting(app_factory, make_vault, paths):
+async def test_a_kept_capture_stays_kept_after_quitting(unlocked, app_factory, make_vault, paths):
     directory = make_vault([Entry(date=TODAY, body="my own words tonight\n")])
     SealedBox(directory).add(Entry(date=TODAY, body="typed on my phone at lunch"))
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         assert "includes 1 quick capture" in _title(app)
         await pilot.press("ctrl+r")
         await pilot.pause()

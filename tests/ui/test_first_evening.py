@@ -90,6 +90,7 @@ async def test_a_vault_path_that_is_a_file_is_said_at_once(app_factory, paths):
         assert paths.vault.read_text() == "not a folder"
 
 
+@pytest.mark.slow
 async def test_any_worker_failure_reaches_the_person(app_factory, paths, monkeypatch):
     """Item 3: the create worker caught only JournalError; anything else hung the screen."""
     from journal.core.store.vault import Vault
@@ -110,12 +111,11 @@ async def test_any_worker_failure_reaches_the_person(app_factory, paths, monkeyp
         assert "Permission denied" in status and str(paths.vault) in status
 
 
-async def test_the_lock_screen_shows_no_keys_that_do_nothing_there(app_factory, make_vault):
+async def test_the_lock_screen_shows_no_keys_that_do_nothing_there(unlocked, make_vault):
     """Item 8: after a lock the footer still offered f3 Browse, f4 Reflect and ^l Lock."""
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert isinstance(app.screen, UnlockScreen)
@@ -126,13 +126,13 @@ async def test_the_lock_screen_shows_no_keys_that_do_nothing_there(app_factory, 
         assert "Browse" not in footer and "Reflect" not in footer and "Lock" not in footer
 
 
-async def test_ctrl_s_at_paste_speed_saves_what_was_typed_before_it(app_factory, make_vault,
+@pytest.mark.slow
+async def test_ctrl_s_at_paste_speed_saves_what_was_typed_before_it(unlocked, make_vault,
                                                                     paths):
     """Ctrl+S is a priority key: it must not overtake the letters queued before it."""
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         await burst(pilot, "ctrl+n", "k", "4", "h", *"dinner", "tab", *"kids", "ctrl+s")
         await settle(pilot)
         assert not isinstance(app.screen, MomentForm)
@@ -140,12 +140,11 @@ async def test_ctrl_s_at_paste_speed_saves_what_was_typed_before_it(app_factory,
         assert (moment.tags, moment.people) == (["dinner"], ["kids"])
 
 
-async def test_moments_are_listed_and_kept_in_time_order(app_factory, make_vault, paths):
+async def test_moments_are_listed_and_kept_in_time_order(unlocked, make_vault, paths):
     """Item 10: the moments list was in the order they were added, not the day's."""
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         for kind, hhmm in (("c", "2110"), ("k", "0915"), ("c", "1330")):
             await pilot.press("ctrl+n", kind, "5", "w")
             app.screen.query_one("#time").focus()
@@ -157,14 +156,13 @@ async def test_moments_are_listed_and_kept_in_time_order(app_factory, make_vault
         assert [m.time for m in saved_moments(paths)] == ["09:15", "13:30", "21:10"]
 
 
-async def test_removing_a_moment_says_which(app_factory, make_vault):
+async def test_removing_a_moment_says_which(unlocked, make_vault):
     from journal.core.model.entries import Entry, Moment
 
     make_vault([Entry(date=TODAY, moments=[
         Moment(kind="contagion", intensity=7, context="work", time="15:10", tags=["yelling"])])])
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         await pilot.press("ctrl+t", "x")
         await pilot.pause()
         body = str(app.screen.query_one(".dialog-body").render())
@@ -186,12 +184,11 @@ def test_the_guided_prompts_count_what_the_docs_list():
     assert [s.lower() for s in steps] == [t.lower() for t, _ in PROMPTS]
 
 
-async def test_the_palette_has_one_help_and_no_maximize(app_factory, make_vault):
+async def test_the_palette_has_one_help_and_no_maximize(unlocked, make_vault):
     """Item 10: "Help: keys" sat beside Textual's own "Keys" and "Maximize"."""
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Help: keys" in titles
         assert not {"Keys", "Maximize", "Minimize"} & set(titles), titles
@@ -269,14 +266,13 @@ async def test_ctrl_e_writes_tonights_entry_in_the_editor_and_takes_it_back(
         assert vault.get_by_date(TODAY).body == text
 
 
-async def test_ctrl_e_where_the_terminal_cannot_be_handed_over(app_factory, make_vault,
+async def test_ctrl_e_where_the_terminal_cannot_be_handed_over(unlocked, make_vault,
                                                                tmp_path, monkeypatch):
     script, log = _fake_editor(tmp_path, "never")
     monkeypatch.setenv("EDITOR", str(script))
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:  # the headless driver cannot suspend
-        await unlock(pilot)
+    async with unlocked() as pilot:  # the headless driver cannot suspend
+        app = pilot.app
         await pilot.press("ctrl+e")
         await pilot.pause()
         assert not log.exists()
@@ -288,18 +284,15 @@ def _text_of(app) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
-async def test_f1_help_fits_80x24_without_scrolling(app_factory, make_vault):
+async def test_f1_help_fits_80x24_without_scrolling(unlocked, make_vault):
     """Item 9: F1 needed scrolling to reach the moment form's keys."""
     from textual.widgets import DataTable
 
     from journal.ui.screens.help import KEYS
 
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
-        await pilot.press("f1")
-        await pilot.pause()
+    async with unlocked(key="f1") as pilot:
+        app = pilot.app
         table = app.screen.query_one(DataTable)
         assert table.max_scroll_y == 0 and table.max_scroll_x == 0
         shown = _text_of(app)
@@ -317,15 +310,12 @@ def demo_vault(make_vault):
     return make_vault(generate_year(TODAY - timedelta(days=1)))
 
 
-async def test_browse_at_80x24_cuts_nothing(app_factory, demo_vault):
+async def test_browse_at_80x24_cuts_nothing(unlocked, demo_vault):
     """Item 9: the Browse footer was cut mid-word and the search hint lost "since:"."""
     from journal.ui.widgets.filters import PLACEHOLDER
 
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
-        await pilot.press("f3")
-        await settle(pilot)
+    async with unlocked(key="f3") as pilot:
+        app = pilot.app
         lines = _text_of(app).splitlines()
         assert any(PLACEHOLDER in line for line in lines)
         footer = lines[-1]
@@ -335,15 +325,12 @@ async def test_browse_at_80x24_cuts_nothing(app_factory, demo_vault):
         assert "f3 Browse" not in footer  # the screen already shown
 
 
-async def test_reflect_at_80x24_cuts_nothing(app_factory, demo_vault):
+async def test_reflect_at_80x24_cuts_nothing(unlocked, demo_vault):
     """Item 9: the Reflect footer and evidence caption were cut; evidence showed 3 rows."""
     import re
 
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
-        await pilot.press("f4")
-        await settle(pilot)
+    async with unlocked(key="f4") as pilot:
+        app = pilot.app
         await pilot.pause(0.3)
         lines = _text_of(app).splitlines()
         footer = lines[-1]
@@ -358,20 +345,18 @@ async def test_reflect_at_80x24_cuts_nothing(app_factory, demo_vault):
         assert len(rows) >= 4, rows
 
 
-async def test_settings_at_80x24_cuts_nothing(app_factory, make_vault):
+async def test_settings_at_80x24_cuts_nothing(unlocked, make_vault):
     """Item 9: the Settings buttons lost their bottom border."""
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
-        await pilot.press("f5")
-        await pilot.pause()
+    async with unlocked(key="f5") as pilot:
+        app = pilot.app
         lines = _text_of(app).splitlines()
         [at] = [i for i, line in enumerate(lines) if "Cancel (esc)" in line]
         assert "▔" in lines[at - 1] and "▁" in lines[at + 1], lines[at - 1:at + 2]
         assert lines[at + 2].strip().startswith("╰")
 
 
+@pytest.mark.slow
 async def test_the_first_evening_from_the_demo_to_finding_three_moments(tmp_path, ui_clock):
     """Done-when of issue 14: `journal demo`, write tonight's entry with three moments at
     paste speed, quit, reopen, find them; no more keys than before (per moment: ctrl+n,
@@ -450,13 +435,11 @@ async def test_the_write_screen_keeps_field_boundaries_at_any_speed(app_factory,
 
 
 @pytest.mark.parametrize("closing", ["ctrl+q", "ctrl+l"])
-async def test_text_typed_just_before_quit_or_lock_is_saved(app_factory, make_vault, paths,
+async def test_text_typed_just_before_quit_or_lock_is_saved(unlocked, make_vault, paths,
                                                             closing):
     """Ctrl+Q and Ctrl+L are read before the letters queued ahead of them reach the editor."""
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
         await burst(pilot, *"Typed fast, then gone", closing)
         await settle(pilot)
     with open_vault(paths.vault) as vault:
@@ -464,14 +447,12 @@ async def test_text_typed_just_before_quit_or_lock_is_saved(app_factory, make_va
 
 
 @pytest.mark.parametrize("intensity", ["5", "8"])
-async def test_two_moments_in_one_paste(app_factory, make_vault, paths, intensity):
+async def test_two_moments_in_one_paste(unlocked, make_vault, paths, intensity):
     """Enter is read in typing order: the keys pasted after it open the next moment
     instead of landing in this form's fields. At 8 the practice offer of issue 17 comes
     between them: the next key waves it away and still does its own job."""
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
         await burst(pilot, "ctrl+n", "c", intensity, "w", *"yelling", "enter",
                     "ctrl+n", "k", "4", "h", *"dinner", "enter")
         await settle(pilot)
@@ -480,14 +461,13 @@ async def test_two_moments_in_one_paste(app_factory, make_vault, paths, intensit
             ("contagion", int(intensity), ["yelling"]), ("concern", 4, ["dinner"])]
 
 
-async def test_a_key_a_one_key_field_cannot_take_is_said_not_dropped(app_factory, make_vault,
+async def test_a_key_a_one_key_field_cannot_take_is_said_not_dropped(unlocked, make_vault,
                                                                      paths):
     """Left by issue 14: 'x' at kind vanished with no sign. The field now says which keys it
     takes, and the form goes on as if the wrong key had not been typed."""
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         await pilot.press("ctrl+n", "x")
         await settle(pilot)
         said = [n.message for n in app._notifications]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from textual.widgets import Input, TextArea
 
 from journal import settings as settings_mod
@@ -26,11 +27,10 @@ def _screens_with_text(app) -> list:
     return found
 
 
-async def test_ctrl_l_saves_then_drops_the_key_and_the_text(app_factory, make_vault, paths):
+async def test_ctrl_l_saves_then_drops_the_key_and_the_text(unlocked, make_vault, paths):
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         vault = app.vault
         await pilot.press(*"before the lock")
         await pilot.press("ctrl+l")
@@ -48,12 +48,11 @@ async def test_ctrl_l_saves_then_drops_the_key_and_the_text(app_factory, make_va
         assert vault.get_by_date(TODAY).body == "before the lock"
 
 
-async def test_unlock_returns_to_the_same_day(app_factory, make_vault):
+async def test_unlock_returns_to_the_same_day(unlocked, make_vault):
     old = date(2026, 10, 3)
     make_vault([Entry(date=old, body="October")])
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         app.open_day(old)
         await pilot.pause()
         await pilot.press("ctrl+l")
@@ -63,11 +62,10 @@ async def test_unlock_returns_to_the_same_day(app_factory, make_vault):
         assert app.screen.query_one("#editor", TextArea).text == "October"
 
 
-async def test_auto_lock_after_idle_minutes(app_factory, make_vault, ui_clock):
+async def test_auto_lock_after_idle_minutes(unlocked, make_vault, ui_clock):
     make_vault()
-    app = app_factory(settings=Settings(autolock_minutes=5))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked(settings=Settings(autolock_minutes=5)) as pilot:
+        app = pilot.app
         await pilot.press(*"idle text")
         ui_clock.advance(minutes=4)
         await app.check_autolock()
@@ -82,23 +80,21 @@ async def test_auto_lock_after_idle_minutes(app_factory, make_vault, ui_clock):
         assert isinstance(app.screen, UnlockScreen)
 
 
-async def test_auto_lock_zero_means_never(app_factory, make_vault, ui_clock):
+async def test_auto_lock_zero_means_never(unlocked, make_vault, ui_clock):
     make_vault()
-    app = app_factory(settings=Settings(autolock_minutes=0))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked(settings=Settings(autolock_minutes=0)) as pilot:
+        app = pilot.app
         ui_clock.advance(hours=10)
         await app.check_autolock()
         assert app.vault is not None
 
 
-async def test_auto_lock_never_drops_unsaved_text(app_factory, make_vault, ui_clock):
+async def test_auto_lock_never_drops_unsaved_text(unlocked, make_vault, ui_clock):
     from journal.core.errors import StorageError
 
     make_vault()
-    app = app_factory(settings=Settings(autolock_minutes=5))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked(settings=Settings(autolock_minutes=5)) as pilot:
+        app = pilot.app
         await pilot.press(*"unsaved")
 
         def full(entry):
@@ -118,11 +114,10 @@ async def test_auto_lock_never_drops_unsaved_text(app_factory, make_vault, ui_cl
 
 
 async def test_locking_with_the_moment_form_open_keeps_a_complete_moment(
-        app_factory, make_vault, paths):
+        unlocked, make_vault, paths):
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         await pilot.press("ctrl+n", "k", "6", "h", *"bedtime")
         await pilot.press("ctrl+l")
         await pilot.pause()
@@ -137,14 +132,14 @@ def _notices(app) -> list[str]:
     return [n.message for n in app._notifications]
 
 
+@pytest.mark.slow
 async def test_auto_lock_off_from_the_settings_file_gets_a_notice_at_unlock(
-        app_factory, make_vault, paths):
+        unlocked, make_vault, paths):
     """Issue 13, item 13: settings.toml is unauthenticated, so auto-lock 0 that this run
     did not set is pointed out at unlock; one the user sets in Settings is not."""
     make_vault()
-    app = app_factory(settings=Settings(autolock_minutes=0))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
+    async with unlocked(size=(100, 30), settings=Settings(autolock_minutes=0)) as pilot:
+        app = pilot.app
         assert any("Auto-lock is off" in n for n in _notices(app)), _notices(app)
         app.theme = "journal-paper"  # saves settings.toml too, but chooses no auto-lock
         await pilot.pause()
@@ -154,9 +149,8 @@ async def test_auto_lock_off_from_the_settings_file_gets_a_notice_at_unlock(
         await pilot.pause()
         await unlock(pilot)
         assert any("Auto-lock is off" in n for n in _notices(app)), _notices(app)
-    on = app_factory(settings=Settings(autolock_minutes=5))
-    async with on.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
+    async with unlocked(size=(100, 30), settings=Settings(autolock_minutes=5)) as pilot:
+        on = pilot.app
         assert not any("Auto-lock is off" in n for n in _notices(on))
         on.clear_notifications()
         await pilot.press("ctrl+l")  # lock, turn auto-lock off in Settings, unlock again

@@ -10,14 +10,13 @@ from journal.core.model.entries import Entry, Moment
 from journal.ui.widgets.moment_form import MomentForm, parse_time
 from journal.ui.widgets.suggest import LastItemSuggester, split_labels
 
-from .conftest import TODAY, open_vault, settle, unlock
+from .conftest import TODAY, open_vault, settle
 
 
-async def test_add_edit_remove_a_moment(app_factory, make_vault, paths):
+async def test_add_edit_remove_a_moment(unlocked, make_vault, paths):
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         # ctrl+n, kind, intensity, context: four keys, then the tags, then Enter
         await pilot.press("ctrl+n", "c", "7", "w")
         assert isinstance(app.screen, MomentForm)
@@ -53,11 +52,10 @@ async def test_add_edit_remove_a_moment(app_factory, make_vault, paths):
             assert vault.get_by_date(TODAY).moments == []
 
 
-async def test_moment_form_refuses_until_kind_and_intensity_are_set(app_factory, make_vault):
+async def test_moment_form_refuses_until_kind_and_intensity_are_set(unlocked, make_vault):
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         await pilot.press("ctrl+n", "enter")
         await pilot.pause()
         assert isinstance(app.screen, MomentForm)
@@ -68,13 +66,12 @@ async def test_moment_form_refuses_until_kind_and_intensity_are_set(app_factory,
         assert app.screen.moments == []
 
 
-async def test_tags_complete_from_earlier_entries(app_factory, make_vault):
+async def test_tags_complete_from_earlier_entries(unlocked, make_vault):
     earlier = Entry(date=date(2026, 11, 20), moments=[
         Moment(kind="concern", intensity=4, context="work", tags=["handover"])])
     make_vault([earlier])
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         await pilot.press("ctrl+n", "k", "4", "w", *"han")
         await pilot.pause()
         await pilot.press("right")  # accept the suggestion
@@ -101,15 +98,14 @@ def test_parse_time():
         raise AssertionError(bad)
 
 
-async def test_keys_typed_faster_than_focus_moves_are_not_lost(app_factory, make_vault):
+async def test_keys_typed_faster_than_focus_moves_are_not_lost(unlocked, make_vault):
     """ctrl+n c 7 w arriving in one burst (a fast typist, or a paste) still fills the
     kind, intensity and context fields in turn, and the rest goes to the tags."""
     from textual import events
 
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         for key in ["ctrl+n", "c", "7", "w", "f", "a", "m"]:
             app.post_message(events.Key(key, key if len(key) == 1 else None))
         await settle(pilot)

@@ -45,12 +45,11 @@ def _stored_moments(paths) -> list[Moment]:
 
 
 # -- the offer ---------------------------------------------------------------------------------
-async def test_offer_once_after_a_heavy_moment_and_any_key_carries_on(app_factory, make_vault,
+async def test_offer_once_after_a_heavy_moment_and_any_key_carries_on(unlocked, make_vault,
                                                                       paths):
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
+    async with unlocked(size=(100, 30)) as pilot:
+        app = pilot.app
         await _add_moment(pilot, "c", "8")
         assert _offered(app)
         assert "two-minute practice" in screen_text(app)
@@ -72,14 +71,13 @@ async def test_offer_once_after_a_heavy_moment_and_any_key_carries_on(app_factor
         assert isinstance(app.screen, WriteScreen) and not _offered(app)
 
 
-async def test_letters_typed_with_the_offer_up_reach_the_editor(app_factory, make_vault,
+async def test_letters_typed_with_the_offer_up_reach_the_editor(unlocked, make_vault,
                                                                   paths):
     """The offer is a line, not a screen: the first letter waves it away and is typed, and
     a 'p' typed after it is just a letter."""
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
+    async with unlocked(size=(100, 30)) as pilot:
+        app = pilot.app
         await _add_moment(pilot, "c", "9")
         assert _offered(app) and app.focused.id == "editor"
         await burst(pilot, *"Sleep, perhaps")
@@ -98,31 +96,28 @@ async def test_letters_typed_with_the_offer_up_reach_the_editor(app_factory, mak
     (Settings(practice_offer=False), "c", "9"),              # turned off
     (Settings(practice_offer_from=9), "c", "8"),             # below a chosen threshold
 ])
-async def test_never_offered_below_the_threshold_or_when_off(app_factory, make_vault, settings,
+async def test_never_offered_below_the_threshold_or_when_off(unlocked, make_vault, settings,
                                                              kind, intensity):
     make_vault()
-    app = app_factory(settings=settings)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
+    async with unlocked(size=(100, 30), settings=settings) as pilot:
+        app = pilot.app
         await _add_moment(pilot, kind, intensity)
         assert isinstance(app.screen, WriteScreen) and not _offered(app)
 
 
-async def test_a_lower_threshold_offers_from_it(app_factory, make_vault):
+async def test_a_lower_threshold_offers_from_it(unlocked, make_vault):
     make_vault()
-    app = app_factory(settings=Settings(practice_offer_from=5))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
+    async with unlocked(size=(100, 30), settings=Settings(practice_offer_from=5)) as pilot:
+        app = pilot.app
         await _add_moment(pilot, "c", "5")
         assert _offered(app)
 
 
-async def test_p_starts_the_practice_and_it_is_kept_with_the_moment(app_factory, make_vault,
+async def test_p_starts_the_practice_and_it_is_kept_with_the_moment(unlocked, make_vault,
                                                                    paths):
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
+    async with unlocked(size=(100, 30)) as pilot:
+        app = pilot.app
         await _add_moment(pilot, "c", "9")
         assert _offered(app)
         await pilot.press("p")
@@ -146,15 +141,14 @@ def _moment_list_text(app) -> str:
 
 
 async def test_the_moment_list_shows_a_kept_practice_as_browse_and_show_do(
-        app_factory, make_vault):
+        unlocked, make_vault):
     """Browse and `journal show` said 'practice: ...' under a moment; the write screen's
     moment list said nothing, neither for a practice kept earlier nor for one just taken."""
     kept = Practice(2, STEPS, 8, 5)
     make_vault([Entry(date=TODAY, body="Earlier.", moments=[
         Moment("contagion", 8, "work", time="09:00", practice=kept)])])
-    app = app_factory()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
+    async with unlocked(size=(100, 30)) as pilot:
+        app = pilot.app
         assert "practice: 2 min, 6 of 6 steps, activation 8 -> 5" in _moment_list_text(app)
         panel = [line.split("▏", 1)[1] for line in screen_text(app).splitlines()
                  if "▏" in line]   # the column right of the editor
@@ -245,13 +239,12 @@ async def test_any_key_ends_the_timer_early():
 
 
 # -- the palette -------------------------------------------------------------------------------
-async def test_the_palette_starts_a_practice_kept_with_todays_contagion(app_factory,
+async def test_the_palette_starts_a_practice_kept_with_todays_contagion(unlocked,
                                                                         make_vault, paths):
     make_vault([Entry(date=TODAY, moments=[Moment("contagion", 5, "work"),
                                            Moment("concern", 4, "home")])])
-    app = app_factory()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
+    async with unlocked(size=(100, 30)) as pilot:
+        app = pilot.app
         titles = [c.title for c in journal_commands(app)]
         assert "Practice toward concern" in titles
         await app.action_practice()
@@ -264,29 +257,28 @@ async def test_the_palette_starts_a_practice_kept_with_todays_contagion(app_fact
 
 
 # -- the safety check-in -----------------------------------------------------------------------
-async def _check_in(app_factory, make_vault, earlier: list[str | None], key: str):
+async def _check_in(unlocked, make_vault, earlier: list[str | None], key: str):
     entries = [Entry(date=TODAY - timedelta(days=i + 1), body="x", check_in=c)
                for i, c in enumerate(earlier)]
     make_vault(entries)
-    app = app_factory()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
+    async with unlocked(size=(100, 30)) as pilot:
+        app = pilot.app
         app.screen.query_one("#safety-choice").focus()
         await pilot.press(key)
         await settle(pilot)
         return isinstance(app.screen, SupportScreen), screen_text(app)
 
 
-async def test_not_safe_opens_the_support_screen_at_once(app_factory, make_vault, paths):
-    shown, text = await _check_in(app_factory, make_vault, [], "n")
+async def test_not_safe_opens_the_support_screen_at_once(unlocked, make_vault, paths):
+    shown, text = await _check_in(unlocked, make_vault, [], "n")
     assert shown and "988" in text
     with open_vault(paths.vault) as vault:
         assert vault.get_by_date(TODAY).check_in == "not_safe"
 
 
-async def test_struggling_on_three_entries_in_a_row_opens_support(app_factory, make_vault,
+async def test_struggling_on_three_entries_in_a_row_opens_support(unlocked, make_vault,
                                                                    paths):
-    shown, _ = await _check_in(app_factory, make_vault, ["struggling", "struggling"], "s")
+    shown, _ = await _check_in(unlocked, make_vault, ["struggling", "struggling"], "s")
     assert shown
     with open_vault(paths.vault) as vault:
         assert vault.get_by_date(TODAY).check_in == "struggling"
@@ -297,16 +289,15 @@ async def test_struggling_on_three_entries_in_a_row_opens_support(app_factory, m
     (["ok", "struggling"], "s"),                # broken by an ok
     (["struggling", "struggling"], "o"),        # ok today
 ])
-async def test_otherwise_the_check_in_stays_quiet(app_factory, make_vault, earlier, key):
-    shown, _ = await _check_in(app_factory, make_vault, earlier, key)
+async def test_otherwise_the_check_in_stays_quiet(unlocked, make_vault, earlier, key):
+    shown, _ = await _check_in(unlocked, make_vault, earlier, key)
     assert not shown
 
 
-async def test_words_in_the_entry_never_open_support(app_factory, make_vault):
+async def test_words_in_the_entry_never_open_support(unlocked, make_vault):
     make_vault([Entry(date=TODAY, body="She said she is not safe and thinks of suicide.")])
-    app = app_factory()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
+    async with unlocked(size=(100, 30)) as pilot:
+        app = pilot.app
         await pilot.press(*"I am not safe", "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, WriteScreen)
@@ -353,12 +344,11 @@ def test_the_support_lines_are_derived_from_the_one_support_text():
     assert len(lines) == len(support.SUPPORT_LINES)
 
 
-async def test_locking_in_the_middle_of_a_practice_keeps_what_was_taken(app_factory,
+async def test_locking_in_the_middle_of_a_practice_keeps_what_was_taken(unlocked,
                                                                         make_vault, paths):
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
+    async with unlocked(size=(100, 30)) as pilot:
+        app = pilot.app
         await _add_moment(pilot, "c", "9")
         await pilot.press("p", "enter", "9", "enter", "enter")  # land 9, theirs and mine
         await pilot.pause()

@@ -11,13 +11,11 @@ from textual.widgets import Static, TextArea
 
 from journal.core.model.conflicts import OPEN
 from journal.core.model.entries import Entry
-from journal.core.store.crypto import KdfParams
-from journal.core.store.vault import Vault
 from journal.core.sync import session
 from journal.ui.screens.browse import BrowseScreen
 from journal.ui.screens.conflicts import ConflictScreen
 
-from .conftest import PASSPHRASE, open_vault, settle, unlock
+from .conftest import PASSPHRASE, open_vault, other_machine, settle, unlock
 
 DAY = date(2026, 11, 20)
 BASE = "Long shift.\nThe handover ran late.\nHome by nine.\n"
@@ -29,28 +27,23 @@ THERE = "[b]desk[/b]\n>>>>>>> other version"
 
 
 @pytest.fixture
-def concurrent(make_vault, paths, tmp_path):
+def concurrent(linked_vault, paths, tmp_path):
     """This machine (the app's vault) and another edited DAY while apart; the other has
     synced its edit into the folder, this one not yet."""
-    yield from _concurrent(make_vault, paths, tmp_path, THERE)
+    yield from _concurrent(linked_vault, paths, tmp_path, THERE)
 
 
 @pytest.fixture
-def namesake(make_vault, paths, tmp_path):
+def namesake(linked_vault, paths, tmp_path):
     """As `concurrent`, the other machine carrying this one's name."""
-    yield from _concurrent(make_vault, paths, tmp_path, HERE)
+    yield from _concurrent(linked_vault, paths, tmp_path, HERE)
 
 
-def _concurrent(make_vault, paths, tmp_path, there):  # noqa: ANN001, ANN202
-    folder = tmp_path / "Sync"
-    folder.mkdir()
-    make_vault()
-    other, _ = Vault.create(tmp_path / "other", PASSPHRASE, kdf=KdfParams.fast_for_tests())
+def _concurrent(linked_vault, paths, tmp_path, there):  # noqa: ANN001, ANN202
+    folder = linked_vault([Entry(date=DAY, body=BASE)], name=HERE)
     with open_vault(paths.vault) as mine:
-        session.link(mine, folder, PASSPHRASE, allow_weak=True, name=HERE)
-        mine.put(Entry(date=DAY, body=BASE))
         session.sync(mine, PASSPHRASE, allow_weak=True)
-        session.link(other, folder, PASSPHRASE, allow_weak=True, name=there)
+        other = other_machine(tmp_path / "other", folder, name=there)
         session.sync(other, PASSPHRASE, allow_weak=True)
         edit = mine.get_by_date(DAY)
         edit.body = LAPTOP
@@ -68,12 +61,10 @@ def _side(screen: ConflictScreen, side: str) -> str:
 
 
 async def test_a_conflict_shown_side_by_side_is_decided_saved_and_carried_to_the_other_machine(
-        app_factory, concurrent):
+        unlocked, concurrent):
     other = concurrent
-    app = app_factory()
-    app.current_day = DAY  # the day is on screen when the sync brings the conflict
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked(day=DAY) as pilot:  # the day is on screen when the sync brings the conflict
+        app = pilot.app
         await app.workers.wait_for_complete()
         await settle(pilot)
         assert OPEN in app.vault.get_by_date(DAY).body
@@ -96,15 +87,13 @@ async def test_a_conflict_shown_side_by_side_is_decided_saved_and_carried_to_the
 
 
 async def test_the_view_says_which_side_this_machine_wrote_and_names_the_other(
-        app_factory, concurrent):
+        unlocked, concurrent):
     from textual.content import Content
 
     from journal.core.model.conflicts import clean_name
 
-    app = app_factory()
-    app.current_day = DAY
-    async with app.run_test(size=(120, 30)) as pilot:
-        await unlock(pilot)
+    async with unlocked(day=DAY, size=(120, 30)) as pilot:
+        app = pilot.app
         await app.workers.wait_for_complete()
         await settle(pilot)
         screen = app.screen
@@ -155,10 +144,9 @@ async def test_two_machines_of_one_name_are_told_apart_in_the_view(app_factory, 
             screen.who(theirs), f"{HERE} #{screen.machine[:len(screen.who(theirs)) - 8]}"}
 
 
-async def test_from_browse_an_edit_by_hand(app_factory, concurrent):
-    app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await unlock(pilot)
+async def test_from_browse_an_edit_by_hand(unlocked, concurrent):
+    async with unlocked(size=(120, 40)) as pilot:
+        app = pilot.app
         await app.workers.wait_for_complete()
         await settle(pilot)
         assert not isinstance(app.screen, ConflictScreen)  # today is shown, not DAY
@@ -182,11 +170,9 @@ async def test_from_browse_an_edit_by_hand(app_factory, concurrent):
 
 
 async def test_esc_keeps_the_marks_and_does_not_ask_again_until_the_day_is_reopened(
-        app_factory, concurrent):
-    app = app_factory()
-    app.current_day = DAY
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+        unlocked, concurrent):
+    async with unlocked(day=DAY) as pilot:
+        app = pilot.app
         await app.workers.wait_for_complete()
         await settle(pilot)
         assert isinstance(app.screen, ConflictScreen)
@@ -210,29 +196,25 @@ async def test_esc_keeps_the_marks_and_does_not_ask_again_until_the_day_is_reope
         assert app.vault.get_by_date(DAY).body == f"Long shift.\n{one}\n{other}\nHome by nine.\n"
 
 
-async def test_marks_typed_in_a_code_block_do_not_open_the_view(app_factory, make_vault):
+async def test_marks_typed_in_a_code_block_do_not_open_the_view(unlocked, make_vault):
     typed = f"Pasted from the docs:\n```\n{OPEN}\nx\n=======\ny\n>>>>>>> other version\n```\n"
     make_vault([Entry(date=DAY, body=typed)])
-    app = app_factory()
-    app.current_day = DAY
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked(day=DAY) as pilot:
+        app = pilot.app
         await settle(pilot)
         assert not isinstance(app.screen, ConflictScreen)
         assert app.screen.query_one("#editor", TextArea).text == typed
 
 
 async def test_marks_nested_by_three_machines_are_offered_again_until_none_is_left(
-        app_factory, make_vault):
+        unlocked, make_vault):
     from journal.core.sync.merge import merge_text
 
     ab, _ = merge_text("a\nx\nz\n", "a\nA\nz\n", "a\nB\nz\n")
     abc, _ = merge_text("a\nx\nz\n", ab, "a\nC\nz\n")
     make_vault([Entry(date=DAY, body=abc)])
-    app = app_factory()
-    app.current_day = DAY
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked(day=DAY) as pilot:
+        app = pilot.app
         await settle(pilot)
         assert (_side(app.screen, "one"), _side(app.screen, "other")) == ("A", "B")
         await pilot.press("1")

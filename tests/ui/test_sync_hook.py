@@ -5,32 +5,25 @@ from __future__ import annotations
 from datetime import date
 
 from journal.core.model.entries import Entry
-from journal.core.store.crypto import KdfParams
 from journal.core.store.vault import Vault
 from journal.core.sync import session
 
-from .conftest import PASSPHRASE, TODAY, open_vault, unlock
+from .conftest import PASSPHRASE, TODAY, other_machine
 
 
 def _other_machine(tmp_path, folder):
-    vault, _ = Vault.create(tmp_path / "other", PASSPHRASE, kdf=KdfParams.fast_for_tests())
-    session.link(vault, folder, PASSPHRASE, allow_weak=True)
-    return vault
+    """The name this had here, for tests written against it on other branches."""
+    return other_machine(tmp_path / "other", folder)
 
 
-async def test_the_app_syncs_at_unlock_and_at_lock(app_factory, make_vault, paths, tmp_path):
-    folder = tmp_path / "Sync"
-    folder.mkdir()
-    make_vault()
-    with open_vault(paths.vault) as mine:
-        session.link(mine, folder, PASSPHRASE, allow_weak=True)
-    other = _other_machine(tmp_path, folder)
+async def test_the_app_syncs_at_unlock_and_at_lock(unlocked, linked_vault, tmp_path):
+    folder = linked_vault()
+    other = other_machine(tmp_path / "other", folder)
     try:
         other.put(Entry(date=date(2026, 11, 20), body="written on the desktop"))
         session.sync(other, PASSPHRASE, allow_weak=True)
-        app = app_factory()
-        async with app.run_test(size=(80, 24)) as pilot:
-            await unlock(pilot)
+        async with unlocked() as pilot:
+            app = pilot.app
             await app.workers.wait_for_complete()
             await pilot.pause()
             assert app.vault.get_by_date(date(2026, 11, 20)).body == "written on the desktop"
@@ -46,69 +39,52 @@ async def test_the_app_syncs_at_unlock_and_at_lock(app_factory, make_vault, path
         other.close()
 
 
-async def test_an_unlinked_vault_does_not_sync(app_factory, make_vault):
+async def test_an_unlinked_vault_does_not_sync(unlocked, make_vault):
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         assert not app.sync.linked and app.sync.status == ""
 
 
 async def test_the_app_unlocks_with_a_passphrase_changed_on_another_machine(
-        app_factory, make_vault, paths, tmp_path):
-    folder = tmp_path / "Sync"
-    folder.mkdir()
-    make_vault()
-    with open_vault(paths.vault) as mine:
-        session.link(mine, folder, PASSPHRASE, allow_weak=True)
-    other = _other_machine(tmp_path, folder)
+        unlocked, linked_vault, paths, tmp_path):
+    folder = linked_vault()
+    other = other_machine(tmp_path / "other", folder)
     new = "a new passphrase chosen on the desktop"
     other.change_passphrase(new)
     session.rewrap(other, new)
     other.close()
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot, new)
+    async with unlocked(passphrase=new) as pilot:
+        app = pilot.app
         assert app.vault is not None
     with Vault.open(paths.vault, new, allow_weak=True):
         pass  # from now on it is this vault's own passphrase
 
 
-async def test_new_sync_keys_from_another_machine_are_announced(app_factory, make_vault,
-                                                                paths, tmp_path):
-    folder = tmp_path / "Sync"
-    folder.mkdir()
-    make_vault()
-    with open_vault(paths.vault) as mine:
-        session.link(mine, folder, PASSPHRASE, allow_weak=True)
-    other = _other_machine(tmp_path, folder)
+async def test_new_sync_keys_from_another_machine_are_announced(unlocked, linked_vault,
+                                                                tmp_path):
+    folder = linked_vault()
+    other = other_machine(tmp_path / "other", folder)
     try:
         session.new_epoch(other, PASSPHRASE, allow_weak=True)
         other.put(Entry(date=date(2026, 11, 21), body="under the new keys"))
         session.sync(other, PASSPHRASE, allow_weak=True)
     finally:
         other.close()
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "passphrase" in app.sync.status
         assert app.vault.get_by_date(date(2026, 11, 21)) is None  # not readable yet
 
 
-async def test_the_sync_state_shows_on_the_title_line_where_it_fits(app_factory, make_vault,
-                                                                    paths, tmp_path):
+async def test_the_sync_state_shows_on_the_title_line_where_it_fits(unlocked, linked_vault):
     from textual.widgets import Static
 
-    folder = tmp_path / "Sync"
-    folder.mkdir()
-    make_vault()
-    with open_vault(paths.vault) as mine:
-        session.link(mine, folder, PASSPHRASE, allow_weak=True)
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    linked_vault()
+    async with unlocked() as pilot:
+        app = pilot.app
         await app.workers.wait_for_complete()
         await pilot.pause()
         title = str(app.screen.query_one("#write-title", Static).render())
@@ -117,8 +93,7 @@ async def test_the_sync_state_shows_on_the_title_line_where_it_fits(app_factory,
         await pilot.pause()
         title = str(app.screen.query_one("#write-title", Static).render())
         assert "F2 goes back to today" in title and "synced" not in title
-    async with app_factory().run_test(size=(120, 40)) as pilot:
-        await unlock(pilot)
+    async with unlocked(size=(120, 40)) as pilot:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         pilot.app.open_day(date(2026, 11, 20))

@@ -12,13 +12,12 @@ from pathlib import Path
 import pytest
 
 from journal.core.model.entries import Entry
-from journal.core.store.crypto import KdfParams
 from journal.core.store.vault import Vault
 from journal.core.sync import session
 from journal.ui import folder_watch, sync_hook
 from journal.ui.folder_watch import THREAD_NAME, FolderWatch, file_system_of
 
-from .conftest import PASSPHRASE, open_vault, unlock
+from .conftest import PASSPHRASE, other_machine, unlock
 
 DAY = date(2026, 11, 20)
 
@@ -45,15 +44,10 @@ async def _until(pilot, condition, seconds: float = 15.0) -> bool:
 
 
 @pytest.fixture
-def linked(make_vault, paths, tmp_path):
+def linked(linked_vault, tmp_path):
     """This machine's vault linked to a folder, and another machine's vault on it."""
-    folder = tmp_path / "Sync"
-    folder.mkdir()
-    make_vault()
-    with open_vault(paths.vault) as mine:
-        session.link(mine, folder, PASSPHRASE, allow_weak=True)
-    other, _ = Vault.create(tmp_path / "other", PASSPHRASE, kdf=KdfParams.fast_for_tests())
-    session.link(other, folder, PASSPHRASE, allow_weak=True)
+    folder = linked_vault()
+    other = other_machine(tmp_path / "other", folder)
     other.put(Entry(date=date(2026, 11, 19), body="an earlier day"))
     session.sync(other, PASSPHRASE, allow_weak=True)  # its directory in the folder
     yield folder, other
@@ -81,12 +75,11 @@ def _write_elsewhere(other: Vault, body: str) -> None:
 
 
 async def test_a_change_from_another_machine_is_synced_while_the_app_is_open(
-        app_factory, linked, syncs, monkeypatch):
+        unlocked, linked, syncs, monkeypatch):
     monkeypatch.setattr(sync_hook, "POLL_SECONDS", 3600.0)  # only the watcher can see it
     _folder, other = linked
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         await app.workers.wait_for_complete()
         assert app.sync.watch is not None and app.sync.watch.running
         _write_elsewhere(other, "written on the desktop while the laptop was open")
@@ -95,13 +88,13 @@ async def test_a_change_from_another_machine_is_synced_while_the_app_is_open(
         assert "folder" in syncs
 
 
+@pytest.mark.slow
 async def test_own_writes_and_engines_temporary_files_do_not_start_a_sync(
-        app_factory, linked, syncs, monkeypatch):
+        unlocked, linked, syncs, monkeypatch):
     monkeypatch.setattr(sync_hook, "POLL_SECONDS", 3600.0)
     folder, other = linked
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         await app.workers.wait_for_complete()
         await pilot.press(*"typed here")
         await pilot.press("ctrl+s")
@@ -117,7 +110,7 @@ async def test_own_writes_and_engines_temporary_files_do_not_start_a_sync(
         assert app.sync.watch is not None and app.sync.watch.failed is None
 
 
-async def test_where_no_watcher_can_run_the_folder_is_polled(app_factory, linked, syncs,
+async def test_where_no_watcher_can_run_the_folder_is_polled(unlocked, linked, syncs,
                                                              monkeypatch):
     def no_watcher(*_args, **_kwargs):
         raise OSError("OS file watch limit reached")
@@ -128,9 +121,8 @@ async def test_where_no_watcher_can_run_the_folder_is_polled(app_factory, linked
     monkeypatch.setattr(watchfiles, "watch", no_watcher)
     monkeypatch.setattr(sync_hook, "POLL_SECONDS", 0.5)
     _folder, other = linked
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         await app.workers.wait_for_complete()
         assert await _until(pilot, lambda: app.sync.watch.failed is not None)
         assert "limit" in app.sync.watch.failed
@@ -139,10 +131,9 @@ async def test_where_no_watcher_can_run_the_folder_is_polled(app_factory, linked
         assert "folder" in syncs
 
 
-async def test_no_watcher_thread_is_left_after_lock_or_after_the_app_ends(app_factory, linked):
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+async def test_no_watcher_thread_is_left_after_lock_or_after_the_app_ends(unlocked, linked):
+    async with unlocked() as pilot:
+        app = pilot.app
         await app.workers.wait_for_complete()
         assert len(_watchers()) == 1
         await pilot.press("ctrl+l")
@@ -155,10 +146,9 @@ async def test_no_watcher_thread_is_left_after_lock_or_after_the_app_ends(app_fa
     assert _none_left_soon()  # the app closed without a lock or quit
 
 
-async def test_no_watcher_thread_is_left_after_quit(app_factory, linked):
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+async def test_no_watcher_thread_is_left_after_quit(unlocked, linked):
+    async with unlocked() as pilot:
+        app = pilot.app
         await app.workers.wait_for_complete()
         assert len(_watchers()) == 1
         await pilot.press("ctrl+q")
@@ -220,14 +210,13 @@ def test_a_watch_on_a_network_mount_asks_watchfiles_to_poll(tmp_path, monkeypatc
 
 
 async def test_a_folder_missing_at_unlock_is_polled_then_watched_once_it_is_back(
-        app_factory, linked, syncs, monkeypatch):
+        unlocked, linked, syncs, monkeypatch):
     folder, other = linked
     monkeypatch.setattr(sync_hook, "POLL_SECONDS", 0.5)
     away = folder.parent / "unplugged"
     (folder / "journal-sync").rename(away)  # the USB stick is not mounted
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         await app.workers.wait_for_complete()
         assert await _until(pilot, lambda: app.sync.watch.failed is not None)
         away.rename(folder / "journal-sync")  # plugged in again
@@ -242,14 +231,13 @@ async def test_a_folder_missing_at_unlock_is_polled_then_watched_once_it_is_back
 
 
 async def test_a_folder_that_goes_away_is_polled_for_until_it_is_back(
-        app_factory, linked, syncs, monkeypatch):
+        unlocked, linked, syncs, monkeypatch):
     folder, other = linked
     monkeypatch.setattr(sync_hook, "POLL_SECONDS", 0.5)
     monkeypatch.setattr(folder_watch, "STILL_THERE_MS", 300)
     away = folder.parent / "unplugged"
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         await app.workers.wait_for_complete()
         assert app.sync.watch.running
         (folder / "journal-sync").rename(away)  # the USB stick is pulled out

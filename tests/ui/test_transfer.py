@@ -17,7 +17,11 @@ from journal.ui.commands import journal_commands
 from journal.ui.screens.confirm import ConfirmScreen
 from journal.ui.screens.transfer import BackupScreen, ExportScreen, ImportScreen
 from tests.core import test_export_stream
-from tests.ui.conftest import PASSPHRASE, open_vault, sample_entries, settle, unlock
+from tests.ui.conftest import PASSPHRASE, open_vault, sample_entries, settle
+from tests.ui.dialogs import export_to, fill_path, import_from
+
+#: The names these steps had here, for tests written against them on other branches.
+_fill, _import = fill_path, import_from
 
 #: Entries as an export is read again, each carrying a weakly referenced probe.
 probing = test_export_stream.probing
@@ -31,27 +35,10 @@ def _notes(app) -> list[str]:
     return [n.message for n in app._notifications]
 
 
-async def _fill(pilot, path) -> None:
-    """Type the path and hit Enter (a second click on a button within 0.2 s is ignored)."""
-    field = pilot.app.screen.query_one("#path", Input)
-    field.value = str(path)
-    field.focus()
-    await pilot.press("enter")
-    await settle(pilot)
-
-
-async def _import(pilot, path) -> None:
-    """Open the Import dialog and give it `path`."""
-    pilot.app.push_screen(ImportScreen())
-    await pilot.pause()
-    await _fill(pilot, path)
-
-
-async def test_palette_offers_import_export_backup_when_unlocked(app_factory, make_vault):
+async def test_palette_offers_import_export_backup_when_unlocked(unlocked, make_vault):
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
+    async with unlocked(size=(100, 30)) as pilot:
+        app = pilot.app
         titles = [c.title for c in journal_commands(app)]
         assert {"Import…", "Export…", "Backup…"} <= set(titles)
         command = next(c for c in journal_commands(app) if c.title == "Import…")
@@ -60,14 +47,13 @@ async def test_palette_offers_import_export_backup_when_unlocked(app_factory, ma
         assert isinstance(app.screen, ImportScreen)
 
 
-async def test_import_json_after_the_dry_run(app_factory, make_vault, paths, tmp_path):
+async def test_import_json_after_the_dry_run(unlocked, make_vault, paths, tmp_path):
     make_vault(sample_entries())
     source = tmp_path / "ex[b]port.json"  # shown literally, not as markup
     source.write_text(exchange.to_json_text(INCOMING), encoding="utf-8")
-    app = app_factory()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
-        await _import(pilot, source)
+    async with unlocked(size=(100, 30)) as pilot:
+        app = pilot.app
+        await import_from(pilot, source)
         confirm = app.screen
         assert isinstance(confirm, ConfirmScreen)
         shown = str(confirm.query_one(".dialog-body").render())
@@ -93,24 +79,23 @@ async def test_import_json_after_the_dry_run(app_factory, make_vault, paths, tmp
         vault.close()
 
 
-async def test_encrypted_jrnl_asks_for_its_passphrase(app_factory, make_vault, paths):
+async def test_encrypted_jrnl_asks_for_its_passphrase(unlocked, make_vault, paths):
     make_vault()
     source = Path(__file__).parent.parent / "importers" / "fixtures" / "jrnl46_v3.txt"
-    app = app_factory()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
+    async with unlocked(size=(100, 30)) as pilot:
+        app = pilot.app
         app.push_screen(ImportScreen())
         await pilot.pause()
         secret = app.screen.query_one("#source-passphrase", Input)
         assert not secret.display
-        await _fill(pilot, source)
+        await fill_path(pilot, source)
         assert secret.display and secret.password
         assert "is encrypted" in str(app.screen.query_one(".dialog-error").render())
         secret.value = "wrong"
-        await _fill(pilot, source)
+        await fill_path(pilot, source)
         assert "wrong jrnl passphrase" in str(app.screen.query_one(".dialog-error").render())
         secret.value = "pässword 3"
-        await _fill(pilot, source)
+        await fill_path(pilot, source)
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         await settle(pilot)
@@ -120,21 +105,20 @@ async def test_encrypted_jrnl_asks_for_its_passphrase(app_factory, make_vault, p
 
 
 async def test_malformed_file_is_one_line_and_the_vault_unchanged(
-        app_factory, make_vault, paths, tmp_path):
+        unlocked, make_vault, paths, tmp_path):
     make_vault(sample_entries())
     good = json.loads(exchange.to_json_text(INCOMING))
     good["entries"][1]["date"] = "2026-02-30"  # impossible date in the second entry
     source = tmp_path / "bad [red]name.json"
     source.write_text(json.dumps(good), encoding="utf-8")
-    app = app_factory()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
-        await _import(pilot, source)
+    async with unlocked(size=(100, 30)) as pilot:
+        app = pilot.app
+        await import_from(pilot, source)
         assert isinstance(app.screen, ImportScreen)  # no confirmation offered
         error = str(app.screen.query_one(".dialog-error").render())
         assert error and "\n" not in error
         assert "2026-02-30" in error or "date" in error
-        await _fill(pilot, tmp_path / "missing.json")
+        await fill_path(pilot, tmp_path / "missing.json")
         assert "does not exist" in str(app.screen.query_one(".dialog-error").render())
     vault = open_vault(paths.vault)
     try:
@@ -144,7 +128,7 @@ async def test_malformed_file_is_one_line_and_the_vault_unchanged(
 
 
 async def test_a_streamed_import_holds_a_part_of_the_file_and_moves_the_bar(
-        app_factory, make_vault, paths, tmp_path, monkeypatch, probing):
+        unlocked, make_vault, paths, tmp_path, monkeypatch, probing):
     """The dialog built every entry of the file into a list and planned the list: a
     50,000-entry import in the app held every entry. It now takes the CLI's path (a source
     checked whole, planned from ids and dates, read again in parts as it is written); the
@@ -167,10 +151,9 @@ async def test_a_streamed_import_holds_a_part_of_the_file_and_moves_the_bar(
     advance = ProgressBar.advance
     monkeypatch.setattr(ProgressBar, "advance",
                         lambda bar, step=1: (moves.append(step), advance(bar, step))[1])
-    app = app_factory()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
-        await _import(pilot, source)
+    async with unlocked(size=(100, 30)) as pilot:
+        app = pilot.app
+        await import_from(pilot, source)
         assert isinstance(app.screen, ConfirmScreen)
         assert "Read 600 entries (json)" in app.screen.body
         assert "Will import 600 new entries" in app.screen.body
@@ -193,7 +176,7 @@ async def test_a_streamed_import_holds_a_part_of_the_file_and_moves_the_bar(
 
 
 async def test_a_bad_entry_deep_in_a_file_is_refused_before_anything_is_written(
-        app_factory, make_vault, paths, tmp_path):
+        unlocked, make_vault, paths, tmp_path):
     """One line naming the entry and the field; nothing offered, nothing written."""
     from journal.core import demo
 
@@ -203,10 +186,9 @@ async def test_a_bad_entry_deep_in_a_file_is_refused_before_anything_is_written(
     data["entries"][41]["moments"][0]["intensity"] = 42
     source = tmp_path / "export.json"
     source.write_text(json.dumps(data), encoding="utf-8")
-    app = app_factory()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
-        await _import(pilot, source)
+    async with unlocked(size=(100, 30)) as pilot:
+        app = pilot.app
+        await import_from(pilot, source)
         assert isinstance(app.screen, ImportScreen)  # no confirmation offered
         error = str(app.screen.query_one(".dialog-error").render())
         assert "\n" not in error and "intensity" in error
@@ -215,15 +197,12 @@ async def test_a_bad_entry_deep_in_a_file_is_refused_before_anything_is_written(
         assert [e.date for e in vault.entries()] == [date(2026, 11, 24)]
 
 
-async def test_export_json_is_private_and_round_trips(app_factory, make_vault, tmp_path):
+async def test_export_json_is_private_and_round_trips(unlocked, make_vault, tmp_path):
     make_vault(sample_entries() + INCOMING)
     out = tmp_path / "out.json"
-    app = app_factory()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
-        app.push_screen(ExportScreen())
-        await pilot.pause()
-        await _fill(pilot, out)
+    async with unlocked(size=(100, 30)) as pilot:
+        app = pilot.app
+        await export_to(pilot, out)
         assert isinstance(app.screen, ConfirmScreen)
         assert "UNENCRYPTED" in app.screen.body and str(out) in app.screen.body
         assert not out.exists()  # nothing before the confirmation
@@ -238,16 +217,13 @@ async def test_export_json_is_private_and_round_trips(app_factory, make_vault, t
     assert sum(len(e.moments) for e in back) == 3
 
 
-async def test_export_asks_before_replacing_a_file(app_factory, make_vault, tmp_path):
+async def test_export_asks_before_replacing_a_file(unlocked, make_vault, tmp_path):
     make_vault(sample_entries())
     out = tmp_path / "out.json"
     out.write_text("keep me", encoding="utf-8")
-    app = app_factory()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
-        app.push_screen(ExportScreen())
-        await pilot.pause()
-        await _fill(pilot, out)
+    async with unlocked(size=(100, 30)) as pilot:
+        app = pilot.app
+        await export_to(pilot, out)
         await pilot.press("y")  # yes, plaintext
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen) and "already exists" in app.screen.body
@@ -256,24 +232,20 @@ async def test_export_asks_before_replacing_a_file(app_factory, make_vault, tmp_
         assert out.read_text(encoding="utf-8") == "keep me"
         assert isinstance(app.screen, ExportScreen)
         app.screen.query_one("#format", Select).value = "markdown"
-        await _fill(pilot, tmp_path / "md")
+        await fill_path(pilot, tmp_path / "md")
         await pilot.press("y")
         await settle(pilot)
     assert (tmp_path / "md" / "2026-11-24.md").stat().st_mode & 0o077 == 0
 
 
-async def test_export_jrnl_from_the_app_reads_back(app_factory, make_vault, tmp_path):
+async def test_export_jrnl_from_the_app_reads_back(unlocked, make_vault, tmp_path):
     from journal.core.exchange.importers import jrnl
 
     make_vault(sample_entries())
     out = tmp_path / "journal.txt"
-    app = app_factory()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
-        app.push_screen(ExportScreen())
-        await pilot.pause()
-        app.screen.query_one("#format", Select).value = "jrnl"
-        await _fill(pilot, out)
+    async with unlocked(size=(100, 30)) as pilot:
+        app = pilot.app
+        await export_to(pilot, out, "jrnl")
         await pilot.press("y")
         await settle(pilot)
         with open_vault(app.paths.vault) as vault:
@@ -282,21 +254,20 @@ async def test_export_jrnl_from_the_app_reads_back(app_factory, make_vault, tmp_
     assert [e.date for e in jrnl.read(out)] == expected
 
 
-async def test_backup_makes_a_vault_that_checks(app_factory, make_vault, tmp_path):
+async def test_backup_makes_a_vault_that_checks(unlocked, make_vault, tmp_path):
     make_vault(sample_entries() + INCOMING)
     dest = tmp_path / "backups" / "j.vault"
     dest.parent.mkdir()
-    app = app_factory()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
+    async with unlocked(size=(100, 30)) as pilot:
+        app = pilot.app
         app.push_screen(BackupScreen())
         await pilot.pause()
-        await _fill(pilot, dest)
+        await fill_path(pilot, dest)
         assert any("Backed up 3 entries" in n and "bytes" in n for n in _notes(app))
         await pilot.pause()
         app.push_screen(BackupScreen())
         await pilot.pause()
-        await _fill(pilot, dest)  # never overwrites
+        await fill_path(pilot, dest)  # never overwrites
         assert str(app.screen.query_one(".dialog-error").render())
     restored = tmp_path / "restored"
     from journal.core.store.backup import restore
@@ -311,7 +282,7 @@ async def test_backup_makes_a_vault_that_checks(app_factory, make_vault, tmp_pat
 
 
 async def test_a_held_source_that_merges_is_planned_again_when_confirmed(
-        app_factory, make_vault, paths, tmp_path):
+        unlocked, make_vault, paths, tmp_path):
     """A jrnl journal is held whole; its entry for a day the vault has is merged. The dry
     run planned it and the confirmation plans it again: it must still be there to merge
     (a held source handed each entry over once), and a second import adds nothing."""
@@ -319,13 +290,12 @@ async def test_a_held_source_that_merges_is_planned_again_when_confirmed(
     source = tmp_path / "journal.txt"
     source.write_text("[2026-11-24 21:00] Evening.\nA paragraph from jrnl.\n\n"
                       "[2026-11-26 08:00] Morning.\nAnother day.\n", encoding="utf-8")
-    app = app_factory()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
+    async with unlocked(size=(100, 30)) as pilot:
+        app = pilot.app
         app.push_screen(ImportScreen())
         await pilot.pause()
         app.screen.query_one("#format", Select).value = "jrnl"
-        await _fill(pilot, source)
+        await fill_path(pilot, source)
         assert isinstance(app.screen, ConfirmScreen)
         assert "Will import 1 new entry, merged into 1 existing day" in app.screen.body
         assert "2026-11-24: merged into the existing entry" in app.screen.body
@@ -336,7 +306,7 @@ async def test_a_held_source_that_merges_is_planned_again_when_confirmed(
         app.push_screen(ImportScreen())
         await pilot.pause()
         app.screen.query_one("#format", Select).value = "jrnl"
-        await _fill(pilot, source)
+        await fill_path(pilot, source)
         assert any("Nothing to import" in n for n in _notes(app))
     with open_vault(paths.vault) as vault:
         merged = vault.get_by_date(date(2026, 11, 24))

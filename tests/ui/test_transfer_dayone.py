@@ -8,12 +8,11 @@ import zipfile
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from textual.widgets import Input, Select
 
 from journal.core.clock import FixedClock
 from journal.core.exchange.importers import dayone
-from journal.ui.screens.transfer import ExportScreen
-from tests.ui.conftest import open_vault, sample_entries, settle, unlock
+from tests.ui.conftest import open_vault, sample_entries, settle
+from tests.ui.dialogs import export_to
 
 
 @pytest.fixture
@@ -21,21 +20,13 @@ def ui_clock() -> FixedClock:
     return FixedClock(datetime(2026, 11, 25, 21, 30, 0), zone=timezone(timedelta(hours=-5)))
 
 
-async def test_export_dayone_from_the_app_names_the_clocks_zone(app_factory, make_vault,
+async def test_export_dayone_from_the_app_names_the_clocks_zone(unlocked, make_vault,
                                                                 tmp_path):
     make_vault(sample_entries())
     out = tmp_path / "dayone.zip"
-    app = app_factory()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
-        app.push_screen(ExportScreen())
-        await pilot.pause()
-        app.screen.query_one("#format", Select).value = "dayone"
-        field = app.screen.query_one("#path", Input)
-        field.value = str(out)
-        field.focus()
-        await pilot.press("enter")
-        await settle(pilot)
+    async with unlocked(size=(100, 30)) as pilot:
+        app = pilot.app
+        await export_to(pilot, out, "dayone")
         await pilot.press("y")
         await settle(pilot)
         with open_vault(app.paths.vault) as vault:

@@ -56,22 +56,20 @@ async def test_first_run_creates_a_vault_and_shows_the_recovery_code_once(app_fa
     Vault.open(paths.vault, recovery_code=code, allow_weak=True).close()
 
 
-async def test_unlock_puts_the_cursor_in_todays_entry(app_factory, make_vault):
+async def test_unlock_puts_the_cursor_in_todays_entry(unlocked, make_vault):
     make_vault([Entry(date=TODAY, body="earlier tonight")])
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         assert isinstance(app.screen, WriteScreen)
         assert app.screen.day == TODAY
         assert app.screen.query_one("#editor").text == "earlier tonight"
         assert app.focused is app.screen.query_one("#editor")
 
 
-async def test_wrong_passphrase_says_so_and_allows_another_try(app_factory, make_vault):
+async def test_wrong_passphrase_says_so_and_allows_another_try(unlocked, make_vault):
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot, "not the passphrase")
+    async with unlocked(passphrase="not the passphrase") as pilot:
+        app = pilot.app
         assert isinstance(app.screen, UnlockScreen)
         assert app.vault is None
         assert "did not unlock" in _text(app, "#unlock-status")
@@ -160,12 +158,11 @@ async def test_quick_notes_that_arrived_are_listed_with_their_first_words(app_fa
         assert "without the passphrase" in note
 
 
-async def test_the_write_screen_says_a_day_holds_quick_captures(app_factory, make_vault):
+async def test_the_write_screen_says_a_day_holds_quick_captures(unlocked, make_vault):
     directory = make_vault()
     SealedBox(directory).add(Entry(date=TODAY, body="sent while locked"))
-    app = app_factory()
-    async with app.run_test(size=(120, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked(size=(120, 24)) as pilot:
+        app = pilot.app
         assert "sent while locked" in app.screen.query_one("#editor").text
         assert "includes 1 quick capture, not written in an unlocked session" in _text(
             app, "#write-title")

@@ -3,16 +3,28 @@ got free tries (the count lived in the screen), and the CLI's tries did not coun
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 from textual.widgets import Input, Static
 
 from journal.cli import cli
 from journal.cli.runtime import Runtime
 from journal.core.store.crypto import KdfParams
+from journal.ui.screens import unlock as unlock_screen
 from journal.ui.screens.unlock import UnlockScreen
 from journal.ui.screens.write import WriteScreen
 
 from .conftest import PASSPHRASE, settle, unlock
+
+
+@pytest.fixture(autouse=True)
+def real_time_follows_the_clock(monkeypatch, ui_clock):
+    """The wait also ends after its length in real time (a clock set back cannot stretch
+    it): here real time moves only with the injected clock, so a slow start of the app on
+    a busy machine cannot make "2 seconds" read "1 second"."""
+    start = ui_clock.now()
+    monkeypatch.setattr(unlock_screen, "monotonic",
+                        lambda: 1000.0 + (ui_clock.now() - start).total_seconds())
 
 
 def _status(app) -> str:

@@ -16,11 +16,10 @@ from journal.ui.screens.settings import SettingsScreen
 from .conftest import TODAY, open_vault, settle, unlock
 
 
-async def test_type_and_save_with_ctrl_s(app_factory, make_vault, paths):
+async def test_type_and_save_with_ctrl_s(unlocked, make_vault, paths):
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         await pilot.press(*"Hard day. #handover")
         checkin = app.screen.query_one("#checkin")
         checkin.query_one("#sleep", Input).value = "6"
@@ -42,11 +41,10 @@ async def test_type_and_save_with_ctrl_s(app_factory, make_vault, paths):
         assert b"Hard day" not in path.read_bytes()
 
 
-async def test_quit_saves_first(app_factory, make_vault, paths):
+async def test_quit_saves_first(unlocked, make_vault, paths):
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         await pilot.press(*"last words")
         await pilot.press("ctrl+q")
         await pilot.pause()
@@ -82,11 +80,10 @@ async def test_storage_error_keeps_the_text_and_says_so(app_factory, make_vault,
         assert vault.get_by_date(TODAY).body == "precious"
 
 
-async def test_conflict_keeps_my_text_and_merges_on_request(app_factory, make_vault, paths):
+async def test_conflict_keeps_my_text_and_merges_on_request(unlocked, make_vault, paths):
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         await pilot.press(*"mine")
         with open_vault(paths.vault) as other:  # another window saves the same day
             other.put(Entry(date=TODAY, body="theirs"))
@@ -103,12 +100,11 @@ async def test_conflict_keeps_my_text_and_merges_on_request(app_factory, make_va
 
 
 async def test_open_day_shows_an_older_entry_and_saves_the_current_one(
-        app_factory, make_vault, paths):
+        unlocked, make_vault, paths):
     old = date(2026, 11, 1)
     make_vault([Entry(date=old, body="November first")])
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         await pilot.press(*"tonight")
         app.open_day(old)
         await settle(pilot)
@@ -122,13 +118,10 @@ async def test_open_day_shows_an_older_entry_and_saves_the_current_one(
         assert vault.get_by_date(TODAY).body == "tonight"
 
 
-async def test_settings_are_saved_to_the_settings_file(app_factory, make_vault, paths):
+async def test_settings_are_saved_to_the_settings_file(unlocked, make_vault, paths):
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
-        await pilot.press("f5")
-        await pilot.pause()
+    async with unlocked(key="f5") as pilot:
+        app = pilot.app
         assert isinstance(app.screen, SettingsScreen)
         app.screen.query_one("#autolock", Input).value = "12"
         app.screen.query_one("#guided", Switch).value = True
@@ -156,11 +149,10 @@ async def test_bad_setting_is_explained(app_factory, make_vault, paths):
     assert not paths.settings_file.exists()
 
 
-async def test_guided_prompts_toggle_and_step(app_factory, make_vault):
+async def test_guided_prompts_toggle_and_step(unlocked, make_vault):
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         panel = app.screen.query_one("#prompts")
         assert not panel.display
         await pilot.press("ctrl+g")
@@ -172,12 +164,11 @@ async def test_guided_prompts_toggle_and_step(app_factory, make_vault):
         assert app.focused is app.screen.query_one("#editor")  # typing goes on
 
 
-async def test_go_to_date_from_the_palette_command(app_factory, make_vault):
+async def test_go_to_date_from_the_palette_command(unlocked, make_vault):
     old = date(2026, 11, 20)
     make_vault([Entry(date=old, body="the twentieth")])
-    app = app_factory()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
+    async with unlocked() as pilot:
+        app = pilot.app
         app.action_go_to_date()
         await pilot.pause()
         await pilot.press(*"not a day", "enter")
@@ -245,11 +236,10 @@ def test_bad_settings_file_falls_back_to_defaults(monkeypatch, tmp_path):
     assert any("Settings file ignored" in m for m in app.startup_messages)
 
 
-async def test_returning_to_the_day_shows_what_changed_on_disk(app_factory, make_vault, paths):
+async def test_returning_to_the_day_shows_what_changed_on_disk(unlocked, make_vault, paths):
     make_vault()
-    app = app_factory()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(pilot)
+    async with unlocked(size=(100, 30)) as pilot:
+        app = pilot.app
         await pilot.press(*"Mine.")
         await pilot.press("ctrl+s")
         await settle(pilot)
