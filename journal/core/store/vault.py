@@ -501,9 +501,15 @@ class Vault:
             chunks, stale = self.indexes.read()
             if stale:
                 chunks.update(self._heal_index(stale))
+        # Chunks of the format before the fold (4): current, and folded from their own
+        # moments when stored, so they are stored like rebuilt ones (no entry decrypted).
+        upgraded = {b: c for b, c in chunks.items() if c.upgraded}
+        if upgraded:
+            self.indexes.remember_healed(upgraded)
         index = Index(chunks, self._word_rows)
         self.indexes.keep(index, version)
-        if stale and self.on_index_rebuilt is not None and not self._conn.in_transaction:
+        if ((stale or upgraded) and self.on_index_rebuilt is not None
+                and not self._conn.in_transaction):
             self.on_index_rebuilt(self)
         return index
 
