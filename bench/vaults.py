@@ -82,9 +82,16 @@ def build(size: int, *, with_jrnl: bool) -> Built:
     if meta is None:
         if directory.exists():
             shutil.rmtree(directory)  # a half-built cache from an interrupted run
-        for stale in directory.parent.glob(f"*-{size}-*"):  # older generator or schema
-            shutil.rmtree(stale, ignore_errors=True)
         directory.mkdir(parents=True)
+        for stale in directory.parent.glob(f"*-{size}-*"):  # older generator or schema
+            if stale == directory:
+                continue
+            old_jrnl = stale / "jrnl.txt"   # jrnl's journal depends on the entries alone
+            if (stale.name.startswith(f"{gen.generator_name()}-s") and old_jrnl.is_file()
+                    and not jrnl_file.exists()):
+                old_jrnl.replace(jrnl_file)
+                log(f"[{size}] kept jrnl's journal of the same entries from {stale.name}")
+            shutil.rmtree(stale, ignore_errors=True)
         log(f"[{size}] generating {size:,} entries with {gen.generator_name()} ...")
         t0 = time.perf_counter()
         items = gen.entries(size)
@@ -104,6 +111,8 @@ def build(size: int, *, with_jrnl: bool) -> Built:
                 "terms": terms, "last_date": max(e.date for e in items).isoformat(),
                 "db_bytes": sum(p.stat().st_size for p in vault_dir.iterdir()),
                 "build_seconds": {"generate": round(t_gen, 2), "put_many": round(t_put, 2)}}
+        if jrnl_file.is_file():   # kept from an older schema's cache
+            meta["jrnl_bytes"] = jrnl_file.stat().st_size
         meta_path.write_text(json.dumps(meta, indent=1))
     if with_jrnl and not jrnl_file.is_file() and jrnl.available():
         if items is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -139,6 +140,31 @@ def summary_line(day: date, title: str, kinds: list[int], width: int | None = No
     if len(title) > room:
         title = title[:room - 1].rstrip() + "…"
     return head + title
+
+
+#: What `one_line` changes in a title: a control character (escaped) or a newline or tab.
+_NOT_PLAIN = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def summary_lines(rows: Iterable[tuple[date, str, list[int]]], width: int) -> Iterator[str]:
+    """`summary_line` of each (day, title, kinds), the same text, for the thousands of
+    lines of a search or a listing: the head after the date is kept per weekday and
+    moments, and a title with nothing for `one_line` to change is taken as it is."""
+    tails: dict[tuple[int, ...], tuple[str, int]] = {}
+    for day, title, kinds in rows:
+        key = (day.weekday(), *kinds)
+        found = tails.get(key)
+        if found is None:
+            head = summary_line(day, "", kinds, width)[:-len("(no text)")][10:]
+            found = tails[key] = head, max(width - 10 - len(head) - 1, 12)
+        tail, room = found
+        if not title:
+            title = "(no text)"
+        elif _NOT_PLAIN.search(title):
+            title = one_line(title)
+        if len(title) > room:
+            title = title[:room - 1].rstrip() + "…"
+        yield day.isoformat() + tail + title
 
 
 def render_entry(entry: Entry) -> str:

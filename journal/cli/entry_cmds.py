@@ -24,7 +24,7 @@ from journal.cli.common import (
     passphrase_file_option,
     plural,
     render_entry,
-    summary_line,
+    summary_lines,
     terminal_width,
 )
 from journal.cli.moment_syntax import parse_moment
@@ -259,19 +259,20 @@ def _since_until(func):  # noqa: ANN001, ANN202 - decorator
 _BATCH = 200
 
 
-def _print_entries(entries: Sequence[Entry], as_json: bool, empty: str) -> None:
+def _print_entries(entries: Sequence[Entry], as_json: bool, empty: str,
+                   width: int | None = None) -> None:
     if as_json:
         say_json(entries_document(entries))
         return
     if not entries:
         say(empty, err=True)
         return
-    width = terminal_width()
+    width = width or terminal_width()
     lines = getattr(entries, "lines", None)  # index rows: no Entry built, moments not decoded
     if lines is not None:  # written in batches: the first at once, thousands without a
         batch: list[str] = []  # write per line (issue 19: 4,800 matches)
-        for day, title, kinds in lines():
-            batch.append(summary_line(day, title, kinds, width))
+        for line in summary_lines(lines(), width):
+            batch.append(line)
             if len(batch) == _BATCH:
                 say("\n".join(batch))
                 batch = []
@@ -280,6 +281,17 @@ def _print_entries(entries: Sequence[Entry], as_json: bool, empty: str) -> None:
         return
     for entry in entries:
         say(entry_line(entry, width))
+
+
+def _first(entries: Sequence[Entry], n: int) -> Sequence[Entry]:
+    """The first `n`; index rows (`Hits`) stay index rows: no Entry built for a line."""
+    head = getattr(entries, "head", None)
+    return head(n) if head is not None else entries[:n]
+
+
+def _ids(entries: Sequence[Entry]) -> list[str]:
+    ids = getattr(entries, "ids", None)  # index rows: no Entry built
+    return ids() if ids is not None else [e.id for e in entries]
 
 
 @click.command("list")
@@ -298,15 +310,18 @@ def list_entries(runtime: Runtime, limit: int | None, since: date | None, until:
       journal list --since 2026-01-01 --until 2026-03-31
       journal list --json | jq '.entries[0].date'
     """
-    vault = runtime.open_vault(passphrase_file)
+    from journal.core.store.read_ahead import ReadAhead
+
+    width = terminal_width()  # before unlocking: its import runs while the key is derived
+    vault = runtime.open_vault(passphrase_file, read_ahead=ReadAhead(chunks=True))
     try:
         from journal.core.model.query import Query
 
         hits = vault.index().select(Query(since=since, until=until))
-        entries: Sequence[Entry] = hits[:limit] if limit else hits
+        entries: Sequence[Entry] = _first(hits, limit) if limit else hits
         if as_json:
-            entries = vault.get_many([e.id for e in entries])
-        damaged = set() if as_json else vault.damaged_among([e.id for e in entries])
+            entries = vault.get_many(_ids(entries))
+        damaged = set() if as_json else vault.damaged_among(_ids(entries))
     finally:
         vault.close()
     if damaged:  # never the old summary of a row that no longer authenticates
@@ -316,7 +331,7 @@ def list_entries(runtime: Runtime, limit: int | None, since: date | None, until:
                 if entry.id in damaged else entry_line(entry))
         return
     _print_entries(entries, as_json,
-                   "No entries yet. Add one with: journal add   (opens your editor)")
+                   "No entries yet. Add one with: journal add   (opens your editor)", width)
 
 
 @click.command()
@@ -379,7 +394,9 @@ def tags_cmd(runtime: Runtime, as_json: bool, passphrase_file: Path | None) -> N
       journal tags
       journal tags --json | jq '.tags | keys'
     """
-    vault = runtime.open_vault(passphrase_file)
+    from journal.core.store.read_ahead import ReadAhead
+
+    vault = runtime.open_vault(passphrase_file, read_ahead=ReadAhead(chunks=True))
     try:
         tags, people = vault.index().label_counts()
     finally:
@@ -434,6 +451,7 @@ def search_cmd(runtime: Runtime, query: tuple[str, ...], tags: tuple[str, ...],
       journal search --kind contagion --context home --json
     """
     from journal.core.model.query import Query, search_vault
+    from journal.core.store.read_ahead import ReadAhead
 
     parsed = Query.parse(" ".join(query), runtime.clock.today())
     parsed.tags += [normalise_label(t) for t in tags]
@@ -444,12 +462,14 @@ def search_cmd(runtime: Runtime, query: tuple[str, ...], tags: tuple[str, ...],
     parsed.until = until or parsed.until
     if parsed.since and parsed.until and parsed.since > parsed.until:
         raise ValidationError(f"since ({parsed.since}) is after until ({parsed.until})")
-    vault = runtime.open_vault(passphrase_file)
+    width = terminal_width()  # before unlocking: its import runs while the key is derived
+    vault = runtime.open_vault(
+        passphrase_file, read_ahead=ReadAhead(chunks=True, words=bool(parsed.text)))
     try:
         found = search_vault(vault, parsed)
-        shown = found[:limit] if limit else found
+        shown = _first(found, limit) if limit else found
         if as_json:
-            shown = vault.get_many([e.id for e in shown])
+            shown = vault.get_many(_ids(shown))
     finally:
         vault.close()
     if not as_json and found:
@@ -457,7 +477,7 @@ def search_cmd(runtime: Runtime, query: tuple[str, ...], tags: tuple[str, ...],
         say(f"{plural(len(found), 'entry', 'entries')} match"
             f"{'es' if len(found) == 1 else ''}"
             + (f" (showing {n_shown})" if n_shown < len(found) else ""), err=True)
-    _print_entries(shown, as_json, "No entries match.")
+    _print_entries(shown, as_json, "No entries match.", width)
 
 
 @click.command()

@@ -32,6 +32,10 @@ from journal.core.textsafe import terminal_safe
 #: Every control character JSON text may not hold raw (C0 but the whitespace json.dumps
 #: writes between tokens), plus DEL and C1, which JSON allows raw but a terminal obeys.
 _JSON_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: Every ASCII byte but those controls: an ASCII text without them has nothing left when
+#: they are deleted (a C loop, ~4x faster than the regular expression over 14 MB of JSON).
+_ASCII_NOT_CONTROL = bytes(sorted(set(range(0x80)) - set(range(0x09)) - set(range(0x0b, 0x20))
+                                  - {0x7f}))
 
 
 def say(text: str = "", *, err: bool = False, nl: bool = True) -> None:
@@ -49,7 +53,9 @@ def say_json(text: str) -> None:
     Inside a JSON string that escape means the same character, so `json.loads` gives back
     the same data; between tokens JSON allows only space, tab, LF and CR, and only CR is
     touched here, which no JSON writer of ours emits."""
-    click.echo(_JSON_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text), nl=False)
+    if not (text.isascii() and not text.encode("ascii").translate(None, _ASCII_NOT_CONTROL)):
+        text = _JSON_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    click.echo(text, nl=False)
 
 
 def confirm(question: str, *, default: bool = False) -> bool:

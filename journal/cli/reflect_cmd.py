@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import math
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
-from itertools import chain
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
@@ -73,8 +73,9 @@ def reflect_command(runtime: Runtime, since: date | None, until: date | None, as
 def json_pieces(result: dict[str, Any]) -> Iterator[str]:
     """`exchange.to_text(result)` (all but its escaping of DEL and C1 controls, which
     `say_json` does the same way) a top-level field and a finding at a time, so the text of a
-    long journal is never whole in memory; lists of flat records (the evidence) are written
-    with one template per list, as json.dumps(indent=2) writes them, but ~5x faster."""
+    long journal is never whole in memory; lists of flat records (the evidence, the weeks)
+    are written as json.dumps(indent=2) writes them, but ~5x faster: their values' texts
+    and what comes between them joined once."""
     yield "{"
     for n, (key, value) in enumerate(result.items()):
         head = f"{',' if n else ''}\n  {_string(key)}: "
@@ -102,14 +103,19 @@ def _dumps(value: Any, depth: int) -> Iterator[str]:
             else:
                 yield head + text
         yield "\n" + "  " * depth + "}"
-    elif type(value) is list and value and _records(value):
-        keys = tuple(value[0])
+    elif type(value) is list and value and (texts := _records(value)) is not None:
+        # The values' texts interleaved with what comes between them (the next key, or
+        # the end of a record and the start of the next), joined once.
         more = "\n" + "  " * (depth + 2)
-        template = ("{" + ",".join(f"{more}{_string(k).replace('%', '%%')}: %s"
-                                   for k in keys) + inner + "}")
-        strings = map(_string, chain.from_iterable(map(dict.values, value)))
-        yield "[" + inner + ("," + inner).join(
-            map(template.__mod__, zip(*[strings] * len(keys), strict=True)))
+        heads = [f"{more}{_string(key)}: " for key in value[0]]
+        between = [*("," + head for head in heads[1:]), inner + "}," + inner + "{" + heads[0]]
+        width = len(heads)
+        streams: list[Iterable[str]] = []   # per record: value 0, what follows it, value 1...
+        for j, after in enumerate(between):
+            streams += [texts[j::width], repeat(after)]
+        pieces = list(chain.from_iterable(zip(*streams, strict=False)))   # repeat is endless
+        pieces[-1] = inner + "}"
+        yield "[" + inner + "{" + heads[0] + "".join(pieces)
         yield "\n" + "  " * depth + "]"
     elif type(value) is list and value and any(type(v) in (dict, list) for v in value):
         yield "["
@@ -139,15 +145,32 @@ def _scalar(value: Any) -> str | None:
     return None
 
 
-def _records(items: list[Any]) -> bool:
-    """Whether every item is a dict with the first one's keys, in its order, holding
-    strings only (an evidence list)."""
+def _records(items: list[Any]) -> list[str] | None:
+    """When every item is a dict with the first one's keys, in its order, holding strings
+    (an evidence list) or other flat values (the weeks): their values' texts, in order;
+    else None. Checked with C loops: the keys of all items, concatenated, are the first
+    one's keys repeated (with as many keys each), and a value that is not a string makes
+    the string encoder refuse it."""
     first = items[0]
     if type(first) is not dict or not first or {type(k) for k in first} != {str}:
-        return False
+        return None
     keys = list(first)
-    return (set(map(type, items)) == {dict} and all(map(keys.__eq__, map(list, items)))
-            and set(map(type, chain.from_iterable(map(dict.values, items)))) == {str})
+    if not (set(map(type, items)) == {dict} and set(map(len, items)) == {len(keys)}
+            and list(chain.from_iterable(items)) == keys * len(items)):
+        return None
+    values = list(chain.from_iterable(map(dict.values, items)))
+    try:
+        return list(map(_string, values))
+    except TypeError:   # not only strings
+        pass
+    if not set(map(type, values)) <= _FLAT:
+        return None
+    texts = list(map(_scalar, values))
+    return None if None in texts else texts   # None: NaN or infinity
+
+
+#: The types of the values a flat record may hold (a float is checked by _scalar).
+_FLAT = {str, int, float, bool, type(None)}
 
 
 def render_text(result: dict[str, Any]) -> str:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # imported where used: `journal --version` must not load the 
     from journal.core.store.captures import Arrival
     from journal.core.store.crypto import KdfParams
     from journal.core.store.failed_unlocks import FailedUnlocks
+    from journal.core.store.read_ahead import ReadAhead
     from journal.core.store.rollback import SeenSaves
     from journal.core.store.vault import Vault
 
@@ -97,12 +98,19 @@ class Runtime:
         return first
 
     def open_vault(self, passphrase_file: Path | None = None, *, verify: bool = True,
-                   merge_sealed: bool = True, recovery_code: str | None = None) -> Vault:
+                   merge_sealed: bool = True, recovery_code: str | None = None,
+                   read_ahead: ReadAhead | None = None) -> Vault:
         """Unlock the vault. After a verified unlock, entries captured with
-        `journal add --sealed` are merged in and the user is told on stderr."""
+        `journal add --sealed` are merged in and the user is told on stderr. `read_ahead`:
+        what the command will read, read while the key is derived (a passphrase unlock);
+        a verified unlock reads at least the rows its check MACs."""
+        from journal.core.store.read_ahead import ReadAhead
+
         directory = self.paths.vault
+        if read_ahead is None and verify:
+            read_ahead = ReadAhead()
         if recovery_code is None:
-            vault = self._unlock(directory, passphrase_file, verify)
+            vault = self._unlock(directory, passphrase_file, verify, read_ahead)
         else:
             vault = self.unlock(directory, recovery_code=recovery_code, verify=verify)
         self.warn_rollback(vault)
@@ -115,7 +123,8 @@ class Runtime:
                 raise
         return vault
 
-    def _unlock(self, directory: Path, passphrase_file: Path | None, verify: bool) -> Vault:
+    def _unlock(self, directory: Path, passphrase_file: Path | None, verify: bool,
+                read_ahead: ReadAhead | None = None) -> Vault:
         """A typed passphrase gets three tries (each costs a full key derivation, and
         after two wrong ones in a row a growing wait before it is asked)."""
         typed = passphrase_file is None and not self.env.get("JOURNAL_PASSPHRASE")
@@ -124,7 +133,8 @@ class Runtime:
             vault_id = self.wait_out(directory)  # not found / not ours: before asking
             secret = self.passphrase(passphrase_file)
             try:
-                return self.unlock(directory, secret, verify=verify, vault_id=vault_id)
+                return self.unlock(directory, secret, verify=verify, vault_id=vault_id,
+                                   read_ahead=read_ahead)
             except WrongPassphrase:
                 if attempt == tries:
                     raise
@@ -158,7 +168,7 @@ class Runtime:
 
     def unlock(self, directory: Path, passphrase: str | None = None, *,
                recovery_code: str | None = None, verify: bool = True,
-               vault_id: bytes | None = None) -> Vault:
+               vault_id: bytes | None = None, read_ahead: ReadAhead | None = None) -> Vault:
         """One try at the vault's key (the passphrase, or one changed on another synced
         machine, or the recovery code), counted in the wrong passphrases in a row and
         after the wait they earned (`vault_id`: the caller already waited)."""
@@ -170,7 +180,8 @@ class Runtime:
             try:
                 return Vault.open(directory, passphrase, recovery_code=recovery_code,
                                   allow_weak=self.allow_weak, clock=self.clock,
-                                  verify=verify, seen=self.seen_saves())
+                                  verify=verify, seen=self.seen_saves(),
+                                  read_ahead=read_ahead)
             except WrongPassphrase:
                 vault = (self.open_through_sync(directory, passphrase)
                          if recovery_code is None and passphrase is not None else None)

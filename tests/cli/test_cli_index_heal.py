@@ -147,3 +147,29 @@ def test_a_read_command_never_waits_the_full_busy_time_for_its_conveniences(unin
             millis = int(set_before[-1].rsplit("=", 1)[1])
             assert millis <= 1000, statement
     assert waits
+
+
+def test_the_first_reflect_of_an_older_vault_stores_its_upgrade_once(tmp_path):
+    """A vault of storage version 5 (index chunks of format 4, made by main a36e878:
+    tests/data/index-v4) upgrades at its first command, which says so once; its
+    reflection is the older program's, byte for byte in JSON."""
+    import json
+    import shutil
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from cli_harness import Prompts
+
+    from journal.core.clock import FixedClock
+
+    old = Path(__file__).resolve().parents[1] / "data" / "index-v4"
+    expected = json.loads((old / "reflect.json").read_text(encoding="utf-8"))
+    shutil.copytree(old, tmp_path / "vault")
+    journal = Journal(tmp_path, FixedClock(datetime(2026, 11, 24, 21, 30), zone=UTC),
+                      Prompts(default=expected["passphrase"]))
+    first = journal("reflect", "--json")
+    assert first.stderr.count("the encrypted index was rebuilt (80 entries) and stored") == 1
+    assert json.loads(first.stdout) == expected["runs"][0]["result"]
+    second = journal("reflect", "--json")
+    assert "rebuilt" not in second.stderr
+    assert second.stdout == first.stdout

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
+
 import pytest
 
 from journal import launch
@@ -81,3 +85,45 @@ def test_a_failing_head_start_never_stops_the_command(monkeypatch):
     monkeypatch.setattr("journal.cli.main", lambda: ran.append(1))
     launch.main()
     assert ran == [1]
+
+
+def _run(script: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_end_now_flushes_runs_atexit_and_skips_the_teardown():
+    done = _run("""
+        import atexit, sys
+        from journal.launch import end_now
+
+        class Teardown:
+            def __del__(self):
+                print("torn down")
+
+        kept = Teardown()
+        atexit.register(lambda: print("atexit ran"))
+        print("x" * 200_000)
+        print("on stderr", file=sys.stderr, end="")
+        end_now(3)
+    """)
+    assert done.returncode == 3
+    assert done.stdout == "x" * 200_000 + "\natexit ran\n"  # all of it, and no teardown
+    assert done.stderr == "on stderr"
+
+
+@pytest.mark.parametrize("code, returncode, stderr", [(None, 0, ""), (0, 0, ""),
+                                                      ("a message", 1, "a message\n")])
+def test_end_now_exits_as_sys_exit_would(code, returncode, stderr):
+    done = _run(f"from journal.launch import end_now; end_now({code!r})")
+    assert (done.returncode, done.stderr) == (returncode, stderr)
+
+
+def test_end_now_waits_for_a_thread_still_running():
+    done = _run("""
+        import threading, time
+        from journal.launch import end_now
+        threading.Thread(target=lambda: (time.sleep(0.2), print("finished"))).start()
+        end_now(0)
+    """)
+    assert (done.returncode, done.stdout) == (0, "finished\n")

@@ -93,6 +93,18 @@ def test_say_json_stays_the_same_json_with_controls_escaped():
     assert json.loads(out) == {"tag": HOSTILE, "ok": "é ✓"}
 
 
+@pytest.mark.parametrize("control", ["\x00", "\x07", "\x1b", "\x1f", "\x7f", "\r"])
+def test_say_json_escapes_a_raw_control_in_ascii_text_too(control):
+    """ASCII text takes a quicker check than the expression (issue 19: 14 MB of reflect
+    --json); a raw control in it is escaped all the same, and text without one is written
+    as it is."""
+    plain = '{\n  "a": "b\\u0007\tc"\n}\n'
+    out, _ = _run(output.say_json, plain)
+    assert out == plain
+    out, _ = _run(output.say_json, plain.replace("b", "b" + control))
+    assert control not in out and f"\\u{ord(control):04x}" in out
+
+
 def test_confirm_escapes_the_question():
     @click.command()
     def command() -> None:

@@ -98,8 +98,8 @@ def test_columns_of_different_lengths_are_refused():
     with pytest.raises(crypto.DecryptError):
         Chunk.decode(0, raw).columns()  # decoded when first needed, checked then
     lines = chunk.encode().split(b"\n")
-    assert len(lines) == 5  # keys, core, line and shown columns, moments: no words
-    raw = b"\n".join([*lines[:4], b"[[]]"])
+    assert len(lines) == 6  # keys, core, line and shown columns, moments, fold: no words
+    raw = b"\n".join([*lines[:4], b"[[]]", lines[5]])
     with pytest.raises(crypto.DecryptError):
         Chunk.decode(0, raw).moments()
     raw = b"\n".join([*lines[:2], b'{"title":["a"],"kinds":[[0,0]]}', *lines[3:]])
@@ -161,7 +161,7 @@ def test_counts_rows_and_prefixes():
     reopened = Index({b: Chunk.decode(b, c.encode()) for b, c in index.chunks.items()})
     assert reopened.recovery_labels() == index.recovery_labels()
     assert reopened.feeling_labels() == index.feeling_labels()
-    assert all(c._parts == [None, None, None, None] for c in reopened.chunks.values())
+    assert all(c._parts == [None] * 5 for c in reopened.chunks.values())
 
 
 class _RacingRaws(list):
@@ -198,3 +198,62 @@ def test_a_word_search_finds_words_in_one_row_several_and_many():
     index = Index.from_entries(entries)
     for word, expected in (("rare", 1), ("few", 5), ("common", 40), ("mon", 40), ("zz", 0)):
         assert len(index.select(Query(text=[word]))) == expected, word
+
+
+def test_a_chunks_fold_is_the_fold_of_its_moments_and_comes_back_the_same():
+    """Issue 19, target 4: the sixth part is `fold_moments` of the rows' moments, in the
+    chunk's row order, and reads back as it was written."""
+    from journal.core.model.moment_fold import fold_moments
+    from journal.core.store.index_chunk import _fold_document
+
+    chunk = Chunk.from_records(0, [record_of(e) for e in _entries(40, seed=5)], "")
+    assert _fold_document(chunk.folded()) == _fold_document(fold_moments(chunk.moments()))
+    again = Chunk.decode(0, chunk.encode())
+    assert _fold_document(again.folded()) == _fold_document(chunk.folded())
+    assert again.fold_matches()
+    assert again.folded().sets == chunk.folded().sets
+
+
+@pytest.mark.parametrize("change", [
+    {"w": 3}, {"counts": "AAAA"}, {"sets": [[1]]}, {"sets": "x"}, {"sets": [[999]]},
+    {"sets": [["ward"]]}, {"labels": [1]}, {"labels": []},
+    {"carried": [[999, []]]}, {"carried": [[0, [[1, 2]]]]},
+    {"carried": [[0, [[1, 2, [["#a", "9", 0]]]]]]}, {"ct": [[1, "work", {"a": "1"}]]},
+    {"kt": []}, {"home": {"a": None}}, {"rules": None, "counts": None}])
+def test_a_malformed_fold_is_refused(change):
+    import json
+
+    chunk = Chunk.from_records(0, [record_of(e) for e in _entries(12, seed=3)], "")
+    lines = chunk.encode().split(b"\n")
+    fold = json.loads(lines[5])
+    if change.get("rules", 1) is None:
+        change = {"counts": "%%%"}   # not base64
+    fold.update(change)
+    raw = b"\n".join([*lines[:5], json.dumps(fold).encode()])
+    with pytest.raises(crypto.DecryptError):
+        Chunk.decode(0, raw).folded()
+    assert not Chunk.decode(0, raw).fold_matches()
+
+
+def test_a_fold_made_under_other_rules_is_folded_again():
+    """A threshold changed since the chunk was written (moment_fold.RULES): its counts are
+    not read; the moments are folded again."""
+    import json
+
+    from journal.core.store.index_chunk import _fold_document
+
+    chunk = Chunk.from_records(0, [record_of(e) for e in _entries(12, seed=3)], "")
+    lines = chunk.encode().split(b"\n")
+    fold = json.loads(lines[5])
+    fold["rules"] = "0|an older rule"
+    fold["counts"] = ""   # would be refused if it were read
+    raw = b"\n".join([*lines[:5], json.dumps(fold).encode()])
+    assert _fold_document(Chunk.decode(0, raw).folded()) == _fold_document(chunk.folded())
+
+
+def test_fold_widths_are_the_sizes_they_claim():
+    from array import array
+
+    from journal.core.store.index_chunk import _WIDTHS
+
+    assert {w: array(t).itemsize for w, t in _WIDTHS.items()} == {1: 1, 2: 2, 4: 4}

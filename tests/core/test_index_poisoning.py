@@ -98,3 +98,61 @@ def test_reading_the_index_never_rewrites_the_vault_file(vault, vault_dir):
     with open_vault(vault_dir) as again:
         again._heal_index = None  # every chunk is current: nothing to rebuild
         assert len(again.summaries()) == 30
+
+
+def _moment_entries(n: int) -> list[Entry]:
+    from journal.core.model.entries import Moment
+
+    return [Entry(date=date(2026, 1, 1 + i % 28).replace(month=1 + i // 28), body=f"Day {i}",
+                  moments=[Moment(kind="contagion", intensity=7, context="work", time="10:00",
+                                  tags=["ward"], people=["client-a"]),
+                           Moment(kind="contagion", intensity=5, context="home", time="20:00",
+                                  tags=["ward"])])
+            for i in range(n)]
+
+
+def test_a_damaged_fold_is_never_believed(vault, vault_dir):
+    """Issue 19, target 4: a chunk's fold is sealed with it, so a byte changed anywhere in
+    it fails the chunk's authentication: the chunk is rebuilt from the entries verified
+    against the manifest, and reflection counts what the entries hold."""
+    from journal.core.reflection import reflect_rows
+
+    saved = vault.put_many(_moment_entries(60))
+    index = vault.index()
+    before = reflect_rows(index.day_rows(), today=date(2026, 3, 1))
+    assert before["moments"] == 120
+    bucket = uuid.UUID(saved[0].id).bytes[0]
+    vault.close()
+    (blob,) = raw_sql(vault_dir, "SELECT ct FROM index_chunks WHERE bucket=?", bucket)[0]
+    damaged = bytearray(blob)
+    damaged[-40] ^= 1   # near the end of the plaintext: the fold, the last part
+    raw_sql(vault_dir, "UPDATE index_chunks SET ct=? WHERE bucket=?", bytes(damaged), bucket)
+    with open_vault(vault_dir) as again:
+        index = again.index()
+        assert again.indexes.pending() > 0   # rebuilt from the entries, not believed
+        assert reflect_rows(index.day_rows(), today=date(2026, 3, 1)) == before
+
+
+def test_check_names_a_fold_that_does_not_match_its_moments(vault):
+    """A fold sealed with the key but not the fold of the chunk's moments (only someone
+    holding the key could write one) is named by `journal check`, and the repair rebuilds
+    it."""
+    from journal.core.model.moment_fold import fold_moments
+    from journal.core.reflection import reflect_rows
+
+    saved = vault.put_many(_moment_entries(60))
+    assert vault.check().ok   # control
+    bucket = uuid.UUID(saved[0].id).bytes[0]
+    chunk = vault.index().chunks[bucket]
+    forged = Chunk.decode(bucket, chunk.encode())
+    folded = fold_moments(chunk.moments())
+    folded.counts[1] = [0] * len(chunk)   # no contagion at all
+    forged._parts[4], forged._raws[4] = folded, None
+    with vault.transaction():
+        vault.indexes.store(forged)
+    report = vault.check()
+    assert any(f"index chunk {bucket}: its folded moments do not match" in p
+               for p in report.problems), report.problems
+    vault.drop_index()
+    assert vault.check().ok
+    assert reflect_rows(vault.index().day_rows())["moments"] == 120

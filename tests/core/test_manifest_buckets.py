@@ -130,6 +130,48 @@ def test_bucket_mac_refuses_malformed_rows(bad):
         crypto.manifest_bucket_mac(b"\5" * 32, b"V" * 16, 7, [bad])
 
 
+_ROW = st.tuples(st.binary(min_size=16, max_size=16), st.integers(1, 2**63 - 1),
+                 st.binary(min_size=32, max_size=32))
+
+
+def _row_by_row_mac(bucket: int, rows: list[tuple[bytes, int, bytes]]) -> bytes:
+    """The bucket MAC as the format defines it, a row at a time (no prepared body)."""
+    mac = chmac.HMAC(b"\5" * 32, hashes.SHA256())
+    mac.update(b"journal/v1/manifest-bucket|" + b"V" * 16 + bytes((bucket,))
+               + len(rows).to_bytes(8, "big"))
+    for u, v, d in sorted(rows):
+        mac.update(u + v.to_bytes(8, "big") + d)
+    return mac.finalize()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_ROW, max_size=40, unique_by=lambda row: row[0]))
+def test_prepared_bodies_give_each_buckets_mac(rows):
+    """The bodies prepared without a key (while an unlock derives it) MAC to exactly what
+    the format says, bucket by bucket, in any order of rows."""
+    bodies = crypto.manifest_bucket_bodies(rows[::-1])
+    grouped: dict[int, list] = {}
+    for row in rows:
+        grouped.setdefault(row[0][0], []).append(row)
+    assert sorted(bodies) == sorted(grouped)
+    for bucket, (count, total, body) in bodies.items():
+        assert (count, total) == (len(grouped[bucket]), sum(r[1] for r in grouped[bucket]))
+        assert crypto.manifest_body_mac(b"\5" * 32, b"V" * 16, bucket, count, body) == (
+            _row_by_row_mac(bucket, grouped[bucket]))
+
+
+@pytest.mark.parametrize("bad", [
+    (b"\x07" * 17, 1, b"\0" * 32), (b"\x07" * 16, 1, b"\0" * 31), (b"\x07" * 16, "1", b"\0" * 32),
+    (b"\x07" * 16, 0, b"\0" * 32), (b"\x07" * 16, 2**63, b"\0" * 32), ("\x07" * 16, 1, b"\0" * 32),
+    (b"\x07" * 16, 1.0, b"\0" * 32), (b"\x07" * 16, 1, "\0" * 32), (b"\x07" * 16, 1),
+    (b"", 1, b"\0" * 32), (b"\x07" * 16, None, b"\0" * 32),
+])
+def test_prepared_bodies_refuse_a_malformed_row_among_good_ones(bad):
+    good = [(bytes((b,)) * 16, 1, b"\1" * 32) for b in (3, 7, 9)]
+    with pytest.raises(ValueError):
+        crypto.manifest_bucket_bodies([*good, bad])
+
+
 def test_manifest_is_bucketed_and_matches_a_recomputation(filled):
     vault_dir, ids = filled
     with open_vault(vault_dir) as v:

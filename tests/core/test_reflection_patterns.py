@@ -205,7 +205,7 @@ def test_a_tags_share_of_the_alpha_follows_its_moments_not_its_kinds():
 
     entries = gen.noise(140, 3)
     gen.plant_trigger(entries, 23, n=30)
-    days = build_days(rows_from_entries(entries), None, None, 18 * 60)
+    days = build_days(rows_from_entries(entries), None, None)
     found, chances = triggers(days)
     rows = found["stats"]["tags"]
     assert [c.weight for c in chances] == [r["moments"] for r in rows]
@@ -213,7 +213,7 @@ def test_a_tags_share_of_the_alpha_follows_its_moments_not_its_kinds():
     for entry in flipped:   # every kind turned over: the weights stay
         for m in entry.moments:
             m.kind = "concern" if m.kind == "contagion" else "contagion"
-    _, again = triggers(build_days(rows_from_entries(flipped), None, None, 18 * 60))
+    _, again = triggers(build_days(rows_from_entries(flipped), None, None))
     assert sorted(c.weight for c in again) == sorted(c.weight for c in chances)
 
 

@@ -32,3 +32,29 @@ async def test_unlock_stores_the_rebuilt_index(app_factory, make_vault, monkeypa
     assert stored and len(stored) <= 4
     line = "The encrypted index was rebuilt (4 entries) and stored"
     assert any(line in n for n in notes) is said
+
+
+async def test_unlock_stores_the_upgrade_of_an_older_vault(app_factory, paths):
+    """Issue 19, target 4: a vault of storage version 5 (tests/data/index-v4, made by main
+    a36e878: chunks without their folds) is upgraded at unlock and stored at once (that no
+    entry is decrypted for it: tests/core/test_index_upgrade.py)."""
+    import json
+    import shutil
+    from pathlib import Path
+
+    from journal.core.store import crypto
+    from journal.core.store.index_chunk import chunk_aad
+
+    old = Path(__file__).resolve().parents[1] / "data" / "index-v4"
+    expected = json.loads((old / "reflect.json").read_text(encoding="utf-8"))
+    shutil.copytree(old, paths.vault)
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot, expected["passphrase"])
+        assert app.vault is not None
+        assert app.vault.indexes.pending() == 0   # stored at unlock
+        keys = app.vault.keyring.subkeys["summary-aead"], app.vault.keyring.vault_id
+    rows = raw_sql(paths.vault, "SELECT bucket, ct FROM index_chunks")
+    formats = {json.loads(crypto.unpad(crypto.open_sealed(
+        keys[0], blob, chunk_aad(keys[1], bucket))).split(b"\n")[0])["v"] for bucket, blob in rows}
+    assert len(rows) > 50 and formats == {5}

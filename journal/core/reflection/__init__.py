@@ -28,6 +28,7 @@ from journal.core.reflection.common import FORBIDDEN_WORDS, minutes
 from journal.core.reflection.days import (
     DayFold,
     DayRow,
+    FoldedChunks,
     MomentRow,
     RowChunks,
     repeated_dates,
@@ -86,20 +87,30 @@ def reflect_rows(rows: Iterable[DayRow] | RowChunks, *, since: date | None = Non
     """Every finding over the rows (`DayRow`s, in any order; rows on one date are merged,
     the first one's id kept) dated within [since, until]: the same dict `reflect` gives
     over the entries the rows were made from. The rows are read, never changed. Rows that
-    come a batch at a time (`RowChunks`: the encrypted index's `day_rows()`) are folded a
-    batch at a time, and no batch's moments are kept. Evidence items ({"date",
+    come a batch at a time (`RowChunks`) are folded a batch at a time, and no batch's
+    moments are kept; a batch that comes folded already (`FoldedChunks`: the encrypted
+    index's `day_rows()`, whose chunks keep their fold) is taken as it is when all its rows
+    are in range, and folded from its moments otherwise. Evidence items ({"date",
     "entry_id"}) are shared between findings: treat the result as read-only."""
     _check(since, until, work_end)
     cutoff = minutes(work_end)
     assert cutoff is not None   # _check made sure
-    if isinstance(rows, RowChunks):
-        fold = DayFold(since, until, cutoff, rows.repeated(), again=rows.chunks)
+    if isinstance(rows, FoldedChunks):
+        fold = DayFold(since, until, rows.repeated(), again=rows.chunks)
+        for part in rows.folds():
+            if fold.whole(part.days):   # the chunk's own fold (no moment read)
+                fold.add_folded(part.days, *part.columns(), part.folded())
+            else:
+                fold.add(part.rows())
+            del part
+    elif isinstance(rows, RowChunks):
+        fold = DayFold(since, until, rows.repeated(), again=rows.chunks)
         for chunk in rows.chunks():
             fold.add(chunk)
             del chunk   # before the next chunk is decoded
     else:
         rows = rows if isinstance(rows, list | tuple) else list(rows)
-        fold = DayFold(since, until, cutoff, repeated_dates(rows), again=lambda: (rows,))
+        fold = DayFold(since, until, repeated_dates(rows), again=lambda: (rows,))
         fold.add(rows)
     days = fold.days()
     last = days.dates[-1] if len(days) else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import date
-from itertools import compress, repeat
+from itertools import accumulate, compress, repeat
 from operator import add, floordiv, mul, ne, sub
 from typing import Any
 
@@ -133,9 +133,11 @@ def _weeks(days: Days) -> list[tuple[int, int, int, int, int]]:
     # date.fromordinal(1) is a Monday: (ordinal - 1) // 7 numbers the Monday-based weeks.
     week = list(map(floordiv, map(_PREVIOUS, days.ordinals), repeat(7)))
     cuts = [0, *compress(range(1, len(week)), map(ne, week[1:], week)), len(week)]
-    c, k, c_sum, k_sum = (days.contagion, days.concern, days.contagion_intensity,
-                          days.concern_intensity)
-    return [(week[a] * 7 + 1, sum(c[a:b]), sum(k[a:b]), sum(c_sum[a:b]), sum(k_sum[a:b]))
+    # whole numbers: a week's sum is the difference of two running totals, exactly
+    c, k, c_sum, k_sum = ([0, *accumulate(column)] for column in (
+        days.contagion, days.concern, days.contagion_intensity, days.concern_intensity))
+    return [(week[a] * 7 + 1, c[b] - c[a], k[b] - k[a], c_sum[b] - c_sum[a],
+             k_sum[b] - k_sum[a])
             for a, b in zip(cuts, cuts[1:], strict=False) if a < b]
 
 

@@ -31,7 +31,7 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import repeat
-from operator import sub
+from operator import mul, sub
 from statistics import NormalDist
 
 SHUFFLES = 1000          # shuffles of the user's own days per test
@@ -195,11 +195,12 @@ def run_chance(longest: int, days: int, rate: float, what: str) -> Chance:
         return Chance(what, 1.0, SHUFFLES, how="journals at your own rate")
     # state[j]: probability the current stretch is j days long and none reached `longest`
     state = [1.0] + [0.0] * (longest - 1)
+    each_q = repeat(q)
     for _ in range(days):
         alive = sum(state)
         if alive < 1e-18:   # 1 - alive is 1.0 exactly from here on: stop early
             break
-        state = [alive * rate] + [s * q for s in state[:-1]]
+        state = [alive * rate, *map(mul, state[:-1], each_q)]   # s * q, in C
     p = max(0.0, 1.0 - sum(state))
     return Chance(what, p, round(p * SHUFFLES), approximate=True,
                   how="journals of the same length at your own rate")

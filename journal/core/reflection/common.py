@@ -11,13 +11,21 @@ import math
 from statistics import NormalDist
 from typing import Any
 
+# The rules the days' counts are folded with (the encrypted index keeps them folded, so
+# they live below the store): HEAVY_INTENSITY (P4: a heavy day's highest contagion
+# intensity), STEP_AWAY (P9: actions that step away), REACH_IN (P8: actions that reach
+# in), NUMB_WORDS (P10).
+from journal.core.model.moment_fold import HEAVY_INTENSITY as HEAVY_INTENSITY
+from journal.core.model.moment_fold import NUMB_WORDS as NUMB_WORDS
+from journal.core.model.moment_fold import REACH_IN as REACH_IN
+from journal.core.model.moment_fold import STEP_AWAY as STEP_AWAY
+
 # -- thresholds (docs/reflection.md explains each) ----------------------------------------
 MIN_TREND_DAYS = 7          # domain.md §6: at least 7 entries before a trend
 MIN_TREND_WEEKS = 3         # a slope needs a few points
 MIN_COMPARE_DAYS = 14       # domain.md §6: at least 14 entries before a comparison
 MIN_SLEEP_GROUP = 4         # P4: >= 4 days in each group
 SLEEP_GAP = 1.5             # P4: mention a difference of 1.5 points or more
-HEAVY_INTENSITY = 7         # P4: a heavy day's highest contagion intensity
 TRIGGER_MIN_MOMENTS = 5     # issue 4: tags with at least 5 moments
 TRIGGER_MARGIN = 0.15       # a tag stands out at >= 15 points above the rest...
 RECOVERY_MIN_DAYS = 5       # P5: >= 5 days with and >= 5 days without
@@ -29,9 +37,6 @@ WITHDRAW_SHARE = 0.40       # P9
 WITHDRAW_RISE = 0.20        # P9
 WITHDRAW_MIN = 5            # P9
 
-STEP_AWAY = frozenset(("withdrew", "avoided"))   # P9: actions that step away
-REACH_IN = frozenset(("helped", "approached"))   # P8: actions that reach in
-NUMB_WORDS = ("numb", "cynical", "detached-from-them")   # P10
 
 #: Words no finding may contain (domain.md §8.1; `*` ends a stem): checked by the tests,
 #: not at run time. The not-a-diagnosis line outside the findings names "diagnosis" on

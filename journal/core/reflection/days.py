@@ -1,13 +1,15 @@
 """The ground every finding stands on: the input rows (`DayRow`, `MomentRow`), and the days
 in range as one column table (`Days`), folded from the rows a batch at a time (`DayFold`):
 each row's moments are read once, into per-day counts, interned label sets and small
-tallies, and never kept, so reflecting over the encrypted index holds one chunk's decoded
-moments at a time (issue 19).
+tallies (journal.core.model.moment_fold), and never kept, so reflecting over the encrypted
+index holds one chunk's decoded moments at a time; and an index chunk whose rows are all
+in range is taken as the chunk folded them when it was written, decoding no moment
+(issue 19).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import date
 from itertools import compress
@@ -15,14 +17,9 @@ from operator import eq, itemgetter
 from typing import Any, Protocol, runtime_checkable
 
 from journal.core.model.entries import Entry
+from journal.core.model.moment_fold import Carried, Folded, fold_moments
 from journal.core.reflection.chance import data_seed
-from journal.core.reflection.common import (
-    HEAVY_INTENSITY,
-    MINUTE_OF,
-    NUMB_WORDS,
-    REACH_IN,
-    STEP_AWAY,
-)
+from journal.core.reflection.common import MINUTE_OF
 
 # -- the input rows ------------------------------------------------------------------------
 #: One moment, positional: (kind, intensity, context, minute, tags, people, action,
@@ -43,6 +40,26 @@ class RowChunks(Protocol):
     def chunks(self) -> Iterator[Iterable[DayRow]]: ...   # may be called again
 
     def repeated(self) -> Collection[date]: ...
+
+
+class FoldedChunk(Protocol):
+    """One batch of rows with its moments folded already (an index chunk)."""
+
+    days: Sequence[int]   # each row's date as an ordinal
+
+    def columns(self) -> tuple[Sequence[str], Sequence[int | None], Sequence[Sequence[str]],
+                               Sequence[int]]: ...   # ids, sleep, recovery, good things
+
+    def folded(self) -> Folded: ...   # the rows' moments folded (fold_moments), same order
+
+    def rows(self) -> Iterable[DayRow]: ...   # the rows themselves (moments decoded)
+
+
+@runtime_checkable
+class FoldedChunks(RowChunks, Protocol):
+    """RowChunks whose batches also come folded (`folds`)."""
+
+    def folds(self) -> Iterator[FoldedChunk]: ...
 
 
 def rows_from_entries(entries: Iterable[Entry]) -> list[DayRow]:
@@ -108,7 +125,7 @@ class Days:
     evenings: Sequence[frozenset[str]]
     work_labels: Counter[str]
     home_labels: Counter[str]
-    carried: list[tuple[int, tuple[tuple[bool, tuple[tuple[str, str], ...]], ...]]]
+    carried: list[tuple[int, Sequence[Carried]]]   # which came home: spillover
     felt: bool                           # any moment has a feeling word
     _again: Callable[[], Iterable[Iterable[DayRow]]]   # the rows once more (tag_moments)
 
@@ -172,151 +189,89 @@ def _tag_moments(rows: Iterable[DayRow], day_of: Callable[[int], int | None],
                     add((i, context, is_c, tag))
 
 
-def build_days(rows: Iterable[DayRow], since: date | None, until: date | None,
-               work_end: int) -> Days:
-    """The Days in [since, until] from rows in any order (`work_end`: minutes after
-    midnight; a work moment timed after it counts as off work)."""
+def build_days(rows: Iterable[DayRow], since: date | None, until: date | None) -> Days:
+    """The Days in [since, until] from rows in any order."""
     rows = rows if isinstance(rows, list | tuple) else list(rows)
-    fold = DayFold(since, until, work_end, repeated_dates(rows), again=lambda: (rows,))
+    fold = DayFold(since, until, repeated_dates(rows), again=lambda: (rows,))
     fold.add(rows)
     return fold.days()
 
 
 class DayFold:
     """Folds rows, a batch at a time (`add`), into one compact record per day and the label
-    tallies; `days()` then sorts the records into the Days table. Rows on a date of
+    tallies; `days()` then sorts the records into the Days table. A batch may come folded
+    already (`add_folded`: the encrypted index keeps each chunk's fold). Rows on a date of
     `repeated` are held whole and merged at the end (only hand-built lists repeat a date:
     a vault keeps one entry a day); any other date must come once."""
 
-    def __init__(self, since: date | None, until: date | None, work_end: int,
+    def __init__(self, since: date | None, until: date | None,
                  repeated: Collection[date] = (),
                  again: Callable[[], Iterable[Iterable[DayRow]]] = tuple) -> None:
-        self.since, self.until, self.cutoff = since, until, work_end
+        self.since, self.until = since, until
+        self.low = since.toordinal() if since else 0
+        self.high = until.toordinal() if until else _FOREVER
         self.again = again   # the same rows once more, batch by batch (Days.tag_moments)
         self.repeated = frozenset(repeated)
+        self.repeated_days = {d.toordinal() for d in self.repeated}
         self.held: list[DayRow] = []
         self.records: list[tuple[Any, ...]] = []
         self.tallies = _Tallies()
         self.sets: dict[frozenset[str], frozenset[str]] = {}   # one object per equal set
         self.recoveries: dict[tuple[str, ...], tuple[str, ...]] = {}
-        self.prefixed: dict[str, str] = {}   # "#tag" and "@person", made once each
         self.felt = False
 
     def add(self, rows: Iterable[DayRow]) -> None:
         """Folds the rows in; nothing of their moments is kept."""
         since, until, repeated = self.since, self.until, self.repeated
-        c_tags: defaultdict[tuple[int, str], list[str]] = defaultdict(list)
-        k_tags: defaultdict[str, list[str]] = defaultdict(list)
-        c_contexts: list[str] = []   # the context of each contagion moment
-        k_contexts: list[str] = []   # ... and of each concern moment
-        home_labels: list[str] = []   # each day's off-work labels not noted at work
-        add_c_context = c_contexts.append
-        add_k_context = k_contexts.append
-        numb_free = _NUMB.isdisjoint
-        heavy_from = HEAVY_INTENSITY
-        add_record = self.records.append
-        same_recovery = self.recoveries.setdefault
-        same_set = self.sets.setdefault
-        cutoff = self.cutoff
-        felt = self.felt
-        empty = _EMPTY
-        for n, row in enumerate(rows, 1):
+        kept: list[DayRow] = []
+        for row in rows:
             day = row[0]
             if (since is not None and day < since) or (until is not None and day > until):
                 continue
             if day in repeated:
                 self.held.append(row)
                 continue
-            _, entry_id, sleep, recovery, good, moments = row
-            recovery = tuple(recovery)
-            ordinal = day.toordinal()
-            c = k = c_sum = k_sum = heavy = away = acted = helped = numb = work = 0
-            at_work: set[str] = set()
-            off: set[str] = set()
-            evening: set[str] = set()
-            for kind, intensity, context, _, tags, people, action, feelings in moments:
-                if kind == "contagion":
-                    c += 1
-                    c_sum += intensity
-                    heavy += intensity >= heavy_from
-                    c_tags[intensity, context].extend(tags)
-                    add_c_context(context)
-                    code = 1
-                elif kind == "concern":
-                    k += 1
-                    k_sum += intensity
-                    k_tags[context].extend(tags)
-                    add_k_context(context)
-                    code = 0
-                else:
-                    code = -1
-                if action is not None:
-                    acted += 1
-                    if action in STEP_AWAY:
-                        away += 1
-                    elif code == 0 and action in REACH_IN:
-                        helped += 1
-                if feelings:
-                    felt = True
-                    if not numb_free(feelings):
-                        numb += 1
-                if context == "work":   # late shifts too: a work moment is work at any hour
-                    work += 1
-                    at_work.update(tags, people)
-                else:
-                    off.update(tags, people)
-                    if code == 1:
-                        evening.update(tags, people)
-            carried = None
-            if at_work:
-                work_set = frozenset(at_work)
-                work_set = same_set(work_set, work_set)
-                if off:
-                    home_labels.extend(off - at_work)
-                    if not at_work.isdisjoint(off):
-                        carried = self._carried(moments, cutoff)
-            else:
-                work_set = empty
-                home_labels.extend(off)
-            if evening:
-                evening_set = frozenset(evening)
-                evening_set = same_set(evening_set, evening_set)
-            else:
-                evening_set = empty
-            add_record((ordinal, day, entry_id, sleep, same_recovery(recovery, recovery), good,
-                        len(moments), c, k, c_sum, k_sum, heavy, away, acted, helped, numb,
-                        work, work_set, evening_set, carried))
-            if n % _BLOCK == 0:
-                self.tallies.count(c_tags, k_tags, c_contexts, k_contexts, home_labels)
-        self.felt = felt
-        self.tallies.count(c_tags, k_tags, c_contexts, k_contexts, home_labels)
+            kept.append(row)
+            if len(kept) == _BLOCK:
+                self._add_rows(kept)
+                kept = []
+        if kept:
+            self._add_rows(kept)
 
-    def _carried(self, moments: Sequence[MomentRow], cutoff: int
-                 ) -> tuple[tuple[bool, tuple[tuple[str, str], ...]], ...] | None:
-        """A day with moments at work and off work: per off-work moment of contagion or
-        concern that carries a label of that day's work noted at or before it (in order),
-        (contagion?, ((label, "#tag" or "@person"), ...)). Which labels belong at home is
-        known only when every day is in, so they are taken out later (spillover)."""
-        first: dict[str, int] = {}   # work label -> the earliest minute it was noted
-        for _, _, context, at, tags, people, _, _ in moments:
-            if context == "work":
-                when = cutoff if at is None else at
-                for label in (*tags, *people):
-                    if when < first.get(label, _NEVER):
-                        first[label] = when
-        out = []
-        prefixed = self.prefixed
-        for kind, _, context, at, tags, people, _, _ in moments:
-            if context == "work" or kind not in ("contagion", "concern"):
-                continue
-            when = _DAY if at is None else at + _DAY if at < _NIGHT_END else at
-            labels = [(t, prefixed.get("#" + t) or prefixed.setdefault("#" + t, "#" + t))
-                      for t in tags if first.get(t, _NEVER) <= when]
-            labels += [(p, prefixed.get("@" + p) or prefixed.setdefault("@" + p, "@" + p))
-                       for p in people if first.get(p, _NEVER) <= when]
-            if labels:
-                out.append((kind == "contagion", tuple(labels)))
-        return tuple(out) if out else None
+    def _add_rows(self, rows: list[DayRow]) -> None:
+        ordinals = [row[0].toordinal() for row in rows]
+        ids, sleep, recovery, good, moments = (
+            [row[i] for row in rows] for i in range(1, 6))
+        self._merge(ordinals, ids, sleep, recovery, good, fold_moments(moments))
+
+    def whole(self, ordinals: Sequence[int]) -> bool:
+        """Whether every one of these dates is in range and comes once (so a batch's fold
+        can be taken as it is)."""
+        return not ordinals or (self.low <= min(ordinals) and max(ordinals) <= self.high
+                                and self.repeated_days.isdisjoint(ordinals))
+
+    def add_folded(self, ordinals: Sequence[int], ids: Sequence[str],
+                   sleep: Sequence[int | None], recovery: Sequence[Sequence[str]],
+                   good: Sequence[int], folded: Folded) -> None:
+        """A batch of rows already folded (their moments' `Folded`, in the same order), every
+        date in range and none repeated (`whole`)."""
+        self._merge(ordinals, ids, sleep, recovery, good, folded)
+
+    def _merge(self, ordinals: Sequence[int], ids: Sequence[str], sleep: Sequence[int | None],
+               recovery: Sequence[Sequence[str]], good: Sequence[int], folded: Folded) -> None:
+        # equal sets and recovery tuples one object each: hashed once, later
+        sets = list(map(self.sets.setdefault, folded.sets, folded.sets))
+        recoveries = list(map(tuple, recovery))
+        recoveries = list(map(self.recoveries.setdefault, recoveries, recoveries))
+        carried: list[Any] = [None] * len(ordinals)
+        for i, moments in folded.carried:
+            carried[i] = moments
+        self.records.extend(zip(ordinals, ids, sleep, recoveries, good, *folded.counts,
+                                map(sets.__getitem__, folded.work),
+                                map(sets.__getitem__, folded.evening), carried,
+                                strict=True))
+        self.tallies.add(folded)
+        self.felt = self.felt or folded.felt
 
     def days(self) -> Days:
         """The Days table of every row folded in (oldest first)."""
@@ -328,14 +283,15 @@ class DayFold:
         self.records = []
         days = Days()
         days._items = None
-        columns = list(zip(*records, strict=True)) or [()] * 20
-        (ordinals, days.dates, days.ids, days.sleep, days.recovery, days.good,
+        columns = list(zip(*records, strict=True)) or [()] * 19
+        (ordinals, days.ids, days.sleep, days.recovery, days.good,
          days.moment_count, days.contagion, days.concern, days.contagion_intensity,
          days.concern_intensity, days.heavy, days.stepped_away, days.with_action, days.helped,
          days.numb, days.at_work, days.work_sets, days.evenings, carried) = columns
         days.ordinals = ordinals = list(ordinals)
         if any(map(eq, ordinals[1:], ordinals)):
             raise ValueError("rows repeat a date that was not declared repeated")
+        days.dates = list(map(date.fromordinal, ordinals))
         days.follows = list(map(eq, ordinals[1:], map(_NEXT, ordinals)))
         days.carried = list(compress(enumerate(carried), carried))
         tallies = self.tallies
@@ -355,7 +311,7 @@ class DayFold:
 
 
 class _Tallies:
-    """The Counters DayFold fills from its lists of labels, a block of days at a time."""
+    """The Counters DayFold adds each batch's fold to."""
 
     def __init__(self) -> None:
         self.contagion: dict[tuple[int, str], Counter[str]] = {}
@@ -363,32 +319,31 @@ class _Tallies:
         self.contexts: Counter[tuple[str, str]] = Counter()
         self.home: Counter[str] = Counter()
 
-    def count(self, contagion: dict[tuple[int, str], list[str]],
-              concern: dict[str, list[str]], c_contexts: list[str], k_contexts: list[str],
-              home: list[str]) -> None:
-        """Counts the lists' labels, then empties the lists."""
-        for key, tags in contagion.items():
-            self.contagion.setdefault(key, Counter()).update(tags)
-            tags.clear()
-        for context, tags in concern.items():
-            self.concern.setdefault(context, Counter()).update(tags)
-            tags.clear()
-        for kind, contexts in (("contagion", c_contexts), ("concern", k_contexts)):
-            for context, n in Counter(contexts).items():
-                self.contexts[kind, context] += n
-            contexts.clear()
-        self.home.update(home)
-        home.clear()
+    def add(self, folded: Folded) -> None:
+        for key, tags in folded.contagion_tags.items():
+            found = self.contagion.get(key)
+            if found is None:
+                self.contagion[key] = Counter(tags)
+            else:
+                found.update(tags)
+        for context, tags in folded.concern_tags.items():
+            found = self.concern.get(context)
+            if found is None:
+                self.concern[context] = Counter(tags)
+            else:
+                found.update(tags)
+        contexts = self.contexts
+        for context, n in folded.contagion_contexts.items():
+            contexts["contagion", context] += n
+        for context, n in folded.concern_contexts.items():
+            contexts["concern", context] += n
+        self.home.update(folded.home)
 
 
 _BLOCK = 512
-_NUMB = frozenset(NUMB_WORDS)
 _FIRST = itemgetter(0)   # a row's date, a record's ordinal, a moment's day
 _NEXT = (1).__add__
-_EMPTY: frozenset[str] = frozenset()
-_NIGHT_END = 4 * 60      # a moment before 04:00 belongs to the night after the day
-_DAY = 24 * 60
-_NEVER = _DAY * 2
+_FOREVER = date.max.toordinal()
 
 
 def _merged(rows: list[DayRow]) -> list[DayRow]:

@@ -19,10 +19,13 @@ weekday. `count_chance` compares the days counted with that chance overlap.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
+from collections.abc import Sequence
 from datetime import date
+from itertools import repeat
 from typing import Any
 
+from journal.core.model.moment_fold import Carried
 from journal.core.reflection.chance import Chance, count_chance
 from journal.core.reflection.common import MIN_TREND_DAYS, SPILLOVER_RECENT, finding, plural
 from journal.core.reflection.days import Days
@@ -39,7 +42,7 @@ def spillover(days: Days, end: date, work_end: str, cutoff: int
     work, own_home = days.work_labels, days.home_labels
     home_labels = {label for label, n in own_home.items() if n > work.get(label, 0)}
     work_sets, evenings = days.work_sets, days.evenings
-    if home_labels:   # once per distinct set: equal sets are one object (DayFold)
+    if home_labels:   # once per distinct set (sets repeat)
         without = {s: s - home_labels for s in {*work_sets, *evenings} if s}
         work_sets = [without.get(w, w) for w in work_sets]
         evenings = [without.get(e, e) for e in evenings]
@@ -47,8 +50,8 @@ def spillover(days: Days, end: date, work_end: str, cutoff: int
     concern_days = 0
     labels: Counter[str] = Counter()
     moments = 0
-    for i, carried in days.carried:   # days whose off-work moments carry a work label
-        found, concern, n = _day(carried, home_labels)
+    for i, carried in days.carried:   # days whose off-work moments hold a work label
+        found, concern, n = _day(carried, home_labels, cutoff)
         if found:
             hit_days.append(i)
             labels.update(found)
@@ -109,19 +112,23 @@ def spillover(days: Days, end: date, work_end: str, cutoff: int
                    n=work_days), [overall, lately]
 
 
-def _day(carried: tuple[tuple[bool, tuple[tuple[str, str], ...]], ...],
-         home_labels: set[str]) -> tuple[set[str], bool, int]:
-    """One day's off-work moments that carry a label of its work (`Days.carried`): the
-    labels contagion carried home ("#tag", "@person"; a label that belongs at home does not
-    count), whether concern carried any, and how many contagion moments did."""
+def _day(carried: Sequence[Carried], home_labels: set[str], cutoff: int
+         ) -> tuple[set[str], bool, int]:
+    """One day's off-work moments that hold a label of its work (`Days.carried`): the
+    labels contagion carried home ("#tag", "@person": noted at work at or before the
+    moment, an untimed work moment taken to end at `cutoff`; a label that belongs at home
+    does not count), whether concern carried any, and how many contagion moments did."""
     found: set[str] = set()
     concern = False
     n = 0
-    for contagion, labels in carried:
+    for contagion, when, labels in carried:
+        late = cutoff <= when
         if home_labels:
-            got = {shown for label, shown in labels if label not in home_labels}
+            got = {shown for shown, first, untimed in labels
+                   if (first <= when or (untimed and late)) and shown[1:] not in home_labels}
         else:
-            got = {shown for _, shown in labels}
+            got = {shown for shown, first, untimed in labels
+                   if first <= when or (untimed and late)}
         if not got:
             continue
         if contagion:
@@ -190,11 +197,15 @@ def _bitsets(work_sets: list[frozenset[str]], weekday: list[int], wanted: set[st
 
 def _bits(on: list[int], size: int) -> int:
     """The integer whose bits `on` are set, built in one go (OR-ing 1 << i day by day
-    copies a growing integer each time: quadratic on long journals)."""
-    flags = bytearray(size // 8 + 1)
-    for i in on:
-        flags[i >> 3] |= 1 << (i & 7)
-    return int.from_bytes(flags, "little")
+    copies a growing integer each time: quadratic on long journals): one digit per day,
+    set with C loops, read as a binary number."""
+    digits = bytearray(b"0") * size
+    deque(map(digits.__setitem__, on, repeat(_ONE)), maxlen=0)
+    digits.reverse()   # day 0 is the lowest bit
+    return int(digits, 2) if size else 0
+
+
+_ONE = ord("1")
 
 
 def _top(labels: Counter[str]) -> list[tuple[str, int]]:

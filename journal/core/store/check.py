@@ -1,6 +1,7 @@
-"""`journal check`: every record authenticated, the manifest, every index chunk and word row
-the manifest vouches for against the records, every pending quick capture, the sealing key
-and SQLite's own integrity check, each problem named (the vault is not changed)."""
+"""`journal check`: every record authenticated, the manifest, every index chunk (its fold
+too) and word row the manifest vouches for against the records, every pending quick
+capture, the sealing key and SQLite's own integrity check, each problem named (the vault
+is not changed)."""
 
 from __future__ import annotations
 
@@ -90,6 +91,9 @@ def _index_problems(indexes: IndexStore, summaries: dict[int, dict[str, list[Any
             continue
         stored = {record[0]: record for record in chunk.records()}
         actual = summaries.get(bucket, {})
+        if not chunk.fold_matches():
+            problems.append(f"index chunk {bucket}: its folded moments do not match its rows "
+                            "(reflection would count them wrong)")
         problems.extend(_word_problems(indexes, bucket, chunk.ids, chunk.mac,
                                        words.get(bucket, {})))
         if stored != actual:

@@ -30,10 +30,11 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
-from itertools import chain
+from itertools import chain, compress
 from typing import Any, TypeVar, overload
 
 from journal.core.model.entries import Entry
+from journal.core.model.moment_fold import Folded
 from journal.core.store import crypto
 from journal.core.store.index_chunk import BUCKETS, Chunk, record_of
 from journal.core.store.word_chunk import WordChunk, words_of
@@ -148,7 +149,8 @@ class Index:
         """(date, minutes, before, after) per practice: reflection's PracticeRow."""
         fromordinal = date.fromordinal
         for chunk in self.chunks.values():
-            for ordinal, practices in zip(chunk.days, chunk.core()["prac"], strict=True):
+            prac = chunk.core()["prac"]
+            for ordinal, practices in compress(zip(chunk.days, prac, strict=True), prac):
                 for _, minutes, _, before, after in practices:
                     yield fromordinal(ordinal), minutes, before, after
 
@@ -177,7 +179,8 @@ DayRow = tuple[date, str, int | None, list[str], int, list[Any]]
 class DayRows:
     """Every row's (date, id, sleep, recovery, good things, moments): iterated, or a chunk
     at a time (`chunks`: each chunk's moments decoded for that pass only, so reflecting
-    holds one chunk's moments, issue 19), with the dates more than one row holds
+    holds one chunk's moments, issue 19), or a chunk at a time with the chunk's fold of its
+    moments (`folds`: no moment decoded), with the dates more than one row holds
     (`repeated`, from the packed dates: no moment decoded)."""
 
     def __init__(self, index: Index) -> None:
@@ -187,15 +190,44 @@ class DayRows:
         return chain.from_iterable(self.chunks())
 
     def chunks(self) -> Iterator[list[DayRow]]:
-        fromordinal = date.fromordinal
-        for chunk in self._index.chunks.values():
-            cols = chunk.core()
-            yield list(zip(map(fromordinal, chunk.days), cols["id"], cols["sleep"],
-                           cols["rec"], cols["good"], chunk.moments(keep=False), strict=True))
+        return map(_day_rows, self._index.chunks.values())
+
+    def folds(self) -> Iterator[ChunkRows]:
+        """Each chunk's rows with their moments folded (reflection.days.FoldedChunk): the
+        chunk's own fold, so a reflection over whole chunks decodes no moment."""
+        return map(ChunkRows, self._index.chunks.values())
 
     def repeated(self) -> set[date]:
         counts = Counter(chain.from_iterable(c.days for c in self._index.chunks.values()))
         return {date.fromordinal(day) for day, n in counts.items() if n > 1}
+
+
+class ChunkRows:
+    """One chunk as reflection reads it: dates, columns, the fold of its moments, and the
+    rows themselves when a fold cannot be taken whole (reflection.days.FoldedChunk)."""
+
+    __slots__ = ("_chunk", "days")
+
+    def __init__(self, chunk: Chunk) -> None:
+        self._chunk = chunk
+        self.days = chunk.days
+
+    def columns(self) -> tuple[list[str], list[int | None], list[list[str]], list[int]]:
+        cols = self._chunk.core()
+        return cols["id"], cols["sleep"], cols["rec"], cols["good"]
+
+    def folded(self) -> Folded:
+        return self._chunk.folded(keep=False)
+
+    def rows(self) -> list[DayRow]:
+        return _day_rows(self._chunk)
+
+
+def _day_rows(chunk: Chunk) -> list[DayRow]:
+    """A chunk's rows as reflection reads them, its moments decoded for this call only."""
+    cols = chunk.core()
+    return list(zip(map(date.fromordinal, chunk.days), cols["id"], cols["sleep"], cols["rec"],
+                    cols["good"], chunk.moments(keep=False), strict=True))
 
 
 def build_pair(bucket: int, records: list[list[Any]], words: list[list[str]],
@@ -239,6 +271,10 @@ class Hits(LazySequence[Entry]):
         super().__init__(refs, index.entry)
         self._index = index
         self.refs = refs
+
+    def head(self, n: int) -> Hits:
+        """The first `n` rows, still index rows (`lines`, `ids` build no Entry)."""
+        return Hits(self._index, self.refs[:n])
 
     def lines(self) -> Iterator[tuple[date, str, list[int]]]:
         """Each row's date, title and moments per kind, as a listing shows them, without

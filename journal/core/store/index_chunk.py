@@ -14,9 +14,12 @@ import sys
 from array import array
 from collections.abc import Iterable
 from datetime import date, datetime
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from journal.core.model.entries import KINDS, Entry, Moment
+from journal.core.model.moment_fold import COUNTS, RULES, Folded, fold_moments
 from journal.core.model.practice import Practice
 from journal.core.store import crypto
 
@@ -25,9 +28,12 @@ INDEX_AAD_PREFIX = b"journal/v1/index|"
 #: 2 added the check-in and practices (issue 17); 3 a fifth part, the words of every
 #: row (the word filter, issue 19); 4 moved the words to rows of their own
 #: (journal.core.store.word_chunk) and the title and moments per kind, all a listing
-#: line needs, to a part of their own. A chunk of an older format does not open, so it is
-#: rebuilt from its rows like a stale one.
-FORMAT = 4
+#: line needs, to a part of their own; 5 added a sixth part, the rows' moments folded as
+#: reflection reads them (journal.core.model.moment_fold, issue 19). A chunk of format 4
+#: opens, and is folded from its own moments (`upgraded`: its owner stores it again); one
+#: of an older format does not open, so it is rebuilt from its rows like a stale one.
+FORMAT = 5
+UPGRADES = (4,)
 TITLE_MAX = 160
 PAD_BLOCK = 1024
 #: minute of the day -> "HH:MM"
@@ -78,14 +84,16 @@ _TAIL = ("chk", "prac")
 class Chunk:
     """The decoded summaries of one bucket, as columns. Read-only once built.
 
-    Five JSON documents: the keys (dates, the tag and person posting lists, the words for
+    Six JSON documents: the keys (dates, the tag and person posting lists, the words for
     completion: enough to filter and order), decoded at once; then, each when first
     needed, the core columns (ids, sleep, recovery, good things: for reflection and lookups
     by id), the line columns (title, moments per kind: a listing), the shown columns
-    (version, energy, body length, time written, body labels) and the moments. The word
-    filter of the same rows is a row of its own (journal.core.store.word_chunk)."""
+    (version, energy, body length, time written, body labels), the moments, and the
+    moments folded as reflection reads them (`folded`). The word filter of the same rows
+    is a row of its own (journal.core.store.word_chunk)."""
 
-    __slots__ = ("bucket", "mac", "days", "ptag", "pperson", "words", "_parts", "_raws")
+    __slots__ = ("bucket", "mac", "days", "ptag", "pperson", "words", "upgraded", "_parts",
+                 "_raws")
 
     def __init__(self, bucket: int, mac: str, days: array[int], ptag: dict[str, str],
                  pperson: dict[str, str], words: dict[str, list[str]],
@@ -100,9 +108,12 @@ class Chunk:
         self.words = words
         """The distinct recovery ("rec") and feeling ("feel") words of the chunk (for
         completion, without decoding rows or moments)."""
+        self.upgraded = False
+        """Opened from an older format (its fold made from its moments): store it again."""
         decoded = [not isinstance(part, memoryview) for part in parts]
         self._parts: list[Any] = [p if d else None for p, d in zip(parts, decoded, strict=True)]
-        """core, line and shown columns, moments (None until decoded)"""
+        """core, line and shown columns, moments, fold (None until decoded; a fold that is
+        None in `_raws` too is folded from the moments)"""
         self._raws: list[memoryview | None] = [
             None if d else p for p, d in zip(parts, decoded, strict=True)]
 
@@ -125,10 +136,11 @@ class Chunk:
         days = array(_DAY_TYPE, columns["day"])
         words = {"rec": sorted({w for r in records for w in r[11]}),
                  "feel": sorted({w for r in records for m in r[12] for w in m[7]})}
+        moments = [r[12] for r in records]
         return cls(bucket, mac, days, {k: format(v, "x") for k, v in ptag.items()},
                    {k: format(v, "x") for k, v in pperson.items()}, words,
-                   [*({k: columns[k] for k in names} for names in _COLUMNS),
-                    [r[12] for r in records]])
+                   [*({k: columns[k] for k in names} for names in _COLUMNS), moments,
+                    fold_moments(moments)])
 
     @staticmethod
     def order(records: list[list[Any]]) -> list[int]:
@@ -149,16 +161,24 @@ class Chunk:
                 "ptag": self.ptag, "pperson": self.pperson, "words": self.words}
         dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
         # Compact JSON escapes every newline inside strings, so b"\n" separates the parts.
-        parts = (keys, self._part(0), self._part(1), self._part(2), self._part(3))
-        return "\n".join(map(dump, parts)).encode()
+        # A part never decoded (a chunk opened and stored again: an upgrade) is copied as it
+        # was, neither decoded nor kept.
+        raws = [self._raws[n] for n in range(4)]
+        return b"\n".join([dump(keys).encode(),
+                           *(dump(self._part(n)).encode() if raw is None else bytes(raw)
+                             for n, raw in enumerate(raws)),
+                           dump(_fold_document(self.folded())).encode()])
 
     @classmethod
     def decode(cls, bucket: int, plaintext: bytes) -> Chunk:
         ends = [plaintext.find(b"\n")]
-        for _ in range(3):
-            ends.append(plaintext.find(b"\n", ends[-1] + 1))
         keys = crypto.parse_json(plaintext[:ends[0]])
-        if -1 in ends or not isinstance(keys, dict) or keys.get("v") != FORMAT:
+        if not isinstance(keys, dict) or keys.get("v") not in (FORMAT, *UPGRADES):
+            raise crypto.DecryptError("not an index chunk of this format")
+        upgraded = keys["v"] != FORMAT   # format 4: no fold yet
+        for _ in range(3 if upgraded else 4):
+            ends.append(plaintext.find(b"\n", ends[-1] + 1))
+        if -1 in ends:
             raise crypto.DecryptError("not an index chunk of this format")
         mac, packed, ptag, pperson, words = (
             keys.get(k) for k in ("mac", "day", "ptag", "pperson", "words"))
@@ -174,9 +194,12 @@ class Chunk:
             days.byteswap()
         view = memoryview(plaintext)  # the other parts are decoded, and copied, when needed
         starts = [end + 1 for end in ends]
-        return cls(bucket, mac, days, ptag, pperson, words,
-                   [view[starts[0]:ends[1]], view[starts[1]:ends[2]], view[starts[2]:ends[3]],
-                    view[starts[3]:]])
+        parts: list[Any] = [view[a:b] for a, b in zip(starts, [*ends[1:], None], strict=True)]
+        if upgraded:
+            parts.append(None)   # folded from the moments when first needed
+        chunk = cls(bucket, mac, days, ptag, pperson, words, parts)
+        chunk.upgraded = upgraded
+        return chunk
 
     def seal(self, key: bytes, vault_id: bytes) -> bytes:
         return crypto.seal(key, crypto.pad(self.encode(), PAD_BLOCK),
@@ -192,17 +215,26 @@ class Chunk:
         return len(self.days)
 
     def _part(self, n: int, keep: bool = True) -> Any:
-        """Part `n` (0 core, 1 line, 2 shown columns, 3 moments), decoded on first use and
-        kept (unless `keep` is false: then decoded for this call only, when not kept yet).
-        Safe from several threads: each may decode, and the last result is kept (equal to
-        the others); a thread that finds the raw part gone takes the decoded one."""
+        """Part `n` (0 core, 1 line, 2 shown columns, 3 moments, 4 fold), decoded on first
+        use and kept (unless `keep` is false: then decoded for this call only, when not
+        kept yet). Safe from several threads: each may decode, and the last result is kept
+        (equal to the others); a thread that finds the raw part gone takes the decoded
+        one."""
         part = self._parts[n]
         if part is None:
             raw = self._raws[n]
-            if raw is None:  # another thread decoded it between the two reads
-                return self._parts[n]
+            if raw is None:
+                part = self._parts[n]
+                if part is None and n == 4:   # a chunk of format 4: folded here, kept
+                    part = self._parts[4] = fold_moments(self._part(3, keep=False))
+                return part   # else another thread decoded it between the two reads
             part = crypto.parse_json(bytes(raw))
-            if n == 3:
+            if n == 4:
+                folded = _folded(part, len(self))
+                # made under other rules (journal.core.model.moment_fold.RULES): fold again
+                part = fold_moments(self._part(3, keep=False)) if folded is None else folded
+                good = True
+            elif n == 3:
                 good = isinstance(part, list) and len(part) == len(self)
             else:
                 good = isinstance(part, dict) and all(
@@ -232,6 +264,20 @@ class Chunk:
         """Each row's moments, decoded on first use (only reflection and shown rows); with
         `keep` false, not kept by the chunk (reflection folds them and lets them go)."""
         return self._part(3, keep)
+
+    def folded(self, keep: bool = True) -> Folded:
+        """Every row's moments folded as reflection reads them (`fold_moments`), stored with
+        the chunk (a chunk of format 4 folds its moments here, once)."""
+        return self._part(4, keep)
+
+    def fold_matches(self) -> bool:
+        """Whether the stored fold is the fold of the chunk's own moments (`journal check`:
+        the moments are checked against the entries, the fold against the moments)."""
+        try:
+            return (_fold_document(self.folded(keep=False))
+                    == _fold_document(fold_moments(self.moments(keep=False))))
+        except crypto.DecryptError:
+            return False
 
     def line(self, i: int) -> tuple[date, str, list[int]]:
         """What a one-line listing of row `i` shows: its date, title and the number of its
@@ -299,6 +345,149 @@ class Chunk:
                 (not kinds or m[0] in kinds) and (not contexts or m[2] in contexts)
                 for m in moms[i])]
         return candidates
+
+
+def _fold_document(folded: Folded) -> dict[str, Any]:
+    """A fold as the sixth part of a chunk (docs/format.md): the per-row numbers packed
+    little-endian, 1, 2 or 4 bytes each, column after column; each distinct label set once,
+    as numbers into the chunk's sorted labels."""
+    numbers = [n for column in (*folded.counts, folded.work, folded.evening) for n in column]
+    top = max(numbers, default=0)
+    width = 1 if top < 1 << 8 else 2 if top < 1 << 16 else 4
+    packed = array(_WIDTHS[width], numbers)
+    if sys.byteorder != "little":
+        packed.byteswap()
+    names = sorted(set().union(*folded.sets))
+    number = {name: i for i, name in enumerate(names)}
+    return {
+        "rules": RULES,
+        "w": width,
+        "counts": base64.b64encode(packed).decode("ascii"),
+        "labels": names,
+        "sets": [sorted(map(number.__getitem__, labels)) for labels in folded.sets[1:]],
+        "carried": [[row, [[int(c), when, [[shown, first, int(untimed)]
+                                           for shown, first, untimed in labels]]
+                           for c, when, labels in moments]]
+                    for row, moments in folded.carried],
+        "ct": [[intensity, context, dict(tags)]
+               for (intensity, context), tags in folded.contagion_tags.items()],
+        "kt": {context: dict(tags) for context, tags in folded.concern_tags.items()},
+        "cx": dict(folded.contagion_contexts),
+        "kx": dict(folded.concern_contexts),
+        "home": dict(sorted(folded.home.items())),
+        "felt": folded.felt,
+    }
+
+
+def _folded(document: Any, rows: int) -> Folded | None:
+    """The fold a chunk's sixth part holds, checked against its `rows` (shapes and types,
+    with C loops: a reflection reads 256 of them); None when it was made under other
+    rules. Anything malformed is a DecryptError, as for the other parts. The carried
+    moments stay lists ([contagion 0/1, time, [[label, first, untimed 0/1], ...]])."""
+    try:
+        if document["rules"] != RULES:
+            return None
+        packed = array(_WIDTHS[document["w"]], base64.b64decode(document["counts"],
+                                                                validate=True))
+        if sys.byteorder != "little":
+            packed.byteswap()
+        width = len(COUNTS) + 2
+        if len(packed) != width * rows:
+            raise ValueError("counts")
+        columns = [packed[i * rows:(i + 1) * rows].tolist() for i in range(width)]
+        labels, sets = document["labels"], document["sets"]
+        _only(labels, str)
+        _only(sets, list)
+        numbers = list(chain.from_iterable(sets))
+        _only(numbers, int)
+        if numbers and not 0 <= min(numbers) <= max(numbers) < len(labels):
+            raise ValueError("labels")
+        if packed and max(packed[-2 * rows:]) > len(sets):
+            raise ValueError("sets")
+        carried = document["carried"]
+        _shaped(carried, 2)
+        days = list(map(_FIRST, carried))
+        _only(days, int)
+        if days and not 0 <= min(days) <= max(days) < rows:
+            raise ValueError("carried rows")
+        per_day = list(map(_SECOND, carried))
+        _only(per_day, list)
+        moments = list(chain.from_iterable(per_day))
+        _shaped(moments, 3)
+        _only(map(_FIRST, moments), int)
+        _only(map(_SECOND, moments), int)
+        held = list(map(_THIRD, moments))
+        _only(held, list)
+        held = list(chain.from_iterable(held))
+        _shaped(held, 3)
+        _only(map(_FIRST, held), str)
+        _only(map(_SECOND, held), int)
+        _only(map(_THIRD, held), int)
+        ct, kt = document["ct"], document["kt"]
+        _shaped(ct, 3)
+        _only(map(_FIRST, ct), int)
+        _only(map(_SECOND, ct), str)
+        if type(kt) is not dict:
+            raise TypeError("not a dict")
+        tallies = [*map(_THIRD, ct), *kt.values()]
+        _only(tallies, dict)
+        _only(chain.from_iterable(map(dict.values, tallies)), int)
+        contagion_tags = {(i, ctx): tags for i, ctx, tags in ct}
+        concern_tags = kt
+        folded = Folded()
+        folded.counts = columns[:len(COUNTS)]
+        folded.work, folded.evening = columns[len(COUNTS):]
+        label = labels.__getitem__
+        folded.sets = [frozenset(), *(frozenset(map(label, numbers)) for numbers in sets)]
+        folded.carried = list(zip(days, per_day, strict=True))
+        folded.contagion_tags = contagion_tags
+        folded.concern_tags = concern_tags
+        folded.contagion_contexts = _counts(document["cx"])
+        folded.concern_contexts = _counts(document["kx"])
+        folded.home = _counts(document["home"])
+        folded.felt = document["felt"] is True
+    except (KeyError, TypeError, ValueError, AttributeError, binascii.Error):
+        raise crypto.DecryptError("index chunk fold malformed") from None
+    return folded
+
+
+_FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
+#: bytes per number in a fold's counts -> array typecode, unsigned (tested to be that size)
+_WIDTHS = {1: "B", 2: "H", 4: "I"}
+
+
+def _only(values: Iterable[Any], kind: type) -> None:
+    """Every value is of exactly this type (bool is not an int here)."""
+    if not set(map(type, values)) <= {kind}:
+        raise TypeError(f"not all {kind.__name__}")
+
+
+def _shaped(values: Any, length: int) -> None:
+    """A list of lists of `length` items."""
+    if type(values) is not list:
+        raise TypeError("not a list")
+    _only(values, list)
+    if not set(map(len, values)) <= {length}:
+        raise ValueError("wrong length")
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:
+        raise TypeError("not a whole number")
+    return value
+
+
+def _string(value: Any) -> str:
+    if type(value) is not str:
+        raise TypeError("not a string")
+    return value
+
+
+def _counts(counts: Any) -> dict[str, int]:
+    if type(counts) is not dict:
+        raise TypeError("not counts")
+    _only(counts.values(), int)
+    return counts
 
 
 def _rows_of(mask: int) -> list[int]:

@@ -47,14 +47,40 @@ class IndexStore:
         self._healed: dict[int, Chunk] = {}
         self._healed_words: dict[int, WordChunk] = {}
         self._changed_words: dict[int, WordChunk] = {}
+        #: Chunk and word-row blobs read ahead of the key (journal.core.store.read_ahead),
+        #: with the data_version of the snapshot they were read in.
+        self._offered: tuple[int, list | None, list | None] | None = None
         #: How many entries the last `store_healed` stored (in a chunk or a word row).
         self.stored = 0
 
     # -- the decoded index of this connection -----------------------------------------------
     def forget(self) -> None:
-        """Drop the decoded index (chunks rebuilt by a read stay until stored or dropped)."""
+        """Drop the decoded index (chunks rebuilt by a read stay until stored or dropped)
+        and any blobs read ahead (called before every save of the owner)."""
         self._index = None
         self._changed_words = {}
+        self._offered = None
+
+    def offer(self, version: int, chunks: list[tuple[int, bytes]] | None,
+              words: list[tuple[int, bytes]] | None) -> None:
+        """Chunk and word-row blobs (bucket, ciphertext) read ahead of the key in one
+        snapshot whose data_version was `version`: the next `read` and `read_words` take
+        them instead of reading again, as long as nobody has committed since (the owner's
+        own saves drop them: `forget`). Opened and checked as any read."""
+        self._offered = (version, chunks, words)
+
+    def _take(self, which: int) -> list[tuple[int, bytes]] | None:
+        """The offered chunks (1) or word rows (2), once, if still of the current state;
+        inside the caller's snapshot."""
+        offered = self._offered
+        if offered is None or offered[which] is None:
+            return None
+        if offered[0] != data_version(self._conn):
+            self._offered = None
+            return None
+        self._offered = (offered[0], None, offered[2]) if which == 1 else (
+            offered[0], offered[1], None)
+        return offered[which]
 
     def drop(self) -> None:
         """Lock: nothing decoded is kept."""
@@ -103,7 +129,8 @@ class IndexStore:
             stamps = self.stamps()
             key, vault_id = self._keys.subkeys["summary-aead"], self._keys.vault_id
             chunks: dict[int, Chunk] = {}
-            for bucket, blob in self._conn.execute(_CHUNKS):
+            offered = self._take(1)
+            for bucket, blob in offered if offered is not None else self._conn.execute(_CHUNKS):
                 if type(bucket) is not int or not 0 <= bucket < BUCKETS:
                     continue
                 try:
@@ -143,7 +170,8 @@ class IndexStore:
         found: dict[int, WordChunk] = {}
         chunks = index.chunks
         with snapshot(self._conn):
-            for bucket, blob in self._conn.execute(_WORDS):
+            offered = self._take(2)
+            for bucket, blob in offered if offered is not None else self._conn.execute(_WORDS):
                 chunk = chunks.get(bucket) if type(bucket) is int else None
                 if chunk is None:
                     continue

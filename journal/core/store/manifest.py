@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
 from typing import cast
@@ -43,6 +44,46 @@ MERGED_CAPTURES = "merged_captures"
 
 #: One bucket's state: (HMAC, row count, version sum). Empty buckets are not stored.
 Bucket = tuple[bytes, int, int]
+
+
+@dataclass(frozen=True)
+class PreparedRows:
+    """Every row's (uuid, version, digest) made ready for the whole-vault check without a
+    key (`crypto.manifest_bucket_bodies`): what an unlock reads while its key is derived
+    (journal.core.store.read_ahead). Nothing in it is trusted: the check MACs it. `bodies`
+    is None when a row is malformed."""
+
+    bodies: dict[int, crypto.BucketBody] | None
+    count: int
+    version_sum: int
+
+    @classmethod
+    def read(cls, conn: sqlite3.Connection) -> PreparedRows:
+        """From the rows on disk, a bucket at a time (one indexed range each, so only one
+        bucket's row objects are held at once); inside the caller's snapshot. A row whose
+        id is not a blob falls in no range: the count of every row says so."""
+        bodies: dict[int, crypto.BucketBody] = {}
+        try:
+            for bucket in range(crypto.MANIFEST_BUCKETS):
+                found = crypto.manifest_bucket_bodies(bucket_rows(conn, bucket))
+                if found.keys() - {bucket}:
+                    raise ValueError("a row of another bucket")
+                bodies.update(found)
+        except ValueError:
+            return cls(None, 0, 0)
+        count = sum(state[0] for state in bodies.values())
+        if conn.execute("SELECT count(*) FROM entries").fetchone()[0] != count:
+            return cls(None, 0, 0)
+        return cls(bodies, count, sum(state[1] for state in bodies.values()))
+
+
+def bucket_rows(conn: sqlite3.Connection, bucket: int) -> list[tuple[bytes, int, bytes]]:
+    """The rows whose raw uuid starts with `bucket`: a range search of the covering index
+    `entries_manifest` (a uuid that is not a blob never falls in a range; the whole-vault
+    check catches those)."""
+    if bucket == crypto.MANIFEST_BUCKETS - 1:
+        return conn.execute(_LAST_RANGE, (bytes((bucket,)),)).fetchall()
+    return conn.execute(_RANGE, (bytes((bucket,)), bytes((bucket + 1,)))).fetchall()
 
 
 def _plural(n: int) -> str:
@@ -83,12 +124,7 @@ class Manifest:
         return self._conn.execute("SELECT uuid, version, digest FROM entries").fetchall()
 
     def _bucket_rows(self, bucket: int) -> list[tuple[bytes, int, bytes]]:
-        """The rows whose raw uuid starts with `bucket`: a range search of the covering
-        index `entries_manifest` (a uuid that is not a blob never falls in a range; the
-        whole-vault check catches those)."""
-        if bucket == crypto.MANIFEST_BUCKETS - 1:
-            return self._conn.execute(_LAST_RANGE, (bytes((bucket,)),)).fetchall()
-        return self._conn.execute(_RANGE, (bytes((bucket,)), bytes((bucket + 1,)))).fetchall()
+        return bucket_rows(self._conn, bucket)
 
     def _bucket_state(self, bucket: int, rows: list[tuple[bytes, int, bytes]]) -> Bucket:
         """Raises ValueError on a malformed row."""
@@ -98,13 +134,13 @@ class Manifest:
 
     def _all_buckets(self, rows: list[tuple[bytes, int, bytes]]) -> dict[int, Bucket]:
         """Every non-empty bucket, from all rows. Raises ValueError on a malformed row."""
-        grouped: dict[int, list[tuple[bytes, int, bytes]]] = {}
-        try:
-            for row in rows:
-                grouped.setdefault(row[0][0], []).append(row)
-        except (TypeError, IndexError):  # a uuid that is not bytes, or empty
-            raise ValueError("malformed manifest row") from None
-        return {b: self._bucket_state(b, group) for b, group in grouped.items()}
+        return self._macs(crypto.manifest_bucket_bodies(rows))
+
+    def _macs(self, bodies: dict[int, crypto.BucketBody]) -> dict[int, Bucket]:
+        """Each bucket's state from its prepared rows (`crypto.manifest_bucket_bodies`)."""
+        key, vault_id = self._keys.subkeys["manifest-mac"], self._keys.vault_id
+        return {b: (crypto.manifest_body_mac(key, vault_id, b, count, body), count, total)
+                for b, (count, total, body) in bodies.items()}
 
     # -- the sealed manifest ---------------------------------------------------------------
     def info(self) -> dict:
@@ -278,30 +314,34 @@ class Manifest:
             found = (found[0] + actual[1], found[1] + actual[2])
         return [] if clean else [_diagnose(expected, found, totals=False)]
 
-    def problems(self) -> list[str]:
-        """The whole-vault check: every bucket (or the legacy MAC) against every row."""
+    def problems(self, prepared: PreparedRows | None = None) -> list[str]:
+        """The whole-vault check: every bucket (or the legacy MAC) against every row.
+        `prepared`: the rows as read ahead, in the read snapshot this runs in
+        (journal.core.store.read_ahead), instead of reading them here."""
         info = self.info()
-        rows = self.rows()
         if self._is_legacy(info):
+            rows = self.rows()
             if not all(map(crypto.manifest_row_ok, rows)):
                 return [_ALTERED]  # a row with a damaged id, version or digest
             mac = crypto.manifest_mac(self._keys.subkeys["manifest-mac"], self._keys.vault_id, rows)
             clean = hmac.compare_digest(mac.hex(), str(info["mac"]))
+            found = (len(rows), sum(r[1] for r in rows))
         else:
-            stored = self._stored_buckets(info)
-            try:
-                actual = self._all_buckets(rows)
-            except ValueError:
+            prepared = prepared or PreparedRows.read(self._conn)
+            if prepared.bodies is None:
                 return [_ALTERED]
+            stored = self._stored_buckets(info)
+            actual = self._macs(prepared.bodies)
             clean = stored.keys() == actual.keys() and all(
                 hmac.compare_digest(actual[b][0], stored[b][0]) for b in actual)
+            found = (prepared.count, prepared.version_sum)
         if clean:
             return []
         try:
             expected = (int(info["count"]), int(info["version_sum"]))
         except (KeyError, TypeError, ValueError):
             return ["the set of entries does not match the integrity manifest"]
-        return [_diagnose(expected, (len(rows), sum(r[1] for r in rows)), totals=True)]
+        return [_diagnose(expected, found, totals=True)]
 
     def digest_problems(self) -> list[str]:
         """Rows whose ciphertext no longer hashes to their digest. With the manifest this
@@ -314,7 +354,7 @@ class Manifest:
                                 "outside the journal")
         return problems
 
-    def verify(self, *, digests: bool = False) -> None:
+    def verify(self, *, digests: bool = False, prepared: PreparedRows | None = None) -> None:
         """The unlock-time check: the manifest matches the set of (uuid, version, digest)
         rows: a deleted, duplicated or rolled-back entry stops the unlock. Each row's
         ciphertext is checked against its digest (and authenticated) when it is read, so
@@ -322,7 +362,7 @@ class Manifest:
         that detection earlier; `check()` does it for every row. Read in one snapshot, so
         another program committing meanwhile is no false alarm."""
         with snapshot(self._conn):
-            problems = self.problems() + (self.digest_problems() if digests else [])
+            problems = self.problems(prepared) + (self.digest_problems() if digests else [])
         if problems:
             raise IntegrityError("integrity check failed: " + "; ".join(problems), problems)
 

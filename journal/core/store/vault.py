@@ -51,6 +51,7 @@ from journal.core.store.keyring import KEYS_CHANGED, WRAPS, WRONG, KeyRing, unwr
 from journal.core.store.maintenance import Maintenance
 from journal.core.store.manifest import Manifest
 from journal.core.store.private_dirs import make_private_dirs
+from journal.core.store.read_ahead import ReadAhead
 from journal.core.store.records import Records, needs_full_parse, row_name
 from journal.core.store.rollback import SeenSaves
 from journal.core.store.schema import SQLITE_MAGIC, db_path, snapshot
@@ -142,13 +143,16 @@ class Vault:
     def open(cls, directory: Path, passphrase: str | None = None, *,
              recovery_code: str | None = None, allow_weak: bool = False, verify: bool = True,
              clock: Clock | None = None, seen: SeenSaves | None = None,
-             data_key: bytes | None = None) -> Vault:
+             data_key: bytes | None = None, read_ahead: ReadAhead | None = None) -> Vault:
         """Unlock. `seen` (the user's record of save counters) turns on the rollback
         warning: `rollback_warning` says so when this vault went back in time. `data_key`
         unlocks with the data key itself (sync's escrow, journal.core.sync.escrow: a wrong
-        key fails the manifest check; the header's settings are then not vouched for)."""
-        crypto.self_test()
+        key fails the manifest check; the header's settings are then not vouched for).
+        `read_ahead`: with a passphrase and `verify`, read what the check and the command
+        need while the key is derived (journal.core.store.read_ahead)."""
         directory = Path(directory)
+        if read_ahead is None:
+            crypto.self_test()
         header, ro = cls.read_header(directory)
         try:
             if header.kdf.is_below_floor() and not allow_weak:
@@ -159,14 +163,31 @@ class Vault:
                 WRAPS).fetchall())
         finally:
             ro.close()
-        dek, trusted_kdf = ((data_key, None) if data_key is not None else
-                            unwrap(header, wraps, passphrase, recovery_code))
-        schema.tighten_modes(directory)
-        conn = schema.connect(db_path(directory))
+        ahead = None
+        if (read_ahead is not None and verify and passphrase is not None
+                and recovery_code is None and data_key is None):
+            ahead = read_ahead.begin(directory, header, passphrase)
+        try:
+            if read_ahead is not None:
+                crypto.self_test()  # after the reads: it waits for a derivation under way
+            dek, trusted_kdf = ((data_key, None) if data_key is not None else
+                                unwrap(header, wraps, passphrase, recovery_code))
+        except BaseException:
+            if ahead is not None:  # nothing read is kept: not one byte was decrypted
+                ahead.end()
+                ahead.conn.close()
+            raise
+        if ahead is None:
+            schema.tighten_modes(directory)
+        conn = schema.connect(db_path(directory)) if ahead is None else ahead.conn
         try:
             schema.migrate(conn)
             vault = cls(directory, conn, header, dek, clock or SystemClock(), trusted_kdf)
-            if verify:
+            if ahead is not None:  # in the snapshot the rows were read in
+                vault.manifest.verify(prepared=ahead.rows)
+                vault.indexes.offer(ahead.version, ahead.chunks, ahead.words)
+                ahead.end()
+            elif verify:
                 vault.verify_manifest()
             if seen is not None:
                 vault._seen = seen
@@ -480,9 +501,15 @@ class Vault:
             chunks, stale = self.indexes.read()
             if stale:
                 chunks.update(self._heal_index(stale))
+        # Chunks of the format before the fold (4): current, and folded from their own
+        # moments when stored, so they are stored like rebuilt ones (no entry decrypted).
+        upgraded = {b: c for b, c in chunks.items() if c.upgraded}
+        if upgraded:
+            self.indexes.remember_healed(upgraded)
         index = Index(chunks, self._word_rows)
         self.indexes.keep(index, version)
-        if stale and self.on_index_rebuilt is not None and not self._conn.in_transaction:
+        if ((stale or upgraded) and self.on_index_rebuilt is not None
+                and not self._conn.in_transaction):
             self.on_index_rebuilt(self)
         return index
 

@@ -27,6 +27,7 @@ from journal.core.errors import JournalError, VaultNotFound, WrongPassphrase
 from journal.core.store.captures import MergeResult
 from journal.core.store.failed_unlocks import FailedUnlocks
 from journal.core.store.passphrase_policy import judge
+from journal.core.store.read_ahead import ReadAhead
 from journal.core.store.rollback import SeenSaves
 from journal.core.store.vault import Vault, merge_sealed
 from journal.core.textsafe import for_markup, one_line
@@ -297,7 +298,8 @@ class UnlockScreen(Screen):
         with self.failures.one_try(header.vault_id, app.clock.now):
             try:
                 return Vault.open(app.paths.vault, passphrase, allow_weak=app.allow_weak,
-                                  clock=app.clock, seen=SeenSaves(app.paths.seen_saves_file))
+                                  clock=app.clock, seen=SeenSaves(app.paths.seen_saves_file),
+                                  read_ahead=ReadAhead(chunks=True))  # the index comes next
             except WrongPassphrase:  # changed on another synced machine? (docs/sync.md)
                 from journal.core.sync import session
 

@@ -1,0 +1,205 @@
+"""Days' moments folded into what reflection reads of them (issue 19, target 4): per day a
+few counts and two label sets, the off-work moments that carry a label of that day's work,
+and tallies by tag and context. Reflection folds moments with it (`fold_moments`), and
+the encrypted index keeps one fold per chunk, sealed inside the chunk and built whenever
+the chunk is, so reflecting over a whole journal reads ~256 folds instead of every moment
+(journal.core.store.index_chunk, docs/format.md).
+
+The rules that decide the counts (what is heavy, which actions step away or reach in,
+which feelings are numb) are here, below the store and reflection alike; `RULES` names
+them, and a fold stored under other rules is not used.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+HEAVY_INTENSITY = 7                              # P4: a heavy day's contagion intensity
+STEP_AWAY = frozenset(("withdrew", "avoided"))   # P9: actions that step away
+REACH_IN = frozenset(("helped", "approached"))   # P8: actions that reach in
+NUMB_WORDS = ("numb", "cynical", "detached-from-them")   # P10
+
+#: What a fold was made with: a stored fold whose rules differ is folded again from the
+#: moments (so a changed threshold never reads old counts).
+RULES = "|".join(("1", str(HEAVY_INTENSITY), ",".join(sorted(STEP_AWAY)),
+                  ",".join(sorted(REACH_IN)), ",".join(sorted(NUMB_WORDS))))
+
+#: A day's counts, in this order (one column each): its moments; its contagion and
+#: concern moments; their intensity sums; contagion moments of HEAVY_INTENSITY or more;
+#: moments whose action steps away; moments with any action; concern moments whose action
+#: reaches in; moments with a numb feeling; moments at work (at any hour).
+COUNTS = ("moments", "contagion", "concern", "contagion_intensity", "concern_intensity",
+          "heavy", "stepped_away", "with_action", "helped", "numb", "at_work")
+
+#: A moment that comes after every time of a day (and a work label never noted).
+NEVER = 2 * 24 * 60
+_NIGHT_END = 4 * 60      # a moment before 04:00 belongs to the night after the day
+_DAY = 24 * 60
+_NUMB = frozenset(NUMB_WORDS)
+
+#: One off-work moment of contagion or concern carrying labels of its day's work:
+#: (contagion?, its time (minutes, after midnight counted on, untimed = 24:00), labels),
+#: each label ("#tag" or "@person", the first time its bare word was noted at work that
+#: day (NEVER if only untimed), whether it was also noted at work without a time).
+#: The label came home when noted at work at or before the moment, an untimed work moment
+#: counting as at the work end (journal.core.reflection.spillover applies it). Read back
+#: from the index: the same as lists, with 0/1 for the flags.
+Carried = Sequence[Any]
+
+
+class Folded:
+    """The fold of some days' moments, one item per day in the order given (columns), and
+    the tallies over all of them. Label sets are shared: `sets[0]` is the empty set and
+    `work[i]`, `evening[i]` index `sets`."""
+
+    __slots__ = ("counts", "work", "evening", "sets", "carried", "contagion_tags",
+                 "concern_tags", "contagion_contexts", "concern_contexts", "home", "felt")
+
+    counts: list[list[int]]                  # per COUNTS name, one item per day
+    work: list[int]                          # the labels (tags and people) of its work
+    evening: list[int]                       # ... of its off-work contagion moments
+    sets: list[frozenset[str]]
+    carried: list[tuple[int, Sequence[Carried]]]   # (day, moments), days in order
+    contagion_tags: dict[tuple[int, str], Mapping[str, int]]   # (intensity, context) -> tags
+    concern_tags: dict[str, Mapping[str, int]]    # context -> tags
+    contagion_contexts: Mapping[str, int]    # context -> contagion moments
+    concern_contexts: Mapping[str, int]
+    home: Mapping[str, int]                  # label -> days it was noted off work only
+    felt: bool                               # any moment has a feeling word
+
+    def __len__(self) -> int:
+        return len(self.work)
+
+
+def fold_moments(days: Iterable[Sequence[Sequence[Any]]]) -> Folded:
+    """The fold of each day's moments (reflection's MomentRow: kind, intensity, context,
+    minute or None, tags, people, action, feelings)."""
+    counts: list[list[int]] = [[] for _ in COUNTS]
+    (add_n, add_c, add_k, add_c_sum, add_k_sum, add_heavy, add_away, add_acted, add_helped,
+     add_numb, add_work) = (column.append for column in counts)
+    c_tags: dict[tuple[int, str], list[str]] = {}
+    k_tags: dict[str, list[str]] = {}
+    c_contexts: list[str] = []
+    k_contexts: list[str] = []
+    home: list[str] = []
+    sets: dict[frozenset[str], int] = {frozenset(): 0}
+    work_of: list[int] = []
+    evening_of: list[int] = []
+    carried: list[tuple[int, tuple[Carried, ...]]] = []
+    numb_free = _NUMB.isdisjoint
+    felt = False
+    for day, moments in enumerate(days):
+        c = k = c_sum = k_sum = heavy = away = acted = helped = numb = work = 0
+        at_work: set[str] = set()
+        off: set[str] = set()
+        evening: set[str] = set()
+        for kind, intensity, context, _, tags, people, action, feelings in moments:
+            if kind == "contagion":
+                c += 1
+                c_sum += intensity
+                heavy += intensity >= HEAVY_INTENSITY
+                found = c_tags.get((intensity, context))
+                if found is None:
+                    c_tags[intensity, context] = list(tags)
+                else:
+                    found.extend(tags)
+                c_contexts.append(context)
+                code = 1
+            elif kind == "concern":
+                k += 1
+                k_sum += intensity
+                found = k_tags.get(context)
+                if found is None:
+                    k_tags[context] = list(tags)
+                else:
+                    found.extend(tags)
+                k_contexts.append(context)
+                code = 0
+            else:
+                code = -1
+            if action is not None:
+                acted += 1
+                if action in STEP_AWAY:
+                    away += 1
+                elif code == 0 and action in REACH_IN:
+                    helped += 1
+            if feelings:
+                felt = True
+                if not numb_free(feelings):
+                    numb += 1
+            if context == "work":   # late shifts too: a work moment is work at any hour
+                work += 1
+                at_work.update(tags, people)
+            else:
+                off.update(tags, people)
+                if code == 1:
+                    evening.update(tags, people)
+        if at_work:
+            work_set = frozenset(at_work)
+            work_of.append(sets.setdefault(work_set, len(sets)))
+            if off:
+                home.extend(off - at_work)
+                if not at_work.isdisjoint(off):
+                    found_carried = _carried(moments)
+                    if found_carried:
+                        carried.append((day, found_carried))
+        else:
+            work_of.append(0)
+            home.extend(off)
+        if evening:
+            evening_set = frozenset(evening)
+            evening_of.append(sets.setdefault(evening_set, len(sets)))
+        else:
+            evening_of.append(0)
+        add_n(len(moments))
+        add_c(c)
+        add_k(k)
+        add_c_sum(c_sum)
+        add_k_sum(k_sum)
+        add_heavy(heavy)
+        add_away(away)
+        add_acted(acted)
+        add_helped(helped)
+        add_numb(numb)
+        add_work(work)
+    folded = Folded()
+    folded.counts = counts
+    folded.work, folded.evening = work_of, evening_of
+    folded.sets = list(sets)
+    folded.carried = carried
+    folded.contagion_tags = {key: Counter(tags) for key, tags in c_tags.items()}
+    folded.concern_tags = {key: Counter(tags) for key, tags in k_tags.items()}
+    folded.contagion_contexts = Counter(c_contexts)
+    folded.concern_contexts = Counter(k_contexts)
+    folded.home = Counter(home)
+    folded.felt = felt
+    return folded
+
+
+def _carried(moments: Sequence[Sequence[Any]]) -> Sequence[Carried]:
+    """A day with moments at work and off work: each off-work moment of contagion or
+    concern with the labels of that day's work it holds, and when each was first noted at
+    work (`Carried`), in order. Which of them came home depends on the work end, and which
+    belong at home is known only when every day is in: spillover decides both."""
+    first: dict[str, int] = {}       # work label -> the earliest time it was noted
+    untimed: set[str] = set()        # work labels noted without a time
+    for _, _, context, at, tags, people, _, _ in moments:
+        if context == "work":
+            for label in (*tags, *people):
+                if at is None:
+                    untimed.add(label)
+                    first.setdefault(label, NEVER)
+                elif at < first.get(label, NEVER):
+                    first[label] = at
+    out = []
+    for kind, _, context, at, tags, people, _, _ in moments:
+        if context == "work" or kind not in ("contagion", "concern"):
+            continue
+        when = _DAY if at is None else at + _DAY if at < _NIGHT_END else at
+        labels = tuple([("#" + t, first[t], t in untimed) for t in tags if t in first]
+                       + [("@" + p, first[p], p in untimed) for p in people if p in first])
+        if labels:
+            out.append((kind == "contagion", when, labels))
+    return tuple(out)

@@ -1,0 +1,102 @@
+"""Issue 19, target 4: index chunks keep their rows' moments folded (chunk format 5, storage
+version 6). A vault written by the program before (storage version 5, chunks of format 4:
+tests/data/index-v4, made by main a36e878) upgrades itself at its first unlock without
+decrypting any entry, loses nothing, and reflects exactly as that program did."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from journal.core.reflection import reflect_rows
+from journal.core.store import crypto, schema
+from journal.core.store.index import ChunkRows
+from journal.core.store.index_chunk import FORMAT, chunk_aad
+from journal.core.store.records import Records
+from journal.core.store.vault import Vault, db_path
+
+OLD = Path(__file__).resolve().parents[1] / "data" / "index-v4"
+EXPECTED = json.loads((OLD / "reflect.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def old_vault(tmp_path: Path) -> Path:
+    target = tmp_path / "vault"
+    shutil.copytree(OLD, target)
+    (target / "reflect.json").unlink()
+    return target
+
+
+def _formats(directory: Path, keys: tuple[bytes, bytes]) -> list[int]:
+    conn = sqlite3.connect(db_path(directory))
+    try:
+        rows = conn.execute("SELECT bucket, ct FROM index_chunks").fetchall()
+    finally:
+        conn.close()
+    return [json.loads(crypto.unpad(crypto.open_sealed(
+        keys[0], blob, chunk_aad(keys[1], bucket))).split(b"\n")[0])["v"]
+        for bucket, blob in rows]
+
+
+def _reflections(vault: Vault) -> list[dict]:
+    index = vault.index()
+    out = []
+    for run in EXPECTED["runs"]:
+        result = reflect_rows(
+            index.day_rows(), since=run["since"] and date.fromisoformat(run["since"]),
+            until=run["until"] and date.fromisoformat(run["until"]), work_end=run["work_end"],
+            today=date.fromisoformat(EXPECTED["today"]), practices=index.practice_rows())
+        out.append(json.loads(json.dumps(result)))
+    return out
+
+
+def test_an_older_vault_upgrades_itself_without_decrypting_an_entry(old_vault, monkeypatch):
+    opened = []
+    real_open = Records.open_row
+    monkeypatch.setattr(Records, "open_row", lambda self, row: opened.append(row)
+                        or real_open(self, row))
+    vault = Vault.open(old_vault, EXPECTED["passphrase"], allow_weak=True)
+    try:
+        keys = vault.keyring.subkeys["summary-aead"], vault.keyring.vault_id
+        assert set(_formats(old_vault, keys)) == {4}   # a read never writes by itself
+        assert _reflections(vault) == [run["result"] for run in EXPECTED["runs"]]
+        assert vault.indexes.pending() == EXPECTED["entries"]
+        assert vault.store_healed_index() == EXPECTED["entries"]
+        assert opened == []   # folded from the chunks' own moments
+        # stored again without decoding (and keeping) the parts a reflection never reads
+        assert all(c._parts[1:4] == [None] * 3 for c in vault.index().chunks.values())
+    finally:
+        vault.close()
+    assert set(_formats(old_vault, keys)) == {FORMAT} == {5}
+    conn = sqlite3.connect(db_path(old_vault))
+    assert schema.user_version(conn) == schema.LATEST == 6
+    conn.close()
+    with Vault.open(old_vault, EXPECTED["passphrase"], allow_weak=True) as vault:
+        assert not any(c.upgraded for c in vault.index().chunks.values())
+        assert vault.indexes.pending() == 0
+        monkeypatch.setattr(ChunkRows, "rows", _no_rows)
+        # the whole journal from the stored folds alone, at either work end
+        whole = [i for i, run in enumerate(EXPECTED["runs"]) if run["since"] is None]
+        assert len(whole) == 2
+        found = [_reflect(vault, EXPECTED["runs"][i]) for i in whole]
+        assert found == [EXPECTED["runs"][i]["result"] for i in whole]
+        monkeypatch.undo()
+        assert _reflections(vault) == [run["result"] for run in EXPECTED["runs"]]
+        assert len(vault.entries()) == EXPECTED["entries"]
+        assert vault.check().problems == []
+
+
+def _no_rows(self):
+    raise AssertionError("a reflection over whole chunks folded their moments again")
+
+
+def _reflect(vault: Vault, run: dict) -> dict:
+    index = vault.index()
+    return json.loads(json.dumps(reflect_rows(
+        index.day_rows(), work_end=run["work_end"], today=date.fromisoformat(EXPECTED["today"]),
+        practices=index.practice_rows())))
