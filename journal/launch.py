@@ -65,10 +65,26 @@ def end_now(code: object) -> NoReturn:
     try:
         sys.stdout.flush()
         sys.stderr.flush()
-    except (OSError, ValueError):  # a closed pipe: the usual exit says so as it always did
+    except BrokenPipeError:  # the reader went away (`| head -1`) before the last lines:
+        _discard_output()    # end quietly with 1, as click does when it meets it first
+        number = 1
+    except (OSError, ValueError):  # any other failure: the usual exit says so as it always did
         raise SystemExit(code) from None
     run_exit_functions()
     os._exit(number)
+
+
+def _discard_output() -> None:
+    """Point standard output and error at /dev/null, so nothing left in their buffers
+    fails again on its way out (Python's own flush at exit would print "Exception
+    ignored" lines about the closed pipe)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError):
+            pass
+    os.close(devnull)
 
 
 def command_and_vault(argv: Sequence[str]) -> tuple[str | None, str | None]:

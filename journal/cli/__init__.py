@@ -127,6 +127,8 @@ class JournalGroup(click.Group):
         except KeyboardInterrupt:
             say("journal: interrupted; nothing half-written was kept", err=True)
             ctx.exit(130)
+        except BrokenPipeError:
+            raise  # the reader went away (`journal list | head -1`): click ends quietly, 1
         except Exception as exc:  # the promise: no traceback without --debug
             if _debug(ctx):
                 raise
