@@ -41,6 +41,8 @@ def _commands(meta: dict, add_dates: list[str]) -> dict[str, object]:
         "search -n 10 #tag": lambda i: ["search", "-n", "10", f"#{tag}"],
         "list -n 20": lambda i: ["list", "-n", "20"],
         "show DATE": lambda i: ["show", meta["last_date"]],
+        "reflect --json": lambda i: ["reflect", "--json"],
+        "reflect (text)": lambda i: ["reflect"],
         "add (one entry)": lambda i: ["add", "--date", add_dates[i + 1],
                                       "Added by the bench: a short note about #triage."],
     }

@@ -52,10 +52,16 @@ def say_json(text: str) -> None:
 
     Inside a JSON string that escape means the same character, so `json.loads` gives back
     the same data; between tokens JSON allows only space, tab, LF and CR, and only CR is
-    touched here, which no JSON writer of ours emits."""
-    if not (text.isascii() and not text.encode("ascii").translate(None, _ASCII_NOT_CONTROL)):
-        text = _JSON_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    click.echo(text, nl=False)
+    touched here, which no JSON writer of ours emits. ASCII text without a control is
+    written as its bytes (click writes bytes to the binary stream as they are: no search
+    for colour codes, which it would strip from text, and no second encoding; issue 19,
+    14 MB of `reflect --json`)."""
+    if text.isascii():
+        data = text.encode("ascii")
+        if not data.translate(None, _ASCII_NOT_CONTROL):
+            click.echo(data, nl=False)
+            return
+    click.echo(_JSON_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text), nl=False)
 
 
 def confirm(question: str, *, default: bool = False) -> bool:

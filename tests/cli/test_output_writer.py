@@ -105,6 +105,19 @@ def test_say_json_escapes_a_raw_control_in_ascii_text_too(control):
     assert control not in out and f"\\u{ord(control):04x}" in out
 
 
+def test_say_json_keeps_its_place_among_lines_written_as_text():
+    """ASCII JSON goes out as bytes (no colour-code search, no second encoding: issue 19),
+    the rest as text: in the order they were said, the text's buffer emptied between."""
+    def lines() -> None:
+        output.say("before")
+        output.say_json('{\n  "a": "b"\n}\n')
+        output.say_json('{"é": "\x1b"}\n')
+        output.say("after")
+
+    out, _ = _run(lines)
+    assert out == 'before\n{\n  "a": "b"\n}\n{"é": "\\u001b"}\nafter\n'
+
+
 def test_confirm_escapes_the_question():
     @click.command()
     def command() -> None:

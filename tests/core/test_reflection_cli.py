@@ -182,7 +182,13 @@ def test_reflect_json_is_the_exchange_formats_text_written_a_piece_at_a_time(tmp
         empty_list=[], empty_dict={}, nested=[[1, 2.5], {"a": None}], flags=[True, False],
         big=10 ** 30, tiny=1e-300, neg=-0.0, text="tab\there \u2028 \x85 \x7f \"q\" \\ é",
         records=[{"date": "2026-01-01", "%s": "100%"}, {"date": "x", "%s": "\x00"}],
-        mixed=[{"a": "1"}, {"a": 1}], reordered=[{"a": "1", "b": "2"}, {"b": "2", "a": "1"}])
+        mixed=[{"a": "1"}, {"a": 1}], reordered=[{"a": "1", "b": "2"}, {"b": "2", "a": "1"}],
+        # records of plain strings fill one template in one go: a % in a key or a value
+        # must stay itself; a quote, backslash, control or non-ASCII takes JSON's escaping
+        percent=[{"%d": "50%", "b": "%s%%"}, {"%d": "%(x)s", "b": ""}],
+        escaped=[{"a": 'say "hi"'}, {"a": "back\\slash"}, {"a": "é"}, {"a": "\x7f"}],
+        weeks=[{"w": "2026-W01", "n": 3, "s": 0.5, "x": None}, {"w": "%s", "n": -1,
+                                                               "s": 1e-300, "x": True}])
     odd["findings"][1]["evidence"] = []
     text = "".join(json_pieces(odd))
     assert text == json.dumps(odd, indent=2, ensure_ascii=False) + "\n"
