@@ -8,6 +8,7 @@ import textwrap
 from collections.abc import Iterable, Iterator
 from datetime import date
 from itertools import chain, repeat
+from operator import is_
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from journal.cli.runtime import Runtime
 from journal.core.care.support import SUPPORT_POINTER
 from journal.core.errors import ValidationError
 from journal.core.reflection import NOT_A_DIAGNOSIS, reflect_rows
+from journal.core.reflection.days import Evidence
 from journal.core.store.bulk import paused_gc
 
 _string = json.encoder.encode_basestring   # a str as JSON, UTF-8 kept (C)
@@ -75,31 +77,38 @@ def json_pieces(result: dict[str, Any]) -> Iterator[str]:
     `say_json` does the same way) a top-level field and a finding at a time, so the text of a
     long journal is never whole in memory; lists of flat records (the evidence, the weeks)
     are written as json.dumps(indent=2) writes them, but ~5x faster: their values' texts
-    and what comes between them joined once."""
+    and what comes between them joined once. The findings share their evidence items
+    (`Evidence`): each day's item is written once, and its text taken again. The result
+    must not change while it is written."""
+    seen: dict[tuple[int, int], list[str] | None] = {}   # (table, depth) -> its items' texts
     yield "{"
     for n, (key, value) in enumerate(result.items()):
         head = f"{',' if n else ''}\n  {_string(key)}: "
         if key == "findings" and value:
             yield head + "["
             for m, finding in enumerate(value):
-                yield ("," if m else "") + "\n    " + "".join(_dumps(finding, 2))
+                yield ("," if m else "") + "\n    " + "".join(_dumps(finding, 2, seen))
             yield "\n  ]"
         else:
-            yield head + "".join(_dumps(value, 1))
+            yield head + "".join(_dumps(value, 1, seen))
     yield "\n}\n"
 
 
-def _dumps(value: Any, depth: int) -> Iterator[str]:
+def _dumps(value: Any, depth: int, seen: dict[tuple[int, int], list[str] | None]
+           ) -> Iterator[str]:
     """json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False) at `depth`."""
     inner = "\n" + "  " * (depth + 1)
-    if type(value) is dict and value and all(type(k) is str for k in value):
+    if type(value) is Evidence and value and (days := _evidence(value, depth, seen)):
+        yield "[" + inner + ("," + inner).join(days)
+        yield "\n" + "  " * depth + "]"
+    elif type(value) is dict and value and all(type(k) is str for k in value):
         yield "{"
         for n, (key, item) in enumerate(value.items()):
             head = ("," if n else "") + inner + _string(key) + ": "
             text = _scalar(item)
             if text is None:
                 yield head
-                yield from _dumps(item, depth + 1)
+                yield from _dumps(item, depth + 1, seen)
             else:
                 yield head + text
         yield "\n" + "  " * depth + "}"
@@ -121,11 +130,36 @@ def _dumps(value: Any, depth: int) -> Iterator[str]:
         yield "["
         for n, item in enumerate(value):
             yield ("," if n else "") + inner
-            yield from _dumps(item, depth + 1)
+            yield from _dumps(item, depth + 1, seen)
         yield "\n" + "  " * depth + "]"
     else:
         yield json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False).replace(
             "\n", "\n" + "  " * depth)
+
+
+def _evidence(value: Evidence, depth: int, seen: dict[tuple[int, int], list[str] | None]
+              ) -> list[str] | None:
+    """The texts of an evidence list's items, as items of a list at `depth`, taken from
+    the texts of its whole table's (written once per table and depth: `seen`); None when
+    the list no longer holds its table's items of its days, or the table is not one of
+    flat records (then it is written as any list)."""
+    table, days = value.table, value.days
+    if len(days) != len(value) or not all(map(is_, value, map(table.__getitem__, days))):
+        return None
+    key = (id(table), depth)   # the result holds the table: no other takes its id meanwhile
+    if key not in seen:
+        values = _records(table) if table else None
+        if values is None:
+            seen[key] = None
+        else:
+            more = "\n" + "  " * (depth + 2)
+            record = ("{" + ",".join(f"{more}{_string(k)}: ".replace("%", "%%") + "%s"
+                                     for k in table[0])
+                      + "\n" + "  " * (depth + 1) + "}")   # one item, a slot per value
+            width = len(table[0])
+            seen[key] = list(map(record.__mod__, zip(*[iter(values)] * width, strict=True)))
+    texts = seen[key]
+    return None if texts is None else list(map(texts.__getitem__, days))
 
 
 def _scalar(value: Any) -> str | None:

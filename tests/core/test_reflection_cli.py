@@ -196,3 +196,21 @@ def test_reflect_json_is_the_exchange_formats_text_written_a_piece_at_a_time(tmp
     odd["findings"][0]["stats"]["nan"] = float("nan")
     with pytest.raises(ValueError):
         "".join(json_pieces(odd))
+
+
+def test_shared_evidence_is_written_once_and_as_it_is_now(year):
+    """The findings share their evidence items (`Evidence`: the day table's items and
+    their days), so `reflect --json` writes each day's item once for all findings (issue
+    19). An item changed, replaced or added after the reflection is written as it is."""
+    from journal.cli.reflect_cmd import json_pieces
+    from journal.core.reflection.days import Evidence
+
+    result = reflect(year, today=TODAY)
+    lists = [f["evidence"] for f in result["findings"] if f["evidence"]]
+    assert len(lists) >= 3 and all(type(e) is Evidence for e in lists)
+    assert lists[0][0] is lists[0].table[lists[0].days[0]]   # shared, not copied
+    assert "".join(json_pieces(result)) == json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+    lists[0][0]["date"] = 'changed "date" ✓'          # in every list that holds that day
+    lists[1][-1] = {"entry_id": "x", "date": "y"}      # another item, keys in another order
+    lists[2].append({"date": "2026-12-01", "entry_id": "%s"})
+    assert "".join(json_pieces(result)) == json.dumps(result, indent=2, ensure_ascii=False) + "\n"

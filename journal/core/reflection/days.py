@@ -132,13 +132,13 @@ class Days:
     def __len__(self) -> int:
         return len(self.ordinals)
 
-    def evidence(self, indices: Iterable[int]) -> list[dict[str, str]]:
+    def evidence(self, indices: Iterable[int]) -> Evidence:
         """One item per day for ascending, distinct day indices (so oldest first)."""
-        return list(map(self._evidence_items().__getitem__, indices))
+        return Evidence(self._evidence_items(), list(indices))
 
-    def evidence_where(self, flags: Iterable[Any]) -> list[dict[str, str]]:
+    def evidence_where(self, flags: Iterable[Any]) -> Evidence:
         """One item per day whose flag (in day order) is true."""
-        return list(compress(self._evidence_items(), flags))
+        return Evidence(self._evidence_items(), list(compress(range(len(self)), flags)))
 
     def _evidence_items(self) -> list[dict[str, str]]:
         # Made once and shared by every finding's evidence: the result is read-only.
@@ -167,6 +167,20 @@ class Days:
         for i, context, is_c, tag in seen:
             found[tag].append((i, context, is_c))
         return found
+
+
+class Evidence(list[dict[str, str]]):
+    """A finding's evidence: a list of the Days table's own items (shared by every
+    finding), one per day, that also says which days they are (`days`, indices into
+    `table`), so a writer may write each day's item once for all findings (`reflect
+    --json`: 107,000 items of 46,000 days at 50,000 entries). A list like any other."""
+
+    __slots__ = ("table", "days")
+
+    def __init__(self, table: list[dict[str, str]], days: list[int]) -> None:
+        super().__init__(map(table.__getitem__, days))
+        self.table = table
+        self.days = days
 
 
 def _tag_moments(rows: Iterable[DayRow], day_of: Callable[[int], int | None],
