@@ -148,12 +148,17 @@ def _evidence(value: Evidence, depth: int, seen: dict[tuple[int, int], list[str]
         return None
     key = (id(table), depth)   # the result holds the table: no other takes its id meanwhile
     if key not in seen:
-        values = _records(table) if table else None
+        values = _flat(table) if table else None
+        slot = "%s"
+        if values is not None and _plain(values):
+            slot = '"%s"'   # written as they are, between quotes
+        elif values is not None:
+            values = _records(table)
         if values is None:
             seen[key] = None
         else:
             more = "\n" + "  " * (depth + 2)
-            record = ("{" + ",".join(f"{more}{_string(k)}: ".replace("%", "%%") + "%s"
+            record = ("{" + ",".join(f"{more}{_string(k)}: ".replace("%", "%%") + slot
                                      for k in table[0])
                       + "\n" + "  " * (depth + 1) + "}")   # one item, a slot per value
             width = len(table[0])
@@ -182,17 +187,10 @@ def _scalar(value: Any) -> str | None:
 def _records(items: list[Any]) -> list[str] | None:
     """When every item is a dict with the first one's keys, in its order, holding strings
     (an evidence list) or other flat values (the weeks): their values' texts, in order;
-    else None. Checked with C loops: the keys of all items, concatenated, are the first
-    one's keys repeated (with as many keys each), and a value that is not a string makes
-    the string encoder refuse it."""
-    first = items[0]
-    if type(first) is not dict or not first or {type(k) for k in first} != {str}:
+    else None."""
+    values = _flat(items)
+    if values is None:
         return None
-    keys = list(first)
-    if not (set(map(type, items)) == {dict} and set(map(len, items)) == {len(keys)}
-            and list(chain.from_iterable(items)) == keys * len(items)):
-        return None
-    values = list(chain.from_iterable(map(dict.values, items)))
     try:
         return list(map(_string, values))
     except TypeError:   # not only strings
@@ -201,6 +199,30 @@ def _records(items: list[Any]) -> list[str] | None:
         return None
     texts = list(map(_scalar, values))
     return None if None in texts else texts   # None: NaN or infinity
+
+
+def _flat(items: list[Any]) -> list[Any] | None:
+    """The values of the items, in order, when every item is a dict with the first one's
+    keys, in its order; else None. Checked with C loops: the keys of all items,
+    concatenated, are the first one's keys repeated (with as many keys each)."""
+    first = items[0]
+    if type(first) is not dict or not first or {type(k) for k in first} != {str}:
+        return None
+    keys = list(first)
+    if not (set(map(type, items)) == {dict} and set(map(len, items)) == {len(keys)}
+            and list(chain.from_iterable(items)) == keys * len(items)):
+        return None
+    return list(chain.from_iterable(map(dict.values, items)))
+
+
+def _plain(values: list[Any]) -> bool:
+    """Whether the values are strings JSON writes as they are between quotes: printable
+    ASCII without a quote or a backslash (dates, ids)."""
+    if set(map(type, values)) != {str}:
+        return False
+    joined = "".join(values)
+    return (joined.isascii() and joined.isprintable() and '"' not in joined
+            and "\\" not in joined)
 
 
 #: The types of the values a flat record may hold (a float is checked by _scalar).
