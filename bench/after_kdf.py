@@ -1,5 +1,5 @@
 """`python -m bench.after_kdf [--size N] [--runs R]`: what each reading command and `add`
-cost *after* the key derivation (issue 19, targets 2 and 3).
+cost *after* the key derivation (issue 19, targets 2, 3 and 4: `reflect` and `reflect --json` too).
 
 The key derivation (Argon2id, calibrated to ~0.4 s) is most of a command's time, and its
 own time moves by a tenth of a second from one run to the next on a shared machine, so

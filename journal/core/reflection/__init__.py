@@ -91,7 +91,8 @@ def reflect_rows(rows: Iterable[DayRow] | RowChunks, *, since: date | None = Non
     moments are kept; a batch that comes folded already (`FoldedChunks`: the encrypted
     index's `day_rows()`, whose chunks keep their fold) is taken as it is when all its rows
     are in range, and folded from its moments otherwise. Evidence items ({"date",
-    "entry_id"}) are shared between findings: treat the result as read-only."""
+    "entry_id"}) are shared between findings (each list an `Evidence`: which of the day
+    table's items it holds): treat the result as read-only."""
     _check(since, until, work_end)
     cutoff = minutes(work_end)
     assert cutoff is not None   # _check made sure
