@@ -125,12 +125,17 @@ def test_bracketed_words_in_a_body_are_body_text(tmp_path):
     assert entry.body == "Title\n[link] is not a date"
 
 
-@pytest.mark.parametrize("text,match", [
+#: jrnl text that is not a journal, and the error it gets (also when read as a stream:
+#: test_jrnl_stream.py).
+MALFORMED = [
     ("[2023-02-30 10:00] Impossible\n", r"line 1: '2023-02-30 10:00' is not a real date"),
     ("[2023-01-01 10:00] ok\n\n[2023-13-01 25:00] bad\n", r"line 3: .* not a real date"),
     ("Some preface\n[2023-01-01 10:00] ok\n", r"line 1: text before the first"),
     ("just some notes\nwithout dates\n", r"no jrnl entries found"),
-])
+]
+
+
+@pytest.mark.parametrize("text,match", MALFORMED)
 def test_malformed_plain_text(tmp_path, text, match):
     path = tmp_path / "bad.txt"
     path.write_text(text, encoding="utf-8")

@@ -10,6 +10,7 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 
 import pytest
+from test_import_jrnl import MALFORMED
 from test_peer_fixtures import JRNL, PEER
 
 from journal.core.errors import ValidationError
@@ -67,11 +68,7 @@ def test_a_journal_out_of_order_is_held_as_it_was_read(tmp_path):
     assert streamed == _as_read(jrnl.read(path)) and streamed[0]["date"] == "2019-12-31"
 
 
-@pytest.mark.parametrize("text,match", [
-    ("[2023-01-01 10:00] ok\n\n[2023-13-01 25:00] bad\n", r"line 3: .* not a real date"),
-    ("Some preface\n[2023-01-01 10:00] ok\n", r"line 1: text before the first"),
-    ("just some notes\nwithout dates\n", r"no jrnl entries found"),
-])
+@pytest.mark.parametrize("text,match", MALFORMED)
 def test_the_same_errors_before_anything_is_read(tmp_path, text, match):
     path = tmp_path / "bad.txt"
     path.write_text(text, encoding="utf-8")
