@@ -154,13 +154,34 @@ class IndexStore:
         """One bucket's chunk or word row, opened; None if it is missing or does not open."""
         row = self._conn.execute(f"SELECT CAST(ct AS BLOB) FROM {table} WHERE bucket=?",
                                  (bucket,)).fetchone()
-        if row is None:
-            return None
+        return None if row is None else self._open(kind, bucket, row[0])
+
+    def _open(self, kind: type[_Sealed], bucket: int, blob: bytes) -> _Sealed | None:
         try:
             return kind.open(self._keys.subkeys["summary-aead"], self._keys.vault_id, bucket,
-                             row[0])
+                             blob)
         except crypto.DecryptError:
             return None
+
+    def sealed(self) -> tuple[dict[int, bytes], dict[int, bytes]]:
+        """Every stored chunk's and word row's ciphertext by bucket, current or not: one
+        query a table, both in one snapshot (`journal check`, which opens them one bucket
+        at a time with `open_chunk` and `open_word_chunk`: every chunk opened at once
+        would hold every chunk's decoded rows until the end)."""
+        with snapshot(self._conn):
+            return self._blobs(_CHUNKS), self._blobs(_WORDS)
+
+    def _blobs(self, query: str) -> dict[int, bytes]:
+        return {bucket: blob for bucket, blob in self._conn.execute(query)
+                if type(bucket) is int and 0 <= bucket < BUCKETS}
+
+    def open_chunk(self, bucket: int, blob: bytes) -> Chunk | None:
+        """A chunk's ciphertext opened; None if it does not open."""
+        return self._open(Chunk, bucket, blob)
+
+    def open_word_chunk(self, bucket: int, blob: bytes) -> WordChunk | None:
+        """A word row's ciphertext opened; None if it does not open."""
+        return self._open(WordChunk, bucket, blob)
 
     def read_words(self, index: Index) -> tuple[dict[int, WordChunk], list[int]]:
         """The word row of each of `index`'s chunks that matches it (the same MAC, so the
