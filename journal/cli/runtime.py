@@ -291,17 +291,21 @@ STORE_PATIENCE = 1.0
 
 
 def store_rebuilt_index(vault: Vault) -> None:
-    """A command had to rebuild index chunks (after a chunk-format change, or chunks
-    missing): store them once, in one transaction, and say so on stderr, so the next
-    command does not rebuild them again. If they cannot be stored (the vault is busy or
-    read-only), say how to do it later; the command itself goes on either way."""
-    pending = vault.indexes.pending()
+    """A command had to rebuild index chunks (chunks missing, damaged or of a format
+    before one this program can read) or upgrade them (chunks of the format before the
+    fold, folded again from their own moments): store them once, in one transaction, and
+    say which on stderr, so the next command does not do it again. If they cannot be
+    stored (the vault is busy or read-only), say how to do it later; the command itself
+    goes on either way."""
+    from journal.core.store.index_store import index_done
+
+    done = index_done(vault.indexes.pending(), vault.indexes.pending_upgraded())
     try:
         stored = vault.store_healed_index(patience=STORE_PATIENCE)
     except JournalError:
-        say(f"journal: the encrypted index was rebuilt ({pending} entries) but could not be "
-            "stored; run 'journal check --rebuild-index'", err=True)
+        say(f"journal: the encrypted index was {done} but could not be stored; run "
+            "'journal check --rebuild-index'", err=True)
         return
     if stored:
-        say(f"journal: the encrypted index was rebuilt ({stored} entries) and stored",
-            err=True)
+        say(f"journal: the encrypted index was "
+            f"{index_done(stored, vault.indexes.stored_upgraded)} and stored", err=True)
