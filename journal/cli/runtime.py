@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from journal.cli.output import say, warn
 from journal.core.clock import Clock, SystemClock
@@ -45,6 +45,8 @@ def provenance_line(arrival: Arrival) -> str:
 
 #: Tries for a passphrase typed at the prompt before giving up.
 PROMPT_TRIES = 3
+_K = TypeVar("_K")
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -125,18 +127,27 @@ class Runtime:
 
     def _unlock(self, directory: Path, passphrase_file: Path | None, verify: bool,
                 read_ahead: ReadAhead | None = None) -> Vault:
+        return self.tries(
+            passphrase_file, lambda: self.wait_out(directory),  # not found: before asking
+            lambda vault_id, secret: self.unlock(directory, secret, verify=verify,
+                                                 vault_id=vault_id, read_ahead=read_ahead))
+
+    def tries(self, passphrase_file: Path | None, wait: Callable[[], _K],
+              attempt: Callable[[_K, str], _T], *, label: str = "Passphrase") -> _T:
         """A typed passphrase gets three tries (each costs a full key derivation, and
-        after two wrong ones in a row a growing wait before it is asked)."""
+        after two wrong ones in a row a growing wait before it is asked: `wait`, which
+        returns the key the tries are counted under); one from a file or
+        JOURNAL_PASSPHRASE gets one. `attempt(key, passphrase)` is one try, counted
+        (`FailedUnlocks.one_try`), raising WrongPassphrase when it is not the one."""
         typed = passphrase_file is None and not self.env.get("JOURNAL_PASSPHRASE")
         tries = PROMPT_TRIES if typed else 1
-        for attempt in range(1, tries + 1):
-            vault_id = self.wait_out(directory)  # not found / not ours: before asking
-            secret = self.passphrase(passphrase_file)
+        for number in range(1, tries + 1):
+            key = wait()
+            secret = self.passphrase(passphrase_file, label=label)
             try:
-                return self.unlock(directory, secret, verify=verify, vault_id=vault_id,
-                                   read_ahead=read_ahead)
+                return attempt(key, secret)
             except WrongPassphrase:
-                if attempt == tries:
+                if number == tries:
                     raise
                 say("journal: wrong passphrase, try again", err=True)
         raise AssertionError("unreachable")
