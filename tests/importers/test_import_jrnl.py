@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from jrnl_writers import JRNL_V2_SALT, _key, write_v1, write_v2, write_v3
 
 from journal.core.errors import ValidationError
+from journal.core.exchange import importers
 from journal.core.exchange.importers import jrnl
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -125,23 +126,23 @@ def test_bracketed_words_in_a_body_are_body_text(tmp_path):
     assert entry.body == "Title\n[link] is not a date"
 
 
-#: jrnl text that is not a journal, and the error it gets (also when read as a stream:
-#: test_jrnl_stream.py).
-MALFORMED = [
+@pytest.mark.parametrize("text,match", [
     ("[2023-02-30 10:00] Impossible\n", r"line 1: '2023-02-30 10:00' is not a real date"),
     ("[2023-01-01 10:00] ok\n\n[2023-13-01 25:00] bad\n", r"line 3: .* not a real date"),
     ("Some preface\n[2023-01-01 10:00] ok\n", r"line 1: text before the first"),
     ("just some notes\nwithout dates\n", r"no jrnl entries found"),
-]
-
-
-@pytest.mark.parametrize("text,match", MALFORMED)
+])
 def test_malformed_plain_text(tmp_path, text, match):
+    """Read whole, and as the source an import streams (test_jrnl_stream.py): the same
+    error, naming the file, before anything is read."""
     path = tmp_path / "bad.txt"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValidationError, match=match) as info:
         jrnl.read(path)
     assert str(path) in str(info.value)
+    with pytest.raises(ValidationError, match=match) as streamed:
+        importers.open_source(path, "jrnl")
+    assert str(streamed.value) == str(info.value)
 
 
 def test_a_bad_header_deep_in_a_long_journal_names_its_line(tmp_path):
