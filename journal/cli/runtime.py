@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from journal.cli.output import say, warn
 from journal.core.clock import Clock, SystemClock
@@ -45,6 +45,8 @@ def provenance_line(arrival: Arrival) -> str:
 
 #: Tries for a passphrase typed at the prompt before giving up.
 PROMPT_TRIES = 3
+_K = TypeVar("_K")
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -125,18 +127,27 @@ class Runtime:
 
     def _unlock(self, directory: Path, passphrase_file: Path | None, verify: bool,
                 read_ahead: ReadAhead | None = None) -> Vault:
+        return self.tries(
+            passphrase_file, lambda: self.wait_out(directory),  # not found: before asking
+            lambda vault_id, secret: self.unlock(directory, secret, verify=verify,
+                                                 vault_id=vault_id, read_ahead=read_ahead))
+
+    def tries(self, passphrase_file: Path | None, wait: Callable[[], _K],
+              attempt: Callable[[_K, str], _T], *, label: str = "Passphrase") -> _T:
         """A typed passphrase gets three tries (each costs a full key derivation, and
-        after two wrong ones in a row a growing wait before it is asked)."""
+        after two wrong ones in a row a growing wait before it is asked: `wait`, which
+        returns the key the tries are counted under); one from a file or
+        JOURNAL_PASSPHRASE gets one. `attempt(key, passphrase)` is one try, counted
+        (`FailedUnlocks.one_try`), raising WrongPassphrase when it is not the one."""
         typed = passphrase_file is None and not self.env.get("JOURNAL_PASSPHRASE")
         tries = PROMPT_TRIES if typed else 1
-        for attempt in range(1, tries + 1):
-            vault_id = self.wait_out(directory)  # not found / not ours: before asking
-            secret = self.passphrase(passphrase_file)
+        for number in range(1, tries + 1):
+            key = wait()
+            secret = self.passphrase(passphrase_file, label=label)
             try:
-                return self.unlock(directory, secret, verify=verify, vault_id=vault_id,
-                                   read_ahead=read_ahead)
+                return attempt(key, secret)
             except WrongPassphrase:
-                if attempt == tries:
+                if number == tries:
                     raise
                 say("journal: wrong passphrase, try again", err=True)
         raise AssertionError("unreachable")
@@ -291,17 +302,21 @@ STORE_PATIENCE = 1.0
 
 
 def store_rebuilt_index(vault: Vault) -> None:
-    """A command had to rebuild index chunks (after a chunk-format change, or chunks
-    missing): store them once, in one transaction, and say so on stderr, so the next
-    command does not rebuild them again. If they cannot be stored (the vault is busy or
-    read-only), say how to do it later; the command itself goes on either way."""
-    pending = vault.indexes.pending()
+    """A command had to rebuild index chunks (chunks missing, damaged or of a format
+    before one this program can read) or upgrade them (chunks of the format before the
+    fold, folded again from their own moments): store them once, in one transaction, and
+    say which on stderr, so the next command does not do it again. If they cannot be
+    stored (the vault is busy or read-only), say how to do it later; the command itself
+    goes on either way."""
+    from journal.core.store.index_store import index_done
+
+    done = index_done(vault.indexes.pending(), vault.indexes.pending_upgraded())
     try:
         stored = vault.store_healed_index(patience=STORE_PATIENCE)
     except JournalError:
-        say(f"journal: the encrypted index was rebuilt ({pending} entries) but could not be "
-            "stored; run 'journal check --rebuild-index'", err=True)
+        say(f"journal: the encrypted index was {done} but could not be stored; run "
+            "'journal check --rebuild-index'", err=True)
         return
     if stored:
-        say(f"journal: the encrypted index was rebuilt ({stored} entries) and stored",
-            err=True)
+        say(f"journal: the encrypted index was "
+            f"{index_done(stored, vault.indexes.stored_upgraded)} and stored", err=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,6 +13,9 @@ from journal.cli.runtime import Runtime, read_secret_file
 from journal.core.errors import JournalError, ValidationError, VaultDamaged, VaultExists
 from journal.core.store import passphrase_policy
 from journal.core.store.vault import Vault, db_path
+
+if TYPE_CHECKING:  # sync is imported where used
+    from journal.core.sync.report import SyncReport
 
 RECOVERY_EXPLAINED = """\
 Your recovery code (shown only this once):
@@ -98,14 +102,21 @@ def _init_from_sync(runtime: Runtime, passphrase_file: Path | None, folder: Path
     from journal.core.sync import session
 
     key = session.tries_key(folder)  # not a sync folder: said before anyone is asked
-    runtime.wait_for(key)  # wrong passphrases here count as at any unlock
-    passphrase = runtime.passphrase(passphrase_file, label="Passphrase of the synced journal")
-    if runtime.kdf is None:
-        say("Tuning the key derivation to this computer (about a second)...", err=True)
-    with runtime.failed_unlocks().one_try(key, runtime.clock.now):
-        vault, code, report = session.join(folder, runtime.paths.vault, passphrase,
-                                           kdf=runtime.kdf, clock=runtime.clock,
-                                           allow_weak=runtime.allow_weak, name=name)
+
+    def wait() -> bytes:  # wrong passphrases here count as at any unlock, and wait as long
+        runtime.wait_for(key)
+        return key
+
+    def attempt(counted: bytes, passphrase: str) -> tuple[Vault, str | None, SyncReport]:
+        if runtime.kdf is None:
+            say("Tuning the key derivation to this computer (about a second)...", err=True)
+        with runtime.failed_unlocks().one_try(counted, runtime.clock.now):
+            return session.join(folder, runtime.paths.vault, passphrase, kdf=runtime.kdf,
+                                clock=runtime.clock, allow_weak=runtime.allow_weak,
+                                name=name)
+
+    vault, code, report = runtime.tries(passphrase_file, wait, attempt,
+                                        label="Passphrase of the synced journal")
     try:
         count = vault.count()
     finally:

@@ -180,9 +180,11 @@ class SyncHook:
         """The day (ISO) the write screen shows, when it is the screen in front and nothing
         typed there waits to be saved: a sync's change to that day shows by itself (the
         day reloads; a conflict opens its view), so a notice would only repeat it. None
-        otherwise (the notices then say what changed)."""
+        otherwise (the notices then say what changed), also when a report arrives as the
+        app closes and no screen is left to ask."""
         screen = self.app.write_screen
-        if screen is None or not screen.is_mounted or self.app.screen is not screen \
+        if screen is None or not screen.is_mounted or not self.app.screen_stack \
+                or self.app.screen is not screen \
                 or screen.debounce.dirty or screen.day is None:
             return None
         return str(screen.day.isoformat())

@@ -151,7 +151,8 @@ def test_a_read_command_never_waits_the_full_busy_time_for_its_conveniences(unin
 
 def test_the_first_reflect_of_an_older_vault_stores_its_upgrade_once(tmp_path):
     """A vault of storage version 5 (index chunks of format 4, made by main a36e878:
-    tests/data/index-v4) upgrades at its first command, which says so once; its
+    tests/data/index-v4) upgrades at its first command, which says so once, and says
+    what it did: folded the chunks' own moments, not rebuilt them from the entries; its
     reflection is the older program's, byte for byte in JSON."""
     import json
     import shutil
@@ -168,7 +169,10 @@ def test_the_first_reflect_of_an_older_vault_stores_its_upgrade_once(tmp_path):
     journal = Journal(tmp_path, FixedClock(datetime(2026, 11, 24, 21, 30), zone=UTC),
                       Prompts(default=expected["passphrase"]))
     first = journal("reflect", "--json")
-    assert first.stderr.count("the encrypted index was rebuilt (80 entries) and stored") == 1
+    assert first.stderr.count(
+        "journal: the encrypted index was upgraded (the moments of 80 entries folded from the "
+        "index itself; no entry decrypted) and stored\n") == 1
+    assert "rebuilt" not in first.stderr
     assert json.loads(first.stdout) == expected["runs"][0]["result"]
     second = journal("reflect", "--json")
     assert "rebuilt" not in second.stderr

@@ -9,33 +9,16 @@ import re
 import pytest
 from cli_harness import Journal
 
-from journal.core.store import schema
-from journal.core.store import vault as vault_mod
+from tests.sql_trace import KEY, trace_statements
 
 DAYS = ("2026-11-20", "2026-11-21", "2026-11-22")
-KEY = "-- the key --"
 
 
 @pytest.fixture
 def traced(initialised: Journal, monkeypatch) -> tuple[Journal, list[str]]:
     for i, day in enumerate(DAYS):
         initialised("add", "--date", day, input=f"Title {i} #ward\n\nsome canary{i} @ana\n")
-    seen: list[str] = []
-    real_connect, real_unwrap = schema.connect, vault_mod.unwrap
-
-    def traced_connect(path, **kw):
-        conn = real_connect(path, **kw)
-        conn.set_trace_callback(seen.append)
-        return conn
-
-    def unwrap(*args):
-        found = real_unwrap(*args)
-        seen.append(KEY)
-        return found
-
-    monkeypatch.setattr(schema, "connect", traced_connect)
-    monkeypatch.setattr(vault_mod, "unwrap", unwrap)
-    return initialised, seen
+    return initialised, trace_statements(monkeypatch)
 
 
 def _count(statements: list[str], pattern: str) -> int:

@@ -102,6 +102,32 @@ def test_init_from_sync_counts_wrong_passphrases_per_folder(journal: Journal, tm
     assert "waiting" not in c("init", "--from-sync", str(folder), ok=False).stderr  # cleared
 
 
+def test_init_from_sync_gives_a_typed_passphrase_three_tries_and_the_same_wait(
+        journal: Journal, tmp_path):
+    """`init --from-sync` asked for a typed passphrase once, where every unlock asks three
+    times: the same tries now, counted in the same place, with the same growing wait."""
+    folder = tmp_path / "Sync"
+    folder.mkdir()
+    journal.init()
+    journal("add", "first words", "--date", "2026-11-20")
+    journal("sync", "init", str(folder))
+    c = Journal(tmp_path / "c", journal.clock, journal.prompts)
+    c.prompts.queue = ["typo one", "typo two", "typo three"]
+    c.prompts.asked.clear()
+    result = c("init", "--from-sync", str(folder), ok=False)
+    assert result.exit_code == 4 and "Traceback" not in result.output
+    assert c.prompts.asked == ["Passphrase of the synced journal: "] * 3
+    assert result.stderr.count("journal: wrong passphrase, try again") == 2
+    assert not c.vault_dir.exists() and c.slept == []
+    c.prompts.queue = ["typo four", PASSPHRASE]
+    result = c("init", "--from-sync", str(folder))
+    assert "waiting 2 s after 3 wrong passphrases" in result.stderr
+    assert "waiting 4 s after 4 wrong passphrases" in result.stderr
+    assert c.slept == [2, 4] and "1 entry" in result.stdout
+    c.env_extra["JOURNAL_PASSPHRASE"] = PASSPHRASE
+    assert "first words" in c("show", "2026-11-20").stdout
+
+
 def test_init_from_sync_says_not_a_sync_folder_before_asking(journal: Journal, tmp_path):
     journal.prompts.default = None  # any prompt fails the test
     result = journal("init", "--from-sync", str(tmp_path), ok=False)

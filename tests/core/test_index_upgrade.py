@@ -66,7 +66,9 @@ def test_an_older_vault_upgrades_itself_without_decrypting_an_entry(old_vault, m
         assert set(_formats(old_vault, keys)) == {4}   # a read never writes by itself
         assert _reflections(vault) == [run["result"] for run in EXPECTED["runs"]]
         assert vault.indexes.pending() == EXPECTED["entries"]
+        assert vault.indexes.pending_upgraded() == EXPECTED["entries"]  # none rebuilt
         assert vault.store_healed_index() == EXPECTED["entries"]
+        assert vault.indexes.stored_upgraded == EXPECTED["entries"]
         assert opened == []   # folded from the chunks' own moments
         # stored again without decoding (and keeping) the parts a reflection never reads
         assert all(c._parts[1:4] == [None] * 3 for c in vault.index().chunks.values())
@@ -100,3 +102,14 @@ def _reflect(vault: Vault, run: dict) -> dict:
     return json.loads(json.dumps(reflect_rows(
         index.day_rows(), work_end=run["work_end"], today=date.fromisoformat(EXPECTED["today"]),
         practices=index.practice_rows())))
+
+
+def test_what_was_done_to_the_index_is_said_as_it_was():
+    """The CLI's line and the app's notice say "upgraded" for chunks only folded again, and
+    "rebuilt" only for chunks rebuilt from the entries."""
+    from journal.core.store.index_store import index_done
+
+    assert index_done(3, 0) == "rebuilt (3 entries)"
+    assert index_done(80, 80) == ("upgraded (the moments of 80 entries folded from the index "
+                                  "itself; no entry decrypted)")
+    assert index_done(83, 80).startswith("rebuilt (3 entries) and upgraded (the moments of 80")

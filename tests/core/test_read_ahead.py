@@ -16,7 +16,6 @@ from journal.core.errors import CryptoUnavailable, IntegrityError, WrongPassphra
 from journal.core.model.entries import Entry, Moment
 from journal.core.model.query import Query, search_vault
 from journal.core.store import crypto, kdf, schema
-from journal.core.store import vault as vault_mod
 from journal.core.store.index_chunk import Chunk
 from journal.core.store.index_store import IndexStore
 from journal.core.store.keyring import WRONG
@@ -24,6 +23,7 @@ from journal.core.store.read_ahead import ReadAhead
 from journal.core.store.vault import Vault, db_path
 from tests.conftest import PASSPHRASE, open_vault
 from tests.raw_sql import raw_sql
+from tests.sql_trace import KEY, trace_statements
 
 PLAN = ReadAhead(chunks=True, words=True)
 TODAY = date(2026, 11, 25)
@@ -63,22 +63,7 @@ def test_the_same_answers_with_and_without_reading_ahead(filled):
 @pytest.fixture
 def statements(monkeypatch):
     """Every SQL statement of the vault's connections, with a mark where the key came."""
-    seen: list[str] = []
-    real_connect, real_unwrap = schema.connect, vault_mod.unwrap
-
-    def traced(path, **kw):
-        conn = real_connect(path, **kw)
-        conn.set_trace_callback(seen.append)
-        return conn
-
-    def unwrap(*args):
-        found = real_unwrap(*args)
-        seen.append("-- the key --")
-        return found
-
-    monkeypatch.setattr(schema, "connect", traced)
-    monkeypatch.setattr(vault_mod, "unwrap", unwrap)
-    return seen
+    return trace_statements(monkeypatch)
 
 
 def _reads(statements: list[str], table: str) -> int:
@@ -91,7 +76,7 @@ def test_nothing_is_read_from_the_tables_once_the_key_exists(filled, statements,
     once each; read ahead, all of it before the key (the usual unlock reads them after)."""
     with open_vault(filled, read_ahead=plan) as vault:
         assert search_vault(vault, Query.parse("river #triage", TODAY))
-    key = statements.index("-- the key --")
+    key = statements.index(KEY)
     before, after = statements[:key], statements[key:]
     tables = ("entries", "index_chunks", "word_chunks")
     if plan is None:

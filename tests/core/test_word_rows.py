@@ -169,6 +169,20 @@ def test_check_names_a_word_row_that_does_not_hold_its_entries_words(vault, vaul
     assert vault.check().ok
 
 
+def test_check_reads_the_chunks_and_the_word_rows_with_one_query_a_table(vault):
+    """`journal check` read each bucket's chunk and word row with a query of its own (up
+    to 512); what it compares is the same (the test above, test_index_poisoning.py)."""
+    vault.put_many(_entries(60))
+    seen: list[str] = []
+    vault._conn.set_trace_callback(seen.append)
+    try:
+        assert vault.check().ok
+    finally:
+        vault._conn.set_trace_callback(None)
+    assert sum("FROM index_chunks" in s for s in seen) == 1, seen
+    assert sum("FROM word_chunks" in s for s in seen) == 1, seen
+
+
 def test_only_a_word_search_decrypts_a_word_row(vault, monkeypatch):
     vault.put_many(_entries(40))
     opened = []

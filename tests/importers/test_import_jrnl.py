@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from jrnl_writers import JRNL_V2_SALT, _key, write_v1, write_v2, write_v3
 
 from journal.core.errors import ValidationError
+from journal.core.exchange import importers
 from journal.core.exchange.importers import jrnl
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -132,11 +133,16 @@ def test_bracketed_words_in_a_body_are_body_text(tmp_path):
     ("just some notes\nwithout dates\n", r"no jrnl entries found"),
 ])
 def test_malformed_plain_text(tmp_path, text, match):
+    """Read whole, and as the source an import streams (test_jrnl_stream.py): the same
+    error, naming the file, before anything is read."""
     path = tmp_path / "bad.txt"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValidationError, match=match) as info:
         jrnl.read(path)
     assert str(path) in str(info.value)
+    with pytest.raises(ValidationError, match=match) as streamed:
+        importers.open_source(path, "jrnl")
+    assert str(streamed.value) == str(info.value)
 
 
 def test_a_bad_header_deep_in_a_long_journal_names_its_line(tmp_path):

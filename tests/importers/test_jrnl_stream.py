@@ -1,7 +1,8 @@
 """jrnl's text read as a source folded again as it is written (`importers/folded.py`): the
 import held every entry of a jrnl journal at once (50,000 entries: 639 MB); now it holds
 the journal's text and a part of its entries, and gives exactly what reading it whole
-gives: the same days, ids, bodies, times, and the same errors."""
+gives: the same days, ids, bodies, times, and the same errors (those of malformed text:
+test_import_jrnl.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from datetime import date, datetime, timedelta
 import pytest
 from test_peer_fixtures import JRNL, PEER
 
-from journal.core.errors import ValidationError
 from journal.core.exchange import importers
 from journal.core.exchange.importers import folded, jrnl
 from journal.core.exchange.importers import plan as planning
@@ -65,21 +65,6 @@ def test_a_journal_out_of_order_is_held_as_it_was_read(tmp_path):
     source, streamed = _streamed(path)
     assert isinstance(source, HeldSource)
     assert streamed == _as_read(jrnl.read(path)) and streamed[0]["date"] == "2019-12-31"
-
-
-@pytest.mark.parametrize("text,match", [
-    ("[2023-01-01 10:00] ok\n\n[2023-13-01 25:00] bad\n", r"line 3: .* not a real date"),
-    ("Some preface\n[2023-01-01 10:00] ok\n", r"line 1: text before the first"),
-    ("just some notes\nwithout dates\n", r"no jrnl entries found"),
-])
-def test_the_same_errors_before_anything_is_read(tmp_path, text, match):
-    path = tmp_path / "bad.txt"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(ValidationError, match=match) as whole:
-        jrnl.read(path)
-    with pytest.raises(ValidationError, match=match) as streamed:
-        importers.open_source(path, "jrnl")
-    assert str(streamed.value) == str(whole.value)
 
 
 class _Probe(list):

@@ -5,41 +5,23 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cli_harness import Journal, Prompts  # noqa: E402
 from leakscan import scan  # noqa: E402
-
-from journal.core.clock import FixedClock  # noqa: E402
+from sync_pair import Journal, linked_pair, machine  # noqa: E402
 
 SECRET_A = "CLIENT-KESTREL-0042 froze at the desk"
 SECRET_B = "Supervision with Ana about the Marlow family"
 NAME_A = "Kestrel laptop"
 
 
-def _machine(tmp: Path, name: str) -> Journal:
-    (tmp / name).mkdir()
-    return Journal(tmp / name, FixedClock(datetime(2026, 11, 25, 21, 30)), Prompts())
-
-
 @pytest.fixture
 def pair(tmp_path: Path) -> tuple[Journal, Journal, Path]:
-    folder = tmp_path / "Sync"
-    folder.mkdir()
-    a = _machine(tmp_path, "laptop")
-    a.init()
-    a("add", SECRET_A, "--date", "2026-11-20", "-m", "contagion 7 work")
-    a("sync", "init", str(folder), "--name", NAME_A)
-    b = _machine(tmp_path, "desktop")
-    out = b("init", "--from-sync", str(folder))
-    assert "1 entry" in out.output
-    return a, b, folder
+    return linked_pair(tmp_path, (SECRET_A, "-m", "contagion 7 work"), name=NAME_A)
 
 
 def test_an_entry_written_on_one_machine_appears_on_the_other(pair):
@@ -63,8 +45,8 @@ def test_concurrent_edits_of_one_day_keep_both_texts(pair):
     out = b("sync")
     assert "conflict: 2026-11-20" in out.output
     a("sync")
-    for machine in (a, b):
-        shown = machine("show", "2026-11-20").output
+    for each in (a, b):
+        shown = each("show", "2026-11-20").output
         assert "laptop words" in shown and "desktop words" in shown
     exports = [m("export", "--format", "json").output for m in (a, b)]
     assert exports[0] == exports[1]
@@ -140,7 +122,7 @@ def test_forget_retires_a_machine_and_rotates_the_sync_keys(pair):
 
 
 def test_sync_without_a_link_says_so_in_one_line(tmp_path):
-    journal = _machine(tmp_path, "alone")
+    journal = machine(tmp_path, "alone")
     journal.init()
     out = journal("sync", ok=False)
     assert out.exit_code == 2 and "sync init" in out.output
@@ -156,7 +138,7 @@ def test_a_new_passphrase_lets_a_new_machine_join_and_rotation_keeps_the_link(pa
     old.chmod(0o600)  # passphrase files must be private (issue 13)
     out = a("passwd", "--passphrase-file", str(old), "--new-passphrase-file", str(new))
     assert "sync folder" in out.output
-    c = _machine(tmp_path, "third")
+    c = machine(tmp_path, "third")
     c("init", "--from-sync", str(folder), "--passphrase-file", str(new))
     assert SECRET_A in c("show", "2026-11-20", "--passphrase-file", str(new)).output
     # a new data key on one machine: the next sync finds its sync keys again
@@ -173,7 +155,7 @@ def test_joining_with_a_wrong_passphrase_creates_nothing(pair, tmp_path):
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("not the passphrase\n")
     wrong.chmod(0o600)  # passphrase files must be private (issue 13)
-    c = _machine(tmp_path, "intruder")
+    c = machine(tmp_path, "intruder")
     out = c("init", "--from-sync", str(folder), "--passphrase-file", str(wrong), ok=False)
     assert out.exit_code == 4 and "passphrase" in out.output
     assert not c.vault_dir.exists()
@@ -217,14 +199,7 @@ def test_a_missing_folder_is_one_line_and_exit_7(pair):
 def test_a_second_machine_names_itself_when_it_joins(tmp_path: Path):
     """`init --from-sync --name`: the core took a name, the command line did not pass one,
     so a joining machine was always its host name."""
-    folder = tmp_path / "Sync"
-    folder.mkdir()
-    a = _machine(tmp_path, "laptop")
-    a.init()
-    a("add", SECRET_A, "--date", "2026-11-20")
-    a("sync", "init", str(folder), "--name", NAME_A)
-    b = _machine(tmp_path, "desktop")
-    b("init", "--from-sync", str(folder), "--name", "Ward desktop")
+    a, b, _folder = linked_pair(tmp_path, (SECRET_A,), name=NAME_A, joiner="Ward desktop")
     b("add", SECRET_B, "--date", "2026-11-21")
     b("sync")
     a("sync")
@@ -233,7 +208,7 @@ def test_a_second_machine_names_itself_when_it_joins(tmp_path: Path):
 
 
 def test_a_name_without_a_sync_folder_is_refused_before_anything_is_made(tmp_path: Path):
-    c = _machine(tmp_path, "spare")
+    c = machine(tmp_path, "spare")
     out = c("init", "--name", "spare", ok=False)
     assert out.exit_code != 0 and "--from-sync" in out.output
     assert not any((tmp_path / "spare").rglob("*.db"))

@@ -5,38 +5,20 @@ afterwards carry it, and a hostile name is neutralised as at `sync init --name`.
 from __future__ import annotations
 
 import json
-import sys
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from sync_pair import Journal, linked_pair, machine
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))
-
-from cli_harness import Journal, Prompts  # noqa: E402
-
-from journal.core.clock import FixedClock  # noqa: E402
-from journal.core.model.conflicts import parse  # noqa: E402
+from journal.core.model.conflicts import parse
 
 OLD, NEW = "Kestrel laptop", "Ward laptop"
 
 
-def _machine(tmp: Path, name: str) -> Journal:
-    (tmp / name).mkdir()
-    return Journal(tmp / name, FixedClock(datetime(2026, 11, 25, 21, 30)), Prompts())
-
-
 @pytest.fixture
 def pair(tmp_path: Path) -> tuple[Journal, Journal, Path]:
-    folder = tmp_path / "Sync"
-    folder.mkdir()
-    a = _machine(tmp_path, "laptop")
-    a.init()
-    a("add", "first words", "--date", "2026-11-20")
-    a("sync", "init", str(folder), "--name", OLD)
-    b = _machine(tmp_path, "desktop")
-    b("init", "--from-sync", str(folder), "--name", "desktop")
-    return a, b, folder
+    return linked_pair(tmp_path, ("first words",), name=OLD, joiner="desktop")
 
 
 def _names(journal: Journal) -> dict[bool, str]:
@@ -107,7 +89,7 @@ def test_a_name_with_nothing_visible_is_refused_and_the_old_one_kept(pair, blank
 
 
 def test_rename_without_a_link_says_so_in_one_line(tmp_path):
-    c = _machine(tmp_path, "alone")
+    c = machine(tmp_path, "alone")
     c.init()
     out = c("sync", "rename", "spare", ok=False)
     assert out.exit_code == 2 and "sync init" in out.output

@@ -4,6 +4,7 @@ without marks, and the folder carries it to the other machine."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 
 import pytest
@@ -60,6 +61,20 @@ def _side(screen: ConflictScreen, side: str) -> str:
     return str(screen.query_one(f"#conflict-{side}-text", Static).render())
 
 
+@contextlib.asynccontextmanager
+async def _conflict_on_screen(unlocked):  # noqa: ANN001, ANN202
+    """The app unlocked on DAY, the unlock's sync done and its conflict view open: (the
+    app, the view, the side this machine wrote, the other side)."""
+    async with unlocked(day=DAY, size=(120, 30)) as pilot:
+        app = pilot.app
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ConflictScreen)
+        mine = "one" if "I stayed calm" in _side(screen, "one") else "other"
+        yield app, screen, mine, "other" if mine == "one" else "one"
+
+
 async def test_a_conflict_shown_side_by_side_is_decided_saved_and_carried_to_the_other_machine(
         unlocked, concurrent):
     other = concurrent
@@ -92,14 +107,7 @@ async def test_the_view_says_which_side_this_machine_wrote_and_names_the_other(
 
     from journal.core.model.conflicts import clean_name
 
-    async with unlocked(day=DAY, size=(120, 30)) as pilot:
-        app = pilot.app
-        await app.workers.wait_for_complete()
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ConflictScreen)
-        mine = "one" if "I stayed calm" in _side(screen, "one") else "other"
-        theirs = "other" if mine == "one" else "one"
+    async with _conflict_on_screen(unlocked) as (app, screen, mine, theirs):
         assert screen.who(mine) == "this machine"
         assert screen.who(theirs) == clean_name(THERE) == "[b]desk[/b] >>>>>>> other version"
         titles = {side: Content.from_markup(screen.query_one(f"#conflict-{side}").border_title)
@@ -122,14 +130,7 @@ async def test_two_machines_of_one_name_are_told_apart_in_the_view(unlocked, nam
     side was written here."""
     from journal.core.model.conflicts import machine_of
 
-    async with unlocked(day=DAY, size=(120, 30)) as pilot:
-        app = pilot.app
-        await app.workers.wait_for_complete()
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ConflictScreen)
-        mine = "one" if "I stayed calm" in _side(screen, "one") else "other"
-        theirs = "other" if mine == "one" else "one"
+    async with _conflict_on_screen(unlocked) as (_app, screen, mine, theirs):
         state = session.open_state(namesake)
         other_id = state.link.machine
         state.close()

@@ -100,3 +100,25 @@ async def test_the_sync_state_shows_on_the_title_line_where_it_fits(unlocked, li
         await pilot.pause()
         title = str(pilot.app.screen.query_one("#write-title", Static).render())
         assert "F2 goes back to today" in title and "synced 21:30" in title
+
+
+def test_a_report_arriving_as_the_app_closes_finds_no_screen_and_no_error():
+    """A sync's report can arrive while the app shuts down, its screens already gone:
+    asking which day is in view must not raise Textual's ScreenStackError (seen as a
+    rare failure of the folder-watch test under load)."""
+    from types import SimpleNamespace
+
+    from textual.app import ScreenStackError
+
+    from journal.ui.sync_hook import SyncHook
+
+    class Closing:
+        write_screen = SimpleNamespace(is_mounted=True, day=date(2026, 11, 20),
+                                       debounce=SimpleNamespace(dirty=False))
+        screen_stack: list = []
+
+        @property
+        def screen(self):
+            raise ScreenStackError("No screens on stack")
+
+    assert SyncHook(Closing())._day_in_view() is None

@@ -34,10 +34,11 @@ async def test_unlock_stores_the_rebuilt_index(app_factory, make_vault, monkeypa
     assert any(line in n for n in notes) is said
 
 
-async def test_unlock_stores_the_upgrade_of_an_older_vault(app_factory, paths):
+async def test_unlock_stores_the_upgrade_of_an_older_vault(app_factory, paths, monkeypatch):
     """Issue 19, target 4: a vault of storage version 5 (tests/data/index-v4, made by main
     a36e878: chunks without their folds) is upgraded at unlock and stored at once (that no
-    entry is decrypted for it: tests/core/test_index_upgrade.py)."""
+    entry is decrypted for it: tests/core/test_index_upgrade.py); the notice says it was
+    upgraded, not rebuilt."""
     import json
     import shutil
     from pathlib import Path
@@ -48,11 +49,18 @@ async def test_unlock_stores_the_upgrade_of_an_older_vault(app_factory, paths):
     old = Path(__file__).resolve().parents[1] / "data" / "index-v4"
     expected = json.loads((old / "reflect.json").read_text(encoding="utf-8"))
     shutil.copytree(old, paths.vault)
+    monkeypatch.setattr(unlock_screen, "HEAL_NOTICE_SECONDS", 0.0)
     app = app_factory()
+    notes: list[str] = []
     async with app.run_test(size=(80, 24)) as pilot:
+        app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign]
         await unlock(pilot, expected["passphrase"])
         assert app.vault is not None
         assert app.vault.indexes.pending() == 0   # stored at unlock
+        said = [n for n in notes if "encrypted index" in n]
+        assert said == ["The encrypted index was upgraded (the moments of 80 entries folded "
+                        "from the index itself; no entry decrypted) and stored: the next "
+                        "unlock will be quicker."]
         keys = app.vault.keyring.subkeys["summary-aead"], app.vault.keyring.vault_id
     rows = raw_sql(paths.vault, "SELECT bucket, ct FROM index_chunks")
     formats = {json.loads(crypto.unpad(crypto.open_sealed(

@@ -33,6 +33,19 @@ _Sealed = TypeVar("_Sealed", Chunk, WordChunk)
 _WORDS = "SELECT bucket, CAST(ct AS BLOB) FROM word_chunks"
 
 
+def index_done(entries: int, upgraded: int) -> str:
+    """What reads did to the index, in the words the CLI and the app say it in: `entries`
+    in chunks rebuilt or upgraded, `upgraded` of them in chunks only upgraded (folded
+    from their own moments, no entry decrypted; `IndexStore.pending_upgraded`)."""
+    parts = []
+    if entries > upgraded:
+        parts.append(f"rebuilt ({entries - upgraded} entries)")
+    if upgraded:
+        parts.append(f"upgraded (the moments of {upgraded} entries folded from the index "
+                     "itself; no entry decrypted)")
+    return " and ".join(parts)
+
+
 class IndexStore:
     """The index chunks of one vault; needs its keys, manifest (the stamps) and rows."""
 
@@ -46,12 +59,17 @@ class IndexStore:
         self._version = -1
         self._healed: dict[int, Chunk] = {}
         self._healed_words: dict[int, WordChunk] = {}
+        #: Buckets of `_healed` whose chunk was only upgraded (of the format before the
+        #: fold, folded from its own moments: no entry read).
+        self._upgraded: set[int] = set()
         self._changed_words: dict[int, WordChunk] = {}
         #: Chunk and word-row blobs read ahead of the key (journal.core.store.read_ahead),
         #: with the data_version of the snapshot they were read in.
         self._offered: tuple[int, list | None, list | None] | None = None
-        #: How many entries the last `store_healed` stored (in a chunk or a word row).
+        #: How many entries the last `store_healed` stored (in a chunk or a word row), and
+        #: how many of them in chunks only upgraded.
         self.stored = 0
+        self.stored_upgraded = 0
 
     # -- the decoded index of this connection -----------------------------------------------
     def forget(self) -> None:
@@ -87,6 +105,7 @@ class IndexStore:
         self.forget()
         self._healed = {}
         self._healed_words = {}
+        self._upgraded = set()
 
     def fresh(self) -> Index | None:
         """The cached index, if nobody else committed since it was read."""
@@ -154,13 +173,34 @@ class IndexStore:
         """One bucket's chunk or word row, opened; None if it is missing or does not open."""
         row = self._conn.execute(f"SELECT CAST(ct AS BLOB) FROM {table} WHERE bucket=?",
                                  (bucket,)).fetchone()
-        if row is None:
-            return None
+        return None if row is None else self._open(kind, bucket, row[0])
+
+    def _open(self, kind: type[_Sealed], bucket: int, blob: bytes) -> _Sealed | None:
         try:
             return kind.open(self._keys.subkeys["summary-aead"], self._keys.vault_id, bucket,
-                             row[0])
+                             blob)
         except crypto.DecryptError:
             return None
+
+    def sealed(self) -> tuple[dict[int, bytes], dict[int, bytes]]:
+        """Every stored chunk's and word row's ciphertext by bucket, current or not: one
+        query a table, both in one snapshot (`journal check`, which opens them one bucket
+        at a time with `open_chunk` and `open_word_chunk`: every chunk opened at once
+        would hold every chunk's decoded rows until the end)."""
+        with snapshot(self._conn):
+            return self._blobs(_CHUNKS), self._blobs(_WORDS)
+
+    def _blobs(self, query: str) -> dict[int, bytes]:
+        return {bucket: blob for bucket, blob in self._conn.execute(query)
+                if type(bucket) is int and 0 <= bucket < BUCKETS}
+
+    def open_chunk(self, bucket: int, blob: bytes) -> Chunk | None:
+        """A chunk's ciphertext opened; None if it does not open."""
+        return self._open(Chunk, bucket, blob)
+
+    def open_word_chunk(self, bucket: int, blob: bytes) -> WordChunk | None:
+        """A word row's ciphertext opened; None if it does not open."""
+        return self._open(WordChunk, bucket, blob)
 
     def read_words(self, index: Index) -> tuple[dict[int, WordChunk], list[int]]:
         """The word row of each of `index`'s chunks that matches it (the same MAC, so the
@@ -228,41 +268,59 @@ class IndexStore:
         self._healed_words.update(rebuilt)
         return rebuilt
 
-    def remember_healed(self, chunks: dict[int, Chunk]) -> None:
-        """Chunks rebuilt by a read: a read never writes the vault, so they are stored by
-        the next save of this connection (`store_healed`)."""
+    def remember_healed(self, chunks: dict[int, Chunk], *, upgraded: bool = False) -> None:
+        """Chunks rebuilt by a read (`upgraded`: chunks of the format before the fold, only
+        folded from their own moments): a read never writes the vault, so they are stored
+        by the next save of this connection (`store_healed`)."""
         self._healed.update(chunks)
+        if upgraded:
+            self._upgraded.update(chunks)
+        else:
+            self._upgraded.difference_update(chunks)
+
+    def _sizes(self, buckets: Iterable[int]) -> tuple[int, int]:
+        """How many entries the chunks and word rows rebuilt for these buckets hold, and
+        how many of them are in chunks only upgraded (no word row rebuilt beside)."""
+        total = upgraded = 0
+        for bucket in set(buckets):
+            words, chunk = self._healed_words.get(bucket), self._healed.get(bucket)
+            size = len(chunk) if chunk is not None else len(words) if words is not None else 0
+            total += size
+            if bucket in self._upgraded and words is None:
+                upgraded += size
+        return total, upgraded
 
     def pending(self) -> int:
         """How many entries the chunks and word rows rebuilt by reads and not yet stored
         hold."""
-        sizes = {b: len(w) for b, w in self._healed_words.items()}
-        sizes.update((b, len(c)) for b, c in self._healed.items())
-        return sum(sizes.values())
+        return self._sizes(self._healed.keys() | self._healed_words.keys())[0]
+
+    def pending_upgraded(self) -> int:
+        """How many of the `pending` entries are in chunks only upgraded."""
+        return self._sizes(self._healed.keys() | self._healed_words.keys())[1]
 
     def store_healed(self, skip: Iterable[int]) -> dict[int, Chunk]:
         """Inside a save's transaction: store the chunks and word rows rebuilt by earlier
         reads whose bucket the manifest still seals as it was when they were built (not
         those in `skip`, which the save itself rewrote). `stored` says how many entries
-        they hold."""
-        self.stored = 0
+        they hold, `stored_upgraded` how many of them are in chunks only upgraded."""
+        self.stored = self.stored_upgraded = 0
         if not self._healed and not self._healed_words:
             return {}
         stamps, skipped = self.stamps(), set(skip)
         stored: dict[int, Chunk] = {}
-        sizes: dict[int, int] = {}
+        words_stored: set[int] = set()
         for bucket, chunk in self._healed.items():
             if bucket not in skipped and chunk.mac == stamps[bucket]:
                 self.store(chunk)
                 stored[bucket] = chunk
-                sizes[bucket] = len(chunk)
         for bucket, words in self._healed_words.items():
             if bucket not in skipped and words.mac == stamps[bucket]:
                 self.store_words(words)
                 self._changed_words[bucket] = words
-                sizes[bucket] = len(words)
-        self._healed, self._healed_words = {}, {}
-        self.stored = sum(sizes.values())
+                words_stored.add(bucket)
+        self.stored, self.stored_upgraded = self._sizes(stored.keys() | words_stored)
+        self._healed, self._healed_words, self._upgraded = {}, {}, set()
         return stored
 
     def store(self, chunk: Chunk) -> None:

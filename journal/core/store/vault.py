@@ -505,7 +505,7 @@ class Vault:
         # moments when stored, so they are stored like rebuilt ones (no entry decrypted).
         upgraded = {b: c for b, c in chunks.items() if c.upgraded}
         if upgraded:
-            self.indexes.remember_healed(upgraded)
+            self.indexes.remember_healed(upgraded, upgraded=True)
         index = Index(chunks, self._word_rows)
         self.indexes.keep(index, version)
         if ((stale or upgraded) and self.on_index_rebuilt is not None

@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 import struct
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from journal.core.model.entries import Entry
 from journal.core.model.query import searchable_text
@@ -46,11 +46,24 @@ _ROW_TYPE = {2: "<H", 4: "<I"}
 _OFFSET_TYPE = {2: "<H", 4: "<I"}
 
 
-def _bitmap(rows: list[int], size: int) -> bytes:
+def _mask_of(rows: Iterable[int]) -> int:
+    """The rows as a bit mask (bit i: row i)."""
     mask = 0
     for row in rows:
         mask |= 1 << row
-    return mask.to_bytes(size, "little")
+    return mask
+
+
+def _rows_of(mask: int) -> Iterator[int]:
+    """The rows set in a bit mask, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+def _bitmap(rows: list[int], size: int) -> bytes:
+    return _mask_of(rows).to_bytes(size, "little")
 
 
 class WordChunk:
@@ -166,11 +179,8 @@ class WordChunk:
             return mask
         if 0 <= size < bitmap and size % width == 0:
             raw = self._buf[at:at + size]
-            rows = raw if width == 1 else [r for (r,) in struct.iter_unpack(
-                _ROW_TYPE[width], raw)]
-            mask = 0
-            for row in rows:
-                mask |= 1 << row
+            mask = _mask_of(raw if width == 1 else [r for (r,) in struct.iter_unpack(
+                _ROW_TYPE[width], raw)])
             if mask >> self.n:
                 raise crypto.DecryptError("word row posting beyond its rows")
             return mask
@@ -214,21 +224,15 @@ class WordChunk:
         bitmap, width = (n + 7) // 8, _row_width(n)
         try:
             for word, start, end in zip(self.words(), offsets[:-1], offsets[1:], strict=True):
+                found: Iterable[int]
                 if end - start == bitmap:
-                    mask = int.from_bytes(buf[base + start:base + end], "little")
-                    while mask:
-                        low = mask & -mask
-                        rows[low.bit_length() - 1].append(word)
-                        mask ^= low
+                    found = _rows_of(int.from_bytes(buf[base + start:base + end], "little"))
                 elif width == 1 and start <= end:
-                    for row in buf[base + start:base + end]:
-                        rows[row].append(word)
+                    found = buf[base + start:base + end]
                 else:
-                    mask = self._mask(offsets.index(start))
-                    while mask:
-                        low = mask & -mask
-                        rows[low.bit_length() - 1].append(word)
-                        mask ^= low
+                    found = _rows_of(self._mask(offsets.index(start)))
+                for row in found:
+                    rows[row].append(word)
         except (IndexError, ValueError):
             raise crypto.DecryptError("word row posting malformed") from None
         return rows

@@ -26,6 +26,7 @@ from journal.core.care.safety import support_after_merge
 from journal.core.errors import JournalError, VaultNotFound, WrongPassphrase
 from journal.core.store.captures import MergeResult
 from journal.core.store.failed_unlocks import FailedUnlocks
+from journal.core.store.index_store import index_done
 from journal.core.store.passphrase_policy import judge
 from journal.core.store.read_ahead import ReadAhead
 from journal.core.store.rollback import SeenSaves
@@ -394,19 +395,22 @@ HEAL_NOTICE_SECONDS = 1.0
 
 
 def _store_rebuilt_index(vault: Vault, took: float) -> list[str]:
-    """Unlocking is a read-write session: index chunks the unlock had to rebuild (after a
-    chunk-format change, or chunks missing) are stored at once, so no later read rebuilds
-    them again. Said in a notice when the person waited for it."""
+    """Unlocking is a read-write session: index chunks the unlock had to rebuild (chunks
+    missing, damaged or of a format before one this program can read) or upgrade (chunks
+    of the format before the fold, folded again from their own moments) are stored at
+    once, so no later read does it again. Said in a notice, in the CLI's words
+    (`index_done`), when the person waited for it."""
     pending = vault.indexes.pending()
     if not pending:
         return []
+    done = index_done(pending, vault.indexes.pending_upgraded())
     try:
         stored = vault.store_healed_index()
     except JournalError as exc:  # busy or read-only: the session goes on, rebuilt in memory
-        return [f"The encrypted index was rebuilt ({pending} entries) but not stored: {exc}"]
+        return [f"The encrypted index was {done} but not stored: {exc}"]
     if stored and took >= HEAL_NOTICE_SECONDS:
-        return [f"The encrypted index was rebuilt ({stored} entries) and stored: "
-                "the next unlock will be quicker."]
+        return [f"The encrypted index was {index_done(stored, vault.indexes.stored_upgraded)}"
+                " and stored: the next unlock will be quicker."]
     return []
 
 
