@@ -334,24 +334,24 @@ class _Tallies:
         self.home: Counter[str] = Counter()
 
     def add(self, folded: Folded) -> None:
-        for key, tags in folded.contagion_tags.items():
-            found = self.contagion.get(key)
-            if found is None:
-                self.contagion[key] = Counter(tags)
-            else:
-                found.update(tags)
-        for context, tags in folded.concern_tags.items():
-            found = self.concern.get(context)
-            if found is None:
-                self.concern[context] = Counter(tags)
-            else:
-                found.update(tags)
+        _count_into(self.contagion, folded.contagion_tags)
+        _count_into(self.concern, folded.concern_tags)
         contexts = self.contexts
         for context, n in folded.contagion_contexts.items():
             contexts["contagion", context] += n
         for context, n in folded.concern_contexts.items():
             contexts["concern", context] += n
         self.home.update(folded.home)
+
+
+def _count_into(counts: dict[Any, Counter[str]], more: dict[Any, Any]) -> None:
+    """Add each key's tag counts of `more` into `counts` (a key first seen gets its own)."""
+    for key, tags in more.items():
+        found = counts.get(key)
+        if found is None:
+            counts[key] = Counter(tags)
+        else:
+            found.update(tags)
 
 
 _BLOCK = 512

@@ -413,16 +413,8 @@ def _folded(document: Any, rows: int) -> Folded | None:
         per_day = list(map(_SECOND, carried))
         _only(per_day, list)
         moments = list(chain.from_iterable(per_day))
-        _shaped(moments, 3)
-        _only(map(_FIRST, moments), int)
-        _only(map(_SECOND, moments), int)
-        held = list(map(_THIRD, moments))
-        _only(held, list)
-        held = list(chain.from_iterable(held))
-        _shaped(held, 3)
-        _only(map(_FIRST, held), str)
-        _only(map(_SECOND, held), int)
-        _only(map(_THIRD, held), int)
+        _columns(moments, int, int, list)
+        _columns(list(chain.from_iterable(map(_THIRD, moments))), str, int, int)
         ct, kt = document["ct"], document["kt"]
         _shaped(ct, 3)
         _only(map(_FIRST, ct), int)
@@ -460,6 +452,13 @@ def _only(values: Iterable[Any], kind: type) -> None:
     """Every value is of exactly this type (bool is not an int here)."""
     if not set(map(type, values)) <= {kind}:
         raise TypeError(f"not all {kind.__name__}")
+
+
+def _columns(rows: list[Any], *kinds: type) -> None:
+    """Every row a list of len(kinds) values, its i-th column all of kinds[i]."""
+    _shaped(rows, len(kinds))
+    for column, kind in enumerate(kinds):
+        _only(map(itemgetter(column), rows), kind)
 
 
 def _shaped(values: Any, length: int) -> None:
