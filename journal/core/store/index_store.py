@@ -28,9 +28,11 @@ from journal.core.store.records import Records
 from journal.core.store.schema import data_version, snapshot
 from journal.core.store.word_chunk import WordChunk, words_of
 
-_CHUNKS = "SELECT bucket, CAST(ct AS BLOB) FROM index_chunks"
+#: Every sealed index chunk and word row, as (bucket, ciphertext): read here, and ahead of
+#: the key by `read_ahead`.
+ALL_CHUNKS = "SELECT bucket, CAST(ct AS BLOB) FROM index_chunks"
+ALL_WORDS = "SELECT bucket, CAST(ct AS BLOB) FROM word_chunks"
 _Sealed = TypeVar("_Sealed", Chunk, WordChunk)
-_WORDS = "SELECT bucket, CAST(ct AS BLOB) FROM word_chunks"
 
 
 def index_done(entries: int, upgraded: int) -> str:
@@ -149,7 +151,7 @@ class IndexStore:
             key, vault_id = self._keys.subkeys["summary-aead"], self._keys.vault_id
             chunks: dict[int, Chunk] = {}
             offered = self._take(1)
-            for bucket, blob in offered if offered is not None else self._conn.execute(_CHUNKS):
+            for bucket, blob in offered if offered is not None else self._conn.execute(ALL_CHUNKS):
                 if type(bucket) is not int or not 0 <= bucket < BUCKETS:
                     continue
                 try:
@@ -188,7 +190,7 @@ class IndexStore:
         at a time with `open_chunk` and `open_word_chunk`: every chunk opened at once
         would hold every chunk's decoded rows until the end)."""
         with snapshot(self._conn):
-            return self._blobs(_CHUNKS), self._blobs(_WORDS)
+            return self._blobs(ALL_CHUNKS), self._blobs(ALL_WORDS)
 
     def _blobs(self, query: str) -> dict[int, bytes]:
         return {bucket: blob for bucket, blob in self._conn.execute(query)
@@ -211,7 +213,7 @@ class IndexStore:
         chunks = index.chunks
         with snapshot(self._conn):
             offered = self._take(2)
-            for bucket, blob in offered if offered is not None else self._conn.execute(_WORDS):
+            for bucket, blob in offered if offered is not None else self._conn.execute(ALL_WORDS):
                 chunk = chunks.get(bucket) if type(bucket) is int else None
                 if chunk is None:
                     continue

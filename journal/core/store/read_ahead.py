@@ -32,10 +32,8 @@ from pathlib import Path
 from journal.core.errors import JournalError
 from journal.core.store import crypto, schema
 from journal.core.store.header import Header
+from journal.core.store.index_store import ALL_CHUNKS, ALL_WORDS
 from journal.core.store.manifest import PreparedRows
-
-_CHUNKS = "SELECT bucket, CAST(ct AS BLOB) FROM index_chunks"
-_WORDS = "SELECT bucket, CAST(ct AS BLOB) FROM word_chunks"
 
 
 @dataclass(frozen=True)
@@ -89,9 +87,9 @@ class Prefetched:
             ahead.version = schema.data_version(conn)
             ahead.rows = PreparedRows.read(conn)
             if plan.chunks:
-                ahead.chunks = conn.execute(_CHUNKS).fetchall()
+                ahead.chunks = conn.execute(ALL_CHUNKS).fetchall()
             if plan.words:
-                ahead.words = conn.execute(_WORDS).fetchall()
+                ahead.words = conn.execute(ALL_WORDS).fetchall()
             crypto.warm_up()
         except BaseException:
             ahead.end()
