@@ -23,6 +23,17 @@ def _sql(journal: Journal, query: str) -> list[tuple]:
     return raw_sql(journal.vault_dir, query)
 
 
+def _list_while_another_writer_holds_the_vault(journal: Journal):  # noqa: ANN202
+    """`journal list` run while another connection holds the vault's write lock."""
+    blocker = sqlite3.connect(db_path(journal.vault_dir), timeout=0)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        return journal("list")
+    finally:
+        blocker.rollback()
+        blocker.close()
+
+
 @pytest.fixture
 def unindexed(initialised: Journal, monkeypatch) -> tuple[Journal, list[list[int]]]:
     """Three entries whose index chunks are gone (as after a format bump, which makes
@@ -65,13 +76,7 @@ def test_a_current_index_is_never_written_by_a_read(initialised):
 
 def test_a_busy_vault_keeps_the_command_going_and_names_the_repair(unindexed):
     journal, rebuilds = unindexed
-    blocker = sqlite3.connect(db_path(journal.vault_dir), timeout=0)
-    blocker.execute("BEGIN IMMEDIATE")  # another writer holds the vault
-    try:
-        result = journal("list")
-    finally:
-        blocker.rollback()
-        blocker.close()
+    result = _list_while_another_writer_holds_the_vault(journal)
     assert len(result.stdout.splitlines()) == 3
     assert ("journal: the encrypted index was rebuilt (3 entries) but could not be stored; "
             "run 'journal check --rebuild-index'") in result.stderr
@@ -131,13 +136,7 @@ def test_a_read_command_never_waits_the_full_busy_time_for_its_conveniences(unin
         return conn
 
     monkeypatch.setattr(schema, "connect", traced)
-    blocker = sqlite3.connect(db_path(journal.vault_dir), timeout=0)
-    blocker.execute("BEGIN IMMEDIATE")
-    try:
-        result = journal("list")
-    finally:
-        blocker.rollback()
-        blocker.close()
+    result = _list_while_another_writer_holds_the_vault(journal)
     assert len(result.stdout.splitlines()) == 3
     waits = [s for s in statements if s.startswith("PRAGMA busy_timeout")]
     for i, statement in enumerate(statements):
