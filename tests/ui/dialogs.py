@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Input, Select
+from textual.widgets import Input, Select, Static
 
 from journal.ui.screens.transfer import ExportScreen, ImportScreen
 
@@ -27,6 +27,19 @@ async def import_from(pilot: Pilot, path: Path) -> None:
     pilot.app.push_screen(ImportScreen())
     await pilot.pause()
     await fill_path(pilot, path)
+
+
+def dialog_error(pilot: Pilot) -> str:
+    """The line the dialog in front shows under its fields ("" when none)."""
+    return str(pilot.app.screen.query_one(".dialog-error", Static).render())
+
+
+async def refused_import(pilot: Pilot, path: Path) -> str:
+    """Import `path` expecting a refusal: the dialog stays (no confirmation offered);
+    returns the line it says."""
+    await import_from(pilot, path)
+    assert isinstance(pilot.app.screen, ImportScreen)  # no confirmation offered
+    return dialog_error(pilot)
 
 
 async def export_to(pilot: Pilot, path: Path, chosen: str | None = None) -> None:

@@ -18,7 +18,7 @@ from journal.ui.screens.confirm import ConfirmScreen
 from journal.ui.screens.transfer import BackupScreen, ExportScreen, ImportScreen
 from tests.core import test_export_stream
 from tests.ui.conftest import PASSPHRASE, open_vault, sample_entries, settle
-from tests.ui.dialogs import export_to, fill_path, import_from
+from tests.ui.dialogs import dialog_error, export_to, fill_path, import_from, refused_import
 
 #: The names these steps had here, for tests written against them on other branches.
 _fill, _import = fill_path, import_from
@@ -90,10 +90,10 @@ async def test_encrypted_jrnl_asks_for_its_passphrase(unlocked, make_vault, path
         assert not secret.display
         await fill_path(pilot, source)
         assert secret.display and secret.password
-        assert "is encrypted" in str(app.screen.query_one(".dialog-error").render())
+        assert "is encrypted" in dialog_error(pilot)
         secret.value = "wrong"
         await fill_path(pilot, source)
-        assert "wrong jrnl passphrase" in str(app.screen.query_one(".dialog-error").render())
+        assert "wrong jrnl passphrase" in dialog_error(pilot)
         secret.value = "pässword 3"
         await fill_path(pilot, source)
         assert isinstance(app.screen, ConfirmScreen)
@@ -112,14 +112,11 @@ async def test_malformed_file_is_one_line_and_the_vault_unchanged(
     source = tmp_path / "bad [red]name.json"
     source.write_text(json.dumps(good), encoding="utf-8")
     async with unlocked(size=(100, 30)) as pilot:
-        app = pilot.app
-        await import_from(pilot, source)
-        assert isinstance(app.screen, ImportScreen)  # no confirmation offered
-        error = str(app.screen.query_one(".dialog-error").render())
+        error = await refused_import(pilot, source)
         assert error and "\n" not in error
         assert "2026-02-30" in error or "date" in error
         await fill_path(pilot, tmp_path / "missing.json")
-        assert "does not exist" in str(app.screen.query_one(".dialog-error").render())
+        assert "does not exist" in dialog_error(pilot)
     vault = open_vault(paths.vault)
     try:
         assert [e.date for e in vault.entries()] == [date(2026, 11, 24)]
@@ -187,10 +184,7 @@ async def test_a_bad_entry_deep_in_a_file_is_refused_before_anything_is_written(
     source = tmp_path / "export.json"
     source.write_text(json.dumps(data), encoding="utf-8")
     async with unlocked(size=(100, 30)) as pilot:
-        app = pilot.app
-        await import_from(pilot, source)
-        assert isinstance(app.screen, ImportScreen)  # no confirmation offered
-        error = str(app.screen.query_one(".dialog-error").render())
+        error = await refused_import(pilot, source)
         assert "\n" not in error and "intensity" in error
         assert "42" in error or "entry 42" in error or "2001-02-11" in error
     with open_vault(paths.vault) as vault:
@@ -268,7 +262,7 @@ async def test_backup_makes_a_vault_that_checks(unlocked, make_vault, tmp_path):
         app.push_screen(BackupScreen())
         await pilot.pause()
         await fill_path(pilot, dest)  # never overwrites
-        assert str(app.screen.query_one(".dialog-error").render())
+        assert dialog_error(pilot)
     restored = tmp_path / "restored"
     from journal.core.store.backup import restore
 

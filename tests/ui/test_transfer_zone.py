@@ -10,13 +10,14 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Select
 
 from journal.core.clock import FixedClock
 from journal.core.model.entries import Entry
 from journal.ui.screens.confirm import ConfirmScreen
 from journal.ui.screens.transfer import ExportScreen
 from tests.ui.conftest import settle, unlock
+from tests.ui.dialogs import dialog_error
 
 SUMMER = Entry(date=date(2026, 7, 1), body="a long evening",
                written_at=datetime(2026, 7, 1, 21, 30))
@@ -87,7 +88,7 @@ async def test_an_unknown_zone_is_refused_with_one_line(app_factory, make_vault,
         await _open_export(app, pilot, out, zone)
         assert isinstance(app.screen, ExportScreen)  # no plaintext warning asked
         assert not any(isinstance(s, ConfirmScreen) for s in app.screen_stack)
-        error = str(app.screen.query_one(".dialog-error", Static).render())
+        error = dialog_error(pilot)
         assert "is not a known time zone" in error and "\n" not in error
         app.screen.query_one("#zone", Input).value = "Asia/Kolkata"  # and it can be mended
         app.screen.query_one("#path", Input).focus()
