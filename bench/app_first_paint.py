@@ -24,19 +24,16 @@ import resource
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+
+from bench.polling import until
 
 TIMEOUT = 300.0
 SEARCH = "printer"  # a word of some bodies only (journal.core.demo)
 
 
-async def _until(check: Callable[[], bool], what: str) -> None:
-    deadline = time.perf_counter() + TIMEOUT
-    while not check():
-        if time.perf_counter() > deadline:
-            raise TimeoutError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.002)
+_until = partial(until, timeout=TIMEOUT)
 
 
 class _LagMeter:

@@ -26,18 +26,15 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+
+from bench.polling import until
 
 TIMEOUT = float(os.environ.get("BENCH_APP_TIMEOUT", "600"))
 
 
-async def _until(check: Callable[[], bool], what: str) -> None:
-    deadline = time.perf_counter() + TIMEOUT
-    while not check():
-        if time.perf_counter() > deadline:
-            raise TimeoutError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.01)
+_until = partial(until, timeout=TIMEOUT, step=0.01)
 
 
 def _status_mb(field: str) -> float:

@@ -16,20 +16,16 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from bench import measure
+from bench.polling import until
 
 TIMEOUT = float(os.environ.get("BENCH_APP_TIMEOUT", "120"))
 
 
-async def _until(check: Callable[[], bool], what: str) -> None:
-    deadline = time.perf_counter() + TIMEOUT
-    while not check():
-        if time.perf_counter() > deadline:
-            raise TimeoutError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.002)
+_until = partial(until, timeout=TIMEOUT)
 
 
 async def _probe(vault_dir: Path) -> dict[str, float | int]:
