@@ -43,7 +43,20 @@ def vault_index(app: Any) -> Index | None:
         return None if vault is None else vault.index()
 
 
+def word_rows_loaded(app: Any, index: Index) -> bool:
+    """Make sure `index` holds its word rows: a first word search reads them from the
+    vault (and may rebuild and check some), so that read takes the vault's turn like any
+    other. False when the app is locked."""
+    if index.loaded_word_chunks() is not None:
+        return True
+    with vault_in_use(app) as vault:
+        if vault is None:
+            return False
+        index.word_chunks()
+        return True
+
+
 #: The core's collector pause (nesting, thread-aware), under the name the screens use.
 allocation_burst = paused_gc
 
-__all__ = ["allocation_burst", "thaw", "vault_in_use", "vault_index"]
+__all__ = ["allocation_burst", "thaw", "vault_in_use", "vault_index", "word_rows_loaded"]

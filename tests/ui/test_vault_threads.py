@@ -103,3 +103,32 @@ async def test_the_guard_sees_two_threads_without_the_lock(vault):
     for t in others:
         t.join()
     assert guard.most_at_once == 2
+
+
+async def test_a_word_search_reads_the_word_rows_in_the_vaults_turn(vault, monkeypatch):
+    """The index reads its word rows from the vault at the first word search (and may
+    rebuild some): that read must hold `app.vault_lock` like any vault call, else it runs
+    beside a save on the one connection (a save once failed with "no such savepoint")."""
+    from journal.core.store.vault import Vault
+
+    vault.put_many(generate(60, seed=5, start=date(2024, 1, 1), body_bytes=200, moments=1))
+    held: list[bool] = []
+    real = Vault._word_rows
+
+    def word_rows(self, index):  # noqa: ANN001, ANN202
+        held.append(app.vault_lock._is_owned())
+        return real(self, index)
+
+    monkeypatch.setattr(Vault, "_word_rows", word_rows)
+    vault.indexes.forget()
+    app = HostApp(vault)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        bar = screen.query_one(FilterBar)
+        bar.input.value = "'ward'"
+        bar._apply()
+        await app.workers.wait_for_complete()
+        await settle(pilot, 0.2)
+    assert held == [True]

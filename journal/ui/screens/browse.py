@@ -33,7 +33,7 @@ from journal.core.errors import JournalError
 from journal.core.model.entries import Entry
 from journal.core.model.query import Query, needs_full_text
 from journal.core.store.index import Hits, Index
-from journal.ui.vault_access import allocation_burst, vault_in_use, vault_index
+from journal.ui.vault_access import allocation_burst, vault_in_use, vault_index, word_rows_loaded
 from journal.ui.widgets.calendar import DayMarks, MonthCalendar
 from journal.ui.widgets.entry_list import EntryList
 from journal.ui.widgets.entry_view import EntryView
@@ -203,6 +203,8 @@ class BrowseScreen(Screen):
         The texts of the entries read are kept for the next searches (`WordSearch`); the
         vault parses only the rows whose text holds the words, so those are the ones kept."""
         worker = get_current_worker()
+        if query.text and not word_rows_loaded(self.app, index):
+            return  # locked meanwhile
         with allocation_burst():
             candidates = index.select(query)
         if not needs_full_text(query):  # the index's answer is exact
