@@ -7,7 +7,9 @@ the entry id and the row version; an HMAC manifest over every (uuid, version, di
 catches deleted, duplicated and rolled-back rows at unlock.
 
 `Vault` is a facade over composed parts (docs/architecture.md): it owns the one connection
-and the one write transaction at a time, and the decrypted-entry cache; `KeyRing` holds the
+(used by one thread at a time: each of its methods takes the vault's turn,
+journal.core.store.turn) and the one write transaction at a time, and the decrypted-entry
+cache; `KeyRing` holds the
 keys, `Records` seals and opens rows, `Manifest` authenticates the set of rows, `IndexStore`
 keeps the sealed summaries, `Captures` opens quick captures. Each part gets the connection
 and the neighbours it needs, never the Vault. `Maintenance` (merging and reviewing quick
