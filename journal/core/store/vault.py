@@ -203,8 +203,8 @@ class Vault:
         try:
             schema.migrate(conn)
             vault = cls(directory, conn, header, dek, clock or SystemClock(), trusted_kdf)
-            if ahead is not None:  # in the snapshot the rows were read in
-                vault.manifest.verify(prepared=ahead.rows)
+            if ahead is not None:  # the rows read ahead, if nobody committed since
+                vault.manifest.verify(prepared=ahead.resume())
                 vault.indexes.offer(ahead.version, ahead.chunks, ahead.words)
                 ahead.end()
             elif verify:
