@@ -9,13 +9,13 @@ catches deleted, duplicated and rolled-back rows at unlock.
 `Vault` is a facade over composed parts (docs/architecture.md): it owns the one connection
 (used by one thread at a time: each of its methods takes the vault's turn,
 journal.core.store.turn) and the one write transaction at a time, and the decrypted-entry
-cache; `KeyRing` holds the
-keys, `Records` seals and opens rows, `Manifest` authenticates the set of rows, `IndexStore`
-keeps the sealed summaries, `Captures` opens quick captures. Each part gets the connection
-and the neighbours it needs, never the Vault. `Maintenance` (merging and reviewing quick
-captures, a new passphrase, new keys, storing or dropping the index, compacting) changes
-entries only through the Vault's own saves; the Vault keeps a thin method for each of its
-operations, so callers hold one object (journal.core.store.maintenance says why).
+cache; `KeyRing` holds the keys, `Records` seals and opens rows, `Manifest` authenticates
+the set of rows, `IndexStore` keeps the sealed summaries, `Captures` opens quick captures.
+Each part gets the connection and the neighbours it needs, never the Vault. `Maintenance`
+(merging and reviewing quick captures, a new passphrase, new keys, storing or dropping the
+index, compacting) changes entries only through the Vault's own saves; the Vault keeps a
+thin method for each of its operations, so callers hold one object
+(journal.core.store.maintenance says why).
 """
 
 from __future__ import annotations
