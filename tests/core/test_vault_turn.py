@@ -206,3 +206,14 @@ def test_every_public_vault_method_takes_the_turn_or_is_named_as_not_needing_it(
     assert unwrapped == set()
     assert getattr(Vault._word_rows, "takes_turn", False)  # what the index holds
     assert methods >= NOT_WRAPPED  # the list names only what exists
+
+
+def test_two_workers_racing_a_first_word_search_read_the_word_rows_once(filled):
+    """Two threads that both found the index without its word rows queue for the turn;
+    the second, once in, finds them loaded by the first and reads nothing."""
+    index = filled.index()
+    first = on_another_thread(index.word_chunks)
+    watch = TurnWatch(filled)
+    second = on_another_thread(lambda: index._source(index))  # what the second one runs
+    assert second is first
+    assert watch.statements == []

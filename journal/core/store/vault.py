@@ -582,7 +582,11 @@ class Vault:
         """The word rows of `index`'s chunks, for a word search (nothing else reads them):
         those matching their chunk, and any missing, damaged or stale one rebuilt from its
         rows after checking them against the manifest, as `_heal_index` does, and stored
-        the same way."""
+        the same way. Two threads may both have found them missing (the index is shared):
+        the second, in its turn, takes what the first loaded."""
+        loaded = index.loaded_word_chunks()
+        if loaded is not None:
+            return loaded
         with paused_gc():
             words, stale = self.indexes.read_words(index)
             if stale:
