@@ -89,11 +89,12 @@ def side_label(name: str, saved: str, year: int | None = None, tag: str = "") ->
     return f"{shown}, {stamp} {when:%H:%M}"
 
 
-def id_tags(one: str, other: str) -> tuple[str, str]:
-    """What marks show of two different machine ids when the machines share a name: the
-    shortest start of each (4, 8, 16 characters, or all) at which they differ."""
-    size = next(k for k in (4, 8, 16, max(len(one), len(other))) if one[:k] != other[:k])
-    return one[:size], other[:size]
+def id_tags(*ids: str) -> tuple[str, ...]:
+    """What marks show of different machine ids when the machines share a name: the
+    shortest start of each (4, 8, 16 characters, or all) at which they all differ."""
+    longest = max(map(len, ids))
+    size = next(k for k in (4, 8, 16, longest) if len({i[:k] for i in ids}) == len(ids))
+    return tuple(i[:size] for i in ids)
 
 
 def written_here(one_label: str, other_label: str, name: str, machine: str = "") -> str:
@@ -121,11 +122,16 @@ def written_here(one_label: str, other_label: str, name: str, machine: str = "")
 JOIN = " + "
 
 
-def merged_label(names: Sequence[str]) -> str:
+def merged_label(names: Sequence[str], tags: Sequence[str] = ()) -> str:
     """The words a mark carries for a side that is already the merge of several machines'
     versions (three machines changed the same lines): their names, each once, in order,
-    without a time (`laptop + desktop`). "" when fewer than two names are known."""
-    shown = list(dict.fromkeys(n for n in map(clean_name, names) if n))
+    without a time (`laptop + desktop`); a name with a tag (the start of its machine's id,
+    when machines of one name wrote there: `tags[i]` for `names[i]`, "" for none) shows
+    it as `side_label` does (`laptop #3f9c + laptop #a1b2`). "" when fewer than two are
+    known."""
+    tagged = [(clean_name(n), clean_name(t)) for n, t in
+              zip(names, [*tags, *[""] * (len(names) - len(tags))], strict=True)]
+    shown = list(dict.fromkeys(n + (f" #{t}" if t else "") for n, t in tagged if n))
     return JOIN.join(shown) if len(shown) > 1 else ""
 
 
