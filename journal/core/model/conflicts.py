@@ -243,7 +243,7 @@ def _hunk_at(lines: list[str], start: int) -> tuple[Hunk, int] | None:
             continue
         other_label = _label(bare, CLOSE)
         if other_label is not None:
-            found = dividers if dividers else middles
+            found = dividers if dividers else _dividing(lines, start, middles)
             if len(found) != 1:
                 return None  # which one divides the two versions cannot be told
             middle = found[0]
@@ -251,6 +251,28 @@ def _hunk_at(lines: list[str], start: int) -> tuple[Hunk, int] | None:
                         one_label, other_label)
             return hunk, i + 1
     return None
+
+
+def _dividing(lines: list[str], start: int, middles: list[int]) -> list[int]:
+    """Which of a hunk's `=======` lines can be its middle mark. One alone is; of several
+    (a conflict the merge wrote before its DIVIDER, where a version held a Setext heading's
+    underline), those at which the hunk divides so that every other one can underline a
+    line of text: the line before it in its own version, or, first in its version, the
+    line before the hunk (the merge may have kept the heading's words above the marks).
+    Exactly one such line: the hunk is offered; none or several: it stays text."""
+    if len(middles) < 2:
+        return middles
+
+    def text(line: str) -> bool:
+        return bool(line.strip()) and line.rstrip("\n") not in (MIDDLE, DIVIDER)
+
+    def underlines(at: int, middle: int) -> bool:
+        before = at - 1
+        if before in (start, middle):
+            return start > 0 and text(lines[start - 1])
+        return text(lines[before])
+
+    return [m for m in middles if all(underlines(o, m) for o in middles if o != m)]
 
 
 def parse(body: str) -> Conflicted:
