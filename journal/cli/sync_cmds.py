@@ -139,9 +139,14 @@ def sync_status(runtime: Runtime, passphrase_file: Path | None, as_json: bool) -
         label = "this machine" if peer["this"] else f"last wrote {peer['last_wrote'] or '-'}"
         extra = " (retired)" if peer["retired"] else ""
         unread = f", {peer['unread']} unread" if peer["unread"] else ""
-        named = f" ({one_line(peer['name'])})" if peer.get("name") else ""
+        named = f" ({one_line(peer['shown'])})" if peer.get("name") else ""
         say(f"  {peer['machine']}{named}  {plural(peer['records'], 'record')}{unread}  "
             f"{label}{extra}")
+    for name in found["shared_names"]:
+        many = sum(1 for p in found["machines"] if p["name"] == name and not p["retired"])
+        say(f"{plural(many, 'machine')} are called {one_line(name)}: 'journal sync rename "
+            "NAME' on one of them gives it a name of its own (conflict marks then say "
+            "which is which).")
     say(f"Pending here: {plural(found['pending_out'], 'day')} to send, "
         f"{plural(found['pending_in'], 'day')} to merge.")
 

@@ -136,11 +136,23 @@ async def test_two_machines_of_one_name_are_told_apart_in_the_view(unlocked, nam
         state.close()
         assert screen.machine and screen.machine != other_id
         assert screen.who(mine) == "this machine"
-        assert screen.who(theirs).startswith(f"{HERE} #") and other_id.startswith(
-            screen.who(theirs)[len(HERE) + 2:])
         hunk = screen.hunk
-        assert {machine_of(hunk.one_label), machine_of(hunk.other_label)} == {
-            screen.who(theirs), f"{HERE} #{screen.machine[:len(screen.who(theirs)) - 8]}"}
+        marked = {machine_of(hunk.one_label), machine_of(hunk.other_label)}
+        assert marked == {f"{HERE} #{screen.machine[:4]}", f"{HERE} #{other_id[:4]}"}
+
+
+async def test_a_namesake_reads_as_the_other_machine_of_that_name_and_rename_is_suggested(
+        unlocked, namesake):
+    """Item 1: the start of an id (`laptop #a1b2`) means little to a person: the view names
+    the other side "the other laptop" and says how to give one of them a name of its own."""
+    from textual.content import Content
+
+    async with _conflict_on_screen(unlocked) as (_app, screen, mine, theirs):
+        assert screen.who(theirs) == f"the other {HERE}"
+        title = Content.from_markup(screen.query_one(f"#conflict-{theirs}").border_title)
+        assert title.plain.endswith(f"\u00b7 the other {HERE}")
+        intro = str(screen.query_one("#conflict-intro", Static).render())
+        assert "journal sync rename NAME" in intro and f"\u201c{HERE}\u201d" in intro
 
 
 async def test_from_browse_an_edit_by_hand(unlocked, concurrent):

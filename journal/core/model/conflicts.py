@@ -79,14 +79,25 @@ def side_label(name: str, saved: str, year: int | None = None, tag: str = "") ->
         return ""
     if tag:
         shown += f" #{clean_name(tag)}"
+    stamp = when_saved(saved, year)
+    return f"{shown}, {stamp}" if stamp else shown
+
+
+def when_saved(saved: str, year: int | None = None, *, weekday: bool = True,
+               clock: bool = True) -> str:
+    """A time as marks say it, `Thu 3 Dec 21:40` (English names whatever the locale; the
+    year too when it is not `year`; without the weekday or the hour when asked), or ""
+    when `saved` is no ISO 8601 time."""
     try:
         when = datetime.fromisoformat(saved)
     except (TypeError, ValueError):
-        return shown
-    stamp = f"{_DAYS[when.weekday()]} {when.day} {_MONTHS[when.month - 1]}"
+        return ""
+    stamp = f"{when.day} {_MONTHS[when.month - 1]}"
+    if weekday:
+        stamp = f"{_DAYS[when.weekday()]} {stamp}"
     if year is not None and when.year != year:
         stamp += f" {when.year}"
-    return f"{shown}, {stamp} {when:%H:%M}"
+    return f"{stamp} {when:%H:%M}" if clock else stamp
 
 
 def id_tags(*ids: str) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import socket
 import sqlite3
+from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,7 @@ from journal.core.sync import escrow, folder_keys, record
 from journal.core.sync.apply import apply
 from journal.core.sync.layout import Folder
 from journal.core.sync.link_keys import LINK_PURPOSE, reseal, write_key_file
+from journal.core.sync.machines import Machine, known, shared_names, shown
 from journal.core.sync.publish import compact, publish
 from journal.core.sync.pull import Pull
 from journal.core.sync.push import Push
@@ -38,7 +40,8 @@ from journal.core.sync.state import Link, SyncState
 if TYPE_CHECKING:
     from journal.core.store.vault import Vault
 
-__all__ = ["SyncReport", "forget", "is_linked", "join", "link", "machine_name", "new_epoch",
+__all__ = ["SyncReport", "forget", "is_linked", "join", "link", "machine_name", "machines_of",
+           "new_epoch",
            "open_state", "rename", "rewrap", "status", "sync", "tries_key",
            "unlock_with_new_passphrase"]
 
@@ -355,19 +358,29 @@ def status(vault: Vault) -> dict[str, Any]:
         pending_out = sum(1 for i, v in versions.items() if applied.get(i, (b"", -1))[1] != v)
         pending_out += sum(1 for i in applied if i not in versions)
         machines = []
+        everyone = machines_of(state, folder.machines())
+        words = shown(everyone)
         for machine in sorted(set(folder.machines()) | set(peers)):
             seen = max(state.seen(machine), default=0)
             unread = sum(1 for s in folder.records(machine).primary if s > seen)
             info = peers.get(machine, {})
             own = machine == state.link.machine
             name = machine_name(state.link) if own else str(info.get("name") or "")
-            machines.append({"machine": machine, "name": name, "this": own, "records": seen,
+            machines.append({"machine": machine, "name": name, "shown": words[machine],
+                             "this": own, "records": seen,
                              "last_wrote": info.get("time") if not own else None,
                              "unread": 0 if own else unread,
                              "retired": info.get("retired") is not None})
         return {"machine": state.link.machine, "name": machine_name(state.link),
                 "folder": state.link.folder,
                 "epoch": state.link.epoch, "pending_out": pending_out,
-                "pending_in": state.pending_count(), "machines": machines}
+                "pending_in": state.pending_count(), "machines": machines,
+                "shared_names": shared_names(everyone)}
     finally:
         state.close()
+
+
+def machines_of(state: SyncState, others: Iterable[str] = ()) -> list[Machine]:
+    """Every machine this sync state knows (and `others`, ids with records in the folder),
+    to tell apart as a person would (journal.core.sync.machines)."""
+    return known(state.link.machine, machine_name(state.link), state.peers(), others)

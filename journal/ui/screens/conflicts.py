@@ -17,6 +17,7 @@ untrusted, shown as plain text (never markup), controls as pictures.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, Protocol
 
@@ -28,6 +29,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from journal.core.model.conflicts import Choice, Hunk, machine_of, parse, written_here
+from journal.core.sync.machines import Machine, in_mark, shared_names
 from journal.core.textsafe import one_line, picture_controls
 
 INTRO = ("Both machines changed the same lines of this day while apart. Sync kept both; "
@@ -70,13 +72,17 @@ class ConflictScreen(ModalScreen["str | None"]):
 
     AUTO_FOCUS = None  # keys choose; the editor takes focus only for an edit by hand
 
-    def __init__(self, day: date, body: str, here: str = "", machine: str = "") -> None:
+    def __init__(self, day: date, body: str, here: str = "", machine: str = "",
+                 machines: Sequence[Machine] = ()) -> None:
         """`here`: this machine's name (as `sync status` shows it; "" when not linked);
-        `machine`: its id, which tells it apart from another machine of the same name."""
+        `machine`: its id, which tells it apart from another machine of the same name;
+        `machines`: every machine the sync state knows, to name the other side as a
+        person tells it apart ("the other laptop", not "laptop #a1b2")."""
         super().__init__()
         self.day = day
         self.here = here
         self.machine = machine
+        self.machines = list(machines)
         self.conflicted = parse(body)
         self.hunks = self.conflicted.hunks
         self.choices: list[Choice | str] = []
@@ -92,7 +98,7 @@ class ConflictScreen(ModalScreen["str | None"]):
     def compose(self) -> ComposeResult:
         with Vertical(id="conflict-box") as box:
             box.border_title = f"Changed on two machines: {self.day:%a %d %b %Y}"
-            yield Static(INTRO, id="conflict-intro", markup=False)
+            yield Static(self.intro(), id="conflict-intro", markup=False)
             yield Static("", id="conflict-where", markup=False)
             with Horizontal(id="conflict-sides"):
                 with VerticalScroll(id="conflict-one", classes="conflict-side"):
@@ -125,13 +131,23 @@ class ConflictScreen(ModalScreen["str | None"]):
             self.query_one(f"#conflict-{side}-text", Static).update(shown)
             box.scroll_home(animate=False)
 
+    def intro(self) -> str:
+        """What the view is for, and, when machines share a name, how to end that."""
+        shared = shared_names(self.machines)
+        if not shared:
+            return INTRO
+        return (f"{INTRO} Several machines are called \u201c{shared[0]}\u201d: 'journal sync "
+                "rename NAME' on one of them gives it a name of its own.")
+
     def who(self, side: str) -> str:
-        """Who wrote a side of the hunk shown: "this machine", another machine's name, or
-        "" when its mark does not say."""
+        """Who wrote a side of the hunk shown: "this machine", another machine as a person
+        tells it apart (its name, "the other laptop" for a namesake), or "" when its mark
+        does not say."""
         hunk = self.hunk
         if written_here(hunk.one_label, hunk.other_label, self.here, self.machine) == side:
             return "this machine"
-        return machine_of(hunk.one_label if side == "one" else hunk.other_label)
+        label = hunk.one_label if side == "one" else hunk.other_label
+        return in_mark(label, self.machines) if self.machines else machine_of(label)
 
     # -- choosing ------------------------------------------------------------------------
     def action_pick(self, which: str) -> None:
@@ -219,22 +235,23 @@ def offer_resolution(screen: WriteScreen) -> None:
     screen.app.push_screen(ConflictScreen(entry.date, entry.body, *_here(screen.app)), decided)
 
 
-def _here(app: Any) -> tuple[str, str]:
-    """This machine's name for the sync folder and its id ("" when the vault is not
-    linked, or the sync state cannot be read: the view then shows names only)."""
+def _here(app: Any) -> tuple[str, str, list[Machine]]:
+    """This machine's name for the sync folder, its id and every machine the sync state
+    knows ("" and none when the vault is not linked, or the sync state cannot be read: the
+    view then shows names as the marks say them)."""
     from journal.core.errors import JournalError
     from journal.core.sync import session
 
     vault = getattr(app, "vault", None)
     if vault is None:
-        return "", ""
+        return "", "", []
     try:
         if not session.is_linked(vault):
-            return "", ""
+            return "", "", []
         state = session.open_state(vault)
     except JournalError:
-        return "", ""
+        return "", "", []
     try:
-        return session.machine_name(state.link), state.link.machine
+        return session.machine_name(state.link), state.link.machine, session.machines_of(state)
     finally:
         state.close()

@@ -1,0 +1,94 @@
+"""Machines told apart as a person would (journal.core.sync.machines): in `journal sync
+status`, two machines of one name read "this laptop" and "the other laptop", more of them
+when each last synced, and the status suggests `journal sync rename`; driven through the
+command line, three machines and one folder."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sync_pair import Journal, Prompts, linked_pair
+
+from journal.core.clock import FixedClock
+from journal.core.sync.machines import Machine, in_mark, shared_names, shown
+
+A, B, C = "3f9c2a7d10b4e6f1", "a1b2c3d4e5f60718", "0123456789abcdef"
+
+
+@pytest.fixture
+def namesakes(tmp_path: Path) -> tuple[Journal, Journal, Path]:
+    a, b, folder = linked_pair(tmp_path, ("first words",), name="laptop", joiner="laptop")
+    b("add", "desk words", "--date", "2026-11-21")
+    b("sync")
+    a("sync")
+    return a, b, folder
+
+
+def _status(journal: Journal) -> dict:
+    return json.loads(journal("sync", "status", "--json").output)
+
+
+def test_two_machines_of_one_name_read_this_and_the_other_and_rename_is_suggested(namesakes):
+    a, b, _folder = namesakes
+    found = _status(a)
+    assert {m["this"]: m["shown"] for m in found["machines"]} == {
+        True: "this laptop", False: "the other laptop"}
+    assert found["shared_names"] == ["laptop"]
+    out = a("sync", "status").output
+    assert "(this laptop)" in out and "(the other laptop)" in out
+    assert "2 machines are called laptop: 'journal sync rename NAME'" in out
+    b("sync", "rename", "ward desktop")
+    b("sync")
+    a("sync")
+    out = a("sync", "status").output
+    assert "(laptop)" in out and "(ward desktop)" in out and "sync rename" not in out
+
+
+def test_more_namesakes_are_told_apart_by_when_each_last_synced(namesakes, tmp_path):
+    a, b, folder = namesakes
+    (tmp_path / "ward").mkdir()
+    c = Journal(tmp_path / "ward", FixedClock(datetime(2026, 11, 27, 8, 5)), Prompts())
+    c("init", "--from-sync", str(folder), "--name", "laptop")
+    c("add", "ward words", "--date", "2026-11-27")
+    c("sync")
+    a("sync")
+    found = _status(a)
+    words = {m["machine"]: m["shown"] for m in found["machines"]}
+    ids = {"b": _status(b)["machine"], "c": _status(c)["machine"]}
+    assert words[ids["b"]] == "laptop (last synced 25 Nov)"
+    assert words[ids["c"]] == "laptop (last synced 27 Nov)"
+    assert words[found["machine"]] == "this laptop"
+    assert "3 machines are called laptop" in a("sync", "status").output
+
+
+def test_a_name_no_other_machine_has_is_shown_alone():
+    machines = [Machine(A, "laptop", True), Machine(B, "desktop", False, "2026-12-04T07:15")]
+    assert shown(machines) == {A: "laptop", B: "desktop"}
+    assert shared_names(machines) == []
+
+
+def test_namesakes_that_last_synced_at_the_same_minute_fall_back_to_their_ids():
+    machines = [Machine(A, "laptop", False, "2026-12-04T07:15"),
+                Machine(B, "laptop", False, "2026-12-04T07:15"), Machine(C, "desk", True)]
+    assert shown(machines)[A] == "laptop #3f9c" and shown(machines)[B] == "laptop #a1b2"
+    machines[1] = Machine(B, "laptop", False, "2026-12-04T09:00")
+    assert shown(machines)[A] == "laptop (last synced 4 Dec 07:15)"
+
+
+def test_a_retired_namesake_is_no_reason_to_rename():
+    machines = [Machine(A, "laptop", True), Machine(B, "laptop", False, retired=True)]
+    assert shared_names(machines) == []
+
+
+def test_a_mark_is_read_as_the_machine_it_names():
+    machines = [Machine(A, "laptop", True), Machine(B, "laptop", False, "2026-12-04T07:15"),
+                Machine(C, "desk", False)]
+    assert in_mark("laptop #a1b2, Fri 4 Dec 07:15", machines) == "the other laptop"
+    assert in_mark("laptop #3f9c + desk", machines) == "this laptop + desk"
+    assert in_mark("desk, Fri 4 Dec 07:15", machines) == "desk"
+    assert in_mark("stranger, Fri 4 Dec 07:15", machines) == "stranger"
+    assert in_mark("laptop, Fri 4 Dec 07:15", machines) == "laptop"  # before ids: which?
+    assert in_mark("", machines) == ""
