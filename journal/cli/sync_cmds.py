@@ -35,8 +35,9 @@ def print_report(report: object, as_json: bool) -> None:
     if as_json:
         say_json(json.dumps(report.to_json(), indent=2) + "\n")
     else:
+        senders = f" from {', '.join(map(one_line, report.sent_by))}" if report.sent_by else ""
         say(f"Sent {plural(report.sent, 'change')}, received "
-            f"{plural(report.received, 'change')}; "
+            f"{plural(report.received, 'change')}{senders}; "
             f"{plural(len(report.days_changed), 'day')} updated here.")
         if report.restored:
             say(f"Put back {plural(report.restored, 'record')} of this machine that "

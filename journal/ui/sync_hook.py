@@ -205,8 +205,11 @@ class SyncHook:
         if report.days_changed:
             days = len([d for d in report.days_changed if d != in_view])
             if days:
-                self.app.notify(f"{days} day{'s' if days != 1 else ''} updated from your "
-                                "other machines.", title="Sync", timeout=5)
+                senders = report.sent_by
+                source = (f"from {' and '.join(senders)}" if 0 < len(senders) <= 2
+                          else "from your other machines")
+                self.app.notify(f"{days} day{'s' if days != 1 else ''} updated {source}.",
+                                title="Sync", timeout=5, markup=False)
             self.app.day_changed_elsewhere()
         for day in report.conflicts:
             if day == in_view:

@@ -92,3 +92,21 @@ def test_a_mark_is_read_as_the_machine_it_names():
     assert in_mark("stranger, Fri 4 Dec 07:15", machines) == "stranger"
     assert in_mark("laptop, Fri 4 Dec 07:15", machines) == "laptop"  # before ids: which?
     assert in_mark("", machines) == ""
+
+
+def test_a_sync_says_who_the_changes_came_from_and_names_a_machine_it_refuses(tmp_path):
+    a, b, folder = linked_pair(tmp_path, ("first words",), name="laptop", joiner="desktop")
+    b("add", "desk words", "--date", "2026-11-21")
+    b("sync")
+    assert "received 1 change from desktop;" in a("sync").output
+    assert json.loads(a("sync", "--json").output)["from"] == []
+    b("add", "more desk words", "--date", "2026-11-22")
+    b("sync")
+    machine = _status(b)["machine"]
+    record = folder / "journal-sync" / "records" / machine / "00000002.jsr"
+    data = bytearray(record.read_bytes())
+    data[40] ^= 1
+    record.write_bytes(bytes(data))
+    out = a("sync", ok=False)
+    assert out.exit_code == 5
+    assert f"refused: machine {machine} (desktop): record 2" in out.output

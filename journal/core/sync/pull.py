@@ -91,6 +91,8 @@ class Pull:
             for covered, covered_digest in taken.seen:
                 self.state.add_seen(machine, covered, covered_digest)
         self.report.received += taken.count
+        if taken.count:
+            self.report.senders.append(machine)
 
     def _chain(self, machine: str) -> Chain:
         link = self.state.link
