@@ -10,6 +10,7 @@ import click
 from journal.cli.common import pass_runtime, passphrase_file_option, plural
 from journal.cli.output import say, say_json
 from journal.cli.runtime import Runtime
+from journal.core.model.conflicts import when_saved
 from journal.core.store.vault import Vault
 from journal.core.textsafe import one_line
 
@@ -137,7 +138,8 @@ def sync_status(runtime: Runtime, passphrase_file: Path | None, as_json: bool) -
         return
     say(f"Sync folder: {found['folder']} (key epoch {found['epoch']})")
     for peer in found["machines"]:
-        label = "this machine" if peer["this"] else f"last wrote {peer['last_wrote'] or '-'}"
+        wrote = when_saved(peer["last_wrote"] or "", runtime.clock.now().year)
+        label = "this machine" if peer["this"] else f"last wrote {wrote or '-'}"
         extra = " (retired)" if peer["retired"] else ""
         unread = f", {peer['unread']} unread" if peer["unread"] else ""
         named = f" ({one_line(peer['shown'])})" if peer.get("name") else ""

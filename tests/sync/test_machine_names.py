@@ -40,6 +40,7 @@ def test_two_machines_of_one_name_read_this_and_the_other_and_rename_is_suggeste
     out = a("sync", "status").output
     assert "(this laptop)" in out and "(the other laptop)" in out
     assert "2 machines are called laptop: 'journal sync rename NAME'" in out
+    assert "last wrote Wed 25 Nov 21:30" in out  # as marks say a time, not ISO 8601
     b("sync", "rename", "ward desktop")
     b("sync")
     a("sync")
