@@ -190,6 +190,11 @@ def test_a_namesake_merged_last_is_told_apart_from_the_one_in_the_merged_side():
     assert f"laptop #{tags[mine.by[2]]}" in machine_of(outer.one_label).split(" + ")
     assert machine_of(outer.other_label) == f"laptop #{tags[theirs.by[2]]}"
     assert written_here(outer.one_label, outer.other_label, "laptop", theirs.by[2]) == "other"
+    (inner,) = parse(body).hunks  # the nested pair names the same laptop the same way
+    assert f"laptop #{tags[mine.by[2]]}" in {machine_of(inner.one_label),
+                                             machine_of(inner.other_label)}
+    assert written_here(inner.one_label, inner.other_label, "laptop", mine.by[2]) in (
+        "one", "other")
 
 
 def test_ids_of_three_machines_of_one_name_are_shown_until_all_differ():

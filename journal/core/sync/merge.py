@@ -174,6 +174,7 @@ def resolve(revs: dict[str, Revision]) -> tuple[Content, bool]:
     seen = ancestry(revs, tips[0])
     conflict = False
     merged = [revs[tips[0]]]  # the versions `result` holds
+    tags = _tags([revs[t] for t in tips])  # the same in every mark of the day
     for n, tip in enumerate(tips[1:]):
         theirs = ancestry(revs, tip)
         common = seen & theirs & set(revs)
@@ -181,8 +182,8 @@ def resolve(revs: dict[str, Revision]) -> tuple[Content, bool]:
                   if not any(c in revs[o].parents or c in _strict(revs, o) for o in common
                              if o != c)]
         base = revs[min(latest)].content if latest else None
-        labels = _labels(revs[tips[0]], revs[tip]) if n == 0 else _step_labels(merged,
-                                                                               revs[tip])
+        labels = _labels(revs[tips[0]], revs[tip], tags) if n == 0 else (
+            _merged_label(merged, tags), _label(revs[tip], _tag(revs[tip], tags)))
         result, clash = merge_entry(base, result, revs[tip].content, labels)
         merged.append(revs[tip])
         conflict = conflict or clash
@@ -200,8 +201,9 @@ def _label(rev: Revision, tag: str = "") -> str:
 
 def _tags(sides: list[Revision]) -> dict[str, str]:
     """The start of each machine's id to show after its name (`laptop #3f9c`), for the
-    machines among `sides` whose name another machine among them shares (a function of the
-    revisions alone, so every machine writes the same marks); none for revisions without
+    machines among `sides` (every head of the day: so a nested mark names the same laptop
+    as the outer one) whose name another machine among them shares; a function of the
+    revisions alone, so every machine writes the same marks. None for revisions without
     an id, whose sides are shown by name alone."""
     ids: dict[str, set[str]] = {}
     for rev in sides:
@@ -228,20 +230,13 @@ def _merged_label(sides: list[Revision], tags: dict[str, str]) -> str:
                         [_tag(rev, tags) for rev in sides])
 
 
-def _labels(one: Revision, other: Revision) -> tuple[str, str]:
-    """The two sides' labels. Two machines of one name are told apart by the start of
-    their ids (`laptop #3f9c`), when both revisions carry one: a function of the two
-    revisions alone, so every machine writes the same marks."""
-    tags = _tags([one, other])
+def _labels(one: Revision, other: Revision,
+            tags: dict[str, str] | None = None) -> tuple[str, str]:
+    """The two sides' labels. Machines of one name are told apart by the start of their
+    ids (`laptop #3f9c`; `tags`, from every head of the day, else from these two): a
+    function of the revisions alone, so every machine writes the same marks."""
+    tags = _tags([one, other]) if tags is None else tags
     return _label(one, _tag(one, tags)), _label(other, _tag(other, tags))
-
-
-def _step_labels(merged: list[Revision], tip: Revision) -> tuple[str, str]:
-    """The labels when `tip` is merged into a side that already merges `merged` (three
-    machines or more changed the same lines): a name any two of them share carries the
-    start of each id, in both labels."""
-    tags = _tags([*merged, tip])
-    return _merged_label(merged, tags), _label(tip, _tag(tip, tags))
 
 
 def _strict(revs: dict[str, Revision], rev_id: str) -> set[str]:
