@@ -103,6 +103,7 @@ def test_marks_nested_by_three_machines_are_decided_inner_pair_first():
     assert conflict
     inner = parse(abc)
     assert [(h.one, h.other) for h in inner.hunks] == [("A\n", "B\n")]
+    assert inner.line_before(0) == "a"  # not the outer pair's opening mark
     outer = parse(inner.resolve([Choice.ONE]))
     assert [(h.one, h.other) for h in outer.hunks] == [("A\n", "C\n")]
     assert outer.resolve([Choice.OTHER]) == "a\nC\nz\n"

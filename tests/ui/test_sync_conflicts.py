@@ -115,7 +115,8 @@ async def test_the_view_says_which_side_this_machine_wrote_and_names_the_other(
         assert titles[mine].endswith("\u00b7 this machine")
         assert titles[theirs].endswith("\u00b7 [b]desk[/b] >>>>>>> other version")  # not markup
         subtitle = screen.query_one(f"#conflict-{theirs}").border_subtitle
-        assert Content.from_markup(subtitle).plain.startswith(clean_name(THERE) + ", ")
+        assert Content.from_markup(subtitle).plain.startswith("saved ")  # the title says who
+        assert "desk" not in Content.from_markup(subtitle).plain
         assert _side(screen, theirs) == DESKTOP.splitlines()[1]  # the name broke no line
         body = app.vault.get_by_date(DAY).body
         assert f"{clean_name(THERE)}, " in body and f"{HERE}, " in body
@@ -153,6 +154,11 @@ async def test_a_namesake_reads_as_the_other_machine_of_that_name_and_rename_is_
         assert title.plain.endswith(f"\u00b7 the other {HERE}")
         intro = str(screen.query_one("#conflict-intro", Static).render())
         assert "journal sync rename NAME" in intro and f"\u201c{HERE}\u201d" in intro
+        for side in (mine, theirs):  # no id prefix anywhere a person reads
+            box = screen.query_one(f"#conflict-{side}")
+            shown = Content.from_markup(box.border_title).plain + Content.from_markup(
+                box.border_subtitle).plain
+            assert "#" not in shown and "saved " in shown
 
 
 async def test_from_browse_an_edit_by_hand(unlocked, concurrent):

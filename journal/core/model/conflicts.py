@@ -210,8 +210,9 @@ class Conflicted:
         return "".join(p.take(next(picks)) if isinstance(p, Hunk) else p for p in self.parts)
 
     def line_before(self, index: int) -> str:
-        """The last line with words in it before hunk `index` (to say where it is), or ""
-        at the start of the body."""
+        """The last line with words in it before hunk `index` (to say where it is; not a
+        mark: a hunk nested in another follows the outer one's opening mark), or "" at
+        the start of the body."""
         seen = 0
         text = ""
         for part in self.parts:
@@ -222,7 +223,7 @@ class Conflicted:
                 text = ""
             else:
                 text = part
-        lines = [line for line in text.splitlines() if line.strip()]
+        lines = [line for line in text.splitlines() if line.strip() and not _a_mark(line)]
         return lines[-1].strip() if lines else ""
 
 
@@ -233,6 +234,12 @@ def _label(line: str, mark: str) -> str | None:
     if line.startswith(mark + " "):
         return line[len(mark) + 1:].strip()
     return None
+
+
+def _a_mark(line: str) -> bool:
+    """Whether a line is one of sync's marks (with or without its label)."""
+    return line in (MIDDLE, DIVIDER) or _label(line, OPEN) is not None \
+        or _label(line, CLOSE) is not None
 
 
 def _hunk_at(lines: list[str], start: int) -> tuple[Hunk, int] | None:

@@ -126,7 +126,8 @@ class ConflictScreen(ModalScreen["str | None"]):
             who = self.who(side)
             title = f"{'1' if side == 'one' else '2'}  {name}" + (f" \u00b7 {who}" if who else "")
             box.border_title = Content(picture_controls(title))
-            box.border_subtitle = Content(picture_controls(label)) if label else None
+            saved = saved_words(label)
+            box.border_subtitle = Content(picture_controls(saved)) if saved else None
             shown = picture_controls(text.rstrip("\n")) if text else "(removed these lines)"
             self.query_one(f"#conflict-{side}-text", Static).update(shown)
             box.scroll_home(animate=False)
@@ -233,6 +234,17 @@ def offer_resolution(screen: WriteScreen) -> None:
                           "to your other machines.", timeout=5)
 
     screen.app.push_screen(ConflictScreen(entry.date, entry.body, *_here(screen.app)), decided)
+
+
+def saved_words(label: str) -> str:
+    """What a side's box says below it: when that side was saved (`saved Fri 4 Dec
+    07:15`, from its mark; the box's title says who), else the mark's words as they are
+    (marks of before, or words typed by hand); "" for a merged side (its title names its
+    machines) or none."""
+    said = machine_of(label)
+    if said and label.startswith(said + ", "):
+        return "saved " + label[len(said) + 2:]
+    return "" if said else label
 
 
 def _here(app: Any) -> tuple[str, str, list[Machine]]:
