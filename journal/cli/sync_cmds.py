@@ -187,12 +187,16 @@ def sync_rename(runtime: Runtime, name: str, passphrase_file: Path | None) -> No
 def sync_forget(runtime: Runtime, machine: str, passphrase_file: Path | None) -> None:
     """Retire MACHINE (lost or sold): refuse what it writes from now on, new sync keys.
 
+    MACHINE is its id as 'journal sync status' lists it, the start of the id, or its
+    name when no other machine has that name.
+
     Change the passphrase first ('journal passwd') if the machine may be in other hands:
     the new keys are wrapped under this machine's passphrase.
 
     \b
     Example:
       journal sync forget 3f9c2a7d10b4e6f1
+      journal sync forget 'old desktop'
     """
     from journal.core.sync import session
 

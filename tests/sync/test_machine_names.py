@@ -111,3 +111,34 @@ def test_a_sync_says_who_the_changes_came_from_and_names_a_machine_it_refuses(tm
     out = a("sync", ok=False)
     assert out.exit_code == 5
     assert f"refused: machine {machine} (desktop): record 2" in out.output
+
+
+def test_a_machine_to_retire_is_named_as_status_shows_it(tmp_path):
+    """`sync forget laptop` said "no machine laptop uses this sync folder" though one
+    did: a machine is named by its id, the start of it, or its name."""
+    a, b, folder = linked_pair(tmp_path, ("first words",), name="laptop", joiner="old desk")
+    b("add", "desk words", "--date", "2026-11-21")
+    b("sync")
+    a("sync")
+    out = a("sync", "forget", "laptop", ok=False)
+    assert out.exit_code == 1 and "this is the machine you are on" in out.stderr
+    out = a("sync", "forget", "old desk")
+    assert "retired" in out.output
+    machine_b = _status(b)["machine"]
+    assert {m["machine"]: m["retired"] for m in _status(a)["machines"]}[machine_b]
+
+
+def test_two_other_machines_of_one_name_need_the_id(namesakes, tmp_path):
+    a, b, folder = namesakes
+    (tmp_path / "ward").mkdir()
+    c = Journal(tmp_path / "ward", FixedClock(datetime(2026, 11, 27, 8, 5)), Prompts())
+    c("init", "--from-sync", str(folder), "--name", "laptop")
+    c("add", "ward words", "--date", "2026-11-27")
+    c("sync")
+    a("sync", "rename", "desk")
+    a("sync")
+    out = a("sync", "forget", "laptop", ok=False)
+    assert out.exit_code == 1 and "2 machines are called laptop (" in out.stderr
+    machine_c = _status(c)["machine"]
+    assert "retired" in a("sync", "forget", machine_c[:6]).output
+    assert {m["machine"]: m["retired"] for m in _status(a)["machines"]}[machine_c]

@@ -110,3 +110,20 @@ def _one(said: str, machines: list[Machine], words: dict[str, str]) -> str:
         name, tag = said, ""
     found = [m for m in machines if m.name == name and m.id.startswith(tag)]
     return words[found[0].id] if len(found) == 1 else said
+
+
+def matching(machines: Iterable[Machine], said: str) -> list[Machine]:
+    """The machines `said` names, as a person may say one (`journal sync forget`): its
+    id, the start of its id (4 hex digits or more), or its name (another machine's
+    before this one's, and one still in use before a retired one)."""
+    listed = list(machines)
+    exact = [m for m in listed if m.id == said]
+    if exact:
+        return exact
+    if len(said) >= 4 and not said.strip("0123456789abcdef"):
+        started = [m for m in listed if m.id.startswith(said)]
+        if started:
+            return started
+    named = [m for m in listed if m.name and m.name == clean_name(said)]
+    named = [m for m in named if not m.this] or named  # (it cannot retire itself)
+    return [m for m in named if not m.retired] or named

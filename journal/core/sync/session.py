@@ -30,7 +30,7 @@ from journal.core.sync import escrow, folder_keys, record
 from journal.core.sync.apply import apply
 from journal.core.sync.layout import Folder
 from journal.core.sync.link_keys import LINK_PURPOSE, reseal, write_key_file
-from journal.core.sync.machines import Machine, known, shared_names, shown
+from journal.core.sync.machines import Machine, known, matching, shared_names, shown
 from journal.core.sync.publish import compact, publish
 from journal.core.sync.pull import Pull
 from journal.core.sync.push import Push
@@ -324,13 +324,8 @@ def new_epoch(vault: Vault, passphrase: str, *, allow_weak: bool = False,
         folder = Folder(Path(state.link.folder))
         extra: dict[str, Any] = {}
         if retire is not None:
-            if retire == state.link.machine:
-                raise JournalError("this is the machine you are on; retire it from another one")
-            known = set(peers) | set(folder.machines()) | {
-                p.name[:16] for p in folder.key_files()}
-            if retire not in known:
-                raise JournalError(f"no machine {retire} uses this sync folder "
-                                   "('journal sync status' lists them)")
+            retire = _retiring(state, retire, set(peers) | set(folder.machines()) | {
+                p.name[:16] for p in folder.key_files()})
             head = int(peers.get(retire, {}).get("head", 0))
             extra["retire"] = [[retire, head]]
             peers.setdefault(retire, {})["retired"] = head
@@ -346,6 +341,22 @@ def new_epoch(vault: Vault, passphrase: str, *, allow_weak: bool = False,
         return link_.epoch
     finally:
         state.close()
+
+
+def _retiring(state: SyncState, said: str, others: set[str]) -> str:
+    """The id of the machine `said` names (its id, the start of it, or its name), to
+    retire; a clear error when it names none, several, or this machine."""
+    found = matching(machines_of(state, others), said)
+    if not found:
+        raise JournalError(f"no machine {said} uses this sync folder ('journal sync status' "
+                           "lists them)")
+    if len(found) > 1:
+        raise JournalError(f"{len(found)} machines are called {clean_name(said)} ("
+                           f"{', '.join(m.id for m in found)}): give the id of the one to "
+                           "retire ('journal sync status' lists them)")
+    if found[0].this:
+        raise JournalError("this is the machine you are on; retire it from another one")
+    return found[0].id
 
 
 def status(vault: Vault) -> dict[str, Any]:
