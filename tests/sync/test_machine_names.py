@@ -142,3 +142,38 @@ def test_two_other_machines_of_one_name_need_the_id(namesakes, tmp_path):
     machine_c = _status(c)["machine"]
     assert "retired" in a("sync", "forget", machine_c[:6]).output
     assert {m["machine"]: m["retired"] for m in _status(a)["machines"]}[machine_c]
+
+
+@pytest.mark.parametrize("future", ["author", "field"])
+def test_a_record_from_a_newer_version_says_so_instead_of_malformed(tmp_path, monkeypatch,
+                                                                    future):
+    """Item 4: a version from before machine ids said "record 4 holds a malformed
+    revision" of a record only a newer version could write. This one says a newer version
+    wrote it, and leaves it unread, to read once updated."""
+    from journal.core.sync import revisions
+    from journal.core.sync.revisions import Revision, canonical
+
+    a, b, folder = linked_pair(tmp_path, ("first words",), name="laptop", joiner="desk")
+    real = Revision.record_json
+
+    def newer(rev: Revision) -> bytes:  # what a newer writer might seal
+        data = rev.to_json()
+        if future == "author":
+            data["by"] = [*data["by"], "more"]
+            hashed = [rev.day, sorted(rev.parents), rev.content, data["by"]]
+        else:
+            data["mood"] = "new"
+            hashed = [rev.day, sorted(rev.parents), rev.content, data["by"], "new"]
+        data["id"] = revisions.hashlib.sha256(canonical(hashed)).hexdigest()[:32]
+        return canonical(data)
+
+    monkeypatch.setattr(Revision, "record_json", newer)
+    a("add", "newer words", "--date", "2026-11-22")
+    a("sync")
+    monkeypatch.setattr(Revision, "record_json", real)
+    out = b("sync", ok=False)
+    assert out.exit_code == 5
+    assert "was written by a newer version of journal; update this one to read it" in \
+        out.output and "malformed" not in out.output
+    mine = _status(a)["machine"]
+    assert {m["machine"]: m["unread"] for m in _status(b)["machines"]}[mine] == 1

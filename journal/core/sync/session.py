@@ -212,7 +212,8 @@ def _run(vault: Vault, state: SyncState, passphrase: str | None,
                 per_record=REVS_PER_RECORD, bulk=_bulk)
     pull.run()
     apply(vault, state, state.pending(), pull.arrived, report, _bulk)
-    report.name_machines(shown(machines_of(state)))  # (no name: none to say)
+    report.name_machines(shown(known(state.link.machine, machine_name(state.link),
+                                     pull.peers)))  # (not read back from sync.db)
     return report
 
 
