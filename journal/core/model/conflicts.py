@@ -84,7 +84,7 @@ def side_label(name: str, saved: str, year: int | None = None, tag: str = "") ->
 
 
 def when_saved(saved: str, year: int | None = None, *, weekday: bool = True,
-               clock: bool = True) -> str:
+               hour: bool = True) -> str:
     """A time as marks say it, `Thu 3 Dec 21:40` (English names whatever the locale; the
     year too when it is not `year`; without the weekday or the hour when asked), or ""
     when `saved` is no ISO 8601 time."""
@@ -97,7 +97,7 @@ def when_saved(saved: str, year: int | None = None, *, weekday: bool = True,
         stamp = f"{_DAYS[when.weekday()]} {stamp}"
     if year is not None and when.year != year:
         stamp += f" {when.year}"
-    return f"{stamp} {when:%H:%M}" if clock else stamp
+    return f"{stamp} {when:%H:%M}" if hour else stamp
 
 
 def id_tags(*ids: str) -> tuple[str, ...]:
@@ -140,8 +140,8 @@ def merged_label(names: Sequence[str], tags: Sequence[str] = ()) -> str:
     when machines of one name wrote there: `tags[i]` for `names[i]`, "" for none) shows
     it as `side_label` does (`laptop #3f9c + laptop #a1b2`). "" when fewer than two are
     known."""
-    tagged = [(clean_name(n), clean_name(t)) for n, t in
-              zip(names, [*tags, *[""] * (len(names) - len(tags))], strict=True)]
+    tagged = zip(map(clean_name, names), map(clean_name, tags or [""] * len(names)),
+                 strict=True)
     shown = list(dict.fromkeys(n + (f" #{t}" if t else "") for n, t in tagged if n))
     return JOIN.join(shown) if len(shown) > 1 else ""
 

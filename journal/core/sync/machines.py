@@ -79,8 +79,8 @@ def _namesakes(name: str, group: list[Machine]) -> dict[str, str]:
     if len(others) == 1 and out:
         out[others[0].id] = f"the other {name}"
         return out
-    for clock in (False, True):
-        words = {m.id: when_saved(m.last, weekday=False, clock=clock) for m in others}
+    for hour in (False, True):
+        words = {m.id: when_saved(m.last, weekday=False, hour=hour) for m in others}
         if all(words.values()) and len(set(words.values())) == len(words):
             out.update((m, f"{name} (last synced {w})") for m, w in words.items())
             return out

@@ -230,12 +230,10 @@ def _merged_label(sides: list[Revision], tags: dict[str, str]) -> str:
                         [_tag(rev, tags) for rev in sides])
 
 
-def _labels(one: Revision, other: Revision,
-            tags: dict[str, str] | None = None) -> tuple[str, str]:
+def _labels(one: Revision, other: Revision, tags: dict[str, str]) -> tuple[str, str]:
     """The two sides' labels. Machines of one name are told apart by the start of their
-    ids (`laptop #3f9c`; `tags`, from every head of the day, else from these two): a
-    function of the revisions alone, so every machine writes the same marks."""
-    tags = _tags([one, other]) if tags is None else tags
+    ids (`laptop #3f9c`; `tags`, from every head of the day): a function of the revisions
+    alone, so every machine writes the same marks."""
     return _label(one, _tag(one, tags)), _label(other, _tag(other, tags))
 
 
