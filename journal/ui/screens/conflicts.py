@@ -11,7 +11,9 @@ machines). Esc leaves the marks in the text for now (they stay editable by hand)
 Each side's box says who wrote it, from the words sync put in its mark: "this machine" for
 the side written here (its name is this machine's, with the start of this machine's id when
 two machines of one name wrote the two sides, and the other side's is not), the other
-machine's name otherwise, the time it was saved below. Names come from other machines:
+machine as a person tells it apart otherwise (its name; "the other laptop" for one of this
+machine's name: journal.core.sync.machines), when it was saved below. While machines
+share a name the view suggests `journal sync rename`. Names come from other machines:
 untrusted, shown as plain text (never markup), controls as pictures.
 """
 
