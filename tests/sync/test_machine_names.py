@@ -93,6 +93,8 @@ def test_a_mark_is_read_as_the_machine_it_names():
     assert in_mark("stranger, Fri 4 Dec 07:15", machines) == "stranger"
     assert in_mark("laptop, Fri 4 Dec 07:15", machines) == "laptop"  # before ids: which?
     assert in_mark("", machines) == ""
+    renamed = [Machine(A, "laptop", True), Machine(B, "ward laptop", False)]
+    assert in_mark("laptop #a1b2, Fri 4 Dec 07:15", renamed) == "ward laptop"
 
 
 def test_a_sync_says_who_the_changes_came_from_and_names_a_machine_it_refuses(tmp_path):

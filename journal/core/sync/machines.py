@@ -92,10 +92,10 @@ def _namesakes(name: str, group: list[Machine]) -> dict[str, str]:
 
 def in_mark(label: str, machines: Iterable[Machine]) -> str:
     """A conflict mark's words for a side, told as `shown` tells its machine(s): the
-    machine whose name the mark says (with the start of its id, `laptop #3f9c`, when
-    machines of one name wrote there), each of a merged side's (`laptop + desktop`). A
-    name no known machine carries is shown as the mark says it; "" when the mark names
-    none."""
+    machine the start of an id names (`laptop #3f9c`, when machines of one name wrote
+    there: by its name now, if it was renamed since), else the machine of the name the
+    mark says; each of a merged side's (`laptop + desktop`). A name no known machine
+    carries is shown as the mark says it; "" when the mark names none."""
     said = machine_of(label)
     if not said:
         return ""
@@ -108,7 +108,8 @@ def _one(said: str, machines: list[Machine], words: dict[str, str]) -> str:
     name, _, tag = said.rpartition(" #")
     if not (name and tag and not tag.strip("0123456789abcdef") and len(tag) >= 4):
         name, tag = said, ""
-    found = [m for m in machines if m.name == name and m.id.startswith(tag)]
+    found = [m for m in machines if m.id.startswith(tag)] if tag else [
+        m for m in machines if m.name == name]  # (an id's start: even once renamed)
     return words[found[0].id] if len(found) == 1 else said
 
 
