@@ -139,7 +139,8 @@ def sync_status(runtime: Runtime, passphrase_file: Path | None, as_json: bool) -
     say(f"Sync folder: {found['folder']} (key epoch {found['epoch']})")
     for peer in found["machines"]:
         wrote = when_saved(peer["last_wrote"] or "", runtime.clock.now().year)
-        label = "this machine" if peer["this"] else f"last wrote {wrote or '-'}"
+        label = "this machine" if peer["this"] else f"last wrote {wrote}" if wrote else (
+            "nothing written yet" if not peer["records"] + peer["unread"] else "last wrote -")
         extra = " (retired)" if peer["retired"] else ""
         unread = f", {peer['unread']} unread" if peer["unread"] else ""
         named = f" ({one_line(peer['shown'])})" if peer.get("name") else ""

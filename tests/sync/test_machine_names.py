@@ -179,3 +179,14 @@ def test_a_record_from_a_newer_version_says_so_instead_of_malformed(tmp_path, mo
         out.output and "malformed" not in out.output
     mine = _status(a)["machine"]
     assert {m["machine"]: m["unread"] for m in _status(b)["machines"]}[mine] == 1
+
+
+def test_a_machine_that_joined_and_wrote_nothing_yet_is_listed(tmp_path):
+    """A desktop made with `init --from-sync` that has written nothing was missing from
+    the laptop's `sync status` (its name comes with its first record)."""
+    a, b, _folder = linked_pair(tmp_path, ("first words",), name="laptop", joiner="desk")
+    a("sync")
+    machine_b = _status(b)["machine"]
+    assert machine_b in {m["machine"] for m in _status(a)["machines"]}
+    line = next(x for x in a("sync", "status").output.splitlines() if machine_b in x)
+    assert line.endswith("nothing written yet")

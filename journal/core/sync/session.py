@@ -371,9 +371,10 @@ def status(vault: Vault) -> dict[str, Any]:
         pending_out = sum(1 for i, v in versions.items() if applied.get(i, (b"", -1))[1] != v)
         pending_out += sum(1 for i in applied if i not in versions)
         machines = []
-        everyone = machines_of(state, folder.machines())
+        joined = {p.name[:16] for p in folder.key_files()}  # (some have written nothing yet)
+        everyone = machines_of(state, {*folder.machines(), *joined})
         words = shown(everyone)
-        for machine in sorted(set(folder.machines()) | set(peers)):
+        for machine in sorted({*folder.machines(), *peers, *joined}):
             seen = max(state.seen(machine), default=0)
             unread = sum(1 for s in folder.records(machine).primary if s > seen)
             info = peers.get(machine, {})
