@@ -174,7 +174,7 @@ def resolve(revs: dict[str, Revision]) -> tuple[Content, bool]:
     seen = ancestry(revs, tips[0])
     conflict = False
     merged = [revs[tips[0]]]  # the versions `result` holds
-    tags = _tags([revs[t] for t in tips])  # the same in every mark of the day
+    tags = _tags([revs[t] for t in tips]) if len(tips) > 1 else {}  # one for every mark
     for n, tip in enumerate(tips[1:]):
         theirs = ancestry(revs, tip)
         common = seen & theirs & set(revs)
