@@ -44,7 +44,9 @@ def print_report(report: object, as_json: bool) -> None:
             say(f"Put back {plural(report.restored, 'record')} of this machine that "
                 "the folder had lost.")
         for day in sorted(report.conflicts):
-            say(f"conflict: {day} was changed on two machines; both texts are kept "
+            who = report.written_on(day)
+            where = f"on {one_line(who)} while apart" if who else "on two machines"
+            say(f"conflict: {day} was changed {where}; both texts are kept "
                 "between <<<<<<< and >>>>>>> marks: edit the day to choose")
         for line in report.waiting:
             say(f"waiting: {line}")

@@ -214,7 +214,8 @@ class SyncHook:
         for day in report.conflicts:
             if day == in_view:
                 continue  # the day reloads and its conflict view opens: no need to say it
-            self.app.notify(f"{day} was changed on two machines while apart: both texts are "
+            who = report.written_on(day) or "two machines"
+            self.app.notify(f"{day} was changed on {who} while apart: both texts are "
                             "kept. Opening the day shows them side by side to choose from.",
                             title="Sync", severity="warning", timeout=12, markup=False)
         if report.refused:

@@ -190,3 +190,14 @@ def test_a_machine_that_joined_and_wrote_nothing_yet_is_listed(tmp_path):
     assert machine_b in {m["machine"] for m in _status(a)["machines"]}
     line = next(x for x in a("sync", "status").output.splitlines() if machine_b in x)
     assert line.endswith("nothing written yet")
+
+
+def test_a_conflict_says_on_which_machines_the_day_was_changed(namesakes):
+    a, b, _folder = namesakes
+    a("add", "laptop words", "--date", "2026-11-20")
+    b("add", "other laptop words", "--date", "2026-11-20")
+    a("sync")
+    out = b("sync").output
+    assert "conflict: 2026-11-20 was changed on this machine and the other laptop while " \
+           "apart" in out
+    assert json.loads(b("sync", "--json").output)["conflicts"] == []  # said once

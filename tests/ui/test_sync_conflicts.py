@@ -265,7 +265,8 @@ async def test_a_conflict_on_another_day_is_still_said(unlocked, concurrent):
         await settle(pilot)
         assert not isinstance(app.screen, ConflictScreen)
         said = _said(app)
-        assert any(m.startswith(f"{DAY.isoformat()} was changed on two machines")
+        assert any(m.startswith(f"{DAY.isoformat()} was changed on this machine and "
+                                f"{clean_name(THERE)} while apart")
                    for m in said), said
         assert f"1 day updated from {clean_name(THERE)}." in said  # who, not markup
 
@@ -289,7 +290,8 @@ async def test_a_conflict_on_the_day_being_typed_is_still_said(app_factory, conc
         real(report)
         await pilot.pause()
         said = _said(app)
-        assert any(m.startswith(f"{DAY.isoformat()} was changed on two machines")
+        assert any(m.startswith(f"{DAY.isoformat()} was changed on this machine and "
+                                f"{clean_name(THERE)} while apart")
                    for m in said), said
 
 

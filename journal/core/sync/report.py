@@ -19,6 +19,8 @@ class SyncReport:
     refused: list[str] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)
     restored: int = 0
+    conflict_machines: dict[str, list[str]] = field(default_factory=dict)
+    """For each day in `conflicts`, the machines (ids) whose versions it keeps."""
     senders: list[str] = field(default_factory=list)
     """The machines (ids) whose records brought changes."""
     names: dict[str, str] = field(default_factory=dict)
@@ -29,6 +31,16 @@ class SyncReport:
     def sent_by(self) -> list[str]:
         """Who the changes came from, as a person tells the machines apart."""
         return [self.names.get(m) or f"machine {m[:8]}" for m in self.senders]
+
+    def written_on(self, day: str) -> str:
+        """Who wrote a conflicted day's versions, for a person: "this machine and desktop"
+        ("" when its versions do not say: written before machine ids)."""
+        ids = sorted(self.conflict_machines.get(day, []), key=lambda m: m != self.machine)
+        said = ["this machine" if m == self.machine else self.names.get(m) or
+                f"machine {m[:8]}" for m in ids]  # this machine first
+        if len(said) < 2:
+            return ""
+        return ", ".join(said[:-1]) + " and " + said[-1]
 
     def name_machines(self, names: dict[str, str]) -> None:
         """Keep `names` and say each machine's beside its id in the refused and waiting
