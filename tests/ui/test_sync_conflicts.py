@@ -333,3 +333,31 @@ async def test_a_version_holding_a_heading_underline_is_offered_in_the_view(unlo
         await pilot.press("1")
         await settle(pilot)
         assert app.vault.get_by_date(DAY).body == "a\nTonight\n=======\nA\nz\n"
+
+
+async def test_a_conflict_written_before_the_divider_is_offered_when_unambiguous(unlocked,
+                                                                                 make_vault):
+    """Item 3: a conflict the merge wrote before its divider, a version ending in a heading
+    (two bare `=======` lines, only one of which can divide), opens the view; one where
+    either could divide stays text."""
+    from journal.core.model.conflicts import CLOSE, MIDDLE
+
+    old = f"Shift.\n\n{OPEN} laptop, Thu 3 Dec 21:40\nTonight\n{MIDDLE}\n{MIDDLE}\nB\n" \
+          f"{CLOSE} desk, Fri 4 Dec 07:15\nz\n"
+    ambiguous = "2026-11-21"
+    make_vault([Entry(date=DAY, body=old),
+                Entry(date=date.fromisoformat(ambiguous),
+                      body=old.replace(f"{MIDDLE}\n{MIDDLE}\n", f"{MIDDLE}\nA\n{MIDDLE}\n"))])
+    async with unlocked(day=DAY, size=(100, 30)) as pilot:
+        app = pilot.app
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ConflictScreen)
+        assert (_side(screen, "one"), _side(screen, "other")) == ("Tonight\n=======", "B")
+        await pilot.press("2")
+        await settle(pilot)
+        assert app.vault.get_by_date(DAY).body == "Shift.\n\nB\nz\n"
+        assert await app.write_screen.show_day(date.fromisoformat(ambiguous))
+        await settle(pilot)
+        assert app.write_screen.day == date.fromisoformat(ambiguous)  # loaded, not offered
+        assert not isinstance(app.screen, ConflictScreen)
