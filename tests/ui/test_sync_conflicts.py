@@ -361,3 +361,20 @@ async def test_a_conflict_written_before_the_divider_is_offered_when_unambiguous
         await settle(pilot)
         assert app.write_screen.day == date.fromisoformat(ambiguous)  # loaded, not offered
         assert not isinstance(app.screen, ConflictScreen)
+
+
+def test_a_mark_naming_this_machines_name_without_an_id_is_not_claimed_while_a_namesake_exists():
+    """A mark written before ids (or before every mark of a day carried them) says
+    "laptop" alone: with another laptop in the folder, it may be that one's, so the view
+    does not call it "this machine"."""
+    from journal.core.model.conflicts import CLOSE, MIDDLE
+    from journal.core.sync.machines import Machine
+
+    body = f"{OPEN} laptop, Thu 3 Dec 21:40\nx\n{MIDDLE}\ny\n{CLOSE} desk, Thu 3 Dec 21:41\n"
+    me, other, desk = "3f9c2a7d10b4e6f1", "a1b2c3d4e5f60718", "0123456789abcdef"
+    alone = [Machine(me, "laptop", True), Machine(desk, "desk")]
+    screen = ConflictScreen(DAY, body, "laptop", me, alone)
+    assert (screen.who("one"), screen.who("other")) == ("this machine", "desk")
+    shared = [*alone, Machine(other, "laptop", False, "2026-12-03T21:40")]
+    screen = ConflictScreen(DAY, body, "laptop", me, shared)
+    assert (screen.who("one"), screen.who("other")) == ("laptop", "desk")

@@ -147,10 +147,18 @@ class ConflictScreen(ModalScreen["str | None"]):
         tells it apart (its name, "the other laptop" for a namesake), or "" when its mark
         does not say."""
         hunk = self.hunk
-        if written_here(hunk.one_label, hunk.other_label, self.here, self.machine) == side:
-            return "this machine"
         label = hunk.one_label if side == "one" else hunk.other_label
+        if written_here(hunk.one_label, hunk.other_label, self.here, self.machine) == side \
+                and not self._name_only_of_a_namesake(label):
+            return "this machine"
         return in_mark(label, self.machines) if self.machines else machine_of(label)
+
+    def _name_only_of_a_namesake(self, label: str) -> bool:
+        """Whether a mark names this machine's name without an id's start while another
+        known machine has that name too (marks written before ids, or before every mark
+        of a day carried them): it may be the other one's."""
+        said = machine_of(label)
+        return " #" not in said and said in shared_names(self.machines)
 
     # -- choosing ------------------------------------------------------------------------
     def action_pick(self, which: str) -> None:
