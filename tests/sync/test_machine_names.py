@@ -97,6 +97,14 @@ def test_a_mark_is_read_as_the_machine_it_names():
     assert in_mark("laptop #a1b2, Fri 4 Dec 07:15", renamed) == "ward laptop"
 
 
+def test_a_machine_named_like_a_tag_is_never_read_as_the_machine_of_that_id():
+    """Another machine calling itself "laptop #3f9c" cannot make the view name its side
+    after this machine (whose id starts 3f9c)."""
+    spoof = [Machine(A, "laptop", True), Machine(B, "laptop #3f9c", False)]
+    assert in_mark("laptop #3f9c, Fri 4 Dec 07:15", spoof) == "laptop #3f9c"
+    assert in_mark("laptop, Fri 4 Dec 07:15", spoof) == "laptop"
+
+
 def test_a_sync_says_who_the_changes_came_from_and_names_a_machine_it_refuses(tmp_path):
     a, b, folder = linked_pair(tmp_path, ("first words",), name="laptop", joiner="desktop")
     b("add", "desk words", "--date", "2026-11-21")

@@ -105,11 +105,13 @@ def in_mark(label: str, machines: Iterable[Machine]) -> str:
 
 
 def _one(said: str, machines: list[Machine], words: dict[str, str]) -> str:
+    literal = [m for m in machines if m.name == said]
+    if literal:  # a machine named "laptop #3f9c" is that one, never the one of id 3f9c…
+        return words[literal[0].id] if len(literal) == 1 else said
     name, _, tag = said.rpartition(" #")
     if not (name and tag and not tag.strip("0123456789abcdef") and len(tag) >= 4):
-        name, tag = said, ""
-    found = [m for m in machines if m.id.startswith(tag)] if tag else [
-        m for m in machines if m.name == name]  # (an id's start: even once renamed)
+        return said
+    found = [m for m in machines if m.id.startswith(tag)]  # (even once renamed)
     return words[found[0].id] if len(found) == 1 else said
 
 
