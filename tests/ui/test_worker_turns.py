@@ -271,10 +271,10 @@ async def test_a_worker_in_its_turn_that_would_wait_for_the_ui_thread_is_refused
                     seen.append(str(exc))
             seen.append(app.call_from_thread(len, "outside"))
 
-        worker = threading.Thread(target=in_turn)
+        worker = threading.Thread(target=in_turn, daemon=True)
         worker.start()
-        while worker.is_alive():
-            await pilot.pause(0.01)
+        await asyncio.to_thread(worker.join, BOUND)  # the UI thread stays free meanwhile
+        assert not worker.is_alive(), "the worker waited for the UI thread in its turn"
         assert len(seen) == 2 and "holds the vault's turn" in str(seen[0])
         assert seen[1] == len("outside")
 
