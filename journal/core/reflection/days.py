@@ -17,7 +17,7 @@ from operator import eq, itemgetter
 from typing import Any, Protocol, runtime_checkable
 
 from journal.core.model.entries import Entry
-from journal.core.model.moment_fold import Carried, Folded, fold_moments
+from journal.core.model.moment_fold import COUNTS, Carried, Folded, fold_moments
 from journal.core.reflection.chance import data_seed
 from journal.core.reflection.common import MINUTE_OF
 
@@ -228,7 +228,8 @@ class DayFold:
         self.repeated = frozenset(repeated)
         self.repeated_days = {d.toordinal() for d in self.repeated}
         self.held: list[DayRow] = []
-        self.records: list[tuple[Any, ...]] = []
+        # one list per column of the table, batch after batch (sorted by date at the end)
+        self.columns: list[list[Any]] = [[] for _ in range(_COLUMNS)]
         self.tallies = _Tallies()
         self.sets: dict[frozenset[str], frozenset[str]] = {}   # one object per equal set
         self.recoveries: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -280,10 +281,15 @@ class DayFold:
         carried: list[Any] = [None] * len(ordinals)
         for i, moments in folded.carried:
             carried[i] = moments
-        self.records.extend(zip(ordinals, ids, sleep, recoveries, good, *folded.counts,
-                                map(sets.__getitem__, folded.work),
-                                map(sets.__getitem__, folded.evening), carried,
-                                strict=True))
+        if not all(len(column) == len(ordinals)
+                   for column in (ids, sleep, good, *folded.counts, folded.work,
+                                  folded.evening)):
+            raise ValueError("a batch's columns differ in length")
+        take = sets.__getitem__
+        for column, values in zip(self.columns, (
+                ordinals, ids, sleep, recoveries, good, *folded.counts, map(take, folded.work),
+                map(take, folded.evening), carried), strict=True):
+            column.extend(values)
         self.tallies.add(folded)
         self.felt = self.felt or folded.felt
 
@@ -293,11 +299,10 @@ class DayFold:
             held, self.held = self.held, []
             self.repeated = frozenset()
             self.add(_merged(sorted(held, key=_FIRST)))   # stable: the first row stays first
-        records = sorted(self.records, key=_FIRST)
-        self.records = []
+        columns, self.columns = self.columns, [[] for _ in range(_COLUMNS)]
+        columns = _by_date(columns)
         days = Days()
         days._items = None
-        columns = list(zip(*records, strict=True)) or [()] * 19
         (ordinals, days.ids, days.sleep, days.recovery, days.good,
          days.moment_count, days.contagion, days.concern, days.contagion_intensity,
          days.concern_intensity, days.heavy, days.stepped_away, days.with_action, days.helped,
@@ -354,6 +359,21 @@ def _count_into(counts: dict[Any, Counter[str]], more: dict[Any, Any]) -> None:
             found.update(tags)
 
 
+def _by_date(columns: list[list[Any]]) -> list[Sequence[Any]]:
+    """The columns (the first: ordinals) with their rows in date order: one sort of the
+    positions, then each column taken in that order with one C call (rather than a record
+    per row sorted and split into columns again)."""
+    ordinals = columns[0]
+    order = sorted(range(len(ordinals)), key=ordinals.__getitem__)   # stable
+    if len(order) < 2:
+        return [tuple(column) for column in columns]
+    take = itemgetter(*order)
+    return list(map(take, columns))
+
+
+#: The table's columns as DayFold gathers them: ordinal, id, sleep, recovery, good things,
+#: the fold's COUNTS, work labels, evening labels, carried.
+_COLUMNS = 5 + len(COUNTS) + 3
 _BLOCK = 512
 _FIRST = itemgetter(0)   # a row's date, a record's ordinal, a moment's day
 _NEXT = (1).__add__
