@@ -219,7 +219,9 @@ def test_a_chunks_fold_is_the_fold_of_its_moments_and_comes_back_the_same():
     {"sets": [["ward"]]}, {"labels": [1]}, {"labels": []},
     {"carried": [[999, []]]}, {"carried": [[0, [[1, 2]]]]},
     {"carried": [[0, [[1, 2, [["#a", "9", 0]]]]]]}, {"ct": [[1, "work", {"a": "1"}]]},
-    {"kt": []}, {"home": {"a": None}}, {"rules": None, "counts": None}])
+    {"kt": []}, {"home": {"a": None}}, {"rules": None, "counts": None},
+    {"wb": []}, {"wb": {"a": 5}}, {"wb": {"a": "zz"}}, {"wb": {"a": "-1"}}, {"wb": {"a": "0"}},
+    {"wb": {"a": format(1 << 12, "x")}}])
 def test_a_malformed_fold_is_refused(change):
     import json
 
@@ -233,6 +235,28 @@ def test_a_malformed_fold_is_refused(change):
     with pytest.raises(crypto.DecryptError):
         Chunk.decode(0, raw).folded()
     assert not Chunk.decode(0, raw).fold_matches()
+
+
+def test_a_folds_work_labels_are_the_rows_whose_work_noted_them():
+    """Chunk format 6: each label of a day's work moments keeps the rows that noted it as
+    one mask (bit i: row i), and reads back as the same numbers."""
+    from journal.core.model.moment_fold import fold_moments
+
+    def moment(context, tags, people=()):
+        return ["contagion", 5, context, None, list(tags), list(people), None, []]
+
+    days = [[moment("work", ["ward"], ["ms-a"])], [moment("home", ["ward"])],
+            [moment("work", ["ward"]), moment("work", ["night"])], []]
+    assert fold_moments(days).work_bits == {"ward": 0b101, "ms-a": 0b1, "night": 0b100}
+    chunk = Chunk.from_records(0, [record_of(e) for e in _entries(40, seed=5)], "")
+    folded = chunk.folded()
+    moments = chunk.moments()
+    for label, mask in folded.work_bits.items():
+        noted = [i for i, day in enumerate(moments) if any(
+            m[2] == "work" and label in (*m[4], *m[5]) for m in day)]
+        assert mask == sum(1 << i for i in noted), label
+    assert folded.work_bits   # the seed has work moments with labels
+    assert Chunk.decode(0, chunk.encode()).folded().work_bits == folded.work_bits
 
 
 def test_a_fold_made_under_other_rules_is_folded_again():

@@ -51,15 +51,17 @@ Carried = Sequence[Any]
 
 class Folded:
     """The fold of some days' moments, one item per day in the order given (columns), and
-    the tallies over all of them. Label sets are shared: `sets[0]` is the empty set and
-    `work[i]`, `evening[i]` index `sets`."""
+    the tallies over all of them. The labels of each day's off-work contagion are shared
+    sets: `sets[0]` is the empty set and `evening[i]` indexes `sets`; the labels of the
+    days' work are kept per label, as the days that noted it (`work_bits`: an overlap count
+    needs no more, and a label is one number however many days note it)."""
 
-    __slots__ = ("counts", "work", "evening", "sets", "carried", "contagion_tags",
+    __slots__ = ("counts", "work_bits", "evening", "sets", "carried", "contagion_tags",
                  "concern_tags", "contagion_contexts", "concern_contexts", "home", "felt")
 
     counts: list[list[int]]                  # per COUNTS name, one item per day
-    work: list[int]                          # the labels (tags and people) of its work
-    evening: list[int]                       # ... of its off-work contagion moments
+    work_bits: dict[str, int]                # label -> the days (bit i) its work noted it
+    evening: list[int]                       # the labels of its off-work contagion moments
     sets: list[frozenset[str]]
     carried: list[tuple[int, Sequence[Carried]]]   # (day, moments), days in order
     contagion_tags: dict[tuple[int, str], Mapping[str, int]]   # (intensity, context) -> tags
@@ -70,7 +72,7 @@ class Folded:
     felt: bool                               # any moment has a feeling word
 
     def __len__(self) -> int:
-        return len(self.work)
+        return len(self.evening)
 
 
 def fold_moments(days: Iterable[Sequence[Sequence[Any]]]) -> Folded:
@@ -85,7 +87,7 @@ def fold_moments(days: Iterable[Sequence[Sequence[Any]]]) -> Folded:
     k_contexts: list[str] = []
     home: list[str] = []
     sets: dict[frozenset[str], int] = {frozenset(): 0}
-    work_of: list[int] = []
+    work_bits: dict[str, int] = {}
     evening_of: list[int] = []
     carried: list[tuple[int, tuple[Carried, ...]]] = []
     numb_free = _NUMB.isdisjoint
@@ -137,8 +139,9 @@ def fold_moments(days: Iterable[Sequence[Sequence[Any]]]) -> Folded:
                 if code == 1:
                     evening.update(tags, people)
         if at_work:
-            work_set = frozenset(at_work)
-            work_of.append(sets.setdefault(work_set, len(sets)))
+            bit = 1 << day
+            for label in at_work:
+                work_bits[label] = work_bits.get(label, 0) | bit
             if off:
                 home.extend(off - at_work)
                 if not at_work.isdisjoint(off):
@@ -146,7 +149,6 @@ def fold_moments(days: Iterable[Sequence[Sequence[Any]]]) -> Folded:
                     if found_carried:
                         carried.append((day, found_carried))
         else:
-            work_of.append(0)
             home.extend(off)
         if evening:
             evening_set = frozenset(evening)
@@ -166,7 +168,7 @@ def fold_moments(days: Iterable[Sequence[Sequence[Any]]]) -> Folded:
         add_work(work)
     folded = Folded()
     folded.counts = counts
-    folded.work, folded.evening = work_of, evening_of
+    folded.work_bits, folded.evening = work_bits, evening_of
     folded.sets = list(sets)
     folded.carried = carried
     folded.contagion_tags = {key: Counter(tags) for key, tags in c_tags.items()}

@@ -91,7 +91,8 @@ class Days:
                  "moment_count", "contagion", "concern", "contagion_intensity",
                  "concern_intensity", "heavy", "stepped_away", "with_action", "helped", "numb",
                  "at_work", "weekday", "seed", "contagion_tags", "concern_tags", "contexts",
-                 "work_sets", "evenings", "work_labels", "home_labels", "carried", "felt",
+                 "work_bits", "weekday_bits", "evenings", "work_labels", "home_labels",
+                 "carried", "felt",
                  "_again", "_items")
 
     dates: Sequence[date]
@@ -117,11 +118,14 @@ class Days:
     contagion_tags: dict[tuple[int, str], Counter[str]]  # (intensity, context) -> tags
     concern_tags: dict[str, Counter[str]]  # context -> its concern moments' tags
     contexts: Counter[tuple[str, str]]   # (kind, context) -> contagion, concern moments
-    # spillover (P2): per day, the labels (tags and people alike) of its work moments and
-    # of its off-work contagion moments (equal sets shared); per label, the days it was
-    # noted at work, and off work without being noted at work that day; and per day whose
-    # off-work moments carry a label of that day's work (day index, `carried`), oldest first
-    work_sets: Sequence[frozenset[str]]
+    # spillover (P2): per label (tags and people alike), the days whose work moments noted
+    # it and per weekday its days, as bits over the days in the order they were folded (not
+    # by date: for counting overlaps); per day, the labels of its off-work contagion
+    # moments (equal sets shared); per label, the days it was noted at work, and off work
+    # without being noted at work that day; and per day whose off-work moments carry a
+    # label of that day's work (day index, `carried`), oldest first
+    work_bits: dict[str, int]
+    weekday_bits: list[int]
     evenings: Sequence[frozenset[str]]
     work_labels: Counter[str]
     home_labels: Counter[str]
@@ -230,6 +234,7 @@ class DayFold:
         self.held: list[DayRow] = []
         # one list per column of the table, batch after batch (sorted by date at the end)
         self.columns: list[list[Any]] = [[] for _ in range(_COLUMNS)]
+        self.work_bits: list[tuple[int, dict[str, int]]] = []   # per batch: rows, its bits
         self.tallies = _Tallies()
         self.sets: dict[frozenset[str], frozenset[str]] = {}   # one object per equal set
         self.recoveries: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -282,14 +287,13 @@ class DayFold:
         for i, moments in folded.carried:
             carried[i] = moments
         if not all(len(column) == len(ordinals)
-                   for column in (ids, sleep, good, *folded.counts, folded.work,
-                                  folded.evening)):
+                   for column in (ids, sleep, good, *folded.counts, folded.evening)):
             raise ValueError("a batch's columns differ in length")
-        take = sets.__getitem__
         for column, values in zip(self.columns, (
-                ordinals, ids, sleep, recoveries, good, *folded.counts, map(take, folded.work),
-                map(take, folded.evening), carried), strict=True):
+                ordinals, ids, sleep, recoveries, good, *folded.counts,
+                map(sets.__getitem__, folded.evening), carried), strict=True):
             column.extend(values)
+        self.work_bits.append((len(ordinals), folded.work_bits))
         self.tallies.add(folded)
         self.felt = self.felt or folded.felt
 
@@ -300,13 +304,18 @@ class DayFold:
             self.repeated = frozenset()
             self.add(_merged(sorted(held, key=_FIRST)))   # stable: the first row stays first
         columns, self.columns = self.columns, [[] for _ in range(_COLUMNS)]
-        columns = _by_date(columns)
         days = Days()
         days._items = None
+        # the bits of spillover's overlap counts, over the days as folded (the order of
+        # `columns` before the sort): a count needs no date order
+        days.work_bits = _joined(self.work_bits)
+        self.work_bits = []
+        days.weekday_bits = _weekday_bits(columns[0])
+        columns = _by_date(columns)
         (ordinals, days.ids, days.sleep, days.recovery, days.good,
          days.moment_count, days.contagion, days.concern, days.contagion_intensity,
          days.concern_intensity, days.heavy, days.stepped_away, days.with_action, days.helped,
-         days.numb, days.at_work, days.work_sets, days.evenings, carried) = columns
+         days.numb, days.at_work, days.evenings, carried) = columns
         days.ordinals = ordinals = list(ordinals)
         if any(map(eq, ordinals[1:], ordinals)):
             raise ValueError("rows repeat a date that was not declared repeated")
@@ -317,14 +326,12 @@ class DayFold:
         days.contagion_tags = tallies.contagion
         days.concern_tags = tallies.concern
         days.contexts = tallies.contexts
-        days.work_labels = work = Counter()   # days per label: from the distinct sets
-        for labels, n in Counter(days.work_sets).items():
-            for label in labels:
-                work[label] += n
+        days.work_labels = Counter(dict(zip(days.work_bits, map(
+            int.bit_count, days.work_bits.values()), strict=True)))   # days per label
         days.home_labels = tallies.home
         days.felt = self.felt
         days._again = self.again
-        days.weekday = [(o - 1) % 7 for o in ordinals]   # date.fromordinal(1) is a Monday
+        days.weekday = list(map(_WEEKDAY, map(_PREVIOUS, ordinals)))
         days.seed = data_seed(ordinals, days.contagion, days.concern, days.moment_count)
         return days
 
@@ -371,9 +378,40 @@ def _by_date(columns: list[list[Any]]) -> list[Sequence[Any]]:
     return list(map(take, columns))
 
 
+def _joined(batches: list[tuple[int, dict[str, int]]]) -> dict[str, int]:
+    """Per label, the bits of each batch (of so many rows) one after the other: batch k's
+    row r is bit (rows of the batches before k) + r. Joined as binary digits, each batch's
+    as a run of its width (zeros where the label is not), read once per label (OR-ing
+    shifted numbers would copy a growing number per batch)."""
+    zeros = ["0" * rows for rows, _ in reversed(batches)]   # the highest bits first
+    last = len(batches) - 1
+    digits: dict[str, list[str]] = {}
+    for k, (rows, bits) in enumerate(batches):
+        width = f"0{rows}b"
+        for label, mask in bits.items():
+            found = digits.get(label)
+            if found is None:
+                found = digits[label] = zeros.copy()
+            found[last - k] = format(mask, width)
+    return {label: int("".join(parts), 2) for label, parts in digits.items()}
+
+
+def _weekday_bits(ordinals: list[int]) -> list[int]:
+    """Per weekday (0 Monday), the positions of `ordinals` on it, as bits."""
+    if not ordinals:
+        return [0] * 7
+    digits = bytes(map(_WEEKDAY, map(_PREVIOUS, reversed(ordinals))))  # highest bit first
+    return [int(digits.translate(table), 2) for table in _ON_WEEKDAY]
+
+
 #: The table's columns as DayFold gathers them: ordinal, id, sleep, recovery, good things,
-#: the fold's COUNTS, work labels, evening labels, carried.
-_COLUMNS = 5 + len(COUNTS) + 3
+#: the fold's COUNTS, evening labels, carried.
+_COLUMNS = 5 + len(COUNTS) + 2
+#: (ordinal - 1) % 7: 0 Monday .. 6 Sunday (date.fromordinal(1) is a Monday)
+_PREVIOUS = (-1).__add__
+_WEEKDAY = (7).__rmod__
+#: weekday w -> a table that makes the digit "1" of byte w and "0" of any other byte
+_ON_WEEKDAY = [bytes(b"0" * w + b"1" + b"0" * (255 - w)) for w in range(7)]
 _BLOCK = 512
 _FIRST = itemgetter(0)   # a row's date, a record's ordinal, a moment's day
 _NEXT = (1).__add__

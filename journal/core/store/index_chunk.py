@@ -14,7 +14,7 @@ import sys
 from array import array
 from collections.abc import Iterable
 from datetime import date, datetime
-from itertools import chain
+from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -29,11 +29,13 @@ INDEX_AAD_PREFIX = b"journal/v1/index|"
 #: row (the word filter, issue 19); 4 moved the words to rows of their own
 #: (journal.core.store.word_chunk) and the title and moments per kind, all a listing
 #: line needs, to a part of their own; 5 added a sixth part, the rows' moments folded as
-#: reflection reads them (journal.core.model.moment_fold, issue 19). A chunk of format 4
-#: opens, and is folded from its own moments (`upgraded`: its owner stores it again); one
-#: of an older format does not open, so it is rebuilt from its rows like a stale one.
-FORMAT = 5
-UPGRADES = (4,)
+#: reflection reads them (journal.core.model.moment_fold, issue 19); 6 keeps the fold's
+#: work labels as one mask of rows per label instead of a set per row. A chunk of format 4
+#: or 5 opens, and is folded from its own moments (`upgraded`: its owner stores it again;
+#: a fold of format 5 is not read); one of an older format does not open, so it is rebuilt
+#: from its rows like a stale one.
+FORMAT = 6
+UPGRADES = (4, 5)
 TITLE_MAX = 160
 PAD_BLOCK = 1024
 #: minute of the day -> "HH:MM"
@@ -175,8 +177,8 @@ class Chunk:
         keys = crypto.parse_json(plaintext[:ends[0]])
         if not isinstance(keys, dict) or keys.get("v") not in (FORMAT, *UPGRADES):
             raise crypto.DecryptError("not an index chunk of this format")
-        upgraded = keys["v"] != FORMAT   # format 4: no fold yet
-        for _ in range(3 if upgraded else 4):
+        upgraded = keys["v"] != FORMAT   # format 4: no fold yet; 5: a fold of its own
+        for _ in range(3 if keys["v"] == 4 else 4):
             ends.append(plaintext.find(b"\n", ends[-1] + 1))
         if -1 in ends:
             raise crypto.DecryptError("not an index chunk of this format")
@@ -195,8 +197,8 @@ class Chunk:
         view = memoryview(plaintext)  # the other parts are decoded, and copied, when needed
         starts = [end + 1 for end in ends]
         parts: list[Any] = [view[a:b] for a, b in zip(starts, [*ends[1:], None], strict=True)]
-        if upgraded:
-            parts.append(None)   # folded from the moments when first needed
+        if upgraded:   # folded from the moments when first needed
+            parts[4:] = [None]
         chunk = cls(bucket, mac, days, ptag, pperson, words, parts)
         chunk.upgraded = upgraded
         return chunk
@@ -225,7 +227,7 @@ class Chunk:
             raw = self._raws[n]
             if raw is None:
                 part = self._parts[n]
-                if part is None and n == 4:   # a chunk of format 4: folded here, kept
+                if part is None and n == 4:   # a chunk of format 4 or 5: folded here, kept
                     part = self._parts[4] = fold_moments(self._part(3, keep=False))
                 return part   # else another thread decoded it between the two reads
             part = crypto.parse_json(bytes(raw))
@@ -267,7 +269,7 @@ class Chunk:
 
     def folded(self, keep: bool = True) -> Folded:
         """Every row's moments folded as reflection reads them (`fold_moments`), stored with
-        the chunk (a chunk of format 4 folds its moments here, once)."""
+        the chunk (a chunk of format 4 or 5 folds its moments here, once)."""
         return self._part(4, keep)
 
     def fold_matches(self) -> bool:
@@ -349,9 +351,10 @@ class Chunk:
 
 def _fold_document(folded: Folded) -> dict[str, Any]:
     """A fold as the sixth part of a chunk (docs/format.md): the per-row numbers packed
-    little-endian, 1, 2 or 4 bytes each, column after column; each distinct label set once,
-    as numbers into the chunk's sorted labels."""
-    numbers = [n for column in (*folded.counts, folded.work, folded.evening) for n in column]
+    little-endian, 1, 2 or 4 bytes each, column after column; each distinct label set of
+    the evenings once, as numbers into the chunk's sorted labels; each work label's rows as
+    one mask (hex)."""
+    numbers = [n for column in (*folded.counts, folded.evening) for n in column]
     top = max(numbers, default=0)
     width = 1 if top < 1 << 8 else 2 if top < 1 << 16 else 4
     packed = array(_WIDTHS[width], numbers)
@@ -365,6 +368,7 @@ def _fold_document(folded: Folded) -> dict[str, Any]:
         "counts": base64.b64encode(packed).decode("ascii"),
         "labels": names,
         "sets": [sorted(map(number.__getitem__, labels)) for labels in folded.sets[1:]],
+        "wb": {label: format(bits, "x") for label, bits in sorted(folded.work_bits.items())},
         "carried": [[row, [[int(c), when, [[shown, first, int(untimed)]
                                            for shown, first, untimed in labels]]
                            for c, when, labels in moments]]
@@ -391,10 +395,18 @@ def _folded(document: Any, rows: int) -> Folded | None:
                                                                 validate=True))
         if sys.byteorder != "little":
             packed.byteswap()
-        width = len(COUNTS) + 2
+        width = len(COUNTS) + 1
         if len(packed) != width * rows:
             raise ValueError("counts")
         columns = [packed[i * rows:(i + 1) * rows].tolist() for i in range(width)]
+        work_hex = document["wb"]
+        if type(work_hex) is not dict:
+            raise TypeError("not a dict")
+        _only(work_hex.values(), str)
+        work_bits = dict(zip(work_hex, map(int, work_hex.values(), repeat(16)), strict=True))
+        if work_bits and (min(work_bits.values()) <= 0
+                          or max(map(int.bit_length, work_bits.values())) > rows):
+            raise ValueError("work rows")
         labels, sets = document["labels"], document["sets"]
         _only(labels, str)
         _only(sets, list)
@@ -402,7 +414,7 @@ def _folded(document: Any, rows: int) -> Folded | None:
         _only(numbers, int)
         if numbers and not 0 <= min(numbers) <= max(numbers) < len(labels):
             raise ValueError("labels")
-        if packed and max(packed[-2 * rows:]) > len(sets):
+        if packed and max(packed[-rows:]) > len(sets):
             raise ValueError("sets")
         carried = document["carried"]
         _shaped(carried, 2)
@@ -428,7 +440,8 @@ def _folded(document: Any, rows: int) -> Folded | None:
         concern_tags = kt
         folded = Folded()
         folded.counts = columns[:len(COUNTS)]
-        folded.work, folded.evening = columns[len(COUNTS):]
+        folded.evening = columns[len(COUNTS)]
+        folded.work_bits = work_bits
         label = labels.__getitem__
         folded.sets = [frozenset(), *(frozenset(map(label, numbers)) for numbers in sets)]
         folded.carried = list(zip(days, per_day, strict=True))
