@@ -9,7 +9,7 @@ in range is taken as the chunk folded them when it was written, decoding no mome
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import date
 from itertools import compress
@@ -122,14 +122,14 @@ class Days:
     # it and per weekday its days, as bits over the days in the order they were folded (not
     # by date: for counting overlaps); per day, the labels of its off-work contagion
     # moments (equal sets shared); per label, the days it was noted at work, and off work
-    # without being noted at work that day; and per day whose off-work moments carry a
-    # label of that day's work (day index, `carried`), oldest first
+    # without being noted at work that day; and the labels of a day's work its off-work
+    # moments carry (`carried`: its `days` are days of this table)
     work_bits: dict[str, int]
     weekday_bits: list[int]
     evenings: Sequence[frozenset[str]]
     work_labels: Counter[str]
     home_labels: Counter[str]
-    carried: list[tuple[int, Sequence[Carried]]]   # which came home: spillover
+    carried: Carried                     # which came home: spillover
     felt: bool                           # any moment has a feeling word
     _again: Callable[[], Iterable[Iterable[DayRow]]]   # the rows once more (tag_moments)
 
@@ -235,6 +235,8 @@ class DayFold:
         # one list per column of the table, batch after batch (sorted by date at the end)
         self.columns: list[list[Any]] = [[] for _ in range(_COLUMNS)]
         self.work_bits: list[tuple[int, dict[str, int]]] = []   # per batch: rows, its bits
+        self.carried = Carried()   # its days: positions in the columns (before the sort)
+        self.next_moment = 0       # the carried moments' numbers: each batch's its own
         self.tallies = _Tallies()
         self.sets: dict[frozenset[str], frozenset[str]] = {}   # one object per equal set
         self.recoveries: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -283,17 +285,26 @@ class DayFold:
         sets = list(map(self.sets.setdefault, folded.sets, folded.sets))
         recoveries = list(map(tuple, recovery))
         recoveries = list(map(self.recoveries.setdefault, recoveries, recoveries))
-        carried: list[Any] = [None] * len(ordinals)
-        for i, moments in folded.carried:
-            carried[i] = moments
         if not all(len(column) == len(ordinals)
                    for column in (ids, sleep, good, *folded.counts, folded.evening)):
             raise ValueError("a batch's columns differ in length")
         for column, values in zip(self.columns, (
                 ordinals, ids, sleep, recoveries, good, *folded.counts,
-                map(sets.__getitem__, folded.evening), carried), strict=True):
+                map(sets.__getitem__, folded.evening)), strict=True):
             column.extend(values)
         self.work_bits.append((len(ordinals), folded.work_bits))
+        carried, more = self.carried, folded.carried
+        if len(more):
+            if max(more.days) >= len(ordinals):
+                raise ValueError("a batch's carried labels name a day it does not hold")
+            offset = len(self.columns[0]) - len(ordinals)
+            carried.days.extend(map(offset.__add__, more.days))
+            base = self.next_moment
+            carried.moments.extend(map(base.__add__, more.moments))
+            self.next_moment = base + max(more.moments) + 1
+            carried.contagion.extend(more.contagion)
+            carried.labels.extend(more.labels)
+            carried.bounds.extend(more.bounds)
         self.tallies.add(folded)
         self.felt = self.felt or folded.felt
 
@@ -311,17 +322,21 @@ class DayFold:
         days.work_bits = _joined(self.work_bits)
         self.work_bits = []
         days.weekday_bits = _weekday_bits(columns[0])
-        columns = _by_date(columns)
+        order, columns = _by_date(columns)
         (ordinals, days.ids, days.sleep, days.recovery, days.good,
          days.moment_count, days.contagion, days.concern, days.contagion_intensity,
          days.concern_intensity, days.heavy, days.stepped_away, days.with_action, days.helped,
-         days.numb, days.at_work, days.evenings, carried) = columns
+         days.numb, days.at_work, days.evenings) = columns
+        days.carried, self.carried = self.carried, Carried()
+        if days.carried.days:   # from positions in the fold to days of the table
+            day_of = [0] * len(order)
+            deque(map(day_of.__setitem__, order, range(len(order))), maxlen=0)
+            days.carried.days = list(map(day_of.__getitem__, days.carried.days))
         days.ordinals = ordinals = list(ordinals)
         if any(map(eq, ordinals[1:], ordinals)):
             raise ValueError("rows repeat a date that was not declared repeated")
         days.dates = list(map(date.fromordinal, ordinals))
         days.follows = list(map(eq, ordinals[1:], map(_NEXT, ordinals)))
-        days.carried = list(compress(enumerate(carried), carried))
         tallies = self.tallies
         days.contagion_tags = tallies.contagion
         days.concern_tags = tallies.concern
@@ -366,16 +381,17 @@ def _count_into(counts: dict[Any, Counter[str]], more: dict[Any, Any]) -> None:
             found.update(tags)
 
 
-def _by_date(columns: list[list[Any]]) -> list[Sequence[Any]]:
+def _by_date(columns: list[list[Any]]) -> tuple[list[int], list[Sequence[Any]]]:
     """The columns (the first: ordinals) with their rows in date order: one sort of the
     positions, then each column taken in that order with one C call (rather than a record
-    per row sorted and split into columns again)."""
+    per row sorted and split into columns again). Also the order: day i of the table was
+    at position order[i]."""
     ordinals = columns[0]
     order = sorted(range(len(ordinals)), key=ordinals.__getitem__)   # stable
     if len(order) < 2:
-        return [tuple(column) for column in columns]
+        return order, [tuple(column) for column in columns]
     take = itemgetter(*order)
-    return list(map(take, columns))
+    return order, list(map(take, columns))
 
 
 def _joined(batches: list[tuple[int, dict[str, int]]]) -> dict[str, int]:
@@ -405,8 +421,8 @@ def _weekday_bits(ordinals: list[int]) -> list[int]:
 
 
 #: The table's columns as DayFold gathers them: ordinal, id, sleep, recovery, good things,
-#: the fold's COUNTS, evening labels, carried.
-_COLUMNS = 5 + len(COUNTS) + 2
+#: the fold's COUNTS, evening labels.
+_COLUMNS = 5 + len(COUNTS) + 1
 #: (ordinal - 1) % 7: 0 Monday .. 6 Sunday (date.fromordinal(1) is a Monday)
 _PREVIOUS = (-1).__add__
 _WEEKDAY = (7).__rmod__

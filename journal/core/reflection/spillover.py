@@ -20,9 +20,9 @@ weekday. `count_chance` compares the days counted with that chance overlap.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from datetime import date
-from itertools import compress
+from itertools import compress, repeat
+from operator import and_, itemgetter, le, not_
 from typing import Any
 
 from journal.core.model.moment_fold import Carried
@@ -41,17 +41,7 @@ def spillover(days: Days, end: date, work_end: str, cutoff: int
               ) -> tuple[dict[str, Any], list[Chance]]:
     work, own_home = days.work_labels, days.home_labels
     home_labels = {label for label, n in own_home.items() if n > work.get(label, 0)}
-    hit_days: list[int] = []
-    concern_days = 0
-    labels: Counter[str] = Counter()
-    moments = 0
-    for i, carried in days.carried:   # days whose off-work moments hold a work label
-        found, concern, n = _day(carried, home_labels, cutoff)
-        if found:
-            hit_days.append(i)
-            labels.update(found)
-            moments += n
-        concern_days += concern
+    hit_days, labels, moments, concern_days = _came_home(days.carried, home_labels, cutoff)
     work_days = len(days) - days.at_work.count(0)
     recent_from = end.toordinal() - RECENT_DAYS
     recent = [i for i in hit_days if days.ordinals[i] > recent_from]
@@ -107,31 +97,26 @@ def spillover(days: Days, end: date, work_end: str, cutoff: int
                    n=work_days), [overall, lately]
 
 
-def _day(carried: Sequence[Carried], home_labels: set[str], cutoff: int
-         ) -> tuple[set[str], bool, int]:
-    """One day's off-work moments that hold a label of its work (`Days.carried`): the
-    labels contagion carried home ("#tag", "@person": noted at work at or before the
-    moment, an untimed work moment taken to end at `cutoff`; a label that belongs at home
-    does not count), whether concern carried any, and how many contagion moments did."""
-    found: set[str] = set()
-    concern = False
-    n = 0
-    for contagion, when, labels in carried:
-        late = cutoff <= when
-        if home_labels:
-            got = {shown for shown, first, untimed in labels
-                   if (first <= when or (untimed and late)) and shown[1:] not in home_labels}
-        else:
-            got = {shown for shown, first, untimed in labels
-                   if first <= when or (untimed and late)}
-        if not got:
-            continue
-        if contagion:
-            found |= got
-            n += 1
-        else:
-            concern = True
-    return found, concern, n
+def _came_home(carried: Carried, home_labels: set[str], cutoff: int
+               ) -> tuple[list[int], Counter[str], int, int]:
+    """What came home (`Days.carried`, one item per label an off-work moment carries): a
+    label counts when it came home by the work end `cutoff` (noted at work at or before the
+    moment, an untimed work moment taken to end at `cutoff`) and does not belong at home.
+    The days contagion carried a label home (oldest first), the days each label was
+    carried home by contagion, how many contagion moments carried one, and on how many
+    days concern did. Counted over the columns with C loops (sets of pairs)."""
+    counted = list(map(le, repeat(cutoff), carried.bounds))
+    if home_labels:
+        home = {mark + label for label in home_labels for mark in "#@"}
+        counted = list(map(and_, counted, map(not_, map(home.__contains__, carried.labels))))
+    by_contagion = list(map(and_, counted, carried.contagion))
+    by_concern = list(map(and_, counted, map(not_, carried.contagion)))
+    day_of = carried.days
+    hit = list(compress(day_of, by_contagion))
+    labels = Counter(map(_SECOND, set(zip(hit, compress(carried.labels, by_contagion),
+                                          strict=True))))
+    moments = len(set(compress(carried.moments, by_contagion)))
+    return sorted(set(hit)), labels, moments, len(set(compress(day_of, by_concern)))
 
 
 def _chance_overlap(days: Days, home_labels: set[str]) -> list[float]:
@@ -156,6 +141,9 @@ def _chance_overlap(days: Days, home_labels: set[str]) -> list[float]:
             chance = known[labels, w] = (hit & on_weekday[w]).bit_count() / sizes[w]
         out[i] = chance
     return out
+
+
+_SECOND = itemgetter(1)
 
 
 def _top(labels: Counter[str]) -> list[tuple[str, int]]:

@@ -19,7 +19,7 @@ from operator import itemgetter
 from typing import Any
 
 from journal.core.model.entries import KINDS, Entry, Moment
-from journal.core.model.moment_fold import COUNTS, RULES, Folded, fold_moments
+from journal.core.model.moment_fold import COUNTS, NEVER, RULES, Carried, Folded, fold_moments
 from journal.core.model.practice import Practice
 from journal.core.store import crypto
 
@@ -353,26 +353,27 @@ def _fold_document(folded: Folded) -> dict[str, Any]:
     """A fold as the sixth part of a chunk (docs/format.md): the per-row numbers packed
     little-endian, 1, 2 or 4 bytes each, column after column; each distinct label set of
     the evenings once, as numbers into the chunk's sorted labels; each work label's rows as
-    one mask (hex)."""
-    numbers = [n for column in (*folded.counts, folded.evening) for n in column]
-    top = max(numbers, default=0)
-    width = 1 if top < 1 << 8 else 2 if top < 1 << 16 else 4
-    packed = array(_WIDTHS[width], numbers)
-    if sys.byteorder != "little":
-        packed.byteswap()
+    one mask (hex); the carried labels (`Carried`) as five packed columns, the labels as
+    numbers into their own sorted list."""
+    width, packed = _packed([n for column in (*folded.counts, folded.evening) for n in column])
     names = sorted(set().union(*folded.sets))
     number = {name: i for i, name in enumerate(names)}
+    carried = folded.carried
+    shown = sorted(set(carried.labels))
+    at = {label: i for i, label in enumerate(shown)}
+    carried_width, carried_packed = _packed(
+        [*carried.days, *carried.moments, *carried.contagion,
+         *map(at.__getitem__, carried.labels), *carried.bounds])
     return {
         "rules": RULES,
         "w": width,
-        "counts": base64.b64encode(packed).decode("ascii"),
+        "counts": packed,
         "labels": names,
         "sets": [sorted(map(number.__getitem__, labels)) for labels in folded.sets[1:]],
         "wb": {label: format(bits, "x") for label, bits in sorted(folded.work_bits.items())},
-        "carried": [[row, [[int(c), when, [[shown, first, int(untimed)]
-                                           for shown, first, untimed in labels]]
-                           for c, when, labels in moments]]
-                    for row, moments in folded.carried],
+        "cw": carried_width,
+        "carried": carried_packed,
+        "shown": shown,
         "ct": [[intensity, context, dict(tags)]
                for (intensity, context), tags in folded.contagion_tags.items()],
         "kt": {context: dict(tags) for context, tags in folded.concern_tags.items()},
@@ -386,15 +387,11 @@ def _fold_document(folded: Folded) -> dict[str, Any]:
 def _folded(document: Any, rows: int) -> Folded | None:
     """The fold a chunk's sixth part holds, checked against its `rows` (shapes and types,
     with C loops: a reflection reads 256 of them); None when it was made under other
-    rules. Anything malformed is a DecryptError, as for the other parts. The carried
-    moments stay lists ([contagion 0/1, time, [[label, first, untimed 0/1], ...]])."""
+    rules. Anything malformed is a DecryptError, as for the other parts."""
     try:
         if document["rules"] != RULES:
             return None
-        packed = array(_WIDTHS[document["w"]], base64.b64decode(document["counts"],
-                                                                validate=True))
-        if sys.byteorder != "little":
-            packed.byteswap()
+        packed = _unpacked(document["w"], document["counts"])
         width = len(COUNTS) + 1
         if len(packed) != width * rows:
             raise ValueError("counts")
@@ -416,17 +413,17 @@ def _folded(document: Any, rows: int) -> Folded | None:
             raise ValueError("labels")
         if packed and max(packed[-rows:]) > len(sets):
             raise ValueError("sets")
-        carried = document["carried"]
-        _shaped(carried, 2)
-        days = list(map(_FIRST, carried))
-        _only(days, int)
-        if days and not 0 <= min(days) <= max(days) < rows:
-            raise ValueError("carried rows")
-        per_day = list(map(_SECOND, carried))
-        _only(per_day, list)
-        moments = list(chain.from_iterable(per_day))
-        _columns(moments, int, int, list)
-        _columns(list(chain.from_iterable(map(_THIRD, moments))), str, int, int)
+        carried = _unpacked(document["cw"], document["carried"])
+        shown = document["shown"]
+        _only(shown, str)
+        size, odd = divmod(len(carried), 5)
+        if odd:
+            raise ValueError("carried")
+        days, moments, contagion, at, bounds = (
+            carried[i * size:(i + 1) * size].tolist() for i in range(5))
+        if size and not (max(days) < rows and max(contagion) <= 1 and max(at) < len(shown)
+                         and max(bounds) <= NEVER):
+            raise ValueError("carried")
         ct, kt = document["ct"], document["kt"]
         _shaped(ct, 3)
         _only(map(_FIRST, ct), int)
@@ -444,7 +441,8 @@ def _folded(document: Any, rows: int) -> Folded | None:
         folded.work_bits = work_bits
         label = labels.__getitem__
         folded.sets = [frozenset(), *(frozenset(map(label, numbers)) for numbers in sets)]
-        folded.carried = list(zip(days, per_day, strict=True))
+        folded.carried = Carried(days, moments, contagion, list(map(shown.__getitem__, at)),
+                                 bounds)
         folded.contagion_tags = contagion_tags
         folded.concern_tags = concern_tags
         folded.contagion_contexts = _counts(document["cx"])
@@ -454,6 +452,25 @@ def _folded(document: Any, rows: int) -> Folded | None:
     except (KeyError, TypeError, ValueError, AttributeError, binascii.Error):
         raise crypto.DecryptError("index chunk fold malformed") from None
     return folded
+
+
+def _packed(numbers: list[int]) -> tuple[int, str]:
+    """Whole numbers >= 0 packed little-endian in the fewest of 1, 2 or 4 bytes each that
+    hold the largest, as base64: (bytes each, text)."""
+    top = max(numbers, default=0)
+    width = 1 if top < 1 << 8 else 2 if top < 1 << 16 else 4
+    packed = array(_WIDTHS[width], numbers)
+    if sys.byteorder != "little":
+        packed.byteswap()
+    return width, base64.b64encode(packed).decode("ascii")
+
+
+def _unpacked(width: Any, text: Any) -> array[int]:
+    """The numbers `_packed` wrote."""
+    packed = array(_WIDTHS[width], base64.b64decode(text, validate=True))
+    if sys.byteorder != "little":
+        packed.byteswap()
+    return packed
 
 
 _FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
