@@ -321,12 +321,14 @@ class DayFold:
         # `columns` before the sort): a count needs no date order
         days.work_bits = _joined(self.work_bits)
         self.work_bits = []
-        days.weekday_bits = _weekday_bits(columns[0])
-        order, columns = _by_date(columns)
+        weekday = list(map(_WEEKDAY, map(_PREVIOUS, columns[0])))
+        days.weekday_bits = _weekday_bits(weekday)
+        order, columns = _by_date([*columns, weekday])
         (ordinals, days.ids, days.sleep, days.recovery, days.good,
          days.moment_count, days.contagion, days.concern, days.contagion_intensity,
          days.concern_intensity, days.heavy, days.stepped_away, days.with_action, days.helped,
-         days.numb, days.at_work, days.evenings) = columns
+         days.numb, days.at_work, days.evenings, weekday) = columns
+        days.weekday = list(weekday)
         days.carried, self.carried = self.carried, Carried()
         if days.carried.days:   # from positions in the fold to days of the table
             day_of = [0] * len(order)
@@ -346,7 +348,6 @@ class DayFold:
         days.home_labels = tallies.home
         days.felt = self.felt
         days._again = self.again
-        days.weekday = list(map(_WEEKDAY, map(_PREVIOUS, ordinals)))
         days.seed = data_seed(ordinals, days.contagion, days.concern, days.moment_count)
         return days
 
@@ -412,11 +413,11 @@ def _joined(batches: list[tuple[int, dict[str, int]]]) -> dict[str, int]:
     return {label: int("".join(parts), 2) for label, parts in digits.items()}
 
 
-def _weekday_bits(ordinals: list[int]) -> list[int]:
-    """Per weekday (0 Monday), the positions of `ordinals` on it, as bits."""
-    if not ordinals:
+def _weekday_bits(weekday: list[int]) -> list[int]:
+    """Per weekday (0 Monday), the positions of `weekday` that are on it, as bits."""
+    if not weekday:
         return [0] * 7
-    digits = bytes(map(_WEEKDAY, map(_PREVIOUS, reversed(ordinals))))  # highest bit first
+    digits = bytes(weekday)[::-1]   # the highest bit first
     return [int(digits.translate(table), 2) for table in _ON_WEEKDAY]
 
 
