@@ -91,7 +91,7 @@ class Days:
                  "moment_count", "contagion", "concern", "contagion_intensity",
                  "concern_intensity", "heavy", "stepped_away", "with_action", "helped", "numb",
                  "at_work", "weekday", "seed", "contagion_tags", "concern_tags", "contexts",
-                 "work_bits", "weekday_bits", "evenings", "work_labels", "home_labels",
+                 "work_masks", "weekday_bits", "evenings", "work_labels", "home_labels",
                  "carried", "felt",
                  "_again", "_items")
 
@@ -118,13 +118,14 @@ class Days:
     contagion_tags: dict[tuple[int, str], Counter[str]]  # (intensity, context) -> tags
     concern_tags: dict[str, Counter[str]]  # context -> its concern moments' tags
     contexts: Counter[tuple[str, str]]   # (kind, context) -> contagion, concern moments
-    # spillover (P2): per label (tags and people alike), the days whose work moments noted
-    # it and per weekday its days, as bits over the days in the order they were folded (not
-    # by date: for counting overlaps); per day, the labels of its off-work contagion
+    # spillover (P2): per batch folded, its number of days and per label (tags and people
+    # alike) the days whose work moments noted it, as bits (`work_bits` joins them), and
+    # per weekday its days as bits over the days in the order they were folded (not by
+    # date: for counting overlaps); per day, the labels of its off-work contagion
     # moments (equal sets shared); per label, the days it was noted at work, and off work
     # without being noted at work that day; and the labels of a day's work its off-work
     # moments carry (`carried`: its `days` are days of this table)
-    work_bits: dict[str, int]
+    work_masks: list[tuple[int, dict[str, int]]]
     weekday_bits: list[int]
     evenings: Sequence[frozenset[str]]
     work_labels: Counter[str]
@@ -135,6 +136,11 @@ class Days:
 
     def __len__(self) -> int:
         return len(self.ordinals)
+
+    def work_bits(self, labels: Collection[str]) -> dict[str, int]:
+        """For each of the labels noted at work, the days that noted it, as bits over the days
+        in the order they were folded (as `weekday_bits`)."""
+        return _joined(self.work_masks, labels)
 
     def evidence(self, indices: Iterable[int]) -> Evidence:
         """One item per day for ascending, distinct day indices (so oldest first)."""
@@ -319,8 +325,11 @@ class DayFold:
         days._items = None
         # the bits of spillover's overlap counts, over the days as folded (the order of
         # `columns` before the sort): a count needs no date order
-        days.work_bits = _joined(self.work_bits)
-        self.work_bits = []
+        days.work_masks, self.work_bits = self.work_bits, []
+        days.work_labels = work = Counter()   # days per label
+        for _, masks in days.work_masks:
+            for label, mask in masks.items():
+                work[label] += mask.bit_count()
         weekday = list(map(_WEEKDAY, map(_PREVIOUS, columns[0])))
         days.weekday_bits = _weekday_bits(weekday)
         order, columns = _by_date([*columns, weekday])
@@ -343,8 +352,6 @@ class DayFold:
         days.contagion_tags = tallies.contagion
         days.concern_tags = tallies.concern
         days.contexts = tallies.contexts
-        days.work_labels = Counter(dict(zip(days.work_bits, map(
-            int.bit_count, days.work_bits.values()), strict=True)))   # days per label
         days.home_labels = tallies.home
         days.felt = self.felt
         days._again = self.again
@@ -395,17 +402,20 @@ def _by_date(columns: list[list[Any]]) -> tuple[list[int], list[Sequence[Any]]]:
     return order, list(map(take, columns))
 
 
-def _joined(batches: list[tuple[int, dict[str, int]]]) -> dict[str, int]:
-    """Per label, the bits of each batch (of so many rows) one after the other: batch k's
-    row r is bit (rows of the batches before k) + r. Joined as binary digits, each batch's
-    as a run of its width (zeros where the label is not), read once per label (OR-ing
-    shifted numbers would copy a growing number per batch)."""
+def _joined(batches: list[tuple[int, dict[str, int]]], labels: Collection[str]
+            ) -> dict[str, int]:
+    """Per label of `labels` that any batch has, the bits of each batch (of so many rows)
+    one after the other: batch k's row r is bit (rows of the batches before k) + r. Joined
+    as binary digits, each batch's as a run of its width (zeros where the label is not),
+    read once per label (OR-ing shifted numbers would copy a growing number per batch)."""
     zeros = ["0" * rows for rows, _ in reversed(batches)]   # the highest bits first
     last = len(batches) - 1
     digits: dict[str, list[str]] = {}
     for k, (rows, bits) in enumerate(batches):
         width = f"0{rows}b"
         for label, mask in bits.items():
+            if label not in labels:
+                continue
             found = digits.get(label)
             if found is None:
                 found = digits[label] = zeros.copy()

@@ -127,7 +127,8 @@ def _chance_overlap(days: Days, home_labels: set[str]) -> list[float]:
     distinct evening and weekday, so this stays fast on long journals."""
     evenings, weekday = days.evenings, days.weekday
     out = [0.0] * len(evenings)
-    bits, on_weekday = days.work_bits, days.weekday_bits
+    bits = days.work_bits(set().union(*set(evenings)) - home_labels)   # only those asked
+    on_weekday = days.weekday_bits
     sizes = [w.bit_count() for w in on_weekday]
     known: dict[tuple[frozenset[str], int], float] = {}   # evenings repeat
     for i in compress(range(len(evenings)), evenings):   # the days with an evening
