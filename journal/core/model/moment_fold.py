@@ -1,6 +1,7 @@
 """Days' moments folded into what reflection reads of them (issue 19, target 4): per day a
-few counts and two label sets, the off-work moments that carry a label of that day's work,
-and tallies by tag and context. Reflection folds moments with it (`fold_moments`), and
+few counts and the label set of its off-work contagion, per work label the days that noted
+it (a bit mask), the labels of a day's work its off-work moments carry (`Carried`), and
+tallies by tag and context. Reflection folds moments with it (`fold_moments`), and
 the encrypted index keeps one fold per chunk, sealed inside the chunk and built whenever
 the chunk is, so reflecting over a whole journal reads ~256 folds instead of every moment
 (journal.core.store.index_chunk, docs/format.md).
