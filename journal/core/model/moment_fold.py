@@ -41,7 +41,6 @@ _DAY = 24 * 60
 _NUMB = frozenset(NUMB_WORDS)
 
 
-
 class Carried:
     """The labels of a day's work that its off-work moments of contagion or concern carry,
     one item per (moment, label), as columns: the day (its position in the fold; in
@@ -50,9 +49,10 @@ class Carried:
     at which it came home (`bound`: a work end `cutoff` counts it when cutoff <= bound).
     A label came home when noted at work at or before the moment, an untimed work moment
     counting as at the work end: so its bound is NEVER when it was noted at work at or
-    before the moment (any work end), the moment's time when it was noted only later or
-    untimed (minutes, after midnight counted on, an untimed moment at 24:00), and a label
-    noted at work only later, each time with a time, never came home (not kept).
+    before the moment (any work end); the moment's time (minutes, after midnight counted
+    on, an untimed moment at 24:00) when it was noted at work only later but also without
+    a time (it came home if work ended by then); and a label noted at work only later,
+    each time with a time, never came home (not kept).
     journal.core.reflection.spillover applies the work end and the labels that belong at
     home, which are known only when every day is in."""
 

@@ -240,7 +240,7 @@ class DayFold:
         self.held: list[DayRow] = []
         # one list per column of the table, batch after batch (sorted by date at the end)
         self.columns: list[list[Any]] = [[] for _ in range(_COLUMNS)]
-        self.work_bits: list[tuple[int, dict[str, int]]] = []   # per batch: rows, its bits
+        self.work_masks: list[tuple[int, dict[str, int]]] = []   # per batch: rows, its masks
         self.carried = Carried()   # its days: positions in the columns (before the sort)
         self.next_moment = 0       # the carried moments' numbers: each batch's its own
         self.tallies = _Tallies()
@@ -298,7 +298,7 @@ class DayFold:
                 ordinals, ids, sleep, recoveries, good, *folded.counts,
                 map(sets.__getitem__, folded.evening)), strict=True):
             column.extend(values)
-        self.work_bits.append((len(ordinals), folded.work_bits))
+        self.work_masks.append((len(ordinals), folded.work_bits))
         carried, more = self.carried, folded.carried
         if len(more):
             if max(more.days) >= len(ordinals):
@@ -325,7 +325,7 @@ class DayFold:
         days._items = None
         # the bits of spillover's overlap counts, over the days as folded (the order of
         # `columns` before the sort): a count needs no date order
-        days.work_masks, self.work_bits = self.work_bits, []
+        days.work_masks, self.work_masks = self.work_masks, []
         days.work_labels = work = Counter()   # days per label
         for _, masks in days.work_masks:
             for label, mask in masks.items():
