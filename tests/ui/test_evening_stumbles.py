@@ -1,0 +1,69 @@
+"""A second first evening, as a tired hospice nurse meets it (fresh vault, 80x24 and wider):
+each stumble found on the way, driven the way it was found."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+
+from .conftest import TODAY, open_vault, settle
+from .fast_keys import burst
+
+
+def saved_entry(paths):
+    with open_vault(paths.vault) as vault:
+        return vault.get_by_date(TODAY)
+
+
+@pytest.mark.parametrize("speed", ["human", "paste"])
+async def test_a_digit_a_full_score_cannot_take_is_the_next_scores(unlocked, make_vault,
+                                                                   paths, speed):
+    """Sleep 4, energy 3: the sleep field took the 4 and refused the 3 without a word (the
+    bell only), so energy stayed empty and the recovery typed after a Tab landed in it."""
+    make_vault()
+    keys = ["tab", "4", "3", "tab", *"walk", "ctrl+s"]
+    async with unlocked() as pilot:
+        await (pilot.press(*keys) if speed == "human" else burst(pilot, *keys))
+        await settle(pilot)
+        entry = saved_entry(paths)
+    assert (entry.sleep, entry.energy, entry.recovery) == (4, 3, ["walk"])
+
+
+@pytest.mark.parametrize("speed", ["human", "paste"])
+async def test_a_check_in_score_of_1_or_10(unlocked, make_vault, paths, speed):
+    """1 then 0 is 10 (as intensity); a 1 then another digit keeps the 1, and the digit
+    is the next field's (as text where that field is text)."""
+    make_vault()
+    keys = ["tab", "1", "0", "1", "6", *"nap", "ctrl+s"]
+    async with unlocked() as pilot:
+        await (pilot.press(*keys) if speed == "human" else burst(pilot, *keys))
+        await settle(pilot)
+        entry = saved_entry(paths)
+    assert (entry.sleep, entry.energy, entry.recovery) == (10, 1, ["6nap"])
+
+
+async def test_a_key_a_check_in_score_cannot_take_is_said(unlocked, make_vault):
+    """Letters typed into sleep vanished with only the terminal's bell (often silent), and
+    the field's border was drawn broken (an empty score counted as invalid)."""
+    make_vault()
+    async with unlocked() as pilot:
+        app = pilot.app
+        await pilot.press("tab", "w")
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert any("0-10" in m for m in said), said
+        sleep = app.screen.query_one("#sleep", Input)
+        assert app.focused is sleep and sleep.value == ""
+        assert not sleep.has_class("-invalid")
+
+
+async def test_a_digit_on_a_score_just_reached_replaces_it(unlocked, make_vault, paths):
+    """Back on yesterday's sleep 4 (shift+tab or a click), typing 6 means 6, not 46."""
+    from journal.core.model.entries import Entry
+
+    make_vault([Entry(date=TODAY, body="x", sleep=4, energy=2)])
+    async with unlocked() as pilot:
+        await pilot.press("tab", "6", "5", "ctrl+s")
+        await settle(pilot)
+        entry = saved_entry(paths)
+    assert (entry.sleep, entry.energy) == (6, 5)
