@@ -67,3 +67,31 @@ async def test_a_digit_on_a_score_just_reached_replaces_it(unlocked, make_vault,
         await settle(pilot)
         entry = saved_entry(paths)
     assert (entry.sleep, entry.energy) == (6, 5)
+
+
+def screen_text(app) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+@pytest.mark.parametrize("key", ["f3", "f4"])
+async def test_browse_and_reflect_show_the_way_back_to_tonights_entry(unlocked, make_vault,
+                                                                      key):
+    """In Browse and Reflect the footer named no way back to the entry (F2 was hidden,
+    only F1's list had it), and Escape did nothing once there was nothing to clear."""
+    make_vault()
+    async with unlocked(key=key) as pilot:
+        app = pilot.app
+        footer = screen_text(app).splitlines()[-1]
+        assert "f2 Write" in footer and "^p palette" in footer, footer
+        await pilot.press("escape", "escape", "escape")
+        await settle(pilot)
+        assert app.current_mode == "write"
+
+
+async def test_escape_in_browse_clears_the_search_before_it_leaves(unlocked, make_vault):
+    make_vault()
+    async with unlocked(key="f3") as pilot:
+        app = pilot.app
+        await pilot.press("slash", *"grief", "escape")
+        await settle(pilot)
+        assert app.current_mode == "browse" and not app.screen.filter_bar.input.value
