@@ -95,3 +95,28 @@ async def test_escape_in_browse_clears_the_search_before_it_leaves(unlocked, mak
         await pilot.press("slash", *"grief", "escape")
         await settle(pilot)
         assert app.current_mode == "browse" and not app.screen.filter_bar.input.value
+
+
+async def test_reflects_tag_table_shows_whole_tags_at_80x24(unlocked, make_vault):
+    """Ten evenings of #death at work and #family at home: 'What recurs' showed the tags
+    as '#de' and '#fa' at 80 columns (the column sized to its heading, 'Tag')."""
+    from datetime import timedelta
+
+    from textual.widgets import DataTable
+
+    from journal.core.model.entries import Entry, Moment
+
+    make_vault([Entry(date=TODAY - timedelta(days=n), body=f"Day {n}.", moments=[
+        Moment(kind="contagion", intensity=6, context="work", tags=["death"]),
+        Moment(kind="concern", intensity=5, context="home", tags=["family"])])
+        for n in range(10)])
+    async with unlocked(key="f4") as pilot:
+        app = pilot.app
+        await pilot.pause(0.3)
+        findings = app.screen.finding_list
+        findings.highlighted = [f.get("kind") for f in findings.findings].index("triggers")
+        await settle(pilot)
+        await pilot.pause(0.3)
+        table = app.screen.query_one("#trigger-table", DataTable)
+        shown = screen_text(app)
+        assert table.region.width and "#death" in shown and "#family" in shown, shown

@@ -122,7 +122,7 @@ async def test_trigger_and_recovery_tables_and_sleep_comparison(app, year):
         table = app.screen.query_one("#trigger-table", DataTable)
         top = finding["stats"]["tags"][0]
         assert table.row_count == len(finding["stats"]["tags"])
-        assert table.get_row_at(0)[0] == f"#{top['tag']}" == "#safeguarding"
+        assert str(table.get_row_at(0)[0]) == f"#{top['tag']}" == "#safeguarding"
         assert table.get_row_at(0)[3] == f"{top['contagion_share']:.0%}"
 
         finding = await choose(pilot, "sleep_after_contagion")
@@ -134,7 +134,7 @@ async def test_trigger_and_recovery_tables_and_sleep_comparison(app, year):
 
         finding = await choose(pilot, "recovery")
         table = app.screen.query_one("#recovery-table", DataTable)
-        names = [table.get_row_at(i)[0] for i in range(table.row_count)]
+        names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
         assert names == [a["activity"] for a in finding["stats"]["activities"]]
         assert "walk" in names
 
