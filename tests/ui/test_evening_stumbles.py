@@ -120,3 +120,22 @@ async def test_reflects_tag_table_shows_whole_tags_at_80x24(unlocked, make_vault
         table = app.screen.query_one("#trigger-table", DataTable)
         shown = screen_text(app)
         assert table.region.width and "#death" in shown and "#family" in shown, shown
+
+
+async def test_a_forgotten_passphrase_is_not_a_dead_end(app_factory, make_vault):
+    """Wrong passphrases only said 'check Caps Lock, try again': nothing on the screen, in
+    F1 or in the footer said what to do when it is forgotten (the recovery code, which
+    only `journal passwd --recovery-code` takes). From the second wrong try on, it is said;
+    the first is most likely a slip."""
+    from .conftest import unlock
+
+    make_vault()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot, "wrong guess")
+        status = app.screen.query_one("#unlock-status")
+        assert "recovery" not in str(status.render())
+        await unlock(pilot, "wrong guess")
+        said = str(status.render())
+        assert "journal passwd --recovery-code" in said, said
+        assert "--recovery-code" in screen_text(app)  # shown, not cut off

@@ -206,8 +206,11 @@ class UnlockScreen(Screen):
     def _wrong_line(self, wait: int) -> str:
         what = (f"{self.attempts} wrong passphrases in a row" if self.attempts > 1 else
                 "That passphrase did not unlock this journal")
+        forgot = (" Forgotten? Your recovery code sets a new one: quit (ctrl+q) and run "
+                  "'journal passwd --recovery-code'." if self.attempts > 1 else "")
         return (f"[b $error]{what}.[/] Check Caps Lock and the keyboard layout, then try "
-                "again" + (f" in {wait} second{'s' if wait != 1 else ''}." if wait else "."))
+                "again" + (f" in {wait} second{'s' if wait != 1 else ''}." if wait else ".")
+                + forgot)
 
     def _busy(self, busy: bool, status: str = "") -> None:
         self.query_one("#busy").display = busy
