@@ -139,3 +139,17 @@ async def test_a_forgotten_passphrase_is_not_a_dead_end(app_factory, make_vault)
         said = str(status.render())
         assert "journal passwd --recovery-code" in said, said
         assert "--recovery-code" in screen_text(app)  # shown, not cut off
+
+
+async def test_the_moments_panel_shows_the_action_and_note_chosen(unlocked, make_vault):
+    """'w' for withdrew and a note were kept (Browse shows them) but the panel beside the
+    entry showed neither, so it looked as if they had not been taken."""
+    make_vault()
+    async with unlocked(size=(120, 40)) as pilot:
+        app = pilot.app
+        await pilot.press("ctrl+n", "c", "8", "w", *"death", "tab", "tab", "tab", "w",
+                          "tab", *"froze at the door", "enter")
+        await settle(pilot)
+        panel = app.screen.query_one("#moments")
+        shown = "\n".join(screen_text(app).splitlines()[panel.region.y:panel.region.bottom])
+        assert "withdrew" in shown and "froze at the door" in shown, shown
