@@ -433,3 +433,13 @@ async def test_an_unlock_merging_a_sealed_struggling_counts_the_run(app_factory,
         await settle(pilot)
         assert isinstance(app.screen, SupportScreen) is shown, screen_text(app)
         assert app.vault.get_by_date(TODAY).check_in == "struggling"  # it was merged
+
+
+async def test_the_last_step_says_enter_finishes():
+    """Found on a first evening: the last page ('6 of 6 · Close') still said 'enter next',
+    as if a seventh step followed."""
+    _, shown = await _practice(["enter", *["s"] * (len(STEPS) - 1)])
+    assert f"{len(STEPS)} of {len(STEPS)}" in shown and "enter finish" in shown, shown
+    assert "enter next" not in shown
+    _, shown = await _practice(["enter"])
+    assert "enter next" in shown
