@@ -153,3 +153,21 @@ async def test_the_moments_panel_shows_the_action_and_note_chosen(unlocked, make
         panel = app.screen.query_one("#moments")
         shown = "\n".join(screen_text(app).splitlines()[panel.region.y:panel.region.bottom])
         assert "withdrew" in shown and "froze at the door" in shown, shown
+
+
+async def test_browse_keeps_the_entrys_lines_as_written(unlocked, make_vault):
+    """Two lines typed in the editor were one run-on line in Browse's preview (Markdown's
+    soft break read as a space): '... @daughter On the bus home ...'."""
+    from journal.core.model.entries import Entry
+
+    make_vault([Entry(date=TODAY, body="Mrs K died today. #death\nOn the bus I kept "
+                      "replaying it.\n\nLater, tea.")])
+    async with unlocked(size=(120, 40), key="f3") as pilot:
+        app = pilot.app
+        await pilot.pause(0.3)
+        preview = app.screen.query_one("#browse-preview")
+        lines = [line[preview.region.x:preview.region.right].strip(" │")
+                 for line in screen_text(app).splitlines()[preview.region.y:
+                                                           preview.region.bottom]]
+        assert any(line.strip().startswith("On the bus") for line in lines), lines
+        assert any(line.strip().startswith("Later, tea.") for line in lines), lines
