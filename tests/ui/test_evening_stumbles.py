@@ -171,3 +171,15 @@ async def test_browse_keeps_the_entrys_lines_as_written(unlocked, make_vault):
                                                            preview.region.bottom]]
         assert any(line.strip().startswith("On the bus") for line in lines), lines
         assert any(line.strip().startswith("Later, tea.") for line in lines), lines
+
+
+async def test_the_moment_form_says_what_each_kind_means(unlocked, make_vault):
+    """The form offered '◆ contagion  ○ concern' with no word of what either means: a new
+    user had to leave it (F1 does not say either) to find out which one the moment was."""
+    make_vault()
+    async with unlocked() as pilot:  # 80x24
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        shown = screen_text(pilot.app)
+        assert "you took their feeling on as your own" in shown, shown
+        assert "you cared, and your own boundary held" in shown, shown

@@ -114,6 +114,11 @@ def parse_time(value: str) -> str | None:
     return f"{int(match[1]):02d}:{match[2]}"
 
 
+#: What the two kinds mean, in the README's words: a first moment needs them at hand.
+KINDS_MEANING = (f"{kind_label('contagion')}  you took their feeling on as your own\n"
+                 f"{kind_label('concern')}    you cared, and your own boundary held")
+
+
 class MomentForm(ModalScreen["Moment | None"]):
     """Add or edit one moment. Dismisses with the moment, or None when cancelled."""
 
@@ -130,6 +135,7 @@ class MomentForm(ModalScreen["Moment | None"]):
         & Label { color: $text-muted; }
         & Input { border: none; height: 1; padding: 0 1; background: $boost; }
         & Input:focus { border: none; background: $primary 30%; }
+        & #moment-kinds { color: $text-muted; margin-top: 1; }
         & #moment-help { color: $text-muted; margin-top: 1; }
     }
     """
@@ -188,6 +194,7 @@ class MomentForm(ModalScreen["Moment | None"]):
                             restrict=r"[0-9:]*", max_length=5, id="time")
                 yield Label("Note")
                 yield Input(m.note if m else "", placeholder="optional, a few words", id="note")
+            yield Static(KINDS_MEANING, id="moment-kinds")
             yield Static("[b]Enter[/] save  [b]Esc[/] cancel  [b]Tab[/] next field  "
                          "[b]→[/] accept completion", id="moment-help")
 
