@@ -183,3 +183,24 @@ async def test_the_moment_form_says_what_each_kind_means(unlocked, make_vault):
         shown = screen_text(pilot.app)
         assert "you took their feeling on as your own" in shown, shown
         assert "you cared, and your own boundary held" in shown, shown
+
+
+async def test_the_balance_chart_names_weeks_by_their_dates(unlocked, make_vault):
+    """Reflect's first chart labelled its rows '2026-W45', an ISO week number a nurse
+    does not read; the rows now say the Monday each week starts ('week of 2 Nov'), and a
+    long range's months their names ('Sep 2026')."""
+    from datetime import timedelta
+
+    from journal.core.model.entries import Entry, Moment
+    from journal.ui.widgets.charts import balance_rows
+
+    make_vault([Entry(date=TODAY - timedelta(days=n), body=f"Day {n}.", moments=[
+        Moment(kind="contagion", intensity=6, context="work", tags=["death"]),
+        Moment(kind="concern", intensity=5, context="home", tags=["family"])])
+        for n in range(21)])
+    async with unlocked(key="f4") as pilot:
+        await pilot.pause(0.3)
+        shown = screen_text(pilot.app)
+        assert "week of" in shown and "23 Nov" in shown and "-W4" not in shown, shown
+    many = [{"week": f"2026-W{n:02d}", "contagion": 1, "concern": 1} for n in range(1, 40)]
+    assert balance_rows(many)[-1][0] == "Sep 2026"
