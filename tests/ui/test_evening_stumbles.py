@@ -204,3 +204,30 @@ async def test_the_balance_chart_names_weeks_by_their_dates(unlocked, make_vault
         assert "week of" in shown and "23 Nov" in shown and "-W4" not in shown, shown
     many = [{"week": f"2026-W{n:02d}", "contagion": 1, "concern": 1} for n in range(1, 40)]
     assert balance_rows(many)[-1][0] == "Sep 2026"
+
+
+async def test_escape_in_a_filled_moment_form_asks_before_it_discards(unlocked, make_vault,
+                                                                      paths):
+    """Escape, pressed to wave away a grey completion or by habit, closed the form and
+    dropped everything typed in it without a word. Now the first Escape says that a second
+    one discards; anything else carries on; an empty form still closes at once."""
+    from journal.ui.widgets.moment_form import MomentForm
+
+    make_vault()
+    async with unlocked() as pilot:
+        app = pilot.app
+        await pilot.press("ctrl+n", "escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, MomentForm)
+        await pilot.press("ctrl+n", "c", "7", "w", *"death", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MomentForm)
+        assert "Esc again discards" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [(m.kind, m.intensity, m.tags) for m in saved_entry(paths).moments] == [
+            ("contagion", 7, ["death"])]
+        await pilot.press("ctrl+n", "k", "escape", "escape")  # (ctrl+n: past the offer)
+        await settle(pilot)
+        assert not isinstance(app.screen, MomentForm)
+        assert len(saved_entry(paths).moments) == 1
