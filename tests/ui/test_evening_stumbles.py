@@ -231,3 +231,23 @@ async def test_escape_in_a_filled_moment_form_asks_before_it_discards(unlocked, 
         await settle(pilot)
         assert not isinstance(app.screen, MomentForm)
         assert len(saved_entry(paths).moments) == 1
+
+
+@pytest.mark.parametrize("key", ["f3", "f4"])
+async def test_question_mark_opens_help_where_nothing_is_typed(unlocked, make_vault, key):
+    """'?' is where many terminal programs keep their keys; in Browse and Reflect (no text
+    field focused) it did nothing. In a text field it is still a question mark."""
+    from journal.ui.screens.help import HelpScreen
+
+    make_vault()
+    async with unlocked(key=key) as pilot:
+        app = pilot.app
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        if key == "f3":
+            await pilot.press("slash", "question_mark")
+            await settle(pilot)
+            assert app.screen.filter_bar.input.value == "?"

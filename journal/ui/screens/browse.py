@@ -85,6 +85,8 @@ class BrowseScreen(Screen):
     BINDINGS = [
         # F2 is the app's, hidden in the write screen's footer; here it is the way back
         Binding("f2", "app.today", "Write", id="browse.write", tooltip="Tonight's entry"),
+        Binding("question_mark", "app.help", "Help", id="browse.help", show=False,
+                tooltip="Every key (as F1); in the search field it is a question mark"),
         Binding("slash", "focus_search", "Search", id="browse.search",
                 tooltip="Type words, #tags, @people, kind:, context:, since:, until:"),
         Binding("c", "focus_calendar", "Calendar", id="browse.calendar",

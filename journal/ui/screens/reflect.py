@@ -73,6 +73,8 @@ class ReflectScreen(Screen):
     BINDINGS = [
         # F2 is the app's, hidden in the write screen's footer; here it is the way back
         Binding("f2", "app.today", "Write", id="reflect.write", tooltip="Tonight's entry"),
+        Binding("question_mark", "app.help", "Help", id="reflect.help", show=False,
+                tooltip="Every key (as F1)"),
         Binding("escape", "back", "Back", id="reflect.back", show=False,
                 tooltip="From the evidence to the findings, then to the entry"),
         Binding("1", "range('weeks4')", "Range", id="reflect.range", key_display="1-4",
