@@ -251,3 +251,24 @@ async def test_question_mark_opens_help_where_nothing_is_typed(unlocked, make_va
             await pilot.press("slash", "question_mark")
             await settle(pilot)
             assert app.screen.filter_bar.input.value == "?"
+
+
+async def test_the_recovery_code_says_how_it_is_used(app_factory):
+    """The code is shown once with 'the only way back in', but not the way: a nurse
+    writing it on paper had no word of what to do with it on the day it is needed."""
+    from journal.ui.screens.unlock import RecoveryCodeScreen
+
+    from .conftest import PASSPHRASE
+
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#passphrase", Input).value = PASSPHRASE
+        await pilot.press("enter")
+        app.screen.query_one("#again", Input).value = PASSPHRASE
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RecoveryCodeScreen)
+        shown = screen_text(app)
+        assert "journal passwd --recovery-code" in shown, shown
+        assert app.screen.code in shown and "I have written it down" in shown
