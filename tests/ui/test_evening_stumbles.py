@@ -272,3 +272,4 @@ async def test_the_recovery_code_says_how_it_is_used(app_factory):
         shown = screen_text(app)
         assert "journal passwd --recovery-code" in shown, shown
         assert app.screen.code in shown and "I have written it down" in shown
+        assert "Continue" in shown  # nothing pushed off the 24 rows
