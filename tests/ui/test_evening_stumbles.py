@@ -273,3 +273,14 @@ async def test_the_recovery_code_says_how_it_is_used(app_factory):
         assert "journal passwd --recovery-code" in shown, shown
         assert app.screen.code in shown and "I have written it down" in shown
         assert "Continue" in shown  # nothing pushed off the 24 rows
+
+
+async def test_go_to_date_shows_its_whole_question(unlocked, make_vault):
+    """The palette's 'Go to date…' asked 'Which day? (YYYY-MM-DD, yesterday, last friday,
+    3 days ago' with its end cut off: a one-line label in a 64-cell dialog."""
+    make_vault()
+    async with unlocked(size=(120, 40)) as pilot:
+        pilot.app.action_go_to_date()
+        await settle(pilot)
+        shown = screen_text(pilot.app)
+        assert "Which day?" in shown and "ago)" in shown, shown
