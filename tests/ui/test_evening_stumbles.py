@@ -284,3 +284,16 @@ async def test_go_to_date_shows_its_whole_question(unlocked, make_vault):
         await settle(pilot)
         shown = screen_text(pilot.app)
         assert "Which day?" in shown and "ago)" in shown, shown
+
+
+async def test_reflects_findings_grow_on_a_wide_terminal(unlocked, make_vault):
+    """At 200 columns the findings list stayed 28 cells wide and wrapped every title over
+    two or three lines, beside a detail pane of 170."""
+    make_vault()
+    async with unlocked(size=(200, 50), key="f4") as pilot:
+        app = pilot.app
+        findings = app.screen.finding_list
+        assert findings.region.width > 28
+        assert "Contagion that came home from work" in screen_text(app)
+    async with unlocked(size=(80, 24), key="f4") as pilot:
+        assert pilot.app.screen.finding_list.region.width == 28  # as it was at 80
