@@ -297,3 +297,13 @@ async def test_reflects_findings_grow_on_a_wide_terminal(unlocked, make_vault):
         assert "Contagion that came home from work" in screen_text(app)
     async with unlocked(size=(80, 24), key="f4") as pilot:
         assert pilot.app.screen.finding_list.region.width == 28  # as it was at 80
+
+
+async def test_the_empty_entry_says_plainly_what_tags_and_people_do(unlocked, make_vault):
+    """The empty editor ended '#tag @person work too.', which read as a fragment (work
+    too at what?) to someone who had not met tags; it now says what happens to them."""
+    make_vault()
+    async with unlocked() as pilot:
+        shown = " ".join(screen_text(pilot.app).split())
+        assert "work too" not in shown
+        assert "#tags and @people" in shown and "never names" in shown, shown
