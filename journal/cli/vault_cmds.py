@@ -150,13 +150,7 @@ def passwd(runtime: Runtime, passphrase_file: Path | None, new_passphrase_file: 
       journal passwd --recovery-code        forgot the passphrase
       journal passwd --passphrase-file old.txt --new-passphrase-file new.txt
     """
-    code = None
-    if use_recovery:
-        runtime.wait_out(runtime.paths.vault)  # before the code is asked for
-        code = (read_secret_file(passphrase_file) if passphrase_file else
-                runtime.passphrase(None, label="Recovery code", env_ok=False,
-                                   missing="no recovery code"))
-    vault = runtime.open_vault(passphrase_file, recovery_code=code)
+    vault = runtime.open_vault(passphrase_file, recovery=use_recovery)
     try:
         if new_passphrase_file is not None:
             new = read_secret_file(new_passphrase_file)
@@ -196,11 +190,10 @@ def rotate_keys(runtime: Runtime, passphrase_file: Path | None, no_recovery_code
     Example:
       journal rotate-keys
     """
-    vault_id = runtime.wait_out(runtime.paths.vault)
-    passphrase = runtime.passphrase(passphrase_file)
+    vault, passphrase = runtime.open_with_passphrase(passphrase_file)
     from journal.core.sync import session
 
-    with _opened(runtime, passphrase, vault_id) as vault:
+    with vault:
         count = vault.count()
         code = vault.rotate_keys(passphrase, new_recovery=not no_recovery_code)
         epoch = (session.new_epoch(vault, passphrase, allow_weak=runtime.allow_weak)
@@ -214,13 +207,6 @@ def rotate_keys(runtime: Runtime, passphrase_file: Path | None, no_recovery_code
         _show_recovery(code)
     else:
         say("The old recovery code no longer works; this vault now has none.")
-
-
-def _opened(runtime: Runtime, passphrase: str, vault_id: bytes) -> Vault:
-    vault = runtime.unlock(runtime.paths.vault, passphrase, vault_id=vault_id)
-    Runtime.warn_rollback(vault)
-    Runtime.merge_pending(vault)
-    return vault
 
 
 def _rebuild_index(vault: Vault) -> str:
