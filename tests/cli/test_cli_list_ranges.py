@@ -41,3 +41,4 @@ def test_since_after_until_is_refused_before_the_passphrase(two_days: Journal):
 def test_a_range_with_entries_lists_them(two_days: Journal):
     result = two_days("list", "--since", "2026-03-01", "--until", "2026-03-04")
     assert "First day." in result.stdout and "Fifth day." not in result.stdout
+
