@@ -35,6 +35,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("journal", type=Path)
     parser.add_argument("--plain-copy", type=Path, metavar="PLAIN")
+    parser.add_argument("--format", default="jrnl", help="the source's import format "
+                        "(bench.import_sources makes one of each)")
     args = parser.parse_args()
     source_path = args.journal
     if args.plain_copy is not None:
@@ -47,7 +49,8 @@ def main() -> None:
         vault, _ = Vault.create(Path(tmp) / "vault", "bench: a test passphrase",
                                 kdf=KdfParams.fast_for_tests(), recovery=False)
         started = time.process_time()
-        source = importers.open_source(source_path, "jrnl", source_passphrase=PASSPHRASE)
+        source = importers.open_source(source_path, args.format,
+                                       source_passphrase=PASSPHRASE)
         opened, peak_open = time.process_time(), _peak_mb()
         result = planning.plan_source(vault, source)
         planned = time.process_time()
