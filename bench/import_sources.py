@@ -34,8 +34,12 @@ from bench.vaults import PASSPHRASE
 from journal.core.exchange.importers import jrnl
 from journal.core.exchange.importers.jrnl_text import header_starts
 
-FORMATS = ("jrnl-v3", "jrnl-v2", "jrnl-v1", "jrnl-legacy", "jrnl-folder", "dayone-json",
-           "markdown")
+#: Each source this makes: its file (or folder) in OUT_DIR, and its import format.
+SOURCES = {"jrnl-v3": ("jrnl-v3.journal", "jrnl"), "jrnl-v2": ("jrnl-v2.journal", "jrnl"),
+           "jrnl-v1": ("jrnl-v1.journal", "jrnl"), "jrnl-legacy": ("jrnl-legacy.journal", "jrnl"),
+           "jrnl-folder": ("jrnl-folder", "jrnl"), "dayone-json": ("dayone.json", "dayone"),
+           "markdown": ("markdown", "markdown")}
+FORMATS = tuple(SOURCES)
 
 
 def _entries(text: str) -> list[tuple[object, str, str]]:

@@ -51,6 +51,7 @@ from journal.core.exchange.importers.jrnl_text import (
     legacy_piece_at,
     legacy_starts,
     legacy_when,
+    lines_of,
     parse_legacy,
     piece_at,
     text_pieces,
@@ -172,7 +173,7 @@ def _journal(path: Path, source_passphrase: Passphrase,
             return _decrypt_v1(path, source_passphrase), str(path), "jrnl v1"
     text = decode_text(raw, path)
     del raw
-    first = next((line for line in text.split("\n") if line.strip()), "")
+    first = next((line for _, line in lines_of(text) if line.strip()), "")
     if LEGACY_START.match(first.rstrip()) or (
             timeformat and not first.startswith("[") and legacy_when(first, timeformat)):
         return text, str(path), "jrnl 1.x"

@@ -21,6 +21,7 @@ Not an import format itself: `jrnl` (the format: files, folders, encryption) and
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -163,9 +164,8 @@ def legacy_starts(text: str, path: Path, kind: str = "jrnl v1",
     and its date, every line checked: the first problem raises, naming its line."""
     timeformat = timeformat or DEFAULT_TIMEFORMAT
     starts: list[tuple[int, int, datetime]] = []
-    offset = 0
-    for line_no, line in enumerate(text.split("\n"), start=1):
-        begin, offset = offset, offset + len(line) + 1
+    for line_no, (begin, line) in enumerate(lines_of(text), start=1):
+        offset = begin + len(line) + 1
         line = line.rstrip()
         new_when = legacy_when(line, timeformat)
         if new_when is None and LEGACY_START.match(line) and timeformat == DEFAULT_TIMEFORMAT:
@@ -177,6 +177,19 @@ def legacy_starts(text: str, path: Path, kind: str = "jrnl v1",
             raise ValidationError(f"{path} ({kind}), line {line_no}: text before the first "
                                   "entry")
     return starts
+
+
+def lines_of(text: str) -> Iterator[tuple[int, str]]:
+    """Each line of the text and where it starts, as `text.split("\n")` gives them, one at a
+    time (a journal's lines as a list cost about its size again)."""
+    begin, size = 0, len(text)
+    while True:
+        end = text.find("\n", begin)
+        if end < 0:
+            yield begin, text[begin:size]
+            return
+        yield begin, text[begin:end]
+        begin = end + 1
 
 
 def legacy_piece_at(text: str, starts: list[tuple[int, int, datetime]], index: int,
