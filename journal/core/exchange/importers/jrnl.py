@@ -26,7 +26,7 @@ import hashlib
 import json
 import re
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -43,7 +43,7 @@ from journal.core.exchange.importers._shared import (
     read_bytes,
     resolve_passphrase,
 )
-from journal.core.exchange.importers.folded import open_folded
+from journal.core.exchange.importers.folded import open_folded, open_stream_folded
 from journal.core.exchange.importers.jrnl_text import (
     DATE_LIKE,
     LEGACY_START,
@@ -126,9 +126,14 @@ def open_source(path: Path, source_passphrase: Passphrase = None,
                 timeformat: str | None = None, *, again: bool = False) -> Source:
     """A jrnl journal's text (jrnl 2+ or 1.x, plain or encrypted), validated and held as its
     text only: its days are folded again as they are written (`folded`), so an import of
-    50,000 entries does not hold them all. Other jrnl sources (folders, exports) are read
-    whole."""
-    found = _journal(Path(path), source_passphrase, timeformat)
+    50,000 entries does not hold them all; a folder journal is read again file by file.
+    Other jrnl sources (jrnl's exports, a Day One package) are read whole."""
+    path = Path(path)
+    if path.is_dir():
+        folder = _open_folder(path, timeformat, again)
+        if folder is not None:
+            return folder
+    found = _journal(path, source_passphrase, timeformat)
     if isinstance(found, list):
         return HeldSource(found, keep=again)
     text, where, legacy = found
@@ -197,7 +202,12 @@ def read_folder(folder: Path, timeformat: str | None = None) -> list[Entry]:
     if not files:
         raise ValidationError(f"{folder}: no jrnl journal here (neither a folder journal's "
                               "YYYY/MM/DD.txt files nor a journal file)")
-    pieces: list[Piece] = []
+    return fold_days("jrnl", list(_folder_pieces(folder, files, timeformat)))
+
+
+def _folder_pieces(folder: Path, files: list[Path],
+                   timeformat: str | None) -> Iterator[Piece]:
+    """The entries of a folder journal's files, in order, one file (one day) at a time."""
     for file in files:
         year, month, day = file.relative_to(folder).with_suffix("").parts
         text = decode_text(read_bytes(file), file)
@@ -208,8 +218,20 @@ def read_folder(folder: Path, timeformat: str | None = None) -> list[Entry]:
                 raise ValidationError(f"{file}: {year}-{month}-{day} is not a real day") \
                     from None
             piece.source_key = f"{file.relative_to(folder).as_posix()}|{piece.source_key}"
-            pieces.append(piece)
-    return fold_days("jrnl", pieces)
+            yield piece
+
+
+def _open_folder(folder: Path, timeformat: str | None, again: bool) -> Source | None:
+    """A folder journal read again file by file as it is written (each file is one day,
+    in date order), or None if `folder` is not one (`_journal` then says what it is)."""
+    if jrnl_exports.detect(folder) or dayone_classic.detect(folder):
+        return None
+    files = folder_files(folder)
+    if not files:
+        return None
+    return open_stream_folded(
+        "jrnl", lambda: _folder_pieces(folder, files, timeformat), str(folder),
+        whole=lambda: HeldSource(read_folder(folder, timeformat), keep=again))
 
 
 # -- plain text ----------------------------------------------------------------------------
