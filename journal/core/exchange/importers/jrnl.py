@@ -172,10 +172,12 @@ def _journal(path: Path, source_passphrase: Passphrase,
     raw = read_bytes(path)
     try:
         raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        if len(raw) >= 32 and len(raw) % 16 == 0:  # shaped like jrnl 1.x ciphertext
-            del raw  # decrypted from the file, not beside it
-            return _decrypt_v1(path, source_passphrase), str(path), "jrnl v1"
+        v1 = False
+    except UnicodeDecodeError:  # (the error holds `raw`: decrypt after it is gone)
+        v1 = len(raw) >= 32 and len(raw) % 16 == 0  # shaped like jrnl 1.x ciphertext
+    if v1:
+        del raw  # decrypted from the file, not beside it
+        return _decrypt_v1(path, source_passphrase), str(path), "jrnl v1"
     text = decode_text(raw, path)
     del raw
     first = next((line for _, line in lines_of(text) if line.strip()), "")
