@@ -85,33 +85,31 @@ class ReadWhole(Exception):
     the source whole would (the caller then reads it whole, which decides what it means)."""
 
 
+#: `days(wanted)`: the pieces of each day whose index `wanted` accepts, as (index, pieces).
+Days = Callable[[Callable[[int], bool]], Iterator[tuple[int, list[Piece]]]]
+
+
 class StreamFoldedSource(Source):
-    """A source whose pieces can only be read in order (a JSON file parsed as a stream):
-    `pieces()` reads them again from the start; each day's pieces are consecutive and the
-    days ascending (checked when it was opened). A day whose id differs from the survey's
-    means the source changed since: refused, before that day is handed over."""
+    """A source whose pieces are read again from the file as it is written: `days(wanted)`
+    reads the days asked for (in order: a JSON file parsed as a stream reads every piece
+    again; a folder of one file a day, only the wanted files). A day whose id differs from
+    the survey's means the source changed since: refused, before that day is handed over."""
 
     group = GROUP
 
-    def __init__(self, fmt: str, pieces: Callable[[], Iterator[Piece]], survey: Survey,
-                 name: str) -> None:
-        self._fmt, self._pieces, self.survey, self._name = fmt, pieces, survey, name
+    def __init__(self, fmt: str, days: Days, survey: Survey, name: str) -> None:
+        self._fmt, self._days, self.survey, self._name = fmt, days, survey, name
 
     def entries(self, wanted: Callable[[int], bool]) -> Iterator[tuple[int, Entry]]:
-        count = -1
         try:
-            for count, day_pieces in enumerate(_days(self._pieces())):
-                if count >= len(self.survey):
+            for index, day_pieces in self._days(wanted):
+                folded = fold_days(self._fmt, day_pieces)
+                if index >= len(self.survey) or len(folded) != 1 or \
+                        folded[0].id != self.survey.ids[index]:
                     raise self._changed()
-                if wanted(count):
-                    [entry] = fold_days(self._fmt, day_pieces)
-                    if entry.id != self.survey.ids[count]:
-                        raise self._changed()
-                    yield count, entry
+                yield index, folded[0]
         except (ReadWhole, ValidationError):
             raise self._changed() from None
-        if count + 1 != len(self.survey):
-            raise self._changed()
 
     def _changed(self) -> ValidationError:
         return ValidationError(f"{self._name} changed while it was being imported; nothing "
@@ -119,12 +117,13 @@ class StreamFoldedSource(Source):
 
 
 def open_stream_folded(fmt: str, pieces: Callable[[], Iterator[Piece]], name: str,
-                       whole: Callable[[], Source]) -> Source:
+                       whole: Callable[[], Source], days: Days | None = None) -> Source:
     """The source of the pieces `pieces()` reads in order, checked and folded once for its
-    survey; read again as it is written when its days come in order, each day's pieces
-    together. Otherwise, or when the stream meets anything unusual (`ReadWhole`) or a
-    problem (a ValidationError), `whole()`: the source read whole, as before, which gives
-    the same entries or the same error as ever."""
+    survey; read again as it is written (`days`, by default `pieces()` again, grouped)
+    when its days come in order, each day's pieces together. Otherwise, or when the
+    stream meets anything unusual (`ReadWhole`) or a problem (a ValidationError),
+    `whole()`: the source read whole, as before, which gives the same entries or the same
+    error as ever."""
     survey = Survey()
     previous: date | None = None
     try:
@@ -138,7 +137,20 @@ def open_stream_folded(fmt: str, pieces: Callable[[], Iterator[Piece]], name: st
             previous = day
     except (ReadWhole, ValidationError):
         return whole()
-    return StreamFoldedSource(fmt, pieces, survey, name)
+    return StreamFoldedSource(fmt, days or _again(pieces, len(survey)), survey, name)
+
+
+def _again(pieces: Callable[[], Iterator[Piece]], count: int) -> Days:
+    """Every piece read again in order, grouped by day, the wanted days handed over."""
+    def days(wanted: Callable[[int], bool]) -> Iterator[tuple[int, list[Piece]]]:
+        seen = 0
+        for index, day_pieces in enumerate(_days(pieces())):
+            seen = index + 1
+            if wanted(index):
+                yield index, day_pieces
+        if seen != count:
+            raise ReadWhole
+    return days
 
 
 def _days(pieces: Iterator[Piece]) -> Iterator[list[Piece]]:

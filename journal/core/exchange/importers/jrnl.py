@@ -211,28 +211,47 @@ def _folder_pieces(folder: Path, files: list[Path],
                    timeformat: str | None) -> Iterator[Piece]:
     """The entries of a folder journal's files, in order, one file (one day) at a time."""
     for file in files:
-        year, month, day = file.relative_to(folder).with_suffix("").parts
-        text = decode_text(read_bytes(file), file)
-        for piece in text_pieces(text, str(file), timeformat):
-            try:
-                piece.when = piece.when.replace(year=int(year), month=int(month), day=int(day))
-            except ValueError:
-                raise ValidationError(f"{file}: {year}-{month}-{day} is not a real day") \
-                    from None
-            piece.source_key = f"{file.relative_to(folder).as_posix()}|{piece.source_key}"
-            yield piece
+        yield from _file_pieces(folder, file, timeformat)
+
+
+def _file_pieces(folder: Path, file: Path, timeformat: str | None) -> list[Piece]:
+    year, month, day = file.relative_to(folder).with_suffix("").parts
+    text = decode_text(read_bytes(file), file)
+    pieces = text_pieces(text, str(file), timeformat)
+    for piece in pieces:
+        try:
+            piece.when = piece.when.replace(year=int(year), month=int(month), day=int(day))
+        except ValueError:
+            raise ValidationError(f"{file}: {year}-{month}-{day} is not a real day") from None
+        piece.source_key = f"{file.relative_to(folder).as_posix()}|{piece.source_key}"
+    return pieces
 
 
 def _open_folder(folder: Path, timeformat: str | None, again: bool) -> Source | None:
-    """A folder journal read again file by file as it is written (each file is one day,
-    in date order), or None if `folder` is not one (`_journal` then says what it is)."""
+    """A folder journal whose wanted days' files are read again as it is written (each
+    file is one day, in date order), or None if `folder` is not one (`_journal` then says
+    what it is)."""
     if jrnl_exports.detect(folder) or dayone_classic.detect(folder):
         return None
     files = folder_files(folder)
     if not files:
         return None
+    day_files: list[Path] = []  # the files that hold entries: one a day, in order
+
+    def pieces() -> Iterator[Piece]:
+        for file in files:
+            found = _file_pieces(folder, file, timeformat)
+            if found:
+                day_files.append(file)
+            yield from found
+
+    def days(wanted: Callable[[int], bool]) -> Iterator[tuple[int, list[Piece]]]:
+        for index, file in enumerate(day_files):
+            if wanted(index):
+                yield index, _file_pieces(folder, file, timeformat)
+
     return open_stream_folded(
-        "jrnl", lambda: _folder_pieces(folder, files, timeformat), str(folder),
+        "jrnl", pieces, str(folder), days=days,
         whole=lambda: HeldSource(read_folder(folder, timeformat), keep=again))
 
 
