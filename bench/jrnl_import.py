@@ -1,9 +1,12 @@
-"""A jrnl journal imported into a new vault, as `journal import` runs it (the source
-checked and opened, planned against the vault, written), with the test KDF so that the key
-derivation is left out: CPU time of each step and the peak RSS.
+"""A jrnl journal (or any import source, `--format`) imported into a new vault, as
+`journal import` runs it (the source checked and opened, planned against the vault,
+written), with the test KDF so that the key derivation is left out: CPU time of each step
+and the peak RSS. `make bench` runs it on the worst formats (`bench.run._import_figures`,
+sources from `bench.import_sources`).
 
   python -m bench.jrnl_import bench/results/cache/<demo-...-50000-...>/jrnl.txt
   python -m bench.jrnl_import JOURNAL --plain-copy PLAIN.txt   # and its decrypted text
+  python -m bench.jrnl_import OUT/dayone.json --format dayone  # bench.import_sources' OUT
 
 The bench's journals are jrnl v3, encrypted with the bench's passphrase (bench.vaults).
 `--plain-copy` writes the decrypted text of the bench's (generated) journal to PLAIN.txt
