@@ -12,6 +12,7 @@ bench's passphrase). OUT_DIR gets one source per format (build it in your worktr
   jrnl-folder/                                       jrnl's Folder journal, YYYY/MM/DD.txt
   dayone.json                                        a Day One JSON export
   markdown/                                          one YYYY-MM-DD.md per day
+  jrnl-export.json, jrnl-export.md                   jrnl's own `--export json|markdown`
 
 Then `python -m bench.jrnl_import OUT_DIR/<source> --format FMT` under `/usr/bin/time`.
 """
@@ -38,7 +39,8 @@ from journal.core.exchange.importers.jrnl_text import header_starts
 SOURCES = {"jrnl-v3": ("jrnl-v3.journal", "jrnl"), "jrnl-v2": ("jrnl-v2.journal", "jrnl"),
            "jrnl-v1": ("jrnl-v1.journal", "jrnl"), "jrnl-legacy": ("jrnl-legacy.journal", "jrnl"),
            "jrnl-folder": ("jrnl-folder", "jrnl"), "dayone-json": ("dayone.json", "dayone"),
-           "markdown": ("markdown", "markdown")}
+           "markdown": ("markdown", "markdown"), "jrnl-json": ("jrnl-export.json", "jrnl"),
+           "jrnl-md": ("jrnl-export.md", "markdown")}
 FORMATS = tuple(SOURCES)
 
 
@@ -102,6 +104,22 @@ def write(journal: Path, out: Path, formats: tuple[str, ...]) -> None:
             (folder / f"{when:%Y-%m-%d}.md").write_text(
                 f"---\ndate: {when:%Y-%m-%d}\ntags: [work]\n---\n# {title}\n{body}\n",
                 encoding="utf-8")
+    if "jrnl-json" in formats:
+        (out / "jrnl-export.json").write_text(json.dumps({"tags": {}, "entries": [
+            {"title": title, "body": body, "date": f"{when:%Y-%m-%d}", "time": f"{when:%H:%M}",
+             "tags": [], "starred": False} for when, title, body in items]}, indent=4),
+            encoding="utf-8")
+    if "jrnl-md" in formats:
+        chunks, year, month = [], None, None
+        for when, title, body in items:
+            if when.year != year:
+                year, month = when.year, None
+                chunks.append(f"# {year}\n")
+            if when.month != month:
+                month = when.month
+                chunks.append(f"## {when:%B}\n")
+            chunks.append(f"### {when:%Y-%m-%d %H:%M} {title}\n\n{body.rstrip()}\n \n")
+        (out / "jrnl-export.md").write_text("\n".join(chunks), encoding="utf-8")
     print(f"wrote {len(items):,} entries to {out}: {', '.join(formats)}")
 
 

@@ -94,6 +94,13 @@ def test_the_progress_counts_the_bytes_of_the_file(tmp_path):
     told: list[int] = []
     with importers.open_source(path, "dayone", progress=told.append):
         assert sum(told) == path.stat().st_size
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as out:
+        out.write(path, "Journal.json")
+        out.writestr("photos/a.jpeg", b"\xff" * 5000)
+    told.clear()
+    with importers.open_source(archive, "dayone", progress=told.append):
+        assert archive.stat().st_size * 0.95 <= sum(told) <= archive.stat().st_size
 
 
 def _variants(items: list[dict]) -> dict[str, str]:

@@ -105,8 +105,8 @@ def open_source(path: Path, source_passphrase: Passphrase = None,
                 progress: Callable[[int], None] | None = None, *,
                 again: bool = False) -> Source:
     """The export read as a stream, entry by entry (`dayone_stream`): the same entries and
-    errors as `read`, without holding them all. `progress(n)`: n more bytes of a JSON
-    file read (a zip's members are not counted against its size)."""
+    errors as `read`, without holding them all. `progress(n)`: about n more bytes of the
+    file read (a JSON file, or a zip: its JSON members' share of it)."""
     path = Path(path)
 
     def whole() -> Source:
@@ -117,10 +117,24 @@ def open_source(path: Path, source_passphrase: Passphrase = None,
     if documents is None:
         return whole()
     media = _media(path)
-    plain_file = path.is_file() and not zipfile.is_zipfile(path)
     return dayone_stream.open_stream(path, documents,
                                      lambda item, where: _piece(item, where, media), whole,
-                                     progress if plain_file else None)
+                                     _against_file(path, progress))
+
+
+def _against_file(path: Path,
+                  progress: Callable[[int], None] | None) -> Callable[[int], None] | None:
+    """`progress` told of a zip's JSON bytes as parts of the zip's size (the bar counts the
+    file: its JSON's share of it runs the whole bar); a folder's is not counted."""
+    if progress is None or path.is_dir() or not zipfile.is_zipfile(path):
+        return None if progress is None or path.is_dir() else progress
+    try:
+        with zipfile.ZipFile(path) as archive:
+            inside = sum(archive.getinfo(name).file_size for name in _zip_jsons(archive))
+        scale = path.stat().st_size / max(1, inside)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return None
+    return lambda n: progress(int(n * scale))
 
 
 def _stream_documents(path: Path) -> list[tuple[str, dayone_stream.Opener]] | None:
