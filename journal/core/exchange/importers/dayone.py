@@ -30,7 +30,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from journal.core.errors import ValidationError
-from journal.core.exchange.importers import dayone_classic, dayone_stream
+from journal.core.exchange.importers import dayone_classic, entries_stream
 from journal.core.exchange.importers._shared import (
     Passphrase,
     Piece,
@@ -104,7 +104,7 @@ def read(path: Path, source_passphrase: Passphrase = None) -> list[Entry]:
 def open_source(path: Path, source_passphrase: Passphrase = None,
                 progress: Callable[[int], None] | None = None, *,
                 again: bool = False) -> Source:
-    """The export read as a stream, entry by entry (`dayone_stream`): the same entries and
+    """The export read as a stream, entry by entry (`entries_stream`): the same entries and
     errors as `read`, without holding them all. `progress(n)`: about n more bytes of the
     file read (a JSON file, or a zip: its JSON members' share of it)."""
     path = Path(path)
@@ -117,9 +117,9 @@ def open_source(path: Path, source_passphrase: Passphrase = None,
     if documents is None:
         return whole()
     media = _media(path)
-    return dayone_stream.open_stream(path, documents,
-                                     lambda item, where: _piece(item, where, media), whole,
-                                     _against_file(path, progress))
+    return entries_stream.open_stream("dayone", path, documents,
+                                      lambda item, _index, where: _piece(item, where, media),
+                                      whole, _against_file(path, progress))
 
 
 def _against_file(path: Path,
@@ -137,7 +137,7 @@ def _against_file(path: Path,
     return lambda n: progress(int(n * scale))
 
 
-def _stream_documents(path: Path) -> list[tuple[str, dayone_stream.Opener]] | None:
+def _stream_documents(path: Path) -> list[tuple[str, entries_stream.Opener]] | None:
     """Each JSON document of the export (its member name, how to open it), as
     `_json_documents` finds them; None where that would refuse (it then says why)."""
     try:
@@ -145,16 +145,16 @@ def _stream_documents(path: Path) -> list[tuple[str, dayone_stream.Opener]] | No
             files = _folder_jsons(path)
             if not files or any(p.stat().st_size > _MAX_JSON for p in files):
                 return None
-            return [(p.name, dayone_stream.file_opener(p)) for p in files]
+            return [(p.name, entries_stream.file_opener(p)) for p in files]
         if not path.is_file() or path.stat().st_size > _MAX_JSON:
             return None
         if not zipfile.is_zipfile(path):
-            return [("", dayone_stream.file_opener(path))]
+            return [("", entries_stream.file_opener(path))]
         with zipfile.ZipFile(path) as archive:
             names = _zip_jsons(archive)
             if not names or any(archive.getinfo(n).file_size > _MAX_JSON for n in names):
                 return None
-        return [(name, dayone_stream.member_opener(path, name)) for name in names]
+        return [(name, entries_stream.member_opener(path, name)) for name in names]
     except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, RuntimeError,
             ValueError, IndexError, zlib.error):
         return None

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from journal.core.errors import ValidationError
-from journal.core.exchange.importers import jrnl_text
+from journal.core.exchange.importers import entries_stream, jrnl_text
 from journal.core.exchange.importers._shared import (
     Piece,
     decode_text,
@@ -33,8 +34,11 @@ from journal.core.exchange.importers._shared import (
     read_bytes,
     tag_line,
 )
+from journal.core.exchange.importers.source import HeldSource, Source
 from journal.core.model.entries import Entry
 
+#: `read_bytes`' limit: a larger export is refused by the whole read.
+_MAX_FILE = 512 * 1024 * 1024
 _FILE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}_.*\.md$")
 _YEAR = re.compile(r"^# \d{4}$")
 _MONTH = re.compile(r"^## [A-Z][a-z]+$")
@@ -134,29 +138,49 @@ def _piece(when: datetime, title: str, body: str, starred: bool, tags: list[str]
 
 def _json_pieces(path: Path, timeformat: str | None) -> list[Piece]:
     items = entries_list(decode_text(read_bytes(path), path), str(path), "a jrnl export")
-    pieces = []
-    for index, item in enumerate(items):
-        where = f"{path}, entry {index}"
-        if not isinstance(item, dict):
-            raise ValidationError(f"{where}: must be an object")
-        fields = {k: item.get(k, "") for k in ("title", "body", "date", "time")}
-        for name, value in fields.items():
-            if not isinstance(value, str):
-                raise ValidationError(f"{where}: field '{name}' must be text")
-        tags = item.get("tags", []) or []
-        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-            raise ValidationError(f"{where}: field 'tags' must be a list of text")
-        starred = item.get("starred", False)
-        if not isinstance(starred, bool):
-            raise ValidationError(f"{where}: field 'starred' must be true or false")
-        try:
-            when = datetime.strptime(f"{fields['date']} {fields['time']}", "%Y-%m-%d %H:%M")
-        except ValueError:
-            raise ValidationError(f"{where}: 'date' and 'time' must be YYYY-MM-DD and HH:MM") \
-                from None
-        pieces.append(_piece(when, fields["title"], fields["body"], starred, tags,
-                             f"{index}|{json.dumps(item, sort_keys=True)}"))
-    return pieces
+    return [_json_piece(item, index, f"{path}, entry {index}")
+            for index, item in enumerate(items)]
+
+
+def _json_piece(item: Any, index: int, where: str) -> Piece:
+    if not isinstance(item, dict):
+        raise ValidationError(f"{where}: must be an object")
+    fields = {k: item.get(k, "") for k in ("title", "body", "date", "time")}
+    for name, value in fields.items():
+        if not isinstance(value, str):
+            raise ValidationError(f"{where}: field '{name}' must be text")
+    tags = item.get("tags", []) or []
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise ValidationError(f"{where}: field 'tags' must be a list of text")
+    starred = item.get("starred", False)
+    if not isinstance(starred, bool):
+        raise ValidationError(f"{where}: field 'starred' must be true or false")
+    try:
+        when = datetime.strptime(f"{fields['date']} {fields['time']}", "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise ValidationError(f"{where}: 'date' and 'time' must be YYYY-MM-DD and HH:MM") \
+            from None
+    return _piece(when, fields["title"], fields["body"], starred, tags,
+                  f"{index}|{json.dumps(item, sort_keys=True)}")
+
+
+def open_json(path: Path, again: bool = False,
+              progress: Callable[[int], None] | None = None) -> Source:
+    """jrnl's json export read as a stream, entry by entry (`entries_stream`): the same
+    entries and errors as `read`, without holding them all."""
+    path = Path(path)
+
+    def whole() -> Source:
+        return HeldSource(read(path), keep=again)
+
+    try:
+        too_large = path.stat().st_size > _MAX_FILE
+    except OSError:
+        return whole()
+    if too_large:
+        return whole()
+    return entries_stream.open_stream("jrnl", path, [("", entries_stream.file_opener(path))],
+                                      _json_piece, whole, progress)
 
 
 def _split_header(rest: str, timeformat: str | None, where: str) -> tuple[datetime, str]:

@@ -1,10 +1,11 @@
-"""Day One's JSON export read as a stream (ijson), entry by entry: an import of 50,000
-entries held every parsed entry and every folded day at once (311 MB); now it holds each
-entry's id and date and the entries of one read (`folded.open_stream_folded`).
+"""An export's JSON `{"entries": [...]}` read as a stream (ijson), entry by entry: Day
+One's export and jrnl's `--export json`. An import of 50,000 entries held every parsed
+entry and every folded day at once (Day One: 311 MB, jrnl: 332 MB); now it holds each
+day's id and date and the entries of one read (`folded.open_stream_folded`).
 
-Each entry is made into a piece exactly as reading the export whole makes it
-(`dayone._piece`, handed in, with the same place in its errors). The stream reads only what it reads
-the way `json.loads` would: anything else it meets (malformed JSON, a byte-order mark, an
+Each entry is made into a piece exactly as reading the export whole makes it (the format's
+own function, handed in, with the same place in its errors). The stream reads only what it
+reads the way `json.loads` would: anything else it meets (malformed JSON, a byte-order mark, an
 escaped surrogate, numbers beyond 64 bits, deep nesting, `entries` twice or not a list, an
 entry that is not valid, days out of order) and the export is read whole instead, as
 before, which gives the same entries or the same error as ever.
@@ -34,11 +35,11 @@ _CLOSE = frozenset(("end_map", "end_array"))
 Opener = Callable[[], AbstractContextManager[IO[bytes]]]
 
 
-def open_stream(path: Path, documents: list[tuple[str, Opener]],
-                make_piece: Callable[[Any, str], Piece], whole: Callable[[], Source],
+def open_stream(fmt: str, path: Path, documents: list[tuple[str, Opener]],
+                make_piece: Callable[[Any, int, str], Piece], whole: Callable[[], Source],
                 progress: Callable[[int], None] | None = None) -> Source:
     """The export whose JSON `documents` these are (member name, how to open it), each
-    entry made a piece by `make_piece(item, where)`, checked and folded once for its
+    entry made a piece by `make_piece(item, index, where)`, checked and folded once for its
     survey, read again in order as it is written; `whole()` where the stream cannot
     stand for the whole read. `progress(n)`: n more bytes read (the first read only)."""
     told = [progress]
@@ -48,7 +49,7 @@ def open_stream(path: Path, documents: list[tuple[str, Opener]],
         for member, opener in documents:
             yield from _document_pieces(path, member, opener, make_piece, tell)
 
-    return open_stream_folded("dayone", pieces, str(path), whole)
+    return open_stream_folded(fmt, pieces, str(path), whole)
 
 
 def file_opener(path: Path) -> Opener:
@@ -102,7 +103,7 @@ class _Watched:
 
 
 def _document_pieces(path: Path, member: str, opener: Opener,
-                     make_piece: Callable[[Any, str], Piece],
+                     make_piece: Callable[[Any, int, str], Piece],
                      progress: Callable[[int], None] | None) -> Iterator[Piece]:
     import ijson
 
@@ -112,7 +113,7 @@ def _document_pieces(path: Path, member: str, opener: Opener,
         with opener() as handle:
             events = ijson.basic_parse(_Watched(handle, progress), use_float=True)
             for index, item in enumerate(_items(events)):
-                yield make_piece(item, f"{where}, entry {index}")
+                yield make_piece(item, index, f"{where}, entry {index}")
     except (ijson.JSONError, ValueError, OSError) as exc:
         raise ReadWhole from exc
 

@@ -1,8 +1,8 @@
-"""Day One's JSON export read as a stream (`dayone_stream`, `folded.StreamFoldedSource`): an
-import of 50,000 entries held every entry (311 MB); now it holds ids, dates and a part of the
-entries, and gives exactly what reading the export whole gives: the same days, ids, bodies
-and times, and the same errors (whatever the stream does not read as `json.loads` would is
-read whole, as before)."""
+"""Day One's JSON export and jrnl's json export read as a stream (`entries_stream`,
+`folded.StreamFoldedSource`): an import of 50,000 entries held every entry (311 and 332 MB);
+now it holds ids, dates and a part of the entries, and gives exactly what reading the export
+whole gives: the same days, ids, bodies and times, and the same errors (whatever the stream
+does not read as `json.loads` would is read whole, as before)."""
 
 from __future__ import annotations
 
@@ -185,3 +185,59 @@ def test_two_journals_that_share_days_are_read_whole(tmp_path):
     assert _source_kind(archive) is HeldSource
     assert _streamed(archive) == _whole(archive)
     assert dayone.detect(archive)
+
+
+# -- jrnl's `--export json` ----------------------------------------------------------------
+def _jrnl_items(count: int, per_day: int = 2) -> list[dict]:
+    """jrnl's json export: oldest first, several entries a day."""
+    start = datetime(2021, 3, 1, 7)
+    return [{"title": f"Entry {i} @work", "body": f"Body {i}, #tag{i % 5}.\n\nMore.",
+             "date": f"{start + timedelta(days=i // per_day):%Y-%m-%d}",
+             "time": f"{7 + 5 * (i % per_day):02d}:{i % 60:02d}",
+             "tags": ["@work", f"#tag{i % 5}"], "starred": i % 9 == 0} for i in range(count)]
+
+
+def _jrnl_whole(path: Path) -> list[dict]:
+    return _as_read(importers.read(path, "jrnl"))
+
+
+def _jrnl_streamed(path: Path) -> list[dict]:
+    with importers.open_source(path, "jrnl") as source:
+        return _as_read(e for _, e in source.entries(lambda i: True))
+
+
+@pytest.mark.parametrize("stem", ["simple", "tags"])
+def test_jrnl_own_json_exports_read_the_same_streamed(stem):
+    path = PEER / "jrnl-exports" / f"{stem}.json"
+    with importers.open_source(path, "jrnl") as source:
+        assert isinstance(source, folded.StreamFoldedSource)
+    assert _jrnl_streamed(path) == _jrnl_whole(path)
+
+
+def test_a_large_jrnl_json_export_is_read_as_a_stream(tmp_path):
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps({"tags": {"@work": 300}, "entries": _jrnl_items(300)},
+                               indent=4), encoding="utf-8")
+    with importers.open_source(path, "jrnl") as source:
+        assert isinstance(source, folded.StreamFoldedSource)
+    streamed = _jrnl_streamed(path)
+    assert streamed == _jrnl_whole(path) and len(streamed) == 150
+
+
+def test_a_malformed_jrnl_json_export_gives_the_whole_reads_error(tmp_path):
+    items = _jrnl_items(200)
+    good = json.dumps({"tags": {}, "entries": items}, indent=4)
+    bad_time = [dict(item) for item in items]
+    bad_time[120]["time"] = "25:00"
+    not_text = [dict(item) for item in items]
+    not_text[130]["body"] = ["a list"]
+    variants = {"cut in the middle": good[: len(good) // 2],
+                "a bad time mid-file": json.dumps({"entries": bad_time}),
+                "a body not text mid-file": json.dumps({"entries": not_text}),
+                "out of order": json.dumps({"entries": items[::-1]})}
+    for n, (name, text) in enumerate(variants.items()):
+        path = tmp_path / f"export{n}.json"
+        path.write_text(text, encoding="utf-8")
+        streamed = _outcome(path, _jrnl_streamed)
+        assert streamed == _outcome(path, _jrnl_whole), name
+        assert name == "out of order" or str(streamed).startswith(f"error: {path}"), name
