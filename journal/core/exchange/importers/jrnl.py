@@ -126,12 +126,15 @@ def open_source(path: Path, source_passphrase: Passphrase = None,
                 timeformat: str | None = None, *, again: bool = False) -> Source:
     """A jrnl journal's text (jrnl 2+ or 1.x, plain or encrypted), validated and held as its
     text only: its days are folded again as they are written (`folded`), so an import of
-    50,000 entries does not hold them all; a folder journal is read again file by file,
-    jrnl's json export as a stream. Other jrnl sources (jrnl's markdown and yaml exports,
-    a Day One package) are read whole."""
+    50,000 entries does not hold them all (jrnl's markdown export too); a folder journal is
+    read again file by file, jrnl's json export as a stream. Other jrnl sources (jrnl's
+    exports as folders of files, a Day One package) are read whole."""
     path = Path(path)
-    if jrnl_exports.kind(path) == "json":
+    export = jrnl_exports.kind(path)
+    if export == "json":
         return jrnl_exports.open_json(path, again, progress)
+    if export == "markdown":
+        return jrnl_exports.open_markdown(path, timeformat, again, progress)
     if path.is_dir():
         folder = _open_folder(path, timeformat, again)
         if folder is not None:

@@ -34,6 +34,7 @@ from journal.core.exchange.importers._shared import (
     read_bytes,
     tag_line,
 )
+from journal.core.exchange.importers.folded import open_folded
 from journal.core.exchange.importers.source import HeldSource, Source
 from journal.core.model.entries import Entry
 
@@ -191,35 +192,52 @@ def _split_header(rest: str, timeformat: str | None, where: str) -> tuple[dateti
 
 
 def _markdown_pieces(path: Path, text: str, marks: str, timeformat: str | None) -> list[Piece]:
-    pieces: list[Piece] = []
-    current: tuple[datetime, str, int] | None = None
-    lines: list[str] = []
+    starts = _markdown_starts(path, text, marks, timeformat)
+    return [_markdown_piece_at(path, text, starts, index, marks)
+            for index in range(len(starts))]
 
-    def close() -> None:
-        if current is None:
-            return
-        while lines and (not lines[-1].strip() or _YEAR.match(lines[-1])
-                         or _MONTH.match(lines[-1])):
-            lines.pop()
-        body = "\n".join(lines).strip("\n")
-        pieces.append(_piece(current[0], current[1], body, False, [], f"{path.name}|"
-                             f"{current[2]}|{body}"))
 
-    for line_no, line in enumerate(text.split("\n"), start=1):
+def _markdown_starts(path: Path, text: str, marks: str,
+                     timeformat: str | None) -> list[tuple[int, int, datetime, str]]:
+    """Each entry heading of a jrnl markdown export: where its line starts, its line
+    number, its date and its title, every heading checked (the first problem raises)."""
+    starts: list[tuple[int, int, datetime, str]] = []
+    for line_no, (begin, line) in enumerate(jrnl_text.lines_of(text), start=1):
         if line.startswith(f"{marks} ") and not line.startswith(f"{marks}#"):
-            close()
             when, title = _split_header(line[len(marks) + 1:], timeformat,
                                         f"{path}, line {line_no}")
-            current, lines = (when, title, line_no), []
-        elif current is not None:
-            if re.match(rf"^{re.escape(marks)}#+ ", line):
-                line = line[len(marks):]  # jrnl deepened the body's headings
-            lines.append(line)
-        elif line.strip() and not (_YEAR.match(line) or _MONTH.match(line)):
+            starts.append((begin, line_no, when, title))
+        elif not starts and line.strip() and not (_YEAR.match(line) or _MONTH.match(line)):
             raise ValidationError(f"{path}, line {line_no}: text before the first entry "
                                   f"heading ('{marks} <date> <title>')")
-    close()
-    return pieces
+    return starts
+
+
+def _markdown_piece_at(path: Path, text: str, starts: list[tuple[int, int, datetime, str]],
+                       index: int, marks: str) -> Piece:
+    """The `index`-th entry of the export whose `_markdown_starts` these are."""
+    begin, line_no, when, title = starts[index]
+    end = starts[index + 1][0] - 1 if index + 1 < len(starts) else len(text)
+    _, *body_lines = text[begin:end].split("\n")
+    deepened = re.compile(rf"^{re.escape(marks)}#+ ")
+    lines = [line[len(marks):] if deepened.match(line) else line  # jrnl deepened them
+             for line in body_lines]
+    while lines and (not lines[-1].strip() or _YEAR.match(lines[-1]) or _MONTH.match(lines[-1])):
+        lines.pop()
+    body = "\n".join(lines).strip("\n")
+    return _piece(when, title, body, False, [], f"{path.name}|{line_no}|{body}")
+
+
+def open_markdown(path: Path, timeformat: str | None = None, again: bool = False,
+                  progress: Callable[[int], None] | None = None) -> Source:
+    """jrnl's markdown export (one file) checked whole and held as its text, its days
+    folded again as they are written (`folded`), as jrnl's own text is."""
+    path = Path(path)
+    text = decode_text(read_bytes(path), path)
+    starts = _markdown_starts(path, text, "###", timeformat)
+    return open_folded("jrnl", [when for _, _, when, _ in starts],
+                       lambda index: _markdown_piece_at(path, text, starts, index, "###"),
+                       again=again, progress=progress)
 
 
 def _yaml_pieces(path: Path, text: str, timeformat: str | None) -> list[Piece]:
