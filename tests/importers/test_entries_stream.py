@@ -241,3 +241,20 @@ def test_a_malformed_jrnl_json_export_gives_the_whole_reads_error(tmp_path):
         streamed = _outcome(path, _jrnl_streamed)
         assert streamed == _outcome(path, _jrnl_whole), name
         assert name == "out of order" or str(streamed).startswith(f"error: {path}"), name
+
+
+def test_an_import_in_parts_builds_each_entry_once_more_not_once_a_part(vault, tmp_path,
+                                                                        monkeypatch):
+    path = _write(tmp_path / "Journal.json", _items(240))
+    made: list[int] = []
+    real = dayone._piece
+    monkeypatch.setattr(dayone, "_piece", lambda *a: made.append(1) or real(*a))
+    monkeypatch.setattr(folded.StreamFoldedSource, "group", 25)  # about five parts
+    with importers.open_source(path, "dayone") as source:
+        assert len(made) == 240
+        result = planning.plan_source(vault, source)
+        assert planning.apply(vault, result) == 120
+    assert len(made) == 480  # read again in parts, each entry built in one part only
+    whole = importers.read(path, "dayone")
+    assert {e.id: (e.date, e.body) for e in vault.entries()} == {
+        e.id: (e.date, e.body) for e in whole}

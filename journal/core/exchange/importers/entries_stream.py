@@ -43,13 +43,42 @@ def open_stream(fmt: str, path: Path, documents: list[tuple[str, Opener]],
     survey, read again in order as it is written; `whole()` where the stream cannot
     stand for the whole read. `progress(n)`: n more bytes read (the first read only)."""
     told = [progress]
+    item_days: list[int] = []  # each entry's day (its index in the survey), in order
+    counts: list[int] = []  # each document's number of entries
 
-    def pieces() -> Iterator[Piece]:
+    def pieces() -> Iterator[Piece]:  # the first read: every entry, its day noted
         tell, told[0] = told[0], None  # only the first read is shown
+        day, last = -1, None
         for member, opener in documents:
-            yield from _document_pieces(path, member, opener, make_piece, tell)
+            counted = [0]
+            for _, piece in _document_pieces(path, member, opener, make_piece, tell, counted):
+                if piece.when.date() != last:
+                    day, last = day + 1, piece.when.date()
+                item_days.append(day)
+                yield piece
+            counts.append(counted[0])
 
-    return open_stream_folded(fmt, pieces, str(path), whole)
+    def days(wanted: Callable[[int], bool]) -> Iterator[tuple[int, list[Piece]]]:
+        """The wanted days read again; the other entries are parsed, not built."""
+        day, group, base = -1, [], 0
+        for (member, opener), count in zip(documents, counts, strict=True):
+            counted = [0]
+            for local, piece in _document_pieces(
+                    path, member, opener, make_piece, None, counted,
+                    skip=lambda i, b=base: b + i >= len(item_days)
+                    or not wanted(item_days[b + i])):
+                if item_days[base + local] != day and group:
+                    yield day, group
+                    group = []
+                day = item_days[base + local]
+                group.append(piece)
+            if counted[0] != count:
+                raise ReadWhole  # entries added or removed since the first read
+            base += count
+        if group:
+            yield day, group
+
+    return open_stream_folded(fmt, pieces, str(path), whole, days=days)
 
 
 def file_opener(path: Path) -> Opener:
@@ -104,7 +133,10 @@ class _Watched:
 
 def _document_pieces(path: Path, member: str, opener: Opener,
                      make_piece: Callable[[Any, int, str], Piece],
-                     progress: Callable[[int], None] | None) -> Iterator[Piece]:
+                     progress: Callable[[int], None] | None, counted: list[int],
+                     skip: Callable[[int], bool] | None = None) -> Iterator[tuple[int, Piece]]:
+    """(index, piece) of each entry of one document that `skip` does not skip; `counted[0]`
+    is the number of entries read, skipped ones included."""
     import ijson
 
     where = (f"{path}, zip member {member}" if member and not path.is_dir()
@@ -112,15 +144,17 @@ def _document_pieces(path: Path, member: str, opener: Opener,
     try:
         with opener() as handle:
             events = ijson.basic_parse(_Watched(handle, progress), use_float=True)
-            for index, item in enumerate(_items(events)):
-                yield make_piece(item, index, f"{where}, entry {index}")
+            for index, item in _items(events, skip, counted):
+                yield index, make_piece(item, index, f"{where}, entry {index}")
     except (ijson.JSONError, ValueError, OSError) as exc:
         raise ReadWhole from exc
 
 
-def _items(events: Iterator[tuple[str, Any]]) -> Iterator[Any]:
+def _items(events: Iterator[tuple[str, Any]], skip: Callable[[int], bool] | None,
+           counted: list[int]) -> Iterator[tuple[int, Any]]:
     """The objects of the top-level object's one `entries` list, as `json.loads` would give
-    them; ReadWhole at anything else (a scalar entry is left to the whole read too)."""
+    them, with their index (those `skip` accepts parsed past, not built); ReadWhole at
+    anything else (a scalar entry is left to the whole read too)."""
     import ijson
 
     stack: list[str] = []
@@ -128,10 +162,12 @@ def _items(events: Iterator[tuple[str, Any]]) -> Iterator[Any]:
     seen = 0
     in_entries = False
     builder: Any = None
+    skipping = False
     for event, value in events:
         depth = len(stack)
-        if builder is not None:
-            builder.event(event, value)
+        if builder is not None or skipping:
+            if not skipping:
+                builder.event(event, value)
             if event in _OPEN:
                 stack.append(event)
                 if len(stack) > MAX_DEPTH:
@@ -139,8 +175,9 @@ def _items(events: Iterator[tuple[str, Any]]) -> Iterator[Any]:
             elif event in _CLOSE:
                 stack.pop()
                 if len(stack) == 2:
-                    yield builder.value
-                    builder = None
+                    if not skipping:
+                        yield counted[0] - 1, builder.value
+                    builder, skipping = None, False
             continue
         if event == "map_key":
             if depth == 1:
@@ -155,8 +192,12 @@ def _items(events: Iterator[tuple[str, Any]]) -> Iterator[Any]:
                     raise ReadWhole
                 in_entries = True
             elif depth == 2 and in_entries:
-                builder = ijson.ObjectBuilder()
-                builder.event(event, value)
+                counted[0] += 1
+                if skip is not None and skip(counted[0] - 1):
+                    skipping = True
+                else:
+                    builder = ijson.ObjectBuilder()
+                    builder.event(event, value)
             stack.append(event)
             continue
         if event in _CLOSE:
