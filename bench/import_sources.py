@@ -40,7 +40,7 @@ SOURCES = {"jrnl-v3": ("jrnl-v3.journal", "jrnl"), "jrnl-v2": ("jrnl-v2.journal"
            "jrnl-v1": ("jrnl-v1.journal", "jrnl"), "jrnl-legacy": ("jrnl-legacy.journal", "jrnl"),
            "jrnl-folder": ("jrnl-folder", "jrnl"), "dayone-json": ("dayone.json", "dayone"),
            "markdown": ("markdown", "markdown"), "jrnl-json": ("jrnl-export.json", "jrnl"),
-           "jrnl-md": ("jrnl-export.md", "markdown")}
+           "jrnl-md": ("jrnl-export.md", "jrnl")}
 FORMATS = tuple(SOURCES)
 
 
@@ -119,7 +119,7 @@ def write(journal: Path, out: Path, formats: tuple[str, ...]) -> None:
                 month = when.month
                 chunks.append(f"## {when:%B}\n")
             chunks.append(f"### {when:%Y-%m-%d %H:%M} {title}\n\n{body.rstrip()}\n \n")
-        (out / "jrnl-export.md").write_text("\n".join(chunks), encoding="utf-8")
+        (out / "jrnl-export.md").write_text("\n".join(chunks).rstrip("\n"), encoding="utf-8")
     print(f"wrote {len(items):,} entries to {out}: {', '.join(formats)}")
 
 

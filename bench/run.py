@@ -178,7 +178,7 @@ def _sync_figures(report: Report, size: int) -> None:
 #: The import formats that held a large source whole (issue 19 target 1: under 300 MB at
 #: 50,000 entries): (label, bench.import_sources name, import format).
 IMPORT_FORMATS = (("jrnl v3 (encrypted)", "jrnl-v3"), ("jrnl 1.x (encrypted)", "jrnl-v1"),
-                  ("Day One JSON", "dayone-json"))
+                  ("jrnl's markdown export", "jrnl-md"), ("Day One JSON", "dayone-json"))
 
 
 def _import_figures(report: Report, built: vaults.Built) -> None:
