@@ -13,6 +13,7 @@ bench's passphrase). OUT_DIR gets one source per format (build it in your worktr
   dayone.json                                        a Day One JSON export
   markdown/                                          one YYYY-MM-DD.md per day
   jrnl-export.json, jrnl-export.md                   jrnl's own `--export json|markdown`
+  jrnl-export-md/                                    ... `--export markdown -o DIR`
 
 Then `python -m bench.jrnl_import OUT_DIR/<source> --format FMT` under `/usr/bin/time`.
 """
@@ -23,6 +24,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import uuid
 from datetime import UTC
 from pathlib import Path
@@ -40,7 +42,7 @@ SOURCES = {"jrnl-v3": ("jrnl-v3.journal", "jrnl"), "jrnl-v2": ("jrnl-v2.journal"
            "jrnl-v1": ("jrnl-v1.journal", "jrnl"), "jrnl-legacy": ("jrnl-legacy.journal", "jrnl"),
            "jrnl-folder": ("jrnl-folder", "jrnl"), "dayone-json": ("dayone.json", "dayone"),
            "markdown": ("markdown", "markdown"), "jrnl-json": ("jrnl-export.json", "jrnl"),
-           "jrnl-md": ("jrnl-export.md", "jrnl")}
+           "jrnl-md": ("jrnl-export.md", "jrnl"), "jrnl-md-folder": ("jrnl-export-md", "jrnl")}
 FORMATS = tuple(SOURCES)
 
 
@@ -120,6 +122,13 @@ def write(journal: Path, out: Path, formats: tuple[str, ...]) -> None:
                 chunks.append(f"## {when:%B}\n")
             chunks.append(f"### {when:%Y-%m-%d %H:%M} {title}\n\n{body.rstrip()}\n \n")
         (out / "jrnl-export.md").write_text("\n".join(chunks).rstrip("\n"), encoding="utf-8")
+    if "jrnl-md-folder" in formats:
+        folder = out / "jrnl-export-md"
+        folder.mkdir(exist_ok=True)
+        for index, (when, title, body) in enumerate(items):
+            slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:30] or "entry"
+            (folder / f"{when:%Y-%m-%d}_{slug}-{index}.md").write_text(
+                f"# {when:%Y-%m-%d %H:%M} {title}\n\n{body.rstrip()}\n ", encoding="utf-8")
     print(f"wrote {len(items):,} entries to {out}: {', '.join(formats)}")
 
 
