@@ -9,7 +9,8 @@ by the index in a worker (a few milliseconds); words are searched in the full te
 same worker, which reads the candidates in small chunks, shows matches as it goes, and
 keeps what it read for the next search. The preview decrypts just the highlighted entry.
 Nothing is kept outside this screen, which the app removes when it locks. Every vault
-call holds `app.vault_lock` (journal.ui.vault_access).
+call holds `app.vault_lock` (journal.ui.vault_access), which is also the vault's own turn:
+the index's lazy read of its word rows (a first word search) takes it by itself.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from journal.core.errors import JournalError
 from journal.core.model.entries import Entry
 from journal.core.model.query import Query, needs_full_text
 from journal.core.store.index import Hits, Index
-from journal.ui.vault_access import allocation_burst, vault_in_use, vault_index, word_rows_loaded
+from journal.ui.vault_access import allocation_burst, vault_in_use, vault_index
 from journal.ui.widgets.calendar import DayMarks, MonthCalendar
 from journal.ui.widgets.entry_list import EntryList
 from journal.ui.widgets.entry_view import EntryView
@@ -203,9 +204,7 @@ class BrowseScreen(Screen):
         The texts of the entries read are kept for the next searches (`WordSearch`); the
         vault parses only the rows whose text holds the words, so those are the ones kept."""
         worker = get_current_worker()
-        if query.text and not word_rows_loaded(self.app, index):
-            return  # locked meanwhile
-        with allocation_burst():
+        with allocation_burst():  # a first word search reads the word rows (vault's turn)
             candidates = index.select(query)
         if not needs_full_text(query):  # the index's answer is exact
             if not worker.is_cancelled:
