@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import click
@@ -89,7 +90,10 @@ def init(runtime: Runtime, passphrase_file: Path | None, no_recovery_code: bool,
     vault.close()
     say(f"Created an encrypted vault at {directory}")
     _show_recovery(code)
-    say("Next: journal add   (opens your editor; journal --help lists every command)")
+    vault_arg = (f" --vault {shlex.quote(str(directory))}"
+                 if runtime.vault_override is not None else "")
+    say(f"Next: journal{vault_arg}   (opens the app to write tonight's entry; "
+        "journal --help lists every command)")
 
 
 def _init_from_sync(runtime: Runtime, passphrase_file: Path | None, folder: Path,
