@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import socket
 import sqlite3
+from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,7 @@ from journal.core.sync import escrow, folder_keys, record
 from journal.core.sync.apply import apply
 from journal.core.sync.layout import Folder
 from journal.core.sync.link_keys import LINK_PURPOSE, reseal, write_key_file
+from journal.core.sync.machines import Machine, known, matching, shared_names, shown
 from journal.core.sync.publish import compact, publish
 from journal.core.sync.pull import Pull
 from journal.core.sync.push import Push
@@ -38,9 +40,9 @@ from journal.core.sync.state import Link, SyncState
 if TYPE_CHECKING:
     from journal.core.store.vault import Vault
 
-__all__ = ["SyncReport", "forget", "is_linked", "join", "link", "machine_name", "new_epoch",
-           "open_state", "rename", "rewrap", "status", "sync", "tries_key",
-           "unlock_with_new_passphrase"]
+__all__ = ["SyncReport", "forget", "is_linked", "join", "link", "machine_name", "machines_of",
+           "new_epoch", "open_folder", "open_state", "rename", "rewrap", "status", "sync",
+           "tries_key", "unlock_with_new_passphrase"]
 
 #: Revisions per change record.
 REVS_PER_RECORD = 500
@@ -62,9 +64,11 @@ def is_linked(vault: Vault) -> bool:
 
 
 def link(vault: Vault, directory: Path, passphrase: str, *, allow_weak: bool = False,
-         opened: tuple[str, dict[int, bytes]] | None = None, name: str | None = None) -> Link:
+         opened: tuple[str, dict[int, bytes]] | None = None, name: str | None = None,
+         machine: str | None = None) -> Link:
     """Link this vault to a sync folder: a new one, or one other machines already use.
-    `name` is this machine's name for the others (the host name when not given)."""
+    `name` is this machine's name for the others (the host name when not given);
+    `machine` its id (a new random one when not given)."""
     if is_linked(vault):
         conn = SyncState.connect(vault.directory)
         try:
@@ -81,7 +85,7 @@ def link(vault: Vault, directory: Path, passphrase: str, *, allow_weak: bool = F
     else:
         folder.create()
         folder_id, keys = os.urandom(8).hex(), {1: os.urandom(crypto.KEY_LEN)}
-    new = Link(os.urandom(8).hex(), str(folder.base), folder_id, max(keys), keys,
+    new = Link(machine or _new_machine_id(), str(folder.base), folder_id, max(keys), keys,
                clean_name(name or ""))
     write_key_file(folder, new, passphrase, vault)
     state = SyncState(SyncState.connect(vault.directory), new)
@@ -90,6 +94,10 @@ def link(vault: Vault, directory: Path, passphrase: str, *, allow_weak: bool = F
     finally:
         state.close()
     return new
+
+
+def _new_machine_id() -> str:
+    return os.urandom(8).hex()
 
 
 def open_state(vault: Vault, passphrase: str | None = None, *,
@@ -209,6 +217,8 @@ def _run(vault: Vault, state: SyncState, passphrase: str | None,
                 per_record=REVS_PER_RECORD, bulk=_bulk)
     pull.run()
     apply(vault, state, state.pending(), pull.arrived, report, _bulk)
+    report.name_machines(shown(known(state.link.machine, machine_name(state.link),
+                                     pull.peers)))  # (not read back from sync.db)
     return report
 
 
@@ -222,25 +232,52 @@ def tries_key(directory: Path) -> bytes:
     return folder_keys.tries_key(folder)
 
 
-def join(directory: Path, vault_dir: Path, passphrase: str, *, kdf: crypto.KdfParams | None,
-         clock: Any = None, allow_weak: bool = False,
-         name: str | None = None) -> tuple[Vault, str | None, SyncReport]:
-    """A new vault on this machine, filled from a sync folder other machines write (`name`:
-    this machine's, the host name when not given)."""
-    from journal.core.store.vault import Vault
-
+def open_folder(directory: Path, passphrase: str, *,
+                allow_weak: bool = False) -> tuple[str, dict[int, bytes]]:
+    """The folder id and its sync keys, opened with `passphrase` (one try at the folder's
+    key files, WrongPassphrase when it opens none), before anything is made: what
+    `join` then takes as `opened`."""
     folder = Folder(Path(directory).expanduser().resolve())
     if not folder.exists():
         raise NotLinked(f"{directory} is not a journal sync folder (no journal-sync/keys)")
-    opened = folder_keys.open_any(folder, passphrase, allow_weak)  # before creating anything
-    vault, code = Vault.create(vault_dir, passphrase, kdf=kdf, clock=clock)
+    return folder_keys.open_any(folder, passphrase, allow_weak)
+
+
+def join(directory: Path, vault_dir: Path, passphrase: str, *, kdf: crypto.KdfParams | None,
+         clock: Any = None, allow_weak: bool = False, name: str | None = None,
+         opened: tuple[str, dict[int, bytes]] | None = None) -> tuple[int, str | None,
+                                                                      SyncReport]:
+    """A new vault at `vault_dir` on this machine, filled from a sync folder other
+    machines write (`name`: this machine's, the host name when not given; `opened`: the
+    folder's keys from `open_folder`, else opened here): its entry count, its recovery
+    code and the first sync's report.
+
+    All or nothing: the vault is created, linked and synced in a sibling directory and
+    renamed onto `vault_dir` only when all of it worked (journal.core.store.staging), so
+    a failure, or the program killed, leaves no vault behind; the key file this machine
+    wrote in the folder is removed again on a failure (only this join wrote under its new
+    machine id, and a first sync of an empty vault publishes no record)."""
+    from journal.core.store.staging import staged
+    from journal.core.store.vault import Vault
+
+    folder = Folder(Path(directory).expanduser().resolve())
+    if opened is None:
+        opened = open_folder(folder.base, passphrase, allow_weak=allow_weak)
+    machine = _new_machine_id()
     try:
-        link(vault, folder.base, passphrase, allow_weak=allow_weak, opened=opened, name=name)
-        report = sync(vault, passphrase, allow_weak=allow_weak)
+        with staged(Path(vault_dir)) as place:
+            vault, code = Vault.create(place, passphrase, kdf=kdf, clock=clock)
+            try:
+                link(vault, folder.base, passphrase, allow_weak=allow_weak, opened=opened,
+                     name=name, machine=machine)
+                report = sync(vault, passphrase, allow_weak=allow_weak)
+                count = vault.count()
+            finally:
+                vault.close()
     except BaseException:
-        vault.close()
+        folder.remove(folder.key_path(machine))
         raise
-    return vault, code, report
+    return count, code, report
 
 
 def unlock_with_new_passphrase(directory: Path, passphrase: str, *, allow_weak: bool = False,
@@ -320,13 +357,8 @@ def new_epoch(vault: Vault, passphrase: str, *, allow_weak: bool = False,
         folder = Folder(Path(state.link.folder))
         extra: dict[str, Any] = {}
         if retire is not None:
-            if retire == state.link.machine:
-                raise JournalError("this is the machine you are on; retire it from another one")
-            known = set(peers) | set(folder.machines()) | {
-                p.name[:16] for p in folder.key_files()}
-            if retire not in known:
-                raise JournalError(f"no machine {retire} uses this sync folder "
-                                   "('journal sync status' lists them)")
+            retire = _retiring(state, retire, set(peers) | set(folder.machines()) | {
+                p.name[:16] for p in folder.key_files()})
             head = int(peers.get(retire, {}).get("head", 0))
             extra["retire"] = [[retire, head]]
             peers.setdefault(retire, {})["retired"] = head
@@ -344,6 +376,22 @@ def new_epoch(vault: Vault, passphrase: str, *, allow_weak: bool = False,
         state.close()
 
 
+def _retiring(state: SyncState, said: str, others: set[str]) -> str:
+    """The id of the machine `said` names (its id, the start of it, or its name), to
+    retire; a clear error when it names none, several, or this machine."""
+    found = matching(machines_of(state, others), said)
+    if not found:
+        raise JournalError(f"no machine {said} uses this sync folder ('journal sync status' "
+                           "lists them)")
+    if len(found) > 1:
+        raise JournalError(f"{len(found)} machines are called {clean_name(said)} ("
+                           f"{', '.join(m.id for m in found)}): give the id of the one to "
+                           "retire ('journal sync status' lists them)")
+    if found[0].this:
+        raise JournalError("this is the machine you are on; retire it from another one")
+    return found[0].id
+
+
 def status(vault: Vault) -> dict[str, Any]:
     """The machines seen, when each last wrote, and what is waiting (no key derivation)."""
     state = open_state(vault)
@@ -355,19 +403,30 @@ def status(vault: Vault) -> dict[str, Any]:
         pending_out = sum(1 for i, v in versions.items() if applied.get(i, (b"", -1))[1] != v)
         pending_out += sum(1 for i in applied if i not in versions)
         machines = []
-        for machine in sorted(set(folder.machines()) | set(peers)):
+        joined = {p.name[:16] for p in folder.key_files()}  # (some have written nothing yet)
+        everyone = machines_of(state, {*folder.machines(), *joined})
+        words = shown(everyone)
+        for machine in sorted({*folder.machines(), *peers, *joined}):
             seen = max(state.seen(machine), default=0)
             unread = sum(1 for s in folder.records(machine).primary if s > seen)
             info = peers.get(machine, {})
             own = machine == state.link.machine
             name = machine_name(state.link) if own else str(info.get("name") or "")
-            machines.append({"machine": machine, "name": name, "this": own, "records": seen,
+            machines.append({"machine": machine, "name": name, "shown": words[machine],
+                             "this": own, "records": seen,
                              "last_wrote": info.get("time") if not own else None,
                              "unread": 0 if own else unread,
                              "retired": info.get("retired") is not None})
         return {"machine": state.link.machine, "name": machine_name(state.link),
                 "folder": state.link.folder,
                 "epoch": state.link.epoch, "pending_out": pending_out,
-                "pending_in": state.pending_count(), "machines": machines}
+                "pending_in": state.pending_count(), "machines": machines,
+                "shared_names": shared_names(everyone)}
     finally:
         state.close()
+
+
+def machines_of(state: SyncState, others: Iterable[str] = ()) -> list[Machine]:
+    """Every machine this sync state knows (and `others`, ids with records in the folder),
+    to tell apart as a person would (journal.core.sync.machines)."""
+    return known(state.link.machine, machine_name(state.link), state.peers(), others)
