@@ -50,7 +50,7 @@ def balance(days: Days, end: date) -> tuple[dict[str, Any], list[Chance]]:
     total_c = sum(days.contagion)
     total_k = sum(days.concern)
     moments = list(map(add, days.contagion, days.concern))
-    tagged_days = sum(map(bool, moments))
+    tagged_days = len(moments) - moments.count(0)
     recent, recent_chance = _recent(days, end, moments)
     stats: dict[str, Any] = {
         "weeks": rows,
