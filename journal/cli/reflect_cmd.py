@@ -239,9 +239,10 @@ def _flat(items: list[Any]) -> list[Any] | None:
 def _plain(values: list[Any]) -> bool:
     """Whether the values are strings JSON writes as they are between quotes: printable
     ASCII without a quote or a backslash (dates, ids)."""
-    if set(map(type, values)) != {str}:
+    try:
+        joined = "".join(values)   # (a str subclass is written as its text too)
+    except TypeError:   # not only strings
         return False
-    joined = "".join(values)
     return joined.isascii() and not joined.encode("ascii").translate(None, _PLAIN)
 
 
