@@ -276,11 +276,11 @@ def render_text(result: dict[str, Any]) -> str:
         else:
             lines += _wrapped((f"Marked {MARK}. " if item["notable"] else "Not marked. ")
                               + item["chance"])
-        dates = [e["date"] for e in item["evidence"]]
-        if dates:
-            shown = ", ".join(dates[-EVIDENCE_SHOWN:])
-            more = len(dates) - EVIDENCE_SHOWN
-            head = (f"Evidence ({len(dates)} days, latest {EVIDENCE_SHOWN}; --json lists "
+        evidence = item["evidence"]   # only the latest are shown: only they are read
+        if evidence:
+            shown = ", ".join([e["date"] for e in evidence[-EVIDENCE_SHOWN:]])
+            more = len(evidence) - EVIDENCE_SHOWN
+            head = (f"Evidence ({len(evidence)} days, latest {EVIDENCE_SHOWN}; --json lists "
                     f"all): " if more > 0 else "Evidence: ")
             lines += textwrap.wrap(head + shown, WIDTH, initial_indent="  ",
                                    subsequent_indent="    ")
