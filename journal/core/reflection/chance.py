@@ -140,12 +140,11 @@ def shuffle_test(values: Sequence[float], scores: Sequence[float], strata: Seque
 
 def _products(values: Sequence[float], scores: Sequence[float]) -> float:
     """sum(float(scores[i]) * float(values[i])), in order. When every value is a float
-    already, value * score is that same product (IEEE multiplication commutes, and an int
-    score is converted to a double the same way), with no float made of each."""
-    try:
-        return sum(map(float.__mul__, values, scores))
-    except TypeError:   # a value that is not a float: convert as the sum above says
-        return sum(map(float.__mul__, map(float, scores), map(float, values)))
+    already, value * score is that same product (IEEE multiplication commutes, and a whole
+    score becomes a double the same way), with no float made of each."""
+    if set(map(type, values)) == {float}:
+        return sum(map(mul, values, scores))
+    return sum(map(float.__mul__, map(float, scores), map(float, values)))
 
 
 def _normal_p(z: float, sides: int) -> float:
