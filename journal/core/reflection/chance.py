@@ -28,6 +28,7 @@ import math
 import random
 import zlib
 from array import array
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import repeat
@@ -104,9 +105,9 @@ def shuffle_test(values: Sequence[float], scores: Sequence[float], strata: Seque
     """Is S = sum(scores[i] * values[i]) larger (sides=1) or further from its shuffle mean
     (sides=2) than when the values are shuffled among the days of each stratum (weekday)?
     Days are given as parallel lists; only days listed take part."""
-    groups: dict[int, list[int]] = {}
+    groups: dict[int, list[int]] = defaultdict(list)   # in the order strata first come
     for i, s in enumerate(strata):
-        groups.setdefault(s, []).append(i)
+        groups[s].append(i)
     observed = _products(values, scores)
     mean = var = 0.0
     cost = 0   # the draws per shuffle: the smaller side of each stratum
