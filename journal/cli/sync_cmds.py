@@ -10,6 +10,7 @@ import click
 from journal.cli.common import pass_runtime, passphrase_file_option, plural
 from journal.cli.output import say, say_json
 from journal.cli.runtime import Runtime
+from journal.core.model.conflicts import when_saved
 from journal.core.store.vault import Vault
 from journal.core.textsafe import one_line
 
@@ -35,14 +36,17 @@ def print_report(report: object, as_json: bool) -> None:
     if as_json:
         say_json(json.dumps(report.to_json(), indent=2) + "\n")
     else:
+        senders = f" from {', '.join(map(one_line, report.sent_by))}" if report.sent_by else ""
         say(f"Sent {plural(report.sent, 'change')}, received "
-            f"{plural(report.received, 'change')}; "
+            f"{plural(report.received, 'change')}{senders}; "
             f"{plural(len(report.days_changed), 'day')} updated here.")
         if report.restored:
             say(f"Put back {plural(report.restored, 'record')} of this machine that "
                 "the folder had lost.")
         for day in sorted(report.conflicts):
-            say(f"conflict: {day} was changed on two machines; both texts are kept "
+            who = report.written_on(day)
+            where = f"on {one_line(who)} while apart" if who else "on two machines"
+            say(f"conflict: {day} was changed {where}; both texts are kept "
                 "between <<<<<<< and >>>>>>> marks: edit the day to choose")
         for line in report.waiting:
             say(f"waiting: {line}")
@@ -136,12 +140,19 @@ def sync_status(runtime: Runtime, passphrase_file: Path | None, as_json: bool) -
         return
     say(f"Sync folder: {found['folder']} (key epoch {found['epoch']})")
     for peer in found["machines"]:
-        label = "this machine" if peer["this"] else f"last wrote {peer['last_wrote'] or '-'}"
+        wrote = when_saved(peer["last_wrote"] or "", runtime.clock.now().year)
+        label = "this machine" if peer["this"] else f"last wrote {wrote}" if wrote else (
+            "nothing written yet" if not peer["records"] + peer["unread"] else "last wrote -")
         extra = " (retired)" if peer["retired"] else ""
         unread = f", {peer['unread']} unread" if peer["unread"] else ""
-        named = f" ({one_line(peer['name'])})" if peer.get("name") else ""
+        named = f" ({one_line(peer['shown'])})" if peer.get("name") else ""
         say(f"  {peer['machine']}{named}  {plural(peer['records'], 'record')}{unread}  "
             f"{label}{extra}")
+    for name in found["shared_names"]:
+        many = sum(1 for p in found["machines"] if p["name"] == name and not p["retired"])
+        say(f"{plural(many, 'machine')} are called {one_line(name)}: 'journal sync rename "
+            "NAME' on one of them gives it a name of its own (conflict marks then say "
+            "which is which).")
     say(f"Pending here: {plural(found['pending_out'], 'day')} to send, "
         f"{plural(found['pending_in'], 'day')} to merge.")
 
@@ -179,12 +190,16 @@ def sync_rename(runtime: Runtime, name: str, passphrase_file: Path | None) -> No
 def sync_forget(runtime: Runtime, machine: str, passphrase_file: Path | None) -> None:
     """Retire MACHINE (lost or sold): refuse what it writes from now on, new sync keys.
 
+    MACHINE is its id as 'journal sync status' lists it, the start of the id, or its
+    name when no other machine has that name.
+
     Change the passphrase first ('journal passwd') if the machine may be in other hands:
     the new keys are wrapped under this machine's passphrase.
 
     \b
     Example:
       journal sync forget 3f9c2a7d10b4e6f1
+      journal sync forget 'old desktop'
     """
     from journal.core.sync import session
 

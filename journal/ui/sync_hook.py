@@ -205,13 +205,17 @@ class SyncHook:
         if report.days_changed:
             days = len([d for d in report.days_changed if d != in_view])
             if days:
-                self.app.notify(f"{days} day{'s' if days != 1 else ''} updated from your "
-                                "other machines.", title="Sync", timeout=5)
+                senders = report.sent_by
+                source = (f"from {' and '.join(senders)}" if 0 < len(senders) <= 2
+                          else "from your other machines")
+                self.app.notify(f"{days} day{'s' if days != 1 else ''} updated {source}.",
+                                title="Sync", timeout=5, markup=False)
             self.app.day_changed_elsewhere()
         for day in report.conflicts:
             if day == in_view:
                 continue  # the day reloads and its conflict view opens: no need to say it
-            self.app.notify(f"{day} was changed on two machines while apart: both texts are "
+            who = report.written_on(day) or "two machines"
+            self.app.notify(f"{day} was changed on {who} while apart: both texts are "
                             "kept. Opening the day shows them side by side to choose from.",
                             title="Sync", severity="warning", timeout=12, markup=False)
         if report.refused:

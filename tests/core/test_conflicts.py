@@ -78,7 +78,7 @@ def test_a_closing_mark_without_a_final_newline_still_closes():
     # half a hunk
     f"{OPEN}\nx\n{MIDDLE}\ny\n",
     f"{OPEN}\nx\n{CLOSE}\n",
-    # two middles: which one divides the versions cannot be told
+    # two middles: which one divides the versions cannot be told (either can underline)
     f"{OPEN}\nTitle\n{MIDDLE}\nx\n{MIDDLE}\ny\n{CLOSE}\n",
     # indented: code, or a quote of marks, not sync's
     f"    {OPEN}\n    x\n    {MIDDLE}\n    y\n    {CLOSE}\n",
@@ -103,6 +103,7 @@ def test_marks_nested_by_three_machines_are_decided_inner_pair_first():
     assert conflict
     inner = parse(abc)
     assert [(h.one, h.other) for h in inner.hunks] == [("A\n", "B\n")]
+    assert inner.line_before(0) == "a"  # not the outer pair's opening mark
     outer = parse(inner.resolve([Choice.ONE]))
     assert [(h.one, h.other) for h in outer.hunks] == [("A\n", "C\n")]
     assert outer.resolve([Choice.OTHER]) == "a\nC\nz\n"
@@ -214,10 +215,52 @@ def test_without_a_middle_line_in_either_version_the_marks_are_as_before():
 
 @pytest.mark.parametrize("body", [
     f"{OPEN}\nx\n======= (merged by sync)\ny\n======= (merged by sync)\nz\n{CLOSE}\n",
-    f"{OPEN}\nx\n{MIDDLE}\n{MIDDLE}\ny\n{CLOSE}\n",
+    # either `=======` can underline: "Title" a heading, or "mine" one
+    f"{OPEN}\nTitle\n{MIDDLE}\nmine\n{MIDDLE}\ntheirs\n{CLOSE}\n",
+    # neither underlines a line of text of its own version
+    f"{OPEN}\n{MIDDLE}\nx\n\n{MIDDLE}\ny\n{CLOSE}\n",
+    # first in its version, it may underline the words kept above the marks
+    f"words\n{OPEN}\nx\n{MIDDLE}\n{MIDDLE}\n{CLOSE}\n",
+    f"{OPEN}\nx\n{MIDDLE}\n{MIDDLE}\n{MIDDLE}\ny\n{CLOSE}\n",
 ])
-def test_two_dividers_or_two_bare_middles_stay_text(body):
-    assert parse(body).hunks == []
+def test_two_dividers_or_bare_middles_that_cannot_be_told_apart_stay_text(body):
+    found = parse(body)
+    assert found.hunks == [] and found.resolve([]) == body
+
+
+def _before_dividers(base: str, a: str, b: str) -> str:
+    """What the merge wrote before its divider: a bare `=======` between the versions
+    whatever they held (such conflicts are still in journals)."""
+    from journal.core.sync import merge
+
+    old = merge.MARK_DIVIDER
+    merge.MARK_DIVIDER = merge.MARK_MID
+    try:
+        return merge_text(base, a, b)[0]
+    finally:
+        merge.MARK_DIVIDER = old
+
+
+@pytest.mark.parametrize(("a", "b", "one", "other"), [
+    # a version ending in a heading: the underline, then the middle
+    ("a\nTitle\n=======\nz\n", "a\ntheirs\nz\n", "Title\n=======\n", "theirs\n"),
+    # both versions new headings
+    ("a\nTitle A\n=======\nz\n", "a\nTitle B\n=======\nz\n", "Title A\n=======\n",
+     "Title B\n=======\n"),
+    # one side removed the lines, the other wrote a heading and more under it
+    ("a\nz\n", "a\nPlan\n=======\nfirst\nz\n", "", "Plan\n=======\nfirst\n"),
+])
+def test_a_conflict_written_before_the_divider_is_offered_when_one_middle_fits(a, b, one,
+                                                                             other):
+    """Item 3: before the divider, a version's heading underline made two bare `=======`
+    lines and the hunk stayed text. When only one of them can divide the versions so that
+    every other underlines a line of text of its own version, the hunk is offered."""
+    body = _before_dividers("a\n\nbase\nz\n", a.replace("a\n", "a\n\n", 1),
+                            b.replace("a\n", "a\n\n", 1))
+    assert body.splitlines().count(MIDDLE) >= 2
+    (hunk,) = parse(body).hunks
+    assert {hunk.one, hunk.other} == {one, other}
+    assert parse(body).resolve([Choice.BOTH]) == "a\n\n" + hunk.one + hunk.other + "z\n"
 
 
 sided = st.lists(st.sampled_from(["a", "b", "", "=======", "======= (merged by sync)",
@@ -240,3 +283,30 @@ def test_every_conflict_reads_back_even_when_a_version_holds_middle_lines(base, 
     assert "======= (merged by sync)" not in resolved
     for hunk in found.hunks:  # each version whole: no mark in it, no line of it lost
         assert OPEN not in hunk.one + hunk.other and CLOSE not in hunk.one + hunk.other
+
+
+@given(base=sided, a=sided, b=sided)
+def test_a_conflict_written_before_the_divider_is_offered_right_or_left_as_text(base, a, b):
+    """When every `=======` line the versions hold underlines a line of text (a Setext
+    heading: the case the old format could not divide), a hunk of the old format is
+    either left as text or divided where the merge divided it (never at a version's own
+    line). (A `=======` line a person typed on its own, after a blank line or first in a
+    changed passage, can be read as the middle: docs/sync.md says so.)"""
+    texts = ["".join(f"{x}\n" for x in t) for t in (base, a, b)]
+    if "======= (merged by sync)" in a + b or not all(
+            _underlines_only(t) for t in (base, a, b)):
+        return
+    new, _ = merge_text(*texts)
+    old = _before_dividers(*texts)
+    offered, right = parse(old).hunks, parse(new).hunks
+    rest = iter(right)  # the old format's hunks: the merge's own, in order, some left out
+    assert all(any(hunk == later for later in rest) for hunk in offered)
+    plain = [h for h in right if "=======\n" not in h.one + h.other]
+    assert all(hunk in offered for hunk in plain)  # only those holding `=======` may be
+
+
+def _underlines_only(lines: list[str]) -> bool:
+    """Whether every `=======` line follows a line of text (one a merge hunk keeps with it
+    whatever the other side did: the property test's versions)."""
+    return all(i > 0 and lines[i - 1] not in ("", "=======")
+               for i, line in enumerate(lines) if line == "=======")

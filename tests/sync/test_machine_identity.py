@@ -131,3 +131,72 @@ def test_in_a_three_machine_conflict_the_merged_side_names_its_machines():
     assert written_here(outer.one_label, outer.other_label, third.by[0], third.by[2]) == \
         "other"
     assert written_here(outer.one_label, outer.other_label, first.by[0], first.by[2]) == ""
+
+
+def _three_way(names_ids):  # noqa: ANN001, ANN202
+    """A day three machines changed on the same line, merged; the revisions in the order
+    the merge takes them (by id) and the body."""
+    root = Revision.make(DAY, [], _entry("a\nbase\nz\n"))
+    sides = [Revision.make(DAY, [root.id], _entry(f"a\n{n} {i} words\nz\n"),
+                           (n, "2026-12-03T21:40:00", i)) for n, i in names_ids]
+    body = resolve({r.id: r for r in (root, *sides)})[0]["body"]
+    return sorted(sides, key=lambda r: r.id), body
+
+
+def _merged_first(names_ids, shared: str, last: str = ""):  # noqa: ANN001, ANN202
+    """`_three_way` with the first machine's id changed until the two machines named
+    `shared` are the ones merged first (the outer mark's merged side), or the machine
+    named `last` is merged last."""
+    for extra in range(256):
+        names_ids = [(names_ids[0][0], names_ids[0][1][:-2] + f"{extra:02x}"), *names_ids[1:]]
+        order, body = _three_way(names_ids)
+        if (order[0].by[0] == order[1].by[0] == shared) if shared else (
+                order[2].by[0] == last and order[0].by[0] != order[1].by[0]):
+            return order, body
+    raise AssertionError("no order found")  # pragma: no cover
+
+
+def test_a_merged_side_whose_machines_share_a_name_names_both_with_their_ids():
+    """Item 2: laptop + laptop merged first, desktop last: the outer mark's merged side
+    showed no name at all (the two names were one)."""
+    from journal.core.model.conflicts import Choice
+
+    order, body = _merged_first([("laptop", LAPTOP_A), ("laptop", LAPTOP_B),
+                                 ("desktop", "0123456789abcdef")], "laptop")
+    (inner,) = parse(body).hunks
+    (outer,) = parse(parse(body).resolve([Choice.ONE])).hunks
+    first, second, third = order
+    tags = id_tags(first.by[2], second.by[2])
+    assert machine_of(outer.one_label) == f"laptop #{tags[0]} + laptop #{tags[1]}"
+    assert machine_of(outer.other_label) == "desktop"
+    assert {machine_of(inner.one_label), machine_of(inner.other_label)} == {
+        f"laptop #{tags[0]}", f"laptop #{tags[1]}"}
+    assert written_here(outer.one_label, outer.other_label, "desktop", third.by[2]) == "other"
+    assert written_here(outer.one_label, outer.other_label, "laptop", first.by[2]) == ""
+
+
+def test_a_namesake_merged_last_is_told_apart_from_the_one_in_the_merged_side():
+    """laptop + desktop merged first, another laptop last: without tags the outer marks
+    said "laptop + desktop" against "laptop", which reads as the same laptop."""
+    from journal.core.model.conflicts import Choice
+
+    order, body = _merged_first([("laptop", LAPTOP_B), ("desktop", "0123456789abcdef"),
+                                 ("laptop", LAPTOP_A)], "", last="laptop")
+    (outer,) = parse(parse(body).resolve([Choice.ONE])).hunks
+    mine = next(r for r in order[:2] if r.by[0] == "laptop")
+    theirs = order[2]
+    ids = sorted((mine.by[2], theirs.by[2]))
+    tags = dict(zip(ids, id_tags(*ids), strict=True))
+    assert f"laptop #{tags[mine.by[2]]}" in machine_of(outer.one_label).split(" + ")
+    assert machine_of(outer.other_label) == f"laptop #{tags[theirs.by[2]]}"
+    assert written_here(outer.one_label, outer.other_label, "laptop", theirs.by[2]) == "other"
+    (inner,) = parse(body).hunks  # the nested pair names the same laptop the same way
+    assert f"laptop #{tags[mine.by[2]]}" in {machine_of(inner.one_label),
+                                             machine_of(inner.other_label)}
+    assert written_here(inner.one_label, inner.other_label, "laptop", mine.by[2]) in (
+        "one", "other")
+
+
+def test_ids_of_three_machines_of_one_name_are_shown_until_all_differ():
+    assert id_tags("3f9c2a7d", "3f9c9999", "a1b2c3d4") == ("3f9c2a7d", "3f9c9999", "a1b2c3d4")
+    assert id_tags("3f9c2a7d", "a1b2c3d4", "0000ffff") == ("3f9c", "a1b2", "0000")

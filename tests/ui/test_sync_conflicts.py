@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from textual.widgets import Static, TextArea
 
-from journal.core.model.conflicts import OPEN
+from journal.core.model.conflicts import OPEN, clean_name
 from journal.core.model.entries import Entry
 from journal.core.sync import session
 from journal.ui.screens.browse import BrowseScreen
@@ -115,7 +115,8 @@ async def test_the_view_says_which_side_this_machine_wrote_and_names_the_other(
         assert titles[mine].endswith("\u00b7 this machine")
         assert titles[theirs].endswith("\u00b7 [b]desk[/b] >>>>>>> other version")  # not markup
         subtitle = screen.query_one(f"#conflict-{theirs}").border_subtitle
-        assert Content.from_markup(subtitle).plain.startswith(clean_name(THERE) + ", ")
+        assert Content.from_markup(subtitle).plain.startswith("saved ")  # the title says who
+        assert "desk" not in Content.from_markup(subtitle).plain
         assert _side(screen, theirs) == DESKTOP.splitlines()[1]  # the name broke no line
         body = app.vault.get_by_date(DAY).body
         assert f"{clean_name(THERE)}, " in body and f"{HERE}, " in body
@@ -136,11 +137,28 @@ async def test_two_machines_of_one_name_are_told_apart_in_the_view(unlocked, nam
         state.close()
         assert screen.machine and screen.machine != other_id
         assert screen.who(mine) == "this machine"
-        assert screen.who(theirs).startswith(f"{HERE} #") and other_id.startswith(
-            screen.who(theirs)[len(HERE) + 2:])
         hunk = screen.hunk
-        assert {machine_of(hunk.one_label), machine_of(hunk.other_label)} == {
-            screen.who(theirs), f"{HERE} #{screen.machine[:len(screen.who(theirs)) - 8]}"}
+        marked = {machine_of(hunk.one_label), machine_of(hunk.other_label)}
+        assert marked == {f"{HERE} #{screen.machine[:4]}", f"{HERE} #{other_id[:4]}"}
+
+
+async def test_a_namesake_reads_as_the_other_machine_of_that_name_and_rename_is_suggested(
+        unlocked, namesake):
+    """Item 1: the start of an id (`laptop #a1b2`) means little to a person: the view names
+    the other side "the other laptop" and says how to give one of them a name of its own."""
+    from textual.content import Content
+
+    async with _conflict_on_screen(unlocked) as (_app, screen, mine, theirs):
+        assert screen.who(theirs) == f"the other {HERE}"
+        title = Content.from_markup(screen.query_one(f"#conflict-{theirs}").border_title)
+        assert title.plain.endswith(f"\u00b7 the other {HERE}")
+        intro = str(screen.query_one("#conflict-intro", Static).render())
+        assert "journal sync rename NAME" in intro and f"\u201c{HERE}\u201d" in intro
+        for side in (mine, theirs):  # no id prefix anywhere a person reads
+            box = screen.query_one(f"#conflict-{side}")
+            shown = Content.from_markup(box.border_title).plain + Content.from_markup(
+                box.border_subtitle).plain
+            assert "#" not in shown and "saved " in shown
 
 
 async def test_from_browse_an_edit_by_hand(unlocked, concurrent):
@@ -247,9 +265,10 @@ async def test_a_conflict_on_another_day_is_still_said(unlocked, concurrent):
         await settle(pilot)
         assert not isinstance(app.screen, ConflictScreen)
         said = _said(app)
-        assert any(m.startswith(f"{DAY.isoformat()} was changed on two machines")
+        assert any(m.startswith(f"{DAY.isoformat()} was changed on this machine and "
+                                f"{clean_name(THERE)} while apart")
                    for m in said), said
-        assert "1 day updated from your other machines." in said
+        assert f"1 day updated from {clean_name(THERE)}." in said  # who, not markup
 
 
 async def test_a_conflict_on_the_day_being_typed_is_still_said(app_factory, concurrent):
@@ -271,7 +290,8 @@ async def test_a_conflict_on_the_day_being_typed_is_still_said(app_factory, conc
         real(report)
         await pilot.pause()
         said = _said(app)
-        assert any(m.startswith(f"{DAY.isoformat()} was changed on two machines")
+        assert any(m.startswith(f"{DAY.isoformat()} was changed on this machine and "
+                                f"{clean_name(THERE)} while apart")
                    for m in said), said
 
 
@@ -313,3 +333,48 @@ async def test_a_version_holding_a_heading_underline_is_offered_in_the_view(unlo
         await pilot.press("1")
         await settle(pilot)
         assert app.vault.get_by_date(DAY).body == "a\nTonight\n=======\nA\nz\n"
+
+
+async def test_a_conflict_written_before_the_divider_is_offered_when_unambiguous(unlocked,
+                                                                                 make_vault):
+    """Item 3: a conflict the merge wrote before its divider, a version ending in a heading
+    (two bare `=======` lines, only one of which can divide), opens the view; one where
+    either could divide stays text."""
+    from journal.core.model.conflicts import CLOSE, MIDDLE
+
+    old = f"Shift.\n\n{OPEN} laptop, Thu 3 Dec 21:40\nTonight\n{MIDDLE}\n{MIDDLE}\nB\n" \
+          f"{CLOSE} desk, Fri 4 Dec 07:15\nz\n"
+    ambiguous = "2026-11-21"
+    make_vault([Entry(date=DAY, body=old),
+                Entry(date=date.fromisoformat(ambiguous),
+                      body=old.replace(f"{MIDDLE}\n{MIDDLE}\n", f"{MIDDLE}\nA\n{MIDDLE}\n"))])
+    async with unlocked(day=DAY, size=(100, 30)) as pilot:
+        app = pilot.app
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ConflictScreen)
+        assert (_side(screen, "one"), _side(screen, "other")) == ("Tonight\n=======", "B")
+        await pilot.press("2")
+        await settle(pilot)
+        assert app.vault.get_by_date(DAY).body == "Shift.\n\nB\nz\n"
+        assert await app.write_screen.show_day(date.fromisoformat(ambiguous))
+        await settle(pilot)
+        assert app.write_screen.day == date.fromisoformat(ambiguous)  # loaded, not offered
+        assert not isinstance(app.screen, ConflictScreen)
+
+
+def test_a_mark_naming_this_machines_name_without_an_id_is_not_claimed_while_a_namesake_exists():
+    """A mark written before ids (or before every mark of a day carried them) says
+    "laptop" alone: with another laptop in the folder, it may be that one's, so the view
+    does not call it "this machine"."""
+    from journal.core.model.conflicts import CLOSE, MIDDLE
+    from journal.core.sync.machines import Machine
+
+    body = f"{OPEN} laptop, Thu 3 Dec 21:40\nx\n{MIDDLE}\ny\n{CLOSE} desk, Thu 3 Dec 21:41\n"
+    me, other, desk = "3f9c2a7d10b4e6f1", "a1b2c3d4e5f60718", "0123456789abcdef"
+    alone = [Machine(me, "laptop", True), Machine(desk, "desk")]
+    screen = ConflictScreen(DAY, body, "laptop", me, alone)
+    assert (screen.who("one"), screen.who("other")) == ("this machine", "desk")
+    shared = [*alone, Machine(other, "laptop", False, "2026-12-03T21:40")]
+    screen = ConflictScreen(DAY, body, "laptop", me, shared)
+    assert (screen.who("one"), screen.who("other")) == ("laptop", "desk")

@@ -79,21 +79,33 @@ def side_label(name: str, saved: str, year: int | None = None, tag: str = "") ->
         return ""
     if tag:
         shown += f" #{clean_name(tag)}"
+    stamp = when_saved(saved, year)
+    return f"{shown}, {stamp}" if stamp else shown
+
+
+def when_saved(saved: str, year: int | None = None, *, weekday: bool = True,
+               hour: bool = True) -> str:
+    """A time as marks say it, `Thu 3 Dec 21:40` (English names whatever the locale; the
+    year too when it is not `year`; without the weekday or the hour when asked), or ""
+    when `saved` is no ISO 8601 time."""
     try:
         when = datetime.fromisoformat(saved)
     except (TypeError, ValueError):
-        return shown
-    stamp = f"{_DAYS[when.weekday()]} {when.day} {_MONTHS[when.month - 1]}"
+        return ""
+    stamp = f"{when.day} {_MONTHS[when.month - 1]}"
+    if weekday:
+        stamp = f"{_DAYS[when.weekday()]} {stamp}"
     if year is not None and when.year != year:
         stamp += f" {when.year}"
-    return f"{shown}, {stamp} {when:%H:%M}"
+    return f"{stamp} {when:%H:%M}" if hour else stamp
 
 
-def id_tags(one: str, other: str) -> tuple[str, str]:
-    """What marks show of two different machine ids when the machines share a name: the
-    shortest start of each (4, 8, 16 characters, or all) at which they differ."""
-    size = next(k for k in (4, 8, 16, max(len(one), len(other))) if one[:k] != other[:k])
-    return one[:size], other[:size]
+def id_tags(*ids: str) -> tuple[str, ...]:
+    """What marks show of different machine ids when the machines share a name: the
+    shortest start of each (4, 8, 16 characters, or all) at which they all differ."""
+    longest = max(map(len, ids))
+    size = next(k for k in (4, 8, 16, longest) if len({i[:k] for i in ids}) == len(ids))
+    return tuple(i[:size] for i in ids)
 
 
 def written_here(one_label: str, other_label: str, name: str, machine: str = "") -> str:
@@ -121,11 +133,16 @@ def written_here(one_label: str, other_label: str, name: str, machine: str = "")
 JOIN = " + "
 
 
-def merged_label(names: Sequence[str]) -> str:
+def merged_label(names: Sequence[str], tags: Sequence[str] = ()) -> str:
     """The words a mark carries for a side that is already the merge of several machines'
     versions (three machines changed the same lines): their names, each once, in order,
-    without a time (`laptop + desktop`). "" when fewer than two names are known."""
-    shown = list(dict.fromkeys(n for n in map(clean_name, names) if n))
+    without a time (`laptop + desktop`); a name with a tag (the start of its machine's id,
+    when machines of one name wrote there: `tags[i]` for `names[i]`, "" for none) shows
+    it as `side_label` does (`laptop #3f9c + laptop #a1b2`). "" when fewer than two are
+    known."""
+    tagged = zip(map(clean_name, names), map(clean_name, tags or [""] * len(names)),
+                 strict=True)
+    shown = list(dict.fromkeys(n + (f" #{t}" if t else "") for n, t in tagged if n))
     return JOIN.join(shown) if len(shown) > 1 else ""
 
 
@@ -193,8 +210,9 @@ class Conflicted:
         return "".join(p.take(next(picks)) if isinstance(p, Hunk) else p for p in self.parts)
 
     def line_before(self, index: int) -> str:
-        """The last line with words in it before hunk `index` (to say where it is), or ""
-        at the start of the body."""
+        """The last line with words in it before hunk `index` (to say where it is; not a
+        mark: a hunk nested in another follows the outer one's opening mark), or "" at
+        the start of the body."""
         seen = 0
         text = ""
         for part in self.parts:
@@ -205,7 +223,7 @@ class Conflicted:
                 text = ""
             else:
                 text = part
-        lines = [line for line in text.splitlines() if line.strip()]
+        lines = [line for line in text.splitlines() if line.strip() and not _a_mark(line)]
         return lines[-1].strip() if lines else ""
 
 
@@ -216,6 +234,12 @@ def _label(line: str, mark: str) -> str | None:
     if line.startswith(mark + " "):
         return line[len(mark) + 1:].strip()
     return None
+
+
+def _a_mark(line: str) -> bool:
+    """Whether a line is one of sync's marks (with or without its label)."""
+    return line in (MIDDLE, DIVIDER) or _label(line, OPEN) is not None \
+        or _label(line, CLOSE) is not None
 
 
 def _hunk_at(lines: list[str], start: int) -> tuple[Hunk, int] | None:
@@ -237,7 +261,7 @@ def _hunk_at(lines: list[str], start: int) -> tuple[Hunk, int] | None:
             continue
         other_label = _label(bare, CLOSE)
         if other_label is not None:
-            found = dividers if dividers else middles
+            found = dividers if dividers else _dividing(lines, start, middles)
             if len(found) != 1:
                 return None  # which one divides the two versions cannot be told
             middle = found[0]
@@ -245,6 +269,28 @@ def _hunk_at(lines: list[str], start: int) -> tuple[Hunk, int] | None:
                         one_label, other_label)
             return hunk, i + 1
     return None
+
+
+def _dividing(lines: list[str], start: int, middles: list[int]) -> list[int]:
+    """Which of a hunk's `=======` lines can be its middle mark. One alone is; of several
+    (a conflict the merge wrote before its DIVIDER, where a version held a Setext heading's
+    underline), those at which the hunk divides so that every other one can underline a
+    line of text: the line before it in its own version, or, first in its version, the
+    line before the hunk (the merge may have kept the heading's words above the marks).
+    Exactly one such line: the hunk is offered; none or several: it stays text."""
+    if len(middles) < 2:
+        return middles
+
+    def text(line: str) -> bool:
+        return bool(line.strip()) and line.rstrip("\n") not in (MIDDLE, DIVIDER)
+
+    def underlines(at: int, middle: int) -> bool:
+        before = at - 1
+        if before in (start, middle):
+            return start > 0 and text(lines[start - 1])
+        return text(lines[before])
+
+    return [m for m in middles if all(underlines(o, m) for o in middles if o != m)]
 
 
 def parse(body: str) -> Conflicted:

@@ -80,7 +80,17 @@ def _merge_days(vault: Vault, state: SyncState, days: list[str], arrived: dict[s
         state.set_applied_many([(saved.get(e.id, e).id, day, saved.get(e.id, e).version)
                                 for day, _h, _c, e in results if e is not None])
         report.conflicts += [day for day, _h, conflict, _e in results if conflict]
+        report.conflict_machines.update(
+            (day, _machines(all_revs[day], tips)) for day, tips, conflict, _e in results
+            if conflict)
         state.clear_pending_many([day for day, _h, _c, _e in results])
+
+
+def _machines(revs: dict[str, Revision], tips: list[str]) -> list[str]:
+    """The ids of the machines whose versions a conflicted day merges (its heads' authors,
+    those that carry one), each once, in the heads' order."""
+    return list(dict.fromkeys(revs[t].by[2] for t in tips
+                              if revs[t].by is not None and len(revs[t].by) >= 3))
 
 
 def _local(vault: Vault, day: str, applied_id: str | None,

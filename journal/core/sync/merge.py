@@ -174,6 +174,7 @@ def resolve(revs: dict[str, Revision]) -> tuple[Content, bool]:
     seen = ancestry(revs, tips[0])
     conflict = False
     merged = [revs[tips[0]]]  # the versions `result` holds
+    tags = _tags([revs[t] for t in tips]) if len(tips) > 1 else {}  # one for every mark
     for n, tip in enumerate(tips[1:]):
         theirs = ancestry(revs, tip)
         common = seen & theirs & set(revs)
@@ -181,8 +182,8 @@ def resolve(revs: dict[str, Revision]) -> tuple[Content, bool]:
                   if not any(c in revs[o].parents or c in _strict(revs, o) for o in common
                              if o != c)]
         base = revs[min(latest)].content if latest else None
-        labels = _labels(revs[tips[0]], revs[tip]) if n == 0 else (
-            _merged_label(merged), _label(revs[tip]))
+        labels = _labels(revs[tips[0]], revs[tip], tags) if n == 0 else (
+            _merged_label(merged, tags), _label(revs[tip], _tag(revs[tip], tags)))
         result, clash = merge_entry(base, result, revs[tip].content, labels)
         merged.append(revs[tip])
         conflict = conflict or clash
@@ -198,23 +199,42 @@ def _label(rev: Revision, tag: str = "") -> str:
                       tag)
 
 
-def _merged_label(sides: list[Revision]) -> str:
+def _tags(sides: list[Revision]) -> dict[str, str]:
+    """The start of each machine's id to show after its name (`laptop #3f9c`), for the
+    machines among `sides` (every head of the day: so a nested mark names the same laptop
+    as the outer one) whose name another machine among them shares; a function of the
+    revisions alone, so every machine writes the same marks. None for revisions without
+    an id, whose sides are shown by name alone."""
+    ids: dict[str, set[str]] = {}
+    for rev in sides:
+        if rev.by is not None and len(rev.by) >= 3:
+            ids.setdefault(clean_name(rev.by[0]), set()).add(rev.by[2])
+    tags: dict[str, str] = {}
+    for shared in ids.values():
+        if len(shared) > 1:
+            tags.update(zip(sorted(shared), id_tags(*sorted(shared)), strict=True))
+    return tags
+
+
+def _tag(rev: Revision, tags: dict[str, str]) -> str:
+    return tags.get(rev.by[2], "") if rev.by is not None and len(rev.by) >= 3 else ""
+
+
+def _merged_label(sides: list[Revision], tags: dict[str, str]) -> str:
     """Who wrote a side that already merges several versions: their machines' names
-    (`laptop + desktop`), when every one of them carries an author."""
+    (`laptop + desktop`; `laptop #3f9c + laptop #a1b2` for two of one name), when every
+    one of them carries an author."""
     if any(rev.by is None for rev in sides):
         return ""
-    return merged_label([rev.by[0] for rev in sides if rev.by is not None])
+    return merged_label([rev.by[0] for rev in sides if rev.by is not None],
+                        [_tag(rev, tags) for rev in sides])
 
 
-def _labels(one: Revision, other: Revision) -> tuple[str, str]:
-    """The two sides' labels. Two machines of one name are told apart by the start of
-    their ids (`laptop #3f9c`), when both revisions carry one: a function of the two
-    revisions alone, so every machine writes the same marks."""
-    if one.by is None or other.by is None or len(one.by) < 3 or len(other.by) < 3 \
-            or clean_name(one.by[0]) != clean_name(other.by[0]) or one.by[2] == other.by[2]:
-        return _label(one), _label(other)
-    tags = id_tags(one.by[2], other.by[2])
-    return _label(one, tags[0]), _label(other, tags[1])
+def _labels(one: Revision, other: Revision, tags: dict[str, str]) -> tuple[str, str]:
+    """The two sides' labels. Machines of one name are told apart by the start of their
+    ids (`laptop #3f9c`; `tags`, from every head of the day): a function of the revisions
+    alone, so every machine writes the same marks."""
+    return _label(one, _tag(one, tags)), _label(other, _tag(other, tags))
 
 
 def _strict(revs: dict[str, Revision], rev_id: str) -> set[str]:

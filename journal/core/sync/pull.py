@@ -16,7 +16,7 @@ from journal.core.sync.layout import Folder
 from journal.core.sync.link_keys import learn_keys
 from journal.core.sync.push import Bulk
 from journal.core.sync.report import SyncReport
-from journal.core.sync.revisions import Revision
+from journal.core.sync.revisions import NewerFormat, Revision
 from journal.core.sync.state import SyncState
 
 if TYPE_CHECKING:
@@ -46,13 +46,15 @@ class Pull:
         self.passphrase, self.allow_weak = passphrase, allow_weak
         self.per_record, self.bulk = per_record, bulk
         self.arrived: dict[str, Revision] = {}
+        #: The table of peers as this pull left it (each one's name, last time, ...).
+        self.peers: dict[str, dict[str, Any]] = {}
 
     def run(self) -> None:
         """Every other machine's new records: each chain read (every record opened and
         verified) before anything is stored, then its accepted records stored in one
         transaction of sync.db: their revisions, the days they touch marked pending, the
         chain's new links; the peers' table last, sealed once."""
-        peers = self.state.peers()
+        self.peers = peers = self.state.peers()
         me = self.state.link.machine
         machines = [m for m in self.folder.machines() if m != me]
         with self.bulk(self.per_record * sum(map(self._unread, machines))):
@@ -91,6 +93,8 @@ class Pull:
             for covered, covered_digest in taken.seen:
                 self.state.add_seen(machine, covered, covered_digest)
         self.report.received += taken.count
+        if taken.count:
+            self.report.senders.append(machine)
 
     def _chain(self, machine: str) -> Chain:
         link = self.state.link
@@ -112,6 +116,11 @@ class Pull:
         try:
             revs = [Revision.from_json(r) for r in payload.get("revs", [])]
             retire = [(str(m), int(h)) for m, h in payload.get("retire", [])]
+        except NewerFormat:
+            self.report.refused.append(f"machine {machine}: record {seq} was written by a "
+                                       "newer version of journal; update this one to read "
+                                       "it (nothing is lost: it is read again then)")
+            return False
         except (ValueError, TypeError, JournalError):
             self.report.refused.append(f"machine {machine}: record {seq} holds a malformed "
                                        "revision; refused")

@@ -59,10 +59,23 @@ def _identity(day: str, parents: tuple[str, ...], content: Content,
     return hashlib.sha256(raw).hexdigest()[:32], raw
 
 
+class NewerFormat(ValueError):
+    """A revision in a shape only a newer version of journal writes: its author longer
+    than `[name, time, machine]`, or fields this version does not know hashed into its id.
+    Not damage (the record around it is authenticated): this machine needs an update, and
+    reads the record again once it has one."""
+
+
+#: The fields of a revision in a record, as this version writes them.
+FIELDS = frozenset({"id", "day", "parents", "entry", "by"})
+
+
 def _author(value: object) -> Author | None:
     """An author as a record or the sync state holds it (absent in older revisions)."""
     if value is None:
         return None
+    if isinstance(value, list) and len(value) > 3 and all(isinstance(v, str) for v in value):
+        raise NewerFormat("revision author from a newer version")
     if not (isinstance(value, list) and len(value) in (2, 3)
             and all(isinstance(v, str) for v in value) and len(value[0]) <= NAME_MAX * 4
             and (len(value) == 2 or 0 < len(value[2]) <= ID_MAX
@@ -141,6 +154,8 @@ class Revision:
             raise ValueError("malformed revision")
         made = cls.make(obj["day"], obj["parents"], obj["entry"], _author(obj.get("by")))
         if made.id != obj.get("id"):
+            if set(obj) - FIELDS:  # hashed with fields of a newer version
+                raise NewerFormat("revision with fields from a newer version")
             raise ValueError("revision id does not match its content")
         if made.content is not None and not _well_formed(made.content, made.day):
             raise ValueError("malformed entry in a revision")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import socket
 import sqlite3
+from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,7 @@ from journal.core.sync import escrow, folder_keys, record
 from journal.core.sync.apply import apply
 from journal.core.sync.layout import Folder
 from journal.core.sync.link_keys import LINK_PURPOSE, reseal, write_key_file
+from journal.core.sync.machines import Machine, known, matching, shared_names, shown
 from journal.core.sync.publish import compact, publish
 from journal.core.sync.pull import Pull
 from journal.core.sync.push import Push
@@ -38,7 +40,8 @@ from journal.core.sync.state import Link, SyncState
 if TYPE_CHECKING:
     from journal.core.store.vault import Vault
 
-__all__ = ["SyncReport", "forget", "is_linked", "join", "link", "machine_name", "new_epoch",
+__all__ = ["SyncReport", "forget", "is_linked", "join", "link", "machine_name", "machines_of",
+           "new_epoch",
            "open_state", "rename", "rewrap", "status", "sync", "tries_key",
            "unlock_with_new_passphrase"]
 
@@ -209,6 +212,8 @@ def _run(vault: Vault, state: SyncState, passphrase: str | None,
                 per_record=REVS_PER_RECORD, bulk=_bulk)
     pull.run()
     apply(vault, state, state.pending(), pull.arrived, report, _bulk)
+    report.name_machines(shown(known(state.link.machine, machine_name(state.link),
+                                     pull.peers)))  # (not read back from sync.db)
     return report
 
 
@@ -320,13 +325,8 @@ def new_epoch(vault: Vault, passphrase: str, *, allow_weak: bool = False,
         folder = Folder(Path(state.link.folder))
         extra: dict[str, Any] = {}
         if retire is not None:
-            if retire == state.link.machine:
-                raise JournalError("this is the machine you are on; retire it from another one")
-            known = set(peers) | set(folder.machines()) | {
-                p.name[:16] for p in folder.key_files()}
-            if retire not in known:
-                raise JournalError(f"no machine {retire} uses this sync folder "
-                                   "('journal sync status' lists them)")
+            retire = _retiring(state, retire, set(peers) | set(folder.machines()) | {
+                p.name[:16] for p in folder.key_files()})
             head = int(peers.get(retire, {}).get("head", 0))
             extra["retire"] = [[retire, head]]
             peers.setdefault(retire, {})["retired"] = head
@@ -344,6 +344,22 @@ def new_epoch(vault: Vault, passphrase: str, *, allow_weak: bool = False,
         state.close()
 
 
+def _retiring(state: SyncState, said: str, others: set[str]) -> str:
+    """The id of the machine `said` names (its id, the start of it, or its name), to
+    retire; a clear error when it names none, several, or this machine."""
+    found = matching(machines_of(state, others), said)
+    if not found:
+        raise JournalError(f"no machine {said} uses this sync folder ('journal sync status' "
+                           "lists them)")
+    if len(found) > 1:
+        raise JournalError(f"{len(found)} machines are called {clean_name(said)} ("
+                           f"{', '.join(m.id for m in found)}): give the id of the one to "
+                           "retire ('journal sync status' lists them)")
+    if found[0].this:
+        raise JournalError("this is the machine you are on; retire it from another one")
+    return found[0].id
+
+
 def status(vault: Vault) -> dict[str, Any]:
     """The machines seen, when each last wrote, and what is waiting (no key derivation)."""
     state = open_state(vault)
@@ -355,19 +371,30 @@ def status(vault: Vault) -> dict[str, Any]:
         pending_out = sum(1 for i, v in versions.items() if applied.get(i, (b"", -1))[1] != v)
         pending_out += sum(1 for i in applied if i not in versions)
         machines = []
-        for machine in sorted(set(folder.machines()) | set(peers)):
+        joined = {p.name[:16] for p in folder.key_files()}  # (some have written nothing yet)
+        everyone = machines_of(state, {*folder.machines(), *joined})
+        words = shown(everyone)
+        for machine in sorted({*folder.machines(), *peers, *joined}):
             seen = max(state.seen(machine), default=0)
             unread = sum(1 for s in folder.records(machine).primary if s > seen)
             info = peers.get(machine, {})
             own = machine == state.link.machine
             name = machine_name(state.link) if own else str(info.get("name") or "")
-            machines.append({"machine": machine, "name": name, "this": own, "records": seen,
+            machines.append({"machine": machine, "name": name, "shown": words[machine],
+                             "this": own, "records": seen,
                              "last_wrote": info.get("time") if not own else None,
                              "unread": 0 if own else unread,
                              "retired": info.get("retired") is not None})
         return {"machine": state.link.machine, "name": machine_name(state.link),
                 "folder": state.link.folder,
                 "epoch": state.link.epoch, "pending_out": pending_out,
-                "pending_in": state.pending_count(), "machines": machines}
+                "pending_in": state.pending_count(), "machines": machines,
+                "shared_names": shared_names(everyone)}
     finally:
         state.close()
+
+
+def machines_of(state: SyncState, others: Iterable[str] = ()) -> list[Machine]:
+    """Every machine this sync state knows (and `others`, ids with records in the folder),
+    to tell apart as a person would (journal.core.sync.machines)."""
+    return known(state.link.machine, machine_name(state.link), state.peers(), others)

@@ -11,12 +11,15 @@ machines). Esc leaves the marks in the text for now (they stay editable by hand)
 Each side's box says who wrote it, from the words sync put in its mark: "this machine" for
 the side written here (its name is this machine's, with the start of this machine's id when
 two machines of one name wrote the two sides, and the other side's is not), the other
-machine's name otherwise, the time it was saved below. Names come from other machines:
+machine as a person tells it apart otherwise (its name; "the other laptop" for one of this
+machine's name: journal.core.sync.machines), when it was saved below. While machines
+share a name the view suggests `journal sync rename`. Names come from other machines:
 untrusted, shown as plain text (never markup), controls as pictures.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, Protocol
 
@@ -28,6 +31,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from journal.core.model.conflicts import Choice, Hunk, machine_of, parse, written_here
+from journal.core.sync.machines import Machine, in_mark, shared_names
 from journal.core.textsafe import one_line, picture_controls
 
 INTRO = ("Both machines changed the same lines of this day while apart. Sync kept both; "
@@ -70,13 +74,17 @@ class ConflictScreen(ModalScreen["str | None"]):
 
     AUTO_FOCUS = None  # keys choose; the editor takes focus only for an edit by hand
 
-    def __init__(self, day: date, body: str, here: str = "", machine: str = "") -> None:
+    def __init__(self, day: date, body: str, here: str = "", machine: str = "",
+                 machines: Sequence[Machine] = ()) -> None:
         """`here`: this machine's name (as `sync status` shows it; "" when not linked);
-        `machine`: its id, which tells it apart from another machine of the same name."""
+        `machine`: its id, which tells it apart from another machine of the same name;
+        `machines`: every machine the sync state knows, to name the other side as a
+        person tells it apart ("the other laptop", not "laptop #a1b2")."""
         super().__init__()
         self.day = day
         self.here = here
         self.machine = machine
+        self.machines = list(machines)
         self.conflicted = parse(body)
         self.hunks = self.conflicted.hunks
         self.choices: list[Choice | str] = []
@@ -92,7 +100,7 @@ class ConflictScreen(ModalScreen["str | None"]):
     def compose(self) -> ComposeResult:
         with Vertical(id="conflict-box") as box:
             box.border_title = f"Changed on two machines: {self.day:%a %d %b %Y}"
-            yield Static(INTRO, id="conflict-intro", markup=False)
+            yield Static(self.intro(), id="conflict-intro", markup=False)
             yield Static("", id="conflict-where", markup=False)
             with Horizontal(id="conflict-sides"):
                 with VerticalScroll(id="conflict-one", classes="conflict-side"):
@@ -120,18 +128,37 @@ class ConflictScreen(ModalScreen["str | None"]):
             who = self.who(side)
             title = f"{'1' if side == 'one' else '2'}  {name}" + (f" \u00b7 {who}" if who else "")
             box.border_title = Content(picture_controls(title))
-            box.border_subtitle = Content(picture_controls(label)) if label else None
+            saved = saved_words(label)
+            box.border_subtitle = Content(picture_controls(saved)) if saved else None
             shown = picture_controls(text.rstrip("\n")) if text else "(removed these lines)"
             self.query_one(f"#conflict-{side}-text", Static).update(shown)
             box.scroll_home(animate=False)
 
+    def intro(self) -> str:
+        """What the view is for, and, when machines share a name, how to end that."""
+        shared = shared_names(self.machines)
+        if not shared:
+            return INTRO
+        return (f"{INTRO} Several machines are called \u201c{shared[0]}\u201d: 'journal sync "
+                "rename NAME' on one of them gives it a name of its own.")
+
     def who(self, side: str) -> str:
-        """Who wrote a side of the hunk shown: "this machine", another machine's name, or
-        "" when its mark does not say."""
+        """Who wrote a side of the hunk shown: "this machine", another machine as a person
+        tells it apart (its name, "the other laptop" for a namesake), or "" when its mark
+        does not say."""
         hunk = self.hunk
-        if written_here(hunk.one_label, hunk.other_label, self.here, self.machine) == side:
+        label = hunk.one_label if side == "one" else hunk.other_label
+        if written_here(hunk.one_label, hunk.other_label, self.here, self.machine) == side \
+                and not self._name_only_of_a_namesake(label):
             return "this machine"
-        return machine_of(hunk.one_label if side == "one" else hunk.other_label)
+        return in_mark(label, self.machines) if self.machines else machine_of(label)
+
+    def _name_only_of_a_namesake(self, label: str) -> bool:
+        """Whether a mark names this machine's name without an id's start while another
+        known machine has that name too (marks written before ids, or before every mark
+        of a day carried them): it may be the other one's."""
+        said = machine_of(label)
+        return " #" not in said and said in shared_names(self.machines)
 
     # -- choosing ------------------------------------------------------------------------
     def action_pick(self, which: str) -> None:
@@ -219,22 +246,34 @@ def offer_resolution(screen: WriteScreen) -> None:
     screen.app.push_screen(ConflictScreen(entry.date, entry.body, *_here(screen.app)), decided)
 
 
-def _here(app: Any) -> tuple[str, str]:
-    """This machine's name for the sync folder and its id ("" when the vault is not
-    linked, or the sync state cannot be read: the view then shows names only)."""
+def saved_words(label: str) -> str:
+    """What a side's box says below it: when that side was saved (`saved Fri 4 Dec
+    07:15`, from its mark; the box's title says who), else the mark's words as they are
+    (marks of before, or words typed by hand); "" for a merged side (its title names its
+    machines) or none."""
+    said = machine_of(label)
+    if said and label.startswith(said + ", "):
+        return "saved " + label[len(said) + 2:]
+    return "" if said else label
+
+
+def _here(app: Any) -> tuple[str, str, list[Machine]]:
+    """This machine's name for the sync folder, its id and every machine the sync state
+    knows ("" and none when the vault is not linked, or the sync state cannot be read: the
+    view then shows names as the marks say them)."""
     from journal.core.errors import JournalError
     from journal.core.sync import session
 
     vault = getattr(app, "vault", None)
     if vault is None:
-        return "", ""
+        return "", "", []
     try:
         if not session.is_linked(vault):
-            return "", ""
+            return "", "", []
         state = session.open_state(vault)
     except JournalError:
-        return "", ""
+        return "", "", []
     try:
-        return session.machine_name(state.link), state.link.machine
+        return session.machine_name(state.link), state.link.machine, session.machines_of(state)
     finally:
         state.close()
