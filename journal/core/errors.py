@@ -43,6 +43,11 @@ class IntegrityError(VaultDamaged):
     """The integrity manifest does not match the rows (deleted, duplicated, rolled back)."""
 
 
+class VaultLocked(JournalError):
+    """The vault was locked (closed) while something still held a way into it: an index
+    read later, a screen's worker finishing after the lock."""
+
+
 class ConflictError(JournalError):
     """Another writer changed the entry since it was read."""
 

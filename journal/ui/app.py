@@ -147,6 +147,7 @@ class JournalApp(App):
         return mode in self._modes
 
     async def on_unlocked(self, message: Unlocked) -> None:
+        message.vault.share_turn(self.vault_lock)  # one lock: the app's turns are the vault's
         self.vault = message.vault
         self.vocabulary = message.vocabulary or Vocabulary()
         self.idle.touch(self.clock.now())

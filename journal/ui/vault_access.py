@@ -5,6 +5,12 @@ The vault's sqlite connection may be used from any thread, but not from two at o
 vault call at a time (long jobs go in small chunks), the UI thread takes it for saves and
 one-row reads, or only tries (autosave, preview) and comes back a moment later, so it
 never waits on a bulk read. Locking the app closes the vault under the same lock.
+
+The lock is the open vault's own turn too (`Vault.share_turn` at unlock,
+journal.core.store.turn): every vault call, and what the vault hands out that reads later
+(the index's word rows at a first word search), takes it by itself, so a call made
+without `vault_in_use` still waits for its turn. Holding it here is what keeps several
+calls together (a save and the reads around it) and lets the UI thread only try.
 """
 
 from __future__ import annotations
@@ -43,20 +49,7 @@ def vault_index(app: Any) -> Index | None:
         return None if vault is None else vault.index()
 
 
-def word_rows_loaded(app: Any, index: Index) -> bool:
-    """Make sure `index` holds its word rows: a first word search reads them from the
-    vault (and may rebuild and check some), so that read takes the vault's turn like any
-    other. False when the app is locked."""
-    if index.loaded_word_chunks() is not None:
-        return True
-    with vault_in_use(app) as vault:
-        if vault is None:
-            return False
-        index.word_chunks()
-        return True
-
-
 #: The core's collector pause (nesting, thread-aware), under the name the screens use.
 allocation_burst = paused_gc
 
-__all__ = ["allocation_burst", "thaw", "vault_in_use", "vault_index", "word_rows_loaded"]
+__all__ = ["allocation_burst", "thaw", "vault_in_use", "vault_index"]

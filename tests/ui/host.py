@@ -97,6 +97,9 @@ class HostApp(App):
         super().__init__()
         self.vault = vault
         self.vault_lock = threading.RLock()
+        share_turn = getattr(vault, "share_turn", None)  # a real Vault: as the app does
+        if share_turn is not None:
+            share_turn(self.vault_lock)
         self.settings = settings or Settings()
         self.clock = clock or fixed_clock()
         self.opened: list[date] = []

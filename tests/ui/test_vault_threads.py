@@ -13,6 +13,7 @@ from datetime import date
 
 from journal.core.demo import generate
 from journal.core.model.entries import Entry
+from journal.core.store.index_store import IndexStore
 from journal.ui.screens.browse import BrowseScreen
 from journal.ui.vault_access import vault_in_use
 from journal.ui.widgets.filters import FilterBar
@@ -109,17 +110,15 @@ async def test_a_word_search_reads_the_word_rows_in_the_vaults_turn(vault, monke
     """The index reads its word rows from the vault at the first word search (and may
     rebuild some): that read must hold `app.vault_lock` like any vault call, else it runs
     beside a save on the one connection (a save once failed with "no such savepoint")."""
-    from journal.core.store.vault import Vault
-
     vault.put_many(generate(60, seed=5, start=date(2024, 1, 1), body_bytes=200, moments=1))
     held: list[bool] = []
-    real = Vault._word_rows
+    real = IndexStore.read_words
 
-    def word_rows(self, index):  # noqa: ANN001, ANN202
+    def read_words(self, index):  # noqa: ANN001, ANN202
         held.append(app.vault_lock._is_owned())
         return real(self, index)
 
-    monkeypatch.setattr(Vault, "_word_rows", word_rows)
+    monkeypatch.setattr(IndexStore, "read_words", read_words)
     vault.indexes.forget()
     app = HostApp(vault)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -132,3 +131,37 @@ async def test_a_word_search_reads_the_word_rows_in_the_vaults_turn(vault, monke
         await app.workers.wait_for_complete()
         await settle(pilot, 0.2)
     assert held == [True]
+
+
+async def test_in_the_app_a_lazy_index_read_from_any_thread_takes_the_apps_lock(
+        unlocked, make_vault, monkeypatch):
+    """Closed by design, not path by path: the open vault takes the app's lock as its own
+    turn (`Vault.share_turn` at unlock), so even a thread that calls a lazy path of the
+    index without `vault_in_use` (here the browse screen's index, its word rows read at
+    the first word search) waits for the UI thread's turn and reads holding the lock."""
+    make_vault(list(generate(60, seed=5, start=date(2024, 1, 1), body_bytes=200, moments=1)))
+    held: list[bool] = []
+    real = IndexStore.read_words
+
+    def read_words(self, index):  # noqa: ANN001, ANN202
+        held.append(app.vault_lock._is_owned())
+        return real(self, index)
+
+    monkeypatch.setattr(IndexStore, "read_words", read_words)
+    app = None
+    async with unlocked(size=(100, 30), key="f3") as pilot:
+        app = pilot.app
+        await app.workers.wait_for_complete()
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        index = screen.index
+        assert index is not None and index.loaded_word_chunks() is None
+        with app.vault_lock:  # the UI thread's turn, as a save takes it
+            reader = threading.Thread(target=index.word_chunks)
+            reader.start()
+            assert app.vault.count() == 60
+            assert held == []  # the reader waits for the turn
+        reader.join()
+        assert app.vault.turn is app.vault_lock
+    assert held == [True]
+    assert index.loaded_word_chunks() is not None

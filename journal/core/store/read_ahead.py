@@ -9,10 +9,15 @@ the check MACs the rows once the key exists, and every chunk and word row is ope
 (AES-GCM, bound to vault, bucket and purpose) and compared with the manifest as on any
 read.
 
-One snapshot: a read transaction begins before the first read and is held until the
-whole-vault check has run over what was read (`Vault.open`), so the check sees exactly
-the rows read, whatever another program commits meanwhile. The chunks and word rows go to
-the `IndexStore` tagged with that snapshot's `data_version`, taken only while nobody has
+One snapshot for the reads, none while the key is derived: everything is read in one
+read transaction, ended at once with its `data_version` noted, so no reader is held open
+for the ~0.4 s of the derivation (another program closing meanwhile empties the log at
+once: its checkpoint, TRUNCATE, waits for every reader, up to 0.5 s, and would leave the
+log behind). Once the key exists, the check's read transaction begins (`resume`): if
+`data_version` is still the one noted, nobody has committed since, so the rows read are
+the rows on disk and the check MACs them; if not, they are dropped and the check reads the
+rows again in its own snapshot, exactly as the usual unlock does. The chunks and word rows
+go to the `IndexStore` tagged with the same `data_version`, taken only while nobody has
 committed since (the connection's own saves drop them), so a chunk is never decoded from
 an older state than the one read after it.
 
@@ -47,8 +52,9 @@ class ReadAhead:
 
     def begin(self, directory: Path, header: Header, passphrase: str) -> Prefetched | None:
         """Start deriving the key for `passphrase`, open the vault's connection and read,
-        inside a read transaction left open for the check. None (nothing left open) when
-        the vault needs a migration or anything fails: the unlock goes the usual way."""
+        in one read transaction (ended before the key is needed). None (nothing left open)
+        when the vault needs a migration or anything fails: the unlock goes the usual
+        way."""
         crypto.derive_kek_early(passphrase, header.salt, header.kdf)
         try:
             schema.tighten_modes(directory)
@@ -69,7 +75,7 @@ class ReadAhead:
 
 
 class Prefetched:
-    """What `ReadAhead.begin` read, in the read transaction still open on `conn`."""
+    """What `ReadAhead.begin` read on `conn`, and the `data_version` it was read at."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -81,6 +87,7 @@ class Prefetched:
 
     @classmethod
     def read(cls, conn: sqlite3.Connection, plan: ReadAhead) -> Prefetched:
+        """Everything in one snapshot, ended before the key is derived."""
         ahead = cls(conn)
         conn.execute("BEGIN")
         try:
@@ -90,11 +97,19 @@ class Prefetched:
                 ahead.chunks = conn.execute(ALL_CHUNKS).fetchall()
             if plan.words:
                 ahead.words = conn.execute(ALL_WORDS).fetchall()
-            crypto.warm_up()
-        except BaseException:
-            ahead.end()
-            raise
+        finally:
+            ahead.end()  # no reader held while the key is derived
+        crypto.warm_up()
         return ahead
+
+    def resume(self) -> PreparedRows | None:
+        """Once the key exists: begin the read transaction the check runs in, and hand
+        back the rows read ahead if nobody has committed since they were read (the same
+        `data_version`), else None (the check reads them again, in this snapshot)."""
+        self.conn.execute("BEGIN")
+        if schema.data_version(self.conn) != self.version:
+            return None
+        return self.rows
 
     def end(self) -> None:
         """End the read transaction (the connection stays open, for the vault)."""

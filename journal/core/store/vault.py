@@ -7,13 +7,15 @@ the entry id and the row version; an HMAC manifest over every (uuid, version, di
 catches deleted, duplicated and rolled-back rows at unlock.
 
 `Vault` is a facade over composed parts (docs/architecture.md): it owns the one connection
-and the one write transaction at a time, and the decrypted-entry cache; `KeyRing` holds the
-keys, `Records` seals and opens rows, `Manifest` authenticates the set of rows, `IndexStore`
-keeps the sealed summaries, `Captures` opens quick captures. Each part gets the connection
-and the neighbours it needs, never the Vault. `Maintenance` (merging and reviewing quick
-captures, a new passphrase, new keys, storing or dropping the index, compacting) changes
-entries only through the Vault's own saves; the Vault keeps a thin method for each of its
-operations, so callers hold one object (journal.core.store.maintenance says why).
+(used by one thread at a time: each of its methods takes the vault's turn,
+journal.core.store.turn) and the one write transaction at a time, and the decrypted-entry
+cache; `KeyRing` holds the keys, `Records` seals and opens rows, `Manifest` authenticates
+the set of rows, `IndexStore` keeps the sealed summaries, `Captures` opens quick captures.
+Each part gets the connection and the neighbours it needs, never the Vault. `Maintenance`
+(merging and reviewing quick captures, a new passphrase, new keys, storing or dropping the
+index, compacting) changes entries only through the Vault's own saves; the Vault keeps a
+thin method for each of its operations, so callers hold one object
+(journal.core.store.maintenance says why).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -37,6 +40,7 @@ from journal.core.errors import (
     ValidationError,
     VaultDamaged,
     VaultExists,
+    VaultLocked,
 )
 from journal.core.model.entries import Entry
 from journal.core.store import bulk, crypto, schema
@@ -55,6 +59,7 @@ from journal.core.store.read_ahead import ReadAhead
 from journal.core.store.records import Records, needs_full_parse, row_name
 from journal.core.store.rollback import SeenSaves
 from journal.core.store.schema import SQLITE_MAGIC, db_path, snapshot
+from journal.core.store.turn import LOCKED, Turn, in_turn
 from journal.core.store.word_chunk import WordChunk
 
 #: The names other modules import from here (the vault's public face).
@@ -70,6 +75,9 @@ class Vault:
         self.directory = Path(directory)
         self.clock = clock
         self._conn = conn
+        #: Held by every use of the connection (journal.core.store.turn): one thread at a
+        #: time. Re-entrant; a front end on several threads shares its own (`share_turn`).
+        self.turn: Turn = threading.RLock()
         self.keyring = KeyRing(conn, header, dek, trusted_kdf)
         self.records = Records(conn, self.keyring)
         self.manifest = Manifest(conn, self.keyring, clock)
@@ -89,6 +97,18 @@ class Vault:
     @property
     def header(self) -> Header:
         return self.keyring.header
+
+    @property
+    def closed(self) -> bool:
+        """Locked: the connection is closed and the keys forgotten."""
+        return self._conn is None
+
+    def share_turn(self, turn: Turn) -> None:
+        """Take turns on the connection under `turn` (a re-entrant lock: the app's
+        `vault_lock`) from now on, so a caller holding it over several calls keeps the
+        turn between them. Call it before any other thread has this vault."""
+        with self.turn:
+            self.turn = turn
 
     # -- lifecycle -----------------------------------------------------------------------
     @classmethod
@@ -183,8 +203,8 @@ class Vault:
         try:
             schema.migrate(conn)
             vault = cls(directory, conn, header, dek, clock or SystemClock(), trusted_kdf)
-            if ahead is not None:  # in the snapshot the rows were read in
-                vault.manifest.verify(prepared=ahead.rows)
+            if ahead is not None:  # the rows read ahead, if nobody committed since
+                vault.manifest.verify(prepared=ahead.resume())
                 vault.indexes.offer(ahead.version, ahead.chunks, ahead.words)
                 ahead.end()
             elif verify:
@@ -201,17 +221,19 @@ class Vault:
         return vault
 
     def close(self) -> None:
-        """Checkpoint the WAL away, drop keys and every decrypted entry."""
-        if self._conn is None:
-            return
-        if self._seen is not None:  # the saves of this session count as seen
-            self._observe_counter()
-        self.maintenance.checkpoint()
-        self._conn.close()
-        self._conn = None  # type: ignore[assignment]
-        self.keyring.forget()
-        self._cache = None
-        self.indexes.drop()
+        """Checkpoint the WAL away, drop keys and every decrypted entry (in the vault's
+        turn: a call under way on another thread ends first)."""
+        with self.turn:
+            if self._conn is None:
+                return
+            if self._seen is not None:  # the saves of this session count as seen
+                self._observe_counter()
+            self.maintenance.checkpoint()
+            self._conn.close()
+            self._conn = None  # type: ignore[assignment]
+            self.keyring.forget()
+            self._cache = None
+            self.indexes.drop()
 
     lock = close
 
@@ -235,7 +257,14 @@ class Vault:
     @contextmanager
     def _write(self) -> Iterator[None]:
         """BEGIN IMMEDIATE ... COMMIT: one writer at a time, all-or-nothing. Nested use
-        becomes a savepoint inside the outer transaction."""
+        becomes a savepoint inside the outer transaction. The whole transaction is one
+        turn: no other thread's statement lands inside it (journal.core.store.turn)."""
+        with self.turn:
+            if self.closed:
+                raise VaultLocked(LOCKED)
+            yield from self._write_in_turn()
+
+    def _write_in_turn(self) -> Iterator[None]:
         self.indexes.forget()  # own commits do not move PRAGMA data_version
         if self._conn.in_transaction:
             import sqlite_utils  # only for nested writes: keeps it off every command's start
@@ -309,6 +338,7 @@ class Vault:
             self._cache = cache
         return self._cache
 
+    @in_turn
     def entries(self) -> list[Entry]:
         """Every entry, newest date first (copies: editing them changes nothing stored)."""
         loaded = self._load()
@@ -316,6 +346,7 @@ class Vault:
             return sorted((e.copy() for e in loaded.values()), key=lambda e: e.date,
                           reverse=True)
 
+    @in_turn
     def reload(self) -> list[Entry]:
         """Every entry decrypted again from disk, each authenticated (a damaged one raises
         as any full read does), and held as the decrypted cache: the cache's own entries,
@@ -324,9 +355,11 @@ class Vault:
         self._cache = None
         return list(self._load().values())
 
+    @in_turn
     def count(self) -> int:
         return self.records.count()
 
+    @in_turn
     def get(self, entry_id: str) -> Entry | None:
         """One entry by id: from the decrypted cache if warm, else just its row."""
         self._drop_stale_cache()
@@ -335,6 +368,7 @@ class Vault:
             return entry.copy() if entry else None
         return self.records.read(entry_id)
 
+    @in_turn
     def get_by_date(self, day: date) -> Entry | None:
         """One row lookup through the blind day index: no need to decrypt everything."""
         self._drop_stale_cache()
@@ -351,6 +385,7 @@ class Vault:
             raise VaultDamaged(f"the day index for {day} was altered (run 'journal check')")
         return entry
 
+    @in_turn
     def get_many(self, entry_ids: Iterable[str]) -> list[Entry]:
         """Full entries for these ids, decrypting only their rows (unknown ids skipped)."""
         self._drop_stale_cache()
@@ -358,6 +393,7 @@ class Vault:
             return [self._cache[i].copy() for i in entry_ids if i in self._cache]
         return self.records.read_many(entry_ids)
 
+    @in_turn
     def entries_containing(self, entry_ids: Sequence[str], words: list[str]) -> list[Entry]:
         """Full entries among these ids (in their order) whose decrypted text holds every
         (casefolded) word; only rows whose JSON holds every word are parsed. Callers still
@@ -370,6 +406,7 @@ class Vault:
     def day_key(self, day: date) -> bytes:
         return self.keyring.day_key(day)
 
+    @in_turn
     def salvage(self) -> tuple[list[Entry], list[str]]:
         """Every entry that still authenticates (newest first) and a name for each one that
         does not: the way out of a vault with a damaged row (issue 13 item 12)."""
@@ -379,10 +416,12 @@ class Vault:
             self.keyring.check_current()  # keys rotated elsewhere is not damage
         return sorted(entries, key=lambda e: e.date, reverse=True), damaged
 
+    @in_turn
     def damaged_among(self, entry_ids: Iterable[str]) -> set[str]:
         """Which of these entries were altered outside the journal (their digest fails)."""
         return self.records.damaged_among(entry_ids)
 
+    @in_turn
     def damaged_near(self, entry_id: str) -> list[str]:
         """The entries of this entry's manifest bucket (about n/256) whose record fails its
         digest: a check whose cost does not grow with the vault the way a full scan (`check`)
@@ -394,6 +433,7 @@ class Vault:
         """A key for another part of the program, derived from the data key (HKDF)."""
         return crypto.subkey(self.keyring.dek, f"derived/{purpose}")
 
+    @in_turn
     def versions(self) -> dict[str, int]:
         """Every entry's id and version, without decrypting anything."""
         return {str(uuid.UUID(bytes=u)): v for u, v in
@@ -403,6 +443,7 @@ class Vault:
     def put(self, entry: Entry) -> Entry:
         return self.put_many([entry])[0]
 
+    @in_turn
     def put_many(self, entries: Iterable[Entry],
                  progress: Callable[[int], None] | None = None) -> list[Entry]:
         """Save entries in one transaction. Each must carry the version it was read at
@@ -474,6 +515,7 @@ class Vault:
             progress(1)
         return entry
 
+    @in_turn
     def delete(self, entry_id: str) -> bool:
         raw_uuid = uuid.UUID(entry_id).bytes
         previous = self.indexes.fresh()
@@ -490,6 +532,7 @@ class Vault:
         return removed
 
     # -- the index -------------------------------------------------------------------------
+    @in_turn
     def index(self) -> Index:
         """Every entry's sealed summary, decoded (cached until anyone commits; own saves
         patch it). Cheap: at most 256 small decrypts, no full entry."""
@@ -534,11 +577,16 @@ class Vault:
         self.indexes.remember_healed(rebuilt)
         return rebuilt
 
+    @in_turn
     def _word_rows(self, index: Index) -> dict[int, WordChunk]:
         """The word rows of `index`'s chunks, for a word search (nothing else reads them):
         those matching their chunk, and any missing, damaged or stale one rebuilt from its
         rows after checking them against the manifest, as `_heal_index` does, and stored
-        the same way."""
+        the same way. Two threads may both have found them missing (the index is shared):
+        the second, in its turn, takes what the first loaded."""
+        loaded = index.loaded_word_chunks()
+        if loaded is not None:
+            return loaded
         with paused_gc():
             words, stale = self.indexes.read_words(index)
             if stale:
@@ -552,53 +600,65 @@ class Vault:
             self.on_index_rebuilt(self)
         return words
 
+    @in_turn
     def store_healed_index(self, *, patience: float | None = None) -> int:
         """Store the chunks this connection rebuilt while reading, in one transaction
         (`Maintenance.store_healed_index`); returns how many entries they hold."""
         return self.maintenance.store_healed_index(patience=patience)
 
+    @in_turn
     def drop_index(self) -> None:
         """Delete every index chunk, for the next read to rebuild from verified entries
         (`Maintenance.drop_index`)."""
         self.maintenance.drop_index()
 
     # -- integrity -----------------------------------------------------------------------
+    @in_turn
     def manifest_info(self) -> dict:
         return self.manifest.info()
 
+    @in_turn
     def bucket_stamps(self) -> list[str] | None:
         return self.manifest.bucket_stamps()
 
+    @in_turn
     def verify_manifest(self, *, digests: bool = False) -> None:
         """The unlock-time check (`Manifest.verify`)."""
         self.manifest.verify(digests=digests)
 
+    @in_turn
     def check(self) -> CheckReport:
         """Authenticate every record and the manifest; name each damaged record."""
         return check_vault(self._conn, self.keyring, self.records, self.manifest, self.indexes,
                            self.captures)
 
+    @in_turn
     def last_saved(self) -> tuple[datetime | None, int]:
         return self.manifest.last_saved()
 
     # -- keys (their changes: journal.core.store.maintenance) ----------------------------
+    @in_turn
     def change_passphrase(self, new_passphrase: str,
                           kdf: crypto.KdfParams | None = None) -> str | None:
         """Re-wrap the data key under a new passphrase (`Maintenance.change_passphrase`);
         returns a note for the person about the key-derivation settings, or None."""
         return self.maintenance.change_passphrase(new_passphrase, kdf)
 
+    @in_turn
     def rotate_keys(self, passphrase: str, *, new_recovery: bool = True) -> str | None:
         """A new data key, every entry sealed again in one transaction
         (`Maintenance.rotate_keys`); returns the new recovery code, or None."""
         return self.maintenance.rotate_keys(passphrase, new_recovery=new_recovery)
 
+    @in_turn
     def seal_private_key(self) -> bytes:
         return self.keyring.seal_private_key()
 
+    @in_turn
     def sealing_key_problem(self) -> str | None:
         return self.keyring.sealing_key_problem()
 
+    @in_turn
     def restore_sealing_key(self) -> None:
         """Put back the public key that belongs to our private key."""
         self.maintenance.restore_sealing_key()
@@ -607,26 +667,31 @@ class Vault:
     def sealed_box(self) -> SealedBox:
         return SealedBox(self.directory)
 
+    @in_turn
     def merge_captures(self) -> MergeResult:
         """Merge pending quick captures into their days, in one transaction
         (`Maintenance.merge_captures`); a tampered one is kept and reported."""
         return self.maintenance.merge_captures()
 
+    @in_turn
     def arrivals(self, day: date | None = None) -> list[Arrival]:
         """Provenance of what quick capture brought into the entry of `day` (or all)."""
         return self.captures.arrivals(day)
 
+    @in_turn
     def discard_capture(self, number: int) -> Arrival:
         """Take the `number`-th merged capture (as `arrivals()` lists them) out of its day
         (`Maintenance.discard_capture`)."""
         return self.maintenance.discard_capture(number)
 
+    @in_turn
     def keep_capture(self, number: int) -> Arrival:
         """Mark the `number`-th merged capture reviewed, kept as the person's own
         (`Maintenance.keep_capture`)."""
         return self.maintenance.keep_capture(number)
 
     # -- housekeeping --------------------------------------------------------------------
+    @in_turn
     def compact(self) -> None:
         """VACUUM, then empty the WAL (`Maintenance.compact`); worth calling after bulk
         deletes."""

@@ -9,7 +9,8 @@ by the index in a worker (a few milliseconds); words are searched in the full te
 same worker, which reads the candidates in small chunks, shows matches as it goes, and
 keeps what it read for the next search. The preview decrypts just the highlighted entry.
 Nothing is kept outside this screen, which the app removes when it locks. Every vault
-call holds `app.vault_lock` (journal.ui.vault_access).
+call holds `app.vault_lock` (journal.ui.vault_access), which is also the vault's own turn:
+the index's lazy read of its word rows (a first word search) takes it by itself.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from journal.core.errors import JournalError
 from journal.core.model.entries import Entry
 from journal.core.model.query import Query, needs_full_text
 from journal.core.store.index import Hits, Index
-from journal.ui.vault_access import allocation_burst, vault_in_use, vault_index, word_rows_loaded
+from journal.ui.vault_access import allocation_burst, vault_in_use, vault_index
 from journal.ui.widgets.calendar import DayMarks, MonthCalendar
 from journal.ui.widgets.entry_list import EntryList
 from journal.ui.widgets.entry_view import EntryView
@@ -83,13 +84,18 @@ class BrowseScreen(Screen):
     TITLE = "Browse"
 
     BINDINGS = [
+        # F2 is the app's, hidden in the write screen's footer; here it is the way back
+        Binding("f2", "app.today", "Write", id="browse.write", tooltip="Tonight's entry"),
+        Binding("question_mark", "app.help", "Help", id="browse.help", show=False,
+                tooltip="Every key (as F1); in the search field it is a question mark"),
         Binding("slash", "focus_search", "Search", id="browse.search",
                 tooltip="Type words, #tags, @people, kind:, context:, since:, until:"),
         Binding("c", "focus_calendar", "Calendar", id="browse.calendar",
                 tooltip="The month heat map: arrows move a day, PageUp/PageDown a month"),
         Binding("l", "focus_list", "List", id="browse.list", show=False,
                 tooltip="The list of entries"),
-        Binding("escape", "escape", "Back to list", id="browse.escape", show=False),
+        Binding("escape", "escape", "Back", id="browse.escape", show=False,
+                tooltip="Clear the search, then back to the list, then to the entry"),
     ]
 
     def __init__(self) -> None:
@@ -113,7 +119,7 @@ class BrowseScreen(Screen):
             with Vertical(id="browse-side"):
                 yield MonthCalendar(id="browse-calendar")
                 yield EntryPreview(id="browse-preview")
-        yield Footer()
+        yield Footer(compact=True)  # room for f2 at 80 columns
 
     # -- widgets ---------------------------------------------------------------------------
     @property
@@ -203,9 +209,7 @@ class BrowseScreen(Screen):
         The texts of the entries read are kept for the next searches (`WordSearch`); the
         vault parses only the rows whose text holds the words, so those are the ones kept."""
         worker = get_current_worker()
-        if query.text and not word_rows_loaded(self.app, index):
-            return  # locked meanwhile
-        with allocation_burst():
+        with allocation_burst():  # a first word search reads the word rows (vault's turn)
             candidates = index.select(query)
         if not needs_full_text(query):  # the index's answer is exact
             if not worker.is_cancelled:
@@ -356,8 +360,10 @@ class BrowseScreen(Screen):
             self.entry_list.focus()
         elif not self.query_value.empty:
             self.filter_bar.clear()
-        else:
+        elif self.focused is not self.entry_list:
             self.entry_list.focus()
+        else:  # nothing left to clear: back to the entry, as F2
+            self.app.action_today()
 
 
 def _long(day: date) -> str:
