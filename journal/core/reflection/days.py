@@ -154,8 +154,7 @@ class Days:
         # Made once and shared by every finding's evidence: the result is read-only.
         if self._items is None:
             self._items = [{"date": d, "entry_id": i}
-                           for d, i in zip(map(date.isoformat, self.dates), self.ids,
-                                           strict=True)]
+                           for d, i in zip(_iso_dates(self.ordinals), self.ids, strict=True)]
         return self._items
 
     def tag_moments(self, tags: Collection[str]) -> dict[str, list[tuple[int, str, int]]]:
@@ -191,6 +190,30 @@ class Evidence(list[dict[str, str]]):
         super().__init__(map(table.__getitem__, days))
         self.table = table
         self.days = days
+
+
+def _iso_dates(ordinals: list[int]) -> list[str]:
+    """date.fromordinal(o).isoformat() for ascending ordinals. When they are dense (a
+    journal kept most days), the texts of every day from the first one's month on are made
+    a month at a time (its "YYYY-MM-" and the day numbers) and picked: a third cheaper than
+    `isoformat` per date."""
+    if not ordinals or ordinals[-1] - ordinals[0] > 2 * len(ordinals) + 62:
+        return [date.fromordinal(o).isoformat() for o in ordinals]
+    first = date.fromordinal(ordinals[0])
+    start = ordinals[0] - first.day + 1   # the 1st of its month
+    needed = ordinals[-1] - start + 1
+    texts: list[str] = []
+    year, month = first.year, first.month
+    while len(texts) < needed:
+        leap = month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        texts += map(f"{year:04d}-{month:02d}-".__add__,
+                     _DAY_TEXTS[:_MONTH_DAYS[month] + leap])
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return [texts[o - start] for o in ordinals]
+
+
+_DAY_TEXTS = [f"{n:02d}" for n in range(1, 32)]
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def _tag_moments(rows: Iterable[DayRow], day_of: Callable[[int], int | None],
