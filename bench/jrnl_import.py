@@ -1,9 +1,12 @@
-"""A jrnl journal imported into a new vault, as `journal import` runs it (the source
-checked and opened, planned against the vault, written), with the test KDF so that the key
-derivation is left out: CPU time of each step and the peak RSS.
+"""A jrnl journal (or any import source, `--format`) imported into a new vault, as
+`journal import` runs it (the source checked and opened, planned against the vault,
+written), with the test KDF so that the key derivation is left out: CPU time of each step
+and the peak RSS. `make bench` runs it on the worst formats (`bench.run._import_figures`,
+sources from `bench.import_sources`).
 
   python -m bench.jrnl_import bench/results/cache/<demo-...-50000-...>/jrnl.txt
   python -m bench.jrnl_import JOURNAL --plain-copy PLAIN.txt   # and its decrypted text
+  python -m bench.jrnl_import OUT/dayone.json --format dayone  # bench.import_sources' OUT
 
 The bench's journals are jrnl v3, encrypted with the bench's passphrase (bench.vaults).
 `--plain-copy` writes the decrypted text of the bench's (generated) journal to PLAIN.txt
@@ -35,6 +38,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("journal", type=Path)
     parser.add_argument("--plain-copy", type=Path, metavar="PLAIN")
+    parser.add_argument("--format", default="jrnl", help="the source's import format "
+                        "(bench.import_sources makes one of each)")
     args = parser.parse_args()
     source_path = args.journal
     if args.plain_copy is not None:
@@ -47,7 +52,8 @@ def main() -> None:
         vault, _ = Vault.create(Path(tmp) / "vault", "bench: a test passphrase",
                                 kdf=KdfParams.fast_for_tests(), recovery=False)
         started = time.process_time()
-        source = importers.open_source(source_path, "jrnl", source_passphrase=PASSPHRASE)
+        source = importers.open_source(source_path, args.format,
+                                       source_passphrase=PASSPHRASE)
         opened, peak_open = time.process_time(), _peak_mb()
         result = planning.plan_source(vault, source)
         planned = time.process_time()

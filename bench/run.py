@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import commands, jrnl, measure, vaults
+from bench import commands, import_sources, jrnl, measure, vaults
 from bench.report import Report
 
 PY = sys.executable
@@ -175,6 +175,40 @@ def _sync_figures(report: Report, size: int) -> None:
         f"{got['folder_growth_bytes']:,} bytes for it")
 
 
+#: The import formats that held a large source whole (issue 19 target 1: under 300 MB at
+#: 50,000 entries): (label, bench.import_sources name, import format).
+IMPORT_FORMATS = (("jrnl v3 (encrypted)", "jrnl-v3"), ("jrnl 1.x (encrypted)", "jrnl-v1"),
+                  ("jrnl's markdown export", "jrnl-md"), ("Day One JSON", "dayone-json"))
+
+
+def _import_figures(report: Report, built: vaults.Built) -> None:
+    """Each format's source of the bench's entries imported into a new vault, as `journal
+    import` runs it (test KDF: the key derivation left out): wall, CPU and peak RSS."""
+    if built.jrnl_file is None or not built.jrnl_file.is_file():
+        report.note("import figures skipped: no jrnl journal to make the sources from")
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
+        names = ",".join(name for _, name in IMPORT_FORMATS)
+        made = measure.run_once([PY, "-m", "bench.import_sources", str(built.jrnl_file), tmp,
+                                 "--formats", names])
+        if made.returncode != 0:
+            report.note(f"import sources failed: {made.output[-500:]!r}")
+            return
+        parts = []
+        for label, name in IMPORT_FORMATS:
+            file, fmt = import_sources.SOURCES[name]
+            run = measure.run_once([PY, "-m", "bench.jrnl_import", str(Path(tmp) / file),
+                                    "--format", fmt])
+            if run.returncode != 0:
+                parts.append(f"{label} failed: {run.output[-300:]!r}")
+                continue
+            peak = run.maxrss_mb or 0
+            parts.append(f"{label} {run.seconds:.1f} s (cpu {run.cpu_seconds or 0:.1f} s) · "
+                         f"{peak:.0f} MB ({'PASS' if peak < 300 else 'MISS'} < 300 MB)")
+    report.note(f"import into a new vault, {built.size:,} entries (test KDF): "
+                + "; ".join(parts))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     started = time.perf_counter()
@@ -199,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         built = vaults.build(size, with_jrnl=use_jrnl)
         report.meta(size, built.meta)
         measure_size(built, args, have, app, use_jrnl, report)
+        _import_figures(report, built)  # each size: linear or not shows
     _sync_figures(report, max(args.size_list))
     report.note(f"bench took {time.perf_counter() - started:.0f} s; "
                 f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

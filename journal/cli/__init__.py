@@ -144,9 +144,12 @@ def _debug(ctx: click.Context) -> bool:
 
 
 def _vault_dir(_ctx: click.Context, _param: click.Parameter, value: str | None) -> object:
-    """--vault as a Path (pathlib is imported only when the option is given)."""
+    """--vault as a Path (pathlib is imported only when the option is given). An empty
+    one (`--vault "$UNSET"`) is refused: it meant the current directory."""
     if value is None:
         return None
+    if not value:
+        raise click.BadParameter("an empty path; name the vault's directory")
     from pathlib import Path
 
     return Path(value)

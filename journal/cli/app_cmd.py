@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from journal import settings as settings_mod
@@ -28,6 +30,13 @@ def run_app(runtime: Runtime, *, theme: str | None = None,
     app.run()
 
 
+def has_terminal() -> bool:
+    """May the app run here: are standard input and output both a terminal? Without one
+    it drew escape sequences into a pipe or file and waited for keys forever (cron,
+    `journal > out.txt`, `journal | less`)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 @click.command("app")
 @click.option("--passphrase-hint", "passphrase_hint", default=None, hidden=True,
               help="Text shown on the unlock screen (the demo's passphrase).")
@@ -35,4 +44,8 @@ def run_app(runtime: Runtime, *, theme: str | None = None,
 def app_command(ctx: click.Context, passphrase_hint: str | None) -> None:
     """Open the journal app (the default when no command is given)."""
     runtime = ctx.ensure_object(Runtime)
+    if not has_terminal():
+        raise ValidationError("the app needs a terminal: it reads keys from standard input "
+                              "and draws on standard output; in a script or a pipe use a "
+                              "command ('journal --help' lists them)")
     run_app(runtime, theme=ctx.meta.get("theme"), passphrase_hint=passphrase_hint)

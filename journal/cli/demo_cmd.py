@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
@@ -138,7 +137,10 @@ def _create(runtime: Runtime, target: Path, generate_year: Callable[..., list[En
 
 
 def _is_terminal() -> bool:
-    return sys.stdout.isatty()
+    """May the app open on the demo vault (the same rule as `journal app`)?"""
+    from journal.cli.app_cmd import has_terminal
+
+    return has_terminal()
 
 
 def _open_app(ctx: click.Context, app_cmd: click.Command, target: Path) -> None:

@@ -312,6 +312,8 @@ def list_entries(runtime: Runtime, limit: int | None, since: date | None, until:
     """
     from journal.core.store.read_ahead import ReadAhead
 
+    if since and until and since > until:
+        raise ValidationError(f"--since {since} is after --until {until}")
     width = terminal_width()  # before unlocking: its import runs while the key is derived
     vault = runtime.open_vault(passphrase_file, read_ahead=ReadAhead(chunks=True))
     try:
@@ -330,8 +332,16 @@ def list_entries(runtime: Runtime, limit: int | None, since: date | None, until:
                 "fails its integrity check; run 'journal check']"
                 if entry.id in damaged else entry_line(entry))
         return
-    _print_entries(entries, as_json,
-                   "No entries yet. Add one with: journal add   (opens your editor)", width)
+    _print_entries(entries, as_json, _none_listed(since, until), width)
+
+
+def _none_listed(since: date | None, until: date | None) -> str:
+    """What `list` says when it lists nothing: an empty vault, or an empty range."""
+    if since and until:
+        return f"No entries from {since} to {until}."
+    if since or until:
+        return f"No entries {'on or after' if since else 'on or before'} {since or until}."
+    return "No entries yet. Add one with: journal add   (opens your editor)"
 
 
 @click.command()

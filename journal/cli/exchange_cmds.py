@@ -15,7 +15,6 @@ from journal.cli.output import progress, say, say_json
 from journal.cli.runtime import Runtime, read_secret_file
 from journal.core.errors import ValidationError, VaultDamaged
 from journal.core.exchange import exporters, importers
-from journal.core.exchange import format_v1 as exchange
 from journal.core.exchange.importers import jrnl_config, report
 from journal.core.exchange.importers import plan as planning
 from journal.core.store.vault import Vault
@@ -117,9 +116,10 @@ def _jrnl_config_timeformat(runtime: Runtime, source: Path) -> str | None:
               show_default=True, help="json: one file in the exchange format; markdown: one "
               "file per day in a directory; jrnl: a plain jrnl journal; dayone: a Day One "
               "JSON export (.zip).")
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Write to this file (json) or directory (markdown), created readable "
-                   "only by you. json without -o goes to standard output.")
+@click.option("-o", "--output", type=click.Path(allow_dash=True),
+              help="Write to this file (json, jrnl, dayone) or directory (markdown), "
+                   "created readable only by you; - is standard output (json, jrnl). json "
+                   "without -o goes to standard output.")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 @click.option("--since", "--from", "since", type=DATE, help="Only entries on or after DATE.")
 @click.option("--until", "--to", "until", type=DATE, help="Only entries on or before DATE.")
@@ -131,7 +131,7 @@ def _jrnl_config_timeformat(runtime: Runtime, source: Path) -> str | None:
                    "Europe/London (default: this computer's zone).")
 @passphrase_file_option
 @pass_runtime
-def export_cmd(runtime: Runtime, fmt: str, output: Path | None, force: bool,
+def export_cmd(runtime: Runtime, fmt: str, output: str | None, force: bool,
                since: date | None, until: date | None, skip_damaged: bool,
                timezone: str | None, passphrase_file: Path | None) -> None:
     """Export entries as plaintext JSON, Markdown, jrnl or Day One.
@@ -146,6 +146,7 @@ def export_cmd(runtime: Runtime, fmt: str, output: Path | None, force: bool,
       journal export --since 2026-01-01 | jq '.entries | length'
       journal export --format markdown -o ~/journal-md
       journal export --format jrnl -o ~/journal.txt
+      journal export --format jrnl -o - | less
       journal export --format dayone -o ~/dayone-export.zip
       journal export --format dayone --timezone Europe/London -o ~/dayone-export.zip
     """
@@ -154,9 +155,12 @@ def export_cmd(runtime: Runtime, fmt: str, output: Path | None, force: bool,
                                "write local times as they are)")
     if fmt != "json" and output is None:
         raise click.UsageError(f"--format {fmt} needs -o "
-                               f"{'FILE' if fmt in exporters.FILE_FORMATS else 'DIRECTORY'}")
-    if output is not None and output.exists() and not force and fmt in exporters.FILE_FORMATS:
-        raise ValidationError(f"{output} already exists; choose another name or use --force")
+                               f"{'FILE' if fmt in exporters.FILE_FORMATS else 'DIRECTORY'}"
+                               + (" (or -o - for standard output)"
+                                  if fmt in exporters.STREAM_FORMATS else ""))
+    target = _output(fmt, output, force)
+    if since and until and since > until:
+        raise ValidationError(f"--since {since} is after --until {until}")
     zone = None
     if fmt == "dayone":  # checked before the passphrase is asked for
         from journal.core.exchange.exporters import dayone
@@ -175,7 +179,7 @@ def export_cmd(runtime: Runtime, fmt: str, output: Path | None, force: bool,
     finally:
         vault.close()
     try:
-        _export(fmt, entries, output, force, zone)
+        _export(fmt, entries, target, force, zone)
     finally:
         for name in damaged:
             say(f"journal: warning: entry {name} is damaged and was not exported",
@@ -186,16 +190,38 @@ def export_cmd(runtime: Runtime, fmt: str, output: Path | None, force: bool,
                            f"{plural(len(entries), 'entry', 'entries')} were", damaged)
 
 
+def _output(fmt: str, output: str | None, force: bool) -> Path | None:
+    """Where the export goes, checked before the passphrase is asked: a path, or None for
+    standard output (json without -o, or -o - for a format that is one stream)."""
+    if output is None or output == "-":
+        if fmt not in exporters.STREAM_FORMATS:
+            what = "a folder" if fmt not in exporters.FILE_FORMATS else "a zip file"
+            raise ValidationError(f"--format {fmt} writes {what}, not one stream: it cannot "
+                                  "go to standard output (-o -); name a "
+                                  f"{'file' if fmt in exporters.FILE_FORMATS else 'folder'}")
+        return None
+    path = Path(output)  # "./-" is a file named "-"
+    if fmt in exporters.FILE_FORMATS:
+        if path.is_dir():
+            raise ValidationError(f"{path} is a directory; name a file")
+        if path.exists() and not force:
+            raise ValidationError(f"{path} already exists; choose another name or use --force")
+    return path
+
+
 def _export(fmt: str, entries: list, output: Path | None, force: bool,
             zone: tzinfo | None = None) -> None:
-    if fmt == "json" and output is None:
-        say_json(exchange.to_json_text(entries))
+    if output is None:
+        text = exporters.render(fmt, entries)
+        if fmt == "json":
+            say_json(text)
+        else:  # controls shown escaped, as in all the command line writes (JSON keeps them)
+            say(text, nl=False)
         if not sys.stdout.isatty():
             say("journal: warning: this is your journal in plaintext; a file you "
                 "redirect it to is readable by whatever your umask allows (prefer -o "
                 "FILE, created 0600)", err=True)
         return
-    assert output is not None
     if fmt == "json":
         from journal.core.exchange.exporters import json_v1
 

@@ -149,20 +149,23 @@ def _evidence(value: Evidence, depth: int, seen: dict[tuple[int, int], list[str]
     key = (id(table), depth)   # the result holds the table: no other takes its id meanwhile
     if key not in seen:
         values = _flat(table) if table else None
-        slot = "%s"
+        quote = ""
         if values is not None and _plain(values):
-            slot = '"%s"'   # written as they are, between quotes
+            quote = '"'   # written as they are, between quotes
         elif values is not None:
             values = _records(table)
         if values is None:
             seen[key] = None
-        else:
+        else:   # an item's text: what comes before each value, the value, ..., the end
             more = "\n" + "  " * (depth + 2)
-            record = ("{" + ",".join(f"{more}{_string(k)}: ".replace("%", "%%") + slot
-                                     for k in table[0])
-                      + "\n" + "  " * (depth + 1) + "}")   # one item, a slot per value
-            width = len(table[0])
-            seen[key] = list(map(record.__mod__, zip(*[iter(values)] * width, strict=True)))
+            heads = [f"{more}{_string(k)}: {quote}" for k in table[0]]
+            between = ["{" + heads[0], *(quote + "," + head for head in heads[1:]),
+                       quote + "\n" + "  " * (depth + 1) + "}"]
+            width = len(heads)
+            streams: list[Iterable[str]] = [repeat(between[0])]
+            for j, after in enumerate(between[1:]):
+                streams += [values[j::width], repeat(after)]
+            seen[key] = list(map("".join, zip(*streams, strict=False)))   # repeat: endless
     texts = seen[key]
     return None if texts is None else list(map(texts.__getitem__, days))
 
@@ -191,11 +194,29 @@ def _records(items: list[Any]) -> list[str] | None:
     values = _flat(items)
     if values is None:
         return None
+    width = len(items[0])
+    texts: list[Any] = [None] * len(values)
+    for j in range(width):   # a key at a time: most hold one type, written with a C loop
+        column = _texts(values[j::width])
+        if column is None:
+            return None
+        texts[j::width] = column
+    return texts
+
+
+def _texts(values: list[Any]) -> list[str] | None:
+    """The values' texts as `_scalar` writes them; None when one is not a flat value (or is
+    NaN or infinity)."""
     try:
         return list(map(_string, values))
     except TypeError:   # not only strings
         pass
-    if not set(map(type, values)) <= _FLAT:
+    kinds = set(map(type, values))
+    if kinds == {int}:
+        return list(map(int.__repr__, values))
+    if kinds == {float} and all(map(math.isfinite, values)):
+        return list(map(float.__repr__, values))
+    if not kinds <= _FLAT:
         return None
     texts = list(map(_scalar, values))
     return None if None in texts else texts   # None: NaN or infinity
@@ -218,11 +239,15 @@ def _flat(items: list[Any]) -> list[Any] | None:
 def _plain(values: list[Any]) -> bool:
     """Whether the values are strings JSON writes as they are between quotes: printable
     ASCII without a quote or a backslash (dates, ids)."""
-    if set(map(type, values)) != {str}:
+    try:
+        joined = "".join(values)   # (a str subclass is written as its text too)
+    except TypeError:   # not only strings
         return False
-    joined = "".join(values)
-    return (joined.isascii() and joined.isprintable() and '"' not in joined
-            and "\\" not in joined)
+    return joined.isascii() and not joined.encode("ascii").translate(None, _PLAIN)
+
+
+#: The bytes written as they are between quotes: printable ASCII but a quote and a backslash.
+_PLAIN = bytes(c for c in range(0x20, 0x7F) if c not in b'"\\')
 
 
 #: The types of the values a flat record may hold (a float is checked by _scalar).
@@ -251,11 +276,11 @@ def render_text(result: dict[str, Any]) -> str:
         else:
             lines += _wrapped((f"Marked {MARK}. " if item["notable"] else "Not marked. ")
                               + item["chance"])
-        dates = [e["date"] for e in item["evidence"]]
-        if dates:
-            shown = ", ".join(dates[-EVIDENCE_SHOWN:])
-            more = len(dates) - EVIDENCE_SHOWN
-            head = (f"Evidence ({len(dates)} days, latest {EVIDENCE_SHOWN}; --json lists "
+        evidence = item["evidence"]   # only the latest are shown: only they are read
+        if evidence:
+            shown = ", ".join([e["date"] for e in evidence[-EVIDENCE_SHOWN:]])
+            more = len(evidence) - EVIDENCE_SHOWN
+            head = (f"Evidence ({len(evidence)} days, latest {EVIDENCE_SHOWN}; --json lists "
                     f"all): " if more > 0 else "Evidence: ")
             lines += textwrap.wrap(head + shown, WIDTH, initial_indent="  ",
                                    subsequent_indent="    ")

@@ -100,24 +100,47 @@ class Runtime:
         return first
 
     def open_vault(self, passphrase_file: Path | None = None, *, verify: bool = True,
-                   merge_sealed: bool = True, recovery_code: str | None = None,
+                   merge_sealed: bool = True, recovery: bool = False,
                    read_ahead: ReadAhead | None = None) -> Vault:
         """Unlock the vault. After a verified unlock, entries captured with
         `journal add --sealed` are merged in and the user is told on stderr. `read_ahead`:
         what the command will read, read while the key is derived (a passphrase unlock);
-        a verified unlock reads at least the rows its check MACs."""
+        a verified unlock reads at least the rows its check MACs. `recovery`: with the
+        recovery code (typed, or the first line of `passphrase_file`) instead, with the
+        same tries and waits."""
         from journal.core.store.read_ahead import ReadAhead
 
         directory = self.paths.vault
         if read_ahead is None and verify:
             read_ahead = ReadAhead()
-        if recovery_code is None:
+        if not recovery:
             vault = self._unlock(directory, passphrase_file, verify, read_ahead)
         else:
-            vault = self.unlock(directory, recovery_code=recovery_code, verify=verify)
+            vault = self.tries(
+                passphrase_file, lambda: self.wait_out(directory),
+                lambda vault_id, code: self.unlock(directory, recovery_code=code,
+                                                   verify=verify, vault_id=vault_id),
+                label="Recovery code", what="recovery code", env_ok=False)
+        return self._opened(vault, verify and merge_sealed)
+
+    def open_with_passphrase(self, passphrase_file: Path | None = None) -> tuple[Vault, str]:
+        """Unlock the vault for a command that needs the passphrase again afterwards
+        (rotate-keys, sync): the same tries, waits and merge of sealed entries as
+        `open_vault`; the vault and the passphrase that opened it (a passphrase set on
+        another synced machine is this vault's from now on)."""
+        directory = self.paths.vault
+        vault, passphrase = self.tries(
+            passphrase_file, lambda: self.wait_out(directory),
+            lambda vault_id, secret: (self.unlock(directory, secret, vault_id=vault_id),
+                                      secret))
+        return self._opened(vault, merge_sealed=True), passphrase
+
+    def _opened(self, vault: Vault, merge_sealed: bool) -> Vault:
+        """After an unlock: the rollback warning, the rebuilt index stored, and entries
+        sealed by `journal add --sealed` merged in (`merge_sealed`)."""
         self.warn_rollback(vault)
         vault.on_index_rebuilt = store_rebuilt_index
-        if verify and merge_sealed:
+        if merge_sealed:
             try:
                 self.merge_pending(vault)
             except BaseException:
@@ -133,23 +156,26 @@ class Runtime:
                                                  vault_id=vault_id, read_ahead=read_ahead))
 
     def tries(self, passphrase_file: Path | None, wait: Callable[[], _K],
-              attempt: Callable[[_K, str], _T], *, label: str = "Passphrase") -> _T:
+              attempt: Callable[[_K, str], _T], *, label: str = "Passphrase",
+              what: str = "passphrase", env_ok: bool = True) -> _T:
         """A typed passphrase gets three tries (each costs a full key derivation, and
         after two wrong ones in a row a growing wait before it is asked: `wait`, which
         returns the key the tries are counted under); one from a file or
-        JOURNAL_PASSPHRASE gets one. `attempt(key, passphrase)` is one try, counted
-        (`FailedUnlocks.one_try`), raising WrongPassphrase when it is not the one."""
-        typed = passphrase_file is None and not self.env.get("JOURNAL_PASSPHRASE")
+        JOURNAL_PASSPHRASE (when `env_ok`) gets one. `attempt(key, passphrase)` is one
+        try, counted (`FailedUnlocks.one_try`), raising WrongPassphrase when it is not
+        the one. `what` names the secret in the line between tries (a recovery code)."""
+        typed = passphrase_file is None and not (env_ok and self.env.get("JOURNAL_PASSPHRASE"))
         tries = PROMPT_TRIES if typed else 1
         for number in range(1, tries + 1):
             key = wait()
-            secret = self.passphrase(passphrase_file, label=label)
+            secret = self.passphrase(passphrase_file, label=label, env_ok=env_ok,
+                                     missing=f"no {what}")
             try:
                 return attempt(key, secret)
             except WrongPassphrase:
                 if number == tries:
                     raise
-                say("journal: wrong passphrase, try again", err=True)
+                say(f"journal: wrong {what}, try again", err=True)
         raise AssertionError("unreachable")
 
     def failed_unlocks(self) -> FailedUnlocks:

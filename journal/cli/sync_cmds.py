@@ -16,16 +16,9 @@ from journal.core.textsafe import one_line
 
 
 def _unlocked(runtime: Runtime, passphrase_file: Path | None) -> tuple[Vault, str]:
-    vault_id = runtime.wait_out(runtime.paths.vault)  # not found / not ours, before asking
-    passphrase = runtime.passphrase(passphrase_file)
-    vault = runtime.unlock(runtime.paths.vault, passphrase, vault_id=vault_id)
-    runtime.warn_rollback(vault)
-    try:
-        Runtime.merge_pending(vault)
-    except BaseException:
-        vault.close()
-        raise
-    return vault, passphrase
+    """The vault and its passphrase (sync needs it for the folder's keys): three tries
+    when typed, and the same growing wait as every unlock."""
+    return runtime.open_with_passphrase(passphrase_file)
 
 
 def print_report(report: object, as_json: bool) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -13,9 +13,6 @@ from journal.cli.runtime import Runtime, read_secret_file
 from journal.core.errors import JournalError, ValidationError, VaultDamaged, VaultExists
 from journal.core.store import passphrase_policy
 from journal.core.store.vault import Vault, db_path
-
-if TYPE_CHECKING:  # sync is imported where used
-    from journal.core.sync.report import SyncReport
 
 RECOVERY_EXPLAINED = """\
 Your recovery code (shown only this once):
@@ -93,7 +90,10 @@ def init(runtime: Runtime, passphrase_file: Path | None, no_recovery_code: bool,
     vault.close()
     say(f"Created an encrypted vault at {directory}")
     _show_recovery(code)
-    say("Next: journal add   (opens your editor; journal --help lists every command)")
+    vault_arg = (f" --vault {shlex.quote(str(directory))}"
+                 if runtime.vault_override is not None else "")
+    say(f"Next: journal{vault_arg}   (opens the app to write tonight's entry; "
+        "journal --help lists every command)")
 
 
 def _init_from_sync(runtime: Runtime, passphrase_file: Path | None, folder: Path,
@@ -107,20 +107,19 @@ def _init_from_sync(runtime: Runtime, passphrase_file: Path | None, folder: Path
         runtime.wait_for(key)
         return key
 
-    def attempt(counted: bytes, passphrase: str) -> tuple[Vault, str | None, SyncReport]:
-        if runtime.kdf is None:
-            say("Tuning the key derivation to this computer (about a second)...", err=True)
+    def attempt(counted: bytes, passphrase: str) -> tuple[str, tuple[str, dict[int, bytes]]]:
         with runtime.failed_unlocks().one_try(counted, runtime.clock.now):
-            return session.join(folder, runtime.paths.vault, passphrase, kdf=runtime.kdf,
-                                clock=runtime.clock, allow_weak=runtime.allow_weak,
-                                name=name)
+            return passphrase, session.open_folder(folder, passphrase,
+                                                   allow_weak=runtime.allow_weak)
 
-    vault, code, report = runtime.tries(passphrase_file, wait, attempt,
-                                        label="Passphrase of the synced journal")
-    try:
-        count = vault.count()
-    finally:
-        vault.close()
+    passphrase, opened = runtime.tries(passphrase_file, wait, attempt,
+                                       label="Passphrase of the synced journal")
+    if runtime.kdf is None:  # once, after the passphrase opened the folder's keys
+        say("Tuning the key derivation to this computer (about a second)...", err=True)
+    count, code, report = session.join(folder, runtime.paths.vault, passphrase,
+                                       kdf=runtime.kdf, clock=runtime.clock,
+                                       allow_weak=runtime.allow_weak, name=name,
+                                       opened=opened)
     say(f"Created an encrypted vault at {runtime.paths.vault} from the sync folder "
         f"{folder}: {plural(count, 'entry', 'entries')}.")
     _show_recovery(code)
@@ -150,13 +149,7 @@ def passwd(runtime: Runtime, passphrase_file: Path | None, new_passphrase_file: 
       journal passwd --recovery-code        forgot the passphrase
       journal passwd --passphrase-file old.txt --new-passphrase-file new.txt
     """
-    code = None
-    if use_recovery:
-        runtime.wait_out(runtime.paths.vault)  # before the code is asked for
-        code = (read_secret_file(passphrase_file) if passphrase_file else
-                runtime.passphrase(None, label="Recovery code", env_ok=False,
-                                   missing="no recovery code"))
-    vault = runtime.open_vault(passphrase_file, recovery_code=code)
+    vault = runtime.open_vault(passphrase_file, recovery=use_recovery)
     try:
         if new_passphrase_file is not None:
             new = read_secret_file(new_passphrase_file)
@@ -196,11 +189,10 @@ def rotate_keys(runtime: Runtime, passphrase_file: Path | None, no_recovery_code
     Example:
       journal rotate-keys
     """
-    vault_id = runtime.wait_out(runtime.paths.vault)
-    passphrase = runtime.passphrase(passphrase_file)
+    vault, passphrase = runtime.open_with_passphrase(passphrase_file)
     from journal.core.sync import session
 
-    with _opened(runtime, passphrase, vault_id) as vault:
+    with vault:
         count = vault.count()
         code = vault.rotate_keys(passphrase, new_recovery=not no_recovery_code)
         epoch = (session.new_epoch(vault, passphrase, allow_weak=runtime.allow_weak)
@@ -214,13 +206,6 @@ def rotate_keys(runtime: Runtime, passphrase_file: Path | None, no_recovery_code
         _show_recovery(code)
     else:
         say("The old recovery code no longer works; this vault now has none.")
-
-
-def _opened(runtime: Runtime, passphrase: str, vault_id: bytes) -> Vault:
-    vault = runtime.unlock(runtime.paths.vault, passphrase, vault_id=vault_id)
-    Runtime.warn_rollback(vault)
-    Runtime.merge_pending(vault)
-    return vault
 
 
 def _rebuild_index(vault: Vault) -> str:

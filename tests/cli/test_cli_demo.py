@@ -76,7 +76,7 @@ def test_demo_without_a_terminal_prints_how_to_open_it(journal: Journal, tmp_pat
 
 def test_demo_opens_the_app_on_the_demo_vault_with_the_hint(journal: Journal, tmp_path,
                                                             monkeypatch):
-    from journal.cli import app_cmd, demo_cmd
+    from journal.cli import app_cmd
 
     seen = {}
 
@@ -84,7 +84,7 @@ def test_demo_opens_the_app_on_the_demo_vault_with_the_hint(journal: Journal, tm
         seen.update(vault=runtime.paths.vault, hint=passphrase_hint)
 
     monkeypatch.setattr(app_cmd, "run_app", fake_run_app)
-    monkeypatch.setattr(demo_cmd, "_is_terminal", lambda: True)
+    monkeypatch.setattr(app_cmd, "has_terminal", lambda: True)
     target = tmp_path / "demo"
     journal("demo", "--dir", str(target))
     assert seen == {"vault": target, "hint": DEMO_PASSPHRASE}

@@ -148,11 +148,13 @@ def test_a_read_command_never_waits_the_full_busy_time_for_its_conveniences(unin
     assert waits
 
 
-def test_the_first_reflect_of_an_older_vault_stores_its_upgrade_once(tmp_path):
+@pytest.mark.parametrize("older", ["index-v4", "index-v5"])
+def test_the_first_reflect_of_an_older_vault_stores_its_upgrade_once(tmp_path, older):
     """A vault of storage version 5 (index chunks of format 4, made by main a36e878:
-    tests/data/index-v4) upgrades at its first command, which says so once, and says
-    what it did: folded the chunks' own moments, not rebuilt them from the entries; its
-    reflection is the older program's, byte for byte in JSON."""
+    tests/data/index-v4) or 6 (chunks of format 5, made by main 38a3b8e: index-v5)
+    upgrades at its first command, which says so once, and says what it did: folded the
+    chunks' own moments, not rebuilt them from the entries; its reflection is the older
+    program's, byte for byte in JSON."""
     import json
     import shutil
     from datetime import UTC, datetime
@@ -162,7 +164,7 @@ def test_the_first_reflect_of_an_older_vault_stores_its_upgrade_once(tmp_path):
 
     from journal.core.clock import FixedClock
 
-    old = Path(__file__).resolve().parents[1] / "data" / "index-v4"
+    old = Path(__file__).resolve().parents[1] / "data" / older
     expected = json.loads((old / "reflect.json").read_text(encoding="utf-8"))
     shutil.copytree(old, tmp_path / "vault")
     journal = Journal(tmp_path, FixedClock(datetime(2026, 11, 24, 21, 30), zone=UTC),

@@ -223,3 +223,15 @@ def test_a_passphrase_from_the_environment_gets_one_try(initialised: Journal):
     initialised.env_extra["JOURNAL_PASSPHRASE"] = "wrong one"
     result = initialised("list", ok=False)
     assert result.exit_code == 4 and "try again" not in result.stderr
+
+
+def test_init_points_to_the_app_with_the_vault_it_made(journal: Journal):
+    """The next step is the app (`journal`), with the vault named when it was named here:
+    it pointed at `journal add` and the editor, and a vault given by --vault was then not
+    the one a bare `journal` opens."""
+    plain = journal.init().stdout
+    assert "Next: journal   (opens the app to write tonight's entry" in plain
+    assert "journal add" not in plain
+    elsewhere = journal.tmp / "my vault"
+    named = journal("--vault", str(elsewhere), "init").stdout
+    assert f"Next: journal --vault '{elsewhere}'   (opens the app" in named

@@ -34,7 +34,7 @@ def vaults(tmp_path_factory):
     return made
 
 
-def _with_reader_gone(vault, *args: str) -> tuple[int, str]:
+def _with_reader_gone(vault, *args: str, cwd=None) -> tuple[int, str]:
     """Run the real entry point (`journal.launch.main`, fast KDF let through) with its
     standard output a pipe whose reader closed before the first line."""
     script = (
@@ -45,7 +45,7 @@ def _with_reader_gone(vault, *args: str) -> tuple[int, str]:
         "from journal.launch import main\n"
         "main()\n")
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=cwd,
                             env=dict(os.environ, JOURNAL_PASSPHRASE=PASSPHRASE))
     proc.stdout.close()
     stderr = proc.stderr.read().decode()
@@ -65,6 +65,17 @@ def test_a_reader_gone_ends_the_command_quietly(vaults, days, args):
     code, stderr = _with_reader_gone(vaults[days], *args)
     assert code == 1, stderr
     assert not any(word in stderr for word in ("error", "Error", "Exception", "Traceback")), stderr
+
+
+@pytest.mark.parametrize("days, fmt", [(3, "json"), (600, "json"), (600, "jrnl")])
+def test_an_export_to_a_reader_gone_ends_quietly_and_writes_no_file(vaults, tmp_path, days,
+                                                                    fmt):
+    """`journal export -o - | head -1`: standard output, not a file named "-"."""
+    code, stderr = _with_reader_gone(vaults[days], "export", "--format", fmt, "-o", "-",
+                                     cwd=tmp_path)
+    assert code == 1, stderr
+    assert not any(word in stderr for word in ("error", "Error", "Exception", "Traceback")), stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_vault_still_opens_after_an_add_whose_reader_went_away(vaults, tmp_path):

@@ -191,7 +191,7 @@ def test_chunks_of_an_older_format_are_rebuilt(vault, vault_dir, old_format):
     v.close()
     for bucket, blob in _chunks(vault_dir):
         plaintext = crypto.unpad(crypto.open_sealed(keys[0], blob, chunk_aad(keys[1], bucket)))
-        assert json.loads(plaintext.split(b"\n")[0])["v"] == FORMAT == 5
+        assert json.loads(plaintext.split(b"\n")[0])["v"] == FORMAT == 6
     conn = sqlite3.connect(db_path(vault_dir))
     try:
         words = conn.execute("SELECT bucket FROM word_chunks ORDER BY bucket").fetchall()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 from collections import Counter
 from datetime import date, datetime, timedelta
 
@@ -214,12 +215,30 @@ def test_a_chunks_fold_is_the_fold_of_its_moments_and_comes_back_the_same():
     assert again.folded().sets == chunk.folded().sets
 
 
+def _carried_columns(*columns: list[int]) -> str:
+    """A fold's carried labels as packed columns (2 bytes each), as a chunk writes them."""
+    import base64
+    from array import array
+
+    packed = array("H", [n for column in columns for n in column])
+    if sys.byteorder != "little":
+        packed.byteswap()
+    return base64.b64encode(packed).decode("ascii")
+
+
 @pytest.mark.parametrize("change", [
     {"w": 3}, {"counts": "AAAA"}, {"sets": [[1]]}, {"sets": "x"}, {"sets": [[999]]},
     {"sets": [["ward"]]}, {"labels": [1]}, {"labels": []},
-    {"carried": [[999, []]]}, {"carried": [[0, [[1, 2]]]]},
-    {"carried": [[0, [[1, 2, [["#a", "9", 0]]]]]]}, {"ct": [[1, "work", {"a": "1"}]]},
-    {"kt": []}, {"home": {"a": None}}, {"rules": None, "counts": None}])
+    {"carried": [[0, [[1, 2]]]]}, {"carried": "%%%"}, {"cw": 3}, {"shown": [1]},
+    {"carried": _carried_columns([0], [0], [1], [0])},   # five columns, not four
+    {"carried": _carried_columns([999], [0], [1], [0], [60])},   # no such row
+    {"carried": _carried_columns([0], [0], [2], [0], [60])},     # contagion 0 or 1
+    {"carried": _carried_columns([0], [0], [1], [9], [60])},     # no such label
+    {"carried": _carried_columns([0], [0], [1], [0], [9999])},   # after NEVER
+    {"ct": [[1, "work", {"a": "1"}]]},
+    {"kt": []}, {"home": {"a": None}}, {"rules": None, "counts": None},
+    {"wb": []}, {"wb": {"a": 5}}, {"wb": {"a": "zz"}}, {"wb": {"a": "-1"}}, {"wb": {"a": "0"}},
+    {"wb": {"a": format(1 << 12, "x")}}])
 def test_a_malformed_fold_is_refused(change):
     import json
 
@@ -228,11 +247,47 @@ def test_a_malformed_fold_is_refused(change):
     fold = json.loads(lines[5])
     if change.get("rules", 1) is None:
         change = {"counts": "%%%"}   # not base64
+    fold.update({"cw": 2, "shown": ["#ward"]} if "carried" in change else {})
     fold.update(change)
     raw = b"\n".join([*lines[:5], json.dumps(fold).encode()])
     with pytest.raises(crypto.DecryptError):
         Chunk.decode(0, raw).folded()
     assert not Chunk.decode(0, raw).fold_matches()
+
+
+def test_a_folds_work_labels_are_the_rows_whose_work_noted_them():
+    """Chunk format 6: each label of a day's work moments keeps the rows that noted it as
+    one mask (bit i: row i), and reads back as the same numbers."""
+    from journal.core.model.moment_fold import fold_moments
+
+    def moment(context, tags, people=()):
+        return ["contagion", 5, context, None, list(tags), list(people), None, []]
+
+    days = [[moment("work", ["ward"], ["ms-a"])], [moment("home", ["ward"])],
+            [moment("work", ["ward"]), moment("work", ["night"])], []]
+    assert fold_moments(days).work_bits == {"ward": 0b101, "ms-a": 0b1, "night": 0b100}
+    chunk = Chunk.from_records(0, [record_of(e) for e in _entries(40, seed=5)], "")
+    folded = chunk.folded()
+    moments = chunk.moments()
+    for label, mask in folded.work_bits.items():
+        noted = [i for i, day in enumerate(moments) if any(
+            m[2] == "work" and label in (*m[4], *m[5]) for m in day)]
+        assert mask == sum(1 << i for i in noted), label
+    assert folded.work_bits   # the seed has work moments with labels
+    assert Chunk.decode(0, chunk.encode()).folded().work_bits == folded.work_bits
+
+
+def test_a_folds_carried_labels_read_back_as_columns():
+    """The control of the malformed carried columns above: the same document with one
+    well-formed item reads back as it."""
+    chunk = Chunk.from_records(0, [record_of(e) for e in _entries(12, seed=3)], "")
+    lines = chunk.encode().split(b"\n")
+    fold = json.loads(lines[5])
+    fold.update({"cw": 2, "shown": ["#ward"], "carried": _carried_columns([3], [0], [1], [0],
+                                                                          [60])})
+    carried = Chunk.decode(0, b"\n".join([*lines[:5], json.dumps(fold).encode()])).folded(
+        ).carried
+    assert carried.columns() == ([3], [0], [1], ["#ward"], [60])
 
 
 def test_a_fold_made_under_other_rules_is_folded_again():

@@ -1,6 +1,8 @@
 """Issue 19, target 4: index chunks keep their rows' moments folded (chunk format 5, storage
-version 6). A vault written by the program before (storage version 5, chunks of format 4:
-tests/data/index-v4, made by main a36e878) upgrades itself at its first unlock without
+version 6), the fold's work labels as a mask of rows per label since (chunk format 6,
+storage version 7). A vault written by a program before (storage version 5, chunks of
+format 4: tests/data/index-v4, made by main a36e878; storage version 6, chunks of format 5:
+tests/data/index-v5, made by main 38a3b8e) upgrades itself at its first unlock without
 decrypting any entry, loses nothing, and reflects exactly as that program did."""
 
 from __future__ import annotations
@@ -20,16 +22,20 @@ from journal.core.store.index_chunk import FORMAT, chunk_aad
 from journal.core.store.records import Records
 from journal.core.store.vault import Vault, db_path
 
-OLD = Path(__file__).resolve().parents[1] / "data" / "index-v4"
-EXPECTED = json.loads((OLD / "reflect.json").read_text(encoding="utf-8"))
+DATA = Path(__file__).resolve().parents[1] / "data"
+#: each older vault and the chunk format its program wrote
+OLDER = {"index-v4": 4, "index-v5": 5}
 
 
-@pytest.fixture
-def old_vault(tmp_path: Path) -> Path:
+@pytest.fixture(params=sorted(OLDER))
+def older(request, tmp_path: Path) -> tuple[Path, dict, int]:
+    """A copy of an older vault, what its program's reflections gave, its chunk format."""
+    old = DATA / request.param
     target = tmp_path / "vault"
-    shutil.copytree(OLD, target)
+    shutil.copytree(old, target)
     (target / "reflect.json").unlink()
-    return target
+    return (target, json.loads((old / "reflect.json").read_text(encoding="utf-8")),
+            OLDER[request.param])
 
 
 def _formats(directory: Path, keys: tuple[bytes, bytes]) -> list[int]:
@@ -43,53 +49,54 @@ def _formats(directory: Path, keys: tuple[bytes, bytes]) -> list[int]:
         for bucket, blob in rows]
 
 
-def _reflections(vault: Vault) -> list[dict]:
+def _reflections(vault: Vault, expected: dict) -> list[dict]:
     index = vault.index()
     out = []
-    for run in EXPECTED["runs"]:
+    for run in expected["runs"]:
         result = reflect_rows(
             index.day_rows(), since=run["since"] and date.fromisoformat(run["since"]),
             until=run["until"] and date.fromisoformat(run["until"]), work_end=run["work_end"],
-            today=date.fromisoformat(EXPECTED["today"]), practices=index.practice_rows())
+            today=date.fromisoformat(expected["today"]), practices=index.practice_rows())
         out.append(json.loads(json.dumps(result)))
     return out
 
 
-def test_an_older_vault_upgrades_itself_without_decrypting_an_entry(old_vault, monkeypatch):
+def test_an_older_vault_upgrades_itself_without_decrypting_an_entry(older, monkeypatch):
+    old_vault, expected, written = older
     opened = []
     real_open = Records.open_row
     monkeypatch.setattr(Records, "open_row", lambda self, row: opened.append(row)
                         or real_open(self, row))
-    vault = Vault.open(old_vault, EXPECTED["passphrase"], allow_weak=True)
+    vault = Vault.open(old_vault, expected["passphrase"], allow_weak=True)
     try:
         keys = vault.keyring.subkeys["summary-aead"], vault.keyring.vault_id
-        assert set(_formats(old_vault, keys)) == {4}   # a read never writes by itself
-        assert _reflections(vault) == [run["result"] for run in EXPECTED["runs"]]
-        assert vault.indexes.pending() == EXPECTED["entries"]
-        assert vault.indexes.pending_upgraded() == EXPECTED["entries"]  # none rebuilt
-        assert vault.store_healed_index() == EXPECTED["entries"]
-        assert vault.indexes.stored_upgraded == EXPECTED["entries"]
+        assert set(_formats(old_vault, keys)) == {written}   # a read never writes by itself
+        assert _reflections(vault, expected) == [run["result"] for run in expected["runs"]]
+        assert vault.indexes.pending() == expected["entries"]
+        assert vault.indexes.pending_upgraded() == expected["entries"]  # none rebuilt
+        assert vault.store_healed_index() == expected["entries"]
+        assert vault.indexes.stored_upgraded == expected["entries"]
         assert opened == []   # folded from the chunks' own moments
         # stored again without decoding (and keeping) the parts a reflection never reads
         assert all(c._parts[1:4] == [None] * 3 for c in vault.index().chunks.values())
     finally:
         vault.close()
-    assert set(_formats(old_vault, keys)) == {FORMAT} == {5}
+    assert set(_formats(old_vault, keys)) == {FORMAT} == {6}
     conn = sqlite3.connect(db_path(old_vault))
-    assert schema.user_version(conn) == schema.LATEST == 6
+    assert schema.user_version(conn) == schema.LATEST == 7
     conn.close()
-    with Vault.open(old_vault, EXPECTED["passphrase"], allow_weak=True) as vault:
+    with Vault.open(old_vault, expected["passphrase"], allow_weak=True) as vault:
         assert not any(c.upgraded for c in vault.index().chunks.values())
         assert vault.indexes.pending() == 0
         monkeypatch.setattr(ChunkRows, "rows", _no_rows)
         # the whole journal from the stored folds alone, at either work end
-        whole = [i for i, run in enumerate(EXPECTED["runs"]) if run["since"] is None]
+        whole = [i for i, run in enumerate(expected["runs"]) if run["since"] is None]
         assert len(whole) == 2
-        found = [_reflect(vault, EXPECTED["runs"][i]) for i in whole]
-        assert found == [EXPECTED["runs"][i]["result"] for i in whole]
+        found = [_reflect(vault, expected["runs"][i], expected["today"]) for i in whole]
+        assert found == [expected["runs"][i]["result"] for i in whole]
         monkeypatch.undo()
-        assert _reflections(vault) == [run["result"] for run in EXPECTED["runs"]]
-        assert len(vault.entries()) == EXPECTED["entries"]
+        assert _reflections(vault, expected) == [run["result"] for run in expected["runs"]]
+        assert len(vault.entries()) == expected["entries"]
         assert vault.check().problems == []
 
 
@@ -97,10 +104,10 @@ def _no_rows(self):
     raise AssertionError("a reflection over whole chunks folded their moments again")
 
 
-def _reflect(vault: Vault, run: dict) -> dict:
+def _reflect(vault: Vault, run: dict, today: str) -> dict:
     index = vault.index()
     return json.loads(json.dumps(reflect_rows(
-        index.day_rows(), work_end=run["work_end"], today=date.fromisoformat(EXPECTED["today"]),
+        index.day_rows(), work_end=run["work_end"], today=date.fromisoformat(today),
         practices=index.practice_rows())))
 
 
@@ -113,3 +120,6 @@ def test_what_was_done_to_the_index_is_said_as_it_was():
     assert index_done(80, 80) == ("upgraded (the moments of 80 entries folded from the index "
                                   "itself; no entry decrypted)")
     assert index_done(83, 80).startswith("rebuilt (3 entries) and upgraded (the moments of 80")
+    assert index_done(1, 0) == "rebuilt (1 entry)"
+    assert index_done(2, 1) == ("rebuilt (1 entry) and upgraded (the moments of 1 entry folded "
+                                "from the index itself; no entry decrypted)")

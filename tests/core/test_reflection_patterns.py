@@ -3,6 +3,7 @@ planted ground truth) and stays silent on the same noise without it."""
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from datetime import date, timedelta
 
@@ -299,6 +300,39 @@ def test_recovery_silent_on_noise():
         assert found["status"] == "ok"
         flagged += sum(r["stands_out"] for r in found["stats"]["activities"])
     assert flagged <= 0.15 * len(MANY)
+
+
+def test_recovery_counts_alike_with_many_distinct_lists_of_activities():
+    """Each activity's days are picked per distinct list of activities (a byte a day); past
+    256 distinct lists, a look-up per day. Both give the plain definition: the days before
+    a day with moments that list the activity (listed once or twice, in any order), and
+    the mean of those next days' contagion shares."""
+    rng = random.Random(4)
+    activities = ("walk", "music", "yoga", "friends", "cooking", "reading", "swim", "garden")
+    entries = gen.noise(800, 4)
+    for e in entries:
+        e.recovery = rng.sample(activities, rng.randint(0, 6))
+        if e.recovery and rng.random() < 0.1:
+            e.recovery.append(e.recovery[0])   # listed twice
+    in_order = [e.copy() for e in entries]
+    for e in in_order:
+        e.recovery = sorted(set(e.recovery))
+    assert len({tuple(e.recovery) for e in entries}) > 400   # a look-up per day
+    assert len({tuple(e.recovery) for e in in_order}) <= 256   # a byte a day
+    by_day = gen.by_date(entries)
+    expected = {}
+    for activity in activities:
+        shares = []
+        for e in entries:
+            nxt = by_day.get(e.date + timedelta(days=1))
+            kinds = Counter(m.kind for m in nxt.moments) if nxt else Counter()
+            if activity in e.recovery and kinds["contagion"] + kinds["concern"]:
+                shares.append(kinds["contagion"] / (kinds["contagion"] + kinds["concern"]))
+        expected[activity] = (len(shares), round(sum(shares) / len(shares), 3))
+    for listed in (entries, in_order):
+        rows = gen.find(_reflect(listed), "recovery")["stats"]["activities"]
+        assert {r["activity"]: (r["days"], r["next_day_contagion_share"])
+                for r in rows} == expected
 
 
 # -- self-care gap -----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from journal.core.reflection import reflect, reflect_rows, rows_from_entries
 from journal.core.store.index_chunk import Chunk
 
 balance_module = importlib.import_module("journal.core.reflection.balance")
+days_module = importlib.import_module("journal.core.reflection.days")
 
 
 def _find(result, kind):
@@ -92,6 +93,23 @@ def test_week_labels_counted_on_match_isocalendar_over_five_centuries():
         expected = [f"{y}-W{w:02d}" for y, w, _ in
                     (date.fromordinal(m).isocalendar() for m in chosen)]
         assert balance_module._week_labels(chosen) == expected
+
+
+def test_evidence_dates_made_a_month_at_a_time_match_isoformat():
+    """The evidence items' dates are made a month at a time when the days are dense; they
+    must be `date.isoformat()` exactly: leap years (1900 is not one, 2000 is), the first and
+    last representable dates, years before 1000, gaps and sparse days."""
+    rng = random.Random(3)
+    spans = [(date(1899, 12, 20), date(2101, 1, 10)), (date(1, 1, 1), date(3, 2, 1)),
+             (date(9997, 11, 1), date.max), (date(999, 2, 27), date(1000, 3, 2))]
+    cases = [[]]
+    for first, last in spans:
+        every = list(range(first.toordinal(), last.toordinal() + 1))
+        cases += [every, sorted(rng.sample(every, len(every) * 3 // 4)),
+                  sorted(rng.sample(every, min(len(every), 50)))]   # sparse: one by one
+    for ordinals in cases:
+        expected = [date.fromordinal(o).isoformat() for o in ordinals]
+        assert days_module._iso_dates(ordinals) == expected
 
 
 @pytest.mark.parametrize("until", [None, date(2027, 3, 1)])

@@ -165,12 +165,14 @@ def test_compaction_folds_old_records_and_every_machine_still_agrees(world, tmp_
     from sync_sim import PASSPHRASE, Machine
 
     from journal.core.store.crypto import KdfParams
+    from journal.core.store.vault import Vault
 
-    vault, _code, joined = session.join(a.view, tmp_path / "late", PASSPHRASE,
+    count, _code, joined = session.join(a.view, tmp_path / "late", PASSPHRASE,
                                         kdf=KdfParams.fast_for_tests(), allow_weak=True)
+    vault = Vault.open(tmp_path / "late", PASSPHRASE, allow_weak=True)
     late = Machine("late", vault, a.view)
     try:
-        assert joined.in_step and joined.received == 5, joined
+        assert joined.in_step and joined.received == 5 and count == vault.count(), joined
         assert late.export() == a.export()
     finally:
         vault.close()

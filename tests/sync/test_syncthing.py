@@ -157,8 +157,9 @@ def test_two_vaults_stay_in_step_through_real_syncthing(pair, tmp_path):
     keys = st_b.folder / "journal-sync" / "keys"
     wait_for("the sync keys to reach B", lambda: keys.is_dir() and any(keys.glob("*.key"))
              and _records(st_a.folder) <= _records(st_b.folder), [st_a, st_b])
-    vault_b, _code, report = session.join(st_b.folder, tmp_path / "vault-b", PASSPHRASE,
-                                          kdf=kdf, allow_weak=True)
+    _count, _code, report = session.join(st_b.folder, tmp_path / "vault-b", PASSPHRASE,
+                                         kdf=kdf, allow_weak=True)
+    vault_b = Vault.open(tmp_path / "vault-b", PASSPHRASE, allow_weak=True)
     b = Machine("b", vault_b, st_b.folder)
     try:
         assert report.received == 1

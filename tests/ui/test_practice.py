@@ -433,3 +433,25 @@ async def test_an_unlock_merging_a_sealed_struggling_counts_the_run(app_factory,
         await settle(pilot)
         assert isinstance(app.screen, SupportScreen) is shown, screen_text(app)
         assert app.vault.get_by_date(TODAY).check_in == "struggling"  # it was merged
+
+
+async def test_the_last_step_says_enter_finishes():
+    """Found on a first evening: the last page ('6 of 6 · Close') still said 'enter next',
+    as if a seventh step followed."""
+    _, shown = await _practice(["enter", *["s"] * (len(STEPS) - 1)])
+    assert f"{len(STEPS)} of {len(STEPS)}" in shown and "enter finish" in shown, shown
+    assert "enter next" not in shown
+    _, shown = await _practice(["enter"])
+    assert "enter next" in shown
+
+
+@pytest.mark.parametrize("key, said", [("s", True), ("o", False)])
+async def test_struggling_says_where_support_is_without_opening_it(unlocked, make_vault,
+                                                                   key, said):
+    """Found on a first evening: 'struggling' on a first entry changed nothing on screen
+    (support opens on the third in a row), and nothing near the check-in said that F9
+    shows support at any time (the footer at 80 columns has no room for it; domain.md §8:
+    resources 'always one command away'). The line stays quiet for ok and for none."""
+    shown, text = await _check_in(unlocked, make_vault, [], key)
+    assert not shown
+    assert ("F9: support and crisis lines" in text) == said, text

@@ -122,13 +122,14 @@ def test_journal_without_arguments_opens_the_app(monkeypatch, tmp_path):
     """`journal` -> the `app` command -> make_app with the runtime's paths, KDF and hint."""
     from click.testing import CliRunner
 
-    from journal.cli import cli
+    from journal.cli import app_cmd, cli
     from journal.cli.runtime import Runtime
     from journal.core.store.crypto import KdfParams
     from journal.ui.app import JournalApp
 
     ran = []
     monkeypatch.setattr(JournalApp, "run", lambda self: ran.append(self))
+    monkeypatch.setattr(app_cmd, "has_terminal", lambda: True)  # CliRunner has none
     runtime = Runtime(kdf=KdfParams.fast_for_tests(), allow_weak=True,
                       env={"JOURNAL_VAULT": str(tmp_path / "v"),
                            "JOURNAL_CONFIG_DIR": str(tmp_path / "c")})

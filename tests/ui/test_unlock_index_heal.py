@@ -65,4 +65,4 @@ async def test_unlock_stores_the_upgrade_of_an_older_vault(app_factory, paths, m
     rows = raw_sql(paths.vault, "SELECT bucket, ct FROM index_chunks")
     formats = {json.loads(crypto.unpad(crypto.open_sealed(
         keys[0], blob, chunk_aad(keys[1], bucket))).split(b"\n")[0])["v"] for bucket, blob in rows}
-    assert len(rows) > 50 and formats == {5}
+    assert len(rows) > 50 and formats == {6}

@@ -1,6 +1,7 @@
 """Days' moments folded into what reflection reads of them (issue 19, target 4): per day a
-few counts and two label sets, the off-work moments that carry a label of that day's work,
-and tallies by tag and context. Reflection folds moments with it (`fold_moments`), and
+few counts and the label set of its off-work contagion, per work label the days that noted
+it (a bit mask), the labels of a day's work its off-work moments carry (`Carried`), and
+tallies by tag and context. Reflection folds moments with it (`fold_moments`), and
 the encrypted index keeps one fold per chunk, sealed inside the chunk and built whenever
 the chunk is, so reflecting over a whole journal reads ~256 folds instead of every moment
 (journal.core.store.index_chunk, docs/format.md).
@@ -39,29 +40,55 @@ _NIGHT_END = 4 * 60      # a moment before 04:00 belongs to the night after the 
 _DAY = 24 * 60
 _NUMB = frozenset(NUMB_WORDS)
 
-#: One off-work moment of contagion or concern carrying labels of its day's work:
-#: (contagion?, its time (minutes, after midnight counted on, untimed = 24:00), labels),
-#: each label ("#tag" or "@person", the first time its bare word was noted at work that
-#: day (NEVER if only untimed), whether it was also noted at work without a time).
-#: The label came home when noted at work at or before the moment, an untimed work moment
-#: counting as at the work end (journal.core.reflection.spillover applies it). Read back
-#: from the index: the same as lists, with 0/1 for the flags.
-Carried = Sequence[Any]
+
+class Carried:
+    """The labels of a day's work that its off-work moments of contagion or concern carry,
+    one item per (moment, label), as columns: the day (its position in the fold; in
+    `Days.carried`, its day in the table), the moment (a number of its own within the
+    fold), 1 if contagion else 0, the label ("#tag" or "@person") and the latest work end
+    at which it came home (`bound`: a work end `cutoff` counts it when cutoff <= bound).
+    A label came home when noted at work at or before the moment, an untimed work moment
+    counting as at the work end: so its bound is NEVER when it was noted at work at or
+    before the moment (any work end); the moment's time (minutes, after midnight counted
+    on, an untimed moment at 24:00) when it was noted at work only later but also without
+    a time (it came home if work ended by then); and a label noted at work only later,
+    each time with a time, never came home (not kept).
+    journal.core.reflection.spillover applies the work end and the labels that belong at
+    home, which are known only when every day is in."""
+
+    __slots__ = ("days", "moments", "contagion", "labels", "bounds")
+
+    def __init__(self, days: list[int] | None = None, moments: list[int] | None = None,
+                 contagion: list[int] | None = None, labels: list[str] | None = None,
+                 bounds: list[int] | None = None) -> None:
+        self.days = days if days is not None else []
+        self.moments = moments if moments is not None else []
+        self.contagion = contagion if contagion is not None else []
+        self.labels = labels if labels is not None else []
+        self.bounds = bounds if bounds is not None else []
+
+    def __len__(self) -> int:
+        return len(self.days)
+
+    def columns(self) -> tuple[list[int], list[int], list[int], list[str], list[int]]:
+        return self.days, self.moments, self.contagion, self.labels, self.bounds
 
 
 class Folded:
     """The fold of some days' moments, one item per day in the order given (columns), and
-    the tallies over all of them. Label sets are shared: `sets[0]` is the empty set and
-    `work[i]`, `evening[i]` index `sets`."""
+    the tallies over all of them. The labels of each day's off-work contagion are shared
+    sets: `sets[0]` is the empty set and `evening[i]` indexes `sets`; the labels of the
+    days' work are kept per label, as the days that noted it (`work_bits`: an overlap count
+    needs no more, and a label is one number however many days note it)."""
 
-    __slots__ = ("counts", "work", "evening", "sets", "carried", "contagion_tags",
+    __slots__ = ("counts", "work_bits", "evening", "sets", "carried", "contagion_tags",
                  "concern_tags", "contagion_contexts", "concern_contexts", "home", "felt")
 
     counts: list[list[int]]                  # per COUNTS name, one item per day
-    work: list[int]                          # the labels (tags and people) of its work
-    evening: list[int]                       # ... of its off-work contagion moments
+    work_bits: dict[str, int]                # label -> the days (bit i) its work noted it
+    evening: list[int]                       # the labels of its off-work contagion moments
     sets: list[frozenset[str]]
-    carried: list[tuple[int, Sequence[Carried]]]   # (day, moments), days in order
+    carried: Carried                         # which came home: spillover decides
     contagion_tags: dict[tuple[int, str], Mapping[str, int]]   # (intensity, context) -> tags
     concern_tags: dict[str, Mapping[str, int]]    # context -> tags
     contagion_contexts: Mapping[str, int]    # context -> contagion moments
@@ -70,7 +97,7 @@ class Folded:
     felt: bool                               # any moment has a feeling word
 
     def __len__(self) -> int:
-        return len(self.work)
+        return len(self.evening)
 
 
 def fold_moments(days: Iterable[Sequence[Sequence[Any]]]) -> Folded:
@@ -85,9 +112,9 @@ def fold_moments(days: Iterable[Sequence[Sequence[Any]]]) -> Folded:
     k_contexts: list[str] = []
     home: list[str] = []
     sets: dict[frozenset[str], int] = {frozenset(): 0}
-    work_of: list[int] = []
+    work_bits: dict[str, int] = {}
     evening_of: list[int] = []
-    carried: list[tuple[int, tuple[Carried, ...]]] = []
+    carried = Carried()
     numb_free = _NUMB.isdisjoint
     felt = False
     for day, moments in enumerate(days):
@@ -137,16 +164,14 @@ def fold_moments(days: Iterable[Sequence[Sequence[Any]]]) -> Folded:
                 if code == 1:
                     evening.update(tags, people)
         if at_work:
-            work_set = frozenset(at_work)
-            work_of.append(sets.setdefault(work_set, len(sets)))
+            bit = 1 << day
+            for label in at_work:
+                work_bits[label] = work_bits.get(label, 0) | bit
             if off:
                 home.extend(off - at_work)
                 if not at_work.isdisjoint(off):
-                    found_carried = _carried(moments)
-                    if found_carried:
-                        carried.append((day, found_carried))
+                    _carried(day, moments, carried)
         else:
-            work_of.append(0)
             home.extend(off)
         if evening:
             evening_set = frozenset(evening)
@@ -166,7 +191,7 @@ def fold_moments(days: Iterable[Sequence[Sequence[Any]]]) -> Folded:
         add_work(work)
     folded = Folded()
     folded.counts = counts
-    folded.work, folded.evening = work_of, evening_of
+    folded.work_bits, folded.evening = work_bits, evening_of
     folded.sets = list(sets)
     folded.carried = carried
     folded.contagion_tags = {key: Counter(tags) for key, tags in c_tags.items()}
@@ -178,11 +203,12 @@ def fold_moments(days: Iterable[Sequence[Sequence[Any]]]) -> Folded:
     return folded
 
 
-def _carried(moments: Sequence[Sequence[Any]]) -> Sequence[Carried]:
-    """A day with moments at work and off work: each off-work moment of contagion or
-    concern with the labels of that day's work it holds, and when each was first noted at
-    work (`Carried`), in order. Which of them came home depends on the work end, and which
-    belong at home is known only when every day is in: spillover decides both."""
+def _carried(day: int, moments: Sequence[Sequence[Any]], into: Carried) -> None:
+    """A day with moments at work and off work: each label of that day's work that an
+    off-work moment of contagion or concern holds, with the latest work end at which it
+    came home (`Carried`), added to `into` in the moments' order. Which of them came home
+    depends on the work end, and which belong at home is known only when every day is in:
+    spillover decides both."""
     first: dict[str, int] = {}       # work label -> the earliest time it was noted
     untimed: set[str] = set()        # work labels noted without a time
     for _, _, context, at, tags, people, _, _ in moments:
@@ -193,13 +219,27 @@ def _carried(moments: Sequence[Sequence[Any]]) -> Sequence[Carried]:
                     first.setdefault(label, NEVER)
                 elif at < first.get(label, NEVER):
                     first[label] = at
-    out = []
+    number = into.moments[-1] + 1 if into.moments else 0
     for kind, _, context, at, tags, people, _, _ in moments:
         if context == "work" or kind not in ("contagion", "concern"):
             continue
         when = _DAY if at is None else at + _DAY if at < _NIGHT_END else at
-        labels = tuple([("#" + t, first[t], t in untimed) for t in tags if t in first]
-                       + [("@" + p, first[p], p in untimed) for p in people if p in first])
-        if labels:
-            out.append((kind == "contagion", when, labels))
-    return tuple(out)
+        found = False
+        for mark, labels in (("#", tags), ("@", people)):
+            for label in labels:
+                noted = first.get(label)
+                if noted is None:
+                    continue
+                if noted <= when:
+                    bound = NEVER
+                elif label in untimed:
+                    bound = when
+                else:
+                    continue
+                into.days.append(day)
+                into.moments.append(number)
+                into.contagion.append(1 if kind == "contagion" else 0)
+                into.labels.append(mark + label)
+                into.bounds.append(bound)
+                found = True
+        number += found

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import date
-from itertools import accumulate, compress, repeat
-from operator import add, floordiv, mul, ne, sub
+from itertools import chain, compress, repeat
+from operator import add, mul, ne, sub, truediv
 from typing import Any
 
 from journal.core.reflection.chance import Chance, seeded, shuffle_test
@@ -32,19 +32,25 @@ TREND_MIN_CHANGE = 0.05   # a fitted change under 5 points over the range is not
 
 
 def balance(days: Days, end: date) -> tuple[dict[str, Any], list[Chance]]:
-    weeks = _weeks(days)
+    weeks = _Weeks(days)
+    c, k = weeks.contagion, weeks.concern
+    both = list(map(add, c, k))
+    if 0 in both:
+        shares = [round(a / n, 3) if n else None for a, n in zip(c, both, strict=True)]
+    else:   # share(), inlined, in C loops
+        shares = list(map(round, map(truediv, c, both), repeat(3)))
     rows = [
-        {"week": label, "contagion": c, "concern": k,
-         "contagion_share": round(c / (c + k), 3) if c + k else None,   # share(), inlined
-         "contagion_intensity": c_sum, "concern_intensity": k_sum}
-        for label, (_, c, k, c_sum, k_sum) in zip(_week_labels([w[0] for w in weeks]), weeks,
-                                                  strict=True)
+        {"week": label, "contagion": a, "concern": b, "contagion_share": ratio,
+         "contagion_intensity": a_sum, "concern_intensity": b_sum}
+        for label, a, b, ratio, a_sum, b_sum in zip(
+            _week_labels(weeks.mondays), c, k, shares, weeks.contagion_intensity,
+            weeks.concern_intensity, strict=True)
     ]
-    with_moments = sum(1 for _, c, k, _, _ in weeks if c + k)
+    with_moments = len(both) - both.count(0)
     total_c = sum(days.contagion)
     total_k = sum(days.concern)
     moments = list(map(add, days.contagion, days.concern))
-    tagged_days = sum(map(bool, moments))
+    tagged_days = len(moments) - moments.count(0)
     recent, recent_chance = _recent(days, end, moments)
     stats: dict[str, Any] = {
         "weeks": rows,
@@ -75,7 +81,8 @@ def balance(days: Days, end: date) -> tuple[dict[str, Any], list[Chance]]:
     summary = f"{counted} ({pct(stats['contagion_share'])} contagion)."
     trend_chance = Chance(what)
     if with_moments >= TREND_NOTABLE_WEEKS:
-        slope, start, finish, trend_chance = _trend(days, weeks, moments)
+        used = list(compress(weeks.numbers, both))   # the weeks with moments
+        slope, start, finish, trend_chance = _trend(days, weeks, used, moments)
         stats["trend_per_week"] = round(slope, 4)
         stats["trend_change"] = round(finish - start, 3)
         summary += (f" Counting every moment, the contagion share went from about "
@@ -104,21 +111,22 @@ def balance(days: Days, end: date) -> tuple[dict[str, Any], list[Chance]]:
     return out, [trend_chance, recent_chance]
 
 
-def _trend(days: Days, weeks: list[tuple[int, int, int, int, int]], moments: list[int]
+def _trend(days: Days, weeks: _Weeks, used: list[int], moments: list[int]
            ) -> tuple[float, float, float, Chance]:
     """The slope of the weekly contagion share against the week, each week weighted by its
     moments (the same as fitting every moment), the fitted share at the first and the last
-    week with moments, and its chance check: the slope's numerator sum(x * r) over days
-    (x the day's week, r its contagion minus the overall share times its moments), against
-    the days' r shuffled within weekday."""
+    week with moments (`used`), and its chance check: the slope's numerator sum(x * r)
+    over days (x the day's week, r its contagion minus the overall share times its moments),
+    against the days' r shuffled within weekday."""
     c, total = days.contagion, sum(moments)
     overall = sum(c) / total
-    x = list(map(floordiv, map(_PREVIOUS, days.ordinals), repeat(7)))
+    x = weeks.of_day
     r = list(map(sub, c, map(mul, repeat(overall), moments)))   # ci - overall * ni
     mx = sum(map(mul, x, moments)) / total
-    sxx = sum(map(mul, moments, map(pow, map(sub, x, repeat(mx)), repeat(2))))
+    # (xi - mx) ** 2 is the same for every day of a week: worked out once a week
+    square = map(pow, map(sub, weeks.numbers, repeat(mx)), repeat(2))
+    sxx = sum(map(mul, moments, chain.from_iterable(map(repeat, square, weeks.lengths))))
     slope = sum(map(mul, x, r)) / sxx if sxx else 0.0
-    used = [(monday - 1) // 7 for monday, ci, ki, _, _ in weeks if ci + ki]
     start = min(1.0, max(0.0, overall + slope * (used[0] - mx)))
     finish = min(1.0, max(0.0, overall + slope * (used[-1] - mx)))
     chance = shuffle_test(r, x, days.weekday, seeded(days.seed, "balance-trend"),
@@ -127,21 +135,27 @@ def _trend(days: Days, weeks: list[tuple[int, int, int, int, int]], moments: lis
     return slope, start, finish, chance
 
 
-def _weeks(days: Days) -> list[tuple[int, int, int, int, int]]:
-    """Per ISO week with an entry, oldest first: (its Monday's ordinal, contagion moments,
-    concern moments, their intensity sums). Days are sorted, so a week is one slice."""
-    # date.fromordinal(1) is a Monday: (ordinal - 1) // 7 numbers the Monday-based weeks.
-    week = list(map(floordiv, map(_PREVIOUS, days.ordinals), repeat(7)))
-    cuts = [0, *compress(range(1, len(week)), map(ne, week[1:], week)), len(week)]
-    # whole numbers: a week's sum is the difference of two running totals, exactly
-    c, k, c_sum, k_sum = ([0, *accumulate(column)] for column in (
-        days.contagion, days.concern, days.contagion_intensity, days.concern_intensity))
-    return [(week[a] * 7 + 1, c[b] - c[a], k[b] - k[a], c_sum[b] - c_sum[a],
-             k_sum[b] - k_sum[a])
-            for a, b in zip(cuts, cuts[1:], strict=False) if a < b]
+class _Weeks:
+    """The ISO weeks with an entry, oldest first, as columns: each one's number
+    ((Monday's ordinal - 1) // 7), Monday's ordinal, number of days, contagion and concern
+    moments and their intensity sums; and each day's week number (`of_day`)."""
 
-
-_PREVIOUS = (-1).__add__
+    def __init__(self, days: Days) -> None:
+        # date.fromordinal(1) is a Monday: (ordinal - 1) // 7 numbers the Monday-based weeks
+        self.of_day = week = [(o - 1) // 7 for o in days.ordinals]   # (faster than map)
+        # days are sorted, so a week is one slice: cut where the week changes
+        cuts = [0, *compress(range(1, len(week)), map(ne, week[1:], week)), len(week)]
+        if not week:
+            cuts = [0]
+        starts, ends = cuts[:-1], cuts[1:]
+        self.numbers = list(map(week.__getitem__, starts))
+        self.mondays = [n * 7 + 1 for n in self.numbers]
+        self.lengths = list(map(sub, ends, starts))
+        spans = list(map(slice, starts, ends))
+        self.contagion, self.concern, self.contagion_intensity, self.concern_intensity = (
+            list(map(sum, map(column.__getitem__, spans))) for column in (
+                days.contagion, days.concern, days.contagion_intensity,
+                days.concern_intensity))   # whole numbers: exact in any order
 
 
 def _week_labels(mondays: list[int]) -> list[str]:

@@ -28,6 +28,7 @@ import math
 import random
 import zlib
 from array import array
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import repeat
@@ -104,15 +105,18 @@ def shuffle_test(values: Sequence[float], scores: Sequence[float], strata: Seque
     """Is S = sum(scores[i] * values[i]) larger (sides=1) or further from its shuffle mean
     (sides=2) than when the values are shuffled among the days of each stratum (weekday)?
     Days are given as parallel lists; only days listed take part."""
-    groups: dict[int, list[int]] = {}
+    groups: dict[int, list[int]] = defaultdict(list)   # in the order strata first come
     for i, s in enumerate(strata):
-        groups.setdefault(s, []).append(i)
-    observed = sum(map(float.__mul__, map(float, scores), map(float, values)))
+        groups[s].append(i)
+    observed = _products(values, scores)
     mean = var = 0.0
+    cost = 0   # the draws per shuffle: the smaller side of each stratum
     for members in groups.values():
         n = len(members)
         v = list(map(values.__getitem__, members))
         x = list(map(scores.__getitem__, members))
+        k = n - x.count(0)   # scored days (a score is false exactly when it equals 0)
+        cost += min(k, n - k)
         mv, mx = sum(v) / n, sum(x) / n
         mean += n * mv * mx
         if n > 1:
@@ -122,8 +126,6 @@ def shuffle_test(values: Sequence[float], scores: Sequence[float], strata: Seque
     if var <= 1e-12:
         return Chance(what, 1.0 if abs(delta) <= 1e-12 else 0.0,
                       SHUFFLES if abs(delta) <= 1e-12 else 0, approximate=True)
-    cost = sum(min(k := sum(map(bool, map(scores.__getitem__, m))), len(m) - k)
-               for m in groups.values())
     if sides == 1 and delta <= 0:   # not above the shuffles' mean: no need to shuffle
         p = _normal_p(delta / math.sqrt(var), 1)
         return Chance(what, p, round(p * SHUFFLES), approximate=True)
@@ -135,6 +137,15 @@ def shuffle_test(values: Sequence[float], scores: Sequence[float], strata: Seque
         return Chance(what, p, hits)
     p = _normal_p(delta / math.sqrt(var), sides)
     return Chance(what, p, round(p * SHUFFLES), approximate=True)
+
+
+def _products(values: Sequence[float], scores: Sequence[float]) -> float:
+    """sum(float(scores[i]) * float(values[i])), in order. When every value is a float
+    already, value * score is that same product (IEEE multiplication commutes, and a whole
+    score becomes a double the same way), with no float made of each."""
+    if set(map(type, values)) == {float}:
+        return sum(map(mul, values, scores))
+    return sum(map(float.__mul__, map(float, scores), map(float, values)))
 
 
 def _normal_p(z: float, sides: int) -> float:

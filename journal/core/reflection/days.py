@@ -9,7 +9,7 @@ in range is taken as the chunk folded them when it was written, decoding no mome
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import date
 from itertools import compress
@@ -17,7 +17,7 @@ from operator import eq, itemgetter
 from typing import Any, Protocol, runtime_checkable
 
 from journal.core.model.entries import Entry
-from journal.core.model.moment_fold import Carried, Folded, fold_moments
+from journal.core.model.moment_fold import COUNTS, Carried, Folded, fold_moments
 from journal.core.reflection.chance import data_seed
 from journal.core.reflection.common import MINUTE_OF
 
@@ -91,7 +91,8 @@ class Days:
                  "moment_count", "contagion", "concern", "contagion_intensity",
                  "concern_intensity", "heavy", "stepped_away", "with_action", "helped", "numb",
                  "at_work", "weekday", "seed", "contagion_tags", "concern_tags", "contexts",
-                 "work_sets", "evenings", "work_labels", "home_labels", "carried", "felt",
+                 "work_masks", "weekday_bits", "evenings", "work_labels", "home_labels",
+                 "carried", "felt",
                  "_again", "_items")
 
     dates: Sequence[date]
@@ -117,20 +118,29 @@ class Days:
     contagion_tags: dict[tuple[int, str], Counter[str]]  # (intensity, context) -> tags
     concern_tags: dict[str, Counter[str]]  # context -> its concern moments' tags
     contexts: Counter[tuple[str, str]]   # (kind, context) -> contagion, concern moments
-    # spillover (P2): per day, the labels (tags and people alike) of its work moments and
-    # of its off-work contagion moments (equal sets shared); per label, the days it was
-    # noted at work, and off work without being noted at work that day; and per day whose
-    # off-work moments carry a label of that day's work (day index, `carried`), oldest first
-    work_sets: Sequence[frozenset[str]]
+    # spillover (P2): per batch folded, its number of days and per label (tags and people
+    # alike) the days whose work moments noted it, as bits (`work_bits` joins them), and
+    # per weekday its days as bits over the days in the order they were folded (not by
+    # date: for counting overlaps); per day, the labels of its off-work contagion
+    # moments (equal sets shared); per label, the days it was noted at work, and off work
+    # without being noted at work that day; and the labels of a day's work its off-work
+    # moments carry (`carried`: its `days` are days of this table)
+    work_masks: list[tuple[int, dict[str, int]]]
+    weekday_bits: list[int]
     evenings: Sequence[frozenset[str]]
     work_labels: Counter[str]
     home_labels: Counter[str]
-    carried: list[tuple[int, Sequence[Carried]]]   # which came home: spillover
+    carried: Carried                     # which came home: spillover
     felt: bool                           # any moment has a feeling word
     _again: Callable[[], Iterable[Iterable[DayRow]]]   # the rows once more (tag_moments)
 
     def __len__(self) -> int:
         return len(self.ordinals)
+
+    def work_bits(self, labels: Collection[str]) -> dict[str, int]:
+        """For each of the labels noted at work, the days that noted it, as bits over the days
+        in the order they were folded (as `weekday_bits`)."""
+        return _joined(self.work_masks, labels)
 
     def evidence(self, indices: Iterable[int]) -> Evidence:
         """One item per day for ascending, distinct day indices (so oldest first)."""
@@ -144,8 +154,7 @@ class Days:
         # Made once and shared by every finding's evidence: the result is read-only.
         if self._items is None:
             self._items = [{"date": d, "entry_id": i}
-                           for d, i in zip(map(date.isoformat, self.dates), self.ids,
-                                           strict=True)]
+                           for d, i in zip(_iso_dates(self.ordinals), self.ids, strict=True)]
         return self._items
 
     def tag_moments(self, tags: Collection[str]) -> dict[str, list[tuple[int, str, int]]]:
@@ -181,6 +190,30 @@ class Evidence(list[dict[str, str]]):
         super().__init__(map(table.__getitem__, days))
         self.table = table
         self.days = days
+
+
+def _iso_dates(ordinals: list[int]) -> list[str]:
+    """date.fromordinal(o).isoformat() for ascending ordinals. When they are dense (a
+    journal kept most days), the texts of every day from the first one's month on are made
+    a month at a time (its "YYYY-MM-" and the day numbers) and picked: a third cheaper than
+    `isoformat` per date."""
+    if not ordinals or ordinals[-1] - ordinals[0] > 2 * len(ordinals) + 62:
+        return [date.fromordinal(o).isoformat() for o in ordinals]
+    first = date.fromordinal(ordinals[0])
+    start = ordinals[0] - first.day + 1   # the 1st of its month
+    needed = ordinals[-1] - start + 1
+    texts: list[str] = []
+    year, month = first.year, first.month
+    while len(texts) < needed:
+        leap = month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        texts += map(f"{year:04d}-{month:02d}-".__add__,
+                     _DAY_TEXTS[:_MONTH_DAYS[month] + leap])
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return [texts[o - start] for o in ordinals]
+
+
+_DAY_TEXTS = [f"{n:02d}" for n in range(1, 32)]
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def _tag_moments(rows: Iterable[DayRow], day_of: Callable[[int], int | None],
@@ -228,7 +261,11 @@ class DayFold:
         self.repeated = frozenset(repeated)
         self.repeated_days = {d.toordinal() for d in self.repeated}
         self.held: list[DayRow] = []
-        self.records: list[tuple[Any, ...]] = []
+        # one list per column of the table, batch after batch (sorted by date at the end)
+        self.columns: list[list[Any]] = [[] for _ in range(_COLUMNS)]
+        self.work_masks: list[tuple[int, dict[str, int]]] = []   # per batch: rows, its masks
+        self.carried = Carried()   # its days: positions in the columns (before the sort)
+        self.next_moment = 0       # the carried moments' numbers: each batch's its own
         self.tallies = _Tallies()
         self.sets: dict[frozenset[str], frozenset[str]] = {}   # one object per equal set
         self.recoveries: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -277,13 +314,26 @@ class DayFold:
         sets = list(map(self.sets.setdefault, folded.sets, folded.sets))
         recoveries = list(map(tuple, recovery))
         recoveries = list(map(self.recoveries.setdefault, recoveries, recoveries))
-        carried: list[Any] = [None] * len(ordinals)
-        for i, moments in folded.carried:
-            carried[i] = moments
-        self.records.extend(zip(ordinals, ids, sleep, recoveries, good, *folded.counts,
-                                map(sets.__getitem__, folded.work),
-                                map(sets.__getitem__, folded.evening), carried,
-                                strict=True))
+        if not all(len(column) == len(ordinals)
+                   for column in (ids, sleep, good, *folded.counts, folded.evening)):
+            raise ValueError("a batch's columns differ in length")
+        for column, values in zip(self.columns, (
+                ordinals, ids, sleep, recoveries, good, *folded.counts,
+                map(sets.__getitem__, folded.evening)), strict=True):
+            column.extend(values)
+        self.work_masks.append((len(ordinals), folded.work_bits))
+        carried, more = self.carried, folded.carried
+        if len(more):
+            if max(more.days) >= len(ordinals):
+                raise ValueError("a batch's carried labels name a day it does not hold")
+            offset = len(self.columns[0]) - len(ordinals)
+            carried.days.extend(map(offset.__add__, more.days))
+            base = self.next_moment
+            carried.moments.extend(map(base.__add__, more.moments))
+            self.next_moment = base + max(more.moments) + 1
+            carried.contagion.extend(more.contagion)
+            carried.labels.extend(more.labels)
+            carried.bounds.extend(more.bounds)
         self.tallies.add(folded)
         self.felt = self.felt or folded.felt
 
@@ -293,33 +343,41 @@ class DayFold:
             held, self.held = self.held, []
             self.repeated = frozenset()
             self.add(_merged(sorted(held, key=_FIRST)))   # stable: the first row stays first
-        records = sorted(self.records, key=_FIRST)
-        self.records = []
+        columns, self.columns = self.columns, [[] for _ in range(_COLUMNS)]
         days = Days()
         days._items = None
-        columns = list(zip(*records, strict=True)) or [()] * 19
+        # the bits of spillover's overlap counts, over the days as folded (the order of
+        # `columns` before the sort): a count needs no date order
+        days.work_masks, self.work_masks = self.work_masks, []
+        days.work_labels = work = Counter()   # days per label
+        for _, masks in days.work_masks:
+            for label, mask in masks.items():
+                work[label] += mask.bit_count()
+        weekday = list(map(_WEEKDAY, map(_PREVIOUS, columns[0])))
+        days.weekday_bits = _weekday_bits(weekday)
+        order, columns = _by_date([*columns, weekday])
         (ordinals, days.ids, days.sleep, days.recovery, days.good,
          days.moment_count, days.contagion, days.concern, days.contagion_intensity,
          days.concern_intensity, days.heavy, days.stepped_away, days.with_action, days.helped,
-         days.numb, days.at_work, days.work_sets, days.evenings, carried) = columns
+         days.numb, days.at_work, days.evenings, weekday) = columns
+        days.weekday = list(weekday)
+        days.carried, self.carried = self.carried, Carried()
+        if days.carried.days:   # from positions in the fold to days of the table
+            day_of = [0] * len(order)
+            deque(map(day_of.__setitem__, order, range(len(order))), maxlen=0)
+            days.carried.days = list(map(day_of.__getitem__, days.carried.days))
         days.ordinals = ordinals = list(ordinals)
         if any(map(eq, ordinals[1:], ordinals)):
             raise ValueError("rows repeat a date that was not declared repeated")
         days.dates = list(map(date.fromordinal, ordinals))
         days.follows = list(map(eq, ordinals[1:], map(_NEXT, ordinals)))
-        days.carried = list(compress(enumerate(carried), carried))
         tallies = self.tallies
         days.contagion_tags = tallies.contagion
         days.concern_tags = tallies.concern
         days.contexts = tallies.contexts
-        days.work_labels = work = Counter()   # days per label: from the distinct sets
-        for labels, n in Counter(days.work_sets).items():
-            for label in labels:
-                work[label] += n
         days.home_labels = tallies.home
         days.felt = self.felt
         days._again = self.again
-        days.weekday = [(o - 1) % 7 for o in ordinals]   # date.fromordinal(1) is a Monday
         days.seed = data_seed(ordinals, days.contagion, days.concern, days.moment_count)
         return days
 
@@ -354,6 +412,56 @@ def _count_into(counts: dict[Any, Counter[str]], more: dict[Any, Any]) -> None:
             found.update(tags)
 
 
+def _by_date(columns: list[list[Any]]) -> tuple[list[int], list[Sequence[Any]]]:
+    """The columns (the first: ordinals) with their rows in date order: one sort of the
+    positions, then each column taken in that order with one C call (rather than a record
+    per row sorted and split into columns again). Also the order: day i of the table was
+    at position order[i]."""
+    ordinals = columns[0]
+    order = sorted(range(len(ordinals)), key=ordinals.__getitem__)   # stable
+    if len(order) < 2:
+        return order, [tuple(column) for column in columns]
+    take = itemgetter(*order)
+    return order, list(map(take, columns))
+
+
+def _joined(batches: list[tuple[int, dict[str, int]]], labels: Collection[str]
+            ) -> dict[str, int]:
+    """Per label of `labels` that any batch has, the bits of each batch (of so many rows)
+    one after the other: batch k's row r is bit (rows of the batches before k) + r. Joined
+    as binary digits, each batch's as a run of its width (zeros where the label is not),
+    read once per label (OR-ing shifted numbers would copy a growing number per batch)."""
+    zeros = ["0" * rows for rows, _ in reversed(batches)]   # the highest bits first
+    last = len(batches) - 1
+    digits: dict[str, list[str]] = {}
+    for k, (rows, bits) in enumerate(batches):
+        width = f"0{rows}b"
+        for label, mask in bits.items():
+            if label not in labels:
+                continue
+            found = digits.get(label)
+            if found is None:
+                found = digits[label] = zeros.copy()
+            found[last - k] = format(mask, width)
+    return {label: int("".join(parts), 2) for label, parts in digits.items()}
+
+
+def _weekday_bits(weekday: list[int]) -> list[int]:
+    """Per weekday (0 Monday), the positions of `weekday` that are on it, as bits."""
+    if not weekday:
+        return [0] * 7
+    digits = bytes(weekday)[::-1]   # the highest bit first
+    return [int(digits.translate(table), 2) for table in _ON_WEEKDAY]
+
+
+#: The table's columns as DayFold gathers them: ordinal, id, sleep, recovery, good things,
+#: the fold's COUNTS, evening labels.
+_COLUMNS = 5 + len(COUNTS) + 1
+#: (ordinal - 1) % 7: 0 Monday .. 6 Sunday (date.fromordinal(1) is a Monday)
+_PREVIOUS = (-1).__add__
+_WEEKDAY = (7).__rmod__
+#: weekday w -> a table that makes the digit "1" of byte w and "0" of any other byte
+_ON_WEEKDAY = [bytes(b"0" * w + b"1" + b"0" * (255 - w)) for w in range(7)]
 _BLOCK = 512
 _FIRST = itemgetter(0)   # a row's date, a record's ordinal, a moment's day
 _NEXT = (1).__add__

@@ -8,7 +8,6 @@ Framing (domain.md §8.5): this describes the notes, it never says the user is f
 from __future__ import annotations
 
 from itertools import compress
-from operator import and_, not_, or_
 from typing import Any
 
 from journal.core.reflection.chance import Chance, run_chance
@@ -28,8 +27,9 @@ def self_care_gap(days: Days) -> tuple[dict[str, Any], list[Chance]]:
     has = list(map(bool, days.recovery))
     # Day i continues day i-1's stretch when neither lists recovery and it is the next
     # calendar day; cutting where that fails leaves stretches (and single days with recovery)
-    links = map(and_, days.follows, map(not_, map(or_, has, has[1:])))
-    cuts = [0, *compress(range(1, len(has)), map(not_, links)), len(has)] if has else [0]
+    cut = [a or b or not f   # [i]: a cut before day i + 1
+           for a, b, f in zip(has, has[1:], days.follows, strict=False)]
+    cuts = [0, *compress(range(1, len(has)), cut), len(has)] if has else [0]
     starts = cuts[:-1]
     lengths = [0 if has[a] else b - a for a, b in zip(starts, cuts[1:], strict=True)]
     longest = max(lengths, default=0)

@@ -39,7 +39,7 @@ def sleep_after_contagion(days: Days) -> tuple[dict[str, Any], list[Chance]]:
     after_high, after_other = mean(high), mean(other)
     diff = (round(after_other - after_high, 2)
             if after_high is not None and after_other is not None else None)
-    rated = sum(1 for s in days.sleep if s is not None)
+    rated = len(days.sleep) - days.sleep.count(None)
     stats: dict[str, Any] = {
         "after_high": after_high,
         "after_other": after_other,

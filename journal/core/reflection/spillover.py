@@ -19,10 +19,10 @@ weekday. `count_chance` compares the days counted with that chance overlap.
 
 from __future__ import annotations
 
-from collections import Counter, deque
-from collections.abc import Sequence
+from collections import Counter
 from datetime import date
-from itertools import repeat
+from itertools import compress, repeat
+from operator import and_, itemgetter, le, not_
 from typing import Any
 
 from journal.core.model.moment_fold import Carried
@@ -41,26 +41,11 @@ def spillover(days: Days, end: date, work_end: str, cutoff: int
               ) -> tuple[dict[str, Any], list[Chance]]:
     work, own_home = days.work_labels, days.home_labels
     home_labels = {label for label, n in own_home.items() if n > work.get(label, 0)}
-    work_sets, evenings = days.work_sets, days.evenings
-    if home_labels:   # once per distinct set (sets repeat)
-        without = {s: s - home_labels for s in {*work_sets, *evenings} if s}
-        work_sets = [without.get(w, w) for w in work_sets]
-        evenings = [without.get(e, e) for e in evenings]
-    hit_days: list[int] = []
-    concern_days = 0
-    labels: Counter[str] = Counter()
-    moments = 0
-    for i, carried in days.carried:   # days whose off-work moments hold a work label
-        found, concern, n = _day(carried, home_labels, cutoff)
-        if found:
-            hit_days.append(i)
-            labels.update(found)
-            moments += n
-        concern_days += concern
+    hit_days, labels, moments, concern_days = _came_home(days.carried, home_labels, cutoff)
     work_days = len(days) - days.at_work.count(0)
     recent_from = end.toordinal() - RECENT_DAYS
     recent = [i for i in hit_days if days.ordinals[i] > recent_from]
-    chances = _chance_overlap(evenings, work_sets, days.weekday)
+    chances = _chance_overlap(days, home_labels)
     expected = sum(chances)
     stats: dict[str, Any] = {
         "days": len(hit_days),
@@ -112,100 +97,54 @@ def spillover(days: Days, end: date, work_end: str, cutoff: int
                    n=work_days), [overall, lately]
 
 
-def _day(carried: Sequence[Carried], home_labels: set[str], cutoff: int
-         ) -> tuple[set[str], bool, int]:
-    """One day's off-work moments that hold a label of its work (`Days.carried`): the
-    labels contagion carried home ("#tag", "@person": noted at work at or before the
-    moment, an untimed work moment taken to end at `cutoff`; a label that belongs at home
-    does not count), whether concern carried any, and how many contagion moments did."""
-    found: set[str] = set()
-    concern = False
-    n = 0
-    for contagion, when, labels in carried:
-        late = cutoff <= when
-        if home_labels:
-            got = {shown for shown, first, untimed in labels
-                   if (first <= when or (untimed and late)) and shown[1:] not in home_labels}
-        else:
-            got = {shown for shown, first, untimed in labels
-                   if first <= when or (untimed and late)}
-        if not got:
-            continue
-        if contagion:
-            found |= got
-            n += 1
-        else:
-            concern = True
-    return found, concern, n
+def _came_home(carried: Carried, home_labels: set[str], cutoff: int
+               ) -> tuple[list[int], Counter[str], int, int]:
+    """What came home (`Days.carried`, one item per label an off-work moment carries): a
+    label counts when it came home by the work end `cutoff` (noted at work at or before the
+    moment, an untimed work moment taken to end at `cutoff`) and does not belong at home.
+    The days contagion carried a label home (oldest first), the days each label was
+    carried home by contagion, how many contagion moments carried one, and on how many
+    days concern did. Counted over the columns with C loops (sets of pairs)."""
+    counted = list(map(le, repeat(cutoff), carried.bounds))
+    if home_labels:
+        home = {mark + label for label in home_labels for mark in "#@"}
+        counted = list(map(and_, counted, map(not_, map(home.__contains__, carried.labels))))
+    by_contagion = list(map(and_, counted, carried.contagion))
+    by_concern = list(map(and_, counted, map(not_, carried.contagion)))
+    day_of = carried.days
+    hit = list(compress(day_of, by_contagion))
+    labels = Counter(map(_SECOND, set(zip(hit, compress(carried.labels, by_contagion),
+                                          strict=True))))
+    moments = len(set(compress(carried.moments, by_contagion)))
+    return sorted(set(hit)), labels, moments, len(set(compress(day_of, by_concern)))
 
 
-def _chance_overlap(evenings: list[frozenset[str]], work_sets: list[frozenset[str]],
-                    weekday: list[int]) -> list[float]:
+def _chance_overlap(days: Days, home_labels: set[str]) -> list[float]:
     """Per day: the share of days of its weekday whose work labels overlap its evening's
-    contagion labels (the chance its evening would count if evenings were shuffled among
-    the days of the same weekday), from bitsets over days (one pass over the work), once
-    per distinct evening and weekday, so this stays fast on long journals."""
-    sizes = [0] * 7
-    for w, n in Counter(weekday).items():
-        sizes[w] = n
-    wanted = set().union(*set(evenings))
-    if not wanted:
-        return [0.0] * len(evenings)
-    bits, masks = _bitsets(work_sets, weekday, wanted)
-    out = []
+    contagion labels, labels that belong at home left out (the chance its evening would
+    count if evenings were shuffled among the days of the same weekday), from bits over
+    days (`Days.work_bits`, `Days.weekday_bits`: a count needs no date order), once per
+    distinct evening and weekday, so this stays fast on long journals."""
+    evenings, weekday = days.evenings, days.weekday
+    out = [0.0] * len(evenings)
+    bits = days.work_bits(set().union(*set(evenings)) - home_labels)   # only those asked
+    on_weekday = days.weekday_bits
+    sizes = [w.bit_count() for w in on_weekday]
     known: dict[tuple[frozenset[str], int], float] = {}   # evenings repeat
-    for labels, w in zip(evenings, weekday, strict=True):
-        if not labels:
-            out.append(0.0)
-            continue
+    for i in compress(range(len(evenings)), evenings):   # the days with an evening
+        labels, w = evenings[i], weekday[i]
         chance = known.get((labels, w))
         if chance is None:
             hit = 0
             for label in labels:
-                hit |= bits.get(label, 0)
-            chance = known[labels, w] = (hit & masks[w]).bit_count() / sizes[w]
-        out.append(chance)
+                if label not in home_labels:
+                    hit |= bits.get(label, 0)
+            chance = known[labels, w] = (hit & on_weekday[w]).bit_count() / sizes[w]
+        out[i] = chance
     return out
 
 
-def _bitsets(work_sets: list[frozenset[str]], weekday: list[int], wanted: set[str]
-             ) -> tuple[dict[str, int], list[int]]:
-    """Per wanted label, the days whose work noted it; per weekday, its days (bits i). Days
-    are gathered per distinct set of work labels first (they repeat), then per label."""
-    by_set: dict[frozenset[str], list[int]] = {}
-    by_weekday: list[list[int]] = [[] for _ in range(7)]
-    for i, (labels, w) in enumerate(zip(work_sets, weekday, strict=True)):
-        by_weekday[w].append(i)
-        if labels:
-            on = by_set.get(labels)
-            if on is None:
-                by_set[labels] = [i]
-            else:
-                on.append(i)
-    days: dict[str, list[int]] = {}
-    for labels, on in by_set.items():
-        for label in labels:
-            if label in wanted:
-                if label in days:
-                    days[label].extend(on)
-                else:
-                    days[label] = list(on)
-    size = len(weekday)
-    return ({label: _bits(on, size) for label, on in days.items()},
-            [_bits(on, size) for on in by_weekday])
-
-
-def _bits(on: list[int], size: int) -> int:
-    """The integer whose bits `on` are set, built in one go (OR-ing 1 << i day by day
-    copies a growing integer each time: quadratic on long journals): one digit per day,
-    set with C loops, read as a binary number."""
-    digits = bytearray(b"0") * size
-    deque(map(digits.__setitem__, on, repeat(_ONE)), maxlen=0)
-    digits.reverse()   # day 0 is the lowest bit
-    return int(digits, 2) if size else 0
-
-
-_ONE = ord("1")
+_SECOND = itemgetter(1)
 
 
 def _top(labels: Counter[str]) -> list[tuple[str, int]]:

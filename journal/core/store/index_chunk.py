@@ -14,12 +14,12 @@ import sys
 from array import array
 from collections.abc import Iterable
 from datetime import date, datetime
-from itertools import chain
+from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any
 
 from journal.core.model.entries import KINDS, Entry, Moment
-from journal.core.model.moment_fold import COUNTS, RULES, Folded, fold_moments
+from journal.core.model.moment_fold import COUNTS, NEVER, RULES, Carried, Folded, fold_moments
 from journal.core.model.practice import Practice
 from journal.core.store import crypto
 
@@ -29,11 +29,13 @@ INDEX_AAD_PREFIX = b"journal/v1/index|"
 #: row (the word filter, issue 19); 4 moved the words to rows of their own
 #: (journal.core.store.word_chunk) and the title and moments per kind, all a listing
 #: line needs, to a part of their own; 5 added a sixth part, the rows' moments folded as
-#: reflection reads them (journal.core.model.moment_fold, issue 19). A chunk of format 4
-#: opens, and is folded from its own moments (`upgraded`: its owner stores it again); one
-#: of an older format does not open, so it is rebuilt from its rows like a stale one.
-FORMAT = 5
-UPGRADES = (4,)
+#: reflection reads them (journal.core.model.moment_fold, issue 19); 6 keeps the fold's
+#: work labels as one mask of rows per label instead of a set per row. A chunk of format 4
+#: or 5 opens, and is folded from its own moments (`upgraded`: its owner stores it again;
+#: a fold of format 5 is not read); one of an older format does not open, so it is rebuilt
+#: from its rows like a stale one.
+FORMAT = 6
+UPGRADES = (4, 5)
 TITLE_MAX = 160
 PAD_BLOCK = 1024
 #: minute of the day -> "HH:MM"
@@ -175,8 +177,8 @@ class Chunk:
         keys = crypto.parse_json(plaintext[:ends[0]])
         if not isinstance(keys, dict) or keys.get("v") not in (FORMAT, *UPGRADES):
             raise crypto.DecryptError("not an index chunk of this format")
-        upgraded = keys["v"] != FORMAT   # format 4: no fold yet
-        for _ in range(3 if upgraded else 4):
+        upgraded = keys["v"] != FORMAT   # format 4: no fold yet; 5: a fold of its own
+        for _ in range(3 if keys["v"] == 4 else 4):
             ends.append(plaintext.find(b"\n", ends[-1] + 1))
         if -1 in ends:
             raise crypto.DecryptError("not an index chunk of this format")
@@ -195,8 +197,8 @@ class Chunk:
         view = memoryview(plaintext)  # the other parts are decoded, and copied, when needed
         starts = [end + 1 for end in ends]
         parts: list[Any] = [view[a:b] for a, b in zip(starts, [*ends[1:], None], strict=True)]
-        if upgraded:
-            parts.append(None)   # folded from the moments when first needed
+        if upgraded:   # folded from the moments when first needed
+            parts[4:] = [None]
         chunk = cls(bucket, mac, days, ptag, pperson, words, parts)
         chunk.upgraded = upgraded
         return chunk
@@ -225,7 +227,7 @@ class Chunk:
             raw = self._raws[n]
             if raw is None:
                 part = self._parts[n]
-                if part is None and n == 4:   # a chunk of format 4: folded here, kept
+                if part is None and n == 4:   # a chunk of format 4 or 5: folded here, kept
                     part = self._parts[4] = fold_moments(self._part(3, keep=False))
                 return part   # else another thread decoded it between the two reads
             part = crypto.parse_json(bytes(raw))
@@ -267,7 +269,7 @@ class Chunk:
 
     def folded(self, keep: bool = True) -> Folded:
         """Every row's moments folded as reflection reads them (`fold_moments`), stored with
-        the chunk (a chunk of format 4 folds its moments here, once)."""
+        the chunk (a chunk of format 4 or 5 folds its moments here, once)."""
         return self._part(4, keep)
 
     def fold_matches(self) -> bool:
@@ -349,26 +351,29 @@ class Chunk:
 
 def _fold_document(folded: Folded) -> dict[str, Any]:
     """A fold as the sixth part of a chunk (docs/format.md): the per-row numbers packed
-    little-endian, 1, 2 or 4 bytes each, column after column; each distinct label set once,
-    as numbers into the chunk's sorted labels."""
-    numbers = [n for column in (*folded.counts, folded.work, folded.evening) for n in column]
-    top = max(numbers, default=0)
-    width = 1 if top < 1 << 8 else 2 if top < 1 << 16 else 4
-    packed = array(_WIDTHS[width], numbers)
-    if sys.byteorder != "little":
-        packed.byteswap()
+    little-endian, 1, 2 or 4 bytes each, column after column; each distinct label set of
+    the evenings once, as numbers into the chunk's sorted labels; each work label's rows as
+    one mask (hex); the carried labels (`Carried`) as five packed columns, the labels as
+    numbers into their own sorted list."""
+    width, packed = _packed([n for column in (*folded.counts, folded.evening) for n in column])
     names = sorted(set().union(*folded.sets))
     number = {name: i for i, name in enumerate(names)}
+    carried = folded.carried
+    shown = sorted(set(carried.labels))
+    at = {label: i for i, label in enumerate(shown)}
+    carried_width, carried_packed = _packed(
+        [*carried.days, *carried.moments, *carried.contagion,
+         *map(at.__getitem__, carried.labels), *carried.bounds])
     return {
         "rules": RULES,
         "w": width,
-        "counts": base64.b64encode(packed).decode("ascii"),
+        "counts": packed,
         "labels": names,
         "sets": [sorted(map(number.__getitem__, labels)) for labels in folded.sets[1:]],
-        "carried": [[row, [[int(c), when, [[shown, first, int(untimed)]
-                                           for shown, first, untimed in labels]]
-                           for c, when, labels in moments]]
-                    for row, moments in folded.carried],
+        "wb": {label: format(bits, "x") for label, bits in sorted(folded.work_bits.items())},
+        "cw": carried_width,
+        "carried": carried_packed,
+        "shown": shown,
         "ct": [[intensity, context, dict(tags)]
                for (intensity, context), tags in folded.contagion_tags.items()],
         "kt": {context: dict(tags) for context, tags in folded.concern_tags.items()},
@@ -382,19 +387,23 @@ def _fold_document(folded: Folded) -> dict[str, Any]:
 def _folded(document: Any, rows: int) -> Folded | None:
     """The fold a chunk's sixth part holds, checked against its `rows` (shapes and types,
     with C loops: a reflection reads 256 of them); None when it was made under other
-    rules. Anything malformed is a DecryptError, as for the other parts. The carried
-    moments stay lists ([contagion 0/1, time, [[label, first, untimed 0/1], ...]])."""
+    rules. Anything malformed is a DecryptError, as for the other parts."""
     try:
         if document["rules"] != RULES:
             return None
-        packed = array(_WIDTHS[document["w"]], base64.b64decode(document["counts"],
-                                                                validate=True))
-        if sys.byteorder != "little":
-            packed.byteswap()
-        width = len(COUNTS) + 2
+        packed = _unpacked(document["w"], document["counts"])
+        width = len(COUNTS) + 1
         if len(packed) != width * rows:
             raise ValueError("counts")
         columns = [packed[i * rows:(i + 1) * rows].tolist() for i in range(width)]
+        work_hex = document["wb"]
+        if type(work_hex) is not dict:
+            raise TypeError("not a dict")
+        _only(work_hex.values(), str)
+        work_bits = dict(zip(work_hex, map(int, work_hex.values(), repeat(16)), strict=True))
+        if work_bits and (min(work_bits.values()) <= 0
+                          or max(map(int.bit_length, work_bits.values())) > rows):
+            raise ValueError("work rows")
         labels, sets = document["labels"], document["sets"]
         _only(labels, str)
         _only(sets, list)
@@ -402,19 +411,19 @@ def _folded(document: Any, rows: int) -> Folded | None:
         _only(numbers, int)
         if numbers and not 0 <= min(numbers) <= max(numbers) < len(labels):
             raise ValueError("labels")
-        if packed and max(packed[-2 * rows:]) > len(sets):
+        if packed and max(packed[-rows:]) > len(sets):
             raise ValueError("sets")
-        carried = document["carried"]
-        _shaped(carried, 2)
-        days = list(map(_FIRST, carried))
-        _only(days, int)
-        if days and not 0 <= min(days) <= max(days) < rows:
-            raise ValueError("carried rows")
-        per_day = list(map(_SECOND, carried))
-        _only(per_day, list)
-        moments = list(chain.from_iterable(per_day))
-        _columns(moments, int, int, list)
-        _columns(list(chain.from_iterable(map(_THIRD, moments))), str, int, int)
+        carried = _unpacked(document["cw"], document["carried"])
+        shown = document["shown"]
+        _only(shown, str)
+        size, odd = divmod(len(carried), 5)
+        if odd:
+            raise ValueError("carried")
+        days, moments, contagion, at, bounds = (
+            carried[i * size:(i + 1) * size].tolist() for i in range(5))
+        if size and not (max(days) < rows and max(contagion) <= 1 and max(at) < len(shown)
+                         and max(bounds) <= NEVER):
+            raise ValueError("carried")
         ct, kt = document["ct"], document["kt"]
         _shaped(ct, 3)
         _only(map(_FIRST, ct), int)
@@ -428,10 +437,12 @@ def _folded(document: Any, rows: int) -> Folded | None:
         concern_tags = kt
         folded = Folded()
         folded.counts = columns[:len(COUNTS)]
-        folded.work, folded.evening = columns[len(COUNTS):]
+        folded.evening = columns[len(COUNTS)]
+        folded.work_bits = work_bits
         label = labels.__getitem__
         folded.sets = [frozenset(), *(frozenset(map(label, numbers)) for numbers in sets)]
-        folded.carried = list(zip(days, per_day, strict=True))
+        folded.carried = Carried(days, moments, contagion, list(map(shown.__getitem__, at)),
+                                 bounds)
         folded.contagion_tags = contagion_tags
         folded.concern_tags = concern_tags
         folded.contagion_contexts = _counts(document["cx"])
@@ -441,6 +452,25 @@ def _folded(document: Any, rows: int) -> Folded | None:
     except (KeyError, TypeError, ValueError, AttributeError, binascii.Error):
         raise crypto.DecryptError("index chunk fold malformed") from None
     return folded
+
+
+def _packed(numbers: list[int]) -> tuple[int, str]:
+    """Whole numbers >= 0 packed little-endian in the fewest of 1, 2 or 4 bytes each that
+    hold the largest, as base64: (bytes each, text)."""
+    top = max(numbers, default=0)
+    width = 1 if top < 1 << 8 else 2 if top < 1 << 16 else 4
+    packed = array(_WIDTHS[width], numbers)
+    if sys.byteorder != "little":
+        packed.byteswap()
+    return width, base64.b64encode(packed).decode("ascii")
+
+
+def _unpacked(width: Any, text: Any) -> array[int]:
+    """The numbers `_packed` wrote."""
+    packed = array(_WIDTHS[width], base64.b64decode(text, validate=True))
+    if sys.byteorder != "little":
+        packed.byteswap()
+    return packed
 
 
 _FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)

@@ -41,9 +41,8 @@ if TYPE_CHECKING:
     from journal.core.store.vault import Vault
 
 __all__ = ["SyncReport", "forget", "is_linked", "join", "link", "machine_name", "machines_of",
-           "new_epoch",
-           "open_state", "rename", "rewrap", "status", "sync", "tries_key",
-           "unlock_with_new_passphrase"]
+           "new_epoch", "open_folder", "open_state", "rename", "rewrap", "status", "sync",
+           "tries_key", "unlock_with_new_passphrase"]
 
 #: Revisions per change record.
 REVS_PER_RECORD = 500
@@ -65,9 +64,11 @@ def is_linked(vault: Vault) -> bool:
 
 
 def link(vault: Vault, directory: Path, passphrase: str, *, allow_weak: bool = False,
-         opened: tuple[str, dict[int, bytes]] | None = None, name: str | None = None) -> Link:
+         opened: tuple[str, dict[int, bytes]] | None = None, name: str | None = None,
+         machine: str | None = None) -> Link:
     """Link this vault to a sync folder: a new one, or one other machines already use.
-    `name` is this machine's name for the others (the host name when not given)."""
+    `name` is this machine's name for the others (the host name when not given);
+    `machine` its id (a new random one when not given)."""
     if is_linked(vault):
         conn = SyncState.connect(vault.directory)
         try:
@@ -84,7 +85,7 @@ def link(vault: Vault, directory: Path, passphrase: str, *, allow_weak: bool = F
     else:
         folder.create()
         folder_id, keys = os.urandom(8).hex(), {1: os.urandom(crypto.KEY_LEN)}
-    new = Link(os.urandom(8).hex(), str(folder.base), folder_id, max(keys), keys,
+    new = Link(machine or _new_machine_id(), str(folder.base), folder_id, max(keys), keys,
                clean_name(name or ""))
     write_key_file(folder, new, passphrase, vault)
     state = SyncState(SyncState.connect(vault.directory), new)
@@ -93,6 +94,10 @@ def link(vault: Vault, directory: Path, passphrase: str, *, allow_weak: bool = F
     finally:
         state.close()
     return new
+
+
+def _new_machine_id() -> str:
+    return os.urandom(8).hex()
 
 
 def open_state(vault: Vault, passphrase: str | None = None, *,
@@ -227,25 +232,52 @@ def tries_key(directory: Path) -> bytes:
     return folder_keys.tries_key(folder)
 
 
-def join(directory: Path, vault_dir: Path, passphrase: str, *, kdf: crypto.KdfParams | None,
-         clock: Any = None, allow_weak: bool = False,
-         name: str | None = None) -> tuple[Vault, str | None, SyncReport]:
-    """A new vault on this machine, filled from a sync folder other machines write (`name`:
-    this machine's, the host name when not given)."""
-    from journal.core.store.vault import Vault
-
+def open_folder(directory: Path, passphrase: str, *,
+                allow_weak: bool = False) -> tuple[str, dict[int, bytes]]:
+    """The folder id and its sync keys, opened with `passphrase` (one try at the folder's
+    key files, WrongPassphrase when it opens none), before anything is made: what
+    `join` then takes as `opened`."""
     folder = Folder(Path(directory).expanduser().resolve())
     if not folder.exists():
         raise NotLinked(f"{directory} is not a journal sync folder (no journal-sync/keys)")
-    opened = folder_keys.open_any(folder, passphrase, allow_weak)  # before creating anything
-    vault, code = Vault.create(vault_dir, passphrase, kdf=kdf, clock=clock)
+    return folder_keys.open_any(folder, passphrase, allow_weak)
+
+
+def join(directory: Path, vault_dir: Path, passphrase: str, *, kdf: crypto.KdfParams | None,
+         clock: Any = None, allow_weak: bool = False, name: str | None = None,
+         opened: tuple[str, dict[int, bytes]] | None = None) -> tuple[int, str | None,
+                                                                      SyncReport]:
+    """A new vault at `vault_dir` on this machine, filled from a sync folder other
+    machines write (`name`: this machine's, the host name when not given; `opened`: the
+    folder's keys from `open_folder`, else opened here): its entry count, its recovery
+    code and the first sync's report.
+
+    All or nothing: the vault is created, linked and synced in a sibling directory and
+    renamed onto `vault_dir` only when all of it worked (journal.core.store.staging), so
+    a failure, or the program killed, leaves no vault behind; the key file this machine
+    wrote in the folder is removed again on a failure (only this join wrote under its new
+    machine id, and a first sync of an empty vault publishes no record)."""
+    from journal.core.store.staging import staged
+    from journal.core.store.vault import Vault
+
+    folder = Folder(Path(directory).expanduser().resolve())
+    if opened is None:
+        opened = open_folder(folder.base, passphrase, allow_weak=allow_weak)
+    machine = _new_machine_id()
     try:
-        link(vault, folder.base, passphrase, allow_weak=allow_weak, opened=opened, name=name)
-        report = sync(vault, passphrase, allow_weak=allow_weak)
+        with staged(Path(vault_dir)) as place:
+            vault, code = Vault.create(place, passphrase, kdf=kdf, clock=clock)
+            try:
+                link(vault, folder.base, passphrase, allow_weak=allow_weak, opened=opened,
+                     name=name, machine=machine)
+                report = sync(vault, passphrase, allow_weak=allow_weak)
+                count = vault.count()
+            finally:
+                vault.close()
     except BaseException:
-        vault.close()
+        folder.remove(folder.key_path(machine))
         raise
-    return vault, code, report
+    return count, code, report
 
 
 def unlock_with_new_passphrase(directory: Path, passphrase: str, *, allow_weak: bool = False,

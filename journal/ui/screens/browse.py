@@ -84,13 +84,18 @@ class BrowseScreen(Screen):
     TITLE = "Browse"
 
     BINDINGS = [
+        # F2 is the app's, hidden in the write screen's footer; here it is the way back
+        Binding("f2", "app.today", "Write", id="browse.write", tooltip="Tonight's entry"),
+        Binding("question_mark", "app.help", "Help", id="browse.help", show=False,
+                tooltip="Every key (as F1); in the search field it is a question mark"),
         Binding("slash", "focus_search", "Search", id="browse.search",
                 tooltip="Type words, #tags, @people, kind:, context:, since:, until:"),
         Binding("c", "focus_calendar", "Calendar", id="browse.calendar",
                 tooltip="The month heat map: arrows move a day, PageUp/PageDown a month"),
         Binding("l", "focus_list", "List", id="browse.list", show=False,
                 tooltip="The list of entries"),
-        Binding("escape", "escape", "Back to list", id="browse.escape", show=False),
+        Binding("escape", "escape", "Back", id="browse.escape", show=False,
+                tooltip="Clear the search, then back to the list, then to the entry"),
     ]
 
     def __init__(self) -> None:
@@ -114,7 +119,7 @@ class BrowseScreen(Screen):
             with Vertical(id="browse-side"):
                 yield MonthCalendar(id="browse-calendar")
                 yield EntryPreview(id="browse-preview")
-        yield Footer()
+        yield Footer(compact=True)  # room for f2 at 80 columns
 
     # -- widgets ---------------------------------------------------------------------------
     @property
@@ -355,8 +360,10 @@ class BrowseScreen(Screen):
             self.entry_list.focus()
         elif not self.query_value.empty:
             self.filter_bar.clear()
-        else:
+        elif self.focused is not self.entry_list:
             self.entry_list.focus()
+        else:  # nothing left to clear: back to the entry, as F2
+            self.app.action_today()
 
 
 def _long(day: date) -> str:

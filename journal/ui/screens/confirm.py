@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Static
 
 DIALOG_CSS = """
 {name} {{
@@ -73,7 +73,7 @@ class AskScreen(ModalScreen["str | None"]):
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = self.title_text
-            yield Label(self.label)
+            yield Static(self.label, markup=False)  # wraps: a Label cut the question off
             yield Input(self.value, placeholder=self.placeholder)
             yield Static("", classes="dialog-error")
             yield Static("[$text-muted]Enter to go · Esc to cancel[/]")

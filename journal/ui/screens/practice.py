@@ -122,8 +122,10 @@ class PracticeScreen(ModalScreen[Practice | None]):
             self.set_focus(None)
             return
         step = SCRIPT[self.page]
+        last = self.page == len(SCRIPT) - 1  # enter ends it there: no step follows
         self._set(f"{self.page + 1} of {len(SCRIPT)} · {step.title}", "\n".join(step.lines),
-                  step.rating or "", _STEP_KEYS)
+                  step.rating or "", _STEP_KEYS.replace(" next ", " finish ") if last
+                  else _STEP_KEYS)
         rating.display = question.display = step.rating is not None
         rating.value = None
         if step.rating:

@@ -71,6 +71,12 @@ class ReflectScreen(Screen):
     TITLE = "Reflect"
 
     BINDINGS = [
+        # F2 is the app's, hidden in the write screen's footer; here it is the way back
+        Binding("f2", "app.today", "Write", id="reflect.write", tooltip="Tonight's entry"),
+        Binding("question_mark", "app.help", "Help", id="reflect.help", show=False,
+                tooltip="Every key (as F1)"),
+        Binding("escape", "back", "Back", id="reflect.back", show=False,
+                tooltip="From the evidence to the findings, then to the entry"),
         Binding("1", "range('weeks4')", "Range", id="reflect.range", key_display="1-4",
                 tooltip="1: last 4 weeks, 2: 3 months, 3: a year, 4: everything"),
         Binding("2", "range('months3')", "3 months", show=False),
@@ -99,7 +105,7 @@ class ReflectScreen(Screen):
                 yield Static("", id="reflect-evidence-title")
                 yield EvidenceList(id="reflect-evidence")
         yield Static(DISCLAIMER, id="reflect-disclaimer")
-        yield Footer()
+        yield Footer(compact=True)  # room for f2 at 80 columns
 
     @property
     def finding_list(self) -> FindingList:
@@ -212,6 +218,12 @@ class ReflectScreen(Screen):
 
     def action_focus_evidence(self) -> None:
         self.evidence.focus()
+
+    def action_back(self) -> None:
+        if self.focused is self.evidence:
+            self.finding_list.focus()
+        else:
+            self.app.action_today()
 
     def action_support(self) -> None:
         from journal.ui.screens.support import SupportScreen

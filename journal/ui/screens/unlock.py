@@ -70,7 +70,8 @@ class RecoveryCodeScreen(ModalScreen[bool]):
             box.border_title = "Your recovery code (shown once)"
             yield Static(
                 "If you forget your passphrase, this code is the [b]only[/] way back into "
-                "your journal. Write it on paper now and keep it somewhere safe, away from "
+                "your journal ([b]journal passwd --recovery-code[/] sets a new passphrase "
+                "with it). Write it on paper now and keep it somewhere safe, away from "
                 "this computer. Anyone who has it can read your journal. It will not be "
                 "shown again.", classes="recovery-text")
             yield Static(self.code, id="recovery-code")
@@ -206,8 +207,11 @@ class UnlockScreen(Screen):
     def _wrong_line(self, wait: int) -> str:
         what = (f"{self.attempts} wrong passphrases in a row" if self.attempts > 1 else
                 "That passphrase did not unlock this journal")
+        forgot = (" Forgotten? Your recovery code sets a new one: quit (ctrl+q) and run "
+                  "'journal passwd --recovery-code'." if self.attempts > 1 else "")
         return (f"[b $error]{what}.[/] Check Caps Lock and the keyboard layout, then try "
-                "again" + (f" in {wait} second{'s' if wait != 1 else ''}." if wait else "."))
+                "again" + (f" in {wait} second{'s' if wait != 1 else ''}." if wait else ".")
+                + forgot)
 
     def _busy(self, busy: bool, status: str = "") -> None:
         self.query_one("#busy").display = busy

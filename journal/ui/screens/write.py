@@ -153,8 +153,9 @@ class WriteScreen(Screen):
                 yield PromptPanel(id="prompts")
                 yield SafeTextArea(id="editor", soft_wrap=True, language=_editor_language(),
                                show_line_numbers=False, tab_behavior="focus",
-                               placeholder="Tonight's entry. Write about your reaction, not "
-                                           "clients' details. #tag @person work too.")
+                               placeholder="Tonight's entry: your reaction, not clients' "
+                                           "details. #tags and @people (roles or initials, "
+                                           "never names) are picked up as you type.")
             with VerticalScroll(id="write-side", can_focus=False):
                 yield CheckIn(id="checkin")
                 yield SafetyCheckIn(id="safety")

@@ -20,19 +20,21 @@ from journal.ui.widgets.entry_list import CONCERN_SYMBOL, CONTAGION_SYMBOL
 MAX_WEEK_ROWS = 26
 
 
-def _month_of(week: str) -> str:
+def _monday(week: str) -> date:
     year, _, num = week.partition("-W")
-    return date.fromisocalendar(int(year), int(num), 1).strftime("%Y-%m")
+    return date.fromisocalendar(int(year), int(num), 1)
 
 
 def balance_rows(weeks: Sequence[dict[str, Any]]) -> list[tuple[str, int, int]]:
-    """(label, contagion, concern) per week, or per month when there are many weeks."""
-    rows = [(str(w["week"]), int(w["contagion"]), int(w["concern"])) for w in weeks]
+    """(label, contagion, concern) per week, or per month when there are many weeks. A
+    week is named by its Monday ('2 Nov', under the chart's 'week of'), a month by its name
+    ('Nov 2026'): the core's ISO labels ('2026-W45') are not words a person reads."""
+    rows = [(_monday(str(w["week"])), int(w["contagion"]), int(w["concern"])) for w in weeks]
     if len(rows) <= MAX_WEEK_ROWS:
-        return rows
+        return [(f"{monday.day} {monday:%b}", c, q) for monday, c, q in rows]
     months: dict[str, list[int]] = {}
-    for label, contagion, concern in rows:
-        sums = months.setdefault(_month_of(label), [0, 0])
+    for monday, contagion, concern in rows:
+        sums = months.setdefault(f"{monday:%b %Y}", [0, 0])
         sums[0] += contagion
         sums[1] += concern
     return [(label, c, q) for label, (c, q) in months.items()]
@@ -65,23 +67,26 @@ class BalanceChart(ChartBase):
 
     def __init__(self, weeks: Sequence[dict[str, Any]] = (), *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.rows = balance_rows(weeks)
+        self.set_weeks(weeks, refresh=False)
 
-    def set_weeks(self, weeks: Sequence[dict[str, Any]]) -> None:
+    def set_weeks(self, weeks: Sequence[dict[str, Any]], *, refresh: bool = True) -> None:
         self.rows = balance_rows(weeks)
-        self.refresh(layout=True)
+        self.by_week = len(weeks) <= MAX_WEEK_ROWS
+        if refresh:
+            self.refresh(layout=True)
 
     def render(self) -> Text:
         if not self.rows:
             return Text("No moments in this range.", self._style("label"))
-        label_w = max(len(r[0]) for r in self.rows)
+        head_label = "week of" if self.by_week else ""
+        label_w = max(len(head_label), *(len(r[0]) for r in self.rows))
         count_w = max(len(str(n)) for r in self.rows for n in r[1:]) + 2
         side = max(1, (self.size.width - label_w - 1 - 2 * count_w - 3) // 2)
         top = max(max(r[1], r[2]) for r in self.rows)
         out = Text()
         head_c = f"{CONTAGION_SYMBOL} contagion"
         head_q = f"{CONCERN_SYMBOL} concern"
-        out.append(" " * (label_w + 1))
+        out.append(head_label.ljust(label_w + 1), self._style("label"))
         out.append(head_c.rjust(side + count_w), self._style("contagion"))
         out.append(" │ ", self._style("axis"))
         out.append(head_q.ljust(side + count_w), self._style("concern"))

@@ -22,8 +22,12 @@ def say_not_taken(widget: Widget, event: events.Key, hint: str) -> None:
     """A printable key the field cannot take is never dropped in silence (issue 14: nothing
     typed may be lost without a word): the field says which keys it takes."""
     if event.is_printable:
-        widget.notify(hint, title="That key is not one of this field's", timeout=3,
-                      markup=False)
+        say_refused(widget, hint)
+
+
+def say_refused(widget: Widget, hint: str) -> None:
+    """Say which keys a field takes, after it refused one."""
+    widget.notify(hint, title="That key is not one of this field's", timeout=3, markup=False)
 
 
 def kind_label(kind: str) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -211,7 +212,9 @@ class FindingDetail(VerticalScroll, can_focus=False):
         table.add_columns("Tag", f"{CONTAGION_SYMBOL} contagion", f"{CONCERN_SYMBOL} concern",
                           "Contagion share")
         for row in stats.get("tags") or []:
-            tag = Content(terminal_safe(f"#{row.get('tag')}"))  # plain text, never markup
+            # plain text, never markup; a rich Text, which the table can measure (a
+            # Content cell counted as 1 wide: the tags were cut to the heading's 3 cells)
+            tag = Text(terminal_safe(f"#{row.get('tag')}"))
             table.add_row(tag, row.get("contagion", 0), row.get("concern", 0),
                           share(row.get("contagion_share")), key=str(row.get("tag")))
         return [table]
@@ -232,7 +235,7 @@ class FindingDetail(VerticalScroll, can_focus=False):
         table: DataTable = DataTable(id="recovery-table", cursor_type="row", zebra_stripes=True)
         table.add_columns("Activity", "Days", "Next-day contagion", "Usual")
         for row in stats.get("activities") or []:
-            table.add_row(str(row.get("activity")), row.get("days", 0),
+            table.add_row(Text(terminal_safe(str(row.get("activity")))), row.get("days", 0),
                           share(row.get("next_day_contagion_share")),
                           share(row.get("baseline_contagion_share")),
                           key=str(row.get("activity")))

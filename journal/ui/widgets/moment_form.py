@@ -114,6 +114,15 @@ def parse_time(value: str) -> str | None:
     return f"{int(match[1]):02d}:{match[2]}"
 
 
+HELP = ("[b]Enter[/] save  [b]Esc[/] cancel  [b]Tab[/] next field  "
+        "[b]→[/] accept completion")
+DISCARD_ASKED = "[b $warning]Esc again discards this moment;[/] [b]Enter[/] saves it."
+
+#: What the two kinds mean, in the README's words: a first moment needs them at hand.
+KINDS_MEANING = (f"{kind_label('contagion')}  you took their feeling on as your own\n"
+                 f"{kind_label('concern')}    you cared, and your own boundary held")
+
+
 class MomentForm(ModalScreen["Moment | None"]):
     """Add or edit one moment. Dismisses with the moment, or None when cancelled."""
 
@@ -130,6 +139,7 @@ class MomentForm(ModalScreen["Moment | None"]):
         & Label { color: $text-muted; }
         & Input { border: none; height: 1; padding: 0 1; background: $boost; }
         & Input:focus { border: none; background: $primary 30%; }
+        & #moment-kinds { color: $text-muted; margin-top: 1; }
         & #moment-help { color: $text-muted; margin-top: 1; }
     }
     """
@@ -155,6 +165,8 @@ class MomentForm(ModalScreen["Moment | None"]):
         self.vocabulary = vocabulary or Vocabulary()
         self.default_context = default_context
         self._early: list[str] = []
+        self._as_opened: tuple[object, ...] = ()
+        self._discard_asked = False
 
     def compose(self) -> ComposeResult:
         m = self.moment
@@ -188,11 +200,12 @@ class MomentForm(ModalScreen["Moment | None"]):
                             restrict=r"[0-9:]*", max_length=5, id="time")
                 yield Label("Note")
                 yield Input(m.note if m else "", placeholder="optional, a few words", id="note")
-            yield Static("[b]Enter[/] save  [b]Esc[/] cancel  [b]Tab[/] next field  "
-                         "[b]→[/] accept completion", id="moment-help")
+            yield Static(KINDS_MEANING, id="moment-kinds")
+            yield Static(HELP, id="moment-help")
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#kind" if self.moment is None else "#tags"))
+        self._as_opened = self._fields()
 
         for key in self._early:  # typed before the form was on screen
             self.action_pick(key)
@@ -283,5 +296,23 @@ class MomentForm(ModalScreen["Moment | None"]):
             return None
         return self.dismiss(moment)
 
+    def _fields(self) -> tuple[object, ...]:
+        """Every field's value, to tell whether anything was typed since the form opened."""
+        return (*(c.value for c in self.query(KeyChoice)), self.query_one(ScaleChoice).value,
+                *(i.value for i in self.query(Input)))
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Close, keeping nothing; once something was typed, only at a second Escape (a
+        first one, by habit or to wave away a completion, dropped it all in silence)."""
+        if self._discard_asked or self._fields() == self._as_opened:
+            self.dismiss(None)
+            return
+        self._discard_asked = True
+        self.query_one("#moment-help", Static).update(DISCARD_ASKED)
+
+    @on(Input.Changed)
+    @on(KeyChoice.Chosen)
+    def _carry_on(self) -> None:
+        if self._discard_asked:  # an edit after the question: it is asked again
+            self._discard_asked = False
+            self.query_one("#moment-help", Static).update(HELP)

@@ -26,12 +26,17 @@ def moment_markup(moment: Moment) -> str:
 
 
 def moment_details(moment: Moment) -> list[str]:
-    """The lines under a moment's head: its tags, people and feelings ('#death @sam
-    upset'), and the practice kept with it in the words Browse and `journal show` use
-    ('practice: 2 min, 6 of 6 steps, activation 8 -> 5'). Plain text."""
+    """The lines under a moment's head: its tags, people, feelings and action ('#death @sam
+    upset withdrew'), its note ('— froze at the door'), and the practice kept with it in
+    the words Browse and `journal show` use ('practice: 2 min, 6 of 6 steps, activation
+    8 -> 5'): all that the form took, as Browse's preview shows it. Plain text."""
     extras = [f"#{t}" for t in moment.tags] + [f"@{p}" for p in moment.people]
     extras += moment.feelings
+    if moment.action:
+        extras.append(moment.action)
     lines = [" ".join(extras)] if extras else []
+    if moment.note.strip():
+        lines.append(f"— {' '.join(moment.note.split())}")
     if moment.practice is not None:
         lines.append(f"practice: {describe(moment.practice)}")
     return lines

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown
@@ -53,6 +55,22 @@ def highlight_mentions(body: str) -> str:
                 pos = span.end()
             out.append(_mark(line[pos:]))
     return "".join(out)
+
+
+def as_written() -> MarkdownIt:
+    """Textual's parser ("gfm-like"), but a line break typed in the entry stays a line
+    break: a soft break read as a space ran two lines of a diary into one. (Textual reads
+    the tokens, not markdown-it's `breaks` option, so the soft breaks become hard ones.)"""
+    parser = MarkdownIt("gfm-like")
+    parser.core.ruler.push("journal_hard_breaks", _hard_breaks)
+    return parser
+
+
+def _hard_breaks(state: StateCore) -> None:
+    for token in state.tokens:
+        for child in token.children or ():
+            if child.type == "softbreak":
+                child.type = "hardbreak"
 
 
 def _moment_line(moment: Moment) -> str:
@@ -111,7 +129,7 @@ class EntryPreview(VerticalScroll, can_focus=False):
         self.document = ""
 
     def compose(self) -> ComposeResult:
-        yield Markdown(self.document, open_links=False)
+        yield Markdown(self.document, open_links=False, parser_factory=as_written)
 
     def show_entry(self, entry: Entry | None, empty: str = "No entry selected.", *,
                    captured: int = 0) -> None:

@@ -9,12 +9,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Label
+from textual.widgets import Label, Static
 
 from journal.core.care.safety import CHECK_IN_NOTE
 from journal.ui.widgets.choice import KeyChoice
 
 OPTIONS = [("o", "ok", "ok"), ("s", "struggling", "struggling"), ("n", "not_safe", "not safe")]
+
+#: Under the choice when it is not "ok": support is one key away whatever the rule says (the
+#: footer has no room for F9 at 80 columns).
+SUPPORT_HINT = "F9: support and crisis lines"
 
 
 class SafetyCheckIn(Vertical):
@@ -23,6 +27,8 @@ class SafetyCheckIn(Vertical):
     DEFAULT_CSS = """
     SafetyCheckIn { height: auto; }
     SafetyCheckIn #safety-choice { height: auto; }
+    SafetyCheckIn #safety-hint { color: $text-muted; display: none; }
+    SafetyCheckIn #safety-hint.-shown { display: block; }
     """
 
     @dataclass
@@ -34,6 +40,7 @@ class SafetyCheckIn(Vertical):
         choice = KeyChoice(OPTIONS, advance=False, id="safety-choice")
         choice.tooltip = CHECK_IN_NOTE
         yield choice
+        yield Static(SUPPORT_HINT, id="safety-hint", markup=False)  # wraps; a Label is cut
 
     @property
     def value(self) -> str | None:
@@ -42,8 +49,13 @@ class SafetyCheckIn(Vertical):
     def load(self, value: str | None) -> None:
         self.query_one(KeyChoice).set_reactive(KeyChoice.value, value)
         self.query_one(KeyChoice).refresh()
+        self._hint(value)
+
+    def _hint(self, value: str | None) -> None:
+        self.query_one("#safety-hint").set_class(value in ("struggling", "not_safe"), "-shown")
 
     @on(KeyChoice.Chosen)
     def _chosen(self, event: KeyChoice.Chosen) -> None:
         event.stop()
+        self._hint(event.value)
         self.post_message(self.Changed(event.value))

@@ -2,7 +2,9 @@
 
 Each format module defines `write(entries, out) -> list[Path]`: it writes `entries` (any
 order) to `out` and returns the files it created. For "json", "jrnl" (a plain jrnl journal)
-and "dayone" (a Day One JSON zip) `out` is a file; for "markdown" it is a directory.
+and "dayone" (a Day One JSON zip) `out` is a file; for "markdown" it is a directory. A
+format whose file is one stream of text ("json", "jrnl") also has `render(entries) -> str`,
+what `journal export -o -` writes to standard output (`render` here).
 Everything an exporter writes is plaintext: create files with
 `create_private_file` (mode 0600, never following or clobbering an existing file unless
 told to) and let the caller warn the user where the plaintext now lives.
@@ -30,6 +32,16 @@ def module_for(fmt: str) -> ModuleType:
 
 #: Formats written to one file (the others write a directory).
 FILE_FORMATS = ("json", "jrnl", "dayone")
+#: Formats that are one stream of text, so they can go to standard output (Day One's is a
+#: zip, Markdown's a folder).
+STREAM_FORMATS = ("json", "jrnl")
+
+
+def render(fmt: str, entries: Iterable[Entry]) -> str:
+    """The whole export of a stream format as text, exactly as its file would hold it."""
+    if fmt not in STREAM_FORMATS:
+        raise ValidationError(f"--format {fmt} is not one stream of text")
+    return str(module_for(fmt).render(list(entries)))
 
 
 def write(fmt: str, entries: Iterable[Entry], out: Path, *, replace: bool = False) -> list[Path]:

@@ -10,5 +10,9 @@ from journal.core.model.entries import Entry
 
 
 def write(entries: list[Entry], out: Path, *, replace: bool = False) -> list[Path]:
-    data = exchange.to_json_text(entries).encode("utf-8")
+    data = render(entries).encode("utf-8")
     return [create_private_file(Path(out), data, replace=replace)]
+
+
+def render(entries: list[Entry]) -> str:
+    return exchange.to_json_text(entries)

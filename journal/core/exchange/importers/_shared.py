@@ -112,11 +112,15 @@ def resolve_passphrase(source_passphrase: Passphrase, path: Path) -> str:
     return value
 
 
-def read_bytes(path: Path, limit: int = 512 * 1024 * 1024) -> bytes:
+def read_bytes(path: Path, limit: int = 512 * 1024 * 1024, head: int | None = None) -> bytes:
+    """The file's bytes (`head`: its first `head` bytes only), or a ValidationError."""
     try:
         size = path.stat().st_size
         if size > limit:
             raise ValidationError(f"{path} is too large to import ({size} bytes)")
+        if head is not None:
+            with path.open("rb") as handle:
+                return handle.read(head)
         return path.read_bytes()
     except IsADirectoryError:
         raise ValidationError(f"{path} is a folder, not a file") from None

@@ -23,13 +23,14 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from journal.core.errors import ValidationError
-from journal.core.exchange.importers import dayone_classic
+from journal.core.exchange.importers import dayone_classic, entries_stream
 from journal.core.exchange.importers._shared import (
     Passphrase,
     Piece,
@@ -39,6 +40,7 @@ from journal.core.exchange.importers._shared import (
     read_bytes,
     tag_line,
 )
+from journal.core.exchange.importers.source import HeldSource, Source
 from journal.core.model.entries import Entry
 
 #: (JSON key, word shown in the body, folder in the export, fixed file extension or None
@@ -97,6 +99,65 @@ def read(path: Path, source_passphrase: Passphrase = None) -> list[Entry]:
     for name, raw in _json_documents(path):
         pieces.extend(parse_document(raw, path, name, media))
     return fold_days("dayone", pieces)
+
+
+def open_source(path: Path, source_passphrase: Passphrase = None,
+                progress: Callable[[int], None] | None = None, *,
+                again: bool = False) -> Source:
+    """The export read as a stream, entry by entry (`entries_stream`): the same entries and
+    errors as `read`, without holding them all. `progress(n)`: about n more bytes of the
+    file read (a JSON file, or a zip: its JSON members' share of it)."""
+    path = Path(path)
+
+    def whole() -> Source:
+        return HeldSource(read(path, source_passphrase), keep=again)
+
+    documents = None if path.is_dir() and dayone_classic.detect(path) else \
+        _stream_documents(path)
+    if documents is None:
+        return whole()
+    media = _media(path)
+    return entries_stream.open_stream("dayone", path, documents,
+                                      lambda item, _index, where: _piece(item, where, media),
+                                      whole, _against_file(path, progress))
+
+
+def _against_file(path: Path,
+                  progress: Callable[[int], None] | None) -> Callable[[int], None] | None:
+    """`progress` told of a zip's JSON bytes as parts of the zip's size (the bar counts the
+    file: its JSON's share of it runs the whole bar); a folder's is not counted."""
+    if progress is None or path.is_dir() or not zipfile.is_zipfile(path):
+        return None if progress is None or path.is_dir() else progress
+    try:
+        with zipfile.ZipFile(path) as archive:
+            inside = sum(archive.getinfo(name).file_size for name in _zip_jsons(archive))
+        scale = path.stat().st_size / max(1, inside)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return None
+    return lambda n: progress(int(n * scale))
+
+
+def _stream_documents(path: Path) -> list[tuple[str, entries_stream.Opener]] | None:
+    """Each JSON document of the export (its member name, how to open it), as
+    `_json_documents` finds them; None where that would refuse (it then says why)."""
+    try:
+        if path.is_dir():
+            files = _folder_jsons(path)
+            if not files or any(p.stat().st_size > _MAX_JSON for p in files):
+                return None
+            return [(p.name, entries_stream.file_opener(p)) for p in files]
+        if not path.is_file() or path.stat().st_size > _MAX_JSON:
+            return None
+        if not zipfile.is_zipfile(path):
+            return [("", entries_stream.file_opener(path))]
+        with zipfile.ZipFile(path) as archive:
+            names = _zip_jsons(archive)
+            if not names or any(archive.getinfo(n).file_size > _MAX_JSON for n in names):
+                return None
+        return [(name, entries_stream.member_opener(path, name)) for name in names]
+    except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, RuntimeError,
+            ValueError, IndexError, zlib.error):
+        return None
 
 
 def _media(path: Path) -> set[str] | None:
@@ -203,8 +264,14 @@ def _piece(item: Any, where: str, media: set[str] | None = None) -> Piece:
     if extra_lines:
         text = f"{text}\n\n" + "\n".join(extra_lines) if text else "\n" + "\n".join(extra_lines)
     uuid = item.get("uuid", "")
-    return Piece(when=when, text=text, source_key=f"{uuid}|{item.get('creationDate')}",
-                 instant=_instant(item), titled=False)
+    piece = Piece(when=when, text=text, source_key=f"{uuid}|{item.get('creationDate')}",
+                  instant=_instant(item), titled=False)
+    try:
+        f"{piece.text}{piece.source_key}".encode()
+    except UnicodeEncodeError:  # JSON may escape half a character: "\ud800"
+        raise ValidationError(f"{where}: holds a lone surrogate escape (such as \\ud800), "
+                              "which is not text") from None
+    return piece
 
 
 def _local_time(item: dict, where: str) -> datetime:

@@ -26,16 +26,15 @@ import hashlib
 import json
 import re
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes, padding
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from journal.core.errors import ValidationError
-from journal.core.exchange.importers import dayone_classic, jrnl_exports
+from journal.core.exchange.importers import dayone_classic, jrnl_decrypt, jrnl_exports
 from journal.core.exchange.importers._shared import (
     Passphrase,
     Piece,
@@ -44,12 +43,15 @@ from journal.core.exchange.importers._shared import (
     read_bytes,
     resolve_passphrase,
 )
-from journal.core.exchange.importers.folded import open_folded
+from journal.core.exchange.importers.folded import open_folded, open_stream_folded
 from journal.core.exchange.importers.jrnl_text import (
     DATE_LIKE,
     LEGACY_START,
     header_starts,
+    legacy_piece_at,
+    legacy_starts,
     legacy_when,
+    lines_of,
     parse_legacy,
     piece_at,
     text_pieces,
@@ -63,6 +65,8 @@ V2_PREFIX = b"gAAAAA"  # a Fernet token: version byte 0x80, base64url
 #: jrnl's hard-coded v2 salt (jrnl/encryption/Jrnlv2Encryption.py; GHSA-rhx6-37mm-5q9r).
 V2_SALT = b"\xf2\xd5q\x0e\xc1\x8d.\xde\xdc\x8e6t\x89\x04\xce\xf8"
 ITERATIONS = 100_000
+#: A v3 file's magic, header length and longest header: what is read before its token.
+_V3_HEAD = len(V3_MAGIC) + 2 + 0xFFFF
 
 _FOLDER_DAY = re.compile(r"^\d{4}/[01]\d/[0123]\d\.txt$")
 
@@ -111,20 +115,40 @@ def read(path: Path, source_passphrase: Passphrase = None,
     found = _journal(Path(path), source_passphrase, timeformat)
     if isinstance(found, list):
         return found
-    text, where = found
+    text, where, legacy = found
+    if legacy:
+        return parse_legacy(text, Path(path), legacy, timeformat)
     return fold_days("jrnl", text_pieces(text, where, timeformat))
 
 
 def open_source(path: Path, source_passphrase: Passphrase = None,
                 progress: Callable[[int], None] | None = None,
                 timeformat: str | None = None, *, again: bool = False) -> Source:
-    """jrnl 2+ text, plain or encrypted, validated and held as its text only: its days are
-    folded again as they are written (`folded`), so an import of 50,000 entries does not
-    hold them all. Other jrnl sources (folders, exports, jrnl 1.x) are read whole."""
-    found = _journal(Path(path), source_passphrase, timeformat)
+    """A jrnl journal's text (jrnl 2+ or 1.x, plain or encrypted), validated and held as its
+    text only: its days are folded again as they are written (`folded`), so an import of
+    50,000 entries does not hold them all (jrnl's markdown export too); a folder journal is
+    read again file by file, jrnl's json export as a stream. Other jrnl sources (jrnl's
+    exports as folders of files, a Day One package) are read whole."""
+    path = Path(path)
+    export = jrnl_exports.kind(path)
+    if export == "json":
+        return jrnl_exports.open_json(path, again, progress)
+    if export == "markdown":
+        return jrnl_exports.open_markdown(path, timeformat, again, progress)
+    if path.is_dir():
+        folder = _open_folder(path, timeformat, again)
+        if folder is not None:
+            return folder
+    found = _journal(path, source_passphrase, timeformat)
     if isinstance(found, list):
         return HeldSource(found, keep=again)
-    text, where = found
+    text, where, legacy = found
+    if legacy:
+        text = text.replace("\r\n", "\n")
+        starts = legacy_starts(text, Path(path), legacy, timeformat)
+        return open_folded("jrnl", [when for _, _, when in starts],
+                           lambda index: legacy_piece_at(text, starts, index, timeformat),
+                           again=again, progress=progress)
     starts = header_starts(text, where, timeformat)
     return open_folded("jrnl", [when for _, _, when in starts],
                        lambda index: piece_at(text, starts, index), again=again,
@@ -132,36 +156,41 @@ def open_source(path: Path, source_passphrase: Passphrase = None,
 
 
 def _journal(path: Path, source_passphrase: Passphrase,
-             timeformat: str | None) -> list[Entry] | tuple[str, str]:
-    """jrnl 2+ text (LF line ends) and how its errors name it; any other jrnl source read
-    whole, as its entries."""
+             timeformat: str | None) -> list[Entry] | tuple[str, str, str]:
+    """A journal's text, how its errors name it, and "" (jrnl 2+ text, LF line ends) or
+    what jrnl 1.x text it is ("jrnl v1", "jrnl 1.x"); any other jrnl source read whole, as
+    its entries. An encrypted journal is decrypted in memory, from the file in pieces."""
     if jrnl_exports.detect(path):
         return jrnl_exports.read(path, timeformat)
     if path.is_dir():
         if dayone_classic.detect(path):  # jrnl opens a .dayone package as a journal too
             return dayone_classic.read(path)
         return read_folder(path, timeformat)
-    raw = read_bytes(path)
-    if raw.startswith(V3_MAGIC):
-        return (_decrypt_v3(raw, path, source_passphrase).replace("\r\n", "\n"),
-                text_place(path, "jrnl v3"))
-    if raw.startswith(V2_PREFIX):
+    head = read_bytes(path, head=_V3_HEAD)
+    if head.startswith(V3_MAGIC):
+        return (_decrypt_v3(head, path, source_passphrase).replace("\r\n", "\n"),
+                text_place(path, "jrnl v3"), "")
+    if head.startswith(V2_PREFIX):
         key = _fernet_key(resolve_passphrase(source_passphrase, path), V2_SALT)
-        return (_fernet_open(key, raw, path, "v2").replace("\r\n", "\n"),
-                text_place(path, "jrnl v2"))
+        return (_fernet_file(key, path, 0, "v2").replace("\r\n", "\n"),
+                text_place(path, "jrnl v2"), "")
+    del head
+    raw = read_bytes(path)
     try:
         raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        if len(raw) >= 32 and len(raw) % 16 == 0:  # shaped like jrnl 1.x ciphertext
-            return parse_legacy(_decrypt_v1(raw, path, source_passphrase), path,
-                                timeformat=timeformat)
+        v1 = False
+    except UnicodeDecodeError:  # (the error holds `raw`: decrypt after it is gone)
+        v1 = len(raw) >= 32 and len(raw) % 16 == 0  # shaped like jrnl 1.x ciphertext
+    if v1:
+        del raw  # decrypted from the file, not beside it
+        return _decrypt_v1(path, source_passphrase), str(path), "jrnl v1"
     text = decode_text(raw, path)
     del raw
-    first = next((line for line in text.split("\n") if line.strip()), "")
+    first = next((line for _, line in lines_of(text) if line.strip()), "")
     if LEGACY_START.match(first.rstrip()) or (
             timeformat and not first.startswith("[") and legacy_when(first, timeformat)):
-        return parse_legacy(text, path, "jrnl 1.x", timeformat)
-    return text, text_place(path)
+        return text, str(path), "jrnl 1.x"
+    return text, text_place(path), ""
 
 
 def folder_files(folder: Path, limit: int = 1_000_000) -> list[Path]:
@@ -181,19 +210,55 @@ def read_folder(folder: Path, timeformat: str | None = None) -> list[Entry]:
     if not files:
         raise ValidationError(f"{folder}: no jrnl journal here (neither a folder journal's "
                               "YYYY/MM/DD.txt files nor a journal file)")
-    pieces: list[Piece] = []
+    return fold_days("jrnl", list(_folder_pieces(folder, files, timeformat)))
+
+
+def _folder_pieces(folder: Path, files: list[Path],
+                   timeformat: str | None) -> Iterator[Piece]:
+    """The entries of a folder journal's files, in order, one file (one day) at a time."""
     for file in files:
-        year, month, day = file.relative_to(folder).with_suffix("").parts
-        text = decode_text(read_bytes(file), file)
-        for piece in text_pieces(text, str(file), timeformat):
-            try:
-                piece.when = piece.when.replace(year=int(year), month=int(month), day=int(day))
-            except ValueError:
-                raise ValidationError(f"{file}: {year}-{month}-{day} is not a real day") \
-                    from None
-            piece.source_key = f"{file.relative_to(folder).as_posix()}|{piece.source_key}"
-            pieces.append(piece)
-    return fold_days("jrnl", pieces)
+        yield from _file_pieces(folder, file, timeformat)
+
+
+def _file_pieces(folder: Path, file: Path, timeformat: str | None) -> list[Piece]:
+    year, month, day = file.relative_to(folder).with_suffix("").parts
+    text = decode_text(read_bytes(file), file)
+    pieces = text_pieces(text, str(file), timeformat)
+    for piece in pieces:
+        try:
+            piece.when = piece.when.replace(year=int(year), month=int(month), day=int(day))
+        except ValueError:
+            raise ValidationError(f"{file}: {year}-{month}-{day} is not a real day") from None
+        piece.source_key = f"{file.relative_to(folder).as_posix()}|{piece.source_key}"
+    return pieces
+
+
+def _open_folder(folder: Path, timeformat: str | None, again: bool) -> Source | None:
+    """A folder journal whose wanted days' files are read again as it is written (each
+    file is one day, in date order), or None if `folder` is not one (`_journal` then says
+    what it is)."""
+    if jrnl_exports.detect(folder) or dayone_classic.detect(folder):
+        return None
+    files = folder_files(folder)
+    if not files:
+        return None
+    day_files: list[Path] = []  # the files that hold entries: one a day, in order
+
+    def pieces() -> Iterator[Piece]:
+        for file in files:
+            found = _file_pieces(folder, file, timeformat)
+            if found:
+                day_files.append(file)
+            yield from found
+
+    def days(wanted: Callable[[int], bool]) -> Iterator[tuple[int, list[Piece]]]:
+        for index, file in enumerate(day_files):
+            if wanted(index):
+                yield index, _file_pieces(folder, file, timeformat)
+
+    return open_stream_folded(
+        "jrnl", pieces, str(folder), days=days,
+        whole=lambda: HeldSource(read_folder(folder, timeformat), keep=again))
 
 
 # -- plain text ----------------------------------------------------------------------------
@@ -225,7 +290,17 @@ def _fernet_open(key: bytes, token: bytes, path: Path, version: str) -> str:
                               "text") from None
 
 
+def _fernet_file(key: bytes, path: Path, start: int, version: str) -> str:
+    """The Fernet token filling `path` from byte `start`, decrypted in pieces
+    (`jrnl_decrypt`); one that is not clean base64 is read and decrypted whole, as ever."""
+    text = jrnl_decrypt.fernet_text(path, start, key, version)
+    if text is None:
+        text = _fernet_open(key, read_bytes(path)[start:], path, version)
+    return text
+
+
 def _decrypt_v3(raw: bytes, path: Path, source_passphrase: Passphrase) -> str:
+    """`raw`: the file's first `_V3_HEAD` bytes (or all of it), its header among them."""
     offset = len(V3_MAGIC)
     if len(raw) < offset + 2:
         raise ValidationError(f"{path}: the jrnl v3 header is truncated")
@@ -245,19 +320,16 @@ def _decrypt_v3(raw: bytes, path: Path, source_passphrase: Passphrase) -> str:
     if not salt:
         raise ValidationError(f"{path}: the jrnl v3 header has an empty salt")
     key = _fernet_key(resolve_passphrase(source_passphrase, path), salt)
-    return _fernet_open(key, raw[offset + header_len:], path, "v3")
+    return _fernet_file(key, path, offset + header_len, "v3")
 
 
-def _decrypt_v1(raw: bytes, path: Path, source_passphrase: Passphrase) -> str:
+def _decrypt_v1(path: Path, source_passphrase: Passphrase) -> str:
     passphrase = resolve_passphrase(source_passphrase, path)
     key = hashlib.sha256(passphrase.encode("utf-8")).digest()
-    decryptor = Cipher(algorithms.AES(key), modes.CBC(raw[:16])).decryptor()
-    padded = decryptor.update(raw[16:]) + decryptor.finalize()
     try:
-        if padded[-1] == 0x20:  # jrnl: "ancient versions" padded with spaces
-            return padded.decode("utf-8").rstrip(" ")
-        unpadder = padding.PKCS7(128).unpadder()
-        return (unpadder.update(padded) + unpadder.finalize()).decode("utf-8")
+        return jrnl_decrypt.v1_text(path, key)
     except (ValueError, UnicodeDecodeError):
         raise ValidationError(f"wrong jrnl passphrase for {path} (or it is neither UTF-8 text "
                               "nor a jrnl 1.x journal)") from None
+    except OSError as exc:
+        raise ValidationError(f"cannot read {path}: {exc.strerror or exc}") from None

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from journal.core.errors import ValidationError
-from journal.core.exchange.importers import jrnl_text
+from journal.core.exchange.importers import entries_stream, jrnl_text
 from journal.core.exchange.importers._shared import (
     Piece,
     decode_text,
@@ -33,8 +34,12 @@ from journal.core.exchange.importers._shared import (
     read_bytes,
     tag_line,
 )
+from journal.core.exchange.importers.folded import open_folded
+from journal.core.exchange.importers.source import HeldSource, Source
 from journal.core.model.entries import Entry
 
+#: `read_bytes`' limit: a larger export is refused by the whole read.
+_MAX_FILE = 512 * 1024 * 1024
 _FILE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}_.*\.md$")
 _YEAR = re.compile(r"^# \d{4}$")
 _MONTH = re.compile(r"^## [A-Z][a-z]+$")
@@ -134,29 +139,49 @@ def _piece(when: datetime, title: str, body: str, starred: bool, tags: list[str]
 
 def _json_pieces(path: Path, timeformat: str | None) -> list[Piece]:
     items = entries_list(decode_text(read_bytes(path), path), str(path), "a jrnl export")
-    pieces = []
-    for index, item in enumerate(items):
-        where = f"{path}, entry {index}"
-        if not isinstance(item, dict):
-            raise ValidationError(f"{where}: must be an object")
-        fields = {k: item.get(k, "") for k in ("title", "body", "date", "time")}
-        for name, value in fields.items():
-            if not isinstance(value, str):
-                raise ValidationError(f"{where}: field '{name}' must be text")
-        tags = item.get("tags", []) or []
-        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-            raise ValidationError(f"{where}: field 'tags' must be a list of text")
-        starred = item.get("starred", False)
-        if not isinstance(starred, bool):
-            raise ValidationError(f"{where}: field 'starred' must be true or false")
-        try:
-            when = datetime.strptime(f"{fields['date']} {fields['time']}", "%Y-%m-%d %H:%M")
-        except ValueError:
-            raise ValidationError(f"{where}: 'date' and 'time' must be YYYY-MM-DD and HH:MM") \
-                from None
-        pieces.append(_piece(when, fields["title"], fields["body"], starred, tags,
-                             f"{index}|{json.dumps(item, sort_keys=True)}"))
-    return pieces
+    return [_json_piece(item, index, f"{path}, entry {index}")
+            for index, item in enumerate(items)]
+
+
+def _json_piece(item: Any, index: int, where: str) -> Piece:
+    if not isinstance(item, dict):
+        raise ValidationError(f"{where}: must be an object")
+    fields = {k: item.get(k, "") for k in ("title", "body", "date", "time")}
+    for name, value in fields.items():
+        if not isinstance(value, str):
+            raise ValidationError(f"{where}: field '{name}' must be text")
+    tags = item.get("tags", []) or []
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise ValidationError(f"{where}: field 'tags' must be a list of text")
+    starred = item.get("starred", False)
+    if not isinstance(starred, bool):
+        raise ValidationError(f"{where}: field 'starred' must be true or false")
+    try:
+        when = datetime.strptime(f"{fields['date']} {fields['time']}", "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise ValidationError(f"{where}: 'date' and 'time' must be YYYY-MM-DD and HH:MM") \
+            from None
+    return _piece(when, fields["title"], fields["body"], starred, tags,
+                  f"{index}|{json.dumps(item, sort_keys=True)}")
+
+
+def open_json(path: Path, again: bool = False,
+              progress: Callable[[int], None] | None = None) -> Source:
+    """jrnl's json export read as a stream, entry by entry (`entries_stream`): the same
+    entries and errors as `read`, without holding them all."""
+    path = Path(path)
+
+    def whole() -> Source:
+        return HeldSource(read(path), keep=again)
+
+    try:
+        too_large = path.stat().st_size > _MAX_FILE
+    except OSError:
+        return whole()
+    if too_large:
+        return whole()
+    return entries_stream.open_stream("jrnl", path, [("", entries_stream.file_opener(path))],
+                                      _json_piece, whole, progress)
 
 
 def _split_header(rest: str, timeformat: str | None, where: str) -> tuple[datetime, str]:
@@ -167,35 +192,52 @@ def _split_header(rest: str, timeformat: str | None, where: str) -> tuple[dateti
 
 
 def _markdown_pieces(path: Path, text: str, marks: str, timeformat: str | None) -> list[Piece]:
-    pieces: list[Piece] = []
-    current: tuple[datetime, str, int] | None = None
-    lines: list[str] = []
+    starts = _markdown_starts(path, text, marks, timeformat)
+    return [_markdown_piece_at(path, text, starts, index, marks)
+            for index in range(len(starts))]
 
-    def close() -> None:
-        if current is None:
-            return
-        while lines and (not lines[-1].strip() or _YEAR.match(lines[-1])
-                         or _MONTH.match(lines[-1])):
-            lines.pop()
-        body = "\n".join(lines).strip("\n")
-        pieces.append(_piece(current[0], current[1], body, False, [], f"{path.name}|"
-                             f"{current[2]}|{body}"))
 
-    for line_no, line in enumerate(text.split("\n"), start=1):
+def _markdown_starts(path: Path, text: str, marks: str,
+                     timeformat: str | None) -> list[tuple[int, int, datetime, str]]:
+    """Each entry heading of a jrnl markdown export: where its line starts, its line
+    number, its date and its title, every heading checked (the first problem raises)."""
+    starts: list[tuple[int, int, datetime, str]] = []
+    for line_no, (begin, line) in enumerate(jrnl_text.lines_of(text), start=1):
         if line.startswith(f"{marks} ") and not line.startswith(f"{marks}#"):
-            close()
             when, title = _split_header(line[len(marks) + 1:], timeformat,
                                         f"{path}, line {line_no}")
-            current, lines = (when, title, line_no), []
-        elif current is not None:
-            if re.match(rf"^{re.escape(marks)}#+ ", line):
-                line = line[len(marks):]  # jrnl deepened the body's headings
-            lines.append(line)
-        elif line.strip() and not (_YEAR.match(line) or _MONTH.match(line)):
+            starts.append((begin, line_no, when, title))
+        elif not starts and line.strip() and not (_YEAR.match(line) or _MONTH.match(line)):
             raise ValidationError(f"{path}, line {line_no}: text before the first entry "
                                   f"heading ('{marks} <date> <title>')")
-    close()
-    return pieces
+    return starts
+
+
+def _markdown_piece_at(path: Path, text: str, starts: list[tuple[int, int, datetime, str]],
+                       index: int, marks: str) -> Piece:
+    """The `index`-th entry of the export whose `_markdown_starts` these are."""
+    begin, line_no, when, title = starts[index]
+    end = starts[index + 1][0] - 1 if index + 1 < len(starts) else len(text)
+    _, *body_lines = text[begin:end].split("\n")
+    deepened = re.compile(rf"^{re.escape(marks)}#+ ")
+    lines = [line[len(marks):] if deepened.match(line) else line  # jrnl deepened them
+             for line in body_lines]
+    while lines and (not lines[-1].strip() or _YEAR.match(lines[-1]) or _MONTH.match(lines[-1])):
+        lines.pop()
+    body = "\n".join(lines).strip("\n")
+    return _piece(when, title, body, False, [], f"{path.name}|{line_no}|{body}")
+
+
+def open_markdown(path: Path, timeformat: str | None = None, again: bool = False,
+                  progress: Callable[[int], None] | None = None) -> Source:
+    """jrnl's markdown export (one file) checked whole and held as its text, its days
+    folded again as they are written (`folded`), as jrnl's own text is."""
+    path = Path(path)
+    text = decode_text(read_bytes(path), path)
+    starts = _markdown_starts(path, text, "###", timeformat)
+    return open_folded("jrnl", [when for _, _, when, _ in starts],
+                       lambda index: _markdown_piece_at(path, text, starts, index, "###"),
+                       again=again, progress=progress)
 
 
 def _yaml_pieces(path: Path, text: str, timeformat: str | None) -> list[Piece]:

@@ -21,6 +21,7 @@ Not an import format itself: `jrnl` (the format: files, folders, encryption) and
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -151,26 +152,56 @@ def make_piece(when: datetime, raw: str, starred: bool = False) -> Piece:
 def parse_legacy(text: str, path: Path, kind: str = "jrnl v1",
                  timeformat: str | None = None) -> list[Entry]:
     """jrnl 1.x text: `YYYY-MM-DD HH:MM Title` lines, no brackets (jrnl's LegacyJournal)."""
+    text = text.replace("\r\n", "\n")
+    starts = legacy_starts(text, path, kind, timeformat)
+    return fold_days("jrnl", [legacy_piece_at(text, starts, index, timeformat)
+                              for index in range(len(starts))])
+
+
+def legacy_starts(text: str, path: Path, kind: str = "jrnl v1",
+                  timeformat: str | None = None) -> list[tuple[int, int, datetime]]:
+    """Where each entry of jrnl 1.x text (LF line ends) starts, where its header line ends,
+    and its date, every line checked: the first problem raises, naming its line."""
     timeformat = timeformat or DEFAULT_TIMEFORMAT
-    length = len(datetime(2000, 10, 10, 10, 10, 10).strftime(timeformat))
-    pieces: list[Piece] = []
-    when: datetime | None = None
-    lines: list[str] = []
-    for line_no, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
+    starts: list[tuple[int, int, datetime]] = []
+    for line_no, (begin, line) in enumerate(lines_of(text), start=1):
+        offset = begin + len(line) + 1
         line = line.rstrip()
         new_when = legacy_when(line, timeformat)
         if new_when is None and LEGACY_START.match(line) and timeformat == DEFAULT_TIMEFORMAT:
             raise ValidationError(f"{path} ({kind}), line {line_no}: '{line[:16]}' is not a "
                                   "real date and time")
         if new_when is not None:
-            if when is not None:
-                pieces.append(make_piece(when, "\n".join(lines)))
-            when, lines = new_when, [line[length + 1:]]
-        elif when is not None:
-            lines.append(f" {line}" if re.match(r"^\[[^\]]+\]", line) else line)
-        elif line.strip():
+            starts.append((begin, offset - 1, new_when))
+        elif not starts and line.strip():
             raise ValidationError(f"{path} ({kind}), line {line_no}: text before the first "
                                   "entry")
-    if when is not None:
-        pieces.append(make_piece(when, "\n".join(lines)))
-    return fold_days("jrnl", pieces)
+    return starts
+
+
+def lines_of(text: str) -> Iterator[tuple[int, str]]:
+    """Each line of the text and where it starts, as `text.split("\n")` gives them, one at a
+    time (a journal's lines as a list cost about its size again)."""
+    begin, size = 0, len(text)
+    while True:
+        end = text.find("\n", begin)
+        if end < 0:
+            yield begin, text[begin:size]
+            return
+        yield begin, text[begin:end]
+        begin = end + 1
+
+
+def legacy_piece_at(text: str, starts: list[tuple[int, int, datetime]], index: int,
+                    timeformat: str | None = None) -> Piece:
+    """The `index`-th entry of jrnl 1.x text whose `legacy_starts` these are: its header
+    line's title and the lines up to the next header, as jrnl's upgrade reads them."""
+    length = len(datetime(2000, 10, 10, 10, 10, 10).strftime(timeformat or DEFAULT_TIMEFORMAT))
+    begin, _, when = starts[index]
+    end = starts[index + 1][0] - 1 if index + 1 < len(starts) else len(text)
+    header, *body = text[begin:end].split("\n")
+    lines = [header.rstrip()[length + 1:]]
+    for line in body:
+        line = line.rstrip()
+        lines.append(f" {line}" if re.match(r"^\[[^\]]+\]", line) else line)
+    return make_piece(when, "\n".join(lines))
