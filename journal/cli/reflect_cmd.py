@@ -15,12 +15,13 @@ from typing import Any
 import click
 
 from journal import settings as settings_mod
-from journal.cli.common import DATE, pass_runtime, passphrase_file_option, plural
+from journal.cli.common import DATE, pass_runtime, passphrase_file_option
 from journal.cli.output import say, say_json
 from journal.cli.runtime import Runtime
 from journal.core.care.support import SUPPORT_POINTER
 from journal.core.errors import ValidationError
 from journal.core.reflection import NOT_A_DIAGNOSIS, reflect_rows
+from journal.core.reflection.common import counted
 from journal.core.reflection.days import Evidence
 from journal.core.store.bulk import paused_gc
 
@@ -262,8 +263,8 @@ def render_text(result: dict[str, Any]) -> str:
     findings = result["findings"]
     marked = [f["title"] for f in findings if f["notable"]]
     lines = [f"Reflection {rng['from']} to {rng['to']}: "
-             f"{plural(result['entries'], 'entry', 'entries')}, "
-             f"{plural(result['moments'], 'moment')}"]
+             f"{counted(result['entries'], 'entry', 'entries')}, "
+             f"{counted(result['moments'], 'moment')}"]
     lines += textwrap.wrap(
         (f"{MARK} stands out beyond chance: {', '.join(marked)}. Nothing else does."
          if marked else "Nothing in this range stands out beyond chance."), WIDTH)

@@ -94,6 +94,22 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
+def counted(n: int, word: str, many: str | None = None) -> str:
+    """`plural`, with "no" for none: "no heavy days", "1 heavy day", "3 heavy days"."""
+    return f"no {many or word + 's'}" if n == 0 else plural(n, word, many)
+
+
+def about(value: float, word: str, many: str | None = None) -> str:
+    """An expected count, to one decimal, with its noun: "about 2.5 days", "about 1 day"
+    (never "1.0 days"); "no days" for none and "well under 1 day" below 0.05 (never
+    "0.0 days")."""
+    things = many or word + "s"
+    shown = f"{value:.1f}".removesuffix(".0")
+    if shown == "0":
+        return f"no {things}" if value == 0 else f"well under 1 {word}"
+    return f"about {shown} {word if shown == '1' else things}"
+
+
 def two_proportion_z(a_hits: int, a_n: int, b_hits: int, b_n: int) -> float:
     """z of the difference between two shares (pooled standard error); 0 when undefined.
     Used only as a guard against reading chance as a pattern in small counts."""
