@@ -239,3 +239,11 @@ async def test_the_notes_beside_the_findings_say_one_of_a_thing_plainly():
         finding = await choose(pilot, "sleep_after_contagion")
         text = screen_text(app)
         assert f"({finding['stats']['n_high']} nights)" in text and "(n=" not in text
+
+
+async def test_an_empty_range_says_no_entries_in_words():
+    app = HostApp(MemoryVault([]), start="reflect")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "· no entries, no moments" in text and "0 entries" not in text
