@@ -21,9 +21,9 @@ from journal.cli.runtime import Runtime
 from journal.core.care.support import SUPPORT_POINTER
 from journal.core.errors import ValidationError
 from journal.core.reflection import NOT_A_DIAGNOSIS, reflect_rows
-from journal.core.reflection.common import counted
 from journal.core.reflection.days import Evidence
 from journal.core.store.bulk import paused_gc
+from journal.core.wording import counted
 
 _string = json.encoder.encode_basestring   # a str as JSON, UTF-8 kept (C)
 

@@ -17,7 +17,8 @@ import pytest
 from journal.cli.reflect_cmd import render_text
 from journal.core.model.entries import Entry, Moment
 from journal.core.reflection import reflect_rows, rows_from_entries
-from journal.core.reflection.common import about, counted
+from journal.core.reflection.common import about
+from journal.core.wording import counted
 
 START = date(2026, 3, 2)   # a Monday
 

@@ -19,6 +19,8 @@ from journal.core.model.moment_fold import HEAVY_INTENSITY as HEAVY_INTENSITY
 from journal.core.model.moment_fold import NUMB_WORDS as NUMB_WORDS
 from journal.core.model.moment_fold import REACH_IN as REACH_IN
 from journal.core.model.moment_fold import STEP_AWAY as STEP_AWAY
+from journal.core.wording import counted as counted
+from journal.core.wording import plural as plural
 
 # -- thresholds (docs/reflection.md explains each) ----------------------------------------
 MIN_TREND_DAYS = 7          # domain.md §6: at least 7 entries before a trend
@@ -88,15 +90,6 @@ def mean(values: list[int] | list[float]) -> float | None:
 
 def pct(value: float | None) -> str:
     return "n/a" if value is None else f"{round(value * 100)}%"
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (many or word + 's')}"
-
-
-def counted(n: int, word: str, many: str | None = None) -> str:
-    """`plural`, with "no" for none: "no heavy days", "1 heavy day", "3 heavy days"."""
-    return f"no {many or word + 's'}" if n == 0 else plural(n, word, many)
 
 
 def about(value: float, word: str, many: str | None = None) -> str:

@@ -26,7 +26,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from journal.core.errors import JournalError
 from journal.core.reflection import reflect_rows
-from journal.core.reflection.common import counted
+from journal.core.wording import counted
 from journal.ui.vault_access import allocation_burst, vault_index
 from journal.ui.widgets.calendar import MonthCalendar, add_months
 from journal.ui.widgets.entry_view import EntryView
