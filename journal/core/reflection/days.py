@@ -133,6 +133,7 @@ class Days:
     carried: Carried                     # which came home: spillover
     felt: bool                           # any moment has a feeling word
     _again: Callable[[], Iterable[Iterable[DayRow]]]   # the rows once more (tag_moments)
+    _items: EvidenceTable | None         # the evidence items, made on first use
 
     def __len__(self) -> int:
         return len(self.ordinals)
@@ -150,11 +151,10 @@ class Days:
         """One item per day whose flag (in day order) is true."""
         return Evidence(self._evidence_items(), list(compress(range(len(self)), flags)))
 
-    def _evidence_items(self) -> list[dict[str, str]]:
+    def _evidence_items(self) -> EvidenceTable:
         # Made once and shared by every finding's evidence: the result is read-only.
         if self._items is None:
-            self._items = [{"date": d, "entry_id": i}
-                           for d, i in zip(_iso_dates(self.ordinals), self.ids, strict=True)]
+            self._items = EvidenceTable(_iso_dates(self.ordinals), _side_by_side(self.ids))
         return self._items
 
     def tag_moments(self, tags: Collection[str]) -> dict[str, list[tuple[int, str, int]]]:
@@ -176,6 +176,21 @@ class Days:
         for i, context, is_c, tag in seen:
             found[tag].append((i, context, is_c))
         return found
+
+
+class EvidenceTable(list[dict[str, str]]):
+    """The Days table's evidence items, one {"date", "entry_id"} per day (a list like any
+    other), that also keeps the columns they were made from (`keys`, `columns`: the dates'
+    texts and the ids, as the items held them when made), so a writer may take the values
+    from the columns once it has checked that the items still hold them (`reflect --json`
+    writes 50,000 of them)."""
+
+    __slots__ = ("keys", "columns")
+
+    def __init__(self, dates: Sequence[str], ids: Sequence[str]) -> None:
+        super().__init__([{"date": d, "entry_id": i} for d, i in zip(dates, ids, strict=True)])
+        self.keys = ("date", "entry_id")
+        self.columns = (dates, ids)
 
 
 class Evidence(list[dict[str, str]]):
@@ -210,6 +225,19 @@ def _iso_dates(ordinals: list[int]) -> list[str]:
                      _DAY_TEXTS[:_MONTH_DAYS[month] + leap])
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return [texts[o - start] for o in ordinals]
+
+
+def _side_by_side(texts: Sequence[str]) -> Sequence[str]:
+    """Equal texts, made anew one after the other in memory, in order (one join and one
+    split, in C), when every one is a str without a NUL; else the texts as they are. The
+    ids come from 256 decoded chunks and are taken in date order, each from another
+    place: every later pass over them (the evidence items, `reflect --json`'s checks and
+    texts) would pay a cache miss per id; the copy pays them once."""
+    try:
+        parts = "\0".join(texts).split("\0")
+    except TypeError:
+        return texts
+    return parts if len(parts) == len(texts) else texts
 
 
 _DAY_TEXTS = [f"{n:02d}" for n in range(1, 32)]
