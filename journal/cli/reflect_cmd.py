@@ -23,6 +23,7 @@ from journal.core.errors import ValidationError
 from journal.core.reflection import NOT_A_DIAGNOSIS, reflect_rows
 from journal.core.reflection.days import Evidence, EvidenceTable
 from journal.core.store.bulk import paused_gc
+from journal.core.store.read_ahead import ReadAhead
 
 _string = json.encoder.encode_basestring   # a str as JSON, UTF-8 kept (C)
 
@@ -57,7 +58,8 @@ def reflect_command(runtime: Runtime, since: date | None, until: date | None, as
     if since and not until and since > today:
         raise ValidationError(f"--since {since} is after today, {today}")
     work_end = settings_mod.load(runtime.paths.settings_file).work_end
-    vault = runtime.open_vault(passphrase_file)
+    # the index chunks read while the key is derived (the whole journal's 256, or a range's)
+    vault = runtime.open_vault(passphrase_file, read_ahead=ReadAhead(chunks=True))
     try:
         index = vault.index()  # reflection needs no bodies: no full decrypts
     finally:
