@@ -87,7 +87,7 @@ class Days:
     taken in one pass over them (the moments themselves are not kept). Findings read whole
     columns with C loops (map, compress, sum)."""
 
-    __slots__ = ("dates", "ordinals", "ids", "sleep", "recovery", "good", "follows",
+    __slots__ = ("_dates", "ordinals", "ids", "sleep", "recovery", "good", "follows",
                  "moment_count", "contagion", "concern", "contagion_intensity",
                  "concern_intensity", "heavy", "stepped_away", "with_action", "helped", "numb",
                  "at_work", "weekday", "seed", "contagion_tags", "concern_tags", "contexts",
@@ -95,7 +95,6 @@ class Days:
                  "carried", "felt",
                  "_again", "_items")
 
-    dates: Sequence[date]
     ordinals: list[int]                  # date.toordinal()
     ids: Sequence[str]
     sleep: Sequence[int | None]
@@ -133,10 +132,18 @@ class Days:
     carried: Carried                     # which came home: spillover
     felt: bool                           # any moment has a feeling word
     _again: Callable[[], Iterable[Iterable[DayRow]]]   # the rows once more (tag_moments)
+    _dates: list[date] | None            # `dates`, made on first use
     _items: EvidenceTable | None         # the evidence items, made on first use
 
     def __len__(self) -> int:
         return len(self.ordinals)
+
+    @property
+    def dates(self) -> list[date]:
+        """Each day's date, made on first use (most findings read the ordinals only)."""
+        if self._dates is None:
+            self._dates = list(map(date.fromordinal, self.ordinals))
+        return self._dates
 
     def work_bits(self, labels: Collection[str]) -> dict[str, int]:
         """For each of the labels noted at work, the days that noted it, as bits over the days
@@ -397,7 +404,7 @@ class DayFold:
         days.ordinals = ordinals = list(ordinals)
         if any(map(eq, ordinals[1:], ordinals)):
             raise ValueError("rows repeat a date that was not declared repeated")
-        days.dates = list(map(date.fromordinal, ordinals))
+        days._dates = None
         days.follows = list(map(eq, ordinals[1:], map(_NEXT, ordinals)))
         tallies = self.tallies
         days.contagion_tags = tallies.contagion
