@@ -87,7 +87,8 @@ class Days:
     taken in one pass over them (the moments themselves are not kept). Findings read whole
     columns with C loops (map, compress, sum)."""
 
-    __slots__ = ("_dates", "ordinals", "ids", "sleep", "recovery", "good", "follows",
+    __slots__ = ("_dates", "ordinals", "_ids", "_folded_ids", "_order", "sleep", "recovery",
+                 "good", "follows",
                  "moment_count", "contagion", "concern", "contagion_intensity",
                  "concern_intensity", "heavy", "stepped_away", "with_action", "helped", "numb",
                  "at_work", "weekday", "seed", "contagion_tags", "concern_tags", "contexts",
@@ -96,7 +97,6 @@ class Days:
                  "_again", "_items")
 
     ordinals: list[int]                  # date.toordinal()
-    ids: Sequence[str]
     sleep: Sequence[int | None]
     recovery: Sequence[tuple[str, ...]]  # labels as given (may repeat); equal ones shared
     good: Sequence[int]
@@ -133,10 +133,21 @@ class Days:
     felt: bool                           # any moment has a feeling word
     _again: Callable[[], Iterable[Iterable[DayRow]]]   # the rows once more (tag_moments)
     _dates: list[date] | None            # `dates`, made on first use
+    _ids: Sequence[str] | None           # `ids`, put in date order on first use...
+    _folded_ids: Sequence[str]           # ...from the ids as folded
+    _order: list[int]                    # day i was folded at position _order[i]
     _items: EvidenceTable | None         # the evidence items, made on first use
 
     def __len__(self) -> int:
         return len(self.ordinals)
+
+    @property
+    def ids(self) -> Sequence[str]:
+        """Each day's entry id, put in date order on first use (only the evidence items
+        read them: taken then, each id is read twice while it is in the cache)."""
+        if self._ids is None:
+            self._ids = list(map(self._folded_ids.__getitem__, self._order))
+        return self._ids
 
     @property
     def dates(self) -> list[date]:
@@ -390,8 +401,10 @@ class DayFold:
                 work[label] += mask.bit_count()
         weekday = list(map(_WEEKDAY, map(_PREVIOUS, columns[0])))
         days.weekday_bits = _weekday_bits(weekday)
-        order, columns = _by_date([*columns, weekday])
-        (ordinals, days.ids, days.sleep, days.recovery, days.good,
+        days._folded_ids, days._ids = columns[1], None
+        order, columns = _by_date([columns[0], *columns[2:], weekday])
+        days._order = order
+        (ordinals, days.sleep, days.recovery, days.good,
          days.moment_count, days.contagion, days.concern, days.contagion_intensity,
          days.concern_intensity, days.heavy, days.stepped_away, days.with_action, days.helped,
          days.numb, days.at_work, days.evenings, weekday) = columns
