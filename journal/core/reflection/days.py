@@ -146,7 +146,9 @@ class Days:
         """Each day's entry id, put in date order on first use (only the evidence items
         read them: taken then, each id is read twice while it is in the cache)."""
         if self._ids is None:
-            self._ids = list(map(self._folded_ids.__getitem__, self._order))
+            order = self._order
+            self._ids = (itemgetter(*order)(self._folded_ids) if len(order) > 1
+                         else tuple(self._folded_ids))
         return self._ids
 
     @property
