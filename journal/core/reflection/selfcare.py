@@ -7,6 +7,7 @@ Framing (domain.md §8.5): this describes the notes, it never says the user is f
 
 from __future__ import annotations
 
+from datetime import date
 from itertools import compress
 from typing import Any
 
@@ -36,7 +37,7 @@ def self_care_gap(days: Days) -> tuple[dict[str, Any], list[Chance]]:
     first = starts[lengths.index(longest)] if longest else 0   # the earliest of the longest
     best = (first, first + longest)
     long_runs = sum(map(GAP_NOTABLE_DAYS.__le__, lengths))
-    best_days = [days.dates[i] for i in range(*best)]
+    best_days = list(map(date.fromordinal, days.ordinals[slice(*best)]))
     with_recovery = sum(has)
     stats: dict[str, Any] = {
         "longest": ({"from": best_days[0].isoformat(),
@@ -51,10 +52,11 @@ def self_care_gap(days: Days) -> tuple[dict[str, Any], list[Chance]]:
     }
     what = "a stretch this long"
     if not with_recovery:
+        where = (f"none are noted in this range's {plural(len(days), 'entry', 'entries')}"
+                 if len(days) else "this range has no entries yet")
         return finding(KIND, TITLE, "Recovery activities: not used yet in this range.", stats,
                        missing=f"This needs recovery activities on your entries, so that a "
-                       f"stretch without them means something; none are noted in this "
-                       f"range's {plural(len(days), 'entry', 'entries')}."), [Chance(what)]
+                       f"stretch without them means something; {where}."), [Chance(what)]
     if len(days) < MIN_TREND_DAYS:
         missing = (f"This needs at least {MIN_TREND_DAYS} entries; this range has "
                    f"{plural(len(days), 'entry', 'entries')}.")
