@@ -27,6 +27,7 @@ from journal.core.exchange.importers import report
 from journal.core.exchange.importers.source import Source
 from journal.core.store import backup as backup_mod
 from journal.core.textsafe import for_markup, one_line
+from journal.core.wording import plural
 from journal.ui.screens.confirm import DIALOG_CSS, ConfirmScreen
 from journal.ui.ui_thread import to_ui
 from journal.ui.vault_access import vault_in_use
@@ -38,10 +39,6 @@ if TYPE_CHECKING:
 EXTRA_CSS = "{name} > Vertical {{ width: 76; }} {name} Label {{ width: 1fr; }} " \
     "{name} Select {{ margin-bottom: 1; }}"
 LOCKED = "The journal is locked: unlock it and try again."
-
-
-def plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count:,} {one if count == 1 else (many or one + 's')}"
 
 
 def _problem(exc: BaseException) -> str:
@@ -390,9 +387,10 @@ class ExportScreen(_Dialog):
                 entries = vault.entries()
             written = exporters.module_for(fmt).write(entries, path, replace=replace,
                                                       **options)
-            files = f" ({plural(len(written), 'file')})" if fmt == "markdown" else ""
-            return (f"Exported {plural(len(entries), 'entry', 'entries')} to {path}{files}. "
-                    "It is PLAINTEXT: delete it when you no longer need it.")
+            files = (f" ({plural(len(written), 'file', grouped=True)})"
+                     if fmt == "markdown" else "")
+            return (f"Exported {plural(len(entries), 'entry', 'entries', grouped=True)} to "
+                    f"{path}{files}. It is PLAINTEXT: delete it when you no longer need it.")
 
         self.run_guarded(job)
 
@@ -419,8 +417,9 @@ class BackupScreen(_Dialog):
     def backup(self, dest: Path) -> None:
         def job() -> str:
             result = backup_mod.backup(self.journal.paths.vault, dest)
-            sealed = f" and {plural(result.sealed, 'quick note')}" if result.sealed else ""
-            return (f"Backed up {plural(result.entries, 'entry', 'entries')}{sealed} to "
-                    f"{dest} ({result.size:,} bytes, encrypted).")
+            sealed = (f" and {plural(result.sealed, 'quick note', grouped=True)}"
+                      if result.sealed else "")
+            return (f"Backed up {plural(result.entries, 'entry', 'entries', grouped=True)}"
+                    f"{sealed} to {dest} ({result.size:,} bytes, encrypted).")
 
         self.run_guarded(job)
