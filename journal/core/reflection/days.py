@@ -258,6 +258,10 @@ class DayFold:
         self.low = since.toordinal() if since else 0
         self.high = until.toordinal() if until else _FOREVER
         self.again = again   # the same rows once more, batch by batch (Days.tag_moments)
+        self.in_range = range(self.low, self.high + 1).__contains__   # an ordinal's
+        # the chunks add_chunk did not skip, in order, each with its rows in range when kept
+        self.touched: list[tuple[FoldedChunk, list[DayRow] | None]] = []
+        self.kept = 0
         self.repeated = frozenset(repeated)
         self.repeated_days = {d.toordinal() for d in self.repeated}
         self.held: list[DayRow] = []
@@ -294,6 +298,39 @@ class DayFold:
         ids, sleep, recovery, good, moments = (
             [row[i] for row in rows] for i in range(1, 6))
         self._merge(ordinals, ids, sleep, recovery, good, fold_moments(moments))
+
+    def add_chunk(self, chunk: FoldedChunk) -> None:
+        """One batch that comes folded (an index chunk), read as little as the range lets:
+        skipped when none of its dates is in range (nothing decoded); taken as it folded
+        itself when all are and none repeats (`whole`: no moment decoded); else its rows
+        decoded once and those in range folded, and kept (up to _KEPT rows in all) for
+        `Days.tag_moments`, which then reads only the chunks this one touched: a range
+        (the app's four weeks) decodes the moments of only the chunks holding a day of
+        it, once (issue 19)."""
+        ordinals = chunk.days
+        inside = sum(map(self.in_range, ordinals))   # one C loop over the packed dates
+        if not inside:
+            return
+        self.again = self._again_touched
+        if inside == len(ordinals) and self.repeated_days.isdisjoint(ordinals):
+            self.add_folded(ordinals, *chunk.columns(), chunk.folded())
+            self.touched.append((chunk, None))
+            return
+        rows = chunk.rows()
+        if inside < len(ordinals):
+            rows = list(compress(rows, map(self.in_range, ordinals)))
+        self.add(rows)
+        self.kept += len(rows)
+        if self.kept > _KEPT:   # a wide range: read again when needed, not held
+            self.touched = [(c, None) for c, _ in self.touched]
+            rows = None
+        self.touched.append((chunk, rows))
+
+    def _again_touched(self) -> Iterator[Iterable[DayRow]]:
+        """The rows in range once more, in the order the chunks came: those kept, and
+        the rows of any other chunk `add_chunk` touched decoded again."""
+        for chunk, rows in self.touched:
+            yield chunk.rows() if rows is None else rows
 
     def whole(self, ordinals: Sequence[int]) -> bool:
         """Whether every one of these dates is in range and comes once (so a batch's fold
@@ -463,6 +500,9 @@ _WEEKDAY = (7).__rmod__
 #: weekday w -> a table that makes the digit "1" of byte w and "0" of any other byte
 _ON_WEEKDAY = [bytes(b"0" * w + b"1" + b"0" * (255 - w)) for w in range(7)]
 _BLOCK = 512
+#: The most rows in range `DayFold.add_chunk` keeps from the chunks it decodes, for the
+#: triggers' second read (about 3 MB: 20 years of days); a wider range reads them again.
+_KEPT = 8192
 _FIRST = itemgetter(0)   # a row's date, a record's ordinal, a moment's day
 _NEXT = (1).__add__
 _FOREVER = date.max.toordinal()

@@ -1,0 +1,133 @@
+"""Issue 19: a date-range reflection over the encrypted index (the app's four weeks, `journal
+reflect --since/--until`) decodes the moments of only the chunks that hold a day of the
+range, each once, the triggers' second read (`Days.tag_moments`) included; and gives
+exactly what reflecting over just the range's entries gives, whether the rows in range are
+kept for that second read or (a wide range) read again."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import date, timedelta
+from unittest.mock import patch
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from journal.core.model.entries import Entry, Moment
+from journal.core.reflection import days as days_module
+from journal.core.reflection import reflect, reflect_rows
+from journal.core.reflection.days import Days
+from journal.core.store.index import Chunk, Index
+
+START = date(2024, 1, 1)
+LABELS = ["ward", "handover", "mum", "ms-a"]
+
+moments = st.builds(
+    Moment, kind=st.sampled_from(["contagion", "concern", "contagion"]),
+    intensity=st.integers(0, 10), context=st.sampled_from(["work", "home"]),
+    time=st.sampled_from([None, "09:00", "20:30"]),
+    tags=st.lists(st.sampled_from(LABELS), max_size=2),   # a tag may repeat in a moment
+    people=st.lists(st.sampled_from(LABELS), max_size=1))
+found_days = st.lists(st.tuples(st.integers(0, 90), st.lists(moments, max_size=4)),
+                      min_size=1, max_size=60, unique_by=lambda d: d[0])
+offsets = st.one_of(st.none(), st.integers(-5, 95))
+
+
+def _stored(index: Index) -> Index:
+    """The index as a vault reads it back: every chunk encoded and decoded."""
+    return Index({bucket: Chunk.decode(bucket, chunk.encode())
+                  for bucket, chunk in index.chunks.items()})
+
+
+def _day(offset: int | None) -> date | None:
+    return None if offset is None else START + timedelta(days=offset)
+
+
+@settings(max_examples=80, deadline=None)
+@given(found_days, offsets, offsets, st.sampled_from([0, 3, 8192]))
+def test_a_range_reflects_as_just_the_range_s_entries_do(found, low, high, kept):
+    since, until = _day(low), _day(high)
+    if since and until and since > until:
+        since, until = until, since
+    entries = [Entry(date=START + timedelta(days=d), body="", moments=ms) for d, ms in found]
+    inside = [e for e in entries
+              if (since is None or e.date >= since) and (until is None or e.date <= until)]
+    index = _stored(Index.from_entries(entries))
+    # rows kept, or read again past _KEPT (create: the test also runs where it is not)
+    with patch.object(days_module, "_KEPT", kept, create=True):
+        result = reflect_rows(index.day_rows(), since=since, until=until, today=START)
+    assert result == reflect(inside, since=since, until=until, today=START)
+    assert result == reflect(entries, since=since, until=until, today=START)
+
+
+def _journal() -> list[Entry]:
+    """400 days, a tag ("ward") always contagion at work, another ("team") always concern
+    there: the triggers test "ward", so they read its moments a second time."""
+    rng = random.Random(19)
+    return [Entry(date=START + timedelta(days=i), body="", moments=[
+        Moment(kind="contagion", intensity=rng.randint(3, 9), context="work", time="10:00",
+               tags=["ward"]),
+        Moment(kind="concern", intensity=rng.randint(3, 9), context="work", time="11:00",
+               tags=["team"]),
+        Moment(kind="concern", intensity=4, context="home", time="20:00", tags=["mum"])])
+        for i in range(400)]
+
+
+def _reflect_counting(index: Index, since: date, until: date, kept: int
+                      ) -> tuple[dict, Counter[int], list[int]]:
+    """The reflection, how many times each chunk's moments were decoded, and the number of
+    tags each `Days.tag_moments` call was asked for."""
+    decoded: Counter[int] = Counter()
+    asked: list[int] = []
+    moments_of, tag_moments = Chunk.moments, Days.tag_moments
+
+    def counting(self: Chunk, keep: bool = True) -> list:
+        decoded[self.bucket] += 1
+        return moments_of(self, keep)
+
+    def asking(self: Days, tags):
+        asked.append(len(tags))
+        return tag_moments(self, tags)
+
+    with (patch.object(Chunk, "moments", counting), patch.object(Days, "tag_moments", asking),
+          patch.object(days_module, "_KEPT", kept, create=True)):
+        result = reflect_rows(index.day_rows(), since=since, until=until, today=until)
+    return result, decoded, asked
+
+
+def test_four_weeks_decode_only_their_chunks_moments_once_each():
+    entries = _journal()
+    index = _stored(Index.from_entries(entries))
+    since, until = START + timedelta(days=300), START + timedelta(days=327)
+    holding = {b for b, c in index.chunks.items()
+               if any(since.toordinal() <= d <= until.toordinal() for d in c.days)}
+    assert 0 < len(holding) < len(index.chunks) // 4   # the control: most chunks are not
+    result, decoded, asked = _reflect_counting(index, since, until, 8192)
+    assert asked and asked[0] >= 1   # the triggers read a tag's moments again
+    assert decoded == Counter(dict.fromkeys(holding, 1))
+    assert result == reflect([e for e in entries if since <= e.date <= until],
+                             since=since, until=until, today=until)
+
+
+def test_a_range_past_what_is_kept_reads_only_its_chunks_again():
+    entries = _journal()
+    index = _stored(Index.from_entries(entries))
+    since, until = START + timedelta(days=300), START + timedelta(days=327)
+    holding = {b for b, c in index.chunks.items()
+               if any(since.toordinal() <= d <= until.toordinal() for d in c.days)}
+    # a chunk whose every row is in range is taken as it folded itself: decoded once
+    whole = {b for b in holding
+             if all(since.toordinal() <= d <= until.toordinal() for d in index.chunks[b].days)}
+    assert len(whole) < len(holding)
+    result, decoded, asked = _reflect_counting(index, since, until, 3)
+    assert asked and asked[0] >= 1
+    assert decoded == Counter({b: 1 if b in whole else 2 for b in holding})
+    assert result == _reflect_counting(index, since, until, 8192)[0]
+
+
+def test_a_range_before_the_first_entry_decodes_no_moment():
+    index = _stored(Index.from_entries(_journal()))
+    result, decoded, _ = _reflect_counting(index, date(2020, 1, 1), date(2023, 12, 31), 8192)
+    assert not decoded
+    assert result["entries"] == 0
