@@ -45,7 +45,7 @@ def _day(offset: int | None) -> date | None:
 
 
 @settings(max_examples=80, deadline=None)
-@given(found_days, offsets, offsets, st.sampled_from([0, 3, 8192]))
+@given(found_days, offsets, offsets, st.sampled_from([0, 3, 2048]))
 def test_a_range_reflects_as_just_the_range_s_entries_do(found, low, high, kept):
     since, until = _day(low), _day(high)
     if since and until and since > until:
@@ -103,7 +103,7 @@ def test_four_weeks_decode_only_their_chunks_moments_once_each():
     holding = {b for b, c in index.chunks.items()
                if any(since.toordinal() <= d <= until.toordinal() for d in c.days)}
     assert 0 < len(holding) < len(index.chunks) // 4   # the control: most chunks are not
-    result, decoded, asked = _reflect_counting(index, since, until, 8192)
+    result, decoded, asked = _reflect_counting(index, since, until, 2048)
     assert asked and asked[0] >= 1   # the triggers read a tag's moments again
     assert decoded == Counter(dict.fromkeys(holding, 1))
     assert result == reflect([e for e in entries if since <= e.date <= until],
@@ -123,11 +123,11 @@ def test_a_range_past_what_is_kept_reads_only_its_chunks_again():
     result, decoded, asked = _reflect_counting(index, since, until, 3)
     assert asked and asked[0] >= 1
     assert decoded == Counter({b: 1 if b in whole else 2 for b in holding})
-    assert result == _reflect_counting(index, since, until, 8192)[0]
+    assert result == _reflect_counting(index, since, until, 2048)[0]
 
 
 def test_a_range_before_the_first_entry_decodes_no_moment():
     index = _stored(Index.from_entries(_journal()))
-    result, decoded, _ = _reflect_counting(index, date(2020, 1, 1), date(2023, 12, 31), 8192)
+    result, decoded, _ = _reflect_counting(index, date(2020, 1, 1), date(2023, 12, 31), 2048)
     assert not decoded
     assert result["entries"] == 0

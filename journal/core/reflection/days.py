@@ -501,8 +501,10 @@ _WEEKDAY = (7).__rmod__
 _ON_WEEKDAY = [bytes(b"0" * w + b"1" + b"0" * (255 - w)) for w in range(7)]
 _BLOCK = 512
 #: The most rows in range `DayFold.add_chunk` keeps from the chunks it decodes, for the
-#: triggers' second read (about 3 MB: 20 years of days); a wider range reads them again.
-_KEPT = 8192
+#: triggers' second read: over five years of days, every range the app offers (a year at
+#: most), about 6 MB of the demo journal's moments (3 KB a row); a wider range reads its
+#: chunks again, holding one chunk's moments at a time.
+_KEPT = 2048
 _FIRST = itemgetter(0)   # a row's date, a record's ordinal, a moment's day
 _NEXT = (1).__add__
 _FOREVER = date.max.toordinal()
