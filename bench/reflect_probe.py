@@ -45,7 +45,8 @@ def main(argv: list[str]) -> None:
             index = timed("index", vault.index)
             with paused_gc():
                 result = timed("reflect_rows", lambda i=index: reflect_rows(
-                    i.day_rows(), since=since, until=until, practices=i.practice_rows()))
+                    i.day_rows(), since=since, until=until,
+                    practices=i.practice_rows(since, until)))
                 timed("json", lambda r=result: "".join(json_pieces(r)))
     finally:
         vault.close()

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from journal.core.model.entries import Entry, Moment
+from journal.core.model.practice import Practice
 from journal.core.reflection import days as days_module
 from journal.core.reflection import reflect, reflect_rows
 from journal.core.reflection.days import Days
@@ -28,7 +29,10 @@ moments = st.builds(
     intensity=st.integers(0, 10), context=st.sampled_from(["work", "home"]),
     time=st.sampled_from([None, "09:00", "20:30"]),
     tags=st.lists(st.sampled_from(LABELS), max_size=2),   # a tag may repeat in a moment
-    people=st.lists(st.sampled_from(LABELS), max_size=1))
+    people=st.lists(st.sampled_from(LABELS), max_size=1),
+    practice=st.one_of(st.none(), st.builds(
+        Practice, minutes=st.integers(1, 10), before=st.one_of(st.none(), st.integers(0, 10)),
+        after=st.one_of(st.none(), st.integers(0, 10)))))
 found_days = st.lists(st.tuples(st.integers(0, 90), st.lists(moments, max_size=4)),
                       min_size=1, max_size=60, unique_by=lambda d: d[0])
 offsets = st.one_of(st.none(), st.integers(-5, 95))
@@ -56,44 +60,55 @@ def test_a_range_reflects_as_just_the_range_s_entries_do(found, low, high, kept)
     index = _stored(Index.from_entries(entries))
     # rows kept, or read again past _KEPT (create: the test also runs where it is not)
     with patch.object(days_module, "_KEPT", kept, create=True):
-        result = reflect_rows(index.day_rows(), since=since, until=until, today=START)
+        result = reflect_rows(index.day_rows(), since=since, until=until, today=START,
+                              practices=index.practice_rows(since, until))
     assert result == reflect(inside, since=since, until=until, today=START)
     assert result == reflect(entries, since=since, until=until, today=START)
 
 
 def _journal() -> list[Entry]:
     """400 days, a tag ("ward") always contagion at work, another ("team") always concern
-    there: the triggers test "ward", so they read its moments a second time."""
+    there: the triggers test "ward", so they read its moments a second time; a practice
+    every third day."""
     rng = random.Random(19)
     return [Entry(date=START + timedelta(days=i), body="", moments=[
         Moment(kind="contagion", intensity=rng.randint(3, 9), context="work", time="10:00",
                tags=["ward"]),
         Moment(kind="concern", intensity=rng.randint(3, 9), context="work", time="11:00",
                tags=["team"]),
-        Moment(kind="concern", intensity=4, context="home", time="20:00", tags=["mum"])])
+        Moment(kind="concern", intensity=4, context="home", time="20:00", tags=["mum"],
+               practice=Practice(5, (), 6, 4) if i % 3 == 0 else None)])
         for i in range(400)]
 
 
 def _reflect_counting(index: Index, since: date, until: date, kept: int
-                      ) -> tuple[dict, Counter[int], list[int]]:
-    """The reflection, how many times each chunk's moments were decoded, and the number of
-    tags each `Days.tag_moments` call was asked for."""
+                      ) -> tuple[dict, Counter[int], list[int], set[int]]:
+    """The reflection, how many times each chunk's moments were decoded, the number of
+    tags each `Days.tag_moments` call was asked for, and the chunks whose core columns
+    (practices among them) were read."""
     decoded: Counter[int] = Counter()
+    cored: set[int] = set()
     asked: list[int] = []
-    moments_of, tag_moments = Chunk.moments, Days.tag_moments
+    moments_of, tag_moments, core = Chunk.moments, Days.tag_moments, Chunk.core
 
     def counting(self: Chunk, keep: bool = True) -> list:
         decoded[self.bucket] += 1
         return moments_of(self, keep)
+
+    def coring(self: Chunk) -> dict:
+        cored.add(self.bucket)
+        return core(self)
 
     def asking(self: Days, tags):
         asked.append(len(tags))
         return tag_moments(self, tags)
 
     with (patch.object(Chunk, "moments", counting), patch.object(Days, "tag_moments", asking),
+          patch.object(Chunk, "core", coring),
           patch.object(days_module, "_KEPT", kept, create=True)):
-        result = reflect_rows(index.day_rows(), since=since, until=until, today=until)
-    return result, decoded, asked
+        result = reflect_rows(index.day_rows(), since=since, until=until, today=until,
+                              practices=index.practice_rows(since, until))
+    return result, decoded, asked, cored
 
 
 def test_four_weeks_decode_only_their_chunks_moments_once_each():
@@ -103,11 +118,13 @@ def test_four_weeks_decode_only_their_chunks_moments_once_each():
     holding = {b for b, c in index.chunks.items()
                if any(since.toordinal() <= d <= until.toordinal() for d in c.days)}
     assert 0 < len(holding) < len(index.chunks) // 4   # the control: most chunks are not
-    result, decoded, asked = _reflect_counting(index, since, until, 2048)
+    result, decoded, asked, cored = _reflect_counting(index, since, until, 2048)
     assert asked and asked[0] >= 1   # the triggers read a tag's moments again
     assert decoded == Counter(dict.fromkeys(holding, 1))
+    assert cored == holding   # the practices of these chunks only
     assert result == reflect([e for e in entries if since <= e.date <= until],
                              since=since, until=until, today=until)
+    assert any(f["kind"] == "practice" for f in result["findings"])
 
 
 def test_a_range_past_what_is_kept_reads_only_its_chunks_again():
@@ -120,7 +137,7 @@ def test_a_range_past_what_is_kept_reads_only_its_chunks_again():
     whole = {b for b in holding
              if all(since.toordinal() <= d <= until.toordinal() for d in index.chunks[b].days)}
     assert len(whole) < len(holding)
-    result, decoded, asked = _reflect_counting(index, since, until, 3)
+    result, decoded, asked, _ = _reflect_counting(index, since, until, 3)
     assert asked and asked[0] >= 1
     assert decoded == Counter({b: 1 if b in whole else 2 for b in holding})
     assert result == _reflect_counting(index, since, until, 2048)[0]
@@ -128,6 +145,7 @@ def test_a_range_past_what_is_kept_reads_only_its_chunks_again():
 
 def test_a_range_before_the_first_entry_decodes_no_moment():
     index = _stored(Index.from_entries(_journal()))
-    result, decoded, _ = _reflect_counting(index, date(2020, 1, 1), date(2023, 12, 31), 2048)
-    assert not decoded
+    result, decoded, _, cored = _reflect_counting(index, date(2020, 1, 1), date(2023, 12, 31),
+                                                  2048)
+    assert not decoded and not cored
     assert result["entries"] == 0

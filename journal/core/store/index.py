@@ -145,10 +145,17 @@ class Index:
         also a chunk at a time without the chunks keeping the moments (`DayRows`)."""
         return DayRows(self)
 
-    def practice_rows(self) -> Iterator[tuple[date, int, int | None, int | None]]:
-        """(date, minutes, before, after) per practice: reflection's PracticeRow."""
+    def practice_rows(self, since: date | None = None, until: date | None = None
+                      ) -> Iterator[tuple[date, int, int | None, int | None]]:
+        """(date, minutes, before, after) per practice: reflection's PracticeRow. With a
+        range, only the chunks holding a day of it are read (their core columns decoded):
+        the rest of their rows may still come (reflection keeps those in range)."""
         fromordinal = date.fromordinal
+        in_range = range(since.toordinal() if since else 0,
+                         (until or date.max).toordinal() + 1).__contains__
         for chunk in self.chunks.values():
+            if (since or until) and not any(map(in_range, chunk.days)):
+                continue
             prac = chunk.core()["prac"]
             for ordinal, practices in compress(zip(chunk.days, prac, strict=True), prac):
                 for _, minutes, _, before, after in practices:
