@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from typing import NoReturn
 
 import click
 
@@ -110,9 +111,17 @@ class JournalGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in shown])
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:  # `journal --bogus`: the group's own options
+            usage_in_one_line(exc)
+
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:  # a command's arguments, or no such command
+            usage_in_one_line(exc)
         except JournalError as exc:
             if _debug(ctx):
                 raise
@@ -135,6 +144,19 @@ class JournalGroup(click.Group):
             say(f"journal: internal error: {type(exc).__name__}: {one_line(str(exc))} "
                 "(run with --debug for details)", err=True)
             ctx.exit(EXIT_INTERNAL)
+
+
+def usage_in_one_line(exc: click.UsageError) -> NoReturn:
+    """click's usage error as one line, the promise for bad input (click itself prints the
+    usage, a hint and the error on four lines): the error and where its help is. A bare
+    group that shows its help (NoArgsIsHelpError) is left to click."""
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):
+        raise exc
+    below = exc.ctx.command_path.split(" ", 1)[1:] if exc.ctx is not None else []
+    where = " ".join(["journal", *below])  # the program's name, however it was started
+    said = terminal_safe(one_line(exc.format_message())).rstrip(".")
+    say(f"journal: error: {said} (see '{where} --help')", err=True)
+    raise click.exceptions.Exit(exc.exit_code)
 
 
 def _debug(ctx: click.Context) -> bool:

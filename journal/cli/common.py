@@ -18,6 +18,7 @@ from journal.core.care.check_in import HEADING, check_in_items
 from journal.core.errors import JournalError, ValidationError
 from journal.core.model.entries import KINDS, Entry
 from journal.core.textsafe import one_line, terminal_safe
+from journal.core.wording import plural as plural
 
 if TYPE_CHECKING:
     from journal.core.model.practice import Practice
@@ -203,7 +204,3 @@ def entries_document(entries: list[Entry]) -> str:
     from journal.core.exchange import format_v1 as exchange
 
     return exchange.to_text(exchange.document([exchange.entry_dict(e) for e in entries]))
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (many or word + 's')}"

@@ -125,7 +125,7 @@ def test_jrnl_habit_of_text_without_add_says_how(initialised: Journal, args):
 
 def test_an_unknown_single_word_is_just_an_unknown_command(initialised: Journal):
     done = initialised("lsit", ok=False)
-    assert done.exit_code == 2 and "No such command 'lsit'." in done.stderr
+    assert done.exit_code == 2 and "No such command 'lsit' (see 'journal --help')" in done.stderr
     assert "journal add" not in done.stderr
 
 

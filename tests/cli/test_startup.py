@@ -192,3 +192,18 @@ def test_a_command_that_fails_to_load_is_one_line_or_a_traceback_with_debug(monk
     assert len(result.stderr.strip().splitlines()) == 1
     result = CliRunner().invoke(cli, ["--debug", "broken"], obj=Runtime())
     assert isinstance(result.exception, ModuleNotFoundError)
+
+
+@pytest.mark.parametrize("args", [
+    ["frobnicate"], ["--bogus"], ["add", "--bogus"], ["list", "-n", "abc"],
+    ["sync", "rename"], ["export", "--format", "nope"], ["Went", "for", "a", "walk"],
+])
+def test_every_usage_error_is_one_line_naming_its_help(tmp_path, args):
+    """Bad input gets one line and status 2 (click printed the usage, a hint, a blank line
+    and the error: four lines)."""
+    result = CliRunner().invoke(cli, args, obj=_runtime(tmp_path))
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("journal: error: "), result.stderr
+    assert lines[0].endswith(" --help')") and "Usage:" not in result.output
+    assert "(see 'journal " in lines[0]  # the program's name, not the runner's

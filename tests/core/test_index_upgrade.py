@@ -121,3 +121,6 @@ def test_what_was_done_to_the_index_is_said_as_it_was():
     assert index_done(80, 80) == ("upgraded (the moments of 80 entries folded from the index "
                                   "itself; no entry decrypted)")
     assert index_done(83, 80).startswith("rebuilt (3 entries) and upgraded (the moments of 80")
+    assert index_done(1, 0) == "rebuilt (1 entry)"
+    assert index_done(2, 1) == ("rebuilt (1 entry) and upgraded (the moments of 1 entry folded "
+                                "from the index itself; no entry decrypted)")

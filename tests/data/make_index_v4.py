@@ -43,9 +43,9 @@ def untimed_days() -> list[Entry]:
             for i in range(10)]
 
 
-def main(target: Path) -> None:
+def main(target: Path, passphrase: str = PASSPHRASE) -> None:
     clock = FixedClock(datetime(2026, 11, 24, 21, 30, 0))
-    vault, _code = Vault.create(target, PASSPHRASE, kdf=KdfParams.fast_for_tests(),
+    vault, _code = Vault.create(target, passphrase, kdf=KdfParams.fast_for_tests(),
                                 clock=clock)
     with vault:
         entries = generate_year(TODAY, seed=11, days=75) + untimed_days()
@@ -62,7 +62,7 @@ def main(target: Path) -> None:
             runs.append({"since": since, "until": until, "work_end": work_end,
                          "result": result})
     (target / "reflect.json").write_text(json.dumps(
-        {"passphrase": PASSPHRASE, "today": TODAY.isoformat(), "entries": len(entries),
+        {"passphrase": passphrase, "today": TODAY.isoformat(), "entries": len(entries),
          "runs": runs}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

@@ -12,7 +12,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from test_jrnl_stream import _as_read
+from reads import outcome as _outcome
+from reads import streamed, whole
 from test_peer_fixtures import DAYONE, PEER
 
 from journal.core.errors import ValidationError
@@ -41,20 +42,12 @@ def _write(path: Path, items: list[dict], **extra) -> Path:
     return path
 
 
-def _outcome(path: Path, read) -> list[dict] | str:
-    try:
-        return read(path)
-    except ValidationError as exc:
-        return f"error: {exc}"
-
-
 def _whole(path: Path) -> list[dict]:
-    return _as_read(importers.read(path, "dayone"))
+    return whole(path, "dayone")
 
 
 def _streamed(path: Path) -> list[dict]:
-    with importers.open_source(path, "dayone") as source:
-        return _as_read(e for _, e in source.entries(lambda i: True))
+    return streamed(path, "dayone")
 
 
 def _source_kind(path: Path) -> type:
@@ -198,12 +191,11 @@ def _jrnl_items(count: int, per_day: int = 2) -> list[dict]:
 
 
 def _jrnl_whole(path: Path) -> list[dict]:
-    return _as_read(importers.read(path, "jrnl"))
+    return whole(path, "jrnl")
 
 
 def _jrnl_streamed(path: Path) -> list[dict]:
-    with importers.open_source(path, "jrnl") as source:
-        return _as_read(e for _, e in source.entries(lambda i: True))
+    return streamed(path, "jrnl")
 
 
 @pytest.mark.parametrize("stem", ["simple", "tags"])

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from test_jrnl_stream import _as_read
+from reads import outcome as _outcome
+from reads import streamed, whole
 from test_peer_fixtures import PEER
 
 from journal.core.errors import ValidationError
@@ -28,20 +29,12 @@ def _folder(root: Path, days: int = 30) -> Path:
     return root
 
 
-def _outcome(path: Path, read) -> list[dict] | str:
-    try:
-        return read(path)
-    except ValidationError as exc:
-        return f"error: {exc}"
-
-
 def _whole(path: Path) -> list[dict]:
-    return _as_read(importers.read(path, "jrnl"))
+    return whole(path, "jrnl")
 
 
 def _streamed(path: Path) -> list[dict]:
-    with importers.open_source(path, "jrnl") as source:
-        return _as_read(e for _, e in source.entries(lambda i: True))
+    return streamed(path, "jrnl")
 
 
 @pytest.mark.parametrize("stem", ["simple", "tags"])

@@ -8,10 +8,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from test_jrnl_stream import _as_read
+from reads import outcome as _outcome
+from reads import streamed, whole
 from test_peer_fixtures import PEER
 
-from journal.core.errors import ValidationError
 from journal.core.exchange import importers
 from journal.core.exchange.importers import folded
 
@@ -33,20 +33,12 @@ def _export(count: int) -> str:
     return "\n".join(chunks).rstrip("\n")
 
 
-def _outcome(path: Path, read) -> list[dict] | str:
-    try:
-        return read(path)
-    except ValidationError as exc:
-        return f"error: {exc}"
-
-
 def _whole(path: Path) -> list[dict]:
-    return _as_read(importers.read(path, "jrnl"))
+    return whole(path, "jrnl")
 
 
 def _streamed(path: Path) -> list[dict]:
-    with importers.open_source(path, "jrnl") as source:
-        return _as_read(e for _, e in source.entries(lambda i: True))
+    return streamed(path, "jrnl")
 
 
 @pytest.mark.parametrize("stem", ["simple", "tags"])

@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 
 import pytest
+from reads import as_read as _as_read
 from test_peer_fixtures import JRNL, PEER
 
 from journal.core.exchange import importers
@@ -28,10 +29,6 @@ def _journal(count: int, start: date = date(2020, 1, 1), per_day: int = 2) -> st
             + timedelta(hours=8 + 3 * (i % per_day))
         lines.append(f"[{when:%Y-%m-%d %H:%M}] Entry {i} @work\nBody of {i}, #tag{i % 7}.\n")
     return "\n".join(lines)
-
-
-def _as_read(entries) -> list[dict]:
-    return [e.to_dict() | {"updated_at": str(e.updated_at)} for e in entries]
 
 
 def _streamed(path, **kw) -> tuple[object, list[dict]]:

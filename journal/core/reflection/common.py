@@ -19,6 +19,7 @@ from journal.core.model.moment_fold import HEAVY_INTENSITY as HEAVY_INTENSITY
 from journal.core.model.moment_fold import NUMB_WORDS as NUMB_WORDS
 from journal.core.model.moment_fold import REACH_IN as REACH_IN
 from journal.core.model.moment_fold import STEP_AWAY as STEP_AWAY
+from journal.core.wording import plural as plural
 
 # -- thresholds (docs/reflection.md explains each) ----------------------------------------
 MIN_TREND_DAYS = 7          # domain.md §6: at least 7 entries before a trend
@@ -88,10 +89,6 @@ def mean(values: list[int] | list[float]) -> float | None:
 
 def pct(value: float | None) -> str:
     return "n/a" if value is None else f"{round(value * 100)}%"
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
 def two_proportion_z(a_hits: int, a_n: int, b_hits: int, b_n: int) -> float:

@@ -27,6 +27,7 @@ from journal.core.store.manifest import Manifest
 from journal.core.store.records import Records
 from journal.core.store.schema import data_version, snapshot
 from journal.core.store.word_chunk import WordChunk, words_of
+from journal.core.wording import plural
 
 #: Every sealed index chunk and word row, as (bucket, ciphertext): read here, and ahead of
 #: the key by `read_ahead`.
@@ -41,10 +42,10 @@ def index_done(entries: int, upgraded: int) -> str:
     from their own moments, no entry decrypted; `IndexStore.pending_upgraded`)."""
     parts = []
     if entries > upgraded:
-        parts.append(f"rebuilt ({entries - upgraded} entries)")
+        parts.append(f"rebuilt ({plural(entries - upgraded, 'entry', 'entries')})")
     if upgraded:
-        parts.append(f"upgraded (the moments of {upgraded} entries folded from the index "
-                     "itself; no entry decrypted)")
+        parts.append(f"upgraded (the moments of {plural(upgraded, 'entry', 'entries')} "
+                     "folded from the index itself; no entry decrypted)")
     return " and ".join(parts)
 
 
