@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import date, timedelta
 from unittest.mock import patch
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,7 @@ from journal.core.model.practice import Practice
 from journal.core.reflection import days as days_module
 from journal.core.reflection import reflect, reflect_rows
 from journal.core.reflection.days import Days
+from journal.core.store.crypto import DecryptError
 from journal.core.store.index import Chunk, Index
 
 START = date(2024, 1, 1)
@@ -90,6 +92,14 @@ def _reflect_counting(index: Index, since: date, until: date, kept: int
     cored: set[int] = set()
     asked: list[int] = []
     moments_of, tag_moments, core = Chunk.moments, Days.tag_moments, Chunk.core
+    head_of = Chunk.moments_head
+
+    def heading(self: Chunk, rows: int) -> list:
+        before = decoded[self.bucket]
+        head = head_of(self, rows)
+        if decoded[self.bucket] == before:   # its head decoded alone, not the whole part
+            decoded[self.bucket] += 1
+        return head
 
     def counting(self: Chunk, keep: bool = True) -> list:
         decoded[self.bucket] += 1
@@ -104,7 +114,7 @@ def _reflect_counting(index: Index, since: date, until: date, kept: int
         return tag_moments(self, tags)
 
     with (patch.object(Chunk, "moments", counting), patch.object(Days, "tag_moments", asking),
-          patch.object(Chunk, "core", coring),
+          patch.object(Chunk, "core", coring), patch.object(Chunk, "moments_head", heading),
           patch.object(days_module, "_KEPT", kept, create=True)):
         result = reflect_rows(index.day_rows(), since=since, until=until, today=until,
                               practices=index.practice_rows(since, until))
@@ -149,3 +159,47 @@ def test_a_range_before_the_first_entry_decodes_no_moment():
                                                   2048)
     assert not decoded and not cored
     assert result["entries"] == 0
+
+
+def test_a_range_ending_on_the_last_entry_decodes_only_the_newest_rows_moments():
+    """A chunk's rows are newest first: a range that ends on the last entry needs only the
+    first few rows of each chunk, and the whole moments part is decoded only of a chunk
+    whose every row is in range (the triggers' second read)."""
+    entries = _journal()
+    index = _stored(Index.from_entries(entries))
+    since, until = START + timedelta(days=372), START + timedelta(days=399)
+    moments_of = Chunk.moments
+    low, high = since.toordinal(), until.toordinal()
+    assert any(len(c) > 1 and low <= c.days[0] <= high and c.days[-1] < low
+               for c in index.chunks.values())   # the control: heads are taken
+
+    def whole_part(self: Chunk, keep: bool = True) -> list:
+        if not low <= min(self.days) <= max(self.days) <= high:
+            raise AssertionError(f"chunk {self.bucket}'s whole moments part was decoded")
+        return moments_of(self, keep)
+
+    with patch.object(Chunk, "moments", whole_part):
+        result = reflect_rows(index.day_rows(), since=since, until=until, today=until,
+                              practices=index.practice_rows(since, until))
+    assert result == reflect([e for e in entries if since <= e.date <= until],
+                             since=since, until=until, today=until)
+    assert result["entries"] == 28
+    for chunk in index.chunks.values():   # and the head is the part's first rows
+        whole = moments_of(chunk, keep=False)
+        assert [chunk.moments_head(n) for n in range(len(chunk) + 1)] == [
+            whole[:n] for n in range(len(chunk) + 1)]
+
+
+def test_a_moments_part_the_head_cannot_read_is_decoded_whole_or_refused():
+    entries = _journal()
+    chunk = max(Index.from_entries(entries).chunks.values(), key=len)
+    parts = chunk.encode().split(b"\n")
+    whole = Chunk.decode(chunk.bucket, chunk.encode()).moments()
+    spaced = parts.copy()
+    spaced[4] = spaced[4].replace(b"],[", b"], [")   # valid JSON, not as written
+    reopened = Chunk.decode(chunk.bucket, b"\n".join(spaced))
+    assert reopened.moments_head(2) == whole[:2]
+    broken = parts.copy()
+    broken[4] = b"[7," + broken[4][1:-9]   # a row that is no list, and cut short
+    with pytest.raises(DecryptError):
+        Chunk.decode(chunk.bucket, b"\n".join(broken)).moments_head(len(whole) - 1)

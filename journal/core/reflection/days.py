@@ -52,7 +52,8 @@ class FoldedChunk(Protocol):
 
     def folded(self) -> Folded: ...   # the rows' moments folded (fold_moments), same order
 
-    def rows(self) -> Iterable[DayRow]: ...   # the rows themselves (moments decoded)
+    def rows(self, head: int | None = None) -> Iterable[DayRow]: ...
+    # the rows themselves (moments decoded), or only the first `head` of them
 
 
 @runtime_checkable
@@ -316,9 +317,13 @@ class DayFold:
             self.add_folded(ordinals, *chunk.columns(), chunk.folded())
             self.touched.append((chunk, None))
             return
-        rows = chunk.rows()
         if inside < len(ordinals):
-            rows = list(compress(rows, map(self.in_range, ordinals)))
+            # only the rows up to the last one in range are decoded (a chunk's rows are
+            # newest first: a range ending today needs the first few)
+            wanted = list(compress(range(len(ordinals)), map(self.in_range, ordinals)))
+            rows = list(map(chunk.rows(wanted[-1] + 1).__getitem__, wanted))
+        else:
+            rows = list(chunk.rows())
         self.add(rows)
         self.kept += len(rows)
         if self.kept > _KEPT:   # a wide range: read again when needed, not held

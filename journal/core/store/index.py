@@ -226,8 +226,15 @@ class ChunkRows:
     def folded(self) -> Folded:
         return self._chunk.folded(keep=False)
 
-    def rows(self) -> list[DayRow]:
-        return _day_rows(self._chunk)
+    def rows(self, head: int | None = None) -> list[DayRow]:
+        """The rows, or the first `head` of them (the newest: only those rows' moments
+        decoded)."""
+        if head is None or head >= len(self.days):
+            return _day_rows(self._chunk)
+        chunk, cols = self._chunk, self._chunk.core()
+        return list(zip(map(date.fromordinal, chunk.days[:head]),
+                        *(cols[name][:head] for name in ("id", "sleep", "rec", "good")),
+                        chunk.moments_head(head), strict=True))
 
 
 def _day_rows(chunk: Chunk) -> list[DayRow]:
