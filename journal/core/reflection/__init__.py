@@ -91,7 +91,7 @@ def reflect_rows(rows: Iterable[DayRow] | RowChunks, *, since: date | None = Non
     moments are kept; a batch that comes folded already (`FoldedChunks`: the encrypted
     index's `day_rows()`, whose chunks keep their fold) is skipped when none of its dates is
     in range, taken as it is when all its rows are, and otherwise its moments decoded once
-    and its rows in range folded (`DayFold.add_chunk`). Evidence items ({"date",
+    and its rows in range folded (`DayFold.add_chunks`). Evidence items ({"date",
     "entry_id"}) are shared between findings (each list an `Evidence`: which of the day
     table's items it holds): treat the result as read-only."""
     _check(since, until, work_end)
@@ -99,9 +99,7 @@ def reflect_rows(rows: Iterable[DayRow] | RowChunks, *, since: date | None = Non
     assert cutoff is not None   # _check made sure
     if isinstance(rows, FoldedChunks):
         fold = DayFold(since, until, rows.repeated())
-        for part in rows.folds():
-            fold.add_chunk(part)   # skipped, taken whole or its rows in range folded
-            del part
+        fold.add_chunks(rows.folds())   # each skipped, taken whole or its rows in range folded
     elif isinstance(rows, RowChunks):
         fold = DayFold(since, until, rows.repeated(), again=rows.chunks)
         for chunk in rows.chunks():

@@ -2,9 +2,10 @@
 in range as one column table (`Days`), folded from the rows a batch at a time (`DayFold`):
 each row's moments are read once, into per-day counts, interned label sets and small
 tallies (journal.core.model.moment_fold), and never kept, so reflecting over the encrypted
-index holds one chunk's decoded moments at a time; and an index chunk whose rows are all
-in range is taken as the chunk folded them when it was written, decoding no moment
-(issue 19).
+index holds one chunk's decoded moments at a time (and, for the triggers' second read, a
+narrow range's own rows: `_KEPT`); an index chunk whose rows are all in range is taken as
+the chunk folded them when it was written, decoding no moment, and one with none in range
+is not read (issue 19).
 """
 
 from __future__ import annotations
@@ -260,9 +261,8 @@ class DayFold:
         self.high = until.toordinal() if until else _FOREVER
         self.again = again   # the same rows once more, batch by batch (Days.tag_moments)
         self.in_range = range(self.low, self.high + 1).__contains__   # an ordinal's
-        # the chunks add_chunk did not skip, in order, each with its rows in range when kept
+        # the chunks add_chunks did not skip, in order, each with its rows in range if kept
         self.touched: list[tuple[FoldedChunk, list[DayRow] | None]] = []
-        self.kept = 0
         self.repeated = frozenset(repeated)
         self.repeated_days = {d.toordinal() for d in self.repeated}
         self.held: list[DayRow] = []
@@ -300,16 +300,27 @@ class DayFold:
             [row[i] for row in rows] for i in range(1, 6))
         self._merge(ordinals, ids, sleep, recovery, good, fold_moments(moments))
 
-    def add_chunk(self, chunk: FoldedChunk) -> None:
-        """One batch that comes folded (an index chunk), read as little as the range lets:
-        skipped when none of its dates is in range (nothing decoded); taken as it folded
-        itself when all are and none repeats (`whole`: no moment decoded); else its rows
-        decoded once and those in range folded, and kept (up to _KEPT rows in all) for
-        `Days.tag_moments`, which then reads only the chunks this one touched: a range
-        (the app's four weeks) decodes the moments of only the chunks holding a day of
-        it, once (issue 19)."""
+    def add_chunks(self, chunks: Iterable[FoldedChunk]) -> None:
+        """Every batch, each as `add_chunk`; their rows in range counted first (from the
+        packed dates alone), so that rows are kept for the triggers' second read only when
+        all of them fit (_KEPT): keeping rows that are dropped later costs more than it
+        saves."""
+        chunks = list(chunks)
+        # how many of each one's rows are in range: one C loop over its packed dates
+        inside = [sum(map(self.in_range, chunk.days)) for chunk in chunks]
+        keep = sum(inside) <= _KEPT
+        for chunk, n in zip(chunks, inside, strict=True):
+            self._add_chunk(chunk, n, keep)
+
+    def _add_chunk(self, chunk: FoldedChunk, inside: int, keep: bool) -> None:
+        """One batch that comes folded (an index chunk), `inside` of its rows in range,
+        read as little as the range lets: skipped when none is (nothing decoded); taken as
+        it folded itself when all are and none repeats (`whole`: no moment decoded); else
+        its rows up to the last one in range decoded once and those in range folded, and
+        kept when `keep` for `Days.tag_moments`, which then reads only the chunks touched
+        here: a range (the app's four weeks) decodes the moments of only the chunks
+        holding a day of it, once (issue 19)."""
         ordinals = chunk.days
-        inside = sum(map(self.in_range, ordinals))   # one C loop over the packed dates
         if not inside:
             return
         self.again = self._again_touched
@@ -325,15 +336,11 @@ class DayFold:
         else:
             rows = list(chunk.rows())
         self.add(rows)
-        self.kept += len(rows)
-        if self.kept > _KEPT:   # a wide range: read again when needed, not held
-            self.touched = [(c, None) for c, _ in self.touched]
-            rows = None
-        self.touched.append((chunk, rows))
+        self.touched.append((chunk, rows if keep else None))
 
     def _again_touched(self) -> Iterator[Iterable[DayRow]]:
         """The rows in range once more, in the order the chunks came: those kept, and
-        the rows of any other chunk `add_chunk` touched decoded again."""
+        the rows of any other chunk `add_chunks` touched decoded again."""
         for chunk, rows in self.touched:
             yield chunk.rows() if rows is None else rows
 
@@ -505,10 +512,10 @@ _WEEKDAY = (7).__rmod__
 #: weekday w -> a table that makes the digit "1" of byte w and "0" of any other byte
 _ON_WEEKDAY = [bytes(b"0" * w + b"1" + b"0" * (255 - w)) for w in range(7)]
 _BLOCK = 512
-#: The most rows in range `DayFold.add_chunk` keeps from the chunks it decodes, for the
+#: The most rows in range `DayFold.add_chunks` keeps from the chunks it decodes, for the
 #: triggers' second read: over five years of days, every range the app offers (a year at
-#: most), about 6 MB of the demo journal's moments (3 KB a row); a wider range reads its
-#: chunks again, holding one chunk's moments at a time.
+#: most), about 6 MB of the demo journal's moments (3 KB a row); a wider range keeps none
+#: and reads its chunks again, holding one chunk's moments at a time.
 _KEPT = 2048
 _FIRST = itemgetter(0)   # a row's date, a record's ordinal, a moment's day
 _NEXT = (1).__add__
