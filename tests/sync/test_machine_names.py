@@ -131,7 +131,7 @@ def test_a_machine_to_retire_is_named_as_status_shows_it(tmp_path):
     b("sync")
     a("sync")
     out = a("sync", "forget", "laptop", ok=False)
-    assert out.exit_code == 1 and "this is the machine you are on" in out.stderr
+    assert out.exit_code == 2 and "this is the machine you are on" in out.stderr
     out = a("sync", "forget", "old desk")
     assert "retired" in out.output
     machine_b = _status(b)["machine"]
@@ -148,7 +148,7 @@ def test_two_other_machines_of_one_name_need_the_id(namesakes, tmp_path):
     a("sync", "rename", "desk")
     a("sync")
     out = a("sync", "forget", "laptop", ok=False)
-    assert out.exit_code == 1 and "2 machines are called laptop (" in out.stderr
+    assert out.exit_code == 2 and "2 machines are called laptop (" in out.stderr
     machine_c = _status(c)["machine"]
     assert "retired" in a("sync", "forget", machine_c[:6]).output
     assert {m["machine"]: m["retired"] for m in _status(a)["machines"]}[machine_c]

@@ -212,3 +212,19 @@ def test_a_name_without_a_sync_folder_is_refused_before_anything_is_made(tmp_pat
     out = c("init", "--name", "spare", ok=False)
     assert out.exit_code != 0 and "--from-sync" in out.output
     assert not any((tmp_path / "spare").rglob("*.db"))
+
+
+def test_bad_input_to_sync_commands_is_status_2_and_says_what_is_wrong(pair, tmp_path):
+    """A machine that is not there, this machine, a second link and a folder that does not
+    exist are the user's input: status 2 as every bad input (they ended with 1), and a
+    folder that does not exist is said to be missing, not to be no sync folder."""
+    a, _b, folder = pair
+    for args in (("sync", "forget", "0123456789abcdef"), ("sync", "forget", NAME_A),
+                 ("sync", "init", str(folder))):
+        out = a(*args, ok=False)
+        assert out.exit_code == 2, (args, out.output)
+        assert len(out.stderr.strip().splitlines()) == 1
+    c = machine(tmp_path, "third")
+    out = c("init", "--from-sync", str(tmp_path / "Sync" / "nowhere"), ok=False)
+    assert out.exit_code == 2 and "does not exist" in out.stderr
+    assert not c.vault_dir.exists()

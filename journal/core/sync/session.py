@@ -73,7 +73,7 @@ def link(vault: Vault, directory: Path, passphrase: str, *, allow_weak: bool = F
         conn = SyncState.connect(vault.directory)
         try:
             if SyncState.sealed_link(conn) is not None:
-                raise JournalError("this vault is already linked to a sync folder "
+                raise ValidationError("this vault is already linked to a sync folder "
                                    "('journal sync status' says which)")
         finally:
             conn.close()
@@ -222,13 +222,22 @@ def _run(vault: Vault, state: SyncState, passphrase: str | None,
     return report
 
 
+def _sync_folder(directory: Path) -> Folder:
+    """The sync folder at `directory`; NotLinked, saying which, when there is none."""
+    folder = Folder(Path(directory).expanduser().resolve())
+    if not Path(directory).expanduser().exists():
+        raise NotLinked(f"{directory} does not exist: give the sync folder another machine "
+                        "made ('journal sync init DIR' there)")
+    if not folder.exists():
+        raise NotLinked(f"{directory} is not a journal sync folder (no journal-sync/keys)")
+    return folder
+
+
 def tries_key(directory: Path) -> bytes:
     """What wrong passphrases at the sync folder `directory` count under before any vault
     exists (`journal init --from-sync`): folder_keys.tries_key. NotLinked when it is not
     a sync folder, before anyone is asked for a passphrase."""
-    folder = Folder(Path(directory).expanduser().resolve())
-    if not folder.exists():
-        raise NotLinked(f"{directory} is not a journal sync folder (no journal-sync/keys)")
+    folder = _sync_folder(directory)
     return folder_keys.tries_key(folder)
 
 
@@ -237,9 +246,7 @@ def open_folder(directory: Path, passphrase: str, *,
     """The folder id and its sync keys, opened with `passphrase` (one try at the folder's
     key files, WrongPassphrase when it opens none), before anything is made: what
     `join` then takes as `opened`."""
-    folder = Folder(Path(directory).expanduser().resolve())
-    if not folder.exists():
-        raise NotLinked(f"{directory} is not a journal sync folder (no journal-sync/keys)")
+    folder = _sync_folder(directory)
     return folder_keys.open_any(folder, passphrase, allow_weak)
 
 
@@ -381,14 +388,14 @@ def _retiring(state: SyncState, said: str, others: set[str]) -> str:
     retire; a clear error when it names none, several, or this machine."""
     found = matching(machines_of(state, others), said)
     if not found:
-        raise JournalError(f"no machine {said} uses this sync folder ('journal sync status' "
+        raise ValidationError(f"no machine {said} uses this sync folder ('journal sync status' "
                            "lists them)")
     if len(found) > 1:
-        raise JournalError(f"{len(found)} machines are called {clean_name(said)} ("
+        raise ValidationError(f"{len(found)} machines are called {clean_name(said)} ("
                            f"{', '.join(m.id for m in found)}): give the id of the one to "
                            "retire ('journal sync status' lists them)")
     if found[0].this:
-        raise JournalError("this is the machine you are on; retire it from another one")
+        raise ValidationError("this is the machine you are on; retire it from another one")
     return found[0].id
 
 
