@@ -206,3 +206,8 @@ def test_a_moments_part_the_head_cannot_read_is_decoded_whole_or_refused():
     broken[4] = b"[7," + broken[4][1:-9]   # a row that is no list, and cut short
     with pytest.raises(DecryptError):
         Chunk.decode(chunk.bucket, b"\n".join(broken)).moments_head(len(whole) - 1)
+    garbled = parts.copy()   # a byte that is no UTF-8, inside the first row's kind
+    quote = garbled[4].index(b'"') + 1
+    garbled[4] = garbled[4][:quote] + b"\xff" + garbled[4][quote:]
+    with pytest.raises(DecryptError):
+        Chunk.decode(chunk.bucket, b"\n".join(garbled)).moments_head(1)

@@ -349,7 +349,7 @@ class DayFold:
         self._merge(ordinals, ids, sleep, recovery, good, fold_moments(moments))
 
     def add_chunks(self, chunks: Iterable[FoldedChunk]) -> None:
-        """Every batch, each as `add_chunk`; their rows in range counted first (from the
+        """Every batch, each as `_add_chunk` says; their rows in range counted first (from the
         packed dates alone), so that rows are kept for the triggers' second read only when
         all of them fit (_KEPT): keeping rows that are dropped later costs more than it
         saves."""

@@ -276,10 +276,10 @@ class Chunk:
         raw = self._raws[3]
         if 2 * rows > len(self) or raw is None:
             return self.moments(keep=False)[:rows]
-        text = bytes(raw).decode("utf-8", "replace")
         decode = _ROW_DECODER.raw_decode
         head: list[list[list[Any]]] = []
         try:
+            text = bytes(raw).decode("utf-8")
             at = 1 if text[:1] == "[" else -1
             while at > 0 and len(head) < rows:
                 row, at = decode(text, at)
