@@ -363,7 +363,7 @@ class DayFold:
     def _add_chunk(self, chunk: FoldedChunk, inside: int, keep: bool) -> None:
         """One batch that comes folded (an index chunk), `inside` of its rows in range,
         read as little as the range lets: skipped when none is (nothing decoded); taken as
-        it folded itself when all are and none repeats (`whole`: no moment decoded); else
+        it folded itself when all are and none repeats (no moment decoded); else
         its rows up to the last one in range decoded once and those in range folded, and
         kept when `keep` for `Days.tag_moments`, which then reads only the chunks touched
         here: a range (the app's four weeks) decodes the moments of only the chunks
@@ -392,17 +392,11 @@ class DayFold:
         for chunk, rows in self.touched:
             yield chunk.rows() if rows is None else rows
 
-    def whole(self, ordinals: Sequence[int]) -> bool:
-        """Whether every one of these dates is in range and comes once (so a batch's fold
-        can be taken as it is)."""
-        return not ordinals or (self.low <= min(ordinals) and max(ordinals) <= self.high
-                                and self.repeated_days.isdisjoint(ordinals))
-
     def add_folded(self, ordinals: Sequence[int], ids: Sequence[str],
                    sleep: Sequence[int | None], recovery: Sequence[Sequence[str]],
                    good: Sequence[int], folded: Folded) -> None:
         """A batch of rows already folded (their moments' `Folded`, in the same order), every
-        date in range and none repeated (`whole`)."""
+        date in range and none repeated."""
         self._merge(ordinals, ids, sleep, recovery, good, folded)
 
     def _merge(self, ordinals: Sequence[int], ids: Sequence[str], sleep: Sequence[int | None],
