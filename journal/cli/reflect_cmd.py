@@ -67,7 +67,7 @@ def reflect_command(runtime: Runtime, since: date | None, until: date | None, as
         vault.close()
     with paused_gc():
         result = reflect_rows(index.day_rows(), since=since, until=until, work_end=work_end,
-                              today=today, practices=index.practice_rows())
+                              today=today, practices=index.practice_rows(since, until))
     if as_json:
         for piece in json_pieces(result):
             say_json(piece)

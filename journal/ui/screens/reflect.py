@@ -145,7 +145,7 @@ class ReflectScreen(Screen):
                 entries = EntryView(index.select())
                 report = reflect_rows(index.day_rows(), since=since, until=today,
                                       work_end=work_end, today=today,
-                                      practices=index.practice_rows())
+                                      practices=index.practice_rows(since, today))
         except JournalError as exc:
             self.post_message(_Failed(key, str(exc)))
             return
