@@ -98,7 +98,9 @@ class UnlockScreen(Screen):
     """Asks for the passphrase (or creates the vault) and posts `Unlocked`."""
 
     CSS_PATH = "unlock.tcss"
-    BINDINGS = [Binding("enter", "go", "Unlock", show=False)]
+    BINDINGS = [Binding("enter", "go", "Unlock", show=False),
+                Binding("ctrl+r", "recover", "Forgot passphrase",
+                        tooltip="Set a new passphrase with your recovery code")]
 
     @dataclass
     class Failed(Message):
@@ -185,6 +187,7 @@ class UnlockScreen(Screen):
         for field in self.query(Input):
             field.value = ""
         self.query_one("#passphrase").focus()
+        self.refresh_bindings()  # "Forgot passphrase" only when there is a vault to unlock
         if not self.creating and not status:
             self._hold_if_owed()  # quitting and starting again gets no free tries
 
@@ -207,11 +210,34 @@ class UnlockScreen(Screen):
     def _wrong_line(self, wait: int) -> str:
         what = (f"{self.attempts} wrong passphrases in a row" if self.attempts > 1 else
                 "That passphrase did not unlock this journal")
-        forgot = (" Forgotten? Your recovery code sets a new one: quit (ctrl+q) and run "
-                  "'journal passwd --recovery-code'." if self.attempts > 1 else "")
+        forgot = (" Forgotten? Your recovery code sets a new one: press ctrl+r."
+                  if self.attempts > 1 else "")
         return (f"[b $error]{what}.[/] Check Caps Lock and the keyboard layout, then try "
                 "again" + (f" in {wait} second{'s' if wait != 1 else ''}." if wait else ".")
                 + forgot)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "recover":
+            return not self.creating and self.vault_id is not None
+        return True
+
+    def action_recover(self) -> None:
+        """The recovery screen (journal.ui.screens.recovery): back here with the vault
+        open under its new passphrase, or with nothing changed."""
+        if self.query_one("#busy").display or self.opening:
+            return
+        from journal.ui.screens.recovery import Recovered, RecoveryScreen
+
+        def back(result: Recovered | None) -> None:
+            if result is None:
+                self.query_one("#passphrase").focus()
+                return
+            self.attempts = 0
+            self.opening = True  # coming back here is no fresh start (`prepare`)
+            self._busy(True, "Opening your journal…")
+            self.finish_open(result.vault, result.notices)
+
+        self.app.push_screen(RecoveryScreen(), back)
 
     def _busy(self, busy: bool, status: str = "") -> None:
         self.query_one("#busy").display = busy
@@ -270,13 +296,24 @@ class UnlockScreen(Screen):
         except Exception as exc:  # noqa: BLE001 - every failure reaches the person
             self.post_message(self.Failed(as_journal_error(exc)))
             return
+        self._opened(vault)
+
+    @work(thread=True, exclusive=True, group="kdf", exit_on_error=False)
+    def finish_open(self, vault: Vault, notices: list[str]) -> None:
+        """A vault the recovery screen opened (and gave a new passphrase): the rest of
+        an unlock, its notices said first."""
+        self._opened(vault, notices)
+
+    def _opened(self, vault: Vault, said: list[str] | None = None) -> None:
+        """After the key opened `vault` (in a worker): sealed notes merged, the index
+        read (and stored when rebuilt), and `Unlocked` posted."""
         try:
             result = merge_sealed(vault)
         except JournalError as exc:
             result = MergeResult(problems=[f"quick notes were not merged: {exc}"])
         if vault.rollback_warning:
             result.problems.insert(0, vault.rollback_warning)
-        notices: list[str] = []
+        notices: list[str] = list(said or ())
         try:  # the words used before, from the encrypted index (no bodies): off the UI
             # thread, and the index stays cached in the vault for browse and reflect
             with allocation_burst():
