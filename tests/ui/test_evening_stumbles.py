@@ -272,7 +272,8 @@ async def test_the_recovery_code_says_how_it_is_used(app_factory):
         await settle(pilot)
         assert isinstance(app.screen, RecoveryCodeScreen)
         shown = screen_text(app)
-        assert "journal passwd --recovery-code" in shown, shown
+        assert "ctrl+r on the unlock screen" in shown, shown  # the app's way, and the CLI's
+        assert "passwd --recovery-code" in shown, shown
         assert app.screen.code in shown and "I have written it down" in shown
         assert "Continue" in shown  # nothing pushed off the 24 rows
 

@@ -70,9 +70,9 @@ class RecoveryCodeScreen(ModalScreen[bool]):
             box.border_title = "Your recovery code (shown once)"
             yield Static(
                 "If you forget your passphrase, this code is the [b]only[/] way back into "
-                "your journal ([b]journal passwd --recovery-code[/] sets a new passphrase "
-                "with it). Write it on paper now and keep it somewhere safe, away from "
-                "this computer. Anyone who has it can read your journal. It will not be "
+                "your journal: ctrl+r on the unlock screen (or [b]journal passwd "
+                "--recovery-code[/]) sets a new passphrase with it. Write it on paper now "
+                "and keep it somewhere safe, away from this computer. Anyone who has it can read your journal. It will not be "
                 "shown again.", classes="recovery-text")
             yield Static(self.code, id="recovery-code")
             yield Checkbox("I have written it down", id="written")
