@@ -72,8 +72,8 @@ class RecoveryCodeScreen(ModalScreen[bool]):
                 "If you forget your passphrase, this code is the [b]only[/] way back into "
                 "your journal: ctrl+r on the unlock screen (or [b]journal passwd "
                 "--recovery-code[/]) sets a new passphrase with it. Write it on paper now "
-                "and keep it somewhere safe, away from this computer. Anyone who has it can read your journal. It will not be "
-                "shown again.", classes="recovery-text")
+                "and keep it somewhere safe, away from this computer. Anyone who has it "
+                "can read your journal. It will not be shown again.", classes="recovery-text")
             yield Static(self.code, id="recovery-code")
             yield Checkbox("I have written it down", id="written")
             with Horizontal():
