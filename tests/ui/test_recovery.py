@@ -205,6 +205,20 @@ async def test_escape_goes_back_and_changes_nothing(app_factory, paths, code, st
         assert isinstance(app.screen, WriteScreen)
 
 
+async def test_quitting_between_the_steps_closes_the_vault_unchanged(app_factory, paths,
+                                                                     code):
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _recover(pilot)
+        await _type_code(pilot, code)
+        opened = screen.vault
+        assert opened is not None
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert screen.vault is None and opened.closed
+    assert _opens(paths.vault, PASSPHRASE) and not _opens(paths.vault, NEW)
+
+
 async def test_a_synced_vaults_folder_key_takes_the_new_passphrase(app_factory, paths,
                                                                     code, sync_folder):
     """`journal passwd` wraps this machine's key file in the sync folder under the new

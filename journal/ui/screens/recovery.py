@@ -119,6 +119,12 @@ class RecoveryScreen(Screen["Recovered | None"]):
         self._step_code()
         self._hold_if_owed()
 
+    def on_unmount(self) -> None:
+        """Quitting between the steps: the vault opened by the code is closed, unchanged."""
+        if self.vault is not None:
+            self.vault.close()
+            self.vault = None
+
     # -- the two steps ------------------------------------------------------------------
     def _step_code(self) -> None:
         self.query_one("#recovery-intro", Static).update(
