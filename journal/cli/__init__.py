@@ -97,6 +97,14 @@ class JournalGroup(click.Group):
 
             ctx.fail(f"No such command {name!r}. To write this in today's entry: "
                      f"journal add {shlex.join(args)}")
+        if (name and not name.startswith("-") and not ctx.resilient_parsing
+                and self.get_command(ctx, name) is None):
+            # click suggests only among the commands already loaded (lazily, here)
+            from difflib import get_close_matches
+
+            near = get_close_matches(name, self.list_commands(ctx))
+            ctx.fail(f"No such command {name!r}." + (
+                f" Did you mean {' or '.join(map(repr, near))}?" if near else ""))
         return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

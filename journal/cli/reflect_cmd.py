@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import math
 import textwrap
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from itertools import chain, repeat
-from operator import is_
+from operator import is_, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +21,9 @@ from journal.cli.runtime import Runtime
 from journal.core.care.support import SUPPORT_POINTER
 from journal.core.errors import ValidationError
 from journal.core.reflection import NOT_A_DIAGNOSIS, reflect_rows
-from journal.core.reflection.days import Evidence
+from journal.core.reflection.days import Evidence, EvidenceTable
 from journal.core.store.bulk import paused_gc
+from journal.core.store.read_ahead import ReadAhead
 
 _string = json.encoder.encode_basestring   # a str as JSON, UTF-8 kept (C)
 
@@ -57,7 +58,8 @@ def reflect_command(runtime: Runtime, since: date | None, until: date | None, as
     if since and not until and since > today:
         raise ValidationError(f"--since {since} is after today, {today}")
     work_end = settings_mod.load(runtime.paths.settings_file).work_end
-    vault = runtime.open_vault(passphrase_file)
+    # the index chunks read while the key is derived (the whole journal's 256, or a range's)
+    vault = runtime.open_vault(passphrase_file, read_ahead=ReadAhead(chunks=True))
     try:
         index = vault.index()  # reflection needs no bodies: no full decrypts
     finally:
@@ -148,23 +150,24 @@ def _evidence(value: Evidence, depth: int, seen: dict[tuple[int, int], list[str]
         return None
     key = (id(table), depth)   # the result holds the table: no other takes its id meanwhile
     if key not in seen:
-        values = _flat(table) if table else None
+        columns = _columns(table) if table else None
         quote = ""
-        if values is not None and _plain(values):
+        if columns is not None and all(map(_plain, columns)):
             quote = '"'   # written as they are, between quotes
-        elif values is not None:
-            values = _records(table)
-        if values is None:
+        elif columns is not None:
+            texts = _records(table)
+            width = len(columns)
+            columns = None if texts is None else [texts[j::width] for j in range(width)]
+        if columns is None:
             seen[key] = None
         else:   # an item's text: what comes before each value, the value, ..., the end
             more = "\n" + "  " * (depth + 2)
             heads = [f"{more}{_string(k)}: {quote}" for k in table[0]]
             between = ["{" + heads[0], *(quote + "," + head for head in heads[1:]),
                        quote + "\n" + "  " * (depth + 1) + "}"]
-            width = len(heads)
             streams: list[Iterable[str]] = [repeat(between[0])]
-            for j, after in enumerate(between[1:]):
-                streams += [values[j::width], repeat(after)]
+            for column, after in zip(columns, between[1:], strict=True):
+                streams += [column, repeat(after)]
             seen[key] = list(map("".join, zip(*streams, strict=False)))   # repeat: endless
     texts = seen[key]
     return None if texts is None else list(map(texts.__getitem__, days))
@@ -222,6 +225,27 @@ def _texts(values: list[Any]) -> list[str] | None:
     return None if None in texts else texts   # None: NaN or infinity
 
 
+def _columns(table: list[Any]) -> list[Sequence[Any]] | None:
+    """The values of a table of flat records a key at a time (as `_flat` gives them, a
+    column each); None when it is not one. A day table's `EvidenceTable` gives the columns
+    its items were made from, once C loops have checked that its items still hold exactly
+    them: each a dict, with its keys in order, each value the column's own object (not
+    looked at again: 50,000 items at 50,000 entries); any other table, or one changed
+    since, is read from its items."""
+    if type(table) is EvidenceTable:
+        keys, columns, n = table.keys, table.columns, len(table)
+        if (all(len(column) == n for column in columns) and set(map(type, table)) == {dict}
+                and list(chain.from_iterable(table)) == list(keys) * n
+                and all(all(map(is_, map(itemgetter(key), table), column))
+                        for key, column in zip(keys, columns, strict=True))):
+            return list(columns)
+    values = _flat(table)
+    if values is None:
+        return None
+    width = len(table[0])
+    return [values[j::width] for j in range(width)]
+
+
 def _flat(items: list[Any]) -> list[Any] | None:
     """The values of the items, in order, when every item is a dict with the first one's
     keys, in its order; else None. Checked with C loops: the keys of all items,
@@ -236,7 +260,7 @@ def _flat(items: list[Any]) -> list[Any] | None:
     return list(chain.from_iterable(map(dict.values, items)))
 
 
-def _plain(values: list[Any]) -> bool:
+def _plain(values: Sequence[Any]) -> bool:
     """Whether the values are strings JSON writes as they are between quotes: printable
     ASCII without a quote or a backslash (dates, ids)."""
     try:

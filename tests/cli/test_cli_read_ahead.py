@@ -34,6 +34,8 @@ RANGES = r"FROM entries WHERE uuid >="
     (("search", "-n", "1", "@ana"), 1, 0),
     (("list",), 1, 0),
     (("tags",), 1, 0),
+    (("reflect",), 1, 0),
+    (("reflect", "--json", "--since", "2026-11-21"), 1, 0),
     (("show", "2026-11-21"), 0, 0),
 ])
 def test_a_command_reads_ahead_what_it_needs_and_nothing_after_the_key(traced, command,

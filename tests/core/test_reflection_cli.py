@@ -214,3 +214,34 @@ def test_shared_evidence_is_written_once_and_as_it_is_now(year):
     lists[1][-1] = {"entry_id": "x", "date": "y"}      # another item, keys in another order
     lists[2].append({"date": "2026-12-01", "entry_id": "%s"})
     assert "".join(json_pieces(result)) == json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_evidence_written_from_the_day_tables_columns_only_while_its_items_hold_them(year):
+    """`reflect --json` takes the evidence items' values from the columns the day table
+    made them from (`EvidenceTable`), after checking that each item still holds exactly
+    those values under its keys, in order: an item whose keys were put in another order,
+    that was replaced (in the table and the list alike) by one with another date, or that
+    gained a key, is written as it is now."""
+    from journal.cli.reflect_cmd import json_pieces
+    from journal.core.reflection.days import EvidenceTable
+
+    def written(result: dict) -> str:
+        return "".join(json_pieces(result))
+
+    def dumped(result: dict) -> str:
+        return json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+
+    result = reflect(year, today=TODAY)
+    lists = [f["evidence"] for f in result["findings"] if f["evidence"]]
+    table = lists[0].table
+    assert type(table) is EvidenceTable and len(table) == len(table.columns[0]) > 10
+    assert written(result) == dumped(result)
+    shown = lists[0].days[0]
+    item = table[shown]
+    item["date"] = item.pop("date")   # the same values, keys in another order
+    assert list(item) == ["entry_id", "date"] and written(result) == dumped(result)
+    assert f'"entry_id": "{item["entry_id"]}",' in written(result)
+    item = table[shown] = lists[0][0] = {"date": "1999-12-31", "entry_id": item["entry_id"]}
+    assert written(result) == dumped(result) and '"date": "1999-12-31"' in written(result)
+    item["note"] = 'a "quoted" ✓'
+    assert written(result) == dumped(result) and "quoted" in written(result)

@@ -5,7 +5,9 @@ week to week. Whole results are pinned by test_reflection_golden.py."""
 from __future__ import annotations
 
 import importlib
+import operator
 import random
+import uuid
 from datetime import date, timedelta
 
 import gen
@@ -110,6 +112,19 @@ def test_evidence_dates_made_a_month_at_a_time_match_isoformat():
     for ordinals in cases:
         expected = [date.fromordinal(o).isoformat() for o in ordinals]
         assert days_module._iso_dates(ordinals) == expected
+
+
+def test_evidence_ids_copied_side_by_side_are_the_same_texts_in_order():
+    """The evidence items' ids are copied next to one another (one join, one split): equal
+    texts in the same order, new objects; ids a split would cut (a NUL) or that are not all
+    strings are kept as they are."""
+    ids = [str(uuid.UUID(int=random.Random(5).getrandbits(128))) for _ in range(50)]
+    ids += ["", "é ✓", "a\nb", ids[0]]
+    copied = days_module._side_by_side(ids)
+    assert copied == ids and copied is not ids
+    assert not any(map(operator.is_, copied[:50], ids[:50]))   # made anew, in order
+    for kept in (["a\0b", "c"], ["a", 1], []):
+        assert days_module._side_by_side(kept) is kept
 
 
 @pytest.mark.parametrize("until", [None, date(2027, 3, 1)])

@@ -114,11 +114,11 @@ def reflect_rows(rows: Iterable[DayRow] | RowChunks, *, since: date | None = Non
         fold = DayFold(since, until, repeated_dates(rows), again=lambda: (rows,))
         fold.add(rows)
     days = fold.days()
-    last = days.dates[-1] if len(days) else None
+    last = date.fromordinal(days.ordinals[-1]) if len(days) else None
     end = until or (max(today, last) if today and last else today or last) or date.today()
     if since and since > end:   # a range that starts after today holds nothing yet
         end = since
-    start = since or (days.dates[0] if len(days) else end)
+    start = since or (date.fromordinal(days.ordinals[0]) if len(days) else end)
     checked = [
         balance(days, end),
         spillover(days, end, work_end, cutoff),

@@ -87,7 +87,8 @@ class Days:
     taken in one pass over them (the moments themselves are not kept). Findings read whole
     columns with C loops (map, compress, sum)."""
 
-    __slots__ = ("dates", "ordinals", "ids", "sleep", "recovery", "good", "follows",
+    __slots__ = ("_dates", "ordinals", "_ids", "_folded_ids", "_order", "sleep", "recovery",
+                 "good", "follows",
                  "moment_count", "contagion", "concern", "contagion_intensity",
                  "concern_intensity", "heavy", "stepped_away", "with_action", "helped", "numb",
                  "at_work", "weekday", "seed", "contagion_tags", "concern_tags", "contexts",
@@ -95,9 +96,7 @@ class Days:
                  "carried", "felt",
                  "_again", "_items")
 
-    dates: Sequence[date]
     ordinals: list[int]                  # date.toordinal()
-    ids: Sequence[str]
     sleep: Sequence[int | None]
     recovery: Sequence[tuple[str, ...]]  # labels as given (may repeat); equal ones shared
     good: Sequence[int]
@@ -133,9 +132,31 @@ class Days:
     carried: Carried                     # which came home: spillover
     felt: bool                           # any moment has a feeling word
     _again: Callable[[], Iterable[Iterable[DayRow]]]   # the rows once more (tag_moments)
+    _dates: list[date] | None            # `dates`, made on first use
+    _ids: Sequence[str] | None           # `ids`, put in date order on first use...
+    _folded_ids: Sequence[str]           # ...from the ids as folded
+    _order: list[int]                    # day i was folded at position _order[i]
+    _items: EvidenceTable | None         # the evidence items, made on first use
 
     def __len__(self) -> int:
         return len(self.ordinals)
+
+    @property
+    def ids(self) -> Sequence[str]:
+        """Each day's entry id, put in date order on first use (only the evidence items
+        read them: taken then, each id is read twice while it is in the cache)."""
+        if self._ids is None:
+            order = self._order
+            self._ids = (itemgetter(*order)(self._folded_ids) if len(order) > 1
+                         else tuple(self._folded_ids))
+        return self._ids
+
+    @property
+    def dates(self) -> list[date]:
+        """Each day's date, made on first use (most findings read the ordinals only)."""
+        if self._dates is None:
+            self._dates = list(map(date.fromordinal, self.ordinals))
+        return self._dates
 
     def work_bits(self, labels: Collection[str]) -> dict[str, int]:
         """For each of the labels noted at work, the days that noted it, as bits over the days
@@ -150,11 +171,10 @@ class Days:
         """One item per day whose flag (in day order) is true."""
         return Evidence(self._evidence_items(), list(compress(range(len(self)), flags)))
 
-    def _evidence_items(self) -> list[dict[str, str]]:
+    def _evidence_items(self) -> EvidenceTable:
         # Made once and shared by every finding's evidence: the result is read-only.
         if self._items is None:
-            self._items = [{"date": d, "entry_id": i}
-                           for d, i in zip(_iso_dates(self.ordinals), self.ids, strict=True)]
+            self._items = EvidenceTable(_iso_dates(self.ordinals), _side_by_side(self.ids))
         return self._items
 
     def tag_moments(self, tags: Collection[str]) -> dict[str, list[tuple[int, str, int]]]:
@@ -176,6 +196,21 @@ class Days:
         for i, context, is_c, tag in seen:
             found[tag].append((i, context, is_c))
         return found
+
+
+class EvidenceTable(list[dict[str, str]]):
+    """The Days table's evidence items, one {"date", "entry_id"} per day (a list like any
+    other), that also keeps the columns they were made from (`keys`, `columns`: the dates'
+    texts and the ids, as the items held them when made), so a writer may take the values
+    from the columns once it has checked that the items still hold them (`reflect --json`
+    writes 50,000 of them)."""
+
+    __slots__ = ("keys", "columns")
+
+    def __init__(self, dates: Sequence[str], ids: Sequence[str]) -> None:
+        super().__init__([{"date": d, "entry_id": i} for d, i in zip(dates, ids, strict=True)])
+        self.keys = ("date", "entry_id")
+        self.columns = (dates, ids)
 
 
 class Evidence(list[dict[str, str]]):
@@ -210,6 +245,19 @@ def _iso_dates(ordinals: list[int]) -> list[str]:
                      _DAY_TEXTS[:_MONTH_DAYS[month] + leap])
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return [texts[o - start] for o in ordinals]
+
+
+def _side_by_side(texts: Sequence[str]) -> Sequence[str]:
+    """Equal texts, made anew one after the other in memory, in order (one join and one
+    split, in C), when every one is a str without a NUL; else the texts as they are. The
+    ids come from 256 decoded chunks and are taken in date order, each from another
+    place: every later pass over them (the evidence items, `reflect --json`'s checks and
+    texts) would pay a cache miss per id; the copy pays them once."""
+    try:
+        parts = "\0".join(texts).split("\0")
+    except TypeError:
+        return texts
+    return parts if len(parts) == len(texts) else texts
 
 
 _DAY_TEXTS = [f"{n:02d}" for n in range(1, 32)]
@@ -355,8 +403,10 @@ class DayFold:
                 work[label] += mask.bit_count()
         weekday = list(map(_WEEKDAY, map(_PREVIOUS, columns[0])))
         days.weekday_bits = _weekday_bits(weekday)
-        order, columns = _by_date([*columns, weekday])
-        (ordinals, days.ids, days.sleep, days.recovery, days.good,
+        days._folded_ids, days._ids = columns[1], None
+        order, columns = _by_date([columns[0], *columns[2:], weekday])
+        days._order = order
+        (ordinals, days.sleep, days.recovery, days.good,
          days.moment_count, days.contagion, days.concern, days.contagion_intensity,
          days.concern_intensity, days.heavy, days.stepped_away, days.with_action, days.helped,
          days.numb, days.at_work, days.evenings, weekday) = columns
@@ -369,7 +419,7 @@ class DayFold:
         days.ordinals = ordinals = list(ordinals)
         if any(map(eq, ordinals[1:], ordinals)):
             raise ValueError("rows repeat a date that was not declared repeated")
-        days.dates = list(map(date.fromordinal, ordinals))
+        days._dates = None
         days.follows = list(map(eq, ordinals[1:], map(_NEXT, ordinals)))
         tallies = self.tallies
         days.contagion_tags = tallies.contagion

@@ -7,6 +7,7 @@ Framing (domain.md §8.5): this describes the notes, it never says the user is f
 
 from __future__ import annotations
 
+from datetime import date
 from itertools import compress
 from typing import Any
 
@@ -36,7 +37,7 @@ def self_care_gap(days: Days) -> tuple[dict[str, Any], list[Chance]]:
     first = starts[lengths.index(longest)] if longest else 0   # the earliest of the longest
     best = (first, first + longest)
     long_runs = sum(map(GAP_NOTABLE_DAYS.__le__, lengths))
-    best_days = [days.dates[i] for i in range(*best)]
+    best_days = list(map(date.fromordinal, days.ordinals[slice(*best)]))
     with_recovery = sum(has)
     stats: dict[str, Any] = {
         "longest": ({"from": best_days[0].isoformat(),
