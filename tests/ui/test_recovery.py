@@ -219,6 +219,28 @@ async def test_quitting_between_the_steps_closes_the_vault_unchanged(app_factory
     assert _opens(paths.vault, PASSPHRASE) and not _opens(paths.vault, NEW)
 
 
+async def test_left_alone_between_the_steps_it_locks_like_the_app(app_factory, paths, code,
+                                                                   ui_clock):
+    """The code opened the vault: left on the second step past the auto-lock minutes, it
+    is closed and the unlock screen is back, nothing changed."""
+    from journal.settings import Settings
+
+    app = app_factory(settings=Settings(autolock_minutes=5))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _recover(pilot)
+        await _type_code(pilot, code)
+        opened = screen.vault
+        assert opened is not None
+        ui_clock.advance(minutes=4)
+        await pilot.pause(1.2)
+        assert app.screen is screen and not opened.closed
+        ui_clock.advance(minutes=1)
+        await pilot.pause(1.2)
+        assert isinstance(app.screen, UnlockScreen) and opened.closed
+        assert any("idle minutes" in n.message for n in app._notifications)
+    assert _opens(paths.vault, PASSPHRASE)
+
+
 async def test_a_synced_vaults_folder_key_takes_the_new_passphrase(app_factory, paths,
                                                                     code, sync_folder):
     """`journal passwd` wraps this machine's key file in the sync folder under the new

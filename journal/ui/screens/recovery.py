@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 #: How often a pause after wrong codes looks at the clock (and counts down).
 HOLD_TICK = 0.25
 
+#: How often the second step looks whether the app's auto-lock time has passed.
+IDLE_TICK = 1.0
+
 #: Said once the passphrase is replaced, as `journal passwd` says it.
 OLD_COPIES = ("Copies or backups of the vault made before now still open with the old "
               "passphrase; if it may be known, run 'journal rotate-keys'.")
@@ -145,6 +148,17 @@ class RecoveryScreen(Screen["Recovered | None"]):
             self.query_one(name).display = True
         self.query_one("#go", Button).label = "Set passphrase"
         self.query_one("#new").focus()
+        self.set_interval(IDLE_TICK, self._idle_check)
+
+    def _idle_check(self) -> None:
+        """The vault the code opened is an unlocked vault: left alone as long as the
+        app's auto-lock allows, it is closed and the screen goes back, nothing changed."""
+        app = self.journal
+        if (self.vault is not None and not self.query_one("#busy").display
+                and app.idle.expired(app.clock.now())):
+            self.action_back()
+            app.notify(f"Locked after {app.idle.minutes} idle minutes; the passphrase was "
+                       "not changed.", timeout=8)
 
     def _status(self, text: str) -> None:
         self.query_one("#unlock-status", Static).update(text)
