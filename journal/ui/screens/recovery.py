@@ -34,6 +34,7 @@ from journal.core.store.passphrase_policy import judge
 from journal.core.store.rollback import SeenSaves
 from journal.core.store.vault import Vault
 from journal.core.textsafe import for_markup
+from journal.ui.screens.unlock import as_journal_error
 
 if TYPE_CHECKING:
     from journal.ui.app import JournalApp
@@ -57,15 +58,6 @@ class Recovered:
 
     vault: Vault
     notices: list[str] = field(default_factory=list)
-
-
-def as_error(exc: Exception) -> JournalError:
-    """A worker's failure as one line (the project's errors as they are)."""
-    if isinstance(exc, JournalError):
-        return exc
-    if isinstance(exc, OSError) and exc.strerror:
-        return JournalError(f"cannot use this place: {exc.strerror}")
-    return JournalError(f"something went wrong: {type(exc).__name__}: {exc}")
 
 
 class RecoveryScreen(Screen["Recovered | None"]):
@@ -234,7 +226,7 @@ class RecoveryScreen(Screen["Recovered | None"]):
                                    allow_weak=app.allow_weak, clock=app.clock,
                                    seen=SeenSaves(app.paths.seen_saves_file))
         except Exception as exc:  # noqa: BLE001 - every failure reaches the person
-            self.post_message(self.Failed(as_error(exc)))
+            self.post_message(self.Failed(as_journal_error(exc)))
             return
         self.post_message(self.Opened(vault))
 
@@ -246,7 +238,7 @@ class RecoveryScreen(Screen["Recovered | None"]):
         try:
             note = vault.change_passphrase(passphrase)
         except Exception as exc:  # noqa: BLE001 - nothing was changed
-            self.post_message(self.Failed(as_error(exc)))
+            self.post_message(self.Failed(as_journal_error(exc)))
             return
         if note:
             notices.append(note)
