@@ -1,11 +1,14 @@
 """The app's time from unlock to the first painted list, headless, in a fresh process:
 
-  python -m bench.app_probe VAULT      (JOURNAL_PASSPHRASE, JOURNAL_CONFIG_DIR from the env)
+  python -m bench.app_probe VAULT [--reflect]   (JOURNAL_PASSPHRASE, JOURNAL_CONFIG_DIR from
+                                                 the env)
 
 Builds the app with journal.ui.app.make_app, runs it under `app.run_test()`, types the
 passphrase into the unlock screen and presses Enter (t0), waits until the vault is open
 (unlocked), then goes to Browse (F3) and waits until the entry list holds rows and a refresh
-has been processed (painted). Prints JSON: seconds from t0 to each point.
+has been processed (painted). Prints JSON: seconds from t0 to each point. With --reflect,
+then presses F4 and adds `reflect`: seconds from F4 until the Reflect screen's default
+range (the last 4 weeks) has its report and a refresh has been processed.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ TIMEOUT = float(os.environ.get("BENCH_APP_TIMEOUT", "120"))
 _until = partial(until, timeout=TIMEOUT)
 
 
-async def _probe(vault_dir: Path) -> dict[str, float | int]:
+async def _probe(vault_dir: Path, reflect: bool = False) -> dict[str, float | int]:
     from textual.widgets import Input
 
     from journal import paths as paths_mod
@@ -70,11 +73,18 @@ async def _probe(vault_dir: Path) -> dict[str, float | int]:
         await pilot.pause()
         out["first_list"] = time.perf_counter() - t0
         out["rows"] = rows()
+        if reflect:
+            t1 = time.perf_counter()
+            await pilot.press("f4")
+            await _until(lambda: getattr(app.screen, "report", None) is not None,
+                         "the reflection's report")
+            await pilot.pause()
+            out["reflect"] = time.perf_counter() - t1
     return out
 
 
 def main(argv: list[str]) -> None:
-    result = asyncio.run(_probe(Path(argv[0])))
+    result = asyncio.run(_probe(Path(argv[0]), reflect="--reflect" in argv[1:]))
     print(json.dumps(result))
 
 

@@ -1,9 +1,10 @@
-"""`python -m bench.reflect_probe VAULT [RUNS]`: what `journal reflect --json` does after
-the key derivation, step by step in one process (the vault opened once), each step's best
-of RUNS (default 3) in wall-clock and CPU time: the index read from its sealed chunks,
-`reflect_rows` over it with the collector paused (as the command runs it), the JSON text
-written a piece at a time. BENCH_PASSPHRASE holds the passphrase (default: the bench's).
-For comparing branches on a busy machine: the CPU figures move less than wall time."""
+"""`python -m bench.reflect_probe VAULT [RUNS [SINCE UNTIL]]`: what `journal reflect --json
+[--since SINCE --until UNTIL]` does after the key derivation, step by step in one process
+(the vault opened once), each step's best of RUNS (default 3) in wall-clock and CPU time:
+the index read from its sealed chunks, `reflect_rows` over it with the collector paused (as
+the command runs it), the JSON text written a piece at a time. BENCH_PASSPHRASE holds the
+passphrase (default: the bench's). For comparing branches on a busy machine: the CPU figures
+move less than wall time."""
 
 from __future__ import annotations
 
@@ -18,12 +19,15 @@ from bench.vaults import PASSPHRASE
 
 
 def main(argv: list[str]) -> None:
+    from datetime import date
+
     from journal.cli.reflect_cmd import json_pieces
     from journal.core.reflection import reflect_rows
     from journal.core.store.bulk import paused_gc
     from journal.core.store.vault import Vault
 
     runs = int(argv[1]) if len(argv) > 1 else 3
+    since, until = (date.fromisoformat(d) for d in argv[2:4]) if len(argv) > 3 else (None, None)
     vault = Vault.open(Path(argv[0]), os.environ.get("BENCH_PASSPHRASE", PASSPHRASE))
     best: dict[str, tuple[float, float]] = {}
 
@@ -41,7 +45,8 @@ def main(argv: list[str]) -> None:
             index = timed("index", vault.index)
             with paused_gc():
                 result = timed("reflect_rows", lambda i=index: reflect_rows(
-                    i.day_rows(), practices=i.practice_rows()))
+                    i.day_rows(), since=since, until=until,
+                    practices=i.practice_rows(since, until)))
                 timed("json", lambda r=result: "".join(json_pieces(r)))
     finally:
         vault.close()

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from journal import settings as settings_mod
-from journal.cli.common import DATE, pass_runtime, passphrase_file_option, plural
+from journal.cli.common import DATE, pass_runtime, passphrase_file_option
 from journal.cli.output import say, say_json
 from journal.cli.runtime import Runtime
 from journal.core.care.support import SUPPORT_POINTER
@@ -24,6 +24,7 @@ from journal.core.reflection import NOT_A_DIAGNOSIS, reflect_rows
 from journal.core.reflection.days import Evidence, EvidenceTable
 from journal.core.store.bulk import paused_gc
 from journal.core.store.read_ahead import ReadAhead
+from journal.core.wording import counted
 
 _string = json.encoder.encode_basestring   # a str as JSON, UTF-8 kept (C)
 
@@ -66,7 +67,7 @@ def reflect_command(runtime: Runtime, since: date | None, until: date | None, as
         vault.close()
     with paused_gc():
         result = reflect_rows(index.day_rows(), since=since, until=until, work_end=work_end,
-                              today=today, practices=index.practice_rows())
+                              today=today, practices=index.practice_rows(since, until))
     if as_json:
         for piece in json_pieces(result):
             say_json(piece)
@@ -286,8 +287,8 @@ def render_text(result: dict[str, Any]) -> str:
     findings = result["findings"]
     marked = [f["title"] for f in findings if f["notable"]]
     lines = [f"Reflection {rng['from']} to {rng['to']}: "
-             f"{plural(result['entries'], 'entry', 'entries')}, "
-             f"{plural(result['moments'], 'moment')}"]
+             f"{counted(result['entries'], 'entry', 'entries')}, "
+             f"{counted(result['moments'], 'moment')}"]
     lines += textwrap.wrap(
         (f"{MARK} stands out beyond chance: {', '.join(marked)}. Nothing else does."
          if marked else "Nothing in this range stands out beyond chance."), WIDTH)

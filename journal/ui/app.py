@@ -6,9 +6,9 @@ Everything comes in through `make_app`; nothing happens at import time.
 from __future__ import annotations
 
 import importlib
-import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
+from typing import Any
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -18,9 +18,10 @@ from textual.widgets import Input
 
 from journal.core.clock import Clock
 from journal.core.store.crypto import KdfParams
+from journal.core.store.turn import HeldTurn
 from journal.paths import Paths
 from journal.settings import Settings
-from journal.ui import session, vault_access
+from journal.ui import session, ui_thread, vault_access
 from journal.ui.autosave import IdleTimer
 from journal.ui.commands import ask_for_date, journal_commands, kept_built_ins
 from journal.ui.messages import EntrySaved, Unlocked
@@ -76,8 +77,9 @@ class JournalApp(App):
         self.passphrase_hint = passphrase_hint
         self.vault = None
         """The open journal.core.store.vault.Vault, or None while locked."""
-        self.vault_lock = threading.RLock()
-        """Held by whoever uses `vault` (journal.ui.vault_access): one thread at a time."""
+        self.vault_lock = HeldTurn()
+        """Held by whoever uses `vault` (journal.ui.vault_access): one thread at a time;
+        it knows its holder, so no thread waits for the UI thread in its turn."""
         self.current_day: date = clock.today()
         """The day the write screen shows (kept across a lock)."""
         self.idle = IdleTimer(settings.autolock_minutes, clock.now())
@@ -142,6 +144,11 @@ class JournalApp(App):
     def _new_write_screen(self) -> Screen:
         self._write_screen = WriteScreen()
         return self._write_screen
+
+    def call_from_thread(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Textual's, refused to a thread in the vault's turn (journal.ui.ui_thread)."""
+        ui_thread.refuse_in_turn(self)
+        return super().call_from_thread(callback, *args, **kwargs)
 
     def has_mode(self, mode: str) -> bool:
         return mode in self._modes

@@ -18,6 +18,7 @@ from typing import Any
 
 from journal.core.errors import JournalError
 from journal.ui.folder_watch import FolderWatch
+from journal.ui.ui_thread import to_ui
 from journal.ui.vault_access import vault_in_use
 
 #: Seconds after the last save before syncing it; between looks at the watcher's note;
@@ -146,6 +147,9 @@ class SyncHook:
 
     # -- one sync --------------------------------------------------------------------
     def _run(self) -> None:
+        """One sync, in a worker or (at lock and quit) on the UI thread. What it found is
+        said once the vault's turn is released, and without waiting for the UI thread
+        (journal.ui.ui_thread): a lock may be waiting for this very turn."""
         from journal.core.sync import session
 
         with vault_in_use(self.app) as vault:
@@ -154,18 +158,14 @@ class SyncHook:
             try:
                 report = session.sync(vault)
             except JournalError as exc:
-                self._deliver(self._show_error, exc)
-                return
+                failed: JournalError | None = exc
+            else:
+                failed = None
+        if failed is not None:
+            to_ui(self.app, self._show_error, failed)
+            return
         self._stamp = self._look()  # our own writes are not news
-        self._deliver(self._show, report)
-
-    def _deliver(self, method: Any, *args: Any) -> None:
-        import threading
-
-        if threading.current_thread() is threading.main_thread():
-            method(*args)
-        else:
-            self.app.call_from_thread(method, *args)
+        to_ui(self.app, self._show, report)
 
     def _show_error(self, exc: JournalError) -> None:
         status = f"sync: {exc}"

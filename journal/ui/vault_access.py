@@ -11,6 +11,10 @@ journal.core.store.turn): every vault call, and what the vault hands out that re
 (the index's word rows at a first word search), takes it by itself, so a call made
 without `vault_in_use` still waits for its turn. Holding it here is what keeps several
 calls together (a save and the reads around it) and lets the UI thread only try.
+
+Since the UI thread waits for the turn, a thread holding it never waits for the UI thread
+(journal.ui.ui_thread: its news is handed over, not waited for); the lock is a `HeldTurn`,
+which knows its holder, so the app refuses such a wait.
 """
 
 from __future__ import annotations

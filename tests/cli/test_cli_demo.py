@@ -146,7 +146,7 @@ def test_the_demo_year_has_practices_to_show(journal: Journal, tmp_path):
     [found] = [f for f in report["findings"] if f["kind"] == "practice"]
     assert found["status"] == "ok" and found["stats"]["practices"] >= 20
     assert found["stats"]["mean_change"] < 0   # activation mostly lower after
-    assert "The day after a practice" in found["summary"]
+    assert "days after a practice, on average" in found["summary"]
 
 
 def test_a_persons_own_heading_is_shown_as_written(initialised: Journal):

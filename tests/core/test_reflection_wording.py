@@ -101,7 +101,7 @@ def test_recovery_missing_message_counts_the_recovery_that_was_noted():
     assert found["status"] == "insufficient"
     assert "no recovery activity noted" not in found["missing"]
     assert f"recovery noted on {len(entries)} days" in found["missing"]
-    assert "this range has 0 such days" in found["missing"]
+    assert "this range has no such days" in found["missing"]
 
 
 def test_recovery_names_the_activity_as_a_label():

@@ -24,6 +24,7 @@ from journal.core.demo import generate
 from journal.core.errors import JournalError, VaultLocked
 from journal.core.model.entries import Entry
 from journal.core.model.query import Query
+from journal.core.store.turn import HeldTurn
 from journal.core.store.vault import Vault
 
 PARTS = ("records", "manifest", "indexes", "keyring", "captures", "maintenance")
@@ -217,3 +218,27 @@ def test_two_workers_racing_a_first_word_search_read_the_word_rows_once(filled):
     second = on_another_thread(lambda: index._source(index))  # what the second one runs
     assert second is first
     assert watch.statements == []
+
+
+def test_a_held_turn_knows_its_holder_and_is_the_vaults_turn(vault):
+    """`HeldTurn` (the app's `vault_lock`): re-entrant, and only the thread holding it is
+    told it does, also while another thread waits for it; shared, it is the vault's turn."""
+    turn = HeldTurn()
+    vault.share_turn(turn)
+    seen: list[bool] = []
+    with turn:
+        with turn:
+            seen.append(turn.held_here())
+        seen.append(turn.held_here())
+        seen.append(on_another_thread(turn.held_here))
+        seen.append(on_another_thread(lambda: turn.acquire(timeout=0.01)))
+        with pytest.raises(RuntimeError):
+            on_another_thread(turn.release)
+        assert vault.count() == 0  # the vault's call takes the same turn, re-entered
+    seen.append(turn.held_here())
+    assert seen == [True, True, False, False, False]
+    assert on_another_thread(lambda: (turn.acquire(timeout=1), turn.held_here(),
+                                      turn.release())) == (True, True, None)
+    watch = TurnWatch(vault)
+    on_another_thread(lambda: vault.put(Entry(date(2026, 1, 2), body="in its turn")))
+    assert watch.statements and watch.outside_the_turn() == []

@@ -131,7 +131,7 @@ async def test_trigger_and_recovery_tables_and_sleep_comparison(app, year):
         stats = finding["stats"]
         assert bars.rows[0][1:] == (stats["after_high"], stats["n_high"])
         assert bars.rows[1][1:] == (stats["after_other"], stats["n_other"])
-        assert f"{stats['after_high']:.1f}/10 (n={stats['n_high']})" in screen_text(app)
+        assert f"{stats['after_high']:.1f}/10 ({stats['n_high']} nights)" in screen_text(app)
 
         finding = await choose(pilot, "recovery")
         table = app.screen.query_one("#recovery-table", DataTable)
@@ -217,3 +217,33 @@ def test_long_ranges_are_charted_by_month():
     rows = balance_rows(weeks)
     assert rows[0] == ("Dec 2024", 1, 2)  # week 1 of 2025 starts on 30 Dec 2024
     assert sum(r[1] for r in rows) == 52 and len(rows) == 13
+
+
+async def test_the_notes_beside_the_findings_say_one_of_a_thing_plainly():
+    """A flat balance over 12 weeks and a single day without recovery: the notes read
+    "1 day" and "less than 1 point", never "1 days" or "+0 points"."""
+    days = [Entry(date=TODAY - timedelta(days=83 - i), body="", sleep=6,
+                  recovery=[] if i == 80 else ["walk"],
+                  moments=[Moment("contagion", 8 if i % 3 else 5, "work", "10:00"),
+                           Moment("concern", 4, "home", "20:00")]) for i in range(84)]
+    app = HostApp(MemoryVault(days), start="reflect")
+    async with app.run_test(size=(100, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        await choose(pilot, "self_care_gap")
+        assert "Longest stretch: 1 day, Sun 22 Nov 2026." in screen_text(app)
+        await choose(pilot, "balance")
+        text = screen_text(app)
+        assert "moments: less than" in text and "+0 points" not in text
+        finding = await choose(pilot, "sleep_after_contagion")
+        text = screen_text(app)
+        assert f"({finding['stats']['n_high']} nights)" in text and "(n=" not in text
+
+
+async def test_an_empty_range_says_no_entries_in_words():
+    app = HostApp(MemoryVault([]), start="reflect")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "· no entries, no moments" in text and "0 entries" not in text

@@ -89,21 +89,17 @@ def reflect_rows(rows: Iterable[DayRow] | RowChunks, *, since: date | None = Non
     over the entries the rows were made from. The rows are read, never changed. Rows that
     come a batch at a time (`RowChunks`) are folded a batch at a time, and no batch's
     moments are kept; a batch that comes folded already (`FoldedChunks`: the encrypted
-    index's `day_rows()`, whose chunks keep their fold) is taken as it is when all its rows
-    are in range, and folded from its moments otherwise. Evidence items ({"date",
+    index's `day_rows()`, whose chunks keep their fold) is skipped when none of its dates is
+    in range, taken as it is when all its rows are, and otherwise its moments decoded once
+    and its rows in range folded (`DayFold.add_chunks`). Evidence items ({"date",
     "entry_id"}) are shared between findings (each list an `Evidence`: which of the day
     table's items it holds): treat the result as read-only."""
     _check(since, until, work_end)
     cutoff = minutes(work_end)
     assert cutoff is not None   # _check made sure
     if isinstance(rows, FoldedChunks):
-        fold = DayFold(since, until, rows.repeated(), again=rows.chunks)
-        for part in rows.folds():
-            if fold.whole(part.days):   # the chunk's own fold (no moment read)
-                fold.add_folded(part.days, *part.columns(), part.folded())
-            else:
-                fold.add(part.rows())
-            del part
+        fold = DayFold(since, until, rows.repeated())
+        fold.add_chunks(rows.folds())   # each skipped, taken whole or its rows in range folded
     elif isinstance(rows, RowChunks):
         fold = DayFold(since, until, rows.repeated(), again=rows.chunks)
         for chunk in rows.chunks():

@@ -12,6 +12,7 @@ from journal.core.reflection.chance import Chance, seeded, shuffle_test
 from journal.core.reflection.common import (
     MIN_TREND_DAYS,
     MIN_TREND_WEEKS,
+    counted,
     finding,
     pct,
     plural,
@@ -65,29 +66,29 @@ def balance(days: Days, end: date) -> tuple[dict[str, Any], list[Chance]]:
         "trend_weights": "each week weighs as much as the moments noted in it",
         "recent": recent,
     }
-    counted = (f"You noted {plural(total_c, 'contagion moment')} and "
-               f"{plural(total_k, 'concern moment')} on {plural(tagged_days, 'day')}")
+    noted = (f"You noted {counted(total_c, 'contagion moment')} and "
+             f"{counted(total_k, 'concern moment')} on {plural(tagged_days, 'day')}"
+             if tagged_days else "You noted no contagion or concern moments in this range")
     what = "a change this large"
     if tagged_days < MIN_TREND_DAYS or with_moments < MIN_TREND_WEEKS:
         missing = (f"This needs moments on at least {MIN_TREND_DAYS} days across "
                    f"{MIN_TREND_WEEKS} calendar weeks; this range has "
-                   f"{plural(tagged_days, 'day')} with moments in "
-                   f"{plural(with_moments, 'calendar week')}.")
-        return finding(KIND, TITLE, counted + ".", stats, missing=missing,
+                   + (f"{plural(tagged_days, 'day')} with moments in "
+                      f"{plural(with_moments, 'calendar week')}." if tagged_days else
+                      "no day with moments yet."))
+        return finding(KIND, TITLE, noted + ".", stats, missing=missing,
                        n=tagged_days), [Chance(what)]
     edge = min(EDGE_WEEKS, with_moments // 2)
     stats["first_weeks_share"] = _pooled(rows, slice(0, edge))
     stats["last_weeks_share"] = _pooled(rows, slice(-edge, None))
-    summary = f"{counted} ({pct(stats['contagion_share'])} contagion)."
+    summary = f"{noted} ({pct(stats['contagion_share'])} contagion)."
     trend_chance = Chance(what)
     if with_moments >= TREND_NOTABLE_WEEKS:
         used = list(compress(weeks.numbers, both))   # the weeks with moments
         slope, start, finish, trend_chance = _trend(days, weeks, used, moments)
         stats["trend_per_week"] = round(slope, 4)
         stats["trend_change"] = round(finish - start, 3)
-        summary += (f" Counting every moment, the contagion share went from about "
-                    f"{pct(start)} at the start of this range to about {pct(finish)} at its "
-                    f"end ({(finish - start) * 100:+.0f} points).")
+        summary += " Counting every moment, the contagion share " + _moved(start, finish)
         if abs(finish - start) < TREND_MIN_CHANGE:
             trend_chance = Chance(what)
     else:
@@ -109,6 +110,18 @@ def balance(days: Days, end: date) -> tuple[dict[str, Any], list[Chance]]:
 
     out["_later"] = steady
     return out, [trend_chance, recent_chance]
+
+
+def _moved(start: float, finish: float) -> str:
+    """How the fitted share moved, its points in words that fit: never "+0 points" or
+    "+1 points"."""
+    points = f"{(finish - start) * 100:+.0f}"
+    if pct(start) == pct(finish):
+        return f"stayed at about {pct(start)} from the start of this range to its end."
+    size = ("less than 1 point" if points in ("+0", "-0") else
+            f"{points} {'point' if points in ('+1', '-1') else 'points'}")
+    return (f"went from about {pct(start)} at the start of this range to about "
+            f"{pct(finish)} at its end ({size}).")
 
 
 def _trend(days: Days, weeks: _Weeks, used: list[int], moments: list[int]

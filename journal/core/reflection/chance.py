@@ -65,6 +65,8 @@ class Chance:
             return "A pattern this small could easily be chance."
         if self.approximate and self.as_large == 0:
             count = "would come up less than once"
+        elif self.as_large == 0:
+            count = "never came up"
         else:
             verb = "would come up about" if self.approximate else "came up"
             count = f"{verb} {self.as_large:,} {'time' if self.as_large == 1 else 'times'}"

@@ -19,6 +19,7 @@ from journal.core.model.moment_fold import HEAVY_INTENSITY as HEAVY_INTENSITY
 from journal.core.model.moment_fold import NUMB_WORDS as NUMB_WORDS
 from journal.core.model.moment_fold import REACH_IN as REACH_IN
 from journal.core.model.moment_fold import STEP_AWAY as STEP_AWAY
+from journal.core.wording import counted as counted
 from journal.core.wording import plural as plural
 
 # -- thresholds (docs/reflection.md explains each) ----------------------------------------
@@ -89,6 +90,17 @@ def mean(values: list[int] | list[float]) -> float | None:
 
 def pct(value: float | None) -> str:
     return "n/a" if value is None else f"{round(value * 100)}%"
+
+
+def about(value: float, word: str, many: str | None = None) -> str:
+    """An expected count, to one decimal, with its noun: "about 2.5 days", "about 1 day"
+    (never "1.0 days"); "no days" for none and "well under 1 day" below 0.05 (never
+    "0.0 days")."""
+    things = many or word + "s"
+    shown = f"{value:.1f}".removesuffix(".0")
+    if shown == "0":
+        return f"no {things}" if value == 0 else f"well under 1 {word}"
+    return f"about {shown} {word if shown == '1' else things}"
 
 
 def two_proportion_z(a_hits: int, a_n: int, b_hits: int, b_n: int) -> float:

@@ -2,9 +2,10 @@
 in range as one column table (`Days`), folded from the rows a batch at a time (`DayFold`):
 each row's moments are read once, into per-day counts, interned label sets and small
 tallies (journal.core.model.moment_fold), and never kept, so reflecting over the encrypted
-index holds one chunk's decoded moments at a time; and an index chunk whose rows are all
-in range is taken as the chunk folded them when it was written, decoding no moment
-(issue 19).
+index holds one chunk's decoded moments at a time (and, for the triggers' second read, a
+narrow range's own rows: `_KEPT`); an index chunk whose rows are all in range is taken as
+the chunk folded them when it was written, decoding no moment, and one with none in range
+is not read (issue 19).
 """
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ class FoldedChunk(Protocol):
 
     def folded(self) -> Folded: ...   # the rows' moments folded (fold_moments), same order
 
-    def rows(self) -> Iterable[DayRow]: ...   # the rows themselves (moments decoded)
+    def rows(self, head: int | None = None) -> Iterable[DayRow]: ...
+    # the rows themselves (moments decoded), or only the first `head` of them
 
 
 @runtime_checkable
@@ -306,6 +308,9 @@ class DayFold:
         self.low = since.toordinal() if since else 0
         self.high = until.toordinal() if until else _FOREVER
         self.again = again   # the same rows once more, batch by batch (Days.tag_moments)
+        self.in_range = range(self.low, self.high + 1).__contains__   # an ordinal's
+        # the chunks add_chunks did not skip, in order, each with its rows in range if kept
+        self.touched: list[tuple[FoldedChunk, list[DayRow] | None]] = []
         self.repeated = frozenset(repeated)
         self.repeated_days = {d.toordinal() for d in self.repeated}
         self.held: list[DayRow] = []
@@ -343,17 +348,55 @@ class DayFold:
             [row[i] for row in rows] for i in range(1, 6))
         self._merge(ordinals, ids, sleep, recovery, good, fold_moments(moments))
 
-    def whole(self, ordinals: Sequence[int]) -> bool:
-        """Whether every one of these dates is in range and comes once (so a batch's fold
-        can be taken as it is)."""
-        return not ordinals or (self.low <= min(ordinals) and max(ordinals) <= self.high
-                                and self.repeated_days.isdisjoint(ordinals))
+    def add_chunks(self, chunks: Iterable[FoldedChunk]) -> None:
+        """Every batch, each as `_add_chunk` says; their rows in range counted first (from the
+        packed dates alone), so that rows are kept for the triggers' second read only when
+        all of them fit (_KEPT): keeping rows that are dropped later costs more than it
+        saves."""
+        chunks = list(chunks)
+        # how many of each one's rows are in range: one C loop over its packed dates
+        inside = [sum(map(self.in_range, chunk.days)) for chunk in chunks]
+        keep = sum(inside) <= _KEPT
+        for chunk, n in zip(chunks, inside, strict=True):
+            self._add_chunk(chunk, n, keep)
+
+    def _add_chunk(self, chunk: FoldedChunk, inside: int, keep: bool) -> None:
+        """One batch that comes folded (an index chunk), `inside` of its rows in range,
+        read as little as the range lets: skipped when none is (nothing decoded); taken as
+        it folded itself when all are and none repeats (no moment decoded); else
+        its rows up to the last one in range decoded once and those in range folded, and
+        kept when `keep` for `Days.tag_moments`, which then reads only the chunks touched
+        here: a range (the app's four weeks) decodes the moments of only the chunks
+        holding a day of it, once (issue 19)."""
+        ordinals = chunk.days
+        if not inside:
+            return
+        self.again = self._again_touched
+        if inside == len(ordinals) and self.repeated_days.isdisjoint(ordinals):
+            self.add_folded(ordinals, *chunk.columns(), chunk.folded())
+            self.touched.append((chunk, None))
+            return
+        if inside < len(ordinals):
+            # only the rows up to the last one in range are decoded (a chunk's rows are
+            # newest first: a range ending today needs the first few)
+            wanted = list(compress(range(len(ordinals)), map(self.in_range, ordinals)))
+            rows = list(map(chunk.rows(wanted[-1] + 1).__getitem__, wanted))
+        else:
+            rows = list(chunk.rows())
+        self.add(rows)
+        self.touched.append((chunk, rows if keep else None))
+
+    def _again_touched(self) -> Iterator[Iterable[DayRow]]:
+        """The rows in range once more, in the order the chunks came: those kept, and
+        the rows of any other chunk `add_chunks` touched decoded again."""
+        for chunk, rows in self.touched:
+            yield chunk.rows() if rows is None else rows
 
     def add_folded(self, ordinals: Sequence[int], ids: Sequence[str],
                    sleep: Sequence[int | None], recovery: Sequence[Sequence[str]],
                    good: Sequence[int], folded: Folded) -> None:
         """A batch of rows already folded (their moments' `Folded`, in the same order), every
-        date in range and none repeated (`whole`)."""
+        date in range and none repeated."""
         self._merge(ordinals, ids, sleep, recovery, good, folded)
 
     def _merge(self, ordinals: Sequence[int], ids: Sequence[str], sleep: Sequence[int | None],
@@ -513,6 +556,11 @@ _WEEKDAY = (7).__rmod__
 #: weekday w -> a table that makes the digit "1" of byte w and "0" of any other byte
 _ON_WEEKDAY = [bytes(b"0" * w + b"1" + b"0" * (255 - w)) for w in range(7)]
 _BLOCK = 512
+#: The most rows in range `DayFold.add_chunks` keeps from the chunks it decodes, for the
+#: triggers' second read: over five years of days, every range the app offers (a year at
+#: most), about 6 MB of the demo journal's moments (3 KB a row); a wider range keeps none
+#: and reads its chunks again, holding one chunk's moments at a time.
+_KEPT = 2048
 _FIRST = itemgetter(0)   # a row's date, a record's ordinal, a moment's day
 _NEXT = (1).__add__
 _FOREVER = date.max.toordinal()

@@ -17,6 +17,7 @@ from journal.core.reflection.common import (
     WITHDRAW_MIN,
     WITHDRAW_RISE,
     WITHDRAW_SHARE,
+    counted,
     finding,
     pct,
     plural,
@@ -58,15 +59,17 @@ def withdrawal(days: Days, end: date) -> tuple[dict[str, Any], list[Chance]]:
     if not n:
         return finding("withdrawal", title, "Actions on moments: not used yet in this range.",
                        stats, missing=f"This needs at least {WITHDRAW_MIN} moments with an "
-                       f"action (helped, approached, withdrew, avoided); none of this range's "
-                       f"{plural(sum(days.moment_count), 'moment')} has one."), [Chance(what)]
+                       f"action (helped, approached, withdrew, avoided); "
+                       f"{_none_of(sum(days.moment_count))}."), [Chance(what)]
     if n < WITHDRAW_MIN:
         return finding("withdrawal", title, "Too few moments with an action noted yet.", stats,
                        evidence, missing=f"This needs at least {WITHDRAW_MIN} "
                        f"moments with an action (helped, approached, withdrew, avoided); this "
-                       f"range has {n}."), [Chance(what)]
-    summary = (f"You noted wanting to step away (withdrew or avoided) in {away} of {n} "
-               f"moments with an action ({pct(share(away, n))}).")
+                       f"range has {plural(n, 'moment')} with one."), [Chance(what)]
+    summary = ("You noted wanting to step away (withdrew or avoided) in "
+               + (f"none of your {n} moments with an action." if not away else
+                  f"all {n} of your moments with an action." if away == n else
+                  f"{away} of your {n} moments with an action ({pct(share(away, n))})."))
     chance = Chance(what)
     both = (len(rates["last_days"]) >= MIN_WINDOW_DAYS
             and len(rates["prior_days"]) >= MIN_WINDOW_DAYS
@@ -95,11 +98,13 @@ def good_things(days: Days) -> tuple[dict[str, Any], list[Chance]]:
     if len(days) < MIN_TREND_DAYS:
         return finding("good_things", title, "Too few entries yet.", stats, with_good,
                        missing=f"This needs at least {MIN_TREND_DAYS} entries; this range "
-                       f"has {len(days)}."), [Chance(what)]
-    summary = (f"You noted good things on {len(with_good)} of {len(days)} days."
+                       f"has {counted(len(days), 'entry', 'entries')}."), [Chance(what)]
+    summary = ((f"You noted good things on all {len(days)} of your days."
+                if len(with_good) == len(days) else
+                f"You noted good things on {len(with_good)} of your {len(days)} days.")
                if with_good else "Good things: not used yet in this range.")
-    summary += (f" You noted {plural(reached, 'concern moment')} where you helped or reached "
-                f"out." if acted else " Actions on moments: not used yet in this range.")
+    summary += (f" You noted {counted(reached, 'concern moment')} where you helped or "
+                f"reached out." if acted else " Actions on moments: not used yet in this range.")
     return finding("good_things", title, summary, stats, with_good, n=len(days)), [Chance(
         what, counts_only=True)]
 
@@ -121,14 +126,14 @@ def numbness(days: Days, end: date) -> tuple[dict[str, Any], list[Chance]]:
     if not felt:
         return finding("numbness", title, "Feeling words: not used yet in this range.",
                        stats, missing="This needs feeling words on your moments; "
-                       f"none of this range's {plural(sum(days.moment_count), 'moment')} "
-                       "has one."), [Chance(what)]
+                       f"{_none_of(sum(days.moment_count))}."), [Chance(what)]
     if len(days) < MIN_TREND_DAYS:
         return finding("numbness", title, "Too few entries yet.", stats, evidence,
                        missing=f"This needs at least {MIN_TREND_DAYS} entries; this range "
-                       f"has {len(days)}."), [Chance(what)]
-    summary = (f"You noted feeling {NUMB_TEXT} in {plural(total, 'moment')}; "
-               f"{last} in the last {WINDOW} days, {prior} in the {WINDOW} before." if total
+                       f"has {counted(len(days), 'entry', 'entries')}."), [Chance(what)]
+    summary = (f"You noted feeling {NUMB_TEXT} in {plural(total, 'moment')}: "
+               f"{last or 'none'} in the last {WINDOW} days, {prior or 'none'} in the "
+               f"{WINDOW} days before." if total
                else f"You noted no moments with the feeling words {NUMB_TEXT}.")
     chance = Chance(what)
     both = (len(rates["last_days"]) >= MIN_WINDOW_DAYS
@@ -139,6 +144,14 @@ def numbness(days: Days, end: date) -> tuple[dict[str, Any], list[Chance]]:
     return finding("numbness", title, summary, stats, evidence, n=total,
                    if_notable=" It may help to talk it over with a supervisor or a peer."
                    ), [chance]
+
+
+def _none_of(moments: int) -> str:
+    """That none of the range's moments has the thing, in words that fit their number."""
+    if not moments:
+        return "this range has no moments yet"
+    return "your one moment in this range has none" if moments == 1 else (
+        f"none of this range's {moments} moments has one")
 
 
 def _rates(part: Sequence[int], whole: Sequence[int], prior_from: int, recent_from: int

@@ -27,7 +27,7 @@ from datetime import date
 from typing import Any
 
 from journal.core.reflection.chance import Chance, seeded, shuffle_test
-from journal.core.reflection.common import finding, mean, pct, plural
+from journal.core.reflection.common import counted, finding, mean, pct
 from journal.core.reflection.days import Days
 
 KIND = "practice"
@@ -81,13 +81,14 @@ def practice(days: Days, practices: Iterable[PracticeRow]
     if not enough:
         missing = (f"Comparing the next day needs at least {PRACTICE_MIN_DAYS} practice days "
                    f"and {PRACTICE_MIN_DAYS} comparable days without one, each followed by a "
-                   f"day with moments; this range has {len(after)} and {len(other)}.")
+                   f"day with moments; this range has {counted(len(after), 'practice day')} "
+                   f"and {counted(len(other), 'comparable day')} like that.")
         return finding(KIND, TITLE, " ".join(summary), stats, evidence, missing=missing,
                        n=len(after)), [chance]
     summary.append(
-        f"The day after a practice, your contagion share was {pct(share_after)} on average "
-        f"({plural(len(after), 'day')}), against {pct(share_other)} after comparable days "
-        f"without one ({plural(len(other), 'day')}).")
+        f"On the {len(after)} days after a practice, on average {pct(share_after)} of a "
+        f"day's moments were contagion, against {pct(share_other)} on the {len(other)} "
+        f"days after comparable days without one.")
     summary.append("Your data so far: you choose when to practise, so this is not proof of "
                    "cause.")
     return finding(KIND, TITLE, " ".join(summary), stats, evidence,
@@ -99,9 +100,17 @@ def _within(changes: list[int]) -> str:
         return "No practice was rated both before and after yet."
     change = mean(changes)
     assert change is not None
-    way = ("went down" if change < 0 else "went up" if change > 0 else "stayed the same")
-    return (f"Within the {plural(len(changes), 'practice')} you rated before and after, "
-            f"your activation {way} by {abs(change):g} on average (0-10).")
+    if len(changes) == 1:
+        said = {-1: "went down by", 1: "went up by", 0: "stayed the same"}
+        head = "In the one practice you rated before and after, your activation"
+    else:
+        said = {-1: "went down on average by", 1: "went up on average by",
+                0: "stayed the same on average"}
+        head = (f"Over the {len(changes)} practices you rated before and after, your "
+                f"activation")
+    way = said[(change > 0) - (change < 0)]
+    by = f" {abs(change):g} {'point' if abs(change) == 1 else 'points'}" if change else ""
+    return f"{head} {way}{by} (on a scale of 0-10)."
 
 
 def _next_day_groups(days: Days, practice_days: set[date]) -> tuple[

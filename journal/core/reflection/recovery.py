@@ -21,6 +21,7 @@ from journal.core.reflection.common import (
     MIN_COMPARE_DAYS,
     RECOVERY_GAP,
     RECOVERY_MIN_DAYS,
+    counted,
     finding,
     pct,
     plural,
@@ -78,16 +79,17 @@ def recovery(days: Days) -> tuple[dict[str, Any], list[Chance]]:
         "min_days": RECOVERY_MIN_DAYS,
     }
     if not noted:
+        where = (f"none are noted in this range's {plural(len(days), 'entry', 'entries')}"
+                 if len(days) else "this range has no entries yet")
         return finding(KIND, TITLE, "Recovery activities: not used yet in this range.",
-                       stats, missing="This needs recovery activities on your entries; "
-                       f"none are noted in this range's "
-                       f"{plural(len(days), 'entry', 'entries')}."), [Chance(WHAT)]
+                       stats, missing=f"This needs recovery activities on your entries; "
+                       f"{where}."), [Chance(WHAT)]
     if n_used < MIN_COMPARE_DAYS or not compared:
         missing = (f"Each activity needs at least {RECOVERY_MIN_DAYS} days with it and "
                    f"{RECOVERY_MIN_DAYS} without, each followed by a day with moments "
                    f"({MIN_COMPARE_DAYS} such days in all); this range has "
-                   f"{plural(n_used, 'such day')}, and recovery noted on "
-                   f"{plural(noted, 'day')}.")
+                   f"{counted(n_used, 'such day')}, and recovery noted on "
+                   f"{plural(noted, 'day')}" + _closest(rows) + ".")
         return finding(KIND, TITLE, "Not enough days with recovery noted to compare yet.",
                        stats, missing=missing, n=n_used), [Chance(WHAT)]
     plain = (f"No activity went with a next-day contagion share "
@@ -117,6 +119,17 @@ def recovery(days: Days) -> tuple[dict[str, Any], list[Chance]]:
 
     out["_later"] = mark
     return out, list(checks.values())
+
+
+def _closest(rows: list[dict[str, Any]]) -> str:
+    """The activity noted on the most compared days, with its two counts: what the
+    thresholds above are measured against."""
+    if not rows or not max(r["days"] for r in rows):
+        return ""
+    r = max(rows, key=lambda r: (r["days"], r["days_without"]))
+    return (f"; the activity noted most, \u201c{r['activity']}\u201d, has "
+            f"{plural(r['days'], 'such day')} with it and {r['days_without'] or 'none'} "
+            f"without")
 
 
 def _selectors(listed: Iterable[tuple[str, ...]],

@@ -52,10 +52,11 @@ def self_care_gap(days: Days) -> tuple[dict[str, Any], list[Chance]]:
     }
     what = "a stretch this long"
     if not with_recovery:
+        where = (f"none are noted in this range's {plural(len(days), 'entry', 'entries')}"
+                 if len(days) else "this range has no entries yet")
         return finding(KIND, TITLE, "Recovery activities: not used yet in this range.", stats,
                        missing=f"This needs recovery activities on your entries, so that a "
-                       f"stretch without them means something; none are noted in this "
-                       f"range's {plural(len(days), 'entry', 'entries')}."), [Chance(what)]
+                       f"stretch without them means something; {where}."), [Chance(what)]
     if len(days) < MIN_TREND_DAYS:
         missing = (f"This needs at least {MIN_TREND_DAYS} entries; this range has "
                    f"{plural(len(days), 'entry', 'entries')}.")

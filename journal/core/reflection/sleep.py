@@ -18,6 +18,7 @@ from journal.core.reflection.common import (
     MIN_COMPARE_DAYS,
     MIN_SLEEP_GROUP,
     SLEEP_GAP,
+    counted,
     finding,
     mean,
     plural,
@@ -54,21 +55,24 @@ def sleep_after_contagion(days: Days) -> tuple[dict[str, Any], list[Chance]]:
     }
     what = "a gap this large"
     if not rated:
+        where = (f"none are noted in this range's {plural(len(days), 'entry', 'entries')}"
+                 if len(days) else "this range has no entries yet")
         return finding(KIND, TITLE, "Sleep ratings: not used yet in this range.", stats,
-                       missing="This needs sleep ratings on your entries; none are noted in "
-                       f"this range's {plural(len(days), 'entry', 'entries')}."), [Chance(what)]
+                       missing=f"This needs sleep ratings on your entries; {where}."
+                       ), [Chance(what)]
     if (len(high) < MIN_SLEEP_GROUP or len(other) < MIN_SLEEP_GROUP
             or len(high) + len(other) < MIN_COMPARE_DAYS):
         missing = (f"The comparison needs at least {MIN_SLEEP_GROUP} heavy and "
                    f"{MIN_SLEEP_GROUP} other days followed by an entry with a sleep rating "
-                   f"({MIN_COMPARE_DAYS} in all); this range has {len(high)} and "
-                   f"{len(other)}.")
+                   f"({MIN_COMPARE_DAYS} in all); this range has "
+                   f"{counted(len(high), 'heavy day')} and {counted(len(other), 'other day')} "
+                   f"like that.")
         return finding(KIND, TITLE, "Not enough nights with a sleep rating to compare yet.",
                        stats, heavy_days, missing=missing), [Chance(what)]
     assert diff is not None
-    summary = (f"On nights after days when your contagion reached {HEAVY_INTENSITY} or more, "
-               f"you rated sleep {after_high:.1f} on average (n = {len(high)}), against "
-               f"{after_other:.1f} after other days (n = {len(other)}).")
+    summary = (f"On the {len(high)} nights after days when your contagion reached "
+               f"{HEAVY_INTENSITY} or more, you rated sleep {after_high:.1f} out of 10 on "
+               f"average, against {after_other:.1f} on the {len(other)} nights after other days.")
     chance = Chance(what)
     if abs(diff) >= SLEEP_GAP:
         used = [i for i, ok in enumerate(pairs) if ok]

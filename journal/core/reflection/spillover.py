@@ -27,7 +27,14 @@ from typing import Any
 
 from journal.core.model.moment_fold import Carried
 from journal.core.reflection.chance import Chance, count_chance
-from journal.core.reflection.common import MIN_TREND_DAYS, SPILLOVER_RECENT, finding, plural
+from journal.core.reflection.common import (
+    MIN_TREND_DAYS,
+    SPILLOVER_RECENT,
+    about,
+    counted,
+    finding,
+    plural,
+)
 from journal.core.reflection.days import Days
 
 KIND = "spillover"
@@ -63,25 +70,12 @@ def spillover(days: Days, end: date, work_end: str, cutoff: int
     what = "this many days"
     if len(days) < MIN_TREND_DAYS or not work_days:
         missing = (f"This needs at least {MIN_TREND_DAYS} entries with some moments at "
-                   f"work; this range has {plural(len(days), 'entry', 'entries')} and "
-                   f"{plural(work_days, 'day')} with moments at work.")
+                   f"work; this range has {counted(len(days), 'entry', 'entries')} and "
+                   f"{counted(work_days, 'day')} with moments at work.")
         return finding(KIND, TITLE, "Not enough moments at work to look at yet.",
                        stats, missing=missing), [Chance(what)]
-    if hit_days:
-        top = ", ".join(f"{x['label']} ({plural(x['days'], 'day')})"
-                        for x in stats["labels"][:3])
-        summary = (f"On {len(hit_days)} of your {plural(work_days, 'day')} with moments at "
-                   f"work, contagion came home: a tag or person from that day's work came up "
-                   f"again in a contagion moment off work the same evening or night, most "
-                   f"often {top}. " + (f"{len(recent)} of them in the last {RECENT_DAYS} "
-                                       "days." if recent else
-                                       f"None in the last {RECENT_DAYS} days."))
-    else:
-        summary = (f"On none of your {plural(work_days, 'day')} with moments at work did a "
-                   f"tag or person from that day's work come up again in a contagion moment "
-                   f"off work that evening or night.")
-    summary += (f" If evenings had nothing to do with the day's work, about {expected:.1f} "
-                f"such days would be expected from the labels work and home share.")
+    summary = _said(len(hit_days), work_days, stats["labels"], len(recent))
+    summary += _by_chance(expected)
     if concern_days:
         summary += (f" Concern off work about work (caring, with your boundary held) on "
                     f"{plural(concern_days, 'day')} is not counted here.")
@@ -95,6 +89,49 @@ def spillover(days: Days, end: date, work_end: str, cutoff: int
         c.how = "shuffles of your evenings among your days of the same weekday"
     return finding(KIND, TITLE, summary, stats, days.evidence(hit_days),
                    n=work_days), [overall, lately]
+
+
+def _said(hits: int, work_days: int, labels: list[dict[str, Any]], recent: int) -> str:
+    """What came home, in words that fit the counts: one day or all of them, one label or
+    several, none or all of them lately."""
+    of_work = ("your one day with moments at work" if work_days == 1 else
+               f"all {work_days} of your days with moments at work" if hits == work_days else
+               f"{hits} of your {work_days} days with moments at work" if hits else
+               f"none of your {work_days} days with moments at work")
+    if not hits:
+        return (f"On {of_work}, no tag or person from that day's work came up again in a "
+                f"contagion moment off work that evening or night." if work_days == 1 else
+                f"On {of_work} did a tag or person from that day's work come up again in a "
+                f"contagion moment off work that evening or night.")
+    names = [x["label"] for x in labels]
+    if hits == 1:
+        which = f"; it was {_listed(names)}"
+        lately = (f" That day was in the last {RECENT_DAYS} days." if recent else
+                  f" That day was not in the last {RECENT_DAYS} days.")
+    else:
+        which = ", most often " + ", ".join(f"{x['label']} ({plural(x['days'], 'day')})"
+                                            for x in labels[:3])
+        were = "was" if recent == 1 else "were"
+        lately = (f" All {hits} were in the last {RECENT_DAYS} days." if recent == hits else
+                  f" {recent} of them {were} in the last {RECENT_DAYS} days." if recent else
+                  f" None of those days was in the last {RECENT_DAYS} days.")
+    return (f"On {of_work}, contagion came home: a tag or person from that day's work came "
+            f"up again in a contagion moment off work the same evening or night{which}."
+            + lately)
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _by_chance(expected: float) -> str:
+    """The days chance alone would give, as a count of days (never "0.0 such days")."""
+    if expected == 0:
+        return (" No evening shared a label with the work of any day of its weekday, so "
+                "chance alone would give none.")
+    return (f" If evenings had nothing to do with that day's work, chance alone would give "
+            f"{about(expected, 'such day')}, from how often an evening shares a label with "
+            f"the work of days of the same weekday.")
 
 
 def _came_home(carried: Carried, home_labels: set[str], cutoff: int

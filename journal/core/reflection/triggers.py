@@ -51,6 +51,7 @@ def triggers(days: Days) -> tuple[dict[str, Any], list[Chance]]:
     rows = []
     checks: dict[str, Chance] = {}
     tested: dict[str, dict[str, float]] = {}   # tag -> the same-context shares it is tested on
+    alone: set[str] = set()   # tags with no other moment in their places (words only)
     for tag, (c, k, c_int) in ranked.items():
         n = c + k
         contexts = sorted(by_context[tag].items())
@@ -58,6 +59,8 @@ def triggers(days: Days) -> tuple[dict[str, Any], list[Chance]]:
         expected = {ctx: _share_or(context_c.get(ctx, 0) - tc, context_n[ctx] - tn, c / n)
                     for ctx, (tc, tn) in contexts}
         others = sum(expected[ctx] * tn for ctx, (_, tn) in contexts) / n
+        if all(context_n[ctx] == tn for ctx, (_, tn) in contexts):
+            alone.add(tag)
         if c / n - others >= TRIGGER_MARGIN:
             tested[tag] = expected
         # its share of the triggers' alpha grows with its moments (fixed before any kind
@@ -91,10 +94,10 @@ def triggers(days: Days) -> tuple[dict[str, Any], list[Chance]]:
         return finding(KIND, TITLE, "No tag recurs often enough to rank yet.", stats,
                        missing=missing), [Chance(WHAT)]
     top = rows[0]
-    plain = (f"No tag stood out: the highest contagion share was #{top['tag']} "
-             f"({top['contagion']} of {top['moments']} moments, "
-             f"{pct(top['contagion_share'])}), against {pct(top['others_contagion_share'])} "
-             f"of other moments in the same places.")
+    plain = (f"No tag stood out: the highest contagion share was {_tag_said(top)}, "
+             f"{_others_said(top, top['tag'] in alone)}." if top["contagion"] else
+             f"No tag stood out: none of the moments of the tags noted "
+             f"{TRIGGER_MIN_MOMENTS} times or more was contagion.")
     out = finding(KIND, TITLE, plain, stats, n=sum(r["moments"] for r in rows))
 
     def mark(result: dict[str, Any], notable: bool, bar: float) -> None:
@@ -104,16 +107,37 @@ def triggers(days: Days) -> tuple[dict[str, Any], list[Chance]]:
         stats["standing_out"] = [r["tag"] for r in standing]
         if not standing:
             return
-        parts = [f"#{r['tag']} ({r['contagion']} of {r['moments']} moments, "
-                 f"{pct(r['contagion_share'])}, against {pct(r['others_contagion_share'])} "
-                 f"of other moments in the same places)" for r in standing[:3]]
-        result["summary"] = f"You noted contagion more often with {', '.join(parts)}."
+        parts = [f"{_tag_said(r)}, {_others_said(r, r['tag'] in alone)}"
+                 for r in standing[:3]]
+        result["summary"] = f"You noted contagion more often with {'; '.join(parts)}."
         result["evidence"] = days.evidence(sorted(
             {day for r in standing for day, _, contagion in moments_of[r["tag"]]
              if contagion}))
 
     out["_later"] = mark
     return out, [checks[r["tag"]] for r in rows]
+
+
+def _tag_said(row: dict[str, Any]) -> str:
+    """A tag and what its moments were: "#a (contagion on 6 of its 9 moments, 67%)", "all",
+    "none"."""
+    c, n = row["contagion"], row["moments"]
+    on = (f"none of its {n} moments" if c == 0 else f"all {n} of its moments" if c == n else
+          f"{c} of its {n} moments, {pct(row['contagion_share'])}")
+    return f"#{row['tag']} (contagion on {on})"
+
+
+def _others_said(row: dict[str, Any], alone: bool) -> str:
+    """What it is compared with: the other moments noted in the same places (work, commute,
+    home, elsewhere), or that there were none."""
+    if alone:
+        return "and no other moment was noted in the same places to compare it with"
+    others = row["others_contagion_share"]
+    if others == 1:
+        return "while every other moment in the same places was contagion"
+    if others == 0:
+        return "while no other moment in the same places was contagion"
+    return f"against {pct(others)} of the other moments in the same places"
 
 
 def _share_or(c: int, n: int, default: float) -> float:

@@ -145,10 +145,17 @@ class Index:
         also a chunk at a time without the chunks keeping the moments (`DayRows`)."""
         return DayRows(self)
 
-    def practice_rows(self) -> Iterator[tuple[date, int, int | None, int | None]]:
-        """(date, minutes, before, after) per practice: reflection's PracticeRow."""
+    def practice_rows(self, since: date | None = None, until: date | None = None
+                      ) -> Iterator[tuple[date, int, int | None, int | None]]:
+        """(date, minutes, before, after) per practice: reflection's PracticeRow. With a
+        range, only the chunks holding a day of it are read (their core columns decoded):
+        the rest of their rows may still come (reflection keeps those in range)."""
         fromordinal = date.fromordinal
+        in_range = range(since.toordinal() if since else 0,
+                         (until or date.max).toordinal() + 1).__contains__
         for chunk in self.chunks.values():
+            if (since or until) and not any(map(in_range, chunk.days)):
+                continue
             prac = chunk.core()["prac"]
             for ordinal, practices in compress(zip(chunk.days, prac, strict=True), prac):
                 for _, minutes, _, before, after in practices:
@@ -219,8 +226,15 @@ class ChunkRows:
     def folded(self) -> Folded:
         return self._chunk.folded(keep=False)
 
-    def rows(self) -> list[DayRow]:
-        return _day_rows(self._chunk)
+    def rows(self, head: int | None = None) -> list[DayRow]:
+        """The rows, or the first `head` of them (the newest: only those rows' moments
+        decoded)."""
+        if head is None or head >= len(self.days):
+            return _day_rows(self._chunk)
+        chunk, cols = self._chunk, self._chunk.core()
+        return list(zip(map(date.fromordinal, chunk.days[:head]),
+                        *(cols[name][:head] for name in ("id", "sleep", "rec", "good")),
+                        chunk.moments_head(head), strict=True))
 
 
 def _day_rows(chunk: Chunk) -> list[DayRow]:

@@ -267,6 +267,30 @@ class Chunk:
         `keep` false, not kept by the chunk (reflection folds them and lets them go)."""
         return self._part(3, keep)
 
+    def moments_head(self, rows: int) -> list[list[list[Any]]]:
+        """The moments of the first `rows` rows (the newest: a range ending today needs a
+        few rows of each chunk), decoded only as far into the moments part as they reach,
+        a row at a time, and not kept; more than half of the rows are decoded with the
+        part, in one call. Anything unexpected there is left to the whole part's
+        decoding."""
+        raw = self._raws[3]
+        if 2 * rows > len(self) or raw is None:
+            return self.moments(keep=False)[:rows]
+        decode = _ROW_DECODER.raw_decode
+        head: list[list[list[Any]]] = []
+        try:
+            text = bytes(raw).decode("utf-8")
+            at = 1 if text[:1] == "[" else -1
+            while at > 0 and len(head) < rows:
+                row, at = decode(text, at)
+                head.append(row)
+                at = at + 1 if text[at:at + 1] == "," else -1
+            if at > 0 and set(map(type, head)) <= {list}:
+                return head
+        except (ValueError, RecursionError):
+            pass
+        return self.moments(keep=False)[:rows]   # a DecryptError if the part is malformed
+
     def folded(self, keep: bool = True) -> Folded:
         """Every row's moments folded as reflection reads them (`fold_moments`), stored with
         the chunk (a chunk of format 4 or 5 folds its moments here, once)."""
@@ -474,6 +498,7 @@ def _unpacked(width: Any, text: Any) -> array[int]:
 
 
 _FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
+_ROW_DECODER = json.JSONDecoder()   # one row's moments at a time (Chunk.moments_head)
 #: bytes per number in a fold's counts -> array typecode, unsigned (tested to be that size)
 _WIDTHS = {1: "B", 2: "H", 4: "I"}
 

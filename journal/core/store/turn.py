@@ -24,6 +24,7 @@ raises `VaultLocked`, a one-line error, not a closed connection's traceback.
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
@@ -70,3 +71,45 @@ def in_turn(method: Callable[Concatenate[Any, P], R]) -> Callable[Concatenate[An
 
     in_its_turn.takes_turn = True  # type: ignore[attr-defined]
     return in_its_turn
+
+
+class HeldTurn:
+    """A re-entrant lock, the turn a front end shares (`Vault.share_turn`), that knows
+    whether the calling thread holds it (`held_here`): a front end can then refuse what
+    must never happen inside a turn (the app: a worker waiting for the UI thread, which
+    may itself be waiting for this turn)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._holder: int | None = None
+        self._depth = 0
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        if not self._lock.acquire(blocking, timeout):
+            return False
+        self._holder = threading.get_ident()
+        self._depth += 1
+        return True
+
+    def release(self) -> None:
+        if self._holder != threading.get_ident():
+            raise RuntimeError("cannot release a turn this thread does not hold")
+        self._depth -= 1
+        if not self._depth:
+            self._holder = None
+        self._lock.release()
+
+    def held_here(self) -> bool:
+        """True when the calling thread holds the turn (only it can have set itself as
+        the holder, so no other thread's change can make this wrong)."""
+        return self._holder == threading.get_ident()
+
+    #: RLock's own name for it (threading.Condition asks for it; so do tests written
+    #: against the app's lock when it was a plain RLock).
+    _is_owned = held_here
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()

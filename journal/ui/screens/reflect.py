@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from journal.core.errors import JournalError
 from journal.core.reflection import reflect_rows
+from journal.core.wording import counted
 from journal.ui.vault_access import allocation_burst, vault_index
 from journal.ui.widgets.calendar import MonthCalendar, add_months
 from journal.ui.widgets.entry_view import EntryView
@@ -144,7 +145,7 @@ class ReflectScreen(Screen):
                 entries = EntryView(index.select())
                 report = reflect_rows(index.day_rows(), since=since, until=today,
                                       work_end=work_end, today=today,
-                                      practices=index.practice_rows())
+                                      practices=index.practice_rows(since, today))
         except JournalError as exc:
             self.post_message(_Failed(key, str(exc)))
             return
@@ -173,7 +174,7 @@ class ReflectScreen(Screen):
         span = report.get("range") or {}
         n, m = report.get("entries", 0), report.get("moments", 0)
         status = (f"{RANGES[self.range_key]}: {_nice(span.get('from'))} – {_nice(span.get('to'))}"
-                  f" · {n} entr{'y' if n == 1 else 'ies'}, {m} moment{'' if m == 1 else 's'}")
+                  f" · {counted(n, 'entry', 'entries')}, {counted(m, 'moment')}")
         self.query_one("#reflect-status", Static).update(status)
         self.finding_list.set_findings(report.get("findings") or [])
 

@@ -1,6 +1,9 @@
 """Import…, Export… and Backup… (command palette): the same core calls as the CLI's
 `journal import/export/backup`, run in a thread worker that takes the vault through
-`vault_in_use`. Every path or message a user (or a file) wrote is shown without markup."""
+`vault_in_use`. The worker hands its progress and results to the UI thread without
+waiting for it (journal.ui.ui_thread: a lock may be waiting for the worker's turn), and
+each of them asks first whether the dialog is still there. Every path or message a user
+(or a file) wrote is shown without markup."""
 
 from __future__ import annotations
 
@@ -24,7 +27,9 @@ from journal.core.exchange.importers import report
 from journal.core.exchange.importers.source import Source
 from journal.core.store import backup as backup_mod
 from journal.core.textsafe import for_markup, one_line
+from journal.core.wording import plural
 from journal.ui.screens.confirm import DIALOG_CSS, ConfirmScreen
+from journal.ui.ui_thread import to_ui
 from journal.ui.vault_access import vault_in_use
 
 if TYPE_CHECKING:
@@ -34,10 +39,6 @@ if TYPE_CHECKING:
 EXTRA_CSS = "{name} > Vertical {{ width: 76; }} {name} Label {{ width: 1fr; }} " \
     "{name} Select {{ margin-bottom: 1; }}"
 LOCKED = "The journal is locked: unlock it and try again."
-
-
-def plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count:,} {one if count == 1 else (many or one + 's')}"
 
 
 def _problem(exc: BaseException) -> str:
@@ -61,6 +62,9 @@ class _Dialog(ModalScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.busy = False
+        self.host: JournalApp | None = None
+        """The app, named when the dialog starts its work: what its worker hands results
+        to (a worker thread finds `self.app` only while the dialog is on the app)."""
 
     def fields(self) -> Iterator:
         raise NotImplementedError
@@ -88,6 +92,7 @@ class _Dialog(ModalScreen[None]):
             self.show_error("Name the file first.")
             return
         self.busy = True
+        self.host = cast("JournalApp", self.app)
         self.start()
 
     @on(Button.Pressed, "#cancel")
@@ -105,7 +110,7 @@ class _Dialog(ModalScreen[None]):
 
     def finished(self, text: str, severity: str = "information") -> None:
         self.busy = False
-        self.app.notify(text, severity=severity, timeout=12, markup=False)
+        self.journal.notify(text, severity=severity, timeout=12, markup=False)
         if self.is_current:
             self.dismiss(None)
 
@@ -119,15 +124,24 @@ class _Dialog(ModalScreen[None]):
 
         self.app.push_screen(ConfirmScreen(title, body, yes=yes, no="Back"), answered)
 
+    @property
+    def journal(self) -> JournalApp:
+        """The app, also from the worker (named at the start; see `host`)."""
+        return self.host if self.host is not None else cast("JournalApp", self.app)
+
+    def to_ui(self, callback: Callable[..., object], *args: Any) -> None:
+        """From the worker: `callback(*args)` on the UI thread, never waited for."""
+        to_ui(self.journal, callback, *args)
+
     def run_guarded(self, job: Callable[[], str]) -> None:
         """In a worker thread: run `job`; report its message, or its error on one line."""
         try:
             message = job()
         except Exception as exc:  # a worker must not crash the app: say what went wrong
-            self.app.call_from_thread(self.failed, _problem(exc))
+            self.to_ui(self.failed, _problem(exc))
             return
         if message:
-            self.app.call_from_thread(self.finished, message)
+            self.to_ui(self.finished, message)
 
 
 class ImportScreen(_Dialog):
@@ -159,21 +173,27 @@ class ImportScreen(_Dialog):
         self.query_one("#progress").display = False
 
     def show_progress(self, total: int) -> None:
+        if not self.is_attached:  # closed (a lock) before the worker's news arrived
+            return
         bar = self.query_one("#progress", ProgressBar)
         bar.update(total=total, progress=0)
         bar.display = True
 
+    def advance(self, done: int) -> None:
+        if self.is_attached:
+            self.query_one("#progress", ProgressBar).advance(done)
+
     def _ticker(self) -> Callable[[int], None]:
         """A progress callback for the worker thread: the bar is moved at most ten times a
-        second (each move waits for the UI thread), and once more at the end (`flush`)."""
-        bar = self.query_one("#progress", ProgressBar)
+        second (each move is a message to the UI thread), and once more at the end
+        (`tick(0)`)."""
         pending = [0, time.monotonic()]
 
         def tick(done: int) -> None:
             pending[0] += done
             now = time.monotonic()
             if done == 0 or now - pending[1] >= 0.1:
-                self.app.call_from_thread(bar.advance, pending[0])
+                self.to_ui(self.advance, pending[0])
                 pending[0], pending[1] = 0, now
 
         return tick
@@ -184,7 +204,8 @@ class ImportScreen(_Dialog):
             self.show_passphrase()
 
     def show_passphrase(self) -> None:
-        self.query_one("#source-passphrase").display = True
+        if self.is_attached:
+            self.query_one("#source-passphrase").display = True
 
     def start(self) -> None:
         fmt = self.query_one("#format", Select).value
@@ -201,7 +222,7 @@ class ImportScreen(_Dialog):
 
     def _phase(self, total: int) -> Callable[[int], None]:
         """Show the bar for a step of `total` units; its ticker (from the worker)."""
-        self.app.call_from_thread(self.show_progress, total)
+        self.to_ui(self.show_progress, total)
         return self._ticker()
 
     @work(thread=True, exclusive=True, group="transfer")
@@ -210,10 +231,10 @@ class ImportScreen(_Dialog):
         kept as its entries' ids and dates, not its entries), then planned against the
         vault from those; nothing is written before the confirmation."""
         def job() -> str:
-            self.app.call_from_thread(self._close_source)
+            self.to_ui(self._close_source)
             found = fmt or importers.detect(path)
             if found == "jrnl":
-                self.app.call_from_thread(self.show_passphrase)
+                self.to_ui(self.show_passphrase)
 
             def source_passphrase() -> str:
                 if passphrase:
@@ -227,7 +248,7 @@ class ImportScreen(_Dialog):
             try:
                 if tick:
                     tick(0)
-                with vault_in_use(self.app) as vault:
+                with vault_in_use(self.journal) as vault:
                     if vault is None:
                         raise ValidationError(LOCKED)
                     tick = self._phase(len(source.survey))
@@ -236,7 +257,7 @@ class ImportScreen(_Dialog):
             except BaseException:
                 source.close()
                 raise
-            self.app.call_from_thread(self.review, path, found, source, result)
+            self.to_ui(self.review, path, found, source, result)
             return ""
 
         self.run_guarded(job)
@@ -264,7 +285,7 @@ class ImportScreen(_Dialog):
     @work(thread=True, exclusive=True, group="transfer")
     def apply(self, source: Source) -> None:
         def job() -> str:
-            with vault_in_use(self.app) as vault:  # plan again: exactly what gets written
+            with vault_in_use(self.journal) as vault:  # plan again: exactly what gets written
                 if vault is None:
                     raise ValidationError(LOCKED)
                 tick = self._phase(len(source.survey))
@@ -278,7 +299,7 @@ class ImportScreen(_Dialog):
         try:
             self.run_guarded(job)
         finally:
-            self.app.call_from_thread(self._close_source)
+            self.to_ui(self._close_source)
 
 
 class ExportScreen(_Dialog):
@@ -360,15 +381,16 @@ class ExportScreen(_Dialog):
     def export(self, fmt: str, path: Path, replace: bool, options: dict[str, Any]) -> None:
         """`options`: the exporter's own (Day One: the zone its times were written in)."""
         def job() -> str:
-            with vault_in_use(self.app) as vault:
+            with vault_in_use(self.journal) as vault:
                 if vault is None:
                     raise ValidationError(LOCKED)
                 entries = vault.entries()
             written = exporters.module_for(fmt).write(entries, path, replace=replace,
                                                       **options)
-            files = f" ({plural(len(written), 'file')})" if fmt == "markdown" else ""
-            return (f"Exported {plural(len(entries), 'entry', 'entries')} to {path}{files}. "
-                    "It is PLAINTEXT: delete it when you no longer need it.")
+            files = (f" ({plural(len(written), 'file', grouped=True)})"
+                     if fmt == "markdown" else "")
+            return (f"Exported {plural(len(entries), 'entry', 'entries', grouped=True)} to "
+                    f"{path}{files}. It is PLAINTEXT: delete it when you no longer need it.")
 
         self.run_guarded(job)
 
@@ -394,9 +416,10 @@ class BackupScreen(_Dialog):
     @work(thread=True, exclusive=True, group="transfer")
     def backup(self, dest: Path) -> None:
         def job() -> str:
-            result = backup_mod.backup(self.app.paths.vault, dest)
-            sealed = f" and {plural(result.sealed, 'quick note')}" if result.sealed else ""
-            return (f"Backed up {plural(result.entries, 'entry', 'entries')}{sealed} to "
-                    f"{dest} ({result.size:,} bytes, encrypted).")
+            result = backup_mod.backup(self.journal.paths.vault, dest)
+            sealed = (f" and {plural(result.sealed, 'quick note', grouped=True)}"
+                      if result.sealed else "")
+            return (f"Backed up {plural(result.entries, 'entry', 'entries', grouped=True)}"
+                    f"{sealed} to {dest} ({result.size:,} bytes, encrypted).")
 
         self.run_guarded(job)

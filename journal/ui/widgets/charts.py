@@ -102,7 +102,7 @@ class BalanceChart(ChartBase):
 
 
 class ComparisonBars(ChartBase):
-    """Rows of (label, value on 0-10 or None, n)."""
+    """Rows of (label, value on 0-10 or None, the nights it rests on)."""
 
     def __init__(self, rows: Sequence[tuple[str, float | None, int]] = (), *,
                  id: str | None = None) -> None:
@@ -118,7 +118,7 @@ class ComparisonBars(ChartBase):
         if not self.rows:
             return out
         label_w = max(len(r[0]) for r in self.rows)
-        width = max(5, min(30, self.size.width - label_w - 16))
+        width = max(5, min(30, self.size.width - label_w - 22))   # " 6.0/10 (55 nights)"
         for i, (label, value, n) in enumerate(self.rows):
             if i:
                 out.append("\n")
@@ -129,5 +129,5 @@ class ComparisonBars(ChartBase):
             filled = round(value / 10 * width)
             out.append("█" * filled, self._style("concern" if i else "contagion"))
             out.append("░" * (width - filled), self._style("axis"))
-            out.append(f" {value:.1f}/10 (n={n})")
+            out.append(f" {value:.1f}/10 ({n} {'night' if n == 1 else 'nights'})")
         return out

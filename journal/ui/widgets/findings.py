@@ -195,9 +195,11 @@ class FindingDetail(VerticalScroll, can_focus=False):
         out: list[Widget] = [BalanceChart(stats.get("weeks") or [], id="balance-chart")]
         change = stats.get("trend_change")
         if change is not None:   # the summary says it; the chart's note only gives the size
+            points = f"{float(change) * 100:+.0f}"
+            size = ("less than 1 point" if points in ("+0", "-0") else
+                    f"{points} {'point' if points in ('+1', '-1') else 'points'}")
             out.append(Static(f"Fitted over the range, each week weighted by its moments: "
-                              f"{float(change) * 100:+.0f} points of contagion share.",
-                              classes="finding-note"))
+                              f"{size} of contagion share.", classes="finding-note"))
         return out
 
     def _kind_spillover(self, finding: Finding, stats: dict, entries: EntryView) -> list[Widget]:
@@ -247,7 +249,9 @@ class FindingDetail(VerticalScroll, can_focus=False):
         if not longest.get("days"):
             return []
         start, end = _day(longest.get("from")), _day(longest.get("to"))
-        text = f"Longest stretch: {longest['days']} days, {_nice_date(start)} to {_nice_date(end)}."
+        days = longest["days"]
+        text = (f"Longest stretch: 1 day, {_nice_date(start)}." if days == 1 else
+                f"Longest stretch: {days} days, {_nice_date(start)} to {_nice_date(end)}.")
         return [Static(text, classes="finding-note")]
 
     def compose(self) -> ComposeResult:
