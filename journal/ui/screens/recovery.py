@@ -34,7 +34,7 @@ from journal.core.store.passphrase_policy import judge
 from journal.core.store.rollback import SeenSaves
 from journal.core.store.vault import Vault
 from journal.core.textsafe import for_markup
-from journal.ui.screens.unlock import as_journal_error
+from journal.ui.screens.worker_error import as_journal_error
 
 if TYPE_CHECKING:
     from journal.ui.app import JournalApp

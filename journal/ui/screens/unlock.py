@@ -33,6 +33,7 @@ from journal.core.store.rollback import SeenSaves
 from journal.core.store.vault import Vault, merge_sealed
 from journal.core.textsafe import for_markup, one_line
 from journal.ui.messages import Unlocked
+from journal.ui.screens.worker_error import as_journal_error
 from journal.ui.vault_access import allocation_burst
 from journal.ui.widgets.moment_form import Vocabulary
 
@@ -45,17 +46,6 @@ browse or reflect after unlocking does not stop to import Markdown and the rest.
 
 #: How often a pause after wrong passphrases looks at the clock (and counts down).
 HOLD_TICK = 0.25
-
-
-def as_journal_error(exc: Exception) -> JournalError:
-    """A worker's failure as one line for the unlock screen: the project's own errors as
-    they are, anything else (an OS error, a bug) named, never a silent hang."""
-    if isinstance(exc, JournalError):
-        return exc
-    if isinstance(exc, OSError) and exc.strerror:
-        where = f" ({exc.filename})" if exc.filename else ""
-        return JournalError(f"cannot use this place: {exc.strerror}{where}")
-    return JournalError(f"something went wrong: {type(exc).__name__}: {exc}")
 
 
 class RecoveryCodeScreen(ModalScreen[bool]):
