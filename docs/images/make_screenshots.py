@@ -95,6 +95,13 @@ async def main() -> None:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
+    async def recovery(pilot):
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        pilot.app.screen.query_one("#code").value = "ABCD-EFGH-"
+        await pilot.pause()
+
     async def write(pilot):
         await unlock(pilot)
 
@@ -141,6 +148,7 @@ async def main() -> None:
     await shoot("check-in", check_in)
     await shoot("unlock", nothing, passphrase_hint=None)
     await shoot("unlock-demo", nothing, passphrase_hint=PASSPHRASE)
+    await shoot("recovery", recovery, passphrase_hint=None)
     await shoot("create", nothing, with_vault=False)
     await shoot("recovery-code", create, with_vault=False)
     await shoot("write", write)

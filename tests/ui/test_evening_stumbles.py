@@ -125,8 +125,9 @@ async def test_reflects_tag_table_shows_whole_tags_at_80x24(unlocked, make_vault
 async def test_a_forgotten_passphrase_is_not_a_dead_end(app_factory, make_vault):
     """Wrong passphrases only said 'check Caps Lock, try again': nothing on the screen, in
     F1 or in the footer said what to do when it is forgotten (the recovery code, which
-    only `journal passwd --recovery-code` takes). From the second wrong try on, it is said;
-    the first is most likely a slip."""
+    only `journal passwd --recovery-code` took: the app pointed to a shell). From the second
+    wrong try on, the key that opens the app's recovery screen is said; the first is most
+    likely a slip."""
     from .conftest import unlock
 
     make_vault()
@@ -137,8 +138,9 @@ async def test_a_forgotten_passphrase_is_not_a_dead_end(app_factory, make_vault)
         assert "recovery" not in str(status.render())
         await unlock(pilot, "wrong guess")
         said = str(status.render())
-        assert "journal passwd --recovery-code" in said, said
-        assert "--recovery-code" in screen_text(app)  # shown, not cut off
+        assert "recovery code sets a new one: press ctrl+r" in said, said
+        assert "press ctrl+r." in screen_text(app)  # shown, not cut off
+        assert "Forgot passphrase" in screen_text(app)  # and in the footer
 
 
 async def test_the_moments_panel_shows_the_action_and_note_chosen(unlocked, make_vault):
@@ -270,7 +272,8 @@ async def test_the_recovery_code_says_how_it_is_used(app_factory):
         await settle(pilot)
         assert isinstance(app.screen, RecoveryCodeScreen)
         shown = screen_text(app)
-        assert "journal passwd --recovery-code" in shown, shown
+        assert "ctrl+r on the unlock screen" in shown, shown  # the app's way, and the CLI's
+        assert "passwd --recovery-code" in shown, shown
         assert app.screen.code in shown and "I have written it down" in shown
         assert "Continue" in shown  # nothing pushed off the 24 rows
 

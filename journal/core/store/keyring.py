@@ -45,6 +45,10 @@ def _recovery_aad(vault_id: bytes, bound_kdf: bytes | None) -> bytes:
     return _RECOVERY_AAD + vault_id + (b"|kdf|" + bound_kdf if bound_kdf is not None else b"")
 
 
+#: The answer to a recovery code at a vault made without one (`init --no-recovery-code`).
+NO_RECOVERY_CODE = "this vault has no recovery code"
+
+
 def unwrap(header: Header, wraps: dict[str, bytes], passphrase: str | None,
            recovery_code: str | None) -> tuple[bytes, crypto.KdfParams | None]:
     """The data key, from the passphrase or the recovery code, and the key-derivation
@@ -55,7 +59,7 @@ def unwrap(header: Header, wraps: dict[str, bytes], passphrase: str | None,
         if recovery_code is not None:
             blob = wraps.get("recovery_wrap")
             if blob is None:
-                raise WrongPassphrase("this vault has no recovery code")
+                raise WrongPassphrase(NO_RECOVERY_CODE)
             bound = wraps.get("recovery_kdf")
             salt, wrapped = blob[:16], blob[16:]
             dek = crypto.open_sealed(crypto.recovery_key(recovery_code, salt), wrapped,

@@ -28,7 +28,7 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ("moment form", "w c h e", "context: work/commute/home/elsewhere"),
     ("moment form", "a h w v", "action: approached/helped/withdrew/avoided"),
     ("moment form", "enter esc tab →", "save / cancel / next / take suggestion"),
-    ("unlock", "enter", "unlock (or create the journal)"),
+    ("unlock", "enter / ctrl+r", "unlock (or create) / forgot the passphrase"),
 )
 
 

@@ -33,6 +33,7 @@ from journal.core.store.rollback import SeenSaves
 from journal.core.store.vault import Vault, merge_sealed
 from journal.core.textsafe import for_markup, one_line
 from journal.ui.messages import Unlocked
+from journal.ui.screens.worker_error import as_journal_error
 from journal.ui.vault_access import allocation_burst
 from journal.ui.widgets.moment_form import Vocabulary
 
@@ -47,17 +48,6 @@ browse or reflect after unlocking does not stop to import Markdown and the rest.
 HOLD_TICK = 0.25
 
 
-def as_journal_error(exc: Exception) -> JournalError:
-    """A worker's failure as one line for the unlock screen: the project's own errors as
-    they are, anything else (an OS error, a bug) named, never a silent hang."""
-    if isinstance(exc, JournalError):
-        return exc
-    if isinstance(exc, OSError) and exc.strerror:
-        where = f" ({exc.filename})" if exc.filename else ""
-        return JournalError(f"cannot use this place: {exc.strerror}{where}")
-    return JournalError(f"something went wrong: {type(exc).__name__}: {exc}")
-
-
 class RecoveryCodeScreen(ModalScreen[bool]):
     """The recovery code, shown once. Continue stays disabled until the box is ticked."""
 
@@ -70,10 +60,10 @@ class RecoveryCodeScreen(ModalScreen[bool]):
             box.border_title = "Your recovery code (shown once)"
             yield Static(
                 "If you forget your passphrase, this code is the [b]only[/] way back into "
-                "your journal ([b]journal passwd --recovery-code[/] sets a new passphrase "
-                "with it). Write it on paper now and keep it somewhere safe, away from "
-                "this computer. Anyone who has it can read your journal. It will not be "
-                "shown again.", classes="recovery-text")
+                "your journal: ctrl+r on the unlock screen (or [b]journal passwd "
+                "--recovery-code[/]) sets a new passphrase with it. Write it on paper now "
+                "and keep it somewhere safe, away from this computer. Anyone who has it "
+                "can read your journal. It will not be shown again.", classes="recovery-text")
             yield Static(self.code, id="recovery-code")
             yield Checkbox("I have written it down", id="written")
             with Horizontal():
@@ -98,7 +88,9 @@ class UnlockScreen(Screen):
     """Asks for the passphrase (or creates the vault) and posts `Unlocked`."""
 
     CSS_PATH = "unlock.tcss"
-    BINDINGS = [Binding("enter", "go", "Unlock", show=False)]
+    BINDINGS = [Binding("enter", "go", "Unlock", show=False),
+                Binding("ctrl+r", "recover", "Forgot passphrase",
+                        tooltip="Set a new passphrase with your recovery code")]
 
     @dataclass
     class Failed(Message):
@@ -185,6 +177,7 @@ class UnlockScreen(Screen):
         for field in self.query(Input):
             field.value = ""
         self.query_one("#passphrase").focus()
+        self.refresh_bindings()  # "Forgot passphrase" only when there is a vault to unlock
         if not self.creating and not status:
             self._hold_if_owed()  # quitting and starting again gets no free tries
 
@@ -207,11 +200,34 @@ class UnlockScreen(Screen):
     def _wrong_line(self, wait: int) -> str:
         what = (f"{self.attempts} wrong passphrases in a row" if self.attempts > 1 else
                 "That passphrase did not unlock this journal")
-        forgot = (" Forgotten? Your recovery code sets a new one: quit (ctrl+q) and run "
-                  "'journal passwd --recovery-code'." if self.attempts > 1 else "")
+        forgot = (" Forgotten? Your recovery code sets a new one: press ctrl+r."
+                  if self.attempts > 1 else "")
         return (f"[b $error]{what}.[/] Check Caps Lock and the keyboard layout, then try "
                 "again" + (f" in {wait} second{'s' if wait != 1 else ''}." if wait else ".")
                 + forgot)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "recover":
+            return not self.creating and self.vault_id is not None
+        return True
+
+    def action_recover(self) -> None:
+        """The recovery screen (journal.ui.screens.recovery): back here with the vault
+        open under its new passphrase, or with nothing changed."""
+        if self.query_one("#busy").display or self.opening:
+            return
+        from journal.ui.screens.recovery import Recovered, RecoveryScreen
+
+        def back(result: Recovered | None) -> None:
+            if result is None:
+                self.query_one("#passphrase").focus()
+                return
+            self.attempts = 0
+            self.opening = True  # coming back here is no fresh start (`prepare`)
+            self._busy(True, "Opening your journal…")
+            self.finish_open(result.vault, result.notices)
+
+        self.app.push_screen(RecoveryScreen(), back)
 
     def _busy(self, busy: bool, status: str = "") -> None:
         self.query_one("#busy").display = busy
@@ -270,13 +286,24 @@ class UnlockScreen(Screen):
         except Exception as exc:  # noqa: BLE001 - every failure reaches the person
             self.post_message(self.Failed(as_journal_error(exc)))
             return
+        self._opened(vault)
+
+    @work(thread=True, exclusive=True, group="kdf", exit_on_error=False)
+    def finish_open(self, vault: Vault, notices: list[str]) -> None:
+        """A vault the recovery screen opened (and gave a new passphrase): the rest of
+        an unlock, its notices said first."""
+        self._opened(vault, notices)
+
+    def _opened(self, vault: Vault, said: list[str] | None = None) -> None:
+        """After the key opened `vault` (in a worker): sealed notes merged, the index
+        read (and stored when rebuilt), and `Unlocked` posted."""
         try:
             result = merge_sealed(vault)
         except JournalError as exc:
             result = MergeResult(problems=[f"quick notes were not merged: {exc}"])
         if vault.rollback_warning:
             result.problems.insert(0, vault.rollback_warning)
-        notices: list[str] = []
+        notices: list[str] = list(said or ())
         try:  # the words used before, from the encrypted index (no bodies): off the UI
             # thread, and the index stays cached in the vault for browse and reflect
             with allocation_burst():
