@@ -15,7 +15,7 @@ from journal.core.store.failed_unlocks import FailedUnlocks
 from journal.core.store.vault import Vault
 from journal.core.sync import folder_keys, session
 from journal.core.sync.layout import Folder
-from journal.ui.screens import recovery as recovery_screen
+from journal.ui.screens import try_pause
 from journal.ui.screens.recovery import RecoveryScreen
 from journal.ui.screens.unlock import UnlockScreen
 from journal.ui.screens.write import WriteScreen
@@ -41,7 +41,7 @@ def real_time_follows_the_clock(monkeypatch, ui_clock):
     """The wait also ends after its length in real time; here real time moves only with
     the injected clock (as in test_unlock_waits)."""
     start = ui_clock.now()
-    monkeypatch.setattr(recovery_screen, "monotonic",
+    monkeypatch.setattr(try_pause, "monotonic",
                         lambda: 1000.0 + (ui_clock.now() - start).total_seconds())
 
 

@@ -10,7 +10,7 @@ from textual.widgets import Input, Static
 from journal.cli import cli
 from journal.cli.runtime import Runtime
 from journal.core.store.crypto import KdfParams
-from journal.ui.screens import unlock as unlock_screen
+from journal.ui.screens import try_pause
 from journal.ui.screens.unlock import UnlockScreen
 from journal.ui.screens.write import WriteScreen
 
@@ -23,7 +23,7 @@ def real_time_follows_the_clock(monkeypatch, ui_clock):
     it): here real time moves only with the injected clock, so a slow start of the app on
     a busy machine cannot make "2 seconds" read "1 second"."""
     start = ui_clock.now()
-    monkeypatch.setattr(unlock_screen, "monotonic",
+    monkeypatch.setattr(try_pause, "monotonic",
                         lambda: 1000.0 + (ui_clock.now() - start).total_seconds())
 
 

@@ -13,9 +13,6 @@ opens the vault afterwards. Escape goes back at any step and changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from math import ceil
-from time import monotonic
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -24,7 +21,6 @@ from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Button, Footer, Input, LoadingIndicator, Static
 
 from journal.core.errors import JournalError, WrongPassphrase
@@ -34,13 +30,11 @@ from journal.core.store.passphrase_policy import judge
 from journal.core.store.rollback import SeenSaves
 from journal.core.store.vault import Vault
 from journal.core.textsafe import for_markup
+from journal.ui.screens.try_pause import TryPause
 from journal.ui.screens.worker_error import as_journal_error
 
 if TYPE_CHECKING:
     from journal.ui.app import JournalApp
-
-#: How often a pause after wrong codes looks at the clock (and counts down).
-HOLD_TICK = 0.25
 
 #: How often the second step looks whether the app's auto-lock time has passed.
 IDLE_TICK = 1.0
@@ -86,9 +80,9 @@ class RecoveryScreen(Screen["Recovered | None"]):
         """Open with the recovery code, between the two steps: closed on the way back."""
         self.attempts = 0
         """Wrong passphrases or codes in a row for this vault (FailedUnlocks)."""
-        self.held = False
-        self._hold_ends = 0.0  # monotonic
-        self._hold_until: datetime | None = None  # on the injected clock
+        self.pause = TryPause(self, lambda: self.journal.clock.now(), self._show_wait,
+                              self._wait_over)
+        """The pause after wrong codes (and passphrases: one count): no try while it runs."""
 
     @property
     def journal(self) -> JournalApp:
@@ -306,31 +300,16 @@ class RecoveryScreen(Screen["Recovered | None"]):
         self.attempts = pause.failures
         if pause.seconds:
             self._status(self._wrong_line(pause.seconds))
-            self._hold(pause.seconds)
+            self.pause.start(pause.seconds)
         return pause.seconds
 
-    def _hold(self, seconds: int) -> None:
-        """No tries for `seconds`: over when the injected clock says so, at the latest
-        after `seconds` of real time."""
-        self._hold_ends = monotonic() + seconds
-        self._hold_until = self.journal.clock.now() + timedelta(seconds=seconds)
-        if self.held:
-            return
-        self.held = True
-        for widget in (*self.query(Input), self.query_one("#go", Button)):
-            widget.disabled = True
-        timer = self.set_interval(HOLD_TICK, lambda: self._tick(timer))
+    @property
+    def held(self) -> bool:
+        return self.pause.held
 
-    def _tick(self, timer: Timer) -> None:
-        assert self._hold_until is not None
-        left = min(self._hold_ends - monotonic(),
-                   (self._hold_until - self.journal.clock.now()).total_seconds())
-        if left > 0:
-            self._status(self._wrong_line(ceil(left)))
-            return
-        timer.stop()
-        self.held = False
-        for widget in (*self.query(Input), self.query_one("#go", Button)):
-            widget.disabled = False
+    def _show_wait(self, left: int) -> None:
+        self._status(self._wrong_line(left))
+
+    def _wait_over(self) -> None:
         self._status(self._wrong_line(0) if self.attempts else "")
         self.query_one("#code").focus()

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from math import ceil
 from time import monotonic
 from typing import TYPE_CHECKING, cast
 
@@ -19,7 +17,6 @@ from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Footer, Input, LoadingIndicator, Static
 
 from journal.core.care.safety import support_after_merge
@@ -33,6 +30,7 @@ from journal.core.store.rollback import SeenSaves
 from journal.core.store.vault import Vault, merge_sealed
 from journal.core.textsafe import for_markup, one_line
 from journal.ui.messages import Unlocked
+from journal.ui.screens.try_pause import TryPause
 from journal.ui.screens.worker_error import as_journal_error
 from journal.ui.vault_access import allocation_burst
 from journal.ui.widgets.moment_form import Vocabulary
@@ -43,9 +41,6 @@ if TYPE_CHECKING:
 WARM_MODULES = ("journal.ui.screens.browse", "journal.ui.screens.reflect")
 """Imported while the key is derived (one core waits on Argon2 meanwhile), so switching to
 browse or reflect after unlocking does not stop to import Markdown and the rest."""
-
-#: How often a pause after wrong passphrases looks at the clock (and counts down).
-HOLD_TICK = 0.25
 
 
 class RecoveryCodeScreen(ModalScreen[bool]):
@@ -109,10 +104,9 @@ class UnlockScreen(Screen):
         self.vault_id: bytes | None = None
         self.opening = False
         """True between a successful open/create and the app taking over."""
-        self.held = False
-        """True while a pause after wrong passphrases runs: no try is taken."""
-        self._hold_ends = 0.0  # monotonic
-        self._hold_until: datetime | None = None  # on the injected clock
+        self.pause = TryPause(self, lambda: self.journal.clock.now(), self._show_wait,
+                              self._wait_over)
+        """The pause after wrong passphrases: no try is taken while it runs."""
 
     @property
     def journal(self) -> JournalApp:
@@ -194,7 +188,7 @@ class UnlockScreen(Screen):
         self.attempts = pause.failures
         if pause.seconds:
             self.query_one("#unlock-status", Static).update(self._wrong_line(pause.seconds))
-            self._hold(pause.seconds)
+            self.pause.start(pause.seconds)
         return pause.seconds
 
     def _wrong_line(self, wait: int) -> str:
@@ -370,33 +364,14 @@ class UnlockScreen(Screen):
             self._busy(False, f"[b $error]{for_markup(str(event.error))}[/]")
         self.query_one("#passphrase").focus()
 
-    def _hold(self, seconds: int) -> None:
-        """No tries for `seconds`: each wrong passphrase costs a guesser more time. Ends
-        when the injected clock says the wait is over, and at the latest after `seconds`
-        of real time (a wall clock set back does not stretch it)."""
-        ends = monotonic() + seconds
-        until = self.journal.clock.now() + timedelta(seconds=seconds)
-        if self.held:  # shown again (after a lock) while the pause runs
-            self._hold_ends = max(self._hold_ends, ends)
-            self._hold_until = max(self._hold_until or until, until)
-            return
-        self.held = True
-        self._hold_ends, self._hold_until = ends, until
-        for widget in (*self.query(Input), self.query_one("#go", Button)):
-            widget.disabled = True
-        timer = self.set_interval(HOLD_TICK, lambda: self._tick(timer))
+    @property
+    def held(self) -> bool:
+        return self.pause.held
 
-    def _tick(self, timer: Timer) -> None:
-        assert self._hold_until is not None
-        left = min(self._hold_ends - monotonic(),
-                   (self._hold_until - self.journal.clock.now()).total_seconds())
-        if left > 0:
-            self.query_one("#unlock-status", Static).update(self._wrong_line(ceil(left)))
-            return
-        timer.stop()
-        self.held = False
-        for widget in (*self.query(Input), self.query_one("#go", Button)):
-            widget.disabled = False
+    def _show_wait(self, left: int) -> None:
+        self.query_one("#unlock-status", Static).update(self._wrong_line(left))
+
+    def _wait_over(self) -> None:
         self.query_one("#unlock-status", Static).update(
             self._wrong_line(0) if self.attempts else "")
         self.query_one("#passphrase").focus()
