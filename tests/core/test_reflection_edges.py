@@ -18,7 +18,7 @@ from journal.cli.reflect_cmd import render_text
 from journal.core.model.entries import Entry, Moment
 from journal.core.reflection import reflect_rows, rows_from_entries
 from journal.core.reflection.common import about
-from journal.core.wording import counted
+from journal.core.wording import counted, points
 
 START = date(2026, 3, 2)   # a Monday
 
@@ -328,3 +328,12 @@ def test_an_expected_count_is_said_in_words(value, said):
 def test_counted_says_no_for_none():
     assert [counted(n, "entry", "entries") for n in (0, 1, 2)] == [
         "no entries", "1 entry", "2 entries"]
+
+
+@pytest.mark.parametrize(("change", "said"), [
+    (0.0, "less than 1 point"), (0.004, "less than 1 point"), (-0.004, "less than 1 point"),
+    (0.01, "+1 point"), (-0.012, "-1 point"), (0.06, "+6 points"), (-0.255, "-26 points"),
+])
+def test_points_never_says_zero_or_one_points(change, said):
+    """One wording for a share's change, in the balance finding and the app's chart note."""
+    assert points(change) == said

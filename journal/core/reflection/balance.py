@@ -19,6 +19,7 @@ from journal.core.reflection.common import (
     share,
 )
 from journal.core.reflection.days import Days
+from journal.core.wording import points
 
 KIND = "balance"
 TITLE = "Feeling it with them, and wanting to help"
@@ -115,11 +116,9 @@ def balance(days: Days, end: date) -> tuple[dict[str, Any], list[Chance]]:
 def _moved(start: float, finish: float) -> str:
     """How the fitted share moved, its points in words that fit: never "+0 points" or
     "+1 points"."""
-    points = f"{(finish - start) * 100:+.0f}"
     if pct(start) == pct(finish):
         return f"stayed at about {pct(start)} from the start of this range to its end."
-    size = ("less than 1 point" if points in ("+0", "-0") else
-            f"{points} {'point' if points in ('+1', '-1') else 'points'}")
+    size = points(finish - start)
     return (f"went from about {pct(start)} at the start of this range to about "
             f"{pct(finish)} at its end ({size}).")
 

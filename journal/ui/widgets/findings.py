@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 from journal.core.model.entries import Entry
 from journal.core.reflection import NOT_A_DIAGNOSIS
 from journal.core.textsafe import terminal_safe
+from journal.core.wording import points
 from journal.ui.widgets.calendar import DayMark, DayMarks, MonthCalendar, mark_for
 from journal.ui.widgets.charts import BalanceChart, ComparisonBars
 from journal.ui.widgets.entry_list import CONCERN_SYMBOL, CONTAGION_SYMBOL, EntryList
@@ -195,11 +196,9 @@ class FindingDetail(VerticalScroll, can_focus=False):
         out: list[Widget] = [BalanceChart(stats.get("weeks") or [], id="balance-chart")]
         change = stats.get("trend_change")
         if change is not None:   # the summary says it; the chart's note only gives the size
-            points = f"{float(change) * 100:+.0f}"
-            size = ("less than 1 point" if points in ("+0", "-0") else
-                    f"{points} {'point' if points in ('+1', '-1') else 'points'}")
             out.append(Static(f"Fitted over the range, each week weighted by its moments: "
-                              f"{size} of contagion share.", classes="finding-note"))
+                              f"{points(float(change))} of contagion share.",
+                              classes="finding-note"))
         return out
 
     def _kind_spillover(self, finding: Finding, stats: dict, entries: EntryView) -> list[Widget]:
