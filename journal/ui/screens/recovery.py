@@ -30,6 +30,7 @@ from journal.core.store.passphrase_policy import judge
 from journal.core.store.rollback import SeenSaves
 from journal.core.store.vault import Vault
 from journal.core.textsafe import for_markup
+from journal.core.wording import plural
 from journal.ui.screens.try_pause import TryPause
 from journal.ui.screens.worker_error import as_journal_error
 
@@ -288,7 +289,7 @@ class RecoveryScreen(Screen["Recovered | None"]):
             what = "That code did not unlock this journal"
         return (f"[b $error]{for_markup(what)}.[/] Check each group of four against the "
                 "paper, then try again"
-                + (f" in {wait} second{'s' if wait != 1 else ''}." if wait else "."))
+                + (f" in {plural(wait, 'second')}." if wait else "."))
 
     def _hold_if_owed(self) -> int:
         try:
@@ -299,7 +300,6 @@ class RecoveryScreen(Screen["Recovered | None"]):
         pause = self.failures.pause(header.vault_id, self.journal.clock.now())
         self.attempts = pause.failures
         if pause.seconds:
-            self._status(self._wrong_line(pause.seconds))
             self.pause.start(pause.seconds)
         return pause.seconds
 

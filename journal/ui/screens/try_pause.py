@@ -20,8 +20,8 @@ class TryPause:
     """No tries for a number of seconds: each wrong secret costs a guesser more time. Ends
     when the injected clock says the wait is over, and at the latest after the seconds of
     real time (a wall clock set back does not stretch it). While it runs, the screen's
-    inputs and its #go button are disabled; `show(seconds_left)` is called at each tick
-    and `over()` once at the end."""
+    inputs and its #go button are disabled; `show(seconds_left)` is called at its start and
+    at each tick, and `over()` once at the end."""
 
     def __init__(self, screen: Screen, now: Callable[[], datetime],
                  show: Callable[[int], None], over: Callable[[], None]) -> None:
@@ -35,6 +35,7 @@ class TryPause:
         self._until: datetime | None = None  # on the injected clock
 
     def start(self, seconds: int) -> None:
+        self._show(seconds)
         ends = monotonic() + seconds
         until = self._now() + timedelta(seconds=seconds)
         if self.held:  # earned again (shown again after a lock) while the pause runs

@@ -29,6 +29,7 @@ from journal.core.store.read_ahead import ReadAhead
 from journal.core.store.rollback import SeenSaves
 from journal.core.store.vault import Vault, merge_sealed
 from journal.core.textsafe import for_markup, one_line
+from journal.core.wording import plural
 from journal.ui.messages import Unlocked
 from journal.ui.screens.try_pause import TryPause
 from journal.ui.screens.worker_error import as_journal_error
@@ -187,7 +188,6 @@ class UnlockScreen(Screen):
         pause = self.failures.pause(self.vault_id, self.journal.clock.now())
         self.attempts = pause.failures
         if pause.seconds:
-            self.query_one("#unlock-status", Static).update(self._wrong_line(pause.seconds))
             self.pause.start(pause.seconds)
         return pause.seconds
 
@@ -197,7 +197,7 @@ class UnlockScreen(Screen):
         forgot = (" Forgotten? Your recovery code sets a new one: press ctrl+r."
                   if self.attempts > 1 else "")
         return (f"[b $error]{what}.[/] Check Caps Lock and the keyboard layout, then try "
-                "again" + (f" in {wait} second{'s' if wait != 1 else ''}." if wait else ".")
+                "again" + (f" in {plural(wait, 'second')}." if wait else ".")
                 + forgot)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -10,10 +10,7 @@ from pathlib import Path
 
 from journal.core.exchange.importers.plan import ImportPlan
 from journal.core.exchange.importers.source import Survey
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count:,} {one if count == 1 else (many or one + 's')}"
+from journal.core.wording import plural
 
 
 def span(days: Sequence[date] | None) -> str:
@@ -27,15 +24,16 @@ def span(days: Sequence[date] | None) -> str:
 
 def read_line(survey: Survey, fmt: str, path: Path) -> str:
     """The source, validated whole: how many entries, of which days."""
-    return (f"Read {_plural(len(survey), 'entry', 'entries')} ({fmt}) from {path}"
+    return (f"Read {plural(len(survey), 'entry', 'entries', grouped=True)} ({fmt}) from {path}"
             f"{span(survey.days)}; all valid.")
 
 
 def summary(result: ImportPlan, verb: str, most: int = 20) -> list[str]:
     """The outcome line (`verb`: "Imported", "Would import", "Will import"), then at most
     `most` conflicts, indented, and how many more there are."""
-    lines = [f"{verb} {_plural(result.new_count, 'new entry', 'new entries')}, merged into "
-             f"{_plural(len(result.merged), 'existing day')}, {result.unchanged:,} already "
+    new = plural(result.new_count, "new entry", "new entries", grouped=True)
+    merged = plural(len(result.merged), "existing day", grouped=True)
+    lines = [f"{verb} {new}, merged into {merged}, {result.unchanged:,} already "
              f"present{span(result.date_range)}."]
     shown = result.conflicts[:most]
     lines += [f"  {line}" for line in shown]
