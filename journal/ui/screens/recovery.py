@@ -31,6 +31,7 @@ from journal.core.store.rollback import SeenSaves
 from journal.core.store.vault import Vault
 from journal.core.textsafe import for_markup
 from journal.core.wording import plural
+from journal.ui.screens import new_passphrase
 from journal.ui.screens.try_pause import TryPause
 from journal.ui.screens.worker_error import as_journal_error
 
@@ -176,27 +177,11 @@ class RecoveryScreen(Screen["Recovered | None"]):
             self._busy(True, "Checking the recovery code…")
             self.open_with_code(secret)
             return
-        first, again = self.query_one("#new", Input), self.query_one("#again", Input)
-        if not first.value:
-            first.focus()
+        passphrase = new_passphrase.chosen(
+            self.query_one("#new", Input), self.query_one("#again", Input),
+            self.query_one("#strength", Static), self._status)
+        if passphrase is None:
             return
-        verdict = judge(first.value)
-        if not verdict.acceptable:  # said where the advice already is, in red
-            self.query_one("#strength", Static).update(f"[b $error]{verdict.advice}[/]")
-            self._status("")
-            first.focus()
-            return
-        if not again.value:
-            again.focus()
-            return
-        if again.value != first.value:
-            again.value = ""
-            self._status("[b $error]The two passphrases differ.[/] Type it again in the "
-                         "second box.")
-            again.focus()
-            return
-        passphrase = first.value
-        first.value = again.value = ""
         self._busy(True, "Setting your new passphrase…")
         self.replace_passphrase(self.vault, passphrase)
 

@@ -31,6 +31,7 @@ from journal.core.store.vault import Vault, merge_sealed
 from journal.core.textsafe import for_markup, one_line
 from journal.core.wording import plural
 from journal.ui.messages import Unlocked
+from journal.ui.screens import new_passphrase
 from journal.ui.screens.try_pause import TryPause
 from journal.ui.screens.worker_error import as_journal_error
 from journal.ui.vault_access import allocation_burst
@@ -252,23 +253,10 @@ class UnlockScreen(Screen):
             self.open_vault(passphrase)
             self._warm_up()
             return
-        verdict = judge(first.value)
-        if not verdict.acceptable:  # said once, where the advice already is, in red
-            self.query_one("#strength", Static).update(f"[b $error]{verdict.advice}[/]")
-            self.query_one("#unlock-status", Static).update("")
-            first.focus()
+        passphrase = new_passphrase.chosen(first, again, self.query_one("#strength", Static),
+                                           self.query_one("#unlock-status", Static).update)
+        if passphrase is None:
             return
-        if not again.value:
-            again.focus()
-            return
-        if again.value != first.value:
-            again.value = ""
-            self.query_one("#unlock-status", Static).update(
-                "[b $error]The two passphrases differ.[/] Type it again in the second box.")
-            again.focus()
-            return
-        passphrase = first.value
-        first.value = again.value = ""
         self._busy(True, "Creating your journal: choosing a strong key setting for this "
                          "computer (a few seconds)…")
         self.create_vault(passphrase)
